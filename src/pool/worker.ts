@@ -1,0 +1,31 @@
+/**
+ * The worker entry: one training per message, no file system access. Piscina calls the default export.
+ * A training that throws returns { ok: false } so that only its runs fail; a worker that dies is seen by
+ * the launcher as a rejected task.
+ */
+import { performance } from 'node:perf_hooks';
+import { train } from '../train/train.js';
+import type { TaskOutcome, TrainTask } from './messages.js';
+import { injectedFault } from './faults.js';
+
+export default function runTask(task: TrainTask): TaskOutcome {
+  const start = performance.now();
+  try {
+    injectedFault(task.request.config);
+    let last = 0;
+    const result = train(task.request, (iteration) => {
+      // Throttled: a message per ~250 ms is plenty for a progress bar.
+      const now = performance.now();
+      if (task.progress && now - last > 250) {
+        last = now;
+        task.progress.postMessage(iteration);
+      }
+    });
+    return { ok: true, training: task.training, fold: task.fold, result, training_ms: performance.now() - start };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { ok: false, training: task.training, fold: task.fold, error: err.message, stack: err.stack, training_ms: performance.now() - start };
+  } finally {
+    task.progress?.close();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The sweep-level files rebuilt from the run folders (never appended in place): results.csv, table.md,
+ * and the counts in sweep.json.
+ */
+import { basename, dirname, join } from 'node:path';
+import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
+import { SWEEP_FILES } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
+import { readRuns } from '../store/sweeps.js';
+import { rowOf, type Row } from './rows.js';
+import { buildComparison, renderMarkdown, resultsCsv, type Comparison } from './table.js';
+
+/** Title of a sweep for tables: experiment/sweep-id. */
+export function sweepTitle(sweepDir: string): string {
+  return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
+}
+
+/** Rows of every run folder of a sweep. */
+export function sweepRows(sweepDir: string): Row[] {
+  const title = sweepTitle(sweepDir);
+  return readRuns(sweepDir).map((r) => rowOf(title, r));
+}
+
+/** Counts of run statuses; pending = grid points without a finished record. */
+export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
+  const counts = { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: 0 };
+  for (const r of rows) if (r.status !== 'pending') counts[r.status]++;
+  counts.pending = gridSize - counts.done - counts.diverged - counts.failed - counts.interrupted;
+  return counts;
+}
+
+/**
+ * Rebuild results.csv and table.md from the run folders and write sweep.json with fresh counts.
+ * Returns the comparison (for printing) and the sweep file written.
+ * Throws: the file system's error.
+ */
+export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): Promise<{ comparison: Comparison; sweep: SweepFile }> {
+  const rows = sweepRows(sweepDir);
+  const comparison = buildComparison(sweepTitle(sweepDir), rows);
+  await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
+  await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
+  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size) };
+  await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
+  return { comparison, sweep: updated };
+}

@@ -1,0 +1,86 @@
+/**
+ * Rows for comparison: one per stored run, with typed parameter values, the user's spelling of them, and
+ * flat metric names such as `validation.accuracy` or `train.fn`.
+ */
+import type { ParamValue } from '../experiment/types.js';
+import type { ClassificationMetrics } from '../train/types.js';
+import type { StoredRun } from '../store/sweeps.js';
+import type { RunStatus } from '../store/records.js';
+
+export interface Row {
+  /** Sweep folder and run folder, e.g. seed-article/20261129-111502-3fa2 and 0001-3fa2c1d0. */
+  sweep: string;
+  folder: string;
+  run_id: string;
+  status: RunStatus | 'pending';
+  params: Record<string, ParamValue>;
+  spellings: Record<string, string>;
+  /** Flat metrics: `train.loss`, `validation.accuracy`, `validation.fn`, ...; null when undefined or not recorded. */
+  metrics: Record<string, number | null>;
+  /** When status is diverged or failed: what happened. */
+  note?: string;
+}
+
+/** Metric names in display order (for each of train and validation). */
+export const SPLIT_METRICS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc', 'baseline_accuracy', 'tn', 'fp', 'fn', 'tp'] as const;
+
+function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Record<string, number | null>): void {
+  for (const k of SPLIT_METRICS) {
+    let v: number | null = null;
+    if (m) v = k === 'tn' || k === 'fp' || k === 'fn' || k === 'tp' ? m.confusion[k] : (m[k] ?? null);
+    out[`${prefix}.${k}`] = v;
+  }
+}
+
+/** One row from a stored run. */
+export function rowOf(sweep: string, run: StoredRun): Row {
+  const metrics: Record<string, number | null> = {};
+  flatten('train', run.metrics?.train, metrics);
+  flatten('validation', run.metrics?.validation, metrics);
+  metrics['training_ms'] = run.timing?.training_ms ?? null;
+  const m = run.metrics;
+  let note: string | undefined;
+  if (m?.status === 'diverged') note = `diverged at update ${m.diverged?.iteration ?? '?'}`;
+  else if (m?.status === 'failed' || m?.status === 'interrupted') note = m.error;
+  return {
+    sweep,
+    folder: run.folder,
+    run_id: run.params.run_id,
+    status: m?.status ?? 'pending',
+    params: run.params.params,
+    spellings: run.params.spellings ?? {},
+    metrics,
+    note,
+  };
+}
+
+const STATUS_RANK: Record<Row['status'], number> = { done: 0, diverged: 1, failed: 2, interrupted: 3, pending: 4 };
+
+/**
+ * Default order: finished runs by validation accuracy (high first), then validation loss (low first);
+ * then diverged, failed, interrupted and pending runs; ties by run identity, so the order never depends
+ * on completion order.
+ */
+export function compareRows(a: Row, b: Row): number {
+  const s = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+  if (s !== 0) return s;
+  const acc = (b.metrics['validation.accuracy'] ?? -Infinity) - (a.metrics['validation.accuracy'] ?? -Infinity);
+  if (acc !== 0 && !Number.isNaN(acc)) return acc;
+  const loss = (a.metrics['validation.loss'] ?? Infinity) - (b.metrics['validation.loss'] ?? Infinity);
+  if (loss !== 0 && !Number.isNaN(loss)) return loss;
+  return a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0;
+}
+
+/** Rows whose validation accuracy and loss equal the best finished row's (several when tied). */
+export function bestRows(sorted: Row[]): Set<Row> {
+  const first = sorted[0];
+  if (!first || first.status !== 'done') return new Set();
+  return new Set(
+    sorted.filter(
+      (r) =>
+        r.status === 'done' &&
+        r.metrics['validation.accuracy'] === first.metrics['validation.accuracy'] &&
+        r.metrics['validation.loss'] === first.metrics['validation.loss'],
+    ),
+  );
+}

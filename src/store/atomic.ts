@@ -1,0 +1,38 @@
+/**
+ * Atomic file writes (temporary file in the same folder, then rename), by the main thread only.
+ * A reader or a process killed mid-write sees the old file or the new one, never a partial one.
+ * Files are not fsynced: that guards against power loss, not process death, and costs a disk flush per file.
+ */
+import writeFileAtomic from 'write-file-atomic';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Write text atomically. Throws: the file system's error (ENOSPC, EACCES...). */
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
+  await writeFileAtomic(path, text, { fsync: false, encoding: 'utf8' });
+}
+
+/** Write a value as pretty JSON (2 spaces, trailing newline) atomically. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Synchronous variant for exit paths (signal handlers). */
+export function writeJsonAtomicSync(path: string, value: unknown): void {
+  writeFileAtomic.sync(path, JSON.stringify(value, null, 2) + '\n', { fsync: false, encoding: 'utf8' });
+}
+
+// write-file-atomic names its temporary files `<name>.<decimal hash>`.
+const TEMP_FILE = /\.(json|csv|md|yaml|txt|html)\.\d+$/;
+
+/** Remove temporary files left by a killed writer in `dir` (not recursive). Returns how many were removed. */
+export function removeStaleTempFiles(dir: string): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (TEMP_FILE.test(name)) {
+      rmSync(join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,79 @@
+/**
+ * One process per sweep folder. The lock is proper-lockfile's (a directory whose mtime the holder keeps
+ * fresh); next to it we record the holder's pid so that a refusal can name it and a lock left by a dead
+ * process is taken over at once instead of after the staleness delay.
+ */
+import lockfile from 'proper-lockfile';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { SWEEP_FILES } from './paths.js';
+
+interface Owner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+function ownerPath(dir: string): string {
+  return join(dir, `${SWEEP_FILES.lock}-owner.json`);
+}
+
+function readOwner(dir: string): Owner | undefined {
+  try {
+    return JSON.parse(readFileSync(ownerPath(dir), 'utf8')) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take the lock of a sweep folder. Returns a release function.
+ * Throws: UserError when a live process holds it (naming its pid).
+ */
+export async function lockSweep(dir: string): Promise<() => Promise<void>> {
+  const options = {
+    lockfilePath: join(dir, SWEEP_FILES.lock),
+    realpath: false,
+    stale: 10_000,
+    update: 2_000,
+    // A missed refresh (the event loop was busy) must not kill a sweep; the pid file still guards it.
+    onCompromised: () => undefined,
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const release = await lockfile.lock(dir, options);
+      writeFileSync(ownerPath(dir), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      return async () => {
+        rmSync(ownerPath(dir), { force: true });
+        await release().catch(() => undefined);
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt > 0) {
+        if ((e as NodeJS.ErrnoException).code === 'ELOCKED') break;
+        throw e;
+      }
+      const owner = readOwner(dir);
+      if (owner && owner.host === hostname() && owner.pid !== process.pid && isAlive(owner.pid)) {
+        throw new UserError(
+          `sweep ${dir} is in use by process ${owner.pid} (since ${owner.since})`,
+          'wait for it to finish, or stop it (kill ' + owner.pid + ') and resume with --resume',
+        );
+      }
+      // The holder is dead (or left no pid): take the lock over.
+      rmSync(options.lockfilePath, { recursive: true, force: true });
+    }
+  }
+  const owner = readOwner(dir);
+  throw new UserError(`sweep ${dir} is locked${owner ? ` by process ${owner.pid}` : ''}`, 'wait for the other process to finish');
+}

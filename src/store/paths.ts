@@ -1,0 +1,64 @@
+/**
+ * The run-folder layout, in one place:
+ *
+ *   <runs-dir>/<experiment>/<sweep-id>/          one sweep
+ *     experiment.yaml   the experiment file as launched
+ *     sweep.json        id, times, status, provenance, counts (rebuilt from the run folders)
+ *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
+ *     results.csv       one row per run (rebuilt from the run folders)
+ *     table.md          the comparison table (rebuilt from the run folders)
+ *     .lock/            held by the process running the sweep
+ *     <NNNN-hash8>/     one run per grid point
+ *       params.json     identity and resolved parameters
+ *       curve.csv       iteration, train_loss, validation_loss
+ *       model.json      dims and weights at this run's iteration count
+ *       timing.json     wall-clock durations (kept out of metrics.json so that file is reproducible)
+ *       error.txt       failed runs: the error
+ *       metrics.json    status and metrics; written last: a run is done when it says status "done"
+ */
+import { join } from 'node:path';
+
+export const SWEEP_FILES = {
+  experiment: 'experiment.yaml',
+  sweep: 'sweep.json',
+  dataset: 'dataset.txt',
+  results: 'results.csv',
+  table: 'table.md',
+  report: 'report.html',
+  lock: '.lock',
+} as const;
+
+export const RUN_FILES = {
+  params: 'params.json',
+  curve: 'curve.csv',
+  model: 'model.json',
+  timing: 'timing.json',
+  error: 'error.txt',
+  metrics: 'metrics.json',
+} as const;
+
+/** Run folder names: a zero-padded 1-based index, a dash, 8 hex digits of the run identity. */
+export const RUN_FOLDER_PATTERN = /^\d{4,}-[0-9a-f]{8}$/;
+
+/** Sweep ids: UTC start time plus 4 hex digits, so that names sort by time. */
+export const SWEEP_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+export function experimentDir(runsDir: string, experiment: string): string {
+  return join(runsDir, experiment);
+}
+
+export function sweepDir(runsDir: string, experiment: string, sweepId: string): string {
+  return join(runsDir, experiment, sweepId);
+}
+
+export function runDir(sweepPath: string, folder: string): string {
+  return join(sweepPath, folder);
+}
+
+/** A new sweep id from a time and 16 random bits, e.g. 20261129-111502-3fa2. */
+export function newSweepId(now: Date, random16: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const date = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
+  const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `${date}-${time}-${(random16 & 0xffff).toString(16).padStart(4, '0')}`;
+}

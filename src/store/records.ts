@@ -1,0 +1,77 @@
+/** The JSON files of a sweep folder, as types. Field names are the files' names. */
+import type { ClassificationMetrics } from '../train/types.js';
+import type { ParamValue } from '../experiment/types.js';
+
+/** A run's state: done and diverged are results; failed and interrupted are retrained on resume. */
+export type RunStatus = 'done' | 'diverged' | 'failed' | 'interrupted';
+
+/** params.json */
+export interface RunParamsFile {
+  run_id: string;
+  /** 0-based position in grid order. */
+  index: number;
+  folder: string;
+  /** Identity of the training that produced this run (shared by runs that differ only in threshold or iterations). */
+  training_key: string;
+  params: Record<string, ParamValue>;
+  /** The user's spelling of the axis values. */
+  spellings: Record<string, string>;
+}
+
+/** Metrics of one fold (k-fold) or of the single split. */
+export interface SplitMetrics {
+  train: ClassificationMetrics;
+  validation: ClassificationMetrics;
+}
+
+/** metrics.json: written last; deterministic (no wall-clock values), so equal settings give equal bytes. */
+export interface RunMetricsFile {
+  status: RunStatus;
+  run_id: string;
+  iterations: number;
+  threshold: number;
+  /** Metrics of the run (for k-fold: each number is the mean over folds). Absent unless done. */
+  train?: ClassificationMetrics;
+  validation?: ClassificationMetrics;
+  /** k-fold only: per-fold metrics and the standard deviation of each number over folds. */
+  folds?: SplitMetrics[];
+  std?: { train: Record<string, number | null>; validation: Record<string, number | null> };
+  /** Diverged runs: the update at which the loss became NaN or infinite, and the last finite training loss. */
+  diverged?: { iteration: number; last_finite_loss: number | null };
+  /** Failed or interrupted runs: a one-line reason (details in error.txt). */
+  error?: string;
+}
+
+/** timing.json */
+export interface RunTimingFile {
+  /** Wall time of the training that produced this run (shared trainings report the whole training). */
+  training_ms: number;
+  /** Runs that share that training. */
+  shared_by: number;
+  finished_at: string;
+}
+
+export type SweepStatus = 'running' | 'done' | 'failed' | 'interrupted';
+
+/** sweep.json */
+export interface SweepFile {
+  id: string;
+  experiment: string;
+  status: SweepStatus;
+  started_at: string;
+  ended_at: string | null;
+  dlsweep_version: string;
+  engine_version: string;
+  node_version: string;
+  git_commit: string | null;
+  dataset: { name: string | null; sha256: string; fingerprint: string };
+  grid_size: number;
+  trainings: number;
+  shared: boolean;
+  plan_hash: string;
+  counts: { done: number; diverged: number; failed: number; interrupted: number; pending: number };
+  /** Resumes of this sweep, with their start times. */
+  resumed_at: string[];
+  /** Why the sweep stopped, when it failed. */
+  error?: string;
+}

@@ -1,0 +1,89 @@
+/**
+ * From a training's results (one per fold) to the record of each run it serves. Pure: no I/O.
+ * With k folds, every metric of a run is the mean over folds, its standard deviation (population, over
+ * folds) is kept in `std`, and each fold's metrics in `folds`.
+ */
+import type { ClassificationMetrics, CurvePoint, ModelJson, TrainResult } from '../train/types.js';
+import type { RunMetricsFile, SplitMetrics } from '../store/records.js';
+import type { PlannedRun } from './plan.js';
+
+export interface RunRecord {
+  metrics: RunMetricsFile;
+  curve: CurvePoint[];
+  /** Model of the first fold (the only one unless k-fold). */
+  model?: ModelJson;
+}
+
+/** The curve of one run: points up to its iteration count; with several folds, the mean loss at each point. */
+export function curveFor(results: TrainResult[], iterations: number): CurvePoint[] {
+  const first = results[0].curve.filter((p) => p.iteration <= iterations);
+  if (results.length === 1) return first;
+  return first.map((p) => {
+    const at = results.map((r) => r.curve.find((q) => q.iteration === p.iteration)).filter((q): q is CurvePoint => q !== undefined);
+    if (at.length !== results.length) return p;
+    const mean = (f: (q: CurvePoint) => number) => at.reduce((s, q) => s + f(q), 0) / at.length;
+    return { iteration: p.iteration, train_loss: mean((q) => q.train_loss), validation_loss: mean((q) => q.validation_loss) };
+  });
+}
+
+const NUMERIC_KEYS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc', 'baseline_accuracy'] as const;
+
+/** Mean and population std over folds of every metric; a metric undefined (null) in any fold is null. */
+export function aggregateFolds(per: ClassificationMetrics[]): { mean: ClassificationMetrics; std: Record<string, number | null> } {
+  const mean: ClassificationMetrics = { ...per[0], confusion: { tn: 0, fp: 0, fn: 0, tp: 0 }, samples: 0 };
+  const std: Record<string, number | null> = {};
+  for (const k of NUMERIC_KEYS) {
+    const vals = per.map((m) => m[k]);
+    if (vals.some((v) => v === null || v === undefined)) {
+      (mean as unknown as Record<string, number | null>)[k] = null;
+      std[k] = null;
+      continue;
+    }
+    const nums = vals as number[];
+    const mu = nums.reduce((s, v) => s + v, 0) / nums.length;
+    (mean as unknown as Record<string, number | null>)[k] = mu;
+    std[k] = Math.sqrt(nums.reduce((s, v) => s + (v - mu) * (v - mu), 0) / nums.length);
+  }
+  // Confusion counts are summed over folds: each row is in exactly one validation fold.
+  for (const m of per) {
+    mean.confusion.tn += m.confusion.tn;
+    mean.confusion.fp += m.confusion.fp;
+    mean.confusion.fn += m.confusion.fn;
+    mean.confusion.tp += m.confusion.tp;
+    mean.samples += m.samples;
+  }
+  return { mean, std };
+}
+
+/**
+ * The record of `run` from its training's fold results.
+ * Throws: Error when a result lacks the run's checkpoint or threshold (a planner bug).
+ */
+export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds: number[]): RunRecord {
+  const iterations = run.params.iterations as number;
+  const threshold = run.params.threshold as number;
+  const t = thresholds.indexOf(threshold);
+  if (t < 0) throw new Error(`threshold ${threshold} was not scored`);
+  const points = results.map((r) => {
+    const c = r.checkpoints.find((x) => x.iteration === iterations);
+    if (!c) throw new Error(`iteration ${iterations} was not scored`);
+    return { result: r, checkpoint: c };
+  });
+  const curve = curveFor(results, iterations);
+  const base: RunMetricsFile = { status: 'done', run_id: run.id, iterations, threshold };
+  const diverged = points.find((p) => p.checkpoint.status === 'diverged');
+  if (diverged) {
+    return { metrics: { ...base, status: 'diverged', diverged: diverged.result.diverged }, curve };
+  }
+  const perFold: SplitMetrics[] = points.map((p) => ({ train: p.checkpoint.train[t], validation: p.checkpoint.validation[t] }));
+  if (perFold.length === 1) {
+    return { metrics: { ...base, train: perFold[0].train, validation: perFold[0].validation }, curve, model: points[0].checkpoint.model };
+  }
+  const train = aggregateFolds(perFold.map((f) => f.train));
+  const validation = aggregateFolds(perFold.map((f) => f.validation));
+  return {
+    metrics: { ...base, train: train.mean, validation: validation.mean, std: { train: train.std, validation: validation.std }, folds: perFold },
+    curve,
+    model: points[0].checkpoint.model,
+  };
+}

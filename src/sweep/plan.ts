@@ -1,0 +1,167 @@
+/**
+ * The sweep planner: from an experiment and its dataset's shape to the list of runs (one per grid point)
+ * and the trainings that produce them. Pure: no I/O.
+ *
+ * Sharing: grid points that differ only in evaluation parameters (threshold) or only in the length
+ * (iterations) come from one training, run to the largest count, scored at every requested count and
+ * threshold. `share: false` gives every point its own training (for benchmarks and checks).
+ */
+import type { Experiment } from '../experiment/types.js';
+import { PARAMS, canShareIterations } from '../experiment/params.js';
+import type { TrainingConfig } from '../train/types.js';
+import { ENGINE_VERSION } from '../train/version.js';
+import { gridSize, pointAt, pointSpellings, type Point } from './grid.js';
+import { stableHash } from './identity.js';
+
+/** What the planner needs to know of the data. */
+export interface DataShape {
+  /** The dataset's identity (file sha256 plus preprocessing). */
+  fingerprint: string;
+  features: number;
+  /** Training rows (of the first fold). */
+  trainSamples: number;
+  /** Number of folds (1 unless k-fold). */
+  folds: number;
+}
+
+export interface PlannedRun {
+  /** Position in grid order, 0-based. */
+  index: number;
+  /** Identity: sha256 hex of engine version, dataset fingerprint and resolved parameters. */
+  id: string;
+  /** Folder name inside the sweep folder: zero-padded 1-based index plus the first 8 hex digits of id. */
+  folder: string;
+  params: Point;
+  /** The user's spelling of this point's axis values. */
+  spellings: Record<string, string>;
+  /** Index into Plan.trainings. */
+  training: number;
+}
+
+export interface PlannedTraining {
+  /** Identity of the training: sha256 hex of engine version, dataset fingerprint and training parameters. */
+  key: string;
+  config: TrainingConfig;
+  /** Iteration counts to score, ascending; the last is the training's length. */
+  checkpoints: number[];
+  /** Thresholds to score, ascending. */
+  thresholds: number[];
+  /** Indices into Plan.runs. */
+  runs: number[];
+  /** Relative cost: updates x weights x samples x folds (for scheduling and estimates). */
+  cost: number;
+}
+
+export interface Plan {
+  gridSize: number;
+  runs: PlannedRun[];
+  /** Longest first. */
+  trainings: PlannedTraining[];
+  /** Updates if every point were trained alone (sum of iterations x folds). */
+  naiveIterations: number;
+  /** Updates of the planned trainings. */
+  plannedIterations: number;
+  shared: boolean;
+  /** sha256 of the ordered run identities: equal plans have equal hashes. */
+  planHash: string;
+}
+
+/** Parameters applied after training (threshold) or setting its length (iterations): not part of a training's settings. */
+const NOT_TRAINING = new Set(PARAMS.filter((p) => p.role !== 'training').map((p) => p.name));
+
+/** Width of the zero-padded index in folder names: at least 4 digits. */
+export function folderIndexWidth(size: number): number {
+  return Math.max(4, String(size).length);
+}
+
+/** The training settings of a point: every parameter but the length and the evaluation ones. */
+export function trainingConfigOf(point: Point): TrainingConfig {
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(point)) if (!NOT_TRAINING.has(k)) config[k] = v;
+  return config as unknown as TrainingConfig;
+}
+
+/** Number of weights of a network with these sizes (for cost estimates). */
+function weightCount(features: number, hidden: number[]): number {
+  const dims = [features, ...hidden, 1];
+  let n = 0;
+  for (let l = 0; l + 1 < dims.length; l++) n += dims[l] * dims[l + 1] + dims[l + 1];
+  return n;
+}
+
+/** Identity of one run: what determines every number it records. */
+export function runIdentity(point: Point, shape: DataShape): string {
+  return stableHash({ engine: ENGINE_VERSION, dataset: shape.fingerprint, params: point });
+}
+
+/**
+ * Plan a sweep: one run per grid point, grouped into trainings.
+ * Throws: RangeError when the grid has more than maxRuns points (the caller turns it into a message).
+ */
+export function planSweep(exp: Experiment, shape: DataShape, options: { share?: boolean; maxRuns?: number } = {}): Plan {
+  const share = options.share ?? true;
+  const size = gridSize(exp);
+  if (options.maxRuns !== undefined && size > options.maxRuns) {
+    throw new RangeError(`the grid has ${size} points, more than the limit of ${options.maxRuns}`);
+  }
+  const width = folderIndexWidth(size);
+  const runs: PlannedRun[] = [];
+  const trainings: PlannedTraining[] = [];
+  const byKey = new Map<string, number>();
+  let naive = 0;
+  for (let i = 0; i < size; i++) {
+    const params = pointAt(exp, i);
+    const id = runIdentity(params, shape);
+    const config = trainingConfigOf(params);
+    const iterations = params.iterations as number;
+    const threshold = params.threshold as number;
+    naive += iterations * shape.folds;
+    // Without sharing, or when the training depends on its length, the length is part of the training's key.
+    const lengthInKey = !share || !canShareIterations(config);
+    const keyParts: Record<string, unknown> = { engine: ENGINE_VERSION, dataset: shape.fingerprint, config };
+    if (lengthInKey) keyParts.iterations = iterations;
+    if (!share) keyParts.threshold = threshold;
+    const key = stableHash(keyParts);
+    let t = byKey.get(key);
+    if (t === undefined) {
+      t = trainings.length;
+      byKey.set(key, t);
+      trainings.push({ key, config, checkpoints: [], thresholds: [], runs: [], cost: 0 });
+    }
+    const tr = trainings[t];
+    if (!tr.checkpoints.includes(iterations)) tr.checkpoints.push(iterations);
+    if (!tr.thresholds.includes(threshold)) tr.thresholds.push(threshold);
+    tr.runs.push(i);
+    runs.push({
+      index: i,
+      id,
+      folder: `${String(i + 1).padStart(width, '0')}-${id.slice(0, 8)}`,
+      params,
+      spellings: pointSpellings(exp, i),
+      training: t,
+    });
+  }
+  let planned = 0;
+  for (const tr of trainings) {
+    tr.checkpoints.sort((a, b) => a - b);
+    tr.thresholds.sort((a, b) => a - b);
+    const length = tr.checkpoints[tr.checkpoints.length - 1];
+    planned += length * shape.folds;
+    const hidden = Array.isArray(tr.config.hidden_sizes) ? (tr.config.hidden_sizes as number[]) : [];
+    tr.cost = length * weightCount(shape.features, hidden) * shape.trainSamples * shape.folds;
+  }
+  // Longest first cuts the tail of the sweep; ties by key keep the order independent of the grid's.
+  const order = trainings.map((_, i) => i).sort((a, b) => trainings[b].cost - trainings[a].cost || (trainings[a].key < trainings[b].key ? -1 : 1));
+  const remap = new Map(order.map((old, neu) => [old, neu]));
+  const sorted = order.map((i) => trainings[i]);
+  for (const r of runs) r.training = remap.get(r.training)!;
+  return {
+    gridSize: size,
+    runs,
+    trainings: sorted,
+    naiveIterations: naive,
+    plannedIterations: planned,
+    shared: share,
+    planHash: stableHash(runs.map((r) => r.id)),
+  };
+}
