@@ -1,0 +1,149 @@
+/** Plain-English descriptions of JSON Schema fragments and values, and "did you mean" suggestions. */
+import { distance } from 'fastest-levenshtein';
+
+type Schema = Record<string, unknown>;
+
+function isSchema(x: unknown): x is Schema {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A literal for messages: strings bare, everything else as JSON. */
+export function literal(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function fmtNumber(n: unknown): string {
+  return typeof n === 'number' ? String(n) : literal(n);
+}
+
+/** " ≥ 1", " in [0, 1]", " > 0 and < 1"; "" without bounds. */
+export function boundsText(s: Schema): string {
+  const min = s.minimum as number | undefined;
+  const max = s.maximum as number | undefined;
+  const xmin = s.exclusiveMinimum as number | undefined;
+  const xmax = s.exclusiveMaximum as number | undefined;
+  if (min !== undefined && max !== undefined) return ` in [${fmtNumber(min)}, ${fmtNumber(max)}]`;
+  if (xmin !== undefined && xmax !== undefined) return ` strictly between ${fmtNumber(xmin)} and ${fmtNumber(xmax)}`;
+  const lo = min !== undefined ? `≥ ${fmtNumber(min)}` : xmin !== undefined ? `> ${fmtNumber(xmin)}` : undefined;
+  const hi = max !== undefined ? `≤ ${fmtNumber(max)}` : xmax !== undefined ? `< ${fmtNumber(xmax)}` : undefined;
+  return [lo, hi].filter((x) => x !== undefined).length ? ` ${[lo, hi].filter((x) => x !== undefined).join(' and ')}` : '';
+}
+
+const NOUNS: Record<string, [string, string]> = {
+  number: ['a number', 'numbers'],
+  integer: ['an integer', 'integers'],
+  string: ['a string', 'strings'],
+  boolean: ['true or false', 'true/false values'],
+  array: ['a list', 'lists'],
+  object: ['a mapping', 'mappings'],
+  null: ['empty', 'empty values'],
+};
+
+function typesOf(s: Schema): string[] {
+  return Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : [];
+}
+
+/** The type part only: "a number", "a string or an integer", "a list". */
+export function typeNoun(s: Schema, plural = false): string {
+  const types = typesOf(s);
+  if (types.length === 0) {
+    if (Array.isArray(s.anyOf)) return joinOr(unique((s.anyOf as Schema[]).map((b) => typeNoun(b, plural))));
+    if (Array.isArray(s.enum)) return joinOr(unique((s.enum as unknown[]).map((v) => kindOf(v))));
+    return plural ? 'values' : 'a value';
+  }
+  return joinOr(types.map((t) => (NOUNS[t] ?? [t, t])[plural ? 1 : 0]));
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function joinOr(xs: string[]): string {
+  if (xs.length <= 1) return xs[0] ?? '';
+  return `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+}
+
+/** A full description: "a number > 0", "one of: a, b", "a non-empty list of lists of integers ≥ 1". */
+export function describe(s: unknown, plural = false): string {
+  if (!isSchema(s)) return plural ? 'values' : 'a value';
+  if ('const' in s) return `\`${literal(s.const)}\``;
+  if (Array.isArray(s.enum)) return `${plural ? 'values among' : 'one of'}: ${(s.enum as unknown[]).map(literal).join(', ')}`;
+  if (Array.isArray(s.anyOf)) {
+    return (s.anyOf as Schema[]).map((b) => (typeof b.title === 'string' ? b.title : describe(b, plural))).join('; or ');
+  }
+  const types = typesOf(s);
+  if (types.length === 0) return plural ? 'values' : 'a value';
+  const parts = types.map((t) => {
+    const [one, many] = NOUNS[t] ?? [t, t];
+    const noun = plural ? many : one;
+    if (t === 'number' || t === 'integer') return `${noun}${boundsText(s)}`;
+    if (t === 'string') {
+      const min = s.minLength as number | undefined;
+      const max = s.maxLength as number | undefined;
+      if (max !== undefined) return `${noun} of ${min ?? 0}-${max} characters`;
+      if (min === 1) return plural ? 'non-empty strings' : 'a non-empty string';
+      return noun;
+    }
+    if (t === 'array') {
+      const min = s.minItems as number | undefined;
+      const max = s.maxItems as number | undefined;
+      const items = isSchema(s.items) ? ` of ${describe(s.items, true)}` : '';
+      if (min !== undefined && min === max) return `${plural ? 'lists' : 'a list'} of ${min} ${isSchema(s.items) ? describe(s.items, true) : 'items'}`;
+      const ne = min !== undefined && min >= 1 ? 'non-empty ' : '';
+      return `${plural ? `${ne}lists` : `a ${ne}list`}${items}`;
+    }
+    return noun;
+  });
+  return joinOr(parts);
+}
+
+/** What a parsed value is: "a string", "an integer", "a number", "a list", "a mapping", "true/false", "an empty value". */
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return Number.isNaN(v) ? 'not-a-number (.nan)' : 'infinity (.inf)';
+    return Number.isInteger(v) ? 'an integer' : 'a number';
+  }
+  if (typeof v === 'boolean') return 'true/false';
+  if (typeof v === 'string') return 'a string';
+  return 'a mapping';
+}
+
+function norm(s: string): string {
+  return s.toLowerCase().replace(/[-\s.]/g, '_');
+}
+
+/**
+ * The candidate closest to `word` (case-insensitive Levenshtein, `-` and `_` alike) when close enough to be a
+ * likely typo, else a candidate that `word` is a prefix of (`hidden` → `hidden_sizes`), else undefined.
+ */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  const w = norm(word);
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(w, norm(c));
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  if (best !== undefined && best !== word) {
+    const limit = Math.max(1, Math.floor(Math.max(w.length, best.length) / 3));
+    if (bestD <= limit) return best;
+  }
+  if (w.length >= 3) {
+    const prefixed = candidates.filter((c) => norm(c).startsWith(w) && c !== word);
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return undefined;
+}
+
+/** The first sentence of a description. */
+export function firstSentence(s: unknown): string | undefined {
+  if (typeof s !== 'string') return undefined;
+  const t = s.replace(/\b(e\.g|i\.e)\./g, '$1\u0000');
+  const m = /^(.*?[.:])(\s|$)/.exec(t);
+  return (m ? m[1] : t).replace(/:$/, '.').replace(/\u0000/g, '.');
+}

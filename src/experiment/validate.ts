@@ -1,0 +1,416 @@
+/**
+ * Schema validation of an experiment document: ajv (compiled once) against experimentSchema(), then each
+ * ajv error mapped to one Diagnostic pointing into the YAML source, with ajv's noise collapsed
+ * (anyOf branches resolved to the branch the user meant, one message per location).
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Diagnostic } from '../errors.js';
+import { PARAMS, paramSpec } from './params.js';
+import { experimentSchema } from './schema.js';
+import { describe, firstSentence, kindOf, literal, suggest, typeNoun } from './describe.js';
+import { formatPath, type Segments, type Source } from './source.js';
+
+type Schema = Record<string, unknown>;
+
+const SCHEMA = experimentSchema();
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+const validateFn = ajv.compile(SCHEMA);
+
+const TOP_KEYS = Object.keys(SCHEMA.properties as Schema);
+const PARAM_NAMES = PARAMS.map((p) => p.name);
+
+/** One problem, before rendering. Keywords starting with `$` are made here from several ajv errors. */
+interface Problem {
+  segs: Segments;
+  keyword: string;
+  schema: Schema;
+  data: unknown;
+  /** required: the missing keys; $missingOneOf: the alternatives. */
+  missing?: string[];
+  /** additionalProperties: the unknown key. */
+  prop?: string;
+  /** $anyType: the alternatives. */
+  alternatives?: Schema[];
+  params: Record<string, unknown>;
+  ajvMessage?: string;
+}
+
+function unescapePointer(p: string): string {
+  return p.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Segments of a JSON pointer, with list indices as numbers (decided by the data). */
+function toSegs(pointer: string, data: unknown): Segments {
+  if (pointer === '') return [];
+  const out: Segments = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const p = unescapePointer(raw);
+    if (Array.isArray(cur)) {
+      out.push(Number(p));
+      cur = cur[Number(p)];
+    } else {
+      out.push(p);
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+    }
+  }
+  return out;
+}
+
+function parentPointer(p: string): string {
+  return p.slice(0, Math.max(0, p.lastIndexOf('/')));
+}
+
+function problemOf(e: ErrorObject, data: unknown): Problem {
+  const base: Problem = {
+    segs: toSegs(e.instancePath, data),
+    keyword: e.keyword,
+    schema: (e.parentSchema ?? {}) as Schema,
+    data: e.data,
+    params: e.params as Record<string, unknown>,
+    ajvMessage: e.message,
+  };
+  if (e.keyword === 'required') base.missing = [String(e.params.missingProperty)];
+  if (e.keyword === 'additionalProperties') base.prop = String(e.params.additionalProperty);
+  return base;
+}
+
+/**
+ * Resolve anyOf/oneOf errors, outermost first: keep the errors of the branch the user most likely meant
+ * (right type, right discriminator, fewest missing/unknown keys), or merge the branches into one problem.
+ */
+function resolveCombinators(all: ErrorObject[], data: unknown): Problem[] {
+  let errs = [...all];
+  const extra: Problem[] = [];
+  const combinators = errs
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  for (const c of combinators) {
+    if (!errs.includes(c)) continue;
+    const branches = Array.isArray(c.schema) ? (c.schema as Schema[]) : [];
+    const prefix = `${c.schemaPath}/`;
+    const byBranch: ErrorObject[][] = branches.map(() => []);
+    const inBranches = new Set<ErrorObject>();
+    for (const e of errs) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const i = Number(e.schemaPath.slice(prefix.length).split('/')[0]);
+      if (byBranch[i]) {
+        byBranch[i].push(e);
+        inBranches.add(e);
+      }
+    }
+    const P = c.instancePath;
+    if (byBranch.some((b) => b.length === 0)) continue; // oneOf matched several: keep ajv's message
+    const rank = (b: ErrorObject[]): number => {
+      let r = 0;
+      for (const e of b) {
+        if (e.instancePath === P && e.keyword === 'type') r += 1000;
+        else if (e.keyword === 'const' && parentPointer(e.instancePath) === P) r += 100;
+        else if (e.instancePath === P && (e.keyword === 'required' || e.keyword === 'additionalProperties')) r += 10;
+        else r += 1;
+      }
+      return r;
+    };
+    const ranks = byBranch.map(rank);
+    const min = Math.min(...ranks);
+    const best = byBranch.filter((_, i) => ranks[i] === min);
+    errs = errs.filter((e) => e !== c && !inBranches.has(e));
+    const segs = toSegs(P, data);
+    const pSchema = (c.parentSchema ?? {}) as Schema;
+
+    if (min >= 1000) {
+      // Wrong type for every branch.
+      extra.push({ segs, keyword: '$anyType', schema: pSchema, data: c.data, alternatives: branches, params: {} });
+      continue;
+    }
+    const constErr = (b: ErrorObject[]) =>
+      b.find((e) => e.keyword === 'const' && parentPointer(e.instancePath) === P);
+    const discr = byBranch.map(constErr);
+    if (discr.every((e) => e !== undefined) && new Set(discr.map((e) => e!.instancePath)).size === 1) {
+      // Every branch rejects the same discriminator (e.g. split.method: foo).
+      const d = discr[0]!;
+      extra.push({
+        segs: toSegs(d.instancePath, data),
+        keyword: 'enum',
+        schema: { enum: discr.map((e) => e!.params.allowedValue) },
+        data: d.data,
+        params: {},
+      });
+      continue;
+    }
+    if (
+      best.length > 1 &&
+      best.every((b) => b.length === 1 && b[0].keyword === 'required' && b[0].instancePath === P)
+    ) {
+      extra.push({
+        segs,
+        keyword: '$missingOneOf',
+        schema: pSchema,
+        data: c.data,
+        missing: best.map((b) => String(b[0].params.missingProperty)),
+        alternatives: byBranch.map((b, i) => (best.includes(b) ? branches[i] : undefined)).filter((x) => x !== undefined) as Schema[],
+        params: {},
+      });
+      continue;
+    }
+    errs.push(...best[0]);
+  }
+  return [...errs.map((e) => problemOf(e, data)), ...extra];
+}
+
+const PRIORITY: Record<string, number> = { type: 0, $anyType: 0, enum: 1, const: 1 };
+
+/** One problem per location: the most basic one (type before enum before bounds...). Required keys merged. */
+function collapse(problems: Problem[]): Problem[] {
+  const byKey = new Map<string, Problem>();
+  for (const p of problems) {
+    const loc = JSON.stringify(p.segs);
+    const key =
+      p.keyword === 'additionalProperties'
+        ? `k${loc}${p.prop}`
+        : p.keyword === 'required' || p.keyword === '$missingOneOf'
+          ? `r${loc}`
+          : `v${loc}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, p);
+    } else if (p.keyword === 'required' && prev.keyword === 'required') {
+      prev.missing = [...new Set([...(prev.missing ?? []), ...(p.missing ?? [])])];
+    } else if ((PRIORITY[p.keyword] ?? 2) < (PRIORITY[prev.keyword] ?? 2)) {
+      byKey.set(key, p);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function isGridAxis(segs: Segments): boolean {
+  return segs.length === 2 && segs[0] === 'grid' && typeof segs[1] === 'string' && paramSpec(segs[1]) !== undefined;
+}
+
+function isListParam(name: unknown): boolean {
+  return typeof name === 'string' && paramSpec(name)?.schema.type === 'array';
+}
+
+function lastKey(segs: Segments): string {
+  for (let i = segs.length - 1; i >= 0; i--) if (typeof segs[i] === 'string') return segs[i] as string;
+  return '';
+}
+
+function isNumericString(v: unknown): v is string {
+  return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v.trim()));
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+function codes(xs: string[]): string {
+  return xs.map((x) => `\`${x}\``).join(', ');
+}
+
+/** Render one problem. */
+function render(p: Problem, src: Source): Diagnostic {
+  const path = formatPath(p.segs);
+  const node = src.nodeAt(p.segs);
+  const d: Diagnostic = { severity: 'error', file: src.file, path, message: '', ...src.at(node) };
+  const key = lastKey(p.segs);
+  const inParams = (p.segs[0] === 'fixed' || p.segs[0] === 'grid') && p.segs.length >= 2;
+
+  switch (p.keyword) {
+    case 'type':
+    case '$anyType': {
+      const expectedNoun = p.alternatives ? typeNoun({ anyOf: p.alternatives }) : typeNoun(p.schema);
+      d.message = `must be ${expectedNoun}, not ${kindOf(p.data)}`;
+      d.expected = p.alternatives ? describe({ anyOf: p.alternatives }) : describe(p.schema);
+      d.found = src.found(node);
+      const types = p.alternatives ? [] : Array.isArray(p.schema.type) ? p.schema.type : [p.schema.type];
+      const spelled = src.spelling(node);
+      if (isGridAxis(p.segs) && !Array.isArray(p.data)) {
+        const spec = paramSpec(key)!;
+        const scalar = p.data !== null && typeof p.data !== 'object';
+        const candidate = scalar ? (isListParam(key) ? `[${spelled}]` : spelled) : spec.example;
+        d.message = `a grid axis must be a list of candidate values, not ${kindOf(p.data)}`;
+        d.hint = `write \`${key}: [${candidate}]\`${isListParam(key) ? ` (each candidate of ${key} is itself a list)` : ''}, or move it to \`fixed:\` to hold it constant`;
+      } else if (p.segs.length === 2 && p.segs[0] === 'fixed' && isListParam(key) && !Array.isArray(p.data) && p.data !== null && typeof p.data !== 'object') {
+        d.hint = `write [${spelled}]`;
+      } else if ((types.includes('number') || types.includes('integer')) && isNumericString(p.data)) {
+        d.hint = `remove the quotes: ${key}: ${p.data.trim()}`;
+      } else if (
+        types.includes('string') &&
+        p.data !== null &&
+        typeof p.data !== 'object' &&
+        (!Array.isArray(p.schema.enum) || p.schema.enum.includes(spelled))
+      ) {
+        d.hint = `quote it to make it a string: ${key}: "${spelled}"`;
+      } else if (p.data === null && p.alternatives && p.segs.length === 1) {
+        d.hint = `give a value, e.g. ${key}: ${firstExample(p.alternatives)}`;
+      } else if (p.data === null && p.segs.length === 2 && p.segs[0] === 'fixed' && paramSpec(key)) {
+        d.hint = `give a value, e.g. ${key}: ${paramSpec(key)!.example}`;
+      }
+      break;
+    }
+    case 'enum': {
+      const allowed = (p.schema.enum as unknown[]) ?? [];
+      const isDataset = p.segs[0] === 'dataset' && (p.segs.length === 1 || (p.segs.length === 2 && p.segs[1] === 'name'));
+      d.message = isDataset
+        ? `unknown dataset \`${literal(p.data)}\``
+        : typeof p.data === 'string'
+          ? `unknown value \`${p.data}\``
+          : `must be one of the listed values`;
+      d.expected = `${isDataset ? 'a known dataset: ' : 'one of: '}${allowed.map(literal).join(', ')}`;
+      d.found = src.found(node);
+      const s = typeof p.data === 'string' ? suggest(p.data, allowed.filter((x): x is string => typeof x === 'string')) : undefined;
+      if (s) d.hint = `did you mean \`${s}\`?`;
+      else if (isDataset) d.hint = 'for a CSV file of your own, use dataset: {path: FILE.csv, label: COLUMN, positive: [VALUE]}';
+      break;
+    }
+    case 'const':
+      d.message = `must be \`${literal(p.schema.const)}\``;
+      d.found = src.found(node);
+      break;
+    case 'required':
+    case '$missingOneOf': {
+      const missing = p.missing ?? [];
+      if (p.keyword === '$missingOneOf') {
+        d.message = `needs one of ${codes(missing)}`;
+        d.expected = (p.alternatives ?? []).map((a) => (typeof a.title === 'string' ? a.title : describe(a))).join('; or ');
+      } else {
+        d.message = `missing required ${plural(missing.length, 'key')} ${codes(missing)}`;
+        const props = (p.schema.properties ?? {}) as Record<string, Schema>;
+        const hints = missing
+          .map((m) => (firstSentence(props[m]?.description) ? `\`${m}\`: ${firstSentence(props[m]?.description)}` : undefined))
+          .filter((x) => x !== undefined);
+        if (hints.length) d.hint = hints.join('\n');
+      }
+      break;
+    }
+    case 'additionalProperties': {
+      const prop = p.prop ?? '';
+      const keyNode = src.keyNodeAt([...p.segs, prop]);
+      Object.assign(d, src.at(keyNode));
+      d.path = formatPath([...p.segs, prop]);
+      const allowed = Object.keys((p.schema.properties ?? {}) as Schema);
+      d.message = inParams || (p.segs.length === 1 && (p.segs[0] === 'fixed' || p.segs[0] === 'grid'))
+        ? `unknown parameter \`${prop}\``
+        : `unknown key \`${prop}\``;
+      if (allowed.length) d.expected = `${allowed.length > 1 ? 'one of' : 'only'}: ${allowed.join(', ')}`;
+      const s = suggest(prop, allowed);
+      const top = p.segs.length === 0;
+      const paramLike = PARAM_NAMES.includes(prop) && !inParams && p.segs[0] !== 'fixed' && p.segs[0] !== 'grid'
+        ? prop
+        : top
+          ? suggest(prop, PARAM_NAMES)
+          : undefined;
+      if (s) d.hint = `did you mean \`${s}\`?`;
+      else if (paramLike) {
+        d.hint = `parameters go under the top-level \`fixed:\` (one value) or \`grid:\` (a list of candidates), e.g.\nfixed:\n  ${paramLike}: ${paramSpec(paramLike)!.example}`;
+      } else if (!top && TOP_KEYS.includes(prop)) {
+        d.hint = `\`${prop}\` is a top-level key: check its indentation`;
+      }
+      break;
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const cmp = String(p.params.comparison).replace('>=', '≥').replace('<=', '≤');
+      d.message = `out of range: must be ${cmp} ${literal(p.params.limit)}`;
+      d.expected = describe(p.schema);
+      d.found = src.found(node);
+      break;
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const min = p.schema.minItems as number | undefined;
+      const max = p.schema.maxItems as number | undefined;
+      d.found = src.found(node);
+      d.expected = describe(p.schema);
+      if (isGridAxis(p.segs) && Array.isArray(p.data) && p.data.length === 0) {
+        const spec = paramSpec(key)!;
+        d.message = 'empty grid axis: give at least one value';
+        d.hint = `e.g. ${key}: [${spec.example}], or remove the line (${key} then takes its fixed value or its default)`;
+      } else if (min !== undefined && min === max) {
+        d.message = `must have exactly ${min} ${plural(min, 'item')}`;
+        if (min === 2) d.hint = `write ${key}: [first, last]`;
+      } else if (p.keyword === 'minItems') {
+        d.message = `must have at least ${min} ${plural(min ?? 0, 'item')}`;
+      } else {
+        d.message = `must have at most ${max} ${plural(max ?? 0, 'item')}`;
+      }
+      break;
+    }
+    case 'minLength':
+    case 'maxLength':
+    case 'pattern':
+      d.message = p.keyword === 'minLength' && p.schema.minLength === 1 ? 'must not be empty' : `invalid value: ${p.ajvMessage}`;
+      d.expected = describe(p.schema);
+      d.found = src.found(node);
+      break;
+    default:
+      d.message = p.ajvMessage ?? `fails ${p.keyword}`;
+      d.found = node ? src.found(node) : undefined;
+      if (d.found === undefined) delete d.found;
+  }
+  return d;
+}
+
+function firstExample(alts: Schema[]): string {
+  for (const a of alts) if (Array.isArray(a.enum) && a.enum.length) return literal(a.enum[0]);
+  return '...';
+}
+
+/**
+ * Grid axes of list-valued parameters written with bare items (`hidden_sizes: [15, 30]`):
+ * one diagnostic for the axis, hinting `write [[15], [30]]`, instead of one per item.
+ */
+function mergeListAxisItems(problems: Problem[], src: Source): { rest: Problem[]; merged: Diagnostic[] } {
+  const groups = new Map<string, Problem[]>();
+  const rest: Problem[] = [];
+  for (const p of problems) {
+    const [g, name, i] = p.segs;
+    if (p.keyword === 'type' && p.segs.length === 3 && g === 'grid' && isListParam(name) && typeof i === 'number' && !Array.isArray(p.data)) {
+      const k = String(name);
+      groups.set(k, [...(groups.get(k) ?? []), p]);
+    } else {
+      rest.push(p);
+    }
+  }
+  const merged: Diagnostic[] = [];
+  for (const [name, ps] of groups) {
+    const segs: Segments = ['grid', name];
+    const axis = src.nodeAt(segs);
+    const items = (axis && 'items' in axis ? (axis.items as unknown[]) : []) ?? [];
+    const fixedUp = `[${items.map((it) => {
+      const s = src.spelling(it);
+      return s.startsWith('[') ? s : `[${s}]`;
+    }).join(', ')}]`;
+    const gridSchema = ((SCHEMA.properties as Schema).grid as Schema).properties as Record<string, Schema>;
+    merged.push({
+      severity: 'error',
+      file: src.file,
+      path: formatPath(segs),
+      message: `each candidate of ${name} must be a list (${name} is itself a list); ${ps.length} ${plural(ps.length, 'candidate is', 'candidates are')} not`,
+      expected: describe(gridSchema[name]),
+      found: src.found(axis),
+      hint: `write ${fixedUp} (a list of candidates, each one a list)`,
+      ...src.at(axis),
+    });
+  }
+  return { rest, merged };
+}
+
+/** Keys checked by code (load.ts) with better messages than the schema's: their ajv errors are dropped. */
+const CHECKED_IN_CODE: { segs: Segments; keywords: string[] }[] = [
+  { segs: ['name'], keywords: ['minLength', 'maxLength', 'pattern'] },
+];
+
+/** Validate the document's data against the schema; [] when valid. */
+export function schemaDiagnostics(data: unknown, src: Source): Diagnostic[] {
+  if (validateFn(data)) return [];
+  const problems = collapse(resolveCombinators(validateFn.errors ?? [], data)).filter(
+    (p) => !CHECKED_IN_CODE.some((c) => JSON.stringify(c.segs) === JSON.stringify(p.segs) && c.keywords.includes(p.keyword)),
+  );
+  const { rest, merged } = mergeListAxisItems(problems, src);
+  return [...rest.map((p) => render(p, src)), ...merged];
+}
+

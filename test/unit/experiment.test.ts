@@ -1,0 +1,409 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { loadExperiment, parseExperiment } from '../../src/experiment/load.js';
+import { INIT_NAMES, PARAMS } from '../../src/experiment/params.js';
+import { DiagnosticError, UserError, formatDiagnostic, type Diagnostic } from '../../src/errors.js';
+import type { Experiment } from '../../src/experiment/types.js';
+
+const CWD = '/tmp/dlsweep-test';
+
+function parse(text: string): Experiment {
+  return parseExperiment(text, 'exp.yaml', { cwd: CWD });
+}
+
+/** The diagnostics of an invalid experiment (fails the test when it is valid). */
+function diagnose(text: string): Diagnostic[] {
+  try {
+    parse(text);
+  } catch (e) {
+    assert.ok(e instanceof DiagnosticError, `expected a DiagnosticError, got ${String(e)}`);
+    return e.diagnostics;
+  }
+  assert.fail('expected the experiment to be rejected');
+}
+
+function only(ds: Diagnostic[], p: string): Diagnostic {
+  const found = ds.filter((d) => d.path === p);
+  assert.equal(found.length, 1, `expected one diagnostic at ${p}, got:\n${ds.map(formatDiagnostic).join('\n\n')}`);
+  return found[0];
+}
+
+const HEAD = 'name: t\ndataset: wisconsin\n';
+
+test('seed-article.yaml loads with the study\'s axes, preset and recording', () => {
+  const e = loadExperiment('experiments/seed-article.yaml');
+  assert.equal(e.name, 'seed-article');
+  assert.equal(e.file, 'experiments/seed-article.yaml');
+  assert.equal(e.absoluteFile, path.resolve('experiments/seed-article.yaml'));
+  assert.match(e.text, /^# yaml-language-server: \$schema=\.\.\/schema\/experiment\.schema\.json/);
+  assert.deepEqual(
+    e.axes.map((a) => [a.name, a.values]),
+    [
+      ['learning_rate', [0.01, 0.07]],
+      ['iterations', [15000, 65000]],
+      ['hidden_sizes', [[15]]],
+      ['init', ['lecun_normal']],
+      ['threshold', [0.5, 0.7, 0.8, 0.9]],
+      ['seed', [1]],
+    ],
+  );
+  assert.deepEqual(e.axes[2].spellings, ['[15]']);
+  assert.deepEqual(e.fixed, {}); // every parameter of the table is an axis
+  assert.deepEqual(e.record, { curve_every: 500 });
+  assert.deepEqual(e.warnings, []);
+  assert.deepEqual(e.dataset, {
+    kind: 'csv',
+    name: 'wisconsin',
+    path: path.resolve('data/wisconsin-cancer-dataset.csv'),
+    header: false,
+    label: 10,
+    positive: [4],
+    negative: [2],
+    drop_columns: [0],
+    missing_values: ['?', ''],
+    missing_strategy: 'drop',
+    normalize: { method: 'minmax', fit: 'all' },
+    split: { method: 'fixed', train: [0, 499], validation: [501, 682] },
+  });
+});
+
+test('init-study.yaml and quick.yaml load', () => {
+  const init = loadExperiment('experiments/init-study.yaml');
+  assert.deepEqual(init.axes.find((a) => a.name === 'init')?.values, [
+    'lecun_normal',
+    'he_normal',
+    'glorot_normal',
+    'glorot_uniform',
+    'small_normal',
+  ]);
+  assert.deepEqual(init.axes.find((a) => a.name === 'hidden_sizes')?.values, [[5], [15], [30]]);
+  assert.deepEqual(init.axes.find((a) => a.name === 'seed')?.values, [1, 2, 3]);
+  assert.equal(init.fixed.learning_rate, 0.07);
+  assert.equal(init.fixed.iterations, 5000);
+  assert.equal(init.fixed.threshold, 0.5);
+  const quick = loadExperiment('experiments/quick.yaml');
+  const points = quick.axes.reduce((n, a) => n * a.values.length, 1);
+  assert.equal(points, 8);
+});
+
+test('fixed holds every non-axis parameter with its default; no grid means one run', () => {
+  const e = parse(HEAD);
+  assert.deepEqual(e.axes, []);
+  for (const p of PARAMS) assert.deepEqual(e.fixed[p.name], p.default, p.name);
+  assert.deepEqual(e.fixedSpellings, {});
+  assert.deepEqual(e.record, { curve_every: 100 });
+  const empty = parse(`${HEAD}grid:\nfixed:\n`);
+  assert.deepEqual(empty.axes, []);
+});
+
+test('1e-3 is the number 0.001 and keeps its spelling', () => {
+  const e = parse(`${HEAD}fixed:\n  threshold: 5e-1\ngrid:\n  learning_rate: [1e-3, 0.1]\n  iterations: [1e4]\n`);
+  const lr = e.axes.find((a) => a.name === 'learning_rate')!;
+  assert.deepEqual(lr.values, [0.001, 0.1]);
+  assert.deepEqual(lr.spellings, ['1e-3', '0.1']);
+  assert.deepEqual(e.axes.find((a) => a.name === 'iterations')!.values, [10000]);
+  assert.equal(e.fixed.threshold, 0.5);
+  assert.equal(e.fixedSpellings.threshold, '5e-1');
+});
+
+test('unknown grid key learnig_rate: error at the key with a suggestion', () => {
+  const ds = diagnose(`${HEAD}grid:\n  iterations: [100]\n  learnig_rate: [0.01, 0.07]\n`);
+  assert.equal(ds.length, 1);
+  const d = only(ds, 'grid.learnig_rate');
+  assert.equal(d.severity, 'error');
+  assert.equal(d.file, 'exp.yaml');
+  assert.equal(d.line, 5);
+  assert.equal(d.column, 3);
+  assert.equal(d.message, 'unknown parameter `learnig_rate`');
+  assert.equal(d.hint, 'did you mean `learning_rate`?');
+  const text = formatDiagnostic(d);
+  assert.match(text, /^exp\.yaml:5:3: error: grid\.learnig_rate: unknown parameter `learnig_rate`/);
+  assert.match(text, /\n {2}5 \| {3}learnig_rate: \[0\.01, 0\.07\]\n {4}\| {3}\^{12}\n/);
+});
+
+test('unknown keys are errors in every section', () => {
+  const ds = diagnose(
+    [
+      'name: t',
+      'descripton: x', // 2
+      'dataset:',
+      '  path: d.csv',
+      '  label: 9',
+      '  positive: [4]',
+      '  normalise: {method: zscore}', // 7
+      '  split: {method: holdout, validaton_fraction: 0.3}', // 8
+      'fixed:',
+      '  thresold: 0.5', // 10
+      'record:',
+      '  curve_evrey: 10', // 12
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    ds.map((d) => [d.path, d.line, d.column, d.hint]),
+    [
+      ['descripton', 2, 1, 'did you mean `description`?'],
+      ['dataset.normalise', 7, 3, 'did you mean `normalize`?'],
+      ['dataset.split.validaton_fraction', 8, 28, 'did you mean `validation_fraction`?'],
+      ['fixed.thresold', 10, 3, 'did you mean `threshold`?'],
+      ['record.curve_evrey', 12, 3, 'did you mean `curve_every`?'],
+    ],
+  );
+});
+
+test('a parameter at the top level is pointed to fixed: or grid:', () => {
+  const d = only(diagnose(`${HEAD}learning_rate: 0.01\n`), 'learning_rate');
+  assert.equal(d.line, 3);
+  assert.match(d.hint ?? '', /`fixed:`.*`grid:`/);
+});
+
+test('wrong type: a string learning rate gives expected and found', () => {
+  const d = only(diagnose(`${HEAD}fixed:\n  learning_rate: "0.01"\n`), 'fixed.learning_rate');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 18);
+  assert.equal(d.message, 'must be a number, not a string');
+  assert.equal(d.expected, 'a number > 0');
+  assert.equal(d.found, '"0.01"');
+  assert.equal(d.hint, 'remove the quotes: learning_rate: 0.01');
+  const d2 = only(diagnose(`${HEAD}grid:\n  learning_rate: [0.01, fast]\n`), 'grid.learning_rate[1]');
+  assert.equal(d2.line, 4);
+  assert.equal(d2.column, 25);
+  assert.equal(d2.found, 'fast');
+});
+
+test('negative iterations: out of range with the bound', () => {
+  const d = only(diagnose(`${HEAD}grid:\n  iterations: [100, -5]\n`), 'grid.iterations[1]');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 21);
+  assert.equal(d.message, 'out of range: must be ≥ 1');
+  assert.equal(d.expected, 'an integer ≥ 1');
+  assert.equal(d.found, '-5');
+  const frac = only(diagnose(`${HEAD}fixed:\n  iterations: 1.5\n`), 'fixed.iterations');
+  assert.equal(frac.message, 'must be an integer, not a number');
+});
+
+test('bad init name lists the valid ones', () => {
+  const d = only(diagnose(`${HEAD}grid:\n  init: [lecun_normal, xavier]\n`), 'grid.init[1]');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 24);
+  assert.equal(d.message, 'unknown value `xavier`');
+  assert.equal(d.expected, `one of: ${INIT_NAMES.join(', ')}`);
+  const near = only(diagnose(`${HEAD}fixed:\n  init: glorot_unifrom\n`), 'fixed.init');
+  assert.equal(near.hint, 'did you mean `glorot_uniform`?');
+});
+
+test('a parameter both fixed and on the grid: error at the grid key naming the fixed one', () => {
+  const d = only(diagnose(`${HEAD}fixed:\n  seed: 1\ngrid:\n  seed: [1, 2]\n`), 'grid.seed');
+  assert.equal(d.line, 6);
+  assert.equal(d.column, 3);
+  assert.match(d.message, /both a grid axis and fixed \(fixed\.seed on line 4\)/);
+});
+
+test('hidden_sizes written without inner lists gets a rewriting hint', () => {
+  const ds = diagnose(`${HEAD}grid:\n  hidden_sizes: [15, 30]\n`);
+  assert.equal(ds.length, 1);
+  const d = only(ds, 'grid.hidden_sizes');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 17);
+  assert.match(d.hint ?? '', /^write \[\[15\], \[30\]\]/);
+  const f = only(diagnose(`${HEAD}fixed:\n  hidden_sizes: 15\n`), 'fixed.hidden_sizes');
+  assert.equal(f.hint, 'write [15]');
+  assert.deepEqual(parse(`${HEAD}grid:\n  hidden_sizes: [[15], [32, 16], []]\n`).axes[0].spellings, ['[15]', '[32, 16]', '[]']);
+});
+
+test('a grid value that is not a list: error with an example', () => {
+  const d = only(diagnose(`${HEAD}grid:\n  learning_rate: 0.05\n`), 'grid.learning_rate');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 18);
+  assert.match(d.hint ?? '', /`learning_rate: \[0\.05\]`/);
+  const empty = only(diagnose(`${HEAD}grid:\n  threshold: []\n`), 'grid.threshold');
+  assert.match(empty.message, /empty grid axis/);
+});
+
+test('YAML syntax error with its position', () => {
+  const ds = diagnose('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: [0.01, 0.07\n  iterations: [10]\n');
+  assert.ok(ds.length >= 1);
+  assert.match(ds[0].message, /^YAML syntax error: /);
+  assert.equal(ds[0].line, 5);
+  assert.equal(ds[0].column, 3);
+  assert.match(ds[0].hint ?? '', /not closed/);
+  const tab = diagnose('name: t\ndataset: wisconsin\ngrid:\n\tseed: [1]\n');
+  assert.equal(tab[0].line, 4);
+  assert.match(tab[0].hint ?? '', /spaces, not tabs/);
+});
+
+test('duplicate keys are errors naming the first', () => {
+  const d = only(diagnose(`${HEAD}grid:\n  seed: [1]\n  seed: [2]\n`), 'grid.seed');
+  assert.equal(d.line, 5);
+  assert.equal(d.column, 3);
+  assert.equal(d.message, 'duplicate key `seed` (first given on line 4)');
+});
+
+test('empty file and non-mapping documents are errors', () => {
+  assert.match(diagnose('')[0].message, /empty/);
+  assert.match(diagnose('# just a comment\n')[0].message, /empty/);
+  const list = diagnose('- name: t\n');
+  assert.match(list[0].message, /mapping/);
+  assert.equal(list[0].line, 1);
+});
+
+test('duplicate axis values warn and are removed (by value: 0.1, 1e-1, 0.10)', () => {
+  const e = parse(`${HEAD}grid:\n  learning_rate: [0.1, 0.01, 1e-1, 0.10]\n  hidden_sizes: [[15], [15]]\n`);
+  const lr = e.axes.find((a) => a.name === 'learning_rate')!;
+  assert.deepEqual(lr.values, [0.1, 0.01]);
+  assert.deepEqual(lr.spellings, ['0.1', '0.01']);
+  assert.deepEqual(e.axes.find((a) => a.name === 'hidden_sizes')!.values, [[15]]);
+  assert.deepEqual(
+    e.warnings.map((w) => [w.severity, w.path, w.line, w.column]),
+    [
+      ['warning', 'grid.learning_rate[2]', 4, 30],
+      ['warning', 'grid.learning_rate[3]', 4, 36],
+      ['warning', 'grid.hidden_sizes[1]', 5, 24],
+    ],
+  );
+  assert.match(e.warnings[0].message, /duplicate value `1e-1`.*equal to `0\.1`/);
+});
+
+test('unsafe names are rejected with a safe suggestion', () => {
+  const cases: [string, RegExp, string][] = [
+    ['../evil', /contains `\/`.*starts with `\.`/, 'evil'],
+    ['a/b', /contains `\/`/, 'a-b'],
+    ['a\\\\b', /contains `\\`/, 'a-b'],
+    ['c:x', /contains `:`/, 'c-x'],
+    ['.hidden', /starts with `\.`/, 'hidden'],
+    ['.', /not a folder name/, 'my-experiment'],
+    ['..', /not a folder name/, 'my-experiment'],
+    ['a\\tb', /control characters/, 'a-b'],
+    ['x'.repeat(101), /101 characters long/, 'x'.repeat(100)],
+  ];
+  for (const [name, why, safe] of cases) {
+    const d = only(diagnose(`name: "${name}"\ndataset: wisconsin\n`), 'name');
+    assert.equal(d.line, 1);
+    assert.equal(d.column, 7);
+    assert.match(d.message, why, name);
+    assert.ok(d.hint?.endsWith(`name: ${safe}`), `${name}: ${d.hint}`);
+  }
+  assert.match(only(diagnose('name: ""\ndataset: wisconsin\n'), 'name').message, /empty/);
+  assert.match(only(diagnose('name: 2024\ndataset: wisconsin\n'), 'name').hint ?? '', /"2024"/);
+  assert.equal(parse('name: my run 2 (final)\ndataset: wisconsin\n').name, 'my run 2 (final)');
+});
+
+test('all errors are reported at once, sorted by line', () => {
+  const text = [
+    'name: a/b', // 1
+    'dataset: wisconsin',
+    'fixed:',
+    '  init: xavier', // 4
+    'grid:',
+    '  learnig_rate: [0.1]', // 6
+    '  iterations: [0]', // 7
+    'record: {curve_every: 0}', // 8
+  ].join('\n');
+  const ds = diagnose(text);
+  assert.deepEqual(
+    ds.map((d) => [d.line, d.path]),
+    [
+      [1, 'name'],
+      [4, 'fixed.init'],
+      [6, 'grid.learnig_rate'],
+      [7, 'grid.iterations[0]'],
+      [8, 'record.curve_every'],
+    ],
+  );
+  try {
+    parse(text);
+  } catch (e) {
+    assert.ok(e instanceof UserError);
+    assert.equal((e as Error).message.split('\n\n').length, 5);
+  }
+});
+
+test('missing file: UserError with a hint', () => {
+  assert.throws(
+    () => loadExperiment('experiments/no-such-file.yaml'),
+    (e: unknown) =>
+      e instanceof UserError &&
+      !(e instanceof DiagnosticError) &&
+      e.message === 'experiment file not found: experiments/no-such-file.yaml' &&
+      typeof e.hint === 'string',
+  );
+});
+
+test('required keys: name and dataset', () => {
+  const ds = diagnose('description: x\n');
+  const d = only(ds, '');
+  assert.equal(d.message, 'missing required keys `name`, `dataset`');
+  assert.equal(d.line, 1);
+});
+
+test('dataset forms: custom CSV with defaults, relative path resolved', () => {
+  const e = parseExperiment('name: t\ndataset: {path: ../d/x.csv, label: class, positive: [M]}\n', 'sub/exp.yaml', {
+    cwd: CWD,
+  });
+  assert.deepEqual(e.dataset, {
+    kind: 'csv',
+    path: path.resolve(CWD, 'd/x.csv'),
+    header: 'auto',
+    label: 'class',
+    positive: ['M'],
+    drop_columns: [],
+    missing_values: ['?', ''],
+    missing_strategy: 'drop',
+    normalize: { method: 'minmax', fit: 'train' },
+    split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
+  });
+});
+
+test('dataset forms: known dataset with overrides, dataDir option', () => {
+  const e = parseExperiment(
+    'name: t\ndataset:\n  name: wisconsin\n  normalize: {method: zscore}\n  split: {method: kfold, k: 5}\n',
+    'exp.yaml',
+    { cwd: CWD, dataDir: 'elsewhere' },
+  );
+  assert.equal(e.dataset.kind, 'csv');
+  if (e.dataset.kind !== 'csv') return;
+  assert.equal(e.dataset.path, path.resolve(CWD, 'elsewhere/wisconsin-cancer-dataset.csv'));
+  assert.deepEqual(e.dataset.normalize, { method: 'zscore', fit: 'all' });
+  assert.deepEqual(e.dataset.split, { method: 'kfold', k: 5, stratify: true, seed: 0 });
+  assert.deepEqual(e.dataset.positive, [4]);
+});
+
+test('dataset forms: synthetic with defaults', () => {
+  const e = parse('name: t\ndataset: {synthetic: {kind: xor, samples: 200, features: 2}}\n');
+  assert.deepEqual(e.dataset, {
+    kind: 'synthetic',
+    generator: 'xor',
+    samples: 200,
+    features: 2,
+    noise: 0.1,
+    seed: 0,
+    normalize: { method: 'minmax', fit: 'train' },
+    split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
+  });
+  const d = only(diagnose('name: t\ndataset: {synthetic: {kind: circles, samples: 20, features: 1}}\n'), 'dataset.synthetic.features');
+  assert.equal(d.line, 2);
+  assert.equal(d.column, 61);
+});
+
+test('dataset errors: unknown name, missing fields, bad split', () => {
+  const unknown = only(diagnose('name: t\ndataset: wiscosin\n'), 'dataset');
+  assert.equal(unknown.message, 'unknown dataset `wiscosin`');
+  assert.equal(unknown.expected, 'a known dataset: wisconsin');
+  assert.equal(unknown.hint, 'did you mean `wisconsin`?');
+  const missing = only(diagnose('name: t\ndataset:\n  path: x.csv\n  label: 3\n'), 'dataset');
+  assert.equal(missing.message, 'missing required key `positive`');
+  assert.equal(missing.line, 3);
+  const method = only(diagnose('name: t\ndataset: {name: wisconsin, split: {method: random}}\n'), 'dataset.split.method');
+  assert.equal(method.expected, 'one of: fixed, holdout, kfold');
+  const reversed = only(
+    diagnose('name: t\ndataset:\n  name: wisconsin\n  split: {method: fixed, train: [499, 0], validation: [501, 682]}\n'),
+    'dataset.split.train',
+  );
+  assert.equal(reversed.line, 4);
+  assert.equal(reversed.column, 33);
+  assert.equal(reversed.hint, 'write train: [0, 499]');
+  const frac = only(diagnose('name: t\ndataset: {name: wisconsin, split: {method: holdout, validation_fraction: 1}}\n'), 'dataset.split.validation_fraction');
+  assert.equal(frac.expected, 'a number strictly between 0 and 1');
+  const type = only(diagnose('name: t\ndataset: 42\n'), 'dataset');
+  assert.equal(type.message, 'must be a string or a mapping, not an integer');
+});
