@@ -1,0 +1,281 @@
+/**
+ * Cleaning a parsed CSV: header, column choice, labels to 0/1, missing values, numbers.
+ * Output: a CleanTable (sample-major raw values, NaN where a value will be imputed) plus what was dropped.
+ */
+import type { CsvDatasetConfig } from '../experiment/types.js';
+import { UserError, type Diagnostic } from '../errors.js';
+import type { CsvFile } from './csv.js';
+import { columnNames, detectHeader, isNumeric, resolveColumn } from './columns.js';
+import { dataDiagnostic, dataError, listFirst, q, throwIfAny } from './problems.js';
+import type { CleanTable, DroppedRows } from './types.js';
+import { WISCONSIN } from './wisconsin.js';
+
+/** How many line numbers a report or message lists. */
+export const FIRST_ROWS = 10;
+
+/** The cleaned table and everything the report and the fingerprint need about how it was made. */
+export interface CleanedCsv {
+  table: CleanTable;
+  header: boolean;
+  columnNames: string[];
+  labelIndex: number;
+  featureIndices: number[];
+  /** Data records in the file (header and blank lines excluded). */
+  rowsRead: number;
+  dropped: DroppedRows[];
+  /** Per feature: missing cells kept for imputation (mean/median strategies). */
+  missing: { count: number; first_rows: number[] }[];
+  positive: string[];
+  negative: string[];
+  warnings: string[];
+  /** Resolved settings that determine the cleaned table (part of the fingerprint). */
+  settings: Record<string, unknown>;
+}
+
+const BAD_VALUE = '\0bad value';
+
+/** A label value as the comparable trimmed string (so 4 and "4" are the same). */
+function labelString(v: string | number): string {
+  return String(v).trim();
+}
+
+/** Label matching: equal trimmed strings, or equal numbers when both are numeric ("4.0" matches 4). */
+class LabelSet {
+  readonly strings: string[];
+  private readonly exact: Set<string>;
+  private readonly numbers: Set<number>;
+  constructor(values: (string | number)[]) {
+    this.strings = [...new Set(values.map(labelString))];
+    this.exact = new Set(this.strings);
+    this.numbers = new Set(this.strings.filter(isNumeric).map(Number));
+  }
+  has(cell: string): boolean {
+    return this.exact.has(cell) || (this.numbers.size > 0 && isNumeric(cell) && this.numbers.has(Number(cell)));
+  }
+}
+
+/**
+ * Clean a parsed CSV file according to the dataset settings.
+ * Rows with a missing label are always dropped; rows with a missing feature are dropped (strategy drop)
+ * or kept with NaN for later imputation (mean/median).
+ * Throws: UserError for bad settings (unknown columns, empty positive list, overlapping classes);
+ * DiagnosticError (line = 1-based file line, column = 1-based CSV field number) for rows with a wrong
+ * number of fields, non-numeric feature values, label values neither positive nor negative, or no rows left.
+ */
+export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
+  const file = config.path;
+  const missingSet = new Set(config.missing_values.map((s) => s.trim()));
+  const records = csv.records;
+  const header = config.header === 'auto' ? detectHeader(records[0].fields, records[1]?.fields, missingSet) : config.header;
+  const count = records[0].fields.length;
+  const known = config.name === WISCONSIN.name && !header ? WISCONSIN.columns : undefined;
+  const names = columnNames(count, header ? records[0].fields : undefined, known);
+  const named = header || (known !== undefined && known.length === count);
+  const data = header ? records.slice(1) : records;
+  if (data.length === 0) {
+    throw dataError(file, 'the file has a header row but no data rows', { line: records[0].line });
+  }
+
+  // Columns.
+  const labelIndex = resolveColumn(config.label, names, named, 'dataset.label', file);
+  const dropped = new Set<number>();
+  for (const ref of config.drop_columns) {
+    const j = resolveColumn(ref, names, named, 'dataset.drop_columns', file);
+    if (j === labelIndex) throw new UserError(`dataset.drop_columns: column ${j} ("${names[j]}") is the label column; it cannot be dropped.`);
+    dropped.add(j);
+  }
+  let featureIndices: number[];
+  if (config.features !== undefined) {
+    featureIndices = [];
+    for (const ref of config.features) {
+      const j = resolveColumn(ref, names, named, 'dataset.features', file);
+      if (j === labelIndex) throw new UserError(`dataset.features: column ${j} ("${names[j]}") is the label column; it cannot also be a feature.`);
+      if (dropped.has(j)) throw new UserError(`dataset.features: column ${j} ("${names[j]}") is also listed in dataset.drop_columns.`);
+      if (featureIndices.includes(j)) throw new UserError(`dataset.features: column ${j} ("${names[j]}") is listed twice.`);
+      featureIndices.push(j);
+    }
+  } else {
+    featureIndices = names.map((_, j) => j).filter((j) => j !== labelIndex && !dropped.has(j));
+  }
+  if (featureIndices.length === 0) {
+    throw new UserError(`dataset: no feature columns left in ${file} (label column ${labelIndex}, dropped ${[...dropped].join(', ') || 'none'}).`);
+  }
+  const F = featureIndices.length;
+  const featureNames = featureIndices.map((j) => names[j]);
+
+  // Labels.
+  if (config.positive.length === 0) throw new UserError('dataset.positive: list at least one label value of the positive class, e.g. [4] or ["M"].');
+  const positive = new LabelSet(config.positive);
+  const negative = config.negative !== undefined && config.negative.length > 0 ? new LabelSet(config.negative) : undefined;
+  if (negative) {
+    const both = negative.strings.filter((s) => positive.has(s));
+    if (both.length > 0) throw new UserError(`dataset.positive and dataset.negative both contain ${both.map(q).join(', ')}; a label value belongs to one class.`);
+  }
+
+  // Rows.
+  const diagnostics: Diagnostic[] = [];
+  const values = new Float64Array(data.length * F);
+  const y = new Uint8Array(data.length);
+  const lines = new Int32Array(data.length);
+  const dropReasons = new Map<string, DroppedRows>();
+  const missing = featureNames.map(() => ({ count: 0, first_rows: [] as number[] }));
+  const badNumbers = new Map<number, { line: number; cell: string; count: number }>(); // by feature position
+  const badLabels = new Map<string, { lines: number[]; count: number }>();
+  const positivesSeen = new Set<string>();
+  const negativesSeen = new Set<string>();
+  const impute = config.missing_strategy !== 'drop';
+  const expectedFieldsLine = records[0].line;
+  let kept = 0;
+  const drop = (reason: string, line: number): void => {
+    let d = dropReasons.get(reason);
+    if (!d) dropReasons.set(reason, (d = { reason, count: 0, first_rows: [] }));
+    d.count++;
+    if (d.first_rows.length < FIRST_ROWS) d.first_rows.push(line);
+  };
+
+  for (const rec of data) {
+    const f = rec.fields;
+    if (f.length !== count) {
+      diagnostics.push(
+        dataDiagnostic(file, `row has ${f.length} field${f.length === 1 ? '' : 's'}, expected ${count} (as in line ${expectedFieldsLine})`, {
+          line: rec.line,
+          column: f.length > count ? count + 1 : f.length,
+          expected: `${count} comma-separated fields`,
+          found: `${f.length} fields`,
+          hint: 'a value containing a comma must be quoted: "1,5"',
+        }),
+      );
+      continue;
+    }
+    const labelCell = f[labelIndex].trim();
+    if (missingSet.has(labelCell)) {
+      drop('missing label', rec.line);
+      continue;
+    }
+    let label: number;
+    if (positive.has(labelCell)) {
+      label = 1;
+      positivesSeen.add(labelCell);
+    } else if (negative ? negative.has(labelCell) : labelCell !== '') {
+      label = 0;
+      negativesSeen.add(labelCell);
+    } else {
+      let b = badLabels.get(labelCell);
+      if (!b) badLabels.set(labelCell, (b = { lines: [], count: 0 }));
+      b.count++;
+      if (b.lines.length < FIRST_ROWS) b.lines.push(rec.line);
+      continue;
+    }
+    const base = kept * F;
+    let dropReason: string | undefined;
+    for (let k = 0; k < F; k++) {
+      const cell = f[featureIndices[k]].trim();
+      if (missingSet.has(cell)) {
+        if (impute) {
+          values[base + k] = NaN;
+          missing[k].count++;
+          if (missing[k].first_rows.length < FIRST_ROWS) missing[k].first_rows.push(rec.line);
+        } else if (dropReason === undefined) {
+          dropReason = `missing value in ${featureNames[k]}`;
+        }
+      } else if (isNumeric(cell) && Number.isFinite(Number(cell))) {
+        values[base + k] = Number(cell);
+      } else {
+        const b = badNumbers.get(k);
+        if (b) b.count++;
+        else badNumbers.set(k, { line: rec.line, cell, count: 1 });
+        dropReason = BAD_VALUE; // the row is an error anyway (reported below); keeps it out of the table
+      }
+    }
+    if (dropReason !== undefined) {
+      if (dropReason !== BAD_VALUE) drop(dropReason, rec.line);
+      continue;
+    }
+    y[kept] = label;
+    lines[kept] = rec.line;
+    kept++;
+  }
+
+  const markers = [...missingSet].map(q).join(', ');
+  for (const [k, b] of badNumbers) {
+    const j = featureIndices[k];
+    diagnostics.push(
+      dataDiagnostic(file, `non-numeric value ${q(b.cell)} in feature column "${featureNames[k]}" (0-based index ${j})${b.count > 1 ? `; ${b.count - 1} more row(s) in this column too` : ''}`, {
+        line: b.line,
+        column: j + 1,
+        expected: `a number${markers ? ` or a missing-value marker (${markers})` : ''}`,
+        found: q(b.cell),
+        hint: `if "${featureNames[k]}" is not a feature, add ${j} to dataset.drop_columns; if ${q(b.cell)} marks a missing value, add it to dataset.missing_values`,
+      }),
+    );
+  }
+  const declared = `positive (${positive.strings.join(', ')})${negative ? ` nor negative (${negative.strings.join(', ')})` : ''}`;
+  for (const [cell, b] of badLabels) {
+    diagnostics.push(
+      dataDiagnostic(
+        file,
+        cell === ''
+          ? `empty label cell in column "${names[labelIndex]}" on ${b.count} row(s), first at line ${listFirst(b.lines, b.count)}`
+          : `label value ${q(cell)} in column "${names[labelIndex]}" is neither ${declared}: ${b.count} row(s), first at line ${listFirst(b.lines, b.count)}`,
+        {
+          line: b.lines[0],
+          column: labelIndex + 1,
+          found: q(cell),
+          hint:
+            cell === ''
+              ? 'add "" to dataset.missing_values to drop these rows'
+              : `add ${q(cell)} to dataset.positive or dataset.negative, or to dataset.missing_values to drop these rows`,
+        },
+      ),
+    );
+  }
+  diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  throwIfAny(file, diagnostics);
+
+  const droppedList = [...dropReasons.values()];
+  if (kept === 0) {
+    throw dataError(file, `no rows left after cleaning: all ${data.length} data rows were dropped (${droppedList.map((d) => `${d.count} ${d.reason}`).join('; ')})`, {
+      hint: 'check dataset.missing_values, or impute with dataset.missing_strategy: mean',
+    });
+  }
+
+  const warnings: string[] = [];
+  const unseenPos = positive.strings.filter((s) => ![...positivesSeen].some((c) => new LabelSet([s]).has(c)));
+  if (unseenPos.length > 0) warnings.push(`positive label value(s) ${unseenPos.map(q).join(', ')} never occur in column "${names[labelIndex]}"`);
+  if (negative) {
+    const unseenNeg = negative.strings.filter((s) => ![...negativesSeen].some((c) => new LabelSet([s]).has(c)));
+    if (unseenNeg.length > 0) warnings.push(`negative label value(s) ${unseenNeg.map(q).join(', ')} never occur in column "${names[labelIndex]}"`);
+  }
+
+  const table: CleanTable = {
+    file,
+    rows: kept,
+    features: F,
+    featureNames,
+    values: values.subarray(0, kept * F),
+    y: y.subarray(0, kept),
+    lines: lines.subarray(0, kept),
+  };
+  return {
+    table,
+    header,
+    columnNames: names,
+    labelIndex,
+    featureIndices,
+    rowsRead: data.length,
+    dropped: droppedList,
+    missing,
+    positive: positive.strings,
+    negative: negative ? negative.strings : [...negativesSeen].sort(),
+    warnings,
+    settings: {
+      header,
+      label: labelIndex,
+      features: featureIndices,
+      positive: [...positive.strings].sort(),
+      negative: negative ? [...negative.strings].sort() : null,
+      missing_values: [...missingSet].sort(),
+      missing_strategy: config.missing_strategy,
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/** Header detection and column references (0-based index or header name) for CSV datasets. */
+import { distance } from 'fastest-levenshtein';
+import { UserError } from '../errors.js';
+
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Whether a trimmed cell is a plain decimal number (e.g. `3`, `-0.5`, `1e-3`); `NaN`, `inf`, `0x10` and `""` are not. */
+export function isNumeric(cell: string): boolean {
+  return NUMBER_RE.test(cell);
+}
+
+/**
+ * header 'auto': the first row is a header when, in at least one column, its cell is not a number
+ * (and not a missing-value marker such as "?") while the second row's cell in that column is a number.
+ * So `id,thickness,class` over `1000025,5,2` is a header; a first row of numbers is data; a file whose only
+ * text column is a string label ("M" over "B") is data. A file with one row has no header.
+ */
+export function detectHeader(first: string[], second: string[] | undefined, missing: ReadonlySet<string>): boolean {
+  if (second === undefined) return false;
+  for (let j = 0; j < first.length && j < second.length; j++) {
+    const a = first[j].trim();
+    const b = second[j].trim();
+    if (!isNumeric(a) && !missing.has(a) && isNumeric(b)) return true;
+  }
+  return false;
+}
+
+/** Names of the columns: from the header (blank header cells become `col<j>`), or `col0`, `col1`, ... */
+export function columnNames(count: number, header: string[] | undefined, known?: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let j = 0; j < count; j++) {
+    const h = header?.[j]?.trim();
+    names.push(h ? h : known && known.length === count ? known[j] : `col${j}`);
+  }
+  return names;
+}
+
+/**
+ * Resolve a column reference to a 0-based index.
+ * A number is an index; a string is a column name (header, or the managed dataset's known names),
+ * and a string of digits that names no column is taken as an index.
+ * `setting` names the experiment-file setting, for messages (e.g. `dataset.label`).
+ * Throws: UserError for an index out of range, an unknown name (listing the columns, with a did-you-mean),
+ * or a name that several columns share.
+ */
+export function resolveColumn(ref: string | number, names: string[], named: boolean, setting: string, file: string): number {
+  const n = names.length;
+  if (typeof ref === 'number' || (/^\d+$/.test(ref.trim()) && !names.includes(ref.trim()))) {
+    const idx = typeof ref === 'number' ? ref : Number(ref.trim());
+    if (!Number.isInteger(idx) || idx < 0 || idx >= n) {
+      throw new UserError(
+        `${setting}: column index ${ref} is out of range: ${file} has ${n} columns (0-based indices 0..${n - 1}).\nColumns: ${listColumns(names)}`,
+      );
+    }
+    return idx;
+  }
+  const name = ref.trim();
+  const hits: number[] = [];
+  names.forEach((c, j) => {
+    if (c === name) hits.push(j);
+  });
+  if (hits.length === 1) return hits[0];
+  if (hits.length > 1) {
+    throw new UserError(`${setting}: column name "${name}" is ambiguous: columns ${hits.join(', ')} share it. Refer to the column by its 0-based index.`);
+  }
+  const lines = [`${setting}: no column named "${name}" in ${file}.`];
+  if (!named) {
+    lines.push('The file has no header row, so columns have no names: refer to them by 0-based index, or set dataset.header: true if the first row holds the names.');
+  }
+  const guess = didYouMean(name, names);
+  if (guess !== undefined) lines.push(`Did you mean "${guess}"?`);
+  lines.push(`Columns: ${listColumns(names)}`);
+  throw new UserError(lines.join('\n'));
+}
+
+/** "0 id, 1 thickness, ..." (capped at 60 columns). */
+export function listColumns(names: string[]): string {
+  const shown = names.slice(0, 60).map((c, j) => `${j} ${c}`);
+  return shown.join(', ') + (names.length > 60 ? `, ... (${names.length} columns)` : '');
+}
+
+/** The closest name when it is plausibly a typo (case-insensitive, edit distance <= max(2, length / 3)). */
+export function didYouMean(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const lower = name.toLowerCase();
+  for (const c of candidates) {
+    const d = distance(lower, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,192 @@
+/**
+ * The datasets stage: read a CSV file (or generate data), clean it, split it, scale it, and hand back
+ * train/validation matrices X: [features x samples] on SharedArrayBuffers, with a report and a fingerprint.
+ *
+ * Order (it matters; the Wisconsin preset reproduces the study's numbers exactly):
+ *   parse -> header -> columns -> labels to 0/1 -> drop rows with a missing label (and, strategy drop,
+ *   a missing feature) -> split the cleaned rows -> per fold: impute (training rows' mean/median) ->
+ *   scale (statistics over the fit rows) -> pack.
+ */
+import { basename } from 'node:path';
+import type { CsvDatasetConfig, DatasetConfig, SplitConfig, SyntheticDatasetConfig } from '../experiment/types.js';
+import { readCsvFile } from './csv.js';
+import { cleanCsv } from './clean.js';
+import { datasetFingerprint, sha256Hex, canonicalJson } from './fingerprint.js';
+import { buildFold } from './normalize.js';
+import { checkClasses, splitRows } from './split.js';
+import { generateSynthetic, syntheticSettings } from './synthetic.js';
+import type { CleanTable, DatasetReport, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
+import { WISCONSIN } from './wisconsin.js';
+
+export type { DatasetReport, DroppedRows, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
+export { sharedFloat64 } from './normalize.js';
+export { WISCONSIN } from './wisconsin.js';
+
+/**
+ * Load a dataset and prepare its folds.
+ * Returns one fold for fixed and holdout splits, k folds for kfold; in every fold, X is [features x samples]
+ * (row-major, feature-major: X.data[f * samples + s]) and y is [samples] of 0/1, all Float64Arrays on
+ * SharedArrayBuffers. Values are in the file's units, scaled by config.normalize (minmax: dimensionless [0, 1]
+ * on the fit rows; zscore: standard deviations).
+ * Synchronous: files are small and this runs once per sweep, before any training.
+ * Throws: UserError (missing or unreadable file, invalid settings); DiagnosticError (file, 1-based line, 1-based
+ * CSV field number as column) for bad data: empty or non-text file, malformed CSV, wrong field count,
+ * non-numeric feature, undeclared label value, no rows left, an empty split or a split with one class.
+ */
+export function loadDataset(config: DatasetConfig): PreparedDataset {
+  return config.kind === 'synthetic' ? loadSynthetic(config) : loadCsv(config);
+}
+
+function loadCsv(config: CsvDatasetConfig): PreparedDataset {
+  const csv = readCsvFile(config.path, config.name);
+  const cleaned = cleanCsv(csv, config);
+  const warnings = [...csv.warnings, ...cleaned.warnings];
+  if (config.name === WISCONSIN.name && csv.sha256 !== WISCONSIN.sha256) {
+    warnings.push(`this is not the UCI ${WISCONSIN.uciFile} file (sha256 ${csv.sha256.slice(0, 12)}..., expected ${WISCONSIN.sha256.slice(0, 12)}...): results will not match the study`);
+  }
+  const prepared = prepare(cleaned.table, config.split, config.normalize, config.missing_strategy);
+  warnings.push(...prepared.warnings);
+
+  let imputed: ImputedReport | undefined;
+  const cells = cleaned.missing.reduce((s, m) => s + m.count, 0);
+  if (config.missing_strategy !== 'drop' && cells > 0) {
+    imputed = {
+      strategy: config.missing_strategy,
+      cells,
+      per_feature: cleaned.missing
+        .map((m, f) => ({ feature: cleaned.table.featureNames[f], count: m.count, first_rows: m.first_rows, values: prepared.imputed.map((v) => v[f]) }))
+        .filter((p) => p.count > 0),
+    };
+  }
+  const report: DatasetReport = {
+    source: basename(config.path),
+    header: cleaned.header,
+    rows_read: cleaned.rowsRead,
+    rows_used: cleaned.table.rows,
+    dropped: cleaned.dropped,
+    ...(imputed ? { imputed } : {}),
+    features: cleaned.table.featureNames,
+    label: cleaned.columnNames[cleaned.labelIndex],
+    positive: cleaned.positive,
+    negative: cleaned.negative,
+    splits: prepared.splits,
+    warnings: dedupe(warnings),
+  };
+  return {
+    file_sha256: csv.sha256,
+    fingerprint: datasetFingerprint(csv.sha256, {
+      kind: 'csv',
+      ...cleaned.settings,
+      normalize: canonicalNormalize(config.normalize),
+      split: canonicalSplit(config.split),
+    }),
+    feature_names: cleaned.table.featureNames,
+    folds: prepared.folds,
+    report,
+  };
+}
+
+function loadSynthetic(config: SyntheticDatasetConfig): PreparedDataset {
+  const table = generateSynthetic(config);
+  const fileSha = sha256Hex(canonicalJson(syntheticSettings(config)));
+  const prepared = prepare(table, config.split, config.normalize, 'drop');
+  const report: DatasetReport = {
+    source: `synthetic ${config.generator} (${config.samples} samples, ${config.features} features, noise ${config.noise}, seed ${config.seed})`,
+    rows_read: table.rows,
+    rows_used: table.rows,
+    dropped: [],
+    features: table.featureNames,
+    label: 'y',
+    positive: ['1'],
+    negative: ['0'],
+    splits: prepared.splits,
+    warnings: dedupe(prepared.warnings),
+  };
+  return {
+    file_sha256: fileSha,
+    fingerprint: datasetFingerprint(fileSha, {
+      kind: 'synthetic',
+      normalize: canonicalNormalize(config.normalize),
+      split: canonicalSplit(config.split),
+    }),
+    feature_names: table.featureNames,
+    folds: prepared.folds,
+    report,
+  };
+}
+
+/** Split, check classes, and build every fold. */
+function prepare(
+  table: CleanTable,
+  split: SplitConfig,
+  normalize: CsvDatasetConfig['normalize'],
+  strategy: CsvDatasetConfig['missing_strategy'],
+): { folds: PreparedFold[]; splits: DatasetReport['splits']; warnings: string[]; imputed: number[][] } {
+  const indices = splitRows(table.y, split, table.file);
+  checkClasses(table.y, indices, table.file, split);
+  const many = indices.length > 1;
+  const folds: PreparedFold[] = [];
+  const splits: DatasetReport['splits'] = [];
+  const warnings: string[] = [];
+  const imputed: number[][] = [];
+  indices.forEach((idx, i) => {
+    const built = buildFold(table, idx, normalize, strategy, many ? ` of fold ${i + 1}` : '');
+    folds.push(built.fold);
+    warnings.push(...built.warnings);
+    imputed.push(built.imputed);
+    for (const name of ['train', 'validation'] as const) {
+      const rows = idx[name];
+      let positives = 0;
+      for (let r = 0; r < rows.length; r++) positives += table.y[rows[r]];
+      splits.push({ name: many ? `fold${i + 1}/${name}` : name, rows: rows.length, positives, negatives: rows.length - positives });
+    }
+  });
+  return { folds, splits, warnings, imputed };
+}
+
+/** Only the fields that matter for the method (e.g. no seed for fixed ranges), so equal splits hash equal. */
+function canonicalSplit(s: SplitConfig): Record<string, unknown> {
+  switch (s.method) {
+    case 'fixed':
+      return { method: 'fixed', train: [s.train[0], s.train[1]], validation: [s.validation[0], s.validation[1]] };
+    case 'holdout':
+      return { method: 'holdout', validation_fraction: s.validation_fraction, stratify: s.stratify, seed: s.seed };
+    case 'kfold':
+      return { method: 'kfold', k: s.k, stratify: s.stratify, seed: s.seed };
+  }
+}
+
+function canonicalNormalize(n: CsvDatasetConfig['normalize']): Record<string, unknown> {
+  // fit does not matter when nothing is scaled.
+  return n.method === 'none' ? { method: 'none' } : { method: n.method, fit: n.fit };
+}
+
+function dedupe(a: string[]): string[] {
+  return [...new Set(a)];
+}
+
+/**
+ * A few human lines: source, rows read / used, rows dropped and why, features, label classes,
+ * class counts per split, warnings.
+ */
+export function formatDatasetReport(r: DatasetReport): string {
+  const lines: string[] = [];
+  const droppedTotal = r.dropped.reduce((s, d) => s + d.count, 0);
+  lines.push(`${r.source}: ${r.rows_read} rows read, ${r.rows_used} used${droppedTotal > 0 ? `, ${droppedTotal} dropped` : ''}`);
+  for (const d of r.dropped) {
+    lines.push(`  dropped ${d.count}: ${d.reason} (line ${d.first_rows.join(', ')}${d.count > d.first_rows.length ? ', ...' : ''})`);
+  }
+  if (r.imputed) {
+    const per = r.imputed.per_feature.map((p) => `${p.feature} ${p.count}`).join(', ');
+    lines.push(`  imputed ${r.imputed.cells} missing cells with the training rows' ${r.imputed.strategy}: ${per}`);
+  }
+  const feats = r.features.length > 12 ? `${r.features.slice(0, 12).join(', ')}, ...` : r.features.join(', ');
+  lines.push(`  features (${r.features.length}): ${feats}`);
+  lines.push(`  label ${r.label}: positive (1) = ${r.positive.join(', ')}; negative (0) = ${r.negative.join(', ') || '(none)'}`);
+  const width = Math.max(...r.splits.map((s) => s.name.length));
+  for (const s of r.splits) {
+    lines.push(`  ${s.name.padEnd(width)}  ${String(s.rows).padStart(6)} rows: ${s.positives} positive, ${s.negatives} negative`);
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}

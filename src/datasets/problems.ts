@@ -1,0 +1,44 @@
+/** Helpers to build the datasets stage's errors: positioned diagnostics about a data file. */
+import { DiagnosticError, type Diagnostic } from '../errors.js';
+
+/** Most diagnostics shown at once; the rest are counted in a final note. */
+export const MAX_DIAGNOSTICS = 20;
+
+/** A diagnostic about `file` (line and column 1-based; column is the CSV field number). */
+export function dataDiagnostic(
+  file: string,
+  message: string,
+  extra: { line?: number; column?: number; expected?: string; found?: string; hint?: string } = {},
+): Diagnostic {
+  const d: Diagnostic = { severity: 'error', file, path: '', message };
+  if (extra.line !== undefined) d.line = extra.line;
+  if (extra.column !== undefined) d.column = extra.column;
+  if (extra.expected !== undefined) d.expected = extra.expected;
+  if (extra.found !== undefined) d.found = extra.found;
+  if (extra.hint !== undefined) d.hint = extra.hint;
+  return d;
+}
+
+/** A DiagnosticError with one diagnostic about `file`. */
+export function dataError(file: string, message: string, extra: Parameters<typeof dataDiagnostic>[2] = {}): DiagnosticError {
+  return new DiagnosticError([dataDiagnostic(file, message, extra)]);
+}
+
+/** Throw the collected diagnostics (if any), capped at MAX_DIAGNOSTICS plus a note of how many were left out. */
+export function throwIfAny(file: string, diagnostics: Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  if (diagnostics.length <= MAX_DIAGNOSTICS) throw new DiagnosticError(diagnostics);
+  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS);
+  shown.push(dataDiagnostic(file, `${diagnostics.length - MAX_DIAGNOSTICS} more errors not shown (first ${MAX_DIAGNOSTICS} listed)`));
+  throw new DiagnosticError(shown);
+}
+
+/** Quote a cell value for a message: JSON style, so blanks and spaces are visible. */
+export function q(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** "5, 9, 12" for the first few numbers, with "..." when there are more. */
+export function listFirst(numbers: number[], total: number): string {
+  return numbers.join(', ') + (total > numbers.length ? ', ...' : '');
+}

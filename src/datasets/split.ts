@@ -1,0 +1,177 @@
+/**
+ * Splitting cleaned rows into train/validation index sets: fixed ranges, seeded (stratified) holdout, (stratified) k-fold.
+ * Indices refer to cleaned rows; each index set is sorted, so rows keep their file order inside a split.
+ */
+import type { SplitConfig } from '../experiment/types.js';
+import { UserError } from '../errors.js';
+import { dataError } from './problems.js';
+import { mulberry32, shuffleInPlace } from './rng.js';
+
+/** Row indices (0-based, into the cleaned rows) of one fold's two splits, ascending. */
+export interface FoldIndices {
+  train: Int32Array;
+  validation: Int32Array;
+}
+
+/** Ascending integers lo..hi inclusive. */
+function range(lo: number, hi: number): Int32Array {
+  const a = new Int32Array(Math.max(0, hi - lo + 1));
+  for (let i = 0; i < a.length; i++) a[i] = lo + i;
+  return a;
+}
+
+/** Indices of the rows of each class: [negatives, positives]. */
+function byClass(y: Uint8Array): [Int32Array, Int32Array] {
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i];
+  const neg = new Int32Array(y.length - pos);
+  const p = new Int32Array(pos);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] === 1) p[b++] = i;
+    else neg[a++] = i;
+  }
+  return [neg, p];
+}
+
+/**
+ * Split the cleaned rows (labels y: [rows] of 0/1) into folds.
+ * - fixed: inclusive ranges [first, last] of cleaned rows for train and validation (one fold);
+ * - holdout: round(validation_fraction * n) rows to validation (per class when stratify: each class keeps
+ *   its share within one row), chosen by a Fisher–Yates shuffle seeded with `seed` (one fold);
+ * - kfold: rows shuffled (per class when stratify), then dealt round-robin into k validation folds,
+ *   so every row is in exactly one validation fold and fold sizes differ by at most one (k folds).
+ * Throws: UserError for invalid settings (range out of the data, naming the number of rows; first > last;
+ * overlapping fixed ranges; fraction outside (0, 1); k < 2 or k > rows); DiagnosticError for an empty split.
+ */
+export function splitRows(y: Uint8Array, split: SplitConfig, file: string): FoldIndices[] {
+  const n = y.length;
+  switch (split.method) {
+    case 'fixed': {
+      const check = (name: 'train' | 'validation'): [number, number] => {
+        const r = split[name];
+        const [lo, hi] = r;
+        if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0) {
+          throw new UserError(`dataset.split.${name}: expected [first, last], two 0-based row numbers (both inclusive), e.g. [0, 499]; found ${JSON.stringify(r)}.`);
+        }
+        if (lo > hi) throw new UserError(`dataset.split.${name}: [${lo}, ${hi}] is empty: first row ${lo} is after last row ${hi} (both ends are inclusive).`);
+        if (hi >= n) {
+          throw dataError(file, `dataset.split.${name} [${lo}, ${hi}] goes beyond the data: ${n} rows are left after cleaning (rows 0..${n - 1})`, {
+            hint: `use a range within 0..${n - 1}, or a holdout split (method: holdout, validation_fraction: 0.25)`,
+          });
+        }
+        return [lo, hi];
+      };
+      const [a, b] = check('train');
+      const [c, d] = check('validation');
+      if (a <= d && c <= b) {
+        throw new UserError(
+          `dataset.split: train [${a}, ${b}] and validation [${c}, ${d}] overlap on rows ${Math.max(a, c)}..${Math.min(b, d)}; a row used for training cannot validate.`,
+        );
+      }
+      return [{ train: range(a, b), validation: range(c, d) }];
+    }
+    case 'holdout': {
+      const f = split.validation_fraction;
+      if (!(f > 0 && f < 1)) throw new UserError(`dataset.split.validation_fraction: expected a number between 0 and 1 (exclusive), e.g. 0.25; found ${f}.`);
+      const rand = mulberry32(split.seed);
+      const groups = split.stratify ? byClass(y) : [range(0, n - 1)];
+      const inVal = new Uint8Array(n);
+      let nVal = 0;
+      for (const g of groups) {
+        const idx = g.slice();
+        shuffleInPlace(idx, rand);
+        const m = Math.round(f * idx.length);
+        for (let i = 0; i < m; i++) inVal[idx[i]] = 1;
+        nVal += m;
+      }
+      // Collected in ascending order: rows keep their file order inside each split.
+      const fold = { train: new Int32Array(n - nVal), validation: new Int32Array(nVal) };
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < n; i++) {
+        if (inVal[i]) fold.validation[a++] = i;
+        else fold.train[b++] = i;
+      }
+      for (const name of ['train', 'validation'] as const) {
+        if (fold[name].length === 0) {
+          throw dataError(file, `the ${name} split is empty: validation_fraction ${f} of ${n} rows leaves no ${name} rows`, {
+            hint: `choose a validation_fraction that leaves rows on both sides (between ${(1 / n).toPrecision(2)} and ${(1 - 1 / n).toPrecision(2)})`,
+          });
+        }
+      }
+      return [fold];
+    }
+    case 'kfold': {
+      const k = split.k;
+      if (!Number.isInteger(k) || k < 2) throw new UserError(`dataset.split.k: expected an integer >= 2, e.g. 5; found ${k}.`);
+      if (k > n) {
+        throw dataError(file, `dataset.split.k is ${k} but only ${n} rows are left after cleaning: some validation folds would be empty`, {
+          hint: `use k <= ${n}`,
+        });
+      }
+      const rand = mulberry32(split.seed);
+      const groups = split.stratify ? byClass(y) : [range(0, n - 1)];
+      const foldOf = new Int32Array(n);
+      let next = 0; // continue dealing where the previous class stopped, so fold sizes stay within one row
+      for (const g of groups) {
+        const idx = g.slice();
+        shuffleInPlace(idx, rand);
+        for (let i = 0; i < idx.length; i++) {
+          foldOf[idx[i]] = next;
+          next = (next + 1) % k;
+        }
+      }
+      const sizes = new Int32Array(k);
+      for (let i = 0; i < n; i++) sizes[foldOf[i]]++;
+      const folds: FoldIndices[] = [];
+      for (let f = 0; f < k; f++) {
+        const validation = new Int32Array(sizes[f]);
+        const train = new Int32Array(n - sizes[f]);
+        let a = 0;
+        let b = 0;
+        for (let i = 0; i < n; i++) {
+          if (foldOf[i] === f) validation[a++] = i;
+          else train[b++] = i;
+        }
+        folds.push({ train, validation });
+      }
+      return folds;
+    }
+    default: {
+      const never: never = split;
+      throw new UserError(`dataset.split.method: unknown method ${JSON.stringify((never as { method: unknown }).method)}; expected fixed, holdout or kfold.`);
+    }
+  }
+}
+
+/**
+ * Check every split of every fold holds both classes (a one-class split cannot train or be scored).
+ * `names[i]` is fold i's prefix for messages ('' for a single fold).
+ * Throws: DiagnosticError naming the split and the class it lacks, suggesting stratify or another split.
+ */
+export function checkClasses(y: Uint8Array, folds: FoldIndices[], file: string, split: SplitConfig): void {
+  folds.forEach((fold, i) => {
+    for (const name of ['train', 'validation'] as const) {
+      const idx = fold[name];
+      if (idx.length === 0) {
+        throw dataError(file, `the ${name} split${folds.length > 1 ? ` of fold ${i + 1}` : ''} is empty`);
+      }
+      let pos = 0;
+      for (let r = 0; r < idx.length; r++) pos += y[idx[r]];
+      if (pos === 0 || pos === idx.length) {
+        const only = pos === 0 ? 'negative (0)' : 'positive (1)';
+        const hint =
+          split.method === 'fixed'
+            ? 'the rows may be sorted by class: use a holdout or kfold split with stratify: true, or other row ranges'
+            : split.stratify
+              ? 'there are too few rows of the other class: use a smaller k or validation_fraction, or more data'
+              : 'set stratify: true so each split keeps both classes';
+        throw dataError(file, `the ${name} split${folds.length > 1 ? ` of fold ${i + 1}` : ''} has only ${only} rows (${idx.length} rows, no ${pos === 0 ? 'positive' : 'negative'} one)`, {
+          hint,
+        });
+      }
+    }
+  });
+}

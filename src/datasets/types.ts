@@ -1,0 +1,91 @@
+/**
+ * Types of the datasets stage: what loadDataset() returns (PreparedDataset) and the cleaned table
+ * the CSV reader and the synthetic generators both produce before splitting and scaling.
+ */
+import type { SplitData } from '../train/types.js';
+
+/** Rows removed while cleaning, grouped by reason. */
+export interface DroppedRows {
+  /** e.g. `missing value in bare_nuclei`, `missing label`. */
+  reason: string;
+  count: number;
+  /** First (up to 10) 1-based file line numbers of the dropped rows (row numbers for synthetic data). */
+  first_rows: number[];
+}
+
+/** Missing cells filled in (missing_strategy mean or median). */
+export interface ImputedReport {
+  strategy: 'mean' | 'median';
+  /** Missing cells filled, over all rows. */
+  cells: number;
+  per_feature: {
+    feature: string;
+    count: number;
+    /** First (up to 10) 1-based file line numbers with a missing value in this feature. */
+    first_rows: number[];
+    /** Value used per fold (computed on that fold's training rows), in the feature's raw units. */
+    values: number[];
+  }[];
+}
+
+/** What the loader read, dropped and kept: saved with the sweep, summarized by formatDatasetReport(). */
+export interface DatasetReport {
+  /** The file's base name, or e.g. `synthetic blobs` for generated data. */
+  source: string;
+  /** Whether the first row was a header (resolved when header was 'auto'); absent for synthetic data. */
+  header?: boolean;
+  /** Data rows in the file (blank lines and the header excluded). */
+  rows_read: number;
+  /** Rows left after cleaning (the rows the split ranges refer to). */
+  rows_used: number;
+  dropped: DroppedRows[];
+  imputed?: ImputedReport;
+  /** Feature names in X's row order. */
+  features: string[];
+  /** Name of the label column. */
+  label: string;
+  /** Label values mapped to 1, as trimmed strings (as configured). */
+  positive: string[];
+  /** Label values mapped to 0: as configured, or, when not configured, the distinct other values found. */
+  negative: string[];
+  /** Per split: `train` / `validation`, or `fold<k>/train` / `fold<k>/validation` for kfold (k from 1). */
+  splits: { name: string; rows: number; positives: number; negatives: number }[];
+  /** Non-fatal findings: blank lines skipped, constant features, unexpected file contents. */
+  warnings: string[];
+}
+
+/** One train/validation pair. X: [features x samples] row-major, y: [samples] of 0/1, all on SharedArrayBuffers. */
+export interface PreparedFold {
+  train: SplitData;
+  validation: SplitData;
+}
+
+/** A dataset read, cleaned, split and scaled, ready for training. */
+export interface PreparedDataset {
+  /** sha256 (hex) of the file's bytes; for synthetic data, of the generator settings. */
+  file_sha256: string;
+  /** sha256 of file_sha256 + the canonical preprocessing settings: the dataset's identity. */
+  fingerprint: string;
+  feature_names: string[];
+  /** One fold for fixed/holdout splits, k for kfold. */
+  folds: PreparedFold[];
+  report: DatasetReport;
+}
+
+/**
+ * Cleaned rows before splitting: sample-major values (row i, feature f at values[i * features + f]),
+ * NaN where a cell is missing and will be imputed.
+ */
+export interface CleanTable {
+  /** Shown in diagnostics (the file path, or `synthetic:<generator>`). */
+  file: string;
+  rows: number;
+  features: number;
+  featureNames: string[];
+  /** [rows x features], raw units, NaN = missing (to impute). */
+  values: Float64Array;
+  /** [rows], 0 or 1. */
+  y: Uint8Array;
+  /** [rows]: 1-based file line of each row (row number for synthetic data). */
+  lines: Int32Array;
+}

@@ -1,0 +1,243 @@
+/** Error cases of src/datasets: every bad file or setting gives a clear UserError/DiagnosticError with a position. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDataset } from '../../src/datasets/index.js';
+import { DiagnosticError, UserError } from '../../src/errors.js';
+import type { CsvDatasetConfig, SplitConfig } from '../../src/experiment/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dlsweep-datasets-errors-'));
+let fileNo = 0;
+function csvFile(text: string | Buffer): string {
+  const p = join(dir, `e${fileNo++}.csv`);
+  writeFileSync(p, text);
+  return p;
+}
+
+function csvConfig(path: string, over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig {
+  return {
+    kind: 'csv',
+    path,
+    header: 'auto',
+    label: 'label',
+    positive: [1],
+    drop_columns: [],
+    missing_values: ['?', ''],
+    missing_strategy: 'drop',
+    normalize: { method: 'minmax', fit: 'all' },
+    split: { method: 'fixed', train: [0, 1], validation: [2, 3] },
+    ...over,
+  };
+}
+
+const GOOD = 'a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n';
+
+/** Assert loading throws a UserError (exit 2) whose message matches every pattern; return it. */
+function fails(config: CsvDatasetConfig, ...patterns: (RegExp | string)[]): UserError {
+  let caught: unknown;
+  try {
+    loadDataset(config);
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof UserError, `expected a UserError, got ${caught instanceof Error ? caught.stack : String(caught)}`);
+  for (const p of patterns) {
+    if (typeof p === 'string') assert.ok(caught.message.includes(p), `message lacks ${JSON.stringify(p)}:\n${caught.message}`);
+    else assert.match(caught.message, p);
+  }
+  return caught;
+}
+
+/** Like fails(), and the first diagnostic sits at line:column. */
+function failsAt(config: CsvDatasetConfig, line: number, column: number | undefined, ...patterns: (RegExp | string)[]): DiagnosticError {
+  const e = fails(config, ...patterns);
+  assert.ok(e instanceof DiagnosticError, 'expected a DiagnosticError');
+  assert.equal(e.diagnostics[0].file, config.path);
+  assert.equal(e.diagnostics[0].line, line);
+  assert.equal(e.diagnostics[0].column, column);
+  assert.ok(e.message.startsWith(`${config.path}:${line}${column === undefined ? '' : `:${column}`}: error:`), e.message);
+  return e;
+}
+
+// ---------------------------------------------------------------- the file itself
+
+test('missing file: UserError saying where to put it', () => {
+  const p = join(dir, 'nope.csv');
+  fails(csvConfig(p), `Dataset file not found: ${p}`, 'Put the CSV file at that path');
+});
+
+test('missing managed Wisconsin file: says where, what (UCI breast-cancer-wisconsin.data) and how to fetch', () => {
+  const p = join(dir, 'data', 'wisconsin-cancer-dataset.csv');
+  const e = fails(
+    csvConfig(p, { name: 'wisconsin' }),
+    `put the wisconsin breast cancer data at ${p}`.replace(/^p/, 'P').replace('wisconsin breast', 'Wisconsin breast'),
+    'breast-cancer-wisconsin.data',
+    'UCI Machine Learning Repository',
+    'https://archive.ics.uci.edu/dataset/15/breast+cancer+wisconsin+original',
+    '`dlsweep data fetch wisconsin`',
+  );
+  assert.ok(!(e instanceof DiagnosticError));
+});
+
+test('a directory instead of a file', () => {
+  fails(csvConfig(dir), 'is a directory');
+});
+
+test('empty file: 0 bytes, or only blank lines', () => {
+  fails(csvConfig(csvFile('')), 'the file is empty');
+  fails(csvConfig(csvFile('\n\n  \n')), 'no data: only blank lines');
+});
+
+test('a file with only a header row', () => {
+  failsAt(csvConfig(csvFile('a,b,label\n'), { header: true }), 1, undefined, 'header row but no data rows');
+});
+
+test('not a text file: NUL bytes (binary, UTF-16) and invalid UTF-8, with the line', () => {
+  failsAt(csvConfig(csvFile(Buffer.from('a,label\n1,0\n2\u00001,1\n', 'latin1'))), 3, undefined, 'not a text file: NUL byte', 'UTF-8');
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD, 'utf16le')]);
+  fails(csvConfig(csvFile(utf16)), 'not a text file', 'UTF-16');
+  const latin1 = Buffer.concat([Buffer.from('a,label\n1,0\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x31, 0x0a])]);
+  failsAt(csvConfig(csvFile(latin1)), 3, undefined, 'not a UTF-8 text file');
+});
+
+test('malformed CSV: an unclosed quote points at the line where the field opens', () => {
+  failsAt(csvConfig(csvFile('a,b,label\n1,2,0\n3,"4,1\n5,6,0\n')), 3, 2, 'quoted field is never closed');
+});
+
+// ---------------------------------------------------------------- rows and cells
+
+test('non-numeric value in a feature column: line, CSV column number and column name', () => {
+  const p = csvFile('a,b,label\n1,2,0\n3,abc,1\n5,6,0\n7,x,1\n');
+  const e = failsAt(csvConfig(p), 3, 2, 'non-numeric value "abc" in feature column "b" (0-based index 1)', '1 more row(s)');
+  assert.match(e.message, /found: {4}"abc"/);
+  assert.match(e.message, /hint: .*drop_columns.*missing_values/);
+});
+
+test('a number too large for a double is not accepted as a feature value', () => {
+  failsAt(csvConfig(csvFile('a,label\n1,0\n1e999,1\n2,0\n3,1\n')), 3, 1, 'non-numeric value "1e999"');
+});
+
+test('a row with the wrong number of columns', () => {
+  const p = csvFile('a,b,label\n1,2,0\n3,4,1,9\n5,6,0\n7,1\n');
+  const e = failsAt(csvConfig(p), 3, 4, 'row has 4 fields, expected 3 (as in line 1)');
+  assert.equal(e.diagnostics.length, 2);
+  assert.equal(e.diagnostics[1].line, 5);
+  assert.match(e.diagnostics[1].message, /row has 2 fields/);
+});
+
+test('a label value that is neither positive nor declared negative: value and first lines', () => {
+  const p = csvFile('a,label\n1,2\n2,4\n3,3\n4,2\n5,3\n6,4\n');
+  failsAt(
+    csvConfig(p, { positive: [4], negative: [2] }),
+    4,
+    2,
+    'label value "3" in column "label" is neither positive (4) nor negative (2): 2 row(s), first at line 4, 6',
+  );
+});
+
+test('an empty label cell that is not a missing-value marker', () => {
+  failsAt(csvConfig(csvFile('a,label\n1,0\n2,\n3,1\n4,0\n'), { missing_values: ['?'] }), 3, 2, 'empty label cell');
+});
+
+test('many bad cells: all listed in one error, sorted by line, capped with a count of the rest', () => {
+  const rows = ['a,label'];
+  for (let i = 0; i < 30; i++) rows.push(`${i},1,extra`);
+  const e = fails(csvConfig(csvFile(rows.join('\n'))), 'more errors not shown') as DiagnosticError;
+  assert.equal(e.diagnostics.length, 21);
+  assert.equal(e.diagnostics[0].line, 2);
+});
+
+test('every row dropped for missing values', () => {
+  fails(csvConfig(csvFile('a,label\n?,0\n?,1\n')), 'no rows left after cleaning: all 2 data rows were dropped (2 missing value in a)');
+});
+
+// ---------------------------------------------------------------- columns and labels settings
+
+test('unknown column name: lists the columns and suggests the closest', () => {
+  fails(csvConfig(csvFile(GOOD), { label: 'lable' }), 'dataset.label: no column named "lable"', 'Did you mean "label"?', 'Columns: 0 a, 1 b, 2 label');
+  fails(csvConfig(csvFile(GOOD), { drop_columns: ['zzz'] }), 'dataset.drop_columns: no column named "zzz"', 'Columns: 0 a');
+});
+
+test('a column name on a file without a header explains that columns have no names', () => {
+  fails(csvConfig(csvFile('1,2,0\n3,4,1\n')), 'The file has no header row', 'set dataset.header: true', 'Columns: 0 col0, 1 col1, 2 col2');
+});
+
+test('column index out of range names the number of columns', () => {
+  fails(csvConfig(csvFile(GOOD), { label: 7 }), 'dataset.label: column index 7 is out of range', 'has 3 columns (0-based indices 0..2)');
+});
+
+test('conflicting column settings', () => {
+  fails(csvConfig(csvFile(GOOD), { drop_columns: ['label'] }), 'is the label column; it cannot be dropped');
+  fails(csvConfig(csvFile(GOOD), { features: ['a', 'label'] }), 'is the label column; it cannot also be a feature');
+  fails(csvConfig(csvFile(GOOD), { features: ['a'], drop_columns: ['a'] }), 'also listed in dataset.drop_columns');
+  fails(csvConfig(csvFile(GOOD), { positive: [1], negative: ['1'] }), 'both contain "1"');
+  fails(csvConfig(csvFile(GOOD), { positive: [] }), 'dataset.positive: list at least one');
+});
+
+// ---------------------------------------------------------------- splits
+
+test('only one class in a split: names the split and suggests stratify or another split', () => {
+  const sorted = csvFile('a,label\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n');
+  fails(
+    csvConfig(sorted, { split: { method: 'fixed', train: [0, 2], validation: [3, 5] } }),
+    'the train split has only negative (0) rows',
+    'stratify: true',
+  );
+  fails(
+    csvConfig(sorted, { split: { method: 'fixed', train: [0, 3], validation: [4, 5] } }),
+    'the validation split has only positive (1) rows',
+  );
+  // Stratified holdout with too few positives for the validation share.
+  const rows = ['a,label'];
+  for (let i = 0; i < 40; i++) rows.push(`${i},${i < 2 ? 1 : 0}`);
+  fails(
+    csvConfig(csvFile(rows.join('\n')), { split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 1 } }),
+    'the validation split has only negative (0) rows',
+    'too few rows of the other class',
+  );
+});
+
+test('empty split: a fixed range beyond the cleaned rows names the number of rows', () => {
+  const p = csvFile('a,label\n1,0\n?,1\n3,1\n4,0\n5,1\n');
+  fails(csvConfig(p, { split: { method: 'fixed', train: [0, 1], validation: [2, 4] } }), 'dataset.split.validation [2, 4] goes beyond the data: 4 rows are left after cleaning (rows 0..3)');
+  fails(csvConfig(p, { split: { method: 'fixed', train: [2, 1], validation: [3, 3] } }), 'dataset.split.train: [2, 1] is empty');
+  fails(csvConfig(p, { split: { method: 'fixed', train: [0, 2], validation: [2, 3] } }), 'overlap on rows 2..2');
+});
+
+test('empty split: a holdout fraction that leaves 0 rows, and k larger than the rows', () => {
+  const p = csvFile(GOOD);
+  const split = (s: SplitConfig): CsvDatasetConfig => csvConfig(p, { split: s });
+  fails(split({ method: 'holdout', validation_fraction: 0.05, stratify: false, seed: 1 }), 'the validation split is empty: validation_fraction 0.05 of 4 rows');
+  fails(split({ method: 'holdout', validation_fraction: 0.95, stratify: false, seed: 1 }), 'the train split is empty');
+  fails(split({ method: 'holdout', validation_fraction: 1.5, stratify: false, seed: 1 }), 'between 0 and 1');
+  fails(split({ method: 'kfold', k: 5, stratify: false, seed: 1 }), 'dataset.split.k is 5 but only 4 rows');
+  fails(split({ method: 'kfold', k: 1, stratify: false, seed: 1 }), 'expected an integer >= 2');
+});
+
+test('imputation impossible: a feature with no value on the training rows', () => {
+  const p = csvFile('a,b,label\n?,1,0\n?,2,1\n5,3,0\n6,4,1\n');
+  fails(csvConfig(p, { missing_strategy: 'mean' }), 'feature "a" has no value on the training rows');
+});
+
+test('synthetic settings out of range', () => {
+  const base = {
+    kind: 'synthetic' as const,
+    generator: 'xor' as const,
+    samples: 100,
+    features: 2,
+    noise: 0.1,
+    seed: 1,
+    normalize: { method: 'none' as const, fit: 'train' as const },
+    split: { method: 'holdout' as const, validation_fraction: 0.25, stratify: true, seed: 1 },
+  };
+  assert.throws(() => loadDataset({ ...base, features: 1 }), (e: Error) => e instanceof UserError && /features: expected an integer >= 2/.test(e.message));
+  assert.throws(() => loadDataset({ ...base, samples: 1 }), (e: Error) => e instanceof UserError && /samples/.test(e.message));
+  assert.throws(() => loadDataset({ ...base, noise: -1 }), (e: Error) => e instanceof UserError && /noise/.test(e.message));
+});
+
+test('malformed CSV: a stray quote inside an unquoted field, with line and column', () => {
+  failsAt(csvConfig(csvFile('a,b,label\n1,2,0\n3,4"5,1\n')), 3, 2, 'a double quote inside an unquoted field');
+  failsAt(csvConfig(csvFile('a,b,label\n1,"2"x,0\n')), 2, 2, 'text after the closing quote');
+});
