@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import type { Experiment } from '../experiment/types.js';
@@ -119,50 +119,53 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     if (!options.quiet) io.stderr.write(s + '\n');
   };
 
+  const startedAt = new Date().toISOString();
+  const sweepFile = (id: string, previous?: SweepFile, done = 0): SweepFile => ({
+    id,
+    experiment: exp.name,
+    status: 'running',
+    started_at: previous?.started_at ?? startedAt,
+    ended_at: null,
+    dlsweep_version: toolVersion(),
+    engine_version: ENGINE_VERSION,
+    node_version: process.version,
+    git_commit: previous?.git_commit ?? gitCommit(dirname(exp.absoluteFile)),
+    dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint },
+    grid_size: plan.gridSize,
+    trainings: plan.trainings.length,
+    shared: plan.shared,
+    plan_hash: plan.planHash,
+    counts: { done, diverged: 0, failed: 0, interrupted: 0, pending: plan.gridSize - done },
+    resumed_at: previous ? [...(previous.resumed_at ?? []), startedAt] : [],
+  });
+
   let sweepPath: string;
-  let sweepId: string;
   let previous: SweepFile | undefined;
   if (options.resume !== undefined && options.resume !== false) {
     const target = options.resume === true ? 'latest' : options.resume;
     const expDir = experimentDir(runsDir, exp.name);
     sweepPath = resolveSweep(runsDir, target === 'latest' ? expDir : target.includes('/') ? target : `${exp.name}/${target}`);
     previous = readSweepFile(sweepPath);
-    sweepId = previous.id;
     if (previous.experiment !== exp.name) throw new UserError(`sweep ${sweepPath} belongs to experiment "${previous.experiment}", not "${exp.name}"`);
     if (previous.plan_hash !== plan.planHash) {
       throw new UserError(
-        `the experiment's grid, settings or data changed since sweep ${sweepId} started, so its runs would not match`,
+        `the experiment's grid, settings or data changed since sweep ${previous.id} started, so its runs would not match`,
         'start a new sweep (run without --resume), or restore the experiment file (the original is in ' + join(sweepPath, SWEEP_FILES.experiment) + ')',
       );
     }
   } else {
-    ({ id: sweepId, dir: sweepPath } = createSweepFolder(runsDir, exp.name));
+    sweepPath = createSweepFolder(runsDir, exp.name, (id) => ({
+      [SWEEP_FILES.experiment]: exp.text,
+      [SWEEP_FILES.sweep]: JSON.stringify(sweepFile(id), null, 2) + '\n',
+    })).dir;
   }
   const release = await lockSweep(sweepPath);
   try {
     cleanTempFiles(sweepPath);
     const done = finishedRuns(sweepPath, plan);
     const todo = new Set(plan.runs.filter((r) => !done.has(r.index)).map((r) => r.index));
-    const startedAt = new Date().toISOString();
-    let sweep: SweepFile = {
-      id: sweepId,
-      experiment: exp.name,
-      status: 'running',
-      started_at: previous?.started_at ?? startedAt,
-      ended_at: null,
-      dlsweep_version: toolVersion(),
-      engine_version: ENGINE_VERSION,
-      node_version: process.version,
-      git_commit: previous?.git_commit ?? gitCommit(dirname(exp.absoluteFile)),
-      dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint },
-      grid_size: plan.gridSize,
-      trainings: plan.trainings.length,
-      shared: plan.shared,
-      plan_hash: plan.planHash,
-      counts: { done: done.size, diverged: 0, failed: 0, interrupted: 0, pending: todo.size },
-      resumed_at: previous ? [...(previous.resumed_at ?? []), startedAt] : [],
-    };
-    if (!previous) await writeTextAtomic(join(sweepPath, SWEEP_FILES.experiment), exp.text);
+    const sweepId = basename(sweepPath);
+    let sweep = sweepFile(sweepId, previous, done.size);
     await writeTextAtomic(join(sweepPath, SWEEP_FILES.dataset), formatDatasetReport(data.report) + '\n');
     await writeJsonAtomic(join(sweepPath, SWEEP_FILES.sweep), sweep);
 

@@ -3,20 +3,29 @@
  * Concurrency contract: one process per sweep folder (see lock.ts); readers (compare, ls) may run at any
  * time and see each file either complete or absent.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, newSweepId, runDir } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 
-/** Create a new, empty sweep folder under <runsDir>/<experiment>/. Returns its id and path. */
-export function createSweepFolder(runsDir: string, experiment: string, now = new Date()): { id: string; dir: string } {
+/**
+ * Create a new sweep folder under <runsDir>/<experiment>/ holding `files` (name -> text), atomically: the
+ * folder is filled under a hidden temporary name and renamed, so a sweep folder always has its sweep.json.
+ * Returns its id and path. Throws: the file system's error.
+ */
+export function createSweepFolder(runsDir: string, experiment: string, files: (id: string) => Record<string, string>, now = new Date()): { id: string; dir: string } {
+  const parent = join(runsDir, experiment);
+  mkdirSync(parent, { recursive: true });
   for (;;) {
     const id = newSweepId(now, randomInt(0x10000));
-    const dir = join(runsDir, experiment, id);
+    const dir = join(parent, id);
     if (existsSync(dir)) continue;
-    mkdirSync(dir, { recursive: true });
+    const temp = join(parent, `.${id}.tmp-${process.pid}`);
+    mkdirSync(temp);
+    for (const [name, text] of Object.entries(files(id))) writeFileSync(join(temp, name), text);
+    renameSync(temp, dir);
     return { id, dir };
   }
 }

@@ -1,0 +1,162 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+
+test('a Wisconsin sweep records every grid point and prints the table', { skip: !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent' }, () => {
+  const dir = tempDir();
+  const file = writeExperiment(
+    dir,
+    'small.yaml',
+    `name: small
+dataset: wisconsin
+grid:
+  learning_rate: [0.01, 0.07]
+  iterations: [300, 600]
+  threshold: [0.5, 0.9]
+record:
+  curve_every: 100
+`,
+  );
+  const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '2'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'small');
+  const folders = runFolders(sweep);
+  assert.equal(folders.length, 8);
+  assert.match(folders[0], /^0001-[0-9a-f]{8}$/);
+
+  const meta = readJson(join(sweep, 'sweep.json'));
+  assert.equal(meta.status, 'done');
+  assert.equal(meta.grid_size, 8);
+  assert.equal(meta.trainings, 2);
+  assert.deepEqual(meta.counts, { done: 8, diverged: 0, failed: 0, interrupted: 0, pending: 0 });
+  assert.equal(meta.dataset.sha256, '402c585309c399237740f635ef9919dc512cca12cbeb20de5e563a4593f22b64');
+  assert.equal(meta.node_version, process.version);
+  assert.equal(readFileSync(join(sweep, 'experiment.yaml'), 'utf8'), readFileSync(file, 'utf8'));
+
+  for (const f of folders) {
+    const params = readJson(join(sweep, f, 'params.json'));
+    const metrics = readJson(join(sweep, f, 'metrics.json'));
+    assert.equal(metrics.status, 'done');
+    assert.equal(metrics.run_id, params.run_id);
+    assert.equal(f.slice(5), params.run_id.slice(0, 8));
+    assert.equal(metrics.validation.samples, 182);
+    assert.equal(metrics.train.samples, 500);
+    const c = metrics.validation.confusion;
+    assert.equal(c.tn + c.fp + c.fn + c.tp, 182);
+    assert.equal(metrics.validation.accuracy, (c.tn + c.tp) / 182);
+    const curve = readFileSync(join(sweep, f, 'curve.csv'), 'utf8').trim().split('\n');
+    assert.equal(curve[0], 'iteration,train_loss,validation_loss');
+    assert.equal(Number(curve.at(-1)!.split(',')[0]), params.params.iterations);
+    // The curve's last training loss is the recorded training loss.
+    assert.equal(Number(curve.at(-1)!.split(',')[1]), metrics.train.loss);
+    const model = readJson(join(sweep, f, 'model.json'));
+    assert.deepEqual(model.dims, [9, 15, 1]);
+    assert.equal(model.W[0].length, 15);
+    assert.equal(model.W[0][0].length, 9);
+  }
+  // Runs that differ only in threshold share the training: equal losses, their own confusion matrices.
+  const byParams = new Map<string, any>(folders.map((f) => [JSON.stringify(readJson(join(sweep, f, 'params.json')).params), readJson(join(sweep, f, 'metrics.json'))]));
+  const at = (lr: number, it: number, th: number) =>
+    byParams.get(JSON.stringify({ ...readJson(join(sweep, folders[0], 'params.json')).params, learning_rate: lr, iterations: it, threshold: th }));
+  assert.equal(at(0.07, 600, 0.5).validation.loss, at(0.07, 600, 0.9).validation.loss);
+
+  const csv = readFileSync(join(sweep, 'results.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 9);
+  assert.match(csv[0], /^run,run_id,status,learning_rate,iterations,hidden_sizes,init,seed,threshold,train_loss,/);
+  const table = readFileSync(join(sweep, 'table.md'), 'utf8');
+  assert.match(table, /^# small\/\d{8}-\d{6}-[0-9a-f]{4}/);
+  assert.equal(table.split('\n').filter((l) => /^\| .*\| \d{4}-[0-9a-f]{8}|\*\*\d{4}-/.test(l)).length, 8);
+  // The terminal table lists the 8 runs, the varying parameters as columns and the fixed ones above.
+  assert.match(r.stdout, /fixed: hidden_sizes=\[15\], init=lecun_normal, seed=1/);
+  assert.equal((r.stdout.match(/\d{4}-[0-9a-f]{8}/g) ?? []).length, 8);
+  assert.match(r.stderr, /8 grid points = learning_rate \(2\) x iterations \(2\) x threshold \(2\)/);
+  assert.match(r.stderr, /plan: 2 trainings/);
+
+  // compare reads the same sweep back.
+  const c2 = runCli(['compare'], dir);
+  assert.equal(c2.code, 0, c2.stderr);
+  assert.equal(c2.stdout, r.stdout);
+});
+
+test('workers 1 and 2, and sharing on or off, give byte-identical metrics.json', () => {
+  const dir = tempDir();
+  const file = writeExperiment(
+    dir,
+    'det.yaml',
+    syntheticExperiment('det', '  learning_rate: [0.05, 0.2]\n  iterations: [40, 100, 150]\n  threshold: [0.3, 0.5, 0.7, 0.9]\n  seed: [1, 2]'),
+  );
+  const outputs: Record<string, Map<string, string>> = {};
+  for (const [label, args] of [
+    ['w1', ['--workers', '1']],
+    ['w2', ['--workers', '2']],
+    ['noshare', ['--workers', '2', '--no-share']],
+  ] as const) {
+    const runs = join(dir, label);
+    const r = runCli(['run', file, '--runs-dir', runs, ...args, '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sweep = onlySweep(runs, 'det');
+    const files = new Map<string, string>();
+    for (const f of runFolders(sweep)) {
+      files.set(`${f}/metrics.json`, readFileSync(join(sweep, f, 'metrics.json'), 'utf8'));
+      files.set(`${f}/curve.csv`, readFileSync(join(sweep, f, 'curve.csv'), 'utf8'));
+      files.set(`${f}/model.json`, readFileSync(join(sweep, f, 'model.json'), 'utf8'));
+    }
+    outputs[label] = files;
+    const meta = readJson(join(sweep, 'sweep.json'));
+    assert.equal(meta.trainings, label === 'noshare' ? 48 : 4);
+  }
+  assert.equal(outputs.w1.size, 48 * 3);
+  for (const [k, v] of outputs.w1) {
+    assert.equal(outputs.w2.get(k), v, `${k} differs between --workers 1 and 2`);
+    assert.equal(outputs.noshare.get(k), v, `${k} differs between shared and separate trainings`);
+  }
+});
+
+test('bad input: one clear message, exit 2, no stack, nothing under runs/', () => {
+  const dir = tempDir();
+  const cases: [string, string[], RegExp][] = [
+    ['missing file', ['run', 'nope.yaml'], /experiment file not found: nope\.yaml/],
+    ['YAML syntax', ['run', writeExperiment(dir, 'syntax.yaml', 'name: x\ngrid: [1, 2\n')], /syntax\.yaml:\d+:\d+/],
+    ['typo', ['run', writeExperiment(dir, 'typo.yaml', 'name: x\ndataset: wisconsin\ngrid:\n  learnig_rate: [0.1]\n')], /typo\.yaml:4:3: error: .*did you mean `learning_rate`/s],
+    ['missing dataset', ['run', writeExperiment(dir, 'nodata.yaml', 'name: x\ndataset: wisconsin\n'), '--data-dir', join(dir, 'empty')], /breast-cancer-wisconsin\.data/],
+    ['bad option', ['run', 'x.yaml', '--workers', 'two'], /--workers takes a whole number/],
+    ['unknown command', ['frobnicate'], /unknown command/],
+  ];
+  for (const [label, args, pattern] of cases) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, `${label}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, pattern, label);
+    assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, `${label} printed a stack`);
+    assert.equal(existsSync(join(dir, 'runs')), false, `${label} created runs/`);
+  }
+});
+
+test('a grid over the limit is refused unless --max-runs raises it', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'big.yaml', syntheticExperiment('big', '  seed: [1, 2, 3, 4, 5]\n  threshold: [0.1, 0.2, 0.3]', 'fixed:\n  iterations: 5\n'));
+  const r = runCli(['run', file, '--max-runs', '10'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /15 points, more than the limit of 10/);
+  assert.match(r.stderr, /--max-runs/);
+  assert.equal(existsSync(join(dir, 'runs')), false);
+  const ok = runCli(['run', file, '--max-runs', '15', '--quiet'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(runFolders(onlySweep(join(dir, 'runs'), 'big')).length, 15);
+});
+
+test('--quiet prints only the table; plan trains nothing', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'q.yaml', syntheticExperiment('q', '  iterations: [10, 20]\n  threshold: [0.4, 0.6]'));
+  const p = runCli(['plan', file], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /4 grid points/);
+  assert.match(p.stdout, /1 training/);
+  assert.equal(existsSync(join(dir, 'runs')), false);
+  const r = runCli(['run', file, '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^q\/\d{8}-\d{6}-[0-9a-f]{4}: 4 runs/);
+  assert.equal(readdirSync(join(dir, 'runs', 'q')).length, 1);
+});
