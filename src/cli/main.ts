@@ -11,6 +11,7 @@ import { DiagnosticError, UserError } from '../errors.js';
 import { toolVersion } from '../store/provenance.js';
 import { DEFAULT_MAX_RUNS, planCommand, runCommand } from './run.js';
 import { compareCommand } from './compare.js';
+import { registerDataCommands } from './data.js';
 import type { CliIO } from './io.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -68,8 +69,8 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     });
 
   common(program.command('plan').description('print what `run` would train (grid points, trainings, updates) without training').argument('<file>', 'experiment file (YAML)')).action(
-    (file: string, opts) => {
-      result.code = planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false }, io);
+    async (file: string, opts) => {
+      result.code = await planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false }, io);
     },
   );
 
@@ -81,6 +82,8 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .action((targets: string[], opts) => {
       result.code = compareCommand(targets, { runsDir: program.opts().runsDir, format: opts.format }, io);
     });
+
+  registerDataCommands(program, io, result);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { UserError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import type { Experiment } from '../experiment/types.js';
 import { formatDatasetReport, loadDataset, type PreparedDataset } from '../datasets/index.js';
+import { ensureDataset } from '../datasets/fetch.js';
 import { planSweep, type DataShape, type Plan } from '../sweep/plan.js';
 import { launch } from '../pool/launcher.js';
 import { writeJsonAtomic, writeTextAtomic, removeStaleTempFiles } from '../store/atomic.js';
@@ -44,9 +45,11 @@ interface Prepared {
 }
 
 /** Load, validate and plan; prints warnings. Throws: UserError for any problem, before anything is written. */
-function prepare(file: string, options: RunOptions, io: CliIO): Prepared {
+async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Prepared> {
   const exp = loadExperiment(file, { dataDir: options.dataDir, cwd: io.cwd });
   for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
+  // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
+  await ensureDataset(exp.dataset, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
   const data = loadDataset(exp.dataset);
   const shape: DataShape = {
     fingerprint: data.fingerprint,
@@ -86,8 +89,8 @@ export function describePlan(exp: Experiment, plan: Plan, done: number, workers:
 }
 
 /** `dlsweep plan FILE`: print the plan, train nothing, write nothing. */
-export function planCommand(file: string, options: RunOptions, io: CliIO): number {
-  const { exp, data, plan } = prepare(file, options, io);
+export async function planCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  const { exp, data, plan } = await prepare(file, options, io);
   io.stdout.write(formatDatasetReport(data.report) + '\n');
   io.stdout.write(describePlan(exp, plan, 0, options.workers ?? availableParallelism()) + '\n');
   return 0;
@@ -112,7 +115,7 @@ function cleanTempFiles(sweepPath: string): void {
 
 /** `dlsweep run FILE`: returns the exit code (0 all recorded, 1 some failed, 130 interrupted). */
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
-  const { exp, data, plan } = prepare(file, options, io);
+  const { exp, data, plan } = await prepare(file, options, io);
   const workers = options.workers ?? availableParallelism();
   const runsDir = resolve(io.cwd, options.runsDir);
   const log = (s: string) => {

@@ -178,3 +178,26 @@ describe('dlsweep data ls', () => {
     assert.match(r.stdout, new RegExp(`^wisconsin\\s+yes\\s+2\\s+[0-9a-f]{64} \\(differs: expected ${SHA}\\)`, 'm'));
   });
 });
+
+describe('automatic download on first use', () => {
+  test('run downloads a missing wisconsin file, says so, then trains on it', { skip: NO_REAL, timeout: 60_000 }, async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'e.yaml'), 'name: e\ndataset: wisconsin\nfixed:\n  iterations: 20\n');
+    const r = await cli(['run', 'e.yaml', '--quiet'], cwd, { DLSWEEP_WISCONSIN_URL: `${server.base}/good` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /data\/wisconsin-cancer-dataset\.csv is missing: downloading it from http:\/\/127\.0\.0\.1:\d+\/good/);
+    assert.equal(createHash('sha256').update(readFileSync(join(cwd, 'data', FILE))).digest('hex'), SHA);
+    assert.match(r.stdout, /e\/\d{8}-\d{6}-[0-9a-f]{4}: 1 run/);
+  });
+
+  test('a failed automatic download stops with the fetch error and where to put the file; nothing under runs/', { timeout: 60_000 }, async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'e.yaml'), 'name: e\ndataset: wisconsin\n');
+    const r = await cli(['run', 'e.yaml'], cwd, { DLSWEEP_WISCONSIN_URL: `${server.base}/other` });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /checksum mismatch/);
+    assert.match(r.stderr, /wisconsin-cancer-dataset\.csv/);
+    assert.deepEqual(dataFiles(cwd), []);
+    assert.equal(existsSync(join(cwd, 'runs')), false);
+  });
+});

@@ -139,13 +139,25 @@ test('kill -9 at random moments, resumed each time, ends equal to an uninterrupt
     // Every third kill lands anywhere in start-up (loading, planning, creating the folder); the others
     // while trainings run and runs are recorded (after the "sweep:" line that precedes the first dispatch).
     if (attempt % 3 === 0) killLater(random(400));
+    // The others once this attempt has recorded something (so the machine's speed does not matter), plus a
+    // random delay: mid-training, mid-recording, or between trainings.
+    const before = doneCount();
+    let poll: NodeJS.Timeout | undefined;
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (/sweep: /.test(stderr)) killLater(30 + random(300));
+      if (/sweep: /.test(stderr) && !poll) {
+        poll = setInterval(() => {
+          if (doneCount() > before) {
+            clearInterval(poll);
+            killLater(random(200));
+          }
+        }, 15);
+      }
     });
     child.stdout.resume();
     const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
     if (timer) clearTimeout(timer);
+    if (poll) clearInterval(poll);
     if (code === null) {
       kills++;
       const n = doneCount();

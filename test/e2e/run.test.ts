@@ -125,7 +125,7 @@ test('bad input: one clear message, exit 2, no stack, nothing under runs/', () =
     ['unknown command', ['frobnicate'], /unknown command/],
   ];
   for (const [label, args, pattern] of cases) {
-    const r = runCli(args, dir);
+    const r = runCli(args, dir, { DLSWEEP_NO_FETCH: '1' });
     assert.equal(r.code, 2, `${label}: exit ${r.code}\n${r.stderr}`);
     assert.match(r.stderr, pattern, label);
     assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, `${label} printed a stack`);

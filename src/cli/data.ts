@@ -1,0 +1,103 @@
+/** `dlsweep data fetch NAME` and `dlsweep data ls`: get managed datasets onto this machine and see what is there. */
+import { relative, isAbsolute, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DATASET_SOURCES, dataLs, fetchDataset, requireKnown, timeoutFromEnv, type DataLsRow } from '../datasets/fetch.js';
+import { KNOWN_DATASETS } from '../experiment/datasets.js';
+import type { CliIO } from './io.js';
+
+export interface DataFetchOptions {
+  /** Data folder, relative to io.cwd; default "data". */
+  dataDir?: string;
+  /** Local copy to install instead of downloading. */
+  from?: string;
+  /** Mirror URL; default: the dataset's own environment variable (e.g. DLSWEEP_WISCONSIN_URL), then its source. */
+  url?: string;
+  /** Replace an existing file. */
+  force?: boolean;
+}
+
+/**
+ * `dlsweep data fetch NAME`: download (or --from copy) a known dataset into the data folder, checking its sha256.
+ * Prints progress and the result to stdout; returns exit code 0 (also when the file was already there).
+ * The stall timeout comes from DLSWEEP_FETCH_TIMEOUT_MS (milliseconds; default 30 000).
+ * Throws: UserError (exit 2) for an unknown name and for every failed download or copy.
+ */
+export async function dataFetchCommand(name: string, options: DataFetchOptions, io: CliIO): Promise<number> {
+  requireKnown(name);
+  const source = DATASET_SOURCES[name];
+  const envUrl = source ? io.env[source.urlEnv]?.trim() || undefined : undefined;
+  await fetchDataset(name, {
+    dataDir: options.dataDir ?? 'data',
+    cwd: io.cwd,
+    from: options.from,
+    // --from wins over a mirror set in the environment: the user named the bytes to install.
+    url: options.url ?? (options.from === undefined ? envUrl : undefined),
+    force: options.force,
+    timeoutMs: timeoutFromEnv(io.env),
+    log: (line) => io.stdout.write(line + '\n'),
+  });
+  return 0;
+}
+
+/**
+ * `dlsweep data ls`: one line per known dataset (present or not, rows, sha256 and whether it is the expected
+ * file, path), then each source. Returns exit code 0. Throws: nothing for missing files.
+ */
+export function dataLsCommand(options: { dataDir?: string }, io: CliIO): number {
+  const rows = dataLs(resolve(io.cwd, options.dataDir ?? 'data'));
+  io.stdout.write(formatDataLs(rows, io.cwd) + '\n');
+  return 0;
+}
+
+/** The `data ls` text: an aligned table, then source and description lines. */
+export function formatDataLs(rows: DataLsRow[], cwd: string): string {
+  const show = (p: string) => {
+    const rel = relative(cwd, p);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+  };
+  const table = [
+    ['dataset', 'present', 'rows', 'sha256', 'path'],
+    ...rows.map((r) => [
+      r.name,
+      r.present ? 'yes' : r.problem ? `no (${r.problem})` : 'no',
+      r.rows === undefined ? '-' : String(r.rows),
+      r.sha256 === undefined ? '-' : `${r.sha256}${r.sha256Matches === true ? ' (ok)' : r.sha256Matches === false ? ` (differs: expected ${r.expectedSha256})` : ''}`,
+      show(r.path),
+    ]),
+  ];
+  const widths = table[0].map((_, c) => Math.max(...table.map((line) => line[c].length)));
+  const lines = table.map((line) => line.map((cell, c) => (c === line.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '));
+  for (const r of rows) {
+    const d = KNOWN_DATASETS.find((k) => k.name === r.name);
+    if (r.source) lines.push(`${r.name} source: ${r.source}`);
+    if (!r.present && r.source) lines.push(`${r.name}: get it with \`dlsweep data fetch ${r.name}\``);
+    if (d && !r.source) lines.push(`${r.name}: ${d.description}`);
+  }
+  return lines.join('\n');
+}
+
+/** Add the `data` command group (fetch, ls) to the program; actions store their exit code in `result`. */
+export function registerDataCommands(program: Command, io: CliIO, result: { code: number }): void {
+  const data = program.command('data').description('managed datasets (such as wisconsin): download them, list what is present');
+  data
+    .command('fetch')
+    .description(
+      'download a known dataset into the data folder, check its sha256 and install it atomically (nothing is left behind on failure). ' +
+        'Set DLSWEEP_FETCH_TIMEOUT_MS to change the 30 s stall timeout.',
+    )
+    .argument('<name>', `dataset name (${KNOWN_DATASETS.map((d) => d.name).join(', ')})`)
+    .option('--from <file>', 'install this local copy instead of downloading (same checksum check)')
+    .option('--url <url>', 'download from this mirror (default: DLSWEEP_WISCONSIN_URL, then the UCI repository)')
+    .option('--force', 'download (or copy) even if the file is there, replacing it; needed when it has a different checksum')
+    .option('--data-dir <dir>', 'folder of managed datasets (default: ./data)')
+    .action(async (name: string, opts) => {
+      result.code = await dataFetchCommand(name, { dataDir: opts.dataDir, from: opts.from, url: opts.url, force: Boolean(opts.force) }, io);
+    });
+  data
+    .command('ls')
+    .description('list the known datasets: present or not, row count, sha256 (and whether it is the expected file), path, source')
+    .option('--data-dir <dir>', 'folder of managed datasets (default: ./data)')
+    .action((opts) => {
+      result.code = dataLsCommand({ dataDir: opts.dataDir }, io);
+    });
+}
