@@ -10,7 +10,7 @@ import { loadExperiment } from '../experiment/load.js';
 import type { Experiment } from '../experiment/types.js';
 import { formatDatasetReport, loadDataset, type PreparedDataset } from '../datasets/index.js';
 import { ensureDataset } from '../datasets/fetch.js';
-import { planSweep, type DataShape, type Plan } from '../sweep/plan.js';
+import { planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
 import { launch } from '../pool/launcher.js';
 import { writeJsonAtomic, writeTextAtomic, removeStaleTempFiles } from '../store/atomic.js';
 import { lockSweep } from '../store/lock.js';
@@ -44,8 +44,8 @@ interface Prepared {
   plan: Plan;
 }
 
-/** Load, validate and plan; prints warnings. Throws: UserError for any problem, before anything is written. */
-async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Prepared> {
+/** Load and validate the experiment and its data; prints warnings. Throws: UserError, before anything is written. */
+async function load(file: string, options: RunOptions, io: CliIO): Promise<{ exp: Experiment; data: PreparedDataset; shape: DataShape }> {
   const exp = loadExperiment(file, { dataDir: options.dataDir, cwd: io.cwd });
   for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
   // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
@@ -57,6 +57,12 @@ async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Pr
     trainSamples: data.folds[0].train.y.length,
     folds: data.folds.length,
   };
+  return { exp, data, shape };
+}
+
+/** Load, validate and plan. Throws: UserError for any problem (a grid over --max-runs included). */
+async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Prepared> {
+  const { exp, data, shape } = await load(file, options, io);
   try {
     return { exp, data, plan: planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns }) };
   } catch (e) {
@@ -72,13 +78,13 @@ function thousands(n: number): string {
 }
 
 /** The plan in a few lines. */
-export function describePlan(exp: Experiment, plan: Plan, done: number, workers: number): string {
+export function describePlan(exp: Experiment, plan: PlanSummary, done: number, workers: number): string {
   const lines: string[] = [];
   const axes = exp.axes.map((a) => `${a.name} (${a.values.length})`).join(' x ');
   lines.push(`${exp.name}: ${thousands(plan.gridSize)} grid point${plan.gridSize === 1 ? '' : 's'}${axes ? ` = ${axes}` : ''}`);
   const saved = plan.naiveIterations / Math.max(1, plan.plannedIterations);
   lines.push(
-    `plan: ${thousands(plan.trainings.length)} training${plan.trainings.length === 1 ? '' : 's'}` +
+    `plan: ${thousands(plan.trainings)} training${plan.trainings === 1 ? '' : 's'}` +
       (plan.shared ? ' (thresholds and iteration counts share one training)' : ' (sharing off)') +
       `, ${thousands(plan.plannedIterations)} updates vs ${thousands(plan.naiveIterations)} one run at a time` +
       (saved > 1 ? ` (${saved.toFixed(1)}x less)` : ''),
@@ -88,11 +94,15 @@ export function describePlan(exp: Experiment, plan: Plan, done: number, workers:
   return lines.join('\n');
 }
 
-/** `dlsweep plan FILE`: print the plan, train nothing, write nothing. */
+/** `dlsweep plan FILE`: print the plan, train nothing, write nothing. Counts lazily, so any grid size is fine. */
 export async function planCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
-  const { exp, data, plan } = await prepare(file, options, io);
+  const { exp, data, shape } = await load(file, options, io);
+  const summary = summarizePlan(exp, shape, { share: options.share });
   io.stdout.write(formatDatasetReport(data.report) + '\n');
-  io.stdout.write(describePlan(exp, plan, 0, options.workers ?? availableParallelism()) + '\n');
+  io.stdout.write(describePlan(exp, summary, 0, options.workers ?? availableParallelism()) + '\n');
+  if (summary.gridSize > options.maxRuns) {
+    io.stdout.write(`note: run refuses grids over ${thousands(options.maxRuns)} points unless --max-runs raises the limit\n`);
+  }
   return 0;
 }
 
@@ -173,7 +183,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     await writeJsonAtomic(join(sweepPath, SWEEP_FILES.sweep), sweep);
 
     log(formatDatasetReport(data.report));
-    log(describePlan(exp, plan, done.size, workers));
+    log(describePlan(exp, { gridSize: plan.gridSize, trainings: plan.trainings.length, naiveIterations: plan.naiveIterations, plannedIterations: plan.plannedIterations, shared: plan.shared }, done.size, workers));
     log(`sweep: ${sweepPath}`);
 
     // Pending trainings' updates, for the ETA.

@@ -165,3 +165,51 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
     planHash: stableHash(runs.map((r) => r.id)),
   };
 }
+
+/** The counts of a plan, computed without materializing its runs (for `dlsweep plan` on huge grids). */
+export interface PlanSummary {
+  gridSize: number;
+  trainings: number;
+  naiveIterations: number;
+  plannedIterations: number;
+  shared: boolean;
+}
+
+/**
+ * Count a plan's trainings and updates lazily: memory stays constant whatever the grid size, and time is
+ * linear in the number of combinations of the training axes (not in the grid size times anything).
+ * Gives the same numbers as planSweep.
+ */
+export function summarizePlan(exp: Experiment, shape: DataShape, options: { share?: boolean } = {}): PlanSummary {
+  const share = options.share ?? true;
+  const size = gridSize(exp);
+  const lengthAxis = exp.axes.find((a) => a.name === 'iterations');
+  const lengths = lengthAxis ? (lengthAxis.values as number[]) : [exp.fixed.iterations as number];
+  const sumLengths = lengths.reduce((s, v) => s + v, 0);
+  const maxLength = Math.max(...lengths);
+  const trainingAxes = exp.axes.filter((a) => !NOT_TRAINING.has(a.name));
+  const combos = trainingAxes.reduce((n, a) => n * a.values.length, 1);
+  const naive = (size / lengths.length) * sumLengths * shape.folds;
+  if (!share) return { gridSize: size, trainings: size, naiveIterations: naive, plannedIterations: naive, shared: false };
+  let trainings = 0;
+  let planned = 0;
+  // Walk the training-axis combinations with a mixed-radix counter: no arrays per combination.
+  const digits = new Array<number>(trainingAxes.length).fill(0);
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(exp.fixed)) if (!NOT_TRAINING.has(k)) config[k] = v;
+  for (let c = 0; c < combos; c++) {
+    trainingAxes.forEach((a, i) => (config[a.name] = a.values[digits[i]]));
+    if (canShareIterations(config)) {
+      trainings += 1;
+      planned += maxLength;
+    } else {
+      trainings += lengths.length;
+      planned += sumLengths;
+    }
+    for (let i = digits.length - 1; i >= 0; i--) {
+      if (++digits[i] < trainingAxes[i].values.length) break;
+      digits[i] = 0;
+    }
+  }
+  return { gridSize: size, trainings, naiveIterations: naive, plannedIterations: planned * shape.folds, shared: true };
+}

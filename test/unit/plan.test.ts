@@ -112,3 +112,33 @@ test('canonical JSON sorts keys and refuses non-finite numbers', () => {
   assert.throws(() => canonicalJson({ x: NaN }));
   assert.throws(() => canonicalJson({ x: Infinity }));
 });
+
+test('summarizePlan counts what planSweep plans, without materializing runs', async () => {
+  const { summarizePlan } = await import('../../src/sweep/plan.js');
+  const cases = [
+    experiment({}),
+    experiment({ learning_rate: [0.01, 0.07], iterations: [15000, 65000], threshold: [0.5, 0.7, 0.8, 0.9] }),
+    experiment({ hidden_sizes: [[5], [15]], seed: [1, 2, 3], iterations: [10, 20, 30] }),
+    experiment({ threshold: [0.1, 0.2], init: ['he_normal', 'zeros'] }, { iterations: 77 }),
+  ];
+  for (const exp of cases) {
+    for (const share of [true, false]) {
+      const plan = planSweep(exp, { ...shape, folds: 3 }, { share });
+      const s = summarizePlan(exp, { ...shape, folds: 3 }, { share });
+      assert.deepEqual(s, {
+        gridSize: plan.gridSize,
+        trainings: plan.trainings.length,
+        naiveIterations: plan.naiveIterations,
+        plannedIterations: plan.plannedIterations,
+        shared: share,
+      });
+    }
+  }
+  // A million points: counted, not listed.
+  const huge = experiment({ seed: Array.from({ length: 1000 }, (_, i) => i), learning_rate: Array.from({ length: 250 }, (_, i) => (i + 1) / 1000), threshold: [0.2, 0.4, 0.6, 0.8] });
+  const s = summarizePlan(huge, shape);
+  assert.equal(s.gridSize, 1_000_000);
+  assert.equal(s.trainings, 250_000);
+  assert.equal(s.plannedIterations, 250_000 * 1000);
+  assert.equal(s.naiveIterations, 1_000_000 * 1000);
+});
