@@ -12,7 +12,7 @@ import { formatDatasetReport, loadDataset, type PreparedDataset } from '../datas
 import { ensureDataset } from '../datasets/fetch.js';
 import { planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
 import { launch } from '../pool/launcher.js';
-import { writeJsonAtomic, writeTextAtomic, removeStaleTempFiles } from '../store/atomic.js';
+import { writeJsonAtomic, writeJsonAtomicSync, writeTextAtomic, removeStaleTempFiles } from '../store/atomic.js';
 import { lockSweep } from '../store/lock.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, experimentDir } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
@@ -22,6 +22,7 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { rebuildSweepOutputs } from '../report/outputs.js';
 import { renderTerminal } from '../report/table.js';
 import { createProgress } from './progress.js';
+import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 
 export interface RunOptions {
@@ -223,15 +224,26 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     }
     const status: SweepFile['status'] = outcome.fatal ? 'failed' : outcome.interrupted ? 'interrupted' : 'done';
     sweep = { ...sweep, status, ended_at: new Date().toISOString(), ...(outcome.fatal ? { error: outcome.fatal.message } : {}) };
-    let comparison;
-    try {
-      ({ comparison, sweep } = await rebuildSweepOutputs(sweepPath, sweep));
-    } catch (e) {
-      if (outcome.fatal) {
-        throw new UserError(`could not write to ${sweepPath}: ${outcome.fatal.message}`, 'free disk space or fix permissions, then resume: dlsweep run ' + file + ' --resume ' + sweepId);
+    if (outcome.fatal) {
+      // The disk may still be full: record what we can, say what happened, keep every finished run.
+      try {
+        ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep));
+      } catch {
+        try {
+          writeJsonAtomicSync(join(sweepPath, SWEEP_FILES.sweep), sweep);
+        } catch {
+          // Nothing more can be written; the run folders already on disk are complete (atomic writes).
+        }
       }
-      throw e;
+      io.stderr.write(
+        `error: the sweep stopped: ${describeWriteError(outcome.fatal)}\n` +
+          `finished runs are kept (${outcome.counts.done + outcome.counts.diverged} recorded now); ` +
+          `free space or fix permissions, then resume: dlsweep run ${file} --resume ${sweepId}\n`,
+      );
+      return 1;
     }
+    let comparison;
+    ({ comparison, sweep } = await rebuildSweepOutputs(sweepPath, sweep));
     io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n');
     log(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
@@ -242,10 +254,6 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     if (outcome.workerDeaths) log(`note: ${outcome.workerDeaths} worker thread(s) died and were replaced`);
     if (outcome.failures.length) {
       io.stderr.write(`failed runs:\n${outcome.failures.map((f) => `  ${f.folder}: ${f.error}`).join('\n')}\n`);
-    }
-    if (outcome.fatal) {
-      io.stderr.write(`error: the sweep stopped: ${outcome.fatal.message}\nfinished runs are kept; fix the cause, then resume: dlsweep run ${file} --resume ${sweepId}\n`);
-      return 1;
     }
     if (outcome.interrupted) {
       io.stderr.write(`interrupted. Resume with: dlsweep run ${file} --resume ${sweepId}\n`);

@@ -248,3 +248,48 @@ test('resume refuses a changed experiment, pointing at the original', () => {
   assert.match(r.stderr, /changed since sweep/);
   assert.match(r.stderr, /experiment\.yaml/);
 });
+
+test('a full disk stops the sweep with a clear message, keeps finished runs intact, and resume completes it', async (t) => {
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  // A tiny tmpfs is a real full disk; it needs root and mount rights, which CI has (skip elsewhere).
+  const { spawnSync } = await import('node:child_process');
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=192k', 'tmpfs', runs]);
+  if (mounted.status !== 0) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  try {
+    const file = writeExperiment(
+      dir,
+      'full.yaml',
+      syntheticExperiment('full', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]\n  seed: [1, 2, 3, 4, 5]', 'fixed:\n  hidden_sizes: [48]\n  iterations: 100\n'),
+    );
+    const r = runCli(['run', file, '--workers', '2'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: the sweep stopped: cannot write .*: no space left on the device \(ENOSPC\)/);
+    assert.match(r.stderr, /resume: dlsweep run .*full\.yaml --resume \d{8}-\d{6}-[0-9a-f]{4}/);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    const sweep = onlySweep(runs, 'full');
+    let finished = 0;
+    for (const f of runFolders(sweep)) {
+      const mpath = join(sweep, f, 'metrics.json');
+      if (!existsSync(mpath)) continue;
+      const m = readJson(mpath);
+      if (m.status !== 'done') continue;
+      finished++;
+      // A run that says done has every file, complete.
+      for (const name of ['params.json', 'model.json', 'timing.json']) assert.doesNotThrow(() => readJson(join(sweep, f, name)), `${f}/${name}`);
+      assert.match(readFileSync(join(sweep, f, 'curve.csv'), 'utf8'), /\n100,/);
+    }
+    assert.ok(finished >= 1 && finished < 40, `${finished} runs finished`);
+    spawnSync('mount', ['-o', 'remount,size=16m', runs]);
+    const again = runCli(['run', file, '--resume', 'latest', '--quiet'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 40);
+    assertNoPartialFiles(sweep);
+  } finally {
+    spawnSync('umount', ['-l', runs]);
+  }
+});

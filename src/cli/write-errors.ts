@@ -1,0 +1,21 @@
+/** File-system write failures (disk full, permissions) in words a user can act on. */
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EIO: 'input/output error',
+};
+
+/** Whether an error is a file-system write failure the user can fix (rather than a bug). */
+export function isWriteError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in WRITE_ERRORS;
+}
+
+/** "cannot write PATH: no space left on the device (ENOSPC)", or the error's own message. */
+export function describeWriteError(e: Error): string {
+  if (!isWriteError(e)) return e.message;
+  return `cannot write ${e.path ?? 'a file'}: ${WRITE_ERRORS[e.code!]} (${e.code})`;
+}
