@@ -106,7 +106,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
   for (const job of jobs) for (let f = 0; f < folds.length; f++) queue.push({ job, fold: f, attempt: 0 });
 
   const record = async (run: PlannedRun, write: Parameters<typeof writeRun>[1]) => {
-    await writeRun(sweepDir, write);
+    writeRun(sweepDir, write);
     outcome.counts[write.metrics.status]++;
     if (write.metrics.status === 'failed') outcome.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
     events.runRecorded?.(run, write.metrics.status);

@@ -17,9 +17,14 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Synchronous variant for exit paths (signal handlers). */
+/** Synchronous variant: for small files written in bursts (run folders) and for exit paths. */
+export function writeTextAtomicSync(path: string, text: string): void {
+  writeFileAtomic.sync(path, text, { fsync: false, encoding: 'utf8' });
+}
+
+/** Synchronous variant of writeJsonAtomic. */
 export function writeJsonAtomicSync(path: string, value: unknown): void {
-  writeFileAtomic.sync(path, JSON.stringify(value, null, 2) + '\n', { fsync: false, encoding: 'utf8' });
+  writeTextAtomicSync(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 // write-file-atomic names its temporary files `<name>.<decimal hash>`.
