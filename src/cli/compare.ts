@@ -1,22 +1,84 @@
-/** `dlsweep compare [TARGET...]`: the comparison table of stored sweeps (the latest by default). */
-import { resolve } from 'node:path';
-import { resolveSweep } from '../store/sweeps.js';
+/**
+ * `dlsweep compare [TARGET...]`: compare the runs of stored sweeps (the latest by default): filter, sort,
+ * choose columns, aggregate repeats, pivot, per-value averages; print or write in five formats.
+ */
+import { basename, dirname, extname, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { writeTextAtomic } from '../store/atomic.js';
+import { experimentsIn, resolveSweep } from '../store/sweeps.js';
 import { sweepRows, sweepTitle } from '../report/outputs.js';
-import { buildComparison, renderMarkdown, renderTerminal } from '../report/table.js';
+import { knownColumns, lookupColumn } from '../report/columns.js';
+import { compareView, splitList, type QueryOptions } from '../report/query.js';
+import { renderView, type OutputFormat } from '../report/view.js';
 import { useColor, type CliIO } from './io.js';
 
-export interface CompareOptions {
+/** Options of `dlsweep compare`. */
+export interface CompareOptions extends QueryOptions {
   runsDir: string;
-  format: 'table' | 'markdown';
+  /** Output format; default: from the --output file's extension, else table. */
+  format?: OutputFormat;
+  /** Write here (atomically) instead of stdout. */
+  output?: string;
 }
 
-export function compareCommand(targets: string[], options: CompareOptions, io: CliIO): number {
+const EXTENSIONS: Record<string, OutputFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.csv': 'csv', '.json': 'json', '.html': 'html', '.htm': 'html', '.txt': 'table' };
+
+/** The format to write: the one asked for, else the output file's extension's, else table. */
+export function outputFormat(format: OutputFormat | undefined, output: string | undefined): OutputFormat {
+  if (format) return format;
+  if (output) return EXTENSIONS[extname(output).toLowerCase()] ?? 'table';
+  return 'table';
+}
+
+/**
+ * Write text to --output (atomically, saying where on stderr) or to stdout.
+ * Throws: UserError when the file cannot be written.
+ */
+export async function emit(text: string, output: string | undefined, io: CliIO): Promise<void> {
+  if (output === undefined || output === '-') {
+    io.stdout.write(text);
+    return;
+  }
+  const path = resolve(io.cwd, output);
+  try {
+    await writeTextAtomic(path, text);
+  } catch (e) {
+    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+  }
+  io.stderr.write(`wrote ${path}\n`);
+}
+
+/** Resolve targets to sweep folders (each once, in the order given); none means the latest sweep. */
+export function resolveTargets(runsDir: string, targets: string[]): string[] {
+  const dirs = (targets.length ? targets : [undefined]).map((t) => resolveSweep(runsDir, t));
+  return [...new Set(dirs)];
+}
+
+/** `dlsweep compare`: returns the exit code. Throws: UserError for unknown targets or bad options. */
+export async function compareCommand(targets: string[], options: CompareOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
-  const sweeps = (targets.length ? targets : [undefined]).map((t) => resolveSweep(runsDir, t));
+  // --pivot takes exactly three names; commander's variadic option also swallows the targets after them.
+  const pivot = splitList(options.pivot);
+  const extra = pivot.length > 3 ? pivot.splice(3) : [];
+  const sweeps = resolveTargets(runsDir, [...targets, ...extra]);
   const rows = sweeps.flatMap((s) => sweepRows(s));
+  const defs = knownColumns(rows);
+  // A variadic --group-by also swallows targets typed after it: say so rather than "unknown parameter".
+  const experiments = new Set(experimentsIn(runsDir));
+  for (const name of splitList(options.groupBy)) {
+    if (!lookupColumn(name, defs) && (experiments.has(name) || /^\d{8}-\d{6}/.test(name))) {
+      throw new UserError(`--group-by: "${name}" is a sweep or experiment, not a parameter`, `name sweeps before the options: dlsweep compare ${name} --group-by ...`);
+    }
+  }
   const title = sweeps.map(sweepTitle).join(' + ');
-  const comparison = buildComparison(title, rows);
-  const text = options.format === 'markdown' ? renderMarkdown(comparison) : renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n';
-  io.stdout.write(text);
+  const view = compareView(title, rows, { ...options, pivot: pivot.length ? pivot : undefined });
+  const format = outputFormat(options.format, options.output);
+  const toFile = options.output !== undefined && options.output !== '-';
+  await emit(renderView(view, format, { color: !toFile && useColor(io, io.stdout) }), options.output, io);
   return 0;
+}
+
+/** The experiment/sweep-id name of a sweep folder. */
+export function sweepLabel(dir: string): string {
+  return `${basename(dirname(dir))}/${basename(dir)}`;
 }

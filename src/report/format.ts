@@ -1,30 +1,122 @@
-/** Number and value formatting for tables: consistent significant digits, never 0.30000000000000004. */
+/**
+ * Number and value formatting for tables: consistent significant digits, never 0.30000000000000004.
+ *
+ * The rule for undefined values: a metric that is mathematically undefined for a run (precision with no
+ * positive prediction, recall with no positive example, ROC AUC with one class present...) is stored as
+ * null and shown as `n/a`; never as NaN and never as 0. A parameter that a run does not have (comparing
+ * sweeps with different parameters) is shown as `-`.
+ */
 import type { ParamValue } from '../experiment/types.js';
 
 const RATIOS = /(^|\.)(accuracy|precision|recall|specificity|f1|roc_auc|baseline_accuracy)$/;
+const COUNTS = /(^|\.)(tn|fp|fn|tp|samples|count|n)$/;
 
 /**
- * Format a metric: counts and milliseconds as integers; ratios in [0, 1] (accuracy, precision, recall...)
- * with 4 decimals; other values (losses) with 4 significant digits; null (undefined metric) as n/a.
+ * How a metric's numbers are written: `ratio` 4 decimals, `count` integer, `real` 4 significant digits,
+ * `mean-count` 2 decimals (a mean or spread of counts, e.g. FN averaged over seeds).
  */
-export function formatMetric(name: string, v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'n/a';
-  if (!Number.isFinite(v)) return String(v);
-  if (/(^|\.)(tn|fp|fn|tp)$/.test(name) || name.endsWith('_ms')) return String(Math.round(v));
-  if (RATIOS.test(name)) return v.toFixed(4);
+export type NumberKind = 'ratio' | 'count' | 'real' | 'mean-count';
+
+/** The number kind of a metric name such as `validation.recall`, `train.fn`, `training_ms` or `train.loss`. */
+export function metricKind(name: string): NumberKind {
+  if (COUNTS.test(name) || name.endsWith('_ms')) return 'count';
+  if (RATIOS.test(name)) return 'ratio';
+  return 'real';
+}
+
+/** A finite number with 4 significant digits (fixed notation between 1e-4 and 1e6), e.g. 0.02676, 204.8. */
+export function formatReal(v: number): string {
   if (v === 0) return '0';
   if (Math.abs(v) >= 1e-4 && Math.abs(v) < 1e6) {
     const digits = Math.max(0, 3 - Math.floor(Math.log10(Math.abs(v))));
-    return v.toFixed(digits);
+    const s = v.toFixed(digits);
+    // Rounding can carry into a new digit (9.9996 -> "10.000"): keep 4 significant digits.
+    return Math.abs(Number(s)) >= 10 ** (4 - digits) && digits > 0 ? v.toFixed(digits - 1) : s;
   }
   return v.toPrecision(4);
 }
 
-/** A parameter value for display: the user's spelling when known, else a compact JSON form. */
+/**
+ * Format a metric: counts and milliseconds as integers; ratios in [0, 1] (accuracy, precision, recall...)
+ * with 4 decimals; other values (losses) with 4 significant digits; null or undefined (an undefined metric)
+ * as n/a; NaN and infinities (never stored, but possible in hand-edited files) as NaN, inf, -inf.
+ * With `kind`, that kind is used instead of the one the name implies (e.g. a mean of counts is `real`).
+ */
+export function formatMetric(name: string, v: number | null | undefined, kind: NumberKind = metricKind(name)): string {
+  if (v === null || v === undefined) return 'n/a';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (kind === 'count') return String(Math.round(v));
+  if (kind === 'ratio') return v.toFixed(4);
+  if (kind === 'mean-count') return v.toFixed(2);
+  return formatReal(v);
+}
+
+/**
+ * A mean with its standard deviation, e.g. `0.8650 ± 0.0328`; the std is written like the mean (for a
+ * count-valued metric, whose mean is fractional, both with 2 decimals). Without std: the mean alone.
+ */
+export function formatMeanStd(name: string, mean: number | null | undefined, std: number | null | undefined): string {
+  const kind = aggregateKind(name);
+  if (std === undefined) return formatMetric(name, mean, mean !== null && mean !== undefined && !Number.isInteger(mean) ? kind : undefined);
+  return `${formatMetric(name, mean, kind)} ± ${formatMetric(name, std, kind)}`;
+}
+
+/** The number kind of a mean, std or difference of a metric: counts get 2 decimals, others keep theirs. */
+export function aggregateKind(name: string): NumberKind {
+  const kind = metricKind(name);
+  return kind === 'count' ? 'mean-count' : kind;
+}
+
+/**
+ * A number cleaned of binary floating-point noise for machine outputs (CSV, JSON): 12 significant digits,
+ * so 0.1 + 0.2 gives 0.3 while real differences (far above 1e-12 relative) are kept.
+ */
+export function cleanNumber(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
+}
+
+/** A parameter value for display: the user's spelling when known, else a compact JSON form; `-` when absent. */
 export function formatParam(value: ParamValue | undefined, spelling?: string): string {
   if (spelling !== undefined) return spelling;
   if (value === undefined) return '-';
-  if (typeof value === 'number') return String(Number(value.toPrecision(12)));
+  if (typeof value === 'number') return String(cleanNumber(value));
   if (typeof value === 'string') return value;
   return JSON.stringify(value).replace(/,/g, ', ');
+}
+
+const SHORT: Record<string, string> = {
+  accuracy: 'acc',
+  precision: 'precision',
+  recall: 'recall',
+  specificity: 'specificity',
+  f1: 'F1',
+  roc_auc: 'AUC',
+  baseline_accuracy: 'baseline acc',
+  loss: 'loss',
+  tn: 'TN',
+  fp: 'FP',
+  fn: 'FN',
+  tp: 'TP',
+};
+
+/** A short header for a metric: `validation.accuracy` -> `val acc`, `train.fn` -> `train FN`, `training_ms` -> `training ms`. */
+export function metricLabel(key: string): string {
+  const dot = key.indexOf('.');
+  if (dot < 0) return key.replace(/_/g, ' ');
+  const split = key.slice(0, dot) === 'validation' ? 'val' : key.slice(0, dot);
+  const name = key.slice(dot + 1);
+  return `${split} ${SHORT[name] ?? name.replace(/_/g, ' ')}`;
+}
+
+/** Milliseconds as 35 ms, 4.2s, 12s, 3m05s or 1h02m. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return 'n/a';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -1,6 +1,6 @@
 /**
  * The sweep-level files rebuilt from the run folders (never appended in place): results.csv, table.md,
- * and the counts in sweep.json.
+ * report.html, and the counts in sweep.json.
  */
 import { basename, dirname, join } from 'node:path';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
@@ -9,6 +9,7 @@ import type { SweepFile } from '../store/records.js';
 import { readRuns } from '../store/sweeps.js';
 import { rowOf, type Row } from './rows.js';
 import { buildComparison, renderMarkdown, resultsCsv, type Comparison } from './table.js';
+import { renderReport, type ReportOptions } from './html.js';
 
 /** Title of a sweep for tables: experiment/sweep-id. */
 export function sweepTitle(sweepDir: string): string {
@@ -30,8 +31,8 @@ export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
 }
 
 /**
- * Rebuild results.csv and table.md from the run folders and write sweep.json with fresh counts.
- * Returns the comparison (for printing) and the sweep file written.
+ * Rebuild results.csv, table.md and report.html from the run folders and write sweep.json with fresh
+ * counts. Returns the comparison (for printing) and the sweep file written.
  * Throws: the file system's error.
  */
 export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): Promise<{ comparison: Comparison; sweep: SweepFile }> {
@@ -41,5 +42,16 @@ export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): P
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
   const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size) };
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
+  await writeReport(sweepDir, updated, rows);
   return { comparison, sweep: updated };
+}
+
+/**
+ * Write (or rewrite) a sweep's report.html atomically; rows default to the sweep's run folders.
+ * Returns the file's path. Throws: UserError for bad options; the file system's error.
+ */
+export async function writeReport(sweepDir: string, sweep: SweepFile, rows: Row[] = sweepRows(sweepDir), options: ReportOptions = {}, output?: string): Promise<string> {
+  const path = output ?? join(sweepDir, SWEEP_FILES.report);
+  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, options));
+  return path;
 }

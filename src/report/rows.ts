@@ -7,16 +7,24 @@ import type { ClassificationMetrics } from '../train/types.js';
 import type { StoredRun } from '../store/sweeps.js';
 import type { RunStatus } from '../store/records.js';
 
+/** One run, flattened for comparison. */
 export interface Row {
   /** Sweep folder and run folder, e.g. seed-article/20261129-111502-3fa2 and 0001-3fa2c1d0. */
   sweep: string;
   folder: string;
+  /** The run folder's path (absent for rows built in memory). */
+  dir?: string;
+  /** 1-based position in grid order (the folder's number) and the 8 hex digits after it. */
+  index: number;
+  hash: string;
   run_id: string;
   status: RunStatus | 'pending';
   params: Record<string, ParamValue>;
   spellings: Record<string, string>;
   /** Flat metrics: `train.loss`, `validation.accuracy`, `validation.fn`, ...; null when undefined or not recorded. */
   metrics: Record<string, number | null>;
+  /** k-fold runs: the standard deviation over folds of each metric, by the same flat names; empty otherwise. */
+  std: Record<string, number | null>;
   /** When status is diverged or failed: what happened. */
   note?: string;
 }
@@ -38,18 +46,27 @@ export function rowOf(sweep: string, run: StoredRun): Row {
   flatten('train', run.metrics?.train, metrics);
   flatten('validation', run.metrics?.validation, metrics);
   metrics['training_ms'] = run.timing?.training_ms ?? null;
+  const std: Record<string, number | null> = {};
+  for (const split of ['train', 'validation'] as const) {
+    for (const [k, v] of Object.entries(run.metrics?.std?.[split] ?? {})) std[`${split}.${k}`] = v;
+  }
   const m = run.metrics;
   let note: string | undefined;
   if (m?.status === 'diverged') note = `diverged at update ${m.diverged?.iteration ?? '?'}`;
   else if (m?.status === 'failed' || m?.status === 'interrupted') note = m.error;
+  const dash = run.folder.indexOf('-');
   return {
     sweep,
     folder: run.folder,
+    dir: run.dir,
+    index: Number(run.folder.slice(0, dash)),
+    hash: run.folder.slice(dash + 1),
     run_id: run.params.run_id,
     status: m?.status ?? 'pending',
     params: run.params.params,
     spellings: run.params.spellings ?? {},
     metrics,
+    std,
     note,
   };
 }
@@ -68,7 +85,18 @@ export function compareRows(a: Row, b: Row): number {
   if (acc !== 0 && !Number.isNaN(acc)) return acc;
   const loss = (a.metrics['validation.loss'] ?? Infinity) - (b.metrics['validation.loss'] ?? Infinity);
   if (loss !== 0 && !Number.isNaN(loss)) return loss;
-  return a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0;
+  return compareIdentity(a, b);
+}
+
+/** Last tie-breaker of every order: run identity, then sweep (the same settings may be in two sweeps). */
+export function compareIdentity(a: Row, b: Row): number {
+  if (a.run_id !== b.run_id) return a.run_id < b.run_id ? -1 : 1;
+  return a.sweep < b.sweep ? -1 : a.sweep > b.sweep ? 1 : 0;
+}
+
+/** Rank of a status in every order: done, diverged, failed, interrupted, pending. */
+export function statusRank(status: Row['status']): number {
+  return STATUS_RANK[status];
 }
 
 /** Rows whose validation accuracy and loss equal the best finished row's (several when tied). */

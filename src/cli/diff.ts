@@ -1,0 +1,31 @@
+/** `dlsweep diff RUN_A RUN_B`: two runs' parameters and metrics side by side, differences marked. */
+import { resolve } from 'node:path';
+import { resolveRun } from '../store/sweeps.js';
+import { sweepTitle } from '../report/outputs.js';
+import { rowOf } from '../report/rows.js';
+import { diffView } from '../report/detail.js';
+import { renderView, type OutputFormat } from '../report/view.js';
+import { emit, outputFormat } from './compare.js';
+import { useColor, type CliIO } from './io.js';
+
+/** Options of `dlsweep diff`. */
+export interface DiffOptions {
+  runsDir: string;
+  onlyChanged?: boolean;
+  format?: OutputFormat;
+  output?: string;
+}
+
+/** `dlsweep diff`: returns the exit code. Throws: UserError when a reference names no run or is ambiguous. */
+export async function diffCommand(refA: string, refB: string, options: DiffOptions, io: CliIO): Promise<number> {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const side = (ref: string) => {
+    const { sweepDir, run } = resolveRun(runsDir, ref);
+    const title = `${sweepTitle(sweepDir)}/${run.folder}`;
+    return { title, row: rowOf(sweepTitle(sweepDir), run) };
+  };
+  const view = diffView(side(refA), side(refB), { onlyChanged: options.onlyChanged });
+  const format = outputFormat(options.format, options.output);
+  await emit(renderView(view, format, { color: options.output === undefined && useColor(io, io.stdout) }), options.output, io);
+  return 0;
+}

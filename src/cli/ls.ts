@@ -1,0 +1,127 @@
+/**
+ * `dlsweep ls [EXPERIMENT...]`: every experiment and its sweeps, newest first, with status, run counts,
+ * the best value of a metric and the duration.
+ */
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { SWEEP_FILES } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
+import { experimentsIn, readSweepFile, sweepsOf } from '../store/sweeps.js';
+import { countRows, sweepRows } from '../report/outputs.js';
+import { knownColumns, resolveColumn, sortRows } from '../report/columns.js';
+import { DEFAULT_METRIC } from '../report/query.js';
+import { formatMetric, formatMs } from '../report/format.js';
+import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/view.js';
+import { emit, outputFormat } from './compare.js';
+import { useColor, type CliIO } from './io.js';
+
+/** Options of `dlsweep ls`. */
+export interface LsOptions {
+  runsDir: string;
+  metric?: string;
+  format?: OutputFormat;
+  output?: string;
+}
+
+/**
+ * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
+ * refreshed (the process died without recording its end) shows as `stopped`.
+ */
+export function liveStatus(dir: string, sweep: SweepFile, now = Date.now()): string {
+  if (sweep.status !== 'running') return sweep.status;
+  try {
+    // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts).
+    const age = now - statSync(join(dir, SWEEP_FILES.lock)).mtimeMs;
+    return age < 15_000 ? 'running' : 'stopped';
+  } catch {
+    return 'stopped';
+  }
+}
+
+function shortDate(iso: string): string {
+  return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
+}
+
+/** The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first. */
+export function sweepsView(runsDir: string, experiments: string[], metricName = DEFAULT_METRIC, now = Date.now()): TableView {
+  const entries = experiments.map((e) => ({ experiment: e, sweeps: sweepsOf(join(runsDir, e)).reverse() }));
+  entries.sort((a, b) => (basename(a.sweeps[0] ?? '') < basename(b.sweeps[0] ?? '') ? 1 : -1));
+  const rows: ViewRow[] = [];
+  let metricLabel = metricName;
+  for (const { experiment, sweeps } of entries) {
+    sweeps.forEach((dir, i) => {
+      const sweep = readSweepFile(dir);
+      const runs = sweepRows(dir);
+      const defs = knownColumns(runs);
+      const metric = resolveColumn(metricName, defs, '--metric', ['metric']);
+      metricLabel = metric.label;
+      const best = sortRows(runs, [{ column: metric, descending: metric.better !== 'low' }])[0];
+      const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
+      const counts = countRows(runs, sweep.grid_size);
+      const status = liveStatus(dir, sweep, now);
+      const ms = (sweep.ended_at && status !== 'running' ? Date.parse(sweep.ended_at) : now) - Date.parse(sweep.started_at);
+      const other = [counts.interrupted ? `${counts.interrupted} interrupted` : '', counts.pending ? `${counts.pending} pending` : ''].filter(Boolean).join(', ');
+      rows.push({
+        status: status === 'done' ? 'done' : status === 'running' ? 'pending' : 'failed',
+        cells: [
+          { text: i === 0 ? experiment : '', value: experiment },
+          { text: sweep.id, value: sweep.id },
+          { text: shortDate(sweep.started_at), value: sweep.started_at },
+          { text: status, value: status },
+          { text: `${counts.done}/${sweep.grid_size}`, value: counts.done },
+          { text: String(counts.failed), value: counts.failed },
+          { text: String(counts.diverged), value: counts.diverged },
+          { text: other, value: other },
+          { text: bestValue === undefined ? '-' : formatMetric(metric.key, bestValue), value: bestValue ?? null },
+          { text: bestValue === undefined ? '-' : best.folder, value: bestValue === undefined ? null : best.folder },
+          { text: Number.isFinite(ms) ? formatMs(ms) + (status === 'running' ? ' so far' : '') : '?', value: Number.isFinite(ms) ? ms : null },
+        ],
+      });
+    });
+  }
+  const n = entries.reduce((s, e) => s + e.sweeps.length, 0);
+  // The "other" column (interrupted, pending) only when some sweep has such runs.
+  const otherIdx = 7;
+  const showOther = rows.some((r) => r.cells[otherIdx].text !== '');
+  return {
+    kind: 'sweeps',
+    title: runsDir,
+    summary: `${entries.length} experiment${entries.length === 1 ? '' : 's'}, ${n} sweep${n === 1 ? '' : 's'}`,
+    notes: [],
+    footnotes: n ? [`best: the highest ${metricName} of a finished run (the lowest for losses); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`] : [],
+    columns: [
+      { key: 'experiment', label: 'experiment' },
+      { key: 'sweep', label: 'sweep' },
+      { key: 'started', label: 'started (UTC)' },
+      { key: 'status', label: 'status' },
+      { key: 'done', label: 'done', align: 'right' },
+      { key: 'failed', label: 'failed', align: 'right' },
+      { key: 'diverged', label: 'diverged', align: 'right' },
+      { key: 'other', label: 'other', only: showOther ? undefined : 'machine' },
+      { key: 'best', label: `best ${metricLabel}`, align: 'right' },
+      { key: 'best_run', label: 'best run' },
+      { key: 'duration_ms', label: 'duration', align: 'right' },
+    ],
+    rows,
+  };
+}
+
+/** `dlsweep ls`: returns the exit code. Throws: UserError for an unknown experiment or metric. */
+export async function lsCommand(experiments: string[], options: LsOptions, io: CliIO): Promise<number> {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const known = experimentsIn(runsDir);
+  for (const e of experiments) {
+    if (!known.includes(e)) {
+      throw new UserError(`no experiment "${e}" under ${runsDir}`, known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/quick.yaml');
+    }
+  }
+  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric);
+  const format = outputFormat(options.format, options.output);
+  if (known.length === 0 && format === 'table') {
+    await emit(`no sweeps under ${runsDir} yet; run one: dlsweep run experiments/quick.yaml\n`, options.output, io);
+    return 0;
+  }
+  await emit(renderView(view, format, { color: options.output === undefined && useColor(io, io.stdout) }), options.output, io);
+  return 0;
+}

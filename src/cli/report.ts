@@ -1,0 +1,30 @@
+/** `dlsweep report [SWEEP]`: (re)generate a sweep's report.html. */
+import { resolve } from 'node:path';
+import { readSweepFile, resolveSweep } from '../store/sweeps.js';
+import { writeReport } from '../report/outputs.js';
+import { parseAxes } from '../report/html.js';
+import type { CliIO } from './io.js';
+
+/** Options of `dlsweep report`. */
+export interface ReportCommandOptions {
+  runsDir: string;
+  metric?: string;
+  heatmap?: string[];
+  maxCurves?: number;
+  output?: string;
+}
+
+/** `dlsweep report`: writes the report and prints its path; returns the exit code. Throws: UserError for bad options. */
+export async function reportCommand(target: string | undefined, options: ReportCommandOptions, io: CliIO): Promise<number> {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const dir = resolveSweep(runsDir, target);
+  const path = await writeReport(
+    dir,
+    readSweepFile(dir),
+    undefined,
+    { metric: options.metric, axes: parseAxes(options.heatmap), maxCurves: options.maxCurves },
+    options.output === undefined ? undefined : resolve(io.cwd, options.output),
+  );
+  io.stdout.write(`${path}\n`);
+  return 0;
+}

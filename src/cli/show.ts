@@ -1,0 +1,76 @@
+/** `dlsweep show RUN_OR_SWEEP`: one run (parameters, metrics, confusion matrix, loss curve, files) or one sweep. */
+import { basename, dirname, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { isRunSelector, readSweepFile, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
+import { sweepRows, sweepTitle } from '../report/outputs.js';
+import { runDetail, sweepDetail } from '../report/detail.js';
+import { rowOf } from '../report/rows.js';
+import { liveStatus } from './ls.js';
+import { useColor, type CliIO } from './io.js';
+
+/** Options of `dlsweep show`. */
+export interface ShowOptions {
+  runsDir: string;
+  /** Loss curve on a log scale. */
+  log?: boolean;
+  /** JSON instead of text. */
+  json?: boolean;
+  /** Runs listed for a sweep. */
+  top?: number;
+}
+
+/** What a `show` argument names: a run or a sweep. */
+export type Target = { kind: 'run'; ref: RunRef } | { kind: 'sweep'; dir: string };
+
+/**
+ * What `show` was asked about: a sweep (anything resolveSweep accepts) or a run (anything resolveRun
+ * accepts). A reference that could be both is a sweep (e.g. quick/20261129 is a sweep-id prefix).
+ * Throws: UserError when it names neither; the run's error when the part before the last / is a sweep.
+ */
+export function resolveTarget(runsDir: string, ref: string | undefined): Target {
+  if (ref === undefined) return { kind: 'sweep', dir: resolveSweep(runsDir) };
+  let sweepError: unknown;
+  try {
+    return { kind: 'sweep', dir: resolveSweep(runsDir, ref) };
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    sweepError = e;
+  }
+  const trimmed = ref.replace(/\/+$/, '');
+  const last = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  if (trimmed.includes('/') ? isRunSelector(last) : /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
+    return { kind: 'run', ref: resolveRun(runsDir, ref) };
+  }
+  try {
+    return { kind: 'run', ref: resolveRun(runsDir, ref) };
+  } catch {
+    throw sweepError;
+  }
+}
+
+/** `dlsweep show`: returns the exit code. Throws: UserError when the target names no run or sweep. */
+export function showCommand(ref: string | undefined, options: ShowOptions, io: CliIO): number {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const target = resolveTarget(runsDir, ref);
+  const color = useColor(io, io.stdout);
+  if (target.kind === 'run') {
+    const { sweepDir, run } = target.ref;
+    const title = sweepTitle(sweepDir);
+    if (options.json) {
+      const row = rowOf(title, run);
+      io.stdout.write(JSON.stringify({ sweep: title, folder: run.folder, dir: run.dir, status: row.status, params: run.params, metrics: run.metrics ?? null, timing: run.timing ?? null }, null, 2) + '\n');
+      return 0;
+    }
+    io.stdout.write(runDetail(title, run, { color, log: options.log, width: Math.min(100, Math.max(30, (io.stdout.columns ?? 80) - 14)) }));
+    return 0;
+  }
+  const dir = target.dir;
+  const sweep = readSweepFile(dir);
+  const rows = sweepRows(dir);
+  if (options.json) {
+    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep), runs: rows.map((r) => ({ folder: r.folder, status: r.status, params: r.params, metrics: r.metrics, std: r.std })) }, null, 2) + '\n');
+    return 0;
+  }
+  io.stdout.write(sweepDetail(`${basename(dirname(dir))}/${basename(dir)}`, dir, sweep, rows, { color, status: liveStatus(dir, sweep), top: options.top }));
+  return 0;
+}

@@ -1,0 +1,263 @@
+/**
+ * The columns a comparison knows: parameters (from the rows), metrics (`train.*`, `validation.*`,
+ * `training_ms`) and facts about each run (`run`, `index`, `status`, `sweep`...). One place resolves the
+ * names users type (in --sort, --where, --columns, --group-by...) with a few aliases and a did-you-mean,
+ * and one place orders typed values, so numbers sort as numbers and lists as lists.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+import { UserError } from '../errors.js';
+import type { ParamValue } from '../experiment/types.js';
+import { PARAMS } from '../experiment/params.js';
+import { SPLIT_METRICS, bestRows, compareIdentity, compareRows, statusRank, type Row } from './rows.js';
+import { metricLabel } from './format.js';
+
+/** Parameters, metrics, or facts about a run (run, index, status, sweep...). */
+export type ColumnKind = 'param' | 'metric' | 'meta';
+
+/** The type of a column's values, inferred from the rows (`mixed` when rows disagree, `none` when no row has one). */
+export type ValueType = 'number' | 'string' | 'list' | 'boolean' | 'object' | 'mixed' | 'none';
+
+/** One column users can name: how to read it from a row, its type, which direction is better. */
+export interface ColumnDef {
+  /** What users type: `learning_rate`, `validation.recall`, `status`. */
+  key: string;
+  kind: ColumnKind;
+  /** Short header for tables. */
+  label: string;
+  /** The row's value; undefined when the row has no such parameter, null for an undefined metric (n/a). */
+  get(row: Row): ParamValue | undefined;
+  type: ValueType;
+  /** Which direction is better (metrics), for the default sort direction and the best-row marker. */
+  better: 'high' | 'low' | 'none';
+}
+
+const LOWER_IS_BETTER = new Set(['loss', 'fp', 'fn']);
+
+/** Every metric key: `train.loss` ... `validation.tp`, then `training_ms`. */
+export const METRIC_KEYS: string[] = ['train', 'validation'].flatMap((s) => SPLIT_METRICS.map((m) => `${s}.${m}`)).concat(['training_ms']);
+
+function typeOf(v: ParamValue | undefined): ValueType {
+  if (v === undefined || v === null) return 'none';
+  if (Array.isArray(v)) return 'list';
+  const t = typeof v;
+  return t === 'number' || t === 'string' || t === 'boolean' ? t : 'object';
+}
+
+function inferType(rows: Row[], get: (r: Row) => ParamValue | undefined): ValueType {
+  let type: ValueType = 'none';
+  for (const r of rows) {
+    const t = typeOf(get(r));
+    if (t === 'none') continue;
+    if (type === 'none') type = t;
+    else if (type !== t) return 'mixed';
+  }
+  return type;
+}
+
+/** Parameter names in parameter-table order, unknown ones after them by name. */
+export function paramOrder(names: Iterable<string>): string[] {
+  const known = PARAMS.map((p) => p.name);
+  const all = [...new Set(names)];
+  return all.sort((a, b) => {
+    const ia = known.indexOf(a);
+    const ib = known.indexOf(b);
+    return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+}
+
+/** Column definitions for a set of rows: parameters first (table order), then metrics, then run facts. */
+export function knownColumns(rows: Row[]): ColumnDef[] {
+  const defs: ColumnDef[] = [];
+  for (const name of paramOrder(rows.flatMap((r) => Object.keys(r.params)))) {
+    const get = (r: Row) => r.params[name];
+    defs.push({ key: name, kind: 'param', label: name, get, type: inferType(rows, get), better: 'none' });
+  }
+  for (const key of METRIC_KEYS) {
+    const name = key.slice(key.indexOf('.') + 1);
+    const better = key === 'training_ms' || LOWER_IS_BETTER.has(name) ? 'low' : name === 'baseline_accuracy' || name === 'tn' || name === 'tp' ? 'none' : 'high';
+    defs.push({ key, kind: 'metric', label: metricLabel(key), get: (r) => r.metrics[key] ?? null, type: 'number', better });
+  }
+  const meta: [string, (r: Row) => ParamValue, ValueType][] = [
+    ['run', (r) => r.folder, 'string'],
+    ['index', (r) => r.index, 'number'],
+    ['hash', (r) => r.hash, 'string'],
+    ['run_id', (r) => r.run_id, 'string'],
+    ['status', (r) => r.status, 'string'],
+    ['sweep', (r) => r.sweep, 'string'],
+    ['experiment', (r) => r.sweep.split('/')[0], 'string'],
+  ];
+  for (const [key, get, type] of meta) defs.push({ key, kind: 'meta', label: key, get, type, better: 'none' });
+  return defs;
+}
+
+const SPLIT_ALIASES: Record<string, string> = { val: 'validation', valid: 'validation', validation: 'validation', train: 'train', training: 'train' };
+const METRIC_ALIASES: Record<string, string> = { acc: 'accuracy', auc: 'roc_auc', sensitivity: 'recall', tpr: 'recall', tnr: 'specificity', baseline: 'baseline_accuracy' };
+
+/** The canonical key for what a user typed: case-folded; `val.acc`, `validation_accuracy`, `val.auc` map to metric keys. */
+export function canonicalName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  const m = /^([a-z]+)[._](.+)$/.exec(lower);
+  if (m && SPLIT_ALIASES[m[1]] !== undefined) {
+    const metric = METRIC_ALIASES[m[2]] ?? m[2];
+    if ((SPLIT_METRICS as readonly string[]).includes(metric)) return `${SPLIT_ALIASES[m[1]]}.${metric}`;
+  }
+  return lower;
+}
+
+/** Find a column by what a user typed (exact key first, then the canonical form); undefined when unknown. */
+export function lookupColumn(name: string, defs: ColumnDef[]): ColumnDef | undefined {
+  return defs.find((d) => d.key === name) ?? defs.find((d) => d.key === canonicalName(name));
+}
+
+/**
+ * A did-you-mean for an unknown column name, or undefined: a bare metric name suggests its validation
+ * form; otherwise the closest known key when it is close enough to be a typo.
+ */
+export function suggestColumn(name: string, defs: ColumnDef[]): string | undefined {
+  const lower = name.toLowerCase();
+  const bare = METRIC_ALIASES[lower] ?? lower;
+  if ((SPLIT_METRICS as readonly string[]).includes(bare)) return `validation.${bare}`;
+  const keys = defs.map((d) => d.key);
+  if (keys.length === 0) return undefined;
+  const best = closest(lower, keys);
+  return distance(lower, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** The known names in one line, for hints: parameters, then `train.* / validation.*` metric names, then run facts. */
+export function describeColumns(defs: ColumnDef[]): string {
+  const params = defs.filter((d) => d.kind === 'param').map((d) => d.key);
+  const meta = defs.filter((d) => d.kind === 'meta').map((d) => d.key);
+  return [
+    params.length ? `parameters: ${params.join(', ')}` : '',
+    `metrics: train.* or validation.* with ${SPLIT_METRICS.join(', ')}; training_ms`,
+    `run facts: ${meta.join(', ')}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
+ * Resolve a column name given to an option.
+ * Throws: UserError naming the option and the name, with a did-you-mean and the known names.
+ */
+export function resolveColumn(name: string, defs: ColumnDef[], option: string, kinds?: ColumnKind[]): ColumnDef {
+  const def = lookupColumn(name, defs);
+  if (def && (!kinds || kinds.includes(def.kind))) return def;
+  const pool = kinds ? defs.filter((d) => kinds.includes(d.kind)) : defs;
+  const what = kinds ? (kinds.includes('param') ? 'parameter' : kinds[0]) : 'column';
+  if (def) throw new UserError(`${option}: "${name}" is a ${def.kind === 'param' ? 'parameter' : def.kind}, not a ${what}`, describeColumns(pool));
+  const guess = suggestColumn(name, pool);
+  throw new UserError(`${option}: unknown ${what} "${name}"${guess ? ` (did you mean ${guess}?)` : ''}`, describeColumns(pool));
+}
+
+/** Order two typed values: numbers numerically, strings by code point, lists element by element, false before true. */
+export function compareValues(a: ParamValue, b: ParamValue): number {
+  const ta = typeOf(a);
+  const tb = typeOf(b);
+  if (ta !== tb) {
+    const rank = ['none', 'boolean', 'number', 'string', 'list', 'object'];
+    return rank.indexOf(ta) - rank.indexOf(tb);
+  }
+  switch (ta) {
+    case 'number': {
+      const d = (a as number) - (b as number);
+      return d < 0 ? -1 : d > 0 ? 1 : 0;
+    }
+    case 'string':
+      return a! < b! ? -1 : a! > b! ? 1 : 0;
+    case 'boolean':
+      return Number(a) - Number(b);
+    case 'list': {
+      const la = a as ParamValue[];
+      const lb = b as ParamValue[];
+      for (let i = 0; i < Math.min(la.length, lb.length); i++) {
+        const c = compareValues(la[i], lb[i]);
+        if (c !== 0) return c;
+      }
+      return la.length - lb.length;
+    }
+    case 'object': {
+      const sa = JSON.stringify(a);
+      const sb = JSON.stringify(b);
+      return sa < sb ? -1 : sa > sb ? 1 : 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Whether two typed values are equal (lists and objects by content). */
+export function equalValues(a: ParamValue | undefined, b: ParamValue | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return typeOf(a) === typeOf(b) && compareValues(a, b) === 0;
+}
+
+/** One --sort key: a column and its direction. */
+export interface SortKey {
+  column: ColumnDef;
+  descending: boolean;
+}
+
+/**
+ * Parse `--sort`: comma-separated names, each optionally suffixed `:asc` or `:desc`. Without a suffix a
+ * metric sorts best first (accuracy high first, loss low first) and anything else ascending.
+ * Throws: UserError for an unknown column or suffix.
+ */
+export function parseSortKeys(spec: string, defs: ColumnDef[]): SortKey[] {
+  const keys: SortKey[] = [];
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(.*?)(?::(asc|desc|ascending|descending))?$/i.exec(part)!;
+    if (/:/.test(m[1])) throw new UserError(`--sort: "${part}" has an unknown direction`, 'write NAME, NAME:asc or NAME:desc, e.g. --sort validation.loss:asc');
+    const column = resolveColumn(m[1], defs, '--sort');
+    const dir = m[2]?.toLowerCase();
+    keys.push({ column, descending: dir ? dir.startsWith('desc') : column.better === 'high' });
+  }
+  if (keys.length === 0) throw new UserError('--sort needs a column name', 'e.g. --sort validation.recall or --sort learning_rate:desc');
+  return keys;
+}
+
+/**
+ * Sort rows by keys: finished runs first (then diverged, failed, interrupted, pending, so failures are
+ * listed last), then each key (missing and n/a values last whatever the direction), then run identity, so
+ * the order never depends on completion order. Without keys: the default order (see compareRows).
+ */
+export function sortRows(rows: Row[], keys: SortKey[] = []): Row[] {
+  if (keys.length === 0) return [...rows].sort(compareRows);
+  return [...rows].sort((a, b) => {
+    const s = statusRank(a.status) - statusRank(b.status);
+    if (s !== 0) return s;
+    for (const k of keys) {
+      const va = k.column.get(a);
+      const vb = k.column.get(b);
+      const ma = va === undefined || va === null;
+      const mb = vb === undefined || vb === null;
+      if (ma || mb) {
+        if (ma && mb) continue;
+        return ma ? 1 : -1;
+      }
+      const c = compareValues(va, vb);
+      if (c !== 0) return k.descending ? -c : c;
+    }
+    return compareIdentity(a, b);
+  });
+}
+
+/**
+ * The best rows of a sorted list: when the first sort key is a metric, the finished rows tied with the
+ * first one on every metric key; otherwise the default rule (validation accuracy, then validation loss).
+ */
+export function bestRowsBy(sorted: Row[], keys: SortKey[] = []): Set<Row> {
+  const metricKeys = keys.filter((k) => k.column.kind === 'metric');
+  if (keys.length === 0 || keys[0].column.kind !== 'metric') {
+    // Sorted by a parameter: the default best is still meaningful, but the rows must be ranked first.
+    return bestRows(sortRows(sorted));
+  }
+  const first = sorted[0];
+  if (!first || first.status !== 'done' || metricKeys[0].column.get(first) === null) return new Set();
+  return new Set(sorted.filter((r) => r.status === 'done' && metricKeys.every((k) => equalValues(k.column.get(r), k.column.get(first)))));
+}
+
+/** How a sort is described under a table, e.g. `validation.recall (high first), then validation.loss (low first)`. */
+export function describeSort(keys: SortKey[]): string {
+  return keys.map((k) => `${k.column.key} (${k.descending ? 'high' : 'low'} first)`).join(', then ');
+}

@@ -1,0 +1,233 @@
+/**
+ * Text views of one run (`dlsweep show RUN`), one sweep (`dlsweep show SWEEP`) and two runs side by side
+ * (`dlsweep diff A B`): parameters, metrics, the confusion matrix laid out as a matrix, an ASCII loss curve
+ * (asciichart), and where the files are.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { RUN_FILES, SWEEP_FILES } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
+import type { StoredRun } from '../store/sweeps.js';
+import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
+import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
+import { cleanNumber, formatMeanStd, formatMetric, formatMs, formatParam } from './format.js';
+import { readCurve } from './html.js';
+import { countRows } from './outputs.js';
+import { runsView, splitParams, distinctValues } from './query.js';
+import { downsample } from './charts.js';
+import { renderTerminalView, type TableView, type ViewRow } from './view.js';
+
+// asciichart is CommonJS without detectable named exports; require gives its real exports object.
+const asciichart = createRequire(import.meta.url)('asciichart') as typeof import('asciichart');
+
+const NAMES: Record<string, string> = {
+  loss: 'loss',
+  accuracy: 'accuracy',
+  precision: 'precision',
+  recall: 'recall (sensitivity)',
+  specificity: 'specificity',
+  f1: 'F1',
+  roc_auc: 'ROC AUC',
+  baseline_accuracy: 'baseline accuracy',
+  tn: 'TN',
+  fp: 'FP',
+  fn: 'FN',
+  tp: 'TP',
+};
+
+const BOLD = (s: string) => `\u001b[1m${s}\u001b[22m`;
+
+/** Lay out rows of cells in aligned columns (right-aligned where `right[i]`), two spaces apart. */
+export function align(rows: string[][], right: boolean[] = []): string[] {
+  const width = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
+  return rows.map((r) =>
+    r
+      .map((c, i) => {
+        const pad = ' '.repeat(widths[i] - width(c));
+        return right[i] ? pad + c : i === r.length - 1 ? c : c + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** A 2 x 2 confusion matrix as text lines: actual class in rows, predicted in columns. */
+export function confusionLines(c: { tn: number; fp: number; fn: number; tp: number }): string[] {
+  return align(
+    [
+      ['', '', 'predicted', ''],
+      ['', '', 'negative', 'positive'],
+      ['actual', 'negative', String(c.tn), String(c.fp)],
+      ['', 'positive', String(c.fn), String(c.tp)],
+    ],
+    [false, false, true, true],
+  );
+}
+
+/**
+ * An ASCII chart of a run's loss curve (train and validation), at most `width` points wide.
+ * Returns [] when the run has no curve.
+ */
+export function curveLines(dir: string, options: { width?: number; height?: number; log?: boolean; color?: boolean } = {}): string[] {
+  const curve = readCurve(dir).filter((p) => Number.isFinite(p.train));
+  if (curve.length < 2) return [];
+  const points = downsample(curve, Math.max(10, options.width ?? 70));
+  const tf = (v: number) => (options.log ? Math.log10(Math.max(v, 1e-12)) : v);
+  const train = points.map((p) => tf(p.train));
+  const validation = points.map((p) => (Number.isFinite(p.validation) ? tf(p.validation) : NaN));
+  const label = (v: number) => formatMetric('loss', options.log ? 10 ** v : v).padStart(9);
+  const hasValidation = validation.some((v) => !Number.isNaN(v));
+  const first = points[0].iteration;
+  const last = points.at(-1)!.iteration;
+  const axis = `${' '.repeat(11)}${String(first)}${' '.repeat(Math.max(1, points.length - String(first).length - String(last).length))}${last}`;
+  const caption = `${' '.repeat(11)}iteration (updates)${options.log ? ', log-scale loss' : ''}`;
+  if (options.color) {
+    const series = hasValidation ? [train, validation] : [train];
+    const chart = asciichart.plot(series, { height: options.height ?? 12, format: label, colors: [asciichart.blue, asciichart.magenta] });
+    const key = `${asciichart.blue}──${asciichart.reset} train  ${asciichart.magenta}──${asciichart.reset} validation`;
+    return [...chart.split('\n'), axis, `${caption}; ${key}`];
+  }
+  // Without colour two lines on one chart cannot be told apart: one chart per split, on the same scale.
+  const all = [...train, ...validation].filter((v) => !Number.isNaN(v));
+  const scale = { height: Math.max(4, Math.round((options.height ?? 12) * 0.6)), format: label, min: Math.min(...all), max: Math.max(...all) };
+  const out = ['  train', ...asciichart.plot(train, scale).split('\n')];
+  if (hasValidation) out.push('  validation', ...asciichart.plot(validation, scale).split('\n'));
+  return [...out, axis, caption];
+}
+
+/** The `dlsweep show RUN` text. */
+export function runDetail(sweepTitle: string, run: StoredRun, options: { color?: boolean; log?: boolean; width?: number } = {}): string {
+  const row = rowOf(sweepTitle, run);
+  const m = run.metrics;
+  const b = options.color ? BOLD : (s: string) => s;
+  const out: string[] = [];
+  out.push(b(`${sweepTitle}/${run.folder}`) + `  ${row.status}${row.note ? `: ${row.note}` : ''}`);
+  out.push(`run id ${run.params.run_id}`);
+  if (run.timing) out.push(`training ${formatMs(run.timing.training_ms)}${run.timing.shared_by > 1 ? ` (one training shared by ${run.timing.shared_by} runs)` : ''}, finished ${run.timing.finished_at}`);
+  if (m?.diverged) out.push(`diverged at update ${m.diverged.iteration}; last finite training loss ${formatMetric('loss', m.diverged.last_finite_loss)}`);
+
+  out.push('', b('parameters'));
+  const names = paramOrder(Object.keys(run.params.params));
+  out.push(...align(names.map((n) => [n, formatParam(run.params.params[n], run.params.spellings?.[n])])).map((l) => `  ${l}`));
+
+  if (m?.train && m.validation) {
+    const folds = m.folds?.length;
+    out.push('', b(`metrics${folds ? ` (${folds} folds: mean ± std over folds; confusion counts summed)` : ''}`));
+    const table: string[][] = [['', 'train', 'validation']];
+    for (const k of SPLIT_METRICS.slice(0, 8)) {
+      table.push([NAMES[k], ...(['train', 'validation'] as const).map((s) => formatMeanStd(`${s}.${k}`, row.metrics[`${s}.${k}`], row.std[`${s}.${k}`] ?? undefined))]);
+    }
+    table.push(['samples', String(m.train.samples), String(m.validation.samples)]);
+    out.push(...align(table, [false, true, true]).map((l) => `  ${l}`));
+    out.push('', b(`confusion matrix (threshold ${cleanNumber(m.threshold)}: positive when p > threshold)`));
+    const tr = confusionLines(m.train.confusion);
+    const va = confusionLines(m.validation.confusion);
+    const w = Math.max(...va.map((l) => l.length));
+    out.push(`  ${'validation'.padEnd(w)}    train`);
+    va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${tr[i]}`));
+    out.push('  n/a: undefined (e.g. precision with no positive prediction)');
+  } else if (m?.error) {
+    out.push('', `error: ${m.error}`);
+  }
+
+  const chart = curveLines(run.dir, { color: options.color, log: options.log, width: options.width });
+  if (chart.length) out.push('', b(`loss curve${options.log ? ' (log scale)' : ''}`), ...chart);
+
+  out.push('', b('files'), `  ${run.dir}`);
+  const files = Object.values(RUN_FILES).filter((f) => existsSync(join(run.dir, f)));
+  out.push(`  ${files.join('  ')}`);
+  return out.join('\n') + '\n';
+}
+
+/** The `dlsweep show SWEEP` text: facts, the grid, the best runs, the files. */
+export function sweepDetail(sweepTitle: string, dir: string, sweep: SweepFile, rows: Row[], options: { color?: boolean; status?: string; top?: number } = {}): string {
+  const b = options.color ? BOLD : (s: string) => s;
+  const counts = countRows(rows, sweep.grid_size);
+  const out: string[] = [];
+  out.push(b(sweepTitle) + `  ${options.status ?? sweep.status}${sweep.error ? `: ${sweep.error}` : ''}`);
+  const duration = sweep.ended_at ? formatMs(Date.parse(sweep.ended_at) - Date.parse(sweep.started_at)) : 'running';
+  const facts: string[][] = [
+    ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
+    ['runs', `${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.pending ? `, ${counts.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
+    ['dataset', `${sweep.dataset.name ?? 'custom'}, sha256 ${sweep.dataset.sha256}`],
+    ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit}` : ''}`],
+  ];
+  if (sweep.resumed_at?.length) facts.push(['resumed', sweep.resumed_at.join(', ')]);
+  const defs = knownColumns(rows);
+  const { varying, fixed } = splitParams(rows, defs);
+  if (fixed.length) facts.push(['fixed', fixed.map((f) => `${f.name}=${f.value}`).join(', ')]);
+  if (varying.length) facts.push(['grid', varying.map((d) => `${d.key} (${distinctValues(rows, d).map((v) => v.text).join(', ')})`).join(' x ')]);
+  out.push(...align(facts).map((l) => `  ${l}`));
+  const top = options.top ?? 5;
+  if (rows.length) {
+    const view = runsView(sweepTitle, rows, { top });
+    out.push('', b(`best ${Math.min(top, rows.length)} of ${rows.length} runs`), renderTerminalView({ ...view, title: '', summary: undefined, notes: [] }, options).replace(/^\n/, ''));
+  }
+  out.push('', b('files'), `  ${dir}`);
+  out.push(`  ${Object.values(SWEEP_FILES).filter((f) => f !== SWEEP_FILES.lock && existsSync(join(dir, f))).join('  ')}`);
+  out.push(`  show a run: dlsweep show ${basename(dir)}/1   all runs: dlsweep compare ${sweepTitle}`);
+  return out.join('\n') + '\n';
+}
+
+function delta(key: string, a: number | null, b: number | null): { text: string; value: number | null } {
+  if (a === null || b === null) return { text: '', value: null };
+  const d = b - a;
+  if (d === 0) return { text: '0', value: 0 };
+  return { text: (d > 0 ? '+' : '') + formatMetric(key, d), value: d };
+}
+
+/**
+ * `dlsweep diff A B`: parameters (union; `-` where a run lacks one) and metrics side by side, differing
+ * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows.
+ */
+export function diffView(a: { title: string; row: Row }, b: { title: string; row: Row }, options: { onlyChanged?: boolean } = {}): TableView {
+  const rows: ViewRow[] = [];
+  const add = (kind: string, name: string, va: Row['params'][string] | undefined, vb: Row['params'][string] | undefined, ta: string, tb: string, d?: { text: string; value: number | null }) => {
+    const differs = !equalValues(va ?? null, vb ?? null) || ta !== tb;
+    if (options.onlyChanged && !differs) return;
+    rows.push({
+      best: differs,
+      cells: [
+        { text: differs ? '≠' : '', value: differs },
+        { text: kind, value: kind },
+        { text: name, value: name },
+        { text: ta, value: va },
+        { text: tb, value: vb },
+        { text: d?.text ?? '', value: d?.value ?? undefined },
+      ],
+    });
+  };
+  add('run', 'status', a.row.status, b.row.status, a.row.status, b.row.status);
+  for (const p of paramOrder([...Object.keys(a.row.params), ...Object.keys(b.row.params)])) {
+    add('param', p, a.row.params[p], b.row.params[p], formatParam(a.row.params[p], a.row.spellings[p]), formatParam(b.row.params[p], b.row.spellings[p]));
+  }
+  const defs = knownColumns([a.row, b.row]);
+  for (const key of METRIC_KEYS) {
+    if (!defs.some((d) => d.key === key)) continue;
+    const va = a.row.status === 'done' ? a.row.metrics[key] : null;
+    const vb = b.row.status === 'done' ? b.row.metrics[key] : null;
+    const text = (r: Row, v: number | null) => (r.status !== 'done' ? '-' : formatMeanStd(key, v, r.std[key] ?? undefined));
+    add('metric', key, va, vb, text(a.row, va), text(b.row, vb), delta(key, va, vb));
+  }
+  const changed = rows.filter((r) => r.best).length;
+  return {
+    kind: 'diff',
+    nameKey: 'name',
+    title: `${a.title} vs ${b.title}`,
+    summary: `${changed} difference${changed === 1 ? '' : 's'}`,
+    notes: [`A = ${a.title}`, `B = ${b.title}`],
+    footnotes: ['≠ differs; B - A for metrics; n/a = undefined metric, - = not recorded'],
+    columns: [
+      { key: 'differs', label: '' },
+      { key: 'kind', label: 'kind' },
+      { key: 'name', label: 'name' },
+      { key: 'a', label: 'A', align: 'right' },
+      { key: 'b', label: 'B', align: 'right' },
+      { key: 'delta', label: 'B - A', align: 'right' },
+    ],
+    rows,
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * report.html: one self-contained page per sweep (inline SVG charts, inline CSS and script, a Content
+ * Security Policy that forbids network requests), written next to table.md after every sweep and by
+ * `dlsweep report`. Sections: facts, loss curves (train and validation, linear or log), a heatmap of a
+ * metric over two grid axes, the confusion matrices of the best runs, and the sortable table of all runs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_FILES } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
+import { UserError } from '../errors.js';
+import { bestRows, compareRows, type Row } from './rows.js';
+import { knownColumns, resolveColumn, type ColumnDef } from './columns.js';
+import { DEFAULT_METRIC, pivotTable, runsView, splitParams } from './query.js';
+import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
+import { confusionSpec, curveSpec, downsample, heatmapSpec, renderSvg, type CurveDatum, type HeatDatum } from './charts.js';
+import { SORT_SCRIPT, escapeHtml, htmlPage, renderHtmlTable } from './view.js';
+
+/** Choices for report.html (all optional). */
+export interface ReportOptions {
+  /** Metric of the heatmap and of the curves' colours (default validation.accuracy). */
+  metric?: string;
+  /** Heatmap axes: row and column parameters (default: the first two varying grid axes, seed last). */
+  axes?: [string, string];
+  /** Most curves drawn (best runs first); default 50. */
+  maxCurves?: number;
+  /** Most points per curve (evenly thinned); default 80. */
+  maxPoints?: number;
+  /** Confusion matrices drawn (best runs first); default 3. */
+  matrices?: number;
+}
+
+/** Metric columns of the report's table. */
+const TABLE_COLUMNS = '+validation.precision,+validation.recall,+validation.specificity,+validation.f1,+validation.roc_auc,+training_ms';
+
+/** Loss curve of a run folder (curve.csv); finite points only; [] when absent. */
+export function readCurve(dir: string): { iteration: number; train: number; validation: number }[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, RUN_FILES.curve), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: { iteration: number; train: number; validation: number }[] = [];
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const [it, tr, va] = lines[i].split(',');
+    if (it === undefined || tr === undefined) continue;
+    const p = { iteration: Number(it), train: Number(tr), validation: va === undefined || va === '' ? NaN : Number(va) };
+    if (Number.isFinite(p.iteration)) out.push(p);
+  }
+  return out;
+}
+
+function shortLabel(r: Row, varying: ColumnDef[]): string {
+  const vals = varying.map((d) => r.spellings[d.key] ?? JSON.stringify(r.params[d.key]) ?? '-');
+  return `${String(r.index).padStart(4, '0')}${vals.length ? ` (${vals.join(', ')})` : ''}`;
+}
+
+function chooseAxes(rows: Row[], defs: ColumnDef[], axes?: [string, string]): [ColumnDef, ColumnDef] | undefined {
+  if (axes) return [resolveColumn(axes[0], defs, '--heatmap', ['param']), resolveColumn(axes[1], defs, '--heatmap', ['param'])];
+  // Repeats (seed) are averaged over rather than drawn, unless nothing else varies.
+  const varying = splitParams(rows, defs).varying;
+  const ordered = [...varying.filter((d) => d.key !== 'seed'), ...varying.filter((d) => d.key === 'seed')];
+  return ordered.length >= 2 ? [ordered[0], ordered[1]] : undefined;
+}
+
+function figure(svg: string, attrs = '', caption = ''): string {
+  return `<figure${attrs}>${svg}${caption ? `<figcaption class="note">${caption}</figcaption>` : ''}</figure>`;
+}
+
+/**
+ * The HTML of a sweep's report from its rows (read with sweepRows) and sweep.json.
+ * Throws: UserError for an unknown metric or axis in the options.
+ */
+export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: Row[], options: ReportOptions = {}): Promise<string> {
+  const maxCurves = options.maxCurves ?? 50;
+  const maxPoints = options.maxPoints ?? 80;
+  const defs = knownColumns(rows);
+  const metric = resolveColumn(options.metric ?? DEFAULT_METRIC, defs, '--metric', ['metric']);
+  const higher = metric.better !== 'low';
+  const sorted = [...rows].sort(compareRows);
+  const best = bestRows(sorted);
+  const { varying, fixed } = splitParams(rows, defs);
+  const sections: string[] = [];
+
+  // Facts.
+  const c = sweep.counts;
+  const duration = sweep.ended_at ? formatMs(Date.parse(sweep.ended_at) - Date.parse(sweep.started_at)) : 'running';
+  const facts: [string, string][] = [
+    ['status', sweep.status + (sweep.error ? ` (${sweep.error})` : '')],
+    ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
+    ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
+    ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
+    ['fixed', fixed.length ? fixed.map((f) => `${f.name}=${f.value}`).join(', ') : 'none'],
+    ['grid axes', varying.length ? varying.map((d) => d.key).join(', ') : 'none'],
+    ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit.slice(0, 10)}` : ''}`],
+  ];
+  const top = sorted[0];
+  if (top && top.status === 'done') {
+    const params = varying.map((d) => `${d.key}=${top.spellings[d.key] ?? JSON.stringify(top.params[d.key])}`).join(', ');
+    facts.splice(2, 0, [
+      'best run',
+      `${top.folder}${params ? ` (${params})` : ''}: val acc ${formatMetric('validation.accuracy', top.metrics['validation.accuracy'])}, val loss ${formatMetric('validation.loss', top.metrics['validation.loss'])}, val recall ${formatMetric('validation.recall', top.metrics['validation.recall'])}`,
+    ]);
+  }
+  sections.push(
+    `<header><h1>${escapeHtml(sweepTitle)}</h1><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
+      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · <a href="#confusion">confusion matrices</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
+  );
+
+  // Loss curves: the best runs first, up to maxCurves.
+  const withCurves: { row: Row; curve: ReturnType<typeof readCurve> }[] = [];
+  for (const r of sorted) {
+    if (withCurves.length >= maxCurves) break;
+    if (r.status !== 'done' && r.status !== 'diverged') continue;
+    const curve = r.dir ? readCurve(r.dir) : [];
+    if (curve.length) withCurves.push({ row: r, curve });
+  }
+  const eligible = sorted.filter((r) => r.status === 'done' || r.status === 'diverged').length;
+  const colorBy = withCurves.length <= 10 ? 'run' : 'score';
+  const scores = withCurves.map((w) => w.row.metrics[metric.key]).filter((v): v is number => typeof v === 'number');
+  const scoreDomain: [number, number] | undefined = scores.length ? [Math.min(...scores), Math.max(...scores)] : undefined;
+  const worst = scoreDomain ? (higher ? scoreDomain[0] : scoreDomain[1]) : null;
+  const labels = withCurves.map((w) => shortLabel(w.row, varying));
+  const data: Record<'train' | 'validation', CurveDatum[]> = { train: [], validation: [] };
+  withCurves.forEach((w, i) => {
+    const score = w.row.status === 'done' ? (w.row.metrics[metric.key] ?? worst) : worst;
+    for (const p of downsample(w.curve, maxPoints)) {
+      if (Number.isFinite(p.train)) data.train.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.train, score });
+      if (Number.isFinite(p.validation)) data.validation.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.validation, score });
+    }
+  });
+  const all = [...data.train, ...data.validation].map((d) => d.loss);
+  const positive = all.filter((v) => v > 0);
+  let curvesHtml: string;
+  if (withCurves.length === 0) {
+    curvesHtml = '<p class="note">No run has a loss curve yet.</p>';
+  } else {
+    const domain: [number, number] = [Math.min(...all), Math.max(...all)];
+    const logDomain: [number, number] = positive.length ? [Math.min(...positive), Math.max(...positive)] : [1e-3, 1];
+    const chart = async (split: 'train' | 'validation', log: boolean) => {
+      const values = log ? data[split].filter((d) => d.loss > 0) : data[split];
+      const series = new Set(values.map((d) => d.run)).size;
+      const svg = await renderSvg(
+        curveSpec(values, {
+          title: `${split} loss`,
+          log,
+          domain: log ? logDomain : domain,
+          colorBy,
+          runOrder: labels,
+          scoreTitle: metricLabel(metric.key),
+          scoreDomain,
+          higherIsBetter: higher,
+          legend: split === 'validation',
+        }),
+      );
+      return figure(svg, ` class="curve" data-split="${split}" data-series="${series}"`);
+    };
+    const [trLin, vaLin, trLog, vaLog] = await Promise.all([chart('train', false), chart('validation', false), chart('train', true), chart('validation', true)]);
+    const shownNote =
+      withCurves.length < eligible
+        ? `Curves of the best ${withCurves.length} of ${eligible} runs (by validation accuracy, then loss); draw more with <code>dlsweep report --max-curves N</code>.`
+        : `All ${withCurves.length} runs with a curve.`;
+    const colourNote =
+      colorBy === 'run'
+        ? 'One colour per run; the legend lists runs best first, with their grid values in parentheses' + (varying.length ? ` (${varying.map((d) => d.key).join(', ')})` : '') + '.'
+        : `Coloured by ${escapeHtml(metric.key)} (${higher ? 'dark = high' : 'dark = low'}); hover a line for its run.`;
+    // Losses spanning more than two decades (a diverging or stuck run) flatten the others on a linear axis.
+    const startLog = positive.length > 0 && logDomain[1] / logDomain[0] > 100;
+    curvesHtml =
+      `<p class="note">${shownNote} ${colourNote}${varying.some((d) => d.key === 'threshold') ? ' Runs that differ only in threshold share a training, so their curves coincide.' : ''}</p>` +
+      `<p><label class="toggle"><input type="checkbox" id="log-toggle"${startLog ? ' checked' : ''}> log scale</label></p>` +
+      `<div id="curves-linear" class="charts" data-runs="${withCurves.length}"${startLog ? ' hidden' : ''}>${trLin}${vaLin}</div>` +
+      `<div id="curves-log" class="charts" data-runs="${withCurves.length}"${startLog ? '' : ' hidden'}>${trLog}${vaLog}</div>`;
+  }
+  sections.push(`<section id="curves"><h2>Loss curves</h2>${curvesHtml}</section>`);
+
+  // Heatmap of the metric over two grid axes.
+  const axes = chooseAxes(rows, defs, options.axes);
+  let heatHtml: string;
+  if (!axes) {
+    heatHtml = '<p class="note">A heatmap needs two grid axes with several values; this sweep has ' + (varying.length === 1 ? `one (${escapeHtml(varying[0].key)})` : 'none') + '.</p>';
+  } else {
+    const [rowDef, colDef] = axes;
+    const { rowValues, colValues, cells } = pivotTable(rows, rowDef, colDef, metric.key);
+    const kind = aggregateKind(metric.key);
+    const heat: HeatDatum[] = [];
+    rowValues.forEach((rv, i) =>
+      colValues.forEach((cv, j) => heat.push({ row: rv.text, col: cv.text, value: cells[i][j].mean, n: cells[i][j].n, text: cells[i][j].mean === null ? '-' : formatMetric(metric.key, cells[i][j].mean, kind) })),
+    );
+    const means = heat.map((h) => h.value).filter((v): v is number => v !== null);
+    const counts = heat.map((h) => h.n).filter((n) => n > 0);
+    const others = varying.filter((d) => d !== rowDef && d !== colDef).map((d) => d.key);
+    const svg = means.length
+      ? await renderSvg(
+          heatmapSpec(heat, {
+            rowTitle: rowDef.key,
+            colTitle: colDef.key,
+            rowOrder: rowValues.map((v) => v.text),
+            colOrder: colValues.map((v) => v.text),
+            metricTitle: metricLabel(metric.key),
+            higherIsBetter: higher,
+            domain: [Math.min(...means), Math.max(...means)],
+          }),
+        )
+      : '';
+    heatHtml =
+      `<p class="note">${escapeHtml(metric.key)} by ${escapeHtml(rowDef.key)} (rows) and ${escapeHtml(colDef.key)} (columns)` +
+      (counts.length && Math.max(...counts) > 1 ? `; each cell is the mean over ${Math.min(...counts) === Math.max(...counts) ? Math.max(...counts) : `${Math.min(...counts)}-${Math.max(...counts)}`} finished runs${others.length ? ` (also varying: ${escapeHtml(others.join(', '))})` : ''}` : '') +
+      `. Other axes: <code>dlsweep report --heatmap ROW_PARAM COL_PARAM --metric METRIC</code>.</p>` +
+      (svg ? figure(svg, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>');
+  }
+  sections.push(`<section id="heatmap"><h2>Heatmap</h2>${heatHtml}</section>`);
+
+  // Confusion matrices of the best runs.
+  const bestDone = sorted.filter((r) => r.status === 'done').slice(0, options.matrices ?? 3);
+  const matrices = await Promise.all(
+    bestDone.map(async (r) => {
+      const m = r.metrics;
+      const svg = await renderSvg(
+        confusionSpec(`${r.folder}${best.has(r) ? ' (best)' : ''}`, { tn: m['validation.tn'] ?? 0, fp: m['validation.fp'] ?? 0, fn: m['validation.fn'] ?? 0, tp: m['validation.tp'] ?? 0 }),
+      );
+      const params = varying.map((d) => `${d.key}=${r.spellings[d.key] ?? JSON.stringify(r.params[d.key])}`).join(', ');
+      const caption = `${escapeHtml(params || 'no varying parameter')}<br>val acc ${formatMetric('validation.accuracy', m['validation.accuracy'])} · precision ${formatMetric('validation.precision', m['validation.precision'])} · recall ${formatMetric('validation.recall', m['validation.recall'])} · specificity ${formatMetric('validation.specificity', m['validation.specificity'])}`;
+      return figure(svg, ' class="confusion"', caption);
+    }),
+  );
+  sections.push(
+    `<section id="confusion"><h2>Confusion matrices of the best runs</h2>` +
+      (matrices.length ? `<p class="note">Validation split; rows are the actual class, columns the prediction (positive when p &gt; threshold).</p><div class="charts">${matrices.join('')}</div>` : '<p class="note">No finished run.</p>') +
+      `</section>`,
+  );
+
+  // The table of all runs.
+  const view = runsView(sweepTitle, rows, { columns: TABLE_COLUMNS });
+  sections.push(
+    `<section id="runs"><h2>All runs</h2><p class="note">${escapeHtml([...view.notes, 'Click a column header to sort; click again to reverse.'].join(' · '))}</p>` +
+      `<div class="table-wrap">${renderHtmlTable(view, 'runs-table')}</div>${view.footnotes.map((f) => `<p class="note">${escapeHtml(f)}</p>`).join('')}</section>`,
+  );
+  sections.push(`<footer><p class="note">Generated by dlsweep ${escapeHtml(sweep.dlsweep_version)}. Regenerate with <code>dlsweep report ${escapeHtml(sweepTitle)}</code>.</p></footer>`);
+
+  const toggle = `
+var box = document.getElementById('log-toggle');
+if (box) box.addEventListener('change', function () {
+  document.getElementById('curves-linear').hidden = box.checked;
+  document.getElementById('curves-log').hidden = !box.checked;
+});`;
+  return htmlPage(`${sweepTitle} · dlsweep report`, sections.join('\n'), SORT_SCRIPT + toggle);
+}
+
+/** Parse `--heatmap ROW COL` values. Throws: UserError unless exactly two names. */
+export function parseAxes(values: string[] | undefined): [string, string] | undefined {
+  if (!values || values.length === 0) return undefined;
+  const names = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (names.length !== 2) throw new UserError(`--heatmap takes two parameters (ROW COL), got ${names.length}`, 'e.g. --heatmap learning_rate hidden_sizes');
+  return [names[0], names[1]];
+}
+

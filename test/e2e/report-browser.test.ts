@@ -1,0 +1,116 @@
+/**
+ * report.html in a real browser: Debian's headless Chromium (installed by .ci/run) driven by playwright-core.
+ * Checks no console errors, no network request but the file itself, one rendered line per run in every
+ * loss chart, the log-scale toggle and the sortable table; saves a screenshot.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)`;
+
+async function openPage(url: string) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url, { waitUntil: 'load' });
+  return { browser, page, errors, requests };
+}
+
+test('report.html renders in headless Chromium: no errors, no network, one line per run, log toggle, sortable table', { skip, timeout: 120_000 }, async (t) => {
+  const dir = tempDir('dlsweep-browser-');
+  const file = writeExperiment(dir, 'b.yaml', syntheticExperiment('browser', '  learning_rate: [0.05, 0.5, 3]\n  hidden_sizes: [[4], [8]]\n  seed: [1, 2]', 'fixed:\n  iterations: 80\n'));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'browser');
+  const runs = runFolders(sweep).length;
+  assert.equal(runs, 12);
+  const reportPath = join(sweep, 'report.html');
+  const url = pathToFileURL(reportPath).href;
+
+  const { browser, page, errors, requests } = await openPage(url);
+  try {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url], 'the page loads nothing but itself');
+
+    // Every loss chart (train and validation, linear and log) draws one line per run.
+    for (const view of ['curves-linear', 'curves-log']) {
+      for (const split of ['train', 'validation']) {
+        const lines = page.locator(`#${view} figure[data-split="${split}"] svg path[aria-roledescription="line mark"]`);
+        assert.equal(await lines.count(), runs, `${view} ${split}`);
+      }
+    }
+    const visible = (await page.locator('#curves-linear').isVisible()) ? 'curves-linear' : 'curves-log';
+    const box = await page.locator(`#${visible} figure[data-split="validation"] svg`).boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 200, `chart rendered at ${JSON.stringify(box)}`);
+    const firstLine = await page.locator(`#${visible} figure[data-split="train"] path[aria-roledescription="line mark"]`).first().getAttribute('d');
+    assert.match(firstLine ?? '', /^M[\d.]+,[\d.]+L/);
+
+    // The log-scale toggle swaps the charts.
+    const wasLog = await page.locator('#log-toggle').isChecked();
+    await page.locator('#log-toggle').click();
+    assert.equal(await page.locator('#curves-log').isVisible(), !wasLog);
+    assert.equal(await page.locator('#curves-linear').isVisible(), wasLog);
+    if (!wasLog) await page.locator('#log-toggle').click();
+
+    // Heatmap and confusion matrices are drawn.
+    assert.equal(await page.locator('#heatmap-chart svg').count(), 1);
+    assert.equal(await page.locator('figure.confusion svg').count(), 3);
+
+    // The table has every run; clicking a header sorts numerically, again reverses.
+    const table = page.locator('#runs-table');
+    assert.equal(await table.locator('tbody tr').count(), runs);
+    const headers = await table.locator('thead th').allTextContents();
+    const col = headers.indexOf('val loss');
+    assert.ok(col >= 0, headers.join('|'));
+    const values = async () => (await table.locator(`tbody tr td:nth-child(${col + 1})`).evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v')))));
+    await table.locator('thead th').nth(col).click();
+    const asc = await values();
+    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    await table.locator('thead th').nth(col).click();
+    const desc = await values();
+    assert.deepEqual(desc, [...asc].reverse());
+    await table.locator('thead th').nth(col).click();
+
+    const shot = join(dir, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot: ${shot}`);
+    console.log(`report screenshot: ${shot}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('compare --format html opens without errors and sorts', { skip, timeout: 120_000 }, async () => {
+  const dir = tempDir('dlsweep-browser-');
+  const file = writeExperiment(dir, 'c.yaml', syntheticExperiment('cmp', '  learning_rate: [0.05, 0.5]\n  seed: [1, 2]', 'fixed:\n  iterations: 30\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const r = runCli(['compare', '--format', 'html'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const path = join(dir, 'compare.html');
+  writeFileSync(path, r.stdout);
+  const url = pathToFileURL(path).href;
+  const { browser, page, errors, requests } = await openPage(url);
+  try {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url]);
+    assert.equal(await page.locator('table.sortable tbody tr').count(), 4);
+    assert.equal(await page.locator('table.sortable tbody tr.best').count() >= 1, true);
+    assert.match(readFileSync(path, 'utf8'), /<h1>cmp\/\d{8}-\d{6}-[0-9a-f]{4}<\/h1>/);
+  } finally {
+    await browser.close();
+  }
+});

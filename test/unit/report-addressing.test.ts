@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { UserError } from '../../src/errors.js';
+import { findRunInSweep, resolveRun } from '../../src/store/sweeps.js';
+import { resolveTarget } from '../../src/cli/show.js';
+import { tempRunsDir, writeSweep } from './report-fixtures.js';
+
+const runsDir = tempRunsDir();
+const p = (lr: number) => ({ params: { learning_rate: lr } });
+const s1 = writeSweep(runsDir, 'alpha', '20260101-100000-aaaa', [
+  { ...p(0.1), hash: '3fa2c1d0' },
+  { ...p(0.2), hash: '3fa2e111' },
+  { ...p(0.3), hash: '9b000001' },
+]);
+const s2 = writeSweep(runsDir, 'alpha', '20260102-100000-bbbb', [{ ...p(0.1), hash: '3fa29999' }, { ...p(0.2), hash: '77aa0000' }]);
+writeSweep(runsDir, 'beta', '20260103-100000-cccc', [{ ...p(0.5), hash: 'cafe0001' }]);
+
+function userError(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof UserError, String(e));
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+test('a run by sweep id plus index or hash prefix, EXPERIMENT/latest/INDEX, folder name or path', () => {
+  assert.equal(resolveRun(runsDir, '20260101-100000-aaaa/3').run.folder, '0003-9b000001');
+  assert.equal(resolveRun(runsDir, '20260101-100000-aaaa/9b').run.folder, '0003-9b000001');
+  assert.equal(resolveRun(runsDir, '20260101/3fa2c').run.folder, '0001-3fa2c1d0');
+  assert.equal(resolveRun(runsDir, 'alpha/latest/2').run.folder, '0002-77aa0000');
+  assert.equal(resolveRun(runsDir, 'alpha/latest/2').sweepDir, s2);
+  assert.equal(resolveRun(runsDir, 'alpha/20260101-100000-aaaa/1').run.folder, '0001-3fa2c1d0');
+  assert.equal(resolveRun(runsDir, 'alpha/2').run.folder, '0002-77aa0000');
+  assert.equal(resolveRun(runsDir, '20260101-100000-aaaa/0002-3fa2e111').run.params.params.learning_rate, 0.2);
+  assert.equal(resolveRun(runsDir, join(s1, '0002-3fa2e111')).run.folder, '0002-3fa2e111');
+  // A hash prefix longer than 8 digits is matched against the full run id.
+  const full = resolveRun(runsDir, '20260101-100000-aaaa/1').run.params.run_id;
+  assert.equal(resolveRun(runsDir, `20260101-100000-aaaa/${full.slice(0, 12)}`).run.folder, '0001-3fa2c1d0');
+  // A bare hash prefix is searched in every sweep.
+  assert.equal(resolveRun(runsDir, 'cafe').sweepDir.endsWith('20260103-100000-cccc'), true);
+});
+
+test('ambiguous prefixes get an error listing the matches; unknown runs say what exists', () => {
+  userError(() => resolveRun(runsDir, '20260101-100000-aaaa/3fa2'), /"3fa2" matches 2 runs of alpha\/20260101-100000-aaaa: 0001-3fa2c1d0, 0002-3fa2e111/);
+  userError(() => resolveRun(runsDir, '3fa2'), /"3fa2" matches 3 runs: alpha\/20260101-100000-aaaa\/0001-3fa2c1d0, alpha\/20260101-100000-aaaa\/0002-3fa2e111, alpha\/20260102-100000-bbbb\/0001-3fa29999/);
+  userError(() => resolveRun(runsDir, '20260101-100000-aaaa/7'), /no run "7" in alpha\/20260101-100000-aaaa \(runs 1-3\)/);
+  userError(() => resolveRun(runsDir, 'gamma/latest/1'), /no sweep or experiment "gamma\/latest"/);
+  userError(() => resolveRun(runsDir, '2026010/1'), /matches 3 sweeps/);
+  userError(() => resolveRun(runsDir, 'dead'), /no run with a hash starting "dead"/);
+  userError(() => resolveRun(runsDir, 'alpha'), /does not name a run/);
+  userError(() => findRunInSweep(s1, 'ff'), /no run "ff"/);
+});
+
+test('show resolves a sweep first, then a run', () => {
+  const sweep = resolveTarget(runsDir, 'alpha');
+  assert.equal(sweep.kind, 'sweep');
+  assert.equal(sweep.kind === 'sweep' && sweep.dir, s2);
+  const run = resolveTarget(runsDir, '20260102-100000-bbbb/1');
+  assert.equal(run.kind === 'run' && run.ref.run.folder, '0001-3fa29999');
+  assert.equal(resolveTarget(runsDir, 'alpha/20260101').kind, 'sweep');
+  const bare = resolveTarget(runsDir, '77aa');
+  assert.equal(bare.kind === 'run' && bare.ref.run.folder, '0002-77aa0000');
+  userError(() => resolveTarget(runsDir, 'nothing-here'), /no sweep or experiment "nothing-here"/);
+});

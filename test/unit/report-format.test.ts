@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanNumber, formatMeanStd, formatMetric, formatMs, formatParam, formatReal, metricLabel } from '../../src/report/format.js';
+import { canonicalName } from '../../src/report/columns.js';
+
+test('metrics: ratios 4 decimals, losses 4 significant digits, counts integers, undefined n/a', () => {
+  assert.equal(formatMetric('validation.accuracy', 0.978021978021978), '0.9780');
+  assert.equal(formatMetric('validation.recall', 1), '1.0000');
+  assert.equal(formatMetric('train.f1', 0.9300000000000002), '0.9300');
+  assert.equal(formatMetric('train.loss', 0.02676123), '0.02676');
+  assert.equal(formatMetric('train.loss', 204.8312), '204.8');
+  assert.equal(formatMetric('train.loss', 0.1 + 0.2), '0.3000');
+  assert.equal(formatMetric('train.loss', 1.23e-7), '1.230e-7');
+  assert.equal(formatMetric('train.loss', 0), '0');
+  assert.equal(formatMetric('validation.fn', 41), '41');
+  assert.equal(formatMetric('training_ms', 251.6), '252');
+  // Undefined metrics (precision with no positive prediction) are n/a: never NaN, never 0.
+  assert.equal(formatMetric('validation.precision', null), 'n/a');
+  assert.equal(formatMetric('validation.precision', undefined), 'n/a');
+  assert.equal(formatMetric('train.loss', NaN), 'NaN');
+  assert.equal(formatMetric('train.loss', Infinity), 'inf');
+});
+
+test('4 significant digits survive rounding up to a new digit', () => {
+  assert.equal(formatReal(9.99996), '10.00');
+  assert.equal(formatReal(0.99996), '1.000');
+  assert.equal(formatReal(0.123456), '0.1235');
+  assert.equal(formatReal(1234.56), '1235');
+});
+
+test('mean ± std; means of counts get 2 decimals', () => {
+  assert.equal(formatMeanStd('validation.accuracy', 0.865, 0.0384057), '0.8650 ± 0.0384');
+  assert.equal(formatMeanStd('validation.loss', 0.3238917, 0.0915840), '0.3239 ± 0.09158');
+  assert.equal(formatMeanStd('validation.fn', 13, undefined), '13');
+  assert.equal(formatMeanStd('validation.fn', 13.5, undefined), '13.50');
+  assert.equal(formatMeanStd('validation.fn', 3.6667, 4.041), '3.67 ± 4.04');
+  assert.equal(formatMeanStd('validation.precision', null, null), 'n/a ± n/a');
+});
+
+test('parameters as the user wrote them; numbers cleaned of float noise; absent as -', () => {
+  assert.equal(formatParam(0.001, '1e-3'), '1e-3');
+  assert.equal(formatParam(0.1 + 0.2), '0.3');
+  assert.equal(formatParam([8, 4]), '[8, 4]');
+  assert.equal(formatParam('he_normal'), 'he_normal');
+  assert.equal(formatParam(undefined), '-');
+  assert.equal(cleanNumber(0.1 + 0.2), 0.3);
+  assert.equal(cleanNumber(0.978021978021978), 0.978021978022);
+});
+
+test('labels, durations and name aliases', () => {
+  assert.equal(metricLabel('validation.accuracy'), 'val acc');
+  assert.equal(metricLabel('train.fn'), 'train FN');
+  assert.equal(metricLabel('validation.roc_auc'), 'val AUC');
+  assert.equal(formatMs(35), '35 ms');
+  assert.equal(formatMs(4200), '4.2s');
+  assert.equal(formatMs(185_000), '3m05s');
+  assert.equal(canonicalName('val.acc'), 'validation.accuracy');
+  assert.equal(canonicalName('validation_accuracy'), 'validation.accuracy');
+  assert.equal(canonicalName('Train.Loss'), 'train.loss');
+  assert.equal(canonicalName('val.sensitivity'), 'validation.recall');
+  assert.equal(canonicalName('learning_rate'), 'learning_rate');
+});
