@@ -11,8 +11,15 @@ import { DiagnosticError, UserError } from '../errors.js';
 import { toolVersion } from '../store/provenance.js';
 import { DEFAULT_MAX_RUNS, planCommand, runCommand } from './run.js';
 import { compareCommand } from './compare.js';
+import { lsCommand } from './ls.js';
+import { showCommand } from './show.js';
+import { diffCommand } from './diff.js';
+import { reportCommand } from './report.js';
+import { OUTPUT_FORMATS } from '../report/view.js';
 import { registerDataCommands } from './data.js';
+import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
+import { describeWriteError, isWriteError } from './write-errors.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
@@ -74,13 +81,110 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     },
   );
 
+  const formatOption = () => new Option('--format <format>', 'output format (default: from the --output extension, else table)').choices(OUTPUT_FORMATS);
+  const outputOption = () => new Option('-o, --output <file>', 'write to this file (atomically) instead of stdout');
+
   program
     .command('compare')
-    .description('print the comparison table of one or more sweeps: a sweep folder, an experiment name (its latest sweep), NAME/SWEEP_ID, or a sweep id; default: the latest sweep')
-    .argument('[targets...]', 'sweeps or experiments to compare')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'markdown']).default('table'))
-    .action((targets: string[], opts) => {
-      result.code = compareCommand(targets, { runsDir: program.opts().runsDir, format: opts.format }, io);
+    .description(
+      'compare the runs of one or more sweeps: a sweep folder, an experiment name (its latest sweep), NAME/SWEEP_ID, NAME/latest, or a sweep id; ' +
+        'default: the latest sweep. Several sweeps: the columns are the union of their parameters (- where a run lacks one)',
+    )
+    .argument('[targets...]', 'sweeps or experiments to compare (name them before variadic options such as --group-by)')
+    .option('--sort <columns>', 'sort by columns, comma-separated, each NAME, NAME:asc or NAME:desc (default direction: best first for metrics, ascending otherwise)')
+    .option('--where <expr>', 'keep the runs for which the expression holds, e.g. "learning_rate < 0.05 and validation.recall >= 0.98"')
+    .option('--columns <names>', 'columns to show, comma-separated (parameters and/or metrics); +NAME,+NAME adds to the default columns')
+    .option('--only-changed', 'show only the parameters that differ between the runs shown', true)
+    .option('--no-only-changed', 'show every parameter')
+    .option('--top <n>', 'show the first N runs (or groups) only', positiveInt('--top'))
+    .option('--group-by <params...>', 'aggregate the runs of each combination of these parameters (mean, std, min, max, count)')
+    .option('--pivot <names...>', 'two-way table: ROW_PARAM COL_PARAM METRIC (mean of the metric per cell)')
+    .option('--marginals [metric]', 'for each parameter, the metric (default validation.accuracy) averaged per value')
+    .addOption(formatOption())
+    .addOption(outputOption())
+    .action(async (targets: string[], opts) => {
+      result.code = await compareCommand(
+        targets,
+        {
+          runsDir: program.opts().runsDir,
+          format: opts.format,
+          output: opts.output,
+          sort: opts.sort,
+          where: opts.where,
+          columns: opts.columns,
+          onlyChanged: opts.onlyChanged,
+          top: opts.top,
+          groupBy: opts.groupBy,
+          pivot: opts.pivot,
+          marginals: opts.marginals,
+        },
+        io,
+      );
+    });
+
+  program
+    .command('ls')
+    .description('list experiments and their sweeps, newest first: start, status, runs done/failed/diverged, best metric, duration')
+    .argument('[experiments...]', 'only these experiments')
+    .option('--metric <name>', 'the metric whose best value is shown', 'validation.accuracy')
+    .addOption(formatOption())
+    .addOption(outputOption())
+    .action(async (experiments: string[], opts) => {
+      result.code = await lsCommand(experiments, { runsDir: program.opts().runsDir, metric: opts.metric, format: opts.format, output: opts.output }, io);
+    });
+
+  program
+    .command('show')
+    .description(
+      'show a run (parameters, metrics, confusion matrix, loss curve, files) or a sweep (facts, grid, best runs, files). ' +
+        'Runs: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, or a bare hash prefix; default: the latest sweep',
+    )
+    .argument('[target]', 'run or sweep')
+    .option('--log', 'draw the loss curve on a log scale')
+    .option('--top <n>', 'runs listed for a sweep (default 5)', positiveInt('--top'))
+    .option('--json', 'print JSON instead of text')
+    .action((target: string | undefined, opts) => {
+      result.code = showCommand(target, { runsDir: program.opts().runsDir, log: Boolean(opts.log), json: Boolean(opts.json), top: opts.top }, io);
+    });
+
+  program
+    .command('diff')
+    .description('two runs side by side: parameters and metrics, differences marked (≠), metric differences as B - A')
+    .argument('<run-a>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, or a hash prefix')
+    .argument('<run-b>', 'another run')
+    .option('--only-changed', 'show only the rows that differ')
+    .addOption(formatOption())
+    .addOption(outputOption())
+    .action(async (a: string, b: string, opts) => {
+      result.code = await diffCommand(a, b, { runsDir: program.opts().runsDir, onlyChanged: Boolean(opts.onlyChanged), format: opts.format, output: opts.output }, io);
+    });
+
+  program
+    .command('report')
+    .description('(re)generate a sweep\'s report.html: loss curves, heatmap, confusion matrices, sortable table; self-contained, opens offline')
+    .argument('[sweep]', 'sweep or experiment (default: the latest sweep)')
+    .option('--metric <name>', 'metric of the heatmap and of the curve colours', 'validation.accuracy')
+    .option('--heatmap <params...>', 'the two grid axes of the heatmap: ROW_PARAM COL_PARAM (default: the first two that vary)')
+    .option('--max-curves <n>', 'draw the curves of at most N runs, best first (default 50)', positiveInt('--max-curves'))
+    .addOption(outputOption().default(undefined, '<sweep>/report.html'))
+    .action(async (target: string | undefined, opts) => {
+      result.code = await reportCommand(target, { runsDir: program.opts().runsDir, metric: opts.metric, heatmap: opts.heatmap, maxCurves: opts.maxCurves, output: opts.output }, io);
+    });
+
+  program
+    .command('lr-find')
+    .description(
+      "Smith's learning-rate range test with the settings of the experiment's first grid point: train while the rate grows " +
+        'exponentially from --min to --max, stop when the loss explodes, suggest the rate of steepest descent; ' +
+        'prints the curve and records it in <runs-dir>/<experiment>/lr-find-<time>/ (curve.csv, lr-find.json, lr-find.svg)',
+    )
+    .argument('<file>', 'experiment file (YAML)')
+    .option('--min <rate>', 'smallest learning rate', positiveNumber('--min'), LR_FIND_DEFAULTS.min)
+    .option('--max <rate>', 'largest learning rate', positiveNumber('--max'), LR_FIND_DEFAULTS.max)
+    .option('--steps <n>', 'updates, one per rate (at least 2)', stepsCount('--steps'), LR_FIND_DEFAULTS.steps)
+    .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
+    .action(async (file: string, opts) => {
+      result.code = await lrFindCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, min: opts.min, max: opts.max, steps: opts.steps }, io);
     });
 
   registerDataCommands(program, io, result);
@@ -109,6 +213,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return EXIT.usage;
+    }
+    if (isWriteError(e)) {
+      // Disk full, permissions: the user's to fix, not a bug; finished runs are never touched by a failed write.
+      io.stderr.write(`error: ${describeWriteError(e)}\nhint: free space or fix permissions, then run again (add --resume to continue a sweep)\n`);
+      if (debug) io.stderr.write((e.stack ?? '') + '\n');
+      return EXIT.runsFailed;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     io.stderr.write(`internal error: ${err.message}\nThis is a bug in dlsweep; please report it with the output below.\n${err.stack ?? ''}\n`);

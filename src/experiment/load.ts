@@ -142,7 +142,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   for (const p of PARAMS) {
     if (axisNames.has(p.name)) continue;
     if (Object.prototype.hasOwnProperty.call(fixedIn, p.name)) {
-      fixed[p.name] = fixedIn[p.name] as ParamValue;
+      fixed[p.name] = completeValue(p.name, fixedIn[p.name] as ParamValue);
       fixedSpellings[p.name] = src.spelling(src.nodeAt(['fixed', p.name]));
     } else if (p.default !== undefined) {
       fixed[p.name] = structuredClone(p.default);
@@ -384,13 +384,20 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** A parameter value with the defaults of its omitted fields filled in (ParamSpec.complete), else as is. */
+function completeValue(name: string, v: ParamValue): ParamValue {
+  const complete = paramSpec(name)?.complete;
+  return complete ? complete(v) : v;
+}
+
 function buildAxis(name: string, raw: ParamValue[], src: Source, warnings: Diagnostic[]): Axis {
   const node = src.nodeAt(['grid', name]);
   const items = isSeq(node) ? (node.items as Node[]) : [];
   const values: ParamValue[] = [];
   const spellings: string[] = [];
   const firstIndex: number[] = [];
-  raw.forEach((v, i) => {
+  // Completed first, so that `{kind: cosine}` and `{kind: cosine, min_learning_rate: 0}` are found equal.
+  raw.map((v) => completeValue(name, v)).forEach((v, i) => {
     const spelling = src.spelling(items[i]);
     const k = values.findIndex((u) => sameValue(u, v));
     if (k >= 0) {

@@ -93,6 +93,8 @@ function resolveCombinators(all: ErrorObject[], data: unknown): Problem[] {
     const inBranches = new Set<ErrorObject>();
     for (const e of errs) {
       if (!e.schemaPath.startsWith(prefix)) continue;
+      // Only errors inside this value: the items of one grid axis share schema paths (anyOf per item).
+      if (e.instancePath !== c.instancePath && !e.instancePath.startsWith(`${c.instancePath}/`)) continue;
       const i = Number(e.schemaPath.slice(prefix.length).split('/')[0]);
       if (byBranch[i]) {
         byBranch[i].push(e);
@@ -290,9 +292,13 @@ function render(p: Problem, src: Source): Diagnostic {
       Object.assign(d, src.at(keyNode));
       d.path = formatPath([...p.segs, prop]);
       const allowed = Object.keys((p.schema.properties ?? {}) as Schema);
-      d.message = inParams || (p.segs.length === 1 && (p.segs[0] === 'fixed' || p.segs[0] === 'grid'))
-        ? `unknown parameter \`${prop}\``
-        : `unknown key \`${prop}\``;
+      // Inside a parameter's value (an lr_schedule or early_stopping object) the key is a field of that value.
+      const paramName = typeof p.segs[1] === 'string' ? p.segs[1] : '';
+      d.message = inParams && paramSpec(paramName)
+        ? `unknown field \`${prop}\` in ${paramName}`
+        : inParams || (p.segs.length === 1 && (p.segs[0] === 'fixed' || p.segs[0] === 'grid'))
+          ? `unknown parameter \`${prop}\``
+          : `unknown key \`${prop}\``;
       if (allowed.length) d.expected = `${allowed.length > 1 ? 'one of' : 'only'}: ${allowed.join(', ')}`;
       const s = suggest(prop, allowed);
       const top = p.segs.length === 0;

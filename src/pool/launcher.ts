@@ -75,6 +75,11 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     idleTimeout: 60_000,
   });
   const cancel = new AbortController();
+  // Piscina reports a result that arrives for a task it already aborted as an 'error' event on the pool;
+  // unhandled, that event would crash the process. After an abort it is expected and harmless.
+  pool.on('error', (e: Error) => {
+    if (!cancel.signal.aborted) outcome.fatal ??= e;
+  });
   const onAbort = () => {
     outcome.interrupted = true;
     cancel.abort();

@@ -1,5 +1,5 @@
 /** The JSON files of a sweep folder, as types. Field names are the files' names. */
-import type { ClassificationMetrics } from '../train/types.js';
+import type { ClassificationMetrics, StopReason } from '../train/types.js';
 import type { ParamValue } from '../experiment/types.js';
 
 /** A run's state: done and diverged are results; failed and interrupted are retrained on resume. */
@@ -22,6 +22,10 @@ export interface RunParamsFile {
 export interface SplitMetrics {
   train: ClassificationMetrics;
   validation: ClassificationMetrics;
+  /** Early stopping only: this fold's stop (see RunMetricsFile.stopped_at). */
+  stopped_at?: number;
+  stop_reason?: StopReason;
+  restored_from?: number;
 }
 
 /** metrics.json: written last; deterministic (no wall-clock values), so equal settings give equal bytes. */
@@ -36,6 +40,15 @@ export interface RunMetricsFile {
   /** k-fold only: per-fold metrics and the standard deviation of each number over folds. */
   folds?: SplitMetrics[];
   std?: { train: Record<string, number | null>; validation: Record<string, number | null> };
+  /**
+   * Runs with early stopping: the updates run (k-fold: the mean over folds), why the training ended
+   * (no_improvement: early stopping ran out of patience; max_iterations: it ran all its updates; k-fold:
+   * `mixed` when the folds differ; each fold's own values are in `folds`), and, when the best weights were
+   * restored, the update count they come from (single split only).
+   */
+  stopped_at?: number;
+  stop_reason?: StopReason | 'mixed';
+  restored_from?: number;
   /** Diverged runs: the update at which the loss became NaN or infinite, and the last finite training loss. */
   diverged?: { iteration: number; last_finite_loss: number | null };
   /** Failed or interrupted runs: a one-line reason (details in error.txt). */

@@ -1,9 +1,10 @@
 /**
  * From a training's results (one per fold) to the record of each run it serves. Pure: no I/O.
  * With k folds, every metric of a run is the mean over folds, its standard deviation (population, over
- * folds) is kept in `std`, and each fold's metrics in `folds`.
+ * folds) is kept in `std`, and each fold's metrics in `folds`. Trainings with early stopping add where and
+ * why they stopped (stopped_at, stop_reason, restored_from) to each fold and, summarized, to the run.
  */
-import type { ClassificationMetrics, CurvePoint, ModelJson, TrainResult } from '../train/types.js';
+import type { CheckpointResult, ClassificationMetrics, CurvePoint, ModelJson, TrainResult } from '../train/types.js';
 import type { RunMetricsFile, SplitMetrics } from '../store/records.js';
 import type { PlannedRun } from './plan.js';
 
@@ -55,6 +56,22 @@ export function aggregateFolds(per: ClassificationMetrics[]): { mean: Classifica
   return { mean, std };
 }
 
+/** The early-stopping fields of a checkpoint (none without early stopping). */
+function stopOf(c: CheckpointResult): Pick<SplitMetrics, 'stopped_at' | 'stop_reason' | 'restored_from'> {
+  if (c.stopped_at === undefined) return {};
+  return { stopped_at: c.stopped_at, stop_reason: c.stop_reason, ...(c.restored_from !== undefined ? { restored_from: c.restored_from } : {}) };
+}
+
+/** k-fold: stopped_at is the mean over folds; stop_reason the folds' common reason, or `mixed`. */
+function foldsStop(folds: SplitMetrics[]): Pick<RunMetricsFile, 'stopped_at' | 'stop_reason'> {
+  if (folds.some((f) => f.stopped_at === undefined)) return {};
+  const reasons = new Set(folds.map((f) => f.stop_reason));
+  return {
+    stopped_at: folds.reduce((s, f) => s + f.stopped_at!, 0) / folds.length,
+    stop_reason: reasons.size === 1 ? folds[0].stop_reason : 'mixed',
+  };
+}
+
 /**
  * The record of `run` from its training's fold results.
  * Throws: Error when a result lacks the run's checkpoint or threshold (a planner bug).
@@ -75,14 +92,14 @@ export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds:
   if (diverged) {
     return { metrics: { ...base, status: 'diverged', diverged: diverged.result.diverged }, curve };
   }
-  const perFold: SplitMetrics[] = points.map((p) => ({ train: p.checkpoint.train[t], validation: p.checkpoint.validation[t] }));
+  const perFold: SplitMetrics[] = points.map((p) => ({ train: p.checkpoint.train[t], validation: p.checkpoint.validation[t], ...stopOf(p.checkpoint) }));
   if (perFold.length === 1) {
-    return { metrics: { ...base, train: perFold[0].train, validation: perFold[0].validation }, curve, model: points[0].checkpoint.model };
+    return { metrics: { ...base, train: perFold[0].train, validation: perFold[0].validation, ...stopOf(points[0].checkpoint) }, curve, model: points[0].checkpoint.model };
   }
   const train = aggregateFolds(perFold.map((f) => f.train));
   const validation = aggregateFolds(perFold.map((f) => f.validation));
   return {
-    metrics: { ...base, train: train.mean, validation: validation.mean, std: { train: train.std, validation: validation.std }, folds: perFold },
+    metrics: { ...base, train: train.mean, validation: validation.mean, std: { train: train.std, validation: validation.std }, folds: perFold, ...foldsStop(perFold) },
     curve,
     model: points[0].checkpoint.model,
   };

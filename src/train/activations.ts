@@ -40,20 +40,29 @@ const relu: Activation = {
   },
 };
 
-const leakyRelu: Activation = {
-  name: 'leaky_relu',
-  forward(Z, A) {
-    for (let i = 0; i < Z.length; i++) {
-      const z = Z[i];
-      A[i] = z < 0 ? LEAKY_RELU_SLOPE * z : z;
-    }
-  },
-  backwardInPlace(Z, _A, G) {
-    for (let i = 0; i < Z.length; i++) {
-      if (!(Z[i] > 0)) G[i] *= LEAKY_RELU_SLOPE;
-    }
-  },
-};
+/**
+ * leaky_relu(z) = z for z > 0, slope * z otherwise (Maas, Hannun & Ng 2013, "Rectifier nonlinearities improve
+ * neural network acoustic models"); its derivative is 1 for z > 0, slope otherwise (slope at the kink, as relu
+ * takes 0 there).
+ */
+function makeLeakyRelu(slope: number): Activation {
+  return {
+    name: 'leaky_relu',
+    forward(Z, A) {
+      for (let i = 0; i < Z.length; i++) {
+        const z = Z[i];
+        A[i] = z < 0 ? slope * z : z;
+      }
+    },
+    backwardInPlace(Z, _A, G) {
+      for (let i = 0; i < Z.length; i++) {
+        if (!(Z[i] > 0)) G[i] *= slope;
+      }
+    },
+  };
+}
+
+const leakyRelu: Activation = makeLeakyRelu(LEAKY_RELU_SLOPE);
 
 const tanh: Activation = {
   name: 'tanh',
@@ -85,15 +94,23 @@ export const ACTIVATIONS: Readonly<Record<HiddenActivationName, Activation>> = {
   sigmoid: sigmoidActivation,
 };
 
-/** Names accepted as `hidden_activation`. */
+/** Names accepted as the `activation` option (model.json: `hidden_activation`). */
 export const HIDDEN_ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as HiddenActivationName[];
 
 /**
- * Looks up a hidden activation by name; undefined means 'relu' (the study's).
- * Throws: Error naming the valid activations if `name` is not one of them.
+ * Looks up a hidden activation by name; undefined means 'relu' (the study's). `leakySlope` sets the slope of
+ * leaky_relu for z < 0 (LEAKY_RELU_SLOPE when undefined); other activations ignore it.
+ * Throws: Error naming the valid activations if `name` is not one of them; Error if leakySlope is given and
+ * is not a finite number.
  */
-export function getActivation(name: unknown = 'relu'): Activation {
+export function getActivation(name: unknown = 'relu', leakySlope?: number): Activation {
   if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(ACTIVATIONS, name)) {
+    if (name === 'leaky_relu' && leakySlope !== undefined && leakySlope !== LEAKY_RELU_SLOPE) {
+      if (typeof leakySlope !== 'number' || !Number.isFinite(leakySlope)) {
+        throw new Error(`leaky_relu_slope must be a finite number, got ${String(leakySlope)}`);
+      }
+      return makeLeakyRelu(leakySlope);
+    }
     return ACTIVATIONS[name as HiddenActivationName];
   }
   throw new Error(

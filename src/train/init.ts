@@ -8,8 +8,12 @@
  * - glorot_uniform W ~ U(±sqrt(6/(fan_in+fan_out)))            of training deep feedforward neural networks"
  * - he_normal      W = randn * sqrt(2/fan_in)                He, Zhang, Ren & Sun (2015), "Delving deep into
  * - he_uniform     W ~ U(±sqrt(6/fan_in))                      rectifiers", ICCV
- * - small_normal   W = randn * 0.01                          (the classic "small random numbers")
- * - zeros          W = 0                                     (symmetric: hidden units never differentiate)
+ * - small_normal   W = randn * 0.01                          the classic "small random numbers", e.g. cs231n notes,
+ *                                                             "Neural Networks Part 2: weight initialization"
+ * - zeros          W = 0                                     symmetric: every unit of a layer computes the same
+ *                                                             output and gets the same gradient, so the units never
+ *                                                             differentiate (cs231n, "Pitfall: all zero initialization")
+ * The uniform variants have the variance of their normal counterparts: U(-a, a) has variance a²/3.
  * Biases are always zero.
  *
  * NOTE: Keras's *_normal initializers draw from a normal truncated at 2 standard deviations (rescaled).

@@ -12,14 +12,22 @@
  *   db_l     = (1/m) Σ_samples dZ_l                     [dims[l]]
  *   dA_{l-1} = W_lᵀ dZ_l                                [dims[l-1] x m]
  *   dZ_{l-1} = dA_{l-1} ⊙ g'(Z_{l-1})
- * Step: W_l -= lr dW_l, b_l -= lr db_l.
+ * Step: W_l -= lr dW_l, b_l -= lr db_l (other update rules: optimizers.ts).
+ *
+ * Inverted dropout (Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, "Dropout: a simple way
+ * to prevent neural networks from overfitting", JMLR 15; the "inverted" scaling at training time as in
+ * cs231n and every major framework), when a DropoutBuffers is passed, on hidden layers only:
+ *   D_l = A_l ⊙ M_l,  M_l[i] = 0 with probability p, else 1/(1-p)    (E[D_l] = A_l, so evaluation uses A_l as is)
+ *   layer l+1 reads D_l instead of A_l;  backward: dA_l = W_{l+1}ᵀ dZ_{l+1} ⊙ M_l, then ⊙ g'(Z_l).
+ * L2 weight decay with coefficient λ adds (λ/2) Σ_l ||W_l||²_F to the loss and λ W_l to dW_l (biases are
+ * not decayed); see lossAndGradients and optimizers.ts.
  *
  * All matrices are row-major Float64Arrays. Every loop over samples is the innermost loop and walks
  * contiguous memory, which suits the shapes we train (few features, small layers, hundreds to ~100k
  * samples). Buffers are allocated once per (network, split) and reused by every pass.
  */
 
-import { getActivation, sigmoid, type Activation } from './activations.js';
+import { getActivation, LEAKY_RELU_SLOPE, sigmoid, type Activation } from './activations.js';
 import { meanBinaryCrossEntropyFromLogits } from './loss.js';
 import type { Matrix, ModelJson, NetworkParams } from './types.js';
 
@@ -35,6 +43,47 @@ export interface GradientBuffers {
   dZ: Float64Array[];
   dW: Float64Array[];
   db: Float64Array[];
+}
+
+/**
+ * Inverted-dropout state of one batch size: for hidden layer l (array index l = 0..L-2),
+ * mask[l] and out[l] are [dims[l+1] x m]; mask entries are 0 (dropped) or 1/(1 - rate) (kept), out = A ⊙ mask.
+ */
+export interface DropoutBuffers {
+  /** Probability of dropping a hidden unit's output, in [0, 1). */
+  rate: number;
+  mask: Float64Array[];
+  out: Float64Array[];
+}
+
+/**
+ * Allocates dropout buffers for the hidden layers of a network with `dims`, for `samples` samples.
+ * Throws: Error if rate is not in [0, 1); RangeError (from Float64Array) if a buffer would be too large.
+ */
+export function allocateDropout(dims: readonly number[], samples: number, rate: number): DropoutBuffers {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
+  const mask: Float64Array[] = [];
+  const out: Float64Array[] = [];
+  for (let l = 1; l < dims.length - 1; l++) {
+    mask.push(new Float64Array(dims[l] * samples));
+    out.push(new Float64Array(dims[l] * samples));
+  }
+  return { rate, mask, out };
+}
+
+/**
+ * Draws fresh dropout masks: for each hidden layer in order, each entry in row-major order ([unit][sample]),
+ * one 32-bit draw u = rng.nextUint32(): dropped (0) when u < rate · 2^32, kept (1/(1 - rate)) otherwise, so
+ * P(dropped) is rate to within 2^-32. (One 32-bit draw rather than a 53-bit double halves the cost of the
+ * masks, which dominates a small network's update.) No allocation.
+ * Throws: nothing.
+ */
+export function drawDropoutMasks(dropout: DropoutBuffers, rng: { nextUint32(): number }): void {
+  const cut = dropout.rate * 4294967296;
+  const keep = 1 / (1 - dropout.rate);
+  for (const M of dropout.mask) {
+    for (let i = 0; i < M.length; i++) M[i] = rng.nextUint32() < cut ? 0 : keep;
+  }
 }
 
 /**
@@ -193,7 +242,9 @@ function inputGradients(
  *
  * Shapes: X: [dims[0] x m]; returns [m] (a view of buf.A[L-1], overwritten by the next pass).
  * `hidden` is the hidden activation (relu by default); the output is always a sigmoid.
- * No allocation. The caller guarantees buf was allocated for net.dims and X.cols samples.
+ * With `dropout` (training only), each hidden layer's output is multiplied by its current mask (drawn by
+ * drawDropoutMasks) before the next layer reads it; buf.A keeps the undropped g(Z).
+ * No allocation. The caller guarantees buf (and dropout) were allocated for net.dims and X.cols samples.
  * Throws: nothing (NaN/Infinity propagate to the output, where training detects them).
  */
 export function forward(
@@ -201,6 +252,7 @@ export function forward(
   X: Matrix,
   buf: ForwardBuffers,
   hidden: Activation,
+  dropout?: DropoutBuffers,
 ): Float64Array {
   const { dims, W, b } = net;
   const m = X.cols;
@@ -212,6 +264,13 @@ export function forward(
     affine(W[l], b[l], Aprev, Z, dims[l], dims[l + 1], m);
     if (l < L - 1) {
       hidden.forward(Z, A);
+      if (dropout) {
+        const M = dropout.mask[l];
+        const D = dropout.out[l];
+        for (let i = 0; i < A.length; i++) D[i] = A[i] * M[i];
+        Aprev = D;
+        continue;
+      }
     } else {
       for (let j = 0; j < Z.length; j++) A[j] = sigmoid(Z[j]);
     }
@@ -232,9 +291,11 @@ export function forwardLoss(buf: ForwardBuffers, y: Float64Array): number {
 /**
  * Backward pass: fills grads.dW and grads.db with the gradient of the mean binary cross-entropy.
  *
- * Shapes: X: [dims[0] x m], y: [m] of 0/1; `fwd` must hold the forward pass of `net` on X.
+ * Shapes: X: [dims[0] x m], y: [m] of 0/1; `fwd` must hold the forward pass of `net` on X (with the same
+ * `dropout` buffers and masks, if any).
  * Formulas in the file header; dZ_L = A_L - y is the derivative of BCE(σ(z)) with respect to z
- * (e.g. Bishop 2006, Pattern Recognition and Machine Learning, eq. 4.91). No allocation.
+ * (e.g. Bishop 2006, Pattern Recognition and Machine Learning, eq. 4.91). The L2 term is added by the
+ * optimizer (or lossAndGradients), not here. No allocation.
  * Throws: nothing.
  */
 export function backward(
@@ -244,6 +305,7 @@ export function backward(
   fwd: ForwardBuffers,
   grads: GradientBuffers,
   hidden: Activation,
+  dropout?: DropoutBuffers,
 ): void {
   const { dims, W } = net;
   const m = X.cols;
@@ -255,13 +317,19 @@ export function backward(
   for (let j = 0; j < m; j++) dZL[j] = AL[j] - y[j];
 
   for (let l = L - 1; l >= 0; l--) {
-    const Aprev = l === 0 ? X.data : fwd.A[l - 1];
+    // The layer's input as the forward pass used it (dropped-out outputs under dropout).
+    const Aprev = l === 0 ? X.data : dropout ? dropout.out[l - 1] : fwd.A[l - 1];
     // dW_l = (1/m) dZ_l A_{l-1}ᵀ, db_l = (1/m) Σ_samples dZ_l
     weightGradients(grads.dZ[l], Aprev, grads.dW[l], grads.db[l], dims[l], dims[l + 1], m);
     if (l === 0) break; // no gradient needed with respect to the inputs
     // dA_{l-1} = W_lᵀ dZ_l, written into the dZ_{l-1} buffer, then dZ_{l-1} = dA_{l-1} ⊙ g'(Z_{l-1})
     const G = grads.dZ[l - 1];
     inputGradients(W[l], grads.dZ[l], G, dims[l], dims[l + 1], m);
+    if (dropout) {
+      // dA = dD ⊙ M: dropped units pass no gradient, kept ones are scaled like their output.
+      const M = dropout.mask[l - 1];
+      for (let i = 0; i < G.length; i++) G[i] *= M[i];
+    }
     hidden.backwardInPlace(fwd.Z[l - 1], fwd.A[l - 1], G);
   }
 }
@@ -293,23 +361,45 @@ export function gradientStep(net: NetworkParams, grads: GradientBuffers, lr: num
 }
 
 /**
- * Loss and gradients of `net` on (X, y), allocating fresh buffers: a convenience for tests and
+ * L2 penalty (λ/2) Σ_l ||W_l||²_F of the weights (not the biases), in nats when added to the mean BCE.
+ * Its gradient is λ W_l. Source: Krogh & Hertz (1992), "A simple weight decay can improve generalization",
+ * NIPS 4; with plain gradient descent this is PyTorch's `weight_decay = λ`. Throws: nothing.
+ */
+export function l2Penalty(net: NetworkParams, l2: number): number {
+  let sum = 0;
+  for (const W of net.W) for (let i = 0; i < W.length; i++) sum += W[i] * W[i];
+  return 0.5 * l2 * sum;
+}
+
+/**
+ * Objective and gradients of `net` on (X, y), allocating fresh buffers: a convenience for tests and
  * one-off use (training reuses buffers instead).
  *
- * Shapes: X: [dims[0] x m], y: [m]. Returns loss (mean BCE, nats), dW[l] like W[l], db[l] like b[l].
+ * Shapes: X: [dims[0] x m], y: [m]. Returns loss = mean BCE + (l2/2) Σ ||W_l||² (nats; just the mean BCE
+ * when options.l2 is 0 or absent), dW[l] = ∂loss/∂W_l (including l2 W_l), db[l] = ∂loss/∂b_l.
+ * options.dropout: buffers with masks already drawn, to differentiate the network with those units dropped.
  * Throws: Error if net.hidden_activation is unknown.
  */
 export function lossAndGradients(
   net: NetworkParams,
   X: Matrix,
   y: Float64Array,
+  options: { l2?: number; dropout?: DropoutBuffers } = {},
 ): { loss: number; dW: Float64Array[]; db: Float64Array[] } {
-  const hidden = getActivation(net.hidden_activation);
+  const hidden = getActivation(net.hidden_activation, net.leaky_relu_slope);
   const fwd = allocateForward(net.dims, X.cols);
   const grads = allocateGradients(net.dims, X.cols);
-  forward(net, X, fwd, hidden);
-  const loss = forwardLoss(fwd, y);
-  backward(net, X, y, fwd, grads, hidden);
+  forward(net, X, fwd, hidden, options.dropout);
+  let loss = forwardLoss(fwd, y);
+  backward(net, X, y, fwd, grads, hidden, options.dropout);
+  const l2 = options.l2 ?? 0;
+  if (l2 !== 0) {
+    loss += l2Penalty(net, l2);
+    net.W.forEach((W, l) => {
+      const dW = grads.dW[l];
+      for (let i = 0; i < W.length; i++) dW[i] += l2 * W[i];
+    });
+  }
   return { loss, dW: grads.dW, db: grads.db };
 }
 
@@ -320,7 +410,16 @@ export function cloneParams(net: NetworkParams): NetworkParams {
     W: net.W.map((w) => w.slice()),
     b: net.b.map((v) => v.slice()),
     ...(net.hidden_activation === undefined ? {} : { hidden_activation: net.hidden_activation }),
+    ...(net.leaky_relu_slope === undefined ? {} : { leaky_relu_slope: net.leaky_relu_slope }),
   };
+}
+
+/** Copies the weights and biases of `from` into `to` (same dims), without allocating. Throws: nothing. */
+export function copyParamsInto(from: NetworkParams, to: NetworkParams): void {
+  for (let l = 0; l < from.W.length; l++) {
+    to.W[l].set(from.W[l]);
+    to.b[l].set(from.b[l]);
+  }
 }
 
 /**
@@ -338,9 +437,12 @@ export function toModelJson(net: NetworkParams): ModelJson {
     W.push(rows);
     b.push(Array.from(net.b[l]));
   }
+  const hidden = net.hidden_activation ?? 'relu';
   return {
     dims: [...net.dims],
-    hidden_activation: net.hidden_activation ?? 'relu',
+    hidden_activation: hidden,
+    // The slope is part of the model only for leaky_relu (so other models' files are unchanged).
+    ...(hidden === 'leaky_relu' ? { leaky_relu_slope: net.leaky_relu_slope ?? LEAKY_RELU_SLOPE } : {}),
     output_activation: 'sigmoid',
     W,
     b,
@@ -353,7 +455,7 @@ export function toModelJson(net: NetworkParams): ModelJson {
  */
 export function fromModelJson(model: ModelJson): NetworkParams {
   const { dims } = model;
-  const hidden = getActivation(model.hidden_activation);
+  const hidden = getActivation(model.hidden_activation, model.leaky_relu_slope);
   if (model.output_activation !== 'sigmoid') {
     throw new Error(`model: output_activation must be 'sigmoid', got ${JSON.stringify(model.output_activation)}`);
   }
@@ -377,5 +479,11 @@ export function fromModelJson(model: ModelJson): NetworkParams {
     W.push(w);
     b.push(Float64Array.from(model.b[l]));
   }
-  return { dims: [...dims], W, b, hidden_activation: hidden.name };
+  return {
+    dims: [...dims],
+    W,
+    b,
+    hidden_activation: hidden.name,
+    ...(hidden.name === 'leaky_relu' ? { leaky_relu_slope: model.leaky_relu_slope ?? LEAKY_RELU_SLOPE } : {}),
+  };
 }

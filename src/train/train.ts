@@ -1,24 +1,33 @@
 /**
- * One training: full-batch gradient descent on a dense ReLU/sigmoid network, scored at checkpoints.
+ * One training: a dense network (relu/leaky_relu/tanh/sigmoid hidden layers, sigmoid output, mean binary
+ * cross-entropy) trained by an update rule (optimizers.ts) at a scheduled rate (schedules.ts), with optional
+ * L2, dropout, mini-batches (batches.ts) and early stopping, scored at checkpoints. The defaults are the
+ * study's: full-batch gradient descent at a constant rate.
  *
  * Pure computation (no I/O, no clock, no Math.random): the result depends only on the request.
  */
 
 import { getActivation } from './activations.js';
-import { assertInitName, initializeParams } from './init.js';
+import { MiniBatches } from './batches.js';
+import { initializeParams } from './init.js';
 import { meanBinaryCrossEntropyFromLogits } from './loss.js';
 import { scoreThresholds } from './metrics.js';
 import {
   allocateForward,
-  allocateGradients,
   backward,
+  cloneParams,
+  copyParamsInto,
+  drawDropoutMasks,
   forward,
   forwardLoss,
   fromModelJson,
-  gradientStep,
   toModelJson,
 } from './network.js';
+import { createOptimizer } from './optimizers.js';
+import { OPTION_KEYS, resolveOptions } from './options.js';
 import { Rng } from './rng.js';
+import { learningRateAt } from './schedules.js';
+import { trainFast } from './fast/train-fast.js';
 import type {
   CheckpointResult,
   CurvePoint,
@@ -31,14 +40,12 @@ import type {
   TrainingConfig,
 } from './types.js';
 
-/** TrainingConfig keys this engine understands. Any other key is rejected rather than silently ignored. */
-export const SUPPORTED_CONFIG_KEYS: readonly string[] = [
-  'hidden_sizes',
-  'init',
-  'learning_rate',
-  'seed',
-  'hidden_activation',
-];
+/**
+ * TrainingConfig keys this engine understands (options.ts: the four required ones, then activation,
+ * leaky_relu_slope, optimizer, momentum, beta1, beta2, epsilon, rho, lr_schedule, l2, dropout, batch_size,
+ * early_stopping). Any other key is rejected rather than silently ignored.
+ */
+export const SUPPORTED_CONFIG_KEYS: readonly string[] = OPTION_KEYS;
 
 /** onProgress is called after every PROGRESS_EVERY updates (and after the last one). */
 export const PROGRESS_EVERY = 100;
@@ -47,40 +54,71 @@ export const PROGRESS_EVERY = 100;
  * Trains the network described by `req.config` on `req.train` and scores it at every checkpoint.
  *
  * Shapes: train.X: [features x m_train], validation.X: [features x m_val], y: [samples] of 0/1.
- * Network: dims = [features, ...hidden_sizes, 1], hidden activation config.hidden_activation ('relu' by
- * default), sigmoid output, mean binary cross-entropy (nats); weights from config.init drawn with
- * Rng(config.seed) (numpy-compatible), biases zero; W -= learning_rate * dW each update.
- * Runs checkpoints[last] updates. "At k" means "the model after k updates":
+ * Network: dims = [features, ...hidden_sizes, 1], hidden activation config.activation ('relu' by default),
+ * sigmoid output, mean binary cross-entropy (nats); weights from config.init drawn with Rng(config.seed)
+ * (numpy-compatible), biases zero. Every option omitted from the config takes its default (options.ts).
+ * Update k + 1 (k = 0, 1, ...): the batch's gradient (dropout masks applied), plus l2 W for weights, through
+ * config.optimizer with rate learningRateAt(lr_schedule, learning_rate, k, total), total = checkpoints[last].
+ * Draws from the run's stream, in this order: the weights, then for each update the epoch's shuffle
+ * (mini-batches only, at the first update of each epoch) and the update's dropout masks (dropout only). The
+ * defaults draw nothing after the weights.
+ * Runs checkpoints[last] updates. "At k" means "the model after k updates", always evaluated on every row of
+ * both splits without dropout:
  * - curve: (train loss, validation loss) at k = 0, curve_every, 2*curve_every, ... and at the last k;
+ *   losses are the mean BCE without the L2 term, so runs with and without l2 compare directly;
  * - checkpoints: metrics on both splits at every threshold (positive when p > threshold), plus the model.
+ * Early stopping (config.early_stopping): at the end of every epoch (every update with the full batch;
+ * ceil(m_train / batch_size) updates otherwise) the validation loss is checked; an improvement is a loss
+ * below the best so far minus min_delta; after `patience` checks in a row without one the training stops
+ * (Prechelt 1998, "Early stopping - but when?"; the rule of Keras's EarlyStopping callback). The checkpoints
+ * not reached yet are then scored with the final model: the best check's weights when restore_best, else
+ * the last ones. Every checkpoint records stopped_at and stop_reason ('no_improvement', or 'max_iterations'
+ * when its count was reached first), and restored_from when the best weights were restored; the result
+ * records `stopped`. The curve ends at the stop.
  * Divergence: after every update the parameters and the output logits are checked (a cheap stand-in
  * for the loss, which is finite exactly when they are, barring overflow of the sum, also caught); when
  * one becomes NaN or ±Infinity after update k the training stops with status 'diverged', diverged =
  * { iteration: k, last_finite_loss: training loss after k - 1 updates (null if k = 0) }; checkpoints
  * before k keep status 'done', later ones get 'diverged' with empty metrics and no model; the curve
- * keeps only points before k.
+ * keeps only points before k. (With mini-batches or dropout the logits checked are the batch's.)
  * onProgress(k) is called every PROGRESS_EVERY updates and after the last update run.
  * Throws: Error with a clear message for an invalid request (see validateRequest).
  */
 export function train(req: TrainRequest, onProgress?: (iteration: number) => void): TrainResult {
   validateRequest(req);
-  const { config, checkpoints, thresholds, curve_every: curveEvery } = req;
+  const fast = trainFast(req, onProgress); // the WebAssembly path when it supports the request exactly
+  if (fast) return fast;
+  const { checkpoints, thresholds, curve_every: curveEvery } = req;
+  const o = resolveOptions(req.config);
   const Xtr = req.train.X;
   const ytr = req.train.y;
   const Xva = req.validation.X;
   const yva = req.validation.y;
-  const hidden = getActivation(config.hidden_activation);
-  const dims = [Xtr.rows, ...config.hidden_sizes, 1];
-  const lr = config.learning_rate;
+  const hidden = getActivation(o.activation, o.leaky_relu_slope);
+  const dims = [Xtr.rows, ...o.hidden_sizes, 1];
   const total = checkpoints[checkpoints.length - 1];
 
-  const net: NetworkParams = initializeParams(dims, config.init, new Rng(config.seed));
+  const rng = new Rng(o.seed);
+  const net: NetworkParams = initializeParams(dims, o.init, rng);
   net.hidden_activation = hidden.name;
+  if (hidden.name === 'leaky_relu') net.leaky_relu_slope = o.leaky_relu_slope;
 
-  // All buffers allocated once; the update loop below allocates nothing except at curve points/checkpoints.
-  const trainBuf = allocateForward(dims, Xtr.cols);
-  const grads = allocateGradients(dims, Xtr.cols);
+  // All buffers and optimizer state are allocated here; the update loop below allocates nothing except at
+  // curve points and checkpoints.
+  const batches = new MiniBatches(Xtr, ytr, o.batch_size, dims, o.dropout);
+  // Full batch without dropout: the update's forward pass over the training rows is also the evaluation of
+  // the model on them (the study's loop: one forward pass per update). Otherwise evaluation has its own.
+  const shared = batches.fullBatch && o.dropout === 0;
+  const trainBuf = shared ? batches.full.fwd : allocateForward(dims, Xtr.cols);
   const valBuf = allocateForward(dims, Xva.cols);
+  const optimizer = createOptimizer(o, net);
+  const es = o.early_stopping;
+  const best = es?.restore_best ? cloneParams(net) : undefined;
+  let bestLoss = Infinity;
+  let bestAt = -1;
+  let wait = 0;
+  // Not shared: the model after k - 1 updates, to report the last finite loss if update k diverges.
+  const previous = shared ? undefined : cloneParams(net);
 
   const curve: CurvePoint[] = [];
   const results: CheckpointResult[] = [];
@@ -88,42 +126,100 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   let divergedAt = -1;
   let updates = 0;
   let reported = 0;
+  let stopped: TrainResult['stopped'];
   // The training loss costs an exp and a log per sample, so it is computed only where it is recorded.
-  // Divergence is caught every update from the logits (and, in gradientStep, the parameters); the
-  // logits of the last finite model are kept so its loss can still be reported.
+  // Divergence is caught every update from the logits (and, in the optimizer, the parameters); when shared,
+  // the logits of the last finite model are kept so its loss can still be reported.
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
-  const lastFiniteLogits = new Float64Array(logits.length);
+  const lastFiniteLogits = new Float64Array(shared ? logits.length : 0);
+  const score = (model: NetworkParams, iteration: number, extra: Partial<CheckpointResult>): CheckpointResult => {
+    const pT = forward(model, Xtr, trainBuf, hidden);
+    const lT = forwardLoss(trainBuf, ytr);
+    const pV = forward(model, Xva, valBuf, hidden);
+    const lV = forwardLoss(valBuf, yva);
+    return {
+      iteration,
+      status: 'done',
+      train: scoreThresholds(pT, ytr, thresholds, lT),
+      validation: scoreThresholds(pV, yva, thresholds, lV),
+      model: toModelJson(model),
+      ...extra,
+    };
+  };
 
   for (let k = 0; ; k++) {
-    const pTrain = forward(net, Xtr, trainBuf, hidden); // the model after k updates
-    if (!logitsAreFinite(logits)) {
-      divergedAt = k;
-      break;
+    let pTrain: Float64Array | undefined;
+    if (shared) {
+      pTrain = forward(net, Xtr, trainBuf, hidden); // the model after k updates
+      if (!logitsAreFinite(logits)) {
+        divergedAt = k;
+        break;
+      }
     }
 
     const onCurve = k % curveEvery === 0 || k === total;
     const isCheckpoint = checkpoints[next] === k;
-    if (onCurve || isCheckpoint) {
-      const trainLoss = forwardLoss(trainBuf, ytr);
+    const esCheck = es !== null && k > 0 && k % batches.updatesPerEpoch === 0;
+    if (onCurve || isCheckpoint || esCheck) {
+      if (!shared) {
+        pTrain = forward(net, Xtr, trainBuf, hidden);
+        if (!logitsAreFinite(logits)) {
+          divergedAt = k;
+          break;
+        }
+      }
       const pVal = forward(net, Xva, valBuf, hidden);
       const valLoss = forwardLoss(valBuf, yva);
-      if (onCurve) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
+      let stop = false;
+      if (esCheck) {
+        if (valLoss < bestLoss - es.min_delta) {
+          bestLoss = valLoss;
+          bestAt = k;
+          wait = 0;
+          if (best) copyParamsInto(net, best);
+        } else if (++wait >= es.patience) {
+          stop = true;
+        }
+      }
+      const trainLoss = onCurve || isCheckpoint || stop ? forwardLoss(trainBuf, ytr) : NaN;
+      if (onCurve || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
+      if (stop) {
+        updates = k;
+        const restored = best ? { restored_from: bestAt } : {};
+        stopped = { iteration: k, reason: 'no_improvement', ...restored };
+        for (; next < checkpoints.length; next++) {
+          results.push(score(best ?? net, checkpoints[next], { stopped_at: k, stop_reason: 'no_improvement', ...restored }));
+        }
+        break;
+      }
       if (isCheckpoint) {
         results.push({
           iteration: k,
           status: 'done',
-          train: scoreThresholds(pTrain, ytr, thresholds, trainLoss),
+          train: scoreThresholds(pTrain!, ytr, thresholds, trainLoss),
           validation: scoreThresholds(pVal, yva, thresholds, valLoss),
           model: toModelJson(net),
+          ...(es ? { stopped_at: k, stop_reason: 'max_iterations' as const } : {}),
         });
         next++;
       }
     }
     if (k === total) break;
 
-    lastFiniteLogits.set(logits);
-    backward(net, Xtr, ytr, trainBuf, grads, hidden);
-    const finite = gradientStep(net, grads, lr);
+    const batch = batches.next(rng); // mini-batches: reshuffles at the start of each epoch
+    if (batch.dropout) drawDropoutMasks(batch.dropout, rng);
+    if (shared) {
+      lastFiniteLogits.set(logits);
+    } else {
+      forward(net, batch.X, batch.fwd, hidden, batch.dropout);
+      if (!logitsAreFinite(batch.fwd.Z[batch.fwd.Z.length - 1])) {
+        divergedAt = k;
+        break;
+      }
+      copyParamsInto(net, previous!);
+    }
+    backward(net, batch.X, batch.y, batch.fwd, batch.grads, hidden, batch.dropout);
+    const finite = optimizer.step(net, batch.grads, learningRateAt(o.lr_schedule, o.learning_rate, k, total));
     updates = k + 1;
     if (!finite) {
       divergedAt = updates;
@@ -137,19 +233,26 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   if (onProgress && reported !== updates) onProgress(updates);
 
   if (divergedAt < 0) {
-    return { status: 'done', checkpoints: results, curve, iterations_run: updates };
+    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations' };
+    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
   }
   for (; next < checkpoints.length; next++) {
     results.push({ iteration: checkpoints[next], status: 'diverged', train: [], validation: [] });
+  }
+  let lastFinite: number | null = null;
+  if (divergedAt > 0) {
+    if (shared) {
+      lastFinite = meanBinaryCrossEntropyFromLogits(lastFiniteLogits, ytr);
+    } else {
+      forward(previous!, Xtr, trainBuf, hidden);
+      lastFinite = forwardLoss(trainBuf, ytr);
+    }
   }
   return {
     status: 'diverged',
     checkpoints: results,
     curve,
-    diverged: {
-      iteration: divergedAt,
-      last_finite_loss: divergedAt === 0 ? null : meanBinaryCrossEntropyFromLogits(lastFiniteLogits, ytr),
-    },
+    diverged: { iteration: divergedAt, last_finite_loss: lastFinite },
     iterations_run: updates,
   };
 }
@@ -163,7 +266,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
  */
 export function predictProba(model: ModelJson | NetworkParams, X: Matrix): Float64Array {
   const net = isModelJson(model) ? fromModelJson(model) : model;
-  const hidden = getActivation(net.hidden_activation);
+  const hidden = getActivation(net.hidden_activation, net.leaky_relu_slope);
   if (X.rows !== net.dims[0]) {
     throw new Error(`predictProba: X has ${X.rows} feature rows, the model expects ${net.dims[0]}`);
   }
@@ -188,35 +291,14 @@ function isModelJson(model: ModelJson | NetworkParams): model is ModelJson {
 
 /**
  * Checks a TrainRequest before any work is done, so a bad run fails fast with a readable reason.
- * Throws: Error naming the first problem found: unknown config key, hidden size not a positive
- * integer, unknown init or hidden_activation, learning_rate not finite or negative, seed outside
- * [0, 2^32 - 1], checkpoints empty / not integers >= 0 / not strictly ascending, thresholds not finite,
- * curve_every not a positive integer, an empty split, mismatched shapes, non-finite features, labels not 0/1.
+ * Throws: Error naming the first problem found: an invalid config (see resolveOptions in options.ts: unknown
+ * key, hidden size not a positive integer, unknown init/activation/optimizer, an option out of range, a bad
+ * lr_schedule or early_stopping), checkpoints empty / not integers >= 0 / not strictly ascending, thresholds
+ * not finite, curve_every not a positive integer, an empty split, mismatched shapes, non-finite features,
+ * labels not 0/1.
  */
 export function validateRequest(req: TrainRequest): void {
-  const c: TrainingConfig = req.config;
-  if (c === null || typeof c !== 'object') throw new Error('train: config is missing');
-  for (const key of Object.keys(c)) {
-    if (!SUPPORTED_CONFIG_KEYS.includes(key)) {
-      throw new Error(
-        `train: unsupported training option "${key}"; supported: ${SUPPORTED_CONFIG_KEYS.join(', ')}`,
-      );
-    }
-  }
-  if (!Array.isArray(c.hidden_sizes)) throw new Error('train: hidden_sizes must be an array of layer sizes');
-  c.hidden_sizes.forEach((h, i) => {
-    if (!Number.isInteger(h) || h < 1) {
-      throw new Error(`train: hidden_sizes[${i}] must be an integer >= 1, got ${String(h)}`);
-    }
-  });
-  assertInitName(c.init);
-  if (c.hidden_activation !== undefined) getActivation(c.hidden_activation); // throws, naming the valid ones
-  if (typeof c.learning_rate !== 'number' || !Number.isFinite(c.learning_rate) || c.learning_rate < 0) {
-    throw new Error(`train: learning_rate must be a finite number >= 0, got ${String(c.learning_rate)}`);
-  }
-  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
-    throw new Error(`train: seed must be an integer in [0, 4294967295], got ${String(c.seed)}`);
-  }
+  resolveOptions(req.config);
 
   const { checkpoints, thresholds } = req;
   if (!Array.isArray(checkpoints) || checkpoints.length === 0) {

@@ -42,12 +42,70 @@ export interface TrainingConfig {
   learning_rate: number;
   /** Seed of the run's MT19937 stream (numpy-compatible: seed 1 gives np.random.seed(1)'s stream). */
   seed: number;
-  /** Further training options (optimizer, schedule, regularization...) by their experiment-file names. */
+  /**
+   * Further training options (activation, optimizer, lr_schedule, l2, dropout, batch_size, early_stopping...)
+   * by their experiment-file names; absent ones take their defaults (TrainingOptions, options.ts).
+   */
   [option: string]: unknown;
 }
 
 /** Activations available for hidden layers (the output layer is always sigmoid). */
 export type HiddenActivationName = 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid';
+
+/** Update rules (see optimizers.ts for the formulas and their sources). */
+export type OptimizerName = 'gd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+
+/**
+ * A learning-rate schedule, as written in the experiment file (`lr_schedule`), with every field filled.
+ * Rates are multiples of the base `learning_rate` or absolute rates (min/max_learning_rate); t counts updates.
+ * Formulas and sources in schedules.ts.
+ */
+export type LrSchedule =
+  | { kind: 'constant' }
+  | { kind: 'step'; drop: number; every: number }
+  | { kind: 'exponential'; decay_rate: number }
+  | { kind: 'inverse_time'; decay_rate: number }
+  | { kind: 'cosine'; min_learning_rate: number }
+  | { kind: 'sgdr'; period: number; multiplier: number; min_learning_rate: number }
+  | { kind: 'one_cycle'; max_learning_rate: number; warmup_fraction: number; min_learning_rate: number };
+
+/** Early stopping on the validation loss (`early_stopping`), every field filled. */
+export interface EarlyStopping {
+  /** Checks (one per epoch) without an improvement larger than min_delta before the training stops; >= 1. */
+  patience: number;
+  /** Smallest decrease of the validation loss (nats) that counts as an improvement; >= 0. */
+  min_delta: number;
+  /** When stopped early, keep the weights of the best check instead of the last ones. */
+  restore_best: boolean;
+}
+
+/** Why a training stopped: it ran all its updates, or early stopping ran out of patience. */
+export type StopReason = 'max_iterations' | 'no_improvement';
+
+/**
+ * Every training option, resolved (defaults filled in) and checked; see options.ts.
+ * Field names are the experiment file's.
+ */
+export interface TrainingOptions {
+  hidden_sizes: number[];
+  init: InitName;
+  learning_rate: number;
+  seed: number;
+  activation: HiddenActivationName;
+  leaky_relu_slope: number;
+  optimizer: OptimizerName;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  rho: number;
+  epsilon: number;
+  lr_schedule: LrSchedule;
+  l2: number;
+  dropout: number;
+  /** null: full batch. */
+  batch_size: number | null;
+  early_stopping: EarlyStopping | null;
+}
 
 /** Dense network parameters: W[l] is [dims[l+1] x dims[l]] row-major, b[l] is [dims[l+1]]. */
 export interface NetworkParams {
@@ -56,12 +114,16 @@ export interface NetworkParams {
   b: Float64Array[];
   /** Activation of the hidden layers; 'relu' when absent. */
   hidden_activation?: HiddenActivationName;
+  /** Slope of leaky_relu for z < 0; LEAKY_RELU_SLOPE (0.01) when absent. Ignored by other activations. */
+  leaky_relu_slope?: number;
 }
 
 /** Serializable form of a trained model (model.json). */
 export interface ModelJson {
   dims: number[];
   hidden_activation: string;
+  /** Present for leaky_relu only: its slope for z < 0. */
+  leaky_relu_slope?: number;
   output_activation: 'sigmoid';
   /** W[l] as nested arrays [out][in]. */
   W: number[][][];
@@ -120,6 +182,11 @@ export interface CheckpointResult {
   validation: ClassificationMetrics[];
   /** Absent when diverged. */
   model?: ModelJson;
+  /** Trainings with early stopping only: the updates run for this snapshot, and why the training ended there. */
+  stopped_at?: number;
+  stop_reason?: StopReason;
+  /** Early stopping with restore_best, when it stopped early: the update count whose weights were kept. */
+  restored_from?: number;
 }
 
 /** What a training returns. */
@@ -132,4 +199,6 @@ export interface TrainResult {
   diverged?: { iteration: number; last_finite_loss: number | null };
   /** Updates actually run. */
   iterations_run: number;
+  /** Trainings with early stopping only: where and why the training ended. */
+  stopped?: { iteration: number; reason: StopReason; restored_from?: number };
 }

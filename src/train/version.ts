@@ -1,5 +1,9 @@
 /**
  * Version of the numerical engine. Part of every run's identity: bump it whenever a change to src/train/
  * can change any recorded number, so that resumed sweeps never mix results of two engines.
+ *
+ * History: 1 = TypeScript engine only. 2 = recorded numbers come from the default engine choice
+ * (DLSWEEP_ENGINE=auto): the WebAssembly SIMD path (src/train/fast/) for plain full-batch gradient descent
+ * with relu hidden layers, the TypeScript path for everything else; the two agree to ~1e-12, not bit for bit.
  */
-export const ENGINE_VERSION = '1';
+export const ENGINE_VERSION = '2';

@@ -64,7 +64,7 @@ record:
 
   const csv = readFileSync(join(sweep, 'results.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 9);
-  assert.match(csv[0], /^run,run_id,status,learning_rate,iterations,hidden_sizes,init,seed,threshold,train_loss,/);
+  assert.match(csv[0], /^run,run_id,status,learning_rate,iterations,hidden_sizes,init,seed,threshold,activation,leaky_relu_slope,optimizer,momentum,beta1,beta2,rho,epsilon,lr_schedule,l2,dropout,batch_size,early_stopping,train_loss,/);
   const table = readFileSync(join(sweep, 'table.md'), 'utf8');
   assert.match(table, /^# small\/\d{8}-\d{6}-[0-9a-f]{4}/);
   assert.equal(table.split('\n').filter((l) => /^\| .*\| \d{4}-[0-9a-f]{8}|\*\*\d{4}-/.test(l)).length, 8);

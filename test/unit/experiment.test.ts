@@ -49,7 +49,14 @@ test('seed-article.yaml loads with the study\'s axes, preset and recording', () 
     ],
   );
   assert.deepEqual(e.axes[2].spellings, ['[15]']);
-  assert.deepEqual(e.fixed, {}); // every parameter of the table is an axis
+  // Every parameter of the study is an axis; the training options added since take their defaults, which
+  // are the study's (relu, plain full-batch gradient descent at a constant rate, no regularization).
+  const axisNames = new Set(e.axes.map((a) => a.name));
+  assert.deepEqual(e.fixed, Object.fromEntries(PARAMS.filter((p) => !axisNames.has(p.name)).map((p) => [p.name, p.default])));
+  assert.deepEqual(
+    [e.fixed.activation, e.fixed.optimizer, e.fixed.lr_schedule, e.fixed.l2, e.fixed.dropout, e.fixed.batch_size, e.fixed.early_stopping],
+    ['relu', 'gd', { kind: 'constant' }, 0, 0, null, null],
+  );
   assert.deepEqual(e.record, { curve_every: 500 });
   assert.deepEqual(e.warnings, []);
   assert.deepEqual(e.dataset, {

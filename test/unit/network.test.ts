@@ -198,8 +198,8 @@ test('train rejects invalid requests with clear errors', () => {
   assert.throws(() => train(request({}, { learning_rate: NaN })), /learning_rate/);
   assert.throws(() => train(request({}, { learning_rate: Infinity })), /learning_rate/);
   assert.throws(() => train(request({}, { init: 'xavier' })), /unknown init "xavier".*lecun_normal/);
-  assert.throws(() => train(request({}, { hidden_activation: 'gelu' })), /hidden_activation.*relu/);
-  assert.throws(() => train(request({}, { optimizer: 'adam' })), /unsupported training option "optimizer"/);
+  assert.throws(() => train(request({}, { activation: 'gelu' })), /unknown activation "gelu".*relu/);
+  assert.throws(() => train(request({}, { hidden_activation: 'tanh' })), /unsupported training option "hidden_activation"/);
   assert.throws(() => train(request({}, { seed: -3 })), /seed/);
   assert.throws(() => train(request({ checkpoints: [10, 5] })), /strictly ascending/);
   assert.throws(() => train(request({ checkpoints: [5, 5] })), /strictly ascending/);
@@ -218,7 +218,7 @@ test('train rejects invalid requests with clear errors', () => {
 
 test('train with leaky_relu, tanh, sigmoid, no hidden layer, and a checkpoint at 0', () => {
   for (const act of HIDDEN_ACTIVATION_NAMES) {
-    const r = train(request({ checkpoints: [0, 20] }, { hidden_activation: act, hidden_sizes: [4, 3] }));
+    const r = train(request({ checkpoints: [0, 20] }, { activation: act, hidden_sizes: [4, 3] }));
     assert.equal(r.status, 'done');
     assert.equal(r.checkpoints[1].model?.hidden_activation, act);
     assert.equal(r.checkpoints[0].train[0].loss, r.curve[0].train_loss);

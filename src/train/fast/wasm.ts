@@ -1,0 +1,84 @@
+/**
+ * Loads the fast path's WebAssembly SIMD kernels (assembly/kernels.ts, compiled by `npm run build` into
+ * dist/src/train/fast/kernels.wasm, beside this module's compiled form), once per thread.
+ *
+ * Reading the .wasm file is loading code, not data: it is the one file access in src/train/.
+ */
+import { readFileSync } from 'node:fs';
+
+// The TypeScript lib is ES2022 without DOM, so the few WebAssembly APIs used here are declared locally.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
+};
+
+/** The kernels' exports. Pointers are byte offsets into `memory`; sizes are element counts. */
+export interface Kernels {
+  memory: WasmMemory;
+  /** First byte free for the caller's buffers (64-byte aligned). */
+  heapBase(): number;
+  /** Why the last run() stopped early: 0 it did not, 1 non-finite logits, 2 non-finite parameters. */
+  status(): number;
+  /** Runs up to n updates of the network described at `desc`; returns the number completed. */
+  run(desc: number, n: number, lr: number, invM: number): number;
+  /** exp of n doubles (n even) from src into dst: for accuracy tests. */
+  expArray(src: number, dst: number, n: number): void;
+}
+
+/** Where the compiled kernels are looked for. */
+export const KERNELS_URL: URL = new URL('./kernels.wasm', import.meta.url);
+
+/** Bytes in a WebAssembly memory page. */
+export const WASM_PAGE = 65536;
+
+let cached: Kernels | undefined;
+
+/**
+ * The kernels of this thread, instantiated on first use (about a millisecond) and reused by every
+ * training of the thread (trainings run one at a time per thread, so one instance suffices).
+ * Throws: Error if kernels.wasm is missing (the build did not run asc) or cannot be instantiated.
+ */
+export function loadKernels(): Kernels {
+  if (cached) return cached;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(KERNELS_URL);
+  } catch (e) {
+    throw new Error(
+      `the fast training engine's kernels are missing (${KERNELS_URL.pathname}): build with \`npm run build\` ` +
+        `(it compiles assembly/ with AssemblyScript), or set DLSWEEP_ENGINE=ts to use the TypeScript engine ` +
+        `(${(e as Error).message})`,
+    );
+  }
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: {
+      abort: (_msg: number, _file: number, line: number, col: number) => {
+        throw new Error(`kernels.wasm aborted at ${line}:${col}`);
+      },
+    },
+  });
+  cached = instance.exports as unknown as Kernels;
+  return cached;
+}
+
+/**
+ * Makes sure the kernels' memory holds at least `bytes` bytes (it only grows; views made before a growth
+ * are detached, so callers grow first and then make their views).
+ * Throws: RangeError if the memory cannot grow that far (4 GiB is the limit of 32-bit WebAssembly).
+ */
+export function ensureMemory(k: Kernels, bytes: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (bytes <= have) return;
+  const pages = Math.ceil((bytes - have) / WASM_PAGE);
+  try {
+    k.memory.grow(pages);
+  } catch (e) {
+    throw new RangeError(
+      `the fast training engine needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory and cannot get it: ${(e as Error).message}`,
+    );
+  }
+}

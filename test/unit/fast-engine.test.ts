@@ -1,0 +1,275 @@
+/**
+ * The fast (WebAssembly SIMD) training path against the TypeScript reference path: same results to 1e-9
+ * on the oracle job and on random shapes, same divergence and progress semantics, deterministic.
+ * Correctness only: nothing here asserts a time (benchmarks live in test/bench/).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { Rng } from '../../src/train/rng.js';
+import { PROGRESS_EVERY, train } from '../../src/train/train.js';
+import {
+  FAST_PROGRESS_EVERY,
+  engineMode,
+  trainFast,
+  unsupportedReason,
+  type EngineMode,
+} from '../../src/train/fast/train-fast.js';
+import type { Matrix, SplitData, TrainRequest, TrainResult } from '../../src/train/types.js';
+import { loadWisconsin, WISCONSIN_CSV, WISCONSIN_ORACLE } from '../helpers/wisconsin.js';
+
+/** Runs fn with DLSWEEP_ENGINE set to mode, restoring the previous value. */
+function withEngine<T>(mode: EngineMode, fn: () => T): T {
+  const before = process.env.DLSWEEP_ENGINE;
+  process.env.DLSWEEP_ENGINE = mode;
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.DLSWEEP_ENGINE;
+    else process.env.DLSWEEP_ENGINE = before;
+  }
+}
+
+/** Trains the request on both paths (the fast one forced, so an unsupported request fails loudly). */
+function both(req: TrainRequest): { ts: TrainResult; fast: TrainResult; tsProgress: number[]; fastProgress: number[] } {
+  const tsProgress: number[] = [];
+  const fastProgress: number[] = [];
+  const ts = withEngine('ts', () => train(req, (k) => tsProgress.push(k)));
+  const fast = withEngine('fast', () => train(req, (k) => fastProgress.push(k)));
+  return { ts, fast, tsProgress, fastProgress };
+}
+
+function relClose(a: number | null, b: number | null, tol: number, what: string): void {
+  if (a === null || b === null) {
+    assert.equal(a, b, what);
+    return;
+  }
+  const scale = Math.max(Math.abs(a), Math.abs(b), 1e-300);
+  assert.ok(Math.abs(a - b) <= tol * scale, `${what}: ${a} vs ${b} (relative ${Math.abs(a - b) / scale})`);
+}
+
+/** Asserts two results of the same request agree: structure exactly, numbers to `tol` (relative). */
+function assertAgree(fast: TrainResult, ts: TrainResult, tol: number, label: string): void {
+  // Same fields everywhere, so a field added to one engine's results is noticed in the other.
+  assert.deepEqual(Object.keys(fast).sort(), Object.keys(ts).sort(), `${label}: result fields`);
+  fast.checkpoints.forEach((c, i) => assert.deepEqual(Object.keys(c).sort(), Object.keys(ts.checkpoints[i] ?? {}).sort(), `${label}: checkpoint fields`));
+  assert.equal(fast.status, ts.status, `${label}: status`);
+  assert.equal(fast.iterations_run, ts.iterations_run, `${label}: iterations_run`);
+  assert.deepEqual(fast.diverged?.iteration, ts.diverged?.iteration, `${label}: diverged at`);
+  if (ts.diverged) relClose(fast.diverged!.last_finite_loss, ts.diverged.last_finite_loss, tol, `${label}: last finite loss`);
+  assert.deepEqual(
+    fast.curve.map((p) => p.iteration),
+    ts.curve.map((p) => p.iteration),
+    `${label}: curve iterations`,
+  );
+  fast.curve.forEach((p, i) => {
+    relClose(p.train_loss, ts.curve[i].train_loss, tol, `${label}: train loss at ${p.iteration}`);
+    relClose(p.validation_loss, ts.curve[i].validation_loss, tol, `${label}: validation loss at ${p.iteration}`);
+  });
+  assert.equal(fast.checkpoints.length, ts.checkpoints.length);
+  fast.checkpoints.forEach((c, i) => {
+    const r = ts.checkpoints[i];
+    const at = `${label}: checkpoint ${c.iteration}`;
+    assert.equal(c.iteration, r.iteration, at);
+    assert.equal(c.status, r.status, at);
+    assert.equal(c.model === undefined, r.model === undefined, at);
+    for (const split of ['train', 'validation'] as const) {
+      assert.equal(c[split].length, r[split].length);
+      c[split].forEach((m, t) => {
+        const ref = r[split][t];
+        relClose(m.loss, ref.loss, tol, `${at} ${split} loss`);
+        relClose(m.roc_auc, ref.roc_auc, 1e-12, `${at} ${split} roc_auc`);
+        // Thresholded predictions are identical (no probability lies within 1e-9 of a threshold here).
+        assert.deepEqual(m.confusion, ref.confusion, `${at} ${split} confusion at ${m.threshold}`);
+      });
+    }
+    if (c.model && r.model) {
+      assert.deepEqual(c.model.dims, r.model.dims);
+      c.model.W.forEach((W, l) =>
+        W.forEach((row, o) => row.forEach((w, k) => assert.ok(Math.abs(w - r.model!.W[l][o][k]) <= tol * Math.max(1, Math.abs(w)), `${at} W${l}[${o}][${k}]`))),
+      );
+      c.model.b.forEach((b, l) => b.forEach((v, o) => assert.ok(Math.abs(v - r.model!.b[l][o]) <= tol * Math.max(1, Math.abs(v)), `${at} b${l}[${o}]`)));
+    }
+  });
+}
+
+/** Random data: X uniform in [0, 1) ([features x m]), labels from a random linear rule with 10% noise. */
+function randomSplit(features: number, m: number, seed: number): SplitData {
+  const rng = new Rng(seed);
+  const X: Matrix = { rows: features, cols: m, data: new Float64Array(features * m) };
+  const w = Array.from({ length: features }, () => rng.standardNormal());
+  const y = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let f = 0; f < features; f++) {
+      const v = rng.uniform(0, 1);
+      X.data[f * m + j] = v;
+      s += w[f] * (v - 0.5);
+    }
+    y[j] = (s > 0) !== rng.uniform(0, 1) < 0.1 ? 1 : 0;
+  }
+  return { X, y };
+}
+
+const oracleMissing = [WISCONSIN_CSV, WISCONSIN_ORACLE].filter((f) => !existsSync(f));
+const skipOracle = oracleMissing.length > 0 ? `reference file(s) absent: ${oracleMissing.join(', ')}` : false;
+
+test('fast engine: the oracle job matches the TypeScript path and the numpy reference to 1e-9', { skip: skipOracle }, () => {
+  const data = loadWisconsin();
+  const oracle = JSON.parse(readFileSync(WISCONSIN_ORACLE, 'utf8')) as {
+    loss_every_500: Record<string, number>;
+    after_15000_updates: Record<string, { train_errors: number; validation_errors: number }>;
+  };
+  const req: TrainRequest = {
+    config: { hidden_sizes: [15], init: 'lecun_normal', learning_rate: 0.01, seed: 1 },
+    checkpoints: [3000, 15000],
+    thresholds: [0.5, 0.7, 0.8, 0.9],
+    curve_every: 500,
+    train: data.train,
+    validation: data.validation,
+  };
+  const { ts, fast, tsProgress, fastProgress } = both(req);
+  assertAgree(fast, ts, 1e-9, 'oracle');
+  assert.deepEqual(fastProgress, tsProgress);
+  for (const [k, loss] of Object.entries(oracle.loss_every_500)) {
+    const p = fast.curve.find((c) => c.iteration === Number(k));
+    assert.ok(p, `curve point ${k}`);
+    assert.ok(Math.abs(p.train_loss - loss) < 1e-9, `fast loss at ${k}: ${p.train_loss} vs ${loss}`);
+  }
+  const final = fast.checkpoints[1];
+  [0.5, 0.7, 0.8, 0.9].forEach((th, i) => {
+    const ref = oracle.after_15000_updates[String(th)];
+    assert.equal(final.train[i].confusion.fp + final.train[i].confusion.fn, ref.train_errors);
+    assert.equal(final.validation[i].confusion.fp + final.validation[i].confusion.fn, ref.validation_errors);
+  });
+});
+
+test('fast engine: random shapes (hidden sizes, depth, odd sample counts, 1 to 90 features) match the TypeScript path', () => {
+  const cases: { features: number; m: number; hidden: number[]; lr: number; init: string; iterations: number }[] = [
+    { features: 9, m: 500, hidden: [15], lr: 0.07, init: 'lecun_normal', iterations: 400 },
+    { features: 1, m: 1, hidden: [3], lr: 0.5, init: 'he_normal', iterations: 50 },
+    { features: 2, m: 3, hidden: [1], lr: 0.3, init: 'glorot_uniform', iterations: 120 },
+    { features: 5, m: 7, hidden: [2], lr: 0.1, init: 'he_uniform', iterations: 300 },
+    { features: 9, m: 13, hidden: [5], lr: 0.2, init: 'lecun_uniform', iterations: 250 },
+    { features: 17, m: 101, hidden: [30], lr: 0.05, init: 'glorot_normal', iterations: 300 },
+    { features: 33, m: 257, hidden: [7, 5], lr: 0.1, init: 'he_normal', iterations: 300 },
+    { features: 90, m: 333, hidden: [16, 8, 4], lr: 0.05, init: 'lecun_normal', iterations: 200 },
+    { features: 4, m: 99, hidden: [], lr: 0.5, init: 'small_normal', iterations: 300 },
+    { features: 11, m: 64, hidden: [9, 1, 6], lr: 0.2, init: 'he_uniform', iterations: 150 },
+    { features: 3, m: 41, hidden: [4], lr: 0.1, init: 'zeros', iterations: 100 },
+  ];
+  cases.forEach((c, i) => {
+    const req: TrainRequest = {
+      config: { hidden_sizes: c.hidden, init: c.init as TrainRequest['config']['init'], learning_rate: c.lr, seed: 100 + i },
+      checkpoints: [0, Math.floor(c.iterations / 3), c.iterations],
+      thresholds: [0.3, 0.5, 0.8],
+      curve_every: 37,
+      train: randomSplit(c.features, c.m, 2 * i + 1),
+      validation: randomSplit(c.features, Math.max(1, Math.floor(c.m / 3)), 2 * i + 2),
+    };
+    const { ts, fast, tsProgress, fastProgress } = both(req);
+    const label = `${c.features}-${c.hidden.join('-')}-1 on ${c.m} samples`;
+    assert.equal(ts.status, 'done', label);
+    assertAgree(fast, ts, 1e-9, label);
+    assert.deepEqual(fastProgress, tsProgress, `${label}: progress calls`);
+  });
+});
+
+test('fast engine: divergence is detected as on the TypeScript path (iteration, last finite loss, statuses)', () => {
+  const statuses = new Set<string>();
+  for (const lr of [1e30, 1e100, 1e150, 1e200, 1e300]) {
+    for (const hidden of [[8, 8], [15], []]) {
+      const req: TrainRequest = {
+        config: { hidden_sizes: hidden, init: 'he_normal', learning_rate: lr, seed: 3 },
+        checkpoints: [0, 5, 50, 400],
+        thresholds: [0.5, 0.9],
+        curve_every: 10,
+        train: randomSplit(4, 201, 1),
+        validation: randomSplit(4, 51, 2),
+      };
+      const { ts, fast, tsProgress, fastProgress } = both(req);
+      const label = `lr ${lr}, hidden [${hidden.join(', ')}]`;
+      assertAgree(fast, ts, 1e-9, label);
+      assert.deepEqual(fastProgress, tsProgress, `${label}: progress calls`);
+      statuses.add(ts.status);
+      assert.doesNotThrow(() => JSON.stringify(fast));
+    }
+  }
+  assert.ok(statuses.has('diverged'), 'some of these trainings diverge');
+
+  // Parameters that overflow at the first update (large inputs, lr near the largest double), as opposed to
+  // the cases above where finite parameters give infinite logits (lr 1e150 with [8, 8]).
+  const big = randomSplit(3, 77, 4);
+  big.X.data.forEach((v, i) => (big.X.data[i] = v * 1000));
+  const req: TrainRequest = {
+    config: { hidden_sizes: [5], init: 'lecun_normal', learning_rate: 1e307, seed: 2 },
+    checkpoints: [3],
+    thresholds: [0.5],
+    curve_every: 1,
+    train: big,
+    validation: randomSplit(3, 20, 5),
+  };
+  const { ts, fast } = both(req);
+  assert.equal(ts.status, 'diverged');
+  assert.equal(ts.diverged?.iteration, 1);
+  assertAgree(fast, ts, 1e-9, 'overflowing parameters');
+});
+
+test('fast engine: deterministic, and the same as a shorter training at its checkpoints (prefix sharing)', () => {
+  const base: TrainRequest = {
+    config: { hidden_sizes: [6, 4], init: 'he_uniform', learning_rate: 0.3, seed: 11 },
+    checkpoints: [40, 120],
+    thresholds: [0.3, 0.5],
+    curve_every: 25,
+    train: randomSplit(6, 123, 8),
+    validation: randomSplit(6, 40, 9),
+  };
+  withEngine('fast', () => {
+    const a = train(base);
+    assert.deepEqual(train(base), a);
+    const short = train({ ...base, checkpoints: [50] });
+    const long = train({ ...base, checkpoints: [50, 120] });
+    assert.deepEqual(short.checkpoints[0], long.checkpoints[0]);
+    assert.deepEqual(long.curve.slice(0, short.curve.length), short.curve);
+  });
+});
+
+test('fast engine: a larger training after smaller ones (the kernels memory grows) still matches', () => {
+  const req: TrainRequest = {
+    config: { hidden_sizes: [20], init: 'lecun_normal', learning_rate: 0.1, seed: 5 },
+    checkpoints: [30],
+    thresholds: [0.5],
+    curve_every: 10,
+    train: randomSplit(40, 5003, 21),
+    validation: randomSplit(40, 17, 22),
+  };
+  const { ts, fast } = both(req);
+  assertAgree(fast, ts, 1e-9, '40-20-1 on 5003 samples');
+});
+
+test('fast engine: chooses the TypeScript path for what it does not implement; DLSWEEP_ENGINE is checked', () => {
+  const req: TrainRequest = {
+    config: { hidden_sizes: [3], init: 'lecun_normal', learning_rate: 0.1, seed: 1, activation: 'tanh' },
+    checkpoints: [10],
+    thresholds: [0.5],
+    curve_every: 5,
+    train: randomSplit(2, 20, 1),
+    validation: randomSplit(2, 10, 2),
+  };
+  assert.match(unsupportedReason(req.config) ?? '', /activation/);
+  assert.equal(withEngine('auto', () => trainFast(req)), undefined);
+  assert.throws(() => withEngine('fast', () => train(req)), /DLSWEEP_ENGINE=fast: activation/);
+  assert.equal(withEngine('auto', () => train(req)).status, 'done');
+  // The defaults are plain gradient descent: if this fails, an engine option was added without telling the
+  // fast path its neutral values (FAST_NEUTRAL_OPTIONS), and every training would take the slow path.
+  const core = { hidden_sizes: [3], init: 'zeros' as const, learning_rate: 1, seed: 1 };
+  assert.equal(unsupportedReason(core), null);
+  assert.equal(unsupportedReason({ ...core, activation: 'relu', optimizer: 'gd', momentum: 0.5, l2: 0, dropout: 0, batch_size: null }), null);
+  assert.match(unsupportedReason({ ...core, optimizer: 'adam' }) ?? '', /optimizer/);
+  assert.match(unsupportedReason({ ...core, l2: 0.01 }) ?? '', /l2/);
+  assert.match(unsupportedReason({ ...core, batch_size: 32 }) ?? '', /batch_size/);
+  assert.equal(withEngine('ts', () => trainFast(req)), undefined);
+  assert.equal(withEngine('ts', () => engineMode()), 'ts');
+  assert.throws(() => withEngine('turbo' as EngineMode, () => engineMode()), /DLSWEEP_ENGINE must be auto, fast or ts/);
+  assert.equal(FAST_PROGRESS_EVERY, PROGRESS_EVERY);
+});
