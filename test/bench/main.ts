@@ -1,0 +1,81 @@
+/**
+ * `npm run bench [-- --quick] [-- --only ID,ID]`: the performance benchmarks, printed as one table of
+ * medians and ratios measured side by side in this run, and written to bench-results/ as JSON.
+ *
+ * Cases: one training of the oracle job against numpy's reference loop; the fast engine's scaling with
+ * samples, features and hidden units; sweeps end to end (the CLI) against scikit-learn's GridSearchCV;
+ * sharing on/off; --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points.
+ * The Python references run when /usr/bin/python3 has numpy and scikit-learn (Debian: python3-numpy,
+ * python3-sklearn); otherwise their columns say n/a and why. --quick: one repetition of everything,
+ * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ENGINE_VERSION } from '../../src/train/version.js';
+import { oracleJob, scaling } from './engine.js';
+import { REPO, WISCONSIN, machine, pythonStatus } from './measure.js';
+import { goalMet, ratioOf, renderTable, writeResults, type BenchRow } from './report.js';
+import { Scratch, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
+
+// `node --test dist/test/` (npm test) runs every file under a test/ folder, this one included: a benchmark
+// is never a test, so under the test runner it does nothing.
+if (process.env.NODE_TEST_CONTEXT) process.exit(0);
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
+const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+const reps = quick ? 1 : 3;
+
+const py = pythonStatus();
+const mach = machine();
+const log = (s: string) => process.stderr.write(s + '\n');
+log(`dlsweep bench${quick ? ' (quick)' : ''}: ${mach.cpu}, ${mach.cores} cores, Node ${mach.node}, engine ${ENGINE_VERSION}`);
+log(`Python references: ${py.ok ? py.detail : `not run: ${py.detail}`}`);
+if (!existsSync(WISCONSIN)) {
+  log(`error: ${WISCONSIN} is missing; fetch it with: node dist/src/cli/main.js data fetch wisconsin`);
+  process.exit(2);
+}
+
+const rows: BenchRow[] = [];
+const want = (group: string) => !only || only.has(group);
+const step = (group: string, what: string, fn: () => BenchRow[]) => {
+  if (!want(group)) return;
+  log(`- ${what} ...`);
+  const t0 = performance.now();
+  const got = fn();
+  rows.push(...got);
+  log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+};
+
+const scratch = new Scratch();
+const started = new Date().toISOString();
+try {
+  step('train', 'one training (ours, TypeScript engine, numpy)', () => oracleJob(quick ? 1 : 5, py.ok));
+  step('scaling', 'scaling with samples, features and hidden units', () => scaling(reps, quick));
+  step('sklearn', 'sweeps vs scikit-learn GridSearchCV', () => sklearnCases(scratch, reps, py.ok, !quick));
+  step('sharing', 'sharing vs --no-share', () => sharingCase(scratch, reps));
+  step('workers', '--workers 1 vs 2', () => workersCase(scratch, Math.min(reps, 2)));
+  step('recording', 'recording overhead (1,000 tiny runs)', () => recordingCase(scratch, reps));
+  step('plan', 'dlsweep plan on 1,000,000 points', () => planCase(scratch, reps));
+} finally {
+  scratch.cleanup();
+}
+
+const table = renderTable(rows);
+const header = `${started.slice(0, 10)}, ${mach.cpu} (${mach.cores} cores${mach.mhz ? `, ${mach.mhz} MHz` : ''}), Node ${mach.node}, engine ${ENGINE_VERSION}; references: ${py.ok ? py.detail : `not run (${py.detail})`}`;
+process.stdout.write(`\n${header}\n\n${table}\n\n`);
+process.stdout.write(
+  'ratio = reference / ours (times faster); ✓/✗ = goal met or not in this run. Sweep times are whole `dlsweep run` processes; ' +
+    "scikit-learn's are its fit only; numpy's and ours are the training loop only.\n",
+);
+const file = writeResults(path.join(REPO, 'bench-results'), {
+  started_at: started,
+  finished_at: new Date().toISOString(),
+  quick,
+  machine: mach,
+  engine_version: ENGINE_VERSION,
+  python: py,
+  rows: rows.map((r) => ({ ...r, ratio: ratioOf(r), goal_met: goalMet(r) })),
+});
+log(`results: ${path.relative(REPO, file)}`);
