@@ -35,6 +35,8 @@ function positiveInt(name: string) {
 
 const HELP_AFTER = `
 Exit codes: 0 success, 1 some runs failed, 2 invalid input or usage, 70 internal error, 130 interrupted.
+Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (training engine), DLSWEEP_NO_FETCH=1 (never
+download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout).
 Quick start: dlsweep run experiments/seed-article.yaml && dlsweep compare`;
 
 /** Build the command tree; actions store their exit code in `result`. */

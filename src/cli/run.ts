@@ -20,6 +20,7 @@ import { createSweepFolder, readRuns, readSweepFile, resolveSweep } from '../sto
 import { gitCommit, toolVersion } from '../store/provenance.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import { rebuildSweepOutputs } from '../report/outputs.js';
+import { warmChartEngine } from '../report/charts.js';
 import { renderTerminal } from '../report/table.js';
 import { createProgress } from './progress.js';
 import { describeWriteError } from './write-errors.js';
@@ -211,6 +212,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const t0 = Date.now();
+    // The report at the end needs the chart libraries: load them while the workers train.
+    if (todo.size > 0) warmChartEngine();
     let outcome;
     try {
       outcome = await launch(

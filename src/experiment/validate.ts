@@ -3,7 +3,8 @@
  * ajv error mapped to one Diagnostic pointing into the YAML source, with ajv's noise collapsed
  * (anyOf branches resolved to the branch the user meant, one message per location).
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validateExperimentSchema } from './compile-validator.js';
 import type { Diagnostic } from '../errors.js';
 import { PARAMS, paramSpec } from './params.js';
 import { experimentSchema } from './schema.js';
@@ -13,8 +14,7 @@ import { formatPath, type Segments, type Source } from './source.js';
 type Schema = Record<string, unknown>;
 
 const SCHEMA = experimentSchema();
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-const validateFn = ajv.compile(SCHEMA);
+const validateFn = validateExperimentSchema;
 
 const TOP_KEYS = Object.keys(SCHEMA.properties as Schema);
 const PARAM_NAMES = PARAMS.map((p) => p.name);

@@ -23,6 +23,14 @@ function load() {
   return engine;
 }
 
+/**
+ * Start loading the chart libraries now (about half a second of module loading), so that the report written
+ * at the end of a sweep does not wait for them. Called while trainings run; errors surface at render time.
+ */
+export function warmChartEngine(): void {
+  load().catch(() => undefined);
+}
+
 let svgCount = 0;
 
 /**

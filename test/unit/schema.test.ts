@@ -72,3 +72,25 @@ test('draft-07 with $id and title; fixed and grid follow the parameter table', (
     assert.equal(s.properties.grid.properties[p.name].minItems, 1);
   }
 });
+
+test('the build precompiles the schema validator, and it judges like a freshly compiled one', async () => {
+  const { existsSync } = await import('node:fs');
+  const { compileValidator, validateExperimentSchema } = await import('../../src/experiment/compile-validator.js');
+  const file = new URL('../../src/experiment/schema-validator.cjs', import.meta.url);
+  assert.ok(existsSync(file), 'npm run build writes dist/src/experiment/schema-validator.cjs');
+  const precompiled = (await import(file.href)).default;
+  assert.equal(validateExperimentSchema, precompiled);
+  const fresh = compileValidator().validate;
+  const docs: unknown[] = [
+    { name: 'x', dataset: 'wisconsin', grid: { learning_rate: [0.01, 0.07] } },
+    { name: 'x', dataset: 'wisconsin', grid: { learnig_rate: [0.01] } },
+    { name: 'x', dataset: 'wisconsin', fixed: { iterations: -1, init: 'lecun' } },
+    { dataset: { path: 'a.csv' } },
+  ];
+  for (const doc of docs) {
+    assert.equal(precompiled(doc), fresh(doc));
+    const strip = (errors: { instancePath: string; keyword: string; params: unknown }[] | null | undefined) =>
+      (errors ?? []).map((e) => [e.instancePath, e.keyword, JSON.stringify(e.params)].join(' ')).sort();
+    assert.deepEqual(strip(precompiled.errors), strip(fresh.errors));
+  }
+});

@@ -1,0 +1,11 @@
+/**
+ * Build step: write the experiment schema's validator as standalone ES module code next to this file
+ * (dist/src/experiment/schema-validator.cjs). Run by `npm run build` after tsc.
+ */
+import { writeFileSync } from 'node:fs';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { compileValidator } from './compile-validator.js';
+
+const { ajv, validate } = compileValidator({ code: { source: true } });
+const code = (standaloneCode as unknown as { default: typeof standaloneCode }).default ?? standaloneCode;
+writeFileSync(new URL('./schema-validator.cjs', import.meta.url), (code as unknown as (a: typeof ajv, v: typeof validate) => string)(ajv, validate));
