@@ -10,6 +10,7 @@ import { Rng } from '../../src/train/rng.js';
 import { PROGRESS_EVERY, train } from '../../src/train/train.js';
 import {
   FAST_PROGRESS_EVERY,
+  collapseDuplicates,
   engineMode,
   trainFast,
   unsupportedReason,
@@ -272,4 +273,56 @@ test('fast engine: chooses the TypeScript path for what it does not implement; D
   assert.equal(withEngine('ts', () => engineMode()), 'ts');
   assert.throws(() => withEngine('turbo' as EngineMode, () => engineMode()), /DLSWEEP_ENGINE must be auto, fast or ts/);
   assert.equal(FAST_PROGRESS_EVERY, PROGRESS_EVERY);
+});
+
+/** Data with many repeated samples: features from {0, 0.5, 1}, so 2 features give at most 9 x 2 distinct samples. */
+function repetitiveSplit(features: number, m: number, seed: number): SplitData {
+  const rng = new Rng(seed);
+  const X: Matrix = { rows: features, cols: m, data: new Float64Array(features * m) };
+  const y = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let f = 0; f < features; f++) {
+      const v = rng.randint(3) / 2;
+      X.data[f * m + j] = v;
+      s += v * (f % 2 === 0 ? 1 : -1);
+    }
+    y[j] = (s > 0) !== rng.uniform(0, 1) < 0.2 ? 1 : 0;
+  }
+  return { X, y };
+}
+
+test('collapseDuplicates: one weighted column per distinct (features, label) sample, in first-seen order', () => {
+  // 5 samples, 2 features: columns (0,1,y0) (2,3,y1) (0,1,y0) (0,1,y1) (2,3,y1).
+  const X: Matrix = { rows: 2, cols: 5, data: new Float64Array([0, 2, 0, 0, 2, 1, 3, 1, 1, 3]) };
+  const y = new Float64Array([0, 1, 0, 1, 1]);
+  const c = collapseDuplicates(X, y);
+  assert.equal(c.X.cols, 3);
+  assert.deepEqual([...c.X.data], [0, 2, 0, 1, 3, 1]);
+  assert.deepEqual([...c.y], [0, 1, 1]);
+  assert.deepEqual([...c.weight], [2, 2, 1]);
+  assert.deepEqual([...c.rep], [0, 1, 0, 2, 1]);
+  // -0 and 0 are one value; NaN-free data only reaches here.
+  const z = collapseDuplicates({ rows: 1, cols: 2, data: new Float64Array([0, -0]) }, new Float64Array([1, 1]));
+  assert.ok(z.X.cols >= 1 && z.X.cols <= 2);
+});
+
+test('fast engine: data with many repeated samples matches the TypeScript path (weighted columns), divergence included', () => {
+  const statuses = new Set<string>();
+  for (const [hidden, lr] of [[[15], 0.1], [[6, 4], 0.5], [[], 0.3], [[8], 1e150]] as const) {
+    const train = repetitiveSplit(2, 300, 7);
+    assert.ok(collapseDuplicates(train.X, train.y).X.cols <= 18);
+    const req: TrainRequest = {
+      config: { hidden_sizes: [...hidden], init: 'he_normal', learning_rate: lr, seed: 11 },
+      checkpoints: [1, 50, 400],
+      thresholds: [0.3, 0.5],
+      curve_every: 25,
+      train,
+      validation: repetitiveSplit(2, 60, 8),
+    };
+    const { ts, fast } = both(req);
+    assertAgree(fast, ts, 1e-9, `hidden [${hidden.join(', ')}], lr ${lr}`);
+    statuses.add(ts.status);
+  }
+  assert.deepEqual([...statuses].sort(), ['diverged', 'done']);
 });
