@@ -52,8 +52,9 @@ export function positiveNumber(name: string) {
 export function stepsCount(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 2) {
-      throw new InvalidArgumentError(`${name} takes a whole number of at least 2, e.g. ${name} 200`);
+    // One update per step, run in the foreground: a million is minutes already.
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 2 || n > 1_000_000) {
+      throw new InvalidArgumentError(`${name} takes a whole number from 2 to 1,000,000, e.g. ${name} 200`);
     }
     return n;
   };
@@ -109,7 +110,7 @@ export function lrFindSvg(result: LrFindResult, title: string): string {
   const W = 640;
   const H = 400;
   const m = { l: 60, r: 20, t: 36, b: 48 };
-  const pts = result.points;
+  const pts = thin(result.points, 1000); // a plot needs no more points than pixels
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   if (pts.length < 2) {
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="20" y="40">${esc(title)}: too few points</text></svg>\n`;

@@ -2,8 +2,9 @@
  * `dlsweep ls [EXPERIMENT...]`: every experiment and its sweeps, newest first, with status, run counts,
  * the best value of a metric and the duration.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
@@ -30,12 +31,29 @@ export interface LsOptions {
  */
 export function liveStatus(dir: string, sweep: SweepFile, now = Date.now()): string {
   if (sweep.status !== 'running') return sweep.status;
+  // A holder that is known to be dead (killed) stopped the sweep, however fresh its lock still looks.
+  const owner = lockOwnerAlive(dir);
+  if (owner === false) return 'stopped';
   try {
     // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts).
     const age = now - statSync(join(dir, SWEEP_FILES.lock)).mtimeMs;
     return age < 15_000 ? 'running' : 'stopped';
   } catch {
     return 'stopped';
+  }
+}
+
+/** Whether the process recorded as holding the sweep's lock is alive: undefined when unknown. */
+function lockOwnerAlive(dir: string): boolean | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(join(dir, `${SWEEP_FILES.lock}-owner.json`), 'utf8')) as { pid: number; host: string };
+    if (owner.host !== hostname()) return undefined;
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return false;
+    return code === 'EPERM' ? true : undefined;
   }
 }
 
@@ -56,7 +74,10 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
       const defs = knownColumns(runs);
       const metric = resolveColumn(metricName, defs, '--metric', ['metric']);
       metricLabel = metric.label;
-      const best = sortRows(runs, [{ column: metric, descending: metric.better !== 'low' }])[0];
+      // Ties on the metric are broken as compare breaks them (validation loss, then run identity).
+      const keys = [{ column: metric, descending: metric.better !== 'low' }];
+      if (metric.key !== 'validation.loss') keys.push({ column: resolveColumn('validation.loss', defs, '--metric', ['metric']), descending: false });
+      const best = sortRows(runs, keys)[0];
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const counts = countRows(runs, sweep.grid_size);
       const status = liveStatus(dir, sweep, now);

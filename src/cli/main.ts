@@ -19,7 +19,7 @@ import { OUTPUT_FORMATS } from '../report/view.js';
 import { registerDataCommands } from './data.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
-import { describeWriteError, isWriteError } from './write-errors.js';
+import { PATH_ERRORS, describeWriteError, isWriteError } from './write-errors.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
@@ -30,6 +30,13 @@ function positiveInt(name: string) {
       throw new InvalidArgumentError(`${name} takes a whole number of at least 1, e.g. ${name} 4`);
     }
     return n;
+  };
+}
+
+function nonEmpty(name: string) {
+  return (value: string): string => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${name} takes a folder, e.g. ${name} runs`);
+    return value;
   };
 }
 
@@ -44,7 +51,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
   const program = new Command('dlsweep')
     .description('Grid sweeps of small from-scratch neural networks: train every grid point in parallel, record each run, compare them.')
     .version(toolVersion(), '-V, --version')
-    .option('--runs-dir <dir>', 'where sweeps are recorded', 'runs')
+    .option('--runs-dir <dir>', 'where sweeps are recorded', nonEmpty('--runs-dir'), 'runs')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError('(run dlsweep --help for usage)')
     .addHelpText('after', HELP_AFTER)
@@ -217,10 +224,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return EXIT.usage;
     }
     if (isWriteError(e)) {
-      // Disk full, permissions: the user's to fix, not a bug; finished runs are never touched by a failed write.
-      io.stderr.write(`error: ${describeWriteError(e)}\nhint: free space or fix permissions, then run again (add --resume to continue a sweep)\n`);
+      // Disk full, permissions, a path that cannot be a folder: the user's to fix, not a bug; finished runs
+      // are never touched by a failed write.
+      const badPath = PATH_ERRORS.has(e.code ?? '');
+      const hint = badPath ? 'check --runs-dir, --data-dir and the experiment name' : 'free space or fix permissions, then run again (add --resume to continue a sweep)';
+      io.stderr.write(`error: ${describeWriteError(e)}\nhint: ${hint}\n`);
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
-      return EXIT.runsFailed;
+      return badPath ? EXIT.usage : EXIT.runsFailed;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     io.stderr.write(`internal error: ${err.message}\nThis is a bug in dlsweep; please report it with the output below.\n${err.stack ?? ''}\n`);
@@ -237,6 +247,13 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // A closed pipe (`dlsweep run ... | head`) must not kill a sweep: what cannot be shown is dropped, the
+  // runs are still recorded.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
   process.exitCode = code;
 }

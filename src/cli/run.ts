@@ -226,7 +226,15 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       process.off('SIGTERM', onSignal);
     }
     const status: SweepFile['status'] = outcome.fatal ? 'failed' : outcome.interrupted ? 'interrupted' : 'done';
-    sweep = { ...sweep, status, ended_at: new Date().toISOString(), ...(outcome.fatal ? { error: outcome.fatal.message } : {}) };
+    // Resuming a sweep that had nothing left to do changes nothing: its times stay those of its last work.
+    const idle = previous !== undefined && todo.size === 0;
+    sweep = {
+      ...sweep,
+      status,
+      ended_at: idle && previous?.ended_at ? previous.ended_at : new Date().toISOString(),
+      resumed_at: idle ? (previous?.resumed_at ?? []) : sweep.resumed_at,
+      ...(outcome.fatal ? { error: outcome.fatal.message } : {}),
+    };
     if (outcome.fatal) {
       // The disk may still be full: record what we can, say what happened, keep every finished run.
       try {

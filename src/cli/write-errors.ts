@@ -7,7 +7,13 @@ const WRITE_ERRORS: Record<string, string> = {
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
   EIO: 'input/output error',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'the name is too long for the file system',
 };
+
+/** Write failures that come from the path the user gave (exit 2), rather than from the disk (exit 1). */
+export const PATH_ERRORS: ReadonlySet<string> = new Set(['ENOTDIR', 'EISDIR', 'ENAMETOOLONG']);
 
 /** Whether an error is a file-system write failure the user can fix (rather than a bug). */
 export function isWriteError(e: unknown): e is NodeJS.ErrnoException {

@@ -8,6 +8,9 @@ import { UserError } from '../errors.js';
 import { fillStandardNormal, mulberry32 } from './rng.js';
 import type { CleanTable } from './types.js';
 
+/** Most values (samples x features) a synthetic dataset may have. */
+export const MAX_VALUES = 100_000_000;
+
 /**
  * Generate the rows of a synthetic dataset. values: [samples x features] sample-major, y: [samples] of 0/1.
  * - blobs: every feature ~ N(-1, s) for class 0 and N(+1, s) for class 1, with s = 0.5 + noise.
@@ -16,7 +19,8 @@ import type { CleanTable } from './types.js';
  *   (the label is fixed before the noise, so noise > 0 blurs the boundary). Needs features >= 2.
  * - circles: (x0, x1) = r (cos t, sin t) + N(0, noise) each, t uniform in [0, 2π), r = 0.5 for class 1
  *   (inner circle) and 1.0 for class 0 (outer ring); the other features ~ N(0, 1), pure noise. Needs features >= 2.
- * Throws: UserError for samples < 2, features < 1 (2 for xor and circles), noise < 0 or a non-finite setting.
+ * Throws: UserError for samples < 2, features < 1 (2 for xor and circles), noise < 0, a non-finite setting,
+ * or more than MAX_VALUES values.
  */
 export function generateSynthetic(config: SyntheticDatasetConfig): CleanTable {
   const { generator, samples: n, features: F, noise, seed } = config;
@@ -25,6 +29,10 @@ export function generateSynthetic(config: SyntheticDatasetConfig): CleanTable {
   if (!Number.isInteger(F) || F < minF) throw new UserError(`dataset.features: expected an integer >= ${minF} for generator ${generator}; found ${F}.`);
   if (!(noise >= 0) || !Number.isFinite(noise)) throw new UserError(`dataset.noise: expected a number >= 0; found ${noise}.`);
   if (!Number.isFinite(seed)) throw new UserError(`dataset.seed: expected an integer; found ${seed}.`);
+  // 1e8 values are 800 MB of float64 per copy: beyond that the machine runs out of memory, not the tool.
+  if (n * F > MAX_VALUES) {
+    throw new UserError(`dataset.synthetic: samples x features = ${n * F} values, more than ${MAX_VALUES}`, 'generate fewer samples or features');
+  }
 
   const rand = mulberry32(seed);
   // Why fill all noise first: one tight Box–Muller loop is several times faster than a draw per cell.

@@ -3,8 +3,14 @@
  * (dist/src/experiment/schema-validator.cjs, by write-validator.ts) so that a run does not spend a fifth of a
  * second compiling the schema at start-up; without that file it is compiled here, with the same options.
  */
+import { createHash } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { experimentSchema } from './schema.js';
+
+/** sha256 of the schema the validator was compiled from: a precompiled validator of another schema is stale. */
+export function schemaHash(): string {
+  return createHash('sha256').update(JSON.stringify(experimentSchema())).digest('hex');
+}
 
 /** Ajv's options for the experiment schema: every error at once, strict schema, errors carry their schema. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
@@ -18,7 +24,9 @@ export function compileValidator(extra: Record<string, unknown> = {}): { ajv: Aj
 async function loadValidator(): Promise<ValidateFunction> {
   try {
     // CommonJS: ajv's standalone code requires its runtime helpers.
-    const mod = (await import(new URL('./schema-validator.cjs', import.meta.url).href)) as { default: ValidateFunction };
+    const mod = (await import(new URL('./schema-validator.cjs', import.meta.url).href)) as { default: ValidateFunction & { schemaHash?: string } };
+    // Compiled from an older schema (tsc run without the build's last step): compile the current one.
+    if (mod.default.schemaHash !== schemaHash()) return compileValidator().validate;
     return mod.default;
   } catch (e) {
     // Only a missing file (tsc run without the build step) falls back; anything else is a broken build.

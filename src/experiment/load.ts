@@ -343,7 +343,15 @@ function isRange(x: unknown): x is [number, number] {
 export function unsafeNameReasons(name: string): string[] {
   const reasons: string[] = [];
   if (name.length === 0) reasons.push('it is empty');
-  if (name.length > NAME_MAX_LENGTH) reasons.push(`it is ${name.length} characters long (at most ${NAME_MAX_LENGTH})`);
+  // File systems limit names in bytes (255 on most); 100 bytes of UTF-8 leaves room and fits everywhere.
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > NAME_MAX_LENGTH) {
+    reasons.push(
+      bytes === name.length
+        ? `it is ${name.length} characters long (at most ${NAME_MAX_LENGTH})`
+        : `it takes ${bytes} bytes in UTF-8 (at most ${NAME_MAX_LENGTH}; a non-ASCII character takes 2 to 4)`,
+    );
+  }
   const bad = [...new Set([...name].filter((c) => c === '/' || c === '\\' || c === ':'))];
   if (bad.length) reasons.push(`it contains ${bad.map((c) => `\`${c}\``).join(', ')}`);
   if (/[\u0000-\u001f\u007f]/.test(name)) reasons.push('it contains control characters');

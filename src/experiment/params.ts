@@ -138,7 +138,8 @@ export const PARAMS: ParamSpec[] = [
   {
     name: 'iterations',
     role: 'length',
-    schema: { type: 'integer', minimum: 1 },
+    // Bounded so every count is an exact integer (< 2^53) and a typo like 1e15 is caught, not run for years.
+    schema: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
     default: 1000,
     description:
       'Number of updates: with the full batch (the default) one per pass over the training rows, with batch_size one per mini-batch. Grid points that differ only in iterations share one training, unless the training depends on its length (lr_schedule cosine or one_cycle, early_stopping).',
@@ -147,7 +148,7 @@ export const PARAMS: ParamSpec[] = [
   {
     name: 'hidden_sizes',
     role: 'training',
-    schema: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 0 },
+    schema: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 100_000 }, minItems: 0 },
     default: [15],
     description:
       'Units in each hidden layer, e.g. [15] for a 9-15-1 network or [32, 16] for two hidden layers; [] is logistic regression. As a grid axis, a list of lists: [[5], [15], [30]].',

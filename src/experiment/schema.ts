@@ -255,11 +255,12 @@ function datasetSchema(): Schema {
                 description:
                   'blobs: two Gaussian clusters; xor: the sign of the product of the first two features; circles: inner disc against outer ring (first two features).',
               },
-              samples: { type: 'integer', minimum: 4, description: 'Number of rows to generate (at least 4).' },
+              samples: { type: 'integer', minimum: 4, maximum: 10_000_000, description: 'Number of rows to generate (4 to 10,000,000).' },
               features: {
                 type: 'integer',
                 minimum: 1,
-                description: 'Number of features (at least 1; at least 2 for xor and circles).',
+                maximum: 10_000,
+                description: 'Number of features (1 to 10,000; at least 2 for xor and circles; samples x features at most 100,000,000).',
               },
               noise: {
                 type: 'number',

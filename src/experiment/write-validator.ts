@@ -4,8 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { compileValidator } from './compile-validator.js';
+import { compileValidator, schemaHash } from './compile-validator.js';
 
 const { ajv, validate } = compileValidator({ code: { source: true } });
 const code = (standaloneCode as unknown as { default: typeof standaloneCode }).default ?? standaloneCode;
-writeFileSync(new URL('./schema-validator.cjs', import.meta.url), (code as unknown as (a: typeof ajv, v: typeof validate) => string)(ajv, validate));
+const source = (code as unknown as (a: typeof ajv, v: typeof validate) => string)(ajv, validate);
+// The hash lets the loader notice a validator compiled from another version of the schema.
+writeFileSync(new URL('./schema-validator.cjs', import.meta.url), `${source}\nmodule.exports.schemaHash = ${JSON.stringify(schemaHash())};\n`);

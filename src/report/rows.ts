@@ -52,7 +52,10 @@ export function rowOf(sweep: string, run: StoredRun): Row {
   }
   const m = run.metrics;
   let note: string | undefined;
-  if (m?.status === 'diverged') note = `diverged at update ${m.diverged?.iteration ?? '?'}`;
+  if (m?.status === 'diverged') {
+    const last = m.diverged?.last_finite_loss;
+    note = `at update ${m.diverged?.iteration ?? '?'}` + (typeof last === 'number' ? ` (last finite loss ${last.toPrecision(4)})` : '');
+  }
   else if (m?.status === 'failed' || m?.status === 'interrupted') note = m.error;
   const dash = run.folder.indexOf('-');
   return {

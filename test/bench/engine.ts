@@ -103,8 +103,9 @@ function synthetic(features: number, m: number, seed: number): SplitData {
  */
 function perUpdate(features: number, m: number, hidden: number, reps: number): { seconds: number; samples: number[]; n: number } {
   const weights = features * hidden + hidden + hidden + 1;
-  // About 5e8 multiply-adds per training of n updates, at least 4 updates.
-  const n = Math.max(4, Math.round(5e8 / (2 * m * weights)));
+  // About 2e9 multiply-adds per training of n updates (half a second or so), at least 4 updates: enough
+  // that the difference of the two trainings stands well above the noise of their set-up.
+  const n = Math.max(4, Math.round(2e9 / (2 * m * weights)));
   const trainSplit = synthetic(features, m, 1);
   const validation = synthetic(features, 64, 2);
   const req = (updates: number): TrainRequest => ({

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { CLI, REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 test('a Wisconsin sweep records every grid point and prints the table', { skip: !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent' }, () => {
   const dir = tempDir();
@@ -159,4 +159,41 @@ test('--quiet prints only the table; plan trains nothing', () => {
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /^q\/\d{8}-\d{6}-[0-9a-f]{4}: 4 runs/);
   assert.equal(readdirSync(join(dir, 'runs', 'q')).length, 1);
+});
+
+test('regression: bad paths and out-of-range sizes are input errors (exit 2), not internal errors', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'ok.yaml', syntheticExperiment('ok', '  iterations: [5]'));
+  writeFileSync(join(dir, 'afile'), 'x');
+  const cases: [string, string[], RegExp][] = [
+    ['runs-dir is a file', ['run', file, '--runs-dir', join(dir, 'afile')], /not a folder/],
+    ['empty runs-dir', ['run', file, '--runs-dir', ''], /--runs-dir takes a folder/],
+    ['name too long in bytes', ['run', writeExperiment(dir, 'long.yaml', syntheticExperiment('日'.repeat(100), '  iterations: [5]'))], /takes 300 bytes in UTF-8/],
+    ['synthetic data too large', ['run', writeExperiment(dir, 'huge.yaml', 'name: huge\ndataset:\n  synthetic: {kind: blobs, samples: 100000000000, features: 2}\n')], /huge\.yaml:3:\d+: error: .*samples/],
+    ['absurd iteration count', ['run', writeExperiment(dir, 'it.yaml', syntheticExperiment('it', '  iterations: [1e15]'))], /it\.yaml:\d+:\d+: error: .*iterations/],
+    ['absurd hidden size', ['run', writeExperiment(dir, 'hs.yaml', syntheticExperiment('hs', '  hidden_sizes: [[1000000000]]'))], /hs\.yaml:\d+:\d+: error: .*hidden_sizes/],
+  ];
+  for (const [label, args, pattern] of cases) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, `${label}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, pattern, label);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, label);
+  }
+});
+
+test('regression: a closed output pipe does not stop a sweep; resuming a finished sweep keeps its end time', async () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'p.yaml', syntheticExperiment('p', '  seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n  threshold: [0.3, 0.5, 0.7]'));
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" run p.yaml 2>&1 | head -1`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'p');
+  const meta = readJson(join(sweep, 'sweep.json'));
+  assert.equal(meta.status, 'done');
+  assert.equal(meta.counts.done, 30);
+  const again = runCli(['run', file, '--resume', '--quiet'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  const after = readJson(join(sweep, 'sweep.json'));
+  assert.equal(after.ended_at, meta.ended_at);
+  assert.deepEqual(after.resumed_at, meta.resumed_at);
 });

@@ -51,7 +51,7 @@ test('show SWEEP: facts, grid values, best runs, files', () => {
   assert.match(text, /runs\s+2 done, 1 diverged, 0 failed \(grid of 3, 3 trainings\)/);
   assert.match(text, /grid\s+learning_rate \(0\.01, 1e-1, 9\) x threshold \(0\.5, 0\.9\)/);
   assert.match(text, /best 3 of 3 runs/);
-  assert.match(text, /diverged: diverged at update 12/);
+  assert.match(text, /diverged: at update 12 \(last finite loss 3\.500\)/);
 });
 
 test('diff: parameters and metrics side by side, differences marked, B - A', () => {
