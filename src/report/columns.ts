@@ -226,20 +226,28 @@ export function sortRows(rows: Row[], keys: SortKey[] = []): Row[] {
   return [...rows].sort((a, b) => {
     const s = statusRank(a.status) - statusRank(b.status);
     if (s !== 0) return s;
-    for (const k of keys) {
-      const va = k.column.get(a);
-      const vb = k.column.get(b);
-      const ma = va === undefined || va === null;
-      const mb = vb === undefined || vb === null;
-      if (ma || mb) {
-        if (ma && mb) continue;
-        return ma ? 1 : -1;
-      }
-      const c = compareValues(va, vb);
-      if (c !== 0) return k.descending ? -c : c;
-    }
-    return compareIdentity(a, b);
+    return compareByKeys(a, b, keys, (r, column) => column.get(r)) || compareIdentity(a, b);
   });
+}
+
+/**
+ * Compare two items on sort keys in order: missing values (undefined or null, i.e. n/a) last whatever the
+ * direction, values by compareValues; 0 when every key ties.
+ */
+export function compareByKeys<T>(a: T, b: T, keys: SortKey[], valueOf: (item: T, column: ColumnDef) => ParamValue | undefined): number {
+  for (const k of keys) {
+    const va = valueOf(a, k.column);
+    const vb = valueOf(b, k.column);
+    const ma = va === undefined || va === null;
+    const mb = vb === undefined || vb === null;
+    if (ma || mb) {
+      if (ma && mb) continue;
+      return ma ? 1 : -1;
+    }
+    const c = compareValues(va, vb);
+    if (c !== 0) return k.descending ? -c : c;
+  }
+  return 0;
 }
 
 /**

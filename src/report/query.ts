@@ -9,6 +9,7 @@ import { CORE_PARAMS, paramSpec } from '../experiment/params.js';
 import {
   METRIC_KEYS,
   bestRowsBy,
+  compareByKeys,
   compareValues,
   describeSort,
   equalValues,
@@ -267,18 +268,8 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
     def.kind === 'metric' ? (g.stats.get(def.key) ?? stats(metricValues(g.rows, def.key))).mean : def.get(g.rows[0]);
   list.sort((a, b) => {
     if ((a.done === 0) !== (b.done === 0)) return a.done === 0 ? 1 : -1;
-    for (const k of keys) {
-      const va = valueOf(a, k.column);
-      const vb = valueOf(b, k.column);
-      const ma = va === undefined || va === null;
-      const mb = vb === undefined || vb === null;
-      if (ma || mb) {
-        if (ma && mb) continue;
-        return ma ? 1 : -1;
-      }
-      const c = compareValues(va, vb);
-      if (c !== 0) return k.descending ? -c : c;
-    }
+    const byKeys = compareByKeys(a, b, keys, valueOf);
+    if (byKeys !== 0) return byKeys;
     for (const d of by) {
       const c = compareValues(d.get(a.rows[0]) ?? null, d.get(b.rows[0]) ?? null);
       if (c !== 0) return c;
