@@ -5,5 +5,6 @@
  * History: 1 = TypeScript engine only. 2 = recorded numbers come from the default engine choice
  * (DLSWEEP_ENGINE=auto): the WebAssembly SIMD path (src/train/fast/) for plain full-batch gradient descent
  * with relu hidden layers, the TypeScript path for everything else; the two agree to ~1e-12, not bit for bit.
+ * 3 = the fast path trains each distinct training sample once, weighted by its count (same sums, other order).
  */
-export const ENGINE_VERSION = '2';
+export const ENGINE_VERSION = '3';
