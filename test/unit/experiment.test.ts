@@ -183,7 +183,7 @@ test('negative iterations: out of range with the bound', () => {
   assert.equal(d.line, 4);
   assert.equal(d.column, 21);
   assert.equal(d.message, 'out of range: must be ≥ 1');
-  assert.equal(d.expected, 'an integer ≥ 1');
+  assert.equal(d.expected, 'an integer in [1, 1000000000]');
   assert.equal(d.found, '-5');
   const frac = only(diagnose(`${HEAD}fixed:\n  iterations: 1.5\n`), 'fixed.iterations');
   assert.equal(frac.message, 'must be an integer, not a number');
