@@ -1,36 +1,15 @@
 /** Error cases of src/datasets: every bad file or setting gives a clear UserError/DiagnosticError with a position. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/datasets/index.js';
 import { DiagnosticError, UserError } from '../../src/errors.js';
 import type { CsvDatasetConfig, SplitConfig } from '../../src/experiment/types.js';
+import { csvConfigWith, csvWriter, testDir } from '../helpers/csv.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlsweep-datasets-errors-'));
-let fileNo = 0;
-function csvFile(text: string | Buffer): string {
-  const p = join(dir, `e${fileNo++}.csv`);
-  writeFileSync(p, text);
-  return p;
-}
-
-function csvConfig(path: string, over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig {
-  return {
-    kind: 'csv',
-    path,
-    header: 'auto',
-    label: 'label',
-    positive: [1],
-    drop_columns: [],
-    missing_values: ['?', ''],
-    missing_strategy: 'drop',
-    normalize: { method: 'minmax', fit: 'all' },
-    split: { method: 'fixed', train: [0, 1], validation: [2, 3] },
-    ...over,
-  };
-}
+const dir = testDir('dlsweep-datasets-errors-');
+const csvFile = csvWriter(dir);
+const csvConfig = csvConfigWith({ normalize: { method: 'minmax', fit: 'all' }, split: { method: 'fixed', train: [0, 1], validation: [2, 3] } });
 
 const GOOD = 'a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n';
 

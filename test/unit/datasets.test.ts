@@ -1,9 +1,9 @@
 /** Tests of src/datasets: the Wisconsin preset, parsing, preprocessing, splits, synthetic data, fingerprints. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { csvConfigWith, csvWriter, testDir } from '../helpers/csv.js';
 import { loadDataset, formatDatasetReport } from '../../src/datasets/index.js';
 import { detectHeader } from '../../src/datasets/columns.js';
 import type { CsvDatasetConfig, SyntheticDatasetConfig } from '../../src/experiment/types.js';
@@ -32,31 +32,12 @@ function wisconsinConfig(over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'dlsweep-datasets-'));
-let fileNo = 0;
-/** Write a small CSV into the temp dir and return its path. */
-function csvFile(text: string | Buffer): string {
-  const p = join(dir, `f${fileNo++}.csv`);
-  writeFileSync(p, text);
-  return p;
-}
+/** Write a small CSV into a temp dir and return its path. */
+const dir = testDir('dlsweep-datasets-');
+const csvFile = csvWriter(dir);
 
 /** A generic CSV config for small test files: label = last column "label", positive 1. */
-function csvConfig(path: string, over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig {
-  return {
-    kind: 'csv',
-    path,
-    header: 'auto',
-    label: 'label',
-    positive: [1],
-    drop_columns: [],
-    missing_values: ['?', ''],
-    missing_strategy: 'drop',
-    normalize: { method: 'none', fit: 'train' },
-    split: { method: 'fixed', train: [0, 5], validation: [6, 9] },
-    ...over,
-  };
-}
+const csvConfig = csvConfigWith({});
 
 /** Column s of X (the s-th sample's features). */
 function sample(d: SplitData, s: number): number[] {
