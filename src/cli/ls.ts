@@ -2,11 +2,11 @@
  * `dlsweep ls [EXPERIMENT...]`: every experiment and its sweeps, newest first, with status, run counts,
  * the best value of a metric and the duration.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { SWEEP_FILES } from '../store/paths.js';
+import { lockHolderAlive } from '../store/lock.js';
 import type { SweepFile } from '../store/records.js';
 import { experimentsIn, readSweepFile, sweepsOf } from '../store/sweeps.js';
 import { countRows, sweepRows } from '../report/outputs.js';
@@ -32,28 +32,13 @@ export interface LsOptions {
 export function liveStatus(dir: string, sweep: SweepFile, now = Date.now()): string {
   if (sweep.status !== 'running') return sweep.status;
   // A holder that is known to be dead (killed) stopped the sweep, however fresh its lock still looks.
-  const owner = lockOwnerAlive(dir);
-  if (owner === false) return 'stopped';
+  if (lockHolderAlive(dir) === false) return 'stopped';
   try {
     // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts).
     const age = now - statSync(join(dir, SWEEP_FILES.lock)).mtimeMs;
     return age < 15_000 ? 'running' : 'stopped';
   } catch {
     return 'stopped';
-  }
-}
-
-/** Whether the process recorded as holding the sweep's lock is alive: undefined when unknown. */
-function lockOwnerAlive(dir: string): boolean | undefined {
-  try {
-    const owner = JSON.parse(readFileSync(join(dir, `${SWEEP_FILES.lock}-owner.json`), 'utf8')) as { pid: number; host: string };
-    if (owner.host !== hostname()) return undefined;
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH') return false;
-    return code === 'EPERM' ? true : undefined;
   }
 }
 

@@ -38,6 +38,16 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Whether the process recorded as holding a sweep's lock is alive: undefined when unknown (no record, or a
+ * holder on another host).
+ */
+export function lockHolderAlive(dir: string): boolean | undefined {
+  const owner = readOwner(dir);
+  if (!owner || owner.host !== hostname()) return undefined;
+  return isAlive(owner.pid);
+}
+
+/**
  * Take the lock of a sweep folder. Returns a release function.
  * Throws: UserError when a live process holds it (naming its pid).
  */
