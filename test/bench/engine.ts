@@ -9,17 +9,8 @@ import type { SplitData, TrainRequest } from '../../src/train/types.js';
 import { loadWisconsin } from '../helpers/wisconsin.js';
 import { PYTHON, REFS, WISCONSIN, median, run, time } from './measure.js';
 import type { BenchRow } from './report.js';
+import { withEngine } from '../helpers/engine.js';
 
-function withEngine<T>(mode: 'auto' | 'ts', fn: () => T): T {
-  const before = process.env.DLSWEEP_ENGINE;
-  process.env.DLSWEEP_ENGINE = mode;
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.DLSWEEP_ENGINE;
-    else process.env.DLSWEEP_ENGINE = before;
-  }
-}
 
 /** The oracle job: 9-15-1, lr 0.01, 15000 updates on the 500 training rows, loss every 500 (as numpy's). */
 function oracleRequest(): TrainRequest {

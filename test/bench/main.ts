@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only ID,ID]`: the performance benchmarks, printed as one table of
+ * `npm run bench [-- --quick] [-- --only GROUP,GROUP]`: the performance benchmarks, printed as one table of
  * medians and ratios measured side by side in this run, and written to bench-results/ as JSON.
  *
  * Cases: one training of the oracle job against numpy's reference loop; the fast engine's scaling with
@@ -7,7 +7,8 @@
  * sharing on/off; --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points.
  * The Python references run when /usr/bin/python3 has numpy and scikit-learn (Debian: python3-numpy,
  * python3-sklearn); otherwise their columns say n/a and why. --quick: one repetition of everything,
- * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four).
+ * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
+ * named groups: train, scaling, sklearn, sharing, workers, recording, plan.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -18,18 +18,8 @@ import {
 } from '../../src/train/fast/train-fast.js';
 import type { Matrix, SplitData, TrainRequest, TrainResult } from '../../src/train/types.js';
 import { loadWisconsin, WISCONSIN_CSV, WISCONSIN_ORACLE } from '../helpers/wisconsin.js';
+import { withEngine } from '../helpers/engine.js';
 
-/** Runs fn with DLSWEEP_ENGINE set to mode, restoring the previous value. */
-function withEngine<T>(mode: EngineMode, fn: () => T): T {
-  const before = process.env.DLSWEEP_ENGINE;
-  process.env.DLSWEEP_ENGINE = mode;
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.DLSWEEP_ENGINE;
-    else process.env.DLSWEEP_ENGINE = before;
-  }
-}
 
 /** Trains the request on both paths (the fast one forced, so an unsupported request fails loudly). */
 function both(req: TrainRequest): { ts: TrainResult; fast: TrainResult; tsProgress: number[]; fastProgress: number[] } {
