@@ -21,26 +21,13 @@
  * coupled penalty (it goes through the adaptive scaling), not AdamW's decoupled weight decay.
  */
 import type { GradientBuffers } from './network.js';
-import type { NetworkParams, OptimizerName } from './types.js';
+import type { NetworkParams, OptimizerName, TrainingOptions } from './types.js';
 
 /** Names of the update rules, in documentation order. */
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 
-/** What an update rule needs; names as in the experiment file. */
-export interface OptimizerSettings {
-  optimizer: OptimizerName;
-  /** μ of momentum and nesterov, in [0, 1). */
-  momentum: number;
-  /** β1, β2 of adam, in [0, 1). */
-  beta1: number;
-  beta2: number;
-  /** ρ of rmsprop, in [0, 1). */
-  rho: number;
-  /** ε of adagrad, rmsprop and adam, > 0. */
-  epsilon: number;
-  /** λ of the L2 penalty (λ/2) Σ ||W||² on the weights, >= 0. */
-  l2: number;
-}
+/** What an update rule needs: its name, its constants and the L2 penalty (see TrainingOptions). */
+export type OptimizerSettings = Pick<TrainingOptions, 'optimizer' | 'momentum' | 'beta1' | 'beta2' | 'rho' | 'epsilon' | 'l2'>;
 
 /** An update rule with its state, for one network. */
 export interface Optimizer {

@@ -94,12 +94,17 @@ export interface TrainingOptions {
   activation: HiddenActivationName;
   leaky_relu_slope: number;
   optimizer: OptimizerName;
+  /** μ of momentum and nesterov, in [0, 1). */
   momentum: number;
+  /** β1, β2 of adam, in [0, 1). */
   beta1: number;
   beta2: number;
+  /** ρ of rmsprop, in [0, 1). */
   rho: number;
+  /** ε of adagrad, rmsprop and adam, > 0. */
   epsilon: number;
   lr_schedule: LrSchedule;
+  /** λ of the L2 penalty (λ/2) Σ ||W||² on the weights, >= 0. */
   l2: number;
   dropout: number;
   /** null: full batch. */
