@@ -110,7 +110,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
   const queue: { job: Job; fold: number; attempt: number }[] = [];
   for (const job of jobs) for (let f = 0; f < folds.length; f++) queue.push({ job, fold: f, attempt: 0 });
 
-  const record = async (run: PlannedRun, write: Parameters<typeof writeRun>[1]) => {
+  const record = (run: PlannedRun, write: Parameters<typeof writeRun>[1]) => {
     writeRun(sweepDir, write);
     outcome.counts[write.metrics.status]++;
     if (write.metrics.status === 'failed') outcome.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
@@ -125,11 +125,11 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     spellings: run.spellings,
   });
 
-  const closeWith = async (job: Job, status: 'failed' | 'interrupted', error: string, detail?: string) => {
+  const closeWith = (job: Job, status: 'failed' | 'interrupted', error: string, detail?: string) => {
     if (job.closed) return;
     job.closed = true;
     for (const run of job.runs) {
-      await record(run, {
+      record(run, {
         params: paramsFile(run),
         metrics: { status, run_id: run.id, iterations: run.params.iterations as number, threshold: run.params.threshold as number, error },
         error: detail ?? error,
@@ -137,13 +137,13 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     }
   };
 
-  const finish = async (job: Job) => {
+  const finish = (job: Job) => {
     job.closed = true;
     const results = job.results as TrainResult[];
     const finishedAt = new Date().toISOString();
     for (const run of job.runs) {
       const rec = assembleRun(run, results, job.thresholds);
-      await record(run, {
+      record(run, {
         params: paramsFile(run),
         metrics: rec.metrics,
         curve: rec.curve,
@@ -154,14 +154,14 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     events.trainingFinished?.(job.training, job.checkpoints[job.checkpoints.length - 1] * folds.length, job.ms);
   };
 
-  const handle = async (job: Job, out: TaskOutcome) => {
+  const handle = (job: Job, out: TaskOutcome) => {
     job.ms += out.training_ms;
     if (!out.ok) {
-      await closeWith(job, 'failed', out.error, out.stack);
+      closeWith(job, 'failed', out.error, out.stack);
       return;
     }
     job.results[out.fold] = out.result;
-    if (job.results.every((r) => r !== undefined) && !job.closed) await finish(job);
+    if (job.results.every((r) => r !== undefined) && !job.closed) finish(job);
   };
 
   const dispatch = async (item: { job: Job; fold: number; attempt: number }): Promise<void> => {
@@ -195,7 +195,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     } catch (e) {
       const err = e as Error;
       if (cancel.signal.aborted || err.name === 'AbortError') {
-        if (!outcome.fatal) await closeWith(job, 'interrupted', 'interrupted before the training finished');
+        if (!outcome.fatal) closeWith(job, 'interrupted', 'interrupted before the training finished');
         return;
       }
       // The worker thread died (Piscina replaces it): retry this fold once, then fail the training.
@@ -204,11 +204,11 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
         queue.unshift({ job, fold, attempt: 1 });
         return;
       }
-      await closeWith(job, 'failed', `worker died twice: ${err.message}`, err.stack);
+      closeWith(job, 'failed', `worker died twice: ${err.message}`, err.stack);
       return;
     }
     // Errors from here on (writes) stop the sweep: see the dispatch loop.
-    await handle(job, out);
+    handle(job, out);
   };
 
   const inflight = new Set<Promise<void>>();
@@ -231,7 +231,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     await Promise.allSettled([...inflight]);
     // Trainings cancelled before all their folds were dispatched.
     if (outcome.interrupted && !outcome.fatal) {
-      for (const job of jobs) if (job.started && !job.closed) await closeWith(job, 'interrupted', 'interrupted before the training finished');
+      for (const job of jobs) if (job.started && !job.closed) closeWith(job, 'interrupted', 'interrupted before the training finished');
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
