@@ -5,6 +5,7 @@
  * Reading the .wasm file is loading code, not data: it is the one file access in src/train/.
  */
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 
 // The TypeScript lib is ES2022 without DOM, so the few WebAssembly APIs used here are declared locally.
 interface WasmMemory {
@@ -54,6 +55,10 @@ export function loadKernels(): Kernels {
         `(${(e as Error).message})`,
     );
   }
+  // V8 first compiles wasm with its baseline compiler and swaps in optimized code only at a later call; a
+  // training spends seconds inside one call of run(), which would stay on the slow baseline code (25-35%
+  // slower in `npm run bench`). Compiling optimized code up front costs a few milliseconds.
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: {
       abort: (_msg: number, _file: number, line: number, col: number) => {
