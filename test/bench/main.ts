@@ -34,7 +34,7 @@ const log = (s: string) => process.stderr.write(s + '\n');
 log(`dlsweep bench${quick ? ' (quick)' : ''}: ${mach.cpu}, ${mach.cores} cores, Node ${mach.node}, engine ${ENGINE_VERSION}`);
 log(`Python references: ${py.ok ? py.detail : `not run: ${py.detail}`}`);
 if (!existsSync(WISCONSIN)) {
-  log(`error: ${WISCONSIN} is missing; fetch it with: node dist/src/cli/main.js data fetch wisconsin`);
+  log(`error: ${WISCONSIN} is missing; fetch it with: node dist/bundle/dlsweep.js data fetch wisconsin`);
   process.exit(2);
 }
 

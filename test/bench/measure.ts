@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is dist/test/bench/measure.js once compiled). */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The built CLI. */
-export const CLI = path.join(REPO, 'dist/src/cli/main.js');
+/** The built CLI (the bundle `dlsweep` runs). */
+export const CLI = path.join(REPO, 'dist/bundle/dlsweep.js');
 /** The Wisconsin CSV used by the engine and sweep cases. */
 export const WISCONSIN = path.join(REPO, 'data/wisconsin-cancer-dataset.csv');
 /** The Python references (numpy network, scikit-learn grid search), beside the repository. */

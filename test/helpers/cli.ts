@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The compiled CLI entry (dist/src/cli/main.js). */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The CLI as installed: the bundle that `npm run build` writes (dist/bundle/dlsweep.js). */
+export const CLI = fileURLToPath(new URL('../../bundle/dlsweep.js', import.meta.url));
 /** The repository root (tests run from it). */
 export const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const WISCONSIN = join(REPO, 'data', 'wisconsin-cancer-dataset.csv');

@@ -80,7 +80,7 @@ test('the build precompiles the schema validator, and it judges like a freshly c
   assert.ok(existsSync(file), 'npm run build writes dist/src/experiment/schema-validator.cjs');
   const precompiled = (await import(file.href)).default;
   assert.equal(validateExperimentSchema, precompiled);
-  const fresh = compileValidator().validate;
+  const fresh = (await compileValidator()).validate;
   const docs: unknown[] = [
     { name: 'x', dataset: 'wisconsin', grid: { learning_rate: [0.01, 0.07] } },
     { name: 'x', dataset: 'wisconsin', grid: { learnig_rate: [0.01] } },
