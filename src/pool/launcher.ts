@@ -7,8 +7,9 @@
  * Piscina and its training is retried once, then failed; a write error (disk full, permissions) stops the
  * sweep and is reported as fatal, keeping every run already recorded.
  */
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
+import type { Piscina as PiscinaPool } from 'piscina';
 import type { PreparedFold } from '../datasets/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import { assembleRun } from '../sweep/assemble.js';
@@ -16,6 +17,26 @@ import type { TrainRequest, TrainResult } from '../train/types.js';
 import type { RunStatus } from '../store/records.js';
 import { writeRun } from '../store/write-run.js';
 import type { TaskOutcome, TrainTask } from './messages.js';
+
+// piscina is CommonJS: require() loads it without the ES-module loader's scan of its source for exports.
+const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+
+/** The training threads (a Piscina pool running worker.js). */
+export type TrainingPool = PiscinaPool;
+
+/**
+ * Start `workers` training threads. Called before the experiment and its data are loaded, so that the
+ * threads boot (loading the worker code and compiling the WebAssembly kernels) while the main thread
+ * reads and plans. The caller destroys the pool when done.
+ */
+export function startPool(workers: number): TrainingPool {
+  return new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+  });
+}
 
 /** Progress events, for a progress bar or log lines. */
 export interface LaunchEvents {
@@ -39,6 +60,8 @@ export interface LaunchInput {
 }
 
 export interface LaunchOptions {
+  /** Threads from startPool(workers), left running for the caller to destroy. */
+  pool: TrainingPool;
   workers: number;
   events?: LaunchEvents;
   /** Aborting stops dispatch, cancels trainings in flight and marks their runs interrupted. */
@@ -68,15 +91,11 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     interrupted: false,
     workerDeaths: 0,
   };
-  const pool = new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: options.workers,
-    maxThreads: options.workers,
-    idleTimeout: 60_000,
-  });
+  const pool = options.pool;
   const cancel = new AbortController();
   // Piscina reports a result that arrives for a task it already aborted as an 'error' event on the pool;
-  // unhandled, that event would crash the process. After an abort it is expected and harmless.
+  // unhandled, that event would crash the process. After an abort it is expected and harmless. The listener
+  // stays until the caller destroys the pool: such a result can arrive after launch() returns.
   pool.on('error', (e: Error) => {
     if (!cancel.signal.aborted) outcome.fatal ??= e;
   });
@@ -235,7 +254,6 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
   }
   return outcome;
 }

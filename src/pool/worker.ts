@@ -1,12 +1,22 @@
 /**
- * The worker entry: one training per message, no file system access. Piscina calls the default export.
+ * The worker entry: one training per message, no file system access (beyond loading the kernels). Piscina calls the default export.
  * A training that throws returns { ok: false } so that only its runs fail; a worker that dies is seen by
  * the launcher as a rejected task.
  */
 import { performance } from 'node:perf_hooks';
 import { train } from '../train/train.js';
+import { engineMode } from '../train/fast/train-fast.js';
+import { loadKernels } from '../train/fast/wasm.js';
 import type { TaskOutcome, TrainTask } from './messages.js';
 import { injectedFault } from './faults.js';
+
+// Compile the WebAssembly kernels while the pool starts rather than in the first training. A failure is
+// left for that training to report, as its error.
+try {
+  if (engineMode() !== 'ts') loadKernels();
+} catch {
+  // reported by the first training
+}
 
 export default function runTask(task: TrainTask): TaskOutcome {
   const start = performance.now();

@@ -1,17 +1,19 @@
 /** Where a sweep came from: the git commit of the experiment's folder and dlsweep's own version. */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** HEAD commit of the git repository holding `dir`, or null (not a repository, or git absent). */
-export function gitCommit(dir: string): string | null {
-  try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
-    const sha = out.toString().trim();
-    return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
-  } catch {
-    return null;
-  }
+/**
+ * HEAD commit of the git repository holding `dir`, or null (not a repository, or git absent). Asynchronous,
+ * so that a sweep asks git while it plans rather than waiting for it.
+ */
+export function gitCommit(dir: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd: dir, timeout: 5000 }, (error, stdout) => {
+      const sha = error ? '' : String(stdout).trim();
+      resolve(/^[0-9a-f]{40}$/.test(sha) ? sha : null);
+    });
+  });
 }
 
 let version: string | undefined;
