@@ -16,6 +16,7 @@ import { assembleRun } from '../sweep/assemble.js';
 import type { TrainRequest, TrainResult } from '../train/types.js';
 import type { RunStatus } from '../store/records.js';
 import { writeRun } from '../store/write-run.js';
+import { holdExitHandlers } from '../store/atomic.js';
 import type { TaskOutcome, TrainTask } from './messages.js';
 
 // piscina is CommonJS: require() loads it without the ES-module loader's scan of its source for exports.
@@ -233,6 +234,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
   const inflight = new Set<Promise<void>>();
   // Two tasks per worker keep every thread busy while the main thread records results.
   const limit = options.workers * 2;
+  const releaseExitHandlers = holdExitHandlers();
   try {
     while ((queue.length > 0 || inflight.size > 0) && !outcome.fatal) {
       while (queue.length > 0 && inflight.size < limit && !cancel.signal.aborted) {
@@ -253,6 +255,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
       for (const job of jobs) if (job.started && !job.closed) closeWith(job, 'interrupted', 'interrupted before the training finished');
     }
   } finally {
+    releaseExitHandlers();
     options.signal?.removeEventListener('abort', onAbort);
   }
   return outcome;
