@@ -81,9 +81,9 @@ export function sklearnCases(s: Scratch, reps: number, python: boolean, with72: 
     const ours: number[] = [];
     const ref: number[] = [];
     let facts: SweepFacts | undefined;
-    // scikit-learn's runs are long (18 points: ~10-30 s, 72 points: ~35-70 s): fewer repetitions, so the
-    // whole bench stays near five minutes.
-    const refReps = nThr === 4 ? 1 : Math.min(reps, 2);
+    // scikit-learn's runs are long (18 points: ~10-30 s, 72 points: ~35-70 s): two repetitions, alternating
+    // with ours so that the machine's slower and faster spells fall on both sides.
+    const refReps = Math.min(reps, 2);
     for (let r = 0; r < reps; r++) {
       facts = runSweep(s, file, ['--workers', '2']);
       ours.push(facts.seconds);
