@@ -1,9 +1,11 @@
 /**
- * The report's charts: Vega-Lite specifications compiled with vega-lite and rendered to SVG strings by vega
- * in Node (headless view, no canvas, no browser). The SVGs are static, self-contained markup for inlining.
- * vega and vega-lite are imported on first use, so commands that draw nothing do not pay for loading them.
+ * The report's charts: Vega specifications rendered to SVG strings by vega in Node (headless view, no
+ * canvas, no browser). The SVGs are static, self-contained markup for inlining. The specifications are
+ * written in Vega itself rather than compiled from Vega-Lite: compiling costs more than drawing for charts
+ * this small, and Vega-Lite would be a second library to load at the end of every sweep. vega is imported
+ * on first use, so commands that draw nothing do not pay for loading it.
  */
-import type { TopLevelSpec } from 'vega-lite';
+import type { Spec } from 'vega';
 
 /** One point of a loss curve. */
 export interface CurveDatum {
@@ -16,10 +18,10 @@ export interface CurveDatum {
   score: number | null;
 }
 
-let engine: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite') }> | undefined;
+let engine: Promise<typeof import('vega')> | undefined;
 
 function load() {
-  engine ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
+  engine ??= import('vega');
   return engine;
 }
 
@@ -34,14 +36,13 @@ export function warmChartEngine(): void {
 let svgCount = 0;
 
 /**
- * Render a Vega-Lite spec to an SVG string. Ids inside the SVG (clip paths, gradients) are made unique per
+ * Render a Vega spec to an SVG string. Ids inside the SVG (clip paths, gradients) are made unique per
  * call, because several SVGs share one HTML page; line marks' descriptions become <title> tooltips.
  * Throws: vega's error for an invalid spec (a bug).
  */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const { vega, vl } = await load();
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+export async function renderSvg(spec: Spec): Promise<string> {
+  const vega = await load();
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     const prefix = `s${++svgCount}-`;
@@ -55,14 +56,49 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const INK_DARK = '#1f2328';
+const INK_MUTED = '#59636e';
 
+/** Fonts and colours of every chart: GitHub-like greys, the system UI font. */
 const CONFIG = {
-  font: FONT,
-  view: { stroke: '#d1d9e0' },
-  axis: { labelColor: '#59636e', titleColor: '#1f2328', gridColor: '#eaeef2', titleFontWeight: 500 as const, labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelColor: '#1f2328', titleColor: '#1f2328', labelFontSize: 11, titleFontSize: 12, titleFontWeight: 500 as const, labelLimit: 320 },
-  title: { fontSize: 14, fontWeight: 600 as const, anchor: 'start' as const, color: '#1f2328' },
-};
+  axis: {
+    labelColor: INK_MUTED,
+    titleColor: INK_DARK,
+    gridColor: '#eaeef2',
+    titleFontWeight: 500,
+    labelFontSize: 11,
+    titleFontSize: 12,
+    labelFont: FONT,
+    titleFont: FONT,
+  },
+  legend: {
+    labelColor: INK_DARK,
+    titleColor: INK_DARK,
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 500,
+    labelLimit: 320,
+    labelFont: FONT,
+    titleFont: FONT,
+  },
+  title: { fontSize: 14, fontWeight: 600, anchor: 'start', color: INK_DARK, font: FONT },
+  text: { font: FONT },
+  style: { cell: { stroke: '#d1d9e0' } },
+} as const;
+
+/** The frame shared by every chart: white background, a thin border around the plotting area. */
+function frame(width: number, height: number, title?: string): Partial<Spec> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega/v5.json',
+    background: 'white',
+    padding: 5,
+    width,
+    height,
+    ...(title ? { title: { text: title, anchor: 'start' } } : {}),
+    style: 'cell',
+    config: CONFIG as unknown as Spec['config'],
+  };
+}
 
 /** Downsample a series to at most `max` points (first and last kept, even stride between). */
 export function downsample<T>(points: T[], max: number): T[] {
@@ -90,51 +126,78 @@ export interface CurveChartOptions {
   legend: boolean;
 }
 
-/** A loss-curve chart: one line per run, iterations on x, loss on y (linear or log). */
-export function curveSpec(data: CurveDatum[], o: CurveChartOptions): TopLevelSpec {
-  const color =
-    o.colorBy === 'run'
-      ? {
-          field: 'label',
-          type: 'nominal' as const,
-          title: 'run',
-          sort: o.runOrder,
-          scale: { domain: o.runOrder, scheme: o.runOrder.length <= 10 ? 'tableau10' : 'category20' },
-          legend: o.legend ? { orient: 'right' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5 } : null,
-        }
-      : {
-          field: 'score',
-          type: 'quantitative' as const,
-          title: o.scoreTitle,
-          scale: { scheme: 'viridis', reverse: o.higherIsBetter, ...(o.scoreDomain ? { domain: o.scoreDomain } : {}) },
-          legend: o.legend ? { orient: 'right' as const, gradientLength: 200 } : null,
-        };
+/**
+ * A loss-curve chart: one line per run (a facet by run), iterations on x, loss on y (linear or log).
+ * `data` holds finite points only, each series in iteration order (so no sort or validity test per point).
+ */
+export function curveSpec(data: CurveDatum[], o: CurveChartOptions): Spec {
+  const byRun = o.colorBy === 'run';
+  const color = byRun
+    ? { name: 'color', type: 'ordinal', domain: o.runOrder, range: { scheme: o.runOrder.length <= 10 ? 'tableau10' : 'category20' } }
+    : {
+        name: 'color',
+        type: 'linear',
+        domain: o.scoreDomain ?? { data: 'curves', field: 'score' },
+        range: { scheme: 'viridis' },
+        reverse: o.higherIsBetter,
+        interpolate: 'hcl',
+        zero: false,
+      };
+  // Runs without a score (none finished) are drawn grey rather than not at all.
+  const stroke = byRun ? { scale: 'color', field: 'label' } : { signal: "isValid(datum.score) ? scale('color', datum.score) : '#8c959f'" };
+  const legend = !o.legend
+    ? []
+    : byRun
+      ? [{ stroke: 'color', orient: 'right', title: 'run', symbolType: 'stroke', symbolStrokeWidth: 2.5 }]
+      : [{ stroke: 'color', orient: 'right', title: o.scoreTitle, gradientLength: 200 }];
+  const yTicks = o.log ? {} : { tickCount: { signal: 'ceil(height/40)' } };
   return {
-    title: o.title,
-    width: 420,
-    height: 260,
-    data: { values: data as unknown as Record<string, unknown>[] },
-    mark: { type: 'line', strokeWidth: 1.6, clip: true, interpolate: 'linear' },
-    encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration (updates)', axis: { grid: true, tickCount: 6 } },
-      y: {
-        field: 'loss',
-        type: 'quantitative',
-        title: o.log ? 'loss (log scale)' : 'loss',
-        scale: o.log ? { type: 'log', domain: o.domain } : { type: 'linear', domain: o.domain, zero: false },
-        axis: { grid: true },
-      },
+    ...frame(420, 260, o.title),
+    data: [{ name: 'curves', values: data }],
+    scales: [
+      { name: 'x', type: 'linear', domain: { data: 'curves', field: 'iteration' }, range: [0, { signal: 'width' }], nice: true, zero: false },
+      o.log
+        ? { name: 'y', type: 'log', domain: o.domain, range: [{ signal: 'height' }, 0] }
+        : { name: 'y', type: 'linear', domain: o.domain, range: [{ signal: 'height' }, 0], zero: false },
       color,
-      detail: { field: 'run', type: 'nominal' },
-      description: { field: 'label', type: 'nominal' },
-      order: { field: 'iteration', type: 'quantitative' },
-    },
-    config: CONFIG,
-  };
+    ],
+    axes: [
+      // Grid lines under the marks, then the labelled axes.
+      { scale: 'x', orient: 'bottom', grid: true, tickCount: 6, gridScale: 'y', domain: false, labels: false, aria: false, maxExtent: 0, minExtent: 0, ticks: false, zindex: 0 },
+      { scale: 'y', orient: 'left', grid: true, gridScale: 'x', domain: false, labels: false, aria: false, maxExtent: 0, minExtent: 0, ticks: false, zindex: 0, ...yTicks },
+      { scale: 'x', orient: 'bottom', grid: false, title: 'iteration (updates)', tickCount: 6, labelFlush: true, labelOverlap: true, zindex: 0 },
+      { scale: 'y', orient: 'left', grid: false, title: o.log ? 'loss (log scale)' : 'loss', labelOverlap: o.log ? 'greedy' : true, zindex: 0, ...yTicks },
+    ],
+    legends: legend,
+    marks: [
+      {
+        type: 'group',
+        from: { facet: { name: 'series', data: 'curves', groupby: ['run'] } },
+        encode: { update: { width: { field: { group: 'width' } }, height: { field: { group: 'height' } } } },
+        marks: [
+          {
+            type: 'line',
+            clip: true,
+            from: { data: 'series' },
+            encode: {
+              update: {
+                strokeWidth: { value: 1.6 },
+                interpolate: { value: 'linear' },
+                stroke,
+                description: { field: 'label' },
+                x: { scale: 'x', field: 'iteration' },
+                y: { scale: 'y', field: 'loss' },
+              },
+            },
+          },
+        ],
+      },
+    ],
+  } as Spec;
 }
 
-// Text colour from each datum's `ink` (a colour field without a scale would clash with the rect layer's colour scale).
-const INK = { condition: { test: "datum.ink === 'white'", value: 'white' }, value: 'black' } as const;
+/** White text on dark cells, black elsewhere (each datum carries its `ink`). */
+const INK = [{ test: "datum.ink === 'white'", value: 'white' }, { value: 'black' }];
 
 /** One cell of a heatmap. */
 export interface HeatDatum {
@@ -145,8 +208,73 @@ export interface HeatDatum {
   n: number;
 }
 
+/** A grid of coloured cells with a text in each: the heatmap and the confusion matrices. */
+function cellGrid(
+  values: Record<string, unknown>[],
+  o: {
+    width: number;
+    height: number;
+    title?: string;
+    x: { field: string; order: string[]; title: string; orient: 'top' | 'bottom' };
+    y: { field: string; order: string[]; title: string };
+    color: Record<string, unknown>;
+    colorField: string;
+    legend?: Record<string, unknown>;
+    stroke: number;
+    text: Record<string, unknown>;
+  },
+): Spec {
+  const band = (name: string, field: string, order: string[], range: unknown[]) => ({ name, type: 'band', domain: order, range, paddingInner: 0, paddingOuter: 0 });
+  const at = { x: { scale: 'x', field: o.x.field }, y: { scale: 'y', field: o.y.field } };
+  return {
+    ...frame(o.width, o.height, o.title),
+    data: [
+      { name: 'cells', values },
+      { name: 'filled', source: 'cells', transform: [{ type: 'filter', expr: `isValid(datum.${o.colorField}) && isFinite(+datum.${o.colorField})` }] },
+    ],
+    scales: [band('x', o.x.field, o.x.order, [0, { signal: 'width' }]), band('y', o.y.field, o.y.order, [0, { signal: 'height' }]), { name: 'color', ...o.color }],
+    axes: [
+      { scale: 'x', orient: o.x.orient, grid: false, title: o.x.title, labelAngle: 0, labelBaseline: o.x.orient === 'top' ? 'bottom' : 'top', zindex: 1 },
+      { scale: 'y', orient: 'left', grid: false, title: o.y.title, zindex: 1 },
+    ],
+    legends: o.legend ? [{ fill: 'color', ...o.legend }] : [],
+    marks: [
+      {
+        type: 'rect',
+        from: { data: 'filled' },
+        encode: {
+          update: {
+            ...at,
+            width: { signal: "max(0.25, bandwidth('x'))" },
+            height: { signal: "max(0.25, bandwidth('y'))" },
+            fill: { scale: 'color', field: o.colorField },
+            stroke: { value: 'white' },
+            strokeWidth: { value: o.stroke },
+            description: { field: 'text' },
+          },
+        },
+      },
+      {
+        type: 'text',
+        from: { data: 'cells' },
+        encode: {
+          update: {
+            x: { ...at.x, band: 0.5 },
+            y: { ...at.y, band: 0.5 },
+            text: { field: 'text' },
+            fill: INK,
+            align: { value: 'center' },
+            baseline: { value: 'middle' },
+            ...o.text,
+          },
+        },
+      },
+    ],
+  } as Spec;
+}
+
 /** A heatmap of a metric over two grid axes, with the value written in each cell. */
-export function heatmapSpec(data: HeatDatum[], o: { rowTitle: string; colTitle: string; rowOrder: string[]; colOrder: string[]; metricTitle: string; higherIsBetter: boolean; domain: [number, number] }): TopLevelSpec {
+export function heatmapSpec(data: HeatDatum[], o: { rowTitle: string; colTitle: string; rowOrder: string[]; colOrder: string[]; metricTitle: string; higherIsBetter: boolean; domain: [number, number] }): Spec {
   const cell = Math.max(44, Math.min(90, Math.floor(560 / Math.max(1, o.colOrder.length))));
   const lo = o.domain[0];
   const span = o.domain[1] - o.domain[0] || 1;
@@ -156,36 +284,21 @@ export function heatmapSpec(data: HeatDatum[], o: { rowTitle: string; colTitle: 
     const dark = o.higherIsBetter ? t > 0.55 : t < 0.45;
     return { ...d, ink: d.value !== null && dark ? 'white' : 'black' };
   });
-  return {
+  return cellGrid(values, {
     width: cell * o.colOrder.length,
     height: Math.max(28, Math.min(60, cell * 0.7)) * o.rowOrder.length,
-    data: { values },
-    encoding: {
-      x: { field: 'col', type: 'ordinal', sort: o.colOrder, title: o.colTitle, axis: { labelAngle: 0 } },
-      y: { field: 'row', type: 'ordinal', sort: o.rowOrder, title: o.rowTitle },
-    },
-    layer: [
-      {
-        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-        encoding: {
-          color: {
-            field: 'value',
-            type: 'quantitative',
-            title: o.metricTitle,
-            scale: { scheme: 'viridis', reverse: o.higherIsBetter, domain: o.domain },
-            legend: { orient: 'right', gradientLength: 160 },
-          },
-          description: { field: 'text', type: 'nominal' },
-        },
-      },
-      { mark: { type: 'text', fontSize: 12 }, encoding: { text: { field: 'text', type: 'nominal' }, color: INK } },
-    ],
-    config: CONFIG,
-  };
+    x: { field: 'col', order: o.colOrder, title: o.colTitle, orient: 'bottom' },
+    y: { field: 'row', order: o.rowOrder, title: o.rowTitle },
+    color: { type: 'linear', domain: o.domain, range: { scheme: 'viridis' }, reverse: o.higherIsBetter, interpolate: 'hcl', zero: false },
+    colorField: 'value',
+    legend: { orient: 'right', title: o.metricTitle, gradientLength: 160 },
+    stroke: 1,
+    text: { fontSize: { value: 12 } },
+  });
 }
 
 /** A 2 x 2 confusion matrix: actual class in rows, predicted in columns, counts in the cells. */
-export function confusionSpec(title: string, c: { tn: number; fp: number; fn: number; tp: number }): TopLevelSpec {
+export function confusionSpec(title: string, c: { tn: number; fp: number; fn: number; tp: number }): Spec {
   const max = Math.max(1, c.tn, c.fp, c.fn, c.tp);
   const cells = [
     { actual: 'negative', predicted: 'negative', count: c.tn, name: 'TN' },
@@ -193,22 +306,16 @@ export function confusionSpec(title: string, c: { tn: number; fp: number; fn: nu
     { actual: 'positive', predicted: 'negative', count: c.fn, name: 'FN' },
     { actual: 'positive', predicted: 'positive', count: c.tp, name: 'TP' },
   ].map((d) => ({ ...d, text: `${d.name} ${d.count}`, ink: d.count / max > 0.5 ? 'white' : 'black' }));
-  return {
-    title,
+  const classes = ['negative', 'positive'];
+  return cellGrid(cells, {
     width: 150,
     height: 150,
-    data: { values: cells },
-    encoding: {
-      x: { field: 'predicted', type: 'ordinal', sort: ['negative', 'positive'], title: 'predicted', axis: { labelAngle: 0, orient: 'top' } },
-      y: { field: 'actual', type: 'ordinal', sort: ['negative', 'positive'], title: 'actual' },
-    },
-    layer: [
-      {
-        mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
-        encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues', domain: [0, max] }, legend: null } },
-      },
-      { mark: { type: 'text', fontSize: 13, fontWeight: 600 }, encoding: { text: { field: 'text', type: 'nominal' }, color: INK } },
-    ],
-    config: CONFIG,
-  };
+    title,
+    x: { field: 'predicted', order: classes, title: 'predicted', orient: 'top' },
+    y: { field: 'actual', order: classes, title: 'actual' },
+    color: { type: 'linear', domain: [0, max], range: { scheme: 'blues' }, interpolate: 'hcl', zero: true },
+    colorField: 'count',
+    stroke: 2,
+    text: { fontSize: { value: 13 }, fontWeight: { value: 600 } },
+  });
 }
