@@ -84,14 +84,12 @@ test('rebuildSweepOutputs writes report.html; 1,000 runs stay fast and draw the 
   t0 = performance.now();
   const html = await renderReport(sweepTitle(dir), sweep, sweepRows(dir));
   const warm = performance.now() - t0;
+  // Reported, never asserted: speed is measured by `npm run bench`.
   t.diagnostic(`1,000 runs: all sweep outputs ${cold.toFixed(0)} ms (first, loading vega), report again ${warm.toFixed(0)} ms`);
   const written = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.match(written, /Curves of the best 50 of 1000 runs/);
   assert.match(written, /data-series="50"/);
   assert.equal(count(html, /aria-roledescription="line mark"/g), 4 * 50);
-  // Generous bounds for loaded CI machines; typically ~1.5 s cold and ~0.5 s warm.
-  assert.ok(warm < 3000, `report took ${warm} ms`);
-  assert.ok(cold < 8000, `outputs took ${cold} ms`);
   const fewer = await renderReport(sweepTitle(dir), sweep, sweepRows(dir), { maxCurves: 7, axes: ['hidden_sizes', 'learning_rate'], metric: 'validation.fn' });
   assert.match(fewer, /Curves of the best 7 of 1000 runs/);
   assert.match(fewer, /validation\.fn by hidden_sizes \(rows\) and learning_rate \(columns\); each cell is the mean over 50 finished runs \(also varying: seed\)/);
