@@ -232,8 +232,8 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, pool: Trai
         { plan, folds: data.folds, todo, sweepDir: sweepPath, curveEvery: exp.record.curve_every },
         { pool, workers, events: progress, signal: abort.signal },
       );
-      // The report at the end needs the chart libraries: load them while the workers train (the first
-      // trainings are handed out by now, so the loading does not hold them up).
+      // The report at the end needs the chart library: load it while the workers train (the first trainings
+      // are handed out by now, so the loading does not hold them up).
       if (todo.size > 0) warmChartEngine();
       outcome = await launched;
     } finally {

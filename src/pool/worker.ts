@@ -1,7 +1,7 @@
 /**
- * The worker entry: one training per message, no file system access (beyond loading the kernels). Piscina calls the default export.
- * A training that throws returns { ok: false } so that only its runs fail; a worker that dies is seen by
- * the launcher as a rejected task.
+ * The worker entry: one training per message, no file system access (beyond loading the kernels). Piscina
+ * calls the default export. A training that throws returns { ok: false } so that only its runs fail; a
+ * worker that dies is seen by the launcher as a rejected task.
  */
 import { performance } from 'node:perf_hooks';
 import { train } from '../train/train.js';
