@@ -134,7 +134,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   try {
     return await runSweep(file, options, io, pool, workers);
   } finally {
-    await pool.destroy();
+    await pool.close();
   }
 }
 

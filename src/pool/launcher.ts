@@ -8,6 +8,7 @@
  * sweep and is reported as fatal, keeping every run already recorded.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina as PiscinaPool } from 'piscina';
 import type { PreparedFold } from '../datasets/index.js';
@@ -17,26 +18,57 @@ import type { TrainRequest, TrainResult } from '../train/types.js';
 import type { RunStatus } from '../store/records.js';
 import { writeRun } from '../store/write-run.js';
 import { holdExitHandlers } from '../store/atomic.js';
-import type { TaskOutcome, TrainTask } from './messages.js';
+import { WORKER_READY, type TaskOutcome, type TrainTask } from './messages.js';
 
 // piscina is CommonJS: require() loads it without the ES-module loader's scan of its source for exports.
 const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
 
-/** The training threads (a Piscina pool running worker.js). */
-export type TrainingPool = PiscinaPool;
+/** The training threads: a Piscina pool running worker.js. */
+export interface TrainingPool {
+  piscina: PiscinaPool;
+  /** Stop the threads; threads still loading their modules are waited for first (see startPool). */
+  close(): Promise<void>;
+}
+
+/** How long close() waits at most for threads that are still starting (one that died never reports). */
+const START_WAIT_MS = 5000;
 
 /**
- * Start `workers` training threads. Called before the experiment and its data are loaded, so that the
- * threads boot (loading the worker code and compiling the WebAssembly kernels) while the main thread
- * reads and plans. The caller destroys the pool when done.
+ * Start the training threads, up to `workers` of them: as many as this machine runs in parallel at once, more
+ * (if `workers` is larger) as trainings queue up. Called before the experiment and its data are loaded, so
+ * that the threads boot (loading the worker code and compiling the WebAssembly kernels) while the main
+ * thread reads and plans. The caller closes the pool when done.
  */
 export function startPool(workers: number): TrainingPool {
-  return new Piscina({
+  const initial = Math.min(workers, availableParallelism());
+  const piscina = new Piscina({
     filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: workers,
+    minThreads: initial,
     maxThreads: workers,
     idleTimeout: 60_000,
   });
+  // Terminating a thread while it is still loading its modules can abort the whole process (seen with
+  // Node 20 when bad input is reported right after start), so close() first waits until every initial
+  // thread has said it is loaded (worker.ts posts WORKER_READY).
+  const started = new Promise<void>((resolve) => {
+    let ready = 0;
+    const timer = setTimeout(resolve, START_WAIT_MS);
+    timer.unref();
+    const onMessage = (message: unknown) => {
+      if (message !== WORKER_READY || ++ready < initial) return;
+      piscina.off('message', onMessage);
+      clearTimeout(timer);
+      resolve();
+    };
+    piscina.on('message', onMessage);
+  });
+  return {
+    piscina,
+    close: async () => {
+      await started;
+      await piscina.destroy();
+    },
+  };
 }
 
 /** Progress events, for a progress bar or log lines. */
@@ -92,7 +124,7 @@ export async function launch(input: LaunchInput, options: LaunchOptions): Promis
     interrupted: false,
     workerDeaths: 0,
   };
-  const pool = options.pool;
+  const pool = options.pool.piscina;
   const cancel = new AbortController();
   // Piscina reports a result that arrives for a task it already aborted as an 'error' event on the pool;
   // unhandled, that event would crash the process. After an abort it is expected and harmless. The listener

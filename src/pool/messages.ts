@@ -16,3 +16,6 @@ export interface TrainTask {
 export type TaskOutcome =
   | { ok: true; training: number; fold: number; result: TrainResult; training_ms: number }
   | { ok: false; training: number; fold: number; error: string; stack?: string; training_ms: number };
+
+/** Posted by a worker thread once its modules are loaded (see startPool in launcher.ts). */
+export const WORKER_READY = 'dlsweep:worker-ready';

@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { train } from '../train/train.js';
 import { engineMode } from '../train/fast/train-fast.js';
 import { loadKernels } from '../train/fast/wasm.js';
-import type { TaskOutcome, TrainTask } from './messages.js';
+import { parentPort } from 'node:worker_threads';
+import { WORKER_READY, type TaskOutcome, type TrainTask } from './messages.js';
 import { injectedFault } from './faults.js';
 
 // Compile the WebAssembly kernels while the pool starts rather than in the first training. A failure is
@@ -17,6 +18,8 @@ try {
 } catch {
   // reported by the first training
 }
+// Every module of this thread is loaded: it may now be stopped safely (see startPool).
+parentPort?.postMessage(WORKER_READY);
 
 export default function runTask(task: TrainTask): TaskOutcome {
   const start = performance.now();

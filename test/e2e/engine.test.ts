@@ -218,6 +218,18 @@ test('SIGINT stops dispatch, marks in-flight runs interrupted, exits 130; resume
   assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 6);
 });
 
+test('bad input found while the worker threads are still starting exits 2 with its message, every time', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'typo.yaml', 'name: typo\ndataset: wisconsin\ngrid:\n  learnig_rate: [0.01]\n');
+  // The threads start before the file is read; closing them while they load must not abort the process.
+  for (let i = 0; i < 12; i++) {
+    const r = runCli(['run', file, '--workers', String(1 + (i % 4))], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /learnig_rate/);
+    assert.doesNotMatch(r.stderr, /Assertion|    at /);
+  }
+});
+
 test('a sweep held by a live process is refused naming its pid; a dead holder\'s lock is taken over', async () => {
   const dir = tempDir();
   const file = writeExperiment(dir, 'l.yaml', syntheticExperiment('l', '  iterations: [10, 20]'));
