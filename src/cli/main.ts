@@ -5,6 +5,7 @@
  *   (experiment file, data, options); 70 an internal error (a bug: its stack is printed); 130 interrupted.
  */
 import { realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DiagnosticError, UserError } from '../errors.js';
@@ -31,6 +32,19 @@ function positiveInt(name: string) {
     }
     return n;
   };
+}
+
+/** The most worker threads `run` starts: beyond a few per core they only share the same cores. */
+export const MAX_WORKERS = Math.max(64, 4 * availableParallelism());
+
+function workerCount(value: string): number {
+  const n = positiveInt('--workers')(value);
+  if (n > MAX_WORKERS) {
+    throw new InvalidArgumentError(
+      `--workers takes at most ${MAX_WORKERS} (this machine runs ${availableParallelism()} threads at once; more threads only share those cores), e.g. --workers ${availableParallelism()}`,
+    );
+  }
+  return n;
 }
 
 function nonEmpty(name: string) {
@@ -61,7 +75,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
   const common = (c: Command) =>
     c
       .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
-      .option('--workers <n>', 'worker threads (default: the available parallelism)', positiveInt('--workers'))
+      .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
       .option('--max-runs <n>', 'refuse grids with more points than this', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
       .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts');
 

@@ -230,6 +230,15 @@ test('bad input found while the worker threads are still starting exits 2 with i
   }
 });
 
+test('--workers is bounded: far beyond the cores is refused with the limit', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'w.yaml', syntheticExperiment('w', '  iterations: [10]'));
+  const r = runCli(['run', file, '--workers', '100000'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--workers takes at most \d+/);
+  assert.equal(existsSync(join(dir, 'runs')), false, 'nothing is created');
+});
+
 test('a sweep held by a live process is refused naming its pid; a dead holder\'s lock is taken over', async () => {
   const dir = tempDir();
   const file = writeExperiment(dir, 'l.yaml', syntheticExperiment('l', '  iterations: [10, 20]'));
