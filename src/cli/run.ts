@@ -126,6 +126,18 @@ function cleanTempFiles(sweepPath: string): void {
   for (const name of readdirSync(sweepPath)) if (RUN_FOLDER_PATTERN.test(name)) removeStaleTempFiles(join(sweepPath, name));
 }
 
+/** A shell word: as is when it is plainly safe, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that resumes this sweep, with the runs and data folders when they are not the defaults. */
+export function resumeCommand(file: string, sweepId: string, options: Pick<RunOptions, 'runsDir' | 'dataDir'>): string {
+  const runsDir = options.runsDir === 'runs' ? '' : ` --runs-dir ${shellWord(options.runsDir)}`;
+  const dataDir = options.dataDir === undefined ? '' : ` --data-dir ${shellWord(options.dataDir)}`;
+  return `dlsweep${runsDir} run ${shellWord(file)} --resume ${sweepId}${dataDir}`;
+}
+
 /** `dlsweep run FILE`: returns the exit code (0 all recorded, 1 some failed, 130 interrupted). */
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
   const workers = options.workers ?? availableParallelism();
@@ -216,7 +228,7 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, pool: Trai
       if (signals > 1) {
         // Second Ctrl-C: leave at once; finished runs are on disk already, the rest resumes.
         progress.stop();
-        io.stderr.write(`\n${sig} again: exiting now. Resume with: dlsweep run ${file} --resume ${sweepId}\n`);
+        io.stderr.write(`\n${sig} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);
         process.exit(130);
       }
       progress.stop();
@@ -265,7 +277,7 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, pool: Trai
       io.stderr.write(
         `error: the sweep stopped: ${describeWriteError(outcome.fatal)}\n` +
           `finished runs are kept (${outcome.counts.done + outcome.counts.diverged} recorded now); ` +
-          `free space or fix permissions, then resume: dlsweep run ${file} --resume ${sweepId}\n`,
+          `free space or fix permissions, then resume: ${resumeCommand(file, sweepId, options)}\n`,
       );
       return 1;
     }
@@ -283,7 +295,7 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, pool: Trai
       io.stderr.write(`failed runs:\n${outcome.failures.map((f) => `  ${f.folder}: ${f.error}`).join('\n')}\n`);
     }
     if (outcome.interrupted) {
-      io.stderr.write(`interrupted. Resume with: dlsweep run ${file} --resume ${sweepId}\n`);
+      io.stderr.write(`interrupted. Resume with: ${resumeCommand(file, sweepId, options)}\n`);
       return 130;
     }
     return outcome.failures.length > 0 ? 1 : 0;

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { CLI, onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 /** Every file under a sweep folder parses: JSON files as JSON, CSV files with a constant column count; no temp files. */
 function assertNoPartialFiles(sweep: string): void {
@@ -216,6 +216,32 @@ test('SIGINT stops dispatch, marks in-flight runs interrupted, exits 130; resume
   const again = runCli(['run', file, '--resume', 'latest', '--quiet'], dir);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 6);
+});
+
+test('the resume command printed after an interrupt names a non-default runs folder, and works as printed', async () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'r.yaml', syntheticExperiment('r', '  learning_rate: [0.01, 0.02, 0.03, 0.04]\n  iterations: [20000]', 'fixed:\n  hidden_sizes: [30]\n'));
+  const runsDir = join(dir, 'my runs');
+  const child = startCli(['--runs-dir', runsDir, 'run', file, '--workers', '2'], dir);
+  let stderr = '';
+  const started = new Promise<void>((res) =>
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/sweep: /.test(stderr)) res();
+    }),
+  );
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  await started;
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  const printed = /Resume with: (dlsweep .*)$/m.exec(stderr)?.[1];
+  assert.ok(printed, stderr);
+  assert.match(printed, /^dlsweep --runs-dir '[^']*my runs' run \S+r\.yaml --resume \d{8}-\d{6}-[0-9a-f]{4}$/);
+  // Run it exactly as printed, through a shell, with `dlsweep` standing for the built CLI.
+  const again = spawnSync('sh', ['-c', printed.replace(/^dlsweep /, `"${process.execPath}" "${CLI}" `) + ' --quiet'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(readJson(join(onlySweep(runsDir, 'r'), 'sweep.json')).counts.done, 4);
 });
 
 test('bad input found while the worker threads are still starting exits 2 with its message, every time', () => {
