@@ -183,14 +183,9 @@ test('kill -9 at random moments, resumed each time, ends equal to an uninterrupt
   assert.equal(readFileSync(join(sweep, 'results.csv'), 'utf8').trim().split('\n').length, total + 1);
 });
 
-test('SIGINT stops dispatch, marks in-flight runs interrupted, exits 130; resume completes', async () => {
-  const dir = tempDir();
-  const file = writeExperiment(
-    dir,
-    's.yaml',
-    syntheticExperiment('s', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06]\n  iterations: [20000]', 'fixed:\n  hidden_sizes: [30]\n'),
-  );
-  const child = startCli(['run', file, '--workers', '2'], dir);
+/** Start `dlsweep ARGS`, send SIGINT 0.3 s after its sweep has started, and collect what it printed. */
+async function interruptedRun(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = startCli(args, cwd);
   let stderr = '';
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -205,6 +200,17 @@ test('SIGINT stops dispatch, marks in-flight runs interrupted, exits 130; resume
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
   const code = await exited;
+  return { code, stdout, stderr };
+}
+
+test('SIGINT stops dispatch, marks in-flight runs interrupted, exits 130; resume completes', async () => {
+  const dir = tempDir();
+  const file = writeExperiment(
+    dir,
+    's.yaml',
+    syntheticExperiment('s', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06]\n  iterations: [20000]', 'fixed:\n  hidden_sizes: [30]\n'),
+  );
+  const { code, stdout, stderr } = await interruptedRun(['run', file, '--workers', '2'], dir);
   assert.equal(code, 130, stderr);
   assert.match(stderr, /Resume with: dlsweep run .*s\.yaml --resume \d{8}-\d{6}-[0-9a-f]{4}/);
   const sweep = onlySweep(join(dir, 'runs'), 's');
@@ -222,19 +228,8 @@ test('the resume command printed after an interrupt names a non-default runs fol
   const dir = tempDir();
   const file = writeExperiment(dir, 'r.yaml', syntheticExperiment('r', '  learning_rate: [0.01, 0.02, 0.03, 0.04]\n  iterations: [20000]', 'fixed:\n  hidden_sizes: [30]\n'));
   const runsDir = join(dir, 'my runs');
-  const child = startCli(['--runs-dir', runsDir, 'run', file, '--workers', '2'], dir);
-  let stderr = '';
-  const started = new Promise<void>((res) =>
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/sweep: /.test(stderr)) res();
-    }),
-  );
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  await started;
-  await new Promise((r) => setTimeout(r, 300));
-  child.kill('SIGINT');
-  assert.equal(await exited, 130, stderr);
+  const { code, stderr } = await interruptedRun(['--runs-dir', runsDir, 'run', file, '--workers', '2'], dir);
+  assert.equal(code, 130, stderr);
   const printed = /Resume with: (dlsweep .*)$/m.exec(stderr)?.[1];
   assert.ok(printed, stderr);
   assert.match(printed, /^dlsweep --runs-dir '[^']*my runs' run \S+r\.yaml --resume \d{8}-\d{6}-[0-9a-f]{4}$/);
