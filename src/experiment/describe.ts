@@ -114,16 +114,26 @@ function norm(s: string): string {
   return s.toLowerCase().replace(/[-\s.]/g, '_');
 }
 
+/** Whether a and b differ only by one swap of neighbouring characters (`gird` and `grid`). */
+function oneSwapApart(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 /**
- * The candidate closest to `word` (case-insensitive Levenshtein, `-` and `_` alike) when close enough to be a
- * likely typo, else a candidate that `word` is a prefix of (`hidden` → `hidden_sizes`), else undefined.
+ * The candidate closest to `word` (case-insensitive Levenshtein, `-` and `_` alike, a swap of neighbouring
+ * characters counting as one edit) when close enough to be a likely typo, else a candidate that `word` is a
+ * prefix of (`hidden` → `hidden_sizes`), else undefined.
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const w = norm(word);
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = distance(w, norm(c));
+    const n = norm(c);
+    const d = oneSwapApart(w, n) ? 1 : distance(w, n);
     if (d < bestD) {
       best = c;
       bestD = d;

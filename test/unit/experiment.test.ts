@@ -114,6 +114,16 @@ test('1e-3 is the number 0.001 and keeps its spelling', () => {
   assert.equal(e.fixedSpellings.threshold, '5e-1');
 });
 
+test('a swap of neighbouring letters is one edit: gird suggests grid, treshold threshold', () => {
+  const ds = diagnose(`${HEAD}gird:\n  iterations: [100]\n`);
+  assert.equal(ds.length, 1);
+  assert.equal(ds[0].hint, 'did you mean `grid`?');
+  const swapped = diagnose(`${HEAD}fixed:\n  treshold: 0.5\n`);
+  assert.equal(only(swapped, 'fixed.treshold').hint, 'did you mean `threshold`?');
+  // Two swaps are not a typo of one word for a short one.
+  assert.equal(diagnose(`${HEAD}gdri:\n  iterations: [100]\n`)[0].hint, undefined);
+});
+
 test('unknown grid key learnig_rate: error at the key with a suggestion', () => {
   const ds = diagnose(`${HEAD}grid:\n  iterations: [100]\n  learnig_rate: [0.01, 0.07]\n`);
   assert.equal(ds.length, 1);
