@@ -88,7 +88,7 @@ export function describePlan(exp: Experiment, plan: PlanSummary, done: number, w
   const saved = plan.naiveIterations / Math.max(1, plan.plannedIterations);
   lines.push(
     `plan: ${thousands(plan.trainings)} training${plan.trainings === 1 ? '' : 's'}` +
-      (plan.shared ? ' (thresholds and iteration counts share one training)' : ' (sharing off)') +
+      (!plan.shared ? ' (sharing off)' : plan.trainings < plan.gridSize ? ' (thresholds and iteration counts share one training)' : '') +
       `, ${thousands(plan.plannedIterations)} updates vs ${thousands(plan.naiveIterations)} one run at a time` +
       (saved > 1 ? ` (${saved.toFixed(1)}x less)` : ''),
   );
