@@ -189,7 +189,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--metric <name>', 'metric of the heatmap and of the curve colours', 'validation.accuracy')
     .option('--heatmap <params...>', 'the two grid axes of the heatmap: ROW_PARAM COL_PARAM (default: the first two that vary)')
     .option('--max-curves <n>', 'draw the curves of at most N runs, best first (default 50)', positiveInt('--max-curves'))
-    .addOption(outputOption().default(undefined, '<sweep>/report.html'))
+    .addOption(new Option('-o, --output <file>', 'write the report to this file (atomically) instead of <sweep>/report.html'))
     .action(async (target: string | undefined, opts) => {
       result.code = await reportCommand(target, { runsDir: program.opts().runsDir, metric: opts.metric, heatmap: opts.heatmap, maxCurves: opts.maxCurves, output: opts.output }, io);
     });
