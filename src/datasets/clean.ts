@@ -239,6 +239,21 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     });
   }
 
+  // One class only: name the values the label column holds, rather than let a split come out one-sided.
+  if (positivesSeen.size === 0 || negativesSeen.size === 0) {
+    const missingClass = positivesSeen.size === 0 ? 'positive' : 'negative';
+    const seen = [...positivesSeen, ...negativesSeen].sort();
+    throw dataError(
+      file,
+      `no row is ${missingClass}: dataset.positive is ${positive.strings.map(q).join(', ')}${negative ? ` and dataset.negative ${negative.strings.map(q).join(', ')}` : ''}, and column "${names[labelIndex]}" holds only ${seen.slice(0, 8).map(q).join(', ')}${seen.length > 8 ? `, ... (${seen.length} values)` : ''}`,
+      {
+        expected: 'label values of both classes',
+        found: `only ${missingClass === 'positive' ? 'negative' : 'positive'} rows (${kept})`,
+        hint: `set dataset.positive${negative ? ' and dataset.negative' : ''} to the label values of each class, e.g. positive: [${seen[seen.length - 1] ?? '1'}]`,
+      },
+    );
+  }
+
   const warnings: string[] = [];
   const unseenPos = positive.strings.filter((s) => ![...positivesSeen].some((c) => new LabelSet([s]).has(c)));
   if (unseenPos.length > 0) warnings.push(`positive label value(s) ${unseenPos.map(q).join(', ')} never occur in column "${names[labelIndex]}"`);

@@ -157,6 +157,12 @@ test('conflicting column settings', () => {
 
 // ---------------------------------------------------------------- splits
 
+test('a label value that matches no row: says which class is missing and which values the column holds', () => {
+  fails(csvConfig(csvFile(GOOD), { positive: ['maybe'] }), 'no row is positive', 'dataset.positive is "maybe"', 'holds only "0", "1"', 'positive: [1]');
+  fails(csvConfig(csvFile('a,label\n1,1\n2,1\n3,1\n4,1\n'), { positive: [1] }), 'no row is negative', 'holds only "1"');
+  fails(csvConfig(csvFile('a,label\n1,1\n2,1\n3,1\n4,1\n'), { positive: [1], negative: [0] }), 'no row is negative', 'dataset.negative "0"');
+});
+
 test('only one class in a split: names the split and suggests stratify or another split', () => {
   const sorted = csvFile('a,label\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n');
   fails(
