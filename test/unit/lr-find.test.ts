@@ -2,20 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LR_FIND_DIVERGENCE_FACTOR, lrFind, lrFindRates, smoothLosses, steepestRate } from '../../src/train/lr-find.js';
-import { Rng } from '../../src/train/rng.js';
 import { train } from '../../src/train/train.js';
-import type { SplitData, TrainingConfig } from '../../src/train/types.js';
+import type { TrainingConfig } from '../../src/train/types.js';
+import { learnable } from '../helpers/random-data.js';
 
 process.env.DLSWEEP_ENGINE = 'ts'; // compared with train() bit for bit below: the TypeScript engine on both sides
-
-function learnable(m: number, seed: number): SplitData {
-  const rng = new Rng(seed);
-  const data = new Float64Array(3 * m);
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-1, 1);
-  const y = new Float64Array(m);
-  for (let j = 0; j < m; j++) y[j] = data[j] + data[m + j] - data[2 * m + j] > 0 ? 1 : 0;
-  return { X: { rows: 3, cols: m, data }, y };
-}
 
 test('rates grow geometrically from min to max', () => {
   const r = lrFindRates(1e-4, 1, 5); // ratio (1 / 1e-4)^(1/4) = 10

@@ -18,16 +18,8 @@ import { getActivation, HIDDEN_ACTIVATION_NAMES } from '../../src/train/activati
 import { binaryCrossEntropy, meanBinaryCrossEntropyFromLogits } from '../../src/train/loss.js';
 import { predictProba, train } from '../../src/train/train.js';
 import type { HiddenActivationName, Matrix, NetworkParams, TrainRequest } from '../../src/train/types.js';
-
-/** Random feature-major data X: [features x m] in [-1, 1), labels 0/1. */
-function randomData(features: number, m: number, seed: number): { X: Matrix; y: Float64Array } {
-  const rng = new Rng(seed);
-  const data = new Float64Array(features * m);
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-1, 1);
-  const y = new Float64Array(m);
-  for (let j = 0; j < m; j++) y[j] = rng.randint(2);
-  return { X: { rows: features, cols: m, data }, y };
-}
+import { randomData } from '../helpers/random-data.js';
+import { worstGradientError } from '../helpers/gradient-check.js';
 
 /** Smallest |Z| over all hidden pre-activations (distance to the ReLU kink). */
 function minHiddenAbsZ(net: NetworkParams, X: Matrix): number {
@@ -53,27 +45,7 @@ function gradientCheck(dims: number[], activation: HiddenActivationName, seed: n
   if (activation === 'relu' || activation === 'leaky_relu') {
     assert.ok(minHiddenAbsZ(net, X) > 1e-3, 'data chosen away from the kink');
   }
-  const { dW, db } = lossAndGradients(net, X, y);
-  const h = 1e-5;
-  let worst = 0;
-  const check = (arr: Float64Array, grad: Float64Array): void => {
-    for (let i = 0; i < arr.length; i++) {
-      const saved = arr[i];
-      arr[i] = saved + h;
-      const lp = lossOf(net, X, y);
-      arr[i] = saved - h;
-      const lm = lossOf(net, X, y);
-      arr[i] = saved;
-      const numeric = (lp - lm) / (2 * h);
-      const rel = Math.abs(numeric - grad[i]) / Math.max(Math.abs(numeric) + Math.abs(grad[i]), 1e-7);
-      worst = Math.max(worst, rel);
-    }
-  };
-  for (let l = 0; l < net.W.length; l++) {
-    check(net.W[l], dW[l]);
-    check(net.b[l], db[l]);
-  }
-  return worst;
+  return worstGradientError(net, lossAndGradients(net, X, y), () => lossOf(net, X, y), 1e-7);
 }
 
 test('gradient check: backprop matches central differences for every layer (relu, deep)', () => {

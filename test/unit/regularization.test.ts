@@ -20,54 +20,20 @@ import {
 } from '../../src/train/network.js';
 import { getActivation, HIDDEN_ACTIVATION_NAMES } from '../../src/train/activations.js';
 import { predictProba, train } from '../../src/train/train.js';
-import type { HiddenActivationName, Matrix, NetworkParams, SplitData, TrainRequest } from '../../src/train/types.js';
+import type { HiddenActivationName, Matrix, NetworkParams, TrainRequest } from '../../src/train/types.js';
+import { learnable, randomData } from '../helpers/random-data.js';
+import { worstGradientError } from '../helpers/gradient-check.js';
 
 // These tests compare trainings with each other bit for bit: all of them must run on the TypeScript engine
 // (the reference), not on the WebAssembly fast path, which takes only some of the configurations.
 process.env.DLSWEEP_ENGINE = 'ts';
 
-function randomData(features: number, m: number, seed: number): SplitData {
-  const rng = new Rng(seed);
-  const data = new Float64Array(features * m);
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-1, 1);
-  const y = new Float64Array(m);
-  for (let j = 0; j < m; j++) y[j] = rng.randint(2);
-  return { X: { rows: features, cols: m, data }, y };
-}
-
-/** Learnable data: 3 features uniform in [-1, 1), label 1 when x0 + x1 - x2 > 0. */
-function learnable(m: number, seed: number): SplitData {
-  const { X } = randomData(3, m, seed);
-  const y = new Float64Array(m);
-  for (let j = 0; j < m; j++) y[j] = X.data[j] + X.data[m + j] - X.data[2 * m + j] > 0 ? 1 : 0;
-  return { X, y };
-}
-
 /** Worst relative error between backprop and central differences of the L2-penalized objective. */
 function gradientCheck(net: NetworkParams, X: Matrix, y: Float64Array, l2: number, dropout?: DropoutBuffers): number {
   const objective = () => lossAndGradients(net, X, y, { l2, dropout }).loss;
-  const { dW, db } = lossAndGradients(net, X, y, { l2, dropout });
-  const h = 1e-5;
-  let worst = 0;
-  const check = (arr: Float64Array, grad: Float64Array): void => {
-    for (let i = 0; i < arr.length; i++) {
-      const saved = arr[i];
-      arr[i] = saved + h;
-      const lp = objective();
-      arr[i] = saved - h;
-      const lm = objective();
-      arr[i] = saved;
-      const numeric = (lp - lm) / (2 * h);
-      // Relative error, with a floor: three sigmoid layers make some gradients ~1e-6 (vanishing gradients),
-      // where the ~1e-11 rounding error of the difference quotient would dominate a pure relative measure.
-      worst = Math.max(worst, Math.abs(numeric - grad[i]) / Math.max(Math.abs(numeric) + Math.abs(grad[i]), 1e-5));
-    }
-  };
-  net.W.forEach((W, l) => {
-    check(W, dW[l]);
-    check(net.b[l], db[l]);
-  });
-  return worst;
+  // Floor 1e-5: three sigmoid layers make some gradients ~1e-6 (vanishing gradients), where the ~1e-11
+  // rounding error of the difference quotient would dominate a pure relative measure.
+  return worstGradientError(net, lossAndGradients(net, X, y, { l2, dropout }), objective, 1e-5);
 }
 
 /** A deep network with non-zero biases, its hidden pre-activations away from the relu kink. */
