@@ -72,9 +72,11 @@ export const PROGRESS_EVERY = 100;
  * below the best so far minus min_delta; after `patience` checks in a row without one the training stops
  * (Prechelt 1998, "Early stopping - but when?"; the rule of Keras's EarlyStopping callback). The checkpoints
  * not reached yet are then scored with the final model: the best check's weights when restore_best, else
- * the last ones. Every checkpoint records stopped_at and stop_reason ('no_improvement', or 'max_iterations'
+ * the last ones. With restore_best, a checkpoint reached before any stop (the iteration limit) is likewise
+ * scored with the weights of the best check so far, when there was one: restore_best restores whatever the
+ * stop reason. Every checkpoint records stopped_at and stop_reason ('no_improvement', or 'max_iterations'
  * when its count was reached first), and restored_from when the best weights were restored; the result
- * records `stopped`. The curve ends at the stop.
+ * records `stopped`. The curve ends at the stop (curve points are always the current weights' losses).
  * Divergence: after every update the parameters and the output logits are checked (a cheap stand-in
  * for the loss, which is finite exactly when they are, barring overflow of the sum, also caught); when
  * one becomes NaN or ±Infinity after update k the training stops with status 'diverged', diverged =
@@ -193,14 +195,22 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
         break;
       }
       if (isCheckpoint) {
-        results.push({
-          iteration: k,
-          status: 'done',
-          train: scoreThresholds(pTrain!, ytr, thresholds, trainLoss),
-          validation: scoreThresholds(pVal, yva, thresholds, valLoss),
-          model: toModelJson(net),
-          ...(es ? { stopped_at: k, stop_reason: 'max_iterations' as const } : {}),
-        });
+        if (best && bestAt >= 0) {
+          // The iteration limit ends this snapshot: restore_best keeps the best check's weights whatever the
+          // stop reason (Keras 3's EarlyStopping does the same at the end of training).
+          results.push(score(best, k, { stopped_at: k, stop_reason: 'max_iterations', restored_from: bestAt }));
+          // score() reused the training buffers; the update below needs this model's forward pass.
+          if (shared) forward(net, Xtr, trainBuf, hidden);
+        } else {
+          results.push({
+            iteration: k,
+            status: 'done',
+            train: scoreThresholds(pTrain!, ytr, thresholds, trainLoss),
+            validation: scoreThresholds(pVal, yva, thresholds, valLoss),
+            model: toModelJson(net),
+            ...(es ? { stopped_at: k, stop_reason: 'max_iterations' as const } : {}),
+          });
+        }
         next++;
       }
     }
@@ -233,7 +243,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   if (onProgress && reported !== updates) onProgress(updates);
 
   if (divergedAt < 0) {
-    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations' };
+    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations', ...(best && bestAt >= 0 ? { restored_from: bestAt } : {}) };
     return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
   }
   for (; next < checkpoints.length; next++) {

@@ -75,7 +75,7 @@ export interface EarlyStopping {
   patience: number;
   /** Smallest decrease of the validation loss (nats) that counts as an improvement; >= 0. */
   min_delta: number;
-  /** When stopped early, keep the weights of the best check instead of the last ones. */
+  /** Keep the weights of the best check instead of the last ones, whether stopped early or at the iteration limit. */
   restore_best: boolean;
 }
 
@@ -190,7 +190,7 @@ export interface CheckpointResult {
   /** Trainings with early stopping only: the updates run for this snapshot, and why the training ended there. */
   stopped_at?: number;
   stop_reason?: StopReason;
-  /** Early stopping with restore_best, when it stopped early: the update count whose weights were kept. */
+  /** Early stopping with restore_best: the update count of the best check, whose weights were kept (whatever the stop reason). */
   restored_from?: number;
 }
 

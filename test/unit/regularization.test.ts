@@ -163,7 +163,8 @@ test('early stopping with min_delta: improvements smaller than min_delta do not 
   // restore_best false: the recorded model is the last one, whose validation loss is the curve's last point.
   assert.equal(r.checkpoints[0].validation[0].loss, r.curve.at(-1)!.validation_loss);
   const full = train(request({ checkpoints: [50] }, { ...slow, early_stopping: { patience: 4 } }));
-  assert.deepEqual(full.stopped, { iteration: 50, reason: 'max_iterations' });
+  // Every check improves: the best check is the last one, at the iteration limit.
+  assert.deepEqual(full.stopped, { iteration: 50, reason: 'max_iterations', restored_from: 50 });
   assert.equal(full.checkpoints[0].stop_reason, 'max_iterations');
   assert.equal(full.checkpoints[0].stopped_at, 50);
 });
@@ -183,6 +184,47 @@ test('early stopping restores the best weights when the validation loss rises', 
   assert.deepEqual(r.checkpoints[0].model, one.checkpoints[0].model);
   assert.equal(r.checkpoints[0].validation[0].loss, r.curve[1].validation_loss);
   assert.deepEqual(r.checkpoints[0].validation, one.checkpoints[0].validation);
+});
+
+test('restore_best at the iteration limit: the best check is restored, not the last weights', () => {
+  // Validation labels opposite to the training labels: the validation loss rises at every update, so the
+  // best check is the first (update 1). Patience 1000 never runs out in 20 updates: the training ends at
+  // its iteration limit, and restore_best must still keep the weights after update 1.
+  const tr = learnable(60, 1);
+  const base = { train: tr, validation: { X: tr.X, y: tr.y.map((v) => 1 - v) }, checkpoints: [20] };
+  const r = train(request(base, { early_stopping: { patience: 1000 } }));
+  assert.deepEqual(r.stopped, { iteration: 20, reason: 'max_iterations', restored_from: 1 });
+  const c = r.checkpoints[0];
+  assert.equal(c.stop_reason, 'max_iterations');
+  assert.equal(c.stopped_at, 20);
+  assert.equal(c.restored_from, 1);
+  const one = train(request({ ...base, checkpoints: [1] }, {}));
+  assert.deepEqual(c.model, one.checkpoints[0].model);
+  assert.deepEqual(c.validation, one.checkpoints[0].validation);
+  assert.deepEqual(c.train, one.checkpoints[0].train);
+  // The curve still shows what training did: 20 updates, the last loss above the restored one.
+  assert.equal(r.curve.at(-1)!.iteration, 20);
+  assert.ok(r.curve.at(-1)!.validation_loss > c.validation[0].loss);
+  // restore_best false keeps the last weights: the recorded loss is the curve's last point.
+  const last = train(request(base, { early_stopping: { patience: 1000, restore_best: false } }));
+  assert.deepEqual(last.stopped, { iteration: 20, reason: 'max_iterations' });
+  assert.equal(last.checkpoints[0].validation[0].loss, last.curve.at(-1)!.validation_loss);
+  assert.equal(last.checkpoints[0].restored_from, undefined);
+});
+
+test('restore_best with several checkpoints in one training: each is scored with the best weights so far', () => {
+  // The planner gives early-stopping trainings one checkpoint, but the engine takes several; each must equal
+  // a training that ends at that count (the loss rises throughout, so the best so far is update 1 each time).
+  const tr = learnable(60, 1);
+  const base = { train: tr, validation: { X: tr.X, y: tr.y.map((v) => 1 - v) } };
+  const both = train(request({ ...base, checkpoints: [5, 12] }, { early_stopping: { patience: 1000 } }));
+  for (const [i, k] of [5, 12].entries()) {
+    const alone = train(request({ ...base, checkpoints: [k] }, { early_stopping: { patience: 1000 } }));
+    assert.deepEqual(both.checkpoints[i], alone.checkpoints[0]);
+  }
+  // Training continued from the last weights (not the restored ones): the curve matches a plain training.
+  const plain = train(request({ ...base, checkpoints: [12] }, {}));
+  assert.deepEqual(both.curve, plain.curve);
 });
 
 test('early stopping with mini-batches checks once per epoch', () => {
