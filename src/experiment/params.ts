@@ -303,13 +303,13 @@ export const PARAMS: ParamSpec[] = [
         restore_best: {
           type: 'boolean',
           default: EARLY_STOPPING_DEFAULTS.restore_best,
-          description: 'When stopped early, keep the weights of the best check instead of the last ones (default true).',
+          description: 'Keep the weights of the best check instead of the last ones, whether the training stopped early or reached iterations (default true).',
         },
       },
     },
     default: null,
     description:
-      "null (off, the default) or {patience: 20, min_delta: 0, restore_best: true}: the validation loss is checked after every epoch (every update with the full batch) and the training stops after patience checks without an improvement larger than min_delta (Prechelt 1998; Keras's EarlyStopping rule). metrics.json records stopped_at, stop_reason (no_improvement or max_iterations) and restored_from. Trainings with early stopping are not shared across iteration counts.",
+      "null (off, the default) or {patience: 20, min_delta: 0, restore_best: true}: the validation loss is checked after every epoch (every update with the full batch) and the training stops after patience checks without an improvement larger than min_delta (Prechelt 1998; Keras's EarlyStopping rule). metrics.json, results.csv, show and the tables record stopped_at, stop_reason (no_improvement or max_iterations) and restored_from. Trainings with early stopping are not shared across iteration counts.",
     example: '{patience: 20}',
     complete: (v) => (isObj(v) ? withDefaults(v, EARLY_STOPPING_DEFAULTS) : v),
   },

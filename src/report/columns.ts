@@ -85,6 +85,9 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['status', (r) => r.status, 'string'],
     ['sweep', (r) => r.sweep, 'string'],
     ['experiment', (r) => r.sweep.split('/')[0], 'string'],
+    ['stopped_at', (r) => r.stop?.stopped_at ?? null, 'number'],
+    ['stop_reason', (r) => r.stop?.stop_reason ?? null, 'string'],
+    ['restored_from', (r) => r.stop?.restored_from ?? null, 'number'],
   ];
   for (const [key, get, type] of meta) defs.push({ key, kind: 'meta', label: key, get, type, better: 'none' });
   return defs;

@@ -98,6 +98,26 @@ export function curveLines(dir: string, options: { width?: number; height?: numb
   return [...out, axis, caption];
 }
 
+const STOP_REASONS: Record<string, string> = {
+  no_improvement: 'no improvement of the validation loss within patience',
+  max_iterations: 'iteration limit reached',
+  mixed: 'folds differ',
+};
+
+/** One line on early stopping: where and why the training ended, and which weights were kept. */
+export function earlyStopLine(m: { stopped_at?: number; stop_reason?: string; restored_from?: number; folds?: { restored_from?: number }[] }): string {
+  const at = m.folds?.length ? `${cleanNumber(m.stopped_at!)} (mean over ${m.folds.length} folds)` : String(m.stopped_at);
+  const why = STOP_REASONS[m.stop_reason ?? ''] ?? m.stop_reason ?? '?';
+  const foldsRestored = m.folds?.map((f) => f.restored_from).filter((v): v is number => v !== undefined) ?? [];
+  const kept =
+    m.restored_from !== undefined
+      ? `weights restored from update ${m.restored_from} (the best check)`
+      : foldsRestored.length
+        ? `weights restored from updates ${foldsRestored.join(', ')} (each fold's best check)`
+        : 'last weights kept';
+  return `early stopping: stopped at update ${at}, ${why}; ${kept}`;
+}
+
 /** The `dlsweep show RUN` text. */
 export function runDetail(sweepTitle: string, run: StoredRun, options: { color?: boolean; log?: boolean; width?: number } = {}): string {
   const row = rowOf(sweepTitle, run);
@@ -108,6 +128,7 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
   out.push(`run id ${run.params.run_id}`);
   if (run.timing) out.push(`training ${formatMs(run.timing.training_ms)}${run.timing.shared_by > 1 ? ` (one training shared by ${run.timing.shared_by} runs)` : ''}, finished ${run.timing.finished_at}`);
   if (m?.diverged) out.push(`diverged at update ${m.diverged.iteration}; last finite training loss ${formatMetric('loss', m.diverged.last_finite_loss)}`);
+  if (m?.stopped_at !== undefined) out.push(earlyStopLine(m));
 
   out.push('', b('parameters'));
   const names = paramOrder(Object.keys(run.params.params));

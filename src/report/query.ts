@@ -27,6 +27,8 @@ import type { TableView, ViewCell, ViewColumn, ViewRow } from './view.js';
 
 /** Default metric columns of the runs table. */
 export const DEFAULT_METRIC_KEYS = ['train.loss', 'train.accuracy', 'validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
+/** Facts of early stopping, shown by default when a run has them. */
+export const STOP_COLUMN_KEYS = ['stopped_at', 'stop_reason', 'restored_from'];
 /** Default metric columns of --group-by (mean ± std and range each, so fewer of them). */
 export const DEFAULT_GROUP_METRIC_KEYS = ['validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
 /** The metric of --pivot / --marginals / the report's heatmap when none is named. */
@@ -151,7 +153,9 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const shown = options.top !== undefined ? sorted.slice(0, options.top) : sorted;
   // Varying over every kept run, not just the top N: the columns do not depend on --top.
   const { varying, fixed } = splitParams(sorted, defs);
-  const cols = chosenColumns(options.columns, defs, DEFAULT_METRIC_KEYS);
+  // Early stopping: where and why each training ended is part of the default table when any run has it.
+  const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
+  const cols = chosenColumns(options.columns, defs, [...DEFAULT_METRIC_KEYS, ...stopKeys]);
   const params = cols.params ?? (options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : varying);
   const sweeps = new Set(allRows.map((r) => r.sweep));
   const showSweep = sweeps.size > 1 && !params.some((p) => p.key === 'sweep');

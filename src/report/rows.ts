@@ -27,6 +27,12 @@ export interface Row {
   std: Record<string, number | null>;
   /** When status is diverged or failed: what happened. */
   note?: string;
+  /**
+   * Early stopping: the updates run (k-fold: the mean over folds), why the training ended
+   * (no_improvement, max_iterations, or mixed over folds), and the update whose weights were restored
+   * (restore_best); null when not recorded (no early stopping, or not restored).
+   */
+  stop?: { stopped_at: number | null; stop_reason: string | null; restored_from: number | null };
 }
 
 /** Metric names in display order (for each of train and validation). */
@@ -71,6 +77,7 @@ export function rowOf(sweep: string, run: StoredRun): Row {
     metrics,
     std,
     note,
+    stop: { stopped_at: m?.stopped_at ?? null, stop_reason: m?.stop_reason ?? null, restored_from: m?.restored_from ?? null },
   };
 }
 

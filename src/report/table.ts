@@ -46,17 +46,24 @@ export function renderMarkdown(c: Comparison): string {
   return renderMarkdownView(c.view);
 }
 
-/** results.csv: one row per run in grid order, every parameter and every metric at full precision. */
+/** Early-stopping columns of results.csv (empty without early stopping). */
+const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
+
+/**
+ * results.csv: one row per run in grid order, every parameter and every metric at full precision, then
+ * where and why early stopping ended the training and which update's weights were restored.
+ */
 export function resultsCsv(rows: Row[]): string {
   const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
-  const header = ['run', 'run_id', 'status', ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), 'note'];
+  const header = ['run', 'run_id', 'status', ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...STOP_KEYS, 'note'];
   const records = ordered.map((r) => [
     r.folder,
     r.run_id,
     r.status,
     ...params.map((p) => (r.params[p] === undefined ? '' : typeof r.params[p] === 'object' ? JSON.stringify(r.params[p]) : String(r.params[p]))),
     ...METRIC_KEYS.map((k) => (r.metrics[k] === null || r.metrics[k] === undefined ? '' : String(r.metrics[k]))),
+    ...STOP_KEYS.map((k) => (r.stop?.[k] == null ? '' : String(r.stop[k]))),
     r.note ?? '',
   ]);
   return stringify([header, ...records]);

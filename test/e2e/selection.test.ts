@@ -1,0 +1,69 @@
+/**
+ * End to end: how a sweep chooses and reports its best runs. Early stopping's restore_best at the
+ * iteration limit, with where and why each training stopped shown by show, compare, results.csv and the report.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+
+const noData = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
+
+// 40 training rows, a large network: the validation loss is lowest at update 14 and rises after it. With
+// patience 20 the training stops at update 34; with patience 5000 it reaches its iteration limit (300).
+const RESTORE_BEST = `name: restore-best
+dataset:
+  name: wisconsin
+  split: {method: fixed, train: [0, 39], validation: [40, 682]}
+  normalize: {method: minmax, fit: train}
+fixed:
+  hidden_sizes: [64, 64]
+  optimizer: adam
+  learning_rate: 0.01
+  seed: 3
+  iterations: 300
+grid:
+  early_stopping: [null, {patience: 20}, {patience: 5000}]
+record:
+  curve_every: 1
+`;
+
+test('restore_best at the iteration limit restores the best check; stopped_at, stop_reason, restored_from shown everywhere', { skip: noData }, () => {
+  const dir = tempDir();
+  try {
+    const file = writeExperiment(dir, 'restore-best.yaml', RESTORE_BEST);
+    const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '2'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sweep = onlySweep(join(dir, 'runs'), 'restore-best');
+    const [none, patient20, patient5000] = runFolders(sweep).map((f) => readJson(join(sweep, f, 'metrics.json')));
+    assert.equal(none.stopped_at, undefined);
+    assert.deepEqual([patient20.stopped_at, patient20.stop_reason, patient20.restored_from], [34, 'no_improvement', 14]);
+    assert.deepEqual([patient5000.stopped_at, patient5000.stop_reason, patient5000.restored_from], [300, 'max_iterations', 14]);
+    // Both restore the weights after update 14: the same model, so the same scores; the curve's minimum.
+    assert.deepEqual(patient5000.validation, patient20.validation);
+    const curve = readFileSync(join(sweep, runFolders(sweep)[2], 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const lowest = curve.reduce((a, b) => (b[2] < a[2] ? b : a));
+    assert.equal(lowest[0], 14);
+    assert.equal(patient5000.validation.loss, lowest[2]);
+    assert.ok(curve.at(-1)![2] > 3 * lowest[2], 'the last weights are much worse: restoring matters');
+
+    // results.csv
+    const csv = parse(readFileSync(join(sweep, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(csv.map((c) => [c.stopped_at, c.stop_reason, c.restored_from]), [['', '', ''], ['34', 'no_improvement', '14'], ['300', 'max_iterations', '14']]);
+    // The printed table shows them by default; compare takes them as columns.
+    assert.match(r.stdout, /stopped_at.*stop_reason.*restored_from/);
+    const c = runCli(['compare', '--columns', 'early_stopping,stopped_at,stop_reason,restored_from', '--format', 'csv'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /300,max_iterations,14/);
+    const s = runCli(['show', `${sweep.split('/').slice(-2).join('/')}/3`], dir);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /early stopping: stopped at update 300, iteration limit reached; weights restored from update 14 \(the best check\)/);
+    const html = readFileSync(join(sweep, 'report.html'), 'utf8');
+    assert.match(html, /restored_from/);
+    assert.match(html, /max_iterations/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
