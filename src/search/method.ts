@@ -1,0 +1,281 @@
+/**
+ * Search methods as pure objects: given the searched axes, the settings and the outcomes of the batches run so
+ * far, a method proposes the next batch of trainings and the decisions (promotions) that led to it. No I/O, no
+ * clock, no Math.random: the configurations, the promotions and so the results depend only on the experiment.
+ *
+ * A search is a deterministic procedure written as a generator that yields batches and receives each batch's
+ * outcomes; `nextBatch` replays it from the start over the recorded outcomes, so a resumed search takes exactly
+ * the decisions an uninterrupted one takes, whatever order the outcomes of a batch arrived in.
+ *
+ * Methods:
+ * - random: `trials` independent draws, each axis one randomDouble of an MT19937 stream of the search seed, in
+ *   trial then axis order (src/search/distributions.ts maps the draw to a value); one batch.
+ * - quasirandom: point t of a scrambled Sobol' sequence over the axes (src/search/sobol.ts), a categorical axis
+ *   taking the choice of the cell its coordinate falls in; one batch.
+ * - tpe: src/search/tpe.ts. Batch rule: the first n_startup_trials (10) draws form one batch; after that,
+ *   batches of TPE_BATCH (4) proposals, each from the model fitted to the outcomes of every earlier batch.
+ * - halving: synchronous successive halving (src/search/halving.ts): the `trials` configurations are drawn by
+ *   the sampler and trained at the first rung; each rung is one batch (with the tpe sampler, the first rung is
+ *   drawn in the tpe batches above), and the promotions from a rung are decided once all its outcomes are in.
+ * - hyperband: the brackets of Li et al. (2018), one after another, each a halving as above.
+ */
+import type { ParamValue } from '../experiment/types.js';
+import { Rng } from '../train/rng.js';
+import { fromUnit, type SearchAxis } from './distributions.js';
+import { hyperbandBrackets, keptAt, promote, rungs as rungList, type Goal } from './halving.js';
+import { Sobol, SOBOL_MAX_DIMENSIONS } from './sobol.js';
+import { TPE_DEFAULTS, tpePropose, type TpeObservation } from './tpe.js';
+
+export const SEARCH_METHODS = ['grid', 'random', 'quasirandom', 'halving', 'hyperband', 'tpe'] as const;
+export type MethodName = (typeof SEARCH_METHODS)[number];
+export const SAMPLERS = ['random', 'quasirandom', 'tpe'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/** Proposals per batch of the TPE sampler after its start-up batch (the fixed batch rule in the header). */
+export const TPE_BATCH = 4;
+
+/** A search's settings, resolved (defaults filled). */
+export interface SearchSettings {
+  method: Exclude<MethodName, 'grid'>;
+  /** Configurations drawn (halving, random, quasirandom, tpe); hyperband's come from its brackets. */
+  trials: number;
+  /** Seed of the sampler's stream (not the runs' `seed`). */
+  seed: number;
+  /** How halving and hyperband draw configurations. */
+  sampler: SamplerName;
+  /** halving/hyperband: the first rung and the largest (the experiment's iterations). */
+  minIterations: number;
+  maxIterations: number;
+  /** halving/hyperband: eta. */
+  reductionFactor: number;
+  goal: Goal;
+}
+
+/** One training the search asks for. */
+export interface TrialRequest {
+  /** Trial number, 0-based, in the order configurations were drawn. */
+  trial: number;
+  /** Hyperband bracket (0 = most aggressive); 0 for the other methods. */
+  bracket: number;
+  /** Rung index within the search's rung list; 0 for methods without rungs. */
+  rung: number;
+  /** Updates to train; undefined when the trial's iterations come from its parameters or the fixed value. */
+  iterations?: number;
+  /** The searched parameters' values. */
+  params: Record<string, ParamValue>;
+}
+
+/** A promotion decision: which trials continue from one rung to the next, and which stop there. */
+export interface Decision {
+  bracket: number;
+  rung: number;
+  /** Trials ranked at this rung, best first, with their objective. */
+  ranked: { trial: number; value: number }[];
+  promoted: number[];
+  stopped: number[];
+}
+
+export interface Batch {
+  /** 0-based position in the search. */
+  index: number;
+  requests: TrialRequest[];
+  /** Decisions taken just before this batch (the promotions it carries out). */
+  decisions: Decision[];
+}
+
+/** The outcome of one request: the objective (NaN when the training failed). */
+export interface TrialOutcome {
+  trial: number;
+  rung: number;
+  value: number;
+}
+
+/** What a search will do, for `plan`: configurations, rungs, brackets and the most updates it can train. */
+export interface SearchSummary {
+  trials: number;
+  rungs: number[];
+  brackets: { trials: number; rungs: number[]; kept: number[] }[];
+  /** Upper bound of the updates trained (each request trains from the start, so a promotion costs its rung). */
+  mostUpdates: number;
+}
+
+/**
+ * The summary of a search (see SearchSummary). `maxTrialIterations` is the longest training a non-halving
+ * trial can have (the largest value iterations can take). Throws: RangeError for unusable rungs.
+ */
+export function summarizeSearch(s: SearchSettings, maxTrialIterations: number): SearchSummary {
+  if (s.method === 'halving' || s.method === 'hyperband') {
+    const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
+    const starts = s.method === 'halving' ? [{ trials: s.trials, firstRung: 0 }] : hyperbandBrackets(r, s.reductionFactor);
+    const brackets = starts.map((b) => {
+      const own = r.slice(b.firstRung);
+      return { trials: b.trials, rungs: own, kept: own.map((_, i) => Math.min(b.trials, keptAt(b.trials, s.reductionFactor, i))) };
+    });
+    const most = brackets.reduce((sum, b) => sum + b.rungs.reduce((t, len, i) => t + len * b.kept[i], 0), 0);
+    return { trials: brackets.reduce((n, b) => n + b.trials, 0), rungs: r, brackets, mostUpdates: most };
+  }
+  return { trials: s.trials, rungs: [], brackets: [], mostUpdates: s.trials * maxTrialIterations };
+}
+
+type Proc = Generator<Batch, void, TrialOutcome[]>;
+
+/** Draws configurations for trial numbers in order; `observe` feeds outcomes to the model-based sampler. */
+interface Sampler {
+  /** Whether configurations must be drawn in batches with outcomes in between (tpe). */
+  readonly sequential: boolean;
+  draw(trial: number): Record<string, ParamValue>;
+  observe(params: Record<string, ParamValue>, step: number, value: number): void;
+}
+
+function makeSampler(axes: SearchAxis[], name: SamplerName, seed: number, goal: Goal): Sampler {
+  const sign = goal === 'minimize' ? 1 : -1;
+  if (name === 'quasirandom') {
+    if (axes.length > SOBOL_MAX_DIMENSIONS) throw new RangeError(`quasirandom covers up to ${SOBOL_MAX_DIMENSIONS} searched parameters, got ${axes.length}`);
+    const sobol = axes.length > 0 ? new Sobol(axes.length, seed) : undefined;
+    return {
+      sequential: false,
+      draw: (t) => {
+        const u = sobol ? sobol.point(t) : [];
+        return Object.fromEntries(axes.map((a, j) => [a.name, fromUnit(a.distribution, u[j])]));
+      },
+      observe: () => undefined,
+    };
+  }
+  const rng = new Rng(seed);
+  if (name === 'random') {
+    return {
+      sequential: false,
+      draw: () => Object.fromEntries(axes.map((a) => [a.name, fromUnit(a.distribution, rng.randomDouble())])),
+      observe: () => undefined,
+    };
+  }
+  const obs: TpeObservation[] = [];
+  return {
+    sequential: true,
+    draw: () => tpePropose(axes, obs, rng, (a, u) => fromUnit(a.distribution, u)),
+    observe: (params, step, value) => obs.push({ params, step, loss: Number.isFinite(value) ? sign * value : Infinity }),
+  };
+}
+
+/** Sizes of the tpe batches drawing n configurations when `before` draws came earlier in the search. */
+function tpeBatches(n: number, before: number): number[] {
+  const out: number[] = [];
+  let drawn = before;
+  let left = n;
+  while (left > 0) {
+    const size = drawn < TPE_DEFAULTS.nStartupTrials ? Math.min(left, TPE_DEFAULTS.nStartupTrials - drawn) : Math.min(left, TPE_BATCH);
+    out.push(size);
+    drawn += size;
+    left -= size;
+  }
+  return out;
+}
+
+/** Outcomes of a batch by trial, checking that they answer its requests exactly. */
+function byTrial(batch: Batch, outcomes: TrialOutcome[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const o of outcomes) m.set(o.trial, o.value);
+  const ok = outcomes.length === batch.requests.length && batch.requests.every((r) => m.has(r.trial) && outcomes.find((o) => o.trial === r.trial)!.rung === r.rung);
+  if (!ok) throw new SearchHistoryError(`the outcomes recorded for batch ${batch.index + 1} do not answer its requests`);
+  return m;
+}
+
+/** Recorded outcomes that do not fit the search replayed from the experiment (the file or the engine changed). */
+export class SearchHistoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SearchHistoryError';
+  }
+}
+
+function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
+  let batchIndex = 0;
+  let nextTrial = 0;
+  const sampler = makeSampler(axes, s.method === 'halving' || s.method === 'hyperband' ? s.sampler : s.method, s.seed, s.goal);
+
+  /** Draw n configurations and run them at `rung` (one batch, or tpe batches); returns trials and outcomes. */
+  function* start(n: number, bracket: number, rung: number, iterations: number | undefined): Generator<Batch, { trial: number; params: Record<string, ParamValue>; value: number }[], TrialOutcome[]> {
+    const sizes = sampler.sequential ? tpeBatches(n, nextTrial) : [n];
+    const out: { trial: number; params: Record<string, ParamValue>; value: number }[] = [];
+    for (const size of sizes) {
+      const requests: TrialRequest[] = [];
+      for (let i = 0; i < size; i++) requests.push({ trial: nextTrial++, bracket, rung, iterations, params: sampler.draw(nextTrial - 1) });
+      const batch: Batch = { index: batchIndex++, requests, decisions: [] };
+      const got = byTrial(batch, yield batch);
+      for (const r of requests) {
+        const value = got.get(r.trial)!;
+        sampler.observe(r.params, rung, value);
+        out.push({ trial: r.trial, params: r.params, value });
+      }
+    }
+    return out;
+  }
+
+  if (s.method === 'random' || s.method === 'quasirandom' || s.method === 'tpe') {
+    yield* start(s.trials, 0, 0, undefined);
+    return;
+  }
+  const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
+  const brackets = s.method === 'halving' ? [{ s: r.length - 1, trials: s.trials, firstRung: 0 }] : hyperbandBrackets(r, s.reductionFactor);
+  for (let b = 0; b < brackets.length; b++) {
+    const { trials: n, firstRung } = brackets[b];
+    let alive = yield* start(n, b, firstRung, r[firstRung]);
+    for (let i = 1; firstRung + i < r.length; i++) {
+      const keep = Math.min(alive.length, keptAt(n, s.reductionFactor, i));
+      const ranked = alive.map((a) => ({ trial: a.trial, value: a.value }));
+      const promoted = promote(ranked, keep, s.goal);
+      const decision: Decision = {
+        bracket: b,
+        rung: firstRung + i - 1,
+        ranked: promote(ranked, ranked.length, s.goal).map((t) => ({ trial: t, value: ranked.find((x) => x.trial === t)!.value })),
+        promoted,
+        stopped: alive.map((a) => a.trial).filter((t) => !promoted.includes(t)).sort((x, y) => x - y),
+      };
+      const next = promoted.map((t) => alive.find((a) => a.trial === t)!);
+      const rung = firstRung + i;
+      const batch: Batch = {
+        index: batchIndex++,
+        requests: next.map((a) => ({ trial: a.trial, bracket: b, rung, iterations: r[rung], params: a.params })),
+        decisions: [decision],
+      };
+      const got = byTrial(batch, yield batch);
+      alive = next.map((a) => ({ ...a, value: got.get(a.trial)! }));
+      for (const a of alive) sampler.observe(a.params, rung, a.value);
+    }
+  }
+}
+
+/**
+ * The next batch of a search given the outcomes of its earlier batches (history[i] answers batch i, in any
+ * order), or null when the search is finished. Pure and deterministic (header).
+ * Throws: SearchHistoryError when the history does not answer the batches the search proposes;
+ * RangeError for unusable settings (rungs, more axes than quasirandom covers).
+ */
+export function nextBatch(axes: SearchAxis[], settings: SearchSettings, history: TrialOutcome[][]): Batch | null {
+  const proc = procedure(axes, settings);
+  let step = proc.next();
+  for (const outcomes of history) {
+    if (step.done) throw new SearchHistoryError(`the search has ${history.length} recorded batches but finishes after fewer`);
+    step = proc.next(outcomes);
+  }
+  return step.done ? null : step.value;
+}
+
+/**
+ * Run a search to the end with a synchronous objective (tests, and searches whose objective is computed in
+ * process): returns every batch, with the outcomes given. Throws: what nextBatch throws.
+ */
+export function runSearch(axes: SearchAxis[], settings: SearchSettings, objective: (r: TrialRequest) => number): { batches: Batch[]; outcomes: TrialOutcome[][] } {
+  const batches: Batch[] = [];
+  const outcomes: TrialOutcome[][] = [];
+  const proc = procedure(axes, settings);
+  let step = proc.next();
+  while (!step.done) {
+    const batch = step.value;
+    batches.push(batch);
+    const got = batch.requests.map((r) => ({ trial: r.trial, rung: r.rung, value: objective(r) }));
+    outcomes.push(got);
+    step = proc.next(got);
+  }
+  return { batches, outcomes };
+}

@@ -1,0 +1,303 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { boundsProblem, fromUnit, type Distribution, type SearchAxis } from '../../src/search/distributions.js';
+import { Sobol, SOBOL_MAX_DIMENSIONS } from '../../src/search/sobol.js';
+import { hyperbandBrackets, keptAt, promote, rank, rungs } from '../../src/search/halving.js';
+import { defaultGamma, defaultWeights, erfc, parzenEstimator, parzenLogPdf, splitObservations } from '../../src/search/tpe.js';
+import { nextBatch, runSearch, summarizeSearch, SearchHistoryError, type SearchSettings, type TrialRequest } from '../../src/search/method.js';
+import { Rng } from '../../src/train/rng.js';
+
+const settings = (over: Partial<SearchSettings>): SearchSettings => ({
+  method: 'random',
+  trials: 10,
+  seed: 7,
+  sampler: 'random',
+  minIterations: 1,
+  maxIterations: 9,
+  reductionFactor: 3,
+  goal: 'minimize',
+  ...over,
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Distributions
+
+test('fromUnit: values at known points of the unit interval, by the formulas', () => {
+  assert.equal(fromUnit({ kind: 'uniform', low: 2, high: 4 }, 0.25), 2.5);
+  // ln 1e-4 + (ln 1 - ln 1e-4) / 2 = ln 1e-2.
+  assert.ok(Math.abs((fromUnit({ kind: 'log_uniform', low: 1e-4, high: 1 }, 0.5) as number) - 1e-2) < 1e-15);
+  assert.equal(fromUnit({ kind: 'int_uniform', low: 1, high: 3 }, 0.34), 2);
+  assert.equal(fromUnit({ kind: 'int_uniform', low: 1, high: 3 }, 1 - 2 ** -53), 3);
+  assert.equal(fromUnit({ kind: 'log_int_uniform', low: 1, high: 100 }, 0), 1);
+  assert.equal(fromUnit({ kind: 'log_int_uniform', low: 1, high: 100 }, 1 - 2 ** -53), 100);
+  assert.deepEqual(fromUnit({ kind: 'categorical', choices: [[5], [15], [30]] }, 0.5), [15]);
+  assert.throws(() => fromUnit({ kind: 'uniform', low: 0, high: 1 }, 1), RangeError);
+});
+
+test('boundsProblem: rejects reversed, non-positive log and non-integer int bounds', () => {
+  assert.equal(boundsProblem({ kind: 'uniform', low: 0, high: 1 }), undefined);
+  assert.match(boundsProblem({ kind: 'uniform', low: 2, high: 1 })!, /must not be above/);
+  assert.match(boundsProblem({ kind: 'log_uniform', low: 0, high: 1 })!, /low > 0/);
+  assert.match(boundsProblem({ kind: 'int_uniform', low: 0.5, high: 3 })!, /integer bounds/);
+  assert.match(boundsProblem({ kind: 'log_int_uniform', low: 0, high: 3 })!, /low >= 1/);
+});
+
+function draws(d: Distribution, n: number, seed = 3): number[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => fromUnit(d, rng.randomDouble()) as number);
+}
+
+test('log_uniform draws stay in bounds and fall below the geometric midpoint about half the time', () => {
+  const xs = draws({ kind: 'log_uniform', low: 1e-4, high: 1 }, 20000);
+  assert.ok(xs.every((x) => x >= 1e-4 && x <= 1));
+  const below = xs.filter((x) => x < 1e-2).length / xs.length;
+  // Binomial(20000, 1/2): standard deviation 0.0035; 0.02 is over five of them.
+  assert.ok(Math.abs(below - 0.5) < 0.02, `fraction below the geometric midpoint ${below}`);
+  // and a tenth of the draws in each decade of the four: P(x < 1e-3) = 1/4.
+  const firstDecade = xs.filter((x) => x < 1e-3).length / xs.length;
+  assert.ok(Math.abs(firstDecade - 0.25) < 0.02, `fraction in [1e-4, 1e-3): ${firstDecade}`);
+});
+
+test('uniform, int_uniform and log_int_uniform draws have the right shape', () => {
+  const u = draws({ kind: 'uniform', low: -1, high: 3 }, 20000);
+  assert.ok(u.every((x) => x >= -1 && x <= 3));
+  assert.ok(Math.abs(u.reduce((s, x) => s + x, 0) / u.length - 1) < 0.05, 'mean of uniform [-1, 3] is 1');
+  const ints = draws({ kind: 'int_uniform', low: 1, high: 4 }, 20000);
+  for (const k of [1, 2, 3, 4]) assert.ok(Math.abs(ints.filter((x) => x === k).length / ints.length - 0.25) < 0.02, `int ${k}`);
+  // log_int_uniform [1, 4]: P(k) = ln((k + 1/2)/(k - 1/2)) / ln(4.5 / 0.5): 0.5, 0.2325, 0.1531, 0.1144.
+  const logInts = draws({ kind: 'log_int_uniform', low: 1, high: 4 }, 20000);
+  const expected = [0.5, Math.log(5 / 3) / Math.log(9), Math.log(7 / 5) / Math.log(9), Math.log(9 / 7) / Math.log(9)];
+  expected.forEach((p, i) => {
+    const f = logInts.filter((x) => x === i + 1).length / logInts.length;
+    assert.ok(Math.abs(f - p) < 0.015, `log int ${i + 1}: ${f} vs ${p}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Random sampler
+
+const unitAxis: SearchAxis = { name: 'x', distribution: { kind: 'uniform', low: 0, high: 1 } };
+
+test('random: trial values are the MT19937 stream of the search seed (numpy seed 7 random_sample)', () => {
+  const { batches } = runSearch([unitAxis], settings({ trials: 6 }), () => 0);
+  assert.equal(batches.length, 1);
+  // np.random.seed(7); np.random.random_sample(6)
+  assert.deepEqual(
+    batches[0].requests.map((r) => r.params.x),
+    [0.07630828937395717, 0.7799187922401146, 0.4384092314408935, 0.7234651778309412, 0.9779895119966027, 0.5384958704104337],
+  );
+});
+
+test('random: the same seed gives the same configurations, another seed others', () => {
+  const axes: SearchAxis[] = [
+    { name: 'learning_rate', distribution: { kind: 'log_uniform', low: 1e-4, high: 1 } },
+    { name: 'hidden_sizes', distribution: { kind: 'categorical', choices: [[5], [15], [30]] } },
+  ];
+  const params = (seed: number, method: 'random' | 'quasirandom') =>
+    runSearch(axes, settings({ method, trials: 20, seed }), () => 0).batches[0].requests.map((r) => r.params);
+  for (const m of ['random', 'quasirandom'] as const) {
+    assert.deepEqual(params(7, m), params(7, m));
+    assert.notDeepEqual(params(7, m), params(8, m));
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Sobol'
+
+test("Sobol': unscrambled points equal SciPy's qmc.Sobol(scramble=False) (Joe & Kuo direction numbers)", () => {
+  const s = new Sobol(SOBOL_MAX_DIMENSIONS);
+  // First eight points, three dimensions: the textbook values.
+  const first = [
+    [0, 0, 0], [0.5, 0.5, 0.5], [0.75, 0.25, 0.25], [0.25, 0.75, 0.75],
+    [0.375, 0.375, 0.625], [0.875, 0.875, 0.125], [0.625, 0.125, 0.875], [0.125, 0.625, 0.375],
+  ];
+  first.forEach((p, n) => assert.deepEqual(s.point(n).slice(0, 3), p));
+  // Points 1000 and 123456 in all 21 dimensions exercise every direction number's recurrence
+  // (scipy.stats.qmc.Sobol(d=21, scramble=False, bits=32) after fast_forward).
+  assert.deepEqual(s.point(1000), [
+    0.2197265625, 0.0966796875, 0.5185546875, 0.6767578125, 0.2802734375, 0.9072265625, 0.0458984375, 0.8994140625,
+    0.5009765625, 0.0693359375, 0.0849609375, 0.2548828125, 0.1611328125, 0.3837890625, 0.1435546875, 0.3701171875,
+    0.7197265625, 0.3447265625, 0.9912109375, 0.7255859375, 0.5224609375,
+  ]);
+  assert.deepEqual(s.point(123456), [
+    0.02649688720703125, 0.18274688720703125, 0.30725860595703125, 0.45030975341796875, 0.16918182373046875,
+    0.20325469970703125, 0.7158279418945312, 0.46405792236328125, 0.7064590454101562, 0.24906158447265625,
+    0.49910736083984375, 0.7811813354492188, 0.5519790649414062, 0.28044891357421875, 0.7633438110351562,
+    0.6613693237304688, 0.5713119506835938, 0.37165069580078125, 0.8820114135742188, 0.15715789794921875,
+    0.11809539794921875,
+  ]);
+});
+
+test("Sobol': scrambled points keep the net property (one point per elementary box) and depend on the seed", () => {
+  const m = 6;
+  const n = 2 ** m;
+  const s = new Sobol(5, 11);
+  const pts = Array.from({ length: n }, (_, i) => s.point(i));
+  // Every coordinate: each interval [i/64, (i+1)/64) holds exactly one of the first 64 points.
+  for (let j = 0; j < 5; j++) {
+    const cells = new Set(pts.map((p) => Math.floor(p[j] * n)));
+    assert.equal(cells.size, n, `dimension ${j}`);
+  }
+  // The first two dimensions form a (0, m, 2)-net: each box 2^-a x 2^-(m-a) holds exactly one point.
+  for (let a = 0; a <= m; a++) {
+    const boxes = new Set(pts.map((p) => `${Math.floor(p[0] * 2 ** a)},${Math.floor(p[1] * 2 ** (m - a))}`));
+    assert.equal(boxes.size, n, `boxes of 2^-${a} x 2^-${m - a}`);
+  }
+  assert.notDeepEqual(new Sobol(5, 12).point(3), s.point(3));
+  assert.ok(pts.every((p) => p.every((x) => x >= 0 && x < 1)));
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Successive halving and Hyperband
+
+test('rungs and Hyperband brackets: the values of Li et al. (2018), table 1 (R = 81, eta = 3)', () => {
+  assert.deepEqual(rungs(100, 8100, 3), [100, 300, 900, 2700, 8100]);
+  assert.deepEqual(rungs(100, 1000, 3), [100, 300, 900, 1000]);
+  assert.deepEqual(rungs(5, 5, 3), [5]);
+  assert.throws(() => rungs(200, 100, 3), RangeError);
+  const b = hyperbandBrackets(rungs(1, 81, 3), 3);
+  assert.deepEqual(b.map((x) => x.trials), [81, 34, 15, 8, 5]);
+  assert.deepEqual(b.map((x) => x.firstRung), [0, 1, 2, 3, 4]);
+  // Kept per rung: bracket s = 3 keeps 34, 11, 3, 1.
+  assert.deepEqual([0, 1, 2, 3].map((i) => keptAt(34, 3, i)), [34, 11, 3, 1]);
+  const sum = summarizeSearch(settings({ method: 'hyperband', minIterations: 1, maxIterations: 81 }), 81);
+  assert.equal(sum.trials, 81 + 34 + 15 + 8 + 5);
+  assert.deepEqual(sum.brackets[1].kept, [34, 11, 3, 1]);
+  // Most updates, bracket by bracket: 81*1+27*3+9*9+3*27+1*81 = 405; 34*3+11*9+3*27+1*81 = 363;
+  // 15*9+5*27+1*81 = 351; 8*27+2*81 = 378; 5*81 = 405.
+  assert.equal(sum.mostUpdates, 405 + 363 + 351 + 378 + 405);
+});
+
+test('rank: the better end first, failed last, ties by trial number', () => {
+  const o = [
+    { trial: 0, value: 0.5 },
+    { trial: 1, value: NaN },
+    { trial: 2, value: 0.2 },
+    { trial: 3, value: 0.5 },
+    { trial: 4, value: Infinity },
+  ];
+  assert.deepEqual(rank(o, 'minimize').map((x) => x.trial), [2, 0, 3, 1, 4]);
+  assert.deepEqual(rank(o, 'maximize').map((x) => x.trial), [0, 3, 2, 1, 4]);
+  assert.deepEqual(promote(o, 2, 'minimize'), [2, 0]);
+});
+
+test('halving: the promoted sets are the top 1/eta computed by hand on a stub objective', () => {
+  // Nine trials, rungs 1, 3, 9 updates, eta 3. The stub objective reads a table by (rung, trial).
+  const table: Record<number, number[]> = {
+    0: [5, 3, 8, 1, 9, 2, 7, 4, 6], // best three: trial 3 (1), trial 5 (2), trial 1 (3)
+    1: [0, 4, 0, 10, 0, 0.5, 0, 0, 0], // among 1, 3, 5: trial 5 (0.5) is the best
+    2: [0, 0, 0, 0, 0, 0.25, 0, 0, 0],
+  };
+  const objective = (r: TrialRequest) => table[r.rung][r.trial];
+  const { batches } = runSearch([unitAxis], settings({ method: 'halving', trials: 9 }), objective);
+  assert.deepEqual(batches.map((b) => b.requests.map((r) => r.trial)), [[0, 1, 2, 3, 4, 5, 6, 7, 8], [3, 5, 1], [5]]);
+  assert.deepEqual(batches.map((b) => b.requests.map((r) => r.iterations)), [Array(9).fill(1), [3, 3, 3], [9]]);
+  assert.deepEqual(batches[1].decisions[0].promoted, [3, 5, 1]);
+  assert.deepEqual(batches[1].decisions[0].stopped, [0, 2, 4, 6, 7, 8]);
+  assert.deepEqual(batches[2].decisions[0].promoted, [5]);
+  // A promoted trial keeps its configuration.
+  assert.deepEqual(batches[2].requests[0].params, batches[0].requests[5].params);
+  // maximize reverses the choice: trials 4 (9), 2 (8), 6 (7).
+  const max = runSearch([unitAxis], settings({ method: 'halving', trials: 9, goal: 'maximize' }), objective);
+  assert.deepEqual(max.batches[1].requests.map((r) => r.trial), [4, 2, 6]);
+});
+
+test('halving with few trials still reaches the largest rung with one configuration', () => {
+  const { batches } = runSearch([unitAxis], settings({ method: 'halving', trials: 4, minIterations: 1, maxIterations: 27 }), (r) => r.trial);
+  assert.deepEqual(batches.map((b) => b.requests.length), [4, 1, 1, 1]);
+  assert.deepEqual(batches.map((b) => b.requests[0].iterations), [1, 3, 9, 27]);
+});
+
+test('hyperband runs its brackets one after another with their own first rungs', () => {
+  const { batches } = runSearch([unitAxis], settings({ method: 'hyperband', minIterations: 1, maxIterations: 9 }), (r) => r.trial % 5);
+  // R/r = 9, eta 3: brackets of 9 (rungs 1, 3, 9), 5 (rungs 3, 9) and 3 (rung 9) configurations.
+  assert.deepEqual(batches.map((b) => [b.requests.length, b.requests[0].iterations, b.requests[0].bracket]), [
+    [9, 1, 0], [3, 3, 0], [1, 9, 0], [5, 3, 1], [1, 9, 1], [3, 9, 2],
+  ]);
+  const trials = new Set(batches.flatMap((b) => b.requests.map((r) => r.trial)));
+  assert.equal(trials.size, 17);
+});
+
+test('nextBatch replays recorded outcomes to the same next batch, in any order within a batch', () => {
+  const s = settings({ method: 'halving', trials: 9, sampler: 'tpe' });
+  const objective = (r: TrialRequest) => Math.abs((r.params.x as number) - 0.3) + 1 / (r.iterations ?? 1);
+  const full = runSearch([unitAxis], s, objective);
+  for (let k = 0; k < full.batches.length; k++) {
+    const history = full.outcomes.slice(0, k).map((o) => [...o].reverse());
+    assert.deepEqual(nextBatch([unitAxis], s, history), full.batches[k]);
+  }
+  assert.equal(nextBatch([unitAxis], s, full.outcomes), null);
+  assert.throws(() => nextBatch([unitAxis], s, [full.outcomes[0].slice(1)]), SearchHistoryError);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// TPE
+
+// Reference values: the kernels (mus, sigmas) and the int and categorical densities from Optuna 3.1's
+// _ParzenEstimator (consider_prior, prior_weight 1, magic clip, no endpoints; Debian's python3-optuna). The
+// continuous densities from SciPy's truncnorm mixture with those kernels: Optuna 3.1's continuous log_pdf leaves
+// out each kernel's 1/sigma, which later versions of Optuna add.
+test("TPE: Parzen estimators equal Optuna's on float, log, int and categorical parameters", () => {
+  const close = (a: number, b: number, tol = 2e-6) => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
+  const f = parzenEstimator({ kind: 'uniform', low: 0, high: 1 }, [0.2, 0.5]);
+  assert.equal(f.kind, 'numeric');
+  if (f.kind === 'numeric') assert.deepEqual(f.sigmas, [0.3, 0.3, 1]);
+  [0.3, 0.9, 0].forEach((x, i) => close(parzenLogPdf(f, x), [0.25981696144615446, -0.5775956721102486, -0.09875845891630909][i]));
+
+  const lg = parzenEstimator({ kind: 'log_uniform', low: 1e-4, high: 1 }, [1e-3, 0.1, 0.02].map(Math.log));
+  if (lg.kind === 'numeric') lg.sigmas.forEach((s, i) => close(s, [2.30258509, 1.84206807, 1.84206807, 9.21034037][i]));
+  [0.01, 0.5].forEach((x, i) => close(parzenLogPdf(lg, Math.log(x)), [-1.9755385776189545, -2.519332867361971][i]));
+
+  const int = parzenEstimator({ kind: 'int_uniform', low: 1, high: 10 }, [2, 5, 5, 9]);
+  if (int.kind === 'numeric') {
+    assert.deepEqual(int.mus, [2, 5, 5, 9, 5.5]);
+    int.sigmas.forEach((s, i) => close(s, [3, 3, 10 / 6, 3.5, 10][i]));
+  }
+  [5, 1, 10].forEach((x, i) => close(parzenLogPdf(int, x), [-1.97311516, -2.61943788, -2.79478271][i]));
+
+  const cat = parzenEstimator({ kind: 'categorical', choices: [5, 15, 30] }, [0, 2, 2]);
+  if (cat.kind === 'categorical') close(cat.probabilities[0][0], 0.71428571);
+  [0, 1, 2].forEach((x, i) => close(parzenLogPdf(cat, x), [-1.09861229, -1.65822808, -0.74193734][i]));
+});
+
+test("TPE: Optuna's default gamma and weights; the split ranks further rungs first", () => {
+  assert.deepEqual([1, 10, 11, 81, 300].map(defaultGamma), [1, 1, 2, 9, 25]);
+  const w = defaultWeights(30);
+  assert.equal(w.length, 30);
+  // numpy.linspace(1/30, 1, 5) then 25 ones.
+  [0.03333333333333333, 0.275, 0.5166666666666667, 0.7583333333333333, 1].forEach((x, i) => assert.ok(Math.abs(w[i] - x) < 1e-15));
+  assert.ok(w.slice(4).every((x) => x === 1));
+  const obs = [
+    { params: {}, step: 0, loss: 0.1 },
+    { params: {}, step: 1, loss: 0.9 },
+    { params: {}, step: 0, loss: NaN },
+    { params: {}, step: 1, loss: 0.5 },
+  ];
+  assert.deepEqual(splitObservations(obs, 2), { below: [1, 3], above: [0, 2] });
+  // erfc against known values (Abramowitz & Stegun table 7.1): erfc(0.5) = 0.4795001222, erfc(2) = 0.004677734981.
+  assert.ok(Math.abs(erfc(0.5) - 0.4795001222) < 1e-7);
+  assert.ok(Math.abs(erfc(2) / 0.004677734981 - 1) < 2e-7);
+});
+
+test('TPE proposes better points than random on a known 1-D function, on average over seeds', () => {
+  const axes: SearchAxis[] = [{ name: 'x', distribution: { kind: 'uniform', low: -5, high: 5 } }];
+  const f = (r: TrialRequest) => ((r.params.x as number) - 1.3) ** 2;
+  const best = (method: 'tpe' | 'random', seed: number) => {
+    const { batches } = runSearch(axes, settings({ method, trials: 40, seed }), f);
+    return Math.min(...batches.flatMap((b) => b.requests.map(f)));
+  };
+  let tpe = 0;
+  let random = 0;
+  const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  for (const seed of seeds) {
+    tpe += best('tpe', seed) / seeds.length;
+    random += best('random', seed) / seeds.length;
+  }
+  // Random's expected best of 40 uniform draws of (x - 1.3)^2 on [-5, 5] is about (10 / 41 / 2)^2 ~ 0.015.
+  assert.ok(tpe < random / 2, `mean best: tpe ${tpe}, random ${random}`);
+});
+
+test('TPE batches: ten start-up draws in one batch, then batches of four', () => {
+  const { batches } = runSearch([unitAxis], settings({ method: 'tpe', trials: 19 }), (r) => r.params.x as number);
+  assert.deepEqual(batches.map((b) => b.requests.length), [10, 4, 4, 1]);
+});
