@@ -8,7 +8,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { UserError } from '../errors.js';
 import type { ParamValue } from '../experiment/types.js';
 import { PARAMS } from '../experiment/params.js';
-import { SPLIT_METRICS, bestRows, compareIdentity, compareRows, statusRank, type Row } from './rows.js';
+import { INTERVAL_METRICS, SPLIT_METRICS, bestRows, compareIdentity, compareRows, statusRank, type Row } from './rows.js';
 import { metricLabel } from './format.js';
 
 /** Parameters, metrics, or facts about a run (run, index, status, sweep...). */
@@ -33,8 +33,11 @@ export interface ColumnDef {
 
 const LOWER_IS_BETTER = new Set(['loss', 'fp', 'fn']);
 
-/** Every metric key: `train.loss` ... `validation.tp`, then `training_ms`. */
-export const METRIC_KEYS: string[] = ['train', 'validation'].flatMap((s) => SPLIT_METRICS.map((m) => `${s}.${m}`)).concat(['training_ms']);
+/** Metric names of a split: the recorded ones, then the Wilson intervals of the proportions. */
+const SPLIT_METRIC_NAMES: string[] = [...SPLIT_METRICS, ...INTERVAL_METRICS];
+
+/** Every metric key: `train.loss` ... `train.specificity_ci_high`, the same for validation, then `training_ms`. */
+export const METRIC_KEYS: string[] = ['train', 'validation'].flatMap((s) => SPLIT_METRIC_NAMES.map((m) => `${s}.${m}`)).concat(['training_ms']);
 
 function typeOf(v: ParamValue | undefined): ValueType {
   if (v === undefined || v === null) return 'none';
@@ -93,6 +96,8 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
   return defs;
 }
 
+const PROPORTION_NAMES = 'accuracy_ci_low, accuracy_ci_high (likewise precision, recall, specificity)';
+
 const SPLIT_ALIASES: Record<string, string> = { val: 'validation', valid: 'validation', validation: 'validation', train: 'train', training: 'train' };
 const METRIC_ALIASES: Record<string, string> = { acc: 'accuracy', auc: 'roc_auc', sensitivity: 'recall', tpr: 'recall', tnr: 'specificity', baseline: 'baseline_accuracy' };
 
@@ -102,7 +107,10 @@ export function canonicalName(name: string): string {
   const m = /^([a-z]+)[._](.+)$/.exec(lower);
   if (m && SPLIT_ALIASES[m[1]] !== undefined) {
     const metric = METRIC_ALIASES[m[2]] ?? m[2];
-    if ((SPLIT_METRICS as readonly string[]).includes(metric)) return `${SPLIT_ALIASES[m[1]]}.${metric}`;
+    if (SPLIT_METRIC_NAMES.includes(metric)) return `${SPLIT_ALIASES[m[1]]}.${metric}`;
+    // val.acc_ci_low, validation_auc_...: an alias before an interval suffix.
+    const ci = /^(.+?)(_ci_low|_ci_high)$/.exec(metric);
+    if (ci && SPLIT_METRIC_NAMES.includes((METRIC_ALIASES[ci[1]] ?? ci[1]) + ci[2])) return `${SPLIT_ALIASES[m[1]]}.${METRIC_ALIASES[ci[1]] ?? ci[1]}${ci[2]}`;
   }
   return lower;
 }
@@ -132,7 +140,7 @@ export function describeColumns(defs: ColumnDef[]): string {
   const meta = defs.filter((d) => d.kind === 'meta').map((d) => d.key);
   return [
     params.length ? `parameters: ${params.join(', ')}` : '',
-    `metrics: train.* or validation.* with ${SPLIT_METRICS.join(', ')}; training_ms`,
+    `metrics: train.* or validation.* with ${SPLIT_METRICS.join(', ')}, and 95% Wilson intervals ${PROPORTION_NAMES}; training_ms`,
     `run facts: ${meta.join(', ')}`,
   ]
     .filter(Boolean)

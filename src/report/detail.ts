@@ -136,10 +136,17 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
 
   if (m?.train && m.validation) {
     const folds = m.folds?.length;
-    out.push('', b(`metrics${folds ? ` (${folds} folds: mean ± std over folds; confusion counts summed)` : ''}`));
+    const pooled = row.pooled?.length ? `; ${row.pooled.join(', ')} from the pooled counts (undefined in some fold)` : '';
+    out.push('', b(`metrics${folds ? ` (${folds} folds: mean ± sample std (n - 1) over folds; confusion counts summed${pooled})` : ''}`));
     const table: string[][] = [['', 'train', 'validation']];
+    const withCi = (s: string, k: string) => {
+      const text = formatMeanStd(`${s}.${k}`, row.metrics[`${s}.${k}`], row.std[`${s}.${k}`] ?? undefined);
+      const lo = row.metrics[`${s}.${k}_ci_low`];
+      const hi = row.metrics[`${s}.${k}_ci_high`];
+      return lo == null || hi == null ? text : `${text} [${formatMetric('accuracy', lo)}, ${formatMetric('accuracy', hi)}]`;
+    };
     for (const k of SPLIT_METRICS.slice(0, 8)) {
-      table.push([NAMES[k], ...(['train', 'validation'] as const).map((s) => formatMeanStd(`${s}.${k}`, row.metrics[`${s}.${k}`], row.std[`${s}.${k}`] ?? undefined))]);
+      table.push([NAMES[k], ...(['train', 'validation'] as const).map((s) => withCi(s, k))]);
     }
     table.push(['samples', String(m.train.samples), String(m.validation.samples)]);
     out.push(...align(table, [false, true, true]).map((l) => `  ${l}`));
@@ -149,6 +156,7 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
     const w = Math.max(...va.map((l) => l.length));
     out.push(`  ${'validation'.padEnd(w)}    train`);
     va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${tr[i]}`));
+    out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (pooled over folds)' : ''));
     out.push('  n/a: undefined (e.g. precision with no positive prediction)');
   } else if (m?.error) {
     out.push('', `error: ${m.error}`);

@@ -8,7 +8,7 @@
  */
 import type { ParamValue } from '../experiment/types.js';
 
-const RATIOS = /(^|\.)(accuracy|precision|recall|specificity|f1|roc_auc|baseline_accuracy)$/;
+const RATIOS = /(^|\.)(accuracy|precision|recall|specificity|f1|roc_auc|baseline_accuracy)(_ci_low|_ci_high)?$/;
 const COUNTS = /(^|\.)(tn|fp|fn|tp|samples|count|n)$/;
 
 /**
@@ -106,6 +106,8 @@ export function metricLabel(key: string): string {
   if (dot < 0) return key.replace(/_/g, ' ');
   const split = key.slice(0, dot) === 'validation' ? 'val' : key.slice(0, dot);
   const name = key.slice(dot + 1);
+  const ci = /^(.+)_ci_(low|high)$/.exec(name);
+  if (ci) return `${split} ${SHORT[ci[1]] ?? ci[1].replace(/_/g, ' ')} CI ${ci[2]}`;
   return `${split} ${SHORT[name] ?? name.replace(/_/g, ' ')}`;
 }
 

@@ -168,7 +168,10 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     { key: 'run', label: 'run' },
     ...params.filter((p) => p.key !== 'run').map((p) => ({ key: p.key, label: p.label, align: p.kind === 'meta' && p.type === 'number' ? ('right' as const) : undefined })),
     ...cols.metrics.map((m) => ({ key: m.key, label: m.label, align: 'right' as const })),
-    ...withStd.map((m) => ({ key: `${m.key}.std`, label: `${m.label} std`, only: 'machine' as const })),
+    ...withStd.flatMap((m) => [
+      { key: `${m.key}.std`, label: `${m.label} std`, only: 'machine' as const },
+      { key: `${m.key}.n`, label: `${m.label} n`, only: 'machine' as const },
+    ]),
     ...(showStatus ? [{ key: 'status', label: 'status' }] : []),
   ];
   const viewRows: ViewRow[] = shown.map((r) => ({
@@ -180,7 +183,10 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
       { text: r.folder, value: r.folder },
       ...params.filter((p) => p.key !== 'run').map((p) => metricCell(p, r)),
       ...cols.metrics.map((m) => metricCell(m, r)),
-      ...withStd.map((m) => ({ text: '', value: r.status === 'done' ? r.std[m.key] : undefined })),
+      ...withStd.flatMap((m) => [
+        { text: '', value: r.status === 'done' ? r.std[m.key] : undefined },
+        { text: '', value: r.status === 'done' ? (r.n?.[m.key] ?? 1) : undefined },
+      ]),
       ...(showStatus ? [{ text: statusText(r), value: r.status }] : []),
     ],
   }));
@@ -193,7 +199,10 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     footnotes.push(keys.length && keys[0].column.kind === 'metric' ? `* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))}` : '* best by validation accuracy, then validation loss');
   }
   if (keys.length) footnotes.push(`sorted by ${describeSort(keys)}; unfinished runs last`);
-  if (withStd.length) footnotes.push('k-fold runs: mean ± standard deviation over folds');
+  if (withStd.length) {
+    const pooled = [...new Set(shown.flatMap((r) => r.pooled ?? []))].filter((k) => cols.metrics.some((m) => m.key === k));
+    footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
+  }
   if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);
   const n = shown.length;
   return { view: { kind: 'runs', nameKey: 'run', title, summary: plural(n, 'run'), notes, footnotes, columns, rows: viewRows }, shown };

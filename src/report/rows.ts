@@ -4,6 +4,7 @@
  */
 import type { ParamValue } from '../experiment/types.js';
 import type { ClassificationMetrics } from '../train/types.js';
+import { wilsonInterval } from '../train/statistics.js';
 import type { StoredRun } from '../store/sweeps.js';
 import type { RunStatus } from '../store/records.js';
 
@@ -21,10 +22,18 @@ export interface Row {
   status: RunStatus | 'pending';
   params: Record<string, ParamValue>;
   spellings: Record<string, string>;
-  /** Flat metrics: `train.loss`, `validation.accuracy`, `validation.fn`, ...; null when undefined or not recorded. */
+  /**
+   * Flat metrics: `train.loss`, `validation.accuracy`, `validation.fn`, ..., and the 95% Wilson interval of
+   * each proportion (`validation.accuracy_ci_low`, `validation.accuracy_ci_high`, ...); null when undefined
+   * or not recorded.
+   */
   metrics: Record<string, number | null>;
   /** k-fold runs: the standard deviation over folds of each metric, by the same flat names; empty otherwise. */
   std: Record<string, number | null>;
+  /** k-fold runs: the number of folds each mean is over, by the same flat names; absent otherwise (one measurement). */
+  n?: Record<string, number>;
+  /** k-fold runs: metrics computed from the confusion counts pooled over folds (undefined in some fold). */
+  pooled?: string[];
   /** When status is diverged or failed: what happened. */
   note?: string;
   /**
@@ -38,11 +47,36 @@ export interface Row {
 /** Metric names in display order (for each of train and validation). */
 export const SPLIT_METRICS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc', 'baseline_accuracy', 'tn', 'fp', 'fn', 'tp'] as const;
 
+/** Proportion metrics, each with a 95% Wilson interval from its confusion counts (`_ci_low`, `_ci_high`). */
+export const PROPORTION_METRICS = ['accuracy', 'precision', 'recall', 'specificity'] as const;
+
+/** Interval metric names: accuracy_ci_low, accuracy_ci_high, precision_ci_low, ... */
+export const INTERVAL_METRICS: string[] = PROPORTION_METRICS.flatMap((m) => [`${m}_ci_low`, `${m}_ci_high`]);
+
+/** Successes and trials of a proportion metric in a confusion matrix (k-fold: the counts pooled over folds). */
+export function proportionCounts(metric: (typeof PROPORTION_METRICS)[number], c: { tn: number; fp: number; fn: number; tp: number }): [number, number] {
+  switch (metric) {
+    case 'accuracy':
+      return [c.tp + c.tn, c.tp + c.tn + c.fp + c.fn];
+    case 'precision':
+      return [c.tp, c.tp + c.fp];
+    case 'recall':
+      return [c.tp, c.tp + c.fn];
+    case 'specificity':
+      return [c.tn, c.tn + c.fp];
+  }
+}
+
 function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Record<string, number | null>): void {
   for (const k of SPLIT_METRICS) {
     let v: number | null = null;
     if (m) v = k === 'tn' || k === 'fp' || k === 'fn' || k === 'tp' ? m.confusion[k] : (m[k] ?? null);
     out[`${prefix}.${k}`] = v;
+  }
+  for (const k of PROPORTION_METRICS) {
+    const ci = m ? wilsonInterval(...proportionCounts(k, m.confusion)) : null;
+    out[`${prefix}.${k}_ci_low`] = ci?.low ?? null;
+    out[`${prefix}.${k}_ci_high`] = ci?.high ?? null;
   }
 }
 
@@ -53,8 +87,12 @@ export function rowOf(sweep: string, run: StoredRun): Row {
   flatten('validation', run.metrics?.validation, metrics);
   metrics['training_ms'] = run.timing?.training_ms ?? null;
   const std: Record<string, number | null> = {};
+  const n: Record<string, number> = {};
+  const pooled: string[] = [];
   for (const split of ['train', 'validation'] as const) {
     for (const [k, v] of Object.entries(run.metrics?.std?.[split] ?? {})) std[`${split}.${k}`] = v;
+    for (const [k, v] of Object.entries(run.metrics?.n?.[split] ?? {})) n[`${split}.${k}`] = v;
+    for (const k of run.metrics?.pooled?.[split] ?? []) pooled.push(`${split}.${k}`);
   }
   const m = run.metrics;
   let note: string | undefined;
@@ -76,6 +114,8 @@ export function rowOf(sweep: string, run: StoredRun): Row {
     spellings: run.params.spellings ?? {},
     metrics,
     std,
+    ...(Object.keys(n).length ? { n } : {}),
+    ...(pooled.length ? { pooled } : {}),
     note,
     stop: { stopped_at: m?.stopped_at ?? null, stop_reason: m?.stop_reason ?? null, restored_from: m?.restored_from ?? null },
   };

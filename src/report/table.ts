@@ -46,23 +46,35 @@ export function renderMarkdown(c: Comparison): string {
   return renderMarkdownView(c.view);
 }
 
+/**
+ * Metrics with a spread column: k-fold runs record the sample standard deviation (n - 1) over folds
+ * (`validation_accuracy_std`) and the number of folds (`validation_accuracy_n`); other runs n = 1, no std.
+ */
+const SPREAD_KEYS = ['train', 'validation'].flatMap((s) => ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc'].map((m) => `${s}.${m}`));
+
 /** Early-stopping columns of results.csv (empty without early stopping). */
 const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
 
 /**
- * results.csv: one row per run in grid order, every parameter and every metric at full precision, then
+ * results.csv: one row per run in grid order, every parameter and every metric at full precision (with
+ * the 95% Wilson intervals of the proportions), the std and n of each metric (k-fold: over folds), then
  * where and why early stopping ended the training and which update's weights were restored.
  */
 export function resultsCsv(rows: Row[]): string {
   const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
-  const header = ['run', 'run_id', 'status', ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...STOP_KEYS, 'note'];
+  const header = ['run', 'run_id', 'status', ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'note'];
   const records = ordered.map((r) => [
     r.folder,
     r.run_id,
     r.status,
     ...params.map((p) => (r.params[p] === undefined ? '' : typeof r.params[p] === 'object' ? JSON.stringify(r.params[p]) : String(r.params[p]))),
     ...METRIC_KEYS.map((k) => (r.metrics[k] === null || r.metrics[k] === undefined ? '' : String(r.metrics[k]))),
+    ...SPREAD_KEYS.flatMap((k) => {
+      if (r.status !== 'done') return ['', ''];
+      const std = r.std[k];
+      return [std === null || std === undefined ? '' : String(std), String(r.n?.[k] ?? 1)];
+    }),
     ...STOP_KEYS.map((k) => (r.stop?.[k] == null ? '' : String(r.stop[k]))),
     r.note ?? '',
   ]);

@@ -37,9 +37,15 @@ export interface RunMetricsFile {
   /** Metrics of the run (for k-fold: each number is the mean over folds). Absent unless done. */
   train?: ClassificationMetrics;
   validation?: ClassificationMetrics;
-  /** k-fold only: per-fold metrics and the standard deviation of each number over folds. */
+  /**
+   * k-fold only: per-fold metrics; the sample standard deviation (n - 1) of each number over folds (null
+   * below two folds or when pooled); the number of folds each mean is over; the metrics undefined in some
+   * fold and computed instead from the confusion counts summed over folds.
+   */
   folds?: SplitMetrics[];
   std?: { train: Record<string, number | null>; validation: Record<string, number | null> };
+  n?: { train: Record<string, number>; validation: Record<string, number> };
+  pooled?: { train: string[]; validation: string[] };
   /**
    * Runs with early stopping: the updates run (k-fold: the mean over folds), why the training ended
    * (no_improvement: early stopping ran out of patience; max_iterations: it ran all its updates; k-fold:

@@ -1,12 +1,14 @@
 /**
  * From a training's results (one per fold) to the record of each run it serves. Pure: no I/O.
- * With k folds, every metric of a run is the mean over folds, its standard deviation (population, over
- * folds) is kept in `std`, and each fold's metrics in `folds`. Trainings with early stopping add where and
+ * With k folds, every metric of a run is the mean over folds, its sample standard deviation (n - 1) over
+ * folds is kept in `std` and the number of folds in `n` (metrics undefined in some fold come from the pooled
+ * confusion counts, listed in `pooled`), and each fold's metrics in `folds`. Trainings with early stopping add where and
  * why they stopped (stopped_at, stop_reason, restored_from) to each fold and, summarized, to the run.
  */
 import type { CheckpointResult, ClassificationMetrics, CurvePoint, ModelJson, TrainResult } from '../train/types.js';
 import type { RunMetricsFile, SplitMetrics } from '../store/records.js';
 import type { PlannedRun } from './plan.js';
+import { meanStd } from '../train/statistics.js';
 
 export interface RunRecord {
   metrics: RunMetricsFile;
@@ -29,22 +31,44 @@ export function curveFor(results: TrainResult[], iterations: number): CurvePoint
 
 const NUMERIC_KEYS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc', 'baseline_accuracy'] as const;
 
-/** Mean and population std over folds of every metric; a metric undefined (null) in any fold is null. */
-export function aggregateFolds(per: ClassificationMetrics[]): { mean: ClassificationMetrics; std: Record<string, number | null> } {
-  const mean: ClassificationMetrics = { ...per[0], confusion: { tn: 0, fp: 0, fn: 0, tp: 0 }, samples: 0 };
-  const std: Record<string, number | null> = {};
-  for (const k of NUMERIC_KEYS) {
-    const vals = per.map((m) => m[k]);
-    if (vals.some((v) => v === null || v === undefined)) {
-      (mean as unknown as Record<string, number | null>)[k] = null;
-      std[k] = null;
-      continue;
-    }
-    const nums = vals as number[];
-    const mu = nums.reduce((s, v) => s + v, 0) / nums.length;
-    (mean as unknown as Record<string, number | null>)[k] = mu;
-    std[k] = Math.sqrt(nums.reduce((s, v) => s + (v - mu) * (v - mu), 0) / nums.length);
+/** Metrics that are functions of the confusion counts, so that pooling the folds' counts defines them. */
+function pooledValue(k: (typeof NUMERIC_KEYS)[number], c: { tn: number; fp: number; fn: number; tp: number }): number | null {
+  const n = c.tn + c.fp + c.fn + c.tp;
+  switch (k) {
+    case 'accuracy':
+      return n ? (c.tp + c.tn) / n : null;
+    case 'precision':
+      return c.tp + c.fp ? c.tp / (c.tp + c.fp) : null;
+    case 'recall':
+      return c.tp + c.fn ? c.tp / (c.tp + c.fn) : null;
+    case 'specificity':
+      return c.tn + c.fp ? c.tn / (c.tn + c.fp) : null;
+    case 'f1':
+      return 2 * c.tp + c.fp + c.fn ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : null;
+    default:
+      return null;
   }
+}
+
+/** k-fold aggregates of one split: means, sample stds, counts of folds, and the metrics taken from pooled counts. */
+export interface FoldAggregate {
+  mean: ClassificationMetrics;
+  /** Sample standard deviation (n - 1) over folds; null when fewer than two folds define it, or pooled. */
+  std: Record<string, number | null>;
+  /** Folds the value stands for: k, or fewer for a mean over the folds that define it (ROC AUC with one class). */
+  n: Record<string, number>;
+  /** Metrics undefined in some fold, computed from the confusion counts summed over folds instead. */
+  pooled: string[];
+}
+
+/**
+ * Mean, sample standard deviation (n - 1) and count over folds of every metric. A metric undefined (null)
+ * in some fold (precision with no positive prediction there) is computed from the confusion counts pooled
+ * over folds (each row is in exactly one validation fold) when it is a function of them, with no std; ROC
+ * AUC undefined in some fold is the mean over the folds that define it.
+ */
+export function aggregateFolds(per: ClassificationMetrics[]): FoldAggregate {
+  const mean: ClassificationMetrics = { ...per[0], confusion: { tn: 0, fp: 0, fn: 0, tp: 0 }, samples: 0 };
   // Confusion counts are summed over folds: each row is in exactly one validation fold.
   for (const m of per) {
     mean.confusion.tn += m.confusion.tn;
@@ -53,7 +77,25 @@ export function aggregateFolds(per: ClassificationMetrics[]): { mean: Classifica
     mean.confusion.tp += m.confusion.tp;
     mean.samples += m.samples;
   }
-  return { mean, std };
+  const std: Record<string, number | null> = {};
+  const n: Record<string, number> = {};
+  const pooled: string[] = [];
+  const out = mean as unknown as Record<string, number | null>;
+  for (const k of NUMERIC_KEYS) {
+    const vals = per.map((m) => m[k]).filter((v): v is number => v !== null && v !== undefined);
+    if (vals.length < per.length && k !== 'roc_auc' && k !== 'loss' && k !== 'baseline_accuracy') {
+      out[k] = pooledValue(k, mean.confusion);
+      std[k] = null;
+      n[k] = per.length;
+      if (out[k] !== null) pooled.push(k);
+      continue;
+    }
+    const s = meanStd(vals);
+    out[k] = s.mean;
+    std[k] = s.std;
+    n[k] = s.n;
+  }
+  return { mean, std, n, pooled };
 }
 
 /** The early-stopping fields of a checkpoint (none without early stopping). */
@@ -99,7 +141,16 @@ export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds:
   const train = aggregateFolds(perFold.map((f) => f.train));
   const validation = aggregateFolds(perFold.map((f) => f.validation));
   return {
-    metrics: { ...base, train: train.mean, validation: validation.mean, std: { train: train.std, validation: validation.std }, folds: perFold, ...foldsStop(perFold) },
+    metrics: {
+      ...base,
+      train: train.mean,
+      validation: validation.mean,
+      std: { train: train.std, validation: validation.std },
+      n: { train: train.n, validation: validation.n },
+      ...(train.pooled.length || validation.pooled.length ? { pooled: { train: train.pooled, validation: validation.pooled } } : {}),
+      folds: perFold,
+      ...foldsStop(perFold),
+    },
     curve,
     model: points[0].checkpoint.model,
   };

@@ -1,6 +1,6 @@
 /**
  * End to end: training options through the CLI. An optimizer x lr_schedule grid with k-fold validation
- * (metrics.json holds means, population standard deviations and each fold's numbers), early stopping
+ * (metrics.json holds means, sample standard deviations (n - 1) and each fold's numbers), early stopping
  * recorded per fold, `dlsweep lr-find`, and the study's figures reproduced with every new option at its default.
  */
 import { test } from 'node:test';
@@ -59,9 +59,10 @@ test('k-fold sweep over optimizer x lr_schedule: sharing as planned; metrics.jso
       for (const k of METRICS) {
         const vals: number[] = m.folds.map((fold: any) => fold[split][k]);
         const mean = vals.reduce((s, v) => s + v, 0) / 3;
-        const std = Math.sqrt(vals.reduce((s, v) => s + (v - mean) ** 2, 0) / 3); // population std over folds
+        const std = Math.sqrt(vals.reduce((s, v) => s + (v - mean) ** 2, 0) / 2); // sample std (n - 1) over 3 folds
         assert.ok(Math.abs(m[split][k] - mean) < 1e-12, `${f} ${split}.${k}: mean ${m[split][k]} vs ${mean}`);
         assert.ok(Math.abs(m.std[split][k] - std) < 1e-12, `${f} std ${split}.${k}: ${m.std[split][k]} vs ${std}`);
+        assert.equal(m.n[split][k], 3);
       }
     }
     // Every row is in exactly one validation fold: the summed confusion counts cover the 150 rows.
