@@ -29,8 +29,11 @@ test('show RUN: parameters as written, metrics side by side with n/a, confusion 
   const text = runDetail('detail/20260101-000000-00aa', good, { width: 40 });
   assert.match(text, /^detail\/20260101-000000-00aa\/0001-[0-9a-f]{8}  done\n/);
   assert.match(text, /\n  learning_rate  1e-1\n/);
-  assert.match(text, /\n  accuracy\s+0\.9890\s+0\.9890\n/);
-  assert.match(text, /\n  recall \(sensitivity\)\s+0\.9512\s+0\.9512\n/);
+  // 180 of 182 correct: 95% Wilson interval [0.96083, 0.99698] (by hand: center 0.97891, half-width 0.01808).
+  assert.match(text, /\n  accuracy\s+0\.9890 \[0\.9608, 0\.9970\]\s+0\.9890 \[0\.9608, 0\.9970\]\n/);
+  assert.match(text, /95% Wilson score interval/);
+  // 39 of 41 positives: [0.83861, 0.98650] (center 0.91255, half-width 0.07394).
+  assert.match(text, /\n  recall \(sensitivity\)\s+0\.9512 \[0\.8386, 0\.9865\]\s+0\.9512 \[0\.8386, 0\.9865\]\n/);
   assert.match(text, /confusion matrix \(threshold 0\.5: positive when p > threshold\)/);
   assert.match(text, /actual  negative        141         0 +actual  negative        141         0/);
   assert.match(text, /loss curve\n  train\n/);
