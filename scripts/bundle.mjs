@@ -1,5 +1,5 @@
 /**
- * Bundles the compiled CLI (dist/src/cli/main.js) and the worker entry (dist/src/pool/worker.js) with
+ * Bundles the compiled CLI (dist/src/cli/main.js) and the worker entry (dist/src/execute/worker.js) with
  * esbuild into dist/bundle/, the files that `dlsweep` runs. One file per entry instead of some 400 modules
  * cuts Node's start-up from about half a second to a quarter; the chart library (vega) and ajv's schema
  * compiler stay in chunks of their own, loaded only when needed. Assets located next to the code at run time (the WebAssembly kernels,
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { dlsweep: `${root}dist/src/cli/main.js`, worker: `${root}dist/src/pool/worker.js` },
+  entryPoints: { dlsweep: `${root}dist/src/cli/main.js`, worker: `${root}dist/src/execute/worker.js` },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -19,6 +19,7 @@ import { experimentDir, newSweepId } from '../store/paths.js';
 import { toolVersion } from '../store/provenance.js';
 import { LR_FIND_DIVERGENCE_FACTOR, LR_FIND_SMOOTHING, lrFind, type LrFindResult } from '../train/lr-find.js';
 import { ENGINE_VERSION } from '../train/version.js';
+import type { EngineMode } from '../train/types.js';
 import { useColor, type CliIO } from './io.js';
 
 // asciichart is CommonJS without detectable named exports; require gives its real exports object.
@@ -32,6 +33,8 @@ export interface LrFindOptions {
   max: number;
   /** Updates (one per rate), >= 2. */
   steps: number;
+  /** The engine chosen (--engine): the range test has a TypeScript implementation only, so `fast` is refused. */
+  engine: EngineMode;
 }
 
 /** Defaults of --min, --max and --steps. */
@@ -159,6 +162,9 @@ export function lrFindSvg(result: LrFindResult, title: string): string {
  * Throws: UserError / DiagnosticError for an invalid file, data or options (exit 2 in main.ts).
  */
 export async function lrFindCommand(file: string, options: LrFindOptions, io: CliIO): Promise<number> {
+  if (options.engine === 'fast') {
+    throw new UserError('--engine fast: the learning-rate range test runs on the TypeScript engine only', 'use --engine auto or --engine ts (both run it on the TypeScript engine)');
+  }
   if (!(options.min < options.max)) {
     throw new UserError(`--min (${options.min}) must be smaller than --max (${options.max})`, `e.g. --min ${LR_FIND_DEFAULTS.min} --max ${LR_FIND_DEFAULTS.max}`);
   }
@@ -191,6 +197,7 @@ export async function lrFindCommand(file: string, options: LrFindOptions, io: Cl
     created_at: now.toISOString(),
     dlsweep_version: toolVersion(),
     engine_version: ENGINE_VERSION,
+    engine: 'ts',
     grid_point: { index: 0, of: size, params: point },
     fold: { index: 0, of: data.folds.length, train_rows: fold.train.y.length },
     settings: {

@@ -21,6 +21,7 @@ import { registerDataCommands } from './data.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
 import { PATH_ERRORS, describeWriteError, isWriteError } from './write-errors.js';
+import { ENGINE_MODES, type EngineMode } from '../train/types.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
@@ -54,9 +55,27 @@ function nonEmpty(name: string) {
   };
 }
 
+/**
+ * The training engine of a command: --engine if given, else DLSWEEP_ENGINE, else auto. Resolved once here
+ * and passed in every training request (the training code reads no environment).
+ * Throws: UserError for a DLSWEEP_ENGINE other than auto, fast or ts.
+ */
+export function resolveEngine(option: EngineMode | undefined, env: Record<string, string | undefined>): EngineMode {
+  if (option !== undefined) return option;
+  const v = env.DLSWEEP_ENGINE;
+  if (v === undefined || v === '') return 'auto';
+  if ((ENGINE_MODES as readonly string[]).includes(v)) return v as EngineMode;
+  throw new UserError(`DLSWEEP_ENGINE must be ${ENGINE_MODES.join(', ')}, got ${JSON.stringify(v)}`, 'unset it, or choose the engine with --engine auto|fast|ts');
+}
+
+const engineOption = () =>
+  new Option('--engine <engine>', 'training engine: auto (WebAssembly where it applies exactly, TypeScript elsewhere), fast (WebAssembly only), ts (TypeScript); default: DLSWEEP_ENGINE, else auto').choices(
+    ENGINE_MODES,
+  );
+
 const HELP_AFTER = `
 Exit codes: 0 success, 1 some runs failed, 2 invalid input or usage, 70 internal error, 130 interrupted.
-Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (training engine), DLSWEEP_NO_FETCH=1 (never
+Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (default of --engine), DLSWEEP_NO_FETCH=1 (never
 download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout).
 Quick start: dlsweep run experiments/seed-article.yaml && dlsweep compare`;
 
@@ -77,7 +96,8 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
       .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
       .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
       .option('--max-runs <n>', 'refuse grids with more points than this', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
-      .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts');
+      .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts')
+      .addOption(engineOption());
 
   common(
     program
@@ -93,14 +113,25 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .action(async (file: string, opts) => {
       result.code = await runCommand(
         file,
-        { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: Boolean(opts.quiet), resume: opts.resume },
+        {
+          runsDir: program.opts().runsDir,
+          dataDir: opts.dataDir,
+          workers: opts.workers,
+          maxRuns: opts.maxRuns,
+          share: opts.share,
+          quiet: Boolean(opts.quiet),
+          resume: opts.resume,
+          engine: resolveEngine(opts.engine, io.env),
+        },
         io,
       );
     });
 
   common(program.command('plan').description('print what `run` would train (grid points, trainings, updates) without training').argument('<file>', 'experiment file (YAML)')).action(
     async (file: string, opts) => {
-      result.code = await planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false }, io);
+      result.code = await planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false, engine: resolveEngine(opts.engine, io.env) },
+        io,
+      );
     },
   );
 
@@ -206,8 +237,13 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--max <rate>', 'largest learning rate', positiveNumber('--max'), LR_FIND_DEFAULTS.max)
     .option('--steps <n>', 'updates, one per rate (at least 2)', stepsCount('--steps'), LR_FIND_DEFAULTS.steps)
     .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
+    .addOption(engineOption())
     .action(async (file: string, opts) => {
-      result.code = await lrFindCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, min: opts.min, max: opts.max, steps: opts.steps }, io);
+      result.code = await lrFindCommand(
+        file,
+        { runsDir: program.opts().runsDir, dataDir: opts.dataDir, min: opts.min, max: opts.max, steps: opts.steps, engine: resolveEngine(opts.engine, io.env) },
+        io,
+      );
     });
 
   registerDataCommands(program, io, result);

@@ -3,10 +3,15 @@
  * nothing with --quiet. The ETA counts updates (iterations x folds), so long trainings weigh more.
  */
 import cliProgress from 'cli-progress';
-import type { LaunchEvents } from '../pool/launcher.js';
+import type { RecorderEvents } from '../store/recorder.js';
 import { formatDuration, type CliIO } from './io.js';
 
-export interface Progress extends LaunchEvents {
+/** What a progress display hears: trainings handed out and progressing (from the executor's hooks), runs recorded (from the recorder). */
+export interface Progress extends RecorderEvents {
+  /** A training (all folds) was handed to a worker. */
+  trainingStarted?(training: number): void;
+  /** A training reports its update count (long trainings only, throttled). */
+  trainingProgress?(training: number, fold: number, iteration: number): void;
   stop(): void;
 }
 

@@ -1,5 +1,5 @@
 /** The JSON files of a sweep folder, as types. Field names are the files' names. */
-import type { ClassificationMetrics, StopReason } from '../train/types.js';
+import type { ClassificationMetrics, EngineMode, StopReason } from '../train/types.js';
 import type { ParamValue } from '../experiment/types.js';
 
 /** A run's state: done and diverged are results; failed and interrupted are retrained on resume. */
@@ -81,6 +81,8 @@ export interface SweepFile {
   ended_at: string | null;
   dlsweep_version: string;
   engine_version: string;
+  /** The training engine chosen for the sweep (--engine); absent in sweeps recorded before it was an input. */
+  engine?: EngineMode;
   node_version: string;
   git_commit: string | null;
   dataset: { name: string | null; sha256: string; fingerprint: string };

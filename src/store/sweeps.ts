@@ -1,5 +1,5 @@
 /**
- * Creating, finding and reading sweep folders. Only the main thread writes; every write is atomic.
+ * Opening, creating, finding and reading sweep folders. Only the main thread writes; every write is atomic.
  * Concurrency contract: one process per sweep folder (see lock.ts); readers (compare, ls) may run at any
  * time and see each file either complete or absent.
  */
@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync,
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, newSweepId, runDir } from './paths.js';
+import type { Plan } from '../sweep/plan.js';
+import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep/pending.js';
+import { ENGINE_VERSION } from '../train/version.js';
+import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic } from './atomic.js';
+import { lockSweep } from './lock.js';
+import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, experimentDir, newSweepId, runDir } from './paths.js';
+import { toolVersion } from './provenance.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 
 /**
@@ -243,4 +249,139 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
     throw new UserError(`no run with a hash starting "${trimmed}" under ${runsDir}`, 'list runs with: dlsweep compare; address one as SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX or EXPERIMENT/latest/INDEX');
   }
   throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, or a run folder path');
+}
+
+/** What openSweep needs besides the plan. */
+export interface OpenSweepInput {
+  runsDir: string;
+  /** The experiment's name and the text of its file (kept in the sweep folder). */
+  experiment: { name: string; text: string };
+  /** The dataset: its name (null for an unnamed CSV), file sha256, fingerprint, preprocessing report (dataset.txt) and folds. */
+  dataset: { name: string | null; sha256: string; fingerprint: string; report: string; folds: number };
+  /** The commit of the experiment file's repository, if any (provenance). */
+  gitCommit: string | null;
+  /** Continue a sweep: a sweep id (or unique prefix), EXPERIMENT/SWEEP_ID, or `latest`; true means latest. */
+  resume?: string | boolean;
+}
+
+/** An open, locked sweep, its record written with status running. */
+export interface OpenSweep {
+  id: string;
+  dir: string;
+  /** The record as written now (status running). */
+  sweep: SweepFile;
+  /** The record found on resume, before this run. */
+  previous?: SweepFile;
+  /** Run indices recorded already with a final result (done or diverged), kept as they are. */
+  done: Set<number>;
+  /** Run indices to train. */
+  todo: Set<number>;
+  /** The trainings that serve the runs of `todo`, scored only where those runs need it. */
+  pending: PendingTraining[];
+  /** Updates still to run (ETA total). */
+  totalUpdates: number;
+  /** Release the sweep's lock. */
+  release(): Promise<void>;
+}
+
+/** Runs already recorded with a final status whose identity matches the plan. */
+function finishedRuns(sweepPath: string, plan: Plan): Set<number> {
+  const byFolder = new Map(plan.runs.map((r) => [r.folder, r]));
+  const done = new Set<number>();
+  for (const stored of readRuns(sweepPath)) {
+    const planned = byFolder.get(stored.folder);
+    const status = stored.metrics?.status;
+    if (planned && stored.metrics && stored.metrics.run_id === planned.id && (status === 'done' || status === 'diverged')) done.add(planned.index);
+  }
+  return done;
+}
+
+function cleanTempFiles(sweepPath: string): void {
+  removeStaleTempFiles(sweepPath);
+  for (const name of readdirSync(sweepPath)) if (RUN_FOLDER_PATTERN.test(name)) removeStaleTempFiles(join(sweepPath, name));
+}
+
+/**
+ * Open a sweep of `plan` for training: a new sweep folder (sweep.json and the experiment file, created
+ * atomically), or with `resume` the sweep it names, checked to belong to this experiment and plan. Then
+ * lock it (one process per sweep), remove temporary files a killed process left, find the runs recorded
+ * already, and write sweep.json (status running) and dataset.txt.
+ * Throws: UserError for a resume target that does not exist, belongs to another experiment, or was planned
+ * differently (grid, settings, data or engine changed), or a sweep locked by another process; the file
+ * system's error otherwise.
+ */
+export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<OpenSweep> {
+  const { runsDir, experiment, dataset } = input;
+  const startedAt = new Date().toISOString();
+  const record = (id: string, previous?: SweepFile, done = 0): SweepFile => ({
+    id,
+    experiment: experiment.name,
+    status: 'running',
+    started_at: previous?.started_at ?? startedAt,
+    ended_at: null,
+    dlsweep_version: toolVersion(),
+    engine_version: ENGINE_VERSION,
+    engine: plan.engine,
+    node_version: process.version,
+    git_commit: previous?.git_commit ?? input.gitCommit,
+    dataset: { name: dataset.name, sha256: dataset.sha256, fingerprint: dataset.fingerprint },
+    grid_size: plan.gridSize,
+    trainings: plan.trainings.length,
+    shared: plan.shared,
+    plan_hash: plan.planHash,
+    counts: { done, diverged: 0, failed: 0, interrupted: 0, pending: plan.gridSize - done },
+    resumed_at: previous ? [...(previous.resumed_at ?? []), startedAt] : [],
+  });
+
+  let dir: string;
+  let previous: SweepFile | undefined;
+  if (input.resume !== undefined && input.resume !== false) {
+    const target = input.resume === true ? 'latest' : input.resume;
+    dir = resolveSweep(runsDir, target === 'latest' ? experimentDir(runsDir, experiment.name) : target.includes('/') ? target : `${experiment.name}/${target}`);
+    previous = readSweepFile(dir);
+    if (previous.experiment !== experiment.name) throw new UserError(`sweep ${dir} belongs to experiment "${previous.experiment}", not "${experiment.name}"`);
+    if (previous.plan_hash !== plan.planHash) {
+      throw new UserError(
+        `the experiment's grid, settings${previous.engine && previous.engine !== plan.engine ? `, engine (${previous.engine}, now ${plan.engine})` : ''} or data changed since sweep ${previous.id} started, so its runs would not match`,
+        'start a new sweep (run without --resume), or restore the experiment file (the original is in ' + join(dir, SWEEP_FILES.experiment) + ')',
+      );
+    }
+  } else {
+    dir = createSweepFolder(runsDir, experiment.name, (id) => ({
+      [SWEEP_FILES.experiment]: experiment.text,
+      [SWEEP_FILES.sweep]: JSON.stringify(record(id), null, 2) + '\n',
+    })).dir;
+  }
+  const release = await lockSweep(dir);
+  try {
+    cleanTempFiles(dir);
+    const done = finishedRuns(dir, plan);
+    const todo = new Set(plan.runs.filter((r) => !done.has(r.index)).map((r) => r.index));
+    const id = basename(dir);
+    const sweep = record(id, previous, done.size);
+    await writeTextAtomic(join(dir, SWEEP_FILES.dataset), dataset.report + '\n');
+    await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), sweep);
+    const pending = pendingTrainings(plan, todo);
+    return { id, dir, sweep, previous, done, todo, pending, totalUpdates: pendingUpdates(pending, dataset.folds), release };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+/**
+ * The sweep record at the end of a run: its final status (failed on a fatal error, interrupted, or done),
+ * end time and error. Resuming a sweep that had nothing left to do changes nothing: its times stay those
+ * of its last work. Counts are filled in by whoever rebuilds the sweep's outputs from its run folders.
+ */
+export function closingRecord(open: OpenSweep, result: { interrupted: boolean; fatal?: Error }): SweepFile {
+  const { sweep, previous } = open;
+  const idle = previous !== undefined && open.todo.size === 0;
+  return {
+    ...sweep,
+    status: result.fatal ? 'failed' : result.interrupted ? 'interrupted' : 'done',
+    ended_at: idle && previous?.ended_at ? previous.ended_at : new Date().toISOString(),
+    resumed_at: idle ? (previous?.resumed_at ?? []) : sweep.resumed_at,
+    ...(result.fatal ? { error: result.fatal.message } : {}),
+  };
 }

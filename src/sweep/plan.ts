@@ -10,6 +10,7 @@ import type { Experiment } from '../experiment/types.js';
 import { PARAMS, canShareIterations } from '../experiment/params.js';
 import type { TrainingConfig } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
+import type { EngineMode } from '../train/types.js';
 import { gridSize, pointAt, pointSpellings, type Point } from './grid.js';
 import { stableHash } from './identity.js';
 
@@ -27,7 +28,7 @@ export interface DataShape {
 export interface PlannedRun {
   /** Position in grid order, 0-based. */
   index: number;
-  /** Identity: sha256 hex of engine version, dataset fingerprint and resolved parameters. */
+  /** Identity: sha256 hex of engine version and choice, dataset fingerprint and resolved parameters. */
   id: string;
   /** Folder name inside the sweep folder: zero-padded 1-based index plus the first 8 hex digits of id. */
   folder: string;
@@ -39,7 +40,7 @@ export interface PlannedRun {
 }
 
 export interface PlannedTraining {
-  /** Identity of the training: sha256 hex of engine version, dataset fingerprint and training parameters. */
+  /** Identity of the training: sha256 hex of engine version and choice, dataset fingerprint and training parameters. */
   key: string;
   config: TrainingConfig;
   /** Iteration counts to score, ascending; the last is the training's length. */
@@ -62,6 +63,8 @@ export interface Plan {
   /** Updates of the planned trainings. */
   plannedIterations: number;
   shared: boolean;
+  /** The training engine of every training (part of each identity). */
+  engine: EngineMode;
   /** sha256 of the ordered run identities: equal plans have equal hashes. */
   planHash: string;
 }
@@ -89,17 +92,19 @@ function weightCount(features: number, hidden: number[]): number {
   return n;
 }
 
-/** Identity of one run: what determines every number it records. */
-export function runIdentity(point: Point, shape: DataShape): string {
-  return stableHash({ engine: ENGINE_VERSION, dataset: shape.fingerprint, params: point });
+/** Identity of one run: what determines every number it records (the engine version and choice included). */
+export function runIdentity(point: Point, shape: DataShape, engine: EngineMode): string {
+  return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, params: point });
 }
 
 /**
- * Plan a sweep: one run per grid point, grouped into trainings.
+ * Plan a sweep: one run per grid point, grouped into trainings. options.engine: the training engine
+ * (Default: auto), part of every run's and training's identity.
  * Throws: RangeError when the grid has more than maxRuns points (the caller turns it into a message).
  */
-export function planSweep(exp: Experiment, shape: DataShape, options: { share?: boolean; maxRuns?: number } = {}): Plan {
+export function planSweep(exp: Experiment, shape: DataShape, options: { share?: boolean; maxRuns?: number; engine?: EngineMode } = {}): Plan {
   const share = options.share ?? true;
+  const engine = options.engine ?? 'auto';
   const size = gridSize(exp);
   if (options.maxRuns !== undefined && size > options.maxRuns) {
     throw new RangeError(`the grid has ${size} points, more than the limit of ${options.maxRuns}`);
@@ -111,14 +116,14 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
   let naive = 0;
   for (let i = 0; i < size; i++) {
     const params = pointAt(exp, i);
-    const id = runIdentity(params, shape);
+    const id = runIdentity(params, shape, engine);
     const config = trainingConfigOf(params);
     const iterations = params.iterations as number;
     const threshold = params.threshold as number;
     naive += iterations * shape.folds;
     // Without sharing, or when the training depends on its length, the length is part of the training's key.
     const lengthInKey = !share || !canShareIterations(config);
-    const keyParts: Record<string, unknown> = { engine: ENGINE_VERSION, dataset: shape.fingerprint, config };
+    const keyParts: Record<string, unknown> = { engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, config };
     if (lengthInKey) keyParts.iterations = iterations;
     if (!share) keyParts.threshold = threshold;
     const key = stableHash(keyParts);
@@ -162,6 +167,7 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
     naiveIterations: naive,
     plannedIterations: planned,
     shared: share,
+    engine,
     planHash: stableHash(runs.map((r) => r.id)),
   };
 }

@@ -28,6 +28,7 @@ import { OPTION_KEYS, resolveOptions } from './options.js';
 import { Rng } from './rng.js';
 import { learningRateAt } from './schedules.js';
 import { trainFast } from './fast/train-fast.js';
+import { ENGINE_MODES } from './types.js';
 import type {
   CheckpointResult,
   CurvePoint,
@@ -304,11 +305,14 @@ function isModelJson(model: ModelJson | NetworkParams): model is ModelJson {
  * Throws: Error naming the first problem found: an invalid config (see resolveOptions in options.ts: unknown
  * key, hidden size not a positive integer, unknown init/activation/optimizer, an option out of range, a bad
  * lr_schedule or early_stopping), checkpoints empty / not integers >= 0 / not strictly ascending, thresholds
- * not finite, curve_every not a positive integer, an empty split, mismatched shapes, non-finite features,
+ * not finite, curve_every not a positive integer, an unknown engine, an empty split, mismatched shapes, non-finite features,
  * labels not 0/1.
  */
 export function validateRequest(req: TrainRequest): void {
   resolveOptions(req.config);
+  if (req.engine !== undefined && !(ENGINE_MODES as readonly string[]).includes(req.engine)) {
+    throw new Error(`train: engine must be ${ENGINE_MODES.join(', ')}, got ${JSON.stringify(req.engine)}`);
+  }
 
   const { checkpoints, thresholds } = req;
   if (!Array.isArray(checkpoints) || checkpoints.length === 0) {

@@ -165,8 +165,18 @@ export interface CurvePoint {
 }
 
 /** What a worker is asked to train. Thresholds and iteration counts share one training. */
+/**
+ * The training engine: `auto` (the WebAssembly fast path for what it implements exactly, the TypeScript
+ * engine otherwise), `fast` (the fast path only; fails what it does not implement), `ts` (the TypeScript
+ * engine, the reference). See src/train/fast/train-fast.ts.
+ */
+export const ENGINE_MODES = ['auto', 'fast', 'ts'] as const;
+export type EngineMode = (typeof ENGINE_MODES)[number];
+
 export interface TrainRequest {
   config: TrainingConfig;
+  /** Which engine trains (part of the run's identity, chosen once by the caller). Default: auto. */
+  engine?: EngineMode;
   /** Ascending, distinct iteration counts (updates) at which a snapshot is scored; the last is the training's length. */
   checkpoints: number[];
   /** Decision thresholds at which every snapshot is scored (positive when p > threshold). */

@@ -1,10 +1,13 @@
 /**
- * Version of the numerical engine. Part of every run's identity: bump it whenever a change to src/train/
- * can change any recorded number, so that resumed sweeps never mix results of two engines.
+ * Version of the numerical engine. Part of every run's identity, together with the engine chosen for the
+ * run (auto, fast or ts: TrainRequest.engine): bump it whenever a change to src/train/ can change any
+ * recorded number, so that resumed sweeps never mix results of two engines.
  *
  * History: 1 = TypeScript engine only. 2 = recorded numbers come from the default engine choice
  * (DLSWEEP_ENGINE=auto): the WebAssembly SIMD path (src/train/fast/) for plain full-batch gradient descent
  * with relu hidden layers, the TypeScript path for everything else; the two agree to ~1e-12, not bit for bit.
  * 3 = the fast path trains each distinct training sample once, weighted by its count (same sums, other order).
+ * 4 = the engine choice is an input of each training (and of its identity) instead of a variable read by the
+ * training code; numbers are those of version 3.
  */
-export const ENGINE_VERSION = '3';
+export const ENGINE_VERSION = '4';

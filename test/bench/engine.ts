@@ -32,17 +32,17 @@ function oracleRequest(): TrainRequest {
  */
 export function oracleJob(reps: number, python: boolean): BenchRow[] {
   const req = oracleRequest();
-  withEngine('auto', () => train(req)); // warm-up: JIT and WebAssembly tier-up
+  train(withEngine('auto', req)); // warm-up: JIT and WebAssembly tier-up
   const fast: number[] = [];
   const ts: number[] = [];
   const numpy: number[] = [];
   for (let r = 0; r < reps; r++) {
-    fast.push(withEngine('auto', () => time(() => train(req))));
+    fast.push(time(() => train(withEngine('auto', req))));
     if (python) {
       const out = run(PYTHON, [path.join(REFS, 'dlnet_numpy.py'), WISCONSIN, '0.01', '15000']);
       numpy.push((JSON.parse(out.stdout) as { train_seconds: number }).train_seconds);
     }
-    if (r < Math.max(1, Math.ceil(reps / 2))) ts.push(withEngine('ts', () => time(() => train(req))));
+    if (r < Math.max(1, Math.ceil(reps / 2))) ts.push(time(() => train(withEngine('ts', req))));
   }
   const rows: BenchRow[] = [
     {
@@ -59,7 +59,7 @@ export function oracleJob(reps: number, python: boolean): BenchRow[] {
     },
     {
       id: 'train-oracle-ts',
-      case: 'same, TypeScript engine (DLSWEEP_ENGINE=ts)',
+      case: 'same, TypeScript engine (--engine ts)',
       ours: median(ts),
       ours_samples: ts,
       unit: 's',
@@ -136,7 +136,7 @@ export function scaling(reps: number, quick: boolean): BenchRow[] {
         [90, 10000, 60],
       ];
   return shapes.map(([f, m, h]) => {
-    const r = withEngine('auto', () => perUpdate(f, m, h, reps));
+    const r = perUpdate(f, m, h, reps); // the default engine (auto)
     const perSample = (r.seconds / m) * 1e9;
     const perWeight = perSample / (f * h + 2 * h + 1);
     return {

@@ -337,3 +337,34 @@ test('a full disk stops the sweep with a clear message, keeps finished runs inta
     spawnSync('umount', ['-l', runs]);
   }
 });
+
+test('--engine ts and --engine fast record the same numbers under different run ids; sweep.json names the engine', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'e.yaml', syntheticExperiment('e', '  learning_rate: [0.1, 0.5]\n  iterations: [40]\n  threshold: [0.5]'));
+  const runs: Record<string, { ids: string[]; accuracy: number[] }> = {};
+  for (const engine of ['ts', 'fast']) {
+    const r = runCli(['--runs-dir', `runs-${engine}`, 'run', file, '--engine', engine, '--workers', '1', '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sweep = onlySweep(join(dir, `runs-${engine}`), 'e');
+    assert.equal(readJson(join(sweep, 'sweep.json')).engine, engine);
+    const metrics = runFolders(sweep).map((f) => readJson(join(sweep, f, 'metrics.json')));
+    runs[engine] = { ids: metrics.map((m) => m.run_id), accuracy: metrics.map((m) => m.validation.accuracy) };
+  }
+  assert.equal(new Set([...runs.ts.ids, ...runs.fast.ids]).size, 4);
+  // The two engines agree to ~1e-12: on 40 samples the accuracies are equal.
+  assert.deepEqual(runs.fast.accuracy, runs.ts.accuracy);
+  // Resuming under another engine is refused: its runs would not match.
+  const other = runCli(['--runs-dir', 'runs-ts', 'run', file, '--engine', 'fast', '--resume'], dir);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /engine \(ts, now fast\)/);
+  // The variable is the default of --engine, checked at the edge.
+  const bad = runCli(['plan', file], dir, { DLSWEEP_ENGINE: 'turbo' });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /DLSWEEP_ENGINE must be auto, fast, ts, got "turbo"/);
+  // --engine fast refuses, before anything is written, a training the fast engine does not implement.
+  const tanh = writeExperiment(dir, 't.yaml', syntheticExperiment('t', '  learning_rate: [0.1]', 'fixed:\n  activation: tanh\n'));
+  const refused = runCli(['--runs-dir', 'runs-t', 'run', tanh, '--engine', 'fast'], dir);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--engine fast: activation/);
+  assert.equal(existsSync(join(dir, 'runs-t')), false);
+});

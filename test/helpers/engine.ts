@@ -1,14 +1,7 @@
 /** Choosing the training engine for a piece of test or bench code. */
-import type { EngineMode } from '../../src/train/fast/train-fast.js';
+import type { EngineMode, TrainRequest } from '../../src/train/types.js';
 
-/** Runs fn with DLSWEEP_ENGINE set to mode, restoring the previous value. */
-export function withEngine<T>(mode: EngineMode, fn: () => T): T {
-  const before = process.env.DLSWEEP_ENGINE;
-  process.env.DLSWEEP_ENGINE = mode;
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.DLSWEEP_ENGINE;
-    else process.env.DLSWEEP_ENGINE = before;
-  }
+/** The request with its engine set to mode. */
+export function withEngine(mode: EngineMode, req: TrainRequest): TrainRequest {
+  return { ...req, engine: mode };
 }

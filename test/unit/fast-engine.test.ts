@@ -11,7 +11,6 @@ import { PROGRESS_EVERY, train } from '../../src/train/train.js';
 import {
   FAST_PROGRESS_EVERY,
   collapseDuplicates,
-  engineMode,
   trainFast,
   unsupportedReason,
   type EngineMode,
@@ -25,8 +24,8 @@ import { withEngine } from '../helpers/engine.js';
 function both(req: TrainRequest): { ts: TrainResult; fast: TrainResult; tsProgress: number[]; fastProgress: number[] } {
   const tsProgress: number[] = [];
   const fastProgress: number[] = [];
-  const ts = withEngine('ts', () => train(req, (k) => tsProgress.push(k)));
-  const fast = withEngine('fast', () => train(req, (k) => fastProgress.push(k)));
+  const ts = train(withEngine('ts', req), (k) => tsProgress.push(k));
+  const fast = train(withEngine('fast', req), (k) => fastProgress.push(k));
   return { ts, fast, tsProgress, fastProgress };
 }
 
@@ -215,14 +214,13 @@ test('fast engine: deterministic, and the same as a shorter training at its chec
     train: randomSplit(6, 123, 8),
     validation: randomSplit(6, 40, 9),
   };
-  withEngine('fast', () => {
-    const a = train(base);
-    assert.deepEqual(train(base), a);
-    const short = train({ ...base, checkpoints: [50] });
-    const long = train({ ...base, checkpoints: [50, 120] });
-    assert.deepEqual(short.checkpoints[0], long.checkpoints[0]);
-    assert.deepEqual(long.curve.slice(0, short.curve.length), short.curve);
-  });
+  const fast = withEngine('fast', base);
+  const a = train(fast);
+  assert.deepEqual(train(fast), a);
+  const short = train({ ...fast, checkpoints: [50] });
+  const long = train({ ...fast, checkpoints: [50, 120] });
+  assert.deepEqual(short.checkpoints[0], long.checkpoints[0]);
+  assert.deepEqual(long.curve.slice(0, short.curve.length), short.curve);
 });
 
 test('fast engine: a larger training after smaller ones (the kernels memory grows) still matches', () => {
@@ -238,7 +236,7 @@ test('fast engine: a larger training after smaller ones (the kernels memory grow
   assertAgree(fast, ts, 1e-9, '40-20-1 on 5003 samples');
 });
 
-test('fast engine: chooses the TypeScript path for what it does not implement; DLSWEEP_ENGINE is checked', () => {
+test('fast engine: chooses the TypeScript path for what it does not implement; the engine is checked', () => {
   const req: TrainRequest = {
     config: { hidden_sizes: [3], init: 'lecun_normal', learning_rate: 0.1, seed: 1, activation: 'tanh' },
     checkpoints: [10],
@@ -248,9 +246,9 @@ test('fast engine: chooses the TypeScript path for what it does not implement; D
     validation: randomSplit(2, 10, 2),
   };
   assert.match(unsupportedReason(req.config) ?? '', /activation/);
-  assert.equal(withEngine('auto', () => trainFast(req)), undefined);
-  assert.throws(() => withEngine('fast', () => train(req)), /DLSWEEP_ENGINE=fast: activation/);
-  assert.equal(withEngine('auto', () => train(req)).status, 'done');
+  assert.equal(trainFast(withEngine('auto', req)), undefined);
+  assert.throws(() => train(withEngine('fast', req)), /engine fast: activation/);
+  assert.equal(train(withEngine('auto', req)).status, 'done');
   // The defaults are plain gradient descent: if this fails, an engine option was added without telling the
   // fast path its neutral values (FAST_NEUTRAL_OPTIONS), and every training would take the slow path.
   const core = { hidden_sizes: [3], init: 'zeros' as const, learning_rate: 1, seed: 1 };
@@ -259,9 +257,8 @@ test('fast engine: chooses the TypeScript path for what it does not implement; D
   assert.match(unsupportedReason({ ...core, optimizer: 'adam' }) ?? '', /optimizer/);
   assert.match(unsupportedReason({ ...core, l2: 0.01 }) ?? '', /l2/);
   assert.match(unsupportedReason({ ...core, batch_size: 32 }) ?? '', /batch_size/);
-  assert.equal(withEngine('ts', () => trainFast(req)), undefined);
-  assert.equal(withEngine('ts', () => engineMode()), 'ts');
-  assert.throws(() => withEngine('turbo' as EngineMode, () => engineMode()), /DLSWEEP_ENGINE must be auto, fast or ts/);
+  assert.equal(trainFast(withEngine('ts', req)), undefined);
+  assert.throws(() => train(withEngine('turbo' as EngineMode, req)), /engine must be auto, fast, ts, got "turbo"/);
   assert.equal(FAST_PROGRESS_EVERY, PROGRESS_EVERY);
 });
 

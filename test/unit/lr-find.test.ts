@@ -6,7 +6,6 @@ import { train } from '../../src/train/train.js';
 import type { TrainingConfig } from '../../src/train/types.js';
 import { learnable } from '../helpers/random-data.js';
 
-process.env.DLSWEEP_ENGINE = 'ts'; // compared with train() bit for bit below: the TypeScript engine on both sides
 
 test('rates grow geometrically from min to max', () => {
   const r = lrFindRates(1e-4, 1, 5); // ratio (1 / 1e-4)^(1/4) = 10
@@ -48,10 +47,11 @@ test('lrFind: one update per rate, the first loss is the untrained model\'s, and
     assert.equal(p.learning_rate, rates[i]);
   });
   // Point 0 is the loss before any update: the k = 0 training loss of train() with the same settings.
-  const t = train({ config, checkpoints: [0], thresholds: [0.5], curve_every: 1, train: data, validation: data });
+  // Compared bit for bit: the TypeScript engine on both sides.
+  const t = train({ config, engine: 'ts', checkpoints: [0], thresholds: [0.5], curve_every: 1, train: data, validation: data });
   assert.equal(r.points[0].loss, t.curve[0].train_loss);
   // Point 1 is the loss after one update at rates[0]: train() with that constant rate agrees.
-  const t1 = train({ config: { ...config, learning_rate: rates[0] }, checkpoints: [1], thresholds: [0.5], curve_every: 1, train: data, validation: data });
+  const t1 = train({ config: { ...config, learning_rate: rates[0] }, engine: 'ts', checkpoints: [1], thresholds: [0.5], curve_every: 1, train: data, validation: data });
   assert.equal(r.points[1].loss, t1.curve[1].train_loss);
   const smoothed = r.points.map((p) => p.smoothed_loss);
   assert.deepEqual(smoothed, smoothLosses(r.points.map((p) => p.loss)));

@@ -24,9 +24,8 @@ import type { HiddenActivationName, Matrix, NetworkParams, TrainRequest } from '
 import { learnable, randomData } from '../helpers/random-data.js';
 import { worstGradientError } from '../helpers/gradient-check.js';
 
-// These tests compare trainings with each other bit for bit: all of them must run on the TypeScript engine
-// (the reference), not on the WebAssembly fast path, which takes only some of the configurations.
-process.env.DLSWEEP_ENGINE = 'ts';
+// These tests compare trainings with each other bit for bit: all of them run on the TypeScript engine
+// (engine: 'ts', the reference), not on the WebAssembly fast path, which takes only some of the configurations.
 
 /** Worst relative error between backprop and central differences of the L2-penalized objective. */
 function gradientCheck(net: NetworkParams, X: Matrix, y: Float64Array, l2: number, dropout?: DropoutBuffers): number {
@@ -127,6 +126,7 @@ test('inverted dropout keeps the expected mean activation', () => {
 function request(over: Partial<TrainRequest>, config: Record<string, unknown>): TrainRequest {
   return {
     config: { hidden_sizes: [5], init: 'he_normal', learning_rate: 0.5, seed: 3, ...config },
+    engine: 'ts',
     checkpoints: [300],
     thresholds: [0.5],
     curve_every: 1,
@@ -252,7 +252,7 @@ test('one epoch of batch_size 1 with gd visits every row once (updates = rows)',
   // -lr * Σ_rows (p - y) up to second-order terms; exactly, each row's gradient is used once.
   const X: Matrix = { rows: 1, cols: 3, data: Float64Array.of(0, 0, 0) }; // x = 0: only the bias moves
   const y = Float64Array.of(1, 1, 0);
-  const r = train({ config: { hidden_sizes: [], init: 'zeros', learning_rate: 1, seed: 1, batch_size: 1 }, checkpoints: [3], thresholds: [0.5], curve_every: 1, train: { X, y }, validation: { X, y } });
+  const r = train({ config: { hidden_sizes: [], init: 'zeros', learning_rate: 1, seed: 1, batch_size: 1 }, engine: 'ts', checkpoints: [3], thresholds: [0.5], curve_every: 1, train: { X, y }, validation: { X, y } });
   // With x = 0 the order matters only through b. Whatever the shuffle, the three updates use the rows
   // {1, 1, 0} once each; b goes 0 -> ... and ends at the same value for the orders with the same sequence.
   // Check against the three possible orders (positions of the 0-label row), computed by hand:

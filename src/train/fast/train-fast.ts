@@ -14,10 +14,11 @@
  * y and the mask [mp], two logit buffers [mp], one parameter block (W1 b1 W2 b2 ..., each padded to an
  * even length), a gradient block of the same layout, and per hidden layer A_l and dZ_l [units x mp].
  *
- * Which engine ran: DLSWEEP_ENGINE=auto (default) uses this path for every request it supports exactly
- * (see unsupportedReason) and the TypeScript path otherwise; =ts forces the TypeScript path (tests
- * compare the two); =fast forces this path and fails a request it does not support. Recorded numbers
- * come from the default (auto) choice; ENGINE_VERSION in ../version.ts names it.
+ * Which engine runs is part of the request (TrainRequest.engine, chosen once by the command line): `auto`
+ * (default) uses this path for every request it supports exactly (see unsupportedReason) and the
+ * TypeScript path otherwise; `ts` forces the TypeScript path (tests compare the two); `fast` forces this
+ * path and fails a request it does not support. The engine is part of every run's identity, beside
+ * ENGINE_VERSION in ../version.ts.
  */
 import { getActivation } from '../activations.js';
 import { initializeParams } from '../init.js';
@@ -29,20 +30,7 @@ import { Rng } from '../rng.js';
 import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
 
-/** Which training engine train() uses: see the module comment. */
-export type EngineMode = 'auto' | 'fast' | 'ts';
-
-/**
- * The engine mode from the environment variable DLSWEEP_ENGINE (auto | fast | ts), read at every call.
- * Default: auto.
- * Throws: Error for any other value.
- */
-export function engineMode(): EngineMode {
-  const v = (typeof process === 'undefined' ? undefined : process.env.DLSWEEP_ENGINE) ?? 'auto';
-  if (v === '' || v === 'auto') return 'auto';
-  if (v === 'fast' || v === 'ts') return v;
-  throw new Error(`DLSWEEP_ENGINE must be auto, fast or ts, got ${JSON.stringify(v)}`);
-}
+export { ENGINE_MODES, type EngineMode } from '../types.js';
 
 /** onProgress is called after every PROGRESS_EVERY updates, as in train() (a test checks they agree). */
 export const FAST_PROGRESS_EVERY = 100;
@@ -301,22 +289,21 @@ function logitsAreFinite(z: Float64Array): boolean {
 
 /**
  * Trains as train() does, on the fast path, when the request is one it supports exactly; returns
- * undefined when train() should use the TypeScript engine instead (DLSWEEP_ENGINE=ts, or an option
- * the fast path does not implement: see unsupportedReason).
+ * undefined when train() should use the TypeScript engine instead (engine `ts`, or an option the fast
+ * path does not implement: see unsupportedReason).
  *
  * The request must have passed validateRequest (train() calls this right after it). Shapes, semantics
  * of checkpoints, curve, divergence and onProgress: exactly those of train() in ../train.ts.
  * Results agree with the TypeScript engine's to ~1e-12 relative (tests require 1e-9) and are
  * deterministic (single-threaded, fixed summation order).
- * Throws: Error if DLSWEEP_ENGINE is invalid, if it is `fast` and the request is unsupported, or if the
- * kernels are missing (run `npm run build`); RangeError if the data does not fit in WebAssembly memory.
+ * Throws: Error if the engine is `fast` and the request is unsupported, or if the kernels are missing (run `npm run build`); RangeError if the data does not fit in WebAssembly memory.
  */
 export function trainFast(req: TrainRequest, onProgress?: (iteration: number) => void): TrainResult | undefined {
-  const mode = engineMode();
+  const mode = req.engine ?? 'auto';
   if (mode === 'ts') return undefined;
   const reason = unsupportedReason(req.config);
   if (reason !== null) {
-    if (mode === 'fast') throw new Error(`DLSWEEP_ENGINE=fast: ${reason}`);
+    if (mode === 'fast') throw new Error(`engine fast: ${reason}`);
     return undefined;
   }
   const kernels = loadKernels();

@@ -51,7 +51,7 @@ export function loadKernels(): Kernels {
   } catch (e) {
     throw new Error(
       `the fast training engine's kernels are missing (${KERNELS_URL.pathname}): build with \`npm run build\` ` +
-        `(it compiles assembly/ with AssemblyScript), or set DLSWEEP_ENGINE=ts to use the TypeScript engine ` +
+        `(it compiles assembly/ with AssemblyScript), or choose the TypeScript engine (--engine ts) ` +
         `(${(e as Error).message})`,
     );
   }

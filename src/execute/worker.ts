@@ -1,20 +1,20 @@
 /**
  * The worker entry: one training per message, no file system access (beyond loading the kernels). Piscina
  * calls the default export. A training that throws returns { ok: false } so that only its runs fail; a
- * worker that dies is seen by the launcher as a rejected task.
+ * worker that dies is seen by the local executor (local.ts) as a rejected task.
  */
 import { performance } from 'node:perf_hooks';
 import { train } from '../train/train.js';
-import { engineMode } from '../train/fast/train-fast.js';
 import { loadKernels } from '../train/fast/wasm.js';
 import { parentPort } from 'node:worker_threads';
 import { WORKER_READY, type TaskOutcome, type TrainTask } from './messages.js';
 import { injectedFault } from './faults.js';
 
-// Compile the WebAssembly kernels while the pool starts rather than in the first training. A failure is
-// left for that training to report, as its error.
+// Compile the WebAssembly kernels while the pool starts rather than in the first training (a millisecond or
+// so, wasted only when every training runs on the TypeScript engine). A failure is left for the first
+// training that needs the kernels to report, as its error.
 try {
-  if (engineMode() !== 'ts') loadKernels();
+  loadKernels();
 } catch {
   // reported by the first training
 }

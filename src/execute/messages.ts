@@ -17,5 +17,5 @@ export type TaskOutcome =
   | { ok: true; training: number; fold: number; result: TrainResult; training_ms: number }
   | { ok: false; training: number; fold: number; error: string; stack?: string; training_ms: number };
 
-/** Posted by a worker thread once its modules are loaded (see startPool in launcher.ts). */
+/** Posted by a worker thread once its modules are loaded (see LocalExecutor in local.ts). */
 export const WORKER_READY = 'dlsweep:worker-ready';

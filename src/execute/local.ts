@@ -1,0 +1,214 @@
+/**
+ * The local executor: trainings run on this machine's Piscina pool of worker threads (worker.ts), one task
+ * per fold. It only dispatches: results go back to the caller as outcomes (executor.ts), and the recorder
+ * writes them. Fold tasks are handed out in submission order, at most two per thread at a time, so the main
+ * thread can record results while every thread stays busy.
+ *
+ * Failure isolation: a training that throws fails only itself; a worker thread that dies is replaced by
+ * Piscina and its fold is retried once (first in line), then the training fails.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import type { Piscina as PiscinaPool } from 'piscina';
+import type { TrainRequest, TrainResult } from '../train/types.js';
+import type { ExecuteOptions, Executor, Outcome, TrainingOrder } from './executor.js';
+import { WORKER_READY, type TaskOutcome, type TrainTask } from './messages.js';
+
+// piscina is CommonJS: require() loads it without the ES-module loader's scan of its source for exports.
+const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+
+/** How long close() waits at most for threads that are still starting (one that died never reports). */
+const START_WAIT_MS = 5000;
+
+// Trainings shorter than this report no progress: a message channel per tiny training costs more than it tells.
+const PROGRESS_MIN_UPDATES = 2000;
+
+/** One fold of one order, waiting for a slot. */
+interface FoldTask {
+  run: Execution;
+  fold: number;
+  attempt: number;
+}
+
+/** The state of one execute() call. */
+interface Execution {
+  order: TrainingOrder;
+  options: ExecuteOptions;
+  results: (TrainResult | undefined)[];
+  ms: number;
+  started: boolean;
+  settled: boolean;
+  resolve(outcome: Outcome): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Start the local executor with up to `workers` threads: as many as this machine runs in parallel at once,
+ * more (if `workers` is larger) as trainings queue up. Called before the experiment and its data are loaded,
+ * so that the threads boot (loading the worker code and compiling the WebAssembly kernels) while the main
+ * thread reads and plans. The caller closes it when done.
+ */
+export function startLocalExecutor(workers: number): LocalExecutor {
+  return new LocalExecutor(workers);
+}
+
+export class LocalExecutor implements Executor {
+  readonly capacity: number;
+  workerDeaths = 0;
+  private readonly piscina: PiscinaPool;
+  private readonly started: Promise<void>;
+  private readonly waiting: FoldTask[] = [];
+  private running = 0;
+  private readonly slots: number;
+  /** An error of the pool itself (not of a training): every later execute() rejects with it. */
+  private broken?: Error;
+  private aborted = false;
+  private closed = false;
+  private readonly live = new Set<Execution>();
+
+  constructor(readonly workers: number) {
+    const initial = Math.min(workers, availableParallelism());
+    this.piscina = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: initial,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+    });
+    // Two tasks per thread keep every thread busy while the main thread records results.
+    this.slots = workers * 2;
+    this.capacity = workers * 2;
+    // Piscina reports a result that arrives for a task it already aborted as an 'error' event on the pool;
+    // unhandled, that event would crash the process. After an abort it is expected and harmless.
+    this.piscina.on('error', (e: Error) => {
+      if (this.aborted || this.closed || this.broken) return;
+      this.broken = e;
+      for (const run of this.live) {
+        run.settled = true;
+        run.reject(e);
+      }
+      this.live.clear();
+    });
+    // Terminating a thread while it is still loading its modules can abort the whole process (seen with
+    // Node 20 when bad input is reported right after start), so close() first waits until every initial
+    // thread has said it is loaded (worker.ts posts WORKER_READY).
+    this.started = new Promise<void>((resolve) => {
+      let ready = 0;
+      const timer = setTimeout(resolve, START_WAIT_MS);
+      timer.unref();
+      const onMessage = (message: unknown) => {
+        if (message !== WORKER_READY || ++ready < initial) return;
+        this.piscina.off('message', onMessage);
+        clearTimeout(timer);
+        resolve();
+      };
+      this.piscina.on('message', onMessage);
+    });
+  }
+
+  execute(order: TrainingOrder, options: ExecuteOptions = {}): Promise<Outcome> {
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise<Outcome>((resolve, reject) => {
+      const run: Execution = { order, options, results: order.data.folds.map(() => undefined), ms: 0, started: false, settled: false, resolve, reject };
+      const { signal } = options;
+      const onAbort = () => {
+        this.aborted = true;
+        // Folds still waiting are dropped; folds running are aborted by Piscina (see runFold).
+        this.settle(run, run.started ? { status: 'interrupted', training_ms: run.ms } : { status: 'cancelled', training_ms: 0 });
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      run.resolve = (outcome) => {
+        signal?.removeEventListener('abort', onAbort);
+        this.live.delete(run);
+        resolve(outcome);
+      };
+      this.live.add(run);
+      for (let f = 0; f < order.data.folds.length; f++) this.waiting.push({ run, fold: f, attempt: 0 });
+      this.pump();
+    });
+  }
+
+  private settle(run: Execution, outcome: Outcome): void {
+    if (run.settled) return;
+    run.settled = true;
+    run.resolve(outcome);
+  }
+
+  /** Hand waiting folds to the pool while slots are free. */
+  private pump(): void {
+    while (this.running < this.slots && this.waiting.length > 0) {
+      const task = this.waiting.shift()!;
+      if (task.run.settled) continue;
+      this.running++;
+      void this.runFold(task).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async runFold(task: FoldTask): Promise<void> {
+    const { run, fold } = task;
+    const { order, options } = run;
+    if (!run.started) {
+      run.started = true;
+      options.hooks?.onStart?.();
+    }
+    const split = order.data.folds[fold];
+    const request: TrainRequest = {
+      config: order.config,
+      engine: order.engine,
+      checkpoints: order.checkpoints,
+      thresholds: order.thresholds,
+      curve_every: order.curve_every,
+      train: split.train,
+      validation: split.validation,
+    };
+    const message: TrainTask = { training: order.training, fold, request };
+    const transferList = [];
+    const onProgress = options.hooks?.onProgress;
+    if (order.checkpoints[order.checkpoints.length - 1] >= PROGRESS_MIN_UPDATES && onProgress) {
+      const channel = new MessageChannel();
+      channel.port1.on('message', (it: number) => onProgress(fold, it));
+      channel.port1.unref();
+      message.progress = channel.port2;
+      transferList.push(channel.port2);
+    }
+    let out: TaskOutcome;
+    try {
+      out = (await this.piscina.run(message, { signal: options.signal, transferList })) as TaskOutcome;
+    } catch (e) {
+      const err = e as Error;
+      if (run.settled) return;
+      if (options.signal?.aborted || err.name === 'AbortError' || this.closed) {
+        this.settle(run, { status: 'interrupted', training_ms: run.ms });
+        return;
+      }
+      // The worker thread died (Piscina replaces it): retry this fold once, first in line, then fail.
+      this.workerDeaths++;
+      if (task.attempt === 0) {
+        this.waiting.unshift({ run, fold, attempt: 1 });
+        return;
+      }
+      this.settle(run, { status: 'failed', error: `worker died twice: ${err.message}`, detail: err.stack, training_ms: run.ms });
+      return;
+    }
+    if (run.settled) return;
+    run.ms += out.training_ms;
+    if (!out.ok) {
+      this.settle(run, { status: 'failed', error: out.error, detail: out.stack, training_ms: run.ms });
+      return;
+    }
+    run.results[fold] = out.result;
+    if (run.results.every((r) => r !== undefined)) this.settle(run, { status: 'done', results: run.results as TrainResult[], training_ms: run.ms });
+  }
+
+  /** Stop the threads; threads still loading their modules are waited for first (see the constructor). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.waiting.splice(0)) this.settle(task.run, task.run.started ? { status: 'interrupted', training_ms: task.run.ms } : { status: 'cancelled', training_ms: 0 });
+    await this.started;
+    await this.piscina.destroy();
+  }
+}

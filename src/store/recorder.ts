@@ -1,0 +1,106 @@
+/**
+ * The recorder: turns outcomes (src/execute/executor.ts) into run folders. It is the only writer of run
+ * folders, whichever executor produced the outcome (local threads or a queue's workers), so a run is
+ * recorded the same way, and exactly once, wherever it was trained.
+ *
+ *   outcome done        -> each run of the training: assembleRun (src/sweep/assemble.ts), then writeRun
+ *   outcome failed      -> each run: status failed, the one-line reason, error.txt with the detail
+ *   outcome interrupted -> each run: status interrupted (retrained on resume)
+ *   outcome cancelled   -> nothing (the training never started)
+ */
+import type { Outcome } from '../execute/executor.js';
+import { assembleRun } from '../sweep/assemble.js';
+import type { PendingTraining } from '../sweep/pending.js';
+import type { Plan, PlannedRun } from '../sweep/plan.js';
+import type { RunParamsFile, RunStatus } from './records.js';
+import { writeRun, type RunWrite } from './write-run.js';
+
+/** What the recorder reports as it writes. */
+export interface RecorderEvents {
+  /** A run was recorded. */
+  runRecorded?(run: PlannedRun, status: RunStatus): void;
+  /** A training finished (all folds), after its runs were recorded; updates is its length times folds. */
+  trainingFinished?(training: number, updates: number, ms: number): void;
+}
+
+export class Recorder {
+  /** Runs recorded so far, by status. */
+  readonly counts: Record<RunStatus, number> = { done: 0, diverged: 0, failed: 0, interrupted: 0 };
+  /** Failed runs: folder and one-line reason. */
+  readonly failures: { folder: string; error: string }[] = [];
+  private readonly pending = new Map<number, PendingTraining>();
+
+  /**
+   * sweepDir: the open sweep's folder (see openSweep in sweeps.ts); plan: its plan; pending: the trainings
+   * whose outcomes will be recorded (pendingTrainings in src/sweep/pending.ts); folds: folds per training.
+   */
+  constructor(
+    private readonly sweepDir: string,
+    private readonly plan: Plan,
+    pending: readonly PendingTraining[],
+    private readonly folds: number,
+    private readonly events: RecorderEvents = {},
+  ) {
+    for (const p of pending) this.pending.set(p.training, p);
+  }
+
+  /**
+   * Record the outcome of training `training` (an index into plan.trainings that was pending). A training
+   * is recorded once: a second outcome for it is ignored.
+   * Throws: Error for a training that was not pending (a caller bug); the file system's error (ENOSPC,
+   * EACCES...), after which the runs already written stay complete.
+   */
+  record(training: number, outcome: Outcome): void {
+    const p = this.pending.get(training);
+    if (!p) throw new Error(`training ${training} is not pending in this sweep`);
+    if (outcome.status === 'cancelled') return;
+    this.pending.delete(training);
+    if (outcome.status === 'failed') {
+      for (const run of p.runs) this.closeRun(run, 'failed', outcome.error, outcome.detail);
+      return;
+    }
+    if (outcome.status === 'interrupted') {
+      for (const run of p.runs) this.closeRun(run, 'interrupted', 'interrupted before the training finished');
+      return;
+    }
+    const finishedAt = new Date().toISOString();
+    for (const run of p.runs) {
+      const rec = assembleRun(run, outcome.results, p.thresholds);
+      this.write(run, {
+        params: this.paramsFile(run),
+        metrics: rec.metrics,
+        curve: rec.curve,
+        model: rec.model,
+        timing: { training_ms: Math.round(outcome.training_ms), shared_by: this.plan.trainings[training].runs.length, finished_at: finishedAt },
+      });
+    }
+    this.events.trainingFinished?.(training, p.checkpoints[p.checkpoints.length - 1] * this.folds, outcome.training_ms);
+  }
+
+  private paramsFile(run: PlannedRun): RunParamsFile {
+    return {
+      run_id: run.id,
+      index: run.index,
+      folder: run.folder,
+      training_key: this.plan.trainings[run.training].key,
+      params: run.params,
+      spellings: run.spellings,
+    };
+  }
+
+  private closeRun(run: PlannedRun, status: 'failed' | 'interrupted', error: string, detail?: string): void {
+    this.write(run, {
+      params: this.paramsFile(run),
+      metrics: { status, run_id: run.id, iterations: run.params.iterations as number, threshold: run.params.threshold as number, error },
+      error: detail ?? error,
+    });
+  }
+
+  private write(run: PlannedRun, write: RunWrite): void {
+    writeRun(this.sweepDir, write);
+    const status = write.metrics.status;
+    this.counts[status]++;
+    if (status === 'failed') this.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
+    this.events.runRecorded?.(run, status);
+  }
+}
