@@ -9,7 +9,8 @@ import { SWEEP_FILES } from '../store/paths.js';
 import { lockHolderAlive } from '../store/lock.js';
 import type { SweepFile } from '../store/records.js';
 import { experimentsIn, readSweepFile, sweepsOf } from '../store/sweeps.js';
-import { countRows, sweepRows } from '../report/outputs.js';
+import { countRows, sweepRows, sweepTags } from '../report/outputs.js';
+import { checkTag, readAnnotations } from '../store/annotations.js';
 import { knownColumns, resolveColumn, sortRows } from '../report/columns.js';
 import { DEFAULT_METRIC } from '../report/query.js';
 import { formatMetric, formatMs } from '../report/format.js';
@@ -23,6 +24,8 @@ export interface LsOptions {
   metric?: string;
   format?: OutputFormat;
   output?: string;
+  /** Only sweeps carrying every one of these tags. */
+  tags?: string[];
 }
 
 /**
@@ -46,9 +49,25 @@ function shortDate(iso: string): string {
   return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
 }
 
-/** The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first. */
-export function sweepsView(runsDir: string, experiments: string[], metricName = DEFAULT_METRIC, now = Date.now()): TableView {
-  const entries = experiments.map((e) => ({ experiment: e, sweeps: sweepsOf(join(runsDir, e)).reverse() }));
+/** One line of at most `max` characters (an ellipsis when cut). */
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+/**
+ * The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first;
+ * with `tags`, only the sweeps carrying all of them.
+ */
+export function sweepsView(runsDir: string, experiments: string[], metricName = DEFAULT_METRIC, now = Date.now(), tags: string[] = []): TableView {
+  const entries = experiments
+    .map((e) => ({
+      experiment: e,
+      sweeps: sweepsOf(join(runsDir, e))
+        .reverse()
+        .filter((dir) => tags.length === 0 || tags.every((t) => sweepTags(dir).includes(t))),
+    }))
+    .filter((e) => e.sweeps.length > 0 || tags.length === 0);
   entries.sort((a, b) => (basename(a.sweeps[0] ?? '') < basename(b.sweeps[0] ?? '') ? 1 : -1));
   const rows: ViewRow[] = [];
   let metricLabel = metricName;
@@ -68,6 +87,8 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
       const status = liveStatus(dir, sweep, now);
       const ms = (sweep.ended_at && status !== 'running' ? Date.parse(sweep.ended_at) : now) - Date.parse(sweep.started_at);
       const other = [counts.interrupted ? `${counts.interrupted} interrupted` : '', counts.pending ? `${counts.pending} pending` : ''].filter(Boolean).join(', ');
+      const tagList = sweepTags(dir, sweep);
+      const note = readAnnotations(dir).note;
       rows.push({
         status: status === 'done' ? 'done' : status === 'running' ? 'pending' : 'failed',
         cells: [
@@ -82,6 +103,9 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
           { text: bestValue === undefined ? '-' : formatMetric(metric.key, bestValue), value: bestValue ?? null },
           { text: bestValue === undefined ? '-' : best.folder, value: bestValue === undefined ? null : best.folder },
           { text: Number.isFinite(ms) ? formatMs(ms) + (status === 'running' ? ' so far' : '') : '?', value: Number.isFinite(ms) ? ms : null },
+          { text: tagList.join(', '), value: tagList },
+          { text: sweep.description ? oneLine(sweep.description, 40) : '', value: sweep.description ?? null },
+          { text: note ? oneLine(note, 40) : '', value: note ?? null },
         ],
       });
     });
@@ -90,10 +114,12 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
   // The "other" column (interrupted, pending) only when some sweep has such runs.
   const otherIdx = 7;
   const showOther = rows.some((r) => r.cells[otherIdx].text !== '');
+  // Tags, description and note: in the table only when some sweep has them; always in machine formats.
+  const shown = (i: number) => (rows.some((r) => r.cells[i].text !== '') ? undefined : ('machine' as const));
   return {
     kind: 'sweeps',
     title: runsDir,
-    summary: `${entries.length} experiment${entries.length === 1 ? '' : 's'}, ${n} sweep${n === 1 ? '' : 's'}`,
+    summary: `${entries.length} experiment${entries.length === 1 ? '' : 's'}, ${n} sweep${n === 1 ? '' : 's'}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}`,
     notes: [],
     footnotes: n ? [`best: the highest ${metricName} of a finished run (the lowest for losses); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`] : [],
     columns: [
@@ -108,6 +134,9 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
       { key: 'best', label: `best ${metricLabel}`, align: 'right' },
       { key: 'best_run', label: 'best run' },
       { key: 'duration_ms', label: 'duration', align: 'right' },
+      { key: 'tags', label: 'tags', only: shown(11) },
+      { key: 'description', label: 'description', only: shown(12) },
+      { key: 'note', label: 'note', only: shown(13) },
     ],
     rows,
   };
@@ -122,7 +151,8 @@ export async function lsCommand(experiments: string[], options: LsOptions, io: C
       throw new UserError(`no experiment "${e}" under ${runsDir}`, known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/quick.yaml');
     }
   }
-  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric);
+  for (const t of options.tags ?? []) checkTag(t);
+  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric, Date.now(), options.tags);
   const format = outputFormat(options.format, options.output);
   if (known.length === 0 && format === 'table') {
     await emit(`no sweeps under ${runsDir} yet; run one: dlsweep run experiments/quick.yaml\n`, options.output, io);

@@ -18,6 +18,7 @@ import { diffCommand } from './diff.js';
 import { reportCommand } from './report.js';
 import { OUTPUT_FORMATS } from '../report/view.js';
 import { registerDataCommands } from './data.js';
+import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
 import { PATH_ERRORS, describeWriteError, isWriteError } from './write-errors.js';
@@ -178,13 +179,14 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
 
   program
     .command('ls')
-    .description('list experiments and their sweeps, newest first: start, status, runs done/failed/diverged, best metric, duration')
+    .description('list experiments and their sweeps, newest first: start, status, runs done/failed/diverged, best metric, duration, tags, description')
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', 'the metric whose best value is shown', 'validation.accuracy')
+    .option('--tag <tag>', 'only sweeps with this tag (from the experiment file or dlsweep tag); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(formatOption())
     .addOption(outputOption())
     .action(async (experiments: string[], opts) => {
-      result.code = await lsCommand(experiments, { runsDir: program.opts().runsDir, metric: opts.metric, format: opts.format, output: opts.output }, io);
+      result.code = await lsCommand(experiments, { runsDir: program.opts().runsDir, metric: opts.metric, format: opts.format, output: opts.output, tags: opts.tag }, io);
     });
 
   program
@@ -199,6 +201,36 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--json', 'print JSON instead of text')
     .action((target: string | undefined, opts) => {
       result.code = showCommand(target, { runsDir: program.opts().runsDir, log: Boolean(opts.log), json: Boolean(opts.json), top: opts.top }, io);
+    });
+
+  const targetHelp = 'a sweep (EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, a sweep id, an experiment name for its latest sweep) or a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, ...)';
+  program
+    .command('tag')
+    .description(
+      'add tags to a sweep or a run (kept in its annotations.json; results are not touched). A run carries its sweep\'s tags too. ' +
+        'Filter with: dlsweep ls --tag TAG, dlsweep compare --where \'tags has "TAG"\'',
+    )
+    .argument('<target>', targetHelp)
+    .argument('<tags...>', 'tags: letters, digits, . _ - : / + = @ (no spaces)')
+    .action(async (target: string, tags: string[]) => {
+      result.code = await tagCommand(target, tags, { runsDir: program.opts().runsDir }, io);
+    });
+  program
+    .command('untag')
+    .description('remove tags from a sweep or a run (tags written in the experiment file stay: edit the file)')
+    .argument('<target>', targetHelp)
+    .argument('<tags...>', 'tags to remove')
+    .action(async (target: string, tags: string[]) => {
+      result.code = await untagCommand(target, tags, { runsDir: program.opts().runsDir }, io);
+    });
+  program
+    .command('note')
+    .description('set the note of a sweep or a run (replacing its previous note), remove it with --clear, or print it (no text)')
+    .argument('<target>', targetHelp)
+    .argument('[text]', 'the note, quoted')
+    .option('--clear', 'remove the note')
+    .action(async (target: string, text: string | undefined, opts) => {
+      result.code = await noteCommand(target, text, { runsDir: program.opts().runsDir, clear: Boolean(opts.clear) }, io);
     });
 
   program

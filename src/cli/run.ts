@@ -161,7 +161,7 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, executor: 
   const report = formatDatasetReport(data.report);
   const open = await openSweep(plan, {
     runsDir: resolve(io.cwd, options.runsDir),
-    experiment: { name: exp.name, text: exp.text },
+    experiment: { name: exp.name, text: exp.text, description: exp.description, tags: exp.tags },
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds: data.folds.length },
     gitCommit: await commit,
     resume: options.resume,

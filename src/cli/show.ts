@@ -2,7 +2,8 @@
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { isRunSelector, readSweepFile, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
-import { sweepRows, sweepTitle } from '../report/outputs.js';
+import { sweepRows, sweepTags, sweepTitle } from '../report/outputs.js';
+import { readAnnotations } from '../store/annotations.js';
 import { runDetail, sweepDetail } from '../report/detail.js';
 import { rowOf } from '../report/rows.js';
 import { liveStatus } from './ls.js';
@@ -56,21 +57,31 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   if (target.kind === 'run') {
     const { sweepDir, run } = target.ref;
     const title = sweepTitle(sweepDir);
+    const inherited = sweepTags(sweepDir);
     if (options.json) {
-      const row = rowOf(title, run);
-      io.stdout.write(JSON.stringify({ sweep: title, folder: run.folder, dir: run.dir, status: row.status, params: run.params, metrics: run.metrics ?? null, timing: run.timing ?? null }, null, 2) + '\n');
+      const row = rowOf(title, run, inherited);
+      io.stdout.write(
+        JSON.stringify(
+          { sweep: title, folder: run.folder, dir: run.dir, status: row.status, tags: row.tags, note: row.userNote ?? null, params: run.params, metrics: run.metrics ?? null, timing: run.timing ?? null },
+          null,
+          2,
+        ) + '\n',
+      );
       return 0;
     }
-    io.stdout.write(runDetail(title, run, { color, log: options.log, width: Math.min(100, Math.max(30, (io.stdout.columns ?? 80) - 14)) }));
+    io.stdout.write(runDetail(title, run, { color, log: options.log, width: Math.min(100, Math.max(30, (io.stdout.columns ?? 80) - 14)) }, inherited));
     return 0;
   }
   const dir = target.dir;
   const sweep = readSweepFile(dir);
   const rows = sweepRows(dir);
+  const tags = sweepTags(dir, sweep);
+  const note = readAnnotations(dir).note;
   if (options.json) {
-    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep), runs: rows.map((r) => ({ folder: r.folder, status: r.status, params: r.params, metrics: r.metrics, std: r.std })) }, null, 2) + '\n');
+    const runs = rows.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, metrics: r.metrics, std: r.std }));
+    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep), tags, note: note ?? null, runs }, null, 2) + '\n');
     return 0;
   }
-  io.stdout.write(sweepDetail(`${basename(dirname(dir))}/${basename(dir)}`, dir, sweep, rows, { color, status: liveStatus(dir, sweep), top: options.top }));
+  io.stdout.write(sweepDetail(`${basename(dirname(dir))}/${basename(dir)}`, dir, sweep, rows, { color, status: liveStatus(dir, sweep), top: options.top, tags, note }));
   return 0;
 }

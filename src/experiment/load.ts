@@ -163,6 +163,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     warnings: sortDiagnostics(warnings),
   };
   if (typeof data.description === 'string') experiment.description = data.description;
+  if (Array.isArray(data.tags) && data.tags.length) experiment.tags = [...new Set(data.tags as string[])];
   return experiment;
 }
 

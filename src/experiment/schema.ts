@@ -11,6 +11,12 @@ export const SCHEMA_ID = 'https://dlsweep.dev/schema/experiment.schema.json';
 /** Longest allowed experiment name (it becomes a folder name under runs/). */
 export const NAME_MAX_LENGTH = 100;
 
+/**
+ * Tags (the experiment file's `tags:` and `dlsweep tag`): 1-64 letters, digits or . _ - : / + = @,
+ * starting with a letter or digit; no spaces, so a list of them stays readable.
+ */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\-:/+=@]{0,63}$/;
+
 /** Default interval of curve.csv points, in updates. */
 export const DEFAULT_CURVE_EVERY = 100;
 
@@ -319,7 +325,13 @@ export function experimentSchema(): Schema {
         pattern: '^(?!\\.)[^/\\\\:\\u0000-\\u001f\\u007f]+$',
         description: `Experiment name, the folder name under runs/: 1-${NAME_MAX_LENGTH} characters, no /, \\, : or control characters, not starting with a dot.`,
       },
-      description: { type: 'string', description: 'Free text describing the experiment (shown in reports).' },
+      description: { type: 'string', description: 'Free text describing the experiment, recorded in each sweep and shown by ls, show and the report.' },
+      tags: {
+        type: ['array', 'null'],
+        items: { type: 'string', pattern: TAG_PATTERN.source },
+        description:
+          'Tags of every sweep of this experiment, e.g. [baseline, wisconsin]: recorded in sweep.json, shown by ls, show and compare, usable in filters (ls --tag baseline, --where \'tags has "baseline"\'). Each tag: 1-64 letters, digits or . _ - : / + = @.',
+      },
       dataset: datasetSchema(),
       fixed: {
         type: ['object', 'null'],

@@ -72,6 +72,8 @@ export interface Experiment {
   /** Safe single path segment: the runs/ folder name. */
   name: string;
   description?: string;
+  /** The file's `tags:`, each once, in file order (absent when none). */
+  tags?: string[];
   dataset: DatasetConfig;
   /** Every parameter that is not an axis, defaults filled in (keys as in the parameter table). */
   fixed: Record<string, ParamValue>;

@@ -351,6 +351,11 @@ function render(p: Problem, src: Source): Diagnostic {
       d.message = p.keyword === 'minLength' && p.schema.minLength === 1 ? 'must not be empty' : `invalid value: ${p.ajvMessage}`;
       d.expected = describe(p.schema);
       d.found = src.found(node);
+      if (p.segs[0] === 'tags' && p.keyword === 'pattern') {
+        d.message = 'not a valid tag';
+        d.expected = '1 to 64 letters, digits or . _ - : / + = @, starting with a letter or digit (no spaces)';
+        d.hint = 'e.g. tags: [baseline, lr-sweep]';
+      }
       break;
     default:
       d.message = p.ajvMessage ?? `fails ${p.keyword}`;

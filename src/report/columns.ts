@@ -91,6 +91,8 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['stopped_at', (r) => r.stop?.stopped_at ?? null, 'number'],
     ['stop_reason', (r) => r.stop?.stop_reason ?? null, 'string'],
     ['restored_from', (r) => r.stop?.restored_from ?? null, 'number'],
+    ['tags', (r) => r.tags ?? [], 'list'],
+    ['note', (r) => r.userNote ?? null, 'string'],
   ];
   for (const [key, get, type] of meta) defs.push({ key, kind: 'meta', label: key, get, type, better: 'none' });
   return defs;

@@ -119,8 +119,8 @@ export function earlyStopLine(m: { stopped_at?: number; stop_reason?: string; re
 }
 
 /** The `dlsweep show RUN` text. */
-export function runDetail(sweepTitle: string, run: StoredRun, options: { color?: boolean; log?: boolean; width?: number } = {}): string {
-  const row = rowOf(sweepTitle, run);
+export function runDetail(sweepTitle: string, run: StoredRun, options: { color?: boolean; log?: boolean; width?: number } = {}, sweepTags: string[] = []): string {
+  const row = rowOf(sweepTitle, run, sweepTags);
   const m = run.metrics;
   const b = options.color ? BOLD : (s: string) => s;
   const out: string[] = [];
@@ -129,6 +129,10 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
   if (run.timing) out.push(`training ${formatMs(run.timing.training_ms)}${run.timing.shared_by > 1 ? ` (one training shared by ${run.timing.shared_by} runs)` : ''}, finished ${run.timing.finished_at}`);
   if (m?.diverged) out.push(`diverged at update ${m.diverged.iteration}; last finite training loss ${formatMetric('loss', m.diverged.last_finite_loss)}`);
   if (m?.stopped_at !== undefined) out.push(earlyStopLine(m));
+  const own = run.annotations?.tags ?? [];
+  const inherited = sweepTags.filter((t) => !own.includes(t));
+  if (own.length || inherited.length) out.push(`tags ${[...own, ...inherited.map((t) => `${t} (sweep)`)].join(', ')}`);
+  if (run.annotations?.note) out.push(`note ${run.annotations.note}`);
 
   out.push('', b('parameters'));
   const names = paramOrder(Object.keys(run.params.params));
@@ -172,13 +176,22 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
 }
 
 /** The `dlsweep show SWEEP` text: facts, the grid, the best runs, the files. */
-export function sweepDetail(sweepTitle: string, dir: string, sweep: SweepFile, rows: Row[], options: { color?: boolean; status?: string; top?: number } = {}): string {
+export function sweepDetail(
+  sweepTitle: string,
+  dir: string,
+  sweep: SweepFile,
+  rows: Row[],
+  options: { color?: boolean; status?: string; top?: number; tags?: string[]; note?: string } = {},
+): string {
   const b = options.color ? BOLD : (s: string) => s;
   const counts = countRows(rows, sweep.grid_size);
   const out: string[] = [];
   out.push(b(sweepTitle) + `  ${options.status ?? sweep.status}${sweep.error ? `: ${sweep.error}` : ''}`);
   const duration = sweep.ended_at ? formatMs(Date.parse(sweep.ended_at) - Date.parse(sweep.started_at)) : 'running';
   const facts: string[][] = [
+    ...(sweep.description ? [['description', sweep.description]] : []),
+    ...(options.tags?.length ? [['tags', options.tags.join(', ')]] : []),
+    ...(options.note ? [['note', options.note]] : []),
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['runs', `${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.pending ? `, ${counts.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
     ['dataset', `${sweep.dataset.name ?? 'custom'}, sha256 ${sweep.dataset.sha256}`],

@@ -8,13 +8,14 @@
  *   unary       := ('not' | '!') unary | '(' expr ')' | comparison
  *   comparison  := operand (cmp operand)+          chained: 0.01 <= learning_rate < 0.1
  *                | operand ['not'] 'in' list
+ *                | operand 'has' literal             a list holds the value: tags has "baseline"
  *   cmp         := '<' | '<=' | '>' | '>=' | '==' | '!='
  *   operand     := identifier | literal
  *   literal     := number | string | list | 'true' | 'false' | 'null'
  *   list        := '[' [literal (',' literal)*] ']'
  *
  * Identifiers are parameter names (learning_rate, hidden_sizes), metric names (validation.recall,
- * train.loss) or run facts (status, run, index, sweep, experiment). Strings take single or double quotes.
+ * train.loss) or run facts (status, run, index, sweep, experiment, tags, note). Strings take single or double quotes.
  * Numbers are compared after rounding to 12 significant digits (so 0.1 + 0.2 == 0.3). A comparison with an
  * undefined metric (n/a) or a parameter the run lacks is false; `x == null` and `x != null` test for them.
  */
@@ -36,7 +37,7 @@ export class ExpressionError extends UserError {
   }
 }
 
-type TokenKind = 'number' | 'string' | 'ident' | 'op' | '(' | ')' | '[' | ']' | ',' | 'and' | 'or' | 'not' | 'in' | 'true' | 'false' | 'null' | 'eof';
+type TokenKind = 'number' | 'string' | 'ident' | 'op' | '(' | ')' | '[' | ']' | ',' | 'and' | 'or' | 'not' | 'in' | 'has' | 'true' | 'false' | 'null' | 'eof';
 
 interface Token {
   kind: TokenKind;
@@ -47,7 +48,7 @@ interface Token {
   value?: number | string;
 }
 
-const KEYWORDS: Record<string, TokenKind> = { and: 'and', or: 'or', not: 'not', in: 'in', true: 'true', false: 'false', null: 'null' };
+const KEYWORDS: Record<string, TokenKind> = { and: 'and', or: 'or', not: 'not', in: 'in', has: 'has', true: 'true', false: 'false', null: 'null' };
 
 /** Split an expression into tokens. Throws: ExpressionError at the first character that starts no token. */
 function tokenize(text: string, fail: (msg: string, pos: number, len: number, hint?: string) => never): Token[] {
@@ -107,7 +108,7 @@ function tokenize(text: string, fail: (msg: string, pos: number, len: number, hi
       i++;
       continue;
     }
-    fail(`unexpected character "${c}"`, i, 1, 'operators: < <= > >= == != and or not in; strings in quotes; lists like [15]');
+    fail(`unexpected character "${c}"`, i, 1, 'operators: < <= > >= == != and or not in has; strings in quotes; lists like [15]');
   }
   tokens.push({ kind: 'eof', text: '', pos: text.length, len: 1 });
   return tokens;
@@ -119,7 +120,8 @@ type Node =
   | { type: 'and' | 'or'; left: Node; right: Node }
   | { type: 'not'; expr: Node }
   | { type: 'cmp'; op: string; left: Operand; right: Operand; pos: number }
-  | { type: 'in'; left: Operand; list: Operand & { type: 'literal' }; negated: boolean; pos: number };
+  | { type: 'in'; left: Operand; list: Operand & { type: 'literal' }; negated: boolean; pos: number }
+  | { type: 'has'; left: Operand; item: Operand & { type: 'literal' }; pos: number };
 
 class Parser {
   private i = 0;
@@ -201,8 +203,16 @@ class Parser {
       if (list.type !== 'literal' || !Array.isArray(list.value)) this.fail('"in" needs a list', list.pos, list.len, 'e.g. init in ["he_normal", "lecun_normal"]');
       return { type: 'in', left, list: list as Operand & { type: 'literal' }, negated, pos: inTok.pos };
     }
+    if (t.kind === 'has') {
+      const hasTok = this.next();
+      const item = this.operand();
+      if (item.type !== 'literal' || Array.isArray(item.value) || item.value === null) {
+        this.fail('"has" needs a value', item.pos, item.len, 'e.g. tags has "baseline" or hidden_sizes has 15');
+      }
+      return { type: 'has', left, item: item as Operand & { type: 'literal' }, pos: hasTok.pos };
+    }
     if (t.kind !== 'op') {
-      this.fail(`expected a comparison operator after "${this.text(left)}" but found ${this.describe(t)}`, t.pos, t.len, 'operators: < <= > >= == != in');
+      this.fail(`expected a comparison operator after "${this.text(left)}" but found ${this.describe(t)}`, t.pos, t.len, 'operators: < <= > >= == != in has');
     }
     let node: Node | undefined;
     let prev = left;
@@ -360,6 +370,14 @@ function check(node: Node, defs: ColumnDef[], fail: (msg: string, pos: number, l
       }
       return;
     }
+    case 'has': {
+      const lt = typeOfOperand(node.left, undefined);
+      if (lt !== 'list' && lt !== 'mixed' && lt !== 'none') {
+        const name = node.left.type === 'ident' ? node.left.def!.key : JSON.stringify(node.left.value);
+        fail(`"has" looks inside a list, but ${name} is ${TYPE_WORDS[lt]}`, node.left.pos, node.left.len, `compare it with ==, e.g. ${name} == ${JSON.stringify(node.item.value)}`);
+      }
+      return;
+    }
   }
 }
 
@@ -385,6 +403,12 @@ function evaluate(node: Node, row: Row): boolean {
       return evaluate(node.left, row) || evaluate(node.right, row);
     case 'not':
       return !evaluate(node.expr, row);
+    case 'has': {
+      const v = valueOf(node.left, row);
+      if (!Array.isArray(v)) return false;
+      const item = node.item.value;
+      return v.some((x) => x !== null && literalType(x) === literalType(item) && compareValues(norm(x), norm(item)) === 0);
+    }
     case 'in': {
       const v = valueOf(node.left, row);
       if (v === undefined || v === null) return false;

@@ -96,6 +96,11 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     ['grid axes', varying.length ? varying.map((d) => d.key).join(', ') : 'none'],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit.slice(0, 10)}` : ''}`],
   ];
+  // The sweep's tags: the experiment file's, and those every run carries (dlsweep tag on the sweep).
+  const common = rows.length ? (rows[0].tags ?? []).filter((t) => rows.every((r) => r.tags?.includes(t))) : [];
+  const tags = [...new Set([...(sweep.tags ?? []), ...common])];
+  if (tags.length) facts.unshift(['tags', tags.join(', ')]);
+  if (sweep.description) facts.unshift(['description', sweep.description]);
   const top = sorted[0];
   if (top && top.status === 'done') {
     const params = varying.map((d) => `${d.key}=${top.spellings[d.key] ?? JSON.stringify(top.params[d.key])}`).join(', ');

@@ -6,7 +6,8 @@ import { basename, dirname, join } from 'node:path';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import { readRuns } from '../store/sweeps.js';
+import { readRuns, readSweepFile } from '../store/sweeps.js';
+import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { rowOf, type Row } from './rows.js';
 import { buildComparison, renderMarkdown, resultsCsv, type Comparison } from './table.js';
 import { renderReport, type ReportOptions } from './html.js';
@@ -16,10 +17,16 @@ export function sweepTitle(sweepDir: string): string {
   return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
 }
 
-/** Rows of every run folder of a sweep. */
+/** A sweep's tags: the experiment file's (sweep.json), then those added with dlsweep tag, each once. */
+export function sweepTags(sweepDir: string, sweep: SweepFile = readSweepFile(sweepDir)): string[] {
+  return mergeTags(sweep.tags, readAnnotations(sweepDir).tags);
+}
+
+/** Rows of every run folder of a sweep (each with the sweep's tags and its own). */
 export function sweepRows(sweepDir: string): Row[] {
   const title = sweepTitle(sweepDir);
-  return readRuns(sweepDir).map((r) => rowOf(title, r));
+  const tags = sweepTags(sweepDir);
+  return readRuns(sweepDir).map((r) => rowOf(title, r, tags));
 }
 
 /** Counts of run statuses; pending = grid points without a finished record. */

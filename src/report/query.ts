@@ -70,6 +70,7 @@ export function cellText(def: ColumnDef, row: Row): string {
     return formatMeanStd(def.key, row.metrics[def.key], row.std[def.key] ?? undefined);
   }
   const v = def.get(row);
+  if (Array.isArray(v)) return v.length ? v.join(', ') : '-';
   return v === undefined || v === null ? '-' : String(v);
 }
 
@@ -157,6 +158,18 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
   const cols = chosenColumns(options.columns, defs, [...DEFAULT_METRIC_KEYS, ...stopKeys]);
   const params = cols.params ?? (options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : varying);
+  // Tags and notes: tags every row carries go in the notes line; the others, and notes, get a column.
+  const common = (sorted[0]?.tags ?? []).filter((t) => sorted.every((r) => r.tags?.includes(t)));
+  const sharedTags = common.join(', ');
+  if (!cols.params) {
+    if (sorted.some((r) => (r.tags ?? []).length > common.length)) params.push(defs.find((d) => d.key === 'tags')!);
+    if (sorted.some((r) => r.userNote !== undefined)) params.push(defs.find((d) => d.key === 'note')!);
+  }
+  const cell = (def: ColumnDef, r: Row): ViewCell => {
+    if (def.key !== 'tags' || def.kind !== 'meta' || cols.params) return metricCell(def, r);
+    const own = (r.tags ?? []).filter((t) => !common.includes(t));
+    return { text: own.length ? own.join(', ') : '-', value: r.tags ?? [] };
+  };
   const sweeps = new Set(allRows.map((r) => r.sweep));
   const showSweep = sweeps.size > 1 && !params.some((p) => p.key === 'sweep');
   const showStatus = shown.some((r) => r.status !== 'done');
@@ -181,7 +194,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
       { text: best.has(r) ? '*' : '', value: best.has(r) },
       ...(showSweep ? [{ text: r.sweep, value: r.sweep }] : []),
       { text: r.folder, value: r.folder },
-      ...params.filter((p) => p.key !== 'run').map((p) => metricCell(p, r)),
+      ...params.filter((p) => p.key !== 'run').map((p) => cell(p, r)),
       ...cols.metrics.map((m) => metricCell(m, r)),
       ...withStd.flatMap((m) => [
         { text: '', value: r.status === 'done' ? r.std[m.key] : undefined },
@@ -193,6 +206,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
 
   const notes: string[] = [];
   if (fixed.length && !cols.params && options.onlyChanged !== false) notes.push(`fixed: ${fixed.map((f) => `${f.name}=${f.value}`).join(', ')}`);
+  if (sharedTags && !cols.params) notes.push(`tags of every run: ${sharedTags}`);
   if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${allRows.length} runs)`);
   const footnotes: string[] = [];
   if (best.size) {

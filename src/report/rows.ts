@@ -42,6 +42,10 @@ export interface Row {
    * (restore_best); null when not recorded (no early stopping, or not restored).
    */
   stop?: { stopped_at: number | null; stop_reason: string | null; restored_from: number | null };
+  /** Tags: the sweep's (experiment file's and dlsweep tag's), then the run's own, each once (absent: none). */
+  tags?: string[];
+  /** The run's note (dlsweep note), when it has one. */
+  userNote?: string;
 }
 
 /** Metric names in display order (for each of train and validation). */
@@ -80,8 +84,8 @@ function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Reco
   }
 }
 
-/** One row from a stored run. */
-export function rowOf(sweep: string, run: StoredRun): Row {
+/** One row from a stored run; `sweepTags` are the tags of its sweep, which every run of it carries. */
+export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[] = []): Row {
   const metrics: Record<string, number | null> = {};
   flatten('train', run.metrics?.train, metrics);
   flatten('validation', run.metrics?.validation, metrics);
@@ -118,6 +122,8 @@ export function rowOf(sweep: string, run: StoredRun): Row {
     ...(pooled.length ? { pooled } : {}),
     note,
     stop: { stopped_at: m?.stopped_at ?? null, stop_reason: m?.stop_reason ?? null, restored_from: m?.restored_from ?? null },
+    tags: [...new Set([...sweepTags, ...(run.annotations?.tags ?? [])])],
+    ...(run.annotations?.note ? { userNote: run.annotations.note } : {}),
   };
 }
 

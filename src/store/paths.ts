@@ -7,6 +7,7 @@
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     results.csv       one row per run (rebuilt from the run folders)
  *     table.md          the comparison table (rebuilt from the run folders)
+ *     annotations.json  tags and a note added with dlsweep tag/note (never part of the results)
  *     .lock/            held by the process running the sweep
  *     <NNNN-hash8>/     one run per grid point
  *       params.json     identity and resolved parameters
@@ -15,8 +16,12 @@
  *       timing.json     wall-clock durations (kept out of metrics.json so that file is reproducible)
  *       error.txt       failed runs: the error
  *       metrics.json    status and metrics; written last: a run is done when it says status "done"
+ *       annotations.json  tags and a note added with dlsweep tag/note
  */
 import { join } from 'node:path';
+
+/** Tags and a note of a sweep or a run (see annotations.ts); the same name in both folders. */
+export const ANNOTATIONS_FILE = 'annotations.json';
 
 export const SWEEP_FILES = {
   experiment: 'experiment.yaml',
@@ -25,6 +30,7 @@ export const SWEEP_FILES = {
   results: 'results.csv',
   table: 'table.md',
   report: 'report.html',
+  annotations: ANNOTATIONS_FILE,
   lock: '.lock',
 } as const;
 
@@ -35,6 +41,7 @@ export const RUN_FILES = {
   timing: 'timing.json',
   error: 'error.txt',
   metrics: 'metrics.json',
+  annotations: ANNOTATIONS_FILE,
 } as const;
 
 /** Run folder names: a zero-padded 1-based index, a dash, 8 hex digits of the run identity. */

@@ -76,6 +76,9 @@ export type SweepStatus = 'running' | 'done' | 'failed' | 'interrupted';
 export interface SweepFile {
   id: string;
   experiment: string;
+  /** The experiment file's description and tags, when it has them (tags added later: annotations.json). */
+  description?: string;
+  tags?: string[];
   status: SweepStatus;
   started_at: string;
   ended_at: string | null;

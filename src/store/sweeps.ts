@@ -15,6 +15,7 @@ import { lockSweep } from './lock.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, experimentDir, newSweepId, runDir } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
+import { readAnnotations, type Annotations } from './annotations.js';
 
 /**
  * Create a new sweep folder under <runsDir>/<experiment>/ holding `files` (name -> text), atomically: the
@@ -134,6 +135,8 @@ export interface StoredRun {
   params: RunParamsFile;
   metrics?: RunMetricsFile;
   timing?: RunTimingFile;
+  /** Tags and note added with dlsweep tag/note (none: no tags). */
+  annotations: Annotations;
 }
 
 /** Every run folder of a sweep that has a params.json, in folder (grid) order. */
@@ -149,6 +152,7 @@ export function readRuns(dir: string): StoredRun[] {
       params,
       metrics: readJson<RunMetricsFile>(join(rdir, RUN_FILES.metrics)),
       timing: readJson<RunTimingFile>(join(rdir, RUN_FILES.timing)),
+      annotations: readAnnotations(rdir),
     });
   }
   return runs;
@@ -159,7 +163,14 @@ export function readRun(sweepDir: string, folder: string): StoredRun | undefined
   const rdir = runDir(sweepDir, folder);
   const params = readJson<RunParamsFile>(join(rdir, RUN_FILES.params));
   if (!params) return undefined;
-  return { folder, dir: rdir, params, metrics: readJson<RunMetricsFile>(join(rdir, RUN_FILES.metrics)), timing: readJson<RunTimingFile>(join(rdir, RUN_FILES.timing)) };
+  return {
+    folder,
+    dir: rdir,
+    params,
+    metrics: readJson<RunMetricsFile>(join(rdir, RUN_FILES.metrics)),
+    timing: readJson<RunTimingFile>(join(rdir, RUN_FILES.timing)),
+    annotations: readAnnotations(rdir),
+  };
 }
 
 /** A run found from what a user typed: its sweep folder and the run read back. */
@@ -254,8 +265,8 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
 /** What openSweep needs besides the plan. */
 export interface OpenSweepInput {
   runsDir: string;
-  /** The experiment's name and the text of its file (kept in the sweep folder). */
-  experiment: { name: string; text: string };
+  /** The experiment's name, the text of its file (kept in the sweep folder), its description and tags (recorded in sweep.json). */
+  experiment: { name: string; text: string; description?: string; tags?: string[] };
   /** The dataset: its name (null for an unnamed CSV), file sha256, fingerprint, preprocessing report (dataset.txt) and folds. */
   dataset: { name: string | null; sha256: string; fingerprint: string; report: string; folds: number };
   /** The commit of the experiment file's repository, if any (provenance). */
@@ -316,6 +327,8 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
   const record = (id: string, previous?: SweepFile, done = 0): SweepFile => ({
     id,
     experiment: experiment.name,
+    ...(experiment.description !== undefined ? { description: experiment.description } : {}),
+    ...(experiment.tags?.length ? { tags: experiment.tags } : {}),
     status: 'running',
     started_at: previous?.started_at ?? startedAt,
     ended_at: null,
