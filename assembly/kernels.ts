@@ -1,40 +1,99 @@
 /**
  * WebAssembly SIMD kernels of dlsweep's fast training path (AssemblyScript, compiled by `npm run build`
- * into dist/src/train/fast/kernels.wasm). The TypeScript engine in src/train/network.ts is the reference;
- * these compute the same formulas in float64 with a different summation order (results agree to ~1e-12).
+ * into dist/src/train/fast/kernels.wasm). The TypeScript engine in src/train/ is the reference; these
+ * compute the same formulas in float64 with a different summation order (results agree to ~1e-12).
  *
  * Memory is managed by the caller (src/train/fast/): it lays out every buffer in this module's linear
- * memory above heapBase() and describes the network in a descriptor (i32 words, see D_* below).
- * Layout: matrices are row-major [rows x mp], where mp = the sample count padded to a multiple of 8 so
- * every row starts 64-byte aligned and the sample loops run on whole f64x2 vectors, 4 at a time.
+ * memory above heapBase() and describes the training in a descriptor: i32 words D_* (pointers, sizes and
+ * the state that carries over from one call to the next), per-layer records of L_WORDS words L_*, and a
+ * block of f64 constants F_*. The indices are exported below, so the TypeScript side reads the layout from
+ * this module instead of restating it.
+ * Layout: matrices are row-major [rows x stride], the stride being a sample count padded to a multiple of
+ * 8 so every row starts 64-byte aligned and the sample loops run on whole f64x2 vectors, 4 at a time.
  * Padded samples have zero inputs and a zero mask, so their output gradient is exactly 0 and they add
  * exactly 0 to every weight gradient.
  *
- * Notation as in network.ts: Z_l = W_l A_{l-1} + b_l, A_l = relu(Z_l), output σ(Z_L), dZ_L = σ - y.
+ * Notation as in src/train/network.ts: Z_l = W_l A_{l-1} + b_l, A_l = g(Z_l) (hidden activation g),
+ * D_l = A_l ⊙ M_l under dropout (M_l the mask, read by layer l+1 instead of A_l), output σ(Z_L),
+ * dZ_L = σ - y, dW_l = invM dZ_l A_{l-1}ᵀ, dZ_{l-1} = (W_lᵀ dZ_l) ⊙ M_{l-1} ⊙ g'(Z_{l-1}).
+ * Update rules as in src/train/optimizers.ts, same operations in the same order (sqrt and division are
+ * correctly rounded in both), so one step from equal inputs gives equal bits.
+ * Random draws (mini-batch shuffles, dropout masks) come from the run's MT19937 stream, ported here from
+ * src/train/rng.ts: the caller copies the stream's state in (D_MT, D_MTI) after the weights were drawn,
+ * and the kernels draw exactly what the TypeScript engine draws, in the same order.
  */
 
-// Descriptor words (i32 at desc + 4 * index).
-const D_LAYERS = 0; // L, number of weight layers
-const D_MP = 1; // padded sample count
-const D_X = 2; // X [f x mp]
-const D_Y = 3; // y [mp]
-const D_MASK = 4; // 1 for real samples, 0 for padding [mp]
-const D_ZCUR = 5; // logits of the latest forward pass [mp]
-const D_ZPREV = 6; // logits of the forward pass before it [mp]
-const D_PARAMS = 7; // all W and b, contiguous
-const D_GRADS = 8; // all dW and db, same layout
-const D_NPARAMS = 9; // length of the params block (even)
-const D_LAYER0 = 12; // first layer record
-// Per-layer record: 8 words.
-const L_NIN = 0;
-const L_NOUT = 1;
-const L_W = 2;
-const L_B = 3;
-const L_DW = 4;
-const L_DB = 5;
-const L_A = 6; // hidden layers: A_l = relu(Z_l) [nOut x mp]
-const L_DZ = 7; // dZ_l [nOut x mp]
-const L_WORDS = 8;
+// Descriptor words (i32 at desc + 4 * index). Words marked "state" change as training proceeds.
+export const D_LAYERS: i32 = 0; // L, number of weight layers
+export const D_ACT: i32 = 1; // hidden activation, ACT_*
+export const D_OPT: i32 = 2; // update rule, OPT_*
+export const D_M: i32 = 3; // training samples stored (columns of X)
+export const D_MP: i32 = 4; // stride of X: m padded
+export const D_X: i32 = 5; // X [f x mp]
+export const D_Y: i32 = 6; // y [mp]
+export const D_MASK: i32 = 7; // weight of each stored sample (its count when duplicates are collapsed), 0 on padding [mp]
+export const D_BATCH: i32 = 8; // mini-batch size B, or 0: every update reads X itself (full batch)
+export const D_BP: i32 = 9; // stride of the batch buffers: B padded
+export const D_XB: i32 = 10; // the batch's X [f x bp]
+export const D_YB: i32 = 11; // the batch's y [bp]
+export const D_MASKB: i32 = 12; // 1 for the batch's samples, 0 on padding [bp]
+export const D_ORDER: i32 = 13; // u32 row order of the epoch [m]
+export const D_POS: i32 = 14; // state: rows of the epoch already used
+export const D_MT: i32 = 15; // state: MT19937 words, u32 [624]
+export const D_MTI: i32 = 16; // state: index of the next MT19937 word
+export const D_DROPOUT: i32 = 17; // 1: draw dropout masks for every update
+export const D_ZOUT: i32 = 18; // logits of the latest training pass [max stride]
+export const D_PARAMS: i32 = 19; // state: all W and b, contiguous, each padded to an even length
+export const D_GRADS: i32 = 20; // all dW and db, same layout
+export const D_PREV: i32 = 21; // state: the parameters before the latest update, same layout
+export const D_S1: i32 = 22; // state: the update rule's first state (velocity, G, s, Adam's m), same layout
+export const D_S2: i32 = 23; // state: Adam's v, same layout
+export const D_NPARAMS: i32 = 24; // doubles in the params block
+export const D_FRESH: i32 = 25; // state: 1 when the full-batch pass of the current parameters is in the buffers
+export const D_F64: i32 = 26; // address of the f64 constants F_*
+export const D_ZEVAL: i32 = 27; // logits of the latest evaluate() [eval stride]
+export const D_DZEVAL: i32 = 28; // scratch of evaluate() [eval stride]
+export const D_LAYER0: i32 = 32; // first layer record
+// Per-layer record: L_WORDS words.
+export const L_NIN: i32 = 0;
+export const L_NOUT: i32 = 1;
+export const L_W: i32 = 2; // W_l [nOut x nIn] (in the params block)
+export const L_B: i32 = 3; // b_l [nOut]
+export const L_DW: i32 = 4; // (in the gradient block)
+export const L_DB: i32 = 5;
+export const L_Z: i32 = 6; // hidden layers: Z_l [nOut x stride] (stored for leaky_relu's derivative only)
+export const L_A: i32 = 7; // hidden layers: A_l = g(Z_l)
+export const L_D: i32 = 8; // hidden layers under dropout: D_l = A_l ⊙ M_l
+export const L_M: i32 = 9; // hidden layers under dropout: the mask M_l (0 or 1/(1 - rate))
+export const L_DZ: i32 = 10; // dZ_l [nOut x stride]
+export const L_EZ: i32 = 11; // hidden layers: evaluate()'s Z_l [nOut x eval stride]
+export const L_EA: i32 = 12; // hidden layers: evaluate()'s A_l
+export const L_WORDS: i32 = 13;
+// f64 constants (at word D_F64, 8 bytes each).
+export const F_SLOPE: i32 = 0; // leaky_relu's slope
+export const F_MU: i32 = 1; // momentum
+export const F_BETA1: i32 = 2;
+export const F_BETA2: i32 = 3;
+export const F_RHO: i32 = 4;
+export const F_EPS: i32 = 5;
+export const F_L2: i32 = 6; // λ, added as λ p to the gradient of every weight (never biases)
+export const F_CUT: i32 = 7; // dropout: a draw u (uint32) drops the unit when u < rate · 2^32
+export const F_KEEP: i32 = 8; // dropout: 1 / (1 - rate), the kept units' mask value
+export const F_INVM: i32 = 9; // full batch: 1 / (training samples), whatever the stored count
+export const F_WORDS: i32 = 10;
+// Codes of D_ACT and D_OPT, in the order of HIDDEN_ACTIVATION_NAMES and OPTIMIZER_NAMES.
+export const ACT_RELU: i32 = 0;
+export const ACT_LEAKY_RELU: i32 = 1;
+export const ACT_TANH: i32 = 2;
+export const ACT_SIGMOID: i32 = 3;
+export const OPT_GD: i32 = 0;
+export const OPT_MOMENTUM: i32 = 1;
+export const OPT_NESTEROV: i32 = 2;
+export const OPT_ADAGRAD: i32 = 3;
+export const OPT_RMSPROP: i32 = 4;
+export const OPT_ADAM: i32 = 5;
+/** Doubles per update in run()'s schedule block: the rate, then Adam's bias corrections 1 - β1^t, 1 - β2^t. */
+export const SCHED_WORDS: i32 = 3;
 
 let lastStatus: i32 = 0;
 
@@ -52,8 +111,20 @@ export function status(): i32 {
   return load<i32>(desc + (<usize>i << 2));
 }
 
+@inline function setWord(desc: usize, i: i32, v: i32): void {
+  store<i32>(desc + (<usize>i << 2), v);
+}
+
 @inline function layerWord(desc: usize, l: i32, i: i32): i32 {
   return load<i32>(desc + (<usize>(D_LAYER0 + l * L_WORDS + i) << 2));
+}
+
+@inline function lp(desc: usize, l: i32, i: i32): usize {
+  return <usize>layerWord(desc, l, i);
+}
+
+@inline function f64At(desc: usize, i: i32): f64 {
+  return load<f64>(<usize>word(desc, D_F64) + (<usize>i << 3));
 }
 
 @inline function hsum(v: v128): f64 {
@@ -106,26 +177,91 @@ export function expArray(src: usize, dst: usize, n: i32): void {
   }
 }
 
+
+// tanh(z) on two lanes: tanh|z| = e / (e + 2) with e = e^{2|z|} - 1, computed as 2^n q + (2^n - 1) where q is
+// the series of e^r - 1 (expv's without its constant term), so small |z| keeps full relative accuracy; |z| is
+// clamped at 22, where tanh is 1 to the last bit; the sign is then copied from z. NaN stays NaN.
+@inline function tanhv(z: v128): v128 {
+  const a = f64x2.min(f64x2.abs(z), f64x2.splat(22.0));
+  const x = f64x2.add(a, a);
+  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  const q = f64x2.mul(p, r);
+  const ni = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
+  const s = i64x2.shl(i64x2.add(ni, i64x2.splat(1023)), 52);
+  const e = f64x2.add(f64x2.mul(q, s), f64x2.sub(s, f64x2.splat(1.0)));
+  const t = f64x2.div(e, f64x2.add(e, f64x2.splat(2.0)));
+  const sign = f64x2.splat(-0.0); // the sign bit alone
+  return v128.or(t, v128.and(z, sign));
+}
+
+/** tanh of n doubles at src into dst (for tests of tanhv's accuracy). */
+export function tanhArray(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i + 2 <= n; i += 2) {
+    v128.store(dst + (<usize>i << 3), tanhv(v128.load(src + (<usize>i << 3))));
+  }
+}
+
+@inline function sigmoidv(z: v128): v128 {
+  // σ(z) = 1 / (1 + e^-z), as the reference writes it.
+  const one = f64x2.splat(1.0);
+  return f64x2.div(one, f64x2.add(one, expv(f64x2.neg(z))));
+}
+
 /**
- * Out = relu(W A + b) for a hidden layer. W: [nOut x nIn], b: [nOut], A: [nIn x mp], Out: [nOut x mp].
- * Two output rows times eight samples per block: 8 accumulators, 6 loads per 8 multiply-adds.
+ * Stores a block of a hidden layer's pre-activations z at byte offset `off` of its rows: Z (leaky_relu
+ * only, for its derivative), A = g(z), and under dropout (D != 0) D = A ⊙ M.
  * relu as max(z, 0), which lets NaN through like the reference (a diverging layer must reach the output).
  */
-export function hiddenForward(W: usize, b: usize, A: usize, Out: usize, nIn: i32, nOut: i32, mp: i32): void {
-  const rowBytes = <usize>mp << 3;
-  const zero = f64x2.splat(0.0);
+@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, slope: v128): void {
+  let a: v128;
+  if (act == ACT_RELU) {
+    a = f64x2.max(z, f64x2.splat(0.0));
+  } else if (act == ACT_LEAKY_RELU) {
+    v128.store(Z + off, z);
+    a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, f64x2.splat(0.0)));
+  } else if (act == ACT_TANH) {
+    a = tanhv(z);
+  } else {
+    a = sigmoidv(z);
+  }
+  v128.store(A + off, a);
+  if (D) v128.store(D + off, f64x2.mul(a, v128.load(M + off)));
+}
+
+/**
+ * A hidden layer: Z = W Ain + b, A = g(Z), D = A ⊙ M when D != 0. W: [nOut x nIn], b: [nOut],
+ * Ain: [nIn x sp], Z, A, D, M: [nOut x sp]. Two output rows times eight samples per block: 8 accumulators,
+ * 6 loads per 8 multiply-adds.
+ */
+function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64): void {
+  const rowBytes = <usize>sp << 3;
+  const slope = f64x2.splat(slopeS);
   let i = 0;
   for (; i + 2 <= nOut; i += 2) {
     const w0p = W + (<usize>(i * nIn) << 3);
     const w1p = w0p + (<usize>nIn << 3);
     const b0 = v128.load64_splat(b + (<usize>i << 3));
     const b1 = v128.load64_splat(b + (<usize>(i + 1) << 3));
-    const o0 = Out + <usize>i * rowBytes;
-    const o1 = o0 + rowBytes;
+    const r0 = <usize>i * rowBytes;
+    const r1 = r0 + rowBytes;
     for (let j: usize = 0; j < rowBytes; j += 64) {
       let z00 = b0, z01 = b0, z02 = b0, z03 = b0;
       let z10 = b1, z11 = b1, z12 = b1, z13 = b1;
-      let ap = A + j;
+      let ap = Ain + j;
       for (let k = 0; k < nIn; k++) {
         const w0 = v128.load64_splat(w0p + (<usize>k << 3));
         const w1 = v128.load64_splat(w1p + (<usize>k << 3));
@@ -143,23 +279,23 @@ export function hiddenForward(W: usize, b: usize, A: usize, Out: usize, nIn: i32
         z13 = madd(z13, w1, x3);
         ap += rowBytes;
       }
-      v128.store(o0 + j, f64x2.max(z00, zero), 0);
-      v128.store(o0 + j, f64x2.max(z01, zero), 16);
-      v128.store(o0 + j, f64x2.max(z02, zero), 32);
-      v128.store(o0 + j, f64x2.max(z03, zero), 48);
-      v128.store(o1 + j, f64x2.max(z10, zero), 0);
-      v128.store(o1 + j, f64x2.max(z11, zero), 16);
-      v128.store(o1 + j, f64x2.max(z12, zero), 32);
-      v128.store(o1 + j, f64x2.max(z13, zero), 48);
+      hiddenOut(z00, r0 + j, Z, A, D, M, act, slope);
+      hiddenOut(z01, r0 + j + 16, Z, A, D, M, act, slope);
+      hiddenOut(z02, r0 + j + 32, Z, A, D, M, act, slope);
+      hiddenOut(z03, r0 + j + 48, Z, A, D, M, act, slope);
+      hiddenOut(z10, r1 + j, Z, A, D, M, act, slope);
+      hiddenOut(z11, r1 + j + 16, Z, A, D, M, act, slope);
+      hiddenOut(z12, r1 + j + 32, Z, A, D, M, act, slope);
+      hiddenOut(z13, r1 + j + 48, Z, A, D, M, act, slope);
     }
   }
   if (i < nOut) {
     const w0p = W + (<usize>(i * nIn) << 3);
     const b0 = v128.load64_splat(b + (<usize>i << 3));
-    const o0 = Out + <usize>i * rowBytes;
+    const r0 = <usize>i * rowBytes;
     for (let j: usize = 0; j < rowBytes; j += 64) {
       let z00 = b0, z01 = b0, z02 = b0, z03 = b0;
-      let ap = A + j;
+      let ap = Ain + j;
       for (let k = 0; k < nIn; k++) {
         const w0 = v128.load64_splat(w0p + (<usize>k << 3));
         z00 = madd(z00, w0, v128.load(ap, 0));
@@ -168,30 +304,28 @@ export function hiddenForward(W: usize, b: usize, A: usize, Out: usize, nIn: i32
         z03 = madd(z03, w0, v128.load(ap, 48));
         ap += rowBytes;
       }
-      v128.store(o0 + j, f64x2.max(z00, zero), 0);
-      v128.store(o0 + j, f64x2.max(z01, zero), 16);
-      v128.store(o0 + j, f64x2.max(z02, zero), 32);
-      v128.store(o0 + j, f64x2.max(z03, zero), 48);
+      hiddenOut(z00, r0 + j, Z, A, D, M, act, slope);
+      hiddenOut(z01, r0 + j + 16, Z, A, D, M, act, slope);
+      hiddenOut(z02, r0 + j + 32, Z, A, D, M, act, slope);
+      hiddenOut(z03, r0 + j + 48, Z, A, D, M, act, slope);
     }
   }
 }
 
 @inline function outputBlock(z: v128, y: v128, mask: v128, Z: usize, dZ: usize, off: usize): v128 {
   v128.store(Z + off, z);
-  const one = f64x2.splat(1.0);
-  // σ(z) = 1 / (1 + e^-z), as the reference writes it; dZ = (σ - y), zero on padded samples.
-  const p = f64x2.div(one, f64x2.add(one, expv(f64x2.neg(z))));
-  v128.store(dZ + off, f64x2.mul(f64x2.sub(p, y), mask));
+  // dZ = (σ - y), times the sample's weight (0 on padding).
+  v128.store(dZ + off, f64x2.mul(f64x2.sub(sigmoidv(z), y), mask));
   return f64x2.mul(f64x2.abs(z), mask);
 }
 
 /**
- * The output unit: Z = W A + b (W: [1 x nIn], A: [nIn x mp]), dZ = (σ(Z) - y) on real samples, 0 on
- * padding. Returns Σ|Z| over real samples: finite exactly when every logit is (barring overflow of the
- * sum), the same divergence test as the reference.
+ * The output unit: Z = W A + b (W: [1 x nIn], A: [nIn x sp]), dZ = (σ(Z) - y) ⊙ mask. Returns Σ|Z| over
+ * samples of non-zero weight: finite exactly when every such logit is (barring overflow of the sum), the
+ * same divergence test as the reference.
  */
-export function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usize, mask: usize, nIn: i32, mp: i32): f64 {
-  const rowBytes = <usize>mp << 3;
+function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usize, mask: usize, nIn: i32, sp: i32): f64 {
+  const rowBytes = <usize>sp << 3;
   const b0 = v128.load64_splat(b);
   let s = f64x2.splat(0.0);
   for (let j: usize = 0; j < rowBytes; j += 64) {
@@ -218,7 +352,7 @@ export function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize,
  * Each dW entry is a dot product over samples; two rows of dZ times four rows of A are accumulated per
  * pass (8 independent f64x2 sums, 6 loads per 8 multiply-adds), then the 2 lanes are added.
  */
-export function weightGrad(dZ: usize, A: usize, dW: usize, db: usize, nIn: i32, nOut: i32, mp: i32, invM: f64): void {
+function weightGrad(dZ: usize, A: usize, dW: usize, db: usize, nIn: i32, nOut: i32, mp: i32, invM: f64): void {
   const rowBytes = <usize>mp << 3;
   for (let i = 0; i < nOut; i++) {
     const dp = dZ + <usize>i * rowBytes;
@@ -320,21 +454,41 @@ export function weightGrad(dZ: usize, A: usize, dW: usize, db: usize, nIn: i32, 
 }
 
 /**
- * G = (Wᵀ dZ) ⊙ [Aprev > 0]: the gradient with respect to the pre-activation of the layer below (relu).
- * W: [nOut x nIn], dZ: [nOut x mp], Aprev = relu(Z_prev): [nIn x mp], G: [nIn x mp].
- * Two rows of G times eight samples per block. Aprev > 0 exactly when Z_prev > 0 (NaN fails both), so the
- * mask equals the reference's relu'(Z).
+ * Stores a block of G = s ⊙ M ⊙ g'(Z) at byte offset `off`: s a block of Wᵀ dZ, M the layer's dropout mask
+ * (when M != 0), g' from Z (leaky_relu) or A = g(Z) (the others), in the order of the reference's
+ * operations. relu: A > 0 exactly when Z > 0 (NaN fails both).
  */
-export function inputGradRelu(W: usize, dZ: usize, Aprev: usize, G: usize, nIn: i32, nOut: i32, mp: i32): void {
-  const rowBytes = <usize>mp << 3;
+@inline function gateOut(s: v128, off: usize, G: usize, Z: usize, A: usize, M: usize, act: i32, slope: v128): void {
+  let g = s;
+  if (M) g = f64x2.mul(g, v128.load(M + off));
+  if (act == ACT_RELU) {
+    g = v128.and(g, f64x2.gt(v128.load(A + off), f64x2.splat(0.0)));
+  } else if (act == ACT_LEAKY_RELU) {
+    g = v128.bitselect(g, f64x2.mul(g, slope), f64x2.gt(v128.load(Z + off), f64x2.splat(0.0)));
+  } else if (act == ACT_TANH) {
+    const a = v128.load(A + off);
+    g = f64x2.mul(g, f64x2.sub(f64x2.splat(1.0), f64x2.mul(a, a)));
+  } else {
+    const a = v128.load(A + off);
+    g = f64x2.mul(g, f64x2.mul(a, f64x2.sub(f64x2.splat(1.0), a)));
+  }
+  v128.store(G + off, g);
+}
+
+/**
+ * G = (Wᵀ dZ) ⊙ M ⊙ g'(Z_prev): the gradient with respect to the pre-activation of the layer below.
+ * W: [nOut x nIn], dZ: [nOut x sp], Z, A (of the layer below), M (0: no dropout), G: [nIn x sp].
+ * Two rows of G times eight samples per block.
+ */
+function inputGrad(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64): void {
+  const rowBytes = <usize>sp << 3;
   const inBytes = <usize>nIn << 3;
   const zero = f64x2.splat(0.0);
+  const slope = f64x2.splat(slopeS);
   let k = 0;
   for (; k + 2 <= nIn; k += 2) {
-    const g0 = G + <usize>k * rowBytes;
-    const g1 = g0 + rowBytes;
-    const a0 = Aprev + <usize>k * rowBytes;
-    const a1 = a0 + rowBytes;
+    const r0 = <usize>k * rowBytes;
+    const r1 = r0 + rowBytes;
     for (let j: usize = 0; j < rowBytes; j += 64) {
       let s00 = zero, s01 = zero, s02 = zero, s03 = zero;
       let s10 = zero, s11 = zero, s12 = zero, s13 = zero;
@@ -358,19 +512,18 @@ export function inputGradRelu(W: usize, dZ: usize, Aprev: usize, G: usize, nIn: 
         wp += inBytes;
         dp += rowBytes;
       }
-      v128.store(g0 + j, v128.and(s00, f64x2.gt(v128.load(a0 + j, 0), zero)), 0);
-      v128.store(g0 + j, v128.and(s01, f64x2.gt(v128.load(a0 + j, 16), zero)), 16);
-      v128.store(g0 + j, v128.and(s02, f64x2.gt(v128.load(a0 + j, 32), zero)), 32);
-      v128.store(g0 + j, v128.and(s03, f64x2.gt(v128.load(a0 + j, 48), zero)), 48);
-      v128.store(g1 + j, v128.and(s10, f64x2.gt(v128.load(a1 + j, 0), zero)), 0);
-      v128.store(g1 + j, v128.and(s11, f64x2.gt(v128.load(a1 + j, 16), zero)), 16);
-      v128.store(g1 + j, v128.and(s12, f64x2.gt(v128.load(a1 + j, 32), zero)), 32);
-      v128.store(g1 + j, v128.and(s13, f64x2.gt(v128.load(a1 + j, 48), zero)), 48);
+      gateOut(s00, r0 + j, G, Z, A, M, act, slope);
+      gateOut(s01, r0 + j + 16, G, Z, A, M, act, slope);
+      gateOut(s02, r0 + j + 32, G, Z, A, M, act, slope);
+      gateOut(s03, r0 + j + 48, G, Z, A, M, act, slope);
+      gateOut(s10, r1 + j, G, Z, A, M, act, slope);
+      gateOut(s11, r1 + j + 16, G, Z, A, M, act, slope);
+      gateOut(s12, r1 + j + 32, G, Z, A, M, act, slope);
+      gateOut(s13, r1 + j + 48, G, Z, A, M, act, slope);
     }
   }
   if (k < nIn) {
-    const g0 = G + <usize>k * rowBytes;
-    const a0 = Aprev + <usize>k * rowBytes;
+    const r0 = <usize>k * rowBytes;
     for (let j: usize = 0; j < rowBytes; j += 64) {
       let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
       let wp = W + (<usize>k << 3);
@@ -384,84 +537,401 @@ export function inputGradRelu(W: usize, dZ: usize, Aprev: usize, G: usize, nIn: 
         wp += inBytes;
         dp += rowBytes;
       }
-      v128.store(g0 + j, v128.and(s0, f64x2.gt(v128.load(a0 + j, 0), zero)), 0);
-      v128.store(g0 + j, v128.and(s1, f64x2.gt(v128.load(a0 + j, 16), zero)), 16);
-      v128.store(g0 + j, v128.and(s2, f64x2.gt(v128.load(a0 + j, 32), zero)), 32);
-      v128.store(g0 + j, v128.and(s3, f64x2.gt(v128.load(a0 + j, 48), zero)), 48);
+      gateOut(s0, r0 + j, G, Z, A, M, act, slope);
+      gateOut(s1, r0 + j + 16, G, Z, A, M, act, slope);
+      gateOut(s2, r0 + j + 32, G, Z, A, M, act, slope);
+      gateOut(s3, r0 + j + 48, G, Z, A, M, act, slope);
     }
   }
 }
 
 /**
- * P -= lr G over n doubles (n even): one gradient-descent step on every parameter at once.
+ * One update of one parameter tensor P (n doubles, n even) from its gradient G with the rule `opt`,
+ * state S1, S2, rate lr, Adam's bias corrections c1, c2, and L2 coefficient `decay` (0 for biases).
+ * The operations and their order are those of src/train/optimizers.ts.
  * Returns 1 if every updated value is finite, 0 otherwise (x - x is NaN exactly when x is NaN or ±Inf).
  */
-export function step(P: usize, G: usize, n: i32, lr: f64): i32 {
-  const r = f64x2.splat(lr);
-  let bad = f64x2.splat(0.0);
+function updateTensor(desc: usize, opt: i32, P: usize, G: usize, S1: usize, S2: usize, n: i32, lrS: f64, decayS: f64, c1S: f64, c2S: f64): i32 {
+  const lr = f64x2.splat(lrS);
+  const decay = f64x2.splat(decayS);
   const end = <usize>n << 3;
-  for (let i: usize = 0; i < end; i += 16) {
-    const p = f64x2.sub(v128.load(P + i), f64x2.mul(r, v128.load(G + i)));
-    v128.store(P + i, p);
-    bad = f64x2.add(bad, f64x2.sub(p, p));
+  let bad = f64x2.splat(0.0);
+  if (opt == OPT_GD) {
+    if (decayS == 0) {
+      for (let i: usize = 0; i < end; i += 16) {
+        const w = f64x2.sub(v128.load(P + i), f64x2.mul(lr, v128.load(G + i)));
+        v128.store(P + i, w);
+        bad = f64x2.add(bad, f64x2.sub(w, w));
+      }
+    } else {
+      for (let i: usize = 0; i < end; i += 16) {
+        const p = v128.load(P + i);
+        const w = f64x2.sub(p, f64x2.mul(lr, f64x2.add(v128.load(G + i), f64x2.mul(decay, p))));
+        v128.store(P + i, w);
+        bad = f64x2.add(bad, f64x2.sub(w, w));
+      }
+    }
+  } else if (opt == OPT_MOMENTUM || opt == OPT_NESTEROV) {
+    const mu = f64x2.splat(f64At(desc, F_MU));
+    const nesterov = opt == OPT_NESTEROV;
+    for (let i: usize = 0; i < end; i += 16) {
+      const p = v128.load(P + i);
+      const g = f64x2.add(v128.load(G + i), f64x2.mul(decay, p));
+      const v = f64x2.add(f64x2.mul(mu, v128.load(S1 + i)), g);
+      v128.store(S1 + i, v);
+      const w = f64x2.sub(p, f64x2.mul(lr, nesterov ? f64x2.add(g, f64x2.mul(mu, v)) : v));
+      v128.store(P + i, w);
+      bad = f64x2.add(bad, f64x2.sub(w, w));
+    }
+  } else if (opt == OPT_ADAGRAD || opt == OPT_RMSPROP) {
+    const eps = f64x2.splat(f64At(desc, F_EPS));
+    const rhoS = f64At(desc, F_RHO);
+    const rho = f64x2.splat(rhoS);
+    const rho1 = f64x2.splat(1 - rhoS);
+    const adagrad = opt == OPT_ADAGRAD;
+    for (let i: usize = 0; i < end; i += 16) {
+      const p = v128.load(P + i);
+      const g = f64x2.add(v128.load(G + i), f64x2.mul(decay, p));
+      const s = adagrad
+        ? f64x2.add(v128.load(S1 + i), f64x2.mul(g, g))
+        : f64x2.add(f64x2.mul(rho, v128.load(S1 + i)), f64x2.mul(f64x2.mul(rho1, g), g));
+      v128.store(S1 + i, s);
+      const w = f64x2.sub(p, f64x2.div(f64x2.mul(lr, g), f64x2.add(f64x2.sqrt(s), eps)));
+      v128.store(P + i, w);
+      bad = f64x2.add(bad, f64x2.sub(w, w));
+    }
+  } else {
+    const eps = f64x2.splat(f64At(desc, F_EPS));
+    const b1S = f64At(desc, F_BETA1);
+    const b2S = f64At(desc, F_BETA2);
+    const b1 = f64x2.splat(b1S);
+    const b2 = f64x2.splat(b2S);
+    const b11 = f64x2.splat(1 - b1S);
+    const b21 = f64x2.splat(1 - b2S);
+    const c1 = f64x2.splat(c1S);
+    const c2 = f64x2.splat(c2S);
+    for (let i: usize = 0; i < end; i += 16) {
+      const p = v128.load(P + i);
+      const g = f64x2.add(v128.load(G + i), f64x2.mul(decay, p));
+      const m = f64x2.add(f64x2.mul(b1, v128.load(S1 + i)), f64x2.mul(b11, g));
+      const v = f64x2.add(f64x2.mul(b2, v128.load(S2 + i)), f64x2.mul(f64x2.mul(b21, g), g));
+      v128.store(S1 + i, m);
+      v128.store(S2 + i, v);
+      const w = f64x2.sub(p, f64x2.div(f64x2.mul(lr, f64x2.div(m, c1)), f64x2.add(f64x2.sqrt(f64x2.div(v, c2)), eps)));
+      v128.store(P + i, w);
+      bad = f64x2.add(bad, f64x2.sub(w, w));
+    }
   }
-  const s = hsum(bad);
-  return s == 0 ? 1 : 0;
+  return hsum(bad) == 0 ? 1 : 0;
+}
+
+/** One update of every parameter (weights with L2, biases without). Returns 1 if all stay finite. */
+function updateAll(desc: usize, L: i32, lr: f64, c1: f64, c2: f64): i32 {
+  const opt = word(desc, D_OPT);
+  const l2 = f64At(desc, F_L2);
+  const P = <usize>word(desc, D_PARAMS);
+  const G = <usize>word(desc, D_GRADS);
+  const S1 = <usize>word(desc, D_S1);
+  const S2 = <usize>word(desc, D_S2);
+  let ok = 1;
+  for (let l = 0; l < L; l++) {
+    const nIn = layerWord(desc, l, L_NIN);
+    const nOut = layerWord(desc, l, L_NOUT);
+    const nW = nIn * nOut;
+    const w = lp(desc, l, L_W) - P;
+    const b = lp(desc, l, L_B) - P;
+    ok &= updateTensor(desc, opt, P + w, G + w, S1 + w, S2 + w, nW + (nW & 1), lr, l2, c1, c2);
+    ok &= updateTensor(desc, opt, P + b, G + b, S1 + b, S2 + b, nOut + (nOut & 1), lr, 0, c1, c2);
+  }
+  return ok;
+}
+
+// MT19937 (Matsumoto & Nishimura 1998, mt19937ar.c), as src/train/rng.ts: the same words in the same order.
+const MT_N = 624;
+const MT_M = 397;
+let mtp: usize = 0;
+let mti: i32 = MT_N;
+
+@inline function mix(a: u32, b: u32, c: u32): u32 {
+  const y = (a & 0x80000000) | (b & 0x7fffffff);
+  return c ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
+}
+
+function twist(): void {
+  let kk = 0;
+  for (; kk < MT_N - MT_M; kk++) {
+    const p = mtp + (<usize>kk << 2);
+    store<u32>(p, mix(load<u32>(p), load<u32>(p, 4), load<u32>(p + (MT_M << 2))));
+  }
+  for (; kk < MT_N - 1; kk++) {
+    const p = mtp + (<usize>kk << 2);
+    store<u32>(p, mix(load<u32>(p), load<u32>(p, 4), load<u32>(p - ((MT_N - MT_M) << 2))));
+  }
+  const p = mtp + (<usize>(MT_N - 1) << 2);
+  store<u32>(p, mix(load<u32>(p), load<u32>(mtp), load<u32>(mtp + ((MT_M - 1) << 2))));
+  mti = 0;
+}
+
+@inline function nextU32(): u32 {
+  if (mti >= MT_N) twist();
+  let y = load<u32>(mtp + (<usize>mti << 2));
+  mti++;
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  y ^= y >>> 18;
+  return y;
+}
+
+/** Uniform integer in [0, max] by masked rejection, as Rng's interval (numpy's random_interval). */
+function interval(max: u32): u32 {
+  if (max == 0) return 0;
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  let v: u32;
+  do {
+    v = nextU32() & mask;
+  } while (v > max);
+  return v;
+}
+
+@inline function streamIn(desc: usize): void {
+  mtp = <usize>word(desc, D_MT);
+  mti = word(desc, D_MTI);
+}
+
+@inline function streamOut(desc: usize): void {
+  setWord(desc, D_MTI, mti);
+}
+
+/** The next n words of the stream at desc into dst (u32 [n]), for tests against Rng.nextUint32. */
+export function drawWords(desc: usize, dst: usize, n: i32): void {
+  streamIn(desc);
+  for (let i = 0; i < n; i++) store<u32>(dst + (<usize>i << 2), nextU32());
+  streamOut(desc);
+}
+
+/** Fisher–Yates from the end (Rng.shuffle, numpy's legacy shuffle) of the u32 array a [n]. */
+function shuffle(a: usize, n: i32): void {
+  for (let i = n - 1; i > 0; i--) {
+    const pi = a + (<usize>i << 2);
+    const pj = a + (<usize>interval(<u32>i) << 2);
+    const t = load<u32>(pi);
+    store<u32>(pi, load<u32>(pj));
+    store<u32>(pj, t);
+  }
+}
+
+/** Shuffles the u32 array a [n] with the stream at desc, for tests against Rng.shuffle. */
+export function shuffleWords(desc: usize, a: usize, n: i32): void {
+  streamIn(desc);
+  shuffle(a, n);
+  streamOut(desc);
 }
 
 /**
- * Runs up to n full-batch gradient-descent updates of the network described at `desc`.
- * Each update: forward pass (logits into a fresh buffer; the previous logits are kept), divergence test
- * on the logits, backward pass, step, divergence test on the parameters.
- * Returns the number of updates completed; status() says why it stopped early: 1 the logits of the model
- * after that many updates are not finite (the update was not made), 2 the parameters became non-finite at
- * the last update counted.
+ * Fresh dropout masks for a pass over `nb` samples (row stride sp), as drawDropoutMasks in network.ts: for
+ * each hidden layer in order, each unit's row, each sample: one draw u, 0 when u < cut, else keep.
+ * Padding gets 0 and no draw.
  */
-export function run(desc: usize, n: i32, lr: f64, invM: f64): i32 {
-  lastStatus = 0;
-  const L = word(desc, D_LAYERS);
-  const mp = word(desc, D_MP);
-  const X = <usize>word(desc, D_X);
-  const y = <usize>word(desc, D_Y);
-  const mask = <usize>word(desc, D_MASK);
-  const P = <usize>word(desc, D_PARAMS);
-  const Gp = <usize>word(desc, D_GRADS);
-  const nParams = word(desc, D_NPARAMS);
-  for (let t = 0; t < n; t++) {
-    // Swap the logit buffers: the previous pass's logits stay readable for the last finite loss.
-    const z = word(desc, D_ZPREV);
-    store<i32>(desc + (D_ZPREV << 2), word(desc, D_ZCUR));
-    store<i32>(desc + (D_ZCUR << 2), z);
-
-    let Ain = X;
-    for (let l = 0; l < L - 1; l++) {
-      const out = <usize>layerWord(desc, l, L_A);
-      hiddenForward(<usize>layerWord(desc, l, L_W), <usize>layerWord(desc, l, L_B), Ain, out, layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), mp);
-      Ain = out;
-    }
-    const last = L - 1;
-    const sumAbs = outputForward(
-      <usize>layerWord(desc, last, L_W), <usize>layerWord(desc, last, L_B), Ain, <usize>z,
-      <usize>layerWord(desc, last, L_DZ), y, mask, layerWord(desc, last, L_NIN), mp,
-    );
-    if (!(sumAbs - sumAbs == 0)) {
-      lastStatus = 1;
-      return t;
-    }
-
-    for (let l = last; l >= 0; l--) {
-      const nIn = layerWord(desc, l, L_NIN);
-      const nOut = layerWord(desc, l, L_NOUT);
-      const dZ = <usize>layerWord(desc, l, L_DZ);
-      const below = l == 0 ? X : <usize>layerWord(desc, l - 1, L_A);
-      weightGrad(dZ, below, <usize>layerWord(desc, l, L_DW), <usize>layerWord(desc, l, L_DB), nIn, nOut, mp, invM);
-      if (l == 0) break;
-      inputGradRelu(<usize>layerWord(desc, l, L_W), dZ, below, <usize>layerWord(desc, l - 1, L_DZ), nIn, nOut, mp);
-    }
-    if (!step(P, Gp, nParams, lr)) {
-      lastStatus = 2;
-      return t + 1;
+function drawMasks(desc: usize, L: i32, nb: i32, sp: i32): void {
+  const cut = f64At(desc, F_CUT);
+  const keep = f64At(desc, F_KEEP);
+  for (let l = 0; l < L - 1; l++) {
+    const M = lp(desc, l, L_M);
+    const units = layerWord(desc, l, L_NOUT);
+    for (let u = 0; u < units; u++) {
+      const row = M + (<usize>(u * sp) << 3);
+      let j = 0;
+      for (; j < nb; j++) store<f64>(row + (<usize>j << 3), <f64>nextU32() < cut ? 0.0 : keep);
+      for (; j < sp; j++) store<f64>(row + (<usize>j << 3), 0.0);
     }
   }
-  return n;
+}
+
+/**
+ * The next mini-batch into the batch buffers: at the start of an epoch (D_POS = 0) the row order is
+ * reshuffled; then the next min(B, m - pos) rows in that order, zero padding after them. Returns its size.
+ */
+function nextBatch(desc: usize): i32 {
+  const m = word(desc, D_M);
+  const mp = word(desc, D_MP);
+  const B = word(desc, D_BATCH);
+  const bp = word(desc, D_BP);
+  const order = <usize>word(desc, D_ORDER);
+  let pos = word(desc, D_POS);
+  if (pos == 0) shuffle(order, m);
+  const nb = min(B, m - pos);
+  const f = layerWord(desc, 0, L_NIN);
+  const X = <usize>word(desc, D_X);
+  const Xb = <usize>word(desc, D_XB);
+  const y = <usize>word(desc, D_Y);
+  const yb = <usize>word(desc, D_YB);
+  const maskb = <usize>word(desc, D_MASKB);
+  const rows = order + (<usize>pos << 2);
+  for (let r = 0; r < f; r++) {
+    const src = X + (<usize>(r * mp) << 3);
+    const dst = Xb + (<usize>(r * bp) << 3);
+    let j = 0;
+    for (; j < nb; j++) store<f64>(dst + (<usize>j << 3), load<f64>(src + (<usize>load<u32>(rows + (<usize>j << 2)) << 3)));
+    for (; j < bp; j++) store<f64>(dst + (<usize>j << 3), 0.0);
+  }
+  let j = 0;
+  for (; j < nb; j++) {
+    store<f64>(yb + (<usize>j << 3), load<f64>(y + (<usize>load<u32>(rows + (<usize>j << 2)) << 3)));
+    store<f64>(maskb + (<usize>j << 3), 1.0);
+  }
+  for (; j < bp; j++) {
+    store<f64>(yb + (<usize>j << 3), 0.0);
+    store<f64>(maskb + (<usize>j << 3), 0.0);
+  }
+  pos += nb;
+  setWord(desc, D_POS, pos == m ? 0 : pos);
+  return nb;
+}
+
+/** The forward pass of an update on X [f x sp] (with the current dropout masks if any): Σ|logits|. */
+function trainForward(desc: usize, L: i32, X: usize, y: usize, mask: usize, sp: i32, dropout: bool): f64 {
+  const act = word(desc, D_ACT);
+  const slope = f64At(desc, F_SLOPE);
+  let Ain = X;
+  for (let l = 0; l < L - 1; l++) {
+    const D = dropout ? lp(desc, l, L_D) : 0;
+    hiddenForward(lp(desc, l, L_W), lp(desc, l, L_B), Ain, lp(desc, l, L_Z), lp(desc, l, L_A), D, lp(desc, l, L_M),
+      layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope);
+    Ain = dropout ? D : lp(desc, l, L_A);
+  }
+  const last = L - 1;
+  return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, <usize>word(desc, D_ZOUT), lp(desc, last, L_DZ),
+    y, mask, layerWord(desc, last, L_NIN), sp);
+}
+
+/** The backward pass after trainForward on X [f x sp]: every dW and db, scaled by invM. */
+function trainBackward(desc: usize, L: i32, X: usize, sp: i32, invM: f64, dropout: bool): void {
+  const act = word(desc, D_ACT);
+  const slope = f64At(desc, F_SLOPE);
+  for (let l = L - 1; l >= 0; l--) {
+    const nIn = layerWord(desc, l, L_NIN);
+    const nOut = layerWord(desc, l, L_NOUT);
+    const dZ = lp(desc, l, L_DZ);
+    const below = l == 0 ? X : dropout ? lp(desc, l - 1, L_D) : lp(desc, l - 1, L_A);
+    weightGrad(dZ, below, lp(desc, l, L_DW), lp(desc, l, L_DB), nIn, nOut, sp, invM);
+    if (l == 0) break;
+    inputGrad(lp(desc, l, L_W), dZ, lp(desc, l - 1, L_Z), lp(desc, l - 1, L_A), dropout ? lp(desc, l - 1, L_M) : 0,
+      lp(desc, l - 1, L_DZ), nIn, nOut, sp, act, slope);
+  }
+}
+
+@inline function saveParams(desc: usize): void {
+  memory.copy(<usize>word(desc, D_PREV), <usize>word(desc, D_PARAMS), <usize>word(desc, D_NPARAMS) << 3);
+}
+
+/**
+ * Runs up to n updates of the training described at `desc`; update t of the call uses the rate and Adam's
+ * bias corrections at sched + 8 * SCHED_WORDS * t. Each update: the batch (mini-batches: the next slice of
+ * the epoch's order, reshuffled at each epoch's start) and its dropout masks, drawn from the stream in the
+ * reference's order; forward pass and the divergence test on its logits; backward pass; the parameters
+ * saved to D_PREV; the update and the divergence test on the parameters.
+ * Full batch without dropout (the pass of the model on every training sample is the update's own): the
+ * pass of the model after the last update is made at the end of the call and kept (D_FRESH), so each
+ * update costs one pass and the model after the last update is tested as the reference tests it.
+ * Returns the number of updates completed; status() says why it stopped early: 1 the logits of the model
+ * after that many updates (full batch) or of that update's batch are not finite (the update was not made),
+ * 2 the parameters became non-finite at the last update counted. Either way the training diverged at
+ * (updates before the call) + (the returned count), and D_PREV holds the model before that.
+ */
+export function run(desc: usize, n: i32, sched: usize): i32 {
+  lastStatus = 0;
+  const L = word(desc, D_LAYERS);
+  const dropout = word(desc, D_DROPOUT) != 0;
+  const batched = word(desc, D_BATCH) != 0;
+  const X = <usize>word(desc, D_X);
+  const mp = word(desc, D_MP);
+  streamIn(desc);
+  let done = n;
+  if (!batched && !dropout) {
+    const y = <usize>word(desc, D_Y);
+    const mask = <usize>word(desc, D_MASK);
+    const invM = f64At(desc, F_INVM);
+    if (!word(desc, D_FRESH)) {
+      const s = trainForward(desc, L, X, y, mask, mp, false);
+      if (!(s - s == 0)) {
+        lastStatus = 1;
+        return 0;
+      }
+      setWord(desc, D_FRESH, 1);
+    }
+    for (let t = 0; t < n; t++) {
+      trainBackward(desc, L, X, mp, invM, false);
+      saveParams(desc);
+      const sc = sched + (<usize>(t * SCHED_WORDS) << 3);
+      if (!updateAll(desc, L, load<f64>(sc), load<f64>(sc, 8), load<f64>(sc, 16))) {
+        setWord(desc, D_FRESH, 0);
+        lastStatus = 2;
+        return t + 1;
+      }
+      const s = trainForward(desc, L, X, y, mask, mp, false);
+      if (!(s - s == 0)) {
+        setWord(desc, D_FRESH, 0);
+        lastStatus = 1;
+        return t + 1;
+      }
+    }
+    return n;
+  }
+  setWord(desc, D_FRESH, 0);
+  for (let t = 0; t < n; t++) {
+    let Xin = X, y = <usize>word(desc, D_Y), mask = <usize>word(desc, D_MASK), sp = mp;
+    let invM = f64At(desc, F_INVM);
+    let nb = word(desc, D_M);
+    if (batched) {
+      nb = nextBatch(desc);
+      Xin = <usize>word(desc, D_XB);
+      y = <usize>word(desc, D_YB);
+      mask = <usize>word(desc, D_MASKB);
+      sp = word(desc, D_BP);
+      invM = 1.0 / <f64>nb;
+    }
+    if (dropout) drawMasks(desc, L, nb, sp);
+    const s = trainForward(desc, L, Xin, y, mask, sp, dropout);
+    if (!(s - s == 0)) {
+      lastStatus = 1;
+      done = t;
+      break;
+    }
+    trainBackward(desc, L, Xin, sp, invM, dropout);
+    saveParams(desc);
+    const sc = sched + (<usize>(t * SCHED_WORDS) << 3);
+    if (!updateAll(desc, L, load<f64>(sc), load<f64>(sc, 8), load<f64>(sc, 16))) {
+      lastStatus = 2;
+      done = t + 1;
+      break;
+    }
+  }
+  streamOut(desc);
+  return done;
+}
+
+/**
+ * The model's logits on X [f x sp] (y, mask: [sp], mask 0 on padding) into D_ZEVAL, without dropout and
+ * without touching the training pass's buffers. Returns Σ|logits| over samples of non-zero mask (finite
+ * exactly when every logit is). Used where the reference evaluates between updates (early stopping).
+ */
+export function evaluate(desc: usize, X: usize, y: usize, mask: usize, sp: i32): f64 {
+  const L = word(desc, D_LAYERS);
+  const act = word(desc, D_ACT);
+  const slope = f64At(desc, F_SLOPE);
+  let Ain = X;
+  for (let l = 0; l < L - 1; l++) {
+    hiddenForward(lp(desc, l, L_W), lp(desc, l, L_B), Ain, lp(desc, l, L_EZ), lp(desc, l, L_EA), 0, 0,
+      layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope);
+    Ain = lp(desc, l, L_EA);
+  }
+  const last = L - 1;
+  return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, <usize>word(desc, D_ZEVAL), <usize>word(desc, D_DZEVAL),
+    y, mask, layerWord(desc, last, L_NIN), sp);
 }

@@ -21,6 +21,17 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
+/**
+ * Everything that determines the rest of a stream: the 624 MT19937 words, the index of the next one, and the
+ * second value of a normal pair when one is cached. Restoring it continues the stream exactly.
+ */
+export interface RngState {
+  mt: Uint32Array;
+  mti: number;
+  hasGauss: boolean;
+  cachedGauss: number;
+}
+
 /** MT19937 stream with numpy's legacy (RandomState) conversions to doubles, normals and integers. */
 export class Rng {
   private readonly mt = new Uint32Array(N);
@@ -45,6 +56,25 @@ export class Rng {
       mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) >>> 0;
     }
     this.mti = N;
+  }
+
+  /** A copy of the stream's state (see RngState). Throws: nothing. */
+  getState(): RngState {
+    return { mt: this.mt.slice(), mti: this.mti, hasGauss: this.hasGauss, cachedGauss: this.cachedGauss };
+  }
+
+  /**
+   * Continues the stream from `state` (from getState here or from a copy the fast engine's kernels advanced).
+   * Throws: Error if mt does not hold 624 words or mti is not an integer in [0, 624].
+   */
+  setState(state: RngState): void {
+    if (state.mt.length !== N || !Number.isInteger(state.mti) || state.mti < 0 || state.mti > N) {
+      throw new Error(`Rng.setState: expected ${N} words and an index in [0, ${N}]`);
+    }
+    this.mt.set(state.mt);
+    this.mti = state.mti;
+    this.hasGauss = state.hasGauss;
+    this.cachedGauss = state.cachedGauss;
   }
 
   /** Next raw 32-bit output (genrand_int32, mt19937ar.c), an integer in [0, 2^32 - 1]. Throws: nothing. */

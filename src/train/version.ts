@@ -9,5 +9,7 @@
  * 3 = the fast path trains each distinct training sample once, weighted by its count (same sums, other order).
  * 4 = the engine choice is an input of each training (and of its identity) instead of a variable read by the
  * training code; numbers are those of version 3.
+ * 5 = the fast path implements every training option (update rules, schedules, L2, dropout, mini-batches,
+ * early stopping, every hidden activation), so `auto` records the numbers of those trainings from it too.
  */
-export const ENGINE_VERSION = '4';
+export const ENGINE_VERSION = '5';

@@ -361,10 +361,9 @@ test('--engine ts and --engine fast record the same numbers under different run 
   const bad = runCli(['plan', file], dir, { DLSWEEP_ENGINE: 'turbo' });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /DLSWEEP_ENGINE must be auto, fast, ts, got "turbo"/);
-  // --engine fast refuses, before anything is written, a training the fast engine does not implement.
-  const tanh = writeExperiment(dir, 't.yaml', syntheticExperiment('t', '  learning_rate: [0.1]', 'fixed:\n  activation: tanh\n'));
-  const refused = runCli(['--runs-dir', 'runs-t', 'run', tanh, '--engine', 'fast'], dir);
-  assert.equal(refused.code, 2);
-  assert.match(refused.stderr, /--engine fast: activation/);
-  assert.equal(existsSync(join(dir, 'runs-t')), false);
+  // --engine fast trains every option (here tanh hidden units with adam), as the default does.
+  const tanh = writeExperiment(dir, 't.yaml', syntheticExperiment('t', '  learning_rate: [0.1]', 'fixed:\n  activation: tanh\n  optimizer: adam\n'));
+  const fast = runCli(['--runs-dir', 'runs-t', 'run', tanh, '--engine', 'fast', '--quiet'], dir);
+  assert.equal(fast.code, 0, fast.stderr);
+  assert.equal(readJson(join(onlySweep(join(dir, 'runs-t'), 't'), 'sweep.json')).engine, 'fast');
 });

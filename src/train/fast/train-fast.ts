@@ -1,18 +1,41 @@
 /**
- * The fast training path: the same training as train() in ../train.ts (full-batch gradient descent on a
- * ReLU/sigmoid network), with the update loop in WebAssembly SIMD kernels (assembly/kernels.ts).
+ * The fast training path: the same training as train() in ../train.ts, every option included (update
+ * rules, schedules, L2, dropout, mini-batches, early stopping, hidden activations, any depth), with the
+ * update loop in WebAssembly SIMD kernels (assembly/kernels.ts).
  *
- * Division of work: the kernels run chunks of updates entirely inside WebAssembly (forward, backward,
- * step and both divergence tests, no allocation, one call per chunk); between chunks, at the curve points,
- * checkpoints and progress marks, this module scores the model with the TypeScript engine (forward,
- * loss, metrics), reading the weights in place from WebAssembly memory. So the recorded losses and
- * metrics are computed by the same code as on the TypeScript path, from weights that agree with it to
- * ~1e-12 (the kernels sum in a different order and use their own exp, within 2 ulp of Math.exp).
+ * Division of work: the kernels run chunks of updates entirely inside WebAssembly (batch selection and
+ * shuffles, dropout masks, forward, backward, update and both divergence tests; no allocation, one call per
+ * chunk). The random draws are the run's own stream: the weights are drawn here by initializeParams, then
+ * the MT19937 state is copied into the kernels, which draw the shuffles and masks exactly as the TypeScript
+ * engine does, in the same order. Each chunk's learning rates and Adam's bias corrections are computed here
+ * by the TypeScript functions (learningRateAt, Math.pow), so schedules are the reference's to the bit.
+ * Between chunks, at the curve points and checkpoints, this module scores the model with the TypeScript
+ * engine (forward, loss, metrics), reading the weights in place from WebAssembly memory; at early-stopping
+ * checks that are not also recorded points, the kernels compute the validation logits (evaluate()) and the
+ * loss is taken from them here. So the recorded losses and metrics are computed by the same code as on the
+ * TypeScript path, from weights that agree with it to ~1e-12 (the kernels sum in a different order and use
+ * their own exp and tanh, within a few ulp of Math.exp and Math.tanh).
  *
- * Memory layout in the kernels' memory (all float64, row-major, 64-byte aligned): X [features x mp] with
- * mp = samples rounded up to a multiple of 8 (padded columns are 0 and masked out of every gradient),
- * y and the mask [mp], two logit buffers [mp], one parameter block (W1 b1 W2 b2 ..., each padded to an
- * even length), a gradient block of the same layout, and per hidden layer A_l and dZ_l [units x mp].
+ * Collapsing duplicate rows: with the full batch and no dropout, identical training samples are trained
+ * once, weighted by their count (the same gradient, summed in another order). With mini-batches or dropout
+ * it would not be exact (each row is drawn into batches and gets its own dropout mask), so every row is
+ * kept.
+ *
+ * Training state, for continuing a training elsewhere: everything that determines the rest of a training
+ * lives in the kernels' memory at the words marked "state" in assembly/kernels.ts: the parameters
+ * (D_PARAMS), the update rule's state (D_S1, D_S2), the stream (D_MT, D_MTI), the epoch's row order and
+ * position (D_ORDER, D_POS); with the update count k (the schedule's step and Adam's t, both computed here
+ * from k). Exporting them after a chunk and writing them back into a fresh layout (D_FRESH = 0) continues
+ * the training exactly; the early-stopping bookkeeping (best loss, its weights, the wait) is this module's.
+ *
+ * Memory layout in the kernels' memory (all float64 unless said, row-major, 64-byte aligned; the
+ * descriptor's word indices are read from the kernels' exports, see Kernels.layout): X [features x mp] with
+ * mp = stored samples rounded up to a multiple of 8 (padded columns are 0 and masked out of every
+ * gradient), y and the mask [mp]; mini-batches: the batch's X, y, mask [.. x bp] and the row order (u32
+ * [m]); the validation split [features x mpv] for evaluate(); the MT19937 words (u32 [624]); one parameter
+ * block (W1 b1 W2 b2 ..., each padded to an even length) and blocks of the same layout for the gradient,
+ * the previous parameters and the update rule's two states; per hidden layer Z, A, D, M and dZ [units x
+ * stride] for the training pass and Z, A [units x eval stride] for evaluate(); the schedule block.
  *
  * Which engine runs is part of the request (TrainRequest.engine, chosen once by the command line): `auto`
  * (default) uses this path for every request it supports exactly (see unsupportedReason) and the
@@ -20,14 +43,16 @@
  * path and fails a request it does not support. The engine is part of every run's identity, beside
  * ENGINE_VERSION in ../version.ts.
  */
-import { getActivation } from '../activations.js';
+import { getActivation, HIDDEN_ACTIVATION_NAMES } from '../activations.js';
 import { initializeParams } from '../init.js';
 import { meanBinaryCrossEntropyFromLogits } from '../loss.js';
 import { scoreThresholds } from '../metrics.js';
-import { allocateForward, forward, forwardLoss, toModelJson } from '../network.js';
+import { allocateForward, cloneParams, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
+import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
 import { Rng } from '../rng.js';
-import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig } from '../types.js';
+import { learningRateAt } from '../schedules.js';
+import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
 
 export { ENGINE_MODES, type EngineMode } from '../types.js';
@@ -35,103 +60,130 @@ export { ENGINE_MODES, type EngineMode } from '../types.js';
 /** onProgress is called after every PROGRESS_EVERY updates, as in train() (a test checks they agree). */
 export const FAST_PROGRESS_EVERY = 100;
 
-/** Resolved options the fast path implements whatever their value. */
-const CORE_KEYS = new Set(['hidden_sizes', 'init', 'learning_rate', 'seed']);
-
 /**
- * Every other resolved training option (see resolveOptions in ../options.ts), with a test of the values
- * at which it changes nothing: plain full-batch gradient descent at a constant rate with relu hidden layers.
- * Options read only by something switched off (an unused optimizer's momentum, leaky_relu's slope under
- * relu) accept any value. An option missing from this table makes every request take the TypeScript
- * path (a test fails when that happens, so that the table is updated).
+ * The resolved training options (see resolveOptions in ../options.ts) the fast path implements, every value
+ * the option accepts. An option missing from this list makes every request take the TypeScript path (a
+ * test fails when that happens, so that the list and the kernels are updated with the engine).
  */
-export const FAST_NEUTRAL_OPTIONS: Readonly<Record<string, (value: unknown) => boolean>> = {
-  activation: (v) => v === 'relu',
-  leaky_relu_slope: () => true,
-  optimizer: (v) => v === 'gd',
-  momentum: () => true,
-  beta1: () => true,
-  beta2: () => true,
-  rho: () => true,
-  epsilon: () => true,
-  lr_schedule: (v) => isRecord(v) && v.kind === 'constant',
-  l2: (v) => v === 0,
-  dropout: (v) => v === 0,
-  batch_size: (v) => v === null,
-  early_stopping: (v) => v === null,
-};
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const FAST_OPTIONS: readonly string[] = [
+  'hidden_sizes',
+  'init',
+  'learning_rate',
+  'seed',
+  'activation',
+  'leaky_relu_slope',
+  'optimizer',
+  'momentum',
+  'beta1',
+  'beta2',
+  'rho',
+  'epsilon',
+  'lr_schedule',
+  'l2',
+  'dropout',
+  'batch_size',
+  'early_stopping',
+];
 
 /**
  * Why the fast path cannot run this config, or null when it can. The config is resolved by the engine's
- * own resolveOptions (defaults filled in); the fast path implements exactly the core keys (hidden_sizes,
- * init, learning_rate, seed) with every other option at a value of FAST_NEUTRAL_OPTIONS.
+ * own resolveOptions (defaults filled in); the fast path implements every option of FAST_OPTIONS.
  * Throws: Error from resolveOptions for an invalid config.
  */
 export function unsupportedReason(config: TrainingConfig): string | null {
   const resolved = resolveOptions(config) as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(resolved)) {
-    if (CORE_KEYS.has(key)) continue;
-    const neutral = FAST_NEUTRAL_OPTIONS[key];
-    if (!neutral) return `option ${key} is not implemented by the fast engine`;
-    if (!neutral(value)) return `${key}: ${JSON.stringify(value)} is not implemented by the fast engine`;
+  for (const key of Object.keys(resolved)) {
+    if (!FAST_OPTIONS.includes(key)) return `option ${key} is not implemented by the fast engine`;
   }
   return null;
 }
 
-// Descriptor words, as in assembly/kernels.ts.
-const D_LAYERS = 0;
-const D_MP = 1;
-const D_X = 2;
-const D_Y = 3;
-const D_MASK = 4;
-const D_ZCUR = 5;
-const D_ZPREV = 6;
-const D_PARAMS = 7;
-const D_GRADS = 8;
-const D_NPARAMS = 9;
-const D_LAYER0 = 12;
-const L_WORDS = 8;
+/** The most updates one kernel call runs (the schedule block holds their rates). */
+const MAX_CHUNK = 2048;
 
-/** The network laid out in the kernels' memory. */
+/** A training laid out in the kernels' memory. */
 interface Layout {
   desc: number;
   /** Parameters as views into the kernels' memory (valid until the memory grows). */
   net: NetworkParams;
-  /** The logits of the latest / previous forward pass inside the kernels, first m entries. */
-  logitsCurrent(): Float64Array;
-  logitsPrevious(): Float64Array;
+  /** The parameters before the latest update, same kind of views. */
+  prev: NetworkParams;
+  /** The schedule block: SCHED_WORDS doubles per update of a chunk, MAX_CHUNK updates. */
+  sched: Float64Array;
+  schedPtr: number;
+  /** The full training split (not collapsed) for evaluate(): address, labels, mask, stride; undefined when collapsed. */
+  trainEval?: { X: number; y: number; mask: number; sp: number };
+  valEval: { X: number; y: number; mask: number; sp: number };
+  /** evaluate()'s logits, first `n` entries. */
+  evalLogits(n: number): Float64Array;
 }
 
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
+const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** What layOut puts in the kernels' memory. Shapes: X: [dims[0] x m], y and weight: [m]. */
+interface LayoutInput {
+  o: TrainingOptions;
+  init: NetworkParams;
+  X: Matrix;
+  y: Float64Array;
+  /** How many training samples each column stands for (1 unless duplicates were collapsed). */
+  weight: Float64Array;
+  /** 1 / (training samples): the full batch's mean, whatever the stored count. */
+  invM: number;
+  /** Mini-batch size, or 0 for the full batch. */
+  batch: number;
+  validation: Matrix;
+  validationY: Float64Array;
+  rng: Rng;
+}
 
 /**
- * Lays out a network of `dims` with data (X, y) in the kernels' memory, parameters copied from `init`.
- * Shapes: X: [dims[0] x m], y: [m], weight: [m] (how many training samples each column stands for).
+ * Lays out a training in the kernels' memory: data, buffers, parameters copied from `init`, zero update-rule
+ * state, the stream's state copied from `rng`, and the descriptor (see the module comment).
  * Throws: RangeError if the memory cannot hold it.
  */
-function layOut(k: Kernels, init: NetworkParams, X: Matrix, y: Float64Array, weight: Float64Array): Layout {
+function layOut(k: Kernels, t: LayoutInput): Layout {
+  const C = k.layout;
+  const { o, init } = t;
   const dims = init.dims;
   const L = dims.length - 1;
-  const m = X.cols;
-  const f = X.rows;
-  const mp = Math.ceil(m / 8) * 8;
+  const f = t.X.rows;
+  const m = t.X.cols;
+  const mp = pad8(m);
+  const bp = t.batch ? pad8(t.batch) : 0;
+  const mv = t.validation.cols;
+  const mpv = pad8(mv);
+  const dropout = o.dropout > 0;
+  // Stride of the training pass's buffers and of evaluate()'s (the training split when not collapsed, or the validation split).
+  const S = Math.max(mp, bp);
+  const SE = Math.max(t.batch || dropout ? mp : 0, mpv);
   let top = k.heapBase();
   const alloc = (bytes: number): number => {
     const p = top;
-    top = align64(top + bytes);
+    top = align64(top + Math.max(bytes, 8));
     return p;
   };
-  const pDesc = alloc(4 * (D_LAYER0 + L_WORDS * L));
+  const descWords = C.D_LAYER0 + C.L_WORDS * L;
+  const pDesc = alloc(4 * descWords);
+  const pF64 = alloc(8 * C.F_WORDS);
   const pX = alloc(8 * f * mp);
   const pY = alloc(8 * mp);
   const pMask = alloc(8 * mp);
-  const pZ = [alloc(8 * mp), alloc(8 * mp)];
-  // Parameter offsets (in doubles) within the params block; each tensor padded to an even length so
-  // that all start 16-byte aligned and the step kernel can run on whole f64x2 vectors.
+  const pXb = t.batch ? alloc(8 * f * bp) : 0;
+  const pYb = t.batch ? alloc(8 * bp) : 0;
+  const pMaskb = t.batch ? alloc(8 * bp) : 0;
+  const pOrder = t.batch ? alloc(4 * m) : 0;
+  const pMt = alloc(4 * 624);
+  const pXv = alloc(8 * f * mpv);
+  const pYv = alloc(8 * mpv);
+  const pMaskv = alloc(8 * mpv);
+  const pOnes = t.batch || dropout ? alloc(8 * mp) : 0; // mask of the full training split for evaluate()
+  const pZout = alloc(8 * S);
+  const pZeval = alloc(8 * SE);
+  const pDZeval = alloc(8 * SE);
+  // Parameter offsets (in doubles) within the params block; each tensor padded to an even length so that
+  // all start 16-byte aligned and the update runs on whole f64x2 vectors.
   const even = (n: number): number => n + (n & 1);
   const wOff: number[] = [];
   const bOff: number[] = [];
@@ -144,71 +196,134 @@ function layOut(k: Kernels, init: NetworkParams, X: Matrix, y: Float64Array, wei
   }
   const pParams = alloc(8 * nParams);
   const pGrads = alloc(8 * nParams);
-  const pA: number[] = [];
-  const pdZ: number[] = [];
-  for (let l = 0; l < L; l++) {
-    pA.push(l < L - 1 ? alloc(8 * dims[l + 1] * mp) : 0);
-    pdZ.push(alloc(8 * dims[l + 1] * mp));
-  }
+  const pPrev = alloc(8 * nParams);
+  const pS1 = alloc(8 * nParams);
+  const pS2 = alloc(8 * nParams);
+  const leaky = o.activation === 'leaky_relu';
+  const layers = dims.slice(1).map((units, l) => {
+    const hidden = l < L - 1;
+    return {
+      Z: hidden && leaky ? alloc(8 * units * S) : 0,
+      A: hidden ? alloc(8 * units * S) : 0,
+      D: hidden && dropout ? alloc(8 * units * S) : 0,
+      M: hidden && dropout ? alloc(8 * units * S) : 0,
+      dZ: alloc(8 * units * S),
+      EZ: hidden && leaky ? alloc(8 * units * SE) : 0,
+      EA: hidden ? alloc(8 * units * SE) : 0,
+    };
+  });
+  const pSched = alloc(8 * C.SCHED_WORDS * MAX_CHUNK);
   ensureMemory(k, top);
 
   const buf = k.memory.buffer;
-  const words = new Int32Array(buf, pDesc, D_LAYER0 + L_WORDS * L);
-  words.fill(0);
-  words[D_LAYERS] = L;
-  words[D_MP] = mp;
-  words[D_X] = pX;
-  words[D_Y] = pY;
-  words[D_MASK] = pMask;
-  words[D_ZCUR] = pZ[0];
-  words[D_ZPREV] = pZ[1];
-  words[D_PARAMS] = pParams;
-  words[D_GRADS] = pGrads;
-  words[D_NPARAMS] = nParams;
+  new Uint8Array(buf, pDesc, top - pDesc).fill(0); // every buffer starts at zero (padding included)
+  const words = new Int32Array(buf, pDesc, descWords);
+  const w = (i: number, v: number): void => {
+    words[i] = v;
+  };
+  w(C.D_LAYERS, L);
+  w(C.D_ACT, HIDDEN_ACTIVATION_NAMES.indexOf(o.activation));
+  w(C.D_OPT, OPTIMIZER_NAMES.indexOf(o.optimizer));
+  w(C.D_M, m);
+  w(C.D_MP, mp);
+  w(C.D_X, pX);
+  w(C.D_Y, pY);
+  w(C.D_MASK, pMask);
+  w(C.D_BATCH, t.batch);
+  w(C.D_BP, bp);
+  w(C.D_XB, pXb);
+  w(C.D_YB, pYb);
+  w(C.D_MASKB, pMaskb);
+  w(C.D_ORDER, pOrder);
+  w(C.D_POS, 0);
+  w(C.D_MT, pMt);
+  w(C.D_DROPOUT, dropout ? 1 : 0);
+  w(C.D_ZOUT, pZout);
+  w(C.D_PARAMS, pParams);
+  w(C.D_GRADS, pGrads);
+  w(C.D_PREV, pPrev);
+  w(C.D_S1, pS1);
+  w(C.D_S2, pS2);
+  w(C.D_NPARAMS, nParams);
+  w(C.D_FRESH, 0);
+  w(C.D_F64, pF64);
+  w(C.D_ZEVAL, pZeval);
+  w(C.D_DZEVAL, pDZeval);
   for (let l = 0; l < L; l++) {
-    const r = D_LAYER0 + L_WORDS * l;
-    words[r] = dims[l];
-    words[r + 1] = dims[l + 1];
-    words[r + 2] = pParams + 8 * wOff[l];
-    words[r + 3] = pParams + 8 * bOff[l];
-    words[r + 4] = pGrads + 8 * wOff[l];
-    words[r + 5] = pGrads + 8 * bOff[l];
-    words[r + 6] = pA[l];
-    words[r + 7] = pdZ[l];
+    const r = C.D_LAYER0 + C.L_WORDS * l;
+    const b = layers[l];
+    words[r + C.L_NIN] = dims[l];
+    words[r + C.L_NOUT] = dims[l + 1];
+    words[r + C.L_W] = pParams + 8 * wOff[l];
+    words[r + C.L_B] = pParams + 8 * bOff[l];
+    words[r + C.L_DW] = pGrads + 8 * wOff[l];
+    words[r + C.L_DB] = pGrads + 8 * bOff[l];
+    words[r + C.L_Z] = b.Z;
+    words[r + C.L_A] = b.A;
+    words[r + C.L_D] = b.D;
+    words[r + C.L_M] = b.M;
+    words[r + C.L_DZ] = b.dZ;
+    words[r + C.L_EZ] = b.EZ;
+    words[r + C.L_EA] = b.EA;
   }
+  const f64 = new Float64Array(buf, pF64, C.F_WORDS);
+  f64[C.F_SLOPE] = o.leaky_relu_slope;
+  f64[C.F_MU] = o.momentum;
+  f64[C.F_BETA1] = o.beta1;
+  f64[C.F_BETA2] = o.beta2;
+  f64[C.F_RHO] = o.rho;
+  f64[C.F_EPS] = o.epsilon;
+  f64[C.F_L2] = o.l2;
+  f64[C.F_CUT] = o.dropout * 4294967296; // as drawDropoutMasks in ../network.ts
+  f64[C.F_KEEP] = 1 / (1 - o.dropout);
+  f64[C.F_INVM] = t.invM;
 
-  // Data: X row by row into padded rows, padding zero; mask = each sample's weight, 0 on padding.
-  const Xw = new Float64Array(buf, pX, f * mp);
-  Xw.fill(0);
-  for (let r = 0; r < f; r++) Xw.set(X.data.subarray(r * m, (r + 1) * m), r * mp);
-  const yw = new Float64Array(buf, pY, mp);
-  yw.fill(0);
-  yw.set(y);
-  const mask = new Float64Array(buf, pMask, mp);
-  mask.fill(0);
-  mask.set(weight);
-  new Float64Array(buf, pZ[0], mp).fill(0);
-  new Float64Array(buf, pZ[1], mp).fill(0);
-
-  const params = new Float64Array(buf, pParams, nParams);
-  params.fill(0);
-  new Float64Array(buf, pGrads, nParams).fill(0);
-  const W: Float64Array[] = [];
-  const b: Float64Array[] = [];
-  for (let l = 0; l < L; l++) {
-    const w = new Float64Array(buf, pParams + 8 * wOff[l], dims[l] * dims[l + 1]);
-    w.set(init.W[l]);
-    const bias = new Float64Array(buf, pParams + 8 * bOff[l], dims[l + 1]);
-    bias.set(init.b[l]);
-    W.push(w);
-    b.push(bias);
+  // Data: X row by row into padded rows (padding stays zero); mask = each sample's weight, 0 on padding.
+  const put = (p: number, M: Matrix, stride: number): void => {
+    const dst = new Float64Array(buf, p, M.rows * stride);
+    for (let r = 0; r < M.rows; r++) dst.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), r * stride);
+  };
+  put(pX, t.X, mp);
+  new Float64Array(buf, pY, m).set(t.y);
+  new Float64Array(buf, pMask, m).set(t.weight);
+  put(pXv, t.validation, mpv);
+  new Float64Array(buf, pYv, mv).set(t.validationY);
+  new Float64Array(buf, pMaskv, mv).fill(1);
+  if (pOnes) new Float64Array(buf, pOnes, m).fill(1);
+  if (pOrder) {
+    const order = new Uint32Array(buf, pOrder, m);
+    for (let j = 0; j < m; j++) order[j] = j;
   }
-  const zView = (p: number): Float64Array => new Float64Array(k.memory.buffer, p, m);
+  const state = t.rng.getState();
+  new Uint32Array(buf, pMt, 624).set(state.mt);
+  w(C.D_MTI, state.mti);
+
+  const views = (p: number): NetworkParams => {
+    const W: Float64Array[] = [];
+    const b: Float64Array[] = [];
+    for (let l = 0; l < L; l++) {
+      W.push(new Float64Array(buf, p + 8 * wOff[l], dims[l] * dims[l + 1]));
+      b.push(new Float64Array(buf, p + 8 * bOff[l], dims[l + 1]));
+    }
+    return {
+      dims: [...dims],
+      W,
+      b,
+      hidden_activation: o.activation,
+      ...(o.activation === 'leaky_relu' ? { leaky_relu_slope: o.leaky_relu_slope } : {}),
+    };
+  };
+  const net = views(pParams);
+  copyParamsInto(init, net);
   return {
     desc: pDesc,
-    net: { dims: [...dims], W, b, hidden_activation: 'relu' },
-    logitsCurrent: () => zView(words[D_ZCUR]),
-    logitsPrevious: () => zView(words[D_ZPREV]),
+    net,
+    prev: views(pPrev),
+    sched: new Float64Array(buf, pSched, C.SCHED_WORDS * MAX_CHUNK),
+    schedPtr: pSched,
+    ...(pOnes ? { trainEval: { X: pX, y: pY, mask: pOnes, sp: mp } } : {}),
+    valEval: { X: pXv, y: pYv, mask: pMaskv, sp: mpv },
+    evalLogits: (n) => new Float64Array(k.memory.buffer, pZeval, n),
   };
 }
 
@@ -246,7 +361,8 @@ export function collapseDuplicates(X: Matrix, y: Float64Array): Collapsed {
     // FNV-style hash of the sample's bits: a bucket key; equality is then checked value by value.
     let h = 2166136261;
     for (let r = 0; r <= f; r++) {
-      bits[0] = r < f ? X.data[r * m + j] : y[j];
+      const v = r < f ? X.data[r * m + j] : y[j];
+      bits[0] = v === 0 ? 0 : v; // -0 and 0 compare equal below, so they must share a bucket
       h = Math.imul(h ^ words[0], 16777619);
       h = Math.imul(h ^ words[1], 16777619);
     }
@@ -273,11 +389,10 @@ export function collapseDuplicates(X: Matrix, y: Float64Array): Collapsed {
   return { X: { rows: f, cols: mu, data }, y: yu, weight, rep };
 }
 
-/** Logits of the distinct columns spread back to every training sample. */
-function expand(z: Float64Array, rep: Int32Array): Float64Array {
-  const out = new Float64Array(rep.length);
-  for (let j = 0; j < rep.length; j++) out[j] = z[rep[j]];
-  return out;
+/** Settings of the fast path that change its speed, not its results beyond rounding (for the benchmarks). */
+export interface FastTuning {
+  /** false: train every row even where collapsing duplicates is exact (default true). */
+  collapse?: boolean;
 }
 
 /** As in train.ts: every logit finite and their absolute sum too (so the loss is finite). */
@@ -293,12 +408,18 @@ function logitsAreFinite(z: Float64Array): boolean {
  * path does not implement: see unsupportedReason).
  *
  * The request must have passed validateRequest (train() calls this right after it). Shapes, semantics
- * of checkpoints, curve, divergence and onProgress: exactly those of train() in ../train.ts.
- * Results agree with the TypeScript engine's to ~1e-12 relative (tests require 1e-9) and are
- * deterministic (single-threaded, fixed summation order).
- * Throws: Error if the engine is `fast` and the request is unsupported, or if the kernels are missing (run `npm run build`); RangeError if the data does not fit in WebAssembly memory.
+ * of checkpoints, curve, early stopping, divergence, the random stream and onProgress: exactly those of
+ * train() in ../train.ts. Results agree with the TypeScript engine's to ~1e-12 relative (tests require
+ * 1e-9) and are deterministic (single-threaded, fixed summation order).
+ * `tuning.collapse: false` trains every row even where collapsing duplicates would be exact (benchmarks).
+ * Throws: Error if the engine is `fast` and the request is unsupported, or if the kernels are missing (run
+ * `npm run build`); RangeError if the data does not fit in WebAssembly memory.
  */
-export function trainFast(req: TrainRequest, onProgress?: (iteration: number) => void): TrainResult | undefined {
+export function trainFast(
+  req: TrainRequest,
+  onProgress?: (iteration: number) => void,
+  tuning: FastTuning = {},
+): TrainResult | undefined {
   const mode = req.engine ?? 'auto';
   if (mode === 'ts') return undefined;
   const reason = unsupportedReason(req.config);
@@ -307,77 +428,160 @@ export function trainFast(req: TrainRequest, onProgress?: (iteration: number) =>
     return undefined;
   }
   const kernels = loadKernels();
+  const C = kernels.layout;
 
-  const { config, checkpoints, thresholds, curve_every: curveEvery } = req;
+  const { checkpoints, thresholds, curve_every: curveEvery } = req;
+  const o = resolveOptions(req.config);
   const Xtr = req.train.X;
   const ytr = req.train.y;
   const Xva = req.validation.X;
   const yva = req.validation.y;
-  const relu = getActivation('relu');
-  const dims = [Xtr.rows, ...config.hidden_sizes, 1];
-  const lr = config.learning_rate;
-  const invM = 1 / Xtr.cols;
+  const hidden = getActivation(o.activation, o.leaky_relu_slope);
+  const dims = [Xtr.rows, ...o.hidden_sizes, 1];
   const total = checkpoints[checkpoints.length - 1];
+  const m = Xtr.cols;
+  const fullBatch = o.batch_size === null || o.batch_size >= m;
+  const updatesPerEpoch = fullBatch ? 1 : Math.ceil(m / (o.batch_size as number));
 
-  // invM stays 1/m: each distinct column carries its count as weight.
-  const distinct = collapseDuplicates(Xtr, ytr);
-  const layout = layOut(kernels, initializeParams(dims, config.init, new Rng(config.seed)), distinct.X, distinct.y, distinct.weight);
-  const net = layout.net;
+  const rng = new Rng(o.seed);
+  const init = initializeParams(dims, o.init, rng);
+  // Collapsing duplicate rows is exact only when every update sums over every row with the same weights.
+  const collapse = fullBatch && o.dropout === 0 && tuning.collapse !== false;
+  const data = collapse ? collapseDuplicates(Xtr, ytr) : { X: Xtr, y: ytr, weight: new Float64Array(m).fill(1) };
+  const layout = layOut(kernels, {
+    o,
+    init,
+    X: data.X,
+    y: data.y,
+    weight: data.weight,
+    invM: 1 / m,
+    batch: fullBatch ? 0 : (o.batch_size as number),
+    validation: Xva,
+    validationY: yva,
+    rng,
+  });
+  const { net, sched } = layout;
   // TypeScript buffers for scoring between chunks (allocated once).
-  const trainBuf = allocateForward(dims, Xtr.cols);
+  const trainBuf = allocateForward(dims, m);
   const valBuf = allocateForward(dims, Xva.cols);
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
+  const es = o.early_stopping;
+  const best = es?.restore_best ? cloneParams(net) : undefined;
+  let bestLoss = Infinity;
+  let bestAt = -1;
+  let wait = 0;
+  const adam = o.optimizer === 'adam';
 
   const curve: CurvePoint[] = [];
   const results: CheckpointResult[] = [];
   let next = 0;
   let divergedAt = -1;
-  let lastFinite: Float64Array | null = null;
   let updates = 0;
   let reported = 0;
+  let stopped: TrainResult['stopped'];
+  const score = (model: NetworkParams, iteration: number, extra: Partial<CheckpointResult>): CheckpointResult => {
+    const pT = forward(model, Xtr, trainBuf, hidden);
+    const lT = forwardLoss(trainBuf, ytr);
+    const pV = forward(model, Xva, valBuf, hidden);
+    const lV = forwardLoss(valBuf, yva);
+    return {
+      iteration,
+      status: 'done',
+      train: scoreThresholds(pT, ytr, thresholds, lT),
+      validation: scoreThresholds(pV, yva, thresholds, lV),
+      model: toModelJson(model),
+      ...extra,
+    };
+  };
+
   for (let k = 0; ; ) {
     const onCurve = k % curveEvery === 0 || k === total;
     const isCheckpoint = checkpoints[next] === k;
-    if (onCurve || isCheckpoint) {
-      const pTrain = forward(net, Xtr, trainBuf, relu); // the model after k updates
-      if (!logitsAreFinite(logits)) {
-        divergedAt = k;
-        // The kernels' latest pass was on the model after k - 1 updates.
-        lastFinite = k > 0 ? expand(layout.logitsCurrent(), distinct.rep) : null;
+    const esCheck = es !== null && k > 0 && k % updatesPerEpoch === 0;
+    if (onCurve || isCheckpoint || esCheck) {
+      let pTrain: Float64Array | undefined;
+      let pVal: Float64Array | undefined;
+      let valLoss: number;
+      let trainLoss = NaN;
+      if (onCurve || isCheckpoint) {
+        pTrain = forward(net, Xtr, trainBuf, hidden); // the model after k updates
+        if (!logitsAreFinite(logits)) {
+          divergedAt = k;
+          break;
+        }
+        trainLoss = forwardLoss(trainBuf, ytr);
+        pVal = forward(net, Xva, valBuf, hidden);
+        valLoss = forwardLoss(valBuf, yva);
+      } else {
+        // An early-stopping check only: the kernels evaluate. With the full batch and no dropout the model's
+        // logits on every training row were tested at the end of the last chunk, as the reference tests them.
+        const te = layout.trainEval;
+        if (te) {
+          const s = kernels.evaluate(layout.desc, te.X, te.y, te.mask, te.sp);
+          if (!(s - s === 0)) {
+            divergedAt = k;
+            break;
+          }
+        }
+        const ve = layout.valEval;
+        kernels.evaluate(layout.desc, ve.X, ve.y, ve.mask, ve.sp);
+        valLoss = meanBinaryCrossEntropyFromLogits(layout.evalLogits(Xva.cols), yva);
+      }
+      let stop = false;
+      if (esCheck) {
+        if (valLoss < bestLoss - es.min_delta) {
+          bestLoss = valLoss;
+          bestAt = k;
+          wait = 0;
+          if (best) copyParamsInto(net, best);
+        } else if (++wait >= es.patience) {
+          stop = true;
+        }
+      }
+      if (stop && !(onCurve || isCheckpoint)) {
+        forward(net, Xtr, trainBuf, hidden);
+        trainLoss = forwardLoss(trainBuf, ytr);
+      }
+      if (onCurve || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
+      if (stop) {
+        updates = k;
+        const restored = best ? { restored_from: bestAt } : {};
+        stopped = { iteration: k, reason: 'no_improvement', ...restored };
+        for (; next < checkpoints.length; next++) {
+          results.push(score(best ?? net, checkpoints[next], { stopped_at: k, stop_reason: 'no_improvement', ...restored }));
+        }
         break;
       }
-      const trainLoss = forwardLoss(trainBuf, ytr);
-      const pVal = forward(net, Xva, valBuf, relu);
-      const valLoss = forwardLoss(valBuf, yva);
-      if (onCurve) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
       if (isCheckpoint) {
         results.push({
           iteration: k,
           status: 'done',
-          train: scoreThresholds(pTrain, ytr, thresholds, trainLoss),
-          validation: scoreThresholds(pVal, yva, thresholds, valLoss),
+          train: scoreThresholds(pTrain!, ytr, thresholds, trainLoss),
+          validation: scoreThresholds(pVal!, yva, thresholds, valLoss),
           model: toModelJson(net),
+          ...(es ? { stopped_at: k, stop_reason: 'max_iterations' as const } : {}),
         });
         next++;
       }
     }
     if (k === total) break;
 
-    // Run to the next point where something is recorded or reported.
-    let stop = Math.min(total, (Math.floor(k / curveEvery) + 1) * curveEvery, checkpoints[next]);
+    // Run to the next point where something is recorded, checked or reported.
+    let stop = Math.min(total, (Math.floor(k / curveEvery) + 1) * curveEvery, checkpoints[next], k + MAX_CHUNK);
+    if (es) stop = Math.min(stop, (Math.floor(k / updatesPerEpoch) + 1) * updatesPerEpoch);
     if (onProgress) stop = Math.min(stop, (Math.floor(k / FAST_PROGRESS_EVERY) + 1) * FAST_PROGRESS_EVERY);
-    const done = kernels.run(layout.desc, stop - k, lr, invM);
-    const why = kernels.status();
-    if (why === 1) {
-      // The logits of the model after k + done updates are not finite; that model's predecessor's are kept.
-      updates = divergedAt = k + done;
-      lastFinite = divergedAt > 0 ? expand(layout.logitsPrevious(), distinct.rep) : null;
-      break;
+    const n = stop - k;
+    for (let t = 0; t < n; t++) {
+      const i = t * C.SCHED_WORDS;
+      sched[i] = learningRateAt(o.lr_schedule, o.learning_rate, k + t, total);
+      // Adam's bias corrections at its step count k + t + 1, as in ../optimizers.ts.
+      sched[i + 1] = adam ? 1 - Math.pow(o.beta1, k + t + 1) : 1;
+      sched[i + 2] = adam ? 1 - Math.pow(o.beta2, k + t + 1) : 1;
     }
-    if (why === 2) {
-      // Update k + done made a parameter non-finite; the latest logits are those of the model before it.
+    const done = kernels.run(layout.desc, n, layout.schedPtr);
+    if (kernels.status() !== 0) {
+      // Diverged at update k + done (see run() in assembly/kernels.ts); the model before it is in prev.
       updates = divergedAt = k + done;
-      lastFinite = expand(layout.logitsCurrent(), distinct.rep);
       break;
     }
     k = stop;
@@ -390,19 +594,23 @@ export function trainFast(req: TrainRequest, onProgress?: (iteration: number) =>
   if (onProgress && reported !== updates) onProgress(updates);
 
   if (divergedAt < 0) {
-    return { status: 'done', checkpoints: results, curve, iterations_run: updates };
+    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations' };
+    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
   }
   for (; next < checkpoints.length; next++) {
     results.push({ iteration: checkpoints[next], status: 'diverged', train: [], validation: [] });
+  }
+  let lastFinite: number | null = null;
+  if (divergedAt > 0) {
+    // The model after divergedAt - 1 updates: the parameters saved before the last update.
+    forward(layout.prev, Xtr, trainBuf, hidden);
+    lastFinite = forwardLoss(trainBuf, ytr);
   }
   return {
     status: 'diverged',
     checkpoints: results,
     curve,
-    diverged: {
-      iteration: divergedAt,
-      last_finite_loss: lastFinite === null ? null : meanBinaryCrossEntropyFromLogits(lastFinite, ytr),
-    },
+    diverged: { iteration: divergedAt, last_finite_loss: lastFinite },
     iterations_run: updates,
   };
 }

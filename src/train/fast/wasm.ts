@@ -17,17 +17,31 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
 };
 
-/** The kernels' exports. Pointers are byte offsets into `memory`; sizes are element counts. */
+/**
+ * The kernels' exports (documented in assembly/kernels.ts). Pointers are byte offsets into `memory`; sizes
+ * are element counts.
+ */
 export interface Kernels {
   memory: WasmMemory;
   /** First byte free for the caller's buffers (64-byte aligned). */
   heapBase(): number;
   /** Why the last run() stopped early: 0 it did not, 1 non-finite logits, 2 non-finite parameters. */
   status(): number;
-  /** Runs up to n updates of the network described at `desc`; returns the number completed. */
-  run(desc: number, n: number, lr: number, invM: number): number;
-  /** exp of n doubles (n even) from src into dst: for accuracy tests. */
+  /** Runs up to n updates of the training described at `desc`, rates etc. at `sched`; returns the number completed. */
+  run(desc: number, n: number, sched: number): number;
+  /** Logits of the model on X [f x sp] into the descriptor's D_ZEVAL; returns their absolute sum. */
+  evaluate(desc: number, X: number, y: number, mask: number, sp: number): number;
+  /** exp / tanh of n doubles (n even) from src into dst: for accuracy tests. */
   expArray(src: number, dst: number, n: number): void;
+  tanhArray(src: number, dst: number, n: number): void;
+  /** The next n words of the MT19937 stream of `desc` into dst (u32), and a shuffle of a [n]: for tests. */
+  drawWords(desc: number, dst: number, n: number): void;
+  shuffleWords(desc: number, a: number, n: number): void;
+  /**
+   * The descriptor layout and codes the kernels export (D_*, L_*, F_*, ACT_*, OPT_*, SCHED_WORDS):
+   * assembly/kernels.ts is their only source. Reading a name the kernels do not export throws.
+   */
+  layout: Readonly<Record<string, number>>;
 }
 
 /** Where the compiled kernels are looked for. */
@@ -66,7 +80,21 @@ export function loadKernels(): Kernels {
       },
     },
   });
-  cached = instance.exports as unknown as Kernels;
+  const exports = instance.exports;
+  const values: Record<string, number> = {};
+  for (const [name, value] of Object.entries(exports)) {
+    // Exported constants arrive as WebAssembly.Global objects.
+    if (/^[A-Z][A-Z0-9_]*$/.test(name) && typeof value === 'object' && value !== null && 'value' in value) {
+      values[name] = Number((value as { value: unknown }).value);
+    }
+  }
+  const layout = new Proxy(values, {
+    get(target, name) {
+      if (typeof name === 'string' && !(name in target)) throw new Error(`kernels.wasm exports no constant ${name}: rebuild with \`npm run build\``);
+      return target[name as string];
+    },
+  });
+  cached = { ...(exports as unknown as Omit<Kernels, 'layout'>), layout } as Kernels;
   return cached;
 }
 
