@@ -553,14 +553,19 @@ export function trainFast(
         break;
       }
       if (isCheckpoint) {
-        results.push({
-          iteration: k,
-          status: 'done',
-          train: scoreThresholds(pTrain!, ytr, thresholds, trainLoss),
-          validation: scoreThresholds(pVal!, yva, thresholds, valLoss),
-          model: toModelJson(net),
-          ...(es ? { stopped_at: k, stop_reason: 'max_iterations' as const } : {}),
-        });
+        if (best && bestAt >= 0) {
+          // As in train(): restore_best keeps the best check's weights whatever the stop reason.
+          results.push(score(best, k, { stopped_at: k, stop_reason: 'max_iterations', restored_from: bestAt }));
+        } else {
+          results.push({
+            iteration: k,
+            status: 'done',
+            train: scoreThresholds(pTrain!, ytr, thresholds, trainLoss),
+            validation: scoreThresholds(pVal!, yva, thresholds, valLoss),
+            model: toModelJson(net),
+            ...(es ? { stopped_at: k, stop_reason: 'max_iterations' as const } : {}),
+          });
+        }
         next++;
       }
     }
@@ -594,7 +599,7 @@ export function trainFast(
   if (onProgress && reported !== updates) onProgress(updates);
 
   if (divergedAt < 0) {
-    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations' };
+    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations', ...(best && bestAt >= 0 ? { restored_from: bestAt } : {}) };
     return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
   }
   for (; next < checkpoints.length; next++) {
