@@ -4,8 +4,6 @@
  * of the smoothed loss against the learning rate and the suggested rate, and records the test in
  * <runs-dir>/<experiment>/lr-find-<YYYYMMDD-HHMMSS-xxxx>/: curve.csv, lr-find.json and lr-find.svg.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -15,7 +13,8 @@ import { loadDataset } from '../datasets/index.js';
 import { ensureDataset } from '../datasets/fetch.js';
 import { gridSize, pointAt } from '../sweep/grid.js';
 import { trainingConfigOf } from '../sweep/plan.js';
-import { experimentDir, newSweepId } from '../store/paths.js';
+import { experimentDir } from '../store/paths.js';
+import { createUniqueFolder } from '../store/sweeps.js';
 import { toolVersion } from '../store/provenance.js';
 import { LR_FIND_DIVERGENCE_FACTOR, LR_FIND_SMOOTHING, lrFind, type LrFindResult } from '../train/lr-find.js';
 import { ENGINE_VERSION } from '../train/version.js';
@@ -188,9 +187,6 @@ export async function lrFindCommand(file: string, options: LrFindOptions, io: Cl
 
   const now = new Date();
   const parent = experimentDir(resolve(io.cwd, options.runsDir), exp.name);
-  mkdirSync(parent, { recursive: true });
-  const name = `lr-find-${newSweepId(now, randomInt(0x10000))}`;
-  const dir = join(parent, name);
   const record = {
     experiment: exp.name,
     file: exp.file,
@@ -214,12 +210,16 @@ export async function lrFindCommand(file: string, options: LrFindOptions, io: Cl
     min_loss: result.min_loss,
   };
   // Filled under a hidden name, then renamed, so the folder is never seen half-written.
-  const temp = join(parent, `.${name}.tmp-${process.pid}`);
-  mkdirSync(temp);
-  writeFileSync(join(temp, 'curve.csv'), lrFindCsv(result));
-  writeFileSync(join(temp, 'lr-find.json'), JSON.stringify(record, null, 2) + '\n');
-  writeFileSync(join(temp, 'lr-find.svg'), lrFindSvg(result, `${exp.name}: learning-rate range test`));
-  renameSync(temp, dir);
+  const { dir } = createUniqueFolder(
+    parent,
+    'lr-find-',
+    () => ({
+      'curve.csv': lrFindCsv(result),
+      'lr-find.json': JSON.stringify(record, null, 2) + '\n',
+      'lr-find.svg': lrFindSvg(result, `${exp.name}: learning-rate range test`),
+    }),
+    { now: () => now },
+  );
 
   const width = Math.min(100, Math.max(20, (io.stdout.columns ?? 80) - 14));
   io.stdout.write(lrFindChart(result, width, useColor(io, io.stdout)) + '\n');

@@ -47,7 +47,10 @@ export const RUN_FILES = {
 /** Run folder names: a zero-padded 1-based index, a dash, 8 hex digits of the run identity. */
 export const RUN_FOLDER_PATTERN = /^\d{4,}-[0-9a-f]{8}$/;
 
-/** Sweep ids: UTC start time plus 4 hex digits, so that names sort by time. */
+/**
+ * Sweep ids: UTC start time to the second, then 4 hex digits holding the milliseconds (times 64) plus 6
+ * random bits, so that names sort by start time to the millisecond and two sweeps started at once differ.
+ */
 export const SWEEP_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 export function experimentDir(runsDir: string, experiment: string): string {
@@ -62,10 +65,14 @@ export function runDir(sweepPath: string, folder: string): string {
   return join(sweepPath, folder);
 }
 
-/** A new sweep id from a time and 16 random bits, e.g. 20261129-111502-3fa2. */
-export function newSweepId(now: Date, random16: number): string {
+/**
+ * A new sweep id from a time and a random number (its low 6 bits are used), e.g. 20261129-111502-3fa2:
+ * 0x3fa2 = 254 ms * 64 + 34. Ids of one experiment are unique only if the caller checks (see createSweepFolder).
+ */
+export function newSweepId(now: Date, random: number): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const date = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
   const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
-  return `${date}-${time}-${(random16 & 0xffff).toString(16).padStart(4, '0')}`;
+  const suffix = now.getUTCMilliseconds() * 64 + (random & 63);
+  return `${date}-${time}-${suffix.toString(16).padStart(4, '0')}`;
 }

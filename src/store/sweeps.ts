@@ -3,7 +3,7 @@
  * Concurrency contract: one process per sweep folder (see lock.ts); readers (compare, ls) may run at any
  * time and see each file either complete or absent.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
@@ -11,30 +11,63 @@ import type { Plan } from '../sweep/plan.js';
 import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep/pending.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic } from './atomic.js';
+import { makeDirs } from './dirs.js';
 import { lockSweep } from './lock.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, experimentDir, newSweepId, runDir } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 
+/** Sources of time and randomness for new sweep ids (tests replace them). */
+export interface SweepIdSource {
+  now?: () => Date;
+  /** A random integer; its low 6 bits are used. */
+  random?: () => number;
+}
+
+/** How many names createUniqueFolder draws before giving up (only a clock or random source stuck on one value gets there). */
+const ID_ATTEMPTS = 1000;
+
 /**
- * Create a new sweep folder under <runsDir>/<experiment>/ holding `files` (name -> text), atomically: the
- * folder is filled under a hidden temporary name and renamed, so a sweep folder always has its sweep.json.
- * Returns its id and path. Throws: the file system's error.
+ * Create a new folder `<parent>/<prefix><id>` (id: a sweep id, see newSweepId) holding `files` (name ->
+ * text), atomically: the folder is filled under a hidden temporary name and renamed, so it is never seen
+ * half-written. Two processes starting at the same moment can draw the same id: the one whose rename finds
+ * the folder taken removes its temporary folder and draws a new id. Returns the id and the folder's path.
+ * Throws: the file system's error; Error when ID_ATTEMPTS ids are all taken.
  */
-export function createSweepFolder(runsDir: string, experiment: string, files: (id: string) => Record<string, string>, now = new Date()): { id: string; dir: string } {
-  const parent = join(runsDir, experiment);
-  mkdirSync(parent, { recursive: true });
-  for (;;) {
-    const id = newSweepId(now, randomInt(0x10000));
-    const dir = join(parent, id);
+export function createUniqueFolder(parent: string, prefix: string, files: (id: string) => Record<string, string>, source: SweepIdSource = {}): { id: string; dir: string } {
+  const now = source.now ?? (() => new Date());
+  const random = source.random ?? (() => randomInt(0x10000));
+  makeDirs(parent);
+  for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+    const id = newSweepId(now(), random());
+    const dir = join(parent, prefix + id);
     if (existsSync(dir)) continue;
-    const temp = join(parent, `.${id}.tmp-${process.pid}`);
+    const temp = join(parent, `.${prefix}${id}.tmp-${process.pid}`);
+    // A folder of that name can only be a leftover of a killed process that had the same pid.
+    rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp);
-    for (const [name, text] of Object.entries(files(id))) writeFileSync(join(temp, name), text);
-    renameSync(temp, dir);
-    return { id, dir };
+    try {
+      for (const [name, text] of Object.entries(files(id))) writeFileSync(join(temp, name), text);
+      // rename() refuses to replace a folder that has files in it: another process took this name meanwhile.
+      renameSync(temp, dir);
+      return { id, dir };
+    } catch (e) {
+      rmSync(temp, { recursive: true, force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    }
   }
+  throw new Error(`no free folder name under ${parent} after ${ID_ATTEMPTS} attempts`);
+}
+
+/**
+ * Create a new sweep folder under <runsDir>/<experiment>/ holding `files` (name -> text), atomically (see
+ * createUniqueFolder), so a sweep folder always has its sweep.json. Returns its id and path.
+ * Throws: the file system's error.
+ */
+export function createSweepFolder(runsDir: string, experiment: string, files: (id: string) => Record<string, string>, source: SweepIdSource = {}): { id: string; dir: string } {
+  return createUniqueFolder(join(runsDir, experiment), '', files, source);
 }
 
 function isDir(path: string): boolean {

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SWEEP_ID_PATTERN, newSweepId } from '../../src/store/paths.js';
+import { createSweepFolder, sweepsOf } from '../../src/store/sweeps.js';
+import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
+
+function temp(): string {
+  return mkdtempSync(join(tmpdir(), 'dlsweep-store-'));
+}
+
+test('sweep ids sort by start time to the millisecond, whatever their random bits', () => {
+  const t = Date.UTC(2026, 10, 29, 11, 15, 2);
+  // 0x3fa2 = 254 ms * 64 + 34
+  assert.equal(newSweepId(new Date(t + 254), 34), '20261129-111502-3fa2');
+  assert.equal(newSweepId(new Date(t + 999), 63), '20261129-111502-f9ff');
+  assert.equal(newSweepId(new Date(t), 0), '20261129-111502-0000');
+  for (let ms = 0; ms < 999; ms += 37) {
+    const early = newSweepId(new Date(t + ms), 63);
+    const late = newSweepId(new Date(t + ms + 1), 0);
+    assert.match(early, SWEEP_ID_PATTERN);
+    assert.ok(early < late, `${early} < ${late}`);
+  }
+});
+
+test('two sweeps that draw the same id in the same millisecond get different folders', () => {
+  const runs = temp();
+  const now = () => new Date(Date.UTC(2026, 10, 29, 11, 15, 2, 254));
+  const draws = [34, 34, 35];
+  const random = () => draws.shift() ?? 36;
+  const a = createSweepFolder(runs, 'e', (id) => ({ 'sweep.json': `{"id":"${id}"}\n` }), { now, random });
+  const b = createSweepFolder(runs, 'e', (id) => ({ 'sweep.json': `{"id":"${id}"}\n` }), { now, random });
+  assert.equal(a.id, '20261129-111502-3fa2');
+  assert.equal(b.id, '20261129-111502-3fa3');
+  assert.equal(JSON.parse(readFileSync(join(b.dir, 'sweep.json'), 'utf8')).id, b.id);
+  assert.deepEqual(readdirSync(join(runs, 'e')).sort(), [a.id, b.id]);
+});
+
+test('a sweep whose id is taken by another process while its folder is filled retries with a new id, leaving no temporary folder', () => {
+  const runs = temp();
+  const now = () => new Date(Date.UTC(2026, 10, 29, 11, 15, 2, 254));
+  const draws = [34, 40];
+  let raced = false;
+  const made = createSweepFolder(
+    runs,
+    'e',
+    (id) => {
+      if (!raced) {
+        // The other process wins the race for this id: its folder appears, complete, before our rename.
+        raced = true;
+        mkdirSync(join(runs, 'e', id));
+        writeFileSync(join(runs, 'e', id, 'sweep.json'), '{"other":true}\n');
+      }
+      return { 'sweep.json': `{"id":"${id}"}\n`, 'experiment.yaml': 'name: e\n' };
+    },
+    { now, random: () => draws.shift()! },
+  );
+  assert.equal(made.id, '20261129-111502-3fa8');
+  assert.equal(readFileSync(join(runs, 'e', '20261129-111502-3fa2', 'sweep.json'), 'utf8'), '{"other":true}\n');
+  assert.deepEqual(readdirSync(join(runs, 'e')).sort(), ['20261129-111502-3fa2', '20261129-111502-3fa8']);
+  assert.deepEqual(sweepsOf(join(runs, 'e')).map((d) => d.slice(-20)), ['20261129-111502-3fa2', '20261129-111502-3fa8']);
+});
+
+/**
+ * A zombie: a child of `sh` that exits after sh has replaced itself by `sleep`, which never reaps it. On a
+ * slow machine the child can end before the exec and be reaped by sh: then try again with a longer life.
+ */
+async function zombie(): Promise<{ pid: number; stop: () => void }> {
+  for (const life of [0.2, 1, 3]) {
+    const parent = spawn('sh', ['-c', `sleep ${life} & echo $!; exec sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const stop = () => parent.kill('SIGKILL');
+    const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+    const state = () => {
+      try {
+        return /\) (\S) /.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+      } catch {
+        return undefined; // reaped
+      }
+    };
+    for (let i = 0; i < 1000 && state() !== undefined && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+    if (state() === 'Z') return { pid, stop };
+    stop();
+  }
+  throw new Error('could not make a zombie process');
+}
+
+test('a zombie is not alive: a lock it holds is taken over at once, never refused with "kill PID"', { skip: !existsSync('/proc/self/stat') && 'needs /proc' }, async () => {
+  const z = await zombie();
+  try {
+    assert.match(readFileSync(`/proc/${z.pid}/stat`, 'utf8'), /\) Z /);
+    // Signal 0 still reaches it, yet it runs nothing.
+    assert.doesNotThrow(() => process.kill(z.pid, 0));
+    assert.equal(isAlive(z.pid), false);
+    assert.equal(isAlive(process.pid), true);
+    const sweep = temp();
+    mkdirSync(join(sweep, '.lock'));
+    writeFileSync(join(sweep, '.lock-owner.json'), JSON.stringify({ pid: z.pid, host: hostname(), since: new Date().toISOString() }));
+    assert.equal(lockHolderAlive(sweep), false);
+    const release = await lockSweep(sweep);
+    assert.equal(JSON.parse(readFileSync(join(sweep, '.lock-owner.json'), 'utf8')).pid, process.pid);
+    await release();
+  } finally {
+    z.stop();
+  }
+});
