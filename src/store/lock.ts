@@ -4,7 +4,7 @@
  * process is taken over at once instead of after the staleness delay.
  */
 import lockfile from 'proper-lockfile';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -28,13 +28,27 @@ function readOwner(dir: string): Owner | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether a process is running. A zombie (exited, not yet reaped by its parent, as after `kill -9` of a
+ * child of a shell) still answers signal 0 but runs nothing and holds nothing: on Linux its state in
+ * /proc/PID/stat is Z (or X while being reaped), and it counts as dead.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (e) {
+    // No /proc (macOS): signal 0 is all we know. /proc present but the process gone: it just ended.
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self/stat');
+  }
+  // "PID (COMMAND) STATE ...": the command may hold spaces and parentheses, the state follows the last ')'.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
 }
 
 /**
