@@ -21,7 +21,7 @@ import { registerDataCommands } from './data.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
-import { PATH_ERRORS, describeWriteError, isWriteError } from './write-errors.js';
+import { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from './write-errors.js';
 import { ENGINE_MODES, type EngineMode } from '../train/types.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
@@ -309,8 +309,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // Disk full, permissions, a path that cannot be a folder: the user's to fix, not a bug; finished runs
       // are never touched by a failed write.
       const badPath = PATH_ERRORS.has(e.code ?? '');
-      const hint = badPath ? 'check --runs-dir, --data-dir and the experiment name' : 'free space or fix permissions, then run again (add --resume to continue a sweep)';
-      io.stderr.write(`error: ${describeWriteError(e)}\nhint: ${hint}\n`);
+      io.stderr.write(`error: ${describeWriteError(e)}\nhint: ${writeErrorHint(e)}\n`);
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return badPath ? EXIT.usage : EXIT.runsFailed;
     }

@@ -25,3 +25,19 @@ export function describeWriteError(e: Error): string {
   if (!isWriteError(e)) return e.message;
   return `cannot write ${e.path ?? 'a file'}: ${WRITE_ERRORS[e.code!]} (${e.code})`;
 }
+
+/** What to do about a write failure, in one line. */
+export function writeErrorHint(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'free space, then run again (add --resume to continue a sweep)';
+    case 'EROFS':
+      return 'choose a folder on a writable file system (--runs-dir, --data-dir, --output)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'fix the folder\'s permissions or choose another (--runs-dir, --data-dir, --output), then run again';
+    default:
+      return PATH_ERRORS.has(e.code ?? '') ? 'check --runs-dir, --data-dir and the experiment name' : 'fix the cause, then run again (add --resume to continue a sweep)';
+  }
+}
