@@ -10,10 +10,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { WISCONSIN, hasWisconsin, startCli, tempDir } from '../helpers/cli.js';
 import { closedPort, startServer, type TestServer } from '../helpers/http-server.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 
 const SHA = '402c585309c399237740f635ef9919dc512cca12cbeb20de5e563a4593f22b64';
 const FILE = 'wisconsin-cancer-dataset.csv';
-const NO_REAL = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
+const NO_REAL = skipUnlessPresent([WISCONSIN], GET_WISCONSIN);
 const BODY = hasWisconsin() ? readFileSync(WISCONSIN) : Buffer.from('1000025,5,1,1,1,2,1,3,1,1,2\n');
 
 interface Result {

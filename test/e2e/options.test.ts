@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+import { REPO, WISCONSIN, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 
 const METRICS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc', 'baseline_accuracy'] as const;
 
@@ -184,8 +185,8 @@ interface Oracle {
   loss_every_500: Record<string, number>;
   after_15000_updates: Record<string, { train_accuracy: number; validation_accuracy: number }>;
 }
-const ORACLE = join(REPO, '..', 'shared', 'oracle', 'wisconsin-9-15-1-lr0.01.json');
-const noOracle = !hasWisconsin() || !existsSync(ORACLE) ? 'the Wisconsin data or the oracle is absent' : false;
+const ORACLE = join(REPO, 'test', 'fixtures', 'oracle', 'wisconsin-9-15-1-lr0.01.json');
+const noOracle = skipUnlessPresent([WISCONSIN, ORACLE], GET_WISCONSIN);
 
 test('the study\'s figures reproduce through the CLI with every new option at its default', { skip: noOracle, timeout: 120_000 }, () => {
   const oracle = readJson<Oracle>(ORACLE);

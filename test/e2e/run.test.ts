@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { CLI, REPO, WISCONSIN, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 
-test('a Wisconsin sweep records every grid point and prints the table', { skip: !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent' }, () => {
+test('a Wisconsin sweep records every grid point and prints the table', { skip: skipUnlessPresent([WISCONSIN], GET_WISCONSIN) }, () => {
   const dir = tempDir();
   const file = writeExperiment(
     dir,

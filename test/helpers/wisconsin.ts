@@ -13,8 +13,14 @@ import type { SplitData } from '../../src/train/types.js';
 /** The dataset path, relative to the repo root (the cwd of `npm test`). */
 export const WISCONSIN_CSV = path.resolve(process.cwd(), 'data/wisconsin-cancer-dataset.csv');
 
-/** The numpy oracle, beside the repo. */
-export const WISCONSIN_ORACLE = path.resolve(process.cwd(), '../shared/oracle/wisconsin-9-15-1-lr0.01.json');
+/**
+ * The numpy oracle's reference values, kept in the repository (test/fixtures/oracle/) so that a fresh clone
+ * checks the engine against them; the original lives in ../shared/oracle/ (a test holds the copy to it).
+ */
+export const WISCONSIN_ORACLE = path.resolve(process.cwd(), 'test/fixtures/oracle/wisconsin-9-15-1-lr0.01.json');
+
+/** The original oracle file beside the repository, when present. */
+export const SHARED_ORACLE = path.resolve(process.cwd(), '../shared/oracle/wisconsin-9-15-1-lr0.01.json');
 
 export function wisconsinAvailable(): boolean {
   return existsSync(WISCONSIN_CSV);

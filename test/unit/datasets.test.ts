@@ -1,17 +1,17 @@
 /** Tests of src/datasets: the Wisconsin preset, parsing, preprocessing, splits, synthetic data, fingerprints. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, copyFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvConfigWith, csvWriter, testDir } from '../helpers/csv.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 import { loadDataset, formatDatasetReport } from '../../src/datasets/index.js';
 import { detectHeader } from '../../src/datasets/columns.js';
 import type { CsvDatasetConfig, SyntheticDatasetConfig } from '../../src/experiment/types.js';
 import type { SplitData } from '../../src/train/types.js';
 
 const WISCONSIN_PATH = resolve(process.cwd(), 'data/wisconsin-cancer-dataset.csv');
-const haveWisconsin = existsSync(WISCONSIN_PATH);
-const skipWisconsin = haveWisconsin ? false : `${WISCONSIN_PATH} is absent (see data/README.md or run dlsweep data fetch wisconsin)`;
+const skipWisconsin = skipUnlessPresent([WISCONSIN_PATH], GET_WISCONSIN);
 
 /** The study's settings (the Wisconsin preset the experiment loader fills in). */
 function wisconsinConfig(over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig {

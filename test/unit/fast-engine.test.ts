@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Rng } from '../../src/train/rng.js';
 import { OPTION_KEYS } from '../../src/train/options.js';
 import { PROGRESS_EVERY, train } from '../../src/train/train.js';
@@ -20,6 +20,7 @@ import {
 } from '../../src/train/fast/train-fast.js';
 import type { Matrix, SplitData, TrainRequest, TrainResult } from '../../src/train/types.js';
 import { loadWisconsin, WISCONSIN_CSV, WISCONSIN_ORACLE } from '../helpers/wisconsin.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 import { withEngine } from '../helpers/engine.js';
 
 
@@ -30,8 +31,7 @@ function assertFiniteNumbers(value: unknown, where: string): void {
   else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) assertFiniteNumbers(v, `${where}.${k}`);
 }
 
-const oracleMissing = [WISCONSIN_CSV, WISCONSIN_ORACLE].filter((f) => !existsSync(f));
-const skipOracle = oracleMissing.length > 0 ? `reference file(s) absent: ${oracleMissing.join(', ')}` : false;
+const skipOracle = skipUnlessPresent([WISCONSIN_CSV, WISCONSIN_ORACLE], GET_WISCONSIN);
 
 test('fast engine: the oracle job matches the TypeScript path and the numpy reference to 1e-9', { skip: skipOracle }, () => {
   const data = loadWisconsin();

@@ -14,10 +14,11 @@ import { WISCONSIN, wisconsinMissingMessage } from '../../src/datasets/wisconsin
 import { UserError } from '../../src/errors.js';
 import type { CsvDatasetConfig, DatasetConfig } from '../../src/experiment/types.js';
 import { closedPort, startServer, type TestServer } from '../helpers/http-server.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 
 const REAL = resolve(process.cwd(), 'data/wisconsin-cancer-dataset.csv');
 const HAS_REAL = existsSync(REAL);
-const NO_REAL = !HAS_REAL && 'data/wisconsin-cancer-dataset.csv is absent (the real-checksum path needs it)';
+const NO_REAL = skipUnlessPresent([REAL], `the real-checksum path needs it; ${GET_WISCONSIN}`);
 const FILE = 'wisconsin-cancer-dataset.csv';
 
 // A stand-in file for tests that do not need the real bytes (with an expected-checksum override).

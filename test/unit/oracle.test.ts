@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Rng } from '../../src/train/rng.js';
 import { predictProba, train } from '../../src/train/train.js';
 import type { ClassificationMetrics, Matrix, SplitData, TrainRequest, TrainResult } from '../../src/train/types.js';
 import { loadWisconsin, WISCONSIN_CSV, WISCONSIN_ORACLE } from '../helpers/wisconsin.js';
+import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 
 interface Oracle {
   about: string;
@@ -19,8 +20,7 @@ interface Oracle {
 }
 
 const THRESHOLDS = [0.5, 0.7, 0.8, 0.9];
-const missing = [WISCONSIN_CSV, WISCONSIN_ORACLE].filter((f) => !existsSync(f));
-const skipReason = missing.length > 0 ? `reference file(s) absent: ${missing.join(', ')}` : false;
+const skipReason = skipUnlessPresent([WISCONSIN_CSV, WISCONSIN_ORACLE], GET_WISCONSIN);
 
 function studyRequest(data: { train: SplitData; validation: SplitData }, checkpoints: number[]): TrainRequest {
   return {
