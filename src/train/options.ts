@@ -8,6 +8,7 @@ import { assertInitName } from './init.js';
 import { OPTIMIZER_NAMES } from './optimizers.js';
 import { resolveSchedule } from './schedules.js';
 import type { EarlyStopping, HiddenActivationName, OptimizerName, TrainingConfig, TrainingOptions } from './types.js';
+import { isObject } from '../guards.js';
 
 /**
  * Defaults of the options a TrainingConfig may omit. They reproduce the study: relu, plain full-batch
@@ -39,7 +40,6 @@ export const EARLY_STOPPING_DEFAULTS = { min_delta: 0, restore_best: true } as c
 /** TrainingConfig keys the engine understands: the four required ones and every optional one. */
 export const OPTION_KEYS: readonly string[] = ['hidden_sizes', 'init', 'learning_rate', 'seed', ...Object.keys(OPTION_DEFAULTS)];
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * The early_stopping object with its defaults filled in, checked; null stays null.
@@ -48,7 +48,7 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
  */
 export function resolveEarlyStopping(value: unknown): EarlyStopping | null {
   if (value === null || value === undefined) return null;
-  if (!isObj(value)) throw new Error(`early_stopping must be null or an object such as {patience: 10}, got ${JSON.stringify(value)}`);
+  if (!isObject(value)) throw new Error(`early_stopping must be null or an object such as {patience: 10}, got ${JSON.stringify(value)}`);
   for (const k of Object.keys(value)) {
     if (k !== 'patience' && k !== 'min_delta' && k !== 'restore_best') {
       throw new Error(`early_stopping: unknown field "${k}"; fields: patience, min_delta, restore_best`);

@@ -20,6 +20,7 @@
  * shorter training, so those trainings are never shared across iteration counts (see dependsOnLength).
  */
 import type { LrSchedule } from './types.js';
+import { isObject } from '../guards.js';
 
 /** Field defaults of each schedule kind (fields not listed are required). */
 export const SCHEDULE_DEFAULTS: { readonly [K in LrSchedule['kind']]: Readonly<Record<string, number>> } = {
@@ -115,7 +116,6 @@ export function sgdrCycle(t: number, period: number, multiplier: number): { cur:
   return { cur: t - start, length: period * Math.pow(multiplier, i) };
 }
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * The schedule with its defaults filled in (SCHEDULE_DEFAULTS), checked. Undefined gives { kind: 'constant' }.
@@ -125,7 +125,7 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
  */
 export function resolveSchedule(value: unknown): LrSchedule {
   if (value === undefined) return { kind: 'constant' };
-  if (!isObj(value)) throw new Error(`lr_schedule must be an object such as {kind: constant}, got ${JSON.stringify(value)}`);
+  if (!isObject(value)) throw new Error(`lr_schedule must be an object such as {kind: constant}, got ${JSON.stringify(value)}`);
   const kind = value.kind as LrSchedule['kind'];
   if (typeof kind !== 'string' || !SCHEDULE_KINDS.includes(kind)) {
     throw new Error(`lr_schedule: unknown kind ${JSON.stringify(value.kind)}; valid: ${SCHEDULE_KINDS.join(', ')}`);
