@@ -1,8 +1,8 @@
 /** `dlsweep data fetch NAME` and `dlsweep data ls`: get managed datasets onto this machine and see what is there. */
-import { relative, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DATASET_SOURCES, dataLs, fetchDataset, requireKnown, timeoutFromEnv, type DataLsRow } from '../datasets/fetch.js';
-import { KNOWN_DATASETS } from '../experiment/datasets.js';
+import { fetchDataset, timeoutFromEnv } from '../datasets/install.js';
+import { KNOWN_DATASETS, requireKnown } from '../datasets/registry.js';
+import { dataLsCommand } from './data-ls.js';
 import type { CliIO } from './io.js';
 
 export interface DataFetchOptions {
@@ -23,8 +23,7 @@ export interface DataFetchOptions {
  * Throws: UserError (exit 2) for an unknown name and for every failed download or copy.
  */
 export async function dataFetchCommand(name: string, options: DataFetchOptions, io: CliIO): Promise<number> {
-  requireKnown(name);
-  const source = DATASET_SOURCES[name];
+  const source = requireKnown(name).source;
   const envUrl = source ? io.env[source.urlEnv]?.trim() || undefined : undefined;
   await fetchDataset(name, {
     dataDir: options.dataDir ?? 'data',
@@ -37,43 +36,6 @@ export async function dataFetchCommand(name: string, options: DataFetchOptions, 
     log: (line) => io.stdout.write(line + '\n'),
   });
   return 0;
-}
-
-/**
- * `dlsweep data ls`: one line per known dataset (present or not, rows, sha256 and whether it is the expected
- * file, path), then each source. Returns exit code 0. Throws: nothing for missing files.
- */
-export function dataLsCommand(options: { dataDir?: string }, io: CliIO): number {
-  const rows = dataLs(resolve(io.cwd, options.dataDir ?? 'data'));
-  io.stdout.write(formatDataLs(rows, io.cwd) + '\n');
-  return 0;
-}
-
-/** The `data ls` text: an aligned table, then source and description lines. */
-export function formatDataLs(rows: DataLsRow[], cwd: string): string {
-  const show = (p: string) => {
-    const rel = relative(cwd, p);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
-  };
-  const table = [
-    ['dataset', 'present', 'rows', 'sha256', 'path'],
-    ...rows.map((r) => [
-      r.name,
-      r.present ? 'yes' : r.problem ? `no (${r.problem})` : 'no',
-      r.rows === undefined ? '-' : String(r.rows),
-      r.sha256 === undefined ? '-' : `${r.sha256}${r.sha256Matches === true ? ' (ok)' : r.sha256Matches === false ? ` (differs: expected ${r.expectedSha256})` : ''}`,
-      show(r.path),
-    ]),
-  ];
-  const widths = table[0].map((_, c) => Math.max(...table.map((line) => line[c].length)));
-  const lines = table.map((line) => line.map((cell, c) => (c === line.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '));
-  for (const r of rows) {
-    const d = KNOWN_DATASETS.find((k) => k.name === r.name);
-    if (r.source) lines.push(`${r.name} source: ${r.source}`);
-    if (!r.present && r.source) lines.push(`${r.name}: get it with \`dlsweep data fetch ${r.name}\``);
-    if (d && !r.source) lines.push(`${r.name}: ${d.description}`);
-  }
-  return lines.join('\n');
 }
 
 /** Add the `data` command group (fetch, ls) to the program; actions store their exit code in `result`. */

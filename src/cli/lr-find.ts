@@ -10,7 +10,7 @@ import { InvalidArgumentError } from 'commander';
 import { UserError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { loadDataset } from '../datasets/index.js';
-import { ensureDataset } from '../datasets/fetch.js';
+import { ensureDataset } from '../datasets/install.js';
 import { gridSize, pointAt } from '../sweep/grid.js';
 import { trainingConfigOf } from '../sweep/plan.js';
 import { experimentDir } from '../store/paths.js';

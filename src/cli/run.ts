@@ -8,7 +8,7 @@ import { UserError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import type { Experiment } from '../experiment/types.js';
 import { formatDatasetReport, loadDataset, type PreparedDataset } from '../datasets/index.js';
-import { ensureDataset } from '../datasets/fetch.js';
+import { ensureDataset } from '../datasets/install.js';
 import { planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';

@@ -2,13 +2,13 @@
  * Cleaning a parsed CSV: header, column choice, labels to 0/1, missing values, numbers.
  * Output: a CleanTable (sample-major raw values, NaN where a value will be imputed) plus what was dropped.
  */
-import type { CsvDatasetConfig } from '../experiment/types.js';
+import type { CsvDatasetConfig } from './config.js';
 import { UserError, type Diagnostic } from '../errors.js';
 import type { CsvFile } from './csv.js';
 import { columnNames, detectHeader, isNumeric, resolveColumn } from './columns.js';
 import { dataDiagnostic, dataError, listFirst, q, throwIfAny } from './problems.js';
 import type { CleanTable, DroppedRows } from './types.js';
-import { WISCONSIN } from './wisconsin.js';
+import { knownDataset } from './registry.js';
 
 /** How many line numbers a report or message lists. */
 export const FIRST_ROWS = 10;
@@ -68,7 +68,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
   const records = csv.records;
   const header = config.header === 'auto' ? detectHeader(records[0].fields, records[1]?.fields, missingSet) : config.header;
   const count = records[0].fields.length;
-  const known = config.name === WISCONSIN.name && !header ? WISCONSIN.columns : undefined;
+  const known = config.name !== undefined && !header ? knownDataset(config.name)?.columns : undefined;
   const names = columnNames(count, header ? records[0].fields : undefined, known);
   const named = header || (known !== undefined && known.length === count);
   const data = header ? records.slice(1) : records;

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
 import { dataError, listFirst } from './problems.js';
 import { sha256Hex } from './fingerprint.js';
-import { wisconsinMissingMessage } from './wisconsin.js';
+import { knownDataset, missingFileMessage } from './registry.js';
 
 /** One CSV record: its fields (untrimmed) and the 1-based file line it starts on. */
 export interface CsvRecord {
@@ -40,7 +40,8 @@ export function readCsvFile(path: string, managedName?: string): CsvFile {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      if (managedName === 'wisconsin') throw new UserError(wisconsinMissingMessage(path));
+      const known = managedName === undefined ? undefined : knownDataset(managedName);
+      if (known) throw new UserError(missingFileMessage(known, path));
       throw new UserError(
         `Dataset file not found: ${path}\nPut the CSV file at that path, or set dataset.path in the experiment file to where it is.`,
       );

@@ -8,7 +8,7 @@
  *   scale (statistics over the fit rows) -> pack.
  */
 import { basename } from 'node:path';
-import type { CsvDatasetConfig, DatasetConfig, SplitConfig, SyntheticDatasetConfig } from '../experiment/types.js';
+import type { CsvDatasetConfig, DatasetConfig, SplitConfig, SyntheticDatasetConfig } from './config.js';
 import { readCsvFile } from './csv.js';
 import { cleanCsv } from './clean.js';
 import { datasetFingerprint, sha256Hex, canonicalJson } from './fingerprint.js';
@@ -16,11 +16,11 @@ import { buildFold } from './normalize.js';
 import { checkClasses, splitRows } from './split.js';
 import { generateSynthetic, syntheticSettings } from './synthetic.js';
 import type { CleanTable, DatasetReport, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
-import { WISCONSIN } from './wisconsin.js';
+import { knownDataset } from './registry.js';
 
 export type { DatasetReport, DroppedRows, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
 export { sharedFloat64 } from './normalize.js';
-export { WISCONSIN } from './wisconsin.js';
+export { WISCONSIN } from './registry.js';
 
 /**
  * Load a dataset and prepare its folds.
@@ -41,8 +41,9 @@ function loadCsv(config: CsvDatasetConfig): PreparedDataset {
   const csv = readCsvFile(config.path, config.name);
   const cleaned = cleanCsv(csv, config);
   const warnings = [...csv.warnings, ...cleaned.warnings];
-  if (config.name === WISCONSIN.name && csv.sha256 !== WISCONSIN.sha256) {
-    warnings.push(`this is not the UCI ${WISCONSIN.uciFile} file (sha256 ${csv.sha256.slice(0, 12)}..., expected ${WISCONSIN.sha256.slice(0, 12)}...): results will not match the study`);
+  const source = config.name === undefined ? undefined : knownDataset(config.name)?.source;
+  if (source && csv.sha256 !== source.sha256) {
+    warnings.push(`this is not the UCI ${source.originalName} file (sha256 ${csv.sha256.slice(0, 12)}..., expected ${source.sha256.slice(0, 12)}...): results will not match the study`);
   }
   const prepared = prepare(cleaned.table, config.split, config.normalize, config.missing_strategy);
   warnings.push(...prepared.warnings);
@@ -144,9 +145,13 @@ function prepare(
   return { folds, splits, warnings, imputed };
 }
 
-/** Only the fields that matter for the method (e.g. no seed for fixed ranges), so equal splits hash equal. */
+/**
+ * Only the fields that matter for the kind (e.g. no seed for fixed ranges), so equal splits hash equal.
+ * The discriminator is hashed under the key `method`, the name it had when the first fingerprints were made:
+ * renaming it would change the identity of every recorded run.
+ */
 function canonicalSplit(s: SplitConfig): Record<string, unknown> {
-  switch (s.method) {
+  switch (s.kind) {
     case 'fixed':
       return { method: 'fixed', train: [s.train[0], s.train[1]], validation: [s.validation[0], s.validation[1]] };
     case 'holdout':
@@ -158,7 +163,8 @@ function canonicalSplit(s: SplitConfig): Record<string, unknown> {
 
 function canonicalNormalize(n: CsvDatasetConfig['normalize']): Record<string, unknown> {
   // fit does not matter when nothing is scaled.
-  return n.method === 'none' ? { method: 'none' } : { method: n.method, fit: n.fit };
+  // Hashed under `method`, as canonicalSplit.
+  return n.kind === 'none' ? { method: 'none' } : { method: n.kind, fit: n.fit };
 }
 
 function dedupe(a: string[]): string[] {

@@ -2,7 +2,7 @@
  * Per fold: impute missing values (statistics of the fold's training rows), scale features (statistics of
  * the fit rows), and pack both splits as X: [features x samples] on SharedArrayBuffers.
  */
-import type { NormalizeConfig } from '../experiment/types.js';
+import type { NormalizeConfig } from './config.js';
 import type { Matrix, SplitData } from '../train/types.js';
 import { dataError } from './problems.js';
 import type { FoldIndices } from './split.js';
@@ -101,7 +101,7 @@ export function buildFold(
   // 2. Scaling statistics: x' = (x - shift) / scale; scale 0 marks a constant feature.
   const shift = new Float64Array(F);
   const scale = new Float64Array(F).fill(1);
-  if (normalize.method !== 'none') {
+  if (normalize.kind !== 'none') {
     const fitRows = normalize.fit === 'train' ? idx.train : allRows(table.rows);
     const nFit = fitRows.length;
     const min = new Float64Array(F).fill(Infinity);
@@ -117,7 +117,7 @@ export function buildFold(
       }
     }
     const ss = new Float64Array(F);
-    if (normalize.method === 'zscore') {
+    if (normalize.kind === 'zscore') {
       const mu = sum.map((s) => s / nFit);
       for (let r = 0; r < nFit; r++) {
         const base = fitRows[r] * F;
@@ -133,7 +133,7 @@ export function buildFold(
         warnings.push(
           `feature "${table.featureNames[f]}" is constant (${min[f]}) on the ${normalize.fit === 'train' ? `training rows${label}` : 'cleaned rows'}: scaled to 0`,
         );
-      } else if (normalize.method === 'minmax') {
+      } else if (normalize.kind === 'minmax') {
         shift[f] = min[f];
         scale[f] = max[f] - min[f];
       } else {

@@ -2,7 +2,7 @@
  * Splitting cleaned rows into train/validation index sets: fixed ranges, seeded (stratified) holdout, (stratified) k-fold.
  * Indices refer to cleaned rows; each index set is sorted, so rows keep their file order inside a split.
  */
-import type { SplitConfig } from '../experiment/types.js';
+import { fixedSplitProblems, type SplitConfig } from './config.js';
 import { UserError } from '../errors.js';
 import { dataError } from './problems.js';
 import { mulberry32, shuffleInPlace } from './rng.js';
@@ -42,34 +42,22 @@ function byClass(y: Uint8Array): [Int32Array, Int32Array] {
  *   its share within one row), chosen by a Fisher–Yates shuffle seeded with `seed` (one fold);
  * - kfold: rows shuffled (per class when stratify), then dealt round-robin into k validation folds,
  *   so every row is in exactly one validation fold and fold sizes differ by at most one (k folds).
- * Throws: UserError for invalid settings (range out of the data, naming the number of rows; first > last;
- * overlapping fixed ranges; fraction outside (0, 1); k < 2 or k > rows); DiagnosticError for an empty split.
+ * Throws: UserError for invalid settings (fraction outside (0, 1); k < 2); DiagnosticError for fixed ranges that
+ * are reversed, overlap or go beyond the data (naming the number of rows), k > rows, and an empty split.
  */
 export function splitRows(y: Uint8Array, split: SplitConfig, file: string): FoldIndices[] {
   const n = y.length;
-  switch (split.method) {
+  switch (split.kind) {
     case 'fixed': {
-      const check = (name: 'train' | 'validation'): [number, number] => {
+      for (const name of ['train', 'validation'] as const) {
         const r = split[name];
-        const [lo, hi] = r;
-        if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0) {
+        if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[0]) || !Number.isInteger(r[1]) || r[0] < 0) {
           throw new UserError(`dataset.split.${name}: expected [first, last], two 0-based row numbers (both inclusive), e.g. [0, 499]; found ${JSON.stringify(r)}.`);
         }
-        if (lo > hi) throw new UserError(`dataset.split.${name}: [${lo}, ${hi}] is empty: first row ${lo} is after last row ${hi} (both ends are inclusive).`);
-        if (hi >= n) {
-          throw dataError(file, `dataset.split.${name} [${lo}, ${hi}] goes beyond the data: ${n} rows are left after cleaning (rows 0..${n - 1})`, {
-            hint: `use a range within 0..${n - 1}, or a holdout split (method: holdout, validation_fraction: 0.25)`,
-          });
-        }
-        return [lo, hi];
-      };
-      const [a, b] = check('train');
-      const [c, d] = check('validation');
-      if (a <= d && c <= b) {
-        throw new UserError(
-          `dataset.split: train [${a}, ${b}] and validation [${c}, ${d}] overlap on rows ${Math.max(a, c)}..${Math.min(b, d)}; a row used for training cannot validate.`,
-        );
       }
+      const problem = fixedSplitProblems(split.train, split.validation, n)[0];
+      if (problem) throw dataError(file, `dataset.split.${problem.field}: ${problem.message}`, { hint: problem.hint });
+      const [[a, b], [c, d]] = [split.train, split.validation];
       return [{ train: range(a, b), validation: range(c, d) }];
     }
     case 'holdout': {
@@ -141,7 +129,7 @@ export function splitRows(y: Uint8Array, split: SplitConfig, file: string): Fold
     }
     default: {
       const never: never = split;
-      throw new UserError(`dataset.split.method: unknown method ${JSON.stringify((never as { method: unknown }).method)}; expected fixed, holdout or kfold.`);
+      throw new UserError(`dataset.split.kind: unknown kind ${JSON.stringify((never as { kind: unknown }).kind)}; expected fixed, holdout or kfold.`);
     }
   }
 }
@@ -163,7 +151,7 @@ export function checkClasses(y: Uint8Array, folds: FoldIndices[], file: string, 
       if (pos === 0 || pos === idx.length) {
         const only = pos === 0 ? 'negative (0)' : 'positive (1)';
         const hint =
-          split.method === 'fixed'
+          split.kind === 'fixed'
             ? 'the rows may be sorted by class: use a holdout or kfold split with stratify: true, or other row ranges'
             : split.stratify
               ? 'there are too few rows of the other class: use a smaller k or validation_fraction, or more data'

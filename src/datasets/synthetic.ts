@@ -3,7 +3,7 @@
  * Deterministic given the seed (mulberry32 + Box–Muller), classes balanced by construction:
  * row i has class i % 2, so any contiguous range of rows holds both classes.
  */
-import type { SyntheticDatasetConfig } from '../experiment/types.js';
+import type { SyntheticDatasetConfig } from './config.js';
 import { UserError } from '../errors.js';
 import { fillStandardNormal, mulberry32 } from './rng.js';
 import type { CleanTable } from './types.js';

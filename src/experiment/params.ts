@@ -3,6 +3,7 @@
  * One source for the JSON Schema (schema.ts), the defaults, and the planner's sharing rules.
  */
 import type { ParamValue } from './types.js';
+import { isObject } from '../guards.js';
 import { EARLY_STOPPING_DEFAULTS, OPTION_DEFAULTS } from '../train/options.js';
 import { HIDDEN_ACTIVATION_NAMES } from '../train/activations.js';
 import { INIT_NAMES } from '../train/init.js';
@@ -36,7 +37,6 @@ export interface ParamSpec {
   complete?: (value: ParamValue) => ParamValue;
 }
 
-const isObj = (x: unknown): x is Record<string, ParamValue> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** `value` with the fields of `defaults` it lacks appended (the user's fields keep their order). */
 function withDefaults(value: Record<string, ParamValue>, defaults: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
@@ -256,7 +256,7 @@ export const PARAMS: ParamSpec[] = [
     description:
       "How the learning rate changes over the updates (t = updates done): {kind: constant} (the study's), {kind: step, drop: 0.5, every: 1000}, {kind: exponential, decay_rate: 0.001}, {kind: inverse_time, decay_rate: 0.001}, {kind: cosine, min_learning_rate: 0}, {kind: sgdr, period: 500, multiplier: 2} or {kind: one_cycle, max_learning_rate: 0.5, warmup_fraction: 0.3}. As a grid axis, a list of these objects. cosine and one_cycle depend on iterations, so their trainings are not shared across iteration counts.",
     example: '{kind: constant}',
-    complete: (v) => (isObj(v) && typeof v.kind === 'string' && v.kind in SCHEDULE_DEFAULTS ? withDefaults(v, SCHEDULE_DEFAULTS[v.kind as LrSchedule['kind']]) : v),
+    complete: (v) => (isObject<ParamValue>(v) && typeof v.kind === 'string' && v.kind in SCHEDULE_DEFAULTS ? withDefaults(v, SCHEDULE_DEFAULTS[v.kind as LrSchedule['kind']]) : v),
   },
   {
     name: 'l2',
@@ -311,7 +311,7 @@ export const PARAMS: ParamSpec[] = [
     description:
       "null (off, the default) or {patience: 20, min_delta: 0, restore_best: true}: the validation loss is checked after every epoch (every update with the full batch) and the training stops after patience checks without an improvement larger than min_delta (Prechelt 1998; Keras's EarlyStopping rule). metrics.json, results.csv, show and the tables record stopped_at, stop_reason (no_improvement or max_iterations) and restored_from. Trainings with early stopping are not shared across iteration counts.",
     example: '{patience: 20}',
-    complete: (v) => (isObj(v) ? withDefaults(v, EARLY_STOPPING_DEFAULTS) : v),
+    complete: (v) => (isObject<ParamValue>(v) ? withDefaults(v, EARLY_STOPPING_DEFAULTS) : v),
   },
 ];
 
@@ -337,7 +337,7 @@ export function canShareIterations(training: Record<string, unknown>): boolean {
   const es = training.early_stopping;
   if (es !== undefined && es !== null) return false;
   const schedule = training.lr_schedule;
-  if (isObj(schedule) && typeof schedule.kind === 'string' && (SCHEDULE_KINDS as string[]).includes(schedule.kind)) {
+  if (isObject<ParamValue>(schedule) && typeof schedule.kind === 'string' && (SCHEDULE_KINDS as string[]).includes(schedule.kind)) {
     return !dependsOnLength(schedule as unknown as LrSchedule);
   }
   return true;

@@ -1,10 +1,11 @@
 /**
  * The JSON Schema (draft-07) of experiment files, built from the parameter table (params.ts) and the
- * known datasets (datasets.ts). Used by the loader (ajv) and written to schema/experiment.schema.json
+ * dataset registry and defaults (src/datasets/registry.ts, config.ts). Used by the loader (ajv) and written to schema/experiment.schema.json
  * for editors (`# yaml-language-server: $schema=../schema/experiment.schema.json`).
  */
 import { PARAMS } from './params.js';
-import { KNOWN_DATASETS } from './datasets.js';
+import { DATASET_DEFAULTS } from '../datasets/config.js';
+import { KNOWN_DATASETS } from '../datasets/registry.js';
 
 export const SCHEMA_ID = 'https://dlsweep.dev/schema/experiment.schema.json';
 
@@ -26,17 +27,22 @@ function clone<T>(x: T): T {
   return structuredClone(x);
 }
 
+/** A flat object in YAML flow style, for descriptions: {kind: holdout, validation_fraction: 0.2}. */
+function flow(o: object): string {
+  return `{${Object.entries(o).map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
+}
+
 const SEED_SCHEMA: Schema = {
   type: 'integer',
   minimum: 0,
   maximum: 4294967295,
-  default: 0,
+  default: DATASET_DEFAULTS.holdout.seed,
   description: 'Seed of the shuffle that assigns rows to the validation set or to folds (same seed, same split).',
 };
 
 const STRATIFY_SCHEMA: Schema = {
   type: 'boolean',
-  default: true,
+  default: DATASET_DEFAULTS.holdout.stratify,
   description: 'Keep the class proportions the same in training and validation rows (or in every fold).',
 };
 
@@ -55,13 +61,13 @@ function splitSchema(defaultText: string): Schema {
     description: `How the rows are divided into training and validation rows. ${defaultText}`,
     anyOf: [
       {
-        title: 'fixed row ranges {method: fixed, train: [first, last], validation: [first, last]}',
+        title: 'fixed row ranges {kind: fixed, train: [first, last], validation: [first, last]}',
         description: 'Fixed, inclusive row ranges of the cleaned data (after dropping rows with missing values).',
         type: 'object',
         additionalProperties: false,
-        required: ['method', 'train', 'validation'],
+        required: ['kind', 'train', 'validation'],
         properties: {
-          method: { const: 'fixed', description: 'fixed: training and validation rows are given as row ranges.' },
+          kind: { const: 'fixed', description: 'fixed: training and validation rows are given as row ranges.' },
           train: rowRange(
             'Training rows [first, last], both inclusive, 0-based rows of the cleaned data: [0, 499] is 500 rows.',
           ),
@@ -69,32 +75,32 @@ function splitSchema(defaultText: string): Schema {
         },
       },
       {
-        title: 'random holdout {method: holdout, validation_fraction: 0.2}',
+        title: 'random holdout {kind: holdout, validation_fraction: 0.2}',
         description: 'A random fraction of the rows is held out for validation.',
         type: 'object',
         additionalProperties: false,
-        required: ['method'],
+        required: ['kind'],
         properties: {
-          method: { const: 'holdout', description: 'holdout: a random fraction of the rows is the validation set.' },
+          kind: { const: 'holdout', description: 'holdout: a random fraction of the rows is the validation set.' },
           validation_fraction: {
             type: 'number',
             exclusiveMinimum: 0,
             exclusiveMaximum: 1,
-            default: 0.2,
-            description: 'Fraction of the rows held out for validation, strictly between 0 and 1 (default 0.2).',
+            default: DATASET_DEFAULTS.holdout.validation_fraction,
+            description: `Fraction of the rows held out for validation, strictly between 0 and 1 (default ${DATASET_DEFAULTS.holdout.validation_fraction}).`,
           },
           stratify: clone(STRATIFY_SCHEMA),
           seed: clone(SEED_SCHEMA),
         },
       },
       {
-        title: 'k-fold cross-validation {method: kfold, k: 5}',
+        title: 'k-fold cross-validation {kind: kfold, k: 5}',
         description: 'k-fold cross-validation: every run is trained k times, each fold being the validation set once.',
         type: 'object',
         additionalProperties: false,
-        required: ['method', 'k'],
+        required: ['kind', 'k'],
         properties: {
-          method: { const: 'kfold', description: 'kfold: k-fold cross-validation.' },
+          kind: { const: 'kfold', description: 'kfold: k-fold cross-validation.' },
           k: { type: 'integer', minimum: 2, description: 'Number of folds (at least 2).' },
           stratify: clone(STRATIFY_SCHEMA),
           seed: clone(SEED_SCHEMA),
@@ -110,16 +116,16 @@ function normalizeSchema(defaultText: string): Schema {
     description: `Feature scaling. ${defaultText}`,
     additionalProperties: false,
     properties: {
-      method: {
+      kind: {
         type: 'string',
         enum: ['minmax', 'zscore', 'none'],
-        default: 'minmax',
+        default: DATASET_DEFAULTS.normalize.kind,
         description: 'minmax scales each feature to [0, 1]; zscore to mean 0 and standard deviation 1; none keeps raw values.',
       },
       fit: {
         type: 'string',
         enum: ['train', 'all'],
-        default: 'train',
+        default: DATASET_DEFAULTS.normalize.fit,
         description:
           'Rows the scaling statistics are computed on: train (training rows only, no leakage) or all (every row, as the study did).',
       },
@@ -136,9 +142,9 @@ function csvProperties(forKnown: boolean): Record<string, Schema> {
   return {
     header: {
       enum: ['auto', true, false],
-      default: forKnown ? undefined : 'auto',
+      default: forKnown ? undefined : DATASET_DEFAULTS.csv.header,
       description: d(
-        'Whether the first line holds column names: true, false, or auto (detect: a first line that is not all numbers is a header). Default auto.',
+        `Whether the first line holds column names: true, false, or auto (detect: a first line that is not all numbers is a header). Default ${DATASET_DEFAULTS.csv.header}.`,
         'Whether the first line holds column names (true, false or auto); overrides the preset.',
       ),
     },
@@ -179,21 +185,21 @@ function csvProperties(forKnown: boolean): Record<string, Schema> {
     missing_values: {
       type: 'array',
       items: { type: 'string' },
-      description: 'Cell values that mean "missing". Default: ["?", ""].',
+      description: `Cell values that mean "missing". Default: ${JSON.stringify(DATASET_DEFAULTS.csv.missing_values).replace(',', ', ')}.`,
     },
     missing_strategy: {
       type: 'string',
       enum: ['drop', 'mean', 'median'],
       description:
-        'What to do with missing cells: drop the row, or replace the cell by the column mean or median (computed on the training rows). Default drop.',
+        `What to do with missing cells: drop the row, or replace the cell by the column mean or median (computed on the training rows). Default ${DATASET_DEFAULTS.csv.missing_strategy}.`,
     },
     normalize: normalizeSchema(
-      forKnown ? 'Given fields override the preset\'s.' : 'Default: {method: minmax, fit: train}.',
+      forKnown ? 'Given fields override the preset\'s.' : `Default: ${flow(DATASET_DEFAULTS.normalize)}.`,
     ),
     split: splitSchema(
       forKnown
         ? 'A given split replaces the preset\'s split.'
-        : 'Default: {method: holdout, validation_fraction: 0.2, stratify: true, seed: 0}.',
+        : `Default: ${flow(DATASET_DEFAULTS.split)}.`,
     ),
   };
 }
@@ -271,20 +277,20 @@ function datasetSchema(): Schema {
               noise: {
                 type: 'number',
                 minimum: 0,
-                default: 0.1,
-                description: 'Standard deviation of the Gaussian noise added to every feature (default 0.1).',
+                default: DATASET_DEFAULTS.synthetic.noise,
+                description: `Standard deviation of the Gaussian noise added to every feature (default ${DATASET_DEFAULTS.synthetic.noise}).`,
               },
               seed: {
                 type: 'integer',
                 minimum: 0,
                 maximum: 4294967295,
-                default: 0,
-                description: 'Seed of the generator (default 0).',
+                default: DATASET_DEFAULTS.synthetic.seed,
+                description: `Seed of the generator (default ${DATASET_DEFAULTS.synthetic.seed}).`,
               },
             },
           },
-          normalize: normalizeSchema('Default: {method: minmax, fit: train}.'),
-          split: splitSchema('Default: {method: holdout, validation_fraction: 0.2, stratify: true, seed: 0}.'),
+          normalize: normalizeSchema(`Default: ${flow(DATASET_DEFAULTS.normalize)}.`),
+          split: splitSchema(`Default: ${flow(DATASET_DEFAULTS.split)}.`),
         },
       },
     ],

@@ -3,6 +3,9 @@
  * consumed by the sweep planner (src/sweep/) and the dataset loader (src/datasets/).
  */
 import type { Diagnostic } from '../errors.js';
+import type { DatasetConfig } from '../datasets/config.js';
+
+export type { CsvDatasetConfig, DatasetConfig, NormalizeConfig, SplitConfig, SyntheticDatasetConfig } from '../datasets/config.js';
 
 /** A parameter value as it appears in an experiment file after parsing (numbers are numbers: 1e-3 is 0.001). */
 export type ParamValue = number | string | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -14,53 +17,6 @@ export interface Axis {
   /** The user's spelling of each value (source text, e.g. "1e-3"), for display; same length as values. */
   spellings: string[];
 }
-
-/** Dataset split settings. `fixed` uses row ranges of the cleaned data, both ends inclusive ([0, 499] is 500 rows). */
-export type SplitConfig =
-  | { method: 'fixed'; train: [number, number]; validation: [number, number] }
-  | { method: 'holdout'; validation_fraction: number; stratify: boolean; seed: number }
-  | { method: 'kfold'; k: number; stratify: boolean; seed: number };
-
-export interface NormalizeConfig {
-  method: 'minmax' | 'zscore' | 'none';
-  /** Rows the scaling statistics are computed on: training rows only (no leakage), or all rows (the study's). */
-  fit: 'train' | 'all';
-}
-
-/** A CSV dataset and its preprocessing. Column references are 0-based indices or header names. */
-export interface CsvDatasetConfig {
-  kind: 'csv';
-  /** Known dataset name (e.g. "wisconsin") when the file is a managed one, else undefined. */
-  name?: string;
-  /** Absolute path of the file. */
-  path: string;
-  header: 'auto' | boolean;
-  label: string | number;
-  positive: (string | number)[];
-  /** Values of the negative class; default: every value that is not positive. */
-  negative?: (string | number)[];
-  drop_columns: (string | number)[];
-  /** Feature columns; default: all columns but the label and the dropped ones. */
-  features?: (string | number)[];
-  missing_values: string[];
-  missing_strategy: 'drop' | 'mean' | 'median';
-  normalize: NormalizeConfig;
-  split: SplitConfig;
-}
-
-/** Generated data for tests and benchmarks. */
-export interface SyntheticDatasetConfig {
-  kind: 'synthetic';
-  generator: 'blobs' | 'xor' | 'circles';
-  samples: number;
-  features: number;
-  noise: number;
-  seed: number;
-  normalize: NormalizeConfig;
-  split: SplitConfig;
-}
-
-export type DatasetConfig = CsvDatasetConfig | SyntheticDatasetConfig;
 
 /** A validated experiment. */
 export interface Experiment {

@@ -15,8 +15,8 @@ const METRICS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1',
 const KFOLD = `name: kopt
 dataset:
   synthetic: {kind: blobs, samples: 150, features: 3, noise: 0.8, seed: 5}
-  split: {method: kfold, k: 3, seed: 2}
-  normalize: {method: zscore, fit: train}
+  split: {kind: kfold, k: 3, seed: 2}
+  normalize: {kind: zscore, fit: train}
 fixed:
   hidden_sizes: [4]
   learning_rate: 0.05
@@ -94,7 +94,7 @@ test('early stopping through the CLI: each fold records where and why it stopped
     `name: es
 dataset:
   synthetic: {kind: blobs, samples: 90, features: 3, noise: 0.5, seed: 1}
-  split: {method: kfold, k: 3}
+  split: {kind: kfold, k: 3}
 fixed:
   learning_rate: 1e-6
   iterations: 100

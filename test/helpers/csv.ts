@@ -30,8 +30,8 @@ export function csvConfigWith(defaults: Partial<CsvDatasetConfig>) {
     drop_columns: [],
     missing_values: ['?', ''],
     missing_strategy: 'drop',
-    normalize: { method: 'none', fit: 'train' },
-    split: { method: 'fixed', train: [0, 5], validation: [6, 9] },
+    normalize: { kind: 'none', fit: 'train' },
+    split: { kind: 'fixed', train: [0, 5], validation: [6, 9] },
     ...defaults,
     ...over,
   });

@@ -9,7 +9,7 @@ import { csvConfigWith, csvWriter, testDir } from '../helpers/csv.js';
 
 const dir = testDir('dlsweep-datasets-errors-');
 const csvFile = csvWriter(dir);
-const csvConfig = csvConfigWith({ normalize: { method: 'minmax', fit: 'all' }, split: { method: 'fixed', train: [0, 1], validation: [2, 3] } });
+const csvConfig = csvConfigWith({ normalize: { kind: 'minmax', fit: 'all' }, split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } });
 
 const GOOD = 'a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n';
 
@@ -166,19 +166,19 @@ test('a label value that matches no row: says which class is missing and which v
 test('only one class in a split: names the split and suggests stratify or another split', () => {
   const sorted = csvFile('a,label\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n');
   fails(
-    csvConfig(sorted, { split: { method: 'fixed', train: [0, 2], validation: [3, 5] } }),
+    csvConfig(sorted, { split: { kind: 'fixed', train: [0, 2], validation: [3, 5] } }),
     'the train split has only negative (0) rows',
     'stratify: true',
   );
   fails(
-    csvConfig(sorted, { split: { method: 'fixed', train: [0, 3], validation: [4, 5] } }),
+    csvConfig(sorted, { split: { kind: 'fixed', train: [0, 3], validation: [4, 5] } }),
     'the validation split has only positive (1) rows',
   );
   // Stratified holdout with too few positives for the validation share.
   const rows = ['a,label'];
   for (let i = 0; i < 40; i++) rows.push(`${i},${i < 2 ? 1 : 0}`);
   fails(
-    csvConfig(csvFile(rows.join('\n')), { split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 1 } }),
+    csvConfig(csvFile(rows.join('\n')), { split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 1 } }),
     'the validation split has only negative (0) rows',
     'too few rows of the other class',
   );
@@ -186,19 +186,19 @@ test('only one class in a split: names the split and suggests stratify or anothe
 
 test('empty split: a fixed range beyond the cleaned rows names the number of rows', () => {
   const p = csvFile('a,label\n1,0\n?,1\n3,1\n4,0\n5,1\n');
-  fails(csvConfig(p, { split: { method: 'fixed', train: [0, 1], validation: [2, 4] } }), 'dataset.split.validation [2, 4] goes beyond the data: 4 rows are left after cleaning (rows 0..3)');
-  fails(csvConfig(p, { split: { method: 'fixed', train: [2, 1], validation: [3, 3] } }), 'dataset.split.train: [2, 1] is empty');
-  fails(csvConfig(p, { split: { method: 'fixed', train: [0, 2], validation: [2, 3] } }), 'overlap on rows 2..2');
+  fails(csvConfig(p, { split: { kind: 'fixed', train: [0, 1], validation: [2, 4] } }), 'dataset.split.validation: validation rows [2, 4] go beyond the data: 4 rows are left after cleaning (rows 0..3)');
+  fails(csvConfig(p, { split: { kind: 'fixed', train: [2, 1], validation: [3, 3] } }), 'dataset.split.train: row range is reversed: the first row (2) is after the last (1)');
+  fails(csvConfig(p, { split: { kind: 'fixed', train: [0, 2], validation: [2, 3] } }), 'overlap the training rows [0, 2] on rows 2..2');
 });
 
 test('empty split: a holdout fraction that leaves 0 rows, and k larger than the rows', () => {
   const p = csvFile(GOOD);
   const split = (s: SplitConfig): CsvDatasetConfig => csvConfig(p, { split: s });
-  fails(split({ method: 'holdout', validation_fraction: 0.05, stratify: false, seed: 1 }), 'the validation split is empty: validation_fraction 0.05 of 4 rows');
-  fails(split({ method: 'holdout', validation_fraction: 0.95, stratify: false, seed: 1 }), 'the train split is empty');
-  fails(split({ method: 'holdout', validation_fraction: 1.5, stratify: false, seed: 1 }), 'between 0 and 1');
-  fails(split({ method: 'kfold', k: 5, stratify: false, seed: 1 }), 'dataset.split.k is 5 but only 4 rows');
-  fails(split({ method: 'kfold', k: 1, stratify: false, seed: 1 }), 'expected an integer >= 2');
+  fails(split({ kind: 'holdout', validation_fraction: 0.05, stratify: false, seed: 1 }), 'the validation split is empty: validation_fraction 0.05 of 4 rows');
+  fails(split({ kind: 'holdout', validation_fraction: 0.95, stratify: false, seed: 1 }), 'the train split is empty');
+  fails(split({ kind: 'holdout', validation_fraction: 1.5, stratify: false, seed: 1 }), 'between 0 and 1');
+  fails(split({ kind: 'kfold', k: 5, stratify: false, seed: 1 }), 'dataset.split.k is 5 but only 4 rows');
+  fails(split({ kind: 'kfold', k: 1, stratify: false, seed: 1 }), 'expected an integer >= 2');
 });
 
 test('imputation impossible: a feature with no value on the training rows', () => {
@@ -214,8 +214,8 @@ test('synthetic settings out of range', () => {
     features: 2,
     noise: 0.1,
     seed: 1,
-    normalize: { method: 'none' as const, fit: 'train' as const },
-    split: { method: 'holdout' as const, validation_fraction: 0.25, stratify: true, seed: 1 },
+    normalize: { kind: 'none' as const, fit: 'train' as const },
+    split: { kind: 'holdout' as const, validation_fraction: 0.25, stratify: true, seed: 1 },
   };
   assert.throws(() => loadDataset({ ...base, features: 1 }), (e: Error) => e instanceof UserError && /features: expected an integer >= 2/.test(e.message));
   assert.throws(() => loadDataset({ ...base, samples: 1 }), (e: Error) => e instanceof UserError && /samples/.test(e.message));

@@ -26,8 +26,8 @@ function wisconsinConfig(over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig
     drop_columns: [0],
     missing_values: ['?', ''],
     missing_strategy: 'drop',
-    normalize: { method: 'minmax', fit: 'all' },
-    split: { method: 'fixed', train: [0, 499], validation: [501, 682] },
+    normalize: { kind: 'minmax', fit: 'all' },
+    split: { kind: 'fixed', train: [0, 499], validation: [501, 682] },
     ...over,
   };
 }
@@ -66,8 +66,8 @@ function synth(over: Partial<SyntheticDatasetConfig> = {}): SyntheticDatasetConf
     features: 4,
     noise: 0.1,
     seed: 7,
-    normalize: { method: 'none', fit: 'train' },
-    split: { method: 'holdout', validation_fraction: 0.25, stratify: true, seed: 1 },
+    normalize: { kind: 'none', fit: 'train' },
+    split: { kind: 'holdout', validation_fraction: 0.25, stratify: true, seed: 1 },
     ...over,
   };
 }
@@ -155,10 +155,10 @@ test('wisconsin: fingerprint is stable, independent of the path, and changes wit
   copyFileSync(WISCONSIN_PATH, copy);
   assert.equal(loadDataset(wisconsinConfig({ path: copy })).fingerprint, base);
   const variants: Partial<CsvDatasetConfig>[] = [
-    { normalize: { method: 'minmax', fit: 'train' } },
-    { normalize: { method: 'zscore', fit: 'all' } },
-    { split: { method: 'fixed', train: [0, 498], validation: [501, 682] } },
-    { split: { method: 'holdout', validation_fraction: 0.25, stratify: true, seed: 1 } },
+    { normalize: { kind: 'minmax', fit: 'train' } },
+    { normalize: { kind: 'zscore', fit: 'all' } },
+    { split: { kind: 'fixed', train: [0, 498], validation: [501, 682] } },
+    { split: { kind: 'holdout', validation_fraction: 0.25, stratify: true, seed: 1 } },
     { missing_strategy: 'mean' },
     { drop_columns: [0, 9] },
     { negative: undefined },
@@ -190,13 +190,13 @@ test('header auto-detection rule', () => {
 
 test('csv with a header: columns by name, header auto-detected, names reported', () => {
   const p = csvFile('a,b,label\n1,10,0\n2,20,1\n3,30,0\n4,40,1\n');
-  const d = loadDataset(csvConfig(p, { split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  const d = loadDataset(csvConfig(p, { split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   assert.equal(d.report.header, true);
   assert.deepEqual(d.feature_names, ['a', 'b']);
   assert.equal(d.report.rows_read, 4);
   assert.deepEqual(sample(d.folds[0].train, 1), [2, 20]);
   assert.deepEqual(Array.from(d.folds[0].train.y), [0, 1]);
-  const e = loadDataset(csvConfig(p, { features: ['b'], split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  const e = loadDataset(csvConfig(p, { features: ['b'], split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   assert.deepEqual(e.feature_names, ['b']);
   assert.deepEqual(feature(e.folds[0].validation, 0), [30, 40]);
 });
@@ -204,7 +204,7 @@ test('csv with a header: columns by name, header auto-detected, names reported',
 test('csv: UTF-8 BOM, CRLF line endings and quoted fields', () => {
   const p = csvFile('\uFEFF"x","y, with comma","label"\r\n"1","2",M\r\n3,"4",B\r\n"5",6,"M"\r\n7,8, B \r\n');
   const d = loadDataset(
-    csvConfig(p, { positive: ['M'], negative: ['B'], split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }),
+    csvConfig(p, { positive: ['M'], negative: ['B'], split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }),
   );
   assert.equal(d.report.header, true);
   assert.deepEqual(d.feature_names, ['x', 'y, with comma']);
@@ -217,7 +217,7 @@ test('csv: UTF-8 BOM, CRLF line endings and quoted fields', () => {
 
 test('csv: labels compare as trimmed strings, 4 matches "4" and " 4.0"; undeclared negative means every other value', () => {
   const p = csvFile('f,label\n1,4\n2, 2\n3,4.0\n4,3\n');
-  const d = loadDataset(csvConfig(p, { positive: ['4'], split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  const d = loadDataset(csvConfig(p, { positive: ['4'], split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   assert.deepEqual(Array.from(d.folds[0].train.y), [1, 0]);
   assert.deepEqual(Array.from(d.folds[0].validation.y), [1, 0]);
   assert.deepEqual(d.report.negative, ['2', '3']);
@@ -225,7 +225,7 @@ test('csv: labels compare as trimmed strings, 4 matches "4" and " 4.0"; undeclar
 
 test('csv: blank lines in the middle are skipped with a warning, trailing ones silently; line numbers stay exact', () => {
   const p = csvFile('a,label\n1,0\n\n2,1\n   \n3,0\n4,1\n\n\n');
-  const d = loadDataset(csvConfig(p, { split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  const d = loadDataset(csvConfig(p, { split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   assert.equal(d.report.rows_read, 4);
   assert.equal(d.report.warnings.length, 1);
   assert.match(d.report.warnings[0], /skipped 2 blank lines \(line 3, 5\)/);
@@ -236,7 +236,7 @@ test('csv: blank lines in the middle are skipped with a warning, trailing ones s
 
 test('missing values: strategy drop drops the row and reports it; a missing label always drops the row', () => {
   const p = csvFile('a,b,label\n1,2,0\n?,3,1\n4,,0\n5,6,?\n7,8,1\n9,10,0\n11,12,1\n');
-  const d = loadDataset(csvConfig(p, { split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  const d = loadDataset(csvConfig(p, { split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   assert.equal(d.report.rows_read, 7);
   assert.equal(d.report.rows_used, 4);
   assert.deepEqual(
@@ -253,7 +253,7 @@ test('missing values: strategy drop drops the row and reports it; a missing labe
 test('missing values: mean imputation uses the training rows of the fold only', () => {
   // Train rows 0..3 have a = 1, 2, ?, 3 (mean 2); validation rows have a = 100, ? (all-rows mean would differ).
   const p = csvFile('a,b,label\n1,0,0\n2,0,1\n?,0,0\n3,0,1\n100,0,0\n?,0,1\n');
-  const d = loadDataset(csvConfig(p, { missing_strategy: 'mean', split: { method: 'fixed', train: [0, 3], validation: [4, 5] } }));
+  const d = loadDataset(csvConfig(p, { missing_strategy: 'mean', split: { kind: 'fixed', train: [0, 3], validation: [4, 5] } }));
   assert.equal(d.report.rows_used, 6);
   assert.deepEqual(feature(d.folds[0].train, 0), [1, 2, 2, 3]);
   assert.deepEqual(feature(d.folds[0].validation, 0), [100, 2]);
@@ -262,7 +262,7 @@ test('missing values: mean imputation uses the training rows of the fold only', 
   assert.match(formatDatasetReport(d.report), /imputed 2 missing cells with the training rows' mean: a 2/);
   // Median of 1, 2, 10 on the training rows is 2; mean would be 13/3.
   const q = csvFile('a,label\n1,0\n2,1\n10,0\n?,1\n50,0\n60,1\n');
-  const m = loadDataset(csvConfig(q, { missing_strategy: 'median', split: { method: 'fixed', train: [0, 3], validation: [4, 5] } }));
+  const m = loadDataset(csvConfig(q, { missing_strategy: 'median', split: { kind: 'fixed', train: [0, 3], validation: [4, 5] } }));
   assert.deepEqual(feature(m.folds[0].train, 0), [1, 2, 10, 2]);
 });
 
@@ -270,7 +270,7 @@ test('missing values: mean imputation uses the training rows of the fold only', 
 
 test('minmax with fit train: statistics of the training rows, applied to validation (may leave [0, 1])', () => {
   const p = csvFile('a,label\n0,0\n10,1\n5,0\n20,1\n-10,0\n');
-  const d = loadDataset(csvConfig(p, { normalize: { method: 'minmax', fit: 'train' }, split: { method: 'fixed', train: [0, 2], validation: [3, 4] } }));
+  const d = loadDataset(csvConfig(p, { normalize: { kind: 'minmax', fit: 'train' }, split: { kind: 'fixed', train: [0, 2], validation: [3, 4] } }));
   assert.deepEqual(feature(d.folds[0].train, 0), [0, 1, 0.5]);
   assert.deepEqual(feature(d.folds[0].validation, 0), [2, -1]);
 });
@@ -278,7 +278,7 @@ test('minmax with fit train: statistics of the training rows, applied to validat
 test('zscore: (x - mean) / population std (divide by n), on the fit rows', () => {
   // Train values 2, 4, 4, 4, 5, 5, 7, 9: mean 5, population std 2.
   const p = csvFile('a,label\n2,0\n4,1\n4,0\n4,1\n5,0\n5,1\n7,0\n9,1\n11,0\n1,1\n');
-  const d = loadDataset(csvConfig(p, { normalize: { method: 'zscore', fit: 'train' }, split: { method: 'fixed', train: [0, 7], validation: [8, 9] } }));
+  const d = loadDataset(csvConfig(p, { normalize: { kind: 'zscore', fit: 'train' }, split: { kind: 'fixed', train: [0, 7], validation: [8, 9] } }));
   assert.deepEqual(feature(d.folds[0].train, 0), [-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2]);
   assert.deepEqual(feature(d.folds[0].validation, 0), [3, -2]);
   const tr = feature(d.folds[0].train, 0);
@@ -289,8 +289,8 @@ test('zscore: (x - mean) / population std (divide by n), on the fit rows', () =>
 
 test('a constant feature is scaled to 0 with a warning, never NaN (minmax and zscore)', () => {
   const p = csvFile('a,c,label\n1,3,0\n2,3,1\n3,3,0\n4,3,1\n');
-  for (const method of ['minmax', 'zscore'] as const) {
-    const d = loadDataset(csvConfig(p, { normalize: { method, fit: 'all' }, split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  for (const kind of ['minmax', 'zscore'] as const) {
+    const d = loadDataset(csvConfig(p, { normalize: { kind, fit: 'all' }, split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
     assert.deepEqual(feature(d.folds[0].train, 1), [0, 0]);
     assert.deepEqual(feature(d.folds[0].validation, 1), [0, 0]);
     for (const v of d.folds[0].train.X.data) assert.ok(Number.isFinite(v));
@@ -304,7 +304,7 @@ test('a constant feature is scaled to 0 with a warning, never NaN (minmax and zs
 test('holdout: stratified (class shares within one row), deterministic, rows in file order', () => {
   const p = csvFile(indexedCsv(100, (i) => i % 10 < 3)); // 30 positives, 70 negatives
   const cfg = (seed: number): CsvDatasetConfig =>
-    csvConfig(p, { features: ['id'], split: { method: 'holdout', validation_fraction: 0.25, stratify: true, seed } });
+    csvConfig(p, { features: ['id'], split: { kind: 'holdout', validation_fraction: 0.25, stratify: true, seed } });
   const a = loadDataset(cfg(1));
   const val = feature(a.folds[0].validation, 0);
   const tr = feature(a.folds[0].train, 0);
@@ -325,7 +325,7 @@ test('holdout: stratified (class shares within one row), deterministic, rows in 
 
 test('kfold: every row in exactly one validation fold; train is the rest; stratified counts within one row', () => {
   const p = csvFile(indexedCsv(53, (i) => i % 4 === 0)); // 14 positives, 39 negatives
-  const d = loadDataset(csvConfig(p, { features: ['id'], split: { method: 'kfold', k: 5, stratify: true, seed: 3 } }));
+  const d = loadDataset(csvConfig(p, { features: ['id'], split: { kind: 'kfold', k: 5, stratify: true, seed: 3 } }));
   assert.equal(d.folds.length, 5);
   const seen = new Map<number, number>();
   const posCounts: number[] = [];
@@ -396,7 +396,7 @@ test('synthetic: xor labels follow sign(x0)·sign(x1) > 0 and circles radii with
 
 // Speed is measured by `npm run bench`, never asserted here; this checks the large shape is handled.
 test('synthetic: 100,000 samples x 30 features have the right shapes', () => {
-  const d = loadDataset(synth({ samples: 100_000, features: 30, normalize: { method: 'minmax', fit: 'train' } }));
+  const d = loadDataset(synth({ samples: 100_000, features: 30, normalize: { kind: 'minmax', fit: 'train' } }));
   assert.equal(d.folds[0].train.X.cols + d.folds[0].validation.X.cols, 100_000);
   assert.equal(d.folds[0].train.X.rows, 30);
   assert.equal(d.folds[0].train.X.data.length, 30 * d.folds[0].train.X.cols);
@@ -404,7 +404,7 @@ test('synthetic: 100,000 samples x 30 features have the right shapes', () => {
 
 test('formatDatasetReport: rows, drops, classes per split and warnings in a few lines', () => {
   const p = csvFile('a,c,label\n1,3,0\n?,3,1\n2,3,1\n3,3,0\n4,3,1\n');
-  const d = loadDataset(csvConfig(p, { normalize: { method: 'minmax', fit: 'all' }, split: { method: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  const d = loadDataset(csvConfig(p, { normalize: { kind: 'minmax', fit: 'all' }, split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   const text = formatDatasetReport(d.report);
   assert.match(text, /5 rows read, 4 used, 1 dropped/);
   assert.match(text, /dropped 1: missing value in a \(line 3\)/);

@@ -70,8 +70,8 @@ test('seed-article.yaml loads with the study\'s axes, preset and recording', () 
     drop_columns: [0],
     missing_values: ['?', ''],
     missing_strategy: 'drop',
-    normalize: { method: 'minmax', fit: 'all' },
-    split: { method: 'fixed', train: [0, 499], validation: [501, 682] },
+    normalize: { kind: 'minmax', fit: 'all' },
+    split: { kind: 'fixed', train: [0, 499], validation: [501, 682] },
   });
 });
 
@@ -148,8 +148,8 @@ test('unknown keys are errors in every section', () => {
       '  path: d.csv',
       '  label: 9',
       '  positive: [4]',
-      '  normalise: {method: zscore}', // 7
-      '  split: {method: holdout, validaton_fraction: 0.3}', // 8
+      '  normalise: {kind: zscore}', // 7
+      '  split: {kind: holdout, validaton_fraction: 0.3}', // 8
       'fixed:',
       '  thresold: 0.5', // 10
       'record:',
@@ -161,7 +161,7 @@ test('unknown keys are errors in every section', () => {
     [
       ['descripton', 2, 1, 'did you mean `description`?'],
       ['dataset.normalise', 7, 3, 'did you mean `normalize`?'],
-      ['dataset.split.validaton_fraction', 8, 28, 'did you mean `validation_fraction`?'],
+      ['dataset.split.validaton_fraction', 8, 26, 'did you mean `validation_fraction`?'],
       ['fixed.thresold', 10, 3, 'did you mean `threshold`?'],
       ['record.curve_evrey', 12, 3, 'did you mean `curve_every`?'],
     ],
@@ -366,22 +366,22 @@ test('dataset forms: custom CSV with defaults, relative path resolved', () => {
     drop_columns: [],
     missing_values: ['?', ''],
     missing_strategy: 'drop',
-    normalize: { method: 'minmax', fit: 'train' },
-    split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
+    normalize: { kind: 'minmax', fit: 'train' },
+    split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
   });
 });
 
 test('dataset forms: known dataset with overrides, dataDir option', () => {
   const e = parseExperiment(
-    'name: t\ndataset:\n  name: wisconsin\n  normalize: {method: zscore}\n  split: {method: kfold, k: 5}\n',
+    'name: t\ndataset:\n  name: wisconsin\n  normalize: {kind: zscore}\n  split: {kind: kfold, k: 5}\n',
     'exp.yaml',
     { cwd: CWD, dataDir: 'elsewhere' },
   );
   assert.equal(e.dataset.kind, 'csv');
   if (e.dataset.kind !== 'csv') return;
   assert.equal(e.dataset.path, path.resolve(CWD, 'elsewhere/wisconsin-cancer-dataset.csv'));
-  assert.deepEqual(e.dataset.normalize, { method: 'zscore', fit: 'all' });
-  assert.deepEqual(e.dataset.split, { method: 'kfold', k: 5, stratify: true, seed: 0 });
+  assert.deepEqual(e.dataset.normalize, { kind: 'zscore', fit: 'all' });
+  assert.deepEqual(e.dataset.split, { kind: 'kfold', k: 5, stratify: true, seed: 0 });
   assert.deepEqual(e.dataset.positive, [4]);
 });
 
@@ -394,8 +394,8 @@ test('dataset forms: synthetic with defaults', () => {
     features: 2,
     noise: 0.1,
     seed: 0,
-    normalize: { method: 'minmax', fit: 'train' },
-    split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
+    normalize: { kind: 'minmax', fit: 'train' },
+    split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
   });
   const d = only(diagnose('name: t\ndataset: {synthetic: {kind: circles, samples: 20, features: 1}}\n'), 'dataset.synthetic.features');
   assert.equal(d.line, 2);
@@ -410,17 +410,49 @@ test('dataset errors: unknown name, missing fields, bad split', () => {
   const missing = only(diagnose('name: t\ndataset:\n  path: x.csv\n  label: 3\n'), 'dataset');
   assert.equal(missing.message, 'missing required key `positive`');
   assert.equal(missing.line, 3);
-  const method = only(diagnose('name: t\ndataset: {name: wisconsin, split: {method: random}}\n'), 'dataset.split.method');
-  assert.equal(method.expected, 'one of: fixed, holdout, kfold');
+  const kind = only(diagnose('name: t\ndataset: {name: wisconsin, split: {kind: random}}\n'), 'dataset.split.kind');
+  assert.equal(kind.expected, 'one of: fixed, holdout, kfold');
   const reversed = only(
-    diagnose('name: t\ndataset:\n  name: wisconsin\n  split: {method: fixed, train: [499, 0], validation: [501, 682]}\n'),
+    diagnose('name: t\ndataset:\n  name: wisconsin\n  split: {kind: fixed, train: [499, 0], validation: [501, 682]}\n'),
     'dataset.split.train',
   );
   assert.equal(reversed.line, 4);
-  assert.equal(reversed.column, 33);
-  assert.equal(reversed.hint, 'write train: [0, 499]');
-  const frac = only(diagnose('name: t\ndataset: {name: wisconsin, split: {method: holdout, validation_fraction: 1}}\n'), 'dataset.split.validation_fraction');
+  assert.equal(reversed.column, 31);
+  assert.equal(reversed.hint, 'write train: [0, 499] (both ends are inclusive)');
+  const frac = only(diagnose('name: t\ndataset: {name: wisconsin, split: {kind: holdout, validation_fraction: 1}}\n'), 'dataset.split.validation_fraction');
   assert.equal(frac.expected, 'a number strictly between 0 and 1');
   const type = only(diagnose('name: t\ndataset: 42\n'), 'dataset');
   assert.equal(type.message, 'must be a string or a mapping, not an integer');
+});
+
+test('fixed split ranges that overlap are one positioned error (not a warning), naming the shared rows', () => {
+  const ds = diagnose('name: t\ndataset:\n  name: wisconsin\n  split: {kind: fixed, train: [0, 499], validation: [400, 682]}\n');
+  const d = only(ds, 'dataset.split.validation');
+  assert.equal(d.severity, 'error');
+  assert.equal(d.message, 'validation rows [400, 682] overlap the training rows [0, 499] on rows 400..499');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 53);
+  assert.equal(d.hint, 'a row used for training cannot validate: make the ranges disjoint');
+});
+
+test('the discriminator is `kind` everywhere: `method` gets one did-you-mean error at its key, the rest still checked', () => {
+  const cases: [string, string, number, number, string][] = [
+    ['dataset: {name: wisconsin, split: {method: kfold, k: 5}}', 'dataset.split.method', 2, 36, 'write `kind: kfold`'],
+    ['dataset: {name: wisconsin, normalize: {method: zscore}}', 'dataset.normalize.method', 2, 40, 'write `kind: zscore`'],
+    ['dataset: {synthetic: {method: xor, samples: 40, features: 2}}', 'dataset.synthetic.method', 2, 23, 'write `kind: xor`'],
+    ['dataset: wisconsin\nfixed:\n  lr_schedule: {method: cosine}', 'fixed.lr_schedule.method', 4, 17, 'write `kind: cosine`'],
+    ['dataset: wisconsin\ngrid:\n  lr_schedule: [{kind: constant}, {method: step, every: 10}]', 'grid.lr_schedule[1].method', 4, 36, 'write `kind: step`'],
+  ];
+  for (const [body, path, line, column, fix] of cases) {
+    const ds = diagnose(`name: t\n${body}\n`);
+    const d = only(ds, path);
+    assert.equal(ds.length, 1, `${body}: ${ds.map((x) => x.message).join('; ')}`);
+    assert.match(d.message, /^unknown key `method`: the form of \w+ is named by `kind`$/);
+    assert.equal(d.line, line, body);
+    assert.equal(d.column, column, body);
+    assert.ok(d.hint?.includes('did you mean `kind`?') && d.hint.includes(fix), d.hint);
+  }
+  // Other problems of the same object are still found.
+  const both = diagnose('name: t\ndataset: {name: wisconsin, split: {method: kfold, k: 1}}\n');
+  assert.deepEqual(both.map((d) => d.path).sort(), ['dataset.split.k', 'dataset.split.method']);
 });

@@ -1,5 +1,5 @@
 /**
- * src/datasets/fetch.ts against a real HTTP server on 127.0.0.1 (no outside network): good downloads, every
+ * src/datasets/install.ts and download.ts against a real HTTP server on 127.0.0.1 (no outside network): good downloads, every
  * way a download fails (nothing left behind, a message that says what happened), --from, existing files,
  * the automatic download on first use, and `data ls`.
  */
@@ -9,8 +9,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DATASET_SOURCES, dataLs, ensureDataset, fetchDataset, timeoutFromEnv } from '../../src/datasets/fetch.js';
-import { WISCONSIN, wisconsinMissingMessage } from '../../src/datasets/wisconsin.js';
+import { dataLs } from '../../src/cli/data-ls.js';
+import { ensureDataset, fetchDataset, timeoutFromEnv } from '../../src/datasets/install.js';
+import { missingFileMessage, WISCONSIN } from '../../src/datasets/registry.js';
+
+const wisconsinMissingMessage = (path: string): string => missingFileMessage(WISCONSIN, path);
 import { UserError } from '../../src/errors.js';
 import type { CsvDatasetConfig, DatasetConfig } from '../../src/experiment/types.js';
 import { closedPort, startServer, type TestServer } from '../helpers/http-server.js';
@@ -25,7 +28,7 @@ const FILE = 'wisconsin-cancer-dataset.csv';
 const FAKE = Buffer.from(Array.from({ length: 40 }, (_, i) => `${1000 + i},5,1,1,1,2,1,3,1,1,${i % 3 ? 2 : 4}`).join('\n') + '\n');
 const FAKE_SHA = createHash('sha256').update(FAKE).digest('hex');
 const BODY = HAS_REAL ? readFileSync(REAL) : FAKE;
-const BODY_SHA = HAS_REAL ? WISCONSIN.sha256 : FAKE_SHA;
+const BODY_SHA = HAS_REAL ? WISCONSIN.source.sha256 : FAKE_SHA;
 
 const root = mkdtempSync(join(tmpdir(), 'dlsweep-fetch-'));
 let n = 0;
@@ -65,12 +68,12 @@ describe('fetchDataset: downloads', () => {
     const r = await fetchDataset('wisconsin', { dataDir: dir, url: `${server.base}/good`, log: (l) => lines.push(l) });
     assert.equal(r.action, 'downloaded');
     assert.equal(r.path, join(dir, FILE));
-    assert.equal(r.sha256, WISCONSIN.sha256);
+    assert.equal(r.sha256, WISCONSIN.source.sha256);
     assert.equal(r.bytes, BODY.length);
     assert.equal(r.rows, 699);
     assert.equal(r.source, `${server.base}/good`);
     assert.deepEqual(listing(dir), [FILE]);
-    assert.equal(createHash('sha256').update(readFileSync(r.path)).digest('hex'), WISCONSIN.sha256);
+    assert.equal(createHash('sha256').update(readFileSync(r.path)).digest('hex'), WISCONSIN.source.sha256);
     assert.match(lines.join('\n'), /saved .*19889 bytes, 699 rows/);
   });
 
@@ -99,7 +102,7 @@ describe('fetchDataset: downloads', () => {
     const dir = freshDir();
     const e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, url: `${server.base}/other` }));
     assert.match(e.message, /checksum mismatch/);
-    assert.match(e.message, new RegExp(`expected sha256 ${WISCONSIN.sha256}, got [0-9a-f]{64}`));
+    assert.match(e.message, new RegExp(`expected sha256 ${WISCONSIN.source.sha256}, got [0-9a-f]{64}`));
     assert.match(e.hint ?? '', new RegExp(`save it as ${escape(join(dir, FILE))}`));
     assert.deepEqual(listing(dir), []);
   });
@@ -134,7 +137,7 @@ describe('fetchDataset: downloads', () => {
     const e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, url: `http://127.0.0.1:${port}/x.data` }));
     assert.match(e.message, new RegExp(`no network access to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED`));
     const hint = e.hint ?? '';
-    assert.ok(hint.includes(DATASET_SOURCES.wisconsin.url), hint);
+    assert.ok(hint.includes(WISCONSIN.source.url), hint);
     assert.ok(hint.includes(join(dir, FILE)), hint);
     assert.match(hint, /--from FILE/);
     assert.deepEqual(listing(dir), []);
@@ -168,7 +171,7 @@ describe('fetchDataset: --from and existing files', () => {
     const dir = freshDir();
     const r = await fetchDataset('wisconsin', { dataDir: dir, from: REAL });
     assert.equal(r.action, 'copied');
-    assert.equal(r.sha256, WISCONSIN.sha256);
+    assert.equal(r.sha256, WISCONSIN.source.sha256);
     assert.equal(r.rows, 699);
     assert.deepEqual(listing(dir), [FILE]);
   });
@@ -178,7 +181,7 @@ describe('fetchDataset: --from and existing files', () => {
     const other = join(root, 'other.csv');
     writeFileSync(other, FAKE);
     const e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: other }));
-    assert.match(e.message, new RegExp(`is not breast-cancer-wisconsin\\.data: checksum mismatch: expected sha256 ${WISCONSIN.sha256}, got ${FAKE_SHA}`));
+    assert.match(e.message, new RegExp(`is not breast-cancer-wisconsin\\.data: checksum mismatch: expected sha256 ${WISCONSIN.source.sha256}, got ${FAKE_SHA}`));
     assert.deepEqual(listing(dir), []);
   });
 
@@ -237,8 +240,8 @@ describe('ensureDataset: the automatic download on first use', () => {
     drop_columns: [0],
     missing_values: ['?', ''],
     missing_strategy: 'drop',
-    normalize: { method: 'minmax', fit: 'all' },
-    split: { method: 'fixed', train: [0, 499], validation: [501, 682] },
+    normalize: { kind: 'minmax', fit: 'all' },
+    split: { kind: 'fixed', train: [0, 499], validation: [501, 682] },
   });
 
   test('a missing managed file is downloaded from DLSWEEP_WISCONSIN_URL, saying so', { skip: NO_REAL, timeout: 10_000 }, async () => {
@@ -246,7 +249,7 @@ describe('ensureDataset: the automatic download on first use', () => {
     const lines: string[] = [];
     await ensureDataset(wisconsinConfig(dir), { log: (l) => lines.push(l), env: { DLSWEEP_WISCONSIN_URL: `${server.base}/good` } });
     assert.match(lines[0], new RegExp(`${escape(FILE)} is missing: downloading it from ${escape(server.base)}/good \\.\\.\\.`));
-    assert.equal(createHash('sha256').update(readFileSync(join(dir, FILE))).digest('hex'), WISCONSIN.sha256);
+    assert.equal(createHash('sha256').update(readFileSync(join(dir, FILE))).digest('hex'), WISCONSIN.source.sha256);
   });
 
   test('a failed automatic download: the failure plus the missing-file guidance, nothing left', { timeout: 10_000 }, async () => {
@@ -282,8 +285,8 @@ describe('ensureDataset: the automatic download on first use', () => {
       features: 2,
       noise: 0.1,
       seed: 0,
-      normalize: { method: 'none', fit: 'train' },
-      split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
+      normalize: { kind: 'none', fit: 'train' },
+      split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 },
     } as DatasetConfig;
     await ensureDataset(synthetic, noLog);
     const unmanaged = { ...wisconsinConfig(freshDir()), name: undefined };
@@ -297,7 +300,7 @@ describe('dataLs and the timeout setting', () => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0].name, 'wisconsin');
     assert.equal(rows[0].present, false);
-    assert.equal(rows[0].source, DATASET_SOURCES.wisconsin.url);
+    assert.equal(rows[0].source, WISCONSIN.source.url);
     assert.equal(rows[0].sha256, undefined);
   });
 
@@ -305,7 +308,7 @@ describe('dataLs and the timeout setting', () => {
     const [row] = dataLs(resolve(process.cwd(), 'data'));
     assert.equal(row.present, true);
     assert.equal(row.rows, 699);
-    assert.equal(row.sha256, WISCONSIN.sha256);
+    assert.equal(row.sha256, WISCONSIN.source.sha256);
     assert.equal(row.sha256Matches, true);
   });
 

@@ -211,7 +211,7 @@ test('experiments/optimizers.yaml loads: optimizer x lr_schedule x learning_rate
   const e = loadExperiment('experiments/optimizers.yaml');
   assert.deepEqual(e.axes.map((a) => [a.name, a.values.length]), [['optimizer', 4], ['lr_schedule', 3], ['learning_rate', 3]]);
   assert.deepEqual(e.warnings, []);
-  assert.equal(e.dataset.split.method, 'holdout');
-  assert.deepEqual(e.dataset.normalize, { method: 'minmax', fit: 'train' });
+  assert.equal(e.dataset.split.kind, 'holdout');
+  assert.deepEqual(e.dataset.normalize, { kind: 'minmax', fit: 'train' });
   assert.deepEqual(e.axes[1].values[1], { kind: 'step', drop: 0.5, every: 500 });
 });
