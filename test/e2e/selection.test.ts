@@ -16,8 +16,8 @@ const noData = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
 const RESTORE_BEST = `name: restore-best
 dataset:
   name: wisconsin
-  split: {method: fixed, train: [0, 39], validation: [40, 682]}
-  normalize: {method: minmax, fit: train}
+  split: {kind: fixed, train: [0, 39], validation: [40, 682]}
+  normalize: {kind: minmax, fit: train}
 fixed:
   hidden_sizes: [64, 64]
   optimizer: adam
