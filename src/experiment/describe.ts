@@ -1,11 +1,10 @@
 /** Plain-English descriptions of JSON Schema fragments and values, and "did you mean" suggestions. */
 import { distance } from 'fastest-levenshtein';
+import { isObject } from '../guards.js';
 
 type Schema = Record<string, unknown>;
 
-function isSchema(x: unknown): x is Schema {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+const isSchema = (x: unknown): x is Schema => isObject(x);
 
 /** A literal for messages: strings bare, everything else as JSON. */
 export function literal(v: unknown): string {

@@ -27,7 +27,7 @@ function experiment(axes: Record<string, unknown[]>): Experiment {
     absoluteFile: '/x.yaml',
     text: '',
     name: 'x',
-    dataset: { kind: 'synthetic', generator: 'blobs', samples: 10, features: 2, noise: 0.1, seed: 0, normalize: { method: 'none', fit: 'train' }, split: { method: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 } },
+    dataset: { kind: 'synthetic', generator: 'blobs', samples: 10, features: 2, noise: 0.1, seed: 0, normalize: { kind: 'none', fit: 'train' }, split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 } },
     fixed: fixed as Experiment['fixed'],
     fixedSpellings: {},
     axes: Object.entries(axes).map(([name, values]) => ({ name, values: values as Experiment['axes'][0]['values'], spellings: values.map((v) => JSON.stringify(v)) })),
