@@ -173,7 +173,7 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, executor: 
     log(`sweep: ${sweepPath}`);
 
     const progress = createProgress(io, todo.size, open.totalUpdates, options.quiet);
-    const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, progress);
+    const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress);
     const abort = new AbortController();
     // A second signal leaves at once: finished runs are on disk already, the rest resumes.
     let exitNow!: (sig: NodeJS.Signals) => void;

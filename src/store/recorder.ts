@@ -32,13 +32,15 @@ export class Recorder {
 
   /**
    * sweepDir: the open sweep's folder (see openSweep in sweeps.ts); plan: its plan; pending: the trainings
-   * whose outcomes will be recorded (pendingTrainings in src/sweep/pending.ts); folds: folds per training.
+   * whose outcomes will be recorded (pendingTrainings in src/sweep/pending.ts); folds: folds per training;
+   * curveEvery: the experiment's curve_every (each run's curve.csv keeps the points of its own length).
    */
   constructor(
     private readonly sweepDir: string,
     private readonly plan: Plan,
     pending: readonly PendingTraining[],
     private readonly folds: number,
+    private readonly curveEvery: number,
     private readonly events: RecorderEvents = {},
   ) {
     for (const p of pending) this.pending.set(p.training, p);
@@ -65,7 +67,7 @@ export class Recorder {
     }
     const finishedAt = new Date().toISOString();
     for (const run of p.runs) {
-      const rec = assembleRun(run, outcome.results, p.thresholds);
+      const rec = assembleRun(run, outcome.results, p.thresholds, this.curveEvery);
       this.write(run, {
         params: this.paramsFile(run),
         metrics: rec.metrics,

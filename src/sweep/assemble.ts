@@ -17,12 +17,22 @@ export interface RunRecord {
   model?: ModelJson;
 }
 
-/** The curve of one run: points up to its iteration count; with several folds, the mean loss at each point. */
-export function curveFor(results: TrainResult[], iterations: number): CurvePoint[] {
-  const first = results[0].curve.filter((p) => p.iteration <= iterations);
+/**
+ * The curve of one run of `iterations` updates from its training's results (one per fold): the points a
+ * separate training of that length records (k = 0, curveEvery, 2 curveEvery, ... up to the run's length,
+ * the point at its length, and the early stop's point), so a run sharing a longer training gets the same
+ * curve.csv as with --no-share. A training records a point at each of its checkpoints for this (see
+ * train() in src/train/train.ts). With several folds, the mean loss at each point.
+ */
+export function curveFor(results: TrainResult[], iterations: number, curveEvery: number): CurvePoint[] {
+  const own = results.map((r) => {
+    const stop = r.stopped?.reason === 'no_improvement' ? r.stopped.iteration : -1;
+    return r.curve.filter((p) => p.iteration <= iterations && (p.iteration % curveEvery === 0 || p.iteration === iterations || p.iteration === stop));
+  });
+  const first = own[0];
   if (results.length === 1) return first;
   return first.map((p) => {
-    const at = results.map((r) => r.curve.find((q) => q.iteration === p.iteration)).filter((q): q is CurvePoint => q !== undefined);
+    const at = own.map((c) => c.find((q) => q.iteration === p.iteration)).filter((q): q is CurvePoint => q !== undefined);
     if (at.length !== results.length) return p;
     const mean = (f: (q: CurvePoint) => number) => at.reduce((s, q) => s + f(q), 0) / at.length;
     return { iteration: p.iteration, train_loss: mean((q) => q.train_loss), validation_loss: mean((q) => q.validation_loss) };
@@ -118,7 +128,7 @@ function foldsStop(folds: SplitMetrics[]): Pick<RunMetricsFile, 'stopped_at' | '
  * The record of `run` from its training's fold results.
  * Throws: Error when a result lacks the run's checkpoint or threshold (a planner bug).
  */
-export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds: number[]): RunRecord {
+export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds: number[], curveEvery: number): RunRecord {
   const iterations = run.params.iterations as number;
   const threshold = run.params.threshold as number;
   const t = thresholds.indexOf(threshold);
@@ -128,7 +138,7 @@ export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds:
     if (!c) throw new Error(`iteration ${iterations} was not scored`);
     return { result: r, checkpoint: c };
   });
-  const curve = curveFor(results, iterations);
+  const curve = curveFor(results, iterations, curveEvery);
   const base: RunMetricsFile = { status: 'done', run_id: run.id, iterations, threshold };
   const diverged = points.find((p) => p.checkpoint.status === 'diverged');
   if (diverged) {

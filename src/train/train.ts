@@ -65,7 +65,8 @@ export const PROGRESS_EVERY = 100;
  * defaults draw nothing after the weights.
  * Runs checkpoints[last] updates. "At k" means "the model after k updates", always evaluated on every row of
  * both splits without dropout:
- * - curve: (train loss, validation loss) at k = 0, curve_every, 2*curve_every, ... and at the last k;
+ * - curve: (train loss, validation loss) at k = 0, curve_every, 2*curve_every, ..., at every checkpoint (so
+ *   that a run of a shorter length sharing this training has its own last point) and at the last k;
  *   losses are the mean BCE without the L2 term, so runs with and without l2 compare directly;
  * - checkpoints: metrics on both splits at every threshold (positive when p > threshold), plus the model.
  * Early stopping (config.early_stopping): at the end of every epoch (every update with the full batch;
@@ -185,7 +186,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
         }
       }
       const trainLoss = onCurve || isCheckpoint || stop ? forwardLoss(trainBuf, ytr) : NaN;
-      if (onCurve || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
+      if (onCurve || isCheckpoint || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
       if (stop) {
         updates = k;
         const restored = best ? { restored_from: bestAt } : {};

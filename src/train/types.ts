@@ -208,7 +208,7 @@ export interface CheckpointResult {
 export interface TrainResult {
   status: 'done' | 'diverged';
   checkpoints: CheckpointResult[];
-  /** Loss curve up to the last update run (at multiples of curve_every, plus the final update). */
+  /** Loss curve up to the last update run (at multiples of curve_every, at every checkpoint, at an early stop and at the final update). */
   curve: CurvePoint[];
   /** Set when the loss became NaN or infinite: the update at which it happened and the last finite training loss. */
   diverged?: { iteration: number; last_finite_loss: number | null };

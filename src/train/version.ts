@@ -11,5 +11,7 @@
  * training code; numbers are those of version 3.
  * 5 = the fast path implements every training option (update rules, schedules, L2, dropout, mini-batches,
  * early stopping, every hidden activation), so `auto` records the numbers of those trainings from it too.
+ * 6 = trainings record a curve point at every checkpoint, so a run sharing a longer training gets the point at
+ * its own length in curve.csv (as a separate training does).
  */
-export const ENGINE_VERSION = '5';
+export const ENGINE_VERSION = '6';

@@ -115,6 +115,33 @@ test('workers 1 and 2, and sharing on or off, give byte-identical metrics.json',
   }
 });
 
+test('a run sharing a longer training has the curve.csv of a separate training: its own last point, off the curve_every grid too', () => {
+  const dir = tempDir();
+  // curve_every 10; 15 and 47 are off the grid. With early stopping and restore_best, a checkpoint is scored
+  // with the best weights while its curve point holds the current weights' losses.
+  const files = [
+    writeExperiment(dir, 'plain.yaml', syntheticExperiment('plain', '  learning_rate: [0.05]\n  iterations: [15, 47, 100]')),
+    writeExperiment(dir, 'es.yaml', syntheticExperiment('es', '  learning_rate: [0.3]\n  iterations: [15, 47, 100]', 'fixed:\n  early_stopping: {patience: 1000}\n  batch_size: 64\n')),
+  ];
+  for (const file of files) {
+    const name = file.endsWith('plain.yaml') ? 'plain' : 'es';
+    const curves: Record<string, Map<number, string>> = {};
+    for (const mode of ['share', 'noshare']) {
+      const runs = join(dir, `${name}-${mode}`);
+      const r = runCli(['run', file, '--runs-dir', runs, '--quiet', ...(mode === 'noshare' ? ['--no-share'] : [])], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const sweep = onlySweep(runs, name);
+      curves[mode] = new Map(runFolders(sweep).map((f) => [readJson(join(sweep, f, 'metrics.json')).iterations as number, readFileSync(join(sweep, f, 'curve.csv'), 'utf8')]));
+    }
+    assert.deepEqual([...curves.share.keys()].sort((a, b) => a - b), [15, 47, 100]);
+    for (const [iterations, csv] of curves.noshare) {
+      const last = csv.trim().split('\n').at(-1)!.split(',')[0];
+      assert.equal(last, String(iterations), `${name}: a separate training of ${iterations} ends its curve at ${iterations}`);
+      assert.equal(curves.share.get(iterations), csv, `${name}: curve.csv of the ${iterations}-update run, shared vs separate`);
+    }
+  }
+});
+
 test('bad input: one clear message, exit 2, no stack, nothing under runs/', () => {
   const dir = tempDir();
   const cases: [string, string[], RegExp][] = [

@@ -542,7 +542,7 @@ export function trainFast(
         forward(net, Xtr, trainBuf, hidden);
         trainLoss = forwardLoss(trainBuf, ytr);
       }
-      if (onCurve || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
+      if (onCurve || isCheckpoint || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
       if (stop) {
         updates = k;
         const restored = best ? { restored_from: bestAt } : {};
