@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { Rng } from '../../src/train/rng.js';
 import { train } from '../../src/train/train.js';
-import type { SplitData, TrainRequest } from '../../src/train/types.js';
+import type { SplitData, TrainingConfig, TrainRequest } from '../../src/train/types.js';
+import { collapseDuplicates, trainFast } from '../../src/train/fast/train-fast.js';
 import { loadWisconsin } from '../helpers/wisconsin.js';
 import { PYTHON, REFS, WISCONSIN, median, run, time } from './measure.js';
 import type { BenchRow } from './report.js';
@@ -26,51 +27,184 @@ function oracleRequest(): TrainRequest {
 }
 
 /**
- * One training, one thread: ours (default engine), the TypeScript engine, numpy's training loop
- * (train_seconds printed by dlnet_numpy.py: the loop only, like ours). Runs alternate so that load on
- * the machine affects both sides alike.
+ * One training, one thread: ours (default engine, which collapses the 500 training rows to their 358
+ * distinct ones, weighted by count), ours training every row (no collapsing), the TypeScript engine, and
+ * numpy's training loop (train_seconds printed by dlnet_numpy.py: the loop only, like ours; 500 rows). Each
+ * side makes 15,000 full-batch updates and computes the loss every 500. Runs alternate so that load on the
+ * machine affects both sides alike.
  */
 export function oracleJob(reps: number, python: boolean): BenchRow[] {
   const req = oracleRequest();
+  const fastReq = withEngine('fast', req);
+  const distinct = collapseDuplicates(req.train.X, req.train.y).X.cols;
+  const rows = req.train.X.cols;
   train(withEngine('auto', req)); // warm-up: JIT and WebAssembly tier-up
+  trainFast(fastReq, undefined, { collapse: false });
   const fast: number[] = [];
+  const every: number[] = [];
   const ts: number[] = [];
   const numpy: number[] = [];
   for (let r = 0; r < reps; r++) {
     fast.push(time(() => train(withEngine('auto', req))));
+    every.push(time(() => trainFast(fastReq, undefined, { collapse: false })));
     if (python) {
       const out = run(PYTHON, [path.join(REFS, 'dlnet_numpy.py'), WISCONSIN, '0.01', '15000']);
       numpy.push((JSON.parse(out.stdout) as { train_seconds: number }).train_seconds);
     }
     if (r < Math.max(1, Math.ceil(reps / 2))) ts.push(time(() => train(withEngine('ts', req))));
   }
-  const rows: BenchRow[] = [
+  const reference = { reference: python ? median(numpy) : null, reference_samples: numpy, reference_name: `numpy (dlnet_numpy.py, ${rows} rows)` };
+  return [
     {
       id: 'train-oracle-fast',
-      case: 'one training 9-15-1 x 15000 updates, 1 thread (default engine)',
+      case: `one training 9-15-1 x 15000 full-batch updates, 1 thread, default engine: ours trains the ${distinct} distinct rows weighted by count, numpy all ${rows}`,
       ours: median(fast),
       ours_samples: fast,
       unit: 's',
-      reference: python ? median(numpy) : null,
-      reference_samples: numpy,
-      reference_name: 'numpy (dlnet_numpy.py)',
+      ...reference,
       goal: '>= 2x numpy (aim 4x)',
       goal_ratio: 2,
+      extra: { rows_ours: distinct, rows_reference: rows, updates: 15000 },
+    },
+    {
+      id: 'train-oracle-fast-every-row',
+      case: `same, fast engine without collapsing: ${rows} rows on both sides (same work per update)`,
+      ours: median(every),
+      ours_samples: every,
+      unit: 's',
+      ...reference,
+      goal: '>= 3x numpy per update',
+      goal_ratio: 3,
+      extra: { rows_ours: rows, rows_reference: rows, updates: 15000 },
     },
     {
       id: 'train-oracle-ts',
-      case: 'same, TypeScript engine (--engine ts)',
+      case: `same, TypeScript engine (--engine ts): ${rows} rows on both sides`,
       ours: median(ts),
       ours_samples: ts,
       unit: 's',
-      reference: python ? median(numpy) : null,
-      reference_samples: numpy,
-      reference_name: 'numpy (dlnet_numpy.py)',
+      ...reference,
       goal: 'reference path',
       goal_ratio: null,
     },
   ];
-  return rows;
+}
+
+/** The cases of torch_options.py, as our training configurations (its docstring states the settings). */
+const TORCH_CASES: { id: string; label: string; config: Partial<TrainingConfig> }[] = [
+  { id: 'adam', label: 'adam', config: { optimizer: 'adam' } },
+  { id: 'adam_l2_dropout', label: 'adam, L2 1e-3, dropout 0.1', config: { optimizer: 'adam', l2: 1e-3, dropout: 0.1 } },
+  { id: 'momentum_batch64', label: 'momentum 0.9 (lr 0.05), mini-batches of 64', config: { optimizer: 'momentum', momentum: 0.9, learning_rate: 0.05, batch_size: 64 } },
+  { id: 'tanh_rmsprop_cosine', label: 'tanh hidden, rmsprop, cosine schedule', config: { activation: 'tanh', optimizer: 'rmsprop', lr_schedule: { kind: 'cosine' } } },
+];
+
+/**
+ * The training options against PyTorch (torch_options.py: CPU, float64, one thread): 9-15-1 on the study's
+ * 500 training rows, 15,000 updates each side (full batch of 500 rows, or mini-batches of 64), losses
+ * computed only at the start and end on our side and at the end on PyTorch's; both times are the training
+ * loop only. Ours is the default engine (no collapsing: these options do not allow it, except adam alone).
+ */
+export function torchCases(reps: number, torch: boolean): BenchRow[] {
+  const data = loadWisconsin(WISCONSIN);
+  return TORCH_CASES.map((c) => {
+    const req: TrainRequest = {
+      config: { hidden_sizes: [15], init: 'lecun_normal', learning_rate: 0.01, seed: 1, ...c.config } as TrainingConfig,
+      checkpoints: [15000],
+      thresholds: [0.5],
+      curve_every: 15000,
+      train: data.train,
+      validation: data.validation,
+    };
+    train(req); // warm-up
+    const ours: number[] = [];
+    const ref: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      ours.push(time(() => train(req)));
+      if (torch) {
+        const out = run(PYTHON, [path.join(REFS, 'torch_options.py'), WISCONSIN, c.id, '15000']);
+        ref.push((JSON.parse(out.stdout) as { train_seconds: number }).train_seconds);
+      }
+    }
+    const rows = c.config.batch_size ? `mini-batches of ${c.config.batch_size}` : c.config.optimizer === 'adam' && !c.config.dropout ? '358 distinct rows vs 500' : '500 rows';
+    return {
+      id: `train-torch-${c.id}`,
+      case: `one training 9-15-1 x 15000 updates, 1 thread: ${c.label} (${rows})`,
+      ours: median(ours),
+      ours_samples: ours,
+      unit: 's',
+      reference: torch ? median(ref) : null,
+      reference_samples: ref,
+      reference_name: 'PyTorch (torch_options.py, float64, 1 thread)',
+      goal: '>= 5x PyTorch',
+      goal_ratio: 5,
+      extra: { updates: 15000 },
+    };
+  });
+}
+
+/** The option of each per-update cost row: plain gd, then one option at a time, then the torch rows' combinations. */
+const COST_CASES: { label: string; config: Partial<TrainingConfig> }[] = [
+  { label: 'momentum', config: { optimizer: 'momentum' } },
+  { label: 'nesterov', config: { optimizer: 'nesterov' } },
+  { label: 'adagrad', config: { optimizer: 'adagrad' } },
+  { label: 'rmsprop', config: { optimizer: 'rmsprop' } },
+  { label: 'adam', config: { optimizer: 'adam' } },
+  { label: 'L2 1e-3', config: { l2: 1e-3 } },
+  { label: 'step schedule', config: { lr_schedule: { kind: 'step', every: 500 } } },
+  { label: 'cosine schedule', config: { lr_schedule: { kind: 'cosine' } } },
+  { label: 'sgdr schedule', config: { lr_schedule: { kind: 'sgdr', period: 500, multiplier: 2 } } },
+  { label: 'leaky_relu', config: { activation: 'leaky_relu' } },
+  { label: 'tanh', config: { activation: 'tanh' } },
+  { label: 'sigmoid hidden', config: { activation: 'sigmoid' } },
+  { label: 'dropout 0.1', config: { dropout: 0.1 } },
+  { label: 'early stopping (a check every update)', config: { early_stopping: { patience: 1000000 } } },
+  { label: 'adam + L2 + dropout 0.1', config: { optimizer: 'adam', l2: 1e-3, dropout: 0.1 } },
+  { label: 'tanh + rmsprop + cosine', config: { activation: 'tanh', optimizer: 'rmsprop', lr_schedule: { kind: 'cosine' } } },
+];
+
+/**
+ * Per-update cost of each option on the fast engine against plain gradient descent on the same shape
+ * (9-15-1, all 500 study rows in every update, no collapsing on either side), 4,000 updates per training,
+ * alternating. Mini-batches change the shape (64 rows per update), so they are the torch rows' business.
+ */
+export function optionCosts(reps: number): BenchRow[] {
+  const data = loadWisconsin(WISCONSIN);
+  const N = 4000;
+  const req = (config: Partial<TrainingConfig>): TrainRequest =>
+    withEngine('fast', {
+      config: { hidden_sizes: [15], init: 'lecun_normal', learning_rate: 0.01, seed: 1, ...config } as TrainingConfig,
+      checkpoints: [N],
+      thresholds: [0.5],
+      curve_every: N,
+      train: data.train,
+      validation: data.validation,
+    });
+  const plain = req({});
+  const gd = (): number => time(() => trainFast(plain, undefined, { collapse: false })) / N;
+  gd();
+  return COST_CASES.map((c) => {
+    const r = req(c.config);
+    trainFast(r, undefined, { collapse: false });
+    const ours: number[] = [];
+    const ref: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      ours.push(time(() => trainFast(r, undefined, { collapse: false })) / N);
+      ref.push(gd());
+    }
+    return {
+      id: `cost-${c.label.replace(/[^a-z0-9]+/gi, '-')}`,
+      case: `per update, 9-15-1 on 500 rows, fast engine: ${c.label} vs plain gd (ratio < 1: the option costs more)`,
+      ours: median(ours) * 1e6,
+      ours_samples: ours.map((s) => s * 1e6),
+      unit: 'us',
+      reference: median(ref) * 1e6,
+      reference_samples: ref.map((s) => s * 1e6),
+      reference_name: 'plain gd',
+      goal: '<= 1.5x plain gd',
+      goal_ratio: 1 / 1.5,
+      extra: { updates: N, cost_vs_gd: median(ours) / median(ref) },
+    };
+  });
 }
 
 /** Synthetic data: features ~ U(0, 1), labels from a random linear rule. X: [features x m]. */

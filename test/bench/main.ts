@@ -2,21 +2,23 @@
  * `npm run bench [-- --quick] [-- --only GROUP,GROUP]`: the performance benchmarks, printed as one table of
  * medians and ratios measured side by side in this run, and written to bench-results/ as JSON.
  *
- * Cases: one training of the oracle job against numpy's reference loop; the fast engine's scaling with
- * samples, features and hidden units; sweeps end to end (the CLI) against scikit-learn's GridSearchCV;
- * sharing on/off; --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points.
+ * Cases: one training of the oracle job against numpy's reference loop (with and without collapsing
+ * duplicate rows); the training options against PyTorch; each option's cost per update against plain gd;
+ * the fast engine's scaling with samples, features and hidden units; sweeps end to end (the CLI) against
+ * scikit-learn's GridSearchCV; the optimizers example against the TypeScript engine; sharing on/off;
+ * --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points.
  * The Python references run when /usr/bin/python3 has numpy and scikit-learn (Debian: python3-numpy,
- * python3-sklearn); otherwise their columns say n/a and why. --quick: one repetition of everything,
+ * python3-sklearn), and PyTorch's when it has torch (python3-torch); otherwise their columns say n/a and why. --quick: one repetition of everything,
  * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
- * named groups: train, scaling, sklearn, sharing, workers, recording, plan.
+ * named groups: train, torch, costs, scaling, sklearn, optimizers, sharing, workers, recording, plan.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINE_VERSION } from '../../src/train/version.js';
-import { oracleJob, scaling } from './engine.js';
-import { REPO, WISCONSIN, machine, pythonStatus } from './measure.js';
+import { optionCosts, oracleJob, scaling, torchCases } from './engine.js';
+import { REPO, WISCONSIN, machine, pythonStatus, torchStatus } from './measure.js';
 import { goalMet, ratioOf, renderTable, writeResults, type BenchRow } from './report.js';
-import { Scratch, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
+import { Scratch, optimizersCase, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
 
 // `node --test dist/test/` (npm test) runs every file under a test/ folder, this one included: a benchmark
 // is never a test, so under the test runner it does nothing.
@@ -29,10 +31,11 @@ const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
 const reps = quick ? 1 : 3;
 
 const py = pythonStatus();
+const torch = torchStatus();
 const mach = machine();
 const log = (s: string) => process.stderr.write(s + '\n');
 log(`dlsweep bench${quick ? ' (quick)' : ''}: ${mach.cpu}, ${mach.cores} cores, Node ${mach.node}, engine ${ENGINE_VERSION}`);
-log(`Python references: ${py.ok ? py.detail : `not run: ${py.detail}`}`);
+log(`Python references: ${py.ok ? py.detail : `not run: ${py.detail}`}; PyTorch: ${torch.ok ? torch.detail : `not run: ${torch.detail}`}`);
 if (!existsSync(WISCONSIN)) {
   log(`error: ${WISCONSIN} is missing; fetch it with: node dist/bundle/dlsweep.js data fetch wisconsin`);
   process.exit(2);
@@ -53,8 +56,11 @@ const scratch = new Scratch();
 const started = new Date().toISOString();
 try {
   step('train', 'one training (ours, TypeScript engine, numpy)', () => oracleJob(quick ? 1 : 5, py.ok));
+  step('torch', 'training options (ours vs PyTorch)', () => torchCases(reps, torch.ok));
+  step('costs', 'cost per update of each option vs plain gd', () => optionCosts(reps));
   step('scaling', 'scaling with samples, features and hidden units', () => scaling(reps, quick));
   step('sklearn', 'sweeps vs scikit-learn GridSearchCV', () => sklearnCases(scratch, reps, py.ok, !quick));
+  step('optimizers', 'experiments/optimizers.yaml: default engine vs --engine ts', () => optimizersCase(scratch, Math.min(reps, 2)));
   step('sharing', 'sharing vs --no-share', () => sharingCase(scratch, reps));
   step('workers', '--workers 1 vs 2', () => workersCase(scratch, Math.min(reps, 2)));
   step('recording', 'recording overhead (1,000 tiny runs)', () => recordingCase(scratch, reps));
@@ -64,11 +70,11 @@ try {
 }
 
 const table = renderTable(rows);
-const header = `${started.slice(0, 10)}, ${mach.cpu} (${mach.cores} cores${mach.mhz ? `, ${mach.mhz} MHz` : ''}), Node ${mach.node}, engine ${ENGINE_VERSION}; references: ${py.ok ? py.detail : `not run (${py.detail})`}`;
+const header = `${started.slice(0, 10)}, ${mach.cpu} (${mach.cores} cores${mach.mhz ? `, ${mach.mhz} MHz` : ''}), Node ${mach.node}, engine ${ENGINE_VERSION}; references: ${py.ok ? py.detail : `not run (${py.detail})`}, ${torch.ok ? torch.detail : `PyTorch not run (${torch.detail})`}`;
 process.stdout.write(`\n${header}\n\n${table}\n\n`);
 process.stdout.write(
   'ratio = reference / ours (times faster); ✓/✗ = goal met or not in this run. Sweep times are whole `dlsweep run` processes; ' +
-    "scikit-learn's are its fit only; numpy's and ours are the training loop only.\n",
+    "scikit-learn's are its fit only; numpy's, PyTorch's and ours are the training loop only.\n",
 );
 const file = writeResults(path.join(REPO, 'bench-results'), {
   started_at: started,
@@ -77,6 +83,7 @@ const file = writeResults(path.join(REPO, 'bench-results'), {
   machine: mach,
   engine_version: ENGINE_VERSION,
   python: py,
+  torch,
   rows: rows.map((r) => ({ ...r, ratio: ratioOf(r), goal_met: goalMet(r) })),
 });
 log(`results: ${path.relative(REPO, file)}`);

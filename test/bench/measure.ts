@@ -89,3 +89,11 @@ export function machine(): Record<string, unknown> {
     platform: `${process.platform} ${process.arch}`,
   };
 }
+
+/** Whether /usr/bin/python3 has PyTorch (Debian: python3-torch) and torch_options.py is there, with the version, or why not. */
+export function torchStatus(): PythonStatus {
+  if (!existsSync(path.join(REFS, 'torch_options.py'))) return { ok: false, detail: `torch_options.py not found in ${REFS}` };
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print("torch", torch.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false, detail: `${PYTHON} lacks torch (Debian: apt-get install python3-torch)` };
+  return { ok: true, detail: r.stdout.trim() };
+}

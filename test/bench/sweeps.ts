@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, PYTHON, REFS, REPO, WISCONSIN, cliEnv, median, run } from './measure.js';
 import type { BenchRow } from './report.js';
+import { loadExperiment } from '../../src/experiment/load.js';
+import { summarizePlan } from '../../src/sweep/plan.js';
 
 const DATA_DIR = path.dirname(WISCONSIN);
 
@@ -95,9 +97,12 @@ export function sklearnCases(s: Scratch, reps: number, python: boolean, with72: 
       }
     }
     const points = 18 * nThr;
+    // Updates trained on each side: ours from the planner; scikit-learn fits every point on its own.
+    const plan = summarizePlan(loadExperiment(file, { dataDir: DATA_DIR }), { fingerprint: '', features: 9, trainSamples: 500, folds: 1 });
+    const sklearnUpdates = 9 * (3000 + 15000) * nThr;
     rows.push({
       id: `sweep-sklearn-${points}`,
-      case: `sweep of ${points} points (sklearn_grid.py's grid${nThr > 1 ? ' + 4 thresholds' : ''}), 2 workers, end to end: ${facts!.trainings} trainings`,
+      case: `sweep of ${points} points (sklearn_grid.py's grid${nThr > 1 ? ' + 4 thresholds' : ''}), 2 workers, end to end: ${facts!.trainings} trainings, ${plan.plannedIterations} updates (scikit-learn: ${points} fits, ${sklearnUpdates} updates)`,
       ours: median(ours),
       ours_samples: ours,
       unit: 's',
@@ -106,7 +111,7 @@ export function sklearnCases(s: Scratch, reps: number, python: boolean, with72: 
       reference_name: 'scikit-learn GridSearchCV, 2 jobs',
       goal: nThr > 1 ? '>= 15x sklearn' : '>= 4x sklearn',
       goal_ratio: nThr > 1 ? 15 : 4,
-      extra: { grid_size: facts!.grid_size, trainings: facts!.trainings },
+      extra: { grid_size: facts!.grid_size, trainings: facts!.trainings, updates_ours: plan.plannedIterations, updates_reference: sklearnUpdates },
     });
   }
   return rows;
@@ -137,13 +142,17 @@ record:
     b = runSweep(s, file, ['--workers', '2', '--no-share']);
     alone.push(b.seconds);
   }
-  // Work: updates planned with sharing vs one training per point (from the plan's own counts).
-  const updatesShared = 15000;
-  const updatesAlone = 4 * (5000 + 10000 + 15000);
+  // Work: the updates each side trains, from the planner itself (the same counts `dlsweep run` prints).
+  const exp = loadExperiment(file, { dataDir: DATA_DIR });
+  const shape = { fingerprint: '', features: 9, trainSamples: 500, folds: 1 };
+  const withSharing = summarizePlan(exp, shape);
+  const without = summarizePlan(exp, shape, { share: false });
+  const updatesShared = withSharing.plannedIterations;
+  const updatesAlone = without.plannedIterations;
   return [
     {
       id: 'sweep-sharing',
-      case: `seed article, 3 iteration counts x 4 thresholds = ${a!.grid_size} points: ${a!.trainings} training(s) shared vs ${b!.trainings} with --no-share (${updatesAlone / updatesShared}x less work); wall time, 2 workers`,
+      case: `seed article, 3 iteration counts x 4 thresholds = ${a!.grid_size} points: ${a!.trainings} training(s), ${updatesShared} updates, shared vs ${b!.trainings} trainings, ${updatesAlone} updates, with --no-share (${(updatesAlone / updatesShared).toFixed(1)}x less work, from the plan); wall time, 2 workers`,
       ours: median(shared),
       ours_samples: shared,
       unit: 's',
@@ -152,7 +161,7 @@ record:
       reference_name: 'same sweep with --no-share',
       goal: '>= 8x less work',
       goal_ratio: null,
-      extra: { grid_size: a!.grid_size, trainings_shared: a!.trainings, trainings_no_share: b!.trainings, work_ratio: updatesAlone / updatesShared },
+      extra: { grid_size: a!.grid_size, trainings_shared: a!.trainings, trainings_no_share: b!.trainings, updates_shared: updatesShared, updates_no_share: updatesAlone, work_ratio: updatesAlone / updatesShared },
     },
   ];
 }
@@ -274,6 +283,38 @@ grid:
       goal_ratio: null,
       goal_max: 10,
       extra: { max_rss_mib: median(mib), max_rss_samples: mib },
+    },
+  ];
+}
+
+/**
+ * The example experiments/optimizers.yaml (4 optimizers x 3 schedules x 3 rates = 36 runs of 2,000 updates),
+ * whole `dlsweep run` processes, 2 workers: the default engine against --engine ts, which is how the default
+ * trained these options before the fast engine implemented them. The same 36 trainings on each side.
+ */
+export function optimizersCase(s: Scratch, reps: number): BenchRow[] {
+  const file = path.join(REPO, 'experiments/optimizers.yaml');
+  const ours: number[] = [];
+  const ref: number[] = [];
+  let facts: SweepFacts | undefined;
+  for (let r = 0; r < reps; r++) {
+    facts = runSweep(s, file, ['--workers', '2']);
+    ours.push(facts.seconds);
+    ref.push(runSweep(s, file, ['--workers', '2', '--engine', 'ts']).seconds);
+  }
+  return [
+    {
+      id: 'sweep-optimizers',
+      case: `experiments/optimizers.yaml, ${facts!.grid_size} runs, ${facts!.trainings} trainings of 2000 updates on each side, 2 workers, whole process: default engine vs --engine ts (before)`,
+      ours: median(ours),
+      ours_samples: ours,
+      unit: 's',
+      reference: median(ref),
+      reference_samples: ref,
+      reference_name: 'same sweep with --engine ts',
+      goal: '>= 5x faster',
+      goal_ratio: 5,
+      extra: { grid_size: facts!.grid_size, trainings: facts!.trainings },
     },
   ];
 }
