@@ -23,6 +23,8 @@ import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './l
 import type { CliIO } from './io.js';
 import { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from './write-errors.js';
 import { ENGINE_MODES, type EngineMode } from '../train/types.js';
+import { QueueError } from '../execute/queue/connect.js';
+import { queueStatusCommand, workerCommand } from './queue.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
@@ -77,7 +79,8 @@ const engineOption = () =>
 const HELP_AFTER = `
 Exit codes: 0 success, 1 some runs failed, 2 invalid input or usage, 70 internal error, 130 interrupted.
 Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (default of --engine), DLSWEEP_NO_FETCH=1 (never
-download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout).
+download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout),
+DLSWEEP_QUEUE_LOCK_MS (queue job lock, default 10000: a silent worker's trainings return after 1.5x this).
 Quick start: dlsweep run experiments/seed-article.yaml && dlsweep compare`;
 
 /** Build the command tree; actions store their exit code in `result`. */
@@ -110,6 +113,10 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
       .argument('<file>', 'experiment file (YAML)'),
   )
     .addOption(new Option('--resume [sweep]', 'continue a sweep of this experiment (a sweep id, or latest): finished runs are kept'))
+    .option(
+      '--queue <url>',
+      'train on the workers of a Redis queue (redis://[:PASSWORD@]HOST[:PORT][/DB] or rediss:// for TLS; start them with dlsweep worker); --workers then counts threads of this process that train too (default 0)',
+    )
     .option('-q, --quiet', 'print only the final table')
     .action(async (file: string, opts) => {
       result.code = await runCommand(
@@ -123,6 +130,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
           quiet: Boolean(opts.quiet),
           resume: opts.resume,
           engine: resolveEngine(opts.engine, io.env),
+          queue: opts.queue,
         },
         io,
       );
@@ -278,6 +286,30 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
       );
     });
 
+  program
+    .command('worker')
+    .description(
+      'take trainings from a Redis queue and train them on this machine until stopped (Ctrl-C: finish the trainings in hand, then stop). ' +
+        'Needs no dataset file: the data come with the sweep. A worker that dies loses nothing: its trainings return to the queue within 1.5 x the job lock (15 s by default)',
+    )
+    .requiredOption('--queue <url>', 'redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
+    .option('--workers <n>', `trainings at once (threads), 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
+    .option('--name <name>', 'the name `queue status` shows (default: HOST-PID)')
+    .action(async (opts) => {
+      result.code = await workerCommand({ queue: opts.queue, workers: opts.workers, name: opts.name }, io);
+    });
+
+  program
+    .command('queue')
+    .description('inspect a Redis queue of trainings')
+    .command('status')
+    .description('jobs waiting, active, completed and failed, in all and per sweep, and the workers connected')
+    .requiredOption('--queue <url>', 'redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      result.code = await queueStatusCommand({ queue: opts.queue, json: Boolean(opts.json) }, io);
+    });
+
   registerDataCommands(program, io, result);
   return program;
 }
@@ -304,6 +336,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return EXIT.usage;
+    }
+    if (e instanceof QueueError) {
+      io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      if (debug) io.stderr.write((e.stack ?? '') + '\n');
+      return EXIT.runsFailed;
     }
     if (isWriteError(e)) {
       // Disk full, permissions, a path that cannot be a folder: the user's to fix, not a bug; finished runs

@@ -2,7 +2,7 @@
  * `dlsweep run FILE` and `dlsweep plan FILE`: validate the whole experiment and its data before anything is
  * created under runs/, plan, then train (run) or only describe the plan (plan).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
@@ -14,6 +14,11 @@ import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import type { Executor } from '../execute/executor.js';
 import { startLocalExecutor } from '../execute/local.js';
+import { QueueExecutor } from '../execute/queue/executor.js';
+import { QueueError } from '../execute/queue/connect.js';
+import { startQueueWorker, type QueueWorker } from '../execute/queue/worker.js';
+import { parseQueueUrl, redactUrl } from '../execute/queue/url.js';
+import { lockMsFrom } from './queue.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomicSync } from '../store/atomic.js';
@@ -39,6 +44,8 @@ export interface RunOptions {
   resume?: string | boolean;
   /** The training engine, resolved once from --engine or DLSWEEP_ENGINE (see resolveEngine in main.ts). */
   engine: EngineMode;
+  /** run: a redis:// or rediss:// URL: train on the queue's workers (--workers then counts this process's threads, default 0). */
+  queue?: string;
 }
 
 /** Default grid limit: a larger grid needs --max-runs. */
@@ -99,7 +106,7 @@ function thousands(n: number): string {
 }
 
 /** The plan in a few lines. */
-export function describePlan(exp: Experiment, plan: PlanSummary, done: number, workers: number, engine: EngineMode = 'auto'): string {
+export function describePlan(exp: Experiment, plan: PlanSummary, done: number, workers: number | string, engine: EngineMode = 'auto'): string {
   const lines: string[] = [];
   const axes = exp.axes.map((a) => `${a.name} (${a.values.length})`).join(' x ');
   lines.push(`${exp.name}: ${thousands(plan.gridSize)} grid point${plan.gridSize === 1 ? '' : 's'}${axes ? ` = ${axes}` : ''}`);
@@ -133,28 +140,74 @@ function shellWord(s: string): string {
 }
 
 /** The command that resumes this sweep, with the runs and data folders when they are not the defaults. */
-export function resumeCommand(file: string, sweepId: string, options: Pick<RunOptions, 'runsDir' | 'dataDir'>): string {
+export function resumeCommand(file: string, sweepId: string, options: Pick<RunOptions, 'runsDir' | 'dataDir' | 'queue'>): string {
   const runsDir = options.runsDir === 'runs' ? '' : ` --runs-dir ${shellWord(options.runsDir)}`;
   const dataDir = options.dataDir === undefined ? '' : ` --data-dir ${shellWord(options.dataDir)}`;
-  return `dlsweep${runsDir} run ${shellWord(file)} --resume ${sweepId}${dataDir}`;
+  // The queue's password is shown as ***: never printed.
+  const queue = options.queue === undefined ? '' : ` --queue ${shellWord(redactUrl(options.queue))}`;
+  return `dlsweep${runsDir} run ${shellWord(file)} --resume ${sweepId}${dataDir}${queue}`;
 }
 
 /** `dlsweep run FILE`: returns the exit code (0 all recorded, 1 some failed, 130 interrupted). */
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  if (options.queue !== undefined) return runOnQueue(file, options, io);
   const workers = options.workers ?? availableParallelism();
   // The training threads boot while the experiment and its data are read and planned.
   const executor = startLocalExecutor(workers);
   try {
-    return await runSweep(file, options, io, executor, workers);
+    return await runSweep(file, options, io, async () => executor, String(workers));
   } finally {
     await executor.close();
   }
 }
 
-async function runSweep(file: string, options: RunOptions, io: CliIO, executor: Executor, workers: number): Promise<number> {
+/**
+ * `dlsweep run FILE --queue URL`: the trainings go to the queue's workers; with --workers N this process
+ * also trains N at a time from the same queue. The queue is reached before anything is written.
+ */
+async function runOnQueue(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  const target = parseQueueUrl(options.queue!);
+  const local = options.workers ?? 0;
+  const lockMs = lockMsFrom(io.env);
+  let executor: QueueExecutor | undefined;
+  let worker: QueueWorker | undefined;
+  let code: number | undefined;
+  try {
+    code = await runSweep(
+      file,
+      options,
+      io,
+      async () => {
+        executor = await QueueExecutor.open(target);
+        if (local > 0) worker = await startQueueWorker(target, { workers: local, name: `${hostname()}-${process.pid}-coordinator`, lockMs, log: () => {} });
+        return executor;
+      },
+      `queue ${target.shown}` + (local > 0 ? ` and ${local} here` : ' (none here)'),
+      (sweep) => {
+        if (executor) executor.sweep = sweep;
+      },
+    );
+    return code;
+  } finally {
+    // Interrupted: the trainings this process holds go back to the queue (or finish there for a resume).
+    await worker?.close(code !== 0 && code !== 1);
+    await executor?.close();
+  }
+}
+
+async function runSweep(
+  file: string,
+  options: RunOptions,
+  io: CliIO,
+  connect: () => Promise<Executor>,
+  workers: string,
+  opened?: (sweep: { id: string; experiment: string }) => void,
+): Promise<number> {
   // git answers while the experiment is loaded.
   const commit = gitCommit(dirname(resolve(io.cwd, file)));
   const { exp, data, plan } = await prepare(file, options, io);
+  // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
+  const executor = await connect();
   const log = (s: string) => {
     if (!options.quiet) io.stderr.write(s + '\n');
   };
@@ -166,6 +219,7 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, executor: 
     gitCommit: await commit,
     resume: options.resume,
   });
+  opened?.({ id: open.id, experiment: exp.name });
   try {
     const { dir: sweepPath, id: sweepId, todo } = open;
     log(report);
@@ -230,10 +284,11 @@ async function runSweep(file: string, options: RunOptions, io: CliIO, executor: 
           // Nothing more can be written; the run folders already on disk are complete (atomic writes).
         }
       }
+      const lostQueue = outcome.fatal instanceof QueueError;
       io.stderr.write(
-        `error: the sweep stopped: ${describeWriteError(outcome.fatal)}\n` +
+        `error: the sweep stopped: ${lostQueue ? outcome.fatal.message : describeWriteError(outcome.fatal)}\n` +
           `finished runs are kept (${counts.done + counts.diverged} recorded now); ` +
-          `free space or fix permissions, then resume: ${resumeCommand(file, sweepId, options)}\n`,
+          `${lostQueue ? 'once Redis is back' : 'free space or fix permissions'}, then resume: ${resumeCommand(file, sweepId, options)}\n`,
       );
       return 1;
     }

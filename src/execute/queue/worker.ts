@@ -1,0 +1,142 @@
+/**
+ * The worker's side of the queue (`dlsweep worker`): takes trainings from the queue, trains them on this
+ * machine's local executor (worker threads, so this event loop stays free to renew job locks), and returns
+ * their outcomes over the queue. It needs no dataset file and no shared file system: each sweep's data come
+ * from Redis once, checked against their sha256, and stay cached in memory. It reads and writes no files.
+ *
+ * A worker killed outright loses nothing: its jobs' locks expire after lockMs and the stalled-job check
+ * (every lockMs / 2, run by every worker) puts them back in the queue, so another worker trains them
+ * within about 1.5 x lockMs (15 s with the default 10 s).
+ */
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
+import type { Job, Worker } from 'bullmq';
+import type { Redis as RedisClient } from 'ioredis';
+import type { PreparedFold } from '../../datasets/index.js';
+import { ENGINE_VERSION } from '../../train/version.js';
+import { LocalExecutor } from '../local.js';
+import { connectChecked, redisOptions } from './connect.js';
+import { MAX_DATA_BYTES, QUEUE_NAME, dataKey, decodeData, encodeOutcome, validateJob } from './payload.js';
+import type { QueueTarget } from './url.js';
+
+/** Default lock of a job: a worker that stops renewing it for this long is presumed dead. */
+export const DEFAULT_LOCK_MS = 10_000;
+/** Data of this many sweeps stay cached. */
+const CACHED_DATASETS = 8;
+
+export interface QueueWorkerOptions {
+  /** Trainings at once (threads of the local executor). */
+  workers: number;
+  /** Shown by `queue status`. Default: host-pid. */
+  name?: string;
+  /** Job lock, ms. Default: DEFAULT_LOCK_MS. */
+  lockMs?: number;
+  /** One line per event (a training taken, finished, refused). */
+  log(line: string): void;
+}
+
+/** A running worker process's queue side. */
+export interface QueueWorker {
+  name: string;
+  /**
+   * Finish the trainings in hand (returning their outcomes), then stop. force: stop taking jobs and return
+   * at once (the caller exits; the jobs in hand go back to the queue when their locks expire).
+   */
+  close(force?: boolean): Promise<void>;
+  /** Resolves when the worker has stopped. */
+  closed: Promise<void>;
+}
+
+/**
+ * Start taking jobs from the queue at `target`.
+ * Throws: QueueError when Redis cannot be reached or refuses the password.
+ */
+export async function startQueueWorker(target: QueueTarget, options: QueueWorkerOptions): Promise<QueueWorker> {
+  const client: RedisClient = await connectChecked(target);
+  client.on('error', () => {});
+  const { Worker: BullWorker, UnrecoverableError } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+  const name = options.name ?? `${hostname()}-${process.pid}`;
+  const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
+  const executor = new LocalExecutor(options.workers);
+  const cache = new Map<string, Promise<PreparedFold[]>>();
+
+  const dataOf = (sha256: string, bytes: number): Promise<PreparedFold[]> => {
+    let hit = cache.get(sha256);
+    if (!hit) {
+      hit = (async () => {
+        if (bytes > MAX_DATA_BYTES) throw new Error(`refused: the sweep's data have ${bytes} bytes, more than ${MAX_DATA_BYTES}`);
+        const buf = await client.getBuffer(dataKey(sha256));
+        if (!buf) throw new Error("the sweep's data are not in Redis (expired or deleted); rerun the coordinator with --resume");
+        return decodeData(buf, sha256);
+      })();
+      hit.catch(() => cache.delete(sha256));
+      cache.set(sha256, hit);
+      while (cache.size > CACHED_DATASETS) cache.delete(cache.keys().next().value!);
+    }
+    return hit;
+  };
+
+  const handle = async (job: Job): Promise<string> => {
+    let payload;
+    try {
+      payload = validateJob(job.data, ENGINE_VERSION);
+    } catch (e) {
+      options.log(`${name}: job ${job.id} ${(e as Error).message}`);
+      throw new UnrecoverableError((e as Error).message);
+    }
+    const folds = await dataOf(payload.data.sha256, payload.data.bytes);
+    const label = `${payload.experiment} ${payload.sweep} training ${payload.order.training}`;
+    options.log(`${name}: training ${label} (${payload.order.checkpoints.at(-1)} updates x ${folds.length} fold${folds.length === 1 ? '' : 's'})`);
+    let last = 0;
+    const outcome = await executor.execute(
+      { ...payload.order, data: { fingerprint: payload.data.fingerprint, folds } },
+      {
+        hooks: {
+          onProgress: (fold, iteration) => {
+            const now = Date.now();
+            if (now - last < 500) return;
+            last = now;
+            void job.updateProgress({ fold, iteration }).catch(() => {});
+          },
+        },
+      },
+    );
+    if (outcome.status === 'interrupted' || outcome.status === 'cancelled') throw new Error('the worker stopped before the training finished');
+    options.log(`${name}: ${outcome.status} ${label} in ${(outcome.training_ms / 1000).toFixed(1)} s`);
+    return encodeOutcome(outcome);
+  };
+
+  const worker: Worker = new BullWorker(QUEUE_NAME, handle, {
+    connection: redisOptions(target, true),
+    concurrency: options.workers,
+    name,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+    maxStalledCount: 3,
+  });
+  worker.on('error', () => {}); // connection errors: BullMQ reconnects by itself
+  await worker.waitUntilReady();
+  let closing: Promise<void> | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  return {
+    name,
+    closed,
+    close: (force = false) => {
+      if (force) {
+        // Stop taking jobs and return at once; the trainings in hand are abandoned with the process, and
+        // their jobs go back to the queue when their locks expire.
+        void worker.close(true).catch(() => {});
+        resolveClosed();
+        return closed;
+      }
+      closing ??= (async () => {
+        await worker.close();
+        await executor.close();
+        client.disconnect();
+        resolveClosed();
+      })();
+      return closing;
+    },
+  };
+}

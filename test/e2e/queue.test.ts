@@ -1,0 +1,262 @@
+/**
+ * Sweeps over a BullMQ queue on a real redis-server (started here on a free port, no persistence), with real
+ * worker and coordinator processes: the bytes of a local sweep, kill -9 of a worker and of the coordinator,
+ * Redis lost mid-sweep, wrong passwords and closed ports, duplicate enqueues, refused payloads.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { freePort, hasRedis, startRedis } from '../helpers/redis.js';
+
+const skip = hasRedis() ? false : 'redis-server is not installed (Debian package redis-server)';
+const PASSWORD = 's3cret-pw';
+// Short job locks: a killed worker's job returns in ~1.5 s instead of 15 s.
+const LOCK = { DLSWEEP_QUEUE_LOCK_MS: '1000' };
+
+/** A started CLI process whose output is collected. */
+interface Proc {
+  child: ChildProcess;
+  out(): string;
+  exited: Promise<number | null>;
+}
+
+function start(args: string[], cwd: string, env: Record<string, string> = {}): Proc {
+  const child = startCli(args, cwd, { ...LOCK, ...env });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, out: () => text, exited };
+}
+
+/** Wait until fn() holds, polling; fails after timeoutMs with `what`. */
+async function until(fn: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const t0 = Date.now();
+  while (!fn()) {
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stopWorker(p: Proc): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  await p.exited;
+}
+
+function metrics(sweep: string): string[] {
+  return runFolders(sweep).map((f) => `${f} ${readFileSync(join(sweep, f, 'metrics.json'), 'utf8')}`);
+}
+
+const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, 'g')) ?? []).length;
+
+const GRID = '  learning_rate: [0.05, 0.2, 0.5]\n  iterations: [30, 60]\n  threshold: [0.4, 0.6]\n  seed: [1, 2]';
+
+test('two workers and a coordinator record the bytes of a local sweep; a second enqueue trains nothing; passwords are never printed', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const dir = tempDir();
+  // Two folds: the data of both travel with the sweep.
+  const file = writeExperiment(dir, 'q.yaml', syntheticExperiment('q', GRID).replace('\ngrid:', '\n  split: {kind: kfold, k: 2, seed: 1}\ngrid:'));
+  const workers = [start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'alpha'], dir), start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'beta'], dir)];
+  try {
+    await until(() => workers.every((w) => /taking trainings/.test(w.out())), 'the workers to start');
+    const q = runCli(['--runs-dir', 'rq', 'run', file, '--queue', redis.url()], dir, LOCK);
+    assert.equal(q.code, 0, q.stderr);
+    const local = runCli(['--runs-dir', 'rl', 'run', file, '--workers', '2', '--quiet'], dir);
+    assert.equal(local.code, 0, local.stderr);
+    const queued = onlySweep(join(dir, 'rq'), 'q');
+    assert.deepEqual(metrics(queued), metrics(onlySweep(join(dir, 'rl'), 'q')));
+    assert.equal(runFolders(queued).length, 24);
+    const trainings = readJson(join(queued, 'sweep.json')).trainings as number;
+    const trained = () => workers.reduce((n, w) => n + count(w.out(), /: training q /), 0);
+    // (runCli blocks this process: the workers' output arrives once it returns.)
+    await until(() => trained() >= trainings, 'the workers\' output');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(trained(), trainings, 'each training trained once');
+    // The same trainings enqueued again (a new sweep): collected from their jobs, not retrained.
+    const again = runCli(['--runs-dir', 'rq2', 'run', file, '--queue', redis.url(), '--quiet'], dir, LOCK);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(metrics(onlySweep(join(dir, 'rq2'), 'q')), metrics(queued));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(trained(), trainings, 'a second enqueue of the same training is a no-op');
+    const status = runCli(['queue', 'status', '--queue', redis.url()], dir);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`0 waiting, 0 active, ${trainings} completed, 0 failed`));
+    assert.match(status.stdout, /workers \(2\):\n {2}(alpha|beta) .*\n {2}(alpha|beta) /);
+    for (const text of [q.stdout, q.stderr, again.stderr, status.stdout, ...workers.map((w) => w.out())]) assert.ok(!text.includes(PASSWORD), 'a password was printed');
+    assert.match(q.stderr, /workers: queue redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(none here\)/);
+  } finally {
+    await Promise.all(workers.map(stopWorker));
+    await redis.stop();
+  }
+});
+
+test('a wrong password and a closed port give one clear message each, exit 1, and no sweep folder', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'q.yaml', syntheticExperiment('q', '  learning_rate: [0.1]'));
+  try {
+    const wrong = runCli(['run', file, '--queue', `redis://:wrong-pw@127.0.0.1:${redis.port}`], dir);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /^error: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the password/);
+    assert.doesNotMatch(wrong.stderr, /wrong-pw|\n {4}at /);
+    const port = await freePort();
+    const t0 = Date.now();
+    const closed = runCli(['worker', '--queue', `redis://127.0.0.1:${port}`], dir);
+    assert.equal(closed.code, 1);
+    assert.match(closed.stderr, new RegExp(`^error: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    assert.ok(Date.now() - t0 < 15_000, 'the error took too long');
+    const status = runCli(['queue', 'status', '--queue', `redis://127.0.0.1:${port}`], dir);
+    assert.equal(status.code, 1);
+    const bad = runCli(['run', file, '--queue', 'http://127.0.0.1:1'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--queue takes a redis:\/\/ or rediss:\/\/ URL/);
+    assert.throws(() => onlySweep(join(dir, 'runs'), 'q'));
+  } finally {
+    await redis.stop();
+  }
+});
+
+test('kill -9 of a worker mid-training: its job returns to the queue and another worker trains it; every run recorded once', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'k.yaml', syntheticExperiment('k', '  learning_rate: [0.05, 0.2, 0.5]\n  iterations: [40]'));
+  // The first worker hangs in the training of learning rate 0.2, as a machine that died would.
+  const doomed = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'doomed'], dir, { DLSWEEP_INJECT_FAULT: 'hang:learning_rate=0.2' });
+  let rescuer: Proc | undefined;
+  try {
+    await until(() => /taking trainings/.test(doomed.out()), 'the first worker to start');
+    const coordinator = start(['--runs-dir', 'rk', 'run', file, '--queue', redis.url(), '--quiet'], dir);
+    // In the hanging training: one training more started than finished, for a while (the others take milliseconds).
+    const inHang = () => count(doomed.out(), /doomed: training/) > count(doomed.out(), /doomed: done/);
+    await until(inHang, 'the first worker to take a training');
+    await new Promise((r) => setTimeout(r, 1000));
+    await until(inHang, 'the first worker to take the hanging training');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    const killedAt = Date.now();
+    rescuer = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'rescuer'], dir);
+    assert.equal(await coordinator.exited, 0, coordinator.out());
+    // With a 1 s lock the job is back within 1.5 s plus the rescuer's start-up.
+    assert.ok(Date.now() - killedAt < 15_000, 'the job took too long to return');
+    // The rescuer trained the hanging training, and whatever the first worker had not taken.
+    assert.equal(count(doomed.out(), /doomed: done/) + count(rescuer.out(), /rescuer: done/), 3);
+    assert.ok(count(rescuer.out(), /rescuer: done/) >= 1);
+    const sweep = onlySweep(join(dir, 'rk'), 'k');
+    assert.deepEqual(readJson(join(sweep, 'sweep.json')).counts, { done: 3, diverged: 0, failed: 0, interrupted: 0, pending: 0 });
+  } finally {
+    doomed.child.kill('SIGKILL');
+    if (rescuer) await stopWorker(rescuer);
+    await redis.stop();
+  }
+});
+
+test('kill -9 of the coordinator: trainings finished meanwhile are collected on --resume, not retrained', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'c.yaml', syntheticExperiment('c', GRID));
+  let worker: Proc | undefined;
+  try {
+    // No worker yet: the coordinator enqueues everything and waits.
+    const coordinator = start(['--runs-dir', 'rc', 'run', file, '--queue', redis.url()], dir);
+    await until(() => /sweep: /.test(coordinator.out()), 'the sweep to start');
+    const status = () => runCli(['queue', 'status', '--queue', redis.url()], dir).stdout;
+    await until(() => /6 waiting/.test(status()), 'the trainings to be enqueued', 15_000);
+    coordinator.child.kill('SIGKILL');
+    await coordinator.exited;
+    worker = start(['worker', '--queue', redis.url(), '--workers', '2', '--name', 'w'], dir);
+    await until(() => count(worker!.out(), /w: done/) === 6, 'the worker to finish the queue');
+    const resumed = runCli(['--runs-dir', 'rc', 'run', file, '--queue', redis.url(), '--resume', '--quiet'], dir);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(count(worker.out(), /w: training/), 6, 'nothing was retrained');
+    const sweep = onlySweep(join(dir, 'rc'), 'c');
+    assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 24);
+    const local = runCli(['--runs-dir', 'rl', 'run', file, '--quiet'], dir);
+    assert.equal(local.code, 0, local.stderr);
+    assert.deepEqual(metrics(sweep), metrics(onlySweep(join(dir, 'rl'), 'c')));
+  } finally {
+    if (worker) await stopWorker(worker);
+    await redis.stop();
+  }
+});
+
+test('Redis lost mid-sweep: a clear message within seconds, exit 1, runs kept; --resume completes once Redis is back; workers reconnect', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'r.yaml', syntheticExperiment('r', '  learning_rate: [0.05, 0.2]\n  iterations: [40]'));
+  // A worker of database 1; the sweep below uses database 0, where nobody trains until Redis comes back.
+  const worker = start(['worker', '--queue', redis.url(1), '--workers', '1', '--name', 'w1'], dir);
+  try {
+    await until(() => /taking trainings/.test(worker.out()), 'the worker to start');
+    const coordinator = start(['--runs-dir', 'rr', 'run', file, '--queue', redis.url()], dir);
+    await until(() => /sweep: /.test(coordinator.out()), 'the sweep to start');
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    await redis.stop();
+    assert.equal(await coordinator.exited, 1, coordinator.out());
+    assert.ok(Date.now() - t0 < 15_000, `the coordinator took ${Date.now() - t0} ms to give up`);
+    assert.match(coordinator.out(), /error: the sweep stopped: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ .*\n.*once Redis is back, then resume: dlsweep --runs-dir rr run .* --resume \S+ --queue redis:/);
+    assert.doesNotMatch(coordinator.out(), /\n {4}at /);
+    await redis.start();
+    // The coordinator trains too (--workers 1): nothing else serves database 0.
+    const resumed = runCli(['--runs-dir', 'rr', 'run', file, '--queue', redis.url(), '--resume', '--workers', '1', '--quiet'], dir, LOCK);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(readJson(join(onlySweep(join(dir, 'rr'), 'r'), 'sweep.json')).counts.done, 2);
+    // The worker of database 1 reconnected by itself and trains a sweep sent there.
+    const other = runCli(['--runs-dir', 'ro', 'run', file, '--queue', redis.url(1), '--quiet'], dir, LOCK);
+    assert.equal(other.code, 0, other.stderr);
+    await until(() => count(worker.out(), /w1: done/) === 2, 'the reconnected worker to train both trainings');
+  } finally {
+    await stopWorker(worker);
+    await redis.stop();
+  }
+});
+
+test('a worker refuses a job from another engine version, a malformed payload and an oversized one, with a clear reason', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  const worker = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'w'], dir);
+  const { Queue, QueueEvents } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+  const connection = { host: '127.0.0.1', port: redis.port };
+  const queue = new Queue('dlsweep-trainings', { connection });
+  const events = new QueueEvents('dlsweep-trainings', { connection });
+  try {
+    await until(() => /taking trainings/.test(worker.out()), 'the worker to start');
+    await events.waitUntilReady();
+    const good = {
+      format: 1,
+      engine_version: 'x',
+      sweep: 's',
+      experiment: 'e',
+      order: { training: 0, key: 'a'.repeat(64), config: { hidden_sizes: [2], init: 'zeros', learning_rate: 0.1, seed: 1 }, checkpoints: [5], thresholds: [0.5], curve_every: 1, engine: 'auto' },
+      data: { fingerprint: 'b'.repeat(64), sha256: 'c'.repeat(64), bytes: 10 },
+    };
+    const reasonOf = async (data: unknown, id: string) => {
+      const job = await queue.add('train', data, { jobId: id });
+      await assert.rejects(job.waitUntilFinished(events, 20_000), (e: Error) => {
+        reason = e.message;
+        return true;
+      });
+      return reason;
+    };
+    let reason = '';
+    assert.match(await reasonOf({ ...good, engine_version: '0' }, 'old'), /refused: the job comes from dlsweep engine version "0", this worker runs version \d+/);
+    assert.match(await reasonOf({ ...good, engine_version: readEngineVersion(), order: { ...good.order, config: 'rm -rf /' } }, 'bad'), /refused: invalid job payload: order\.config/);
+    assert.match(await reasonOf({ ...good, engine_version: readEngineVersion(), sweep: 'x'.repeat(70_000) }, 'big'), /refused: the job payload has \d+ bytes, more than 65536/);
+    assert.match(worker.out(), /job old refused: the job comes from dlsweep engine version "0"/);
+  } finally {
+    await Promise.allSettled([queue.close(), events.close()]);
+    await stopWorker(worker);
+    await redis.stop();
+  }
+});
+
+/** The engine version of the build under test. */
+function readEngineVersion(): string {
+  const text = readFileSync(new URL('../../src/train/version.js', import.meta.url), 'utf8');
+  return /ENGINE_VERSION = '([^']+)'/.exec(text)![1];
+}
