@@ -19,6 +19,7 @@ import { reportCommand } from './report.js';
 import { OUTPUT_FORMATS } from '../report/view.js';
 import { registerDataCommands } from './data.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
+import { predictCommand } from './predict.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
 import { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from './write-errors.js';
@@ -239,6 +240,21 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--clear', 'remove the note')
     .action(async (target: string, text: string | undefined, opts) => {
       result.code = await noteCommand(target, text, { runsDir: program.opts().runsDir, clear: Boolean(opts.clear) }, io);
+    });
+
+  program
+    .command('predict')
+    .description(
+      "apply a run's preprocessing (as fitted at training) and network to new rows; writes CSV: the input's columns, probability, " +
+        'predicted_class, predicted_label, imputed and error (rows with a missing or non-numeric value get an error, never a guess). ' +
+        'Rows holding the label column are also scored (accuracy, loss, confusion counts on stderr). Exit code 1 when some rows were not predicted',
+    )
+    .argument('<run>', 'a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, ...) or EXPERIMENT/best, SWEEP_ID/best: the best finished run of that sweep')
+    .requiredOption('-i, --input <file>', "CSV rows: a header naming the features, or the training file's columns, or the features only, in order")
+    .addOption(new Option('-o, --output <file>', 'write the CSV to this file (atomically) instead of stdout'))
+    .option('--metrics <file>', 'write the metrics over the labelled rows to this file as JSON')
+    .action(async (run: string, opts) => {
+      result.code = await predictCommand(run, { runsDir: program.opts().runsDir, input: opts.input, output: opts.output, metrics: opts.metrics }, io);
     });
 
   program

@@ -227,7 +227,7 @@ async function runSweep(
     log(`sweep: ${sweepPath}`);
 
     const progress = createProgress(io, todo.size, open.totalUpdates, options.quiet);
-    const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress);
+    const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0]);
     const abort = new AbortController();
     // A second signal leaves at once: finished runs are on disk already, the rest resumes.
     let exitNow!: (sig: NodeJS.Signals) => void;

@@ -15,10 +15,10 @@ import { datasetFingerprint, sha256Hex, canonicalJson } from './fingerprint.js';
 import { buildFold } from './normalize.js';
 import { checkClasses, splitRows } from './split.js';
 import { generateSynthetic, syntheticSettings } from './synthetic.js';
-import type { CleanTable, DatasetReport, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
+import type { CleanTable, DatasetReport, FittedPreprocessing, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
 import { knownDataset } from './registry.js';
 
-export type { DatasetReport, DroppedRows, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
+export type { DatasetReport, DroppedRows, FittedPreprocessing, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
 export { sharedFloat64 } from './normalize.js';
 export { WISCONSIN } from './registry.js';
 
@@ -83,6 +83,16 @@ function loadCsv(config: CsvDatasetConfig): PreparedDataset {
     }),
     feature_names: cleaned.table.featureNames,
     folds: prepared.folds,
+    preprocessing: prepared.fitted.map((fit) => ({
+      header: cleaned.header,
+      columns: cleaned.columnNames,
+      feature_columns: cleaned.featureIndices,
+      features: cleaned.table.featureNames,
+      dropped_columns: cleaned.columnNames.filter((_, j) => j !== cleaned.labelIndex && !cleaned.featureIndices.includes(j)),
+      label: { column: cleaned.columnNames[cleaned.labelIndex], index: cleaned.labelIndex, positive: cleaned.positive, negative: cleaned.negative },
+      missing: { values: config.missing_values, strategy: config.missing_strategy, imputed: fit.imputed },
+      scaling: { kind: config.normalize.kind, fit: config.normalize.fit, shift: fit.shift, scale: fit.scale },
+    })),
     report,
   };
 }
@@ -112,6 +122,16 @@ function loadSynthetic(config: SyntheticDatasetConfig): PreparedDataset {
     }),
     feature_names: table.featureNames,
     folds: prepared.folds,
+    preprocessing: prepared.fitted.map((fit) => ({
+      header: true,
+      columns: [...table.featureNames, 'y'],
+      feature_columns: table.featureNames.map((_, j) => j),
+      features: table.featureNames,
+      dropped_columns: [],
+      label: { column: 'y', index: table.featureNames.length, positive: ['1'], negative: ['0'] },
+      missing: { values: [], strategy: 'drop', imputed: fit.imputed },
+      scaling: { kind: config.normalize.kind, fit: config.normalize.fit, shift: fit.shift, scale: fit.scale },
+    })),
     report,
   };
 }
@@ -122,7 +142,7 @@ function prepare(
   split: SplitConfig,
   normalize: CsvDatasetConfig['normalize'],
   strategy: CsvDatasetConfig['missing_strategy'],
-): { folds: PreparedFold[]; splits: DatasetReport['splits']; warnings: string[]; imputed: number[][] } {
+): { folds: PreparedFold[]; splits: DatasetReport['splits']; warnings: string[]; imputed: number[][]; fitted: Fitted[] } {
   const indices = splitRows(table.y, split, table.file);
   checkClasses(table.y, indices, table.file, split);
   const many = indices.length > 1;
@@ -130,11 +150,13 @@ function prepare(
   const splits: DatasetReport['splits'] = [];
   const warnings: string[] = [];
   const imputed: number[][] = [];
+  const fitted: Fitted[] = [];
   indices.forEach((idx, i) => {
     const built = buildFold(table, idx, normalize, strategy, many ? ` of fold ${i + 1}` : '');
     folds.push(built.fold);
     warnings.push(...built.warnings);
     imputed.push(built.imputed);
+    fitted.push({ imputed: built.imputed.map((v) => (Number.isNaN(v) ? null : v)), shift: built.shift, scale: built.scale });
     for (const name of ['train', 'validation'] as const) {
       const rows = idx[name];
       let positives = 0;
@@ -142,8 +164,11 @@ function prepare(
       splits.push({ name: many ? `fold${i + 1}/${name}` : name, rows: rows.length, positives, negatives: rows.length - positives });
     }
   });
-  return { folds, splits, warnings, imputed };
+  return { folds, splits, warnings, imputed, fitted };
 }
+
+/** What a fold's preprocessing fitted: imputed values (null: none) and scaling, per feature. */
+type Fitted = Pick<FittedPreprocessing['missing'], 'imputed'> & Pick<FittedPreprocessing['scaling'], 'shift' | 'scale'>;
 
 /**
  * Only the fields that matter for the kind (e.g. no seed for fixed ranges), so equal splits hash equal.

@@ -18,6 +18,9 @@ export interface BuiltFold {
   fold: PreparedFold;
   /** Per feature, the value imputed for missing cells (NaN when the feature had none). */
   imputed: number[];
+  /** Per feature, the scaling applied: x' = (x - shift) / scale, and 0 where scale is 0. */
+  shift: number[];
+  scale: number[];
   warnings: string[];
 }
 
@@ -159,5 +162,5 @@ export function buildFold(
     }
     return { X, y };
   };
-  return { fold: { train: pack(idx.train), validation: pack(idx.validation) }, imputed, warnings };
+  return { fold: { train: pack(idx.train), validation: pack(idx.validation) }, imputed, shift: [...shift], scale: [...scale], warnings };
 }

@@ -60,6 +60,29 @@ export interface PreparedFold {
   validation: SplitData;
 }
 
+/**
+ * The preprocessing fitted for one fold, as model.json records it: enough to turn a new row of the original
+ * file's layout into the network's input exactly as training did.
+ * Scaling: x' = (x - shift) / scale per feature, and x' = 0 where scale is 0 (a constant feature).
+ */
+export interface FittedPreprocessing {
+  /** Whether the training file had a header row (synthetic data: true, names x0, x1, ...). */
+  header: boolean;
+  /** Every column of the training file, in order (header names, the known dataset's names, or col0, col1...). */
+  columns: string[];
+  /** 0-based indices into columns of the features, in the network's input order. */
+  feature_columns: number[];
+  /** Names of the features, in the network's input order. */
+  features: string[];
+  /** Columns left out by dataset.drop_columns. */
+  dropped_columns: string[];
+  /** The label column and the values of each class (trimmed strings; numbers compare as numbers). */
+  label: { column: string; index: number; positive: string[]; negative: string[] };
+  /** Cells that mean missing, what training did with them, and per feature the value imputed (null: none). */
+  missing: { values: string[]; strategy: 'drop' | 'mean' | 'median'; imputed: (number | null)[] };
+  scaling: { kind: 'minmax' | 'zscore' | 'none'; fit: 'train' | 'all'; shift: number[]; scale: number[] };
+}
+
 /** A dataset read, cleaned, split and scaled, ready for training. */
 export interface PreparedDataset {
   /** sha256 (hex) of the file's bytes; for synthetic data, of the generator settings. */
@@ -69,6 +92,8 @@ export interface PreparedDataset {
   feature_names: string[];
   /** One fold for fixed/holdout splits, k for kfold. */
   folds: PreparedFold[];
+  /** Per fold, the preprocessing fitted on it (same order as folds). */
+  preprocessing: FittedPreprocessing[];
   report: DatasetReport;
 }
 

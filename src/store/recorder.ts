@@ -12,7 +12,11 @@ import type { Outcome } from '../execute/executor.js';
 import { assembleRun } from '../sweep/assemble.js';
 import type { PendingTraining } from '../sweep/pending.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
-import type { RunParamsFile, RunStatus } from './records.js';
+import type { FittedPreprocessing } from '../datasets/types.js';
+import type { ModelJson } from '../train/types.js';
+import { ENGINE_VERSION } from '../train/version.js';
+import { toolVersion } from './provenance.js';
+import type { RunModelFile, RunParamsFile, RunStatus } from './records.js';
 import { writeRun, type RunWrite } from './write-run.js';
 
 /** What the recorder reports as it writes. */
@@ -33,7 +37,9 @@ export class Recorder {
   /**
    * sweepDir: the open sweep's folder (see openSweep in sweeps.ts); plan: its plan; pending: the trainings
    * whose outcomes will be recorded (pendingTrainings in src/sweep/pending.ts); folds: folds per training;
-   * curveEvery: the experiment's curve_every (each run's curve.csv keeps the points of its own length).
+   * curveEvery: the experiment's curve_every (each run's curve.csv keeps the points of its own length);
+   * preprocessing: the first fold's fitted preprocessing, recorded in each model.json (whose network is the
+   * first fold's) so that the run can predict on its own.
    */
   constructor(
     private readonly sweepDir: string,
@@ -42,6 +48,7 @@ export class Recorder {
     private readonly folds: number,
     private readonly curveEvery: number,
     private readonly events: RecorderEvents = {},
+    private readonly preprocessing?: FittedPreprocessing,
   ) {
     for (const p of pending) this.pending.set(p.training, p);
   }
@@ -72,11 +79,26 @@ export class Recorder {
         params: this.paramsFile(run),
         metrics: rec.metrics,
         curve: rec.curve,
-        model: rec.model,
+        model: rec.model && this.modelFile(run, rec.model),
         timing: { training_ms: Math.round(outcome.training_ms), shared_by: this.plan.trainings[training].runs.length, finished_at: finishedAt },
       });
     }
     this.events.trainingFinished?.(training, p.checkpoints[p.checkpoints.length - 1] * this.folds, outcome.training_ms);
+  }
+
+  /** model.json: what produced the network, the run's threshold and preprocessing, then the network. */
+  private modelFile(run: PlannedRun, network: ModelJson): ModelJson | RunModelFile {
+    if (!this.preprocessing) return network;
+    return {
+      format: 'dlsweep-model',
+      format_version: 1,
+      dlsweep_version: toolVersion(),
+      engine_version: ENGINE_VERSION,
+      engine: this.plan.engine,
+      threshold: run.params.threshold as number,
+      preprocessing: this.preprocessing,
+      ...network,
+    };
   }
 
   private paramsFile(run: PlannedRun): RunParamsFile {

@@ -1,6 +1,7 @@
 /** The JSON files of a sweep folder, as types. Field names are the files' names. */
-import type { ClassificationMetrics, EngineMode, StopReason } from '../train/types.js';
+import type { ClassificationMetrics, EngineMode, ModelJson, StopReason } from '../train/types.js';
 import type { ParamValue } from '../experiment/types.js';
+import type { FittedPreprocessing } from '../datasets/types.js';
 
 /** A run's state: done and diverged are results; failed and interrupted are retrained on resume. */
 export type RunStatus = 'done' | 'diverged' | 'failed' | 'interrupted';
@@ -68,6 +69,22 @@ export interface RunTimingFile {
   /** Runs that share that training. */
   shared_by: number;
   finished_at: string;
+}
+
+/**
+ * model.json: the network (dims, activations, W, b: see ModelJson) and everything needed to predict with it:
+ * the preprocessing fitted at training (for k-fold: the first fold's, whose network this is), the run's
+ * decision threshold, and what produced it. Runs recorded before format_version 1 hold the network only.
+ */
+export interface RunModelFile extends ModelJson {
+  format: 'dlsweep-model';
+  format_version: 1;
+  /** Predict positive when p > threshold. */
+  threshold: number;
+  preprocessing: FittedPreprocessing;
+  dlsweep_version: string;
+  engine_version: string;
+  engine: EngineMode;
 }
 
 export type SweepStatus = 'running' | 'done' | 'failed' | 'interrupted';

@@ -1,0 +1,103 @@
+/**
+ * `dlsweep predict RUN --input rows.csv [--output out.csv]`: a recorded run's preprocessing and network
+ * applied to new rows; one output row per input row with its probability, predicted class, or error.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { UserError } from '../errors.js';
+import { readCsvFile } from '../datasets/csv.js';
+import { RUN_FILES } from '../store/paths.js';
+import type { RunModelFile } from '../store/records.js';
+import { findRunInSweep, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
+import { sweepRows, sweepTitle } from '../report/outputs.js';
+import { sortRows } from '../report/columns.js';
+import { formatMetric } from '../report/format.js';
+import { checkModel, predictRows } from '../predict/apply.js';
+import { emit } from './compare.js';
+import type { CliIO } from './io.js';
+
+/**
+ * A run from what a user typed: anything resolveRun accepts, or SWEEP/best (SWEEP: anything resolveSweep
+ * accepts, e.g. an experiment name for its latest sweep): the sweep's best finished run in compare's default
+ * order (validation accuracy, then validation loss, then run identity).
+ * Throws: UserError when nothing matches or the sweep has no finished run.
+ */
+export function resolveModelRun(runsDir: string, ref: string): RunRef {
+  const m = /^(.*?)\/?best$/.exec(ref.replace(/\/+$/, ''));
+  if (m && (m[1] === '' || ref.includes('/'))) {
+    const sweepDir = resolveSweep(runsDir, m[1] === '' ? undefined : m[1]);
+    const best = sortRows(sweepRows(sweepDir))[0];
+    if (!best || best.status !== 'done') throw new UserError(`${sweepTitle(sweepDir)} has no finished run`, 'resume the sweep, or name a run: SWEEP_ID/INDEX');
+    return { sweepDir, run: findRunInSweep(sweepDir, best.folder) };
+  }
+  return resolveRun(runsDir, ref);
+}
+
+/** The run's model.json, checked to be able to predict. Throws: UserError when absent or incomplete. */
+export function readModelFile(ref: RunRef): RunModelFile {
+  const path = join(ref.run.dir, RUN_FILES.model);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    const status = ref.run.metrics?.status ?? 'pending';
+    throw new UserError(`${sweepTitle(ref.sweepDir)}/${ref.run.folder} has no model (status ${status})`, 'only finished runs (status done) have one; pick another, e.g. EXPERIMENT/best');
+  }
+  let parsed: Partial<RunModelFile>;
+  try {
+    parsed = JSON.parse(text) as Partial<RunModelFile>;
+  } catch {
+    throw new UserError(`${path} is not valid JSON`, 'the file was edited or damaged; resume the sweep after removing the run folder to retrain it');
+  }
+  return checkModel(parsed, path);
+}
+
+/** Options of `dlsweep predict`. */
+export interface PredictOptions {
+  runsDir: string;
+  input: string;
+  output?: string;
+  /** Write the metrics over the labelled rows here, as JSON (the shape of metrics.json's validation). */
+  metrics?: string;
+}
+
+/** `dlsweep predict`: returns 0, or 1 when some rows could not be predicted. */
+export async function predictCommand(ref: string, options: PredictOptions, io: CliIO): Promise<number> {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const run = resolveModelRun(runsDir, ref);
+  const model = readModelFile(run);
+  const inputPath = resolve(io.cwd, options.input);
+  const csv = readCsvFile(inputPath);
+  const result = predictRows(model, csv.records, options.input);
+  const pre = model.preprocessing;
+  const label = (p: number) => (p > model.threshold ? (pre.label.positive[0] ?? '1') : (pre.label.negative[0] ?? '0'));
+  const header = [...result.columns, 'probability', 'predicted_class', 'predicted_label', 'imputed', 'error'];
+  const body = result.rows.map((r) => {
+    const fields = result.columns.map((_, j) => r.fields[j] ?? '');
+    if (r.probability === undefined) return [...fields, '', '', '', r.imputed.join(' '), r.error ?? ''];
+    return [...fields, String(r.probability), r.probability > model.threshold ? '1' : '0', label(r.probability), r.imputed.join(' '), ''];
+  });
+  await emit(stringify([header, ...body]), options.output, io);
+
+  const failed = result.rows.filter((r) => r.error !== undefined);
+  const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;
+  io.stderr.write(`${title}: ${result.rows.length - failed.length} of ${result.rows.length} rows predicted (threshold ${model.threshold}; input read as ${result.layout})\n`);
+  if (failed.length) {
+    const first = failed.slice(0, 3).map((r) => `line ${r.line}: ${r.error}`);
+    io.stderr.write(`${failed.length} row(s) not predicted, see the error column: ${first.join('; ')}${failed.length > 3 ? '; ...' : ''}\n`);
+  }
+  const m = result.metrics;
+  if (options.metrics !== undefined) {
+    if (!m) throw new UserError(`--metrics: ${options.input} has no rows with a known label (column "${pre.label.column}")`, 'include the label column to measure the model on these rows');
+    await emit(JSON.stringify(m, null, 2) + '\n', options.metrics, io);
+  }
+  if (m) {
+    const f = (k: string, v: number | null) => formatMetric(k, v);
+    io.stderr.write(
+      `on the ${m.samples} labelled rows: accuracy ${f('validation.accuracy', m.accuracy)}, loss ${f('validation.loss', m.loss)}, recall ${f('validation.recall', m.recall)}, ` +
+        `precision ${f('validation.precision', m.precision)}; TN ${m.confusion.tn} FP ${m.confusion.fp} FN ${m.confusion.fn} TP ${m.confusion.tp}\n`,
+    );
+  }
+  return failed.length ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { REPO, WISCONSIN, hasWisconsin, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+
+const noData = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
+
+test('predict on the validation rows reproduces the recorded validation metrics exactly; EXPERIMENT/best is the best run', { skip: noData }, () => {
+  const dir = tempDir('dlsweep-predict-');
+  const file = writeExperiment(dir, 'p.yaml', 'name: p\ndataset: wisconsin\nfixed:\n  iterations: 400\ngrid:\n  learning_rate: [0.01, 0.07]\n  threshold: [0.5, 0.8]\n');
+  const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'p');
+
+  // The study's validation rows, found independently: the file's rows without "?", cleaned rows 501-682.
+  const lines = readFileSync(WISCONSIN, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '' && !l.includes('?'));
+  const validation = lines.slice(501, 683);
+  assert.equal(validation.length, 182);
+  const rows = join(dir, 'validation.csv');
+  writeFileSync(rows, validation.join('\n') + '\n');
+
+  for (const folder of runFolders(sweep)) {
+    const recorded = readJson(join(sweep, folder, 'metrics.json'));
+    const model = readJson(join(sweep, folder, 'model.json'));
+    assert.equal(model.threshold, recorded.threshold);
+    assert.deepEqual(model.preprocessing.features, ['clump_thickness', 'uniformity_of_cell_size', 'uniformity_of_cell_shape', 'marginal_adhesion', 'single_epithelial_cell_size', 'bare_nuclei', 'bland_chromatin', 'normal_nucleoli', 'mitoses']);
+    assert.deepEqual(model.preprocessing.dropped_columns, ['sample_code_number']);
+    // Min-max over the 683 cleaned rows: shift = min = 1 and scale = max - min = 9 for every feature.
+    assert.deepEqual(model.preprocessing.scaling, { kind: 'minmax', fit: 'all', shift: Array(9).fill(1), scale: Array(9).fill(9) });
+    assert.deepEqual(model.preprocessing.label, { column: 'class', index: 10, positive: ['4'], negative: ['2'] });
+    assert.equal(model.preprocessing.missing.strategy, 'drop');
+
+    const out = join(dir, `${folder}.csv`);
+    const metricsOut = join(dir, `${folder}.metrics.json`);
+    const p = runCli(['predict', `p/latest/${folder.slice(0, 4)}`, '--input', rows, '--output', out, '--metrics', metricsOut], dir);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stderr, /182 of 182 rows predicted/);
+    assert.deepEqual(readJson(metricsOut), recorded.validation);
+    // The confusion counts, from the output rows and the file's labels.
+    const predicted = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    const c = { tn: 0, fp: 0, fn: 0, tp: 0 };
+    predicted.forEach((row, i) => {
+      const actual = validation[i].split(',')[10] === '4';
+      const positive = Number(row.probability) > recorded.threshold;
+      assert.equal(row.predicted_class, positive ? '1' : '0');
+      assert.equal(row.predicted_label, positive ? '4' : '2');
+      c[actual ? (positive ? 'tp' : 'fn') : positive ? 'fp' : 'tn']++;
+    });
+    assert.deepEqual(c, recorded.validation.confusion);
+  }
+
+  // EXPERIMENT/best: the run with the highest validation accuracy (ties: the lowest validation loss).
+  // Then the lowest run id (compare's order).
+  const all = runFolders(sweep).map((f) => ({ f, m: readJson(join(sweep, f, 'metrics.json')) }));
+  all.sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.m.run_id < b.m.run_id ? -1 : 1));
+  const best = runCli(['predict', 'p/best', '--input', rows], dir);
+  assert.equal(best.code, 0, best.stderr);
+  assert.match(best.stderr, new RegExp(`p/[0-9a-f-]+/${all[0].f}: 182 of 182`));
+});
+
+test('predict: rows with a missing or non-numeric value get an error, never a guess; mean imputation uses the recorded value', () => {
+  const dir = tempDir('dlsweep-predict-');
+  // 40 rows: id, two features, a label M/B; the label follows a + b.
+  const data = ['id,a,b,diagnosis'];
+  for (let i = 0; i < 40; i++) data.push(`${100 + i},${i % 7},${(i * 3) % 11},${(i % 7) + ((i * 3) % 11) > 8 ? 'M' : 'B'}`);
+  data[3] = '102,?,6,M'; // a missing "a" in a training row
+  writeFileSync(join(dir, 'd.csv'), data.join('\n') + '\n');
+  const yaml = (strategy: string, name: string) =>
+    `name: ${name}\ndataset:\n  path: d.csv\n  label: diagnosis\n  positive: [M]\n  drop_columns: [id]\n  missing_strategy: ${strategy}\n  normalize: {kind: zscore, fit: train}\n  split: {kind: fixed, train: [0, 29], validation: [30, 38]}\nfixed:\n  iterations: 50\n`;
+  for (const [strategy, name] of [['mean', 'm'], ['drop', 'dr']]) {
+    const run = runCli(['run', writeExperiment(dir, `${name}.yaml`, yaml(strategy, name)), '--quiet', '--workers', '1'], dir);
+    assert.equal(run.code, 0, run.stderr);
+  }
+
+  // The imputed value: the mean of "a" over the training rows (cleaned rows 0-29) that have one.
+  const trainA = data.slice(1, 31).map((l) => l.split(',')[1]).filter((v) => v !== '?').map(Number);
+  const mean = trainA.reduce((s, v) => s + v, 0) / trainA.length;
+  const model = readJson(join(onlySweep(join(dir, 'runs'), 'm'), '0001-' + runFolders(onlySweep(join(dir, 'runs'), 'm'))[0].slice(5), 'model.json'));
+  assert.deepEqual(model.preprocessing.missing.imputed, [mean, null]);
+  assert.equal(model.preprocessing.missing.strategy, 'mean');
+
+  writeFileSync(join(dir, 'new.csv'), 'b,a,id\n3,2,1\n4,?,2\nx,1,3\n5,5\n');
+  const m = runCli(['predict', 'm/latest/1', '--input', 'new.csv'], dir);
+  assert.equal(m.code, 1, m.stderr);
+  const rows = parse(m.stdout, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(rows.map((r) => r.id), ['1', '2', '3', '']);
+  assert.ok(Number(rows[0].probability) > 0 && Number(rows[0].probability) < 1);
+  assert.equal(rows[0].error, '');
+  assert.equal(rows[1].imputed, `a=${mean}`);
+  assert.notEqual(rows[1].probability, '');
+  assert.equal(rows[2].error, 'non-numeric value "x" in b');
+  assert.equal(rows[2].probability, '');
+  assert.match(rows[3].error, /^2 fields, expected 3/);
+  assert.match(m.stderr, /2 of 4 rows predicted/);
+  assert.match(m.stderr, /2 row\(s\) not predicted, see the error column: line 4: non-numeric value "x" in b; line 5: 2 fields/);
+
+  const d = runCli(['predict', 'dr/latest/1', '--input', 'new.csv'], dir);
+  assert.equal(d.code, 1);
+  const drows = parse(d.stdout, { columns: true }) as Record<string, string>[];
+  assert.equal(drows[1].error, 'missing value in a (the model was trained on complete rows only)');
+  assert.equal(drows[1].probability, '');
+
+  // A layout that matches nothing: one clear message, exit 2.
+  writeFileSync(join(dir, 'bad.csv'), 'p,q,r,s,t\n1,2,3,4,5\n');
+  const bad = runCli(['predict', 'm/latest/1', '--input', 'bad.csv'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad\.csv:1: the first row has 5 fields and is not a header naming the model's features \(missing: a, b\)/);
+});
