@@ -39,7 +39,7 @@ export const D_YB: i32 = 11; // the batch's y [bp]
 export const D_MASKB: i32 = 12; // 1 for the batch's samples, 0 on padding [bp]
 export const D_ORDER: i32 = 13; // u32 row order of the epoch [m]
 export const D_POS: i32 = 14; // state: rows of the epoch already used
-export const D_MT: i32 = 15; // state: MT19937 words, u32 [624]
+export const D_MT: i32 = 15; // state: MT19937 words, u32 [624], then their tempered outputs (a cache), u32 [624]
 export const D_MTI: i32 = 16; // state: index of the next MT19937 word
 export const D_DROPOUT: i32 = 17; // 1: draw dropout masks for every update
 export const D_ZOUT: i32 = 18; // logits of the latest training pass [max stride]
@@ -136,33 +136,50 @@ export function status(): i32 {
   return f64x2.add(acc, f64x2.mul(a, b));
 }
 
-// exp(x) on two lanes: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, fdlibm's split of ln2), e^r by its
-// Taylor series to degree 13 (truncation < 5e-18), times 2^n built in the exponent bits in two halves so
-// that n from -1076 to 1024 needs no special case. Within 1-2 ulp of Math.exp; NaN stays NaN,
+// exp(x) on two lanes: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, fdlibm's split of ln2; n rounded with
+// ROUNDER, which also gives its integer bits), e^r = 1 + expm1Core(r) (degree 13, truncation < 5e-18),
+// times 2^n built in the exponent bits in two halves so that n from -1076 to 1024 needs no special case. Within 1-2 ulp of Math.exp; NaN stays NaN,
 // x > 709.78 gives Infinity, x < -745.2 gives 0.
 const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 6.93147180369123816490e-1; // 32 significant bits: n * LN2_HI is exact
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 
+// 1.5 · 2^52: adding it to a double below 2^51 in magnitude rounds it to an integer (to nearest, ties to
+// even, as f64x2.nearest), which then sits in the low bits of the sum's representation.
+const ROUNDER: f64 = 6755399441055744.0;
+
+/**
+ * e^r - 1 for |r| <= ln2/2: r times the Taylor polynomial Σ_{k=0..12} r^k / (k+1)! (truncation < 5e-18),
+ * evaluated by Estrin's scheme (pairs, then powers r², r⁴, r⁸) rather than Horner's: the same terms with a
+ * dependency chain of about 5 multiply-adds instead of 13, which is what bounded the speed (measured).
+ */
+@inline function expm1Core(r: v128): v128 {
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p01 = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, f64x2.splat(1.0 / 2.0)));
+  const p23 = f64x2.add(f64x2.splat(1.0 / 6.0), f64x2.mul(r, f64x2.splat(1.0 / 24.0)));
+  const p45 = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r, f64x2.splat(1.0 / 720.0)));
+  const p67 = f64x2.add(f64x2.splat(1.0 / 5040.0), f64x2.mul(r, f64x2.splat(1.0 / 40320.0)));
+  const p89 = f64x2.add(f64x2.splat(1.0 / 362880.0), f64x2.mul(r, f64x2.splat(1.0 / 3628800.0)));
+  const p1011 = f64x2.add(f64x2.splat(1.0 / 39916800.0), f64x2.mul(r, f64x2.splat(1.0 / 479001600.0)));
+  const p12 = f64x2.splat(1.0 / 6227020800.0);
+  const q0 = f64x2.add(p01, f64x2.mul(r2, p23));
+  const q1 = f64x2.add(p45, f64x2.mul(r2, p67));
+  const q2 = f64x2.add(p89, f64x2.mul(r2, p1011));
+  const lo = f64x2.add(q0, f64x2.mul(r4, q1));
+  const hi = f64x2.add(q2, f64x2.mul(r4, p12));
+  return f64x2.mul(r, f64x2.add(lo, f64x2.mul(r8, hi)));
+}
+
 @inline function expv(x0: v128): v128 {
   const x = f64x2.min(f64x2.max(x0, f64x2.splat(-746.0)), f64x2.splat(710.0));
-  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  const t = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(ROUNDER));
+  const n = f64x2.sub(t, f64x2.splat(ROUNDER));
+  const ni = i64x2.sub(t, f64x2.splat(ROUNDER)); // n as an integer, from the bits
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(1.0 / 6227020800.0); // 1/13!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  const ni = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
+  const p = f64x2.add(f64x2.splat(1.0), expm1Core(r));
+  // 2^n in two halves, so that n from -1076 to 1024 needs no special case.
   const h = i64x2.shr_s(ni, 1);
   const bias = i64x2.splat(1023);
   const s1 = i64x2.shl(i64x2.add(h, bias), 52);
@@ -178,30 +195,17 @@ export function expArray(src: usize, dst: usize, n: i32): void {
 }
 
 
-// tanh(z) on two lanes: tanh|z| = e / (e + 2) with e = e^{2|z|} - 1, computed as 2^n q + (2^n - 1) where q is
-// the series of e^r - 1 (expv's without its constant term), so small |z| keeps full relative accuracy; |z| is
+// tanh(z) on two lanes: tanh|z| = e / (e + 2) with e = e^{2|z|} - 1, computed as 2^n q + (2^n - 1) where
+// q = expm1Core(r) (expv's series without its constant term), so small |z| keeps full relative accuracy; |z| is
 // clamped at 22, where tanh is 1 to the last bit; the sign is then copied from z. NaN stays NaN.
 @inline function tanhv(z: v128): v128 {
   const a = f64x2.min(f64x2.abs(z), f64x2.splat(22.0));
   const x = f64x2.add(a, a);
-  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  const tt = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(ROUNDER));
+  const n = f64x2.sub(tt, f64x2.splat(ROUNDER));
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(1.0 / 6227020800.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  const q = f64x2.mul(p, r);
-  const ni = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
-  const s = i64x2.shl(i64x2.add(ni, i64x2.splat(1023)), 52);
+  const q = expm1Core(r);
+  const s = i64x2.shl(i64x2.add(i64x2.sub(tt, f64x2.splat(ROUNDER)), i64x2.splat(1023)), 52);
   const e = f64x2.add(f64x2.mul(q, s), f64x2.sub(s, f64x2.splat(1.0)));
   const t = f64x2.div(e, f64x2.add(e, f64x2.splat(2.0)));
   const sign = f64x2.splat(-0.0); // the sign bit alone
@@ -647,9 +651,14 @@ function updateAll(desc: usize, L: i32, lr: f64, c1: f64, c2: f64): i32 {
 }
 
 // MT19937 (Matsumoto & Nishimura 1998, mt19937ar.c), as src/train/rng.ts: the same words in the same order.
+// The block at D_MT holds the 624 state words, then the 624 tempered outputs of the current state (a cache:
+// the state alone determines the stream, and streamIn rebuilds the cache). Regeneration and tempering run
+// four words at a time: every word a vector reads is one the scalar order would read at that point (the
+// first loop reads words not yet regenerated, the second words regenerated at least 227 places before).
 const MT_N = 624;
 const MT_M = 397;
 let mtp: usize = 0;
+let mto: usize = 0;
 let mti: i32 = MT_N;
 
 @inline function mix(a: u32, b: u32, c: u32): u32 {
@@ -657,11 +666,36 @@ let mti: i32 = MT_N;
   return c ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
 }
 
+@inline function mixv(a: v128, b: v128, c: v128): v128 {
+  const y = v128.or(v128.and(a, i32x4.splat(<i32>0x80000000)), v128.and(b, i32x4.splat(0x7fffffff)));
+  const odd = i32x4.sub(i32x4.splat(0), v128.and(y, i32x4.splat(1)));
+  return v128.xor(v128.xor(c, i32x4.shr_u(y, 1)), v128.and(odd, i32x4.splat(<i32>0x9908b0df)));
+}
+
+function temper(): void {
+  for (let i: usize = 0; i < <usize>MT_N << 2; i += 16) {
+    let y = v128.load(mtp + i);
+    y = v128.xor(y, i32x4.shr_u(y, 11));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 7), i32x4.splat(<i32>0x9d2c5680)));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 15), i32x4.splat(<i32>0xefc60000)));
+    y = v128.xor(y, i32x4.shr_u(y, 18));
+    v128.store(mto + i, y);
+  }
+}
+
 function twist(): void {
   let kk = 0;
+  for (; kk + 4 <= MT_N - MT_M; kk += 4) {
+    const p = mtp + (<usize>kk << 2);
+    v128.store(p, mixv(v128.load(p), v128.load(p, 4), v128.load(p + (MT_M << 2))));
+  }
   for (; kk < MT_N - MT_M; kk++) {
     const p = mtp + (<usize>kk << 2);
     store<u32>(p, mix(load<u32>(p), load<u32>(p, 4), load<u32>(p + (MT_M << 2))));
+  }
+  for (; kk + 4 <= MT_N - 1; kk += 4) {
+    const p = mtp + (<usize>kk << 2);
+    v128.store(p, mixv(v128.load(p), v128.load(p, 4), v128.load(p - ((MT_N - MT_M) << 2))));
   }
   for (; kk < MT_N - 1; kk++) {
     const p = mtp + (<usize>kk << 2);
@@ -669,17 +703,14 @@ function twist(): void {
   }
   const p = mtp + (<usize>(MT_N - 1) << 2);
   store<u32>(p, mix(load<u32>(p), load<u32>(mtp), load<u32>(mtp + ((MT_M - 1) << 2))));
+  temper();
   mti = 0;
 }
 
 @inline function nextU32(): u32 {
   if (mti >= MT_N) twist();
-  let y = load<u32>(mtp + (<usize>mti << 2));
+  const y = load<u32>(mto + (<usize>mti << 2));
   mti++;
-  y ^= y >>> 11;
-  y ^= (y << 7) & 0x9d2c5680;
-  y ^= (y << 15) & 0xefc60000;
-  y ^= y >>> 18;
   return y;
 }
 
@@ -701,7 +732,9 @@ function interval(max: u32): u32 {
 
 @inline function streamIn(desc: usize): void {
   mtp = <usize>word(desc, D_MT);
+  mto = mtp + (MT_N << 2);
   mti = word(desc, D_MTI);
+  if (mti < MT_N) temper();
 }
 
 @inline function streamOut(desc: usize): void {
@@ -739,15 +772,31 @@ export function shuffleWords(desc: usize, a: usize, n: i32): void {
  * Padding gets 0 and no draw.
  */
 function drawMasks(desc: usize, L: i32, nb: i32, sp: i32): void {
-  const cut = f64At(desc, F_CUT);
-  const keep = f64At(desc, F_KEEP);
+  const cutS = f64At(desc, F_CUT);
+  const keepS = f64At(desc, F_KEEP);
+  const cut = f64x2.splat(cutS);
+  const keep = f64x2.splat(keepS);
   for (let l = 0; l < L - 1; l++) {
     const M = lp(desc, l, L_M);
     const units = layerWord(desc, l, L_NOUT);
     for (let u = 0; u < units; u++) {
       const row = M + (<usize>(u * sp) << 3);
       let j = 0;
-      for (; j < nb; j++) store<f64>(row + (<usize>j << 3), <f64>nextU32() < cut ? 0.0 : keep);
+      while (j < nb) {
+        if (mti >= MT_N) twist();
+        // Two draws at a time while both are in this block and this row: u < cut ? 0 : keep.
+        const avail = min(MT_N - mti, nb - j);
+        const end = j + (avail & ~1);
+        for (; j < end; j += 2) {
+          const d = f64x2.convert_low_i32x4_u(v128.load64_splat(mto + (<usize>mti << 2)));
+          v128.store(row + (<usize>j << 3), v128.andnot(keep, f64x2.lt(d, cut)));
+          mti += 2;
+        }
+        if (avail & 1) {
+          store<f64>(row + (<usize>j << 3), <f64>nextU32() < cutS ? 0.0 : keepS);
+          j++;
+        }
+      }
       for (; j < sp; j++) store<f64>(row + (<usize>j << 3), 0.0);
     }
   }

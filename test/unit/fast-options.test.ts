@@ -148,7 +148,7 @@ function streamDescriptor(rng: Rng): { desc: number; free: number } {
   const C = k.layout;
   const desc = k.heapBase();
   const mt = desc + 4 * C.D_LAYER0;
-  const free = mt + 4 * 624;
+  const free = mt + 4 * 2 * 624; // the state, then the kernels' cache of its tempered outputs
   ensureMemory(k, free + 8 * 100000);
   const words = new Int32Array(k.memory.buffer, desc, C.D_LAYER0);
   const state = rng.getState();

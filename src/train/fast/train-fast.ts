@@ -174,7 +174,7 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
   const pYb = t.batch ? alloc(8 * bp) : 0;
   const pMaskb = t.batch ? alloc(8 * bp) : 0;
   const pOrder = t.batch ? alloc(4 * m) : 0;
-  const pMt = alloc(4 * 624);
+  const pMt = alloc(4 * 2 * 624); // the state words, then the kernels' cache of their tempered outputs
   const pXv = alloc(8 * f * mpv);
   const pYv = alloc(8 * mpv);
   const pMaskv = alloc(8 * mpv);
