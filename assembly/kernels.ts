@@ -984,3 +984,49 @@ export function evaluate(desc: usize, X: usize, y: usize, mask: usize, sp: i32):
   return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, <usize>word(desc, D_ZEVAL), <usize>word(desc, D_DZEVAL),
     y, mask, layerWord(desc, last, L_NIN), sp);
 }
+
+/**
+ * For the benchmark only (not used by training): n full-batch updates of the training at `desc` (full
+ * batch, no dropout, constant rate lr) doing only the phases in the bit mask `phases`: 1 forward pass,
+ * 2 backward pass, 4 update. Timing each phase alone shows where an update's time goes.
+ */
+export function profilePhases(desc: usize, n: i32, phases: i32, lr: f64): void {
+  const L = word(desc, D_LAYERS);
+  const X = <usize>word(desc, D_X);
+  const y = <usize>word(desc, D_Y);
+  const mask = <usize>word(desc, D_MASK);
+  const mp = word(desc, D_MP);
+  const invM = f64At(desc, F_INVM);
+  for (let t = 0; t < n; t++) {
+    if (phases & 1) trainForward(desc, L, X, y, mask, mp, false);
+    if (phases & 2) trainBackward(desc, L, X, mp, invM, false);
+    if (phases & 4) updateAll(desc, L, lr, 1, 1);
+  }
+}
+
+/**
+ * For the benchmark only: the peak rate of separate f64x2 multiplies and adds on this machine, as n rounds
+ * of 12 independent accumulations acc += w x, x loaded from the 12 vectors at `src` (so each chain waits
+ * only for its add, as in the kernels' loops). Returns the sum so nothing is dropped. Flops: 48 n.
+ */
+export function peak(n: i32, src: usize): f64 {
+  const w = v128.load64_splat(src, 192);
+  let a0 = f64x2.splat(0.0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  let a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+  for (let i = 0; i < n; i++) {
+    a0 = madd(a0, w, v128.load(src, 0));
+    a1 = madd(a1, w, v128.load(src, 16));
+    a2 = madd(a2, w, v128.load(src, 32));
+    a3 = madd(a3, w, v128.load(src, 48));
+    a4 = madd(a4, w, v128.load(src, 64));
+    a5 = madd(a5, w, v128.load(src, 80));
+    a6 = madd(a6, w, v128.load(src, 96));
+    a7 = madd(a7, w, v128.load(src, 112));
+    a8 = madd(a8, w, v128.load(src, 128));
+    a9 = madd(a9, w, v128.load(src, 144));
+    a10 = madd(a10, w, v128.load(src, 160));
+    a11 = madd(a11, w, v128.load(src, 176));
+  }
+  const s = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(f64x2.add(a4, a5), f64x2.add(a6, a7)));
+  return hsum(f64x2.add(s, f64x2.add(f64x2.add(a8, a9), f64x2.add(a10, a11))));
+}

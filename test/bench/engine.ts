@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Rng } from '../../src/train/rng.js';
 import { train } from '../../src/train/train.js';
 import type { SplitData, TrainingConfig, TrainRequest } from '../../src/train/types.js';
-import { collapseDuplicates, trainFast } from '../../src/train/fast/train-fast.js';
+import { collapseDuplicates, layOutForProfile, trainFast } from '../../src/train/fast/train-fast.js';
+import { ensureMemory } from '../../src/train/fast/wasm.js';
 import { loadWisconsin } from '../helpers/wisconsin.js';
 import { PYTHON, REFS, WISCONSIN, median, run, time } from './measure.js';
 import type { BenchRow } from './report.js';
@@ -287,4 +288,90 @@ export function scaling(reps: number, quick: boolean): BenchRow[] {
       extra: { updates_timed: r.n, ns_per_sample_iteration_weight: perWeight, us_per_update: r.seconds * 1e6 },
     };
   });
+}
+
+/**
+ * Where a plain-gd update's time goes (the oracle job's 9-15-1 on 500 rows, collapsed to 358 and padded to
+ * 360, and all 500 rows padded to 504): each phase timed alone over many updates, its multiply-add count,
+ * and the fraction of the 128-bit SIMD peak it reaches, the peak being measured here right before each
+ * sample (12 independent multiply-add chains on operands in L1 cache, no fused multiply-add). One row per
+ * phase and per layout.
+ */
+export function kernelPhases(reps: number): BenchRow[] {
+  const data = loadWisconsin(WISCONSIN);
+  const req: TrainRequest = {
+    config: { hidden_sizes: [15], init: 'lecun_normal', learning_rate: 0.01, seed: 1 },
+    checkpoints: [1],
+    thresholds: [0.5],
+    curve_every: 1,
+    train: data.train,
+    validation: data.validation,
+  };
+  const rows: BenchRow[] = [];
+  const probe = layOutForProfile(req);
+  const k = probe.kernels;
+  // The peak loop's operands (12 vectors and the factor) go in a page added above the training's buffers.
+  let src = 0;
+  const placePeak = (): void => {
+    src = k.memory.buffer.byteLength;
+    ensureMemory(k, src + 65536);
+    new Float64Array(k.memory.buffer, src, 25).fill(0.5);
+  };
+  placePeak();
+  const peakOf = (rounds: number): number => (48 * rounds) / time(() => k.peak(rounds, src));
+  peakOf(1000);
+  const peaks: number[] = [];
+  for (let r = 0; r < reps; r++) peaks.push(peakOf(5e7));
+  const peakFlops = median(peaks);
+  rows.push({
+    id: 'kernel-peak',
+    case: 'kernels: 128-bit SIMD peak of separate multiplies and adds, 1 thread (Gflop/s)',
+    ours: peakFlops / 1e9,
+    ours_samples: peaks.map((p) => p / 1e9),
+    unit: 'Gflop/s',
+    reference: null,
+    reference_samples: [],
+    reference_name: null,
+    goal: 'the ceiling of the rows below',
+    goal_ratio: null,
+  });
+  for (const collapse of [true, false]) {
+    const { desc, samples } = layOutForProfile(req, { collapse });
+    placePeak();
+    const mp = Math.ceil(samples / 8) * 8;
+    // Multiply-adds per update on the padded samples: forward 9x15 + 15 (output), backward 15 (output
+    // weights) + 15 (input gradient) + 9x15 (first-layer weights).
+    const madds: Record<string, number> = { forward: (9 * 15 + 15) * mp, backward: (15 + 15 + 9 * 15) * mp, update: 166 };
+    const phases: [string, number][] = [['forward', 1], ['backward', 2], ['update', 4], ['whole update', 7]];
+    const n = 2000;
+    k.profilePhases(desc, 200, 7, 0);
+    for (const [name, mask] of phases) {
+      const samplesT: number[] = [];
+      const shares: number[] = [];
+      const m = name === 'whole update' ? madds.forward + madds.backward + madds.update : madds[name];
+      for (let r = 0; r < reps; r++) {
+        // The peak is timed right before each sample, so that both see the machine in the same state.
+        const p = peakOf(1e7);
+        const t = time(() => k.profilePhases(desc, n, mask, 0)) / n;
+        samplesT.push(t);
+        shares.push((2 * m) / t / p);
+      }
+      const t = median(samplesT);
+      const share = median(shares);
+      rows.push({
+        id: `kernel-${collapse ? 'collapsed' : 'every-row'}-${name.replace(' ', '-')}`,
+        case: `kernels, plain gd 9-15-1 on ${samples} rows (padded to ${mp}): ${name}, ${m} multiply-adds: ${(100 * share).toFixed(0)}% of the SIMD peak`,
+        ours: t * 1e6,
+        ours_samples: samplesT.map((x) => x * 1e6),
+        unit: 'us',
+        reference: null,
+        reference_samples: [],
+        reference_name: null,
+        goal: 'measured: where the time goes',
+        goal_ratio: null,
+        extra: { multiply_adds: m, share_of_peak: share, share_samples: shares },
+      });
+    }
+  }
+  return rows;
 }

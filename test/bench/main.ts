@@ -10,12 +10,12 @@
  * The Python references run when /usr/bin/python3 has numpy and scikit-learn (Debian: python3-numpy,
  * python3-sklearn), and PyTorch's when it has torch (python3-torch); otherwise their columns say n/a and why. --quick: one repetition of everything,
  * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
- * named groups: train, torch, costs, scaling, sklearn, optimizers, sharing, workers, recording, plan.
+ * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINE_VERSION } from '../../src/train/version.js';
-import { optionCosts, oracleJob, scaling, torchCases } from './engine.js';
+import { kernelPhases, optionCosts, oracleJob, scaling, torchCases } from './engine.js';
 import { REPO, WISCONSIN, machine, pythonStatus, torchStatus } from './measure.js';
 import { goalMet, ratioOf, renderTable, writeResults, type BenchRow } from './report.js';
 import { Scratch, optimizersCase, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
@@ -58,6 +58,7 @@ try {
   step('train', 'one training (ours, TypeScript engine, numpy)', () => oracleJob(quick ? 1 : 5, py.ok));
   step('torch', 'training options (ours vs PyTorch)', () => torchCases(reps, torch.ok));
   step('costs', 'cost per update of each option vs plain gd', () => optionCosts(reps));
+  step('kernels', 'where an update\'s time goes, against the SIMD peak', () => kernelPhases(reps));
   step('scaling', 'scaling with samples, features and hidden units', () => scaling(reps, quick));
   step('sklearn', 'sweeps vs scikit-learn GridSearchCV', () => sklearnCases(scratch, reps, py.ok, !quick));
   step('optimizers', 'experiments/optimizers.yaml: default engine vs --engine ts', () => optimizersCase(scratch, Math.min(reps, 2)));

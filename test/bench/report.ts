@@ -11,7 +11,7 @@ export interface BenchRow {
   /** Median of ours_samples, in `unit`. */
   ours: number;
   ours_samples: number[];
-  unit: 's' | 'us' | 'ns' | 'runs/s';
+  unit: 's' | 'us' | 'ns' | 'runs/s' | 'Gflop/s';
   /** Median of reference_samples (same unit), or null without a reference (or when it could not run). */
   reference: number | null;
   reference_samples: number[];
@@ -28,6 +28,7 @@ export interface BenchRow {
 function fmt(v: number, unit: BenchRow['unit']): string {
   if (unit === 's') return v < 1 ? `${(v * 1000).toFixed(0)} ms` : `${v.toFixed(2)} s`;
   if (unit === 'us') return `${v.toFixed(1)} µs`;
+  if (unit === 'Gflop/s') return `${v.toFixed(2)} Gflop/s`;
   if (unit === 'ns') return `${v.toFixed(2)} ns`;
   return `${v.toFixed(0)} runs/s`;
 }

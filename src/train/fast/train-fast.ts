@@ -389,6 +389,24 @@ export function collapseDuplicates(X: Matrix, y: Float64Array): Collapsed {
   return { X: { rows: f, cols: mu, data }, y: yu, weight, rep };
 }
 
+/**
+ * For the benchmark: the training of `req` laid out in the kernels' memory as trainFast lays it out (full
+ * batch, duplicates collapsed unless tuning.collapse is false), ready for Kernels.profilePhases. Returns the
+ * kernels, the descriptor's address and the stored sample count.
+ * Throws: as trainFast.
+ */
+export function layOutForProfile(req: TrainRequest, tuning: FastTuning = {}): { kernels: Kernels; desc: number; samples: number } {
+  const kernels = loadKernels();
+  const o = resolveOptions(req.config);
+  const dims = [req.train.X.rows, ...o.hidden_sizes, 1];
+  const rng = new Rng(o.seed);
+  const init = initializeParams(dims, o.init, rng);
+  const m = req.train.X.cols;
+  const data = tuning.collapse === false ? { X: req.train.X, y: req.train.y, weight: new Float64Array(m).fill(1) } : collapseDuplicates(req.train.X, req.train.y);
+  const layout = layOut(kernels, { o, init, X: data.X, y: data.y, weight: data.weight, invM: 1 / m, batch: 0, validation: req.validation.X, validationY: req.validation.y, rng });
+  return { kernels, desc: layout.desc, samples: data.X.cols };
+}
+
 /** Settings of the fast path that change its speed, not its results beyond rounding (for the benchmarks). */
 export interface FastTuning {
   /** false: train every row even where collapsing duplicates is exact (default true). */

@@ -37,6 +37,9 @@ export interface Kernels {
   /** The next n words of the MT19937 stream of `desc` into dst (u32), and a shuffle of a [n]: for tests. */
   drawWords(desc: number, dst: number, n: number): void;
   shuffleWords(desc: number, a: number, n: number): void;
+  /** For the benchmark: n updates doing only the phases of the mask (1 forward, 2 backward, 4 update), and the SIMD peak loop. */
+  profilePhases(desc: number, n: number, phases: number, lr: number): void;
+  peak(n: number, src: number): number;
   /**
    * The descriptor layout and codes the kernels export (D_*, L_*, F_*, ACT_*, OPT_*, SCHED_WORDS):
    * assembly/kernels.ts is their only source. Reading a name the kernels do not export throws.
