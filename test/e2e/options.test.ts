@@ -84,6 +84,53 @@ test('k-fold sweep over optimizer x lr_schedule: sharing as planned; metrics.jso
   assert.match(r.stdout, /\{kind: step, every: 20\}/);
 });
 
+test('k-fold with every kind of option: --engine fast records what --engine ts records, fold by fold, to 1e-9', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'kall.yaml', `name: kall
+dataset:
+  synthetic: {kind: blobs, samples: 150, features: 3, noise: 0.8, seed: 5}
+  split: {kind: kfold, k: 3, seed: 2}
+  normalize: {kind: zscore, fit: train}
+fixed:
+  hidden_sizes: [5, 3]
+  learning_rate: 0.02
+  iterations: 90
+  l2: 0.001
+grid:
+  optimizer: [nesterov, rmsprop, adam]
+  activation: [tanh, leaky_relu]
+  batch_size: [null, 32]
+  dropout: [0, 0.2]
+  early_stopping: [null, {patience: 3}]
+record:
+  curve_every: 30
+`);
+  const byEngine: Record<string, Map<string, any>> = {};
+  for (const engine of ['ts', 'fast']) {
+    const r = runCli(['--runs-dir', `runs-${engine}`, 'run', file, '--engine', engine, '--workers', '2', '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sweep = onlySweep(join(dir, `runs-${engine}`), 'kall');
+    // Folder names carry the run id, which names the engine: match runs by their grid index.
+    byEngine[engine] = new Map(runFolders(sweep).map((f) => [f.split('-')[0], readJson(join(sweep, f, 'metrics.json'))]));
+  }
+  assert.equal(byEngine.ts.size, 48);
+  const close = (a: unknown, b: unknown, where: string): void => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${where}: ${a} vs ${b}`);
+    } else if (a !== null && typeof a === 'object') {
+      assert.deepEqual(Object.keys(a).sort(), Object.keys(b as object).sort(), where);
+      for (const [k, v] of Object.entries(a)) close(v, (b as Record<string, unknown>)[k], `${where}.${k}`);
+    } else {
+      assert.equal(a, b, where);
+    }
+  };
+  for (const [folder, ts] of byEngine.ts) {
+    const { run_id: _a, ...fast } = byEngine.fast.get(folder);
+    const { run_id: _b, ...ref } = ts;
+    close(fast, ref, folder);
+  }
+});
+
 test('early stopping through the CLI: each fold records where and why it stopped', () => {
   const dir = tempDir();
   // A tiny rate improves the validation loss by far less than min_delta at every check, so every fold
