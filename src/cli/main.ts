@@ -100,7 +100,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     c
       .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
       .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
-      .option('--max-runs <n>', 'refuse grids with more points than this', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
+      .option('--max-runs <n>', 'refuse grids with more points than this (at most 100,000)', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
       .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts')
       .addOption(engineOption());
 

@@ -5,7 +5,7 @@
 import type { CsvDatasetConfig } from './config.js';
 import { UserError, type Diagnostic } from '../errors.js';
 import type { CsvFile } from './csv.js';
-import { columnNames, detectHeader, isNumeric, resolveColumn } from './columns.js';
+import { columnNames, detectHeader, identifierWarnings, isNumeric, looksLikeHeader, resolveColumn, throwOnDuplicateNames } from './columns.js';
 import { dataDiagnostic, dataError, listFirst, q, throwIfAny } from './problems.js';
 import type { CleanTable, DroppedRows } from './types.js';
 import { knownDataset } from './registry.js';
@@ -68,9 +68,17 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
   const records = csv.records;
   const header = config.header === 'auto' ? detectHeader(records[0].fields, records[1]?.fields, missingSet) : config.header;
   const count = records[0].fields.length;
+  // One line of names and nothing else (auto cannot tell a header from data without a second row).
+  if (records.length === 1 && config.header !== false && looksLikeHeader(records[0].fields, missingSet)) {
+    throw dataError(file, `the file holds only a header line (${records[0].fields.map((c) => c.trim()).join(', ')}) and no data rows`, {
+      line: records[0].line,
+      hint: 'add the data rows below the header line',
+    });
+  }
   const known = config.name !== undefined && !header ? knownDataset(config.name)?.columns : undefined;
   const names = columnNames(count, header ? records[0].fields : undefined, known);
   const named = header || (known !== undefined && known.length === count);
+  if (header) throwOnDuplicateNames(file, names, records[0].line);
   const data = header ? records.slice(1) : records;
   if (data.length === 0) {
     throw dataError(file, 'the file has a header row but no data rows', { line: records[0].line });
@@ -254,7 +262,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     );
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = identifierWarnings(featureNames, values.subarray(0, kept * F), kept, featureIndices);
   const unseenPos = positive.strings.filter((s) => ![...positivesSeen].some((c) => new LabelSet([s]).has(c)));
   if (unseenPos.length > 0) warnings.push(`positive label value(s) ${unseenPos.map(q).join(', ')} never occur in column "${names[labelIndex]}"`);
   if (negative) {
@@ -291,6 +299,8 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
       negative: negative ? [...negative.strings].sort() : null,
       missing_values: [...missingSet].sort(),
       missing_strategy: config.missing_strategy,
+      // Only when not the default comma, so the fingerprints of comma-separated files stay as they were.
+      ...(config.delimiter !== undefined && config.delimiter !== ',' ? { delimiter: config.delimiter } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Header detection and column references (0-based index or header name) for CSV datasets. */
 import { distance } from 'fastest-levenshtein';
-import { UserError } from '../errors.js';
+import { DiagnosticError, UserError } from '../errors.js';
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -92,4 +92,70 @@ export function didYouMean(name: string, candidates: string[]): string | undefin
     }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** Whether a lone first line is column names: no cell is a number or a missing-value marker. */
+export function looksLikeHeader(first: string[], missing: ReadonlySet<string>): boolean {
+  return first.every((c) => !isNumeric(c.trim()) && !missing.has(c.trim()));
+}
+
+/**
+ * Header names must be unique: two columns of one name cannot be told apart by name.
+ * Throws: DiagnosticError at the header line and the second column's field number, naming both columns.
+ */
+export function throwOnDuplicateNames(file: string, names: string[], line: number): void {
+  const first = new Map<string, number>();
+  for (let j = 0; j < names.length; j++) {
+    const k = first.get(names[j]);
+    if (k === undefined) {
+      first.set(names[j], j);
+      continue;
+    }
+    throw new DiagnosticError([
+      {
+        severity: 'error',
+        file,
+        path: '',
+        line,
+        column: j + 1,
+        message: `duplicate column name "${names[j]}": columns ${k} and ${j} (0-based) are both called so`,
+        hint: 'rename one of them in the header line (or set dataset.header: false and refer to columns by 0-based index)',
+      },
+    ]);
+  }
+}
+
+/** Names that mark a row identifier or index rather than a measurement (whole name, any case). */
+const IDENTIFIER_NAME = /^(?:id|ids|index|idx|row|rownum|row_?(?:id|no|number|index)|key|uuid|.*[_ -](?:id|index|idx|key|no|number|code))$|^.*(?:[a-z]Id|ID)$/i;
+
+/** Fewest rows for "every value is a distinct integer" to point at an identifier rather than chance. */
+const IDENTIFIER_MIN_ROWS = 20;
+
+/**
+ * Warnings for feature columns that look like identifiers: named like one (id, index, patient_id, ...), or
+ * holding a distinct integer on every row (at least IDENTIFIER_MIN_ROWS rows). `values`: [rows x features].
+ * Such a column carries no information that generalizes but lets a network memorize rows. Throws: nothing.
+ */
+export function identifierWarnings(names: string[], values: Float64Array, rows: number, columns: number[]): string[] {
+  const F = names.length;
+  const out: string[] = [];
+  for (let f = 0; f < F; f++) {
+    const byName = IDENTIFIER_NAME.test(names[f]);
+    let distinctIntegers = rows >= IDENTIFIER_MIN_ROWS;
+    if (distinctIntegers) {
+      const seen = new Set<number>();
+      for (let r = 0; r < rows && distinctIntegers; r++) {
+        const v = values[r * F + f];
+        if (!Number.isInteger(v) || seen.has(v)) distinctIntegers = false;
+        seen.add(v);
+      }
+    }
+    if (!byName && !distinctIntegers) continue;
+    const why = distinctIntegers ? `every one of its ${rows} values is a different integer` : 'its name is an identifier\'s';
+    out.push(
+      `feature "${names[f]}" looks like a row identifier (${why}), not a measurement: it is trained on as a feature; ` +
+        `if it is an identifier, drop it with drop_columns: [${JSON.stringify(names[f])}] (or its index, ${columns[f]})`,
+    );
+  }
+  return out;
 }

@@ -27,6 +27,8 @@ export interface CsvDatasetConfig {
   /** Absolute path of the file. */
   path: string;
   header: 'auto' | boolean;
+  /** Field separator: one character (`,` by default; `;` and tab are common). */
+  delimiter: string;
   label: string | number;
   positive: (string | number)[];
   /** Values of the negative class; default: every value that is not positive. */
@@ -67,6 +69,7 @@ export type CsvPreset = Omit<CsvDatasetConfig, 'kind' | 'name' | 'path'>;
 export const DATASET_DEFAULTS = {
   csv: {
     header: 'auto' as const,
+    delimiter: ',',
     drop_columns: [] as (string | number)[],
     missing_values: ['?', ''] as string[],
     missing_strategy: 'drop' as const,

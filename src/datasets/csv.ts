@@ -33,7 +33,7 @@ export interface CsvFile {
  * Throws: UserError when the file is missing or unreadable; DiagnosticError (with line and column when known)
  * when it is empty, not text (NUL byte, invalid UTF-8) or malformed CSV (unclosed quote...).
  */
-export function readCsvFile(path: string, managedName?: string): CsvFile {
+export function readCsvFile(path: string, managedName?: string, delimiter = ','): CsvFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -51,7 +51,7 @@ export function readCsvFile(path: string, managedName?: string): CsvFile {
   }
   const sha256 = sha256Hex(bytes);
   const text = decodeText(path, bytes);
-  return { sha256, ...parseCsvText(path, text) };
+  return { sha256, ...parseCsvText(path, text, delimiter) };
 }
 
 /**
@@ -96,10 +96,11 @@ interface ParsedRow {
 }
 
 /**
- * Parse CSV text (no BOM) into non-blank records with their starting line numbers.
- * Throws: DiagnosticError on malformed quoting or when there is no non-blank record.
+ * Parse CSV text (no BOM) into non-blank records with their starting line numbers; `delimiter` separates fields.
+ * Throws: DiagnosticError on malformed quoting, when there is no non-blank record, or when every line holds one
+ * field (the file is separated by another character: the message names the one found).
  */
-export function parseCsvText(file: string, text: string): { records: CsvRecord[]; warnings: string[] } {
+export function parseCsvText(file: string, text: string, delimiter = ','): { records: CsvRecord[]; warnings: string[] } {
   // Why normalize: csv-parse counts a CRLF inside a quoted field as two lines; with LF only its counts are exact.
   const lf = text.replace(/\r\n?/g, '\n');
   let rows: ParsedRow[];
@@ -110,6 +111,7 @@ export function parseCsvText(file: string, text: string): { records: CsvRecord[]
       relax_column_count: true, // we report wrong field counts ourselves, with the expected count
       skip_empty_lines: false, // we need to see blank lines to warn about them and keep line numbers exact
       bom: false,
+      delimiter,
     }) as unknown as ParsedRow[];
   } catch (e) {
     throw csvParseError(file, lf, e);
@@ -132,6 +134,7 @@ export function parseCsvText(file: string, text: string): { records: CsvRecord[]
   if (records.length === 0) {
     throw dataError(file, 'the file has no data: only blank lines', { hint: 'expected CSV text: one row per line, comma-separated values' });
   }
+  if (records.every((r) => r.fields.length === 1)) throw oneColumn(file, records[0], delimiter);
   const warnings: string[] = [];
   const inner = blank.slice(0, blank.length - trailingBlank);
   if (inner.length > 0) {
@@ -164,4 +167,24 @@ function csvParseError(file: string, text: string, e: unknown): Error {
     message = `malformed CSV: ${message.replace(/^[A-Za-z ]+: /, '').split(/ at line | on field /)[0]}`;
   }
   return dataError(file, message, { line, column, hint });
+}
+
+/** Candidate field separators, in the order they are suggested. */
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * Every line holds a single field: a label and a feature need two. Names the separator the first line does
+ * hold, if any, and the option that sets it.
+ */
+function oneColumn(file: string, first: CsvRecord, delimiter: string): Error {
+  const line = first.fields[0];
+  const found = DELIMITERS.filter((d) => d !== delimiter && line.includes(d));
+  const shown = (d: string): string => (d === '\t' ? 'tab (\\t)' : `\`${d}\``);
+  const yaml = (d: string): string => (d === '\t' ? '"\\t"' : `"${d}"`);
+  return dataError(file, `every line holds one field when split at ${shown(delimiter)}${found.length ? `; the lines are separated by ${shown(found[0])}` : ''}`, {
+    line: first.line,
+    found: line.length > 60 ? `${line.slice(0, 57)}...` : line,
+    expected: 'a label column and at least one feature column',
+    hint: found.length ? `set dataset.delimiter: ${yaml(found[0])}` : 'separate the fields with a comma, or set dataset.delimiter to the character between them',
+  });
 }

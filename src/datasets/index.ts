@@ -9,6 +9,7 @@
  */
 import { basename } from 'node:path';
 import type { CsvDatasetConfig, DatasetConfig, SplitConfig, SyntheticDatasetConfig } from './config.js';
+import { DiagnosticError, UserError } from '../errors.js';
 import { readCsvFile } from './csv.js';
 import { cleanCsv } from './clean.js';
 import { datasetFingerprint, sha256Hex, canonicalJson } from './fingerprint.js';
@@ -38,14 +39,23 @@ export function loadDataset(config: DatasetConfig): PreparedDataset {
 }
 
 function loadCsv(config: CsvDatasetConfig): PreparedDataset {
-  const csv = readCsvFile(config.path, config.name);
-  const cleaned = cleanCsv(csv, config);
-  const warnings = [...csv.warnings, ...cleaned.warnings];
+  const csv = readCsvFile(config.path, config.name, config.delimiter);
   const source = config.name === undefined ? undefined : knownDataset(config.name)?.source;
-  if (source && csv.sha256 !== source.sha256) {
-    warnings.push(`this is not the UCI ${source.originalName} file (sha256 ${csv.sha256.slice(0, 12)}..., expected ${source.sha256.slice(0, 12)}...): results will not match the study`);
+  const notTheFile =
+    source && csv.sha256 !== source.sha256
+      ? `this is not the UCI ${source.originalName} file (sha256 ${csv.sha256.slice(0, 12)}..., expected ${source.sha256.slice(0, 12)}...)`
+      : undefined;
+  let cleaned: ReturnType<typeof cleanCsv>;
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    cleaned = cleanCsv(csv, config);
+    prepared = prepare(cleaned.table, config.split, config.normalize, config.missing_strategy);
+  } catch (e) {
+    // A damaged or truncated managed file fails here first: the checksum says why.
+    throw notTheFile ? withNote(e, config, `${notTheFile}: it may be truncated or altered; \`dlsweep data fetch ${config.name} --force\` restores it`) : e;
   }
-  const prepared = prepare(cleaned.table, config.split, config.normalize, config.missing_strategy);
+  const warnings = [...csv.warnings, ...cleaned.warnings];
+  if (notTheFile) warnings.push(`${notTheFile}: results will not match the study`);
   warnings.push(...prepared.warnings);
 
   let imputed: ImputedReport | undefined;
@@ -71,6 +81,7 @@ function loadCsv(config: CsvDatasetConfig): PreparedDataset {
     positive: cleaned.positive,
     negative: cleaned.negative,
     splits: prepared.splits,
+    ...(prepared.unsplit ? { unsplit: prepared.unsplit } : {}),
     warnings: dedupe(warnings),
   };
   return {
@@ -111,6 +122,7 @@ function loadSynthetic(config: SyntheticDatasetConfig): PreparedDataset {
     positive: ['1'],
     negative: ['0'],
     splits: prepared.splits,
+    ...(prepared.unsplit ? { unsplit: prepared.unsplit } : {}),
     warnings: dedupe(prepared.warnings),
   };
   return {
@@ -142,8 +154,9 @@ function prepare(
   split: SplitConfig,
   normalize: CsvDatasetConfig['normalize'],
   strategy: CsvDatasetConfig['missing_strategy'],
-): { folds: PreparedFold[]; splits: DatasetReport['splits']; warnings: string[]; imputed: number[][]; fitted: Fitted[] } {
+): { folds: PreparedFold[]; splits: DatasetReport['splits']; warnings: string[]; imputed: number[][]; fitted: Fitted[]; unsplit?: DatasetReport['unsplit'] } {
   const indices = splitRows(table.y, split, table.file);
+  const unsplit = rowsInNoSplit(table, indices[0]);
   checkClasses(table.y, indices, table.file, split);
   const many = indices.length > 1;
   const folds: PreparedFold[] = [];
@@ -164,7 +177,22 @@ function prepare(
       splits.push({ name: many ? `fold${i + 1}/${name}` : name, rows: rows.length, positives, negatives: rows.length - positives });
     }
   });
-  return { folds, splits, warnings, imputed, fitted };
+  return { folds, splits, warnings, imputed, fitted, ...(unsplit ? { unsplit } : {}) };
+}
+
+/** Cleaned rows that a fold leaves out of both splits (fixed ranges with a gap or a tail), or undefined. */
+function rowsInNoSplit(table: CleanTable, fold: { train: Int32Array; validation: Int32Array }): DatasetReport['unsplit'] {
+  const used = new Uint8Array(table.rows);
+  for (const r of fold.train) used[r] = 1;
+  for (const r of fold.validation) used[r] = 1;
+  const first: number[] = [];
+  let rows = 0;
+  for (let r = 0; r < table.rows; r++) {
+    if (used[r]) continue;
+    rows++;
+    if (first.length < 10) first.push(table.lines[r]);
+  }
+  return rows > 0 ? { rows, first_rows: first } : undefined;
 }
 
 /** What a fold's preprocessing fitted: imputed values (null: none) and scaling, per feature. */
@@ -218,6 +246,17 @@ export function formatDatasetReport(r: DatasetReport): string {
   for (const s of r.splits) {
     lines.push(`  ${s.name.padEnd(width)}  ${String(s.rows).padStart(6)} rows: ${s.positives} positive, ${s.negatives} negative`);
   }
+  if (r.unsplit) {
+    const u = r.unsplit;
+    lines.push(`  in no split: ${u.rows} row${u.rows === 1 ? '' : 's'} (line ${u.first_rows.join(', ')}${u.rows > u.first_rows.length ? ', ...' : ''}), trained and validated on by no run`);
+  }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
+}
+
+/** The error `e` with a note added: a last diagnostic of a DiagnosticError, or a line of a UserError's hint. */
+function withNote(e: unknown, config: CsvDatasetConfig, note: string): unknown {
+  if (e instanceof DiagnosticError) return new DiagnosticError([...e.diagnostics, { severity: 'warning', file: config.path, path: '', message: note }]);
+  if (e instanceof UserError) return new UserError(e.message, [e.hint, `note: ${note}`].filter((x) => x).join('\n'));
+  return e;
 }

@@ -7,7 +7,7 @@
  * the good file or nothing new.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -92,8 +92,16 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
     );
   }
 
+  // A local copy that is not there fails before anything is said or created.
+  if (options.from !== undefined) {
+    const st = statOrUndefined(resolve(cwd, options.from));
+    if (!st) throw new UserError(`--from: no such file: ${resolve(cwd, options.from)}`, 'give the path of a copy of the file you already have');
+    if (!st.isFile()) throw new UserError(`--from: not a file: ${resolve(cwd, options.from)}`);
+  }
+  // The first folder this call creates, if any: removed again when nothing could be installed.
+  let created: string | undefined;
   try {
-    await mkdir(dataDir, { recursive: true });
+    created = await mkdir(dataDir, { recursive: true });
   } catch (e) {
     throw new UserError(`cannot create the data folder ${show(dataDir)}: ${(e as Error).message}`, hint);
   }
@@ -129,12 +137,27 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
     log(`saved ${show(dest)}: ${got.bytes} bytes, ${rows} rows, sha256 ${got.sha256} (matches ${source.originalName})`);
     return { path: dest, sha256: got.sha256, bytes: got.bytes, rows, source: from, action: options.from !== undefined ? 'copied' : 'downloaded' };
   } catch (e) {
+    await rm(temp, { force: true });
+    if (created !== undefined) removeEmptyFolders(dataDir, created);
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string') throw new UserError(`cannot install ${show(dest)}: ${(e as Error).message}`, hint);
     throw e;
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** Remove `dir` and its parents up to and including `top` while they are empty (folders a failed fetch made). */
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if (readdirSync(d).length > 0) return;
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
   }
 }
 
@@ -172,9 +195,10 @@ export async function ensureDataset(config: DatasetConfig, options: EnsureOption
     await fetchDataset(config.name, { dataDir: dirname(config.path), url, timeoutMs: timeoutFromEnv(env), log: options.log, cwd });
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
+    // The download's failure is the cause: it comes first, then where the file goes and what it is.
     const lines = missing.split('\n');
     throw new UserError(
-      [lines[0], `The automatic download failed: ${e.message}`, ...lines.slice(1)].join('\n'),
+      [`${known.name}: ${displayPath(config.path, cwd)} is missing and the automatic download failed: ${e.message}`, ...lines.slice(1)].join('\n'),
       `\`dlsweep data fetch ${config.name} --from FILE\` installs a copy you already have; ${source.urlEnv}=URL downloads from a mirror; DLSWEEP_NO_FETCH=1 turns the automatic download off`,
     );
   }

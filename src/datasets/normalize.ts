@@ -143,6 +143,11 @@ export function buildFold(
         shift[f] = sum[f] / nFit;
         scale[f] = Math.sqrt(ss[f] / nFit);
       }
+      if (!Number.isFinite(scale[f]) || !Number.isFinite(shift[f])) {
+        throw dataError(table.file, `feature "${table.featureNames[f]}" cannot be scaled (${normalize.kind}): its values (${min[f]} to ${max[f]}) overflow a double`, {
+          hint: `rescale "${table.featureNames[f]}" in the file, or drop it (dataset.drop_columns)`,
+        });
+      }
     }
   }
 
@@ -158,9 +163,32 @@ export function buildFold(
       const sh = shift[f];
       if (sc === 0) continue; // constant feature: stays 0
       const o = f * m;
-      for (let s = 0; s < m; s++) out[o + s] = (V[rows[s] * F + f] - sh) / sc;
+      for (let s = 0; s < m; s++) {
+        const v = (V[rows[s] * F + f] - sh) / sc;
+        out[o + s] = v;
+        if (!(Math.abs(v) < MAX_SCALED)) throw tooLarge(table, normalize, f, rows[s], V[rows[s] * F + f], v);
+      }
     }
     return { X, y };
   };
   return { fold: { train: pack(idx.train), validation: pack(idx.validation) }, imputed, shift: [...shift], scale: [...scale], warnings };
+}
+
+/**
+ * Largest magnitude a scaled feature value may have: beyond it the network's weighted sums and their squares
+ * overflow a double (1e150 squared is 1e300), and every training would fail on a non-finite input.
+ */
+const MAX_SCALED = 1e150;
+
+/** The data error for a feature whose scaled value is not finite or too large, naming the column and the row. */
+function tooLarge(table: CleanTable, normalize: NormalizeConfig, f: number, row: number, raw: number, scaled: number): Error {
+  const name = table.featureNames[f];
+  const what = normalize.kind === 'none' ? `its value ${raw} (unscaled)` : `its value ${raw} becomes ${scaled} after scaling (${normalize.kind})`;
+  return dataError(table.file, `feature "${name}" cannot be trained on: ${what} is too large; values this large overflow a double in training`, {
+    line: table.lines[row],
+    hint:
+      normalize.kind === 'none'
+        ? `scale the features (normalize: {kind: minmax}) or drop the column "${name}" (dataset.drop_columns)`
+        : `the column's range overflows a double when scaled: rescale "${name}" in the file, or drop it (dataset.drop_columns)`,
+  });
 }

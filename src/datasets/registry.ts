@@ -51,6 +51,7 @@ export const WISCONSIN = {
     'Breast Cancer Wisconsin (Original), UCI: 699 rows, 9 features, class 2 benign / 4 malignant; the study\'s preprocessing (drop the id column and the 16 rows with "?", min-max over all rows, rows 0-499 train, 501-682 validation).',
   preset: {
     header: false,
+    delimiter: ',',
     label: 10,
     positive: [4],
     negative: [2],

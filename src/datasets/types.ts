@@ -48,6 +48,8 @@ export interface DatasetReport {
   positive: string[];
   /** Label values mapped to 0: as configured, or, when not configured, the distinct other values found. */
   negative: string[];
+  /** Cleaned rows in no split (fixed ranges that leave rows out), with their first file lines; absent when none. */
+  unsplit?: { rows: number; first_rows: number[] };
   /** Per split: `train` / `validation`, or `fold<k>/train` / `fold<k>/validation` for kfold (k from 1). */
   splits: { name: string; rows: number; positives: number; negatives: number }[];
   /** Non-fatal findings: blank lines skipped, constant features, unexpected file contents. */

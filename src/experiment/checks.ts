@@ -3,11 +3,13 @@
  * spelling (`kind:` everywhere; `method:` gets a did-you-mean).
  */
 import { fixedSplitProblems } from '../datasets/config.js';
+import { knownDataset } from '../datasets/registry.js';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { isObject } from '../guards.js';
+import { networkSizeProblem } from '../train/size.js';
 import { PARAMS, paramSpec } from './params.js';
-import { NAME_MAX_LENGTH } from './schema.js';
+import { NAME_MAX_BYTES, safeName, unsafeNameReasons } from './names.js';
 import { formatPath, type Segments, type Source } from './source.js';
 
 /**
@@ -26,8 +28,8 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
     const reasons = unsafeNameReasons(data.name);
     if (reasons.length > 0) {
       err(['name'], src.nodeAt(['name']), {
-        message: `unsafe experiment name: ${reasons.join('; ')}`,
-        expected: `a folder name: 1-${NAME_MAX_LENGTH} characters, no /, \\, : or control characters, not starting with .`,
+        message: `experiment name is not a portable folder name: ${reasons.join('; ')}`,
+        expected: `a folder name valid on Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or space, not a device name (con, nul, com1...)`,
         found: src.found(src.nodeAt(['name'])),
         hint: `the name is the folder under runs/; use e.g. name: ${safeName(data.name)}`,
       });
@@ -84,44 +86,56 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
       });
     }
   }
+
+  // A known dataset's fixed split counts the rows its own cleaning keeps: keeping other rows moves the ranges.
+  if (isObject(ds) && typeof ds.name === 'string' && ds.split === undefined) {
+    const known = knownDataset(ds.name);
+    const split = known?.preset.split;
+    const changed = (['missing_strategy', 'missing_values'] as const).filter(
+      (k) => ds[k] !== undefined && JSON.stringify(ds[k]) !== JSON.stringify(known?.preset[k]),
+    );
+    if (known && split?.kind === 'fixed' && changed.length > 0) {
+      const segs: Segments = ['dataset', changed[0]];
+      err(segs, src.nodeAt(segs), {
+        message:
+          `${changed.map((k) => `${k}: ${src.found(src.nodeAt(['dataset', k]))}`).join(' and ')} changes which rows ${known.name} keeps, ` +
+          `but its fixed split (train [${split.train.join(', ')}], validation [${split.validation.join(', ')}]) counts the rows of its own cleaning ` +
+          `(missing_strategy: ${known.preset.missing_strategy}): the ranges would select other samples, and leave rows in no split`,
+        hint: 'give a split for the rows you keep, e.g. split: {kind: holdout, validation_fraction: 0.25} or split: {kind: kfold, k: 5}',
+      });
+    }
+  }
+
+  // Networks too large to allocate, and thresholds that decide nothing.
+  const features = inputFeatures(data.dataset);
+  for (const [segs, value] of paramValues(data, 'hidden_sizes')) {
+    if (!Array.isArray(value) || !value.every((h) => Number.isInteger(h) && h >= 1)) continue;
+    const problem = networkSizeProblem(features ?? 1, value as number[]);
+    if (problem) {
+      err(segs, src.nodeAt(segs), {
+        message: `network too large: ${problem}${features === undefined ? ' (counting one input feature; the data has at least that)' : ''}`,
+        found: src.found(src.nodeAt(segs)),
+        hint: 'use fewer or narrower hidden layers',
+      });
+    }
+  }
+  for (const [segs, value] of paramValues(data, 'threshold')) {
+    if (value !== 0 && value !== 1) continue;
+    err(segs, src.nodeAt(segs), {
+      severity: 'warning',
+      message:
+        value === 1
+          ? 'threshold 1 predicts nothing positive: a sample is positive when its probability p > threshold, and p ≤ 1 always'
+          : 'threshold 0 predicts every sample positive: p > 0 holds for every output of the sigmoid',
+      hint: 'thresholds strictly between 0 and 1 separate the classes, e.g. 0.5',
+    });
+  }
   return out;
 }
 
 function isRange(x: unknown): x is [number, number] {
   return Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0);
 }
-
-/** Why a name is not a safe single path segment ([] when it is). */
-export function unsafeNameReasons(name: string): string[] {
-  const reasons: string[] = [];
-  if (name.length === 0) reasons.push('it is empty');
-  // File systems limit names in bytes (255 on most); 100 bytes of UTF-8 leaves room and fits everywhere.
-  const bytes = new TextEncoder().encode(name).length;
-  if (bytes > NAME_MAX_LENGTH) {
-    reasons.push(
-      bytes === name.length
-        ? `it is ${name.length} characters long (at most ${NAME_MAX_LENGTH})`
-        : `it takes ${bytes} bytes in UTF-8 (at most ${NAME_MAX_LENGTH}; a non-ASCII character takes 2 to 4)`,
-    );
-  }
-  const bad = [...new Set([...name].filter((c) => c === '/' || c === '\\' || c === ':'))];
-  if (bad.length) reasons.push(`it contains ${bad.map((c) => `\`${c}\``).join(', ')}`);
-  if (/[\u0000-\u001f\u007f]/.test(name)) reasons.push('it contains control characters');
-  if (name === '.' || name === '..') reasons.push(`\`${name}\` is not a folder name`);
-  else if (name.startsWith('.')) reasons.push('it starts with `.` (a hidden folder)');
-  return reasons;
-}
-
-/** A safe variant of an unsafe name: unsafe characters become `-`, leading dots go, at most 100 characters. */
-export function safeName(name: string): string {
-  const s = name
-    .replace(/[/\\:\u0000-\u001f\u007f]+/g, '-')
-    .replace(/^[.\s-]+/, '')
-    .slice(0, NAME_MAX_LENGTH)
-    .replace(/[\s-]+$/, '');
-  return s === '' ? 'my-experiment' : s;
-}
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // One word for the discriminator
@@ -181,4 +195,22 @@ export function discriminatorSpelling(data: Record<string, unknown>, src: Source
     Object.assign(target, renamed);
   }
   return { diagnostics, data: patched ?? data };
+}
+
+/** Every value of a parameter in the document, fixed or on the grid, with its path. */
+function paramValues(data: Record<string, unknown>, name: string): [Segments, unknown][] {
+  const out: [Segments, unknown][] = [];
+  if (isObject(data.fixed) && name in data.fixed) out.push([['fixed', name], data.fixed[name]]);
+  const axis = isObject(data.grid) ? data.grid[name] : undefined;
+  if (Array.isArray(axis)) axis.forEach((v, i) => out.push([['grid', name, i], v]));
+  return out;
+}
+
+/** The number of input features when the document tells it (a known dataset's preset, generated data). */
+function inputFeatures(ds: unknown): number | undefined {
+  if (isObject(ds) && isObject(ds.synthetic)) return typeof ds.synthetic.features === 'number' ? ds.synthetic.features : undefined;
+  const name = typeof ds === 'string' ? ds : isObject(ds) && typeof ds.name === 'string' ? ds.name : undefined;
+  const known = name === undefined ? undefined : knownDataset(name);
+  if (!known?.columns || (isObject(ds) && ('features' in ds || 'drop_columns' in ds || 'label' in ds))) return undefined;
+  return known.columns.length - 1 - known.preset.drop_columns.length;
 }

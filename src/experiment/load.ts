@@ -11,6 +11,7 @@ import path from 'node:path';
 import { DiagnosticError, type Diagnostic } from '../errors.js';
 import { isObject } from '../guards.js';
 import { discriminatorSpelling, semanticChecks } from './checks.js';
+import { canonicalName } from './names.js';
 import { PARAMS } from './params.js';
 import { parseYaml, readExperimentText, sortDiagnostics } from './read.js';
 import { buildAxis, completeValue, gridKeysInFileOrder, resolveDataset } from './resolve.js';
@@ -18,7 +19,7 @@ import { DEFAULT_CURVE_EVERY } from './schema.js';
 import { schemaDiagnostics } from './validate.js';
 import type { Axis, Experiment, ParamValue } from './types.js';
 
-export { safeName, unsafeNameReasons } from './checks.js';
+export { safeName, unsafeNameReasons } from './names.js';
 
 export interface LoadOptions {
   /** Folder of managed dataset files (e.g. wisconsin-cancer-dataset.csv); default `<cwd>/data`. */
@@ -78,7 +79,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     file,
     absoluteFile,
     text,
-    name: data.name as string,
+    name: canonicalName(data.name as string),
     dataset: resolveDataset(data.dataset, path.dirname(absoluteFile), dataDir),
     fixed,
     fixedSpellings,

@@ -326,6 +326,9 @@ export function paramSpec(name: string): ParamSpec | undefined {
   return PARAMS.find((p) => p.name === name);
 }
 
+/** The only parameters canShareIterations reads: the planner counts huge grids by walking these axes alone. */
+export const SHARING_DEPENDS_ON: readonly string[] = ['early_stopping', 'lr_schedule'];
+
 /**
  * Whether trainings with these settings may serve several iteration counts from one run (weights taken at
  * each count). True when nothing in the training depends on its total length: false with early stopping

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type YAMLError, type YAMLMap } from 'yaml';
 import { DiagnosticError, UserError, type Diagnostic } from '../errors.js';
 import { formatPath, Source, type Segments } from './source.js';
 
@@ -44,9 +44,10 @@ export function readExperimentText(file: string, cwd: string): string {
 }
 
 /**
- * Parse experiment text as YAML 1.2 with positions. `file` is used in diagnostics.
- * Throws: DiagnosticError for a syntax error (all of them, positioned), an empty document, or a top level that
- * is not a mapping.
+ * Parse experiment text as YAML 1.2 with positions. `file` is used in diagnostics. Numbers written with leading
+ * zeros are read as decimal, with a warning.
+ * Throws: DiagnosticError for a syntax error (all of them, positioned), a `%YAML` directive for another version,
+ * merge keys (`<<: *anchor`), an empty document, or a top level that is not a mapping.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -66,6 +67,12 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
   for (const w of doc.warnings) warnings.push(yamlProblem(w, src, 'warning'));
   if (syntaxBroken) throw new DiagnosticError(sortDiagnostics(errors));
+  // Values read under another YAML version, or mappings built by merge keys, are not what the checks would see.
+  const version = versionDirective(text, src);
+  if (version) throw new DiagnosticError([version]);
+  const merges = mergeKeys(src);
+  if (merges.length > 0) throw new DiagnosticError(sortDiagnostics(merges));
+  warnings.push(...leadingZeros(src));
 
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) {
@@ -186,3 +193,97 @@ function pathOf(ancestry: readonly unknown[]): Segments {
   return out;
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// YAML 1.2 only: no version directive for another version, no merge keys, a word on leading zeros
+
+/**
+ * A `%YAML` directive for a version other than 1.2 changes how values read (under 1.1, `0010` is octal 8 and
+ * `yes` is true): refused at the directive, so nothing is trained on values the user did not mean.
+ */
+function versionDirective(text: string, src: Source): Diagnostic | undefined {
+  // Directives come before the first `---`; a line starting with % anywhere else is not one.
+  const re = /^%YAML[ \t]+(\S+)/gm;
+  const end = /^---/m.exec(text)?.index ?? text.length;
+  for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) {
+    if (m[1] === '1.2') continue;
+    return {
+      severity: 'error',
+      file: src.file,
+      path: '',
+      message: `the file declares YAML ${m[1]}: dlsweep reads experiment files as YAML 1.2 only`,
+      hint:
+        `remove the \`${m[0].trim()}\` line. Under YAML 1.2, 0010 is 10 (YAML 1.1: octal 8), yes/no/on/off are strings ` +
+        '(write true or false), and 1:30 is a string (YAML 1.1: 90)',
+      ...src.atOffset(m.index, m.index + m[0].length),
+    };
+  }
+  return undefined;
+}
+
+/** `<<: *anchor` merge keys (a YAML 1.1 extension): one error at each, with the mapping written out in full. */
+function mergeKeys(src: Source): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(src.doc, {
+    Pair(_key, pair, ancestry) {
+      if (!isScalar(pair.key) || pair.key.value !== '<<' || pair.key.type !== 'PLAIN') return;
+      const parent = ancestry[ancestry.length - 1];
+      const d: Diagnostic = {
+        severity: 'error',
+        file: src.file,
+        path: formatPath([...pathOf(ancestry), '<<']),
+        message: 'merge keys (`<<: *anchor`) are not supported: dlsweep reads YAML 1.2, which has none',
+        ...src.at(pair.key as Node),
+      };
+      const merged = isMap(parent) ? expandMerge(parent, src) : undefined;
+      d.hint = merged
+        ? `write the mapping out in full: ${merged}`
+        : 'write every key of the mapping out in full (an anchor and alias may still repeat a whole value: `- *step`)';
+      out.push(d);
+    },
+  });
+  return out;
+}
+
+/** The flow text of a mapping with its merge keys applied (own keys win), or undefined when not plain aliases. */
+function expandMerge(map: YAMLMap, src: Source): string | undefined {
+  const fields = new Map<string, string>();
+  const own = new Map<string, string>();
+  for (const p of map.items) {
+    if (!isScalar(p.key)) return undefined;
+    if (p.key.value === '<<') {
+      const sources = isSeq(p.value) ? p.value.items : [p.value];
+      for (const s of sources) {
+        const target = isAlias(s) ? s.resolve(src.doc) : undefined;
+        if (!isMap(target)) return undefined;
+        for (const q of target.items) if (isScalar(q.key) && !fields.has(String(q.key.value))) fields.set(String(q.key.value), src.spelling(q.value));
+      }
+    } else {
+      own.set(String(p.key.value), src.spelling(p.value));
+    }
+  }
+  for (const [k, v] of own) fields.set(k, v);
+  return `{${[...fields].map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
+}
+
+/** Numbers written with leading zeros (`0010`): YAML 1.2 reads them as decimal, YAML 1.1 tools as octal. */
+function leadingZeros(src: Source): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(src.doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'number' || node.type !== 'PLAIN' || !node.range) return;
+      const text = src.text.slice(node.range[0], node.range[1]).trim();
+      const m = /^([-+]?)0+(\d[\d.]*([eE][-+]?\d+)?)$/.exec(text);
+      if (!m || text.startsWith('0.') || /^[-+]?0\./.test(text)) return;
+      out.push({
+        severity: 'warning',
+        file: src.file,
+        path: '',
+        message: `number written with leading zeros: \`${text}\` is read as ${String(node.value)} (YAML 1.2; YAML 1.1 tools read 0-prefixed integers as octal)`,
+        hint: `write ${m[1]}${m[2]}`,
+        ...src.at(node),
+      });
+    },
+  });
+  return out;
+}

@@ -95,7 +95,7 @@ function fillSplitOr(s: unknown): SplitConfig {
   return isObject(s) ? fillSplit(s) : structuredClone(DATASET_DEFAULTS.split);
 }
 
-const CSV_FIELDS = ['header', 'label', 'positive', 'negative', 'drop_columns', 'features', 'missing_values', 'missing_strategy'] as const;
+const CSV_FIELDS = ['header', 'delimiter', 'label', 'positive', 'negative', 'drop_columns', 'features', 'missing_values', 'missing_strategy'] as const;
 
 /**
  * The dataset configuration from a valid `dataset:` value: a known name (its registry preset, the file in
@@ -120,7 +120,7 @@ export function resolveDataset(ds: unknown, baseDir: string, dataDir: string): D
   }
   if (typeof d.name === 'string') return knownCsv(d.name, d, dataDir);
   const defaults = structuredClone(DATASET_DEFAULTS.csv);
-  const given = structuredClone(pick(d, ['header', 'drop_columns', 'missing_values', 'missing_strategy']));
+  const given = structuredClone(pick(d, ['header', 'delimiter', 'drop_columns', 'missing_values', 'missing_strategy']));
   const out: CsvDatasetConfig = {
     kind: 'csv',
     path: path.resolve(baseDir, d.path as string),

@@ -3,14 +3,13 @@
  * dataset registry and defaults (src/datasets/registry.ts, config.ts). Used by the loader (ajv) and written to schema/experiment.schema.json
  * for editors (`# yaml-language-server: $schema=../schema/experiment.schema.json`).
  */
+import { NAME_MAX_BYTES } from './names.js';
 import { PARAMS } from './params.js';
 import { DATASET_DEFAULTS } from '../datasets/config.js';
 import { KNOWN_DATASETS } from '../datasets/registry.js';
 
 export const SCHEMA_ID = 'https://dlsweep.dev/schema/experiment.schema.json';
 
-/** Longest allowed experiment name (it becomes a folder name under runs/). */
-export const NAME_MAX_LENGTH = 100;
 
 /**
  * Tags (the experiment file's `tags:` and `dlsweep tag`): 1-64 letters, digits or . _ - : / + = @,
@@ -146,6 +145,16 @@ function csvProperties(forKnown: boolean): Record<string, Schema> {
       description: d(
         `Whether the first line holds column names: true, false, or auto (detect: a first line that is not all numbers is a header). Default ${DATASET_DEFAULTS.csv.header}.`,
         'Whether the first line holds column names (true, false or auto); overrides the preset.',
+      ),
+    },
+    delimiter: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1,
+      ...(forKnown ? {} : { default: DATASET_DEFAULTS.csv.delimiter }),
+      description: d(
+        `The character between fields: one character, e.g. ";" or "\\t" (tab). Default "${DATASET_DEFAULTS.csv.delimiter}".`,
+        'The character between fields; overrides the preset.',
       ),
     },
     label: {
@@ -327,9 +336,9 @@ export function experimentSchema(): Schema {
       name: {
         type: 'string',
         minLength: 1,
-        maxLength: NAME_MAX_LENGTH,
-        pattern: '^(?!\\.)[^/\\\\:\\u0000-\\u001f\\u007f]+$',
-        description: `Experiment name, the folder name under runs/: 1-${NAME_MAX_LENGTH} characters, no /, \\, : or control characters, not starting with a dot.`,
+        maxLength: NAME_MAX_BYTES,
+        pattern: '^(?!\\.)(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\\.|$))[^<>:"/\\\\|?*\\u0000-\\u001f\\u007f]*[^<>:"/\\\\|?*\\u0000-\\u001f\\u007f. ]$',
+        description: `Experiment name, the folder name under runs/, portable to Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes of UTF-8, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or a space, not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9).`,
       },
       description: { type: 'string', description: 'Free text describing the experiment, recorded in each sweep and shown by ls, show and the report.' },
       tags: {

@@ -34,8 +34,13 @@ export class Source {
     readonly doc: Document,
     readonly lineCounter: LineCounter,
   ) {
-    this.lines = text.split(/\r?\n/);
+    // A byte-order mark is not part of line 1's text: it would shift every column of line 1 by one.
+    this.bom = text.startsWith('\uFEFF') ? 1 : 0;
+    this.lines = text.slice(this.bom).split(/\r?\n/);
   }
+
+  /** 1 when the text starts with a byte-order mark (U+FEFF), else 0. */
+  private readonly bom: number;
 
   private deref(n: unknown): unknown {
     return isAlias(n) ? n.resolve(this.doc) : n;
@@ -72,7 +77,7 @@ export class Source {
   /** 1-based line and column of an offset. */
   position(offset: number): { line: number; column: number } {
     const p = this.lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
+    return { line: p.line, column: p.line === 1 ? Math.max(1, p.col - this.bom) : p.col };
   }
 
   /**

@@ -70,14 +70,14 @@ function render(p: Problem, src: Source): Diagnostic {
       } else if (p.segs.length === 2 && p.segs[0] === 'fixed' && isListParam(key) && !Array.isArray(p.data) && p.data !== null && typeof p.data !== 'object') {
         d.hint = `write [${spelled}]`;
       } else if ((types.includes('number') || types.includes('integer')) && isNumericString(p.data)) {
-        d.hint = `remove the quotes: ${key}: ${p.data.trim()}`;
+        d.hint = `remove the quotes: ${written(p.segs, p.data.trim(), src)}`;
       } else if (
         types.includes('string') &&
         p.data !== null &&
         typeof p.data !== 'object' &&
         (!Array.isArray(p.schema.enum) || p.schema.enum.includes(spelled))
       ) {
-        d.hint = `quote it to make it a string: ${key}: "${spelled}"`;
+        d.hint = `quote it to make it a string: ${written(p.segs, `"${spelled}"`, src)}`;
       } else if (p.data === null && p.alternatives && p.segs.length === 1) {
         d.hint = `give a value, e.g. ${key}: ${firstExample(p.alternatives)}`;
       } else if (p.data === null && p.segs.length === 2 && p.segs[0] === 'fixed' && paramSpec(key)) {
@@ -197,6 +197,18 @@ function render(p: Problem, src: Source): Diagnostic {
       if (d.found === undefined) delete d.found;
   }
   return d;
+}
+
+/**
+ * `key: value` as the user should write it with `value` in place of the node at `segs`: for an item of a list,
+ * the whole list with that item replaced (`positive: ["true"]`, not `positive: "true"`).
+ */
+function written(segs: Segments, value: string, src: Source): string {
+  const last = segs[segs.length - 1];
+  if (typeof last !== 'number') return `${lastKey(segs)}: ${value}`;
+  const list = src.nodeAt(segs.slice(0, -1));
+  const items = list && 'items' in list && Array.isArray(list.items) ? (list.items as unknown[]) : [];
+  return `${lastKey(segs)}: [${items.map((it, i) => (i === last ? value : src.spelling(it))).join(', ')}]`;
 }
 
 function firstExample(alts: Schema[]): string {

@@ -123,7 +123,9 @@ export function resolveSweep(runsDir: string, target?: string): string {
     const hits = sweeps.filter((s) => basename(s).startsWith(parts[1]));
     if (hits.length === 1) return hits[0];
   }
-  const byName = sweepsOf(join(runsDir, target));
+  // Names match in composed form: `café` typed decomposed (as macOS may) finds the folder made composed.
+  const name = experimentsIn(runsDir).find((e) => e.normalize('NFC') === target.normalize('NFC')) ?? target;
+  const byName = sweepsOf(join(runsDir, name));
   if (byName.length > 0) return byName.at(-1)!;
   const hits = allSweeps(runsDir).filter((s) => basename(s).startsWith(target));
   if (hits.length === 1) return hits[0];

@@ -7,8 +7,10 @@
  * threshold. `share: false` gives every point its own training (for benchmarks and checks).
  */
 import type { Experiment } from '../experiment/types.js';
-import { PARAMS, canShareIterations } from '../experiment/params.js';
+import { PARAMS, SHARING_DEPENDS_ON, canShareIterations } from '../experiment/params.js';
 import type { TrainingConfig } from '../train/types.js';
+import { UserError } from '../errors.js';
+import { networkSizeProblem, weightCount } from '../train/size.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { EngineMode } from '../train/types.js';
 import { gridSize, pointAt, pointSpellings, type Point } from './grid.js';
@@ -84,12 +86,20 @@ export function trainingConfigOf(point: Point): TrainingConfig {
   return config as unknown as TrainingConfig;
 }
 
-/** Number of weights of a network with these sizes (for cost estimates). */
-function weightCount(features: number, hidden: number[]): number {
-  const dims = [features, ...hidden, 1];
-  let n = 0;
-  for (let l = 0; l + 1 < dims.length; l++) n += dims[l] * dims[l + 1] + dims[l + 1];
-  return n;
+/**
+ * Refuse networks too large to train on this data (the loader checked them with the features it could know).
+ * Throws: UserError naming the network, its weight or activation count and the limit.
+ */
+function checkNetworkSizes(exp: Experiment, shape: DataShape): void {
+  const axis = exp.axes.find((a) => a.name === 'hidden_sizes');
+  const candidates = (axis ? axis.values : [exp.fixed.hidden_sizes]) as number[][];
+  const batch = exp.fixed.batch_size;
+  const samples = typeof batch === 'number' && exp.axes.every((a) => a.name !== 'batch_size') ? Math.min(batch, shape.trainSamples) : shape.trainSamples;
+  for (const hidden of candidates) {
+    if (!Array.isArray(hidden)) continue;
+    const problem = networkSizeProblem(shape.features, hidden, samples);
+    if (problem) throw new UserError(`network too large: hidden_sizes [${hidden.join(', ')}]: ${problem}`, 'use fewer or narrower hidden layers');
+  }
 }
 
 /** Identity of one run: what determines every number it records (the engine version and choice included). */
@@ -98,14 +108,28 @@ export function runIdentity(point: Point, shape: DataShape, engine: EngineMode):
 }
 
 /**
+ * Most grid points one sweep may have, whatever --max-runs says: every run is planned in memory (about 3 kB each)
+ * and recorded in its own folder, so beyond this a sweep exhausts memory or the disk's folder count.
+ */
+export const MAX_PLANNED_RUNS = 100_000;
+
+/**
  * Plan a sweep: one run per grid point, grouped into trainings. options.engine: the training engine
  * (Default: auto), part of every run's and training's identity.
- * Throws: RangeError when the grid has more than maxRuns points (the caller turns it into a message).
+ * Throws: RangeError when the grid has more than maxRuns points (the caller turns it into a message); UserError
+ * when it has more than MAX_PLANNED_RUNS, or a network is too large to train (train/size.ts).
  */
 export function planSweep(exp: Experiment, shape: DataShape, options: { share?: boolean; maxRuns?: number; engine?: EngineMode } = {}): Plan {
   const share = options.share ?? true;
   const engine = options.engine ?? 'auto';
   const size = gridSize(exp);
+  checkNetworkSizes(exp, shape);
+  if (size > MAX_PLANNED_RUNS) {
+    throw new UserError(
+      `the grid has ${size.toLocaleString('en-US')} points: a sweep holds at most ${MAX_PLANNED_RUNS.toLocaleString('en-US')} (every run is planned in memory and gets its own folder), whatever --max-runs says`,
+      'narrow the grid, or split it into several experiments (e.g. one per value of an axis)',
+    );
+  }
   if (options.maxRuns !== undefined && size > options.maxRuns) {
     throw new RangeError(`the grid has ${size} points, more than the limit of ${options.maxRuns}`);
   }
@@ -182,29 +206,33 @@ export interface PlanSummary {
 }
 
 /**
- * Count a plan's trainings and updates lazily: memory stays constant whatever the grid size, and time is
- * linear in the number of combinations of the training axes (not in the grid size times anything).
- * Gives the same numbers as planSweep.
+ * Count a plan's trainings and updates arithmetically: constant memory, and time linear in the combinations of
+ * the axes that decide whether a training can serve several lengths (SHARING_DEPENDS_ON: early_stopping,
+ * lr_schedule), never in the grid size. Gives the same numbers as planSweep (as doubles: exact up to 2^53).
  */
 export function summarizePlan(exp: Experiment, shape: DataShape, options: { share?: boolean } = {}): PlanSummary {
   const share = options.share ?? true;
   const size = gridSize(exp);
+  checkNetworkSizes(exp, shape);
   const lengthAxis = exp.axes.find((a) => a.name === 'iterations');
   const lengths = lengthAxis ? (lengthAxis.values as number[]) : [exp.fixed.iterations as number];
   const sumLengths = lengths.reduce((s, v) => s + v, 0);
   const maxLength = Math.max(...lengths);
-  const trainingAxes = exp.axes.filter((a) => !NOT_TRAINING.has(a.name));
-  const combos = trainingAxes.reduce((n, a) => n * a.values.length, 1);
   const naive = (size / lengths.length) * sumLengths * shape.folds;
   if (!share) return { gridSize: size, trainings: size, naiveIterations: naive, plannedIterations: naive, shared: false };
+  const trainingAxes = exp.axes.filter((a) => !NOT_TRAINING.has(a.name));
+  // Only these axes change whether a training is shared; every other training axis multiplies both counts.
+  const deciding = trainingAxes.filter((a) => SHARING_DEPENDS_ON.includes(a.name));
+  const others = trainingAxes.filter((a) => !SHARING_DEPENDS_ON.includes(a.name)).reduce((n, a) => n * a.values.length, 1);
+  const combos = deciding.reduce((n, a) => n * a.values.length, 1);
   let trainings = 0;
   let planned = 0;
-  // Walk the training-axis combinations with a mixed-radix counter: no arrays per combination.
-  const digits = new Array<number>(trainingAxes.length).fill(0);
+  // Walk the deciding combinations with a mixed-radix counter (a handful: schedules x early-stopping settings).
+  const digits = new Array<number>(deciding.length).fill(0);
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(exp.fixed)) if (!NOT_TRAINING.has(k)) config[k] = v;
   for (let c = 0; c < combos; c++) {
-    trainingAxes.forEach((a, i) => (config[a.name] = a.values[digits[i]]));
+    deciding.forEach((a, i) => (config[a.name] = a.values[digits[i]]));
     if (canShareIterations(config)) {
       trainings += 1;
       planned += maxLength;
@@ -213,9 +241,9 @@ export function summarizePlan(exp: Experiment, shape: DataShape, options: { shar
       planned += sumLengths;
     }
     for (let i = digits.length - 1; i >= 0; i--) {
-      if (++digits[i] < trainingAxes[i].values.length) break;
+      if (++digits[i] < deciding[i].values.length) break;
       digits[i] = 0;
     }
   }
-  return { gridSize: size, trainings, naiveIterations: naive, plannedIterations: planned * shape.folds, shared: true };
+  return { gridSize: size, trainings: trainings * others, naiveIterations: naive, plannedIterations: planned * others * shape.folds, shared: true };
 }

@@ -25,6 +25,7 @@ export function csvConfigWith(defaults: Partial<CsvDatasetConfig>) {
     kind: 'csv',
     path,
     header: 'auto',
+    delimiter: ',',
     label: 'label',
     positive: [1],
     drop_columns: [],

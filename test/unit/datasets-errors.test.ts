@@ -70,7 +70,7 @@ test('empty file: 0 bytes, or only blank lines', () => {
 });
 
 test('a file with only a header row', () => {
-  failsAt(csvConfig(csvFile('a,b,label\n'), { header: true }), 1, undefined, 'header row but no data rows');
+  failsAt(csvConfig(csvFile('a,b,label\n'), { header: true }), 1, undefined, 'the file holds only a header line (a, b, label) and no data rows');
 });
 
 test('not a text file: NUL bytes (binary, UTF-16) and invalid UTF-8, with the line', () => {

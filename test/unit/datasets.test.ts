@@ -20,6 +20,7 @@ function wisconsinConfig(over: Partial<CsvDatasetConfig> = {}): CsvDatasetConfig
     name: 'wisconsin',
     path: WISCONSIN_PATH,
     header: false,
+    delimiter: ',',
     label: 10,
     positive: [4],
     negative: [2],

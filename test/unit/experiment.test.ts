@@ -64,6 +64,7 @@ test('seed-article.yaml loads with the study\'s axes, preset and recording', () 
     name: 'wisconsin',
     path: path.resolve('data/wisconsin-cancer-dataset.csv'),
     header: false,
+    delimiter: ',',
     label: 10,
     positive: [4],
     negative: [2],
@@ -291,7 +292,7 @@ test('unsafe names are rejected with a safe suggestion', () => {
     ['.', /not a folder name/, 'my-experiment'],
     ['..', /not a folder name/, 'my-experiment'],
     ['a\\tb', /control characters/, 'a-b'],
-    ['x'.repeat(101), /101 characters long/, 'x'.repeat(100)],
+    ['x'.repeat(101), /it takes 101 bytes, more than the limit of 100 bytes/, 'x'.repeat(100)],
   ];
   for (const [name, why, safe] of cases) {
     const d = only(diagnose(`name: "${name}"\ndataset: wisconsin\n`), 'name');
@@ -361,6 +362,7 @@ test('dataset forms: custom CSV with defaults, relative path resolved', () => {
     kind: 'csv',
     path: path.resolve(CWD, 'd/x.csv'),
     header: 'auto',
+    delimiter: ',',
     label: 'class',
     positive: ['M'],
     drop_columns: [],

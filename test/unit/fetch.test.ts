@@ -187,9 +187,12 @@ describe('fetchDataset: --from and existing files', () => {
 
   test('--from a missing file, and --from with --url, are refused', async () => {
     const dir = freshDir();
-    let e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: join(root, 'nowhere.csv') }));
-    assert.match(e.message, /--from: no such file/);
-    assert.deepEqual(listing(dir), []);
+    const lines: string[] = [];
+    let e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: join(root, 'nowhere.csv'), log: (l) => lines.push(l) }));
+    assert.equal(e.message, `--from: no such file: ${join(root, 'nowhere.csv')}`);
+    // Nothing said before the error (no "copying ..."), no data folder made.
+    assert.deepEqual(lines, []);
+    assert.equal(existsSync(dir), false);
     e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: REAL, url: `${server.base}/good` }));
     assert.match(e.message, /--from and --url cannot be used together/);
   });
@@ -234,6 +237,7 @@ describe('ensureDataset: the automatic download on first use', () => {
     name: 'wisconsin',
     path: join(dir, FILE),
     header: false,
+    delimiter: ',',
     label: 10,
     positive: [4],
     negative: [2],
@@ -252,15 +256,26 @@ describe('ensureDataset: the automatic download on first use', () => {
     assert.equal(createHash('sha256').update(readFileSync(join(dir, FILE))).digest('hex'), WISCONSIN.source.sha256);
   });
 
-  test('a failed automatic download: the failure plus the missing-file guidance, nothing left', { timeout: 10_000 }, async () => {
-    const dir = freshDir();
+  test('a failed automatic download: the failure first, then the missing-file guidance; no data folder left behind', { timeout: 10_000 }, async () => {
+    const dir = join(freshDir(), 'data');
     const cfg = wisconsinConfig(dir);
     const e = await userError(() => ensureDataset(cfg, { log: () => {}, env: { DLSWEEP_WISCONSIN_URL: `${server.base}/nothing-here` } }));
-    assert.match(e.message, /^Dataset file not found: /);
-    assert.match(e.message, /The automatic download failed: download failed: HTTP 404/);
-    for (const line of wisconsinMissingMessage(cfg.path).split('\n')) assert.ok(e.message.includes(line), `missing: ${line}`);
+    const first = e.message.split('\n')[0];
+    assert.match(first, /^wisconsin: .*wisconsin-cancer-dataset\.csv is missing and the automatic download failed: download failed: HTTP 404/);
+    assert.doesNotMatch(e.message, /Dataset file not found/);
+    for (const line of wisconsinMissingMessage(cfg.path).split('\n').slice(1)) assert.ok(e.message.includes(line), `missing: ${line}`);
     assert.match(e.hint ?? '', /--from FILE/);
-    assert.deepEqual(listing(dir), []);
+    // Neither the data folder nor its parent, both made by the attempt, is left behind.
+    assert.equal(existsSync(dir), false);
+    assert.equal(existsSync(join(dir, '..')), false);
+  });
+
+  test('a download that cannot reach the network says so first, not "file not found"', { timeout: 10_000 }, async () => {
+    const dir = freshDir();
+    const port = await closedPort();
+    const e = await userError(() => ensureDataset(wisconsinConfig(dir), { log: () => {}, env: { DLSWEEP_WISCONSIN_URL: `http://127.0.0.1:${port}/x` } }));
+    assert.match(e.message.split('\n')[0], /the automatic download failed: no network access to 127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+    assert.equal(existsSync(dir), false);
   });
 
   test('DLSWEEP_NO_FETCH=1: the plain missing-file message, no request', async () => {

@@ -1,0 +1,24 @@
+/** The CLI on inputs that used to hang or crash late: a 10^10-point grid for plan and for run. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO, hasWisconsin, runCli, tempDir } from '../helpers/cli.js';
+
+const FIXTURES = join(REPO, 'test', 'fixtures', 'inputs');
+const skip = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
+
+test('plan answers at once for a 10^10-point grid; run refuses it whatever --max-runs says', { skip }, () => {
+  const runs = tempDir();
+  const dataDir = join(REPO, 'data');
+  // It used to run for many minutes at full CPU; a generous bound still tells the two apart on a loaded machine.
+  const started = Date.now();
+  const plan = runCli(['plan', 'plan-huge.yaml', '--data-dir', dataDir, '--runs-dir', runs], FIXTURES);
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /plan-huge: 10,000,000,000 grid points = learning_rate \(100\) x seed \(100\) x l2 \(100\) x dropout \(100\) x momentum \(100\)/);
+  assert.ok(seconds < 60, `plan took ${seconds} s`);
+  const run = runCli(['run', 'plan-huge.yaml', '--data-dir', dataDir, '--runs-dir', runs, '--max-runs', '100000000000000'], FIXTURES);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /the grid has 10,000,000,000 points: a sweep holds at most 100,000/);
+  assert.doesNotMatch(run.stderr, /at .*\.js:\d+/);
+});
