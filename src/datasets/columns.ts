@@ -125,8 +125,16 @@ export function throwOnDuplicateNames(file: string, names: string[], line: numbe
   }
 }
 
-/** Names that mark a row identifier or index rather than a measurement (whole name, any case). */
-const IDENTIFIER_NAME = /^(?:id|ids|index|idx|row|rownum|row_?(?:id|no|number|index)|key|uuid|.*[_ -](?:id|index|idx|key|no|number|code))$|^.*(?:[a-z]Id|ID)$/i;
+/**
+ * Names that mark a row identifier or index rather than a measurement: id, index, row_id, patient_id,
+ * sample_code_number, patientId... (whole name; the camelCase form is case-sensitive so `fluid` is not one).
+ */
+const IDENTIFIER_NAMES = [
+  /^(?:id|ids|index|idx|key|uuid|guid|row|rownum|row[_ -]?(?:id|no|num|number|index))$/i,
+  /[_ -](?:id|index|idx|key|uuid)$/i,
+  /^(?:sample|patient|record|subject|case|customer|user)[_ -]?(?:code[_ -]?)?(?:number|no|num|code)$/i,
+  /[a-z](?:Id|ID)$/,
+];
 
 /** Fewest rows for "every value is a distinct integer" to point at an identifier rather than chance. */
 const IDENTIFIER_MIN_ROWS = 20;
@@ -140,7 +148,7 @@ export function identifierWarnings(names: string[], values: Float64Array, rows: 
   const F = names.length;
   const out: string[] = [];
   for (let f = 0; f < F; f++) {
-    const byName = IDENTIFIER_NAME.test(names[f]);
+    const byName = IDENTIFIER_NAMES.some((re) => re.test(names[f]));
     let distinctIntegers = rows >= IDENTIFIER_MIN_ROWS;
     if (distinctIntegers) {
       const seen = new Set<number>();

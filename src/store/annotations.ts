@@ -6,13 +6,13 @@
  * tags; the file itself is replaced atomically, so readers see the old or the new version, never a mix.
  * The lock is not the sweep's: a running sweep can be tagged.
  */
-import lockfile from 'proper-lockfile';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { TAG_PATTERN } from '../experiment/schema.js';
 import { writeJsonAtomicSync } from './atomic.js';
 import { ANNOTATIONS_FILE } from './paths.js';
+import { loadLockfile } from './lock.js';
 
 /** annotations.json of a sweep or a run folder. */
 export interface Annotations {
@@ -64,7 +64,7 @@ export function readAnnotations(dir: string): Annotations {
 export async function updateAnnotations(dir: string, change: (current: Annotations) => Annotations, now = new Date()): Promise<Annotations> {
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(dir, {
+    release = await (await loadLockfile()).lock(dir, {
       lockfilePath: join(dir, `.${ANNOTATIONS_FILE}.lock`),
       realpath: false,
       stale: 10_000,

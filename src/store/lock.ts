@@ -3,7 +3,16 @@
  * fresh); next to it we record the holder's pid so that a refusal can name it and a lock left by a dead
  * process is taken over at once instead of after the staleness delay.
  */
-import lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
+
+/**
+ * proper-lockfile, loaded on first use. Loading it installs signal handlers (its signal-exit releases locks on
+ * exit), and a process with a SIGINT handler is stopped only when its event loop turns: loading it only when a
+ * lock is taken keeps Ctrl-C and SIGTERM immediate while an experiment is read, checked and planned.
+ */
+export async function loadLockfile(): Promise<typeof ProperLockfile> {
+  return ((await import('proper-lockfile')) as unknown as { default: typeof ProperLockfile }).default;
+}
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +85,7 @@ export async function lockSweep(dir: string): Promise<() => Promise<void>> {
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      const release = await lockfile.lock(dir, options);
+      const release = await (await loadLockfile()).lock(dir, options);
       writeFileSync(ownerPath(dir), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
       return async () => {
         rmSync(ownerPath(dir), { force: true });

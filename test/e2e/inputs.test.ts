@@ -1,5 +1,6 @@
 /** The CLI on inputs that used to hang or crash late: a 10^10-point grid for plan and for run. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, hasWisconsin, runCli, tempDir } from '../helpers/cli.js';
@@ -21,4 +22,14 @@ test('plan answers at once for a 10^10-point grid; run refuses it whatever --max
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /the grid has 10,000,000,000 points: a sweep holds at most 100,000/);
   assert.doesNotMatch(run.stderr, /at .*\.js:\d+/);
+});
+
+test('no signal handler is installed before a sweep is locked: reading and planning stop at once on Ctrl-C or SIGTERM', () => {
+  // A listener on SIGINT/SIGTERM replaces the default exit with a callback that waits for the event loop,
+  // which a long synchronous step (planning a large grid) does not give back. Checked in a fresh process.
+  const main = join(REPO, 'dist', 'src', 'cli', 'main.js');
+  const script = `await import(${JSON.stringify(main)}); console.log(process.listenerCount('SIGINT'), process.listenerCount('SIGTERM'));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '0 0');
 });

@@ -196,7 +196,7 @@ test('regression: bad paths and out-of-range sizes are input errors (exit 2), no
   const cases: [string, string[], RegExp][] = [
     ['runs-dir is a file', ['run', file, '--runs-dir', join(dir, 'afile')], /not a folder/],
     ['empty runs-dir', ['run', file, '--runs-dir', ''], /--runs-dir takes a folder/],
-    ['name too long in bytes', ['run', writeExperiment(dir, 'long.yaml', syntheticExperiment('日'.repeat(100), '  iterations: [5]'))], /takes 300 bytes in UTF-8/],
+    ['name too long in bytes', ['run', writeExperiment(dir, 'long.yaml', syntheticExperiment('日'.repeat(100), '  iterations: [5]'))], /takes 300 bytes, more than the limit of 100 bytes \(100 characters/],
     ['synthetic data too large', ['run', writeExperiment(dir, 'huge.yaml', 'name: huge\ndataset:\n  synthetic: {kind: blobs, samples: 100000000000, features: 2}\n')], /huge\.yaml:3:\d+: error: .*samples/],
     ['absurd iteration count', ['run', writeExperiment(dir, 'it.yaml', syntheticExperiment('it', '  iterations: [1e15]'))], /it\.yaml:\d+:\d+: error: .*iterations/],
     ['absurd hidden size', ['run', writeExperiment(dir, 'hs.yaml', syntheticExperiment('hs', '  hidden_sizes: [[1000000000]]'))], /hs\.yaml:\d+:\d+: error: .*hidden_sizes/],

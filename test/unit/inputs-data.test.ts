@@ -91,6 +91,9 @@ test('a column that looks like an identifier is warned, with how to drop it', ()
   assert.equal(named.report.warnings.filter((w) => w.includes('"row_index" looks like a row identifier (its name')).length, 1);
   // x holds 20 distinct integers: warned too.
   assert.equal(named.report.warnings.filter((w) => w.includes('"x" looks like a row identifier (every one of its 20 values')).length, 1);
+  // Measurements whose names merely end in "id" are not identifiers.
+  const fluid = loadDataset(csvConfig(csvFile(`fluid,acid,label\n${Array.from({ length: 20 }, (_, i) => `${i % 4},${i % 3},${i % 2}`).join('\n')}\n`)));
+  assert.deepEqual(fluid.report.warnings.filter((w) => w.includes('identifier')), []);
   const small = loadDataset({ ...csvConfig(csvFile('x,label\n1,0\n2,1\n3,0\n4,1\n')), split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } });
   assert.deepEqual(small.report.warnings.filter((w) => w.includes('identifier')), []);
 });
