@@ -97,8 +97,7 @@ interface ParsedRow {
 
 /**
  * Parse CSV text (no BOM) into non-blank records with their starting line numbers; `delimiter` separates fields.
- * Throws: DiagnosticError on malformed quoting, when there is no non-blank record, or when every line holds one
- * field (the file is separated by another character: the message names the one found).
+ * Throws: DiagnosticError on malformed quoting or when there is no non-blank record.
  */
 export function parseCsvText(file: string, text: string, delimiter = ','): { records: CsvRecord[]; warnings: string[] } {
   // Why normalize: csv-parse counts a CRLF inside a quoted field as two lines; with LF only its counts are exact.
@@ -134,7 +133,6 @@ export function parseCsvText(file: string, text: string, delimiter = ','): { rec
   if (records.length === 0) {
     throw dataError(file, 'the file has no data: only blank lines', { hint: 'expected CSV text: one row per line, comma-separated values' });
   }
-  if (records.every((r) => r.fields.length === 1)) throw oneColumn(file, records[0], delimiter);
   const warnings: string[] = [];
   const inner = blank.slice(0, blank.length - trailingBlank);
   if (inner.length > 0) {
@@ -173,9 +171,14 @@ function csvParseError(file: string, text: string, e: unknown): Error {
 const DELIMITERS = [',', ';', '\t', '|'];
 
 /**
- * Every line holds a single field: a label and a feature need two. Names the separator the first line does
- * hold, if any, and the option that sets it.
+ * A dataset needs a label column and a feature column: when every line holds a single field, the file is most
+ * likely separated by another character. Throws: DiagnosticError naming the separator the first line holds,
+ * if any, and the option that sets it.
  */
+export function requireTwoColumns(file: string, records: CsvRecord[], delimiter: string): void {
+  if (records.length > 0 && records.every((r) => r.fields.length === 1)) throw oneColumn(file, records[0], delimiter);
+}
+
 function oneColumn(file: string, first: CsvRecord, delimiter: string): Error {
   const line = first.fields[0];
   const found = DELIMITERS.filter((d) => d !== delimiter && line.includes(d));

@@ -10,7 +10,7 @@
 import { basename } from 'node:path';
 import type { CsvDatasetConfig, DatasetConfig, SplitConfig, SyntheticDatasetConfig } from './config.js';
 import { DiagnosticError, UserError } from '../errors.js';
-import { readCsvFile } from './csv.js';
+import { readCsvFile, requireTwoColumns } from './csv.js';
 import { cleanCsv } from './clean.js';
 import { datasetFingerprint, sha256Hex, canonicalJson } from './fingerprint.js';
 import { buildFold } from './normalize.js';
@@ -40,6 +40,7 @@ export function loadDataset(config: DatasetConfig): PreparedDataset {
 
 function loadCsv(config: CsvDatasetConfig): PreparedDataset {
   const csv = readCsvFile(config.path, config.name, config.delimiter);
+  requireTwoColumns(config.path, csv.records, config.delimiter);
   const source = config.name === undefined ? undefined : knownDataset(config.name)?.source;
   const notTheFile =
     source && csv.sha256 !== source.sha256
