@@ -180,6 +180,12 @@ async function runOnQueue(file: string, options: RunOptions, io: CliIO): Promise
       async () => {
         executor = await QueueExecutor.open(target);
         if (local > 0) worker = await startQueueWorker(target, { workers: local, name: `${hostname()}-${process.pid}-coordinator`, lockMs, log: () => {} });
+        const names = await executor.workers();
+        if (!options.quiet) {
+          io.stderr.write(
+            names.length ? `queue: ${names.length} worker${names.length === 1 ? '' : 's'} connected: ${names.join(', ')}\n` : 'queue: no worker connected yet; the trainings wait for one (start: dlsweep worker --queue URL)\n',
+          );
+        }
         return executor;
       },
       `queue ${target.shown}` + (local > 0 ? ` and ${local} here` : ' (none here)'),

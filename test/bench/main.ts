@@ -6,11 +6,12 @@
  * duplicate rows); the training options against PyTorch; each option's cost per update against plain gd;
  * the fast engine's scaling with samples, features and hidden units; sweeps end to end (the CLI) against
  * scikit-learn's GridSearchCV; the optimizers example against the TypeScript engine; sharing on/off;
- * --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points.
+ * --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points; the queue (BullMQ on a local
+ * redis-server, two worker processes) against the local pool.
  * The Python references run when /usr/bin/python3 has numpy and scikit-learn (Debian: python3-numpy,
  * python3-sklearn), and PyTorch's when it has torch (python3-torch); otherwise their columns say n/a and why. --quick: one repetition of everything,
  * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
- * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan.
+ * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan, queue.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { ENGINE_VERSION } from '../../src/train/version.js';
 import { kernelPhases, optionCosts, oracleJob, scaling, torchCases } from './engine.js';
 import { REPO, WISCONSIN, machine, pythonStatus, torchStatus } from './measure.js';
 import { goalMet, ratioOf, renderTable, writeResults, type BenchRow } from './report.js';
+import { queueCases, queueStatus } from './queue.js';
 import { Scratch, optimizersCase, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
 
 // `node --test dist/test/` (npm test) runs every file under a test/ folder, this one included: a benchmark
@@ -66,6 +68,9 @@ try {
   step('workers', '--workers 1 vs 2', () => workersCase(scratch, Math.min(reps, 2)));
   step('recording', 'recording overhead (1,000 tiny runs)', () => recordingCase(scratch, reps));
   step('plan', 'dlsweep plan on 1,000,000 points', () => planCase(scratch, reps));
+  const redis = queueStatus();
+  if (!redis.ok) log(`queue cases not run: ${redis.detail}`);
+  step('queue', 'the queue (Redis, 2 worker processes) vs the local pool', () => queueCases(Math.min(reps, 2), redis.ok));
 } finally {
   scratch.cleanup();
 }

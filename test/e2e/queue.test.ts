@@ -89,6 +89,7 @@ test('two workers and a coordinator record the bytes of a local sweep; a second 
     assert.match(status.stdout, /workers \(2\):\n {2}(alpha|beta) .*\n {2}(alpha|beta) /);
     for (const text of [q.stdout, q.stderr, again.stderr, status.stdout, ...workers.map((w) => w.out())]) assert.ok(!text.includes(PASSWORD), 'a password was printed');
     assert.match(q.stderr, /workers: queue redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(none here\)/);
+    assert.match(q.stderr, /queue: 2 workers connected: (alpha, beta|beta, alpha)\n/);
   } finally {
     await Promise.all(workers.map(stopWorker));
     await redis.stop();

@@ -85,6 +85,12 @@ export class QueueExecutor implements Executor {
     return new QueueExecutor(target, client, queue, events);
   }
 
+  /** Names of the workers connected to the queue now (their --name). */
+  async workers(): Promise<string[]> {
+    const list = await this.queue.getWorkers();
+    return list.map((w) => String(w.rawname ?? w.name ?? '')).filter((n) => n.includes(':w:')).map((n) => n.slice(n.indexOf(':w:') + 3));
+  }
+
   private markStarted(jobId: string): void {
     const w = this.waiters.get(jobId);
     if (w && !w.started) {
