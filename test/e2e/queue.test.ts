@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -252,6 +252,32 @@ test('a worker refuses a job from another engine version, a malformed payload an
   } finally {
     await Promise.allSettled([queue.close(), events.close()]);
     await stopWorker(worker);
+    await redis.stop();
+  }
+});
+
+test('rediss:// (TLS): a sweep and queue status over TLS; an untrusted certificate is one clear error', { skip }, async () => {
+  const dir = tempDir();
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const redis = await startRedis(PASSWORD, { cert, key });
+  const trust = { NODE_EXTRA_CA_CERTS: cert };
+  try {
+    assert.match(redis.url(), /^rediss:/);
+    const file = writeExperiment(dir, 't.yaml', syntheticExperiment('t', '  learning_rate: [0.1, 0.3]\n  iterations: [20]'));
+    // The coordinator trains too (--workers 1): a sweep over TLS end to end.
+    const r = runCli(['--runs-dir', 'rt', 'run', file, '--queue', redis.url(), '--workers', '1', '--quiet'], dir, { ...LOCK, ...trust });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readJson(join(onlySweep(join(dir, 'rt'), 't'), 'sweep.json')).counts.done, 2);
+    const status = runCli(['queue', 'status', '--queue', redis.url()], dir, trust);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^queue rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: 0 waiting, 0 active, 2 completed, 0 failed/);
+    const untrusted = runCli(['queue', 'status', '--queue', redis.url()], dir);
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.stderr, /^error: cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*(certificate|self.signed)/);
+  } finally {
     await redis.stop();
   }
 });

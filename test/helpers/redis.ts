@@ -31,12 +31,18 @@ export interface TestRedis {
   start(): Promise<void>;
 }
 
-/** Start a redis-server (with `password` if given) and wait until it accepts connections. */
-export async function startRedis(password?: string): Promise<TestRedis> {
+/**
+ * Start a redis-server (with `password` if given; with tls, on a TLS port only, with that certificate) and
+ * wait until it accepts connections.
+ */
+export async function startRedis(password?: string, tls?: { cert: string; key: string }): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.cert, '--tls-auth-clients', 'no']
+      : ['--port', String(port)];
+    const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
     const c = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     await new Promise<void>((resolve, reject) => {
@@ -59,7 +65,7 @@ export async function startRedis(password?: string): Promise<TestRedis> {
   await start();
   return {
     port,
-    url: (db = 0) => `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}${db ? `/${db}` : ''}`,
+    url: (db = 0) => `${tls ? 'rediss' : 'redis'}://${password ? `:${password}@` : ''}127.0.0.1:${port}${db ? `/${db}` : ''}`,
     start,
     stop: async () => {
       const c = child;

@@ -3,6 +3,7 @@
  * one clear message within seconds, not a hang), then BullMQ's own, which reconnect after a restart.
  */
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import type { Redis as RedisClient } from 'ioredis';
 import type { QueueTarget } from './url.js';
 
@@ -24,7 +25,7 @@ export interface ConnectionSettings {
   db: number;
   username?: string;
   password?: string;
-  tls?: { servername: string };
+  tls?: { servername?: string };
   connectTimeout: number;
   maxRetriesPerRequest: number | null;
   retryStrategy: (times: number) => number | null;
@@ -42,7 +43,8 @@ export function redisOptions(target: QueueTarget, forWorker = false): Connection
     db: target.db,
     username: target.username,
     password: target.password,
-    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    // SNI takes host names only (RFC 6066); the certificate is checked against the host either way.
+    ...(target.tls ? { tls: isIP(target.host) ? {} : { servername: target.host } } : {}),
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: forWorker ? null : 1,
     // Reconnect quickly after a restart, then every 2 s at most.
