@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PreparedFold } from '../../datasets/index.js';
+import { isObject } from '../../guards.js';
 import { stableHash } from '../../sweep/identity.js';
 import { ENGINE_MODES, type EngineMode, type TrainingConfig, type TrainResult } from '../../train/types.js';
 import type { Outcome, TrainingOrder } from '../executor.js';
@@ -40,7 +41,6 @@ export function jobIdOf(order: Omit<TrainingOrder, 'data'>, dataSha256: string):
   return 't' + stableHash({ key: order.key, config: order.config, checkpoints: order.checkpoints, thresholds: order.thresholds, curve_every: order.curve_every, engine: order.engine, data: dataSha256 });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
 const isHex = (v: unknown, n: number) => typeof v === 'string' && v.length === n && /^[0-9a-f]+$/.test(v);
 
