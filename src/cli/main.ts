@@ -19,7 +19,7 @@ import { reportCommand } from './report.js';
 import { OUTPUT_FORMATS } from '../report/view.js';
 import { registerDataCommands } from './data.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
-import { predictCommand } from './predict.js';
+import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
 import { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from './write-errors.js';
@@ -255,6 +255,19 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--metrics <file>', 'write the metrics over the labelled rows to this file as JSON')
     .action(async (run: string, opts) => {
       result.code = await predictCommand(run, { runsDir: program.opts().runsDir, input: opts.input, output: opts.output, metrics: opts.metrics }, io);
+    });
+
+  program
+    .command('export')
+    .description(
+      "write a run's model: onnx, a float64 ONNX graph (x: [N x features] raw feature values, complete rows -> scaling, dense layers, activations, " +
+        'sigmoid -> probability [N x 1], predicted_class [N x 1]); json, model.json (network, threshold, fitted preprocessing)',
+    )
+    .argument('<run>', 'a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, ...) or EXPERIMENT/best, SWEEP_ID/best')
+    .addOption(new Option('--format <format>', 'onnx or json').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .requiredOption('-o, --output <file>', 'the file to write (atomically)')
+    .action(async (run: string, opts) => {
+      result.code = await exportCommand(run, { runsDir: program.opts().runsDir, format: opts.format, output: opts.output }, io);
     });
 
   program

@@ -1,6 +1,7 @@
 /**
  * `dlsweep predict RUN --input rows.csv [--output out.csv]`: a recorded run's preprocessing and network
  * applied to new rows; one output row per input row with its probability, predicted class, or error.
+ * `dlsweep export RUN --format onnx|json -o FILE`: the run's model as an ONNX graph or as plain JSON.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,9 @@ import { sweepRows, sweepTitle } from '../report/outputs.js';
 import { sortRows } from '../report/columns.js';
 import { formatMetric } from '../report/format.js';
 import { checkModel, predictRows } from '../predict/apply.js';
+import { onnxModel } from '../predict/onnx.js';
+import { writeBytesAtomic } from '../store/atomic.js';
+import { toolVersion } from '../store/provenance.js';
 import { emit } from './compare.js';
 import type { CliIO } from './io.js';
 
@@ -100,4 +104,26 @@ export async function predictCommand(ref: string, options: PredictOptions, io: C
     );
   }
   return failed.length ? 1 : 0;
+}
+
+/** Formats of `dlsweep export`. */
+export const EXPORT_FORMATS = ['onnx', 'json'] as const;
+
+/**
+ * `dlsweep export RUN --format onnx|json -o FILE`: onnx, the graph of src/predict/onnx.ts; json, model.json
+ * as recorded (network, threshold, fitted preprocessing). Returns 0.
+ * Throws: UserError for a run without a complete model, or a file that cannot be written.
+ */
+export async function exportCommand(ref: string, options: { runsDir: string; format: (typeof EXPORT_FORMATS)[number]; output: string }, io: CliIO): Promise<number> {
+  const run = resolveModelRun(resolve(io.cwd, options.runsDir), ref);
+  const model = readModelFile(run);
+  const path = resolve(io.cwd, options.output);
+  const bytes = options.format === 'onnx' ? onnxModel(model, toolVersion()) : new TextEncoder().encode(JSON.stringify(model, null, 2) + '\n');
+  try {
+    await writeBytesAtomic(path, bytes);
+  } catch (e) {
+    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+  }
+  io.stderr.write(`wrote ${path} (${options.format}, ${sweepTitle(run.sweepDir)}/${run.run.folder}, ${model.preprocessing.features.length} features, threshold ${model.threshold})\n`);
+  return 0;
 }

@@ -25,6 +25,11 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
   await writeFileAtomic(path, text, { fsync: false, encoding: 'utf8' });
 }
 
+/** Write bytes atomically (e.g. an exported .onnx file). Throws: the file system's error. */
+export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: false });
+}
+
 /** Write a value as pretty JSON (2 spaces, trailing newline) atomically. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
