@@ -13,13 +13,10 @@ import { MessageChannel } from 'node:worker_threads';
 import type { Piscina as PiscinaPool } from 'piscina';
 import type { TrainRequest, TrainResult } from '../train/types.js';
 import type { ExecuteOptions, Executor, Outcome, TrainingOrder } from './executor.js';
-import { WORKER_READY, type TaskOutcome, type TrainTask } from './messages.js';
+import { isWorkerReady, type TaskOutcome, type TrainTask } from './messages.js';
 
 // piscina is CommonJS: require() loads it without the ES-module loader's scan of its source for exports.
 const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
-
-/** How long close() waits at most for threads that are still starting (one that died never reports). */
-const START_WAIT_MS = 5000;
 
 // Trainings shorter than this report no progress: a message channel per tiny training costs more than it tells.
 const PROGRESS_MIN_UPDATES = 2000;
@@ -49,15 +46,22 @@ interface Execution {
  * so that the threads boot (loading the worker code and compiling the WebAssembly kernels) while the main
  * thread reads and plans. The caller closes it when done.
  */
-export function startLocalExecutor(workers: number): LocalExecutor {
-  return new LocalExecutor(workers);
+export function startLocalExecutor(workers: number, options: LocalExecutorOptions = {}): LocalExecutor {
+  return new LocalExecutor(workers, options);
+}
+
+/** Options of the local executor. */
+export interface LocalExecutorOptions {
+  /** The worker module (default: worker.js beside this file); tests pass fixtures that post the same ready message. */
+  filename?: URL;
 }
 
 export class LocalExecutor implements Executor {
   readonly capacity: number;
   workerDeaths = 0;
   private readonly piscina: PiscinaPool;
-  private readonly started: Promise<void>;
+  /** Threads (by threadId) that have said their modules are loaded. */
+  private readonly loaded = new Set<number>();
   private readonly waiting: FoldTask[] = [];
   private running = 0;
   private readonly slots: number;
@@ -67,10 +71,13 @@ export class LocalExecutor implements Executor {
   private closed = false;
   private readonly live = new Set<Execution>();
 
-  constructor(readonly workers: number) {
+  constructor(
+    readonly workers: number,
+    options: LocalExecutorOptions = {},
+  ) {
     const initial = Math.min(workers, availableParallelism());
     this.piscina = new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
+      filename: (options.filename ?? new URL('./worker.js', import.meta.url)).href,
       minThreads: initial,
       maxThreads: workers,
       idleTimeout: 60_000,
@@ -90,19 +97,10 @@ export class LocalExecutor implements Executor {
       this.live.clear();
     });
     // Terminating a thread while it is still loading its modules can abort the whole process (seen with
-    // Node 20 when bad input is reported right after start), so close() first waits until every initial
-    // thread has said it is loaded (worker.ts posts WORKER_READY).
-    this.started = new Promise<void>((resolve) => {
-      let ready = 0;
-      const timer = setTimeout(resolve, START_WAIT_MS);
-      timer.unref();
-      const onMessage = (message: unknown) => {
-        if (message !== WORKER_READY || ++ready < initial) return;
-        this.piscina.off('message', onMessage);
-        clearTimeout(timer);
-        resolve();
-      };
-      this.piscina.on('message', onMessage);
+    // Node 20 when bad input is reported right after start), so close() stops no thread before it has said
+    // it is loaded (worker.ts). Listening from here, in the tick that created the pool, misses no message.
+    this.piscina.on('message', (message: unknown) => {
+      if (isWorkerReady(message)) this.loaded.add(message.threadId);
     });
   }
 
@@ -204,11 +202,33 @@ export class LocalExecutor implements Executor {
     if (run.results.every((r) => r !== undefined)) this.settle(run, { status: 'done', results: run.results as TrainResult[], training_ms: run.ms });
   }
 
-  /** Stop the threads; threads still loading their modules are waited for first (see the constructor). */
+  /**
+   * Stop the threads. A thread still loading its modules is never stopped: close() first waits, however
+   * long it takes, until every thread of the pool (those started later to replace one included) has said
+   * it is loaded or has exited; then it destroys the pool in the same tick, before another can start.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.waiting.splice(0)) this.settle(task.run, task.run.started ? { status: 'interrupted', training_ms: task.run.ms } : { status: 'cancelled', training_ms: 0 });
-    await this.started;
+    for (;;) {
+      const loading = this.piscina.threads.filter((w) => !this.loaded.has(w.threadId));
+      if (loading.length === 0) break;
+      await new Promise<void>((resolve) => {
+        // Piscina unreferences its threads: this timer keeps the process alive while it waits for them.
+        const keepAlive = setInterval(() => undefined, 1000);
+        const done = () => {
+          clearInterval(keepAlive);
+          this.piscina.off('message', onMessage);
+          for (const w of loading) w.off('exit', done);
+          resolve();
+        };
+        const onMessage = (message: unknown) => {
+          if (isWorkerReady(message)) done();
+        };
+        this.piscina.on('message', onMessage);
+        for (const w of loading) w.once('exit', done);
+      });
+    }
     await this.piscina.destroy();
   }
 }

@@ -19,3 +19,15 @@ export type TaskOutcome =
 
 /** Posted by a worker thread once its modules are loaded (see LocalExecutor in local.ts). */
 export const WORKER_READY = 'dlsweep:worker-ready';
+
+/** The message a worker thread posts once its modules are loaded, naming itself. */
+export interface WorkerReady {
+  kind: typeof WORKER_READY;
+  /** worker_threads.threadId of the thread (Worker.threadId on the main thread). */
+  threadId: number;
+}
+
+/** Whether a message from a worker thread is its WorkerReady. */
+export function isWorkerReady(message: unknown): message is WorkerReady {
+  return typeof message === 'object' && message !== null && (message as WorkerReady).kind === WORKER_READY && typeof (message as WorkerReady).threadId === 'number';
+}

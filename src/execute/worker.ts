@@ -6,8 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { train } from '../train/train.js';
 import { loadKernels } from '../train/fast/wasm.js';
-import { parentPort } from 'node:worker_threads';
-import { WORKER_READY, type TaskOutcome, type TrainTask } from './messages.js';
+import { parentPort, threadId } from 'node:worker_threads';
+import { WORKER_READY, type TaskOutcome, type TrainTask, type WorkerReady } from './messages.js';
 import { injectedFault } from './faults.js';
 
 // Compile the WebAssembly kernels while the pool starts rather than in the first training (a millisecond or
@@ -18,8 +18,8 @@ try {
 } catch {
   // reported by the first training
 }
-// Every module of this thread is loaded: it may now be stopped safely (see startPool).
-parentPort?.postMessage(WORKER_READY);
+// Every module of this thread is loaded: it may now be stopped safely (see LocalExecutor.close).
+parentPort?.postMessage({ kind: WORKER_READY, threadId } satisfies WorkerReady);
 
 export default function runTask(task: TrainTask): TaskOutcome {
   const start = performance.now();
