@@ -11,6 +11,7 @@ import { knownColumns, lookupColumn } from '../report/columns.js';
 import { compareView, splitList, type QueryOptions } from '../report/query.js';
 import { renderView, type OutputFormat } from '../report/view.js';
 import { useColor, type CliIO } from './io.js';
+import { warnDamaged } from './damage.js';
 
 /** Options of `dlsweep compare`. */
 export interface CompareOptions extends QueryOptions {
@@ -62,6 +63,7 @@ export async function compareCommand(targets: string[], options: CompareOptions,
   const extra = pivot.length > 3 ? pivot.splice(3) : [];
   const sweeps = resolveTargets(runsDir, [...targets, ...extra]);
   const rows = sweeps.flatMap((s) => sweepRows(s));
+  warnDamaged(io, rows);
   const defs = knownColumns(rows);
   // A variadic --group-by also swallows targets typed after it: say so rather than "unknown parameter".
   const experiments = new Set(experimentsIn(runsDir));

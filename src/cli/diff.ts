@@ -7,6 +7,7 @@ import { diffView } from '../report/detail.js';
 import { renderView, type OutputFormat } from '../report/view.js';
 import { emit, outputFormat } from './compare.js';
 import { useColor, type CliIO } from './io.js';
+import { warnDamaged } from './damage.js';
 
 /** Options of `dlsweep diff`. */
 export interface DiffOptions {
@@ -22,7 +23,9 @@ export async function diffCommand(refA: string, refB: string, options: DiffOptio
   const side = (ref: string) => {
     const { sweepDir, run } = resolveRun(runsDir, ref);
     const title = `${sweepTitle(sweepDir)}/${run.folder}`;
-    return { title, row: rowOf(sweepTitle(sweepDir), run) };
+    const row = rowOf(sweepTitle(sweepDir), run);
+    warnDamaged(io, [row]);
+    return { title, row };
   };
   const view = diffView(side(refA), side(refB), { onlyChanged: options.onlyChanged });
   const format = outputFormat(options.format, options.output);

@@ -17,6 +17,7 @@ import { formatMetric, formatMs } from '../report/format.js';
 import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/view.js';
 import { emit, outputFormat } from './compare.js';
 import { useColor, type CliIO } from './io.js';
+import { damagedWarnings } from './damage.js';
 
 /** Options of `dlsweep ls`. */
 export interface LsOptions {
@@ -30,9 +31,11 @@ export interface LsOptions {
 
 /**
  * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
- * refreshed (the process died without recording its end) shows as `stopped`.
+ * refreshed (the process died without recording its end) shows as `stopped`, and a sweep marked done
+ * that lacks results for some grid points (runs pending or damaged since) shows as `incomplete`.
  */
-export function liveStatus(dir: string, sweep: SweepFile, now = Date.now()): string {
+export function liveStatus(dir: string, sweep: SweepFile, now = Date.now(), counts?: SweepFile['counts']): string {
+  if (sweep.status === 'done' && counts && (counts.pending > 0 || (counts.damaged ?? 0) > 0)) return 'incomplete';
   if (sweep.status !== 'running') return sweep.status;
   // A holder that is known to be dead (killed) stopped the sweep, however fresh its lock still looks.
   if (lockHolderAlive(dir) === false) return 'stopped';
@@ -43,6 +46,23 @@ export function liveStatus(dir: string, sweep: SweepFile, now = Date.now()): str
   } catch {
     return 'stopped';
   }
+}
+
+/**
+ * When a sweep that stopped without recording its end was last seen working (ms since the epoch): the
+ * latest change to its sweep.json or its lock (refreshed every few seconds while the process lived).
+ */
+export function lastActivity(dir: string): number {
+  let last = NaN;
+  for (const name of [SWEEP_FILES.sweep, SWEEP_FILES.lock]) {
+    try {
+      const t = statSync(join(dir, name)).mtimeMs;
+      if (!(t <= last)) last = t;
+    } catch {
+      // absent
+    }
+  }
+  return last;
 }
 
 function shortDate(iso: string): string {
@@ -59,13 +79,28 @@ function oneLine(text: string, max: number): string {
  * The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first;
  * with `tags`, only the sweeps carrying all of them.
  */
-export function sweepsView(runsDir: string, experiments: string[], metricName = DEFAULT_METRIC, now = Date.now(), tags: string[] = []): TableView {
+export function sweepsView(
+  runsDir: string,
+  experiments: string[],
+  metricName = DEFAULT_METRIC,
+  now = Date.now(),
+  tags: string[] = [],
+  warn: (line: string) => void = () => undefined,
+): TableView {
+  // A sweep whose sweep.json is damaged carries no tags it can show.
+  const tagsOf = (dir: string) => {
+    try {
+      return sweepTags(dir);
+    } catch {
+      return [];
+    }
+  };
   const entries = experiments
     .map((e) => ({
       experiment: e,
       sweeps: sweepsOf(join(runsDir, e))
         .reverse()
-        .filter((dir) => tags.length === 0 || tags.every((t) => sweepTags(dir).includes(t))),
+        .filter((dir) => tags.length === 0 || tags.every((t) => tagsOf(dir).includes(t))),
     }))
     .filter((e) => e.sweeps.length > 0 || tags.length === 0);
   entries.sort((a, b) => (basename(a.sweeps[0] ?? '') < basename(b.sweeps[0] ?? '') ? 1 : -1));
@@ -73,8 +108,22 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
   let metricLabel = metricName;
   for (const { experiment, sweeps } of entries) {
     sweeps.forEach((dir, i) => {
-      const sweep = readSweepFile(dir);
+      let sweep: SweepFile;
+      try {
+        sweep = readSweepFile(dir);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        // One damaged sweep.json does not hide the other sweeps: this one is listed as damaged.
+        warn(`warning: ${e.message}; ${experiment}/${basename(dir)} is listed as damaged (dlsweep verify ${experiment}/${basename(dir)})`);
+        const cells = Array.from({ length: 14 }, () => ({ text: '', value: null as string | null }));
+        cells[0] = { text: i === 0 ? experiment : '', value: experiment };
+        cells[1] = { text: basename(dir), value: basename(dir) };
+        cells[3] = { text: 'damaged', value: 'damaged' };
+        rows.push({ status: 'damaged', cells });
+        return;
+      }
       const runs = sweepRows(dir);
+      damagedWarnings(runs).forEach(warn);
       const defs = knownColumns(runs);
       const metric = resolveColumn(metricName, defs, '--metric', ['metric']);
       metricLabel = metric.label;
@@ -84,9 +133,17 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
       const best = sortRows(runs, keys)[0];
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const counts = countRows(runs, sweep.grid_size);
-      const status = liveStatus(dir, sweep, now);
-      const ms = (sweep.ended_at && status !== 'running' ? Date.parse(sweep.ended_at) : now) - Date.parse(sweep.started_at);
-      const other = [counts.interrupted ? `${counts.interrupted} interrupted` : '', counts.pending ? `${counts.pending} pending` : ''].filter(Boolean).join(', ');
+      const status = liveStatus(dir, sweep, now, counts);
+      // A sweep that died without recording its end lasted until it was last seen working, not until now.
+      const end = sweep.ended_at ? Date.parse(sweep.ended_at) : status === 'running' ? now : lastActivity(dir);
+      const ms = end - Date.parse(sweep.started_at);
+      const other = [
+        counts.interrupted ? `${counts.interrupted} interrupted` : '',
+        counts.damaged ? `${counts.damaged} damaged` : '',
+        counts.pending ? `${counts.pending} pending` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       const tagList = sweepTags(dir, sweep);
       const note = readAnnotations(dir).note;
       rows.push({
@@ -111,7 +168,7 @@ export function sweepsView(runsDir: string, experiments: string[], metricName = 
     });
   }
   const n = entries.reduce((s, e) => s + e.sweeps.length, 0);
-  // The "other" column (interrupted, pending) only when some sweep has such runs.
+  // The "other" column (interrupted, damaged, pending) only when some sweep has such runs.
   const otherIdx = 7;
   const showOther = rows.some((r) => r.cells[otherIdx].text !== '');
   // Tags, description and note: in the table only when some sweep has them; always in machine formats.
@@ -152,7 +209,7 @@ export async function lsCommand(experiments: string[], options: LsOptions, io: C
     }
   }
   for (const t of options.tags ?? []) checkTag(t);
-  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric, Date.now(), options.tags);
+  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric, Date.now(), options.tags, (line) => io.stderr.write(line + '\n'));
   const format = outputFormat(options.format, options.output);
   if (known.length === 0 && format === 'table') {
     await emit(`no sweeps under ${runsDir} yet; run one: dlsweep run experiments/quick.yaml\n`, options.output, io);

@@ -15,6 +15,7 @@ import { compareCommand } from './compare.js';
 import { lsCommand } from './ls.js';
 import { showCommand } from './show.js';
 import { diffCommand } from './diff.js';
+import { verifyCommand } from './verify.js';
 import { reportCommand } from './report.js';
 import { OUTPUT_FORMATS } from '../report/view.js';
 import { registerDataCommands } from './data.js';
@@ -268,6 +269,18 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .requiredOption('-o, --output <file>', 'the file to write (atomically)')
     .action(async (run: string, opts) => {
       result.code = await exportCommand(run, { runsDir: program.opts().runsDir, format: opts.format, output: opts.output }, io);
+    });
+
+  program
+    .command('verify')
+    .description(
+      'check every file of every run (params.json, metrics.json, timing.json, model.json, curve.csv) and each sweep.json; ' +
+        'list damaged runs and what run --resume would train again. Exit 0 when nothing is damaged, 1 otherwise',
+    )
+    .argument('[sweep]', 'a sweep or experiment (default: every sweep under --runs-dir)')
+    .option('--json', 'print JSON instead of text')
+    .action((target: string | undefined, opts) => {
+      result.code = verifyCommand(target, { runsDir: program.opts().runsDir, json: Boolean(opts.json) }, io);
     });
 
   program

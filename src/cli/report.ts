@@ -1,7 +1,8 @@
 /** `dlsweep report [SWEEP]`: (re)generate a sweep's report.html. */
 import { resolve } from 'node:path';
 import { readSweepFile, resolveSweep } from '../store/sweeps.js';
-import { writeReport } from '../report/outputs.js';
+import { sweepRows, writeReport } from '../report/outputs.js';
+import { warnDamaged } from './damage.js';
 import { parseAxes } from '../report/html.js';
 import type { CliIO } from './io.js';
 
@@ -18,10 +19,12 @@ export interface ReportCommandOptions {
 export async function reportCommand(target: string | undefined, options: ReportCommandOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
   const dir = resolveSweep(runsDir, target);
+  const rows = sweepRows(dir);
+  warnDamaged(io, rows);
   const path = await writeReport(
     dir,
     readSweepFile(dir),
-    undefined,
+    rows,
     { metric: options.metric, axes: parseAxes(options.heatmap), maxCurves: options.maxCurves },
     options.output === undefined ? undefined : resolve(io.cwd, options.output),
   );

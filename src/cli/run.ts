@@ -231,6 +231,8 @@ async function runSweep(
     log(report);
     log(describePlan(exp, { gridSize: plan.gridSize, trainings: plan.trainings.length, naiveIterations: plan.naiveIterations, plannedIterations: plan.plannedIterations, shared: plan.shared }, open.done.size, workers, plan.engine));
     log(`sweep: ${sweepPath}`);
+    // Damaged run folders (a file cut short or edited outside dlsweep) are trained again, each named once.
+    for (const d of open.damaged) io.stderr.write(`warning: ${d.folder}: ${d.problems.join('; ')}: training it again\n`);
 
     const progress = createProgress(io, todo.size, open.totalUpdates, options.quiet);
     const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0]);

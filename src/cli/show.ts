@@ -2,12 +2,13 @@
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { isRunSelector, readSweepFile, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
-import { sweepRows, sweepTags, sweepTitle } from '../report/outputs.js';
+import { countRows, sweepRows, sweepTags, sweepTitle } from '../report/outputs.js';
 import { readAnnotations } from '../store/annotations.js';
 import { runDetail, sweepDetail } from '../report/detail.js';
 import { rowOf } from '../report/rows.js';
 import { liveStatus } from './ls.js';
 import { useColor, type CliIO } from './io.js';
+import { warnDamaged } from './damage.js';
 
 /** Options of `dlsweep show`. */
 export interface ShowOptions {
@@ -58,6 +59,7 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
     const { sweepDir, run } = target.ref;
     const title = sweepTitle(sweepDir);
     const inherited = sweepTags(sweepDir);
+    warnDamaged(io, [rowOf(title, run, inherited)]);
     if (options.json) {
       const row = rowOf(title, run, inherited);
       io.stdout.write(
@@ -75,13 +77,14 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   const dir = target.dir;
   const sweep = readSweepFile(dir);
   const rows = sweepRows(dir);
+  warnDamaged(io, rows);
   const tags = sweepTags(dir, sweep);
   const note = readAnnotations(dir).note;
   if (options.json) {
     const runs = rows.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, metrics: r.metrics, std: r.std }));
-    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep), tags, note: note ?? null, runs }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), tags, note: note ?? null, runs }, null, 2) + '\n');
     return 0;
   }
-  io.stdout.write(sweepDetail(`${basename(dirname(dir))}/${basename(dir)}`, dir, sweep, rows, { color, status: liveStatus(dir, sweep), top: options.top, tags, note }));
+  io.stdout.write(sweepDetail(`${basename(dirname(dir))}/${basename(dir)}`, dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), top: options.top, tags, note }));
   return 0;
 }

@@ -193,7 +193,7 @@ export function sweepDetail(
     ...(options.tags?.length ? [['tags', options.tags.join(', ')]] : []),
     ...(options.note ? [['note', options.note]] : []),
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
-    ['runs', `${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.pending ? `, ${counts.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
+    ['runs', `${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.damaged ? `, ${counts.damaged} damaged` : ''}${counts.pending ? `, ${counts.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
     ['dataset', `${sweep.dataset.name ?? 'custom'}, sha256 ${sweep.dataset.sha256}`],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit}` : ''}`],
   ];

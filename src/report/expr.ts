@@ -294,7 +294,7 @@ const TYPE_WORDS: Record<ValueType, string> = {
   none: 'no values',
 };
 
-const STATUSES = ['done', 'diverged', 'failed', 'interrupted', 'pending'];
+const STATUSES = ['done', 'diverged', 'failed', 'interrupted', 'damaged', 'pending'];
 
 /** Known columns resolved and operand types checked, so that a bad filter fails before any row is read. */
 function check(node: Node, defs: ColumnDef[], fail: (msg: string, pos: number, len: number, hint?: string) => never): void {

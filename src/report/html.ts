@@ -89,7 +89,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const duration = sweep.ended_at ? formatMs(Date.parse(sweep.ended_at) - Date.parse(sweep.started_at)) : 'running';
   const facts: [string, string][] = [
     ['status', sweep.status + (sweep.error ? ` (${sweep.error})` : '')],
-    ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
+    ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
     ['fixed', fixed.length ? fixed.map((f) => `${f.name}=${f.value}`).join(', ') : 'none'],

@@ -29,12 +29,17 @@ export function sweepRows(sweepDir: string): Row[] {
   return readRuns(sweepDir).map((r) => rowOf(title, r, tags));
 }
 
-/** Counts of run statuses; pending = grid points without a finished record. */
+/**
+ * Counts of run statuses; pending = grid points without a finished record; damaged (only when some are):
+ * run folders whose files cannot be trusted.
+ */
 export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
-  const counts = { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: 0 };
+  const counts = { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: 0, damaged: 0 };
   for (const r of rows) if (r.status !== 'pending') counts[r.status]++;
-  counts.pending = gridSize - counts.done - counts.diverged - counts.failed - counts.interrupted;
-  return counts;
+  // Never below 0: a damaged folder can be one the grid does not have.
+  counts.pending = Math.max(0, gridSize - counts.done - counts.diverged - counts.failed - counts.interrupted - counts.damaged);
+  const { damaged, ...rest } = counts;
+  return damaged ? counts : rest;
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 } from './columns.js';
 import { compileWhere } from './expr.js';
 import { aggregateKind, formatMeanStd, formatMetric, formatParam, metricKind, metricLabel } from './format.js';
-import type { Row } from './rows.js';
+import { hasParams, type Row } from './rows.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from './view.js';
 
 /** Default metric columns of the runs table. */
@@ -84,7 +84,9 @@ function metricCell(def: ColumnDef, row: Row): ViewCell {
  * parameter at its default is left out unless it is one of the study's (CORE_PARAMS): a table should not
  * list a dozen optimizer settings nobody touched.
  */
-export function splitParams(rows: Row[], defs: ColumnDef[]): { varying: ColumnDef[]; fixed: { name: string; value: string }[] } {
+export function splitParams(allRows: Row[], defs: ColumnDef[]): { varying: ColumnDef[]; fixed: { name: string; value: string }[] } {
+  // A damaged run whose params.json is unusable has no parameters to compare.
+  const rows = allRows.filter(hasParams);
   const varying: ColumnDef[] = [];
   const fixed: { name: string; value: string }[] = [];
   for (const def of defs.filter((d) => d.kind === 'param')) {
@@ -359,6 +361,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
 export function distinctValues(rows: Row[], def: ColumnDef): { value: ParamValue | undefined; text: string }[] {
   const out: { value: ParamValue | undefined; text: string }[] = [];
   for (const r of rows) {
+    if (def.kind === 'param' && !hasParams(r)) continue;
     const v = def.get(r);
     if (!out.some((o) => equalValues(o.value, v))) out.push({ value: v, text: cellText(def, r) });
   }

@@ -19,7 +19,8 @@ export interface Row {
   index: number;
   hash: string;
   run_id: string;
-  status: RunStatus | 'pending';
+  /** damaged: the run's files cannot be trusted (see store/integrity.ts); its metrics are not used. */
+  status: RunStatus | 'pending' | 'damaged';
   params: Record<string, ParamValue>;
   spellings: Record<string, string>;
   /**
@@ -105,6 +106,7 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     note = `at update ${m.diverged?.iteration ?? '?'}` + (typeof last === 'number' ? ` (last finite loss ${last.toPrecision(4)})` : '');
   }
   else if (m?.status === 'failed' || m?.status === 'interrupted') note = m.error;
+  if (run.damaged) note = run.damaged.join('; ');
   const dash = run.folder.indexOf('-');
   return {
     sweep,
@@ -113,7 +115,7 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     index: Number(run.folder.slice(0, dash)),
     hash: run.folder.slice(dash + 1),
     run_id: run.params.run_id,
-    status: m?.status ?? 'pending',
+    status: run.damaged ? 'damaged' : (m?.status ?? 'pending'),
     params: run.params.params,
     spellings: run.params.spellings ?? {},
     metrics,
@@ -127,11 +129,11 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
   };
 }
 
-const STATUS_RANK: Record<Row['status'], number> = { done: 0, diverged: 1, failed: 2, interrupted: 3, pending: 4 };
+const STATUS_RANK: Record<Row['status'], number> = { done: 0, diverged: 1, failed: 2, interrupted: 3, damaged: 4, pending: 5 };
 
 /**
  * Default order: finished runs by validation accuracy (high first), then validation loss (low first);
- * then diverged, failed, interrupted and pending runs; ties by run identity, so the order never depends
+ * then diverged, failed, interrupted, damaged and pending runs; ties by run identity, so the order never depends
  * on completion order.
  */
 export function compareRows(a: Row, b: Row): number {
@@ -150,7 +152,7 @@ export function compareIdentity(a: Row, b: Row): number {
   return a.sweep < b.sweep ? -1 : a.sweep > b.sweep ? 1 : 0;
 }
 
-/** Rank of a status in every order: done, diverged, failed, interrupted, pending. */
+/** Rank of a status in every order: done, diverged, failed, interrupted, damaged, pending. */
 export function statusRank(status: Row['status']): number {
   return STATUS_RANK[status];
 }
@@ -167,4 +169,9 @@ export function bestRows(sorted: Row[]): Set<Row> {
         r.metrics['validation.loss'] === first.metrics['validation.loss'],
     ),
   );
+}
+
+/** Whether a row has its parameters: false only for a damaged run whose params.json is unusable. */
+export function hasParams(r: Row): boolean {
+  return r.status !== 'damaged' || Object.keys(r.params).length > 0;
 }

@@ -35,7 +35,7 @@ export interface ViewRow {
   /** Marked as best (bold on a terminal, bold in Markdown and HTML). */
   best?: boolean;
   /** A run that did not finish (its status cell is coloured on a terminal). */
-  status?: 'done' | 'diverged' | 'failed' | 'interrupted' | 'pending';
+  status?: 'done' | 'diverged' | 'failed' | 'interrupted' | 'damaged' | 'pending';
 }
 
 /** A table ready to render in any output format. */
@@ -85,7 +85,7 @@ export function renderTerminalView(view: TableView, options: { color?: boolean }
     let cells = idx.map((i) => r.cells[i].text);
     if (options.color) {
       if (r.best) cells = cells.map(BOLD);
-      else if (r.status === 'failed' || r.status === 'interrupted') cells = cells.map(RED);
+      else if (r.status === 'failed' || r.status === 'interrupted' || r.status === 'damaged') cells = cells.map(RED);
       else if (r.status === 'diverged') cells = cells.map(YELLOW);
       else if (r.status === 'pending') cells = cells.map(DIM);
     }
@@ -294,7 +294,7 @@ table.sortable th[aria-sort=ascending]::after { content: " \\25B2"; font-size: 1
 table.sortable th[aria-sort=descending]::after { content: " \\25BC"; font-size: 10px; }
 table.sortable .num { text-align: right; }
 table.sortable tr.best td { background: var(--best); font-weight: 600; }
-table.sortable tr.failed td, table.sortable tr.interrupted td { background: var(--bad); }
+table.sortable tr.failed td, table.sortable tr.interrupted td, table.sortable tr.damaged td { background: var(--bad); }
 table.sortable tr.diverged td { background: var(--warn); }
 label.toggle { user-select: none; cursor: pointer; }
 `;

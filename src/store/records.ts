@@ -110,7 +110,8 @@ export interface SweepFile {
   trainings: number;
   shared: boolean;
   plan_hash: string;
-  counts: { done: number; diverged: number; failed: number; interrupted: number; pending: number };
+  /** damaged: run folders whose files cannot be trusted (present only when some are). */
+  counts: { done: number; diverged: number; failed: number; interrupted: number; pending: number; damaged?: number };
   /** Resumes of this sweep, with their start times. */
   resumed_at: string[];
   /** Why the sweep stopped, when it failed. */

@@ -12,6 +12,7 @@ import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep
 import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic } from './atomic.js';
 import { makeDirs } from './dirs.js';
+import { checkRunFolder } from './integrity.js';
 import { lockSweep } from './lock.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, experimentDir, newSweepId, runDir } from './paths.js';
 import { toolVersion } from './provenance.js';
@@ -163,49 +164,69 @@ export function readSweepFile(dir: string): SweepFile {
   return s;
 }
 
-/** A run folder read back. metrics is undefined while the run has not finished. */
+/**
+ * A run folder read back. metrics is undefined while the run has not finished, and for a damaged run:
+ * one whose files cannot be trusted (see integrity.ts), listed in `damaged`; resume retrains it.
+ */
 export interface StoredRun {
   folder: string;
   dir: string;
+  /** For a damaged run whose params.json is unusable: the folder's index and hash, no parameters. */
   params: RunParamsFile;
   metrics?: RunMetricsFile;
   timing?: RunTimingFile;
   /** Tags and note added with dlsweep tag/note (none: no tags). */
   annotations: Annotations;
+  /** What is wrong with the run's files (absent when sound). */
+  damaged?: string[];
+  /** annotations.json could not be read (the run's results are not affected). */
+  annotationsProblem?: string;
 }
 
-/** Every run folder of a sweep that has a params.json, in folder (grid) order. */
-export function readRuns(dir: string): StoredRun[] {
-  const runs: StoredRun[] = [];
-  for (const folder of readdirSync(dir).filter((n) => RUN_FOLDER_PATTERN.test(n)).sort()) {
-    const rdir = runDir(dir, folder);
-    const params = readJson<RunParamsFile>(join(rdir, RUN_FILES.params));
-    if (!params) continue;
-    runs.push({
-      folder,
-      dir: rdir,
-      params,
-      metrics: readJson<RunMetricsFile>(join(rdir, RUN_FILES.metrics)),
-      timing: readJson<RunTimingFile>(join(rdir, RUN_FILES.timing)),
-      annotations: readAnnotations(rdir),
-    });
-  }
-  return runs;
-}
-
-/** One run folder read back, or undefined when it has no params.json. Throws: UserError for damaged JSON. */
-export function readRun(sweepDir: string, folder: string): StoredRun | undefined {
+/** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json and curve.csv. */
+function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
   const rdir = runDir(sweepDir, folder);
-  const params = readJson<RunParamsFile>(join(rdir, RUN_FILES.params));
-  if (!params) return undefined;
+  const checked = checkRunFolder(rdir, folder, deep);
+  const dash = folder.indexOf('-');
+  const params: RunParamsFile = checked.params ?? {
+    run_id: folder.slice(dash + 1),
+    index: Number(folder.slice(0, dash)) - 1,
+    folder,
+    training_key: '',
+    params: {},
+    spellings: {},
+  };
+  let annotations: Annotations = { tags: [] };
+  let annotationsProblem: string | undefined;
+  try {
+    annotations = readAnnotations(rdir);
+  } catch (e) {
+    annotationsProblem = (e as Error).message;
+  }
   return {
     folder,
     dir: rdir,
     params,
-    metrics: readJson<RunMetricsFile>(join(rdir, RUN_FILES.metrics)),
-    timing: readJson<RunTimingFile>(join(rdir, RUN_FILES.timing)),
-    annotations: readAnnotations(rdir),
+    metrics: checked.metrics,
+    timing: checked.timing,
+    annotations,
+    ...(checked.problems.length ? { damaged: checked.problems } : {}),
+    ...(annotationsProblem ? { annotationsProblem } : {}),
   };
+}
+
+/**
+ * Every run folder of a sweep, in folder (grid) order, damaged ones included (see StoredRun.damaged):
+ * one damaged file never stops a reader. deep: also check model.json and curve.csv (resume, verify).
+ */
+export function readRuns(dir: string, options: { deep?: boolean } = {}): StoredRun[] {
+  return runFoldersOf(dir).map((folder) => readRunFolder(dir, folder, options.deep));
+}
+
+/** One run folder read back (damaged or not), or undefined when there is no such folder. */
+export function readRun(sweepDir: string, folder: string): StoredRun | undefined {
+  if (!isDir(runDir(sweepDir, folder))) return undefined;
+  return readRunFolder(sweepDir, folder);
 }
 
 /** A run found from what a user typed: its sweep folder and the run read back. */
@@ -235,11 +256,7 @@ export function isRunSelector(s: string): boolean {
  */
 export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
   const folders = runFoldersOf(sweepDir);
-  const read = (folder: string): StoredRun => {
-    const run = readRun(sweepDir, folder);
-    if (!run) throw new UserError(`run folder ${join(sweepDir, folder)} has no ${RUN_FILES.params}`, 'the run was never started; resume the sweep to train it');
-    return run;
-  };
+  const read = (folder: string): StoredRun => readRunFolder(sweepDir, folder);
   if (folders.includes(selector)) return read(selector);
   if (/^\d+$/.test(selector)) {
     const hit = folders.find((f) => Number(f.slice(0, f.indexOf('-'))) === Number(selector));
@@ -322,6 +339,8 @@ export interface OpenSweep {
   done: Set<number>;
   /** Run indices to train. */
   todo: Set<number>;
+  /** Run folders found damaged (resume retrains them); empty for a new sweep. */
+  damaged: DamagedRun[];
   /** The trainings that serve the runs of `todo`, scored only where those runs need it. */
   pending: PendingTraining[];
   /** Updates still to run (ETA total). */
@@ -330,16 +349,27 @@ export interface OpenSweep {
   release(): Promise<void>;
 }
 
-/** Runs already recorded with a final status whose identity matches the plan. */
-function finishedRuns(sweepPath: string, plan: Plan): Set<number> {
+/**
+ * Runs already recorded with a final status whose identity matches the plan and whose files are all sound
+ * (model.json and curve.csv included); and the damaged run folders, which are retrained.
+ */
+function finishedRuns(sweepPath: string, plan: Plan): { done: Set<number>; damaged: DamagedRun[] } {
   const byFolder = new Map(plan.runs.map((r) => [r.folder, r]));
   const done = new Set<number>();
-  for (const stored of readRuns(sweepPath)) {
+  const damaged: DamagedRun[] = [];
+  for (const stored of readRuns(sweepPath, { deep: true })) {
+    if (stored.damaged) damaged.push({ folder: stored.folder, problems: stored.damaged });
     const planned = byFolder.get(stored.folder);
     const status = stored.metrics?.status;
     if (planned && stored.metrics && stored.metrics.run_id === planned.id && (status === 'done' || status === 'diverged')) done.add(planned.index);
   }
-  return done;
+  return { done, damaged };
+}
+
+/** A run folder whose files cannot be trusted, and why. */
+export interface DamagedRun {
+  folder: string;
+  problems: string[];
 }
 
 function cleanTempFiles(sweepPath: string): void {
@@ -403,14 +433,14 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
   const release = await lockSweep(dir);
   try {
     cleanTempFiles(dir);
-    const done = finishedRuns(dir, plan);
+    const { done, damaged } = finishedRuns(dir, plan);
     const todo = new Set(plan.runs.filter((r) => !done.has(r.index)).map((r) => r.index));
     const id = basename(dir);
     const sweep = record(id, previous, done.size);
     await writeTextAtomic(join(dir, SWEEP_FILES.dataset), dataset.report + '\n');
     await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), sweep);
     const pending = pendingTrainings(plan, todo);
-    return { id, dir, sweep, previous, done, todo, pending, totalUpdates: pendingUpdates(pending, dataset.folds), release };
+    return { id, dir, sweep, previous, done, todo, damaged, pending, totalUpdates: pendingUpdates(pending, dataset.folds), release };
   } catch (e) {
     await release();
     throw e;

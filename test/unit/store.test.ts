@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SWEEP_ID_PATTERN, newSweepId } from '../../src/store/paths.js';
 import { createSweepFolder, sweepsOf } from '../../src/store/sweeps.js';
 import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
+import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'dlsweep-store-'));
@@ -105,4 +106,19 @@ test('a zombie is not alive: a lock it holds is taken over at once, never refuse
   } finally {
     z.stop();
   }
+});
+
+test('run files cut short or not as written are found: curve.csv, model.json, metrics.json', () => {
+  const curve = 'iteration,train_loss,validation_loss\n0,0.69,0.7\n10,0.5,0.55\n20,0.4,0.45\n';
+  assert.deepEqual(checkCurve(curve, 20), []);
+  assert.deepEqual(checkCurve(curve.slice(0, -4), 20), ['curve.csv is cut short (no final newline)']);
+  assert.deepEqual(checkCurve(curve, 10), ["curve.csv: goes to update 20, past the run's 10"]);
+  assert.deepEqual(checkCurve(curve.replace('10,0.5,0.55', '10,0.5'), 20), ['curve.csv: line 3 is not iteration,train_loss,validation_loss']);
+  assert.deepEqual(checkCurve('iteration,train_loss,validation_loss\n0,NaN,Infinity\n', 5), []);
+  const model = { dims: [2, 3, 1], hidden_activation: 'relu', output_activation: 'sigmoid', W: [[[1, 2], [3, 4], [5, 6]], [[1, 2, 3]]], b: [[0, 0, 0], [0]] };
+  assert.deepEqual(checkModel(JSON.stringify(model)), []);
+  assert.deepEqual(checkModel(JSON.stringify({ ...model, W: [model.W[0].slice(0, 2), model.W[1]] })), ['model.json: W[0] is not 3 x 2 finite numbers']);
+  assert.deepEqual(checkModel(JSON.stringify(model).slice(0, 30)), ['model.json is not valid JSON (30 bytes)']);
+  assert.deepEqual(checkMetrics({ status: 'done' }), ['metrics.json: status done without any metrics']);
+  assert.deepEqual(checkMetrics({ status: 'finished' }), ['metrics.json: unknown status "finished"']);
 });

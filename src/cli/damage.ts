@@ -1,0 +1,25 @@
+/** Warnings about damaged runs: readers show them and go on, naming each once. */
+import type { Row } from '../report/rows.js';
+import type { CliIO } from './io.js';
+
+/** The warning for one damaged run (a row whose status is damaged; its note lists the problems). */
+export function damagedWarning(row: Pick<Row, 'sweep' | 'folder' | 'note'>): string {
+  return `warning: ${row.sweep}/${row.folder} is damaged: ${row.note ?? 'unreadable'}; shown as damaged and left out of the results (dlsweep verify lists it; run --resume trains it again)`;
+}
+
+/** One warning per damaged row, each run once. */
+export function damagedWarnings(rows: readonly Pick<Row, 'sweep' | 'folder' | 'note' | 'status'>[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of rows) {
+    if (r.status !== 'damaged' || seen.has(`${r.sweep}/${r.folder}`)) continue;
+    seen.add(`${r.sweep}/${r.folder}`);
+    out.push(damagedWarning(r));
+  }
+  return out;
+}
+
+/** Write one warning per damaged row to stderr, each run once. */
+export function warnDamaged(io: CliIO, rows: readonly Pick<Row, 'sweep' | 'folder' | 'note' | 'status'>[]): void {
+  for (const line of damagedWarnings(rows)) io.stderr.write(line + '\n');
+}

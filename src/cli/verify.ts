@@ -1,0 +1,49 @@
+/** `dlsweep verify [SWEEP]`: check every file of every run of a sweep (or of every sweep) and say what resume would repair. */
+import { basename, dirname, resolve } from 'node:path';
+import { allSweeps, resolveSweep } from '../store/sweeps.js';
+import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
+import type { CliIO } from './io.js';
+
+/** Options of `dlsweep verify`. */
+export interface VerifyOptions {
+  runsDir: string;
+  json?: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function describe(check: SweepCheck): string {
+  const name = `${basename(dirname(check.dir))}/${basename(check.dir)}`;
+  const lines = [`${name}: ${plural(check.runs, 'run folder')} checked${check.gridSize !== undefined ? ` (grid of ${check.gridSize})` : ''}, ${check.kept} sound`];
+  for (const p of check.sweepProblems) lines.push(`  damaged: ${p}`);
+  for (const d of check.damaged) lines.push(`  damaged: ${d.folder}: ${d.problems.join('; ')}`);
+  const retrain = check.damaged.length + check.failed.length + check.interrupted.length + check.pending;
+  if (retrain > 0) {
+    const parts = [
+      check.damaged.length ? `${check.damaged.length} damaged` : '',
+      check.failed.length ? `${check.failed.length} failed` : '',
+      check.interrupted.length ? `${check.interrupted.length} interrupted` : '',
+      check.pending ? `${check.pending} pending` : '',
+    ].filter(Boolean);
+    lines.push(`  resume would train ${plural(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
+  } else if (check.sweepProblems.length === 0) lines.push('  ok: every run is recorded and sound');
+  if (check.sweepProblems.length) lines.push(`  the sweep's own record is damaged: resume cannot use this sweep; its sound runs can still be compared`);
+  return lines.join('\n');
+}
+
+/** `dlsweep verify`: exit 0 when nothing is damaged, 1 when something is. Throws: UserError for an unknown sweep. */
+export function verifyCommand(target: string | undefined, options: VerifyOptions, io: CliIO): number {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const dirs = target === undefined ? allSweeps(runsDir) : [resolveSweep(runsDir, target)];
+  const checks = dirs.map(verifySweep);
+  const damaged = checks.filter(isDamaged).length;
+  if (options.json) {
+    io.stdout.write(JSON.stringify({ sweeps: checks.map((c) => ({ ...c, damaged_files: isDamaged(c) })) }, null, 2) + '\n');
+  } else {
+    for (const c of checks) io.stdout.write(describe(c) + '\n');
+    io.stdout.write(`${plural(checks.length, 'sweep')} checked under ${runsDir}: ${damaged ? `${damaged} with damaged files` : 'no damaged files'}\n`);
+  }
+  return damaged ? 1 : 0;
+}

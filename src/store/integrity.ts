@@ -1,0 +1,187 @@
+/**
+ * Checking the files of a run folder: what a reader needs to trust a run, and what `dlsweep verify` and
+ * resume look at. A file can be damaged outside dlsweep (a partial copy, a sync conflict, an editor): every
+ * check returns the problems it finds, as short phrases naming the file, and never throws.
+ *
+ *   params.json   an object whose folder, index and run_id agree with the folder's name
+ *   metrics.json  a known status, the run's run_id, its iterations and threshold; done: train and
+ *                 validation metrics (loss, accuracy, confusion counts); diverged: where it diverged
+ *   timing.json   (when present) a training time in ms
+ *   model.json    done runs: dims, and W and b of the shapes those dims give, all finite
+ *   curve.csv     done and diverged runs: the header, then rows of an increasing iteration and two losses
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_FILES } from './paths.js';
+import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
+
+const STATUSES = new Set(['done', 'diverged', 'failed', 'interrupted']);
+const CONFUSION = ['tn', 'fp', 'fn', 'tp'] as const;
+
+/** A file read back: its parsed value, or why it could not be (absent, unreadable, not JSON). */
+export type JsonRead<T> = { value: T } | { missing: true } | { problem: string };
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Read and parse a JSON file. Never throws. */
+export function readJsonFile<T>(path: string, name: string): JsonRead<T> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
+    return { problem: `${name} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  if (text.trim() === '') return { problem: `${name} is empty` };
+  try {
+    return { value: JSON.parse(text) as T };
+  } catch {
+    return { problem: `${name} is not valid JSON (${text.length} bytes${text.trimEnd().endsWith('}') ? '' : ', cut short'})` };
+  }
+}
+
+/** Problems of a parsed params.json for run folder `folder` (NNNN-hash8). */
+export function checkParams(p: unknown, folder: string): string[] {
+  const name = RUN_FILES.params;
+  if (!isObject(p)) return [`${name} is not an object`];
+  const problems: string[] = [];
+  const dash = folder.indexOf('-');
+  if (p.folder !== folder) problems.push(`${name}: folder is ${JSON.stringify(p.folder)}, not ${folder}`);
+  if (typeof p.run_id !== 'string' || !p.run_id.startsWith(folder.slice(dash + 1))) problems.push(`${name}: run_id ${JSON.stringify(p.run_id)} does not match the folder's hash`);
+  if (p.index !== Number(folder.slice(0, dash)) - 1) problems.push(`${name}: index ${JSON.stringify(p.index)} does not match the folder's number`);
+  if (!isObject(p.params)) problems.push(`${name}: no params`);
+  return problems;
+}
+
+function checkSplitMetrics(m: unknown, where: string): string[] {
+  if (!isObject(m)) return [`${where} metrics are missing`];
+  const problems: string[] = [];
+  for (const k of ['loss', 'accuracy'] as const) if (typeof m[k] !== 'number') problems.push(`${where}.${k} is missing`);
+  if (!isObject(m.confusion) || !CONFUSION.every((k) => Number.isInteger((m.confusion as Record<string, unknown>)[k]))) problems.push(`${where} confusion counts are missing`);
+  return problems;
+}
+
+/** Problems of a parsed metrics.json, given the run's params.json when it is sound. */
+export function checkMetrics(m: unknown, params?: RunParamsFile): string[] {
+  const name = RUN_FILES.metrics;
+  if (!isObject(m)) return [`${name} is not an object`];
+  if (typeof m.status !== 'string' || !STATUSES.has(m.status)) return [`${name}: unknown status ${JSON.stringify(m.status)}`];
+  // The first problem says enough: the file is not what dlsweep wrote.
+  if (m.status === 'done' && m.train === undefined && m.validation === undefined) return [`${name}: status done without any metrics`];
+  if (m.status === 'done') {
+    const split = [...checkSplitMetrics(m.train, 'train'), ...checkSplitMetrics(m.validation, 'validation')];
+    if (split.length) return [`${name}: status done but ${split[0]}`];
+  }
+  if (m.status === 'diverged' && (!isObject(m.diverged) || typeof m.diverged.iteration !== 'number')) return [`${name}: status diverged without the update it diverged at`];
+  if (typeof m.run_id !== 'string') return [`${name}: no run_id`];
+  if (params && m.run_id !== params.run_id) return [`${name}: run_id ${m.run_id.slice(0, 12)}... is not the run's (${params.run_id.slice(0, 12)}...)`];
+  if (typeof m.iterations !== 'number' || typeof m.threshold !== 'number') return [`${name}: iterations or threshold missing`];
+  return [];
+}
+
+/** Problems of a parsed timing.json. */
+export function checkTiming(t: unknown): string[] {
+  if (!isObject(t) || typeof t.training_ms !== 'number') return [`${RUN_FILES.timing}: no training_ms`];
+  return [];
+}
+
+/** Problems of model.json's text. */
+export function checkModel(text: string): string[] {
+  const name = RUN_FILES.model;
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return [`${name} is not valid JSON (${text.length} bytes)`];
+  }
+  if (!isObject(m) || !Array.isArray(m.dims) || m.dims.length < 2 || !m.dims.every((d) => Number.isInteger(d) && d > 0)) return [`${name}: no valid dims`];
+  const dims = m.dims as number[];
+  if (!Array.isArray(m.W) || !Array.isArray(m.b) || m.W.length !== dims.length - 1 || m.b.length !== dims.length - 1) return [`${name}: ${dims.length - 1} layers expected in W and b`];
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  for (let l = 0; l < dims.length - 1; l++) {
+    const W = m.W[l] as unknown;
+    const b = m.b[l] as unknown;
+    const wOk = Array.isArray(W) && W.length === dims[l + 1] && W.every((row) => Array.isArray(row) && row.length === dims[l] && row.every(finite));
+    if (!wOk) return [`${name}: W[${l}] is not ${dims[l + 1]} x ${dims[l]} finite numbers`];
+    if (!(Array.isArray(b) && b.length === dims[l + 1] && b.every(finite))) return [`${name}: b[${l}] is not ${dims[l + 1]} finite numbers`];
+  }
+  return [];
+}
+
+/** Problems of curve.csv's text (see curveCsv in write-run.ts); iterations: the run's update count. */
+export function checkCurve(text: string, iterations?: number): string[] {
+  const name = RUN_FILES.curve;
+  if (!text.endsWith('\n')) return [`${name} is cut short (no final newline)`];
+  const lines = text.slice(0, -1).split('\n');
+  if (lines[0] !== 'iteration,train_loss,validation_loss') return [`${name}: unexpected header ${JSON.stringify(lines[0].slice(0, 60))}`];
+  let last = -1;
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i].split(',');
+    const numeric = (s: string) => s !== '' && (s === 'NaN' || !Number.isNaN(Number(s)));
+    if (f.length !== 3 || !/^\d+$/.test(f[0]) || !numeric(f[1]) || !numeric(f[2])) return [`${name}: line ${i + 1} is not iteration,train_loss,validation_loss`];
+    const it = Number(f[0]);
+    if (it <= last) return [`${name}: line ${i + 1}: iteration ${it} does not follow ${last}`];
+    last = it;
+  }
+  if (iterations !== undefined && last > iterations) return [`${name}: goes to update ${last}, past the run's ${iterations}`];
+  return [];
+}
+
+/** A run folder's files, read and checked. */
+export interface CheckedRun {
+  params?: RunParamsFile;
+  metrics?: RunMetricsFile;
+  timing?: RunTimingFile;
+  /** What is wrong with the run's files; empty when sound. A damaged run's metrics are not to be used. */
+  problems: string[];
+}
+
+/**
+ * Read and check a run folder. Shallow (readers: compare, ls, show): params.json, metrics.json and
+ * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs.
+ * A folder with a sound params.json and no metrics.json is a run not finished yet (pending), not damaged;
+ * a folder without params.json is damaged (the recorder writes it first).
+ */
+export function checkRunFolder(dir: string, folder: string, deep = false): CheckedRun {
+  const problems: string[] = [];
+  const out: CheckedRun = { problems };
+  const p = readJsonFile<RunParamsFile>(join(dir, RUN_FILES.params), RUN_FILES.params);
+  if ('value' in p) {
+    const found = checkParams(p.value, folder);
+    problems.push(...found);
+    if (found.length === 0) out.params = p.value;
+  } else problems.push('problem' in p ? p.problem : `${RUN_FILES.params} is missing`);
+  const m = readJsonFile<RunMetricsFile>(join(dir, RUN_FILES.metrics), RUN_FILES.metrics);
+  if ('value' in m) {
+    const found = checkMetrics(m.value, out.params);
+    problems.push(...found);
+    if (found.length === 0) out.metrics = m.value;
+  } else if ('problem' in m) problems.push(m.problem);
+  const t = readJsonFile<RunTimingFile>(join(dir, RUN_FILES.timing), RUN_FILES.timing);
+  if ('value' in t) {
+    const found = checkTiming(t.value);
+    problems.push(...found);
+    if (found.length === 0) out.timing = t.value;
+  } else if ('problem' in t) problems.push(t.problem);
+  const status = out.metrics?.status;
+  if (deep && (status === 'done' || status === 'diverged')) {
+    const read = (name: string): string | undefined => {
+      try {
+        return readFileSync(join(dir, name), 'utf8');
+      } catch (e) {
+        problems.push((e as NodeJS.ErrnoException).code === 'ENOENT' ? `${name} is missing` : `${name} cannot be read`);
+        return undefined;
+      }
+    };
+    if (status === 'done') {
+      const model = read(RUN_FILES.model);
+      if (model !== undefined) problems.push(...checkModel(model));
+    }
+    const curve = read(RUN_FILES.curve);
+    if (curve !== undefined) problems.push(...checkCurve(curve, out.metrics!.iterations));
+  }
+  if (problems.length > 0) out.metrics = undefined;
+  return out;
+}

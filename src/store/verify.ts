@@ -1,0 +1,58 @@
+/**
+ * Checking a stored sweep: every file of every run (params, metrics, timing, model, curve; see
+ * integrity.ts) and the sweep's own record, and what resume would train again.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SWEEP_FILES } from './paths.js';
+import { readJsonFile } from './integrity.js';
+import type { SweepFile } from './records.js';
+import { readRuns, type DamagedRun } from './sweeps.js';
+
+/** What verifySweep found. */
+export interface SweepCheck {
+  dir: string;
+  /** Problems of the sweep's own files (sweep.json, experiment.yaml). */
+  sweepProblems: string[];
+  /** Run folders checked. */
+  runs: number;
+  gridSize?: number;
+  /** Sound runs with a result (done or diverged): resume keeps them. */
+  kept: number;
+  damaged: DamagedRun[];
+  failed: string[];
+  interrupted: string[];
+  /** Grid points with no run folder, or a folder with no result yet. */
+  pending: number;
+}
+
+/** Check one sweep folder. Never throws for damaged files (they are what it reports). */
+export function verifySweep(dir: string): SweepCheck {
+  const sweepProblems: string[] = [];
+  const s = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
+  let gridSize: number | undefined;
+  if ('value' in s) {
+    const v = s.value as Partial<SweepFile> | null;
+    if (!v || typeof v !== 'object' || typeof v.id !== 'string' || !Number.isInteger(v.grid_size) || typeof v.plan_hash !== 'string') sweepProblems.push(`${SWEEP_FILES.sweep}: id, grid_size or plan_hash missing`);
+    else gridSize = v.grid_size;
+  } else sweepProblems.push('problem' in s ? s.problem : `${SWEEP_FILES.sweep} is missing`);
+  if (!existsSync(join(dir, SWEEP_FILES.experiment))) sweepProblems.push(`${SWEEP_FILES.experiment} is missing`);
+  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], failed: [], interrupted: [], pending: 0 };
+  const runs = readRuns(dir, { deep: true });
+  check.runs = runs.length;
+  let unfinished = 0;
+  for (const r of runs) {
+    if (r.damaged) check.damaged.push({ folder: r.folder, problems: r.damaged });
+    else if (r.metrics?.status === 'done' || r.metrics?.status === 'diverged') check.kept++;
+    else if (r.metrics?.status === 'failed') check.failed.push(r.folder);
+    else if (r.metrics?.status === 'interrupted') check.interrupted.push(r.folder);
+    else unfinished++;
+  }
+  check.pending = gridSize === undefined ? unfinished : Math.max(0, gridSize - check.kept - check.damaged.length - check.failed.length - check.interrupted.length);
+  return check;
+}
+
+/** Whether a check found damage (as opposed to work left to do). */
+export function isDamaged(check: SweepCheck): boolean {
+  return check.sweepProblems.length > 0 || check.damaged.length > 0;
+}
