@@ -21,16 +21,17 @@ import { parseQueueUrl, redactUrl } from '../execute/queue/url.js';
 import { lockMsFrom } from './queue.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { orderOf } from '../execute/orders.js';
-import { holdExitHandlers, writeJsonAtomicSync } from '../store/atomic.js';
+import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
-import { closingRecord, openSweep } from '../store/sweeps.js';
+import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
+import type { SweepFile } from '../store/records.js';
 import { gitCommit } from '../store/provenance.js';
 import { rebuildSweepOutputs } from '../report/outputs.js';
 import { warmChartEngine } from '../report/charts.js';
 import { renderTerminal } from '../report/table.js';
 import { createProgress } from './progress.js';
-import { describeWriteError } from './write-errors.js';
+import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 
 export interface RunOptions {
@@ -281,27 +282,32 @@ async function runSweep(
     }
     let sweep = closingRecord(open, outcome);
     const counts = recorder.counts;
-    if (outcome.fatal) {
-      // The disk may still be full: record what we can, say what happened, keep every finished run.
+    // A write error (disk full, permissions) while recording runs or writing the sweep's outputs: record what
+    // can be, say what happened and how to resume; every run already recorded is kept (atomic writes).
+    const stopped = async (error: Error): Promise<number> => {
+      const failed: SweepFile = { ...closingRecord(open, { interrupted: false, fatal: error }), counts: sweep.counts };
       try {
-        ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep));
+        await rebuildSweepOutputs(sweepPath, failed);
       } catch {
-        try {
-          writeJsonAtomicSync(join(sweepPath, SWEEP_FILES.sweep), sweep);
-        } catch {
-          // Nothing more can be written; the run folders already on disk are complete (atomic writes).
-        }
+        recordSweepStopped(sweepPath, failed);
       }
-      const lostQueue = outcome.fatal instanceof QueueError;
+      const lostQueue = error instanceof QueueError;
       io.stderr.write(
-        `error: the sweep stopped: ${lostQueue ? outcome.fatal.message : describeWriteError(outcome.fatal)}\n` +
+        `error: the sweep stopped: ${lostQueue ? error.message : describeWriteError(error)}\n` +
           `finished runs are kept (${counts.done + counts.diverged} recorded now); ` +
           `${lostQueue ? 'once Redis is back' : 'free space or fix permissions'}, then resume: ${resumeCommand(file, sweepId, options)}\n`,
       );
       return 1;
-    }
+    };
+    if (outcome.fatal) return await stopped(outcome.fatal);
     let comparison;
-    ({ comparison, sweep } = await rebuildSweepOutputs(sweepPath, sweep));
+    try {
+      ({ comparison, sweep } = await rebuildSweepOutputs(sweepPath, sweep));
+    } catch (e) {
+      // Disk full after the last run: the runs are recorded, the tables and the report are not.
+      if (!isWriteError(e)) throw e;
+      return await stopped(e);
+    }
     io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n');
     log(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +

@@ -43,9 +43,11 @@ export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
 }
 
 /**
- * Rebuild results.csv, table.md and report.html from the run folders and write sweep.json with fresh
- * counts. Returns the comparison (for printing) and the sweep file written.
- * Throws: the file system's error.
+ * Rebuild results.csv, table.md and report.html from the run folders, then write sweep.json with fresh
+ * counts. sweep.json goes last: a sweep that says it is done has every output (a process killed before
+ * leaves it marked running, which resume completes). Returns the comparison (for printing) and the sweep
+ * file written.
+ * Throws: the file system's error (sweep.json is then left as it was).
  */
 export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): Promise<{ comparison: Comparison; sweep: SweepFile }> {
   const rows = sweepRows(sweepDir);
@@ -53,8 +55,8 @@ export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): P
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
   const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size) };
-  await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   await writeReport(sweepDir, updated, rows);
+  await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };
 }
 

@@ -20,9 +20,19 @@ export function holdExitHandlers(): () => void {
   return onExit(() => undefined);
 }
 
-/** Write text atomically. Throws: the file system's error (ENOSPC, EACCES...). */
+/** The file system's error, naming the file written when it names none (a write to an open file names no path). */
+function withPath(e: unknown, path: string): unknown {
+  if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = path;
+  return e;
+}
+
+/** Write text atomically. Throws: the file system's error (ENOSPC, EACCES...), naming the file. */
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  await writeFileAtomic(path, text, { fsync: false, encoding: 'utf8' });
+  try {
+    await writeFileAtomic(path, text, { fsync: false, encoding: 'utf8' });
+  } catch (e) {
+    throw withPath(e, path);
+  }
 }
 
 /** Write bytes atomically (e.g. an exported .onnx file). Throws: the file system's error. */
@@ -37,7 +47,11 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 
 /** Synchronous variant: for small files written in bursts (run folders) and for exit paths. */
 export function writeTextAtomicSync(path: string, text: string): void {
-  writeFileAtomic.sync(path, text, { fsync: false, encoding: 'utf8' });
+  try {
+    writeFileAtomic.sync(path, text, { fsync: false, encoding: 'utf8' });
+  } catch (e) {
+    throw withPath(e, path);
+  }
 }
 
 /** Synchronous variant of writeJsonAtomic. */

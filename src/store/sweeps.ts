@@ -3,14 +3,14 @@
  * Concurrency contract: one process per sweep folder (see lock.ts); readers (compare, ls) may run at any
  * time and see each file either complete or absent.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Plan } from '../sweep/plan.js';
 import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep/pending.js';
 import { ENGINE_VERSION } from '../train/version.js';
-import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic } from './atomic.js';
+import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { makeDirs } from './dirs.js';
 import { checkRunFolder } from './integrity.js';
 import { lockSweep } from './lock.js';
@@ -444,6 +444,38 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
   } catch (e) {
     await release();
     throw e;
+  }
+}
+
+/**
+ * Write a sweep's record when the disk may be full (the sweep stopped on a write error): atomically if
+ * possible; otherwise over the old record in place, padded with spaces to its length, which needs no new
+ * space (a record that says running while its process is gone would be taken for a sweep still training
+ * until the lock goes stale). Returns whether the record was written. Never throws.
+ */
+export function recordSweepStopped(dir: string, sweep: SweepFile): boolean {
+  const path = join(dir, SWEEP_FILES.sweep);
+  const text = JSON.stringify(sweep, null, 2) + '\n';
+  try {
+    writeFileAtomicSync(path, text);
+    return true;
+  } catch {
+    // try in place
+  }
+  try {
+    const old = statSync(path).size;
+    // A shorter record still fits: drop the pretty-printing, then pad.
+    const compact = text.length <= old ? text : JSON.stringify(sweep) + '\n';
+    if (Buffer.byteLength(compact) > old) return false;
+    const fd = openSync(path, 'r+');
+    try {
+      writeSync(fd, compact.trimEnd() + ' '.repeat(old - Buffer.byteLength(compact)) + '\n', 0);
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -106,4 +106,82 @@ test('one damaged run never sinks a reader: ls, compare, show, report and diff g
   const ls2 = runCli(['ls', 'dm', '--format', 'json'], dir);
   assert.equal(ls2.stderr, '');
   assert.deepEqual([JSON.parse(ls2.stdout).rows[0].status, JSON.parse(ls2.stdout).rows[0].done], ['done', 4]);
+});
+
+/** Pages (4 KiB) used on the file system holding `path`. */
+function usedBytes(path: string): number {
+  const s = statfsSync(path);
+  return (s.blocks - s.bfree) * s.bsize;
+}
+
+test('disk full after the last run: sweep.json says failed (never done or running) with the resume command; resume completes; done is written last', async (t) => {
+  const dir = tempDir();
+  const probe = join(dir, 'probe');
+  const runs = join(dir, 'runs');
+  mkdirSync(probe);
+  mkdirSync(runs);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', probe]).status !== 0) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  try {
+    const file = writeExperiment(dir, 'end.yaml', syntheticExperiment('end', '  learning_rate: [0.05, 0.5]\n  seed: [1, 2]', 'fixed:\n  iterations: 30\n'));
+    // Measure on a roomy tmpfs what the sweep needs with and without its report.
+    const empty = usedBytes(probe);
+    const full = runCli(['--runs-dir', probe, 'run', file, '--quiet'], dir);
+    assert.equal(full.code, 0, full.stderr);
+    const sweep0 = onlySweep(probe, 'end');
+    // done is written last: sweep.json after every output.
+    const mtime = (f: string) => statSync(join(sweep0, f)).mtimeMs;
+    for (const f of ['report.html', 'results.csv', 'table.md']) assert.ok(mtime('sweep.json') >= mtime(f), `sweep.json written before ${f}`);
+    const withReport = usedBytes(probe) - empty;
+    rmSync(join(sweep0, 'report.html'));
+    const withoutReport = usedBytes(probe) - empty;
+    assert.ok(withReport - withoutReport >= 3 * 4096, `report.html takes ${withReport - withoutReport} bytes`);
+    // A disk with room for every run and half the report.
+    const size = withoutReport + Math.floor((withReport - withoutReport) / 2 / 4096) * 4096;
+    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', runs]).status, 0);
+    try {
+      const r = runCli(['run', file], dir);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /error: the sweep stopped: cannot write \S*\/(report\.html|sweep\.json|results\.csv|table\.md)\S*: no space left on the device \(ENOSPC\)/);
+      assert.match(r.stderr, /then resume: dlsweep run \S*end\.yaml --resume \d{8}-\d{6}-[0-9a-f]{4}\n/);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+      const sweep = onlySweep(runs, 'end');
+      const meta = JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8'));
+      assert.equal(meta.status, 'failed');
+      assert.match(meta.error, /ENOSPC/);
+      assert.ok(meta.ended_at);
+      for (const f of runFolders(sweep)) assert.equal(JSON.parse(readFileSync(join(sweep, f, 'metrics.json'), 'utf8')).status, 'done');
+      spawnSync('mount', ['-o', 'remount,size=16m', runs]);
+      const again = runCli(['run', file, '--resume', '--quiet'], dir);
+      assert.equal(again.code, 0, again.stderr);
+      const done = JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8'));
+      assert.equal(done.status, 'done');
+      assert.equal(done.counts.done, 4);
+      assert.ok(readdirSync(sweep).includes('report.html'));
+    } finally {
+      spawnSync('umount', ['-l', runs]);
+    }
+  } finally {
+    spawnSync('umount', ['-l', probe]);
+  }
+});
+
+test('ls: a sweep that died without recording its end shows stopped, lasting until it was last seen working, not a growing time', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'dead.yaml', syntheticExperiment('dead', '  iterations: [10]'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'dead');
+  // As a kill -9 leaves it: status running, no end, no live holder; last written 5 s after it started, an hour ago.
+  const started = Date.now() - 3600_000;
+  const meta = JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8'));
+  writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ ...meta, status: 'running', ended_at: null, started_at: new Date(started).toISOString() }));
+  utimesSync(join(sweep, 'sweep.json'), new Date(started + 5000), new Date(started + 5000));
+  const r = runCli(['ls', '--format', 'json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const row = JSON.parse(r.stdout).rows[0];
+  assert.equal(row.status, 'stopped');
+  assert.ok(Math.abs(row.duration_ms - 5000) < 1000, `duration ${row.duration_ms} ms`);
+  assert.doesNotMatch(runCli(['ls'], dir).stdout, /so far/);
 });
