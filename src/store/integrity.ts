@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isObject } from '../guards.js';
 import { RUN_FILES } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
 
@@ -20,10 +21,6 @@ const CONFUSION = ['tn', 'fp', 'fn', 'tp'] as const;
 
 /** A file read back: its parsed value, or why it could not be (absent, unreadable, not JSON). */
 export type JsonRead<T> = { value: T } | { missing: true } | { problem: string };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Read and parse a JSON file. Never throws. */
 export function readJsonFile<T>(path: string, name: string): JsonRead<T> {
