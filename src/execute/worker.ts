@@ -18,8 +18,10 @@ try {
 } catch {
   // reported by the first training
 }
-// Every module of this thread is loaded: it may now be stopped safely (see LocalExecutor.close).
-parentPort?.postMessage({ kind: WORKER_READY, threadId } satisfies WorkerReady);
+// Every module of this thread is loaded: it may now be stopped safely (see LocalExecutor.close). Piscina
+// loads this file with require(), which evaluates it and then still builds the module's CommonJS facade;
+// stopping the thread then aborts Node. Posting from a microtask says "loaded" only once require() returned.
+queueMicrotask(() => parentPort?.postMessage({ kind: WORKER_READY, threadId } satisfies WorkerReady));
 
 export default function runTask(task: TrainTask): TaskOutcome {
   const start = performance.now();
