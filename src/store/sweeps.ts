@@ -13,6 +13,7 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { makeDirs } from './dirs.js';
 import { checkRunFolder } from './integrity.js';
+import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep } from './lock.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, experimentDir, newSweepId, runDir } from './paths.js';
 import { toolVersion } from './provenance.js';
@@ -378,6 +379,40 @@ function cleanTempFiles(sweepPath: string): void {
 }
 
 /**
+ * Why a sweep cannot be resumed with this plan, naming what changed: the experiment's keys (against the
+ * copy kept in the sweep folder), the data file (its sha256) or the prepared data (its fingerprint), the
+ * engine; and only the remedies that apply (restoring the experiment file only when it changed).
+ */
+function resumeRefusal(dir: string, previous: SweepFile, plan: Plan, input: OpenSweepInput): UserError {
+  const original = join(dir, SWEEP_FILES.experiment);
+  let changes: KeyChange[] = [];
+  try {
+    changes = experimentChanges(readFileSync(original, 'utf8'), input.experiment.text);
+  } catch {
+    // The copy is gone: the keys cannot be named.
+  }
+  const what: string[] = [];
+  const hints = ['start a new sweep (run without --resume)'];
+  if (changes.length) {
+    what.push(`the experiment (${describeChanges(changes).join('; ')})`);
+    hints.push(`restore the experiment file (the original is in ${original})`);
+  }
+  const short = (h: string) => `${h.slice(0, 12)}…`;
+  if (previous.dataset.sha256 !== input.dataset.sha256) {
+    what.push(`the data file (sha256 ${short(previous.dataset.sha256)}, now ${short(input.dataset.sha256)})`);
+    hints.push('put back the data file the sweep was trained on');
+  } else if (previous.dataset.fingerprint !== input.dataset.fingerprint && !changes.some((c) => c.key === 'dataset' || c.key.startsWith('dataset.'))) {
+    what.push(`the prepared data (fingerprint ${short(previous.dataset.fingerprint)}, now ${short(input.dataset.fingerprint)})`);
+  }
+  if (previous.engine && previous.engine !== plan.engine) {
+    what.push(`the engine (${previous.engine}, now ${plan.engine})`);
+    hints.push(`resume with --engine ${previous.engine}`);
+  }
+  if (what.length === 0) what.push(`the plan (recorded by dlsweep ${previous.dlsweep_version}, engine version ${previous.engine_version}; now ${toolVersion()}, engine version ${ENGINE_VERSION})`);
+  return new UserError(`${what.join(' and ')} changed since sweep ${previous.id} started, so its runs would not match`, hints.join(', or '));
+}
+
+/**
  * Open a sweep of `plan` for training: a new sweep folder (sweep.json and the experiment file, created
  * atomically), or with `resume` the sweep it names, checked to belong to this experiment and plan. Then
  * lock it (one process per sweep), remove temporary files a killed process left, find the runs recorded
@@ -418,12 +453,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     dir = resolveSweep(runsDir, target === 'latest' ? experimentDir(runsDir, experiment.name) : target.includes('/') ? target : `${experiment.name}/${target}`);
     previous = readSweepFile(dir);
     if (previous.experiment !== experiment.name) throw new UserError(`sweep ${dir} belongs to experiment "${previous.experiment}", not "${experiment.name}"`);
-    if (previous.plan_hash !== plan.planHash) {
-      throw new UserError(
-        `the experiment's grid, settings${previous.engine && previous.engine !== plan.engine ? `, engine (${previous.engine}, now ${plan.engine})` : ''} or data changed since sweep ${previous.id} started, so its runs would not match`,
-        'start a new sweep (run without --resume), or restore the experiment file (the original is in ' + join(dir, SWEEP_FILES.experiment) + ')',
-      );
-    }
+    if (previous.plan_hash !== plan.planHash) throw resumeRefusal(dir, previous, plan, input);
   } else {
     dir = createSweepFolder(runsDir, experiment.name, (id) => ({
       [SWEEP_FILES.experiment]: experiment.text,

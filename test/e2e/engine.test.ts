@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -282,15 +283,34 @@ test('a sweep held by a live process is refused naming its pid; a dead holder\'s
   assert.equal(r2.code, 0, r2.stderr);
 });
 
-test('resume refuses a changed experiment, pointing at the original', () => {
+test('resume refuses a changed experiment, naming the changed keys and pointing at the original', () => {
   const dir = tempDir();
   const file = writeExperiment(dir, 'c.yaml', syntheticExperiment('c', '  iterations: [10, 20]'));
   assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
-  writeExperiment(dir, 'c.yaml', syntheticExperiment('c', '  iterations: [10, 30]'));
+  writeExperiment(dir, 'c.yaml', syntheticExperiment('c', '  iterations: [10, 30]', 'fixed:\n  seed: 4\n'));
   const r = runCli(['run', file, '--resume'], dir);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /changed since sweep/);
-  assert.match(r.stderr, /experiment\.yaml/);
+  // A signal here (code null) would be the process aborting while its threads start: say which.
+  assert.equal(r.code, 2, `signal ${r.signal}: ${r.stderr}`);
+  assert.match(r.stderr, /^error: the experiment \(grid\.iterations: \[10,20\] -> \[10,30\]; fixed: \(absent\) -> \{"seed":4\}\) changed since sweep \d{8}-\d{6}-[0-9a-f]{4} started, so its runs would not match\n/);
+  assert.match(r.stderr, /restore the experiment file \(the original is in \S+experiment\.yaml\)/);
+  assert.doesNotMatch(r.stderr, /data file/);
+});
+
+test('resume refuses when only the data changed, naming its sha256 before and after, without asking to restore the experiment', () => {
+  const dir = tempDir();
+  const rows = Array.from({ length: 40 }, (_, i) => `${(i * 7) % 13},${(i * 5) % 11},${i % 2 ? 'yes' : 'no'}`);
+  writeFileSync(join(dir, 'd.csv'), ['a,b,outcome', ...rows].join('\n') + '\n');
+  const file = writeExperiment(dir, 'd.yaml', 'name: d\ndataset:\n  path: d.csv\n  label: outcome\n  positive: ["yes"]\ngrid:\n  iterations: [10]\n');
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const before = sha(readFileSync(join(dir, 'd.csv'), 'utf8'));
+  writeFileSync(join(dir, 'd.csv'), ['a,b,outcome', ...rows.slice(0, 39), '12,10,no'].join('\n') + '\n');
+  const after = sha(readFileSync(join(dir, 'd.csv'), 'utf8'));
+  const r = runCli(['run', file, '--resume'], dir);
+  assert.equal(r.code, 2, `signal ${r.signal}: ${r.stderr}`);
+  assert.match(r.stderr, new RegExp(`^error: the data file \\(sha256 ${before.slice(0, 12)}…, now ${after.slice(0, 12)}…\\) changed since sweep`, 'm'));
+  assert.match(r.stderr, /hint: start a new sweep \(run without --resume\), or put back the data file the sweep was trained on\n/);
+  assert.doesNotMatch(r.stderr, /restore the experiment|experiment \(/);
 });
 
 test('a full disk stops the sweep with a clear message, keeps finished runs intact, and resume completes it', async (t) => {
