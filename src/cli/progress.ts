@@ -1,6 +1,6 @@
 /**
  * Progress of a sweep: a live bar (cli-progress) on a terminal, a plain line at most every 5 s otherwise,
- * nothing with --quiet. The ETA counts updates (iterations x folds), so long trainings weigh more.
+ * nothing with --quiet. The ETA counts updates (iterations x folds) per training: see Tracker.
  */
 import cliProgress from 'cli-progress';
 import type { RecorderEvents } from '../store/recorder.js';
@@ -17,41 +17,78 @@ export interface Progress extends RecorderEvents {
 
 const PLAIN_INTERVAL_MS = 5000;
 
-/** Counts runs recorded and updates run, in flight and finished. */
-class Tracker {
-  private readonly start = Date.now();
+/**
+ * Counts runs recorded and estimates the time left from updates, per training: the updates left are what
+ * each unfinished training still has to run (its planned length times folds, less what it has reported);
+ * the pace is the updates actually run so far (a training that stopped early counts what it ran, not its
+ * planned length) over the time elapsed.
+ */
+export class Tracker {
+  private readonly start: number;
   done = 0;
+  /** Updates actually run by finished trainings. */
   private finishedUpdates = 0;
+  /** Planned updates (length x folds) of the trainings not finished yet. */
+  private readonly planned: Map<number, number>;
   /** "training:fold" -> updates so far, for trainings in flight. */
   private readonly partial = new Map<string, number>();
-  private readonly inflight = new Set<number>();
+  private readonly started = new Set<number>();
 
-  constructor(private readonly totalUpdates: number) {}
+  /**
+   * planned: each pending training's updates (its length times the folds); workers: trainings that can run
+   * at once (more handed out wait in the pool's queue); now: the clock, in ms (tests pass their own).
+   */
+  constructor(
+    planned: ReadonlyMap<number, number>,
+    private readonly workers: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.planned = new Map(planned);
+    this.start = now();
+  }
 
-  started(t: number) {
-    this.inflight.add(t);
+  trainingStarted(t: number) {
+    this.started.add(t);
   }
   progressed(t: number, fold: number, iteration: number) {
-    if (this.inflight.has(t)) this.partial.set(`${t}:${fold}`, iteration);
+    if (this.started.has(t)) this.partial.set(`${t}:${fold}`, iteration);
   }
+  /** A training ended (all folds) after running `updates` updates (0 when it failed). */
   finished(t: number, updates: number) {
-    this.inflight.delete(t);
+    this.started.delete(t);
+    this.planned.delete(t);
     for (const k of [...this.partial.keys()]) if (k.startsWith(`${t}:`)) this.partial.delete(k);
     this.finishedUpdates += updates;
   }
+  /** Updates run so far and updates left. */
+  updates(): { run: number; left: number } {
+    let run = this.finishedUpdates;
+    const reported = new Map<number, number>();
+    for (const [k, v] of this.partial) {
+      run += v;
+      const t = Number(k.slice(0, k.indexOf(':')));
+      reported.set(t, (reported.get(t) ?? 0) + v);
+    }
+    let left = 0;
+    for (const [t, n] of this.planned) left += Math.max(0, n - (reported.get(t) ?? 0));
+    return { run, left };
+  }
   snapshot() {
-    let doneUpdates = this.finishedUpdates;
-    for (const v of this.partial.values()) doneUpdates += v;
-    const elapsed = (Date.now() - this.start) / 1000;
-    const eta = doneUpdates > 0 ? formatDuration(Math.max(0, (elapsed * (this.totalUpdates - doneUpdates)) / doneUpdates)) : '?';
-    return { elapsed: formatDuration(elapsed), eta, inflight: this.inflight.size };
+    const { run, left } = this.updates();
+    const elapsed = (this.now() - this.start) / 1000;
+    const eta = run > 0 ? formatDuration((elapsed * left) / run) : '?';
+    // Handed-out trainings beyond the threads wait in the pool's queue: they are not in flight.
+    return { elapsed: formatDuration(elapsed), eta, inflight: Math.min(this.started.size, this.workers) };
   }
 }
 
-/** A progress reporter for `total` pending runs whose trainings add up to `totalUpdates` updates. */
-export function createProgress(io: CliIO, total: number, totalUpdates: number, quiet: boolean): Progress {
+/**
+ * A progress reporter for `total` pending runs; planned: each pending training's updates (length times
+ * folds); workers: trainings that run at once.
+ */
+export function createProgress(io: CliIO, total: number, planned: ReadonlyMap<number, number>, workers: number, quiet: boolean): Progress {
   if (quiet || total === 0) return { stop() {} };
-  const tracker = new Tracker(totalUpdates);
+  const tracker = new Tracker(planned, workers);
   let render: (force?: boolean) => void;
   let stop = () => {};
   if (io.stderr.isTTY) {
@@ -88,7 +125,7 @@ export function createProgress(io: CliIO, total: number, totalUpdates: number, q
   }
   return {
     trainingStarted(t) {
-      tracker.started(t);
+      tracker.trainingStarted(t);
       render();
     },
     trainingProgress(t, fold, iteration) {

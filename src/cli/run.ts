@@ -235,7 +235,8 @@ async function runSweep(
     // Damaged run folders (a file cut short or edited outside dlsweep) are trained again, each named once.
     for (const d of open.damaged) io.stderr.write(`warning: ${d.folder}: ${d.problems.join('; ')}: training it again\n`);
 
-    const progress = createProgress(io, todo.size, open.totalUpdates, options.quiet);
+    const planned = new Map(open.pending.map((p) => [p.training, p.checkpoints[p.checkpoints.length - 1] * data.folds.length]));
+    const progress = createProgress(io, todo.size, planned, workers, options.quiet);
     const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0]);
     const abort = new AbortController();
     // A second signal leaves at once: finished runs are on disk already, the rest resumes.

@@ -23,7 +23,10 @@ import { writeRun, type RunWrite } from './write-run.js';
 export interface RecorderEvents {
   /** A run was recorded. */
   runRecorded?(run: PlannedRun, status: RunStatus): void;
-  /** A training finished (all folds), after its runs were recorded; updates is its length times folds. */
+  /**
+   * A training ended (all folds), after its runs were recorded: updates is what it actually ran over its
+   * folds (less than its length times folds when early stopping ended it; 0 when it failed).
+   */
   trainingFinished?(training: number, updates: number, ms: number): void;
 }
 
@@ -66,6 +69,7 @@ export class Recorder {
     this.pending.delete(training);
     if (outcome.status === 'failed') {
       for (const run of p.runs) this.closeRun(run, 'failed', outcome.error, outcome.detail);
+      this.events.trainingFinished?.(training, 0, outcome.training_ms);
       return;
     }
     if (outcome.status === 'interrupted') {
@@ -83,7 +87,7 @@ export class Recorder {
         timing: { training_ms: Math.round(outcome.training_ms), shared_by: this.plan.trainings[training].runs.length, finished_at: finishedAt },
       });
     }
-    this.events.trainingFinished?.(training, p.checkpoints[p.checkpoints.length - 1] * this.folds, outcome.training_ms);
+    this.events.trainingFinished?.(training, outcome.results.reduce((n, r) => n + r.iterations_run, 0), outcome.training_ms);
   }
 
   /** model.json: what produced the network, the run's threshold and preprocessing, then the network. */
