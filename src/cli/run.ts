@@ -236,7 +236,10 @@ async function runSweep(
     for (const d of open.damaged) io.stderr.write(`warning: ${d.folder}: ${d.problems.join('; ')}: training it again\n`);
 
     const planned = new Map(open.pending.map((p) => [p.training, p.checkpoints[p.checkpoints.length - 1] * data.folds.length]));
-    const progress = createProgress(io, todo.size, planned, workers, options.quiet);
+    // Local threads run at most --workers trainings at once (more wait in the pool's queue); a queue's
+    // executor reports a training as started when a worker takes it.
+    const atOnce = options.queue === undefined ? (options.workers ?? availableParallelism()) : Infinity;
+    const progress = createProgress(io, todo.size, planned, atOnce, options.quiet);
     const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0]);
     const abort = new AbortController();
     // A second signal leaves at once: finished runs are on disk already, the rest resumes.
