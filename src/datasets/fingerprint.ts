@@ -1,6 +1,6 @@
 /** Hashes that name a dataset: of the file's bytes, and of the bytes plus the preprocessing settings. */
 import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
+import { canonicalJson } from '../canonical-json.js';
 
 /**
  * Version of the preprocessing code, part of every fingerprint.
@@ -11,13 +11,6 @@ export const PREPROCESSING_VERSION = 1;
 /** sha256 (hex) of bytes or of a string's UTF-8 encoding. */
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** Canonical JSON: object keys sorted at every level, no spaces (safe-stable-stringify). */
-export function canonicalJson(value: unknown): string {
-  const s = stringify(value);
-  if (s === undefined) throw new TypeError('canonicalJson: value is not serializable');
-  return s;
 }
 
 /**

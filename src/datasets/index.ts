@@ -12,7 +12,8 @@ import type { CsvDatasetConfig, DatasetConfig, SplitConfig, SyntheticDatasetConf
 import { DiagnosticError, UserError } from '../errors.js';
 import { readCsvFile, requireTwoColumns } from './csv.js';
 import { cleanCsv } from './clean.js';
-import { datasetFingerprint, sha256Hex, canonicalJson } from './fingerprint.js';
+import { canonicalJson } from '../canonical-json.js';
+import { datasetFingerprint, sha256Hex } from './fingerprint.js';
 import { buildFold } from './normalize.js';
 import { checkClasses, splitRows } from './split.js';
 import { generateSynthetic, syntheticSettings } from './synthetic.js';

@@ -4,6 +4,7 @@
  */
 import type { NormalizeConfig } from './config.js';
 import type { Matrix, SplitData } from '../train/types.js';
+import { mean, populationStd } from '../train/statistics.js';
 import { dataError } from './problems.js';
 import type { FoldIndices } from './split.js';
 import type { CleanTable, PreparedFold } from './types.js';
@@ -29,13 +30,6 @@ function allRows(n: number): Int32Array {
   const a = new Int32Array(n);
   for (let i = 0; i < n; i++) a[i] = i;
   return a;
-}
-
-/** Mean of a list (naive sum / n). */
-function mean(v: number[]): number {
-  let s = 0;
-  for (const x of v) s += x;
-  return s / v.length;
 }
 
 /** Median: the middle value, or the mean of the two middle values for an even count (numpy's convention). */
@@ -109,27 +103,15 @@ export function buildFold(
     const nFit = fitRows.length;
     const min = new Float64Array(F).fill(Infinity);
     const max = new Float64Array(F).fill(-Infinity);
-    const sum = new Float64Array(F);
     for (let r = 0; r < nFit; r++) {
       const base = fitRows[r] * F;
       for (let f = 0; f < F; f++) {
         const v = V[base + f];
         if (v < min[f]) min[f] = v;
         if (v > max[f]) max[f] = v;
-        sum[f] += v;
       }
     }
-    const ss = new Float64Array(F);
-    if (normalize.kind === 'zscore') {
-      const mu = sum.map((s) => s / nFit);
-      for (let r = 0; r < nFit; r++) {
-        const base = fitRows[r] * F;
-        for (let f = 0; f < F; f++) {
-          const d = V[base + f] - mu[f];
-          ss[f] += d * d;
-        }
-      }
-    }
+    const column = new Float64Array(normalize.kind === 'zscore' ? nFit : 0);
     for (let f = 0; f < F; f++) {
       if (max[f] === min[f]) {
         scale[f] = 0;
@@ -140,8 +122,9 @@ export function buildFold(
         shift[f] = min[f];
         scale[f] = max[f] - min[f];
       } else {
-        shift[f] = sum[f] / nFit;
-        scale[f] = Math.sqrt(ss[f] / nFit);
+        for (let r = 0; r < nFit; r++) column[r] = V[fitRows[r] * F + f];
+        shift[f] = mean(column);
+        scale[f] = populationStd(column, shift[f]);
       }
       if (!Number.isFinite(scale[f]) || !Number.isFinite(shift[f])) {
         throw dataError(table.file, `feature "${table.featureNames[f]}" cannot be scaled (${normalize.kind}): its values (${min[f]} to ${max[f]}) overflow a double`, {

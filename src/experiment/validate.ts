@@ -10,6 +10,7 @@ import { experimentSchema } from './schema.js';
 import { describe, firstSentence, kindOf, literal, suggest, typeNoun } from './describe.js';
 import { collapse, resolveCombinators, type Problem } from './ajv-problems.js';
 import { formatPath, type Segments, type Source } from './source.js';
+import { plural } from '../text.js';
 
 type Schema = Record<string, unknown>;
 
@@ -34,10 +35,6 @@ function lastKey(segs: Segments): string {
 
 function isNumericString(v: unknown): v is string {
   return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v.trim()));
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return n === 1 ? one : many;
 }
 
 function codes(xs: string[]): string {

@@ -8,7 +8,7 @@
 import type { CheckpointResult, ClassificationMetrics, CurvePoint, ModelJson, TrainResult } from '../train/types.js';
 import type { RunMetricsFile, SplitMetrics } from '../store/records.js';
 import type { PlannedRun } from './plan.js';
-import { meanStd } from '../train/statistics.js';
+import { mean as meanOf, meanStd } from '../train/statistics.js';
 
 export interface RunRecord {
   metrics: RunMetricsFile;
@@ -34,8 +34,7 @@ export function curveFor(results: TrainResult[], iterations: number, curveEvery:
   return first.map((p) => {
     const at = own.map((c) => c.find((q) => q.iteration === p.iteration)).filter((q): q is CurvePoint => q !== undefined);
     if (at.length !== results.length) return p;
-    const mean = (f: (q: CurvePoint) => number) => at.reduce((s, q) => s + f(q), 0) / at.length;
-    return { iteration: p.iteration, train_loss: mean((q) => q.train_loss), validation_loss: mean((q) => q.validation_loss) };
+    return { iteration: p.iteration, train_loss: meanOf(at.map((q) => q.train_loss)), validation_loss: meanOf(at.map((q) => q.validation_loss)) };
   });
 }
 
@@ -119,7 +118,7 @@ function foldsStop(folds: SplitMetrics[]): Pick<RunMetricsFile, 'stopped_at' | '
   if (folds.some((f) => f.stopped_at === undefined)) return {};
   const reasons = new Set(folds.map((f) => f.stop_reason));
   return {
-    stopped_at: folds.reduce((s, f) => s + f.stopped_at!, 0) / folds.length,
+    stopped_at: meanOf(folds.map((f) => f.stopped_at!)),
     stop_reason: reasons.size === 1 ? folds[0].stop_reason : 'mixed',
   };
 }

@@ -3,19 +3,9 @@
  * are one value once parsed) of what determines a result.
  */
 import { createHash } from 'node:crypto';
-import safeStableStringify from 'safe-stable-stringify';
+import { canonicalJson } from '../canonical-json.js';
 
-// strict: NaN, Infinity, functions and other values JSON cannot hold throw instead of being dropped silently.
-const canonical = safeStableStringify.configure({ deterministic: true, strict: true, circularValue: TypeError, bigint: false });
-
-/** Canonical JSON: object keys sorted, no whitespace. Throws: Error for values JSON cannot hold (NaN, Infinity, cycles). */
-export function canonicalJson(value: unknown): string {
-  const out = canonical(value);
-  if (out === undefined) throw new TypeError('value has no JSON form');
-  return out;
-}
-
-/** sha256 hex of the canonical JSON of `value`. */
+/** sha256 hex of the canonical JSON of `value` (canonical-json.ts). Throws: TypeError for values JSON cannot hold. */
 export function stableHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

@@ -22,7 +22,8 @@
  */
 
 import { Rng } from './rng.js';
-import type { InitName, NetworkParams } from './types.js';
+import { getActivation, type Activation } from './activations.js';
+import type { InitName, NetworkParams, TrainingOptions } from './types.js';
 
 /** All valid initializer names. */
 export const INIT_NAMES: readonly InitName[] = [
@@ -103,4 +104,21 @@ export function initializeParams(dims: readonly number[], init: InitName, rng: R
     b.push(new Float64Array(fanOut));
   }
   return { dims: [...dims], W, b };
+}
+
+/**
+ * The network a training starts from, set up from resolved options: dims = [features, ...hidden_sizes, 1],
+ * the hidden activation (recorded on the parameters, with its slope for leaky_relu), and the weights drawn
+ * by initializeParams from a new Rng(seed), which is returned so that later draws (shuffles, dropout
+ * masks) continue the same stream.
+ * Throws: Error for an unknown activation or init, or bad sizes (getActivation, initializeParams).
+ */
+export function initialNetwork(o: TrainingOptions, features: number): { net: NetworkParams; hidden: Activation; dims: number[]; rng: Rng } {
+  const hidden = getActivation(o.activation, o.leaky_relu_slope);
+  const dims = [features, ...o.hidden_sizes, 1];
+  const rng = new Rng(o.seed);
+  const net = initializeParams(dims, o.init, rng);
+  net.hidden_activation = hidden.name;
+  if (hidden.name === 'leaky_relu') net.leaky_relu_slope = o.leaky_relu_slope;
+  return { net, hidden, dims, rng };
 }

@@ -44,3 +44,15 @@ export function binaryCrossEntropy(prob: Float64Array, y: Float64Array): number 
   }
   return sum / prob.length;
 }
+
+/**
+ * True when every logit is finite and their absolute sum is too, which also guarantees a finite loss
+ * (each sample's loss is at most |z| + log 2): the divergence test of both engines after every update.
+ * One add per sample: Σ|z| is NaN or Infinity for a NaN or ±Infinity entry, and x - x is 0 only for finite x.
+ * Shapes: z: [samples]. Throws: nothing.
+ */
+export function logitsAreFinite(z: Float64Array): boolean {
+  let sum = 0;
+  for (let j = 0; j < z.length; j++) sum += Math.abs(z[j]);
+  return sum - sum === 0;
+}

@@ -19,13 +19,11 @@
  * Pure computation, like train(): no I/O, no clock, every random draw from Rng(config.seed), in train()'s
  * order (weights, then per update the epoch's shuffle and the dropout masks).
  */
-import { getActivation } from './activations.js';
 import { MiniBatches } from './batches.js';
-import { initializeParams } from './init.js';
+import { initialNetwork } from './init.js';
 import { backward, drawDropoutMasks, forward, forwardLoss } from './network.js';
 import { createOptimizer } from './optimizers.js';
 import { resolveOptions } from './options.js';
-import { Rng } from './rng.js';
 import type { SplitData, TrainingConfig } from './types.js';
 
 /** Smoothing factor β of the loss's moving average (fastai's). */
@@ -81,15 +79,26 @@ export function lrFindRates(min: number, max: number, steps: number): number[] {
 }
 
 /**
- * Bias-corrected exponential moving average of `losses` (fastai's smoothing; see the file header).
+ * A bias-corrected exponential moving average, fed one value at a time: after the i-th value (0-based)
+ * it is a_i / (1 - β^(i+1)) with a_i = β a_{i-1} + (1 - β) x_i, a_{-1} = 0 (fastai's smoothing, the
+ * correction of Adam, Kingma & Ba 2015). Throws: nothing.
+ */
+export function debiasedEma(beta = LR_FIND_SMOOTHING): (x: number) => number {
+  let avg = 0;
+  let i = 0;
+  return (x) => {
+    avg = beta * avg + (1 - beta) * x;
+    return avg / (1 - Math.pow(beta, ++i));
+  };
+}
+
+/**
+ * Bias-corrected exponential moving average of `losses` (debiasedEma; see the file header).
  * Throws: nothing.
  */
 export function smoothLosses(losses: readonly number[], beta = LR_FIND_SMOOTHING): number[] {
-  let avg = 0;
-  return losses.map((loss, i) => {
-    avg = beta * avg + (1 - beta) * loss;
-    return avg / (1 - Math.pow(beta, i + 1));
-  });
+  const smooth = debiasedEma(beta);
+  return losses.map((loss) => smooth(loss));
 }
 
 /**
@@ -133,19 +142,14 @@ export function lrFind(req: LrFindRequest): LrFindResult {
     throw new Error('lr-find: the training split is empty or its shapes do not match');
   }
   const o = resolveOptions({ ...req.config, lr_schedule: { kind: 'constant' } });
-  const hidden = getActivation(o.activation, o.leaky_relu_slope);
-  const dims = [X.rows, ...o.hidden_sizes, 1];
-  const rng = new Rng(o.seed);
-  const net = initializeParams(dims, o.init, rng);
-  net.hidden_activation = hidden.name;
-  if (hidden.name === 'leaky_relu') net.leaky_relu_slope = o.leaky_relu_slope;
+  const { net, hidden, dims, rng } = initialNetwork(o, X.rows);
   const batches = new MiniBatches(X, y, o.batch_size, dims, o.dropout);
   const optimizer = createOptimizer(o, net);
   const rates = lrFindRates(min, max, steps);
 
   const points: LrFindPoint[] = [];
   let stop: LrFindResult['stop_reason'] = 'max_learning_rate';
-  let avg = 0;
+  const smooth = debiasedEma(LR_FIND_SMOOTHING);
   let bestSmoothed = Infinity;
   for (let i = 0; i < steps; i++) {
     const batch = batches.next(rng);
@@ -156,8 +160,7 @@ export function lrFind(req: LrFindRequest): LrFindResult {
       stop = 'non_finite';
       break;
     }
-    avg = LR_FIND_SMOOTHING * avg + (1 - LR_FIND_SMOOTHING) * loss;
-    const smoothed = avg / (1 - Math.pow(LR_FIND_SMOOTHING, i + 1));
+    const smoothed = smooth(loss);
     points.push({ step: i, learning_rate: rates[i], loss, smoothed_loss: smoothed });
     bestSmoothed = Math.min(bestSmoothed, smoothed);
     if (smoothed > LR_FIND_DIVERGENCE_FACTOR * bestSmoothed) {

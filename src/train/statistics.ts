@@ -62,16 +62,59 @@ export function mcnemarExact(b: number, c: number): number {
 }
 
 /**
+ * Which standard deviation is meant is in the name (one definition of each, used by every stage):
+ * - populationStd: sqrt(Σ(x - mean)² / n), the spread of exactly these values (z-score scaling of features);
+ * - sampleStd: sqrt(Σ(x - mean)² / (n - 1)), Bessel's correction, the estimate of the spread of the population
+ *   the values were drawn from (repeats over seeds, the folds of k-fold).
+ * Sums run in index order, so results are reproducible to the bit.
+ */
+
+/** Arithmetic mean Σx / n (summed in order); NaN for no values. */
+export function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return s / values.length;
+}
+
+/** Σ(x - m)² over the values, in order. */
+function squaredDeviations(values: ArrayLike<number>, m: number): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += (values[i] - m) * (values[i] - m);
+  return s;
+}
+
+/** Population standard deviation sqrt(Σ(x - mean)² / n); NaN for no values. `m`: the mean, if known. */
+export function populationStd(values: ArrayLike<number>, m = mean(values)): number {
+  return Math.sqrt(squaredDeviations(values, m) / values.length);
+}
+
+/** Sample standard deviation sqrt(Σ(x - mean)² / (n - 1)) (Bessel's correction); null below 2 values. */
+export function sampleStd(values: ArrayLike<number>, m = mean(values)): number | null {
+  return values.length < 2 ? null : Math.sqrt(squaredDeviations(values, m) / (values.length - 1));
+}
+
+/**
  * Mean, sample standard deviation (divisor n - 1, Bessel's correction) and count of repeated measurements
  * (runs that differ only in seed, or the folds of k-fold). std is null below two values; mean null for none.
  */
 export function meanStd(values: readonly number[]): { mean: number | null; std: number | null; n: number } {
   const n = values.length;
   if (n === 0) return { mean: null, std: null, n };
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  if (n < 2) return { mean, std: null, n };
-  const ss = values.reduce((s, v) => s + (v - mean) * (v - mean), 0);
-  return { mean, std: Math.sqrt(ss / (n - 1)), n };
+  const m = mean(values);
+  return { mean: m, std: sampleStd(values, m), n };
+}
+
+/** meanStd plus the smallest and largest value (nulls when empty): the summary of a group of runs. */
+export function summarize(values: readonly number[]): { mean: number | null; std: number | null; min: number | null; max: number | null; n: number } {
+  const s = meanStd(values);
+  if (s.n === 0) return { ...s, min: null, max: null };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: s.mean, std: s.std, min, max, n: s.n };
 }
 
 /** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9; Numerical Recipes 3rd ed. §6.1): ~1e-15 relative. */

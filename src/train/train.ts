@@ -9,8 +9,8 @@
 
 import { getActivation } from './activations.js';
 import { MiniBatches } from './batches.js';
-import { initializeParams } from './init.js';
-import { meanBinaryCrossEntropyFromLogits } from './loss.js';
+import { initialNetwork } from './init.js';
+import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from './loss.js';
 import { scoreThresholds } from './metrics.js';
 import {
   allocateForward,
@@ -25,7 +25,6 @@ import {
 } from './network.js';
 import { createOptimizer } from './optimizers.js';
 import { OPTION_KEYS, resolveOptions } from './options.js';
-import { Rng } from './rng.js';
 import { learningRateAt } from './schedules.js';
 import { trainFast } from './fast/train-fast.js';
 import { ENGINE_MODES } from './types.js';
@@ -98,14 +97,8 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   const ytr = req.train.y;
   const Xva = req.validation.X;
   const yva = req.validation.y;
-  const hidden = getActivation(o.activation, o.leaky_relu_slope);
-  const dims = [Xtr.rows, ...o.hidden_sizes, 1];
   const total = checkpoints[checkpoints.length - 1];
-
-  const rng = new Rng(o.seed);
-  const net: NetworkParams = initializeParams(dims, o.init, rng);
-  net.hidden_activation = hidden.name;
-  if (hidden.name === 'leaky_relu') net.leaky_relu_slope = o.leaky_relu_slope;
+  const { net, hidden, dims, rng } = initialNetwork(o, Xtr.rows);
 
   // All buffers and optimizer state are allocated here; the update loop below allocates nothing except at
   // curve points and checkpoints.
@@ -285,16 +278,6 @@ export function predictProba(model: ModelJson | NetworkParams, X: Matrix): Float
   assertMatrix(X, 'predictProba: X');
   const buf = allocateForward(net.dims, X.cols);
   return forward(net, X, buf, hidden).slice();
-}
-
-/**
- * True when every logit is finite and their absolute sum is too, which also guarantees a finite loss
- * (each sample's loss is at most |z| + log 2). One add per sample: cheap enough to run every update.
- */
-function logitsAreFinite(z: Float64Array): boolean {
-  let sum = 0;
-  for (let j = 0; j < z.length; j++) sum += Math.abs(z[j]);
-  return sum - sum === 0; // NaN for NaN or ±Infinity
 }
 
 function isModelJson(model: ModelJson | NetworkParams): model is ModelJson {

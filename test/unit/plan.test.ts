@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expandGrid, gridSize, pointAt } from '../../src/sweep/grid.js';
 import { planSweep, type DataShape } from '../../src/sweep/plan.js';
-import { canonicalJson, stableHash } from '../../src/sweep/identity.js';
+import { canonicalJson } from '../../src/canonical-json.js';
+import { stableHash } from '../../src/sweep/identity.js';
 import type { Experiment } from '../../src/experiment/types.js';
 
 const shape: DataShape = { fingerprint: 'f'.repeat(64), features: 9, trainSamples: 500, folds: 1 };

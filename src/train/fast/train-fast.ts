@@ -45,7 +45,7 @@
  */
 import { getActivation, HIDDEN_ACTIVATION_NAMES } from '../activations.js';
 import { initializeParams } from '../init.js';
-import { meanBinaryCrossEntropyFromLogits } from '../loss.js';
+import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from '../loss.js';
 import { scoreThresholds } from '../metrics.js';
 import { allocateForward, cloneParams, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
 import { OPTIMIZER_NAMES } from '../optimizers.js';
@@ -411,13 +411,6 @@ export function layOutForProfile(req: TrainRequest, tuning: FastTuning = {}): { 
 export interface FastTuning {
   /** false: train every row even where collapsing duplicates is exact (default true). */
   collapse?: boolean;
-}
-
-/** As in train.ts: every logit finite and their absolute sum too (so the loss is finite). */
-function logitsAreFinite(z: Float64Array): boolean {
-  let sum = 0;
-  for (let j = 0; j < z.length; j++) sum += Math.abs(z[j]);
-  return sum - sum === 0;
 }
 
 /**

@@ -1,0 +1,14 @@
+/** Small wording helpers shared by messages and tables. */
+
+/**
+ * The noun for a count, singular for exactly 1: plural(1, 'run') = 'run', plural(3, 'run') = 'runs',
+ * plural(2, 'candidate is', 'candidates are') = 'candidates are'.
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** A count and its noun: counted(1, 'run') = '1 run', counted(3, 'run') = '3 runs'. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${plural(n, one, many)}`;
+}
