@@ -2,14 +2,14 @@
  * `dlsweep compare [TARGET...]`: compare the runs of stored sweeps (the latest by default): filter, sort,
  * choose columns, aggregate repeats, pivot, per-value averages; print or write in five formats.
  */
-import { basename, dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import { experimentsIn, resolveSweep } from '../store/sweeps.js';
-import { sweepRows, sweepTitle } from '../report/outputs.js';
+import { sweepRows, sweepTitle } from '../report/rows.js';
 import { knownColumns, lookupColumn } from '../report/columns.js';
-import { compareView, splitList, type QueryOptions } from '../report/query.js';
-import { renderView, type OutputFormat } from '../report/view.js';
+import { compareView, splitList, type QueryOptions } from '../report/compare/index.js';
+import { renderView, type OutputFormat } from '../report/render.js';
 import { useColor, type CliIO } from './io.js';
 import { warnDamaged } from './damage.js';
 
@@ -78,9 +78,4 @@ export async function compareCommand(targets: string[], options: CompareOptions,
   const toFile = options.output !== undefined && options.output !== '-';
   await emit(renderView(view, format, { color: !toFile && useColor(io, io.stdout) }), options.output, io);
   return 0;
-}
-
-/** The experiment/sweep-id name of a sweep folder. */
-export function sweepLabel(dir: string): string {
-  return `${basename(dirname(dir))}/${basename(dir)}`;
 }

@@ -1,10 +1,9 @@
 /** `dlsweep diff RUN_A RUN_B`: two runs' parameters and metrics side by side, differences marked. */
 import { resolve } from 'node:path';
 import { resolveRun } from '../store/sweeps.js';
-import { sweepTitle } from '../report/outputs.js';
-import { rowOf } from '../report/rows.js';
-import { diffView } from '../report/detail.js';
-import { renderView, type OutputFormat } from '../report/view.js';
+import { rowOf, sweepTitle } from '../report/rows.js';
+import { diffView } from '../report/diff.js';
+import { renderView, type OutputFormat } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
 import { useColor, type CliIO } from './io.js';
 import { warnDamaged } from './damage.js';

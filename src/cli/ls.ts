@@ -9,15 +9,17 @@ import { SWEEP_FILES } from '../store/paths.js';
 import { lockHolderAlive } from '../store/lock.js';
 import type { SweepFile } from '../store/records.js';
 import { experimentsIn, readSweepFile, sweepsOf } from '../store/sweeps.js';
-import { countRows, sweepRows, sweepTags } from '../report/outputs.js';
+import { sweepRows, sweepTags } from '../report/rows.js';
+import { countRows } from '../report/sweep-files.js';
 import { checkTag, readAnnotations } from '../store/annotations.js';
 import { knownColumns, resolveColumn, sortRows } from '../report/columns.js';
-import { DEFAULT_METRIC } from '../report/query.js';
+import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { formatMetric, formatMs } from '../report/format.js';
-import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/view.js';
+import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
 import { useColor, type CliIO } from './io.js';
 import { damagedWarnings } from './damage.js';
+import { counted } from '../text.js';
 
 /** Options of `dlsweep ls`. */
 export interface LsOptions {
@@ -176,7 +178,7 @@ export function sweepsView(
   return {
     kind: 'sweeps',
     title: runsDir,
-    summary: `${entries.length} experiment${entries.length === 1 ? '' : 's'}, ${n} sweep${n === 1 ? '' : 's'}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}`,
+    summary: `${counted(entries.length, 'experiment')}, ${counted(n, 'sweep')}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}`,
     notes: [],
     footnotes: n ? [`best: the highest ${metricName} of a finished run (the lowest for losses); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`] : [],
     columns: [

@@ -17,7 +17,8 @@ import { showCommand } from './show.js';
 import { diffCommand } from './diff.js';
 import { verifyCommand } from './verify.js';
 import { reportCommand } from './report.js';
-import { OUTPUT_FORMATS } from '../report/view.js';
+import { OUTPUT_FORMATS } from '../report/render.js';
+import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { registerDataCommands } from './data.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
@@ -164,7 +165,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--top <n>', 'show the first N runs (or groups) only', positiveInt('--top'))
     .option('--group-by <params...>', 'aggregate the runs of each combination of these parameters (mean, std, min, max, count)')
     .option('--pivot <names...>', 'two-way table: ROW_PARAM COL_PARAM METRIC (mean of the metric per cell)')
-    .option('--marginals [metric]', 'for each parameter, the metric (default validation.accuracy) averaged per value')
+    .option('--marginals [metric]', `for each parameter, the metric (default ${DEFAULT_METRIC}) averaged per value`)
     .addOption(formatOption())
     .addOption(outputOption())
     .action(async (targets: string[], opts) => {
@@ -191,7 +192,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .command('ls')
     .description('list experiments and their sweeps, newest first: start, status, runs done/failed/diverged, best metric, duration, tags, description')
     .argument('[experiments...]', 'only these experiments')
-    .option('--metric <name>', 'the metric whose best value is shown', 'validation.accuracy')
+    .option('--metric <name>', 'the metric whose best value is shown', DEFAULT_METRIC)
     .option('--tag <tag>', 'only sweeps with this tag (from the experiment file or dlsweep tag); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(formatOption())
     .addOption(outputOption())
@@ -299,7 +300,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .command('report')
     .description('(re)generate a sweep\'s report.html: loss curves, heatmap, confusion matrices, sortable table; self-contained, opens offline')
     .argument('[sweep]', 'sweep or experiment (default: the latest sweep)')
-    .option('--metric <name>', 'metric of the heatmap and of the curve colours', 'validation.accuracy')
+    .option('--metric <name>', 'metric of the heatmap and of the curve colours', DEFAULT_METRIC)
     .option('--heatmap <params...>', 'the two grid axes of the heatmap: ROW_PARAM COL_PARAM (default: the first two that vary)')
     .option('--max-curves <n>', 'draw the curves of at most N runs, best first (default 50)', positiveInt('--max-curves'))
     .addOption(new Option('-o, --output <file>', 'write the report to this file (atomically) instead of <sweep>/report.html'))

@@ -1,9 +1,10 @@
 /** `dlsweep report [SWEEP]`: (re)generate a sweep's report.html. */
 import { resolve } from 'node:path';
 import { readSweepFile, resolveSweep } from '../store/sweeps.js';
-import { sweepRows, writeReport } from '../report/outputs.js';
+import { writeReport } from '../report/sweep-files.js';
+import { sweepRows } from '../report/rows.js';
 import { warnDamaged } from './damage.js';
-import { parseAxes } from '../report/html.js';
+import { parseAxes } from '../report/report-html.js';
 import type { CliIO } from './io.js';
 
 /** Options of `dlsweep report`. */

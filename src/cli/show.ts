@@ -1,10 +1,11 @@
 /** `dlsweep show RUN_OR_SWEEP`: one run (parameters, metrics, confusion matrix, loss curve, files) or one sweep. */
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { isRunSelector, readSweepFile, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
-import { countRows, sweepRows, sweepTags, sweepTitle } from '../report/outputs.js';
+import { sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
+import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';
-import { runDetail, sweepDetail } from '../report/detail.js';
+import { runDetail, sweepDetail } from '../report/show.js';
 import { rowOf } from '../report/rows.js';
 import { liveStatus } from './ls.js';
 import { useColor, type CliIO } from './io.js';
@@ -85,6 +86,6 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
     io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), tags, note: note ?? null, runs }, null, 2) + '\n');
     return 0;
   }
-  io.stdout.write(sweepDetail(`${basename(dirname(dir))}/${basename(dir)}`, dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), top: options.top, tags, note }));
+  io.stdout.write(sweepDetail(sweepTitle(dir), dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), top: options.top, tags, note }));
   return 0;
 }

@@ -88,14 +88,14 @@ const CONFIG = {
 } as const;
 
 /** The frame shared by every chart: white background, a thin border around the plotting area. */
-function frame(width: number, height: number, title?: string): Partial<Spec> {
+export function frame(width: number, height: number, title?: string | { text: string; subtitle?: string }): Partial<Spec> {
   return {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     background: 'white',
     padding: 5,
     width,
     height,
-    ...(title ? { title: { text: title, anchor: 'start' } } : {}),
+    ...(title ? { title: typeof title === 'string' ? { text: title, anchor: 'start' } : { ...title, anchor: 'start' } } : {}),
     style: 'cell',
     config: CONFIG as unknown as Spec['config'],
   };

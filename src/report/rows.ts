@@ -5,8 +5,11 @@
 import type { ParamValue } from '../experiment/types.js';
 import type { ClassificationMetrics } from '../train/types.js';
 import { wilsonInterval } from '../train/statistics.js';
-import type { StoredRun } from '../store/sweeps.js';
-import type { RunStatus } from '../store/records.js';
+import { basename, dirname } from 'node:path';
+import { readRuns, readSweepFile, type StoredRun } from '../store/sweeps.js';
+import { mergeTags, readAnnotations } from '../store/annotations.js';
+import type { RunStatus, SweepFile } from '../store/records.js';
+import { DEFAULT_OBJECTIVE, compareByObjective, tiedOnObjective, type Objective } from '../sweep/objective.js';
 
 /** One run, flattened for comparison. */
 export interface Row {
@@ -132,18 +135,14 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
 const STATUS_RANK: Record<Row['status'], number> = { done: 0, diverged: 1, failed: 2, interrupted: 3, damaged: 4, pending: 5 };
 
 /**
- * Default order: finished runs by validation accuracy (high first), then validation loss (low first);
- * then diverged, failed, interrupted, damaged and pending runs; ties by run identity, so the order never depends
- * on completion order.
+ * Default order: finished runs by the objective (sweep/objective.ts: validation accuracy, high first, then
+ * validation loss, low first; missing values last); then diverged, failed, interrupted, damaged and pending
+ * runs; ties by run identity, so the order never depends on completion order.
  */
-export function compareRows(a: Row, b: Row): number {
+export function compareRows(a: Row, b: Row, objective: Objective = DEFAULT_OBJECTIVE): number {
   const s = STATUS_RANK[a.status] - STATUS_RANK[b.status];
   if (s !== 0) return s;
-  const acc = (b.metrics['validation.accuracy'] ?? -Infinity) - (a.metrics['validation.accuracy'] ?? -Infinity);
-  if (acc !== 0 && !Number.isNaN(acc)) return acc;
-  const loss = (a.metrics['validation.loss'] ?? Infinity) - (b.metrics['validation.loss'] ?? Infinity);
-  if (loss !== 0 && !Number.isNaN(loss)) return loss;
-  return compareIdentity(a, b);
+  return compareByObjective(a.metrics, b.metrics, objective) || compareIdentity(a, b);
 }
 
 /** Last tie-breaker of every order: run identity, then sweep (the same settings may be in two sweeps). */
@@ -157,18 +156,28 @@ export function statusRank(status: Row['status']): number {
   return STATUS_RANK[status];
 }
 
-/** Rows whose validation accuracy and loss equal the best finished row's (several when tied). */
-export function bestRows(sorted: Row[]): Set<Row> {
+/** Rows tied with the best finished row on every key of the objective (several when tied). */
+export function bestRows(sorted: Row[], objective: Objective = DEFAULT_OBJECTIVE): Set<Row> {
   const first = sorted[0];
   if (!first || first.status !== 'done') return new Set();
-  return new Set(
-    sorted.filter(
-      (r) =>
-        r.status === 'done' &&
-        r.metrics['validation.accuracy'] === first.metrics['validation.accuracy'] &&
-        r.metrics['validation.loss'] === first.metrics['validation.loss'],
-    ),
-  );
+  return new Set(sorted.filter((r) => r.status === 'done' && tiedOnObjective(r.metrics, first.metrics, objective)));
+}
+
+/** Title of a sweep for tables: experiment/sweep-id. */
+export function sweepTitle(sweepDir: string): string {
+  return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
+}
+
+/** A sweep's tags: the experiment file's (sweep.json), then those added with dlsweep tag, each once. */
+export function sweepTags(sweepDir: string, sweep: SweepFile = readSweepFile(sweepDir)): string[] {
+  return mergeTags(sweep.tags, readAnnotations(sweepDir).tags);
+}
+
+/** Rows of every run folder of a sweep (each with the sweep's tags and its own). */
+export function sweepRows(sweepDir: string): Row[] {
+  const title = sweepTitle(sweepDir);
+  const tags = sweepTags(sweepDir);
+  return readRuns(sweepDir).map((r) => rowOf(title, r, tags));
 }
 
 /** Whether a row has its parameters: false only for a damaged run whose params.json is unusable. */

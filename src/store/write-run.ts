@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CurvePoint, ModelJson } from '../train/types.js';
 import { writeJsonAtomicSync, writeTextAtomicSync } from './atomic.js';
+import { curveCsv } from './curve.js';
 import { RUN_FILES } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
 
@@ -14,13 +15,6 @@ export interface RunWrite {
   timing?: RunTimingFile;
   /** Full error text (stack) for failed runs. */
   error?: string;
-}
-
-/** curve.csv text: a header and one row per point, numbers in full precision. */
-export function curveCsv(curve: CurvePoint[]): string {
-  const lines = ['iteration,train_loss,validation_loss'];
-  for (const p of curve) lines.push(`${p.iteration},${p.train_loss},${p.validation_loss}`);
-  return lines.join('\n') + '\n';
 }
 
 /**

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confusionLines, curveLines, diffView, runDetail, sweepDetail } from '../../src/report/detail.js';
+import { confusionLines, curveLines, runDetail, sweepDetail } from '../../src/report/show.js';
+import { diffView } from '../../src/report/diff.js';
 import { rowOf } from '../../src/report/rows.js';
 import { readRuns, readSweepFile } from '../../src/store/sweeps.js';
-import { sweepRows } from '../../src/report/outputs.js';
-import { renderJsonView, renderTerminalView } from '../../src/report/view.js';
+import { sweepRows } from '../../src/report/rows.js';
+import { renderJsonView, renderTerminalView } from '../../src/report/render.js';
 import { row, tempRunsDir, writeSweep } from './report-fixtures.js';
 
 const runsDir = tempRunsDir();

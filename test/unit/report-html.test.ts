@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderReport } from '../../src/report/html.js';
-import { rebuildSweepOutputs, sweepRows, sweepTitle } from '../../src/report/outputs.js';
+import { renderReport } from '../../src/report/report-html.js';
+import { rebuildSweepOutputs } from '../../src/report/sweep-files.js';
+import { sweepRows, sweepTitle } from '../../src/report/rows.js';
 import { readSweepFile } from '../../src/store/sweeps.js';
 import { tempRunsDir, writeSweep, type FixtureRun } from './report-fixtures.js';
 

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../../src/errors.js';
 import { compareValues, knownColumns, parseSortKeys, sortRows } from '../../src/report/columns.js';
-import { compareView, groupsView, marginalsView, pivotView, runsView, stats } from '../../src/report/query.js';
-import { renderCsvView, renderHtmlView, renderJsonView, renderMarkdownView, renderTerminalView } from '../../src/report/view.js';
+import { compareView, groupsView, marginalsView, pivotView, runsView } from '../../src/report/compare/index.js';
+import { summarize } from '../../src/train/statistics.js';
+import { renderCsvView, renderHtmlView, renderJsonView, renderMarkdownView, renderTerminalView } from '../../src/report/render.js';
 import { row } from './report-fixtures.js';
 import type { Row } from '../../src/report/rows.js';
 
@@ -195,12 +196,12 @@ test('--marginals: the metric averaged per value of each parameter', () => {
   assert.match(text, /│ 0\.1 +│ +6 │ +0\.9270 │/);
 });
 
-test('compareView refuses combined views; stats uses the sample std', () => {
+test('compareView refuses combined views; summarize uses the sample std', () => {
   assert.throws(() => compareView('x', grid, { groupBy: ['seed'], marginals: true }), /--group-by and --marginals cannot be combined/);
   assert.throws(() => compareView('x', grid, { pivot: ['seed', 'learning_rate', 'validation.accuracy'], top: 2 }), /--top applies to runs/);
-  assert.deepEqual(stats([1, 2, 3]), { mean: 2, std: 1, min: 1, max: 3, n: 3 });
-  assert.deepEqual(stats([4]), { mean: 4, std: null, min: 4, max: 4, n: 1 });
-  assert.deepEqual(stats([]), { mean: null, std: null, min: null, max: null, n: 0 });
+  assert.deepEqual(summarize([1, 2, 3]), { mean: 2, std: 1, min: 1, max: 3, n: 3 });
+  assert.deepEqual(summarize([4]), { mean: 4, std: null, min: 4, max: 4, n: 1 });
+  assert.deepEqual(summarize([]), { mean: null, std: null, min: null, max: null, n: 0 });
 });
 
 test('every format renders the same rows: markdown bolds the best run, html sorts, csv and json are typed', () => {

@@ -9,7 +9,7 @@ import { mcnemarExact, meanStd, rocAucDeLong, studentTQuantile, tInterval, wilso
 import { aggregateFolds } from '../../src/sweep/assemble.js';
 import { rowOf } from '../../src/report/rows.js';
 import { knownColumns, lookupColumn } from '../../src/report/columns.js';
-import { resultsCsv } from '../../src/report/table.js';
+import { resultsCsv } from '../../src/report/sweep-files.js';
 import { metricsFrom } from './report-fixtures.js';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

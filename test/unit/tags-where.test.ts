@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileWhere, ExpressionError } from '../../src/report/expr.js';
+import { compileWhere, ExpressionError } from '../../src/report/where.js';
 import { knownColumns } from '../../src/report/columns.js';
 import { row } from './report-fixtures.js';
 

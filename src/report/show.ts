@@ -1,25 +1,24 @@
 /**
- * Text views of one run (`dlsweep show RUN`), one sweep (`dlsweep show SWEEP`) and two runs side by side
- * (`dlsweep diff A B`): parameters, metrics, the confusion matrix laid out as a matrix, an ASCII loss curve
- * (asciichart), and where the files are.
+ * Text views of one run (`dlsweep show RUN`) and one sweep (`dlsweep show SWEEP`): parameters, metrics,
+ * the confusion matrix laid out as a matrix, an ASCII loss curve (asciichart), and where the files are.
  */
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RUN_FILES, SWEEP_FILES } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
 import type { StoredRun } from '../store/sweeps.js';
 import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
-import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
+import { knownColumns, paramOrder } from './columns.js';
 import { cleanNumber, formatMeanStd, formatMetric, formatMs, formatParam } from './format.js';
-import { readCurve } from './html.js';
-import { countRows } from './outputs.js';
-import { runsView, splitParams, distinctValues } from './query.js';
+import { readCurve } from '../store/curve.js';
+import { countRows } from './sweep-files.js';
+import { runsView } from './compare/runs.js';
+import { splitParams } from './compare/shared.js';
+import { distinctValues } from './compare/pivot.js';
+import { asciichart } from './ascii-chart.js';
 import { downsample } from './charts.js';
-import { renderTerminalView, type TableView, type ViewRow } from './view.js';
+import { renderTerminalView } from './render.js';
 
-// asciichart is CommonJS without detectable named exports; require gives its real exports object.
-const asciichart = createRequire(import.meta.url)('asciichart') as typeof import('asciichart');
 
 const NAMES: Record<string, string> = {
   loss: 'loss',
@@ -72,12 +71,12 @@ export function confusionLines(c: { tn: number; fp: number; fn: number; tp: numb
  * Returns [] when the run has no curve.
  */
 export function curveLines(dir: string, options: { width?: number; height?: number; log?: boolean; color?: boolean } = {}): string[] {
-  const curve = readCurve(dir).filter((p) => Number.isFinite(p.train));
+  const curve = readCurve(dir).filter((p) => Number.isFinite(p.train_loss));
   if (curve.length < 2) return [];
   const points = downsample(curve, Math.max(10, options.width ?? 70));
   const tf = (v: number) => (options.log ? Math.log10(Math.max(v, 1e-12)) : v);
-  const train = points.map((p) => tf(p.train));
-  const validation = points.map((p) => (Number.isFinite(p.validation) ? tf(p.validation) : NaN));
+  const train = points.map((p) => tf(p.train_loss));
+  const validation = points.map((p) => (Number.isFinite(p.validation_loss) ? tf(p.validation_loss) : NaN));
   const label = (v: number) => formatMetric('loss', options.log ? 10 ** v : v).padStart(9);
   const hasValidation = validation.some((v) => !Number.isNaN(v));
   const first = points[0].iteration;
@@ -212,64 +211,4 @@ export function sweepDetail(
   out.push(`  ${Object.values(SWEEP_FILES).filter((f) => f !== SWEEP_FILES.lock && existsSync(join(dir, f))).join('  ')}`);
   out.push(`  show a run: dlsweep show ${basename(dir)}/1   all runs: dlsweep compare ${sweepTitle}`);
   return out.join('\n') + '\n';
-}
-
-function delta(key: string, a: number | null, b: number | null): { text: string; value: number | null } {
-  if (a === null || b === null) return { text: '', value: null };
-  const d = b - a;
-  if (d === 0) return { text: '0', value: 0 };
-  return { text: (d > 0 ? '+' : '') + formatMetric(key, d), value: d };
-}
-
-/**
- * `dlsweep diff A B`: parameters (union; `-` where a run lacks one) and metrics side by side, differing
- * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows.
- */
-export function diffView(a: { title: string; row: Row }, b: { title: string; row: Row }, options: { onlyChanged?: boolean } = {}): TableView {
-  const rows: ViewRow[] = [];
-  const add = (kind: string, name: string, va: Row['params'][string] | undefined, vb: Row['params'][string] | undefined, ta: string, tb: string, d?: { text: string; value: number | null }) => {
-    const differs = !equalValues(va ?? null, vb ?? null) || ta !== tb;
-    if (options.onlyChanged && !differs) return;
-    rows.push({
-      best: differs,
-      cells: [
-        { text: differs ? '≠' : '', value: differs },
-        { text: kind, value: kind },
-        { text: name, value: name },
-        { text: ta, value: va },
-        { text: tb, value: vb },
-        { text: d?.text ?? '', value: d?.value ?? undefined },
-      ],
-    });
-  };
-  add('run', 'status', a.row.status, b.row.status, a.row.status, b.row.status);
-  for (const p of paramOrder([...Object.keys(a.row.params), ...Object.keys(b.row.params)])) {
-    add('param', p, a.row.params[p], b.row.params[p], formatParam(a.row.params[p], a.row.spellings[p]), formatParam(b.row.params[p], b.row.spellings[p]));
-  }
-  const defs = knownColumns([a.row, b.row]);
-  for (const key of METRIC_KEYS) {
-    if (!defs.some((d) => d.key === key)) continue;
-    const va = a.row.status === 'done' ? a.row.metrics[key] : null;
-    const vb = b.row.status === 'done' ? b.row.metrics[key] : null;
-    const text = (r: Row, v: number | null) => (r.status !== 'done' ? '-' : formatMeanStd(key, v, r.std[key] ?? undefined));
-    add('metric', key, va, vb, text(a.row, va), text(b.row, vb), delta(key, va, vb));
-  }
-  const changed = rows.filter((r) => r.best).length;
-  return {
-    kind: 'diff',
-    nameKey: 'name',
-    title: `${a.title} vs ${b.title}`,
-    summary: `${changed} difference${changed === 1 ? '' : 's'}`,
-    notes: [`A = ${a.title}`, `B = ${b.title}`],
-    footnotes: ['≠ differs; B - A for metrics; n/a = undefined metric, - = not recorded'],
-    columns: [
-      { key: 'differs', label: '' },
-      { key: 'kind', label: 'kind' },
-      { key: 'name', label: 'name' },
-      { key: 'a', label: 'A', align: 'right' },
-      { key: 'b', label: 'B', align: 'right' },
-      { key: 'delta', label: 'B - A', align: 'right' },
-    ],
-    rows,
-  };
 }

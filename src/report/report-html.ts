@@ -4,17 +4,18 @@
  * `dlsweep report`. Sections: facts, loss curves (train and validation, linear or log), a heatmap of a
  * metric over two grid axes, the confusion matrices of the best runs, and the sortable table of all runs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RUN_FILES } from '../store/paths.js';
+import { readCurve } from '../store/curve.js';
 import type { SweepFile } from '../store/records.js';
 import { UserError } from '../errors.js';
+import { describeObjective } from '../sweep/objective.js';
 import { bestRows, compareRows, type Row } from './rows.js';
 import { knownColumns, resolveColumn, type ColumnDef } from './columns.js';
-import { DEFAULT_METRIC, pivotTable, runsView, splitParams } from './query.js';
+import { runsView } from './compare/runs.js';
+import { DEFAULT_METRIC, splitParams } from './compare/shared.js';
+import { pivotTable } from './compare/pivot.js';
 import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
 import { confusionSpec, curveSpec, downsample, heatmapSpec, renderSvg, type CurveDatum, type HeatDatum } from './charts.js';
-import { SORT_SCRIPT, escapeHtml, htmlPage, renderHtmlTable } from './view.js';
+import { SORT_SCRIPT, escapeHtml, htmlPage, renderHtmlTable } from './render.js';
 
 /** Choices for report.html (all optional). */
 export interface ReportOptions {
@@ -32,25 +33,6 @@ export interface ReportOptions {
 
 /** Metric columns of the report's table. */
 const TABLE_COLUMNS = '+validation.precision,+validation.recall,+validation.specificity,+validation.f1,+validation.roc_auc,+training_ms';
-
-/** Loss curve of a run folder (curve.csv); finite points only; [] when absent. */
-export function readCurve(dir: string): { iteration: number; train: number; validation: number }[] {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, RUN_FILES.curve), 'utf8');
-  } catch {
-    return [];
-  }
-  const out: { iteration: number; train: number; validation: number }[] = [];
-  const lines = text.split('\n');
-  for (let i = 1; i < lines.length; i++) {
-    const [it, tr, va] = lines[i].split(',');
-    if (it === undefined || tr === undefined) continue;
-    const p = { iteration: Number(it), train: Number(tr), validation: va === undefined || va === '' ? NaN : Number(va) };
-    if (Number.isFinite(p.iteration)) out.push(p);
-  }
-  return out;
-}
 
 function shortLabel(r: Row, varying: ColumnDef[]): string {
   const vals = varying.map((d) => r.spellings[d.key] ?? JSON.stringify(r.params[d.key]) ?? '-');
@@ -132,8 +114,8 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   withCurves.forEach((w, i) => {
     const score = w.row.status === 'done' ? (w.row.metrics[metric.key] ?? worst) : worst;
     for (const p of downsample(w.curve, maxPoints)) {
-      if (Number.isFinite(p.train)) data.train.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.train, score });
-      if (Number.isFinite(p.validation)) data.validation.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.validation, score });
+      if (Number.isFinite(p.train_loss)) data.train.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.train_loss, score });
+      if (Number.isFinite(p.validation_loss)) data.validation.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.validation_loss, score });
     }
   });
   const all = [...data.train, ...data.validation].map((d) => d.loss);
@@ -165,7 +147,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     const [trLin, vaLin, trLog, vaLog] = await Promise.all([chart('train', false), chart('validation', false), chart('train', true), chart('validation', true)]);
     const shownNote =
       withCurves.length < eligible
-        ? `Curves of the best ${withCurves.length} of ${eligible} runs (by validation accuracy, then loss); draw more with <code>dlsweep report --max-curves N</code>.`
+        ? `Curves of the best ${withCurves.length} of ${eligible} runs (by ${escapeHtml(describeObjective())}); draw more with <code>dlsweep report --max-curves N</code>.`
         : `All ${withCurves.length} runs with a curve.`;
     const colourNote =
       colorBy === 'run'

@@ -1,14 +1,21 @@
 /**
- * The comparison table of one sweep as the run command prints it and writes it (table.md, results.csv).
- * Built on the runs view of query.ts (one row per run, a column per parameter that varies, the fixed ones
- * listed above, metric columns, the best row marked), rendered by view.ts.
+ * The files a sweep writes beside its run folders, rebuilt from them (never appended in place): the
+ * comparison table as the run command prints it and writes it (table.md), results.csv, report.html, and
+ * the counts in sweep.json. The table is the runs view of compare/runs.ts (one row per run, a column per
+ * parameter that varies, the fixed ones listed above, metric columns, the best row marked).
  */
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
+import { SWEEP_FILES } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
 import { METRIC_KEYS, paramOrder } from './columns.js';
-import { DEFAULT_METRIC_KEYS, runsTable } from './query.js';
+import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
+import { runsTable } from './compare/runs.js';
 import { metricLabel } from './format.js';
-import { renderMarkdownView, renderTerminalView, type TableView } from './view.js';
-import type { Row } from './rows.js';
+import { renderMarkdownView, renderTerminalView, type TableView } from './render.js';
+import { renderReport, type ReportOptions } from './report-html.js';
+import { sweepRows, sweepTitle, type Row } from './rows.js';
 
 /** A metric column: its key (e.g. validation.accuracy) and header. */
 export interface MetricColumn {
@@ -79,4 +86,45 @@ export function resultsCsv(rows: Row[]): string {
     r.note ?? '',
   ]);
   return stringify([header, ...records]);
+}
+
+/**
+ * Counts of run statuses; pending = grid points without a finished record; damaged (only when some are):
+ * run folders whose files cannot be trusted.
+ */
+export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
+  const counts = { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: 0, damaged: 0 };
+  for (const r of rows) if (r.status !== 'pending') counts[r.status]++;
+  // Never below 0: a damaged folder can be one the grid does not have.
+  counts.pending = Math.max(0, gridSize - counts.done - counts.diverged - counts.failed - counts.interrupted - counts.damaged);
+  const { damaged, ...rest } = counts;
+  return damaged ? counts : rest;
+}
+
+/**
+ * Rebuild results.csv, table.md and report.html from the run folders, then write sweep.json with fresh
+ * counts. sweep.json goes last: a sweep that says it is done has every output (a process killed before
+ * leaves it marked running, which resume completes). Returns the comparison (for printing) and the sweep
+ * file written.
+ * Throws: the file system's error (sweep.json is then left as it was).
+ */
+export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): Promise<{ comparison: Comparison; sweep: SweepFile }> {
+  const rows = sweepRows(sweepDir);
+  const comparison = buildComparison(sweepTitle(sweepDir), rows);
+  await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
+  await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
+  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size) };
+  await writeReport(sweepDir, updated, rows);
+  await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
+  return { comparison, sweep: updated };
+}
+
+/**
+ * Write (or rewrite) a sweep's report.html atomically; rows default to the sweep's run folders.
+ * Returns the file's path. Throws: UserError for bad options; the file system's error.
+ */
+export async function writeReport(sweepDir: string, sweep: SweepFile, rows: Row[] = sweepRows(sweepDir), options: ReportOptions = {}, output?: string): Promise<string> {
+  const path = output ?? join(sweepDir, SWEEP_FILES.report);
+  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, options));
+  return path;
 }

@@ -1,0 +1,36 @@
+/**
+ * What `dlsweep compare` computes, as TableViews: the runs table (filtered, sorted, columns chosen),
+ * groups of repeats (--group-by), a two-way table (--pivot) and per-value averages (--marginals), one file
+ * per view. Pure: rows in, views out.
+ */
+import { UserError } from '../../errors.js';
+import type { Row } from '../rows.js';
+import type { TableView } from '../render.js';
+import { groupsView } from './groups.js';
+import { marginalsView } from './marginals.js';
+import { pivotView } from './pivot.js';
+import { runsView } from './runs.js';
+import { splitList, type QueryOptions } from './shared.js';
+
+export { DEFAULT_GROUP_METRIC_KEYS, DEFAULT_METRIC, DEFAULT_METRIC_KEYS, cellText, splitList, splitParams, type QueryOptions } from './shared.js';
+export { runsTable, runsView } from './runs.js';
+export { groupsView } from './groups.js';
+export { distinctValues, pivotTable, pivotView, type PivotCell } from './pivot.js';
+export { marginalsView } from './marginals.js';
+
+/**
+ * The view `dlsweep compare` prints for these options: --pivot, --group-by or --marginals (one at most),
+ * else the runs table. Throws: UserError for conflicting or bad options.
+ */
+export function compareView(title: string, rows: Row[], options: QueryOptions = {}): TableView {
+  const modes = [options.pivot && splitList(options.pivot).length ? '--pivot' : '', splitList(options.groupBy).length ? '--group-by' : '', options.marginals ? '--marginals' : ''].filter(Boolean);
+  if (modes.length > 1) throw new UserError(`${modes.join(' and ')} cannot be combined`, 'pick one view per command');
+  if (options.top !== undefined && (modes[0] === '--pivot' || modes[0] === '--marginals')) {
+    throw new UserError(`--top applies to runs and --group-by groups, not to ${modes[0]}`);
+  }
+  if (modes[0] === '--pivot') return pivotView(title, rows, options);
+  if (modes[0] === '--group-by') return groupsView(title, rows, options);
+  if (modes[0] === '--marginals') return marginalsView(title, rows, options);
+  return runsView(title, rows, options);
+}
+

@@ -1,0 +1,89 @@
+/** `dlsweep compare --pivot ROW_PARAM COL_PARAM METRIC` (and the report's heatmap): a metric over two parameters. */
+import { UserError } from '../../errors.js';
+import type { ParamValue } from '../../experiment/types.js';
+import { mean } from '../../train/statistics.js';
+import { compareValues, equalValues, resolveColumn, type ColumnDef } from '../columns.js';
+import { aggregateKind, formatMetric } from '../format.js';
+import { hasParams, type Row } from '../rows.js';
+import type { TableView, ViewColumn, ViewRow } from '../render.js';
+import { better, cellText, metricValues, prepare, resolveMetric, splitList, splitParams, type QueryOptions } from './shared.js';
+
+/** Distinct values of a column over rows, in value order, each with the user's spelling. */
+export function distinctValues(rows: Row[], def: ColumnDef): { value: ParamValue | undefined; text: string }[] {
+  const out: { value: ParamValue | undefined; text: string }[] = [];
+  for (const r of rows) {
+    if (def.kind === 'param' && !hasParams(r)) continue;
+    const v = def.get(r);
+    if (!out.some((o) => equalValues(o.value, v))) out.push({ value: v, text: cellText(def, r) });
+  }
+  return out.sort((a, b) => (a.value === undefined ? 1 : b.value === undefined ? -1 : compareValues(a.value, b.value)));
+}
+
+/** One cell of a two-way table: the mean of a metric over the finished runs with both values, and their count. */
+export interface PivotCell {
+  mean: number | null;
+  n: number;
+}
+
+/**
+ * The numbers of a two-way table: for each value of `rowDef` and `colDef`, the mean of `metric` over the
+ * finished runs that have both values (null and n 0 when none).
+ */
+export function pivotTable(rows: Row[], rowDef: ColumnDef, colDef: ColumnDef, metric: string) {
+  const rowValues = distinctValues(rows, rowDef);
+  const colValues = distinctValues(rows, colDef);
+  const cells: PivotCell[][] = rowValues.map((rv) =>
+    colValues.map((cv) => {
+      const vals = metricValues(
+        rows.filter((r) => equalValues(rowDef.get(r), rv.value) && equalValues(colDef.get(r), cv.value)),
+        metric,
+      );
+      return { mean: vals.length ? mean(vals) : null, n: vals.length };
+    }),
+  );
+  return { rowValues, colValues, cells };
+}
+
+/**
+ * The two-way table of --pivot ROW_PARAM COL_PARAM METRIC: rows are the values of one parameter, columns
+ * those of another, cells the mean of the metric over the finished runs with both values; the best cell
+ * marked with *. Throws: UserError for unknown names or a wrong number of names.
+ */
+export function pivotView(title: string, allRows: Row[], options: QueryOptions): TableView {
+  const names = splitList(options.pivot);
+  if (names.length !== 3) {
+    throw new UserError(`--pivot takes 3 names (ROW_PARAM COL_PARAM METRIC), got ${names.length}`, 'e.g. --pivot learning_rate hidden_sizes validation.accuracy');
+  }
+  const { defs, rows } = prepare(allRows, options);
+  const rowDef = resolveColumn(names[0], defs, '--pivot', ['param', 'meta']);
+  const colDef = resolveColumn(names[1], defs, '--pivot', ['param', 'meta']);
+  const metric = resolveMetric(names[2], defs, '--pivot');
+  const { rowValues, colValues, cells } = pivotTable(rows, rowDef, colDef, metric.key);
+  const means = cells.flat().map((c) => c.mean).filter((v): v is number => v !== null);
+  const target = means.length ? (better(metric) === 'low' ? Math.min(...means) : Math.max(...means)) : undefined;
+  const kind = aggregateKind(metric.key);
+  const columns: ViewColumn[] = [
+    { key: rowDef.key, label: `${rowDef.key} \\ ${colDef.key}` },
+    ...colValues.map((c) => ({ key: c.text, label: c.text, align: 'right' as const })),
+  ];
+  const viewRows: ViewRow[] = rowValues.map((rv, i) => ({
+    cells: [
+      { text: rv.text, value: rv.value },
+      ...cells[i].map((c) => ({
+        text: c.mean === null ? '-' : `${formatMetric(metric.key, c.mean, kind)}${c.mean === target ? ' *' : ''}`,
+        value: c.mean,
+      })),
+    ],
+  }));
+  const counts = cells.flat().map((c) => c.n).filter((n) => n > 0);
+  const lo = Math.min(...counts);
+  const hi = Math.max(...counts);
+  const others = splitParams(rows, defs).varying.filter((d) => d !== rowDef && d !== colDef).map((d) => d.key);
+  const notes = [`${metric.key} by ${rowDef.key} (rows) and ${colDef.key} (columns)`];
+  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
+  const footnotes: string[] = [];
+  if (counts.length && hi > 1) footnotes.push(`each cell: mean over ${lo === hi ? hi : `${lo}-${hi}`} finished runs${others.length ? ` (also varying: ${others.join(', ')})` : ''}`);
+  if (target !== undefined) footnotes.push(`* best (${better(metric) === 'high' ? 'highest' : 'lowest'}) ${metric.key}; - no finished run`);
+  return { kind: 'pivot', title, summary: `${metric.label} by ${rowDef.key} x ${colDef.key}`, notes, footnotes, columns, rows: viewRows };
+}
+

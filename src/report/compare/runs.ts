@@ -1,0 +1,95 @@
+/** The runs table of `dlsweep compare` (and of `run`, table.md, `show SWEEP` and report.html): one row per run. */
+import { describeObjective } from '../../sweep/objective.js';
+import { counted } from '../../text.js';
+import { bestRowsBy, describeSort, sortRows } from '../columns.js';
+import type { Row } from '../rows.js';
+import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
+import type { ColumnDef } from '../columns.js';
+import { DEFAULT_METRIC_KEYS, STOP_COLUMN_KEYS, chosenColumns, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
+
+/**
+ * The runs table: --where, --sort, --top, --columns and --only-changed applied (a parameter is "changed"
+ * when it differs between the runs kept by --where); best rows marked; runs that did not finish listed last
+ * with their status. Several sweeps get a sweep column; a parameter a sweep
+ * lacks shows `-`. Throws: UserError for a bad option (unknown column, bad expression).
+ */
+export function runsView(title: string, allRows: Row[], options: QueryOptions = {}): TableView {
+  return runsTable(title, allRows, options).view;
+}
+
+/** runsView, plus the rows shown in display order. */
+export function runsTable(title: string, allRows: Row[], options: QueryOptions = {}): { view: TableView; shown: Row[] } {
+  const { defs, rows: filtered, keys } = prepare(allRows, options);
+  const sorted = sortRows(filtered, keys);
+  const best = bestRowsBy(sorted, keys);
+  const shown = options.top !== undefined ? sorted.slice(0, options.top) : sorted;
+  // Varying over every kept run, not just the top N: the columns do not depend on --top.
+  const { varying, fixed } = splitParams(sorted, defs);
+  // Early stopping: where and why each training ended is part of the default table when any run has it.
+  const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
+  const cols = chosenColumns(options.columns, defs, [...DEFAULT_METRIC_KEYS, ...stopKeys]);
+  const params = cols.params ?? (options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : varying);
+  // Tags and notes: tags every row carries go in the notes line; the others, and notes, get a column.
+  const common = (sorted[0]?.tags ?? []).filter((t) => sorted.every((r) => r.tags?.includes(t)));
+  const sharedTags = common.join(', ');
+  if (!cols.params) {
+    if (sorted.some((r) => (r.tags ?? []).length > common.length)) params.push(defs.find((d) => d.key === 'tags')!);
+    if (sorted.some((r) => r.userNote !== undefined)) params.push(defs.find((d) => d.key === 'note')!);
+  }
+  const cell = (def: ColumnDef, r: Row): ViewCell => {
+    if (def.key !== 'tags' || def.kind !== 'meta' || cols.params) return metricCell(def, r);
+    const own = (r.tags ?? []).filter((t) => !common.includes(t));
+    return { text: own.length ? own.join(', ') : '-', value: r.tags ?? [] };
+  };
+  const sweeps = new Set(allRows.map((r) => r.sweep));
+  const showSweep = sweeps.size > 1 && !params.some((p) => p.key === 'sweep');
+  const showStatus = shown.some((r) => r.status !== 'done');
+  const withStd = cols.metrics.filter((m) => shown.some((r) => r.status === 'done' && r.std[m.key] !== undefined));
+
+  const columns: ViewColumn[] = [
+    { key: 'best', label: '' },
+    ...(showSweep ? [{ key: 'sweep', label: 'sweep' }] : []),
+    { key: 'run', label: 'run' },
+    ...params.filter((p) => p.key !== 'run').map((p) => ({ key: p.key, label: p.label, align: p.kind === 'meta' && p.type === 'number' ? ('right' as const) : undefined })),
+    ...cols.metrics.map((m) => ({ key: m.key, label: m.label, align: 'right' as const })),
+    ...withStd.flatMap((m) => [
+      { key: `${m.key}.std`, label: `${m.label} std`, only: 'machine' as const },
+      { key: `${m.key}.n`, label: `${m.label} n`, only: 'machine' as const },
+    ]),
+    ...(showStatus ? [{ key: 'status', label: 'status' }] : []),
+  ];
+  const viewRows: ViewRow[] = shown.map((r) => ({
+    best: best.has(r),
+    status: r.status,
+    cells: [
+      { text: best.has(r) ? '*' : '', value: best.has(r) },
+      ...(showSweep ? [{ text: r.sweep, value: r.sweep }] : []),
+      { text: r.folder, value: r.folder },
+      ...params.filter((p) => p.key !== 'run').map((p) => cell(p, r)),
+      ...cols.metrics.map((m) => metricCell(m, r)),
+      ...withStd.flatMap((m) => [
+        { text: '', value: r.status === 'done' ? r.std[m.key] : undefined },
+        { text: '', value: r.status === 'done' ? (r.n?.[m.key] ?? 1) : undefined },
+      ]),
+      ...(showStatus ? [{ text: statusText(r), value: r.status }] : []),
+    ],
+  }));
+
+  const notes: string[] = [];
+  if (fixed.length && !cols.params && options.onlyChanged !== false) notes.push(`fixed: ${fixed.map((f) => `${f.name}=${f.value}`).join(', ')}`);
+  if (sharedTags && !cols.params) notes.push(`tags of every run: ${sharedTags}`);
+  if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${allRows.length} runs)`);
+  const footnotes: string[] = [];
+  if (best.size) {
+    footnotes.push(keys.length && keys[0].column.kind === 'metric' ? `* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))}` : `* best by ${describeObjective()}`);
+  }
+  if (keys.length) footnotes.push(`sorted by ${describeSort(keys)}; unfinished runs last`);
+  if (withStd.length) {
+    const pooled = [...new Set(shown.flatMap((r) => r.pooled ?? []))].filter((k) => cols.metrics.some((m) => m.key === k));
+    footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
+  }
+  if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);
+  const n = shown.length;
+  return { view: { kind: 'runs', nameKey: 'run', title, summary: counted(n, 'run'), notes, footnotes, columns, rows: viewRows }, shown };
+}
+

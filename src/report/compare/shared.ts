@@ -1,0 +1,134 @@
+/**
+ * What every view of `dlsweep compare` shares: its options, the default columns, the filtering and
+ * sorting of rows before a view is built, and how a row's cell reads.
+ */
+import { UserError } from '../../errors.js';
+import { CORE_PARAMS, paramSpec } from '../../experiment/params.js';
+import { DEFAULT_OBJECTIVE } from '../../sweep/objective.js';
+import { equalValues, knownColumns, parseSortKeys, resolveColumn, type ColumnDef, type SortKey } from '../columns.js';
+import { compileWhere } from '../where.js';
+import { formatMeanStd, formatParam } from '../format.js';
+import { hasParams, type Row } from '../rows.js';
+import type { ViewCell } from '../render.js';
+
+/** Default metric columns of the runs table. */
+export const DEFAULT_METRIC_KEYS = ['train.loss', 'train.accuracy', 'validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
+/** Facts of early stopping, shown by default when a run has them. */
+export const STOP_COLUMN_KEYS = ['stopped_at', 'stop_reason', 'restored_from'];
+/** Default metric columns of --group-by (mean ± std and range each, so fewer of them). */
+export const DEFAULT_GROUP_METRIC_KEYS = ['validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
+/** The metric of --pivot / --marginals / the report's heatmap / ls when none is named: the objective's first. */
+export const DEFAULT_METRIC = DEFAULT_OBJECTIVE[0].metric;
+
+/** The options of `dlsweep compare` that shape the table (all optional). */
+export interface QueryOptions {
+  /** --sort: `NAME[:asc|:desc][,NAME...]`. */
+  sort?: string;
+  /** --where expression. */
+  where?: string;
+  /** --columns: names separated by commas; all prefixed with + adds them to the default columns. */
+  columns?: string;
+  /** Show only the parameters whose value differs between the rows shown (default true). */
+  onlyChanged?: boolean;
+  top?: number;
+  groupBy?: string[];
+  /** ROW_PARAM, COL_PARAM, METRIC */
+  pivot?: string[];
+  /** Metric to average per parameter value; true for the default metric. */
+  marginals?: string | boolean;
+}
+
+/** Split option values given as several words or comma-separated (`--group-by a b` or `--group-by a,b`). */
+export function splitList(values: string[] | string | undefined): string[] {
+  if (values === undefined) return [];
+  return (Array.isArray(values) ? values : [values]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Display text of a row's value of a column (parameters as the user wrote them). */
+export function cellText(def: ColumnDef, row: Row): string {
+  if (def.kind === 'param') return formatParam(row.params[def.key], row.spellings[def.key]);
+  if (def.kind === 'metric') {
+    if (row.status !== 'done') return '-';
+    return formatMeanStd(def.key, row.metrics[def.key], row.std[def.key] ?? undefined);
+  }
+  const v = def.get(row);
+  if (Array.isArray(v)) return v.length ? v.join(', ') : '-';
+  return v === undefined || v === null ? '-' : String(v);
+}
+
+export function metricCell(def: ColumnDef, row: Row): ViewCell {
+  if (def.kind !== 'metric') return { text: cellText(def, row), value: def.get(row) };
+  return { text: cellText(def, row), value: row.status === 'done' ? row.metrics[def.key] : undefined };
+}
+
+/**
+ * The parameter columns whose value differs between rows, and the fixed ones as name=value. A fixed
+ * parameter at its default is left out unless it is one of the study's (CORE_PARAMS): a table should not
+ * list a dozen optimizer settings nobody touched.
+ */
+export function splitParams(allRows: Row[], defs: ColumnDef[]): { varying: ColumnDef[]; fixed: { name: string; value: string }[] } {
+  // A damaged run whose params.json is unusable has no parameters to compare.
+  const rows = allRows.filter(hasParams);
+  const varying: ColumnDef[] = [];
+  const fixed: { name: string; value: string }[] = [];
+  for (const def of defs.filter((d) => d.kind === 'param')) {
+    const first = rows[0]?.params[def.key];
+    if (rows.some((r) => !equalValues(r.params[def.key], first))) varying.push(def);
+    else if (rows.length > 0) {
+      const spec = paramSpec(def.key);
+      const atDefault = spec !== undefined && spec.default !== undefined && equalValues(first, spec.default);
+      if (!atDefault || CORE_PARAMS.includes(def.key)) fixed.push({ name: def.key, value: formatParam(first, rows[0].spellings[def.key]) });
+    }
+  }
+  return { varying, fixed };
+}
+
+export interface Prepared {
+  defs: ColumnDef[];
+  rows: Row[];
+  keys: SortKey[];
+}
+
+export function prepare(rows: Row[], options: QueryOptions): Prepared {
+  const defs = knownColumns(rows);
+  let kept = rows;
+  if (options.where !== undefined) {
+    const test = compileWhere(options.where, defs);
+    kept = rows.filter(test);
+  }
+  const keys = options.sort ? parseSortKeys(options.sort, defs) : [];
+  return { defs, rows: kept, keys };
+}
+
+export function chosenColumns(spec: string | undefined, defs: ColumnDef[], defaults: string[]): { params?: ColumnDef[]; metrics: ColumnDef[] } {
+  const names = splitList(spec);
+  const metricDefaults = defaults.map((k) => defs.find((d) => d.key === k)!);
+  if (names.length === 0) return { metrics: metricDefaults };
+  if (names.every((n) => n.startsWith('+'))) {
+    const extra = names.map((n) => resolveColumn(n.slice(1), defs, '--columns'));
+    return { metrics: [...metricDefaults, ...extra.filter((d) => !metricDefaults.includes(d))] };
+  }
+  if (names.some((n) => n.startsWith('+'))) {
+    throw new UserError('--columns: either list the columns to show, or add to the default ones with +NAME (every name prefixed)', 'e.g. --columns learning_rate,validation.recall or --columns +validation.f1,+validation.roc_auc');
+  }
+  const picked = names.map((n) => resolveColumn(n, defs, '--columns'));
+  const params = picked.filter((d) => d.kind !== 'metric');
+  return { params: params.length ? params : undefined, metrics: picked.filter((d) => d.kind === 'metric') };
+}
+
+export function statusText(r: Row): string {
+  return r.status === 'done' ? 'done' : `${r.status}${r.note ? `: ${r.note}` : ''}`;
+}
+
+export function metricValues(rows: Row[], key: string): number[] {
+  return rows.filter((r) => r.status === 'done').map((r) => r.metrics[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+}
+
+export function resolveMetric(name: string | undefined, defs: ColumnDef[], option: string): ColumnDef {
+  return resolveColumn(name ?? DEFAULT_METRIC, defs, option, ['metric']);
+}
+
+export function better(def: ColumnDef): 'high' | 'low' {
+  return def.better === 'low' ? 'low' : 'high';
+}
+

@@ -1,0 +1,66 @@
+/** `dlsweep diff A B`: two runs side by side, differences marked, metrics with B - A. */
+import { plural } from '../text.js';
+import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
+import { formatMeanStd, formatMetric, formatParam } from './format.js';
+import type { Row } from './rows.js';
+import type { TableView, ViewRow } from './render.js';
+
+function delta(key: string, a: number | null, b: number | null): { text: string; value: number | null } {
+  if (a === null || b === null) return { text: '', value: null };
+  const d = b - a;
+  if (d === 0) return { text: '0', value: 0 };
+  return { text: (d > 0 ? '+' : '') + formatMetric(key, d), value: d };
+}
+
+/**
+ * `dlsweep diff A B`: parameters (union; `-` where a run lacks one) and metrics side by side, differing
+ * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows.
+ */
+export function diffView(a: { title: string; row: Row }, b: { title: string; row: Row }, options: { onlyChanged?: boolean } = {}): TableView {
+  const rows: ViewRow[] = [];
+  const add = (kind: string, name: string, va: Row['params'][string] | undefined, vb: Row['params'][string] | undefined, ta: string, tb: string, d?: { text: string; value: number | null }) => {
+    const differs = !equalValues(va ?? null, vb ?? null) || ta !== tb;
+    if (options.onlyChanged && !differs) return;
+    rows.push({
+      best: differs,
+      cells: [
+        { text: differs ? '≠' : '', value: differs },
+        { text: kind, value: kind },
+        { text: name, value: name },
+        { text: ta, value: va },
+        { text: tb, value: vb },
+        { text: d?.text ?? '', value: d?.value ?? undefined },
+      ],
+    });
+  };
+  add('run', 'status', a.row.status, b.row.status, a.row.status, b.row.status);
+  for (const p of paramOrder([...Object.keys(a.row.params), ...Object.keys(b.row.params)])) {
+    add('param', p, a.row.params[p], b.row.params[p], formatParam(a.row.params[p], a.row.spellings[p]), formatParam(b.row.params[p], b.row.spellings[p]));
+  }
+  const defs = knownColumns([a.row, b.row]);
+  for (const key of METRIC_KEYS) {
+    if (!defs.some((d) => d.key === key)) continue;
+    const va = a.row.status === 'done' ? a.row.metrics[key] : null;
+    const vb = b.row.status === 'done' ? b.row.metrics[key] : null;
+    const text = (r: Row, v: number | null) => (r.status !== 'done' ? '-' : formatMeanStd(key, v, r.std[key] ?? undefined));
+    add('metric', key, va, vb, text(a.row, va), text(b.row, vb), delta(key, va, vb));
+  }
+  const changed = rows.filter((r) => r.best).length;
+  return {
+    kind: 'diff',
+    nameKey: 'name',
+    title: `${a.title} vs ${b.title}`,
+    summary: `${changed} ${plural(changed, 'difference')}`,
+    notes: [`A = ${a.title}`, `B = ${b.title}`],
+    footnotes: ['≠ differs; B - A for metrics; n/a = undefined metric, - = not recorded'],
+    columns: [
+      { key: 'differs', label: '' },
+      { key: 'kind', label: 'kind' },
+      { key: 'name', label: 'name' },
+      { key: 'a', label: 'A', align: 'right' },
+      { key: 'b', label: 'B', align: 'right' },
+      { key: 'delta', label: 'B - A', align: 'right' },
+    ],
+    rows,
+  };
+}
