@@ -4,12 +4,10 @@
  */
 import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { UserError, formatDiagnostic } from '../errors.js';
-import { loadExperiment } from '../experiment/load.js';
+import { UserError } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
-import { formatDatasetReport, loadDataset, type PreparedDataset } from '../datasets/index.js';
-import { ensureDataset } from '../datasets/install.js';
-import { planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
+import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
+import { planSweep, summarizePlan, type Plan, type PlanSummary } from '../sweep/plan.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import type { Executor } from '../execute/executor.js';
@@ -27,9 +25,9 @@ import { Recorder } from '../store/recorder.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import type { SweepFile } from '../store/records.js';
 import { gitCommit } from '../store/provenance.js';
-import { rebuildSweepOutputs } from '../report/outputs.js';
+import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { warmChartEngine } from '../report/charts.js';
-import { renderTerminal } from '../report/table.js';
+import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
@@ -58,25 +56,9 @@ interface Prepared {
   plan: Plan;
 }
 
-/** Load and validate the experiment and its data; prints warnings. Throws: UserError, before anything is written. */
-async function load(file: string, options: RunOptions, io: CliIO): Promise<{ exp: Experiment; data: PreparedDataset; shape: DataShape }> {
-  const exp = loadExperiment(file, { dataDir: options.dataDir, cwd: io.cwd });
-  for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
-  // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
-  await ensureDataset(exp.dataset, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
-  const data = loadDataset(exp.dataset);
-  const shape: DataShape = {
-    fingerprint: data.fingerprint,
-    features: data.feature_names.length,
-    trainSamples: data.folds[0].train.y.length,
-    folds: data.folds.length,
-  };
-  return { exp, data, shape };
-}
-
 /** Load, validate and plan. Throws: UserError for any problem (a grid over --max-runs included). */
 async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Prepared> {
-  const { exp, data, shape } = await load(file, options, io);
+  const { exp, data, shape } = await loadInputs(file, options, io);
   let plan: Plan;
   try {
     plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
@@ -125,7 +107,7 @@ export function describePlan(exp: Experiment, plan: PlanSummary, done: number, w
 
 /** `dlsweep plan FILE`: print the plan, train nothing, write nothing. Counts lazily, so any grid size is fine. */
 export async function planCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
-  const { exp, data, shape } = await load(file, options, io);
+  const { exp, data, shape } = await loadInputs(file, options, io);
   const summary = summarizePlan(exp, shape, { share: options.share });
   io.stdout.write(formatDatasetReport(data.report) + '\n');
   io.stdout.write(describePlan(exp, summary, 0, options.workers ?? availableParallelism(), options.engine) + '\n');

@@ -86,3 +86,25 @@ test('lrFind rejects bad ranges', () => {
   assert.throws(() => lrFind({ config, train: data, min_learning_rate: 1e-3, max_learning_rate: 1, steps: 1 }), /steps/);
   assert.throws(() => lrFind({ config: { ...config, optimizer: 'sgd' }, train: data, min_learning_rate: 1e-3, max_learning_rate: 1, steps: 5 }), /unknown optimizer/);
 });
+
+test('lr-find charts draw the whole smoothed curve: the exploding end is not clipped, only raw losses above it are', async () => {
+  const { lrFindChart, lrFindRange, lrFindSpec } = await import('../../src/report/lr-find.js');
+  const { renderSvg } = await import('../../src/report/charts.js');
+  // Smoothed losses 1, 0.8, 0.5, then 6 (12x the minimum 0.5: the test stopped there); raw losses up to 40.
+  const points = [
+    [1e-4, 1, 1],
+    [1e-3, 0.7, 0.8],
+    [1e-2, 0.3, 0.5],
+    [1e-1, 40, 6],
+  ].map(([learning_rate, loss, smoothed_loss], step) => ({ step, learning_rate, loss, smoothed_loss }));
+  const result = { points, stop_reason: 'exploded' as const, suggestion: 1e-3, method: 'steepest', min_loss: { learning_rate: 1e-2, smoothed_loss: 0.5 } };
+  assert.deepEqual(lrFindRange(result), { lo: 0.3, hi: 6, rawAbove: 1 });
+  const spec = lrFindSpec(result, 't') as unknown as { scales: { name: string; domain: number[] }[]; title: { subtitle?: string } };
+  const y = spec.scales.find((s) => s.name === 'y')!;
+  assert.ok(y.domain[0] <= 0.3 && y.domain[1] >= 6, `y domain ${y.domain}`);
+  assert.equal(spec.title.subtitle, '1 raw loss above 6 cut at the top; the smoothed curve is drawn whole');
+  assert.match(await renderSvg(lrFindSpec(result, 't')), /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  // The terminal chart's top label is the highest smoothed loss (it was cut at 4 x 0.5 = 2).
+  const top = Number(lrFindChart(result, 20, false).split('\n')[0].trim().split(/\s+/)[0]);
+  assert.equal(top, 6);
+});

@@ -1,0 +1,32 @@
+/**
+ * Reading an experiment and its data for the commands that train (`run`, `plan`, `lr-find`): validate the
+ * whole file, print its warnings, fetch a managed dataset that is missing, load and preprocess the data.
+ * Nothing is written under runs/ before this succeeds.
+ */
+import { formatDiagnostic } from '../errors.js';
+import { loadExperiment } from '../experiment/load.js';
+import type { Experiment } from '../experiment/types.js';
+import { loadDataset, type PreparedDataset } from '../datasets/index.js';
+import { ensureDataset } from '../datasets/install.js';
+import type { DataShape } from '../sweep/plan.js';
+import type { CliIO } from './io.js';
+
+/**
+ * Load and validate the experiment and its data; prints warnings on stderr. Returns the experiment, the
+ * prepared data and its shape for the planner.
+ * Throws: UserError / DiagnosticError for an invalid file or data, before anything is written.
+ */
+export async function loadInputs(file: string, options: { dataDir?: string }, io: CliIO): Promise<{ exp: Experiment; data: PreparedDataset; shape: DataShape }> {
+  const exp = loadExperiment(file, { dataDir: options.dataDir, cwd: io.cwd });
+  for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
+  // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
+  await ensureDataset(exp.dataset, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
+  const data = loadDataset(exp.dataset);
+  const shape: DataShape = {
+    fingerprint: data.fingerprint,
+    features: data.feature_names.length,
+    trainSamples: data.folds[0].train.y.length,
+    folds: data.folds.length,
+  };
+  return { exp, data, shape };
+}
