@@ -43,14 +43,14 @@
  * path and fails a request it does not support. The engine is part of every run's identity, beside
  * ENGINE_VERSION in ../version.ts.
  */
-import { getActivation, HIDDEN_ACTIVATION_NAMES } from '../activations.js';
-import { initializeParams } from '../init.js';
+import { HIDDEN_ACTIVATION_NAMES } from '../activations.js';
+import { initialNetwork } from '../init.js';
 import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from '../loss.js';
 import { scoreThresholds } from '../metrics.js';
 import { allocateForward, cloneParams, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
 import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
-import { Rng } from '../rng.js';
+import type { Rng } from '../rng.js';
 import { learningRateAt } from '../schedules.js';
 import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
@@ -447,15 +447,12 @@ export function trainFast(
   const ytr = req.train.y;
   const Xva = req.validation.X;
   const yva = req.validation.y;
-  const hidden = getActivation(o.activation, o.leaky_relu_slope);
-  const dims = [Xtr.rows, ...o.hidden_sizes, 1];
+  const { net: init, hidden, dims, rng } = initialNetwork(o, Xtr.rows);
   const total = checkpoints[checkpoints.length - 1];
   const m = Xtr.cols;
   const fullBatch = o.batch_size === null || o.batch_size >= m;
   const updatesPerEpoch = fullBatch ? 1 : Math.ceil(m / (o.batch_size as number));
 
-  const rng = new Rng(o.seed);
-  const init = initializeParams(dims, o.init, rng);
   // Collapsing duplicate rows is exact only when every update sums over every row with the same weights.
   const collapse = fullBatch && o.dropout === 0 && tuning.collapse !== false;
   const data = collapse ? collapseDuplicates(Xtr, ytr) : { X: Xtr, y: ytr, weight: new Float64Array(m).fill(1) };
