@@ -11,7 +11,7 @@ import { readCsvFile } from '../datasets/csv.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { RunModelFile } from '../store/records.js';
 import { findRunInSweep, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
-import { sweepRows, sweepTitle } from '../report/outputs.js';
+import { sweepRows, sweepTitle } from '../report/rows.js';
 import { sortRows } from '../report/columns.js';
 import { formatMetric } from '../report/format.js';
 import { checkModel, predictRows } from '../predict/apply.js';

@@ -398,9 +398,7 @@ export function collapseDuplicates(X: Matrix, y: Float64Array): Collapsed {
 export function layOutForProfile(req: TrainRequest, tuning: FastTuning = {}): { kernels: Kernels; desc: number; samples: number } {
   const kernels = loadKernels();
   const o = resolveOptions(req.config);
-  const dims = [req.train.X.rows, ...o.hidden_sizes, 1];
-  const rng = new Rng(o.seed);
-  const init = initializeParams(dims, o.init, rng);
+  const { net: init, rng } = initialNetwork(o, req.train.X.rows);
   const m = req.train.X.cols;
   const data = tuning.collapse === false ? { X: req.train.X, y: req.train.y, weight: new Float64Array(m).fill(1) } : collapseDuplicates(req.train.X, req.train.y);
   const layout = layOut(kernels, { o, init, X: data.X, y: data.y, weight: data.weight, invM: 1 / m, batch: 0, validation: req.validation.X, validationY: req.validation.y, rng });
