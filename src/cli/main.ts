@@ -24,6 +24,7 @@ import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
+import { drained, orderedOutput } from './ordered-output.js';
 import { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from './write-errors.js';
 import { ENGINE_MODES, type EngineMode } from '../train/types.js';
 import { QueueError } from '../execute/queue/connect.js';
@@ -415,20 +416,12 @@ if (isMain()) {
       if (e.code !== 'EPIPE') throw e;
     });
   }
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
+  // Into one pipe (2>&1) both streams keep their order; a terminal shows each write as it comes.
+  const output = process.stdout.isTTY || process.stderr.isTTY ? undefined : orderedOutput(process.stdout, process.stderr);
+  const code = await runCli(process.argv.slice(2), { stdout: output?.stdout ?? process.stdout, stderr: output?.stderr ?? process.stderr, cwd: process.cwd(), env: process.env });
   // Everything is written and every thread stopped by now. Exiting at once, rather than when the event loop
   // has drained, skips tearing down the heap (tens of milliseconds after a sweep that drew charts); what
-  // is still buffered for stdout and stderr is flushed first.
-  await Promise.all([process.stdout, process.stderr].map(flushed));
+  // is still buffered for stdout and stderr is handed over first, however slowly it is read.
+  await (output ? output.flushed() : Promise.all([drained(process.stdout), drained(process.stderr)]));
   process.exit(code);
-}
-
-/** Resolves when a stream has nothing left to write (or can write nothing more: a closed pipe). */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.writableLength === 0 || stream.destroyed) return resolve();
-    stream.once('drain', resolve);
-    stream.once('close', resolve);
-    stream.once('error', () => resolve());
-  });
 }

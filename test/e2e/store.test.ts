@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { CLI, onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 test('a runs folder on a read-only file system: one plain message naming it, exit 1 or 2, no stack, nothing created', async (t) => {
   const dir = tempDir();
@@ -184,4 +184,26 @@ test('ls: a sweep that died without recording its end shows stopped, lasting unt
   assert.equal(row.status, 'stopped');
   assert.ok(Math.abs(row.duration_ms - 5000) < 1000, `duration ${row.duration_ms} ms`);
   assert.doesNotMatch(runCli(['ls'], dir).stdout, /so far/);
+});
+
+test('stdout and stderr into one slowly read pipe: exit 0, every line whole and in order', { skip: !existsSync('/bin/bash') && 'needs bash' }, () => {
+  const dir = tempDir();
+  // 800 runs from 20 trainings: a table of about 100 kB, more than a pipe holds, then the closing line on stderr.
+  const thresholds = Array.from({ length: 40 }, (_, i) => ((i + 1) / 41).toFixed(3)).join(', ');
+  const seeds = Array.from({ length: 20 }, (_, i) => i + 1).join(', ');
+  const file = writeExperiment(dir, 'many.yaml', syntheticExperiment('many', `  threshold: [${thresholds}]\n  seed: [${seeds}]\n  iterations: [1]`));
+  const script = `"${process.execPath}" "${CLI}" run many.yaml --workers 2 2>&1 | (sleep 4; cat) > out.txt; echo "exit \${PIPESTATUS[0]}"`;
+  const r = spawnSync('/bin/bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  assert.equal(r.stdout.trim(), 'exit 0', r.stderr);
+  const lines = readFileSync(join(dir, 'out.txt'), 'utf8').split('\n');
+  const first = lines.findIndex((l) => l.startsWith('┌'));
+  const last = lines.findIndex((l) => l.startsWith('└'));
+  assert.ok(first > 0 && last > first, 'the table is there');
+  // Inside the table every line is a whole table line; the sweep's lines come before it, the summary after.
+  for (const l of lines.slice(first + 1, last)) assert.match(l, /^│.*│$/, l.slice(0, 80));
+  assert.equal(lines.slice(first, last).filter((l) => /^│ [ *] │ \d{4}-[0-9a-f]{8} │/.test(l)).length, 800);
+  const sweepLine = lines.findIndex((l) => l.startsWith('sweep: '));
+  const recorded = lines.findIndex((l) => l.startsWith('recorded 800 done, 0 diverged, 0 failed'));
+  assert.ok(sweepLine >= 0 && sweepLine < first, `sweep line at ${sweepLine}, table at ${first}`);
+  assert.ok(recorded > last, `the closing line (${recorded}) comes after the table (${last})`);
 });
