@@ -24,11 +24,22 @@ export interface CompareOptions extends QueryOptions {
 
 const EXTENSIONS: Record<string, OutputFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.csv': 'csv', '.json': 'json', '.html': 'html', '.htm': 'html', '.txt': 'table' };
 
-/** The format to write: the one asked for, else the output file's extension's, else table. */
+/**
+ * The format to write: the one asked for (--format), else the one the output file's extension names
+ * (.txt is the terminal table without colour), else the terminal table on stdout.
+ * Throws: UserError for an output file whose extension names no format (.xlsx, .tsv, none): writing the
+ * terminal table there would silently give a file other programs cannot read.
+ */
 export function outputFormat(format: OutputFormat | undefined, output: string | undefined): OutputFormat {
   if (format) return format;
-  if (output) return EXTENSIONS[extname(output).toLowerCase()] ?? 'table';
-  return 'table';
+  if (output === undefined || output === '-') return 'table';
+  const ext = extname(output).toLowerCase();
+  const known = EXTENSIONS[ext];
+  if (known) return known;
+  throw new UserError(
+    `-o ${output}: ${ext ? `the extension ${ext} names no output format` : 'the file name has no extension to choose the output format from'}`,
+    `use ${Object.keys(EXTENSIONS).join(', ')} (${[...new Set(Object.values(EXTENSIONS))].join(', ')}), or name the format: --format csv -o ${output}`,
+  );
 }
 
 /**

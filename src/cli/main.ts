@@ -19,6 +19,7 @@ import { verifyCommand } from './verify.js';
 import { reportCommand } from './report.js';
 import { OUTPUT_FORMATS } from '../report/render.js';
 import { DEFAULT_METRIC } from '../report/compare/shared.js';
+import { DEFAULT_TOP } from '../report/sweep-files.js';
 import { registerDataCommands } from './data.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
@@ -31,6 +32,11 @@ import { QueueError } from '../execute/queue/connect.js';
 import { queueStatusCommand, workerCommand } from './queue.js';
 
 export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+
+/** Commander parser of run's --top: a whole number >= 1, or `all` (Infinity). */
+function topCount(value: string): number {
+  return value.trim().toLowerCase() === 'all' ? Infinity : positiveInt('--top')(value);
+}
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -122,6 +128,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
       'train on the workers of a Redis queue (redis://[:PASSWORD@]HOST[:PORT][/DB] or rediss:// for TLS; start them with dlsweep worker); --workers then counts threads of this process that train too (default 0)',
     )
     .option('-q, --quiet', 'print only the final table')
+    .option('--top <n>', `rows of the final table: the best N (default ${DEFAULT_TOP}), or all; table.md and compare have every run`, topCount)
     .action(async (file: string, opts) => {
       result.code = await runCommand(
         file,
@@ -133,6 +140,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
           share: opts.share,
           quiet: Boolean(opts.quiet),
           resume: opts.resume,
+          top: opts.top,
           engine: resolveEngine(opts.engine, io.env),
           queue: opts.queue,
         },
@@ -209,7 +217,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     )
     .argument('[target]', 'run or sweep')
     .option('--log', 'draw the loss curve on a log scale')
-    .option('--top <n>', 'runs listed for a sweep (default 5)', positiveInt('--top'))
+    .option('--top <n>', 'runs listed for a sweep, best first (default 5; with --json, all unless given)', positiveInt('--top'))
     .option('--json', 'print JSON instead of text')
     .action((target: string | undefined, opts) => {
       result.code = showCommand(target, { runsDir: program.opts().runsDir, log: Boolean(opts.log), json: Boolean(opts.json), top: opts.top }, io);

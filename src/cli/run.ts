@@ -25,7 +25,7 @@ import { Recorder } from '../store/recorder.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import type { SweepFile } from '../store/records.js';
 import { gitCommit } from '../store/provenance.js';
-import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
+import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
@@ -41,6 +41,8 @@ export interface RunOptions {
   quiet: boolean;
   /** A sweep id, `latest`, or true for latest. */
   resume?: string | boolean;
+  /** Rows of the table printed at the end (default DEFAULT_TOP; Infinity for all). */
+  top?: number;
   /** The training engine, resolved once from --engine or DLSWEEP_ENGINE (see resolveEngine in main.ts). */
   engine: EngineMode;
   /** run: a redis:// or rediss:// URL: train on the queue's workers (--workers then counts this process's threads, default 0). */
@@ -294,7 +296,7 @@ async function runSweep(
       if (!isWriteError(e)) throw e;
       return await stopped(e);
     }
-    io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n');
+    io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP }) + '\n');
     log(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +

@@ -6,6 +6,8 @@ import { sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';
 import { runDetail, sweepDetail } from '../report/show.js';
+import { readDesign } from '../report/design.js';
+import { sortRows } from '../report/columns.js';
 import { rowOf } from '../report/rows.js';
 import { liveStatus } from './ls.js';
 import { useColor, type CliIO } from './io.js';
@@ -82,10 +84,12 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   const tags = sweepTags(dir, sweep);
   const note = readAnnotations(dir).note;
   if (options.json) {
-    const runs = rows.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, metrics: r.metrics, std: r.std }));
+    // --top: the best N runs in the tables' default order (as the text lists them); without it, every run.
+    const listed = options.top !== undefined ? sortRows(rows).slice(0, options.top) : rows;
+    const runs = listed.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, metrics: r.metrics, std: r.std }));
     io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), tags, note: note ?? null, runs }, null, 2) + '\n');
     return 0;
   }
-  io.stdout.write(sweepDetail(sweepTitle(dir), dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), top: options.top, tags, note }));
+  io.stdout.write(sweepDetail(sweepTitle(dir), dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), top: options.top, tags, note, design: readDesign(dir) }));
   return 0;
 }

@@ -93,6 +93,7 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['restored_from', (r) => r.stop?.restored_from ?? null, 'number'],
     ['tags', (r) => r.tags ?? [], 'list'],
     ['note', (r) => r.userNote ?? null, 'string'],
+    ['dataset', (r) => r.dataset ?? null, 'string'],
   ];
   for (const [key, get, type] of meta) defs.push({ key, kind: 'meta', label: key, get, type, better: 'none' });
   return defs;

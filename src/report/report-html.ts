@@ -8,6 +8,7 @@ import { readCurve } from '../store/curve.js';
 import type { SweepFile } from '../store/records.js';
 import { UserError } from '../errors.js';
 import { describeObjective } from '../sweep/objective.js';
+import type { SweepDesign } from './design.js';
 import { bestRows, compareRows, type Row } from './rows.js';
 import { knownColumns, resolveColumn, type ColumnDef } from './columns.js';
 import { runsView } from './compare/runs.js';
@@ -29,6 +30,8 @@ export interface ReportOptions {
   maxPoints?: number;
   /** Confusion matrices drawn (best runs first); default 3. */
   matrices?: number;
+  /** The sweep's grid from its saved experiment (design.ts): the facts' fixed and grid lines come from it. */
+  design?: SweepDesign;
 }
 
 /** Metric columns of the report's table. */
@@ -64,6 +67,10 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const sorted = [...rows].sort(compareRows);
   const best = bestRows(sorted);
   const { varying, fixed } = splitParams(rows, defs);
+  // The grid as started (all axes, fixed values as written), not as far as the recorded runs cover it.
+  const design = options.design;
+  const designFixed = design ? design.fixed.map((f) => `${f.name}=${f.text}`) : fixed.map((f) => `${f.name}=${f.value}`);
+  const designAxes = design ? design.axes.map((a) => a.name) : varying.map((d) => d.key);
   const sections: string[] = [];
 
   // Facts.
@@ -74,8 +81,8 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
-    ['fixed', fixed.length ? fixed.map((f) => `${f.name}=${f.value}`).join(', ') : 'none'],
-    ['grid axes', varying.length ? varying.map((d) => d.key).join(', ') : 'none'],
+    ['fixed', designFixed.length ? designFixed.join(', ') : 'none'],
+    ['grid axes', designAxes.length ? designAxes.join(', ') : 'none'],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit.slice(0, 10)}` : ''}`],
   ];
   // The sweep's tags: the experiment file's, and those every run carries (dlsweep tag on the sweep).
@@ -96,28 +103,44 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · <a href="#confusion">confusion matrices</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
   );
 
-  // Loss curves: the best runs first, up to maxCurves.
-  const withCurves: { row: Row; curve: ReturnType<typeof readCurve> }[] = [];
+  // Loss curves: the best runs first, up to maxCurves distinct curves. Runs with the same curve (a training
+  // shared by thresholds) are one line, under the best of them.
+  const withCurves: { row: Row; curve: ReturnType<typeof readCurve>; sharing: Row[] }[] = [];
+  const byCurve = new Map<string, (typeof withCurves)[number]>();
+  let covered = 0;
   for (const r of sorted) {
-    if (withCurves.length >= maxCurves) break;
     if (r.status !== 'done' && r.status !== 'diverged') continue;
     const curve = r.dir ? readCurve(r.dir) : [];
-    if (curve.length) withCurves.push({ row: r, curve });
+    if (!curve.length) continue;
+    const key = JSON.stringify(curve);
+    const same = byCurve.get(key);
+    if (same) {
+      same.sharing.push(r);
+      covered++;
+      continue;
+    }
+    if (withCurves.length >= maxCurves) continue;
+    const entry = { row: r, curve, sharing: [] };
+    byCurve.set(key, entry);
+    withCurves.push(entry);
+    covered++;
   }
   const eligible = sorted.filter((r) => r.status === 'done' || r.status === 'diverged').length;
   const colorBy = withCurves.length <= 10 ? 'run' : 'score';
   const scores = withCurves.map((w) => w.row.metrics[metric.key]).filter((v): v is number => typeof v === 'number');
   const scoreDomain: [number, number] | undefined = scores.length ? [Math.min(...scores), Math.max(...scores)] : undefined;
   const worst = scoreDomain ? (higher ? scoreDomain[0] : scoreDomain[1]) : null;
-  const labels = withCurves.map((w) => shortLabel(w.row, varying));
+  const labels = withCurves.map((w) => shortLabel(w.row, varying) + (w.sharing.length ? ` +${w.sharing.length} sharing its curve` : ''));
   const data: Record<'train' | 'validation', CurveDatum[]> = { train: [], validation: [] };
-  withCurves.forEach((w, i) => {
+  // Drawn in data order, so the worst first and the best last: the best run's line is on top.
+  for (let i = withCurves.length - 1; i >= 0; i--) {
+    const w = withCurves[i];
     const score = w.row.status === 'done' ? (w.row.metrics[metric.key] ?? worst) : worst;
     for (const p of downsample(w.curve, maxPoints)) {
       if (Number.isFinite(p.train_loss)) data.train.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.train_loss, score });
       if (Number.isFinite(p.validation_loss)) data.validation.push({ run: w.row.folder, label: labels[i], iteration: p.iteration, loss: p.validation_loss, score });
     }
-  });
+  }
   const all = [...data.train, ...data.validation].map((d) => d.loss);
   const positive = all.filter((v) => v > 0);
   let curvesHtml: string;
@@ -125,9 +148,13 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     curvesHtml = '<p class="note">No run has a loss curve yet.</p>';
   } else {
     const domain: [number, number] = [Math.min(...all), Math.max(...all)];
-    const logDomain: [number, number] = positive.length ? [Math.min(...positive), Math.max(...positive)] : [1e-3, 1];
+    // A loss of exactly 0 has no place on a log axis: such points are drawn at a floor a decade below the
+    // smallest positive loss, and the note says which runs.
+    const floor = positive.length ? Math.min(...positive) / 10 : 1e-3;
+    const atZero = [...new Set([...data.train, ...data.validation].filter((d) => !(d.loss > 0)).map((d) => d.label))];
+    const logDomain: [number, number] = positive.length ? [atZero.length ? floor : Math.min(...positive), Math.max(...positive)] : [floor, 1];
     const chart = async (split: 'train' | 'validation', log: boolean) => {
-      const values = log ? data[split].filter((d) => d.loss > 0) : data[split];
+      const values = log ? data[split].map((d) => (d.loss > 0 ? d : { ...d, loss: floor })) : data[split];
       const series = new Set(values.map((d) => d.run)).size;
       const svg = await renderSvg(
         curveSpec(values, {
@@ -146,20 +173,26 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     };
     const [trLin, vaLin, trLog, vaLog] = await Promise.all([chart('train', false), chart('validation', false), chart('train', true), chart('validation', true)]);
     const shownNote =
-      withCurves.length < eligible
-        ? `Curves of the best ${withCurves.length} of ${eligible} runs (by ${escapeHtml(describeObjective())}); draw more with <code>dlsweep report --max-curves N</code>.`
-        : `All ${withCurves.length} runs with a curve.`;
+      covered < eligible
+        ? `Curves of the best ${covered} of ${eligible} runs (by ${escapeHtml(describeObjective())}); draw more with <code>dlsweep report --max-curves N</code>.`
+        : `All ${eligible} runs with a curve.`;
+    const sharedNote = withCurves.some((w) => w.sharing.length)
+      ? ` Runs with the same curve (one training shared by their thresholds) are one line, labelled with the best of them; the best runs are drawn on top.`
+      : ' The best runs are drawn on top.';
     const colourNote =
       colorBy === 'run'
         ? 'One colour per run; the legend lists runs best first, with their grid values in parentheses' + (varying.length ? ` (${varying.map((d) => d.key).join(', ')})` : '') + '.'
         : `Coloured by ${escapeHtml(metric.key)} (${higher ? 'dark = high' : 'dark = low'}); hover a line for its run.`;
+    const zeroNote = atZero.length
+      ? `<p class="note" id="log-floor-note">Log scale: ${atZero.length === 1 ? 'a run reaches' : `${atZero.length} runs reach`} a loss of 0 (${escapeHtml(atZero.join('; '))}); those points are drawn at ${escapeHtml(formatMetric('loss', floor))}, the bottom of the axis.</p>`
+      : '';
     // Losses spanning more than two decades (a diverging or stuck run) flatten the others on a linear axis.
     const startLog = positive.length > 0 && logDomain[1] / logDomain[0] > 100;
     curvesHtml =
-      `<p class="note">${shownNote} ${colourNote}${varying.some((d) => d.key === 'threshold') ? ' Runs that differ only in threshold share a training, so their curves coincide.' : ''}</p>` +
+      `<p class="note">${shownNote} ${colourNote}${sharedNote}</p>` +
       `<p><label class="toggle"><input type="checkbox" id="log-toggle"${startLog ? ' checked' : ''}> log scale</label></p>` +
       `<div id="curves-linear" class="charts" data-runs="${withCurves.length}"${startLog ? ' hidden' : ''}>${trLin}${vaLin}</div>` +
-      `<div id="curves-log" class="charts" data-runs="${withCurves.length}"${startLog ? '' : ' hidden'}>${trLog}${vaLog}</div>`;
+      `<div id="curves-log" class="charts" data-runs="${withCurves.length}" data-floor="${floor}"${startLog ? '' : ' hidden'}>${zeroNote}${trLog}${vaLog}</div>`;
   }
   sections.push(`<section id="curves"><h2>Loss curves</h2>${curvesHtml}</section>`);
 
@@ -220,7 +253,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   );
 
   // The table of all runs.
-  const view = runsView(sweepTitle, rows, { columns: TABLE_COLUMNS });
+  const view = runsView(sweepTitle, rows, { columns: TABLE_COLUMNS, design });
   sections.push(
     `<section id="runs"><h2>All runs</h2><p class="note">${escapeHtml([...view.notes, 'Click a column header to sort; click again to reverse.'].join(' · '))}</p>` +
       `<div class="table-wrap">${renderHtmlTable(view, 'runs-table')}</div>${view.footnotes.map((f) => `<p class="note">${escapeHtml(f)}</p>`).join('')}</section>`,

@@ -50,6 +50,11 @@ export interface Row {
   tags?: string[];
   /** The run's note (dlsweep note), when it has one. */
   userNote?: string;
+  /**
+   * The sweep's data: the dataset's name (or `custom`) and the first 8 hex digits of its fingerprint (file
+   * and preprocessing), e.g. wisconsin@3fa2c1d0; absent for rows built in memory.
+   */
+  dataset?: string;
 }
 
 /** Metric names in display order (for each of train and validation). */
@@ -173,11 +178,18 @@ export function sweepTags(sweepDir: string, sweep: SweepFile = readSweepFile(swe
   return mergeTags(sweep.tags, readAnnotations(sweepDir).tags);
 }
 
-/** Rows of every run folder of a sweep (each with the sweep's tags and its own). */
+/** The label of a sweep's data in tables: name (or `custom`) @ the fingerprint's first 8 hex digits. */
+export function datasetLabel(dataset: SweepFile['dataset']): string {
+  return `${dataset.name ?? 'custom'}@${dataset.fingerprint.slice(0, 8)}`;
+}
+
+/** Rows of every run folder of a sweep (each with the sweep's tags and its own, and the sweep's dataset). */
 export function sweepRows(sweepDir: string): Row[] {
   const title = sweepTitle(sweepDir);
-  const tags = sweepTags(sweepDir);
-  return readRuns(sweepDir).map((r) => rowOf(title, r, tags));
+  const sweep = readSweepFile(sweepDir);
+  const tags = sweepTags(sweepDir, sweep);
+  const dataset = datasetLabel(sweep.dataset);
+  return readRuns(sweepDir).map((r) => ({ ...rowOf(title, r, tags), dataset }));
 }
 
 /** Whether a row has its parameters: false only for a damaged run whose params.json is unusable. */

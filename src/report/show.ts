@@ -16,6 +16,7 @@ import { runsView } from './compare/runs.js';
 import { splitParams } from './compare/shared.js';
 import { distinctValues } from './compare/pivot.js';
 import { asciichart } from './ascii-chart.js';
+import type { SweepDesign } from './design.js';
 import { downsample } from './charts.js';
 import { renderTerminalView } from './render.js';
 
@@ -74,7 +75,13 @@ export function curveLines(dir: string, options: { width?: number; height?: numb
   const curve = readCurve(dir).filter((p) => Number.isFinite(p.train_loss));
   if (curve.length < 2) return [];
   const points = downsample(curve, Math.max(10, options.width ?? 70));
-  const tf = (v: number) => (options.log ? Math.log10(Math.max(v, 1e-12)) : v);
+  // Log scale: a loss of 0 (or below) is drawn at a floor a decade under the smallest positive loss, and the
+  // caption says so; it is never dropped or put at an arbitrary 1e-12.
+  const losses = points.flatMap((p) => [p.train_loss, p.validation_loss]).filter((v) => Number.isFinite(v));
+  const positive = losses.filter((v) => v > 0);
+  const floor = positive.length ? Math.min(...positive) / 10 : 1e-3;
+  const atFloor = options.log && losses.some((v) => !(v > 0));
+  const tf = (v: number) => (options.log ? Math.log10(v > 0 ? v : floor) : v);
   const train = points.map((p) => tf(p.train_loss));
   const validation = points.map((p) => (Number.isFinite(p.validation_loss) ? tf(p.validation_loss) : NaN));
   const label = (v: number) => formatMetric('loss', options.log ? 10 ** v : v).padStart(9);
@@ -82,7 +89,7 @@ export function curveLines(dir: string, options: { width?: number; height?: numb
   const first = points[0].iteration;
   const last = points.at(-1)!.iteration;
   const axis = `${' '.repeat(11)}${String(first)}${' '.repeat(Math.max(1, points.length - String(first).length - String(last).length))}${last}`;
-  const caption = `${' '.repeat(11)}iteration (updates)${options.log ? ', log-scale loss' : ''}`;
+  const caption = `${' '.repeat(11)}iteration (updates)${options.log ? ', log-scale loss' : ''}${atFloor ? `; losses of 0 drawn at ${formatMetric('loss', floor)}, the bottom of the axis` : ''}`;
   if (options.color) {
     const series = hasValidation ? [train, validation] : [train];
     const chart = asciichart.plot(series, { height: options.height ?? 12, format: label, colors: [asciichart.blue, asciichart.magenta] });
@@ -180,7 +187,7 @@ export function sweepDetail(
   dir: string,
   sweep: SweepFile,
   rows: Row[],
-  options: { color?: boolean; status?: string; top?: number; tags?: string[]; note?: string } = {},
+  options: { color?: boolean; status?: string; top?: number; tags?: string[]; note?: string; design?: SweepDesign } = {},
 ): string {
   const b = options.color ? BOLD : (s: string) => s;
   const counts = countRows(rows, sweep.grid_size);
@@ -198,13 +205,19 @@ export function sweepDetail(
   ];
   if (sweep.resumed_at?.length) facts.push(['resumed', sweep.resumed_at.join(', ')]);
   const defs = knownColumns(rows);
+  // The grid as started (the saved experiment), whatever part of it is recorded; from the runs when unreadable.
+  const design = options.design;
   const { varying, fixed } = splitParams(rows, defs);
-  if (fixed.length) facts.push(['fixed', fixed.map((f) => `${f.name}=${f.value}`).join(', ')]);
-  if (varying.length) facts.push(['grid', varying.map((d) => `${d.key} (${distinctValues(rows, d).map((v) => v.text).join(', ')})`).join(' x ')]);
+  const fixedText = design ? design.fixed.map((f) => `${f.name}=${f.text}`) : fixed.map((f) => `${f.name}=${f.value}`);
+  const grid = design
+    ? design.axes.map((a) => `${a.name} (${a.values.map((v) => v.text).join(', ')})`)
+    : varying.map((d) => `${d.key} (${distinctValues(rows, d).map((v) => v.text).join(', ')})`);
+  if (fixedText.length) facts.push(['fixed', fixedText.join(', ')]);
+  if (grid.length) facts.push(['grid', grid.join(' x ')]);
   out.push(...align(facts).map((l) => `  ${l}`));
   const top = options.top ?? 5;
   if (rows.length) {
-    const view = runsView(sweepTitle, rows, { top });
+    const view = runsView(sweepTitle, rows, { top, design });
     out.push('', b(`best ${Math.min(top, rows.length)} of ${rows.length} runs`), renderTerminalView({ ...view, title: '', summary: undefined, notes: [] }, options).replace(/^\n/, ''));
   }
   out.push('', b('files'), `  ${dir}`);

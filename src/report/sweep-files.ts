@@ -13,9 +13,11 @@ import { METRIC_KEYS, paramOrder } from './columns.js';
 import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
 import { runsTable } from './compare/runs.js';
 import { metricLabel } from './format.js';
+import { counted } from '../text.js';
 import { renderMarkdownView, renderTerminalView, type TableView } from './render.js';
 import { renderReport, type ReportOptions } from './report-html.js';
 import { sweepRows, sweepTitle, type Row } from './rows.js';
+import { readDesign, type SweepDesign } from './design.js';
 
 /** A metric column: its key (e.g. validation.accuracy) and header. */
 export interface MetricColumn {
@@ -36,16 +38,31 @@ export interface Comparison {
   view: TableView;
 }
 
-/** Sort rows (default order: best first, unfinished runs last), find varying and fixed parameters, mark the best. */
-export function buildComparison(title: string, rows: Row[], metrics: MetricColumn[] = DEFAULT_METRICS): Comparison {
+/**
+ * Sort rows (default order: best first, unfinished runs last), find varying and fixed parameters (from the
+ * sweep's design when given, so a sweep with missing runs still shows its grid), mark the best.
+ */
+export function buildComparison(title: string, rows: Row[], metrics: MetricColumn[] = DEFAULT_METRICS, design?: SweepDesign): Comparison {
   const custom = metrics.map((m) => m.key).join(',') !== DEFAULT_METRIC_KEYS.join(',');
-  const { view, shown } = runsTable(title, rows, custom ? { columns: metrics.map((m) => m.key).join(',') } : {});
+  const { view, shown } = runsTable(title, rows, { ...(custom ? { columns: metrics.map((m) => m.key).join(',') } : {}), design });
   return { title, rows: shown, metrics, view };
 }
 
-/** The table for a terminal; `color` bolds the best row (only when the output is a terminal and NO_COLOR is unset). */
-export function renderTerminal(c: Comparison, options: { color?: boolean } = {}): string {
-  return renderTerminalView(c.view, options);
+/** Rows of the table printed after a sweep unless --top says otherwise (table.md and compare have them all). */
+export const DEFAULT_TOP = 20;
+
+/**
+ * The table for a terminal; `color` bolds the best row (only when the output is a terminal and NO_COLOR is
+ * unset). `top`: at most that many rows, best first, then a line saying how many more there are and how to
+ * see them (Infinity: every row).
+ */
+export function renderTerminal(c: Comparison, options: { color?: boolean; top?: number } = {}): string {
+  const top = options.top ?? Infinity;
+  const total = c.view.rows.length;
+  if (total <= top) return renderTerminalView(c.view, options);
+  const more = total - top;
+  const line = `${counted(more, 'more run')} not shown (top ${top} of ${total}): all of them with dlsweep compare ${c.title}, or with --top all`;
+  return renderTerminalView({ ...c.view, rows: c.view.rows.slice(0, top), footnotes: [...c.view.footnotes, line] }, options);
 }
 
 /** The table as Markdown (table.md). */
@@ -110,11 +127,12 @@ export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
  */
 export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): Promise<{ comparison: Comparison; sweep: SweepFile }> {
   const rows = sweepRows(sweepDir);
-  const comparison = buildComparison(sweepTitle(sweepDir), rows);
+  const design = readDesign(sweepDir);
+  const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
   const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size) };
-  await writeReport(sweepDir, updated, rows);
+  await writeReport(sweepDir, updated, rows, { design });
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };
 }
@@ -125,6 +143,7 @@ export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): P
  */
 export async function writeReport(sweepDir: string, sweep: SweepFile, rows: Row[] = sweepRows(sweepDir), options: ReportOptions = {}, output?: string): Promise<string> {
   const path = output ?? join(sweepDir, SWEEP_FILES.report);
-  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, options));
+  const design = 'design' in options ? options.design : readDesign(sweepDir);
+  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design }));
   return path;
 }

@@ -40,10 +40,10 @@ export function pointAt(exp: Pick<Experiment, 'axes' | 'fixed'>, index: number):
   return point;
 }
 
-/** The user's spelling of each axis value of point `index` (for display). */
-export function pointSpellings(exp: Pick<Experiment, 'axes'>, index: number): Record<string, string> {
+/** The user's spelling of each value of point `index` given in the file, fixed ones included (for display). */
+export function pointSpellings(exp: Pick<Experiment, 'axes'> & Partial<Pick<Experiment, 'fixedSpellings'>>, index: number): Record<string, string> {
   const digits = pointDigits(exp, index);
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { ...exp.fixedSpellings };
   exp.axes.forEach((axis, a) => {
     out[axis.name] = axis.spellings[digits[a]];
   });

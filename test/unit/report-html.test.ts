@@ -74,8 +74,9 @@ test('report.html is self-contained: no network URL, a CSP, unique SVG ids, one 
 
 test('rebuildSweepOutputs writes report.html; with 1,000 runs it draws the best 50 curves (its time is a diagnostic; speed is the bench\'s)', async (t) => {
   const big: FixtureRun[] = [];
+  // Each run its own curve (+ i * 1e-6): runs with the same curve would be drawn as one line.
   for (let i = 0; i < 1000; i++) {
-    big.push({ params: { learning_rate: [0.001, 0.01, 0.1, 0.3, 1][i % 5], hidden_sizes: [[2], [4], [8], [16]][Math.floor(i / 5) % 4], seed: Math.floor(i / 20) }, confusion: { tn: 40, fp: i % 7, fn: i % 5, tp: 50 }, loss: 0.2 + (i % 13) / 100, curve: Array.from({ length: 101 }, (_, k) => [k, 0.7 / (1 + k / (5 + (i % 9))), 0.72 / (1 + k / (5 + (i % 9)))] as [number, number, number]) });
+    big.push({ params: { learning_rate: [0.001, 0.01, 0.1, 0.3, 1][i % 5], hidden_sizes: [[2], [4], [8], [16]][Math.floor(i / 5) % 4], seed: Math.floor(i / 20) }, confusion: { tn: 40, fp: i % 7, fn: i % 5, tp: 50 }, loss: 0.2 + (i % 13) / 100, curve: Array.from({ length: 101 }, (_, k) => [k, 0.7 / (1 + k / (5 + (i % 9))) + i * 1e-6, 0.72 / (1 + k / (5 + (i % 9))) + i * 1e-6] as [number, number, number]) });
   }
   const dir = writeSweep(runsDir, 'big', '20260101-000000-0002', big);
   const sweep = readSweepFile(dir);

@@ -29,8 +29,21 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
   const { defs, rows } = prepare(allRows, options);
   const by = splitList(options.groupBy).map((n) => resolveColumn(n, defs, '--group-by', ['param', 'meta']));
   if (by.length === 0) throw new UserError('--group-by needs at least one parameter', 'e.g. --group-by learning_rate,hidden_sizes (the runs of each combination are aggregated)');
-  const metrics = chosenColumns(options.columns, defs, DEFAULT_GROUP_METRIC_KEYS).metrics;
-  if (metrics.length === 0) throw new UserError('--group-by: --columns names no metric to aggregate', 'e.g. --columns validation.accuracy,validation.recall');
+  const chosen = chosenColumns(options.columns, defs, DEFAULT_GROUP_METRIC_KEYS).metrics;
+  if (chosen.length === 0) throw new UserError('--group-by: --columns names no metric to aggregate', 'e.g. --columns validation.accuracy,validation.recall');
+  // Order: by the sort keys (metrics by their mean, group parameters by value), default by the objective
+  // over the means (validation accuracy then loss); groups without finished runs last; ties by the group's values.
+  const keys = options.sort
+    ? parseSortKeys(options.sort, defs).map((k) => {
+        if (k.column.kind !== 'metric' && !by.includes(k.column)) {
+          throw new UserError(`--sort: "${k.column.key}" is not a metric or a --group-by parameter`, `groups can be sorted by ${by.map((d) => d.key).join(', ')} or a metric`);
+        }
+        return k;
+      })
+    : parseSortKeys(objectiveSortSpec(), defs);
+  // A metric the groups are ordered by is always shown: an order by a hidden column cannot be checked.
+  const ordering = keys.filter((k) => k.column.kind === 'metric' && !chosen.includes(k.column)).map((k) => k.column);
+  const metrics = [...chosen, ...ordering];
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const k = groupKey(by.map((d) => d.get(r)));
@@ -48,16 +61,6 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
     done: g.filter((r) => r.status === 'done').length,
     stats: new Map(metrics.map((m) => [m.key, summarize(metricValues(g, m.key))])),
   }));
-  // Order: by the sort keys (metrics by their mean, group parameters by value), default by the objective
-  // over the means (validation accuracy then loss); groups without finished runs last; ties by the group's values.
-  const keys = options.sort
-    ? parseSortKeys(options.sort, defs).map((k) => {
-        if (k.column.kind !== 'metric' && !by.includes(k.column)) {
-          throw new UserError(`--sort: "${k.column.key}" is not a metric or a --group-by parameter`, `groups can be sorted by ${by.map((d) => d.key).join(', ')} or a metric`);
-        }
-        return k;
-      })
-    : parseSortKeys(objectiveSortSpec(), defs);
   const valueOf = (g: Group, def: ColumnDef): ParamValue | undefined =>
     def.kind === 'metric' ? (g.stats.get(def.key) ?? summarize(metricValues(g.rows, def.key))).mean : def.get(g.rows[0]);
   list.sort((a, b) => {
@@ -118,6 +121,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
   if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
   const footnotes: string[] = [];
   if (viewRows.some((r) => r.best)) footnotes.push(`* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))} (means)`);
+  if (ordering.length) footnotes.push(`${ordering.map((d) => d.key).join(', ')}: shown because the groups are ordered by ${ordering.length === 1 ? 'it' : 'them'} (${describeSort(keys.filter((k) => k.column.kind === 'metric'))}, means)`);
   if (shown.length < list.length) footnotes.push(`top ${shown.length} of ${list.length} groups`);
   return { kind: 'groups', title, summary: `${counted(list.length, 'group')} of ${counted(rows.length, 'run')}`, notes, footnotes, columns, rows: viewRows };
 }

@@ -28,9 +28,11 @@ export function compareView(title: string, rows: Row[], options: QueryOptions = 
   if (options.top !== undefined && (modes[0] === '--pivot' || modes[0] === '--marginals')) {
     throw new UserError(`--top applies to runs and --group-by groups, not to ${modes[0]}`);
   }
-  if (modes[0] === '--pivot') return pivotView(title, rows, options);
-  if (modes[0] === '--group-by') return groupsView(title, rows, options);
-  if (modes[0] === '--marginals') return marginalsView(title, rows, options);
-  return runsView(title, rows, options);
+  if (!modes[0]) return runsView(title, rows, options);
+  const view = modes[0] === '--pivot' ? pivotView(title, rows, options) : modes[0] === '--group-by' ? groupsView(title, rows, options) : marginalsView(title, rows, options);
+  // Aggregates over sweeps on different data mix unlike figures: say so above the table.
+  const datasets = [...new Set(rows.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
+  if (datasets.length > 1) view.notes.unshift(`warning: these sweeps use different data (${datasets.join(', ')}); ${modes[0]} mixes their runs (add dataset to --group-by, or compare one dataset at a time)`);
+  return view;
 }
 

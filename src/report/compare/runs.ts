@@ -21,10 +21,18 @@ export function runsView(title: string, allRows: Row[], options: QueryOptions = 
 export function runsTable(title: string, allRows: Row[], options: QueryOptions = {}): { view: TableView; shown: Row[] } {
   const { defs, rows: filtered, keys } = prepare(allRows, options);
   const sorted = sortRows(filtered, keys);
-  const best = bestRowsBy(sorted, keys);
+  // Sweeps on different data: a best run per dataset (one global best would compare unlike figures).
+  const datasets = [...new Set(allRows.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
+  const perDataset = datasets.length > 1;
+  const best = perDataset ? new Set(datasets.flatMap((d) => [...bestRowsBy(sorted.filter((r) => r.dataset === d), keys)])) : bestRowsBy(sorted, keys);
   const shown = options.top !== undefined ? sorted.slice(0, options.top) : sorted;
   // Varying over every kept run, not just the top N: the columns do not depend on --top.
-  const { varying, fixed } = splitParams(sorted, defs);
+  const byRows = splitParams(sorted, defs);
+  // One sweep's table describes its grid from the saved experiment: an axis stays a column, and a fixed
+  // line stays fixed, however few of the runs are recorded yet.
+  const design = options.design;
+  const varying = design ? defs.filter((d) => d.kind === 'param' && (byRows.varying.includes(d) || design.axes.some((a) => a.name === d.key))) : byRows.varying;
+  const fixed = design ? design.fixed.filter((f) => !varying.some((d) => d.key === f.name)).map((f) => ({ name: f.name, value: f.text })) : byRows.fixed;
   // Early stopping: where and why each training ended is part of the default table when any run has it.
   const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
   const cols = chosenColumns(options.columns, defs, [...DEFAULT_METRIC_KEYS, ...stopKeys]);
@@ -43,12 +51,15 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   };
   const sweeps = new Set(allRows.map((r) => r.sweep));
   const showSweep = sweeps.size > 1 && !params.some((p) => p.key === 'sweep');
-  const showStatus = shown.some((r) => r.status !== 'done');
+  const showDataset = perDataset && !params.some((p) => p.key === 'dataset');
+  // Unfinished runs get a status column at the end, unless --columns placed one already.
+  const showStatus = shown.some((r) => r.status !== 'done') && !params.some((p) => p.key === 'status');
   const withStd = cols.metrics.filter((m) => shown.some((r) => r.status === 'done' && r.std[m.key] !== undefined));
 
   const columns: ViewColumn[] = [
     { key: 'best', label: '' },
     ...(showSweep ? [{ key: 'sweep', label: 'sweep' }] : []),
+    ...(showDataset ? [{ key: 'dataset', label: 'dataset' }] : []),
     { key: 'run', label: 'run' },
     ...params.filter((p) => p.key !== 'run').map((p) => ({ key: p.key, label: p.label, align: p.kind === 'meta' && p.type === 'number' ? ('right' as const) : undefined })),
     ...cols.metrics.map((m) => ({ key: m.key, label: m.label, align: 'right' as const })),
@@ -64,6 +75,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     cells: [
       { text: best.has(r) ? '*' : '', value: best.has(r) },
       ...(showSweep ? [{ text: r.sweep, value: r.sweep }] : []),
+      ...(showDataset ? [{ text: r.dataset ?? '-', value: r.dataset }] : []),
       { text: r.folder, value: r.folder },
       ...params.filter((p) => p.key !== 'run').map((p) => cell(p, r)),
       ...cols.metrics.map((m) => metricCell(m, r)),
@@ -77,6 +89,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
 
   const notes: string[] = [];
   if (fixed.length && !cols.params && options.onlyChanged !== false) notes.push(`fixed: ${fixed.map((f) => `${f.name}=${f.value}`).join(', ')}`);
+  if (perDataset) notes.push(`warning: these sweeps use different data (${datasets.join(', ')}); the best run is marked per dataset`);
   if (sharedTags && !cols.params) notes.push(`tags of every run: ${sharedTags}`);
   if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${allRows.length} runs)`);
   const footnotes: string[] = [];

@@ -10,6 +10,7 @@ import { compileWhere } from '../where.js';
 import { formatMeanStd, formatParam } from '../format.js';
 import { hasParams, type Row } from '../rows.js';
 import type { ViewCell } from '../render.js';
+import type { SweepDesign } from '../design.js';
 
 /** Default metric columns of the runs table. */
 export const DEFAULT_METRIC_KEYS = ['train.loss', 'train.accuracy', 'validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
@@ -36,6 +37,11 @@ export interface QueryOptions {
   pivot?: string[];
   /** Metric to average per parameter value; true for the default metric. */
   marginals?: string | boolean;
+  /**
+   * The grid of the sweep shown (design.ts), when the table is one sweep's: its axes are columns and its
+   * fixed parameters the fixed line even while some runs are missing.
+   */
+  design?: SweepDesign;
 }
 
 /** Split option values given as several words or comma-separated (`--group-by a b` or `--group-by a,b`). */

@@ -1,0 +1,63 @@
+/**
+ * The grid a sweep was started with, read back from its saved experiment.yaml: every axis with all its
+ * values, and the fixed parameters as written. Tables and the report of a sweep that is not finished (or
+ * lost runs) describe the grid from here, not from the runs recorded so far, which may cover one value of
+ * an axis only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseExperiment } from '../experiment/index.js';
+import { CORE_PARAMS, paramSpec } from '../experiment/params.js';
+import type { Experiment, ParamValue } from '../experiment/types.js';
+import { SWEEP_FILES } from '../store/paths.js';
+import { compareValues, equalValues, paramOrder } from './columns.js';
+import { formatParam } from './format.js';
+
+/** A sweep's grid: its axes (two values or more) and its fixed parameters (one-value axes included). */
+export interface SweepDesign {
+  /** Axes with several values, in parameter-table order; values in value order with the user's spelling. */
+  axes: { name: string; values: { value: ParamValue; text: string }[] }[];
+  /**
+   * Parameters that are the same in every run, as written: fixed ones given in the file or among the
+   * study's parameters (CORE_PARAMS; others at their default are left out), and one-value axes.
+   */
+  fixed: { name: string; value: ParamValue; text: string }[];
+}
+
+/** The design of a validated experiment (see SweepDesign). */
+export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpellings'>): SweepDesign {
+  const axes: SweepDesign['axes'] = [];
+  const fixed: SweepDesign['fixed'] = [];
+  const axisByName = new Map(exp.axes.map((a) => [a.name, a]));
+  for (const name of paramOrder([...exp.axes.map((a) => a.name), ...Object.keys(exp.fixed)])) {
+    const axis = axisByName.get(name);
+    if (axis && axis.values.length > 1) {
+      const values = axis.values.map((value, i) => ({ value, text: formatParam(value, axis.spellings[i]) }));
+      axes.push({ name, values: values.sort((a, b) => compareValues(a.value, b.value)) });
+    } else if (axis) {
+      fixed.push({ name, value: axis.values[0], text: formatParam(axis.values[0], axis.spellings[0]) });
+    } else {
+      const value = exp.fixed[name];
+      const spec = paramSpec(name);
+      const atDefault = spec !== undefined && spec.default !== undefined && equalValues(value, spec.default);
+      if (!atDefault || CORE_PARAMS.includes(name)) {
+        fixed.push({ name, value, text: formatParam(value, exp.fixedSpellings[name]) });
+      }
+    }
+  }
+  return { axes, fixed };
+}
+
+/**
+ * The design of the sweep in `sweepDir`, from its experiment.yaml; undefined when that file is missing or
+ * no longer valid (an experiment saved by an older version), in which case callers describe the grid from
+ * the runs. Throws: nothing.
+ */
+export function readDesign(sweepDir: string): SweepDesign | undefined {
+  try {
+    const file = join(sweepDir, SWEEP_FILES.experiment);
+    return designOf(parseExperiment(readFileSync(file, 'utf8'), file, { cwd: sweepDir }));
+  } catch {
+    return undefined;
+  }
+}

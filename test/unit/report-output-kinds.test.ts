@@ -1,0 +1,198 @@
+/**
+ * Output faults fixed as kinds: the grid of an unfinished sweep, long terminal tables, output formats,
+ * columns and orders of compare, sweeps on different data, log-scale charts with zero losses, runs that
+ * share a curve.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Table from 'cli-table3';
+import { row, tempRunsDir, writeSweep } from './report-fixtures.js';
+import { readDesign } from '../../src/report/design.js';
+import { sweepRows, sweepTitle } from '../../src/report/rows.js';
+import { buildComparison, renderTerminal } from '../../src/report/sweep-files.js';
+import { sweepDetail, curveLines } from '../../src/report/show.js';
+import { renderReport } from '../../src/report/report-html.js';
+import { readSweepFile } from '../../src/store/sweeps.js';
+import { renderTerminalView, type TableView } from '../../src/report/render.js';
+import { compareView, groupsView, runsView } from '../../src/report/compare/index.js';
+import { outputFormat } from '../../src/cli/compare.js';
+import { showCommand } from '../../src/cli/show.js';
+import { pointSpellings } from '../../src/sweep/grid.js';
+import { parseExperiment } from '../../src/experiment/index.js';
+import { UserError } from '../../src/errors.js';
+
+const GRID_YAML = `name: hs
+dataset: wisconsin
+grid:
+  hidden_sizes: [[5], [10]]
+  learning_rate: [0.1]
+fixed:
+  l2: 1e-4
+  iterations: 100
+`;
+
+/** A sweep of GRID_YAML's two points with only the first recorded (as after Ctrl-C). */
+function unfinishedSweep(): string {
+  const dir = writeSweep(tempRunsDir(), 'hs', '20260101-000000-abcd', [
+    { params: { learning_rate: 0.1, iterations: 100, hidden_sizes: [5], l2: 0.0001, init: 'lecun_normal', seed: 1, threshold: 0.5 }, spellings: { learning_rate: '0.1', hidden_sizes: '[5]' } },
+  ]);
+  writeFileSync(join(dir, 'experiment.yaml'), GRID_YAML);
+  const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+  writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ ...sweep, status: 'interrupted', grid_size: 2, counts: { ...sweep.counts, pending: 1 } }));
+  return dir;
+}
+
+test('an unfinished sweep describes its grid from the saved experiment, not from the runs done (show, the summary table, report.html)', async () => {
+  const dir = unfinishedSweep();
+  const design = readDesign(dir);
+  assert.deepEqual(design?.axes.map((a) => [a.name, a.values.map((v) => v.text)]), [['hidden_sizes', ['[5]', '[10]']]]);
+  const rows = sweepRows(dir);
+  const sweep = readSweepFile(dir);
+  const text = sweepDetail(sweepTitle(dir), dir, sweep, rows, { design });
+  assert.match(text, /grid +hidden_sizes \(\[5\], \[10\]\)/);
+  assert.doesNotMatch(text, /hidden_sizes=\[5\]/);
+  assert.match(text, /fixed +learning_rate=0\.1, iterations=100, /);
+  // The table printed after an interrupted run (and table.md): hidden_sizes is a column, not a fixed value.
+  const table = buildComparison(sweepTitle(dir), rows, undefined, design).view;
+  assert.ok(table.columns.some((c) => c.key === 'hidden_sizes'));
+  assert.doesNotMatch(table.notes.join('\n'), /hidden_sizes/);
+  const html = await renderReport(sweepTitle(dir), sweep, rows, { design });
+  assert.match(html, /<dt>grid axes<\/dt><dd>hidden_sizes<\/dd>/);
+  assert.doesNotMatch(html, /hidden_sizes=\[5\]/);
+});
+
+test('fixed values are shown as written: l2: 1e-4 is 1e-4, not 0.0001 (the design, and the spellings recorded with each run)', () => {
+  const dir = unfinishedSweep();
+  const design = readDesign(dir)!;
+  assert.deepEqual(design.fixed.find((f) => f.name === 'l2'), { name: 'l2', value: 0.0001, text: '1e-4' });
+  assert.match(buildComparison(sweepTitle(dir), sweepRows(dir), undefined, design).view.notes[0], /l2=1e-4/);
+  const exp = parseExperiment(GRID_YAML, 'hs.yaml');
+  assert.equal(pointSpellings(exp, 1).l2, '1e-4');
+  assert.equal(pointSpellings(exp, 1).hidden_sizes, '[10]');
+});
+
+function bigView(n: number): TableView {
+  return {
+    kind: 'runs',
+    title: 't',
+    notes: [],
+    footnotes: [],
+    columns: [
+      { key: 'run', label: 'run' },
+      { key: 'x', label: 'x', align: 'right' },
+      { key: 'wide', label: 'w' },
+    ],
+    rows: Array.from({ length: n }, (_, i) => ({ cells: [{ text: `r${i}`, value: i }, { text: String(i * 0.125), value: i }, { text: i === 377 ? 'a much wider cell ±–' : 'x', value: 'x' }] })),
+  };
+}
+
+test('a long terminal table is drawn in chunks with the same text as one cli-table3 table', () => {
+  const view = bigView(450);
+  const one = new Table({ head: ['run', 'x', 'w'], chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] }, colAligns: ['left', 'right', 'left'] });
+  for (const r of view.rows) one.push(r.cells.map((c) => c.text));
+  assert.equal(renderTerminalView(view), `t\n${one.toString()}`);
+});
+
+test('after a sweep the terminal table shows the top rows, then how many more there are and how to see them', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => row(i + 1, { learning_rate: i + 1 }, { 'validation.accuracy': i / 100, 'validation.loss': 1 }));
+  const c = buildComparison('exp/20260101-000000-abcd', rows);
+  const text = renderTerminal(c, { top: 20 });
+  assert.equal(text.split('\n').filter((l) => /^│/.test(l)).length, 21); // header and 20 runs
+  assert.match(text, /^10 more runs not shown \(top 20 of 30\): all of them with dlsweep compare exp\/20260101-000000-abcd, or with --top all$/m);
+  // The best is shown: learning_rate 30 has the highest accuracy.
+  assert.match(text.split('\n').find((l) => l.includes('*'))!, /│ 30 /);
+  assert.doesNotMatch(renderTerminal(c, { top: Infinity }), /more runs? not shown/);
+});
+
+test('compare -o picks the format from the extension and refuses one it does not know', () => {
+  assert.equal(outputFormat(undefined, 'out.csv'), 'csv');
+  assert.equal(outputFormat(undefined, 'OUT.MD'), 'markdown');
+  assert.equal(outputFormat(undefined, 'out.txt'), 'table');
+  assert.equal(outputFormat('json', 'out.xlsx'), 'json');
+  assert.equal(outputFormat(undefined, undefined), 'table');
+  for (const [file, what] of [['out.xlsx', /the extension \.xlsx names no output format/], ['out.tsv', /\.tsv names no output format/], ['results', /has no extension/]] as const) {
+    assert.throws(() => outputFormat(undefined, file), (e: Error) => e instanceof UserError && what.test(e.message) && /--format csv -o/.test((e as UserError).hint ?? ''));
+  }
+});
+
+test('show SWEEP --top N --json lists the best N runs only', () => {
+  const runsDir = tempRunsDir();
+  writeSweep(runsDir, 'exp', '20260101-000000-abcd', [
+    { params: { learning_rate: 0.1 }, confusion: { tn: 40, fp: 10, fn: 10, tp: 40 } },
+    { params: { learning_rate: 0.2 }, confusion: { tn: 49, fp: 1, fn: 0, tp: 50 } },
+    { params: { learning_rate: 0.3 }, confusion: { tn: 45, fp: 5, fn: 5, tp: 45 } },
+    { params: { learning_rate: 0.4 }, confusion: { tn: 30, fp: 20, fn: 20, tp: 30 } },
+  ]);
+  let out = '';
+  const io = { cwd: runsDir, env: {}, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } } as never;
+  showCommand('exp/20260101-000000-abcd', { runsDir, json: true, top: 2 }, io);
+  assert.deepEqual(JSON.parse(out).runs.map((r: { params: { learning_rate: number } }) => r.params.learning_rate), [0.2, 0.3]);
+});
+
+test('compare --columns ...,status shows the status column once', () => {
+  const rows = [row(1, { learning_rate: 0.1 }, { 'validation.accuracy': 0.9 }), row(2, { learning_rate: 0.2 }, {}, { status: 'failed', note: 'boom' })];
+  const view = runsView('t', rows, { columns: 'learning_rate,validation.accuracy,status' });
+  assert.deepEqual(view.columns.map((c) => c.key), ['best', 'run', 'learning_rate', 'status', 'validation.accuracy']);
+});
+
+test('--group-by shows the metric its groups are ordered by', () => {
+  const rows = [
+    row(1, { learning_rate: 0.1, seed: 1 }, { 'validation.accuracy': 0.8, 'validation.loss': 0.5, 'validation.recall': 0.99 }),
+    row(2, { learning_rate: 0.2, seed: 1 }, { 'validation.accuracy': 0.9, 'validation.loss': 0.4, 'validation.recall': 0.5 }),
+  ];
+  const view = groupsView('t', rows, { groupBy: ['learning_rate'], columns: 'validation.recall' });
+  assert.ok(view.columns.some((c) => c.key === 'validation.accuracy'), 'the default order (validation accuracy) is shown');
+  assert.equal(view.rows[0].cells[1].text, '0.2');
+  assert.match(view.footnotes.join('\n'), /validation\.accuracy, validation\.loss: shown because the groups are ordered by them/);
+  const sorted = groupsView('t', rows, { groupBy: ['learning_rate'], columns: 'validation.loss', sort: 'validation.recall' });
+  assert.ok(sorted.columns.some((c) => c.key === 'validation.recall'));
+  assert.equal(sorted.rows[0].cells[1].text, '0.1');
+});
+
+test('comparing sweeps on different data: a dataset column, a warning, and a best run per dataset', () => {
+  const a = row(1, { learning_rate: 0.1 }, { 'validation.accuracy': 0.99, 'validation.loss': 0.1 }, { sweep: 'x/1', dataset: 'blobs@11111111' });
+  const b = row(2, { learning_rate: 0.1 }, { 'validation.accuracy': 0.9, 'validation.loss': 0.2 }, { sweep: 'y/1', dataset: 'wisconsin@22222222' });
+  const c = row(3, { learning_rate: 0.2 }, { 'validation.accuracy': 0.8, 'validation.loss': 0.2 }, { sweep: 'y/1', dataset: 'wisconsin@22222222' });
+  const view = runsView('t', [a, b, c]);
+  assert.ok(view.columns.some((col) => col.key === 'dataset'));
+  assert.match(view.notes.join('\n'), /warning: these sweeps use different data \(blobs@11111111, wisconsin@22222222\); the best run is marked per dataset/);
+  assert.deepEqual(view.rows.filter((r) => r.best).length, 2);
+  const groups = compareView('t', [a, b, c], { groupBy: ['learning_rate'] });
+  assert.match(groups.notes[0], /^warning: these sweeps use different data/);
+});
+
+test('log-scale curves: a loss of 0 is drawn at a floor with a note (report and show --log), never dropped', async () => {
+  const runsDir = tempRunsDir();
+  const dir = writeSweep(runsDir, 'z', '20260101-000000-abcd', [
+    { params: { learning_rate: 0.1 }, curve: [[0, 0.7, 0.7], [10, 0.2, 0.25], [20, 0.05, 0.1]] },
+    { params: { learning_rate: 10000 }, confusion: { tn: 30, fp: 20, fn: 20, tp: 30 }, curve: [[0, 0.7, 0.7], [10, 0, 5], [20, 0, 6]] },
+  ]);
+  const html = await renderReport(sweepTitle(dir), readSweepFile(dir), sweepRows(dir));
+  const log = /<div id="curves-log"[^>]*data-floor="([^"]+)"[^>]*>(.*?)<\/div>/s.exec(html)!;
+  assert.equal(Number(log[1]), 0.005); // a decade under the smallest positive loss, 0.05
+  assert.match(log[2], /a run reaches a loss of 0 \(0002 \(10000\)\); those points are drawn at 0\.005000, the bottom of the axis/);
+  // Both runs are on both log charts.
+  assert.deepEqual([...log[2].matchAll(/data-series="(\d+)"/g)].map((m) => m[1]), ['2', '2']);
+  // show --log: the floor is a decade under that run's smallest positive loss (0.7).
+  const text = curveLines(join(dir, '0002-' + sweepRows(dir)[1].hash), { log: true }).join('\n');
+  assert.match(text, /losses of 0 drawn at 0\.07000, the bottom of the axis/);
+  assert.match(text, /^ {2}0\.07000 ┤╰─/m);
+});
+
+test('the report draws runs sharing a curve once, labelled by the best of them, and the best run on top', async () => {
+  const runsDir = tempRunsDir();
+  const shared: [number, number, number][] = [[0, 0.7, 0.7], [10, 0.3, 0.35], [20, 0.2, 0.3]];
+  const dir = writeSweep(runsDir, 's', '20260101-000000-abcd', [
+    { params: { threshold: 0.5 }, confusion: { tn: 40, fp: 10, fn: 10, tp: 40 }, curve: shared },
+    { params: { threshold: 0.7 }, confusion: { tn: 48, fp: 2, fn: 2, tp: 48 }, curve: shared },
+    { params: { threshold: 0.9 }, confusion: { tn: 45, fp: 5, fn: 5, tp: 45 }, curve: [[0, 0.7, 0.7], [10, 0.4, 0.45], [20, 0.3, 0.4]] },
+  ]);
+  const html = await renderReport(sweepTitle(dir), readSweepFile(dir), sweepRows(dir));
+  const chart = /<figure class="curve" data-split="train" data-series="(\d+)">(.*?)<\/figure>/s.exec(html)!;
+  assert.equal(chart[1], '2'); // three runs, two distinct curves
+  const order = [...chart[2].matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  // Lines in drawing order: the worse curve first, the best run's (threshold 0.7, sharing with 0.5) last, on top.
+  assert.deepEqual(order, ['0003 (0.9)', '0002 (0.7) +1 sharing its curve']);
+});
