@@ -7,11 +7,11 @@
  * the fast engine's scaling with samples, features and hidden units; sweeps end to end (the CLI) against
  * scikit-learn's GridSearchCV; the optimizers example against the TypeScript engine; sharing on/off;
  * --workers 1 vs 2; recording overhead; `dlsweep plan` on a million points; the queue (BullMQ on a local
- * redis-server, two worker processes) against the local pool.
+ * redis-server, two worker processes) against the local pool; the terminal table of 10,000 runs.
  * The Python references run when /usr/bin/python3 has numpy and scikit-learn (Debian: python3-numpy,
  * python3-sklearn), and PyTorch's when it has torch (python3-torch); otherwise their columns say n/a and why. --quick: one repetition of everything,
  * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
- * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan, queue.
+ * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan, queue, table.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import { kernelPhases, optionCosts, oracleJob, scaling, torchCases } from './eng
 import { REPO, WISCONSIN, machine, pythonStatus, torchStatus } from './measure.js';
 import { goalMet, ratioOf, renderTable, writeResults, type BenchRow } from './report.js';
 import { queueCases, queueStatus } from './queue.js';
+import { tableCases } from './table.js';
 import { Scratch, optimizersCase, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
 
 // `node --test dist/test/` (npm test) runs every file under a test/ folder, this one included: a benchmark
@@ -71,6 +72,7 @@ try {
   const redis = queueStatus();
   if (!redis.ok) log(`queue cases not run: ${redis.detail}`);
   step('queue', 'the queue (Redis, 2 worker processes) vs the local pool', () => queueCases(Math.min(reps, 2), redis.ok));
+  step('table', 'terminal tables of 2,000 and 10,000 runs', () => tableCases(reps));
 } finally {
   scratch.cleanup();
 }
