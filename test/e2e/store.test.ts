@@ -188,11 +188,12 @@ test('ls: a sweep that died without recording its end shows stopped, lasting unt
 
 test('stdout and stderr into one slowly read pipe: exit 0, every line whole and in order', { skip: !existsSync('/bin/bash') && 'needs bash' }, () => {
   const dir = tempDir();
-  // 800 runs from 20 trainings: a table of about 100 kB, more than a pipe holds, then the closing line on stderr.
+  // 800 runs from 20 trainings, every row printed (--top all): a table of about 100 kB, more than a pipe holds,
+  // then the closing line on stderr.
   const thresholds = Array.from({ length: 40 }, (_, i) => ((i + 1) / 41).toFixed(3)).join(', ');
   const seeds = Array.from({ length: 20 }, (_, i) => i + 1).join(', ');
   const file = writeExperiment(dir, 'many.yaml', syntheticExperiment('many', `  threshold: [${thresholds}]\n  seed: [${seeds}]\n  iterations: [1]`));
-  const script = `"${process.execPath}" "${CLI}" run many.yaml --workers 2 2>&1 | (sleep 4; cat) > out.txt; echo "exit \${PIPESTATUS[0]}"`;
+  const script = `"${process.execPath}" "${CLI}" run many.yaml --workers 2 --top all 2>&1 | (sleep 4; cat) > out.txt; echo "exit \${PIPESTATUS[0]}"`;
   const r = spawnSync('/bin/bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
   assert.equal(r.stdout.trim(), 'exit 0', r.stderr);
   const lines = readFileSync(join(dir, 'out.txt'), 'utf8').split('\n');
