@@ -17,9 +17,15 @@ import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { formatMetric, formatMs } from '../report/format.js';
 import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
-import { useColor, type CliIO } from './io.js';
+import { formatBytes, useColor, type CliIO } from './io.js';
 import { damagedWarnings } from './damage.js';
 import { counted } from '../text.js';
+import { folderSize } from '../store/remove.js';
+
+function sizeCell(dir: string): { text: string; value: number } {
+  const bytes = folderSize(dir);
+  return { text: formatBytes(bytes), value: bytes };
+}
 
 /** Options of `dlsweep ls`. */
 export interface LsOptions {
@@ -29,6 +35,8 @@ export interface LsOptions {
   output?: string;
   /** Only sweeps carrying every one of these tags. */
   tags?: string[];
+  /** Add each sweep's disk space. */
+  size?: boolean;
 }
 
 /**
@@ -88,6 +96,7 @@ export function sweepsView(
   now = Date.now(),
   tags: string[] = [],
   warn: (line: string) => void = () => undefined,
+  size = false,
 ): TableView {
   // A sweep whose sweep.json is damaged carries no tags it can show.
   const tagsOf = (dir: string) => {
@@ -117,7 +126,8 @@ export function sweepsView(
         if (!(e instanceof UserError)) throw e;
         // One damaged sweep.json does not hide the other sweeps: this one is listed as damaged.
         warn(`warning: ${e.message}; ${experiment}/${basename(dir)} is listed as damaged (dlsweep verify ${experiment}/${basename(dir)})`);
-        const cells = Array.from({ length: 14 }, () => ({ text: '', value: null as string | null }));
+        const cells: { text: string; value: string | number | null }[] = Array.from({ length: 14 }, () => ({ text: '', value: null }));
+        if (size) cells.push(sizeCell(dir));
         cells[0] = { text: i === 0 ? experiment : '', value: experiment };
         cells[1] = { text: basename(dir), value: basename(dir) };
         cells[3] = { text: 'damaged', value: 'damaged' };
@@ -165,6 +175,7 @@ export function sweepsView(
           { text: tagList.join(', '), value: tagList },
           { text: sweep.description ? oneLine(sweep.description, 40) : '', value: sweep.description ?? null },
           { text: note ? oneLine(note, 40) : '', value: note ?? null },
+          ...(size ? [sizeCell(dir)] : []),
         ],
       });
     });
@@ -196,6 +207,7 @@ export function sweepsView(
       { key: 'tags', label: 'tags', only: shown(11) },
       { key: 'description', label: 'description', only: shown(12) },
       { key: 'note', label: 'note', only: shown(13) },
+      ...(size ? [{ key: 'size_bytes', label: 'size', align: 'right' as const }] : []),
     ],
     rows,
   };
@@ -211,7 +223,7 @@ export async function lsCommand(experiments: string[], options: LsOptions, io: C
     }
   }
   for (const t of options.tags ?? []) checkTag(t);
-  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric, Date.now(), options.tags, (line) => io.stderr.write(line + '\n'));
+  const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric, Date.now(), options.tags, (line) => io.stderr.write(line + '\n'), options.size);
   const format = outputFormat(options.format, options.output);
   if (known.length === 0 && format === 'table') {
     await emit(`no sweeps under ${runsDir} yet; run one: dlsweep run experiments/quick.yaml\n`, options.output, io);

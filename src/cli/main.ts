@@ -23,6 +23,7 @@ import { DEFAULT_TOP } from '../report/sweep-files.js';
 import { registerDataCommands } from './data.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
+import { gcCommand, parseAge, rmCommand } from './rm.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import type { CliIO } from './io.js';
 import { drained, orderedOutput } from './ordered-output.js';
@@ -202,11 +203,12 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .description('list experiments and their sweeps, newest first: start, status, runs done/failed/diverged, best metric, duration, tags, description')
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', 'the metric whose best value is shown', DEFAULT_METRIC)
+    .option('--size', 'add the disk space each sweep takes')
     .option('--tag <tag>', 'only sweeps with this tag (from the experiment file or dlsweep tag); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(formatOption())
     .addOption(outputOption())
     .action(async (experiments: string[], opts) => {
-      result.code = await lsCommand(experiments, { runsDir: program.opts().runsDir, metric: opts.metric, format: opts.format, output: opts.output, tags: opts.tag }, io);
+      result.code = await lsCommand(experiments, { runsDir: program.opts().runsDir, metric: opts.metric, format: opts.format, output: opts.output, tags: opts.tag, size: Boolean(opts.size) }, io);
     });
 
   program
@@ -291,6 +293,28 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--json', 'print JSON instead of text')
     .action((target: string | undefined, opts) => {
       result.code = verifyCommand(target, { runsDir: program.opts().runsDir, json: Boolean(opts.json) }, io);
+    });
+
+  program
+    .command('rm')
+    .description(
+      'remove sweeps, after a confirmation: each is renamed away, then deleted, so an interrupted removal never leaves a half sweep that ls lists. A running sweep is refused',
+    )
+    .argument('<sweeps...>', 'sweeps: EXPERIMENT/SWEEP_ID, a sweep id or unique prefix, EXPERIMENT/latest')
+    .option('-y, --yes', 'remove without asking')
+    .action(async (sweeps: string[], opts) => {
+      result.code = await rmCommand(sweeps, { runsDir: program.opts().runsDir, yes: Boolean(opts.yes), stdin: process.stdin }, io);
+    });
+
+  program
+    .command('gc')
+    .description('remove old sweeps: beyond the N newest of each experiment (--keep) and/or started longer ago than AGE (--older-than); running sweeps stay')
+    .option('--keep <n>', "keep each experiment's N newest sweeps", (v: string) => (/^\d+$/.test(v) ? Number(v) : (() => { throw new InvalidArgumentError('--keep takes a whole number, e.g. --keep 5'); })()))
+    .option('--older-than <age>', 'only sweeps started longer ago than this: 30d, 12h, 90m', parseAge)
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('-y, --yes', 'remove without asking')
+    .action(async (opts) => {
+      result.code = await gcCommand({ runsDir: program.opts().runsDir, keep: opts.keep, olderThanMs: opts.olderThan, dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), stdin: process.stdin }, io);
     });
 
   program

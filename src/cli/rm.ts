@@ -1,0 +1,146 @@
+/**
+ * `dlsweep rm SWEEP...` and `dlsweep gc [--keep N] [--older-than 30d] [--dry-run]`: remove sweeps, each
+ * atomically (see store/remove.ts), after a confirmation (--yes skips it). Running sweeps are never removed.
+ */
+import { createInterface } from 'node:readline/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { UserError } from '../errors.js';
+import { experimentsIn, readSweepFile, resolveSweep, sweepsOf } from '../store/sweeps.js';
+import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
+import { liveStatus } from './ls.js';
+import { formatBytes, type CliIO } from './io.js';
+
+/** `--older-than`: a whole number of days (30d), hours (12h) or minutes (90m); returns milliseconds. */
+export function parseAge(value: string): number {
+  const m = /^(\d+)\s*(d|h|m)$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError('--older-than takes an age such as 30d, 12h or 90m');
+  return Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+}
+
+interface Candidate {
+  dir: string;
+  label: string;
+  size: number;
+}
+
+function label(dir: string): string {
+  return `${basename(dirname(dir))}/${basename(dir)}`;
+}
+
+/** Ask y/N on a terminal. Throws: UserError when there is no terminal to ask on (use --yes). */
+async function confirm(question: string, yes: boolean | undefined, stdin: NodeJS.ReadStream | undefined, io: CliIO): Promise<boolean> {
+  if (yes) return true;
+  if (!stdin?.isTTY) throw new UserError('not removing without a confirmation, and there is no terminal to ask on', 'add --yes to remove without asking');
+  io.stderr.write(question + ' [y/N] ');
+  const rl = createInterface({ input: stdin });
+  try {
+    const answer = await rl.question('');
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function removeAll(candidates: Candidate[], io: CliIO): Promise<number> {
+  let freed = 0;
+  for (const c of candidates) {
+    freed += await removeSweep(c.dir);
+    io.stdout.write(`removed ${c.label}\n`);
+  }
+  return freed;
+}
+
+/** Whether a sweep is running; a sweep.json too damaged to read counts as not (removeSweep's lock still guards). */
+function isRunning(dir: string): boolean {
+  try {
+    return liveStatus(dir, readSweepFile(dir)) === 'running';
+  } catch (e) {
+    if (e instanceof UserError) return false;
+    throw e;
+  }
+}
+
+/** Options of rm and gc. */
+export interface RemoveOptions {
+  runsDir: string;
+  yes?: boolean;
+  /** The terminal to ask on (process.stdin in the CLI). */
+  stdin?: NodeJS.ReadStream;
+}
+
+/**
+ * `dlsweep rm SWEEP...`: remove the named sweeps (anything resolveSweep accepts). Refuses, before removing
+ * anything, when one of them is running. Returns 0 (1 when the user declines).
+ */
+export async function rmCommand(targets: string[], options: RemoveOptions, io: CliIO): Promise<number> {
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const dirs = [...new Set(targets.map((t) => resolveSweep(runsDir, t)))];
+  for (const dir of dirs) {
+    if (isRunning(dir)) throw new UserError(`${label(dir)} is running`, 'stop it first (Ctrl-C in its terminal), then remove it');
+  }
+  const candidates = dirs.map((dir) => ({ dir, label: label(dir), size: folderSize(dir) }));
+  const total = candidates.reduce((s, c) => s + c.size, 0);
+  io.stderr.write(`${candidates.map((c) => `  ${c.label}  ${formatBytes(c.size)}`).join('\n')}\n`);
+  if (!(await confirm(`remove ${candidates.length} sweep${candidates.length === 1 ? '' : 's'} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
+    io.stderr.write('nothing removed\n');
+    return 1;
+  }
+  for (const dir of new Set(dirs.map((d) => dirname(d)))) removeLeftovers(dir);
+  const freed = await removeAll(candidates, io);
+  io.stderr.write(`freed ${formatBytes(freed)}\n`);
+  return 0;
+}
+
+/**
+ * `dlsweep gc`: remove old sweeps. --keep N keeps each experiment's N newest sweeps; --older-than AGE only
+ * removes sweeps started longer ago than AGE; with both, a sweep goes when both say so. Running sweeps stay.
+ * Also deletes what interrupted removals left. Throws: UserError when neither --keep nor --older-than is given.
+ */
+export async function gcCommand(options: RemoveOptions & { keep?: number; olderThanMs?: number; dryRun?: boolean }, io: CliIO, now = Date.now()): Promise<number> {
+  if (options.keep === undefined && options.olderThanMs === undefined) {
+    throw new UserError('gc needs --keep N and/or --older-than AGE', 'e.g. dlsweep gc --keep 5, or dlsweep gc --older-than 30d --dry-run');
+  }
+  const runsDir = resolve(io.cwd, options.runsDir);
+  const candidates: Candidate[] = [];
+  const running: string[] = [];
+  for (const experiment of experimentsIn(runsDir)) {
+    const sweeps = sweepsOf(join(runsDir, experiment)).reverse(); // newest first
+    sweeps.forEach((dir, i) => {
+      if (options.keep !== undefined && i < options.keep) return;
+      let sweep;
+      try {
+        sweep = readSweepFile(dir);
+      } catch (e) {
+        if (e instanceof UserError) return; // damaged: left for dlsweep verify and an explicit rm
+        throw e;
+      }
+      if (options.olderThanMs !== undefined && !(now - Date.parse(sweep.started_at) > options.olderThanMs)) return;
+      if (liveStatus(dir, sweep, now) === 'running') {
+        running.push(label(dir));
+        return;
+      }
+      candidates.push({ dir, label: label(dir), size: folderSize(dir) });
+    });
+  }
+  const total = candidates.reduce((s, c) => s + c.size, 0);
+  if (running.length) io.stderr.write(`kept (running): ${running.join(', ')}\n`);
+  if (candidates.length === 0) {
+    io.stderr.write('nothing to remove\n');
+    return 0;
+  }
+  const list = candidates.map((c) => `  ${c.label}  ${formatBytes(c.size)}`).join('\n');
+  if (options.dryRun) {
+    io.stdout.write(`would remove ${candidates.length} sweep${candidates.length === 1 ? '' : 's'} (${formatBytes(total)}):\n${list}\n`);
+    return 0;
+  }
+  io.stderr.write(list + '\n');
+  if (!(await confirm(`remove ${candidates.length} sweep${candidates.length === 1 ? '' : 's'} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
+    io.stderr.write('nothing removed\n');
+    return 1;
+  }
+  for (const e of experimentsIn(runsDir)) removeLeftovers(join(runsDir, e));
+  const freed = await removeAll(candidates, io);
+  io.stderr.write(`freed ${formatBytes(freed)}\n`);
+  return 0;
+}
