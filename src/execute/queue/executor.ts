@@ -182,12 +182,16 @@ export class QueueExecutor implements Executor {
       // Listening first, then adding, then looking: a job finished before (by a worker while no coordinator
       // listened, or for another sweep) is collected from its stored result.
       await this.queue.add('train', payload, { jobId, removeOnComplete: { age: KEEP_JOBS_S }, removeOnFail: { age: KEEP_JOBS_S } });
-      const { Job } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
-      const job: Job | undefined = await Job.fromId(this.queue, jobId);
-      const state = job ? await job.getState() : 'unknown';
-      if (state === 'completed') this.finish(jobId, job!.returnvalue);
-      else if (state === 'failed') this.fail(jobId, job!.failedReason);
-      else if (state === 'active') this.markStarted(jobId);
+      // The state first, then the job: a job read before its state could finish in between, and its stale
+      // copy would hold no result (the finished state and the result are stored together, in one step).
+      const state = await this.queue.getJobState(jobId);
+      if (state === 'completed' || state === 'failed') {
+        const { Job } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+        const job: Job | undefined = await Job.fromId(this.queue, jobId);
+        if (!job) this.fail(jobId, 'its stored result was removed before it could be read; --resume trains it again');
+        else if (state === 'completed') this.finish(jobId, job.returnvalue);
+        else this.fail(jobId, job.failedReason);
+      } else if (state === 'active') this.markStarted(jobId);
       return await settled;
     } catch (e) {
       this.waiters.delete(jobId);
