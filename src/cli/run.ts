@@ -29,6 +29,7 @@ import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/swee
 import { warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
+import { describeSearchPlan, searchSummary } from './search.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 
@@ -110,6 +111,12 @@ export function describePlan(exp: Experiment, plan: PlanSummary, done: number, w
 /** `dlsweep plan FILE`: print the plan, train nothing, write nothing. Counts lazily, so any grid size is fine. */
 export async function planCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
   const { exp, data, shape } = await loadInputs(file, options, io);
+  if (exp.search) {
+    io.stdout.write(formatDatasetReport(data.report) + '\n');
+    io.stdout.write(describeSearchPlan(exp, shape.folds, options.workers ?? availableParallelism()) + '\n');
+    if (searchSummary(exp).trials > options.maxRuns) io.stdout.write(`note: run refuses searches over ${thousands(options.maxRuns)} trials unless --max-runs raises the limit\n`);
+    return 0;
+  }
   const summary = summarizePlan(exp, shape, { share: options.share });
   io.stdout.write(formatDatasetReport(data.report) + '\n');
   io.stdout.write(describePlan(exp, summary, 0, options.workers ?? availableParallelism(), options.engine) + '\n');

@@ -17,6 +17,7 @@ import { parseYaml, readExperimentText, sortDiagnostics } from './read.js';
 import { buildAxis, completeValue, gridKeysInFileOrder, resolveDataset } from './resolve.js';
 import { DEFAULT_CURVE_EVERY } from './schema.js';
 import { schemaDiagnostics } from './validate.js';
+import { distributionOf, resolveSearch, searchChecks } from './search.js';
 import type { Axis, Experiment, ParamValue } from './types.js';
 
 export { safeName, unsafeNameReasons } from './names.js';
@@ -52,6 +53,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const data = spelling.data;
   errors.push(...schemaDiagnostics(data, src));
   for (const d of semanticChecks(data, src)) (d.severity === 'error' ? errors : warnings).push(d);
+  errors.push(...searchChecks(data, src));
   if (errors.length > 0) throw new DiagnosticError(sortDiagnostics(dedupeDiagnostics(errors)));
 
   // 4. The typed experiment.
@@ -59,6 +61,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const fixedIn = isObject(data.fixed) ? data.fixed : {};
   const axes: Axis[] = [];
   for (const name of gridKeysInFileOrder(src, grid)) {
+    if (distributionOf(grid[name])) continue; // a search's distribution: resolveSearch reads it
     axes.push(buildAxis(name, grid[name] as ParamValue[], src, warnings));
   }
   const axisNames = new Set(axes.map((a) => a.name));
@@ -89,6 +92,8 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   };
   if (typeof data.description === 'string') experiment.description = data.description;
   if (Array.isArray(data.tags) && data.tags.length) experiment.tags = [...new Set(data.tags as string[])];
+  const search = resolveSearch(data, src, axes, fixed, 'minimize');
+  if (search) experiment.search = search;
   return experiment;
 }
 

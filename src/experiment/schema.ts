@@ -7,6 +7,7 @@ import { NAME_MAX_BYTES } from './names.js';
 import { PARAMS } from './params.js';
 import { DATASET_DEFAULTS } from '../datasets/config.js';
 import { KNOWN_DATASETS } from '../datasets/registry.js';
+import { distributionProperties, searchSchema } from './search.js';
 
 export const SCHEMA_ID = 'https://dlsweep.dev/schema/experiment.schema.json';
 
@@ -316,11 +317,14 @@ export function experimentSchema(): Schema {
       description: p.description,
       ...(p.default !== undefined ? { default: clone(p.default) } : {}),
     };
+    // Numeric parameters also take a distribution (a mapping) for searches; the list keywords apply to lists only.
+    const dist = distributionProperties(p);
     gridProps[p.name] = {
-      type: 'array',
+      type: dist ? ['array', 'object'] : 'array',
       minItems: 1,
       items: clone(p.schema),
-      description: `Grid axis: candidate values of ${p.name}, e.g. [${p.example}]. ${p.description}`,
+      ...(dist ?? {}),
+      description: `Grid axis: candidate values of ${p.name}, e.g. [${p.example}]${dist ? `, or under a search a distribution, e.g. {${Object.keys(dist.properties as object)[0]}: [low, high]}` : ''}. ${p.description}`,
     };
   }
   return {
@@ -362,6 +366,7 @@ export function experimentSchema(): Schema {
         description:
           'Grid axes: each key a parameter, each value a non-empty list of candidates. Every combination is one run. Empty or absent: a single run.',
       },
+      search: searchSchema(),
       record: {
         type: ['object', 'null'],
         additionalProperties: false,

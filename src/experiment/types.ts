@@ -6,6 +6,7 @@ import type { Diagnostic } from '../errors.js';
 import type { DatasetConfig } from '../datasets/config.js';
 
 export type { CsvDatasetConfig, DatasetConfig, NormalizeConfig, SplitConfig, SyntheticDatasetConfig } from '../datasets/config.js';
+import type { SearchConfig } from './search.js';
 
 /** A parameter value as it appears in an experiment file after parsing (numbers are numbers: 1e-3 is 0.001). */
 export type ParamValue = number | string | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -39,6 +40,8 @@ export interface Experiment {
   axes: Axis[];
   /** Recording settings. */
   record: { curve_every: number };
+  /** A search other than the grid (search.method), with its searched axes; absent for a grid sweep. */
+  search?: SearchConfig;
   /** Non-fatal findings (e.g. duplicate grid values). */
   warnings: Diagnostic[];
 }

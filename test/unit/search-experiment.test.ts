@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseExperiment } from '../../src/experiment/load.js';
+import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../../src/errors.js';
+import type { Experiment } from '../../src/experiment/types.js';
+import { experimentSchema } from '../../src/experiment/schema.js';
+import { describeSearchPlan, checkSearchLimit } from '../../src/cli/search.js';
+
+const parse = (text: string): Experiment => parseExperiment(text, 'exp.yaml', { cwd: '/tmp/dlsweep-test' });
+
+function diagnose(text: string): Diagnostic[] {
+  try {
+    parse(text);
+  } catch (e) {
+    assert.ok(e instanceof DiagnosticError, `expected a DiagnosticError, got ${String(e)}`);
+    return e.diagnostics;
+  }
+  assert.fail('expected the experiment to be rejected');
+}
+
+function only(ds: Diagnostic[], p: string): Diagnostic {
+  const found = ds.filter((d) => d.path === p);
+  assert.equal(found.length, 1, `expected one diagnostic at ${p}, got:\n${ds.map(formatDiagnostic).join('\n\n')}`);
+  return found[0];
+}
+
+const HEAD = 'name: t\ndataset: wisconsin\n';
+const HALVING = `${HEAD}search:
+  method: halving
+  trials: 81
+  seed: 7
+  sampler: tpe
+  min_iterations: 100
+grid:
+  learning_rate: {log_uniform: [1.0e-4, 1.0]}
+  l2: {uniform: [0.0, 0.01]}
+  hidden_sizes: [[5], [15], [30]]
+  iterations: [8100]
+`;
+
+test('search block and distributions load into the typed search, axes in file order', () => {
+  const e = parse(HALVING);
+  assert.ok(e.search);
+  assert.deepEqual(e.search.settings, {
+    method: 'halving',
+    trials: 81,
+    seed: 7,
+    sampler: 'tpe',
+    minIterations: 100,
+    maxIterations: 8100,
+    reductionFactor: 3,
+    goal: 'minimize',
+  });
+  assert.deepEqual(e.search.axes, [
+    { name: 'learning_rate', distribution: { kind: 'log_uniform', low: 1e-4, high: 1 } },
+    { name: 'l2', distribution: { kind: 'uniform', low: 0, high: 0.01 } },
+    { name: 'hidden_sizes', distribution: { kind: 'categorical', choices: [[5], [15], [30]] } },
+  ]);
+  assert.equal(e.search.spellings.learning_rate, '{log_uniform: [1.0e-4, 1.0]}');
+  // A grid experiment has no search.
+  assert.equal(parse(`${HEAD}grid:\n  learning_rate: [0.1]\n`).search, undefined);
+});
+
+test('a distribution under method grid is an error naming the methods that accept it', () => {
+  const d = only(diagnose(`${HEAD}grid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`), 'grid.learning_rate');
+  assert.equal(d.line, 4);
+  assert.match(d.message, /`log_uniform` is a distribution/);
+  assert.match(d.hint ?? '', /random, quasirandom, halving, hyperband, tpe/);
+});
+
+test('distribution bounds: reversed, log of 0, outside the parameter, integers for integer parameters', () => {
+  const s = `${HEAD}search: {method: random, trials: 5}\ngrid:\n`;
+  assert.match(only(diagnose(`${s}  l2: {uniform: [0.5, 0.1]}\n`), 'grid.l2.uniform').message, /must not be above/);
+  assert.match(only(diagnose(`${s}  learning_rate: {log_uniform: [0, 1]}\n`), 'grid.learning_rate.log_uniform').message, /low > 0/);
+  assert.match(only(diagnose(`${s}  dropout: {uniform: [0, 1]}\n`), 'grid.dropout.uniform').message, /leave the values dropout may take/);
+  const seed = only(diagnose(`${s}  seed: {uniform: [1, 3]}\n`), 'grid.seed.uniform');
+  assert.match(seed.message, /unknown field `uniform`/);
+  const typo = only(diagnose(`${s}  l2: {loguniform: [1e-5, 1]}\n`), 'grid.l2.loguniform');
+  assert.match(typo.hint ?? '', /did you mean `log_uniform`/);
+});
+
+test('search settings that do not fit the method are errors', () => {
+  assert.match(only(diagnose(`${HEAD}search: {method: random}\n`), 'search').message, /needs `trials`/);
+  assert.match(only(diagnose(`${HEAD}search: {trials: 5}\n`), 'search.trials').message, /does not apply to method grid/);
+  assert.match(only(diagnose(`${HEAD}search: {method: tpe, trials: 5, sampler: tpe}\n`), 'search.sampler').message, /halving and hyperband only/);
+  assert.match(only(diagnose(`${HEAD}search: {method: halving, trials: 5}\n`), 'search').message, /needs `min_iterations`/);
+  assert.match(only(diagnose(`${HEAD}search: {method: hyperband, trials: 5, min_iterations: 10}\n`), 'search.trials').message, /brackets/);
+  const many = only(diagnose(`${HEAD}search: {method: halving, trials: 5, min_iterations: 10}\ngrid:\n  iterations: [100, 200]\n`), 'grid.iterations');
+  assert.match(many.message, /largest rung, one value/);
+  const above = only(diagnose(`${HEAD}search: {method: halving, trials: 5, min_iterations: 500}\nfixed:\n  iterations: 100\n`), 'search.min_iterations');
+  assert.match(above.message, /above the largest/);
+  assert.match(only(diagnose(`${HEAD}search: {method: annealing}\n`), 'search.method').message, /unknown value `annealing`/);
+});
+
+test('the schema describes the search block and the distributions', () => {
+  const s = experimentSchema() as { properties: Record<string, { properties: Record<string, { description?: string; properties?: Record<string, { description: string }> }> }> };
+  for (const k of ['method', 'trials', 'seed', 'sampler', 'min_iterations', 'reduction_factor']) assert.ok(s.properties.search.properties[k].description, k);
+  const lr = s.properties.grid.properties.learning_rate;
+  assert.deepEqual(Object.keys(lr.properties!), ['uniform', 'log_uniform', 'int_uniform', 'log_int_uniform']);
+  assert.match(lr.properties!.log_uniform.description, /log scale/);
+  assert.deepEqual(Object.keys(s.properties.grid.properties.batch_size.properties!), ['int_uniform', 'log_int_uniform']);
+  assert.equal(s.properties.grid.properties.init.properties, undefined);
+});
+
+test('plan says trials, rungs and the most updates; a search over the run limit is refused', () => {
+  const text = describeSearchPlan(parse(HALVING), 1, 2);
+  assert.match(text, /halving search \(sampler tpe, reduction factor 3, seed 7\)/);
+  assert.match(text, /81 trials; rungs 100, 300, 900, 2,700, 8,100 updates/);
+  assert.match(text, /81 at 100, 27 at 300, 9 at 900, 3 at 2,700, 1 at 8,100/);
+  // 81*100 + 27*300 + 9*900 + 3*2700 + 1*8100 = 40,500
+  assert.match(text, /at most 40,500 updates/);
+  const random = describeSearchPlan(parse(`${HEAD}search: {method: random, trials: 20}\nfixed:\n  iterations: 300\n`), 5, 2);
+  assert.match(random, /20 trials, at most 30,000 updates \(6,000 x 5 folds\)/);
+  assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 80), /draws 81 configurations, more than the limit of 80/);
+  checkSearchLimit('exp.yaml', parse(HALVING), 81);
+});
