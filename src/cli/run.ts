@@ -62,6 +62,7 @@ interface Prepared {
 /** Load, validate and plan. Throws: UserError for any problem (a grid over --max-runs included). */
 async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Prepared> {
   const { exp, data, shape } = await loadInputs(file, options, io);
+  if (exp.search) throw new UserError(`${file}: search.method ${exp.search.settings.method}: this version plans searches (dlsweep plan) but does not run them`, 'use method grid with lists of values to train now');
   let plan: Plan;
   try {
     plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
