@@ -163,6 +163,7 @@ export function sweepsView(
         cells: [
           { text: i === 0 ? experiment : '', value: experiment },
           { text: sweep.id, value: sweep.id },
+          { text: sweep.search?.method ?? 'grid', value: sweep.search?.method ?? 'grid' },
           { text: shortDate(sweep.started_at), value: sweep.started_at },
           { text: status, value: status },
           { text: `${counts.done}/${sweep.grid_size}`, value: counts.done },
@@ -182,7 +183,7 @@ export function sweepsView(
   }
   const n = entries.reduce((s, e) => s + e.sweeps.length, 0);
   // The "other" column (interrupted, damaged, pending) only when some sweep has such runs.
-  const otherIdx = 7;
+  const otherIdx = 8;
   const showOther = rows.some((r) => r.cells[otherIdx].text !== '');
   // Tags, description and note: in the table only when some sweep has them; always in machine formats.
   const shown = (i: number) => (rows.some((r) => r.cells[i].text !== '') ? undefined : ('machine' as const));
@@ -195,6 +196,7 @@ export function sweepsView(
     columns: [
       { key: 'experiment', label: 'experiment' },
       { key: 'sweep', label: 'sweep' },
+      { key: 'method', label: 'method' },
       { key: 'started', label: 'started (UTC)' },
       { key: 'status', label: 'status' },
       { key: 'done', label: 'done', align: 'right' },

@@ -21,15 +21,15 @@ import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
-import type { SweepFile } from '../store/records.js';
 import { gitCommit } from '../store/provenance.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
-import { describeSearchPlan, searchSummary } from './search.js';
+import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 
@@ -60,9 +60,8 @@ interface Prepared {
 }
 
 /** Load, validate and plan. Throws: UserError for any problem (a grid over --max-runs included). */
-async function prepare(file: string, options: RunOptions, io: CliIO): Promise<Prepared> {
-  const { exp, data, shape } = await loadInputs(file, options, io);
-  if (exp.search) throw new UserError(`${file}: search.method ${exp.search.settings.method}: this version plans searches (dlsweep plan) but does not run them`, 'use method grid with lists of values to train now');
+function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; data: PreparedDataset; shape: DataShape }): Prepared {
+  const { exp, data, shape } = loaded;
   let plan: Plan;
   try {
     plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
@@ -204,7 +203,9 @@ async function runSweep(
 ): Promise<number> {
   // git answers while the experiment is loaded.
   const commit = gitCommit(dirname(resolve(io.cwd, file)));
-  const { exp, data, plan } = await prepare(file, options, io);
+  const loaded = await load(file, options, io);
+  if (loaded.exp.search) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
+  const { exp, data, plan } = prepare(file, options, loaded);
   // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
   const executor = await connect();
   const log = (s: string) => {
@@ -247,6 +248,8 @@ async function runSweep(
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const t0 = Date.now();
+    // Updates computed by finished trainings, over every process that worked on this sweep.
+    let updatesTrained = open.previous?.updates_trained ?? 0;
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
     const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.
@@ -259,7 +262,10 @@ async function runSweep(
           onStart: () => progress.trainingStarted?.(order.training),
           onProgress: (fold, iteration) => progress.trainingProgress?.(order.training, fold, iteration),
         }),
-        onOutcome: (order, result) => recorder.record(order.training, result),
+        onOutcome: (order, result) => {
+          recorder.record(order.training, result);
+          if (result.status === 'done') updatesTrained += order.checkpoints[order.checkpoints.length - 1] * data.folds.length;
+        },
       });
       // The report at the end needs the chart library: load it while the workers train (the first trainings
       // are handed out by now, so the loading does not hold them up).
@@ -276,7 +282,7 @@ async function runSweep(
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    let sweep = closingRecord(open, outcome);
+    let sweep: SweepFile = { ...closingRecord(open, outcome), planned_updates: plan.plannedIterations, updates_trained: updatesTrained };
     const counts = recorder.counts;
     // A write error (disk full, permissions) while recording runs or writing the sweep's outputs: record what
     // can be, say what happened and how to resume; every run already recorded is kept (atomic writes).

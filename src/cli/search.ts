@@ -2,9 +2,32 @@
  * Searches at the command line: what `plan` says of a search (trials, rungs, the most updates), and the check
  * that refuses a search over the run limit like a big grid.
  */
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import type { Experiment } from '../experiment/types.js';
-import { summarizeSearch, type SearchSummary } from '../search/method.js';
+import type { Experiment, ParamValue } from '../experiment/types.js';
+import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
+import type { SearchAxis } from '../search/distributions.js';
+import { nextBatch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
+import { folderIndexWidth, planPoints, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
+import { pendingTrainings } from '../sweep/pending.js';
+import type { Point } from '../sweep/grid.js';
+import { stableHash } from '../sweep/identity.js';
+import type { Executor } from '../execute/executor.js';
+import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
+import { orderOf } from '../execute/orders.js';
+import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
+import { SWEEP_FILES } from '../store/paths.js';
+import { Recorder } from '../store/recorder.js';
+import type { RunMetricsFile, SweepFile } from '../store/records.js';
+import { closingRecord, openSweep, readRun } from '../store/sweeps.js';
+import { unsupportedReason } from '../train/fast/train-fast.js';
+import type { EngineMode } from '../train/types.js';
+import { ENGINE_VERSION } from '../train/version.js';
+import { rebuildSweepOutputs } from '../report/outputs.js';
+import { renderTerminal } from '../report/table.js';
+import { resumeCommand, type RunOptions } from './run.js';
+import { describeWriteError } from './write-errors.js';
+import { formatDuration, useColor, type CliIO } from './io.js';
 
 /** A whole number with thousands separators. */
 function thousands(n: number): string {
@@ -25,7 +48,7 @@ export function searchSummary(exp: Experiment): SearchSummary {
 }
 
 /** `plan` for a search: the method, the searched parameters, trials, rungs and brackets, the most updates. */
-export function describeSearchPlan(exp: Experiment, folds: number, workers: number): string {
+export function describeSearchPlan(exp: Experiment, folds: number, workers: number | string): string {
   const search = exp.search!;
   const s = search.settings;
   const sum = searchSummary(exp);
@@ -58,4 +81,261 @@ export function checkSearchLimit(file: string, exp: Experiment, maxRuns: number)
   if (trials > maxRuns) {
     throw new UserError(`${file}: the search draws ${thousands(trials)} configurations, more than the limit of ${thousands(maxRuns)}`, 'raise the limit with --max-runs N, or lower search.trials');
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running a search: batches proposed by the method, trained on the executor, recorded, read back.
+
+/** What the search runner needs from `run`: the experiment, its data and the sizes the planner uses. */
+export interface LoadedSearch {
+  exp: Experiment;
+  data: PreparedDataset;
+  shape: DataShape;
+}
+
+/** The objective of a search: the validation loss at the run's iteration count, lower is better. */
+export const SEARCH_OBJECTIVE = { metric: 'validation.loss', goal: 'minimize' } as const;
+
+/** The objective of a recorded run: its validation loss when done, NaN otherwise (diverged or failed rank last). */
+export function objectiveOf(metrics: RunMetricsFile | undefined): number {
+  return metrics?.status === 'done' && metrics.validation ? metrics.validation.loss : NaN;
+}
+
+/** Runs a search records: one per trial and rung reached (at most). */
+export function searchRuns(sum: SearchSummary): number {
+  return sum.brackets.length === 0 ? sum.trials : sum.brackets.reduce((n, b) => n + b.kept.reduce((s, k) => s + k, 0), 0);
+}
+
+/** The identity of a search: everything that decides its batches and numbers (checked on --resume). */
+export function searchIdentity(exp: Experiment, shape: DataShape, engine: EngineMode): string {
+  const s = exp.search!;
+  return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, settings: s.settings, axes: s.axes, fixed: exp.fixed, curve_every: exp.record.curve_every });
+}
+
+/** search.json: the search's state, rewritten after every batch (see src/store/paths.ts). */
+export interface SearchFile {
+  method: string;
+  settings: SearchSettings;
+  objective: { metric: string; goal: string };
+  space: SearchAxis[];
+  rungs: number[];
+  brackets: SearchSummary['brackets'];
+  batches: { index: number; decisions: Decision[]; runs: { trial: number; bracket: number; rung: number; iterations: number; folder: string; value: number | null }[] }[];
+  trials: { trial: number; bracket: number; params: Record<string, ParamValue>; rung_reached: number; values: (number | null)[] }[];
+  best: { trial: number; rung: number; folder: string; value: number } | null;
+  finished: boolean;
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/**
+ * `run` for an experiment with a search: open (or resume) the sweep, then batch by batch ask the method for
+ * the next trainings, train those not recorded yet on the executor, record them, read their objective back
+ * from the run folders and write search.json. A resumed search replays the method over the recorded outcomes,
+ * so it takes the same decisions; runs recorded already are not trained again.
+ * Returns the exit code (0 done, 1 some runs failed or the sweep stopped, 130 interrupted).
+ * Throws: UserError for a search over the run limit, an --engine fast it cannot honour, or a resume target that
+ * does not match.
+ */
+export async function runSearchSweep(
+  file: string,
+  options: RunOptions,
+  io: CliIO,
+  connect: () => Promise<Executor>,
+  workers: number | string,
+  loaded: LoadedSearch,
+  gitHead: Promise<string | null>,
+  opened?: (sweep: { id: string; experiment: string }) => void,
+): Promise<number> {
+  const { exp, data, shape } = loaded;
+  const search = exp.search!;
+  const settings = search.settings;
+  checkSearchLimit(file, exp, options.maxRuns);
+  const summary = searchSummary(exp);
+  const total = searchRuns(summary);
+  // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
+  const executor = await connect();
+  const folds = data.folds.length;
+  const plannedUpdates = summary.mostUpdates * folds;
+  const log = (s: string) => {
+    if (!options.quiet) io.stderr.write(s + '\n');
+  };
+  const report = formatDatasetReport(data.report);
+  const seedPlan: Plan = { gridSize: total, runs: [], trainings: [], naiveIterations: plannedUpdates, plannedIterations: plannedUpdates, shared: options.share, engine: options.engine, planHash: searchIdentity(exp, shape, options.engine) };
+  const open = await openSweep(seedPlan, {
+    runsDir: resolve(io.cwd, options.runsDir),
+    experiment: { name: exp.name, text: exp.text },
+    dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds },
+    gitCommit: await gitHead,
+    resume: options.resume,
+  });
+  const { dir, id: sweepId } = open;
+  opened?.({ id: open.id, experiment: exp.name });
+  const t0 = Date.now();
+  const abort = new AbortController();
+  let exitNow!: (sig: NodeJS.Signals) => void;
+  const secondSignal = new Promise<NodeJS.Signals>((r) => (exitNow = r));
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) return exitNow(sig);
+    io.stderr.write(`\n${sig}: stopping (in-flight runs are marked interrupted). Press Ctrl-C again to exit at once.\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const releaseExitHandlers = holdExitHandlers();
+  try {
+    log(report);
+    log(describeSearchPlan(exp, folds, workers));
+    log(`sweep: ${dir}`);
+    let updatesTrained = open.previous?.updates_trained ?? 0;
+    let trainings = 0;
+    const extra = () => ({ trainings, planned_updates: plannedUpdates, updates_trained: updatesTrained, search: { method: settings.method, trials: summary.trials } });
+    await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
+    const width = folderIndexWidth(total);
+    const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
+    const history: TrialOutcome[][] = [];
+    const file_: SearchFile = {
+      method: settings.method,
+      settings,
+      objective: { ...SEARCH_OBJECTIVE },
+      space: search.axes,
+      rungs: summary.rungs,
+      brackets: summary.brackets,
+      batches: [],
+      trials: [],
+      best: null,
+      finished: false,
+    };
+    let runIndex = 0;
+    let trainedNow = false;
+    let dispatchResult: DispatchResult = { interrupted: false };
+    const failures: { folder: string; error: string }[] = [];
+    for (;;) {
+      const batch = nextBatch(search.axes, settings, history);
+      if (!batch) {
+        file_.finished = true;
+        break;
+      }
+      const points: PlannedPoint[] = batch.requests.map((r) => {
+        const params: Point = { ...exp.fixed, ...r.params };
+        if (r.iterations !== undefined) params.iterations = r.iterations;
+        const spellings: Record<string, string> = {};
+        for (const a of search.axes) spellings[a.name] = JSON.stringify(params[a.name]);
+        return { index: runIndex++, params, spellings, search: { trial: r.trial, bracket: r.bracket, rung: r.rung } };
+      });
+      const plan = planPoints(points, shape, { share: options.share, engine: options.engine, width });
+      trainings += plan.trainings.length;
+      if (plan.engine === 'fast') {
+        for (const t of plan.trainings) {
+          const reason = unsupportedReason(t.config);
+          if (reason !== null) throw new UserError(`${file}: --engine fast: ${reason}`, 'use --engine auto or --engine ts');
+        }
+      }
+      // Runs recorded by an earlier process (resume) keep their bytes; the others are trained now.
+      const todo = new Set<number>();
+      plan.runs.forEach((run, i) => {
+        const m = readRun(dir, run.folder)?.metrics;
+        if (!(m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
+      });
+      if (todo.size > 0) {
+        trainedNow = true;
+        const longest = Math.max(...batch.requests.map((r) => r.iterations ?? 0));
+        const rungText = batch.requests[0].iterations !== undefined ? ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})` : '';
+        log(`batch ${batch.index + 1}: ${todo.size} run${todo.size === 1 ? '' : 's'}${rungText}`);
+        const pending = pendingTrainings(plan, todo);
+        const recorder = new Recorder(dir, plan, pending, folds);
+        const orders = pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every));
+        const dispatched = dispatchAll(executor, orders, {
+          signal: abort.signal,
+          onOutcome: (order, outcome) => {
+            recorder.record(order.training, outcome);
+            if (outcome.status === 'done') updatesTrained += order.checkpoints[order.checkpoints.length - 1] * folds;
+          },
+        });
+        const first = await Promise.race([dispatched, secondSignal]);
+        if (typeof first === 'string') {
+          io.stderr.write(`\n${first} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);
+          return 130;
+        }
+        dispatchResult = first;
+        failures.push(...recorder.failures);
+        if (first.interrupted || first.fatal) break;
+      }
+      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, value: objectiveOf(readRun(dir, run.folder)?.metrics) }));
+      history.push(outcomes);
+      recordBatch(file_, batch, plan, outcomes);
+      await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
+      await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
+    }
+    await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
+    let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };
+    // closingRecord keeps the times of a resume that had nothing to do; the search knows whether it trained.
+    if (trainedNow) sweep = { ...sweep, ended_at: new Date().toISOString(), resumed_at: open.sweep.resumed_at };
+    if (dispatchResult.fatal) {
+      try {
+        ({ sweep } = await rebuildSweepOutputs(dir, sweep));
+      } catch {
+        try {
+          writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), sweep);
+        } catch {
+          // Nothing more can be written; the run folders already on disk are complete (atomic writes).
+        }
+      }
+      io.stderr.write(`error: the search stopped: ${describeWriteError(dispatchResult.fatal)}\nfree space or fix permissions, then resume: ${resumeCommand(file, sweepId, options)}\n`);
+      return 1;
+    }
+    let comparison;
+    ({ comparison, sweep } = await rebuildSweepOutputs(dir, sweep));
+    io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n');
+    const best = file_.best;
+    log(
+      `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
+        (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
+        ` in ${formatDuration((Date.now() - t0) / 1000)}; ${thousands(updatesTrained)} updates trained of at most ${thousands(plannedUpdates)}` +
+        (best ? `\nbest: trial ${best.trial} (${best.folder}), ${SEARCH_OBJECTIVE.metric} ${best.value.toPrecision(6)}` : '') +
+        `\nsearch: ${join(dir, SWEEP_FILES.search)}`,
+    );
+    if (failures.length) io.stderr.write(`failed runs:\n${failures.map((f) => `  ${f.folder}: ${f.error}`).join('\n')}\n`);
+    if (dispatchResult.interrupted) {
+      io.stderr.write(`interrupted. Resume with: ${resumeCommand(file, sweepId, options)}\n`);
+      return 130;
+    }
+    return failures.length > 0 ? 1 : 0;
+  } finally {
+    releaseExitHandlers();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await open.release();
+  }
+}
+
+/** Add a finished batch to search.json's record: its decisions, its runs with their objective, each trial's progress and the best. */
+function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[]): void {
+  const runs = plan.runs.map((run, i) => ({
+    trial: run.search!.trial,
+    bracket: run.search!.bracket,
+    rung: run.search!.rung,
+    iterations: run.params.iterations as number,
+    folder: run.folder,
+    value: finite(outcomes[i].value),
+  }));
+  f.batches.push({ index: batch.index, decisions: batch.decisions.map((d) => ({ ...d, ranked: d.ranked.map((r) => ({ trial: r.trial, value: finite(r.value) as number })) })), runs });
+  for (const [i, r] of batch.requests.entries()) {
+    let t = f.trials.find((x) => x.trial === r.trial);
+    if (!t) {
+      t = { trial: r.trial, bracket: r.bracket, params: r.params, rung_reached: r.rung, values: [] };
+      f.trials.push(t);
+    }
+    t.rung_reached = r.rung;
+    t.values[r.rung] = runs[i].value;
+    for (let k = 0; k < t.values.length; k++) if (t.values[k] === undefined) t.values[k] = null;
+    const v = outcomes[i].value;
+    // The best is taken at the largest rung reached by anyone, then by the objective (halving's own ranking).
+    const b = f.best;
+    if (Number.isFinite(v) && (!b || r.rung > b.rung || (r.rung === b.rung && (v < b.value || (v === b.value && r.trial < b.trial))))) {
+      f.best = { trial: r.trial, rung: r.rung, folder: runs[i].folder, value: v };
+    }
+  }
+  f.trials.sort((a, b) => a.trial - b.trial);
 }

@@ -94,6 +94,10 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['tags', (r) => r.tags ?? [], 'list'],
     ['note', (r) => r.userNote ?? null, 'string'],
     ['dataset', (r) => r.dataset ?? null, 'string'],
+    // Searches: the trial (in draw order), the rung of the run and the Hyperband bracket.
+    ['trial', (r) => r.search?.trial ?? null, 'number'],
+    ['rung', (r) => r.search?.rung ?? null, 'number'],
+    ['bracket', (r) => r.search?.bracket ?? null, 'number'],
   ];
   for (const [key, get, type] of meta) defs.push({ key, kind: 'meta', label: key, get, type, better: 'none' });
   return defs;

@@ -55,6 +55,8 @@ export interface Row {
    * and preprocessing), e.g. wisconsin@3fa2c1d0; absent for rows built in memory.
    */
   dataset?: string;
+  /** Runs of a search: the trial, its Hyperband bracket and the rung of this run (params.json). */
+  search?: { trial: number; bracket: number; rung: number };
 }
 
 /** Metric names in display order (for each of train and validation). */
@@ -134,6 +136,7 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     stop: { stopped_at: m?.stopped_at ?? null, stop_reason: m?.stop_reason ?? null, restored_from: m?.restored_from ?? null },
     tags: [...new Set([...sweepTags, ...(run.annotations?.tags ?? [])])],
     ...(run.annotations?.note ? { userNote: run.annotations.note } : {}),
+    ...(run.params.search ? { search: run.params.search } : {}),
   };
 }
 

@@ -87,11 +87,14 @@ const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
 export function resultsCsv(rows: Row[]): string {
   const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
-  const header = ['run', 'run_id', 'status', ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'note'];
+  // Searches add the trial, bracket and rung of each run; grid sweeps keep their columns.
+  const search = ordered.some((r) => r.search) ? (['trial', 'bracket', 'rung'] as const) : [];
+  const header = ['run', 'run_id', 'status', ...search, ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'note'];
   const records = ordered.map((r) => [
     r.folder,
     r.run_id,
     r.status,
+    ...search.map((k) => (r.search ? String(r.search[k]) : '')),
     ...params.map((p) => (r.params[p] === undefined ? '' : typeof r.params[p] === 'object' ? JSON.stringify(r.params[p]) : String(r.params[p]))),
     ...METRIC_KEYS.map((k) => (r.metrics[k] === null || r.metrics[k] === undefined ? '' : String(r.metrics[k]))),
     ...SPREAD_KEYS.flatMap((k) => {

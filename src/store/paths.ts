@@ -5,6 +5,7 @@
  *     experiment.yaml   the experiment file as launched
  *     sweep.json        id, times, status, provenance, counts (rebuilt from the run folders)
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
+ *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
  *     results.csv       one row per run (rebuilt from the run folders)
  *     table.md          the comparison table (rebuilt from the run folders)
  *     annotations.json  tags and a note added with dlsweep tag/note (never part of the results)
@@ -31,6 +32,7 @@ export const SWEEP_FILES = {
   table: 'table.md',
   report: 'report.html',
   annotations: ANNOTATIONS_FILE,
+  search: 'search.json',
   lock: '.lock',
 } as const;
 

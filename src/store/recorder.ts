@@ -113,6 +113,7 @@ export class Recorder {
       training_key: this.plan.trainings[run.training].key,
       params: run.params,
       spellings: run.spellings,
+      ...(run.search ? { search: run.search } : {}),
     };
   }
 

@@ -17,6 +17,8 @@ export interface RunParamsFile {
   params: Record<string, ParamValue>;
   /** The user's spelling of the axis values. */
   spellings: Record<string, string>;
+  /** Runs of a search: the trial (0-based, in draw order), its Hyperband bracket and the rung of this run. */
+  search?: { trial: number; bracket: number; rung: number };
 }
 
 /** Metrics of one fold (k-fold) or of the single split. */
@@ -116,4 +118,9 @@ export interface SweepFile {
   resumed_at: string[];
   /** Why the sweep stopped, when it failed. */
   error?: string;
+  /** Updates planned (trainings' lengths x folds; for a search, the most it can train) and actually computed by finished trainings, over every resume. */
+  planned_updates?: number;
+  updates_trained?: number;
+  /** A search: its method (grid sweeps have none); details in search.json. */
+  search?: { method: string; trials: number };
 }

@@ -39,6 +39,15 @@ export interface PlannedRun {
   spellings: Record<string, string>;
   /** Index into Plan.trainings. */
   training: number;
+  /** Runs of a search: the trial, its Hyperband bracket and the rung this run is at (recorded in params.json). */
+  search?: RunSearchPlace;
+}
+
+/** Where a run sits in a search (see src/search/method.ts). */
+export interface RunSearchPlace {
+  trial: number;
+  bracket: number;
+  rung: number;
 }
 
 export interface PlannedTraining {
@@ -133,13 +142,33 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
   if (options.maxRuns !== undefined && size > options.maxRuns) {
     throw new RangeError(`the grid has ${size} points, more than the limit of ${options.maxRuns}`);
   }
-  const width = folderIndexWidth(size);
+  function* points(): Generator<PlannedPoint> {
+    for (let i = 0; i < size; i++) yield { index: i, params: pointAt(exp, i), spellings: pointSpellings(exp, i) };
+  }
+  return { ...planPoints(points(), shape, { share, engine, width: folderIndexWidth(size) }), gridSize: size };
+}
+
+/** One point to plan: its run index (0-based, the folder's number minus one), parameters and their spelling. */
+export interface PlannedPoint {
+  index: number;
+  params: Point;
+  spellings: Record<string, string>;
+  search?: RunSearchPlace;
+}
+
+/**
+ * Plan explicit points (a grid's, or a batch a search method proposed): one run per point, grouped into
+ * trainings as planSweep does. options.width: digits of the folder index. gridSize is the number of points.
+ * Throws: nothing.
+ */
+export function planPoints(points: Iterable<PlannedPoint>, shape: DataShape, options: { share: boolean; engine: EngineMode; width: number }): Plan {
+  const { share, engine, width } = options;
   const runs: PlannedRun[] = [];
   const trainings: PlannedTraining[] = [];
   const byKey = new Map<string, number>();
   let naive = 0;
-  for (let i = 0; i < size; i++) {
-    const params = pointAt(exp, i);
+  for (const point of points) {
+    const { index: i, params } = point;
     const id = runIdentity(params, shape, engine);
     const config = trainingConfigOf(params);
     const iterations = params.iterations as number;
@@ -160,14 +189,15 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
     const tr = trainings[t];
     if (!tr.checkpoints.includes(iterations)) tr.checkpoints.push(iterations);
     if (!tr.thresholds.includes(threshold)) tr.thresholds.push(threshold);
-    tr.runs.push(i);
+    tr.runs.push(runs.length);
     runs.push({
       index: i,
       id,
       folder: `${String(i + 1).padStart(width, '0')}-${id.slice(0, 8)}`,
       params,
-      spellings: pointSpellings(exp, i),
+      spellings: point.spellings,
       training: t,
+      ...(point.search ? { search: point.search } : {}),
     });
   }
   let planned = 0;
@@ -185,7 +215,7 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
   const sorted = order.map((i) => trainings[i]);
   for (const r of runs) r.training = remap.get(r.training)!;
   return {
-    gridSize: size,
+    gridSize: runs.length,
     runs,
     trainings: sorted,
     naiveIterations: naive,

@@ -5,7 +5,7 @@ import { bestRowsBy, describeSort, sortRows } from '../columns.js';
 import type { Row } from '../rows.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
-import { DEFAULT_METRIC_KEYS, STOP_COLUMN_KEYS, chosenColumns, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
+import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumns, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
 
 /**
  * The runs table: --where, --sort, --top, --columns and --only-changed applied (a parameter is "changed"
@@ -35,7 +35,9 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const fixed = design ? design.fixed.filter((f) => !varying.some((d) => d.key === f.name)).map((f) => ({ name: f.name, value: f.text })) : byRows.fixed;
   // Early stopping: where and why each training ended is part of the default table when any run has it.
   const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
-  const cols = chosenColumns(options.columns, defs, [...DEFAULT_METRIC_KEYS, ...stopKeys]);
+  // Searches: the trial and rung of each run, likewise.
+  const searchKeys = filtered.some((r) => r.search) ? SEARCH_COLUMN_KEYS : [];
+  const cols = chosenColumns(options.columns, defs, [...searchKeys, ...DEFAULT_METRIC_KEYS, ...stopKeys]);
   const params = cols.params ?? (options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : varying);
   // Tags and notes: tags every row carries go in the notes line; the others, and notes, get a column.
   const common = (sorted[0]?.tags ?? []).filter((t) => sorted.every((r) => r.tags?.includes(t)));

@@ -16,6 +16,8 @@ import type { SweepDesign } from '../design.js';
 export const DEFAULT_METRIC_KEYS = ['train.loss', 'train.accuracy', 'validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
 /** Facts of early stopping, shown by default when a run has them. */
 export const STOP_COLUMN_KEYS = ['stopped_at', 'stop_reason', 'restored_from'];
+/** Columns of a search's runs, shown by default when some run belongs to a search. */
+export const SEARCH_COLUMN_KEYS = ['trial', 'rung'];
 /** Default metric columns of --group-by (mean ± std and range each, so fewer of them). */
 export const DEFAULT_GROUP_METRIC_KEYS = ['validation.loss', 'validation.accuracy', 'validation.fn', 'validation.fp'];
 /** The metric of --pivot / --marginals / the report's heatmap / ls when none is named: the objective's first. */

@@ -1,0 +1,165 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+
+const HALVING = `search:
+  method: halving
+  trials: 18
+  seed: 5
+  min_iterations: 20
+  reduction_factor: 3
+`;
+const GRID = '  learning_rate: {log_uniform: [0.01, 2.0]}\n  hidden_sizes: [[3], [8]]\n  iterations: [180]';
+
+function metricsOf(sweep: string): Map<string, string> {
+  return new Map(runFolders(sweep).map((f) => [f, readFileSync(join(sweep, f, 'metrics.json'), 'utf8')]));
+}
+
+let reference: { dir: string; sweep: string; file: string } | undefined;
+/** One uninterrupted halving search, shared by the tests below. */
+function halvingReference() {
+  if (reference) return reference;
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  reference = { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file };
+  return reference;
+}
+
+test('halving: rungs of 18, 6 and 2 runs; each promotion is the best third of its rung by validation loss', () => {
+  const { sweep } = halvingReference();
+  const s = readJson(join(sweep, 'search.json'));
+  assert.equal(s.finished, true);
+  assert.deepEqual(s.rungs, [20, 60, 180]);
+  assert.deepEqual(s.batches.map((b: any) => b.runs.length), [18, 6, 2]);
+  // Read the objective of each run back from its own metrics.json and redo the ranking by hand.
+  const loss = (folder: string) => readJson(join(sweep, folder, 'metrics.json')).validation.loss as number;
+  for (let b = 1; b < s.batches.length; b++) {
+    const prev = s.batches[b - 1].runs.map((r: any) => ({ trial: r.trial, value: loss(r.folder) }));
+    const keep = s.batches[b].runs.length;
+    const expected = [...prev].sort((x, y) => x.value - y.value || x.trial - y.trial).slice(0, keep).map((x) => x.trial);
+    assert.deepEqual(s.batches[b].decisions[0].promoted, expected, `promotions after rung ${b - 1}`);
+    assert.deepEqual(s.batches[b].runs.map((r: any) => r.trial), expected);
+    assert.deepEqual(s.batches[b].runs.map((r: any) => r.iterations), Array(keep).fill(s.rungs[b]));
+  }
+  // Every configuration has a run for each rung it reached.
+  assert.equal(runFolders(sweep).length, 26);
+  const meta = readJson(join(sweep, 'sweep.json'));
+  assert.equal(meta.search.method, 'halving');
+  // Each run trains from the start: 18*20 + 6*60 + 2*180 updates.
+  assert.equal(meta.updates_trained, 18 * 20 + 6 * 60 + 2 * 180);
+  assert.equal(meta.planned_updates, 18 * 20 + 6 * 60 + 2 * 180);
+  assert.equal(meta.counts.done, 26);
+});
+
+test("halving: the survivor's metrics.json equals a plain training of the same configuration byte for byte", () => {
+  const { dir, sweep } = halvingReference();
+  const s = readJson(join(sweep, 'search.json'));
+  const last = s.batches[s.batches.length - 1].runs[0];
+  const params = readJson(join(sweep, last.folder, 'params.json')).params;
+  const grid = `  learning_rate: [${params.learning_rate}]\n  hidden_sizes: [${JSON.stringify(params.hidden_sizes)}]\n  iterations: [${params.iterations}]`;
+  const file = writeExperiment(dir, 'plain.yaml', syntheticExperiment('plain', grid));
+  const r = runCli(['run', file, '--quiet', '--runs-dir', 'plain-runs'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const plain = onlySweep(join(dir, 'plain-runs'), 'plain');
+  const [folder] = runFolders(plain);
+  assert.equal(readFileSync(join(plain, folder, 'metrics.json'), 'utf8'), readFileSync(join(sweep, last.folder, 'metrics.json'), 'utf8'));
+});
+
+test('compare shows trial and rung; ls shows the method', () => {
+  const { dir } = halvingReference();
+  const c = runCli(['compare', 'h', '--format', 'json'], dir);
+  assert.equal(c.code, 0, c.stderr);
+  const rows = JSON.parse(c.stdout).rows;
+  assert.ok(rows.every((r: any) => Number.isInteger(r.trial) && Number.isInteger(r.rung)));
+  assert.equal(rows.filter((r: any) => r.rung === 2).length, 2);
+  const ls = runCli(['ls', '--format', 'json'], dir);
+  assert.equal(JSON.parse(ls.stdout).rows[0].method, 'halving');
+});
+
+test('kill -9 during a search, then --resume: the same configurations, decisions and numbers', async () => {
+  const ref = halvingReference();
+  const expectedSearch = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
+  const expected = metricsOf(ref.sweep);
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
+  const runs = join(dir, 'runs');
+  const recorded = () => {
+    if (!existsSync(join(runs, 'h'))) return 0;
+    const sweeps = readdirSync(join(runs, 'h')).filter((n) => /^\d{8}-/.test(n));
+    if (sweeps.length === 0) return 0;
+    const sw = join(runs, 'h', sweeps[0]);
+    return runFolders(sw).filter((f) => existsSync(join(sw, f, 'metrics.json'))).length;
+  };
+  let kills = 0;
+  let finished = false;
+  // Kill once a few more runs are recorded each time, so kills land in every batch.
+  for (let attempt = 0; attempt < 12 && !finished; attempt++) {
+    const resume = recorded() > 0 || (existsSync(join(runs, 'h')) && readdirSync(join(runs, 'h')).some((n) => /^\d{8}-/.test(n)));
+    const child = startCli(['run', file, '--workers', '2', ...(resume ? ['--resume', 'latest'] : [])], dir);
+    let stderr = '';
+    const target = recorded() + 4;
+    const poll = setInterval(() => {
+      if (kills < 5 && recorded() >= target) child.kill('SIGKILL');
+    }, 5);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    clearInterval(poll);
+    if (code === null) kills++;
+    else {
+      assert.equal(code, 0, stderr);
+      finished = true;
+    }
+  }
+  assert.ok(finished, 'the search never finished');
+  assert.ok(kills >= 3, `only ${kills} kills happened`);
+  const sweep = onlySweep(runs, 'h');
+  assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), expectedSearch);
+  const got = metricsOf(sweep);
+  assert.deepEqual([...got.keys()], [...expected.keys()]);
+  for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs from the uninterrupted search`);
+  assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+});
+
+test('random and quasirandom: the seed decides the configurations; --workers does not', () => {
+  const dir = tempDir();
+  const configs = (method: string, seed: number, workers: string) => {
+    const name = `${method}${seed}w${workers}`;
+    const file = writeExperiment(dir, `${name}.yaml`, syntheticExperiment(name, '  learning_rate: {log_uniform: [0.01, 1.0]}\n  l2: {uniform: [0, 0.01]}\n  iterations: [30]', `search: {method: ${method}, trials: 6, seed: ${seed}}\n`));
+    const r = runCli(['run', file, '--workers', workers, '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const s = readJson(join(onlySweep(join(dir, 'runs'), name), 'search.json'));
+    return s.trials.map((t: any) => [t.params, t.values]);
+  };
+  for (const m of ['random', 'quasirandom']) {
+    const a = configs(m, 1, '1');
+    assert.equal(a.length, 6);
+    assert.deepEqual(configs(m, 1, '2'), a);
+    assert.notDeepEqual(configs(m, 2, '2'), a);
+  }
+});
+
+test('a search over the run limit is refused before anything is written', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'big.yaml', syntheticExperiment('big', '  learning_rate: {log_uniform: [0.01, 1.0]}', 'search: {method: random, trials: 50}\n'));
+  const r = runCli(['run', file, '--max-runs', '10'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /the search draws 50 configurations, more than the limit of 10/);
+  assert.ok(!existsSync(join(dir, 'runs')));
+});
+
+test('a grid sweep records the updates it trained beside the planned count', () => {
+  const dir = tempDir();
+  // Two learning rates x iterations 30 and 50 share prefixes: two trainings of 50 updates.
+  const file = writeExperiment(dir, 'g.yaml', syntheticExperiment('g', '  learning_rate: [0.1, 0.5]\n  iterations: [30, 50]'));
+  const r = runCli(['run', file, '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const meta = readJson(join(onlySweep(join(dir, 'runs'), 'g'), 'sweep.json'));
+  assert.equal(meta.planned_updates, 100);
+  assert.equal(meta.updates_trained, 100);
+  assert.equal(meta.search, undefined);
+});
