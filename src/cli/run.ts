@@ -15,7 +15,7 @@ import { startLocalExecutor } from '../execute/local.js';
 import { QueueExecutor } from '../execute/queue/executor.js';
 import { QueueError } from '../execute/queue/connect.js';
 import { startQueueWorker, type QueueWorker } from '../execute/queue/worker.js';
-import { parseQueueUrl, redactUrl } from '../execute/queue/url.js';
+import { parseQueueUrl } from '../execute/queue/url.js';
 import { lockMsFrom } from './queue.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { orderOf } from '../execute/orders.js';
@@ -32,26 +32,9 @@ import { createProgress } from './progress.js';
 import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
+import { resumeCommand, type RunOptions } from './run-options.js';
 
-export interface RunOptions {
-  runsDir: string;
-  dataDir?: string;
-  workers?: number;
-  maxRuns: number;
-  share: boolean;
-  quiet: boolean;
-  /** A sweep id, `latest`, or true for latest. */
-  resume?: string | boolean;
-  /** Rows of the table printed at the end (default DEFAULT_TOP; Infinity for all). */
-  top?: number;
-  /** The training engine, resolved once from --engine or DLSWEEP_ENGINE (see resolveEngine in main.ts). */
-  engine: EngineMode;
-  /** run: a redis:// or rediss:// URL: train on the queue's workers (--workers then counts this process's threads, default 0). */
-  queue?: string;
-}
-
-/** Default grid limit: a larger grid needs --max-runs. */
-export const DEFAULT_MAX_RUNS = 10_000;
+export { DEFAULT_MAX_RUNS, resumeCommand, type RunOptions } from './run-options.js';
 
 interface Prepared {
   exp: Experiment;
@@ -124,20 +107,6 @@ export async function planCommand(file: string, options: RunOptions, io: CliIO):
     io.stdout.write(`note: run refuses grids over ${thousands(options.maxRuns)} points unless --max-runs raises the limit\n`);
   }
   return 0;
-}
-
-/** A shell word: as is when it is plainly safe, else single-quoted. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The command that resumes this sweep, with the runs and data folders when they are not the defaults. */
-export function resumeCommand(file: string, sweepId: string, options: Pick<RunOptions, 'runsDir' | 'dataDir' | 'queue'>): string {
-  const runsDir = options.runsDir === 'runs' ? '' : ` --runs-dir ${shellWord(options.runsDir)}`;
-  const dataDir = options.dataDir === undefined ? '' : ` --data-dir ${shellWord(options.dataDir)}`;
-  // The queue's password is shown as ***: never printed.
-  const queue = options.queue === undefined ? '' : ` --queue ${shellWord(redactUrl(options.queue))}`;
-  return `dlsweep${runsDir} run ${shellWord(file)} --resume ${sweepId}${dataDir}${queue}`;
 }
 
 /** `dlsweep run FILE`: returns the exit code (0 all recorded, 1 some failed, 130 interrupted). */

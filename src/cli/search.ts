@@ -25,7 +25,7 @@ import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import { rebuildSweepOutputs } from '../report/outputs.js';
 import { renderTerminal } from '../report/table.js';
-import { resumeCommand, type RunOptions } from './run.js';
+import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 

@@ -19,7 +19,7 @@ import { boundsProblem, DISTRIBUTION_KINDS, type NumericDistribution, type Numer
 import { SAMPLERS, SEARCH_METHODS, type SearchSettings } from '../search/method.js';
 import { paramSpec, type ParamSpec } from './params.js';
 import { formatPath, type Segments, type Source } from './source.js';
-import type { Axis, ParamValue } from './types.js';
+import type { Axis, ParamValue, SearchConfig } from './types.js';
 
 type Schema = Record<string, unknown>;
 type Obj = Record<string, unknown>;
@@ -116,13 +116,6 @@ export function searchSchema(): Schema {
   };
 }
 
-/** The typed search of an experiment: its settings and the searched axes, in file order. */
-export interface SearchConfig {
-  settings: SearchSettings;
-  axes: SearchAxis[];
-  /** The user's spelling of each distribution, for display. */
-  spellings: Record<string, string>;
-}
 
 const HALVING = new Set(['halving', 'hyperband']);
 

@@ -6,7 +6,8 @@ import type { Diagnostic } from '../errors.js';
 import type { DatasetConfig } from '../datasets/config.js';
 
 export type { CsvDatasetConfig, DatasetConfig, NormalizeConfig, SplitConfig, SyntheticDatasetConfig } from '../datasets/config.js';
-import type { SearchConfig } from './search.js';
+import type { SearchAxis } from '../search/distributions.js';
+import type { SearchSettings } from '../search/method.js';
 
 /** A parameter value as it appears in an experiment file after parsing (numbers are numbers: 1e-3 is 0.001). */
 export type ParamValue = number | string | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -44,4 +45,12 @@ export interface Experiment {
   search?: SearchConfig;
   /** Non-fatal findings (e.g. duplicate grid values). */
   warnings: Diagnostic[];
+}
+
+/** The typed search of an experiment (search: block, src/experiment/search.ts): its settings and the searched axes, in file order. */
+export interface SearchConfig {
+  settings: SearchSettings;
+  axes: SearchAxis[];
+  /** The user's spelling of each distribution, for display. */
+  spellings: Record<string, string>;
 }

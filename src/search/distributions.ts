@@ -12,7 +12,12 @@
  *                    IntDistribution(log=True) uses (optuna/samplers/_random.py with _transform.py, v3).
  * - categorical:     choices[floor(n u)], n = number of choices.
  */
-import type { ParamValue } from '../experiment/types.js';
+
+/**
+ * A parameter value: the shape of an experiment file's values (src/experiment/types.ts ParamValue), declared
+ * here so that the search methods depend on nothing outside src/search/ and src/train/.
+ */
+export type ParamValue = number | string | boolean | null | ParamValue[] | { [key: string]: ParamValue };
 
 export const DISTRIBUTION_KINDS = ['uniform', 'log_uniform', 'int_uniform', 'log_int_uniform'] as const;
 export type NumericKind = (typeof DISTRIBUTION_KINDS)[number];

@@ -19,9 +19,8 @@
  *   drawn in the tpe batches above), and the promotions from a rung are decided once all its outcomes are in.
  * - hyperband: the brackets of Li et al. (2018), one after another, each a halving as above.
  */
-import type { ParamValue } from '../experiment/types.js';
 import { Rng } from '../train/rng.js';
-import { fromUnit, type SearchAxis } from './distributions.js';
+import { fromUnit, type ParamValue, type SearchAxis } from './distributions.js';
 import { hyperbandBrackets, keptAt, promote, rungs as rungList, type Goal } from './halving.js';
 import { Sobol, SOBOL_MAX_DIMENSIONS } from './sobol.js';
 import { TPE_DEFAULTS, tpePropose, type TpeObservation } from './tpe.js';

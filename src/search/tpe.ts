@@ -25,8 +25,7 @@
  * 1.2e-7), enough to rank candidates. The densities follow Optuna's formulas.
  */
 import { Rng } from '../train/rng.js';
-import { fromInternal, internalBounds, internalValue, type Distribution, type NumericDistribution, type SearchAxis } from './distributions.js';
-import type { ParamValue } from '../experiment/types.js';
+import { fromInternal, internalBounds, internalValue, type Distribution, type NumericDistribution, type ParamValue, type SearchAxis } from './distributions.js';
 
 /** Optuna's TPESampler defaults (v3.1), cited in the header. */
 export const TPE_DEFAULTS = { nStartupTrials: 10, nEiCandidates: 24, priorWeight: 1.0 } as const;

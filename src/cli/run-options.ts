@@ -1,0 +1,40 @@
+/**
+ * The options of `dlsweep run` and `dlsweep plan`, the grid limit, and the command that resumes a sweep:
+ * shared by the grid runner (run.ts) and the search runner (search.ts).
+ */
+import type { EngineMode } from '../train/types.js';
+import { redactUrl } from '../execute/queue/url.js';
+
+export interface RunOptions {
+  runsDir: string;
+  dataDir?: string;
+  workers?: number;
+  maxRuns: number;
+  share: boolean;
+  quiet: boolean;
+  /** A sweep id, `latest`, or true for latest. */
+  resume?: string | boolean;
+  /** Rows of the table printed at the end (default DEFAULT_TOP; Infinity for all). */
+  top?: number;
+  /** The training engine, resolved once from --engine or DLSWEEP_ENGINE (see resolveEngine in main.ts). */
+  engine: EngineMode;
+  /** run: a redis:// or rediss:// URL: train on the queue's workers (--workers then counts this process's threads, default 0). */
+  queue?: string;
+}
+
+/** Default grid limit: a larger grid needs --max-runs. */
+export const DEFAULT_MAX_RUNS = 10_000;
+
+/** A shell word: as is when it is plainly safe, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that resumes this sweep, with the runs and data folders when they are not the defaults. */
+export function resumeCommand(file: string, sweepId: string, options: Pick<RunOptions, 'runsDir' | 'dataDir' | 'queue'>): string {
+  const runsDir = options.runsDir === 'runs' ? '' : ` --runs-dir ${shellWord(options.runsDir)}`;
+  const dataDir = options.dataDir === undefined ? '' : ` --data-dir ${shellWord(options.dataDir)}`;
+  // The queue's password is shown as ***: never printed.
+  const queue = options.queue === undefined ? '' : ` --queue ${shellWord(redactUrl(options.queue))}`;
+  return `dlsweep${runsDir} run ${shellWord(file)} --resume ${sweepId}${dataDir}${queue}`;
+}
