@@ -5,6 +5,7 @@
  * metric over two grid axes, the confusion matrices of the best runs, and the sortable table of all runs.
  */
 import { readCurve } from '../store/curve.js';
+import { searchSection } from './search-section.js';
 import type { SweepFile } from '../store/records.js';
 import { UserError } from '../errors.js';
 import { describeObjective } from '../sweep/objective.js';
@@ -100,7 +101,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   }
   sections.push(
     `<header><h1>${escapeHtml(sweepTitle)}</h1><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
-      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · <a href="#confusion">confusion matrices</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
+      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · ${rows.some((r) => r.search) ? '<a href="#search">search</a> · ' : ''}<a href="#confusion">confusion matrices</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
   );
 
   // Loss curves: the best runs first, up to maxCurves distinct curves. Runs with the same curve (a training
@@ -232,6 +233,10 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       (svg ? figure(svg, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>');
   }
   sections.push(`<section id="heatmap"><h2>Heatmap</h2>${heatHtml}</section>`);
+
+  // Searches: objective by trial, rungs, parallel coordinates (src/report/search-section.ts).
+  const search = await searchSection(rows, varying.map((d) => d.key));
+  if (search) sections.push(search);
 
   // Confusion matrices of the best runs.
   const bestDone = sorted.filter((r) => r.status === 'done').slice(0, options.matrices ?? 3);

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { objectiveSpec, parallelSpec, rungSpec, searchSection, trialsOf } from '../../src/report/search-section.js';
+import { row } from './report-fixtures.js';
+
+// A halving search by hand: trials 0-3 at 10 updates, trials 1 and 3 promoted to 30, trial 3 to 90.
+const LOSS: [number, number, number, number][] = [
+  // trial, rung, iterations, validation loss
+  [0, 0, 10, 0.5],
+  [1, 0, 10, 0.3],
+  [2, 0, 10, 0.6],
+  [3, 0, 10, 0.2],
+  [1, 1, 30, 0.25],
+  [3, 1, 30, 0.1],
+  [3, 2, 90, 0.05],
+];
+const rows = LOSS.map(([trial, rung, iterations, loss], i) =>
+  row(i + 1, { learning_rate: 0.01 * (trial + 1), hidden_sizes: [trial % 2 ? 5 : 15], iterations }, { 'validation.loss': loss }, { search: { trial, bracket: 0, rung } }),
+);
+
+type Data = { name: string; values: Record<string, unknown>[] }[];
+
+test('objective by trial: each trial at its furthest rung, and the best-so-far line (running minimum by hand)', () => {
+  const spec = objectiveSpec(trialsOf(rows));
+  const data = (spec as unknown as { data: Data }).data;
+  const points = data.find((d) => d.name === 'points')!.values;
+  // Trial 0: 0.5 (rung 10), 1: 0.25 (30), 2: 0.6 (10), 3: 0.05 (90).
+  assert.deepEqual(points.map((p) => [p.trial, p.value, p.rung]), [[0, 0.5, '10'], [1, 0.25, '30'], [2, 0.6, '10'], [3, 0.05, '90']]);
+  assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.5, 0.25, 0.25, 0.05]);
+});
+
+test('rung plot joins the rungs of each trial; parallel coordinates place values on each axis', () => {
+  const trials = trialsOf(rows);
+  const runs = (rungSpec(trials) as unknown as { data: Data }).data[0].values;
+  assert.equal(runs.length, 7);
+  assert.deepEqual(runs.filter((r) => r.trial === '3').map((r) => r.iterations), [10, 30, 90]);
+  assert.deepEqual([...new Set(runs.filter((r) => r.promoted).map((r) => r.trial))], ['1', '3']);
+  const lines = (parallelSpec(trials, ['learning_rate', 'hidden_sizes']) as unknown as { data: Data }).data[0].values;
+  // learning_rate 0.01..0.04 on a linear scale (span < 100x): trial 1 (0.02) at 1/3.
+  const lr1 = lines.find((l) => l.trial === '1' && l.dim === 'learning_rate')!.y as number;
+  assert.ok(Math.abs(lr1 - 1 / 3) < 1e-12);
+  // hidden_sizes as categories sorted by their JSON: [15] at 0, [5] at 1.
+  assert.equal(lines.find((l) => l.trial === '1' && l.dim === 'hidden_sizes')!.y, 1);
+  // The objective axis: 0.05 (trial 3) at the bottom, 0.6 (trial 2) at the top.
+  assert.equal(lines.find((l) => l.trial === '3' && l.dim === 'validation.loss')!.y, 0);
+  assert.equal(lines.find((l) => l.trial === '2' && l.dim === 'validation.loss')!.y, 1);
+});
+
+test('the search section draws three charts for a halving search, none for a grid', async () => {
+  const html = await searchSection(rows, ['learning_rate', 'hidden_sizes', 'iterations']);
+  assert.match(html, /^<section id="search">/);
+  assert.equal((html.match(/<svg/g) ?? []).length, 3);
+  assert.match(html, /best: trial 3, validation loss 0\.05000 after 90 updates/);
+  assert.equal(await searchSection([row(1, { learning_rate: 0.1 }, { 'validation.loss': 0.3 })], ['learning_rate']), '');
+});
