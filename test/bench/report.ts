@@ -40,6 +40,8 @@ export function ratioOf(r: BenchRow): number | null {
 
 /** Whether the row meets its goal: true, false, or null when it has none that can be checked here. */
 export function goalMet(r: BenchRow): boolean | null {
+  // Goals on more than a ratio (the search rows: best loss, share of updates) say so themselves.
+  if (typeof r.extra?.goal_met === 'boolean' && (r.extra.goal_met === false || r.goal_ratio === null)) return r.extra.goal_met;
   const ratio = ratioOf(r);
   if (r.goal_ratio !== null) return ratio === null ? null : ratio >= r.goal_ratio;
   if (r.goal_min !== undefined) return r.ours >= r.goal_min;
