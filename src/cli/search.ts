@@ -244,7 +244,7 @@ export async function runSearchSweep(
         const rungText = batch.requests[0].iterations !== undefined ? ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})` : '';
         log(`batch ${batch.index + 1}: ${todo.size} run${todo.size === 1 ? '' : 's'}${rungText}`);
         const pending = pendingTrainings(plan, todo);
-        const recorder = new Recorder(dir, plan, pending, folds);
+        const recorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every);
         const orders = pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every));
         const dispatched = dispatchAll(executor, orders, {
           signal: abort.signal,
