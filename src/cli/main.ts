@@ -110,7 +110,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     c
       .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
       .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
-      .option('--max-runs <n>', 'refuse grids with more points than this (at most 100,000)', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
+      .option('--max-runs <n>', 'refuse grids with more points (searches with more trials) than this (at most 100,000)', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
       .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts')
       .addOption(engineOption());
 
@@ -118,7 +118,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     program
       .command('run')
       .description(
-        'train every point of the experiment\'s grid and record each run under <runs-dir>/<experiment>/<sweep-id>/. ' +
+        'train every point of the experiment\'s grid, or the configurations its search: block draws (random, quasirandom, halving, hyperband, tpe), and record each run under <runs-dir>/<experiment>/<sweep-id>/. ' +
           'A training that throws fails only its runs; a worker thread that dies is replaced and its training retried once, then failed.',
       )
       .argument('<file>', 'experiment file (YAML)'),
@@ -149,7 +149,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
       );
     });
 
-  common(program.command('plan').description('print what `run` would train (grid points, trainings, updates) without training').argument('<file>', 'experiment file (YAML)')).action(
+  common(program.command('plan').description('print what `run` would train (grid points, trainings, updates; for a search its trials, rungs and the most updates) without training').argument('<file>', 'experiment file (YAML)')).action(
     async (file: string, opts) => {
       result.code = await planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false, engine: resolveEngine(opts.engine, io.env) },
         io,
@@ -200,7 +200,7 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
 
   program
     .command('ls')
-    .description('list experiments and their sweeps, newest first: start, status, runs done/failed/diverged, best metric, duration, tags, description')
+    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged, best metric, duration, tags, description')
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', 'the metric whose best value is shown', DEFAULT_METRIC)
     .option('--size', 'add the disk space each sweep takes')
