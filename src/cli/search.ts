@@ -235,8 +235,10 @@ export async function runSearchSweep(
       // Runs recorded by an earlier process (resume) keep their bytes; the others are trained now.
       const todo = new Set<number>();
       plan.runs.forEach((run, i) => {
-        const m = readRun(dir, run.folder)?.metrics;
-        if (!(m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
+        const stored = readRun(dir, run.folder);
+        const m = stored?.metrics;
+        // A damaged run (a file missing or unreadable) is trained again, as a grid's resume does.
+        if (!(stored && !stored.damaged && m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
       });
       if (todo.size > 0) {
         trainedNow = true;
