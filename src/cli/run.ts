@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
-import { planSweep, summarizePlan, type Plan, type PlanSummary } from '../sweep/plan.js';
+import { planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import type { Executor } from '../execute/executor.js';
@@ -172,7 +172,7 @@ async function runSweep(
 ): Promise<number> {
   // git answers while the experiment is loaded.
   const commit = gitCommit(dirname(resolve(io.cwd, file)));
-  const loaded = await load(file, options, io);
+  const loaded = await loadInputs(file, options, io);
   if (loaded.exp.search) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
   const { exp, data, plan } = prepare(file, options, loaded);
   // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
