@@ -25,6 +25,7 @@ import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
 import { gcCommand, parseAge, rmCommand } from './rm.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
+import { LANDSCAPE_DEFAULTS, landscapeCommand, landscapeSeed, landscapeSteps } from './landscape.js';
 import type { CliIO } from './io.js';
 import { drained, orderedOutput } from './ordered-output.js';
 import { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from './write-errors.js';
@@ -358,6 +359,31 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
       result.code = await lrFindCommand(
         file,
         { runsDir: program.opts().runsDir, dataDir: opts.dataDir, min: opts.min, max: opts.max, steps: opts.steps, engine: resolveEngine(opts.engine, io.env) },
+        io,
+      );
+    });
+
+  program
+    .command('landscape')
+    .description(
+      "the loss and accuracy of a run's trained network theta* on a grid theta* + a d1 (+ b d2), on the rows it trained (or was validated) on, " +
+        'preprocessed as the run did; random Gaussian directions filter-normalized as Li et al. 2018 (each neuron\'s incoming weights rescaled to ' +
+        "that neuron's weight norm, biases 0), or --from-init: the line from the initialization to theta* (Goodfellow et al. 2015). " +
+        'Writes landscape-*.csv (a, b, loss, accuracy) into the run folder and draws a line chart (1-D) or a heatmap (2-D)',
+    )
+    .argument('<run>', 'a run: SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, a run folder, or a hash prefix')
+    .addOption(new Option('--dims <n>', 'directions: 1 (a line) or 2 (a grid)').choices(['1', '2']).default(String(LANDSCAPE_DEFAULTS.dims)))
+    .addOption(new Option('--directions <kind>', 'how directions are chosen').choices(['random']).default('random'))
+    .option('--range <r>', 'a (and b) from -r to r, in units of the filter-normalized direction', positiveNumber('--range'), LANDSCAPE_DEFAULTS.range)
+    .option('--steps <n>', 'points per axis, 2 to 1001', landscapeSteps, LANDSCAPE_DEFAULTS.steps)
+    .addOption(new Option('--split <split>', 'the rows the loss is measured on').choices(['train', 'validation']).default(LANDSCAPE_DEFAULTS.split))
+    .option('--seed <s>', 'seed of the MT19937 stream the directions are drawn from, 0 to 2^32 - 1', landscapeSeed, LANDSCAPE_DEFAULTS.seed)
+    .option('--from-init', 'the 1-D interpolation from the initialization (a = 0, redrawn from the run\'s seed and init) to the trained network (a = 1)')
+    .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
+    .action(async (ref: string, opts) => {
+      result.code = await landscapeCommand(
+        ref,
+        { runsDir: program.opts().runsDir, dataDir: opts.dataDir, dims: Number(opts.dims) as 1 | 2, directions: opts.directions, range: opts.range, steps: opts.steps, split: opts.split, seed: opts.seed, fromInit: Boolean(opts.fromInit) },
         io,
       );
     });

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+
+const noData = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
+
+function readCsv(path: string): number[][] {
+  const [header, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
+  assert.equal(header, 'a,b,loss,accuracy');
+  return rows.map((r) => r.split(',').map(Number));
+}
+
+test('landscape: the origin is the recorded final loss and accuracy exactly (train and validation, 1-D and 2-D), from-init starts at the recorded initial loss', { skip: noData }, () => {
+  const dir = tempDir('dlsweep-landscape-');
+  const file = writeExperiment(dir, 'l.yaml', 'name: l\ndataset: wisconsin\nfixed:\n  hidden_sizes: [15]\n  iterations: 300\n  learning_rate: 0.07\nrecord:\n  curve_every: 100\n');
+  const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '1', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'l');
+  const data = ['--data-dir', join(REPO, 'data')];
+  const [folder] = runFolders(sweep);
+  const metrics = readJson(join(sweep, folder, 'metrics.json'));
+  const ref = 'l/latest/1';
+  const one = runCli(['landscape', ref, '--steps', '5', '--range', '0.5', ...data], dir);
+  assert.equal(one.code, 0, one.stderr);
+  const rows = readCsv(join(sweep, folder, 'landscape-1d-random-seed0-train.csv'));
+  assert.deepEqual(rows.map((p) => p[0]), [-0.5, -0.25, 0, 0.25, 0.5]);
+  assert.deepEqual(rows[2], [0, 0, metrics.train.loss, metrics.train.accuracy]);
+
+  // 2-D on the validation rows: 3 x 3 points, the centre the trained network; the heatmap marks it.
+  const two = runCli(['landscape', ref, '--dims', '2', '--steps', '3', '--seed', '4', '--split', 'validation', ...data], dir);
+  assert.equal(two.code, 0, two.stderr);
+  assert.match(two.stdout, /O/);
+  const grid = readCsv(join(sweep, folder, 'landscape-2d-random-seed4-validation.csv'));
+  assert.deepEqual(grid.map((p) => [p[0], p[1]]), [[-1, -1], [0, -1], [1, -1], [-1, 0], [0, 0], [1, 0], [-1, 1], [0, 1], [1, 1]]);
+  assert.deepEqual(grid[4], [0, 0, metrics.validation.loss, metrics.validation.accuracy]);
+
+  // From the initialization: a = 0 is the network before its first update, whose loss curve.csv records
+  // at iteration 0; a = 1 is the trained network (up to rounding of theta_0 + (theta* - theta_0)).
+  const init = runCli(['landscape', ref, '--from-init', '--steps', '3', ...data], dir);
+  assert.equal(init.code, 0, init.stderr);
+  const line = readCsv(join(sweep, folder, 'landscape-from-init-train.csv'));
+  const curve0 = readFileSync(join(sweep, folder, 'curve.csv'), 'utf8').split('\n')[1].split(',');
+  assert.equal(curve0[0], '0');
+  assert.equal(line[0][2], Number(curve0[1]));
+  assert.ok(Math.abs(line[2][2] - metrics.train.loss) < 1e-12);
+
+  // Bad input: one clear message, exit 2.
+  const bad = runCli(['landscape', 'l/latest/1', '--steps', '1', ...data], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--steps takes a whole number/);
+  const both = runCli(['landscape', 'l/latest/1', '--from-init', '--dims', '2', ...data], dir);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--from-init draws a 1-D interpolation/);
+  assert.doesNotMatch(both.stderr, /at .*\.js/);
+});
