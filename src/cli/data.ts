@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { fetchDataset, timeoutFromEnv } from '../datasets/install.js';
 import { KNOWN_DATASETS, requireKnown } from '../datasets/registry.js';
 import { dataLsCommand } from './data-ls.js';
+import { dataDescribeCommand } from './data-describe.js';
 import type { CliIO } from './io.js';
 
 export interface DataFetchOptions {
@@ -40,7 +41,7 @@ export async function dataFetchCommand(name: string, options: DataFetchOptions, 
 
 /** Add the `data` command group (fetch, ls) to the program; actions store their exit code in `result`. */
 export function registerDataCommands(program: Command, io: CliIO, result: { code: number }): void {
-  const data = program.command('data').description('managed datasets (such as wisconsin): download them, list what is present');
+  const data = program.command('data').description('managed datasets (such as wisconsin): download them, list what is present, describe what they hold');
   data
     .command('fetch')
     .description(
@@ -61,5 +62,17 @@ export function registerDataCommands(program: Command, io: CliIO, result: { code
     .option('--data-dir <dir>', 'folder of managed datasets (default: ./data)')
     .action((opts) => {
       result.code = dataLsCommand({ dataDir: opts.dataDir }, io);
+    });
+  data
+    .command('describe')
+    .description(
+      'rows read, used and dropped (and why), class balance per split, and per feature over the training rows (in the file\'s units): ' +
+        'min, max, mean, std, missing cells, distinct values, correlation with the label; duplicate training rows',
+    )
+    .argument('<dataset-or-experiment>', `a known dataset (${KNOWN_DATASETS.map((d) => d.name).join(', ')}, with its preset preprocessing) or an experiment file (its dataset:)`)
+    .option('--json', 'print the description as JSON')
+    .option('--data-dir <dir>', 'folder of managed datasets (default: ./data)')
+    .action(async (target: string, opts) => {
+      result.code = await dataDescribeCommand(target, { dataDir: opts.dataDir, json: Boolean(opts.json) }, io);
     });
 }

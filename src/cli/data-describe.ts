@@ -1,0 +1,67 @@
+/**
+ * `dlsweep data describe DATASET_OR_EXPERIMENT`: what the data a sweep would train on look like (rows read,
+ * used, dropped and why; class balance per split; per feature over the training rows: min, max, mean, std,
+ * missing cells, distinct values, correlation with the label; duplicate training rows). Reads, never writes.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError, formatDiagnostic } from '../errors.js';
+import { loadExperiment } from '../experiment/load.js';
+import { resolveDataset } from '../experiment/resolve.js';
+import { loadDataset } from '../datasets/index.js';
+import { ensureDataset } from '../datasets/install.js';
+import { KNOWN_DATASETS, knownDataset } from '../datasets/registry.js';
+import { describeDataset, type DatasetDescription } from '../datasets/describe.js';
+import type { DatasetConfig } from '../datasets/config.js';
+import type { CliIO } from './io.js';
+
+/** A number for the table: 4 significant digits, integers as they are; null as `-`. */
+function num(x: number | null): string {
+  if (x === null) return '-';
+  return Number.isInteger(x) ? String(x) : String(+x.toPrecision(4));
+}
+
+/** The description as text: one block of counts, then one line per feature. Throws: nothing. */
+export function formatDescription(d: DatasetDescription): string {
+  const out: string[] = [];
+  out.push(`${d.source}: ${d.rows_read} rows read, ${d.rows_used} used, ${d.rows_read - d.rows_used} dropped`);
+  for (const x of d.dropped) out.push(`  dropped ${x.count}: ${x.reason} (first lines ${x.first_rows.join(', ')})`);
+  if (d.imputed_cells) out.push(`  ${d.imputed_cells} missing cells imputed`);
+  out.push(`label ${d.label}: positive ${d.positive.join(', ')}, negative ${d.negative.join(', ')}`);
+  for (const s of d.splits) {
+    const pct = s.rows ? ((100 * s.positives) / s.rows).toFixed(1) : '-';
+    out.push(`  ${s.name.padEnd(18)} ${String(s.rows).padStart(6)} rows: ${s.positives} positive (${pct}%), ${s.negatives} negative`);
+  }
+  out.push(`${d.described_split}: ${d.training_rows} rows, ${d.distinct_rows} distinct, ${d.duplicate_rows} duplicates (same features)`);
+  const header = ['feature', 'min', 'max', 'mean', 'std', 'missing', 'distinct', 'corr(label)'];
+  const rows = d.features.map((f) => [f.name, num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing), String(f.distinct), num(f.label_correlation)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  out.push(`features over the ${d.described_split} rows, in the file's units:`);
+  out.push(line(header), ...rows.map(line));
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Resolve the argument: an experiment file (its `dataset:`), or a known dataset's name with its preset.
+ * Throws: UserError when it is neither; UserError / DiagnosticError for an invalid experiment file.
+ */
+function datasetOf(target: string, options: { dataDir?: string }, io: CliIO): DatasetConfig {
+  const path = resolve(io.cwd, target);
+  if (existsSync(path) && statSync(path).isFile()) {
+    const exp = loadExperiment(target, { dataDir: options.dataDir, cwd: io.cwd });
+    for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
+    return exp.dataset;
+  }
+  if (knownDataset(target)) return resolveDataset(target, io.cwd, resolve(io.cwd, options.dataDir ?? 'data'));
+  throw new UserError(`${target} is neither an experiment file nor a known dataset`, `give an experiment file (YAML) or one of: ${KNOWN_DATASETS.map((k) => k.name).join(', ')}`);
+}
+
+/** `dlsweep data describe`: prints the description (text, or JSON with --json). Returns 0. */
+export async function dataDescribeCommand(target: string, options: { dataDir?: string; json?: boolean }, io: CliIO): Promise<number> {
+  const config = datasetOf(target, options, io);
+  await ensureDataset(config, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
+  const d = describeDataset(loadDataset(config));
+  io.stdout.write(options.json ? JSON.stringify(d, null, 2) + '\n' : formatDescription(d));
+  return 0;
+}
