@@ -4,7 +4,7 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { checkTag, readAnnotations, updateAnnotations } from '../store/annotations.js';
+import { checkNote, checkTag, readAnnotations, updateAnnotations } from '../store/annotations.js';
 import { resolveTarget } from './show.js';
 import type { CliIO } from './io.js';
 
@@ -69,7 +69,7 @@ export async function noteCommand(ref: string, text: string | undefined, options
     return 0;
   }
   if (text !== undefined && text.trim() === '') throw new UserError('note: the text is empty', 'to remove a note: dlsweep note TARGET --clear');
-  const note = text?.trim();
+  const note = text === undefined ? undefined : checkNote(text.trim());
   await updateAnnotations(t.dir, (a) => ({ tags: a.tags, ...(note ? { note } : {}) }));
   io.stdout.write(note ? `${t.label}: note set\n` : `${t.label}: note removed\n`);
   return 0;

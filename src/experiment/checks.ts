@@ -11,6 +11,7 @@ import { networkSizeProblem } from '../train/size.js';
 import { PARAMS, paramSpec } from './params.js';
 import { NAME_MAX_BYTES, safeName, unsafeNameReasons } from './names.js';
 import { formatPath, type Segments, type Source } from './source.js';
+import { firstControlCharacter } from './schema.js';
 
 /**
  * What the schema cannot express: a safe experiment name, a parameter both fixed and an axis, parameters without
@@ -34,6 +35,17 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
         hint: `the name is the folder under runs/; use e.g. name: ${safeName(data.name)}`,
       });
     }
+  }
+
+  // description: printed on terminals by ls and show, so no control characters.
+  const control = typeof data.description === 'string' ? firstControlCharacter(data.description) : undefined;
+  if (control) {
+    err(['description'], src.nodeAt(['description']), {
+      message: `contains the control character ${control}`,
+      expected: 'text without control characters (line feeds and tabs are fine)',
+      found: src.found(src.nodeAt(['description'])),
+      hint: 'remove it; escapes such as \\e or \\u001b in a double-quoted string write control characters',
+    });
   }
 
   // A parameter is fixed or an axis, never both.

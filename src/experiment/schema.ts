@@ -18,6 +18,19 @@ export const SCHEMA_ID = 'https://dlsweep.dev/schema/experiment.schema.json';
  */
 export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\-:/+=@]{0,63}$/;
 
+/**
+ * Control characters refused in free text (an experiment's `description`, `dlsweep note`): ls, show and the
+ * tables print that text on a terminal, where ESC sequences would recolour, move the cursor or retitle the
+ * window. Line feed and tab stay allowed. C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F).
+ */
+export const TEXT_CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** The first control character of a text as an escape a reader can see (`\u001b`), or undefined. */
+export function firstControlCharacter(text: string): string | undefined {
+  const m = TEXT_CONTROL_CHARACTER.exec(text);
+  return m ? `\\u${m[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined;
+}
+
 /** Default interval of curve.csv points, in updates. */
 export const DEFAULT_CURVE_EVERY = 100;
 
@@ -344,7 +357,7 @@ export function experimentSchema(): Schema {
         pattern: '^(?!\\.)(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\\.|$))[^<>:"/\\\\|?*\\u0000-\\u001f\\u007f]*[^<>:"/\\\\|?*\\u0000-\\u001f\\u007f. ]$',
         description: `Experiment name, the folder name under runs/, portable to Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes of UTF-8, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or a space, not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9).`,
       },
-      description: { type: 'string', description: 'Free text describing the experiment, recorded in each sweep and shown by ls, show and the report.' },
+      description: { type: 'string', description: 'Free text describing the experiment (no control characters; line feeds and tabs are fine), recorded in each sweep and shown by ls, show and the report.' },
       tags: {
         type: ['array', 'null'],
         items: { type: 'string', pattern: TAG_PATTERN.source },

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { TAG_PATTERN } from '../experiment/schema.js';
+import { TAG_PATTERN, firstControlCharacter } from '../experiment/schema.js';
 import { writeJsonAtomicSync } from './atomic.js';
 import { ANNOTATIONS_FILE } from './paths.js';
 import { loadLockfile } from './lock.js';
@@ -34,6 +34,18 @@ export function checkTag(tag: string): string {
     );
   }
   return tag;
+}
+
+/** Check a note as typed: no control characters (it is printed on terminals). Throws: UserError naming the character. */
+export function checkNote(note: string): string {
+  const control = firstControlCharacter(note);
+  if (control) {
+    throw new UserError(
+      `note: the text contains the control character ${control}`,
+      'a note is plain text (line feeds and tabs are fine); remove the control character and run again',
+    );
+  }
+  return note;
 }
 
 /**
