@@ -9,7 +9,10 @@
  *   of UTF-8 leaves room for the sweep folder inside.
  * - macOS may store names decomposed (NFD): names are compared and created in composed form (NFC), so `café`
  *   typed either way is one experiment.
+ * - a name shaped like a sweep id (`20261129-111502-3fa2`) would be read as that sweep wherever runs are
+ *   addressed (`SWEEP_ID/3`), so it is refused.
  */
+import { SWEEP_ID_PATTERN } from '../store/paths.js';
 
 /** Longest experiment name, in bytes of UTF-8 (it becomes a folder name under runs/). */
 export const NAME_MAX_BYTES = 100;
@@ -53,12 +56,13 @@ export function unsafeNameReasons(raw: string): string[] {
   }
   const device = RESERVED.exec(name);
   if (device) reasons.push(`\`${device[1]}\` is a reserved device name on Windows`);
+  if (SWEEP_ID_PATTERN.test(name)) reasons.push('it has the form of a sweep id, so `NAME/3` would address that sweep instead');
   return reasons;
 }
 
 /**
  * A portable variant of a name: forbidden and control characters become `-`, leading dots and trailing dots and
- * spaces go, a device name gets `-experiment` appended, and the result is cut to NAME_MAX_BYTES bytes at a
+ * spaces go, a device name or a sweep id gets `-experiment` appended, and the result is cut to NAME_MAX_BYTES bytes at a
  * character boundary. Always passes unsafeNameReasons. Throws: nothing.
  */
 export function safeName(raw: string): string {
@@ -67,6 +71,7 @@ export function safeName(raw: string): string {
     .replace(/^[.\s-]+/, '');
   s = cutToBytes(s, NAME_MAX_BYTES).replace(/[\s.-]+$/, '');
   if (RESERVED.test(s)) s = cutToBytes(`${s.replace(/\..*$/, '')}-experiment`, NAME_MAX_BYTES);
+  if (SWEEP_ID_PATTERN.test(s)) s = `${s}-experiment`;
   return s === '' ? 'my-experiment' : s;
 }
 
