@@ -73,7 +73,7 @@ export async function compareCommand(targets: string[], options: CompareOptions,
   const pivot = splitList(options.pivot);
   const extra = pivot.length > 3 ? pivot.splice(3) : [];
   const sweeps = resolveTargets(runsDir, [...targets, ...extra]);
-  const rows = sweeps.flatMap((s) => sweepRows(s));
+  const rows = sweeps.flatMap((s) => sweepRows(s, (line) => io.stderr.write(line + '\n')));
   warnDamaged(io, rows);
   const defs = knownColumns(rows);
   // A variadic --group-by also swallows targets typed after it: say so rather than "unknown parameter".

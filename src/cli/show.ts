@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { isRunSelector, readSweepFile, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
-import { sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
+import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';
 import { runDetail, sweepDetail } from '../report/show.js';
@@ -61,7 +61,7 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   if (target.kind === 'run') {
     const { sweepDir, run } = target.ref;
     const title = sweepTitle(sweepDir);
-    const inherited = sweepTags(sweepDir);
+    const inherited = readableSweepTags(sweepDir, (line) => io.stderr.write(line + '\n'));
     warnDamaged(io, [rowOf(title, run, inherited)]);
     if (options.json) {
       const row = rowOf(title, run, inherited);

@@ -8,6 +8,7 @@ import { wilsonInterval } from '../train/statistics.js';
 import { basename, dirname } from 'node:path';
 import { readRuns, readSweepFile, type StoredRun } from '../store/sweeps.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
+import { UserError } from '../errors.js';
 import type { RunStatus, SweepFile } from '../store/records.js';
 import { DEFAULT_OBJECTIVE, compareByObjective, tiedOnObjective, type Objective } from '../sweep/objective.js';
 
@@ -186,11 +187,32 @@ export function datasetLabel(dataset: SweepFile['dataset']): string {
   return `${dataset.name ?? 'custom'}@${dataset.fingerprint.slice(0, 8)}`;
 }
 
+/**
+ * A sweep's record for reading its runs, or undefined when sweep.json is damaged: its intact runs are still
+ * read (with the tags added with dlsweep tag only), and `warn` says so. Throws what readAnnotations throws.
+ */
+function readableSweepFile(sweepDir: string, warn: (line: string) => void): SweepFile | undefined {
+  try {
+    return readSweepFile(sweepDir);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    warn(`warning: ${e.message}; the runs of ${sweepTitle(sweepDir)} are read without the tags it recorded (dlsweep verify ${sweepTitle(sweepDir)})`);
+    return undefined;
+  }
+}
+
+/** A sweep's tags for reading its runs (see readableSweepFile): a damaged sweep.json does not hide them. */
+export function readableSweepTags(sweepDir: string, warn: (line: string) => void = () => undefined): string[] {
+  const sweep = readableSweepFile(sweepDir, warn);
+  return sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
+}
+
 /** Rows of every run folder of a sweep (each with the sweep's tags and its own, and the sweep's dataset). */
-export function sweepRows(sweepDir: string): Row[] {
+export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined): Row[] {
   const title = sweepTitle(sweepDir);
-  const sweep = readSweepFile(sweepDir);
-  const tags = sweepTags(sweepDir, sweep);
+  const sweep = readableSweepFile(sweepDir, warn);
+  const tags = sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
+  if (!sweep) return readRuns(sweepDir).map((r) => rowOf(title, r, tags));
   const dataset = datasetLabel(sweep.dataset);
   return readRuns(sweepDir).map((r) => ({ ...rowOf(title, r, tags), dataset }));
 }

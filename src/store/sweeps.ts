@@ -154,7 +154,13 @@ function readJson<T>(path: string): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new UserError(`${path} is not valid JSON`, 'the file was edited or damaged outside dlsweep; remove the run folder and resume to retrain it');
+    throw new UserError(
+      `${path} is not valid JSON`,
+      // Only sweep.json is read here: its runs are intact beside it, so the fix must not touch the folder.
+      "the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder, " +
+        'restore sweep.json from a copy, or run the experiment again as a new sweep; meanwhile `dlsweep compare` still lists ' +
+        'the runs and `dlsweep verify` checks them',
+    );
   }
 }
 
