@@ -72,7 +72,7 @@ export async function predictCommand(ref: string, options: PredictOptions, io: C
   const run = resolveModelRun(runsDir, ref);
   const model = readModelFile(run);
   const inputPath = resolve(io.cwd, options.input);
-  const csv = readCsvFile(inputPath);
+  const csv = readCsvFile(inputPath, undefined, ',', '--input');
   const result = predictRows(model, csv.records, options.input);
   const pre = model.preprocessing;
   const label = (p: number) => (p > model.threshold ? (pre.label.positive[0] ?? '1') : (pre.label.negative[0] ?? '0'));

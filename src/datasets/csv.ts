@@ -29,16 +29,23 @@ export interface CsvFile {
  * Read and parse a CSV file.
  * Accepts a UTF-8 BOM, LF / CRLF / CR line endings, quoted fields; blank lines at the end are ignored,
  * blank lines elsewhere are skipped with a warning.
- * `managedName` is the known dataset name (e.g. "wisconsin"), used for the missing-file message.
+ * `managedName` is the known dataset name (e.g. "wisconsin"), used for the missing-file message. `option` names
+ * the command-line option that gave the path when it is not an experiment's dataset (e.g. `--input`), so
+ * that a missing file is reported against that option rather than against dataset.path.
  * Throws: UserError when the file is missing or unreadable; DiagnosticError (with line and column when known)
  * when it is empty, not text (NUL byte, invalid UTF-8) or malformed CSV (unclosed quote...).
  */
-export function readCsvFile(path: string, managedName?: string, delimiter = ','): CsvFile {
+export function readCsvFile(path: string, managedName?: string, delimiter = ',', option?: string): CsvFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (option !== undefined) {
+      if (code === 'ENOENT') throw new UserError(`${option}: file not found: ${path}`, `give the path of a CSV file with ${option} FILE`);
+      if (code === 'EISDIR') throw new UserError(`${option}: ${path} is a folder, not a file`, `give the path of a CSV file inside it with ${option} FILE`);
+      throw new UserError(`${option}: cannot read ${path}: ${(e as Error).message}`, 'check the file and its permissions');
+    }
     if (code === 'ENOENT') {
       const known = managedName === undefined ? undefined : knownDataset(managedName);
       if (known) throw new UserError(missingFileMessage(known, path));
