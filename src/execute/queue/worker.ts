@@ -76,7 +76,18 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
     return hit;
   };
 
+  // Trainings in hand: a graceful stop with none has nothing to finish, so it does not wait on Redis (BullMQ's
+  // graceful close waits for a connection that may be gone, and the worker would never stop).
+  let inHand = 0;
   const handle = async (job: Job): Promise<string> => {
+    inHand++;
+    try {
+      return await train(job);
+    } finally {
+      inHand--;
+    }
+  };
+  const train = async (job: Job): Promise<string> => {
     let payload;
     try {
       payload = validateJob(job.data, ENGINE_VERSION);
@@ -131,7 +142,8 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
         return closed;
       }
       closing ??= (async () => {
-        await worker.close();
+        if (inHand === 0) void worker.close(true).catch(() => {});
+        else await worker.close();
         await executor.close();
         client.disconnect();
         resolveClosed();
