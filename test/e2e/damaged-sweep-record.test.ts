@@ -18,9 +18,9 @@ test('a damaged sweep.json: compare and show of a run still read the intact runs
   assert.equal(folders.length, 2);
   writeFileSync(join(sweep, 'sweep.json'), '{"id": "cut sh');
 
-  const compare = runCli(['compare', `sr/${id}`, '--format', 'json'], dir);
+  const compare = runCli(['compare', `sr/${id}`, '--columns', 'run,status', '--format', 'json'], dir);
   assert.equal(compare.code, 0, compare.stderr);
-  const rows = JSON.parse(compare.stdout) as { run: string; status: string }[];
+  const rows = (JSON.parse(compare.stdout) as { rows: { run: string; status: string }[] }).rows;
   assert.deepEqual(rows.map((r) => r.run).sort(), folders);
   assert.ok(rows.every((r) => r.status === 'done'));
   const warnings = compare.stderr.split('\n').filter((l) => l.startsWith('warning: '));
