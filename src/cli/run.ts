@@ -202,7 +202,7 @@ async function runSweep(
     // executor reports a training as started when a worker takes it.
     const atOnce = options.queue === undefined ? (options.workers ?? availableParallelism()) : Infinity;
     const progress = createProgress(io, todo.size, planned, atOnce, options.quiet);
-    const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0]);
+    const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0], data.folds);
     const abort = new AbortController();
     // A second signal leaves at once: finished runs are on disk already, the rest resumes.
     let exitNow!: (sig: NodeJS.Signals) => void;

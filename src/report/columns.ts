@@ -98,6 +98,8 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['trial', (r) => r.search?.trial ?? null, 'number'],
     ['rung', (r) => r.search?.rung ?? null, 'number'],
     ['bracket', (r) => r.search?.bracket ?? null, 'number'],
+    ['tied_with_best', (r) => r.tie?.tied ?? null, 'boolean'],
+    ['mcnemar_p', (r) => r.tie?.p ?? null, 'number'],
   ];
   for (const [key, get, type] of meta) defs.push({ key, kind: 'meta', label: key, get, type, better: 'none' });
   return defs;

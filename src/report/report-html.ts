@@ -99,6 +99,13 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       `${top.folder}${params ? ` (${params})` : ''}: val acc ${formatMetric('validation.accuracy', top.metrics['validation.accuracy'])}, val loss ${formatMetric('validation.loss', top.metrics['validation.loss'])}, val recall ${formatMetric('validation.recall', top.metrics['validation.recall'])}`,
     ]);
   }
+  const tiedCount = rows.filter((r) => r.tie?.tied && !best.has(r)).length;
+  if (top && top.status === 'done' && rows.some((r) => r.tie)) {
+    facts.splice(3, 0, [
+      'tied with the best',
+      `${tiedCount === 1 ? '1 run is' : `${tiedCount} runs are`} statistically indistinguishable from the best (McNemar's exact test on the same validation rows, p >= 0.05; marked ≈ in the table)`,
+    ]);
+  }
   sections.push(
     `<header><h1>${escapeHtml(sweepTitle)}</h1><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
       `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · ${rows.some((r) => r.search) ? '<a href="#search">search</a> · ' : ''}<a href="#confusion">confusion matrices</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,

@@ -4,7 +4,7 @@
  */
 import type { ParamValue } from '../experiment/types.js';
 import type { ClassificationMetrics } from '../train/types.js';
-import { wilsonInterval } from '../train/statistics.js';
+import { mcnemarExact, rocAucDeLong, wilsonInterval } from '../train/statistics.js';
 import { basename, dirname } from 'node:path';
 import { readRuns, readSweepFile, type StoredRun } from '../store/sweeps.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
@@ -39,6 +39,13 @@ export interface Row {
   n?: Record<string, number>;
   /** k-fold runs: metrics computed from the confusion counts pooled over folds (undefined in some fold). */
   pooled?: string[];
+  /**
+   * Finished runs with predictions.csv: for each validation row (k-fold: pooled out-of-fold rows, in file
+   * order), 1 when the run's prediction at its threshold is right. Paired tests against the best use it.
+   */
+  correct?: Uint8Array;
+  /** Set by markTies: McNemar's exact p-value against the best run, and whether p >= 0.05 (the best: p = 1). */
+  tie?: { p: number; tied: boolean };
   /** When status is diverged or failed: what happened. */
   note?: string;
   /**
@@ -66,8 +73,11 @@ export const SPLIT_METRICS = ['loss', 'accuracy', 'precision', 'recall', 'specif
 /** Proportion metrics, each with a 95% Wilson interval from its confusion counts (`_ci_low`, `_ci_high`). */
 export const PROPORTION_METRICS = ['accuracy', 'precision', 'recall', 'specificity'] as const;
 
-/** Interval metric names: accuracy_ci_low, accuracy_ci_high, precision_ci_low, ... */
-export const INTERVAL_METRICS: string[] = PROPORTION_METRICS.flatMap((m) => [`${m}_ci_low`, `${m}_ci_high`]);
+/**
+ * Interval metric names: accuracy_ci_low, accuracy_ci_high, precision_ci_low, ... (Wilson), then
+ * roc_auc_ci_low, roc_auc_ci_high (DeLong; validation rows of runs with predictions.csv only).
+ */
+export const INTERVAL_METRICS: string[] = [...PROPORTION_METRICS, 'roc_auc'].flatMap((m) => [`${m}_ci_low`, `${m}_ci_high`]);
 
 /** Successes and trials of a proportion metric in a confusion matrix (k-fold: the counts pooled over folds). */
 export function proportionCounts(metric: (typeof PROPORTION_METRICS)[number], c: { tn: number; fp: number; fn: number; tp: number }): [number, number] {
@@ -102,6 +112,20 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
   flatten('train', run.metrics?.train, metrics);
   flatten('validation', run.metrics?.validation, metrics);
   metrics['training_ms'] = run.timing?.training_ms ?? null;
+  let correct: Uint8Array | undefined;
+  const pred = run.metrics?.status === 'done' ? run.predictions : undefined;
+  for (const split of ['train', 'validation'] as const) {
+    metrics[`${split}.roc_auc_ci_low`] = null;
+    metrics[`${split}.roc_auc_ci_high`] = null;
+  }
+  if (pred) {
+    const idx = pred.split.flatMap((s, i) => (s === 'validation' ? [i] : []));
+    const threshold = run.metrics!.threshold;
+    correct = Uint8Array.from(idx, (i) => ((pred.probability[i] > threshold ? 1 : 0) === pred.label[i] ? 1 : 0));
+    const auc = rocAucDeLong(idx.map((i) => pred.probability[i]), idx.map((i) => pred.label[i]));
+    metrics['validation.roc_auc_ci_low'] = auc?.low ?? null;
+    metrics['validation.roc_auc_ci_high'] = auc?.high ?? null;
+  }
   const std: Record<string, number | null> = {};
   const n: Record<string, number> = {};
   const pooled: string[] = [];
@@ -133,6 +157,7 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     std,
     ...(Object.keys(n).length ? { n } : {}),
     ...(pooled.length ? { pooled } : {}),
+    ...(correct ? { correct } : {}),
     note,
     stop: { stopped_at: m?.stopped_at ?? null, stop_reason: m?.stop_reason ?? null, restored_from: m?.restored_from ?? null },
     tags: [...new Set([...sweepTags, ...(run.annotations?.tags ?? [])])],
@@ -207,17 +232,48 @@ export function readableSweepTags(sweepDir: string, warn: (line: string) => void
   return sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
 }
 
-/** Rows of every run folder of a sweep (each with the sweep's tags and its own, and the sweep's dataset). */
+/**
+ * Rows of every run folder of a sweep (each with the sweep's tags and its own, and the sweep's dataset),
+ * each marked with its paired test against the sweep's best run (markTies).
+ */
 export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined): Row[] {
   const title = sweepTitle(sweepDir);
   const sweep = readableSweepFile(sweepDir, warn);
   const tags = sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
-  if (!sweep) return readRuns(sweepDir).map((r) => rowOf(title, r, tags));
-  const dataset = datasetLabel(sweep.dataset);
-  return readRuns(sweepDir).map((r) => ({ ...rowOf(title, r, tags), dataset }));
+  const dataset = sweep ? datasetLabel(sweep.dataset) : undefined;
+  const rows = readRuns(sweepDir).map((r) => (dataset ? { ...rowOf(title, r, tags), dataset } : rowOf(title, r, tags)));
+  markTies(rows, [...bestRows([...rows].sort(compareRows))][0]);
+  return rows;
 }
 
 /** Whether a row has its parameters: false only for a damaged run whose params.json is unusable. */
 export function hasParams(r: Row): boolean {
   return r.status !== 'damaged' || Object.keys(r.params).length > 0;
+}
+
+/** The significance level below which a run differs from the best (two-sided). */
+export const TIE_ALPHA = 0.05;
+
+/**
+ * Mark every finished run of one sweep with McNemar's exact test against `best` on the validation rows
+ * (k-fold: the pooled out-of-fold rows): b = rows only the best gets right, c = rows only the run gets
+ * right; tied when p >= TIE_ALPHA. The best is tied with itself (p = 1). Runs without predictions, or
+ * scored on other rows, get no mark. Mutates rows' `tie`; returns how many runs are tied (the best included).
+ */
+export function markTies(rows: Row[], best: Row | undefined): number {
+  let tied = 0;
+  for (const r of rows) {
+    delete r.tie;
+    if (!best?.correct || !r.correct || r.status !== 'done' || r.correct.length !== best.correct.length) continue;
+    let b = 0;
+    let c = 0;
+    for (let i = 0; i < r.correct.length; i++) {
+      if (best.correct[i] && !r.correct[i]) b++;
+      else if (!best.correct[i] && r.correct[i]) c++;
+    }
+    const p = mcnemarExact(b, c);
+    r.tie = { p, tied: p >= TIE_ALPHA };
+    if (r.tie.tied) tied++;
+  }
+  return tied;
 }

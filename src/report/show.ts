@@ -166,7 +166,7 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
     const w = Math.max(...va.map((l) => l.length));
     out.push(`  ${'validation'.padEnd(w)}    train`);
     va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${tr[i]}`));
-    out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (pooled over folds)' : ''));
+    out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (pooled over folds)' : '') + '; ROC AUC: DeLong interval');
     out.push('  n/a: undefined (e.g. precision with no positive prediction)');
   } else if (m?.error) {
     out.push('', `error: ${m.error}`);

@@ -82,14 +82,15 @@ const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
 /**
  * results.csv: one row per run in grid order, every parameter and every metric at full precision (with
  * the 95% Wilson intervals of the proportions), the std and n of each metric (k-fold: over folds), then
- * where and why early stopping ended the training and which update's weights were restored.
+ * where and why early stopping ended the training and which update's weights were restored, and the
+ * paired test against the best run (tied_with_best, mcnemar_p; see markTies).
  */
 export function resultsCsv(rows: Row[]): string {
   const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
   // Searches add the trial, bracket and rung of each run; grid sweeps keep their columns.
   const search = ordered.some((r) => r.search) ? (['trial', 'bracket', 'rung'] as const) : [];
-  const header = ['run', 'run_id', 'status', ...search, ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'note'];
+  const header = ['run', 'run_id', 'status', ...search, ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'tied_with_best', 'mcnemar_p', 'note'];
   const records = ordered.map((r) => [
     r.folder,
     r.run_id,
@@ -103,6 +104,8 @@ export function resultsCsv(rows: Row[]): string {
       return [std === null || std === undefined ? '' : String(std), String(r.n?.[k] ?? 1)];
     }),
     ...STOP_KEYS.map((k) => (r.stop?.[k] == null ? '' : String(r.stop[k]))),
+    r.tie ? String(r.tie.tied) : '',
+    r.tie ? String(r.tie.p) : '',
     r.note ?? '',
   ]);
   return stringify([header, ...records]);

@@ -15,6 +15,8 @@
  *       curve.csv       iteration, train_loss, validation_loss
  *       model.json      dims and weights at this run's iteration count
  *       timing.json     wall-clock durations (kept out of metrics.json so that file is reproducible)
+ *       predictions.csv split, fold, row, label, probability of every validation row (predictions.ts)
+ *       roc.csv         ROC and precision-recall points at every distinct threshold (predictions.ts)
  *       error.txt       failed runs: the error
  *       metrics.json    status and metrics; written last: a run is done when it says status "done"
  *       annotations.json  tags and a note added with dlsweep tag/note
@@ -42,6 +44,8 @@ export const RUN_FILES = {
   model: 'model.json',
   timing: 'timing.json',
   error: 'error.txt',
+  predictions: 'predictions.csv',
+  roc: 'roc.csv',
   metrics: 'metrics.json',
   annotations: ANNOTATIONS_FILE,
 } as const;

@@ -3,13 +3,16 @@
  * folders, whichever executor produced the outcome (local threads or a queue's workers), so a run is
  * recorded the same way, and exactly once, wherever it was trained.
  *
- *   outcome done        -> each run of the training: assembleRun (src/sweep/assemble.ts), then writeRun
+ *   outcome done        -> each run of the training: assembleRun (src/sweep/assemble.ts) and its
+ *                          predictions (predictionsFor), then writeRun
  *   outcome failed      -> each run: status failed, the one-line reason, error.txt with the detail
  *   outcome interrupted -> each run: status interrupted (retrained on resume)
  *   outcome cancelled   -> nothing (the training never started)
  */
 import type { Outcome } from '../execute/executor.js';
-import { assembleRun } from '../sweep/assemble.js';
+import { assembleRun, predictionsFor } from '../sweep/assemble.js';
+import type { SplitData } from '../train/types.js';
+import type { Predictions } from './predictions.js';
 import type { PendingTraining } from '../sweep/pending.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import type { FittedPreprocessing } from '../datasets/types.js';
@@ -42,7 +45,9 @@ export class Recorder {
    * whose outcomes will be recorded (pendingTrainings in src/sweep/pending.ts); folds: folds per training;
    * curveEvery: the experiment's curve_every (each run's curve.csv keeps the points of its own length);
    * preprocessing: the first fold's fitted preprocessing, recorded in each model.json (whose network is the
-   * first fold's) so that the run can predict on its own.
+   * first fold's) so that the run can predict on its own;
+   * validation: each fold's validation rows, to store each run's predictions (predictions.csv, roc.csv;
+   * none without them).
    */
   constructor(
     private readonly sweepDir: string,
@@ -52,6 +57,7 @@ export class Recorder {
     private readonly curveEvery: number,
     private readonly events: RecorderEvents = {},
     private readonly preprocessing?: FittedPreprocessing,
+    private readonly validation?: readonly { validation: SplitData }[],
   ) {
     for (const p of pending) this.pending.set(p.training, p);
   }
@@ -77,13 +83,20 @@ export class Recorder {
       return;
     }
     const finishedAt = new Date().toISOString();
+    // Runs that differ only in threshold share their predictions: one forward pass per iteration count.
+    const predictions = new Map<number, Predictions | undefined>();
     for (const run of p.runs) {
       const rec = assembleRun(run, outcome.results, p.thresholds, this.curveEvery);
+      const iterations = run.params.iterations as number;
+      if (this.validation && rec.metrics.status === 'done' && !predictions.has(iterations)) {
+        predictions.set(iterations, predictionsFor(outcome.results, iterations, this.validation));
+      }
       this.write(run, {
         params: this.paramsFile(run),
         metrics: rec.metrics,
         curve: rec.curve,
         model: rec.model && this.modelFile(run, rec.model),
+        predictions: rec.metrics.status === 'done' ? predictions.get(iterations) : undefined,
         timing: { training_ms: Math.round(outcome.training_ms), shared_by: this.plan.trainings[training].runs.length, finished_at: finishedAt },
       });
     }

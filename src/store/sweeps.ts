@@ -19,6 +19,7 @@ import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, experimen
 import { toolVersion } from './provenance.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
+import { readPredictions, type Predictions } from './predictions.js';
 
 /** Sources of time and randomness for new sweep ids (tests replace them). */
 export interface SweepIdSource {
@@ -188,6 +189,8 @@ export interface StoredRun {
   damaged?: string[];
   /** annotations.json could not be read (the run's results are not affected). */
   annotationsProblem?: string;
+  /** predictions.csv, when recorded. */
+  predictions?: Predictions;
 }
 
 /** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json and curve.csv. */
@@ -219,6 +222,7 @@ function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRu
     annotations,
     ...(checked.problems.length ? { damaged: checked.problems } : {}),
     ...(annotationsProblem ? { annotationsProblem } : {}),
+    predictions: readPredictions(rdir),
   };
 }
 

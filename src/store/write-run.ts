@@ -6,6 +6,7 @@ import { writeJsonAtomicSync, writeTextAtomicSync } from './atomic.js';
 import { curveCsv } from './curve.js';
 import { RUN_FILES } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
+import { predictionsCsv, rocCsv, type Predictions } from './predictions.js';
 
 export interface RunWrite {
   params: RunParamsFile;
@@ -13,12 +14,14 @@ export interface RunWrite {
   curve?: CurvePoint[];
   model?: ModelJson;
   timing?: RunTimingFile;
+  /** Probabilities of the scored rows: written as predictions.csv, with their curves as roc.csv. */
+  predictions?: Predictions;
   /** Full error text (stack) for failed runs. */
   error?: string;
 }
 
 /**
- * Write a run's folder inside sweepDir: params, curve, model, timing, error, then metrics.
+ * Write a run's folder inside sweepDir: params, curve, model, timing, predictions and roc, error, then metrics.
  * Synchronous on purpose: a handful of small files whose syscalls are cheaper done at once than queued on
  * libuv's thread pool (recording overhead decides how many tiny runs a second a sweep can take).
  * Throws: the file system's error (ENOSPC, EACCES...).
@@ -34,6 +37,10 @@ export function writeRun(sweepDir: string, run: RunWrite): void {
   if (run.curve) writeTextAtomicSync(join(dir, RUN_FILES.curve), curveCsv(run.curve));
   if (run.model) writeJsonAtomicSync(join(dir, RUN_FILES.model), run.model);
   if (run.timing) writeJsonAtomicSync(join(dir, RUN_FILES.timing), run.timing);
+  if (run.predictions) {
+    writeTextAtomicSync(join(dir, RUN_FILES.predictions), predictionsCsv(run.predictions));
+    writeTextAtomicSync(join(dir, RUN_FILES.roc), rocCsv(run.predictions));
+  }
   if (run.error) writeTextAtomicSync(join(dir, RUN_FILES.error), run.error.endsWith('\n') ? run.error : run.error + '\n');
   writeJsonAtomicSync(join(dir, RUN_FILES.metrics), run.metrics);
 }

@@ -5,10 +5,12 @@
  * confusion counts, listed in `pooled`), and each fold's metrics in `folds`. Trainings with early stopping add where and
  * why they stopped (stopped_at, stop_reason, restored_from) to each fold and, summarized, to the run.
  */
-import type { CheckpointResult, ClassificationMetrics, CurvePoint, ModelJson, TrainResult } from '../train/types.js';
+import type { CheckpointResult, ClassificationMetrics, CurvePoint, ModelJson, SplitData, TrainResult } from '../train/types.js';
 import type { RunMetricsFile, SplitMetrics } from '../store/records.js';
 import type { PlannedRun } from './plan.js';
 import { mean as meanOf, meanStd } from '../train/statistics.js';
+import { predictProba } from '../train/train.js';
+import type { Predictions } from '../store/predictions.js';
 
 export interface RunRecord {
   metrics: RunMetricsFile;
@@ -163,4 +165,29 @@ export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds:
     curve,
     model: points[0].checkpoint.model,
   };
+}
+
+/**
+ * The probabilities a run's models give the rows they were scored on: for each fold, the model at
+ * `iterations` applied to that fold's validation rows (k-fold: every row once, out of fold). The same for
+ * every engine: computed from the recorded model (predictProba, the TypeScript reference), not by the worker.
+ * Returns undefined when a fold diverged or has no model.
+ * Shapes: folds[f].validation.X: [features x rows_f]; the result has sum_f rows_f entries, fold by fold.
+ */
+export function predictionsFor(results: TrainResult[], iterations: number, folds: readonly { validation: SplitData }[]): Predictions | undefined {
+  const p: Predictions = { split: [], fold: [], row: [], label: [], probability: [] };
+  for (let f = 0; f < results.length; f++) {
+    const model = results[f].checkpoints.find((c) => c.iteration === iterations)?.model;
+    if (!model) return undefined;
+    const v = folds[f].validation;
+    const prob = predictProba(model, v.X);
+    for (let j = 0; j < prob.length; j++) {
+      p.split.push('validation');
+      p.fold.push(f);
+      p.row.push(j);
+      p.label.push(v.y[j]);
+      p.probability.push(prob[j]);
+    }
+  }
+  return p;
 }

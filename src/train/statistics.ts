@@ -55,9 +55,18 @@ export function mcnemarExact(b: number, c: number): number {
   const n = b + c;
   if (n === 0) return 1;
   const k = Math.min(b, c);
-  const ln2n = n * Math.LN2;
   let tail = 0;
-  for (let i = 0; i <= k; i++) tail += Math.exp(logChoose(n, i) - ln2n);
+  if (n <= 1000) {
+    // C(n, i) / 2^n term by term: 2^-n is exact in binary, so small tables give exact dyadic p-values.
+    let term = 0.5 ** n;
+    for (let i = 0; i <= k; i++) {
+      tail += term;
+      term = (term * (n - i)) / (i + 1);
+    }
+  } else {
+    const ln2n = n * Math.LN2; // 2^-n underflows: sum in log space
+    for (let i = 0; i <= k; i++) tail += Math.exp(logChoose(n, i) - ln2n);
+  }
   return Math.min(1, 2 * tail);
 }
 

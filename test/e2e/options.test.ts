@@ -75,6 +75,10 @@ test('k-fold sweep over optimizer x lr_schedule: sharing as planned; metrics.jso
     assert.ok(m.std.validation.loss > 0);
     // No early stopping: no stop fields.
     assert.equal(m.stopped_at, undefined);
+    // Out-of-fold predictions: every row once, fold by fold.
+    const pred = readFileSync(join(sweep, f, 'predictions.csv'), 'utf8').trim().split('\n').slice(1);
+    assert.equal(pred.length, 150);
+    assert.deepEqual([...new Set(pred.map((l) => l.split(',')[1]))], ['0', '1', '2']);
   }
   // The optimizer and the schedule change the numbers; a length-free schedule's shorter run is a prefix.
   assert.notEqual(byKey.get('gd constant 80').validation.loss, byKey.get('adam constant 80').validation.loss);

@@ -67,3 +67,58 @@ test('restore_best at the iteration limit restores the best check; stopped_at, s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every run stores its validation predictions and ROC/PR points; ties with the best are marked and counted', { skip: noData }, () => {
+  const dir = tempDir();
+  try {
+    const file = writeExperiment(
+      dir,
+      'ties.yaml',
+      `name: ties
+dataset: wisconsin
+fixed:
+  iterations: 200
+grid:
+  learning_rate: [0.01, 0.1]
+  threshold: [0.3, 0.5, 0.9]
+`,
+    );
+    const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '2'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sweep = onlySweep(join(dir, 'runs'), 'ties');
+    for (const f of runFolders(sweep)) {
+      const m = readJson(join(sweep, f, 'metrics.json'));
+      const pred = parse(readFileSync(join(sweep, f, 'predictions.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      assert.equal(pred.length, 182);
+      // The stored probabilities reproduce the recorded confusion matrix at the run's threshold.
+      const c = { tn: 0, fp: 0, fn: 0, tp: 0 };
+      for (const p of pred) {
+        const pos = Number(p.probability) > m.threshold;
+        if (p.label === '1') pos ? c.tp++ : c.fn++;
+        else pos ? c.fp++ : c.tn++;
+      }
+      assert.deepEqual(c, m.validation.confusion);
+      // roc.csv: the point at the largest listed threshold not above the run's has the same counts... or,
+      // equivalently, counts of p > t for every listed t; check the endpoints and one interior point.
+      const roc = parse(readFileSync(join(sweep, f, 'roc.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      assert.equal(Number(roc[0].tp) + Number(roc[0].fp), 0);
+      assert.deepEqual([roc.at(-1)!.threshold, roc.at(-1)!.tpr, roc.at(-1)!.fpr], ['0', '1', '1']);
+      const mid = roc[Math.floor(roc.length / 2)];
+      const t = Number(mid.threshold);
+      assert.equal(Number(mid.tp), pred.filter((p) => p.label === '1' && Number(p.probability) > t).length);
+      assert.equal(Number(mid.fp), pred.filter((p) => p.label === '0' && Number(p.probability) > t).length);
+    }
+    const csv = parse(readFileSync(join(sweep, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.ok(csv.every((c) => c.tied_with_best === 'true' || c.tied_with_best === 'false'));
+    assert.ok(csv.every((c) => Number(c.validation_roc_auc_ci_low) <= Number(c.validation_roc_auc) && Number(c.validation_roc_auc) <= Number(c.validation_roc_auc_ci_high)));
+    const tied = csv.filter((c) => c.tied_with_best === 'true').length;
+    assert.ok(tied >= 1);
+    const html = readFileSync(join(sweep, 'report.html'), 'utf8');
+    assert.match(html, /statistically indistinguishable from the best/);
+    const cmp = runCli(['compare', '--columns', '+tied_with_best,+mcnemar_p', '--format', 'csv'], dir);
+    assert.equal(cmp.code, 0, cmp.stderr);
+    assert.match(cmp.stdout.split('\n')[0], /tied_with_best,mcnemar_p/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

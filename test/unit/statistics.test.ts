@@ -7,7 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mcnemarExact, meanStd, rocAucDeLong, studentTQuantile, tInterval, wilsonInterval } from '../../src/train/statistics.js';
 import { aggregateFolds } from '../../src/sweep/assemble.js';
-import { rowOf } from '../../src/report/rows.js';
+import { markTies, rowOf } from '../../src/report/rows.js';
+import { runsView } from '../../src/report/compare/index.js';
+import { thresholdCurve } from '../../src/store/predictions.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { knownColumns, lookupColumn } from '../../src/report/columns.js';
 import { resultsCsv } from '../../src/report/sweep-files.js';
 import { metricsFrom } from './report-fixtures.js';
@@ -49,6 +52,8 @@ test("McNemar's exact test: p-values of small tables computed by hand", () => {
   assert.equal(mcnemarExact(2, 2), 1); // 2 · (1 + 4 + 6)/16 > 1
   assert.equal(mcnemarExact(0, 0), 1); // no disagreement
   close(mcnemarExact(1, 1), 1, 0, 'b=1,c=1');
+  assert.equal(mcnemarExact(700, 700), 1); // beyond 2^-1074: summed in log space, still capped at 1
+  close(mcnemarExact(0, 1100), 0, 1e-300, 'b=0,c=1100');
 });
 
 test('sample standard deviation (n - 1) for k = 2 and more', () => {
@@ -133,4 +138,63 @@ test('rows carry Wilson intervals of accuracy, precision, recall and specificity
   for (const c of ['validation_accuracy_ci_low', 'validation_accuracy_ci_high', 'validation_precision_ci_low', 'validation_specificity_ci_high', 'train_recall_ci_low', 'validation_accuracy_std', 'validation_accuracy_n', 'stopped_at']) {
     assert.ok(header.includes(c), c);
   }
+});
+
+/** A finished run read back with these validation predictions (labels and probabilities), at threshold 0.5. */
+function storedRun(index: number, label: number[], probability: number[]) {
+  const c = { tn: 0, fp: 0, fn: 0, tp: 0 };
+  label.forEach((y, i) => {
+    const pos = probability[i] > 0.5;
+    if (y === 1) pos ? c.tp++ : c.fn++;
+    else pos ? c.fp++ : c.tn++;
+  });
+  const m = metricsFrom(c, 0.3);
+  const folder = `000${index}-0000000${index}`;
+  return {
+    folder,
+    dir: '/nowhere',
+    params: { run_id: `${index}`.repeat(8), index, folder, training_key: 'k', params: { seed: index }, spellings: {} },
+    metrics: { status: 'done' as const, run_id: `${index}`.repeat(8), iterations: 1, threshold: 0.5, train: m, validation: m },
+    predictions: { split: label.map(() => 'validation'), fold: label.map(() => 0), row: label.map((_, i) => i), label, probability },
+  };
+}
+
+test('ties with the best: McNemar on a constructed validation set where runs disagree on known rows', () => {
+  // 20 rows, labels alternate 1, 0. The best gets all 20 right.
+  const label = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 1 : 0));
+  const right = label.map((y) => (y === 1 ? 0.9 : 0.1));
+  const wrongOn = (rows: number[]) => right.map((p, i) => (rows.includes(i) ? 1 - p : p));
+  const best = rowOf('e/s', storedRun(1, label, right) as any);
+  const five = rowOf('e/s', storedRun(2, label, wrongOn([0, 3, 4, 9, 12])) as any); // b = 5, c = 0: p = 0.0625, tied
+  const six = rowOf('e/s', storedRun(3, label, wrongOn([0, 1, 2, 3, 4, 5])) as any); // b = 6, c = 0: p = 0.03125, differs
+  assert.equal(best.metrics['validation.accuracy'], 1);
+  assert.equal(five.metrics['validation.accuracy'], 0.75);
+  const rows = [best, five, six];
+  assert.equal(markTies(rows, best), 2);
+  assert.deepEqual(best.tie, { p: 1, tied: true });
+  assert.deepEqual(five.tie, { p: 0.0625, tied: true });
+  assert.deepEqual(six.tie, { p: 0.03125, tied: false });
+  // The columns users see.
+  const defs = knownColumns(rows);
+  assert.deepEqual(rows.map((r) => lookupColumn('tied_with_best', defs)!.get(r)), [true, true, false]);
+  const csv = parseCsv(resultsCsv(rows), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(csv.map((c) => [c.tied_with_best, c.mcnemar_p]), [['true', '1'], ['true', '0.0625'], ['false', '0.03125']]);
+  // The table marks the tied run and counts it.
+  const view = runsView('e/s', rows, { columns: '+tied_with_best' });
+  assert.deepEqual(view.rows.map((r) => r.cells[0].text), ['*', '≈', '']);
+  assert.ok(view.footnotes.some((f) => /1 run is statistically indistinguishable from the best/.test(f)), view.footnotes.join('\n'));
+  // A run disagreeing both ways: best right / run wrong on rows 0, 2; run right / best wrong nowhere else → b = 2, c = 0.
+  // McNemar pairs rows: a run with the same accuracy but different wrong rows is not the same as the best.
+  const a = rowOf('e/s', storedRun(4, label, wrongOn([0, 2])) as any);
+  const b = rowOf('e/s', storedRun(5, label, wrongOn([1, 3])) as any);
+  markTies([a, b], a);
+  close(b.tie!.p, 2 * (1 + 4 + 6) / 16 > 1 ? 1 : 2 * (1 + 4 + 6) / 16, 1e-15, 'b = 2, c = 2'); // p = 1
+});
+
+test('ROC and precision-recall points: counts at each distinct threshold, positive when p > t', () => {
+  // Probabilities 0.9 (pos), 0.8 (neg), 0.8 (pos), 0.3 (neg), 0.1 (pos).
+  const pts = thresholdCurve([0.9, 0.8, 0.8, 0.3, 0.1], [1, 0, 1, 0, 1]);
+  assert.deepEqual(pts.map((p) => [p.threshold, p.tp, p.fp]), [[0.9, 0, 0], [0.8, 1, 0], [0.3, 2, 1], [0.1, 2, 2], [0, 3, 2]]);
+  assert.deepEqual(pts.map((p) => p.precision), [null, 1, 2 / 3, 0.5, 0.6]);
+  assert.deepEqual(pts.map((p) => [p.tpr, p.fpr]), [[0, 0], [1 / 3, 0], [2 / 3, 0.5], [2 / 3, 1], [1, 1]]);
 });

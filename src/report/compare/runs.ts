@@ -75,7 +75,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     best: best.has(r),
     status: r.status,
     cells: [
-      { text: best.has(r) ? '*' : '', value: best.has(r) },
+      { text: best.has(r) ? '*' : r.tie?.tied ? '≈' : '', value: best.has(r) },
       ...(showSweep ? [{ text: r.sweep, value: r.sweep }] : []),
       ...(showDataset ? [{ text: r.dataset ?? '-', value: r.dataset }] : []),
       { text: r.folder, value: r.folder },
@@ -97,6 +97,12 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const footnotes: string[] = [];
   if (best.size) {
     footnotes.push(keys.length && keys[0].column.kind === 'metric' ? `* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))}` : `* best by ${describeObjective()}`);
+  }
+  const tied = sorted.filter((r) => r.tie?.tied && !best.has(r)).length;
+  if (tied) {
+    footnotes.push(
+      `≈ ${tied === 1 ? '1 run is' : `${tied} runs are`} statistically indistinguishable from the best (McNemar's exact test on the same validation rows, p >= 0.05; column tied_with_best)`,
+    );
   }
   if (keys.length) footnotes.push(`sorted by ${describeSort(keys)}; unfinished runs last`);
   if (withStd.length) {
