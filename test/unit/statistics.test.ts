@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { mcnemarExact, meanStd, rocAucDeLong, studentTQuantile, tInterval, wilsonInterval } from '../../src/train/statistics.js';
 import { aggregateFolds } from '../../src/sweep/assemble.js';
 import { markTies, rowOf } from '../../src/report/rows.js';
-import { runsView } from '../../src/report/compare/index.js';
+import { groupsView, runsView } from '../../src/report/compare/index.js';
 import { thresholdCurve } from '../../src/store/predictions.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { knownColumns, lookupColumn } from '../../src/report/columns.js';
 import { resultsCsv } from '../../src/report/sweep-files.js';
-import { metricsFrom } from './report-fixtures.js';
+import { metricsFrom, row } from './report-fixtures.js';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -197,4 +197,19 @@ test('ROC and precision-recall points: counts at each distinct threshold, positi
   assert.deepEqual(pts.map((p) => [p.threshold, p.tp, p.fp]), [[0.9, 0, 0], [0.8, 1, 0], [0.3, 2, 1], [0.1, 2, 2], [0, 3, 2]]);
   assert.deepEqual(pts.map((p) => p.precision), [null, 1, 2 / 3, 0.5, 0.6]);
   assert.deepEqual(pts.map((p) => [p.tpr, p.fpr]), [[0, 0], [1 / 3, 0], [2 / 3, 0.5], [2 / 3, 1], [1, 1]]);
+});
+
+test('--group-by over repeats: mean, sample std, n and the 95% t-interval of the mean', () => {
+  // Two seeds with validation accuracy 0.9 and 1.0: mean 0.95, sample std 0.070711, t(0.975, 1) = 12.706:
+  // 0.95 ± 12.706 · 0.070711 / √2 = 0.95 ± 0.63531.
+  const rows = [row(1, { learning_rate: 0.1, seed: 1 }, { 'validation.accuracy': 0.9, 'validation.loss': 0.2 }), row(2, { learning_rate: 0.1, seed: 2 }, { 'validation.accuracy': 1.0, 'validation.loss': 0.1 })];
+  const view = groupsView('e/s', rows, { groupBy: ['learning_rate'], columns: 'validation.accuracy' });
+  const col = view.columns.findIndex((c) => c.key === 'validation.accuracy');
+  const v = view.rows[0].cells[col].value as { mean: number; std: number; n: number; t_low: number; t_high: number };
+  close(v.mean, 0.95, 1e-15, 'mean');
+  close(v.std, 0.1 / Math.SQRT2, 1e-15, 'std');
+  assert.equal(v.n, 2);
+  close(v.t_low, 0.95 - 0.63531, 1e-4, 't low');
+  close(v.t_high, 0.95 + 0.63531, 1e-4, 't high');
+  assert.ok(view.notes.some((n) => /sample standard deviation \(n-1\).*95% t-interval/.test(n)));
 });

@@ -2,7 +2,7 @@
 import { UserError } from '../../errors.js';
 import type { ParamValue } from '../../experiment/types.js';
 import { objectiveSortSpec } from '../../sweep/objective.js';
-import { summarize } from '../../train/statistics.js';
+import { summarize, tInterval } from '../../train/statistics.js';
 import { counted } from '../../text.js';
 import { compareByKeys, compareValues, describeSort, parseSortKeys, resolveColumn, type ColumnDef } from '../columns.js';
 import { aggregateKind, formatMetric, metricKind } from '../format.js';
@@ -86,6 +86,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
     ...metrics.flatMap((m): ViewColumn[] => [
       { key: m.key, label: `${m.label} mean ± std`, align: 'right' },
       { key: `${m.key}.range`, label: 'min–max', align: 'right', only: 'text' },
+      { key: `${m.key}.t_interval`, label: '95% t-interval', align: 'right', only: 'text' },
     ]),
   ];
   const viewRows: ViewRow[] = shown.map((g) => {
@@ -105,9 +106,11 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
           const s = g.stats.get(m.key)!;
           const kind = aggregateKind(m.key);
           const text = s.n === 0 ? 'n/a' : `${formatMetric(m.key, s.mean, kind)} ± ${s.std === null ? 'n/a' : formatMetric(m.key, s.std, kind)}`;
+          const t = tInterval(metricValues(g.rows, m.key));
           return [
-            { text, value: { mean: s.mean, std: s.std, min: s.min, max: s.max, n: s.n } },
+            { text, value: { mean: s.mean, std: s.std, min: s.min, max: s.max, n: s.n, t_low: t?.low ?? null, t_high: t?.high ?? null } },
             { text: rangeText(m.key, s), value: undefined },
+            { text: t ? `[${formatMetric(m.key, t.low, kind)}, ${formatMetric(m.key, t.high, kind)}]` : 'n/a', value: undefined },
           ];
         }),
       ],
@@ -115,7 +118,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
   });
   const varyingWithin = splitParams(rows, defs).varying.filter((d) => !by.includes(d)).map((d) => d.key);
   const notes = [
-    `runs grouped by ${by.map((d) => d.key).join(', ')}; per metric the mean ± sample standard deviation (n-1) and range over each group's finished runs`,
+    `runs grouped by ${by.map((d) => d.key).join(', ')}; per metric the mean ± sample standard deviation (n-1), range and 95% t-interval of the mean (Student, n - 1 degrees of freedom) over each group's finished runs`,
   ];
   if (varyingWithin.length) notes.push(`varying within groups: ${varyingWithin.join(', ')}`);
   if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
