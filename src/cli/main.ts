@@ -16,6 +16,7 @@ import { lsCommand } from './ls.js';
 import { showCommand } from './show.js';
 import { diffCommand } from './diff.js';
 import { verifyCommand } from './verify.js';
+import { thresholdsCommand } from './thresholds.js';
 import { reportCommand } from './report.js';
 import { OUTPUT_FORMATS } from '../report/render.js';
 import { DEFAULT_METRIC } from '../report/compare/shared.js';
@@ -316,6 +317,22 @@ function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('-y, --yes', 'remove without asking')
     .action(async (opts) => {
       result.code = await gcCommand({ runsDir: program.opts().runsDir, keep: opts.keep, olderThanMs: opts.olderThan, dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), stdin: process.stdin }, io);
+    });
+
+  program
+    .command('thresholds')
+    .description(
+      'choose a decision threshold for a run from its stored validation predictions by one rule, and report it on the validation rows ' +
+        '(and on test rows when the run has them). For a screening test the usual rule is a minimum recall: --recall-at-least 0.99',
+    )
+    .argument('<run>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, or a hash prefix')
+    .option('--recall-at-least <r>', 'the highest threshold whose recall (sensitivity) is at least r, in (0, 1]')
+    .option('--cost-fn <a>', 'with --cost-fp: the threshold of lowest cost a·FN + b·FP')
+    .option('--cost-fp <b>', 'the cost of a false positive (with --cost-fn)')
+    .option('--youden', "the threshold of largest Youden's J = recall + specificity - 1")
+    .option('--json', 'print JSON instead of text')
+    .action((run: string, opts) => {
+      result.code = thresholdsCommand(run, { runsDir: program.opts().runsDir, recallAtLeast: opts.recallAtLeast, costFn: opts.costFn, costFp: opts.costFp, youden: Boolean(opts.youden), json: Boolean(opts.json) }, io);
     });
 
   program

@@ -12,7 +12,7 @@ import { describeObjective } from '../sweep/objective.js';
 import type { SweepDesign } from './design.js';
 import { bestRows, compareRows, type Row } from './rows.js';
 import { knownColumns, resolveColumn, type ColumnDef } from './columns.js';
-import { runsView } from './compare/runs.js';
+import { optimisticNote, runsView } from './compare/runs.js';
 import { DEFAULT_METRIC, splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
 import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
@@ -99,6 +99,8 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       `${top.folder}${params ? ` (${params})` : ''}: val acc ${formatMetric('validation.accuracy', top.metrics['validation.accuracy'])}, val loss ${formatMetric('validation.loss', top.metrics['validation.loss'])}, val recall ${formatMetric('validation.recall', top.metrics['validation.recall'])}`,
     ]);
   }
+  const finishedCount = rows.filter((r) => r.status === 'done').length;
+  if (top && top.status === 'done' && finishedCount > 1) facts.splice(3, 0, ['caution', optimisticNote(finishedCount)]);
   const tiedCount = rows.filter((r) => r.tie?.tied && !best.has(r)).length;
   if (top && top.status === 'done' && rows.some((r) => r.tie)) {
     facts.splice(3, 0, [

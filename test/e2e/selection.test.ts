@@ -122,3 +122,31 @@ grid:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('dlsweep thresholds: a rule applied to a run of the sweep; one clear message for a bad rule', { skip: noData }, () => {
+  const dir = tempDir();
+  try {
+    const file = writeExperiment(dir, 'th.yaml', `name: th\ndataset: wisconsin\nfixed:\n  iterations: 150\n  learning_rate: 0.05\ngrid:\n  threshold: [0.3, 0.5]\n`);
+    const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '2'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /optimistic: it was chosen among 2 runs on the same validation rows/);
+    const t = runCli(['thresholds', 'th/latest/1', '--recall-at-least', '0.99', '--json'], dir);
+    assert.equal(t.code, 0, t.stderr);
+    const choice = JSON.parse(t.stdout);
+    // Checked against the stored predictions: recall >= 0.99 at the threshold, below 0.99 just above it.
+    const sweep = onlySweep(join(dir, 'runs'), 'th');
+    const pred = parse(readFileSync(join(sweep, runFolders(sweep)[0], 'predictions.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const recallAt = (th: number) => pred.filter((p) => p.label === '1' && Number(p.probability) > th).length / pred.filter((p) => p.label === '1').length;
+    assert.ok(recallAt(choice.threshold) >= 0.99);
+    assert.ok(recallAt(choice.upper) < 0.99);
+    assert.equal(choice.validation.recall.value, recallAt(choice.threshold));
+    const text = runCli(['thresholds', 'th/latest/1', '--youden'], dir);
+    assert.match(text.stdout, /optimistic/);
+    const bad = runCli(['thresholds', 'th/latest/1'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /name a rule/);
+    assert.doesNotMatch(bad.stderr, /at .*\.js:\d+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

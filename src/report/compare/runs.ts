@@ -98,6 +98,8 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   if (best.size) {
     footnotes.push(keys.length && keys[0].column.kind === 'metric' ? `* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))}` : `* best by ${describeObjective()}`);
   }
+  const finished = sorted.filter((r) => r.status === 'done').length;
+  if (best.size && finished > 1) footnotes.push(optimisticNote(finished));
   const tied = sorted.filter((r) => r.tie?.tied && !best.has(r)).length;
   if (tied) {
     footnotes.push(
@@ -114,3 +116,11 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   return { view: { kind: 'runs', nameKey: 'run', title, summary: counted(n, 'run'), notes, footnotes, columns, rows: viewRows }, shown };
 }
 
+
+/**
+ * Why the best run's validation figures overstate it: chosen among `finished` runs (thresholds or any axis)
+ * on the same validation rows it is scored on, with no held-out test split to check it.
+ */
+export function optimisticNote(finished: number): string {
+  return `the best run's validation figures are optimistic: it was chosen among ${finished} runs on the same validation rows, and no test split was held out to check it`;
+}

@@ -1,0 +1,62 @@
+/** Choosing a threshold by rule on validation predictions, checked on a case worked by hand. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseThreshold, parseRule, thresholdText } from '../../src/report/thresholds.js';
+import type { Predictions } from '../../src/store/predictions.js';
+
+// Validation: positives 0.95, 0.8, 0.6, 0.3; negatives 0.7, 0.4, 0.2, 0.1. Descending, positive when p > t:
+//   t     0.95 0.8 0.7 0.6 0.4 0.3 0.2 0.1 0
+//   tp    0    1   2   2   3   3   4   4   4
+//   fp    0    0   0   1   1   2   2   3   4
+const vp = [0.95, 0.8, 0.6, 0.3, 0.7, 0.4, 0.2, 0.1];
+const vy = [1, 1, 1, 1, 0, 0, 0, 0];
+function preds(test?: { p: number[]; y: number[] }): Predictions {
+  const p: Predictions = { split: [], fold: [], row: [], label: [], probability: [] };
+  const add = (split: string, prob: number[], y: number[]) =>
+    prob.forEach((v, i) => {
+      p.split.push(split);
+      p.fold.push(0);
+      p.row.push(i);
+      p.label.push(y[i]);
+      p.probability.push(v);
+    });
+  add('validation', vp, vy);
+  if (test) add('test', test.p, test.y);
+  return p;
+}
+
+test('--recall-at-least: the highest threshold that meets it, and the range that classifies alike', () => {
+  const c = chooseThreshold(preds(), { kind: 'recall_at_least', recall: 0.75 });
+  assert.equal(c.threshold, 0.4);
+  assert.equal(c.upper, 0.6);
+  assert.deepEqual(c.validation.confusion, { tn: 3, fp: 1, fn: 1, tp: 3 });
+  assert.equal(c.validation.recall!.value, 0.75);
+  assert.equal(chooseThreshold(preds(), { kind: 'recall_at_least', recall: 1 }).threshold, 0.2);
+  assert.equal(c.test, undefined);
+  assert.match(thresholdText('e/s/0001-x', c, 0.5), /optimistic/);
+});
+
+test("--cost-fn/--cost-fp: the lowest a·FN + b·FP; --youden: the largest J, ties to the highest threshold", () => {
+  // 10·FN + FP: 40 30 20 21 11 12 2 3 4 -> 0.2.  FN + 10·FP: 4 3 2 12 11 21 20 30 40 -> 0.7.
+  assert.equal(chooseThreshold(preds(), { kind: 'cost', cost_fn: 10, cost_fp: 1 }).threshold, 0.2);
+  assert.equal(chooseThreshold(preds(), { kind: 'cost', cost_fn: 1, cost_fp: 10 }).threshold, 0.7);
+  // J = tp/4 - fp/4: 0 .25 .5 .25 .5 .25 .5 .25 0 -> 0.7 first.
+  assert.equal(chooseThreshold(preds(), { kind: 'youden' }).threshold, 0.7);
+});
+
+test('a test split: the threshold chosen on validation rows is reported on the test rows', () => {
+  const c = chooseThreshold(preds({ p: [0.5, 0.35, 0.45, 0.05], y: [1, 1, 0, 0] }), { kind: 'recall_at_least', recall: 0.75 });
+  assert.equal(c.threshold, 0.4); // unchanged by the test rows
+  assert.deepEqual(c.test!.confusion, { tn: 1, fp: 1, fn: 1, tp: 1 });
+  assert.match(thresholdText('e/s/0001-x', c, 0.5), /unbiased estimate/);
+});
+
+test('the rule options: exactly one rule, valid values', () => {
+  assert.deepEqual(parseRule({ recallAtLeast: '0.99' }), { kind: 'recall_at_least', recall: 0.99 });
+  assert.deepEqual(parseRule({ costFn: '10', costFp: '1' }), { kind: 'cost', cost_fn: 10, cost_fp: 1 });
+  assert.deepEqual(parseRule({ youden: true }), { kind: 'youden' });
+  assert.throws(() => parseRule({}), /name a rule/);
+  assert.throws(() => parseRule({ youden: true, recallAtLeast: '0.9' }), /one rule only/);
+  assert.throws(() => parseRule({ recallAtLeast: '1.5' }), /in \(0, 1\]/);
+  assert.throws(() => parseRule({ costFn: '10' }), /go together/);
+});
