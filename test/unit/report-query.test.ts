@@ -103,7 +103,9 @@ test('--where and --top filter; --sort changes the best marker', () => {
   assert.deepEqual(column(view, 'run').length, 3);
   assert.deepEqual(column(view, 'validation.accuracy'), ['0.8510', '0.8530', '0.9510']);
   assert.match(view.notes.join('\n'), /where: hidden_sizes == \[15\] and seed != 2 \(4 of 12 runs\)/);
-  assert.deepEqual(view.footnotes.slice(1), ['sorted by validation.accuracy (low first); unfinished runs last', 'top 3 of 4 runs']);
+  assert.deepEqual(view.footnotes.slice(2), ['sorted by validation.accuracy (low first); unfinished runs last', 'top 3 of 4 runs']);
+  // Chosen among 4 finished runs on their validation rows, with no test split: said under the table.
+  assert.match(view.footnotes[1], /optimistic: it was chosen among 4 runs on the same validation rows/);
   assert.equal(view.rows[0].best, true);
   assert.equal(view.footnotes[0], '* best by validation.accuracy (low first)');
 });
