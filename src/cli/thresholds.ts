@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveRun } from '../store/sweeps.js';
-import { sweepTitle } from '../report/outputs.js';
+import { sweepTitle } from '../report/rows.js';
 import { chooseThreshold, parseRule, thresholdText } from '../report/thresholds.js';
 import type { CliIO } from './io.js';
 
