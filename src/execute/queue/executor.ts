@@ -21,6 +21,8 @@ import type { QueueTarget } from './url.js';
 
 /** How long Redis may be unreachable during a sweep before the sweep stops. */
 export const LOST_AFTER_MS = 5000;
+/** ioredis's words for a command given up because the connection went away (the queue was reached before). */
+const CONNECTION_LOST = /max retries per request|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
 /** Completed and failed jobs are kept this long (for a resumed coordinator to collect), then removed by BullMQ. */
 export const KEEP_JOBS_S = 7 * 24 * 3600;
 
@@ -28,6 +30,8 @@ interface Waiter {
   order: TrainingOrder;
   options: ExecuteOptions;
   started: boolean;
+  /** The result was read again from the stored job once (see finish). */
+  reread?: boolean;
   resolve(outcome: Outcome): void;
   reject(e: Error): void;
 }
@@ -102,14 +106,19 @@ export class QueueExecutor implements Executor {
   private connectionLost(): void {
     if (this.lostTimer || this.lost) return;
     this.lostTimer = setTimeout(() => {
-      this.lost = new QueueError(
-        `lost the connection to Redis at ${this.target.shown} for more than ${LOST_AFTER_MS / 1000} s`,
-        'every run recorded so far is kept; once Redis is back, continue with --resume',
-      );
+      this.lost = this.lostError(true);
       for (const w of this.waiters.values()) w.reject(this.lost);
       this.waiters.clear();
     }, LOST_AFTER_MS);
     this.lostTimer.unref();
+  }
+
+  /** The one message for a connection lost mid-sweep, whichever of the timer or a failed command notices it. */
+  private lostError(waited: boolean): QueueError {
+    return new QueueError(
+      `lost the connection to Redis at ${this.target.shown} ${waited ? `for more than ${LOST_AFTER_MS / 1000} s` : 'during the sweep'}`,
+      'every run recorded so far is kept; once Redis is back, continue with --resume',
+    );
   }
 
   private connectionBack(): void {
@@ -120,6 +129,13 @@ export class QueueExecutor implements Executor {
   private finish(jobId: string, returnvalue: unknown): void {
     const w = this.waiters.get(jobId);
     if (!w) return;
+    if (typeof returnvalue !== 'string' && !w.reread) {
+      // A result that did not come with its notice is read from the job itself, once, before it counts as
+      // a failure: the stored result is what a resume would collect.
+      w.reread = true;
+      void this.rereadResult(jobId);
+      return;
+    }
     this.waiters.delete(jobId);
     let outcome: Outcome;
     try {
@@ -130,6 +146,18 @@ export class QueueExecutor implements Executor {
     // A failed training is retrained on resume: its job must not answer a second enqueue with the failure.
     if (outcome.status === 'failed') void this.queue.remove(jobId).catch(() => {});
     w.resolve(outcome);
+  }
+
+  private async rereadResult(jobId: string): Promise<void> {
+    let stored: unknown;
+    try {
+      const { Job } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+      stored = (await Job.fromId(this.queue, jobId))?.returnvalue;
+    } catch {
+      // Redis is gone: the lost-connection path settles this waiter.
+      return;
+    }
+    this.finish(jobId, stored);
   }
 
   private fail(jobId: string, reason: string): void {
@@ -196,6 +224,9 @@ export class QueueExecutor implements Executor {
     } catch (e) {
       this.waiters.delete(jobId);
       if (e instanceof QueueError) throw e;
+      // A command that fails while the connection is down (ioredis gives up on it before the timer runs out)
+      // is the same loss, told the same way.
+      if (!this.lost && this.lostTimer) this.lost = this.lostError(true);
       throw this.lost ?? describeRedisError(this.target, e);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
