@@ -5,7 +5,7 @@
 import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
-import { experimentsIn, resolveSweep } from '../store/sweeps.js';
+import { experimentsIn, resolveSweep } from '../store/sweep-folders.js';
 import { sweepRows, sweepTitle } from '../report/rows.js';
 import { knownColumns, lookupColumn } from '../report/columns.js';
 import { compareView, splitList, type QueryOptions } from '../report/compare/index.js';

@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { loadDataset } from '../datasets/index.js';
 import { SWEEP_FILES } from '../store/paths.js';
-import { readSweepFile } from '../store/sweeps.js';
+import { readSweepFile } from '../store/read-runs.js';
 import { writeLandscape } from '../store/landscape.js';
 import { sweepTitle } from '../report/rows.js';
 import { landscapeHeatmap, landscapeLine } from '../report/landscape.js';

@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { gridSize, pointAt } from '../sweep/grid.js';
 import { trainingConfigOf } from '../sweep/plan.js';
 import { experimentDir } from '../store/paths.js';
-import { createUniqueFolder } from '../store/sweeps.js';
+import { createUniqueFolder } from '../store/sweep-folders.js';
 import { toolVersion } from '../store/provenance.js';
 import { renderSvg } from '../report/charts.js';
 import { fmt3, lrFindChart, lrFindSpec } from '../report/lr-find.js';

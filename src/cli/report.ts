@@ -1,6 +1,7 @@
 /** `dlsweep report [SWEEP]`: (re)generate a sweep's report.html. */
 import { resolve } from 'node:path';
-import { readSweepFile, resolveSweep } from '../store/sweeps.js';
+import { resolveSweep } from '../store/sweep-folders.js';
+import { readSweepFile } from '../store/read-runs.js';
 import { writeReport } from '../report/sweep-files.js';
 import { sweepRows } from '../report/rows.js';
 import { warnDamaged } from './damage.js';

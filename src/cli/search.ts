@@ -19,7 +19,8 @@ import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
 import type { RunMetricsFile, SweepFile } from '../store/records.js';
-import { closingRecord, openSweep, readRun } from '../store/sweeps.js';
+import { closingRecord, openSweep } from '../store/sweeps.js';
+import { readRun } from '../store/read-runs.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';

@@ -1,7 +1,8 @@
 /** `dlsweep show RUN_OR_SWEEP`: one run (parameters, metrics, confusion matrix, loss curve, files) or one sweep. */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { isRunSelector, readSweepFile, resolveRun, resolveSweep, type RunRef } from '../store/sweeps.js';
+import { resolveSweep } from '../store/sweep-folders.js';
+import { isRunSelector, readSweepFile, resolveRun, type RunRef } from '../store/read-runs.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';

@@ -1,7 +1,7 @@
 /** `dlsweep thresholds RUN --recall-at-least R | --cost-fn A --cost-fp B | --youden`: choose a threshold for a run. */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { resolveRun } from '../store/sweeps.js';
+import { resolveRun } from '../store/read-runs.js';
 import { sweepTitle } from '../report/rows.js';
 import { chooseThreshold, parseRule, thresholdText } from '../report/thresholds.js';
 import type { CliIO } from './io.js';

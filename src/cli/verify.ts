@@ -1,6 +1,6 @@
 /** `dlsweep verify [SWEEP]`: check every file of every run of a sweep (or of every sweep) and say what resume would repair. */
 import { basename, dirname, resolve } from 'node:path';
-import { allSweeps, resolveSweep } from '../store/sweeps.js';
+import { allSweeps, resolveSweep } from '../store/sweep-folders.js';
 import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
 

@@ -6,7 +6,7 @@ import type { ParamValue } from '../experiment/types.js';
 import type { ClassificationMetrics } from '../train/types.js';
 import { mcnemarExact, rocAucDeLong, wilsonInterval } from '../train/statistics.js';
 import { basename, dirname } from 'node:path';
-import { readRuns, readSweepFile, type StoredRun } from '../store/sweeps.js';
+import { readRuns, readSweepFile, type StoredRun } from '../store/read-runs.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
 import type { RunStatus, SweepFile } from '../store/records.js';

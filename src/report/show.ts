@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RUN_FILES, SWEEP_FILES } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import type { StoredRun } from '../store/sweeps.js';
+import type { StoredRun } from '../store/read-runs.js';
 import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
 import { knownColumns, paramOrder } from './columns.js';
 import { cleanNumber, formatMeanStd, formatMetric, formatMs, formatParam } from './format.js';

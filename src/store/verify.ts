@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { SWEEP_FILES } from './paths.js';
 import { readJsonFile } from './integrity.js';
 import type { SweepFile } from './records.js';
-import { readRuns, type DamagedRun } from './sweeps.js';
+import { type DamagedRun } from './sweeps.js';
+import { readRuns } from './read-runs.js';
 
 /** What verifySweep found. */
 export interface SweepCheck {

@@ -13,7 +13,7 @@ import { loadExperiment, parseExperiment } from '../../src/experiment/load.js';
 import { safeName, unsafeNameReasons, utf8Bytes } from '../../src/experiment/names.js';
 import type { Experiment } from '../../src/experiment/types.js';
 import { planSweep, summarizePlan, type DataShape } from '../../src/sweep/plan.js';
-import { resolveSweep } from '../../src/store/sweeps.js';
+import { resolveSweep } from '../../src/store/sweep-folders.js';
 import { REPO } from '../helpers/cli.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'inputs');

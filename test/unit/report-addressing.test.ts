@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
-import { findRunInSweep, resolveRun } from '../../src/store/sweeps.js';
+import { findRunInSweep, resolveRun } from '../../src/store/read-runs.js';
 import { resolveTarget } from '../../src/cli/show.js';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { confusionLines, curveLines, runDetail, sweepDetail } from '../../src/report/show.js';
 import { diffView } from '../../src/report/diff.js';
 import { rowOf } from '../../src/report/rows.js';
-import { readRuns, readSweepFile } from '../../src/store/sweeps.js';
+import { readRuns, readSweepFile } from '../../src/store/read-runs.js';
 import { sweepRows } from '../../src/report/rows.js';
 import { renderJsonView, renderTerminalView } from '../../src/report/render.js';
 import { row, tempRunsDir, writeSweep } from './report-fixtures.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { renderReport } from '../../src/report/report-html.js';
 import { rebuildSweepOutputs } from '../../src/report/sweep-files.js';
 import { sweepRows, sweepTitle } from '../../src/report/rows.js';
-import { readSweepFile } from '../../src/store/sweeps.js';
+import { readSweepFile } from '../../src/store/read-runs.js';
 import { tempRunsDir, writeSweep, type FixtureRun } from './report-fixtures.js';
 
 const runsDir = tempRunsDir();

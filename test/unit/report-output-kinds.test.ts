@@ -14,7 +14,7 @@ import { sweepRows, sweepTitle } from '../../src/report/rows.js';
 import { buildComparison, renderTerminal } from '../../src/report/sweep-files.js';
 import { sweepDetail, curveLines } from '../../src/report/show.js';
 import { renderReport } from '../../src/report/report-html.js';
-import { readSweepFile } from '../../src/store/sweeps.js';
+import { readSweepFile } from '../../src/store/read-runs.js';
 import { renderTerminalView, type TableView } from '../../src/report/render.js';
 import { compareView, groupsView, runsView } from '../../src/report/compare/index.js';
 import { outputFormat } from '../../src/cli/compare.js';

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SWEEP_ID_PATTERN, newSweepId } from '../../src/store/paths.js';
-import { createSweepFolder, sweepsOf } from '../../src/store/sweeps.js';
+import { createSweepFolder, sweepsOf } from '../../src/store/sweep-folders.js';
 import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
 import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
 

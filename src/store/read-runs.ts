@@ -1,0 +1,194 @@
+/**
+ * Reading run folders back (damaged files reported per run, never thrown) and resolving a user's run
+ * reference (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, a hash prefix, ...) to a run.
+ * Concurrency contract: readers may run at any time and see each file either complete or absent.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { checkRunFolder } from './integrity.js';
+import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, runDir } from './paths.js';
+import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
+import { readAnnotations, type Annotations } from './annotations.js';
+import { readPredictions, type Predictions } from './predictions.js';
+import { isDir, resolveSweep, allSweeps } from './sweep-folders.js';
+
+function readJson<T>(path: string): T | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new UserError(
+      `${path} is not valid JSON`,
+      // Only sweep.json is read here: its runs are intact beside it, so the fix must not touch the folder.
+      "the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder, " +
+        'restore sweep.json from a copy, or run the experiment again as a new sweep; meanwhile `dlsweep compare` still lists ' +
+        'the runs and `dlsweep verify` checks them',
+    );
+  }
+}
+
+/** sweep.json of a sweep folder. Throws: UserError when absent or damaged. */
+export function readSweepFile(dir: string): SweepFile {
+  const s = readJson<SweepFile>(join(dir, SWEEP_FILES.sweep));
+  if (!s) throw new UserError(`${dir} is not a sweep folder (no ${SWEEP_FILES.sweep})`);
+  return s;
+}
+
+/**
+ * A run folder read back. metrics is undefined while the run has not finished, and for a damaged run:
+ * one whose files cannot be trusted (see integrity.ts), listed in `damaged`; resume retrains it.
+ */
+export interface StoredRun {
+  folder: string;
+  dir: string;
+  /** For a damaged run whose params.json is unusable: the folder's index and hash, no parameters. */
+  params: RunParamsFile;
+  metrics?: RunMetricsFile;
+  timing?: RunTimingFile;
+  /** Tags and note added with dlsweep tag/note (none: no tags). */
+  annotations: Annotations;
+  /** What is wrong with the run's files (absent when sound). */
+  damaged?: string[];
+  /** annotations.json could not be read (the run's results are not affected). */
+  annotationsProblem?: string;
+  /** predictions.csv, when recorded. */
+  predictions?: Predictions;
+}
+
+/** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json and curve.csv. */
+function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
+  const rdir = runDir(sweepDir, folder);
+  const checked = checkRunFolder(rdir, folder, deep);
+  const dash = folder.indexOf('-');
+  const params: RunParamsFile = checked.params ?? {
+    run_id: folder.slice(dash + 1),
+    index: Number(folder.slice(0, dash)) - 1,
+    folder,
+    training_key: '',
+    params: {},
+    spellings: {},
+  };
+  let annotations: Annotations = { tags: [] };
+  let annotationsProblem: string | undefined;
+  try {
+    annotations = readAnnotations(rdir);
+  } catch (e) {
+    annotationsProblem = (e as Error).message;
+  }
+  return {
+    folder,
+    dir: rdir,
+    params,
+    metrics: checked.metrics,
+    timing: checked.timing,
+    annotations,
+    ...(checked.problems.length ? { damaged: checked.problems } : {}),
+    ...(annotationsProblem ? { annotationsProblem } : {}),
+    predictions: readPredictions(rdir),
+  };
+}
+
+/**
+ * Every run folder of a sweep, in folder (grid) order, damaged ones included (see StoredRun.damaged):
+ * one damaged file never stops a reader. deep: also check model.json and curve.csv (resume, verify).
+ */
+export function readRuns(dir: string, options: { deep?: boolean } = {}): StoredRun[] {
+  return runFoldersOf(dir).map((folder) => readRunFolder(dir, folder, options.deep));
+}
+
+/** One run folder read back (damaged or not), or undefined when there is no such folder. */
+export function readRun(sweepDir: string, folder: string): StoredRun | undefined {
+  if (!isDir(runDir(sweepDir, folder))) return undefined;
+  return readRunFolder(sweepDir, folder);
+}
+
+/** A run found from what a user typed: its sweep folder and the run read back. */
+export interface RunRef {
+  sweepDir: string;
+  run: StoredRun;
+}
+
+function runFoldersOf(sweepDir: string): string[] {
+  return readdirSync(sweepDir).filter((n) => RUN_FOLDER_PATTERN.test(n)).sort();
+}
+
+function sweepName(sweepDir: string): string {
+  return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
+}
+
+/** Whether a string can select a run inside a sweep: a 1-based index, a hash prefix, or a run folder name. */
+export function isRunSelector(s: string): boolean {
+  return /^\d+$/.test(s) || /^[0-9a-f]{2,64}$/.test(s) || RUN_FOLDER_PATTERN.test(s);
+}
+
+/**
+ * The run of a sweep that `selector` names: a run folder name (0003-3fa2c1d0); all digits: a 1-based index
+ * (3 is folder 0003-...; a number with no such run is then tried as a hash prefix); otherwise a prefix of
+ * the run's hash (the folder's 8 hex digits, or of the full run id when longer).
+ * Throws: UserError when nothing matches, or when a prefix matches several runs (listing them).
+ */
+export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
+  const folders = runFoldersOf(sweepDir);
+  const read = (folder: string): StoredRun => readRunFolder(sweepDir, folder);
+  if (folders.includes(selector)) return read(selector);
+  if (/^\d+$/.test(selector)) {
+    const hit = folders.find((f) => Number(f.slice(0, f.indexOf('-'))) === Number(selector));
+    if (hit) return read(hit);
+  }
+  if (/^[0-9a-f]+$/.test(selector)) {
+    let hits = folders.filter((f) => f.slice(f.indexOf('-') + 1).startsWith(selector.slice(0, 8)));
+    if (selector.length > 8) hits = hits.filter((f) => readRun(sweepDir, f)?.params.run_id.startsWith(selector));
+    if (hits.length === 1) return read(hits[0]);
+    if (hits.length > 1) {
+      throw new UserError(`"${selector}" matches ${hits.length} runs of ${sweepName(sweepDir)}: ${hits.join(', ')}`, 'type more of the hash, or use the run index (the number before the dash)');
+    }
+  }
+  const range = folders.length ? `runs 1-${Number(folders.at(-1)!.slice(0, folders.at(-1)!.indexOf('-')))}` : 'no runs yet';
+  throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (${range})`, 'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/1`);
+}
+
+/**
+ * Find a run from what a user typed: a run folder path; SWEEP/SELECTOR where SWEEP is anything
+ * resolveSweep accepts (a sweep id or unique prefix, EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, an experiment
+ * name for its latest sweep) and SELECTOR a 1-based index or a hash prefix (see findRunInSweep); or a bare
+ * hash prefix of at least 4 hex digits, searched in every sweep.
+ * Throws: UserError when nothing matches or a prefix is ambiguous (listing the matches).
+ */
+export function resolveRun(runsDir: string, ref: string): RunRef {
+  const trimmed = ref.replace(/\/+$/, '');
+  const asPath = resolve(trimmed);
+  if (isDir(asPath) && existsSync(join(asPath, RUN_FILES.params))) {
+    const sweepDir = dirname(asPath);
+    return { sweepDir, run: findRunInSweep(sweepDir, basename(asPath)) };
+  }
+  const slash = trimmed.lastIndexOf('/');
+  if (slash > 0 && isRunSelector(trimmed.slice(slash + 1))) {
+    const sweepDir = resolveSweep(runsDir, trimmed.slice(0, slash));
+    return { sweepDir, run: findRunInSweep(sweepDir, trimmed.slice(slash + 1)) };
+  }
+  if (slash < 0 && /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
+    const hits: RunRef[] = [];
+    for (const sweepDir of allSweeps(runsDir)) {
+      for (const f of runFoldersOf(sweepDir)) {
+        if (!f.slice(f.indexOf('-') + 1).startsWith(trimmed.slice(0, 8))) continue;
+        const run = readRun(sweepDir, f);
+        if (run && (trimmed.length <= 8 || run.params.run_id.startsWith(trimmed))) hits.push({ sweepDir, run });
+      }
+    }
+    if (hits.length === 1) return hits[0];
+    if (hits.length > 1) {
+      throw new UserError(
+        `"${trimmed}" matches ${hits.length} runs: ${hits.map((h) => `${sweepName(h.sweepDir)}/${h.run.folder}`).join(', ')}`,
+        'type more of the hash, or name the sweep: SWEEP_ID/INDEX',
+      );
+    }
+    throw new UserError(`no run with a hash starting "${trimmed}" under ${runsDir}`, 'list runs with: dlsweep compare; address one as SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX or EXPERIMENT/latest/INDEX');
+  }
+  throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, or a run folder path');
+}

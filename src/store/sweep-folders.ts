@@ -1,0 +1,134 @@
+/**
+ * Creating, listing and finding sweep folders: ids drawn until one is free, experiments and their sweeps,
+ * a user's sweep reference resolved to a folder.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { UserError } from '../errors.js';
+import { makeDirs } from './dirs.js';
+import { SWEEP_FILES, SWEEP_ID_PATTERN, newSweepId } from './paths.js';
+
+/** Sources of time and randomness for new sweep ids (tests replace them). */
+export interface SweepIdSource {
+  now?: () => Date;
+  /** A random integer; its low 6 bits are used. */
+  random?: () => number;
+}
+
+/** How many names createUniqueFolder draws before giving up (only a clock or random source stuck on one value gets there). */
+const ID_ATTEMPTS = 1000;
+
+/**
+ * Create a new folder `<parent>/<prefix><id>` (id: a sweep id, see newSweepId) holding `files` (name ->
+ * text), atomically: the folder is filled under a hidden temporary name and renamed, so it is never seen
+ * half-written. Two processes starting at the same moment can draw the same id: the one whose rename finds
+ * the folder taken removes its temporary folder and draws a new id. Returns the id and the folder's path.
+ * Throws: the file system's error; Error when ID_ATTEMPTS ids are all taken.
+ */
+export function createUniqueFolder(parent: string, prefix: string, files: (id: string) => Record<string, string>, source: SweepIdSource = {}): { id: string; dir: string } {
+  const now = source.now ?? (() => new Date());
+  const random = source.random ?? (() => randomInt(0x10000));
+  makeDirs(parent);
+  for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+    const id = newSweepId(now(), random());
+    const dir = join(parent, prefix + id);
+    if (existsSync(dir)) continue;
+    const temp = join(parent, `.${prefix}${id}.tmp-${process.pid}`);
+    // A folder of that name can only be a leftover of a killed process that had the same pid.
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+    try {
+      for (const [name, text] of Object.entries(files(id))) writeFileSync(join(temp, name), text);
+      // rename() refuses to replace a folder that has files in it: another process took this name meanwhile.
+      renameSync(temp, dir);
+      return { id, dir };
+    } catch (e) {
+      rmSync(temp, { recursive: true, force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    }
+  }
+  throw new Error(`no free folder name under ${parent} after ${ID_ATTEMPTS} attempts`);
+}
+
+/**
+ * Create a new sweep folder under <runsDir>/<experiment>/ holding `files` (name -> text), atomically (see
+ * createUniqueFolder), so a sweep folder always has its sweep.json. Returns its id and path.
+ * Throws: the file system's error.
+ */
+export function createSweepFolder(runsDir: string, experiment: string, files: (id: string) => Record<string, string>, source: SweepIdSource = {}): { id: string; dir: string } {
+  return createUniqueFolder(join(runsDir, experiment), '', files, source);
+}
+
+export function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Sweep folders of one experiment folder, oldest first (ids sort by start time). */
+export function sweepsOf(experimentPath: string): string[] {
+  if (!isDir(experimentPath)) return [];
+  return readdirSync(experimentPath)
+    .filter((n) => SWEEP_ID_PATTERN.test(n) && existsSync(join(experimentPath, n, SWEEP_FILES.sweep)))
+    .sort()
+    .map((n) => join(experimentPath, n));
+}
+
+/** Every experiment folder under runsDir that holds at least one sweep, by name. */
+export function experimentsIn(runsDir: string): string[] {
+  if (!isDir(runsDir)) return [];
+  return readdirSync(runsDir)
+    .filter((n) => !n.startsWith('.') && sweepsOf(join(runsDir, n)).length > 0)
+    .sort();
+}
+
+/** Every sweep folder under runsDir, oldest first. */
+export function allSweeps(runsDir: string): string[] {
+  return experimentsIn(runsDir)
+    .flatMap((e) => sweepsOf(join(runsDir, e)))
+    .sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0));
+}
+
+/**
+ * Find a sweep folder from what a user typed: nothing (the latest sweep of all), a sweep folder, an
+ * experiment folder or name (its latest sweep), `NAME/latest`, `NAME/SWEEP_ID`, or a sweep id (or a unique prefix).
+ * Throws: UserError when nothing matches or a prefix is ambiguous.
+ */
+export function resolveSweep(runsDir: string, target?: string): string {
+  if (target === undefined || target === 'latest') {
+    const all = allSweeps(runsDir);
+    if (all.length === 0) throw new UserError(`no sweeps under ${runsDir}`, 'run one first: dlsweep run experiments/seed-article.yaml');
+    return all[all.length - 1];
+  }
+  const asPath = resolve(target);
+  if (isDir(asPath) && existsSync(join(asPath, SWEEP_FILES.sweep))) return asPath;
+  if (isDir(asPath) && sweepsOf(asPath).length > 0) return sweepsOf(asPath).at(-1)!;
+  const parts = target.split('/');
+  if (parts.length === 2 && isDir(join(runsDir, parts[0]))) {
+    const sweeps = sweepsOf(join(runsDir, parts[0]));
+    if (parts[1] === 'latest' && sweeps.length > 0) return sweeps.at(-1)!;
+    const hits = sweeps.filter((s) => basename(s).startsWith(parts[1]));
+    if (hits.length === 1) return hits[0];
+  }
+  // Names match in composed form: `café` typed decomposed (as macOS may) finds the folder made composed.
+  const name = experimentsIn(runsDir).find((e) => e.normalize('NFC') === target.normalize('NFC')) ?? target;
+  const byName = sweepsOf(join(runsDir, name));
+  if (byName.length > 0) return byName.at(-1)!;
+  const hits = allSweeps(runsDir).filter((s) => basename(s).startsWith(target));
+  if (hits.length === 1) return hits[0];
+  if (hits.length > 1) {
+    throw new UserError(
+      `"${target}" matches ${hits.length} sweeps: ${hits.map((h) => `${basename(dirname(h))}/${basename(h)}`).join(', ')}`,
+      'type more of the sweep id',
+    );
+  }
+  const known = experimentsIn(runsDir);
+  throw new UserError(
+    `no sweep or experiment "${target}" under ${runsDir}`,
+    known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/seed-article.yaml',
+  );
+}
