@@ -8,6 +8,7 @@ import { DEFAULT_LOCK_MS, startQueueWorker } from '../execute/queue/worker.js';
 import { queueStatus } from '../execute/queue/status.js';
 import { parseQueueUrl } from '../execute/queue/url.js';
 import type { CliIO } from './io.js';
+import { plural } from '../text.js';
 
 /**
  * The job lock from DLSWEEP_QUEUE_LOCK_MS (ms, 1000 to 600000), else DEFAULT_LOCK_MS.
@@ -32,7 +33,7 @@ export async function workerCommand(options: WorkerOptions, io: CliIO): Promise<
   const target = parseQueueUrl(options.queue);
   const workers = options.workers ?? availableParallelism();
   const worker = await startQueueWorker(target, { workers, name: options.name, lockMs: lockMsFrom(io.env), log: (line) => io.stdout.write(line + '\n') });
-  io.stdout.write(`worker ${worker.name}: taking trainings from ${target.shown} with ${workers} thread${workers === 1 ? '' : 's'} (Ctrl-C to stop)\n`);
+  io.stdout.write(`worker ${worker.name}: taking trainings from ${target.shown} with ${workers} ${plural(workers, 'thread')} (Ctrl-C to stop)\n`);
   let signals = 0;
   let forced = false;
   const onSignal = (sig: NodeJS.Signals) => {

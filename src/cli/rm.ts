@@ -11,6 +11,7 @@ import { readSweepFile } from '../store/read-runs.js';
 import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
 import { liveStatus } from './ls.js';
 import { formatBytes, type CliIO } from './io.js';
+import { plural } from '../text.js';
 
 /** `--older-than`: a whole number of days (30d), hours (12h) or minutes (90m); returns milliseconds. */
 export function parseAge(value: string): number {
@@ -83,7 +84,7 @@ export async function rmCommand(targets: string[], options: RemoveOptions, io: C
   const candidates = dirs.map((dir) => ({ dir, label: label(dir), size: folderSize(dir) }));
   const total = candidates.reduce((s, c) => s + c.size, 0);
   io.stderr.write(`${candidates.map((c) => `  ${c.label}  ${formatBytes(c.size)}`).join('\n')}\n`);
-  if (!(await confirm(`remove ${candidates.length} sweep${candidates.length === 1 ? '' : 's'} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
+  if (!(await confirm(`remove ${candidates.length} ${plural(candidates.length, 'sweep')} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
     io.stderr.write('nothing removed\n');
     return 1;
   }
@@ -132,11 +133,11 @@ export async function gcCommand(options: RemoveOptions & { keep?: number; olderT
   }
   const list = candidates.map((c) => `  ${c.label}  ${formatBytes(c.size)}`).join('\n');
   if (options.dryRun) {
-    io.stdout.write(`would remove ${candidates.length} sweep${candidates.length === 1 ? '' : 's'} (${formatBytes(total)}):\n${list}\n`);
+    io.stdout.write(`would remove ${candidates.length} ${plural(candidates.length, 'sweep')} (${formatBytes(total)}):\n${list}\n`);
     return 0;
   }
   io.stderr.write(list + '\n');
-  if (!(await confirm(`remove ${candidates.length} sweep${candidates.length === 1 ? '' : 's'} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
+  if (!(await confirm(`remove ${candidates.length} ${plural(candidates.length, 'sweep')} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
     io.stderr.write('nothing removed\n');
     return 1;
   }

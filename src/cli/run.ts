@@ -33,6 +33,7 @@ import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
+import { plural } from '../text.js';
 
 export { DEFAULT_MAX_RUNS, resumeCommand, type RunOptions } from './run-options.js';
 
@@ -78,10 +79,10 @@ function thousands(n: number): string {
 export function describePlan(exp: Experiment, plan: PlanSummary, done: number, workers: number | string, engine: EngineMode = 'auto'): string {
   const lines: string[] = [];
   const axes = exp.axes.map((a) => `${a.name} (${a.values.length})`).join(' x ');
-  lines.push(`${exp.name}: ${thousands(plan.gridSize)} grid point${plan.gridSize === 1 ? '' : 's'}${axes ? ` = ${axes}` : ''}`);
+  lines.push(`${exp.name}: ${thousands(plan.gridSize)} grid ${plural(plan.gridSize, 'point')}${axes ? ` = ${axes}` : ''}`);
   const saved = plan.naiveIterations / Math.max(1, plan.plannedIterations);
   lines.push(
-    `plan: ${thousands(plan.trainings)} training${plan.trainings === 1 ? '' : 's'}` +
+    `plan: ${thousands(plan.trainings)} ${plural(plan.trainings, 'training')}` +
       (!plan.shared ? ' (sharing off)' : plan.trainings < plan.gridSize ? ' (thresholds and iteration counts share one training)' : '') +
       `, ${thousands(plan.plannedIterations)} updates vs ${thousands(plan.naiveIterations)} one run at a time` +
       (saved > 1 ? ` (${saved.toFixed(1)}x less)` : ''),
@@ -144,7 +145,7 @@ async function runOnQueue(file: string, options: RunOptions, io: CliIO): Promise
         const names = await executor.workers();
         if (!options.quiet) {
           io.stderr.write(
-            names.length ? `queue: ${names.length} worker${names.length === 1 ? '' : 's'} connected: ${names.join(', ')}\n` : 'queue: no worker connected yet; the trainings wait for one (start: dlsweep worker --queue URL)\n',
+            names.length ? `queue: ${names.length} ${plural(names.length, 'worker')} connected: ${names.join(', ')}\n` : 'queue: no worker connected yet; the trainings wait for one (start: dlsweep worker --queue URL)\n',
           );
         }
         return executor;

@@ -28,6 +28,7 @@ import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
+import { plural } from '../text.js';
 
 /** A whole number with thousands separators. */
 function thousands(n: number): string {
@@ -60,7 +61,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   lines.push(`${exp.name}: ${s.method} search${how} over ${space || 'no parameters'}`);
   const per = folds > 1 ? ` x ${folds} folds` : '';
   if (sum.brackets.length === 0) {
-    lines.push(`plan: ${thousands(sum.trials)} trial${sum.trials === 1 ? '' : 's'}, at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}`);
+    lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}, at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}`);
   } else {
     lines.push(`plan: ${thousands(sum.trials)} trials; rungs ${sum.rungs.map(thousands).join(', ')} updates`);
     sum.brackets.forEach((b, i) => {
@@ -244,7 +245,7 @@ export async function runSearchSweep(
         trainedNow = true;
         const longest = Math.max(...batch.requests.map((r) => r.iterations ?? 0));
         const rungText = batch.requests[0].iterations !== undefined ? ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})` : '';
-        log(`batch ${batch.index + 1}: ${todo.size} run${todo.size === 1 ? '' : 's'}${rungText}`);
+        log(`batch ${batch.index + 1}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);
         const recorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every);
         const orders = pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every));

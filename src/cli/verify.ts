@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { allSweeps, resolveSweep } from '../store/sweep-folders.js';
 import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
+import { counted } from '../text.js';
 
 /** Options of `dlsweep verify`. */
 export interface VerifyOptions {
@@ -10,13 +11,9 @@ export interface VerifyOptions {
   json?: boolean;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function describe(check: SweepCheck): string {
   const name = `${basename(dirname(check.dir))}/${basename(check.dir)}`;
-  const lines = [`${name}: ${plural(check.runs, 'run folder')} checked${check.gridSize !== undefined ? ` (grid of ${check.gridSize})` : ''}, ${check.kept} sound`];
+  const lines = [`${name}: ${counted(check.runs, 'run folder')} checked${check.gridSize !== undefined ? ` (grid of ${check.gridSize})` : ''}, ${check.kept} sound`];
   for (const p of check.sweepProblems) lines.push(`  damaged: ${p}`);
   for (const d of check.damaged) lines.push(`  damaged: ${d.folder}: ${d.problems.join('; ')}`);
   const retrain = check.damaged.length + check.failed.length + check.interrupted.length + check.pending;
@@ -27,7 +24,7 @@ function describe(check: SweepCheck): string {
       check.interrupted.length ? `${check.interrupted.length} interrupted` : '',
       check.pending ? `${check.pending} pending` : '',
     ].filter(Boolean);
-    lines.push(`  resume would train ${plural(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
+    lines.push(`  resume would train ${counted(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
   } else if (check.sweepProblems.length === 0) lines.push('  ok: every run is recorded and sound');
   if (check.sweepProblems.length) lines.push(`  the sweep's own record is damaged: resume cannot use this sweep; its sound runs can still be compared`);
   return lines.join('\n');
@@ -43,7 +40,7 @@ export function verifyCommand(target: string | undefined, options: VerifyOptions
     io.stdout.write(JSON.stringify({ sweeps: checks.map((c) => ({ ...c, damaged_files: isDamaged(c) })) }, null, 2) + '\n');
   } else {
     for (const c of checks) io.stdout.write(describe(c) + '\n');
-    io.stdout.write(`${plural(checks.length, 'sweep')} checked under ${runsDir}: ${damaged ? `${damaged} with damaged files` : 'no damaged files'}\n`);
+    io.stdout.write(`${counted(checks.length, 'sweep')} checked under ${runsDir}: ${damaged ? `${damaged} with damaged files` : 'no damaged files'}\n`);
   }
   return damaged ? 1 : 0;
 }

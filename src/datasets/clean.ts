@@ -9,6 +9,7 @@ import { columnNames, detectHeader, identifierWarnings, isNumeric, looksLikeHead
 import { dataDiagnostic, dataError, listFirst, q, throwIfAny } from './problems.js';
 import type { CleanTable, DroppedRows } from './types.js';
 import { knownDataset } from './registry.js';
+import { plural } from '../text.js';
 
 /** How many line numbers a report or message lists. */
 export const FIRST_ROWS = 10;
@@ -145,7 +146,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     const f = rec.fields;
     if (f.length !== count) {
       diagnostics.push(
-        dataDiagnostic(file, `row has ${f.length} field${f.length === 1 ? '' : 's'}, expected ${count} (as in line ${expectedFieldsLine})`, {
+        dataDiagnostic(file, `row has ${f.length} ${plural(f.length, 'field')}, expected ${count} (as in line ${expectedFieldsLine})`, {
           line: rec.line,
           column: f.length > count ? count + 1 : f.length,
           expected: `${count} comma-separated fields`,

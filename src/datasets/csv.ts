@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { dataError, listFirst } from './problems.js';
 import { sha256Hex } from './fingerprint.js';
 import { knownDataset, missingFileMessage } from './registry.js';
+import { plural } from '../text.js';
 
 /** One CSV record: its fields (untrimmed) and the 1-based file line it starts on. */
 export interface CsvRecord {
@@ -143,7 +144,7 @@ export function parseCsvText(file: string, text: string, delimiter = ','): { rec
   const warnings: string[] = [];
   const inner = blank.slice(0, blank.length - trailingBlank);
   if (inner.length > 0) {
-    warnings.push(`skipped ${inner.length} blank line${inner.length === 1 ? '' : 's'} (line ${listFirst(inner.slice(0, 10), inner.length)})`);
+    warnings.push(`skipped ${inner.length} blank ${plural(inner.length, 'line')} (line ${listFirst(inner.slice(0, 10), inner.length)})`);
   }
   return { records, warnings };
 }

@@ -19,6 +19,7 @@ import { checkClasses, splitRows } from './split.js';
 import { generateSynthetic, syntheticSettings } from './synthetic.js';
 import type { CleanTable, DatasetReport, FittedPreprocessing, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
 import { knownDataset } from './registry.js';
+import { plural } from '../text.js';
 
 export type { DatasetReport, DroppedRows, FittedPreprocessing, ImputedReport, PreparedDataset, PreparedFold } from './types.js';
 export { sharedFloat64 } from './normalize.js';
@@ -250,7 +251,7 @@ export function formatDatasetReport(r: DatasetReport): string {
   }
   if (r.unsplit) {
     const u = r.unsplit;
-    lines.push(`  in no split: ${u.rows} row${u.rows === 1 ? '' : 's'} (line ${u.first_rows.join(', ')}${u.rows > u.first_rows.length ? ', ...' : ''}), trained and validated on by no run`);
+    lines.push(`  in no split: ${u.rows} ${plural(u.rows, 'row')} (line ${u.first_rows.join(', ')}${u.rows > u.first_rows.length ? ', ...' : ''}), trained and validated on by no run`);
   }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');

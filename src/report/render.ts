@@ -9,6 +9,7 @@ import stringWidth from 'string-width';
 import { stringify } from 'csv-stringify/sync';
 import type { ParamValue } from '../experiment/types.js';
 import { cleanNumber } from './format.js';
+import { isObject } from '../guards.js';
 
 /** A column of a TableView. */
 export interface ViewColumn {
@@ -143,7 +144,7 @@ export function renderMarkdownView(view: TableView): string {
 }
 
 function isStats(v: CellValue): v is { [name: string]: number | null } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isObject(v);
 }
 
 function machineValue(v: CellValue): CellValue {

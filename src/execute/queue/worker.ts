@@ -18,6 +18,7 @@ import { LocalExecutor } from '../local.js';
 import { connectChecked, redisOptions } from './connect.js';
 import { MAX_DATA_BYTES, QUEUE_NAME, dataKey, decodeData, encodeOutcome, validateJob } from './payload.js';
 import type { QueueTarget } from './url.js';
+import { plural } from '../../text.js';
 
 /** Default lock of a job: a worker that stops renewing it for this long is presumed dead. */
 export const DEFAULT_LOCK_MS = 10_000;
@@ -97,7 +98,7 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
     }
     const folds = await dataOf(payload.data.sha256, payload.data.bytes);
     const label = `${payload.experiment} ${payload.sweep} training ${payload.order.training}`;
-    options.log(`${name}: training ${label} (${payload.order.checkpoints.at(-1)} updates x ${folds.length} fold${folds.length === 1 ? '' : 's'})`);
+    options.log(`${name}: training ${label} (${payload.order.checkpoints.at(-1)} updates x ${folds.length} ${plural(folds.length, 'fold')})`);
     let last = 0;
     const outcome = await executor.execute(
       { ...payload.order, data: { fingerprint: payload.data.fingerprint, folds } },
