@@ -8,6 +8,7 @@ import { SWEEP_ID_PATTERN, newSweepId } from '../../src/store/paths.js';
 import { createSweepFolder, sweepsOf } from '../../src/store/sweep-folders.js';
 import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
 import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
+import { makeDirs } from '../../src/store/dirs.js';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'dlsweep-store-'));
@@ -121,4 +122,16 @@ test('run files cut short or not as written are found: curve.csv, model.json, me
   assert.deepEqual(checkModel(JSON.stringify(model).slice(0, 30)), ['model.json is not valid JSON (30 bytes)']);
   assert.deepEqual(checkMetrics({ status: 'done' }), ['metrics.json: status done without any metrics']);
   assert.deepEqual(checkMetrics({ status: 'finished' }), ['metrics.json: unknown status "finished"']);
+});
+
+test('regression: a runs folder under /proc fails at once with a permission error (Node\'s recursive mkdir retried forever there)', { skip: existsSync('/proc/self') ? false : 'no /proc on this system' }, () => {
+  const target = `/proc/${process.pid}/dlsweep-runs/experiment`;
+  assert.throws(
+    () => makeDirs(target),
+    (e: NodeJS.ErrnoException) => e.code === 'EPERM' && e.path === `/proc/${process.pid}/dlsweep-runs`,
+  );
+  // The ordinary case still creates every missing parent.
+  const dir = mkdtempSync(join(tmpdir(), 'dlsweep-dirs-'));
+  makeDirs(join(dir, 'a', 'b', 'c'));
+  assert.ok(existsSync(join(dir, 'a', 'b', 'c')));
 });
