@@ -11,6 +11,7 @@ import { getActivation } from './activations.js';
 import { MiniBatches } from './batches.js';
 import { initialNetwork } from './init.js';
 import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from './loss.js';
+import { checkpointScorer } from './checkpoint.js';
 import { scoreThresholds } from './metrics.js';
 import {
   allocateForward,
@@ -129,20 +130,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   // the logits of the last finite model are kept so its loss can still be reported.
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
   const lastFiniteLogits = new Float64Array(shared ? logits.length : 0);
-  const score = (model: NetworkParams, iteration: number, extra: Partial<CheckpointResult>): CheckpointResult => {
-    const pT = forward(model, Xtr, trainBuf, hidden);
-    const lT = forwardLoss(trainBuf, ytr);
-    const pV = forward(model, Xva, valBuf, hidden);
-    const lV = forwardLoss(valBuf, yva);
-    return {
-      iteration,
-      status: 'done',
-      train: scoreThresholds(pT, ytr, thresholds, lT),
-      validation: scoreThresholds(pV, yva, thresholds, lV),
-      model: toModelJson(model),
-      ...extra,
-    };
-  };
+  const score = checkpointScorer({ Xtr, ytr, Xva, yva, trainBuf, valBuf, hidden, thresholds });
 
   for (let k = 0; ; k++) {
     let pTrain: Float64Array | undefined;

@@ -46,6 +46,7 @@
 import { HIDDEN_ACTIVATION_NAMES } from '../activations.js';
 import { initialNetwork } from '../init.js';
 import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from '../loss.js';
+import { checkpointScorer } from '../checkpoint.js';
 import { scoreThresholds } from '../metrics.js';
 import { allocateForward, cloneParams, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
 import { OPTIMIZER_NAMES } from '../optimizers.js';
@@ -485,20 +486,7 @@ export function trainFast(
   let updates = 0;
   let reported = 0;
   let stopped: TrainResult['stopped'];
-  const score = (model: NetworkParams, iteration: number, extra: Partial<CheckpointResult>): CheckpointResult => {
-    const pT = forward(model, Xtr, trainBuf, hidden);
-    const lT = forwardLoss(trainBuf, ytr);
-    const pV = forward(model, Xva, valBuf, hidden);
-    const lV = forwardLoss(valBuf, yva);
-    return {
-      iteration,
-      status: 'done',
-      train: scoreThresholds(pT, ytr, thresholds, lT),
-      validation: scoreThresholds(pV, yva, thresholds, lV),
-      model: toModelJson(model),
-      ...extra,
-    };
-  };
+  const score = checkpointScorer({ Xtr, ytr, Xva, yva, trainBuf, valBuf, hidden, thresholds });
 
   for (let k = 0; ; ) {
     const onCurve = k % curveEvery === 0 || k === total;
