@@ -80,7 +80,11 @@ export function sweepsOf(experimentPath: string): string[] {
 
 /** Every experiment folder under runsDir that holds at least one sweep, by name. */
 export function experimentsIn(runsDir: string): string[] {
-  if (!isDir(runsDir)) return [];
+  if (!isDir(runsDir)) {
+    // A missing folder holds no sweeps yet; a file where the folder should be is a mistyped --runs-dir.
+    if (existsSync(runsDir)) throw new UserError(`--runs-dir ${runsDir} is a file, not a folder of sweeps`, 'give the folder the sweeps were recorded in, e.g. --runs-dir runs');
+    return [];
+  }
   return readdirSync(runsDir)
     .filter((n) => !n.startsWith('.') && sweepsOf(join(runsDir, n)).length > 0)
     .sort();

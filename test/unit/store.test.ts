@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SWEEP_ID_PATTERN, newSweepId } from '../../src/store/paths.js';
-import { createSweepFolder, sweepsOf } from '../../src/store/sweep-folders.js';
+import { createSweepFolder, experimentsIn, sweepsOf } from '../../src/store/sweep-folders.js';
 import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
 import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
 import { makeDirs } from '../../src/store/dirs.js';
@@ -134,4 +134,12 @@ test('regression: a runs folder under /proc fails at once with a permission erro
   const dir = mkdtempSync(join(tmpdir(), 'dlsweep-dirs-'));
   makeDirs(join(dir, 'a', 'b', 'c'));
   assert.ok(existsSync(join(dir, 'a', 'b', 'c')));
+});
+
+test('regression: a --runs-dir that is a file is said to be one (it was listed as holding no sweeps yet); a missing one holds none', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlsweep-runsdir-'));
+  const file = join(dir, 'runs');
+  writeFileSync(file, 'not a folder');
+  assert.throws(() => experimentsIn(file), (e: Error & { hint?: string }) => /is a file, not a folder of sweeps/.test(e.message) && /--runs-dir runs/.test(e.hint ?? ''));
+  assert.deepEqual(experimentsIn(join(dir, 'missing')), []);
 });
