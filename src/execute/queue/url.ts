@@ -27,6 +27,20 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Unparsable text shown with whatever stands before an @ hidden (it may hold a password). */
+function redactUnparsable(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
+}
+
+/** Why WHATWG URL parsing refused the text, where a common slip explains it. */
+function unparsableReason(url: string): string {
+  const host = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^/]*@/, '').split('/')[0];
+  if (host.startsWith('[') && !host.includes(']')) return ': an IPv6 host must be closed with ], e.g. redis://[::1]:6379';
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && Number(port) > 65535) return `: port ${port} is out of range (1 to 65535)`;
+  return '';
+}
+
 /**
  * Parse a queue URL. Default port 6379, database 0.
  * Throws: UserError for another scheme, a missing host, a bad port or database number.
@@ -37,7 +51,7 @@ export function parseQueueUrl(url: string): QueueTarget {
   try {
     u = new URL(url);
   } catch {
-    throw new UserError(`--queue ${redactUrl(url)} is not a URL`, example);
+    throw new UserError(`--queue ${redactUnparsable(url)} is not a URL${unparsableReason(url)}`, example);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
     throw new UserError(`--queue takes a redis:// or rediss:// URL, got ${u.protocol}//`, example);
