@@ -40,6 +40,7 @@ import type {
   TrainResult,
   TrainingConfig,
 } from './types.js';
+import { PatienceTracker } from './early-stopping.js';
 
 /**
  * TrainingConfig keys this engine understands (options.ts: the four required ones, then activation,
@@ -111,10 +112,8 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   const valBuf = allocateForward(dims, Xva.cols);
   const optimizer = createOptimizer(o, net);
   const es = o.early_stopping;
-  const best = es?.restore_best ? cloneParams(net) : undefined;
-  let bestLoss = Infinity;
-  let bestAt = -1;
-  let wait = 0;
+  const patience = es ? new PatienceTracker(es, net) : undefined;
+  const best = patience?.best;
   // Not shared: the model after k - 1 updates, to report the last finite loss if update k diverges.
   const previous = shared ? undefined : cloneParams(net);
 
@@ -155,22 +154,12 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
       }
       const pVal = forward(net, Xva, valBuf, hidden);
       const valLoss = forwardLoss(valBuf, yva);
-      let stop = false;
-      if (esCheck) {
-        if (valLoss < bestLoss - es.min_delta) {
-          bestLoss = valLoss;
-          bestAt = k;
-          wait = 0;
-          if (best) copyParamsInto(net, best);
-        } else if (++wait >= es.patience) {
-          stop = true;
-        }
-      }
+      const stop = esCheck && patience!.check(valLoss, k, net);
       const trainLoss = onCurve || isCheckpoint || stop ? forwardLoss(trainBuf, ytr) : NaN;
       if (onCurve || isCheckpoint || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
       if (stop) {
         updates = k;
-        const restored = best ? { restored_from: bestAt } : {};
+        const restored = best ? { restored_from: patience!.bestAt } : {};
         stopped = { iteration: k, reason: 'no_improvement', ...restored };
         for (; next < checkpoints.length; next++) {
           results.push(score(best ?? net, checkpoints[next], { stopped_at: k, stop_reason: 'no_improvement', ...restored }));
@@ -178,10 +167,11 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
         break;
       }
       if (isCheckpoint) {
-        if (best && bestAt >= 0) {
+        const restore = patience?.restorable();
+        if (restore) {
           // The iteration limit ends this snapshot: restore_best keeps the best check's weights whatever the
           // stop reason (Keras 3's EarlyStopping does the same at the end of training).
-          results.push(score(best, k, { stopped_at: k, stop_reason: 'max_iterations', restored_from: bestAt }));
+          results.push(score(restore.model, k, { stopped_at: k, stop_reason: 'max_iterations', restored_from: restore.at }));
           // score() reused the training buffers; the update below needs this model's forward pass.
           if (shared) forward(net, Xtr, trainBuf, hidden);
         } else {
@@ -226,7 +216,10 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   if (onProgress && reported !== updates) onProgress(updates);
 
   if (divergedAt < 0) {
-    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations', ...(best && bestAt >= 0 ? { restored_from: bestAt } : {}) };
+    if (patience && !stopped) {
+      const restore = patience.restorable();
+      stopped = { iteration: updates, reason: 'max_iterations', ...(restore ? { restored_from: restore.at } : {}) };
+    }
     return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
   }
   for (; next < checkpoints.length; next++) {

@@ -26,7 +26,8 @@
  * (D_PARAMS), the update rule's state (D_S1, D_S2), the stream (D_MT, D_MTI), the epoch's row order and
  * position (D_ORDER, D_POS); with the update count k (the schedule's step and Adam's t, both computed here
  * from k). Exporting them after a chunk and writing them back into a fresh layout (D_FRESH = 0) continues
- * the training exactly; the early-stopping bookkeeping (best loss, its weights, the wait) is this module's.
+ * the training exactly; the early-stopping bookkeeping (best loss, its weights, the wait) is the
+ * PatienceTracker's (../early-stopping.ts), shared with the reference.
  *
  * Memory layout in the kernels' memory (all float64 unless said, row-major, 64-byte aligned; the
  * descriptor's word indices are read from the kernels' exports, see Kernels.layout): X [features x mp] with
@@ -48,13 +49,14 @@ import { initialNetwork } from '../init.js';
 import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from '../loss.js';
 import { checkpointScorer } from '../checkpoint.js';
 import { scoreThresholds } from '../metrics.js';
-import { allocateForward, cloneParams, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
+import { allocateForward, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
 import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
 import type { Rng } from '../rng.js';
 import { learningRateAt } from '../schedules.js';
 import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
+import { PatienceTracker } from '../early-stopping.js';
 
 export { ENGINE_MODES, type EngineMode } from '../types.js';
 
@@ -473,10 +475,8 @@ export function trainFast(
   const valBuf = allocateForward(dims, Xva.cols);
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
   const es = o.early_stopping;
-  const best = es?.restore_best ? cloneParams(net) : undefined;
-  let bestLoss = Infinity;
-  let bestAt = -1;
-  let wait = 0;
+  const patience = es ? new PatienceTracker(es, net) : undefined;
+  const best = patience?.best;
   const adam = o.optimizer === 'adam';
 
   const curve: CurvePoint[] = [];
@@ -521,17 +521,7 @@ export function trainFast(
         kernels.evaluate(layout.desc, ve.X, ve.y, ve.mask, ve.sp);
         valLoss = meanBinaryCrossEntropyFromLogits(layout.evalLogits(Xva.cols), yva);
       }
-      let stop = false;
-      if (esCheck) {
-        if (valLoss < bestLoss - es.min_delta) {
-          bestLoss = valLoss;
-          bestAt = k;
-          wait = 0;
-          if (best) copyParamsInto(net, best);
-        } else if (++wait >= es.patience) {
-          stop = true;
-        }
-      }
+      const stop = esCheck && patience!.check(valLoss, k, net);
       if (stop && !(onCurve || isCheckpoint)) {
         forward(net, Xtr, trainBuf, hidden);
         trainLoss = forwardLoss(trainBuf, ytr);
@@ -539,7 +529,7 @@ export function trainFast(
       if (onCurve || isCheckpoint || stop) curve.push({ iteration: k, train_loss: trainLoss, validation_loss: valLoss });
       if (stop) {
         updates = k;
-        const restored = best ? { restored_from: bestAt } : {};
+        const restored = best ? { restored_from: patience!.bestAt } : {};
         stopped = { iteration: k, reason: 'no_improvement', ...restored };
         for (; next < checkpoints.length; next++) {
           results.push(score(best ?? net, checkpoints[next], { stopped_at: k, stop_reason: 'no_improvement', ...restored }));
@@ -547,9 +537,10 @@ export function trainFast(
         break;
       }
       if (isCheckpoint) {
-        if (best && bestAt >= 0) {
+        const restore = patience?.restorable();
+        if (restore) {
           // As in train(): restore_best keeps the best check's weights whatever the stop reason.
-          results.push(score(best, k, { stopped_at: k, stop_reason: 'max_iterations', restored_from: bestAt }));
+          results.push(score(restore.model, k, { stopped_at: k, stop_reason: 'max_iterations', restored_from: restore.at }));
         } else {
           results.push({
             iteration: k,
@@ -593,7 +584,10 @@ export function trainFast(
   if (onProgress && reported !== updates) onProgress(updates);
 
   if (divergedAt < 0) {
-    if (es && !stopped) stopped = { iteration: updates, reason: 'max_iterations', ...(best && bestAt >= 0 ? { restored_from: bestAt } : {}) };
+    if (patience && !stopped) {
+      const restore = patience.restorable();
+      stopped = { iteration: updates, reason: 'max_iterations', ...(restore ? { restored_from: restore.at } : {}) };
+    }
     return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
   }
   for (; next < checkpoints.length; next++) {
