@@ -5,6 +5,7 @@ import { loadExperiment, parseExperiment } from '../../src/experiment/load.js';
 import { INIT_NAMES, PARAMS } from '../../src/experiment/params.js';
 import { DiagnosticError, UserError, formatDiagnostic, type Diagnostic } from '../../src/errors.js';
 import type { Experiment } from '../../src/experiment/types.js';
+import { only, refused } from '../helpers/experiments.js';
 
 const CWD = '/tmp/dlsweep-test';
 
@@ -12,22 +13,7 @@ function parse(text: string): Experiment {
   return parseExperiment(text, 'exp.yaml', { cwd: CWD });
 }
 
-/** The diagnostics of an invalid experiment (fails the test when it is valid). */
-function diagnose(text: string): Diagnostic[] {
-  try {
-    parse(text);
-  } catch (e) {
-    assert.ok(e instanceof DiagnosticError, `expected a DiagnosticError, got ${String(e)}`);
-    return e.diagnostics;
-  }
-  assert.fail('expected the experiment to be rejected');
-}
-
-function only(ds: Diagnostic[], p: string): Diagnostic {
-  const found = ds.filter((d) => d.path === p);
-  assert.equal(found.length, 1, `expected one diagnostic at ${p}, got:\n${ds.map(formatDiagnostic).join('\n\n')}`);
-  return found[0];
-}
+const diagnose = (text: string): Diagnostic[] => refused(() => parse(text));
 
 const HEAD = 'name: t\ndataset: wisconsin\n';
 

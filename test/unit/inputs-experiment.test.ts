@@ -8,26 +8,18 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DiagnosticError, type Diagnostic } from '../../src/errors.js';
 import { loadExperiment, parseExperiment } from '../../src/experiment/load.js';
 import { safeName, unsafeNameReasons, utf8Bytes } from '../../src/experiment/names.js';
 import type { Experiment } from '../../src/experiment/types.js';
 import { planSweep, summarizePlan, type DataShape } from '../../src/sweep/plan.js';
 import { resolveSweep } from '../../src/store/sweep-folders.js';
 import { REPO } from '../helpers/cli.js';
+import { refused } from '../helpers/experiments.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'inputs');
 const SHAPE: DataShape = { fingerprint: 'f', features: 9, trainSamples: 500, folds: 1 };
 
-function diagnose(load: () => unknown): Diagnostic[] {
-  try {
-    load();
-  } catch (e) {
-    assert.ok(e instanceof DiagnosticError, `expected a DiagnosticError, got ${String(e)}`);
-    return e.diagnostics;
-  }
-  assert.fail('expected the experiment to be rejected');
-}
+const diagnose = refused;
 const fixture = (name: string) => () => loadExperiment(name, { cwd: FIXTURES });
 const text = (t: string) => () => parseExperiment(t, 'exp.yaml', { cwd: FIXTURES });
 const parse = (t: string): Experiment => parseExperiment(t, 'exp.yaml', { cwd: FIXTURES });

@@ -5,25 +5,12 @@ import { planSweep, type DataShape } from '../../src/sweep/plan.js';
 import { canonicalJson } from '../../src/canonical-json.js';
 import { stableHash } from '../../src/sweep/identity.js';
 import type { Experiment } from '../../src/experiment/types.js';
+import { plannedExperiment } from '../helpers/experiments.js';
 
 const shape: DataShape = { fingerprint: 'f'.repeat(64), features: 9, trainSamples: 500, folds: 1 };
 
 function experiment(axes: Record<string, unknown[]>, fixed: Record<string, unknown> = {}): Experiment {
-  const defaults = { learning_rate: 0.01, iterations: 1000, hidden_sizes: [15], init: 'lecun_normal', seed: 1, threshold: 0.5 };
-  const f: Record<string, unknown> = { ...defaults, ...fixed };
-  for (const k of Object.keys(axes)) delete f[k];
-  return {
-    file: 'x.yaml',
-    absoluteFile: '/x.yaml',
-    text: '',
-    name: 'x',
-    dataset: { kind: 'synthetic', generator: 'blobs', samples: 10, features: 2, noise: 0.1, seed: 0, normalize: { kind: 'none', fit: 'train' }, split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 } },
-    fixed: f as Experiment['fixed'],
-    fixedSpellings: {},
-    axes: Object.entries(axes).map(([name, values]) => ({ name, values: values as Experiment['axes'][0]['values'], spellings: values.map((v) => JSON.stringify(v)) })),
-    record: { curve_every: 100 },
-    warnings: [],
-  };
+  return plannedExperiment(axes, { ...{ learning_rate: 0.01, iterations: 1000, hidden_sizes: [15], init: 'lecun_normal', seed: 1, threshold: 0.5 }, ...fixed }, 100);
 }
 
 test('grid expands in file order with the last axis fastest', () => {

@@ -14,26 +14,14 @@ import { orderOf } from '../../src/execute/orders.js';
 import type { Outcome, TrainingOrder } from '../../src/execute/executor.js';
 import { train } from '../../src/train/train.js';
 import type { Experiment } from '../../src/experiment/types.js';
+import { plannedExperiment } from '../helpers/experiments.js';
 import { learnable } from '../helpers/random-data.js';
 import { REPO } from '../helpers/cli.js';
 
 const shape: DataShape = { fingerprint: 'f'.repeat(64), features: 3, trainSamples: 60, folds: 1 };
 
 function experiment(axes: Record<string, unknown[]>): Experiment {
-  const fixed: Record<string, unknown> = { learning_rate: 0.5, iterations: 30, hidden_sizes: [4], init: 'he_normal', seed: 1, threshold: 0.5 };
-  for (const k of Object.keys(axes)) delete fixed[k];
-  return {
-    file: 'x.yaml',
-    absoluteFile: '/x.yaml',
-    text: '',
-    name: 'x',
-    dataset: { kind: 'synthetic', generator: 'blobs', samples: 10, features: 2, noise: 0.1, seed: 0, normalize: { kind: 'none', fit: 'train' }, split: { kind: 'holdout', validation_fraction: 0.2, stratify: true, seed: 0 } },
-    fixed: fixed as Experiment['fixed'],
-    fixedSpellings: {},
-    axes: Object.entries(axes).map(([name, values]) => ({ name, values: values as Experiment['axes'][0]['values'], spellings: values.map((v) => JSON.stringify(v)) })),
-    record: { curve_every: 10 },
-    warnings: [],
-  };
+  return plannedExperiment(axes, { learning_rate: 0.5, iterations: 30, hidden_sizes: [4], init: 'he_normal', seed: 1, threshold: 0.5 }, 10);
 }
 
 /** Every .ts file under a folder of the repository. */

@@ -1,28 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExperiment } from '../../src/experiment/load.js';
-import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../../src/errors.js';
+import type { Diagnostic } from '../../src/errors.js';
 import type { Experiment } from '../../src/experiment/types.js';
+import { only, refused } from '../helpers/experiments.js';
 import { experimentSchema } from '../../src/experiment/schema.js';
 import { describeSearchPlan, checkSearchLimit } from '../../src/cli/search.js';
 
 const parse = (text: string): Experiment => parseExperiment(text, 'exp.yaml', { cwd: '/tmp/dlsweep-test' });
 
-function diagnose(text: string): Diagnostic[] {
-  try {
-    parse(text);
-  } catch (e) {
-    assert.ok(e instanceof DiagnosticError, `expected a DiagnosticError, got ${String(e)}`);
-    return e.diagnostics;
-  }
-  assert.fail('expected the experiment to be rejected');
-}
-
-function only(ds: Diagnostic[], p: string): Diagnostic {
-  const found = ds.filter((d) => d.path === p);
-  assert.equal(found.length, 1, `expected one diagnostic at ${p}, got:\n${ds.map(formatDiagnostic).join('\n\n')}`);
-  return found[0];
-}
+const diagnose = (text: string): Diagnostic[] => refused(() => parse(text));
 
 const HEAD = 'name: t\ndataset: wisconsin\n';
 const HALVING = `${HEAD}search:
