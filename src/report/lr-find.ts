@@ -7,7 +7,7 @@ import type { Spec } from 'vega';
 import { counted } from '../text.js';
 import type { LrFindResult } from '../train/lr-find.js';
 import { asciichart } from './ascii-chart.js';
-import { frame } from './charts.js';
+import { frame } from '../ui/static/charts/frame.js';
 
 /** Numbers in 3 significant digits (1.23e-4 style for small or large ones). */
 export function fmt3(x: number): string {

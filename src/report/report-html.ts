@@ -2,10 +2,12 @@
  * report.html: one self-contained page per sweep (inline SVG charts, inline CSS and script, a Content
  * Security Policy that forbids network requests), written next to table.md after every sweep and by
  * `dlsweep report`. Sections: facts, loss curves (train and validation, linear or log), a heatmap of a
- * metric over two grid axes, the confusion matrices of the best runs, and the sortable table of all runs.
+ * metric over two grid axes, the confusion matrices of the best runs, their ROC, precision-recall and threshold
+ * curves (threshold-section.ts), and the sortable table of all runs.
  */
 import { readCurve } from '../store/curve.js';
 import { searchSection } from './search-section.js';
+import { thresholdSection } from './threshold-section.js';
 import type { SweepFile } from '../store/records.js';
 import { UserError } from '../errors.js';
 import { describeObjective } from '../sweep/objective.js';
@@ -16,7 +18,9 @@ import { optimisticNote, runsView } from './compare/runs.js';
 import { DEFAULT_METRIC, splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
 import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
-import { confusionSpec, curveSpec, downsample, heatmapSpec, renderSvg, type CurveDatum, type HeatDatum } from './charts.js';
+import { renderSvg } from './charts.js';
+import { downsample } from '../ui/static/charts/frame.js';
+import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
 import { SORT_SCRIPT, escapeHtml, htmlPage, renderHtmlTable } from './render.js';
 
 /** Choices for report.html (all optional). */
@@ -110,7 +114,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   }
   sections.push(
     `<header><h1>${escapeHtml(sweepTitle)}</h1><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
-      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · ${rows.some((r) => r.search) ? '<a href="#search">search</a> · ' : ''}<a href="#confusion">confusion matrices</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
+      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · ${rows.some((r) => r.search) ? '<a href="#search">search</a> · ' : ''}<a href="#confusion">confusion matrices</a> · <a href="#thresholds">ROC and threshold curves</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
   );
 
   // Loss curves: the best runs first, up to maxCurves distinct curves. Runs with the same curve (a training
@@ -265,6 +269,8 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       (matrices.length ? `<p class="note">Validation split; rows are the actual class, columns the prediction (positive when p &gt; threshold).</p><div class="charts">${matrices.join('')}</div>` : '<p class="note">No finished run.</p>') +
       `</section>`,
   );
+
+  sections.push(await thresholdSection(bestDone, rows, best));
 
   // The table of all runs.
   const view = runsView(sweepTitle, rows, { columns: TABLE_COLUMNS, design });

@@ -8,32 +8,10 @@
  *   by the objective.
  * Built from the rows alone (src/report/rows.ts), so it reads nothing more than `compare` does.
  */
-import type { Spec } from 'vega';
-import type { ParamValue } from '../experiment/types.js';
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
 import type { Row } from './rows.js';
-
-const OBJECTIVE = 'validation.loss';
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-const CONFIG = {
-  axis: { labelColor: '#59636e', titleColor: '#1f2328', gridColor: '#eaeef2', labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
-  legend: { labelColor: '#1f2328', titleColor: '#1f2328', labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
-  title: { color: '#1f2328', fontSize: 13, font: FONT, fontWeight: 600, anchor: 'start' },
-  view: { stroke: null },
-};
-
-function frame(width: number, height: number, title: string) {
-  return { $schema: 'https://vega.github.io/schema/vega/v5.json', width, height, padding: 8, autosize: { type: 'pad' }, title: { text: title }, config: CONFIG } as const;
-}
-
-/** One trial: its runs by rung, the value at its furthest rung, its parameters. */
-export interface TrialRuns {
-  trial: number;
-  runs: { rung: number; iterations: number; value: number | null }[];
-  final: number | null;
-  params: Record<string, ParamValue>;
-}
+import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type TrialRuns } from '../ui/static/charts/search-specs.js';
 
 /** The trials of a search's rows, in trial order, each with its runs by rung. Throws: nothing. */
 export function trialsOf(rows: Row[]): TrialRuns[] {
@@ -56,123 +34,6 @@ export function trialsOf(rows: Row[]): TrialRuns[] {
     t.params = { ...t.params, iterations: last.iterations };
   }
   return out;
-}
-
-/** Objective of each trial at its furthest rung, with the best-so-far line, coloured by that rung. */
-export function objectiveSpec(trials: TrialRuns[]): Spec {
-  const points = trials.filter((t) => t.final !== null).map((t) => ({ trial: t.trial, value: t.final!, rung: `${t.runs[t.runs.length - 1].iterations}` }));
-  const best: { trial: number; value: number }[] = [];
-  let b = Infinity;
-  for (const p of points) {
-    b = Math.min(b, p.value);
-    best.push({ trial: p.trial, value: b });
-  }
-  const rungOrder = [...new Set(points.map((p) => Number(p.rung)))].sort((x, y) => x - y).map(String);
-  return {
-    ...frame(420, 240, 'Objective by trial (at the furthest rung reached)'),
-    data: [
-      { name: 'points', values: points },
-      { name: 'best', values: best },
-    ],
-    scales: [
-      { name: 'x', type: 'linear', domain: { data: 'points', field: 'trial' }, range: 'width', nice: true, zero: true },
-      { name: 'y', type: 'log', domain: { data: 'points', field: 'value' }, range: 'height', nice: true },
-      { name: 'color', type: 'ordinal', domain: rungOrder, range: { scheme: 'viridis' } },
-    ],
-    axes: [
-      { scale: 'x', orient: 'bottom', title: 'trial (draw order)', tickMinStep: 1 },
-      { scale: 'y', orient: 'left', title: 'validation loss (log scale)', grid: true },
-    ],
-    legends: [{ fill: 'color', title: 'updates', orient: 'right' }],
-    marks: [
-      { type: 'line', from: { data: 'best' }, encode: { update: { x: { scale: 'x', field: 'trial' }, y: { scale: 'y', field: 'value' }, stroke: { value: '#cf222e' }, strokeWidth: { value: 1.5 }, interpolate: { value: 'step-after' } } } },
-      { type: 'symbol', from: { data: 'points' }, encode: { update: { x: { scale: 'x', field: 'trial' }, y: { scale: 'y', field: 'value' }, fill: { scale: 'color', field: 'rung' }, size: { value: 28 }, opacity: { value: 0.85 } } } },
-    ],
-  } as unknown as Spec;
-}
-
-/** The objective at each rung (x: updates, log scale), a line per trial joining the rungs it was promoted to. */
-export function rungSpec(trials: TrialRuns[]): Spec {
-  const values = trials.flatMap((t) => t.runs.filter((r) => r.value !== null).map((r) => ({ trial: `${t.trial}`, iterations: r.iterations, value: r.value!, promoted: t.runs.length > 1 })));
-  return {
-    ...frame(420, 240, 'Rungs: objective at each rung, promoted configurations joined'),
-    data: [{ name: 'runs', values }],
-    scales: [
-      { name: 'x', type: 'log', domain: { data: 'runs', field: 'iterations' }, range: 'width', nice: false },
-      { name: 'y', type: 'log', domain: { data: 'runs', field: 'value' }, range: 'height', nice: true },
-    ],
-    axes: [
-      { scale: 'x', orient: 'bottom', title: 'updates (log scale)', values: [...new Set(values.map((v) => v.iterations))].sort((a, b) => a - b) },
-      { scale: 'y', orient: 'left', title: 'validation loss (log scale)', grid: true },
-    ],
-    marks: [
-      {
-        type: 'group',
-        from: { facet: { name: 'trial', data: 'runs', groupby: ['trial'] } },
-        marks: [{ type: 'line', from: { data: 'trial' }, encode: { update: { x: { scale: 'x', field: 'iterations' }, y: { scale: 'y', field: 'value' }, stroke: { value: '#0969da' }, strokeOpacity: { value: 0.55 }, strokeWidth: { value: 1.2 } } } }],
-      },
-      { type: 'symbol', from: { data: 'runs' }, encode: { update: { x: { scale: 'x', field: 'iterations' }, y: { scale: 'y', field: 'value' }, fill: { signal: "datum.promoted ? '#0969da' : '#8c959f'" }, size: { value: 20 } } } },
-    ],
-  } as unknown as Spec;
-}
-
-/** A value for an axis label. */
-function label(v: ParamValue): string {
-  return typeof v === 'number' ? String(Number(v.toPrecision(3))) : JSON.stringify(v);
-}
-
-/**
- * Parallel coordinates: one vertical axis per searched parameter (numbers on a linear scale, or a log scale
- * when positive and spanning more than a factor 100; other values as evenly spaced categories) and the
- * objective last; one line per trial, coloured by its objective (dark = low loss).
- */
-export function parallelSpec(trials: TrialRuns[], names: string[]): Spec {
-  const done = trials.filter((t) => t.final !== null);
-  const dims = [...names, OBJECTIVE];
-  const position = new Map<string, (v: ParamValue) => number>();
-  const ticks: { dim: string; y: number; text: string }[] = [];
-  for (const d of dims) {
-    const vals = done.map((t) => (d === OBJECTIVE ? t.final! : t.params[d]));
-    if (vals.every((v) => typeof v === 'number')) {
-      const nums = vals as number[];
-      const lo = Math.min(...nums);
-      const hi = Math.max(...nums);
-      const log = lo > 0 && hi / lo > 100;
-      const f = (x: number) => (log ? Math.log(x) : x);
-      const span = f(hi) - f(lo) || 1;
-      position.set(d, (v) => (f(v as number) - f(lo)) / span);
-      ticks.push({ dim: d, y: 0, text: label(lo) }, { dim: d, y: 1, text: label(hi) + (log ? ' (log)' : '') });
-    } else {
-      const cats = [...new Set(vals.map((v) => JSON.stringify(v)))].sort();
-      position.set(d, (v) => (cats.length === 1 ? 0.5 : cats.indexOf(JSON.stringify(v)) / (cats.length - 1)));
-      cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: c }));
-    }
-  }
-  const lines = done.flatMap((t) => dims.map((d) => ({ trial: `${t.trial}`, dim: d, y: position.get(d)!(d === OBJECTIVE ? t.final! : t.params[d]), score: t.final! })));
-  return {
-    ...frame(Math.max(300, 130 * dims.length), 240, 'Parameters of each trial, coloured by the objective'),
-    data: [
-      { name: 'lines', values: lines },
-      { name: 'ticks', values: ticks },
-      { name: 'dims', values: dims.map((d) => ({ dim: d })) },
-    ],
-    scales: [
-      { name: 'x', type: 'point', domain: dims, range: 'width', padding: 0.3 },
-      { name: 'y', type: 'linear', domain: [0, 1], range: 'height' },
-      { name: 'color', type: 'linear', domain: { data: 'lines', field: 'score' }, range: { scheme: 'viridis' }, zero: false },
-    ],
-    axes: [{ scale: 'x', orient: 'top', domain: false, ticks: false, labelFontWeight: 600 }],
-    legends: [{ stroke: 'color', title: 'validation loss', orient: 'right', gradientLength: 160 }],
-    marks: [
-      { type: 'rule', from: { data: 'dims' }, encode: { update: { x: { scale: 'x', field: 'dim' }, y: { value: 0 }, y2: { signal: 'height' }, stroke: { value: '#8c959f' } } } },
-      {
-        type: 'group',
-        from: { facet: { name: 'trial', data: 'lines', groupby: ['trial'] } },
-        marks: [{ type: 'line', from: { data: 'trial' }, encode: { update: { x: { scale: 'x', field: 'dim' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'score' }, strokeOpacity: { value: 0.7 }, strokeWidth: { value: 1.2 } } } }],
-      },
-      { type: 'text', from: { data: 'ticks' }, encode: { update: { x: { scale: 'x', field: 'dim', offset: 4 }, y: { scale: 'y', field: 'y' }, text: { field: 'text' }, fontSize: { value: 10 }, fill: { value: '#59636e' }, baseline: { value: 'middle' } } } },
-    ],
-  } as unknown as Spec;
 }
 
 /**

@@ -17,7 +17,7 @@ import { splitParams } from './compare/shared.js';
 import { distinctValues } from './compare/pivot.js';
 import { asciichart } from './ascii-chart.js';
 import type { SweepDesign } from './design.js';
-import { downsample } from './charts.js';
+import { downsample } from '../ui/static/charts/frame.js';
 import { renderTerminalView } from './render.js';
 
 

@@ -1,7 +1,7 @@
 /**
  * report.html in a real browser: Debian's headless Chromium (installed by .ci/run) driven by playwright-core.
  * Checks no console errors, no network request but the file itself, one rendered line per run in every
- * loss chart, the log-scale toggle and the sortable table; saves a screenshot.
+ * loss chart, the ROC, PR and threshold charts, the log-scale toggle and the sortable table; saves a screenshot.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,6 +68,11 @@ test('report.html renders in headless Chromium: no errors, no network, one line 
     // Heatmap and confusion matrices are drawn.
     assert.equal(await page.locator('#heatmap-chart svg').count(), 1);
     assert.equal(await page.locator('figure.confusion svg').count(), 3);
+    // ROC and PR curves of the three best runs (each its own training), the best run's four rates by threshold.
+    const lineMarks = (fig: string) => page.locator(`#thresholds figure.${fig} svg path[aria-roledescription="line mark"]`).count();
+    assert.equal(await lineMarks('roc'), 3);
+    assert.equal(await lineMarks('pr'), 3);
+    assert.equal(await lineMarks('rates'), 4);
 
     // The table has every run; clicking a header sorts numerically, again reverses.
     const table = page.locator('#runs-table');

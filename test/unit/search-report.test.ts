@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { objectiveSpec, parallelSpec, rungSpec, searchSection, trialsOf } from '../../src/report/search-section.js';
+import { searchSection, trialsOf } from '../../src/report/search-section.js';
+import { objectiveSpec, parallelSpec, rungSpec } from '../../src/ui/static/charts/search-specs.js';
 import { row } from './report-fixtures.js';
 
 // A halving search by hand: trials 0-3 at 10 updates, trials 1 and 3 promoted to 30, trial 3 to 90.
