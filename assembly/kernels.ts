@@ -23,6 +23,8 @@
  * and the kernels draw exactly what the TypeScript engine draws, in the same order.
  */
 
+import { TANH_STEPS, TANH_TABLE } from './tanh-table';
+
 // Descriptor words (i32 at desc + 4 * index). Words marked "state" change as training proceeds.
 export const D_LAYERS: i32 = 0; // L, number of weight layers
 export const D_ACT: i32 = 1; // hidden activation, ACT_*
@@ -136,17 +138,49 @@ export function status(): i32 {
   return f64x2.add(acc, f64x2.mul(a, b));
 }
 
-// exp(x) on two lanes: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, fdlibm's split of ln2; n rounded with
-// ROUNDER, which also gives its integer bits), e^r = 1 + expm1Core(r) (degree 13, truncation < 5e-18),
-// times 2^n built in the exponent bits in two halves so that n from -1076 to 1024 needs no special case. Within 1-2 ulp of Math.exp; NaN stays NaN,
-// x > 709.78 gives Infinity, x < -745.2 gives 0.
-const LOG2E: f64 = 1.4426950408889634;
-const LN2_HI: f64 = 6.93147180369123816490e-1; // 32 significant bits: n * LN2_HI is exact
-const LN2_LO: f64 = 1.90821492927058770002e-10;
+// Constants of the vector code are read from memory, one load each (v128.load64_splat of K_* below): V8
+// builds a v128 constant written in the code from a 64-bit immediate, three instructions at every use
+// inside a loop, which made exp and tanh cost about twice their arithmetic (measured).
+const K_ONE = 0;
+const K_HALF = 1;
+const K_TWO = 2;
+const K_ZERO = 3;
+const K_EXP_MIN = 4; // -746: exp underflows to 0 below -745.13
+const K_EXP_MAX = 5; // 710: exp overflows above 709.78
+const K_TANH_MAX = 6; // 20: tanh is 1 to the last bit beyond 19.06
+const K_LOG2E = 7;
+const K_ROUNDER = 8;
+const K_LN2_HI = 9;
+const K_LN2_LO = 10;
+const K_NEG_ZERO = 11; // the sign bit alone
+const K_TAYLOR = 12; // 1/k! for k = 2 .. 13, twelve entries
+const K_TANH_STEPS = 24; // TANH_STEPS, then its inverse
+const K_TANH_STEP = 25;
+const K_TANH_C3 = 26; // tanh d = d + c3 d³ + c5 d⁵ + c7 d⁷ + ...: -1/3, 2/15, -17/315
+const K_TANH_C5 = 27;
+const K_TANH_C7 = 28;
+const KT: usize = memory.data<f64>([
+  1.0, 0.5, 2.0, 0.0, -746.0, 710.0, 20.0, 1.4426950408889634, 6755399441055744.0,
+  6.93147180369123816490e-1, 1.90821492927058770002e-10, -0.0,
+  1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0, 1.0 / 40320.0,
+  1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0, 1.0 / 479001600.0, 1.0 / 6227020800.0,
+  TANH_STEPS, 1.0 / TANH_STEPS, -1.0 / 3.0, 2.0 / 15.0, -17.0 / 315.0,
+]);
 
-// 1.5 · 2^52: adding it to a double below 2^51 in magnitude rounds it to an integer (to nearest, ties to
-// even, as f64x2.nearest), which then sits in the low bits of the sum's representation.
-const ROUNDER: f64 = 6755399441055744.0;
+// The exponent bias 1023, an integer in each 64-bit lane.
+const BIAS: usize = memory.data<u64>([1023]);
+
+@inline function kc(i: i32): v128 {
+  return v128.load64_splat(KT + (<usize>i << 3));
+}
+
+// exp(x) on two lanes: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, fdlibm's split of ln2: LN2_HI has 32
+// significant bits, so n * LN2_HI is exact; n rounded with ROUNDER, which also gives its integer bits),
+// e^r = 1 + expm1Core(r) (degree 13, truncation < 5e-18), times 2^n built in the exponent bits in two
+// halves so that n from -1076 to 1024 needs no special case. Within 1-2 ulp of Math.exp; NaN stays NaN,
+// x > 709.78 gives Infinity, x < -745.2 gives 0.
+// ROUNDER = 1.5 · 2^52: adding it to a double below 2^51 in magnitude rounds it to an integer (to nearest,
+// ties to even, as f64x2.nearest), which then sits in the low bits of the sum's representation.
 
 /**
  * e^r - 1 for |r| <= ln2/2: r times the Taylor polynomial Σ_{k=0..12} r^k / (k+1)! (truncation < 5e-18),
@@ -157,13 +191,13 @@ const ROUNDER: f64 = 6755399441055744.0;
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const r8 = f64x2.mul(r4, r4);
-  const p01 = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, f64x2.splat(1.0 / 2.0)));
-  const p23 = f64x2.add(f64x2.splat(1.0 / 6.0), f64x2.mul(r, f64x2.splat(1.0 / 24.0)));
-  const p45 = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r, f64x2.splat(1.0 / 720.0)));
-  const p67 = f64x2.add(f64x2.splat(1.0 / 5040.0), f64x2.mul(r, f64x2.splat(1.0 / 40320.0)));
-  const p89 = f64x2.add(f64x2.splat(1.0 / 362880.0), f64x2.mul(r, f64x2.splat(1.0 / 3628800.0)));
-  const p1011 = f64x2.add(f64x2.splat(1.0 / 39916800.0), f64x2.mul(r, f64x2.splat(1.0 / 479001600.0)));
-  const p12 = f64x2.splat(1.0 / 6227020800.0);
+  const p01 = f64x2.add(kc(K_ONE), f64x2.mul(r, kc(K_TAYLOR)));
+  const p23 = f64x2.add(kc(K_TAYLOR + 1), f64x2.mul(r, kc(K_TAYLOR + 2)));
+  const p45 = f64x2.add(kc(K_TAYLOR + 3), f64x2.mul(r, kc(K_TAYLOR + 4)));
+  const p67 = f64x2.add(kc(K_TAYLOR + 5), f64x2.mul(r, kc(K_TAYLOR + 6)));
+  const p89 = f64x2.add(kc(K_TAYLOR + 7), f64x2.mul(r, kc(K_TAYLOR + 8)));
+  const p1011 = f64x2.add(kc(K_TAYLOR + 9), f64x2.mul(r, kc(K_TAYLOR + 10)));
+  const p12 = kc(K_TAYLOR + 11);
   const q0 = f64x2.add(p01, f64x2.mul(r2, p23));
   const q1 = f64x2.add(p45, f64x2.mul(r2, p67));
   const q2 = f64x2.add(p89, f64x2.mul(r2, p1011));
@@ -173,15 +207,17 @@ const ROUNDER: f64 = 6755399441055744.0;
 }
 
 @inline function expv(x0: v128): v128 {
-  const x = f64x2.min(f64x2.max(x0, f64x2.splat(-746.0)), f64x2.splat(710.0));
-  const t = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(ROUNDER));
-  const n = f64x2.sub(t, f64x2.splat(ROUNDER));
-  const ni = i64x2.sub(t, f64x2.splat(ROUNDER)); // n as an integer, from the bits
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
-  const p = f64x2.add(f64x2.splat(1.0), expm1Core(r));
+  // pmax/pmin (one instruction each; f64x2.max/min take seven for their NaN rules) keep NaN in this order.
+  const x = f64x2.pmin(f64x2.pmax(x0, kc(K_EXP_MIN)), kc(K_EXP_MAX));
+  const rounder = kc(K_ROUNDER);
+  const t = f64x2.add(f64x2.mul(x, kc(K_LOG2E)), rounder);
+  const n = f64x2.sub(t, rounder);
+  const ni = i64x2.sub(t, rounder); // n as an integer, from the bits
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, kc(K_LN2_HI))), f64x2.mul(n, kc(K_LN2_LO)));
+  const p = f64x2.add(kc(K_ONE), expm1Core(r));
   // 2^n in two halves, so that n from -1076 to 1024 needs no special case.
   const h = i64x2.shr_s(ni, 1);
-  const bias = i64x2.splat(1023);
+  const bias = v128.load64_splat(BIAS);
   const s1 = i64x2.shl(i64x2.add(h, bias), 52);
   const s2 = i64x2.shl(i64x2.add(i64x2.sub(ni, h), bias), 52);
   return f64x2.mul(f64x2.mul(p, s1), s2);
@@ -195,21 +231,27 @@ export function expArray(src: usize, dst: usize, n: i32): void {
 }
 
 
-// tanh(z) on two lanes: tanh|z| = e / (e + 2) with e = e^{2|z|} - 1, computed as 2^n q + (2^n - 1) where
-// q = expm1Core(r) (expv's series without its constant term), so small |z| keeps full relative accuracy; |z| is
-// clamped at 22, where tanh is 1 to the last bit; the sign is then copied from z. NaN stays NaN.
+// tanh(z) on two lanes, from a table and the addition formula: |z| = b + d with b = j/64 the nearest
+// multiple of 1/64 (j = round(64|z|); d = |z| - b is exact and |d| <= 1/128), tanh b from TANH_TABLE
+// (generated, correctly rounded), tanh d by its Taylor series to d⁷ (truncation below 3e-19 relative), and
+// tanh|z| = (tanh d + tanh b) / (1 + tanh d tanh b). The sign is then copied from z. |z| is clamped at 20,
+// where tanh is 1 to the last bit (the table's last entry); NaN stays NaN (its table index is that of 20).
+// About two dozen operations and one division, against about fifty for tanh from exp (measured 2-3x faster).
 @inline function tanhv(z: v128): v128 {
-  const a = f64x2.min(f64x2.abs(z), f64x2.splat(22.0));
-  const x = f64x2.add(a, a);
-  const tt = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(ROUNDER));
-  const n = f64x2.sub(tt, f64x2.splat(ROUNDER));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
-  const q = expm1Core(r);
-  const s = i64x2.shl(i64x2.add(i64x2.sub(tt, f64x2.splat(ROUNDER)), i64x2.splat(1023)), 52);
-  const e = f64x2.add(f64x2.mul(q, s), f64x2.sub(s, f64x2.splat(1.0)));
-  const t = f64x2.div(e, f64x2.add(e, f64x2.splat(2.0)));
-  const sign = f64x2.splat(-0.0); // the sign bit alone
-  return v128.or(t, v128.and(z, sign));
+  const az = f64x2.abs(z);
+  const a = f64x2.pmin(az, kc(K_TANH_MAX)); // NaN stays NaN here, for the result
+  const ai = f64x2.pmin(kc(K_TANH_MAX), az); // and becomes 20 here, for a table index in range
+  const rounder = kc(K_ROUNDER);
+  const t = f64x2.add(f64x2.mul(ai, kc(K_TANH_STEPS)), rounder);
+  const d = f64x2.sub(a, f64x2.mul(f64x2.sub(t, rounder), kc(K_TANH_STEP)));
+  const j0 = <usize><u32>i64x2.extract_lane(t, 0); // the low bits of t hold j (below 2^31)
+  const j1 = <usize><u32>i64x2.extract_lane(t, 1);
+  const tb = v128.load64_lane(TANH_TABLE + (j1 << 3), v128.load64_zero(TANH_TABLE + (j0 << 3)), 1);
+  const d2 = f64x2.mul(d, d);
+  const c = f64x2.add(kc(K_TANH_C3), f64x2.mul(d2, f64x2.add(kc(K_TANH_C5), f64x2.mul(d2, kc(K_TANH_C7)))));
+  const td = f64x2.add(d, f64x2.mul(f64x2.mul(d, d2), c));
+  const r = f64x2.div(f64x2.add(td, tb), f64x2.add(kc(K_ONE), f64x2.mul(td, tb)));
+  return v128.or(r, v128.and(z, kc(K_NEG_ZERO)));
 }
 
 /** tanh of n doubles at src into dst (for tests of tanhv's accuracy). */
@@ -221,29 +263,42 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
 
 @inline function sigmoidv(z: v128): v128 {
   // σ(z) = 1 / (1 + e^-z), as the reference writes it.
-  const one = f64x2.splat(1.0);
+  const one = kc(K_ONE);
   return f64x2.div(one, f64x2.add(one, expv(f64x2.neg(z))));
 }
 
 /**
- * Stores a block of a hidden layer's pre-activations z at byte offset `off` of its rows: Z (leaky_relu
- * only, for its derivative), A = g(z), and under dropout (D != 0) D = A ⊙ M.
- * relu as max(z, 0), which lets NaN through like the reference (a diverging layer must reach the output).
+ * Stores a block of a hidden layer's pre-activations z at byte offset `off` of its rows. relu and
+ * leaky_relu: Z (leaky_relu only, for its derivative), A = g(z), and under dropout (D != 0) D = A ⊙ M.
+ * relu as the reference writes it, z < 0 ? 0 : z (pmax), which lets NaN through (a diverging layer must
+ * reach the output). tanh and sigmoid: z alone into A, which activateRows then maps in place.
  */
 @inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, slope: v128): void {
-  let a: v128;
+  let a = z;
   if (act == ACT_RELU) {
-    a = f64x2.max(z, f64x2.splat(0.0));
+    a = f64x2.pmax(z, kc(K_ZERO));
   } else if (act == ACT_LEAKY_RELU) {
     v128.store(Z + off, z);
-    a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, f64x2.splat(0.0)));
-  } else if (act == ACT_TANH) {
-    a = tanhv(z);
-  } else {
-    a = sigmoidv(z);
+    a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, kc(K_ZERO)));
   }
   v128.store(A + off, a);
-  if (D) v128.store(D + off, f64x2.mul(a, v128.load(M + off)));
+  if (D && act <= ACT_LEAKY_RELU) v128.store(D + off, f64x2.mul(a, v128.load(M + off)));
+}
+
+/**
+ * tanh and sigmoid: A = g(A) in place over `bytes` bytes of rows just written by hiddenForward, and under
+ * dropout (D != 0) D = A ⊙ M. A pass of its own rather than inside the multiply-add blocks: there, with
+ * eight sums live, V8 spilled the exp's temporaries to the stack, which cost more than the exp (measured).
+ */
+function activateRows(A: usize, D: usize, M: usize, bytes: usize, act: i32): void {
+  if (act == ACT_TANH) {
+    for (let j: usize = 0; j < bytes; j += 16) v128.store(A + j, tanhv(v128.load(A + j)));
+  } else {
+    for (let j: usize = 0; j < bytes; j += 16) v128.store(A + j, sigmoidv(v128.load(A + j)));
+  }
+  if (D) {
+    for (let j: usize = 0; j < bytes; j += 16) v128.store(D + j, f64x2.mul(v128.load(A + j), v128.load(M + j)));
+  }
 }
 
 /**
@@ -292,6 +347,7 @@ function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: us
       hiddenOut(z12, r1 + j + 32, Z, A, D, M, act, slope);
       hiddenOut(z13, r1 + j + 48, Z, A, D, M, act, slope);
     }
+    if (act >= ACT_TANH) activateRows(A + r0, D ? D + r0 : 0, M + r0, rowBytes << 1, act);
   }
   if (i < nOut) {
     const w0p = W + (<usize>(i * nIn) << 3);
@@ -313,25 +369,19 @@ function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: us
       hiddenOut(z02, r0 + j + 32, Z, A, D, M, act, slope);
       hiddenOut(z03, r0 + j + 48, Z, A, D, M, act, slope);
     }
+    if (act >= ACT_TANH) activateRows(A + r0, D ? D + r0 : 0, M + r0, rowBytes, act);
   }
-}
-
-@inline function outputBlock(z: v128, y: v128, mask: v128, Z: usize, dZ: usize, off: usize): v128 {
-  v128.store(Z + off, z);
-  // dZ = (σ - y), times the sample's weight (0 on padding).
-  v128.store(dZ + off, f64x2.mul(f64x2.sub(sigmoidv(z), y), mask));
-  return f64x2.mul(f64x2.abs(z), mask);
 }
 
 /**
  * The output unit: Z = W A + b (W: [1 x nIn], A: [nIn x sp]), dZ = (σ(Z) - y) ⊙ mask. Returns Σ|Z| over
  * samples of non-zero weight: finite exactly when every such logit is (barring overflow of the sum), the
- * same divergence test as the reference.
+ * same divergence test as the reference. The sigmoid runs in a second pass over the stored logits (as
+ * activateRows, and for the same reason).
  */
 function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usize, mask: usize, nIn: i32, sp: i32): f64 {
   const rowBytes = <usize>sp << 3;
   const b0 = v128.load64_splat(b);
-  let s = f64x2.splat(0.0);
   for (let j: usize = 0; j < rowBytes; j += 64) {
     let z0 = b0, z1 = b0, z2 = b0, z3 = b0;
     let ap = A + j;
@@ -343,10 +393,18 @@ function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usi
       z3 = madd(z3, w, v128.load(ap, 48));
       ap += rowBytes;
     }
-    s = f64x2.add(s, outputBlock(z0, v128.load(y + j, 0), v128.load(mask + j, 0), Z, dZ, j));
-    s = f64x2.add(s, outputBlock(z1, v128.load(y + j, 16), v128.load(mask + j, 16), Z, dZ, j + 16));
-    s = f64x2.add(s, outputBlock(z2, v128.load(y + j, 32), v128.load(mask + j, 32), Z, dZ, j + 32));
-    s = f64x2.add(s, outputBlock(z3, v128.load(y + j, 48), v128.load(mask + j, 48), Z, dZ, j + 48));
+    v128.store(Z + j, z0, 0);
+    v128.store(Z + j, z1, 16);
+    v128.store(Z + j, z2, 32);
+    v128.store(Z + j, z3, 48);
+  }
+  let s = f64x2.splat(0.0);
+  for (let j: usize = 0; j < rowBytes; j += 16) {
+    const z = v128.load(Z + j);
+    const m = v128.load(mask + j);
+    // dZ = (σ - y), times the sample's weight (0 on padding).
+    v128.store(dZ + j, f64x2.mul(f64x2.sub(sigmoidv(z), v128.load(y + j)), m));
+    s = f64x2.add(s, f64x2.mul(f64x2.abs(z), m));
   }
   return hsum(s);
 }
