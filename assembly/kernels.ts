@@ -269,11 +269,13 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
 
 /**
  * Stores a block of a hidden layer's pre-activations z at byte offset `off` of its rows. relu and
- * leaky_relu: Z (leaky_relu only, for its derivative), A = g(z), and under dropout (D != 0) D = A ⊙ M.
+ * leaky_relu: Z (leaky_relu only, for its derivative), A = g(z), and under dropout D = A ⊙ M.
  * relu as the reference writes it, z < 0 ? 0 : z (pmax), which lets NaN through (a diverging layer must
- * reach the output). tanh and sigmoid: z alone into A, which activateRows then maps in place.
+ * reach the output). tanh and sigmoid: z alone into A, which activateBlock then maps in place.
+ * `act` and `dropout` are constants at every call site (hiddenForwardAs is inlined once per case), so
+ * each case compiles to its own straight code.
  */
-@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, slope: v128): void {
+@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, dropout: bool, slope: v128): void {
   let a = z;
   if (act == ACT_RELU) {
     a = f64x2.pmax(z, kc(K_ZERO));
@@ -282,42 +284,65 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
     a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, kc(K_ZERO)));
   }
   v128.store(A + off, a);
-  if (D && act <= ACT_LEAKY_RELU) v128.store(D + off, f64x2.mul(a, v128.load(M + off)));
+  if (dropout && act <= ACT_LEAKY_RELU) v128.store(D + off, f64x2.mul(a, v128.load(M + off)));
 }
 
 /**
- * tanh and sigmoid: A = g(A) in place over `bytes` bytes of rows just written by hiddenForward, and under
- * dropout (D != 0) D = A ⊙ M. A pass of its own rather than inside the multiply-add blocks: there, with
- * eight sums live, V8 spilled the exp's temporaries to the stack, which cost more than the exp (measured).
+ * tanh and sigmoid: A = g(A) in place on 64 bytes (8 samples) of each of `rows` rows (stride rowBytes), just
+ * written by hiddenForwardAs, and under dropout (D != 0) D = A ⊙ M. A pass of its own rather than inside
+ * the multiply-add blocks: there, with eight sums live, V8 spilled the function's temporaries to the stack,
+ * which cost more than the function (measured).
  */
-function activateRows(A: usize, D: usize, M: usize, bytes: usize, act: i32): void {
+function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize, act: i32): void {
+  const end = <usize>rows * rowBytes;
   if (act == ACT_TANH) {
-    for (let j: usize = 0; j < bytes; j += 16) v128.store(A + j, tanhv(v128.load(A + j)));
+    for (let r: usize = 0; r < end; r += rowBytes) {
+      for (let j: usize = 0; j < 64; j += 16) v128.store(A + r + j, tanhv(v128.load(A + r + j)));
+    }
   } else {
-    for (let j: usize = 0; j < bytes; j += 16) v128.store(A + j, sigmoidv(v128.load(A + j)));
+    for (let r: usize = 0; r < end; r += rowBytes) {
+      for (let j: usize = 0; j < 64; j += 16) v128.store(A + r + j, sigmoidv(v128.load(A + r + j)));
+    }
   }
   if (D) {
-    for (let j: usize = 0; j < bytes; j += 16) v128.store(D + j, f64x2.mul(v128.load(A + j), v128.load(M + j)));
+    for (let r: usize = 0; r < end; r += rowBytes) {
+      for (let j: usize = 0; j < 64; j += 16) v128.store(D + r + j, f64x2.mul(v128.load(A + r + j), v128.load(M + r + j)));
+    }
   }
 }
 
 /**
  * A hidden layer: Z = W Ain + b, A = g(Z), D = A ⊙ M when D != 0. W: [nOut x nIn], b: [nOut],
- * Ain: [nIn x sp], Z, A, D, M: [nOut x sp]. Two output rows times eight samples per block: 8 accumulators,
- * 6 loads per 8 multiply-adds.
+ * Ain: [nIn x sp], Z, A, D, M: [nOut x sp]. For each block of eight samples, every output row, two at a
+ * time: 8 accumulators, 6 loads per 8 multiply-adds. Samples outermost, so the block's inputs (nIn x 64
+ * bytes) stay in L1 while all rows use them (rows outermost read all of Ain once per pair of rows). Each
+ * sum runs over k in the same order either way.
  */
 function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64): void {
+  if (act == ACT_RELU) {
+    if (D) hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_RELU, true, act, slopeS);
+    else hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_RELU, false, act, slopeS);
+  } else if (act == ACT_LEAKY_RELU) {
+    if (D) hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_LEAKY_RELU, true, act, slopeS);
+    else hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_LEAKY_RELU, false, act, slopeS);
+  } else {
+    hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_TANH, D != 0, act, slopeS);
+  }
+}
+
+/** hiddenForward for one case: `act` and `dropout` constants (ACT_TANH: store Z, then activateBlock applies g). */
+@inline function hiddenForwardAs(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, dropout: bool, g: i32, slopeS: f64): void {
   const rowBytes = <usize>sp << 3;
   const slope = f64x2.splat(slopeS);
-  let i = 0;
-  for (; i + 2 <= nOut; i += 2) {
-    const w0p = W + (<usize>(i * nIn) << 3);
-    const w1p = w0p + (<usize>nIn << 3);
-    const b0 = v128.load64_splat(b + (<usize>i << 3));
-    const b1 = v128.load64_splat(b + (<usize>(i + 1) << 3));
-    const r0 = <usize>i * rowBytes;
-    const r1 = r0 + rowBytes;
-    for (let j: usize = 0; j < rowBytes; j += 64) {
+  for (let j: usize = 0; j < rowBytes; j += 64) {
+    let i = 0;
+    for (; i + 2 <= nOut; i += 2) {
+      const w0p = W + (<usize>(i * nIn) << 3);
+      const w1p = w0p + (<usize>nIn << 3);
+      const b0 = v128.load64_splat(b + (<usize>i << 3));
+      const b1 = v128.load64_splat(b + (<usize>(i + 1) << 3));
+      const r0 = <usize>i * rowBytes + j;
+      const r1 = r0 + rowBytes;
       let z00 = b0, z01 = b0, z02 = b0, z03 = b0;
       let z10 = b1, z11 = b1, z12 = b1, z13 = b1;
       let ap = Ain + j;
@@ -338,22 +363,19 @@ function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: us
         z13 = madd(z13, w1, x3);
         ap += rowBytes;
       }
-      hiddenOut(z00, r0 + j, Z, A, D, M, act, slope);
-      hiddenOut(z01, r0 + j + 16, Z, A, D, M, act, slope);
-      hiddenOut(z02, r0 + j + 32, Z, A, D, M, act, slope);
-      hiddenOut(z03, r0 + j + 48, Z, A, D, M, act, slope);
-      hiddenOut(z10, r1 + j, Z, A, D, M, act, slope);
-      hiddenOut(z11, r1 + j + 16, Z, A, D, M, act, slope);
-      hiddenOut(z12, r1 + j + 32, Z, A, D, M, act, slope);
-      hiddenOut(z13, r1 + j + 48, Z, A, D, M, act, slope);
+      hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z10, r1, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z11, r1 + 16, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z12, r1 + 32, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z13, r1 + 48, Z, A, D, M, act, dropout, slope);
     }
-    if (act >= ACT_TANH) activateRows(A + r0, D ? D + r0 : 0, M + r0, rowBytes << 1, act);
-  }
-  if (i < nOut) {
-    const w0p = W + (<usize>(i * nIn) << 3);
-    const b0 = v128.load64_splat(b + (<usize>i << 3));
-    const r0 = <usize>i * rowBytes;
-    for (let j: usize = 0; j < rowBytes; j += 64) {
+    if (i < nOut) {
+      const w0p = W + (<usize>(i * nIn) << 3);
+      const b0 = v128.load64_splat(b + (<usize>i << 3));
+      const r0 = <usize>i * rowBytes + j;
       let z00 = b0, z01 = b0, z02 = b0, z03 = b0;
       let ap = Ain + j;
       for (let k = 0; k < nIn; k++) {
@@ -364,12 +386,12 @@ function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: us
         z03 = madd(z03, w0, v128.load(ap, 48));
         ap += rowBytes;
       }
-      hiddenOut(z00, r0 + j, Z, A, D, M, act, slope);
-      hiddenOut(z01, r0 + j + 16, Z, A, D, M, act, slope);
-      hiddenOut(z02, r0 + j + 32, Z, A, D, M, act, slope);
-      hiddenOut(z03, r0 + j + 48, Z, A, D, M, act, slope);
+      hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
+      hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
     }
-    if (act >= ACT_TANH) activateRows(A + r0, D ? D + r0 : 0, M + r0, rowBytes, act);
+    if (act >= ACT_TANH) activateBlock(A + j, dropout ? D + j : 0, M + j, nOut, rowBytes, g);
   }
 }
 
