@@ -8,7 +8,11 @@ import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
 import { nextBatch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
-import { folderIndexWidth, planPoints, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
+import { folderIndexWidth, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
+import { canShareIterations } from '../experiment/params.js';
+import { pruneStates, readStates, stateFileName, writeStates } from '../store/search-states.js';
+import type { TrainingOrder } from '../execute/executor.js';
+import type { TrainingConfig } from '../train/types.js';
 import { pendingTrainings } from '../sweep/pending.js';
 import type { Point } from '../sweep/grid.js';
 import { stableHash } from '../sweep/identity.js';
@@ -24,6 +28,7 @@ import { readRun } from '../store/read-runs.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
+import type { TrainingState } from '../train/state.js';
 import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
@@ -69,7 +74,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
       lines.push(`${label}${b.rungs.map((r, k) => `${thousands(b.kept[k])} at ${thousands(r)}`).join(', ')}`);
     });
     lines.push(
-      `  at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration is trained again from the start to its next rung`,
+      `  at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration continues from its saved state`,
     );
   }
   lines.push(`workers: ${workers}`);
@@ -111,6 +116,39 @@ export function searchRuns(sum: SearchSummary): number {
 export function searchIdentity(exp: Experiment, shape: DataShape, engine: EngineMode): string {
   const s = exp.search!;
   return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, settings: s.settings, axes: s.axes, fixed: exp.fixed, curve_every: exp.record.curve_every });
+}
+
+/**
+ * How halving and Hyperband continue trainings from rung to rung (null for the other methods):
+ * - horizon(config): the length a configuration's training is shaped for: the largest rung when the training
+ *   depends on its length (canShareIterations false: cosine, one_cycle, early stopping), so that every rung is
+ *   that one training stopped early; undefined otherwise (every rung is then a plain training of its length).
+ * - key(config): the identity of a configuration's training whatever its length, naming its saved states.
+ */
+function continuation(exp: Experiment, shape: DataShape, engine: EngineMode): { horizon(config: TrainingConfig): number | undefined; key(config: TrainingConfig): string } | null {
+  const s = exp.search!.settings;
+  if (s.method !== 'halving' && s.method !== 'hyperband') return null;
+  const horizon = (config: TrainingConfig) => (canShareIterations(config) ? undefined : s.maxIterations);
+  return {
+    horizon,
+    key: (config) => stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, config, curve_every: exp.record.curve_every, horizon: horizon(config) ?? null }),
+  };
+}
+
+/**
+ * The names of the saved states a search still needs after the batches recorded in `f`: each configuration's
+ * at the rung it reached, unless that is the largest or a decision stopped it there.
+ */
+function liveStates(f: SearchFile, exp: Experiment, cont: NonNullable<ReturnType<typeof continuation>>): Set<string> {
+  const stopped = new Set(f.batches.flatMap((b) => b.decisions.flatMap((d) => d.stopped)));
+  const live = new Set<string>();
+  if (f.finished) return live;
+  for (const t of f.trials) {
+    if (stopped.has(t.trial) || t.rung_reached >= f.rungs.length - 1) continue;
+    const config = trainingConfigOf({ ...exp.fixed, ...t.params });
+    live.add(stateFileName(cont.key(config), f.rungs[t.rung_reached]));
+  }
+  return live;
 }
 
 /** search.json: the search's state, rewritten after every batch (see src/store/paths.ts). */
@@ -208,6 +246,7 @@ export async function runSearchSweep(
       best: null,
       finished: false,
     };
+    const cont = continuation(exp, shape, options.engine);
     let runIndex = 0;
     let trainedNow = false;
     let dispatchResult: DispatchResult = { interrupted: false };
@@ -223,7 +262,9 @@ export async function runSearchSweep(
         if (r.iterations !== undefined) params.iterations = r.iterations;
         const spellings: Record<string, string> = {};
         for (const a of search.axes) spellings[a.name] = JSON.stringify(params[a.name]);
-        return { index: runIndex++, params, spellings, search: { trial: r.trial, bracket: r.bracket, rung: r.rung } };
+        const horizon = cont?.horizon(trainingConfigOf(params));
+        const short = horizon !== undefined && (params.iterations as number) < horizon;
+        return { index: runIndex++, params, spellings, search: { trial: r.trial, bracket: r.bracket, rung: r.rung, ...(short ? { horizon } : {}) } };
       });
       const plan = planPoints(points, shape, { share: options.share, engine: options.engine, width });
       trainings += plan.trainings.length;
@@ -247,13 +288,37 @@ export async function runSearchSweep(
         const rungText = batch.requests[0].iterations !== undefined ? ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})` : '';
         log(`batch ${batch.index + 1}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);
-        const recorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every);
-        const orders = pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every));
+        // As a grid records: model.json with its preprocessing, and the validation predictions.
+        const recorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every, {}, data.preprocessing[0], data.folds);
+        // Halving and Hyperband: a configuration below the largest rung keeps its training's state, and a
+        // promoted one continues from the state it kept at the previous rung (states/, see search-states.ts).
+        const stateKeys = new Map<TrainingOrder, string>();
+        const orders = pending.map((p) => {
+          const order = orderOf(plan, p, trainingData, exp.record.curve_every);
+          if (!cont) return order;
+          const place = p.runs[0].search!;
+          const config = plan.trainings[p.training].config;
+          const key = cont.key(config);
+          const horizon = cont.horizon(config);
+          const first = summary.brackets[place.bracket].rungs[0];
+          const resume = summary.rungs[place.rung] > first ? readStates(dir, key, summary.rungs[place.rung - 1], folds) : undefined;
+          const keep = place.rung < summary.rungs.length - 1;
+          const out: TrainingOrder = { ...order, ...(horizon !== undefined ? { horizon } : {}), ...(keep ? { keep_state: true } : {}), ...(resume ? { resume } : {}) };
+          stateKeys.set(out, key);
+          return out;
+        });
         const dispatched = dispatchAll(executor, orders, {
           signal: abort.signal,
           onOutcome: (order, outcome) => {
+            const length = order.checkpoints[order.checkpoints.length - 1];
+            if (outcome.status === 'done' && order.keep_state) {
+              // Before the run is recorded: a recorded run below the largest rung has its state beside it.
+              const states = outcome.results.map((r) => r.state);
+              if (states.every((x): x is TrainingState => x !== undefined)) writeStates(dir, stateKeys.get(order)!, length, states);
+            }
             recorder.record(order.training, outcome);
-            if (outcome.status === 'done') updatesTrained += order.checkpoints[order.checkpoints.length - 1] * folds;
+            // The updates computed: a continued training starts where its state stood.
+            if (outcome.status === 'done') updatesTrained += outcome.results.reduce((n, r, f) => n + r.iterations_run - (order.resume?.[f].iteration ?? 0), 0);
           },
         });
         const first = await Promise.race([dispatched, secondSignal]);
@@ -270,8 +335,12 @@ export async function runSearchSweep(
       recordBatch(file_, batch, plan, outcomes);
       await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
       await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
+      // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
+      // batch trained now: a batch replayed on resume knows less than the states on disk).
+      if (cont && todo.size > 0) pruneStates(dir, liveStates(file_, exp, cont));
     }
     await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
+    if (cont && file_.finished) pruneStates(dir, new Set());
     let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };
     // closingRecord keeps the times of a resume that had nothing to do; the search knows whether it trained.
     if (trainedNow) sweep = { ...sweep, ended_at: new Date().toISOString(), resumed_at: open.sweep.resumed_at };

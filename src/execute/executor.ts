@@ -13,6 +13,7 @@
  */
 import type { PreparedFold } from '../datasets/index.js';
 import type { EngineMode, TrainResult, TrainingConfig } from '../train/types.js';
+import type { TrainingState } from '../train/state.js';
 
 /** The data a training runs on: the dataset's folds, named by their fingerprint (a queue ships them once per fingerprint). */
 export interface TrainingData {
@@ -38,6 +39,15 @@ export interface TrainingOrder {
   curve_every: number;
   engine: EngineMode;
   data: TrainingData;
+  /** The length a length-shaped schedule is shaped for (TrainRequest.horizon); absent: the last checkpoint. */
+  horizon?: number;
+  /** Each fold's result carries its training state (TrainResult.state), to be continued later. */
+  keep_state?: boolean;
+  /**
+   * Continue each fold from its state (one per fold, in fold order) instead of from the initial weights.
+   * States are plain JSON data (src/train/state.ts), so an order with them can travel in a job payload.
+   */
+  resume?: TrainingState[];
 }
 
 /**

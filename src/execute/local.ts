@@ -162,6 +162,9 @@ export class LocalExecutor implements Executor {
       curve_every: order.curve_every,
       train: split.train,
       validation: split.validation,
+      ...(order.horizon !== undefined ? { horizon: order.horizon } : {}),
+      ...(order.keep_state ? { keep_state: true } : {}),
+      ...(order.resume ? { resume: order.resume[fold] } : {}),
     };
     const message: TrainTask = { training: order.training, fold, request };
     const transferList = [];

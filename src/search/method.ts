@@ -94,7 +94,10 @@ export interface SearchSummary {
   trials: number;
   rungs: number[];
   brackets: { trials: number; rungs: number[]; kept: number[] }[];
-  /** Upper bound of the updates trained (each request trains from the start, so a promotion costs its rung). */
+  /**
+   * Upper bound of the updates trained: a promoted configuration continues from its state at the previous
+   * rung, so a promotion costs the difference of the two rungs (more only if a saved state was lost).
+   */
   mostUpdates: number;
 }
 
@@ -110,7 +113,8 @@ export function summarizeSearch(s: SearchSettings, maxTrialIterations: number): 
       const own = r.slice(b.firstRung);
       return { trials: b.trials, rungs: own, kept: own.map((_, i) => Math.min(b.trials, keptAt(b.trials, s.reductionFactor, i))) };
     });
-    const most = brackets.reduce((sum, b) => sum + b.rungs.reduce((t, len, i) => t + len * b.kept[i], 0), 0);
+    // A promoted configuration continues from its state at the previous rung: it trains the difference.
+    const most = brackets.reduce((sum, b) => sum + b.rungs.reduce((t, len, i) => t + (len - (i > 0 ? b.rungs[i - 1] : 0)) * b.kept[i], 0), 0);
     return { trials: brackets.reduce((n, b) => n + b.trials, 0), rungs: r, brackets, mostUpdates: most };
   }
   return { trials: s.trials, rungs: [], brackets: [], mostUpdates: s.trials * maxTrialIterations };

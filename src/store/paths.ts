@@ -6,6 +6,10 @@
  *     sweep.json        id, times, status, provenance, counts (rebuilt from the run folders)
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
+ *     states/           halving/hyperband while running: <key16>-<updates>.json, the training state (weights,
+ *                       update rule, stream, row order, early stopping, curve) of each configuration that may
+ *                       still be promoted, one per fold (search-states.ts); a file goes once its configuration
+ *                       is stopped or has moved to the next rung, the folder when the search finishes
  *     results.csv       one row per run (rebuilt from the run folders)
  *     table.md          the comparison table (rebuilt from the run folders)
  *     annotations.json  tags and a note added with dlsweep tag/note (never part of the results)
@@ -35,6 +39,7 @@ export const SWEEP_FILES = {
   report: 'report.html',
   annotations: ANNOTATIONS_FILE,
   search: 'search.json',
+  states: 'states',
   lock: '.lock',
 } as const;
 

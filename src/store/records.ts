@@ -17,8 +17,12 @@ export interface RunParamsFile {
   params: Record<string, ParamValue>;
   /** The user's spelling of the axis values. */
   spellings: Record<string, string>;
-  /** Runs of a search: the trial (0-based, in draw order), its Hyperband bracket and the rung of this run. */
-  search?: { trial: number; bracket: number; rung: number };
+  /**
+   * Runs of a search: the trial (0-based, in draw order), its Hyperband bracket and the rung of this run; with
+   * `horizon`, the run is its training towards that many updates stopped at its own length (halving with a
+   * schedule or early stopping shaped by the length).
+   */
+  search?: { trial: number; bracket: number; rung: number; horizon?: number };
 }
 
 /** Metrics of one fold (k-fold) or of the single split. */

@@ -48,6 +48,12 @@ export interface RunSearchPlace {
   trial: number;
   bracket: number;
   rung: number;
+  /**
+   * Halving and Hyperband, for a configuration whose training depends on its length (canShareIterations
+   * false: cosine, one_cycle, early stopping): the largest rung, which the run's training goes towards and is
+   * stopped short of. Absent at the largest rung itself (a plain training of that length) and otherwise.
+   */
+  horizon?: number;
 }
 
 export interface PlannedTraining {
@@ -111,9 +117,12 @@ function checkNetworkSizes(exp: Experiment, shape: DataShape): void {
   }
 }
 
-/** Identity of one run: what determines every number it records (the engine version and choice included). */
-export function runIdentity(point: Point, shape: DataShape, engine: EngineMode): string {
-  return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, params: point });
+/**
+ * Identity of one run: what determines every number it records (the engine version and choice included, and
+ * the horizon of a run stopped short of the length its training was shaped for).
+ */
+export function runIdentity(point: Point, shape: DataShape, engine: EngineMode, horizon?: number): string {
+  return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, params: point, ...(horizon !== undefined ? { horizon } : {}) });
 }
 
 /**
@@ -169,15 +178,18 @@ export function planPoints(points: Iterable<PlannedPoint>, shape: DataShape, opt
   let naive = 0;
   for (const point of points) {
     const { index: i, params } = point;
-    const id = runIdentity(params, shape, engine);
+    const horizon = point.search?.horizon;
+    const id = runIdentity(params, shape, engine, horizon);
     const config = trainingConfigOf(params);
     const iterations = params.iterations as number;
     const threshold = params.threshold as number;
     naive += iterations * shape.folds;
-    // Without sharing, or when the training depends on its length, the length is part of the training's key.
-    const lengthInKey = !share || !canShareIterations(config);
+    // Without sharing, or when the training depends on its length, the length is part of the training's key;
+    // a training towards a horizon serves every length up to it.
+    const lengthInKey = !share || (horizon === undefined && !canShareIterations(config));
     const keyParts: Record<string, unknown> = { engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, config };
     if (lengthInKey) keyParts.iterations = iterations;
+    if (horizon !== undefined) keyParts.horizon = horizon;
     if (!share) keyParts.threshold = threshold;
     const key = stableHash(keyParts);
     let t = byKey.get(key);

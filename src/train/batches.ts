@@ -68,6 +68,27 @@ export class MiniBatches {
     this.rest = !this.fullBatch && remainder > 0 ? slot(remainder, true) : undefined;
   }
 
+  /** The epoch's row order and the rows of it used, for a training state; null for the full batch. Throws: nothing. */
+  exportState(): { order: Uint32Array; pos: number } | null {
+    return this.fullBatch ? null : { order: this.order.slice(), pos: this.pos };
+  }
+
+  /**
+   * Continue an epoch: its row order (a permutation of 0..m-1) and the rows of it already used.
+   * Throws: Error when they do not fit these rows.
+   */
+  importState(order: Uint32Array, pos: number): void {
+    const m = this.order.length;
+    if (this.fullBatch || order.length !== m || !Number.isInteger(pos) || pos < 0 || pos >= m) throw new Error('training state: the mini-batch order does not fit these rows');
+    const seen = new Uint8Array(m);
+    for (const j of order) {
+      if (j >= m || seen[j]) throw new Error('training state: the mini-batch order is not a permutation of the rows');
+      seen[j] = 1;
+    }
+    this.order.set(order);
+    this.pos = pos;
+  }
+
   /**
    * The next update's batch. Mini-batches: at the start of each epoch the row order is reshuffled with `rng`
    * (m - 1 draws of Rng.shuffle); the slot's X and y are overwritten. Full batch: no draw, the same slot.

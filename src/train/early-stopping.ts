@@ -5,6 +5,7 @@
  * (Prechelt 1998, "Early stopping - but when?"; the rule of Keras's EarlyStopping callback).
  */
 import { cloneParams, copyParamsInto } from './network.js';
+import { base64ToF64, f64ToBase64, flattenParams, unflattenInto, type TrainingState } from './state.js';
 import type { EarlyStopping, NetworkParams } from './types.js';
 
 export class PatienceTracker {
@@ -36,6 +37,20 @@ export class PatienceTracker {
       return false;
     }
     return ++this.wait >= this.es.patience;
+  }
+
+  /** The bookkeeping as a training state holds it (state.ts). Throws: nothing. */
+  exportState(): NonNullable<TrainingState['patience']> {
+    return { best_loss: f64ToBase64([this.bestLoss]), best_at: this.bestAt, wait: this.wait, best: this.best ? f64ToBase64(flattenParams(this.best)) : null };
+  }
+
+  /** Continue with the bookkeeping of a training state. Throws: Error when it does not fit (restore_best, shapes). */
+  importState(p: NonNullable<TrainingState['patience']>): void {
+    if ((p.best === null) !== (this.best === undefined)) throw new Error('training state: restore_best differs');
+    this.bestLoss = base64ToF64(p.best_loss, 'patience.best_loss')[0];
+    this.bestAt = p.best_at;
+    this.wait = p.wait;
+    if (this.best && p.best !== null) unflattenInto(base64ToF64(p.best, 'patience.best'), this.best.W, this.best.b, 'patience.best');
   }
 
   /** The best check's weights and update count when restore_best applies and a check was made. */

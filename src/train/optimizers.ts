@@ -21,6 +21,7 @@
  * coupled penalty (it goes through the adaptive scaling), not AdamW's decoupled weight decay.
  */
 import type { GradientBuffers } from './network.js';
+import { flattenTensors, unflattenInto } from './state.js';
 import type { NetworkParams, OptimizerName, TrainingOptions } from './types.js';
 
 /** Names of the update rules, in documentation order. */
@@ -40,6 +41,13 @@ export interface Optimizer {
    * Returns false if any updated parameter is NaN or ±Infinity (the training has diverged).
    */
   step(net: NetworkParams, grads: GradientBuffers, lr: number): boolean;
+  /** Copies of the rule's states in state order (W1 b1 W2 b2 ..., see state.ts); empty for a rule without one. */
+  exportState(): { s1: Float64Array; s2: Float64Array };
+  /**
+   * Continue after `t` updates with these states (as exportState gives them).
+   * Throws: Error when a state's length does not fit the network.
+   */
+  importState(t: number, s1: Float64Array, s2: Float64Array): void;
 }
 
 /** One parameter array's update: p, its gradient g, two state arrays, the step size, the L2 coefficient. */
@@ -150,10 +158,23 @@ export function createOptimizer(settings: OptimizerSettings, net: NetworkParams)
   }
 
   let t = 0;
+  const load = (flat: Float64Array, W: Float64Array[], b: Float64Array[], used: boolean, what: string) => {
+    if (!used) {
+      if (flat.length !== 0) throw new Error(`training state: ${settings.optimizer} has no ${what}`);
+      return;
+    }
+    unflattenInto(flat, W, b, what);
+  };
   return {
     name: settings.optimizer,
     get t() {
       return t;
+    },
+    exportState: () => ({ s1: flattenTensors(s1W, s1b), s2: flattenTensors(s2W, s2b) }),
+    importState(steps, s1, s2) {
+      load(s1, s1W, s1b, stateful, 's1');
+      load(s2, s2W, s2b, twoStates, 's2');
+      t = steps; // step() derives Adam's bias corrections from t
     },
     step(net, grads, lr) {
       t++;

@@ -26,7 +26,7 @@ import {
 } from './network.js';
 import { createOptimizer } from './optimizers.js';
 import { OPTION_KEYS, resolveOptions } from './options.js';
-import { learningRateAt } from './schedules.js';
+import { dependsOnLength, learningRateAt } from './schedules.js';
 import { trainFast } from './fast/train-fast.js';
 import { ENGINE_MODES } from './types.js';
 import type {
@@ -41,6 +41,7 @@ import type {
   TrainingConfig,
 } from './types.js';
 import { PatienceTracker } from './early-stopping.js';
+import { base64ToF64, base64ToU32, checkStateFits, curveOfState, flattenParams, makeState, rngStateOf, unflattenInto, validateState } from './state.js';
 
 /**
  * TrainingConfig keys this engine understands (options.ts: the four required ones, then activation,
@@ -87,7 +88,13 @@ export const PROGRESS_EVERY = 100;
  * before k keep status 'done', later ones get 'diverged' with empty metrics and no model; the curve
  * keeps only points before k. (With mini-batches or dropout the logits checked are the batch's.)
  * onProgress(k) is called every PROGRESS_EVERY updates and after the last update run.
- * Throws: Error with a clear message for an invalid request (see validateRequest).
+ * Length: the schedule is shaped for req.horizon updates (default the last checkpoint): a training towards
+ * a longer length, stopped at its last checkpoint. State (state.ts): with keep_state a training that did not
+ * diverge returns its state after its last update; with resume it continues from such a state (the earlier
+ * training's last update evaluated nothing twice: its curve point, check and checkpoint are in the state),
+ * and returns for its checkpoints exactly what one training with both trainings' checkpoints returns.
+ * Throws: Error with a clear message for an invalid request (see validateRequest), or a state that does not
+ * fit the training (checkStateFits).
  */
 export function train(req: TrainRequest, onProgress?: (iteration: number) => void): TrainResult {
   validateRequest(req);
@@ -100,6 +107,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   const Xva = req.validation.X;
   const yva = req.validation.y;
   const total = checkpoints[checkpoints.length - 1];
+  const horizon = req.horizon ?? total;
   const { net, hidden, dims, rng } = initialNetwork(o, Xtr.rows);
 
   // All buffers and optimizer state are allocated here; the update loop below allocates nothing except at
@@ -117,21 +125,38 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   // Not shared: the model after k - 1 updates, to report the last finite loss if update k diverges.
   const previous = shared ? undefined : cloneParams(net);
 
-  const curve: CurvePoint[] = [];
+  const resume = req.resume;
+  const curve: CurvePoint[] = resume ? curveOfState(resume) : [];
   const results: CheckpointResult[] = [];
   let next = 0; // index of the next checkpoint to score
   let divergedAt = -1;
-  let updates = 0;
-  let reported = 0;
+  let updates = resume ? resume.iteration : 0;
+  let reported = updates;
   let stopped: TrainResult['stopped'];
+  if (resume) {
+    // Continue: everything the earlier training evaluated at its last update (curve point, early-stopping
+    // check, checkpoint) is in the state, so the loop below starts at that update without evaluating.
+    checkStateFits(resume, { path: 'ts', paramCount: flattenParams(net).length, horizon, lengthShaped: dependsOnLength(o.lr_schedule), firstCheckpoint: checkpoints[0], es, batchRows: batches.fullBatch ? null : Xtr.cols });
+    unflattenInto(base64ToF64(resume.params, 'params'), net.W, net.b, 'params');
+    optimizer.importState(resume.iteration, base64ToF64(resume.s1, 's1'), base64ToF64(resume.s2, 's2'));
+    rng.setState(rngStateOf(resume));
+    if (resume.batches) batches.importState(base64ToU32(resume.batches.order, 'batches.order'), resume.batches.pos);
+    if (resume.patience) patience!.importState(resume.patience);
+    stopped = resume.stopped ?? undefined;
+  }
+  const score = checkpointScorer({ Xtr, ytr, Xva, yva, trainBuf, valBuf, hidden, thresholds });
+  if (stopped) {
+    // Early stopping had ended the training: the later checkpoints take its final model, as in the loop.
+    const restored = best ? { restored_from: patience!.bestAt } : {};
+    for (; next < checkpoints.length; next++) results.push(score(best ?? net, checkpoints[next], { stopped_at: stopped.iteration, stop_reason: 'no_improvement', ...restored }));
+  }
   // The training loss costs an exp and a log per sample, so it is computed only where it is recorded.
   // Divergence is caught every update from the logits (and, in the optimizer, the parameters); when shared,
   // the logits of the last finite model are kept so its loss can still be reported.
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
   const lastFiniteLogits = new Float64Array(shared ? logits.length : 0);
-  const score = checkpointScorer({ Xtr, ytr, Xva, yva, trainBuf, valBuf, hidden, thresholds });
 
-  for (let k = 0; ; k++) {
+  for (let k = updates; !stopped; k++) {
     let pTrain: Float64Array | undefined;
     if (shared) {
       pTrain = forward(net, Xtr, trainBuf, hidden); // the model after k updates
@@ -141,9 +166,10 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
       }
     }
 
-    const onCurve = k % curveEvery === 0 || k === total;
+    const continuing = resume !== undefined && k === resume.iteration;
+    const onCurve = !continuing && (k % curveEvery === 0 || k === total);
     const isCheckpoint = checkpoints[next] === k;
-    const esCheck = es !== null && k > 0 && k % batches.updatesPerEpoch === 0;
+    const esCheck = !continuing && es !== null && k > 0 && k % batches.updatesPerEpoch === 0;
     if (onCurve || isCheckpoint || esCheck) {
       if (!shared) {
         pTrain = forward(net, Xtr, trainBuf, hidden);
@@ -202,7 +228,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
       copyParamsInto(net, previous!);
     }
     backward(net, batch.X, batch.y, batch.fwd, batch.grads, hidden, batch.dropout);
-    const finite = optimizer.step(net, batch.grads, learningRateAt(o.lr_schedule, o.learning_rate, k, total));
+    const finite = optimizer.step(net, batch.grads, learningRateAt(o.lr_schedule, o.learning_rate, k, horizon));
     updates = k + 1;
     if (!finite) {
       divergedAt = updates;
@@ -220,7 +246,21 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
       const restore = patience.restorable();
       stopped = { iteration: updates, reason: 'max_iterations', ...(restore ? { restored_from: restore.at } : {}) };
     }
-    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
+    const state = req.keep_state
+      ? makeState({
+          path: 'ts',
+          iteration: updates,
+          horizon,
+          params: flattenParams(net),
+          ...optimizer.exportState(),
+          rng: rng.getState(),
+          batches: batches.exportState(),
+          patience: patience ? patience.exportState() : null,
+          stopped,
+          curve,
+        })
+      : undefined;
+    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}), ...(state ? { state } : {}) };
   }
   for (; next < checkpoints.length; next++) {
     results.push({ iteration: checkpoints[next], status: 'diverged', train: [], validation: [] });
@@ -297,6 +337,11 @@ export function validateRequest(req: TrainRequest): void {
   if (!Number.isInteger(req.curve_every) || req.curve_every < 1) {
     throw new Error(`train: curve_every must be an integer >= 1, got ${String(req.curve_every)}`);
   }
+  const last = checkpoints[checkpoints.length - 1];
+  if (req.horizon !== undefined && (!Number.isInteger(req.horizon) || req.horizon < last)) {
+    throw new Error(`train: horizon must be an integer >= the last checkpoint (${last}), got ${String(req.horizon)}`);
+  }
+  if (req.resume !== undefined) validateState(req.resume);
 
   assertSplit(req.train, 'train');
   assertSplit(req.validation, 'validation');

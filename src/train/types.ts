@@ -185,6 +185,18 @@ export interface TrainRequest {
   curve_every: number;
   train: SplitData;
   validation: SplitData;
+  /**
+   * The update count the learning-rate schedule is shaped for (cosine, one_cycle): a training towards a
+   * longer length, stopped at its last checkpoint. Default: the last checkpoint; never below it.
+   */
+  horizon?: number;
+  /** Return the training's state after its last update in TrainResult.state (see state.ts). Default: false. */
+  keep_state?: boolean;
+  /**
+   * Continue from this state (from a training of the same config, data, engine path and horizon that ran fewer
+   * updates than the first checkpoint) instead of from the initial weights.
+   */
+  resume?: TrainingState;
 }
 
 /** Scores of one snapshot of a training. */
@@ -216,4 +228,32 @@ export interface TrainResult {
   iterations_run: number;
   /** Trainings with early stopping only: where and why the training ended. */
   stopped?: { iteration: number; reason: StopReason; restored_from?: number };
+  /** With keep_state, when the training did not diverge: its state after its last update (plain JSON data). */
+  state?: TrainingState;
+}
+
+/** A training's state, to continue it later (see state.ts for what it holds and how). JSON-ready: strings are base64 (little-endian). */
+export interface TrainingState {
+  format: number;
+  /** The engine path that trained it: a state is continued on the same path, so that bytes stay equal. */
+  path: 'ts' | 'fast';
+  /** Updates run so far. */
+  iteration: number;
+  /** The update count the learning-rate schedule is shaped for (cosine, one_cycle). */
+  horizon: number;
+  /** Float64 W1 b1 W2 b2 ... */
+  params: string;
+  /** The update rule's first and second states (same layout as params), "" when the rule has none. */
+  s1: string;
+  s2: string;
+  /** MT19937: 624 uint32 words, the index of the next one, numpy's cached normal (float64) or null. */
+  rng: { mt: string; mti: number; gauss: string | null };
+  /** Mini-batches: the epoch's row order (uint32 [m]) and the rows of the epoch used; null for the full batch. */
+  batches: { order: string; pos: number } | null;
+  /** Early stopping's bookkeeping; null without early stopping. best_loss is a float64 (Infinity before any check). */
+  patience: { best_loss: string; best_at: number; wait: number; best: string | null } | null;
+  /** Set when early stopping ended the training (it goes no further). */
+  stopped: { iteration: number; reason: StopReason; restored_from?: number } | null;
+  /** The curve so far: float64 triples (iteration, train loss, validation loss). */
+  curve: string;
 }

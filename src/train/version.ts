@@ -13,5 +13,8 @@
  * early stopping, every hidden activation), so `auto` records the numbers of those trainings from it too.
  * 6 = trainings record a curve point at every checkpoint, so a run sharing a longer training gets the point at
  * its own length in curve.csv (as a separate training does).
+ * 7 = the fast path's early-stopping checks take the validation loss from the kernels at every check (recorded
+ * point or not), so where checkpoints fall never moves a decision by a rounding; a training can be continued
+ * from its state (TrainRequest.resume) with the numbers of one training.
  */
-export const ENGINE_VERSION = '6';
+export const ENGINE_VERSION = '7';

@@ -49,24 +49,92 @@ test('halving: rungs of 18, 6 and 2 runs; each promotion is the best third of it
   assert.equal(runFolders(sweep).length, 26);
   const meta = readJson(join(sweep, 'sweep.json'));
   assert.equal(meta.search.method, 'halving');
-  // Each run trains from the start: 18*20 + 6*60 + 2*180 updates.
-  assert.equal(meta.updates_trained, 18 * 20 + 6 * 60 + 2 * 180);
-  assert.equal(meta.planned_updates, 18 * 20 + 6 * 60 + 2 * 180);
+  // A promotion continues from the saved state: 18*20 + 6*(60-20) + 2*(180-60) updates, not 18*20 + 6*60 + 2*180.
+  assert.equal(meta.updates_trained, 18 * 20 + 6 * 40 + 2 * 120);
+  assert.equal(meta.planned_updates, 18 * 20 + 6 * 40 + 2 * 120);
   assert.equal(meta.counts.done, 26);
+  // The saved states go when the search finishes.
+  assert.ok(!existsSync(join(sweep, 'states')));
 });
 
-test("halving: the survivor's metrics.json equals a plain training of the same configuration byte for byte", () => {
-  const { dir, sweep } = halvingReference();
-  const s = readJson(join(sweep, 'search.json'));
-  const last = s.batches[s.batches.length - 1].runs[0];
-  const params = readJson(join(sweep, last.folder, 'params.json')).params;
-  const grid = `  learning_rate: [${params.learning_rate}]\n  hidden_sizes: [${JSON.stringify(params.hidden_sizes)}]\n  iterations: [${params.iterations}]`;
-  const file = writeExperiment(dir, 'plain.yaml', syntheticExperiment('plain', grid));
-  const r = runCli(['run', file, '--quiet', '--runs-dir', 'plain-runs'], dir);
+/** The files of a run that must not depend on how it was trained. */
+const RUN_BYTES = ['metrics.json', 'curve.csv', 'model.json', 'predictions.csv'];
+
+/** Train the configuration of `folder` (a search's run) plainly, to `iterations` updates; returns the plain run's folder. */
+function plainRun(dir: string, sweep: string, folder: string, iterations: number, extra: string[], fixed = ''): string {
+  const params = readJson(join(sweep, folder, 'params.json')).params;
+  const grid = `  learning_rate: [${params.learning_rate}]\n  hidden_sizes: [${JSON.stringify(params.hidden_sizes)}]\n  iterations: [${iterations}]`;
+  const name = `plain${Math.floor(Math.random() * 1e9)}`;
+  const file = writeExperiment(dir, `${name}.yaml`, syntheticExperiment(name, grid, fixed));
+  const r = runCli(['run', file, '--quiet', '--runs-dir', 'plain-runs', ...extra], dir);
   assert.equal(r.code, 0, r.stderr);
-  const plain = onlySweep(join(dir, 'plain-runs'), 'plain');
-  const [folder] = runFolders(plain);
-  assert.equal(readFileSync(join(plain, folder, 'metrics.json'), 'utf8'), readFileSync(join(sweep, last.folder, 'metrics.json'), 'utf8'));
+  const plain = onlySweep(join(dir, 'plain-runs'), name);
+  return join(plain, runFolders(plain)[0]);
+}
+
+for (const engine of ['fast', 'ts'] as const) {
+  test(`halving (${engine} engine): every promoted run, continued from its saved state, equals a plain training of its length byte for byte`, () => {
+    const ref = halvingReference();
+    let { dir, sweep } = ref;
+    if (engine === 'ts') {
+      dir = tempDir();
+      const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
+      const r = runCli(['run', file, '--workers', '2', '--quiet', '--engine', 'ts'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      sweep = onlySweep(join(dir, 'runs'), 'h');
+    }
+    const s = readJson(join(sweep, 'search.json'));
+    const engineArgs = engine === 'ts' ? ['--engine', 'ts'] : [];
+    // The survivor at the largest rung and the first configuration promoted to the middle one.
+    for (const run of [s.batches[2].runs[0], s.batches[1].runs[0]]) {
+      const plain = plainRun(dir, sweep, run.folder, run.iterations, engineArgs);
+      for (const f of RUN_BYTES) assert.equal(readFileSync(join(sweep, run.folder, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), `${run.folder}/${f} (rung ${run.rung})`);
+    }
+    const meta = readJson(join(sweep, 'sweep.json'));
+    assert.equal(meta.updates_trained, 18 * 20 + 6 * 40 + 2 * 120, 'the promotions continued rather than retrained');
+  });
+}
+
+test('halving with a schedule shaped by the length (cosine): each rung is the training towards the largest rung stopped early', () => {
+  const dir = tempDir();
+  const fixed = 'fixed:\n  lr_schedule: {kind: cosine}\n';
+  const file = writeExperiment(dir, 'c.yaml', syntheticExperiment('c', GRID, HALVING + fixed));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'c');
+  const s = readJson(join(sweep, 'search.json'));
+  const survivor = s.batches[2].runs[0];
+  // The survivor is a plain cosine training of 180 updates, byte for byte (its run id included).
+  const plain = plainRun(dir, sweep, survivor.folder, 180, [], fixed);
+  for (const f of RUN_BYTES) assert.equal(readFileSync(join(sweep, survivor.folder, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), f);
+  // Its rung-60 run is the same training stopped at 60: the same curve up to 60 (curve_every 10), not the
+  // curve of a cosine training of 60 updates; params.json says which horizon it was shaped for.
+  const mid = s.batches[1].runs.find((x: any) => x.trial === survivor.trial);
+  const params = readJson(join(sweep, mid.folder, 'params.json'));
+  assert.deepEqual(params.search, { trial: survivor.trial, bracket: 0, rung: 1, horizon: 180 });
+  const lines = (p: string) => readFileSync(p, 'utf8').trim().split('\n');
+  const prefix = lines(join(sweep, survivor.folder, 'curve.csv')).filter((l, i) => i === 0 || Number(l.split(',')[0]) <= 60);
+  assert.deepEqual(lines(join(sweep, mid.folder, 'curve.csv')), prefix);
+  const short = plainRun(dir, sweep, mid.folder, 60, [], fixed);
+  assert.notDeepEqual(lines(join(short, 'curve.csv')), prefix, 'a cosine training of 60 updates follows another schedule');
+});
+
+test('halving with early stopping: each rung is stopped early from the one training, and equals a plain training of its length', () => {
+  const dir = tempDir();
+  const fixed = 'fixed:\n  early_stopping: {patience: 3}\n  batch_size: 32\n';
+  const file = writeExperiment(dir, 'e.yaml', syntheticExperiment('e', GRID, HALVING + fixed));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'e');
+  const s = readJson(join(sweep, 'search.json'));
+  // Early stopping's checks do not depend on the total length, so the rule gives a plain training's numbers
+  // at every rung; a rung below the largest differs only in its identity (run_id: its horizon).
+  for (const run of [s.batches[2].runs[0], s.batches[1].runs[0], s.batches[1].runs[1]]) {
+    const plain = plainRun(dir, sweep, run.folder, run.iterations, [], fixed);
+    const strip = (p: string) => JSON.stringify({ ...readJson(join(p, 'metrics.json')), run_id: null });
+    assert.equal(strip(join(sweep, run.folder)), strip(plain), `${run.folder} (rung ${run.rung})`);
+    for (const f of ['curve.csv', 'model.json']) assert.equal(readFileSync(join(sweep, run.folder, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), `${run.folder}/${f}`);
+  }
 });
 
 test('compare shows trial and rung; ls shows the method', () => {

@@ -94,8 +94,8 @@ test('plan says trials, rungs and the most updates; a search over the run limit 
   assert.match(text, /halving search \(sampler tpe, reduction factor 3, seed 7\)/);
   assert.match(text, /81 trials; rungs 100, 300, 900, 2,700, 8,100 updates/);
   assert.match(text, /81 at 100, 27 at 300, 9 at 900, 3 at 2,700, 1 at 8,100/);
-  // 81*100 + 27*300 + 9*900 + 3*2700 + 1*8100 = 40,500
-  assert.match(text, /at most 40,500 updates/);
+  // Promotions continue: 81*100 + 27*(300-100) + 9*(900-300) + 3*(2700-900) + 1*(8100-2700) = 29,700
+  assert.match(text, /at most 29,700 updates: a promoted configuration continues from its saved state/);
   const random = describeSearchPlan(parse(`${HEAD}search: {method: random, trials: 20}\nfixed:\n  iterations: 300\n`), 5, 2);
   assert.match(random, /20 trials, at most 30,000 updates \(6,000 x 5 folds\)/);
   assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 80), /draws 81 configurations, more than the limit of 80/);

@@ -163,9 +163,9 @@ test('rungs and Hyperband brackets: the values of Li et al. (2018), table 1 (R =
   const sum = summarizeSearch(settings({ method: 'hyperband', minIterations: 1, maxIterations: 81 }), 81);
   assert.equal(sum.trials, 81 + 34 + 15 + 8 + 5);
   assert.deepEqual(sum.brackets[1].kept, [34, 11, 3, 1]);
-  // Most updates, bracket by bracket: 81*1+27*3+9*9+3*27+1*81 = 405; 34*3+11*9+3*27+1*81 = 363;
-  // 15*9+5*27+1*81 = 351; 8*27+2*81 = 378; 5*81 = 405.
-  assert.equal(sum.mostUpdates, 405 + 363 + 351 + 378 + 405);
+  // Most updates, bracket by bracket, a promotion continuing from the previous rung:
+  // 81*1+27*2+9*6+3*18+1*54 = 297; 34*3+11*6+3*18+1*54 = 276; 15*9+5*18+1*54 = 279; 8*27+2*54 = 324; 5*81 = 405.
+  assert.equal(sum.mostUpdates, 297 + 276 + 279 + 324 + 405);
 });
 
 test('rank: the better end first, failed last, ties by trial number', () => {

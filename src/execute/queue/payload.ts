@@ -10,13 +10,16 @@ import { isObject } from '../../guards.js';
 import { stableHash } from '../../sweep/identity.js';
 import { ENGINE_MODES, type EngineMode, type TrainingConfig, type TrainResult } from '../../train/types.js';
 import type { Outcome, TrainingOrder } from '../executor.js';
+import { validateState, type TrainingState } from '../../train/state.js';
 
 /** The BullMQ queue that carries trainings. */
 export const QUEUE_NAME = 'dlsweep-trainings';
 /** Format of the job payload; a worker refuses another. */
 export const PAYLOAD_FORMAT = 1;
-/** A job's payload (settings, not data) is small: a larger one is refused. */
+/** A job's payload (settings, not data) is small: a larger one is refused. Training states to continue are counted apart. */
 export const MAX_JOB_BYTES = 64 * 1024;
+/** The training states a job continues from (order.resume, one per fold). */
+export const MAX_STATE_BYTES = 16 * 1024 * 1024;
 /** The encoded data of one sweep. */
 export const MAX_DATA_BYTES = 256 * 1024 * 1024;
 /** One training's encoded outcome (curves and models of every fold). */
@@ -38,7 +41,9 @@ export interface JobPayload {
 
 /** The job id of an order on given data: the training's identity and what is scored, so a second enqueue of the same training is a no-op. */
 export function jobIdOf(order: Omit<TrainingOrder, 'data'>, dataSha256: string): string {
-  return 't' + stableHash({ key: order.key, config: order.config, checkpoints: order.checkpoints, thresholds: order.thresholds, curve_every: order.curve_every, engine: order.engine, data: dataSha256 });
+  // A continuation (resume) or a training asked for its state is another job than a plain one of that length.
+  const more = { ...(order.horizon !== undefined ? { horizon: order.horizon } : {}), ...(order.keep_state ? { keep_state: true } : {}), ...(order.resume ? { resume: stableHash(order.resume) } : {}) };
+  return 't' + stableHash({ key: order.key, config: order.config, checkpoints: order.checkpoints, thresholds: order.thresholds, curve_every: order.curve_every, engine: order.engine, data: dataSha256, ...more });
 }
 
 const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
@@ -51,7 +56,10 @@ const isHex = (v: unknown, n: number) => typeof v === 'string' && v.length === n
  */
 export function validateJob(data: unknown, engineVersion: string): JobPayload {
   if (!isObject(data)) throw new Error('refused: the job payload is not an object');
-  const size = JSON.stringify(data).length;
+  const resume = isObject(data.order) ? data.order.resume : undefined;
+  const stateSize = resume === undefined ? 0 : JSON.stringify(resume).length;
+  if (stateSize > MAX_STATE_BYTES) throw new Error(`refused: the job's training states have ${stateSize} bytes, more than ${MAX_STATE_BYTES}`);
+  const size = JSON.stringify(data).length - stateSize;
   if (size > MAX_JOB_BYTES) throw new Error(`refused: the job payload has ${size} bytes, more than ${MAX_JOB_BYTES}`);
   if (data.engine_version !== engineVersion) {
     throw new Error(
@@ -74,7 +82,18 @@ export function validateJob(data: unknown, engineVersion: string): JobPayload {
   if (!(ENGINE_MODES as readonly unknown[]).includes(o.engine)) throw bad('order.engine');
   const d = data.data;
   if (!isObject(d) || !isHex(d.fingerprint, 64) || !isHex(d.sha256, 64) || !isCount(d.bytes, MAX_DATA_BYTES)) throw bad('data');
-  const keys = Object.keys(o).filter((k) => !['training', 'key', 'config', 'checkpoints', 'thresholds', 'curve_every', 'engine'].includes(k));
+  if (o.horizon !== undefined && (!isCount(o.horizon) || (o.horizon as number) < (o.checkpoints as number[]).at(-1)!)) throw bad('order.horizon');
+  if (o.keep_state !== undefined && typeof o.keep_state !== 'boolean') throw bad('order.keep_state');
+  let states: TrainingState[] | undefined;
+  if (o.resume !== undefined) {
+    if (!Array.isArray(o.resume) || o.resume.length === 0 || o.resume.length > 1000) throw bad('order.resume');
+    try {
+      states = o.resume.map((x) => validateState(x));
+    } catch (e) {
+      throw bad(`order.resume: ${(e as Error).message}`);
+    }
+  }
+  const keys = Object.keys(o).filter((k) => !['training', 'key', 'config', 'checkpoints', 'thresholds', 'curve_every', 'engine', 'horizon', 'keep_state', 'resume'].includes(k));
   if (keys.length) throw bad(`unknown order field ${keys[0]}`);
   return {
     format: PAYLOAD_FORMAT,
@@ -89,6 +108,9 @@ export function validateJob(data: unknown, engineVersion: string): JobPayload {
       thresholds: o.thresholds as number[],
       curve_every: o.curve_every,
       engine: o.engine as EngineMode,
+      ...(o.horizon !== undefined ? { horizon: o.horizon as number } : {}),
+      ...(o.keep_state ? { keep_state: true } : {}),
+      ...(states ? { resume: states } : {}),
     },
     data: { fingerprint: d.fingerprint as string, sha256: d.sha256 as string, bytes: d.bytes },
   };

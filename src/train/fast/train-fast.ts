@@ -27,7 +27,10 @@
  * position (D_ORDER, D_POS); with the update count k (the schedule's step and Adam's t, both computed here
  * from k). Exporting them after a chunk and writing them back into a fresh layout (D_FRESH = 0) continues
  * the training exactly; the early-stopping bookkeeping (best loss, its weights, the wait) is the
- * PatienceTracker's (../early-stopping.ts), shared with the reference.
+ * PatienceTracker's (../early-stopping.ts), shared with the reference. TrainRequest.keep_state exports them
+ * as a TrainingState (../state.ts, the same format as the reference's, marked path 'fast') and
+ * TrainRequest.resume writes one back. Early-stopping checks take their loss from the kernels' evaluation
+ * at every check, so that a check falling on a recorded point (a rung's end) decides as elsewhere.
  *
  * Memory layout in the kernels' memory (all float64 unless said, row-major, 64-byte aligned; the
  * descriptor's word indices are read from the kernels' exports, see Kernels.layout): X [features x mp] with
@@ -53,10 +56,11 @@ import { allocateForward, copyParamsInto, forward, forwardLoss, toModelJson } fr
 import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
 import type { Rng } from '../rng.js';
-import { learningRateAt } from '../schedules.js';
+import { dependsOnLength, learningRateAt } from '../schedules.js';
 import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
 import { PatienceTracker } from '../early-stopping.js';
+import { base64ToF64, base64ToU32, checkStateFits, curveOfState, flattenParams, makeState, rngStateOf, unflattenInto } from '../state.js';
 
 export { ENGINE_MODES, type EngineMode } from '../types.js';
 
@@ -111,6 +115,12 @@ interface Layout {
   net: NetworkParams;
   /** The parameters before the latest update, same kind of views. */
   prev: NetworkParams;
+  /** The update rule's two states, same kind of views. */
+  s1: NetworkParams;
+  s2: NetworkParams;
+  /** The stream's 624 words (u32 view) and the row order of mini-batches (u32 [m] view, or undefined). */
+  mt: Uint32Array;
+  order?: Uint32Array;
   /** The schedule block: SCHED_WORDS doubles per update of a chunk, MAX_CHUNK updates. */
   sched: Float64Array;
   schedPtr: number;
@@ -322,6 +332,10 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
     desc: pDesc,
     net,
     prev: views(pPrev),
+    s1: views(pS1),
+    s2: views(pS2),
+    mt: new Uint32Array(buf, pMt, 624),
+    ...(pOrder ? { order: new Uint32Array(buf, pOrder, m) } : {}),
     sched: new Float64Array(buf, pSched, C.SCHED_WORDS * MAX_CHUNK),
     schedPtr: pSched,
     ...(pOnes ? { trainEval: { X: pX, y: pY, mask: pOnes, sp: mp } } : {}),
@@ -450,6 +464,8 @@ export function trainFast(
   const yva = req.validation.y;
   const { net: init, hidden, dims, rng } = initialNetwork(o, Xtr.rows);
   const total = checkpoints[checkpoints.length - 1];
+  const horizon = req.horizon ?? total;
+  const resume = req.resume;
   const m = Xtr.cols;
   const fullBatch = o.batch_size === null || o.batch_size >= m;
   const updatesPerEpoch = fullBatch ? 1 : Math.ceil(m / (o.batch_size as number));
@@ -479,19 +495,47 @@ export function trainFast(
   const best = patience?.best;
   const adam = o.optimizer === 'adam';
 
-  const curve: CurvePoint[] = [];
+  const curve: CurvePoint[] = resume ? curveOfState(resume) : [];
   const results: CheckpointResult[] = [];
   let next = 0;
   let divergedAt = -1;
-  let updates = 0;
-  let reported = 0;
+  let updates = resume ? resume.iteration : 0;
+  let reported = updates;
   let stopped: TrainResult['stopped'];
   const score = checkpointScorer({ Xtr, ytr, Xva, yva, trainBuf, valBuf, hidden, thresholds });
+  if (resume) {
+    // Continue (as train() does): the state's words go where layOut put the initial ones; the kernels'
+    // full-batch pass is recomputed (D_FRESH = 0) and the MT cache rebuilt from the words.
+    checkStateFits(resume, { path: 'fast', paramCount: flattenParams(net).length, horizon, lengthShaped: dependsOnLength(o.lr_schedule), firstCheckpoint: checkpoints[0], es, batchRows: fullBatch ? null : m });
+    unflattenInto(base64ToF64(resume.params, 'params'), net.W, net.b, 'params');
+    const s1 = base64ToF64(resume.s1, 's1');
+    const s2 = base64ToF64(resume.s2, 's2');
+    if (s1.length) unflattenInto(s1, layout.s1.W, layout.s1.b, 's1');
+    if (s2.length) unflattenInto(s2, layout.s2.W, layout.s2.b, 's2');
+    const stream = rngStateOf(resume);
+    layout.mt.set(stream.mt);
+    rng.setState(stream); // keeps numpy's cached normal for the state this training returns
+    const words = new Int32Array(kernels.memory.buffer, layout.desc, C.D_LAYER0);
+    words[C.D_MTI] = stream.mti;
+    if (resume.batches) {
+      const order = base64ToU32(resume.batches.order, 'batches.order');
+      if (order.length !== m || !(resume.batches.pos < m)) throw new Error('training state: the mini-batch order does not fit these rows');
+      layout.order!.set(order);
+      words[C.D_POS] = resume.batches.pos;
+    }
+    if (resume.patience) patience!.importState(resume.patience);
+    stopped = resume.stopped ?? undefined;
+    if (stopped) {
+      const restored = best ? { restored_from: patience!.bestAt } : {};
+      for (; next < checkpoints.length; next++) results.push(score(best ?? net, checkpoints[next], { stopped_at: stopped.iteration, stop_reason: 'no_improvement', ...restored }));
+    }
+  }
 
-  for (let k = 0; ; ) {
-    const onCurve = k % curveEvery === 0 || k === total;
+  for (let k = updates; !stopped; ) {
+    const continuing = resume !== undefined && k === resume.iteration;
+    const onCurve = !continuing && (k % curveEvery === 0 || k === total);
     const isCheckpoint = checkpoints[next] === k;
-    const esCheck = es !== null && k > 0 && k % updatesPerEpoch === 0;
+    const esCheck = !continuing && es !== null && k > 0 && k % updatesPerEpoch === 0;
     if (onCurve || isCheckpoint || esCheck) {
       let pTrain: Float64Array | undefined;
       let pVal: Float64Array | undefined;
@@ -521,7 +565,16 @@ export function trainFast(
         kernels.evaluate(layout.desc, ve.X, ve.y, ve.mask, ve.sp);
         valLoss = meanBinaryCrossEntropyFromLogits(layout.evalLogits(Xva.cols), yva);
       }
-      const stop = esCheck && patience!.check(valLoss, k, net);
+      // The check's loss is always the kernels' evaluation, recorded point or not, so that where the curve and
+      // the checkpoints fall never moves a decision by a rounding (a continued training then stops where one
+      // training would: its previous length was a checkpoint). It equals the recorded loss to a few ulp.
+      let checkLoss = valLoss;
+      if (esCheck && (onCurve || isCheckpoint)) {
+        const ve = layout.valEval;
+        kernels.evaluate(layout.desc, ve.X, ve.y, ve.mask, ve.sp);
+        checkLoss = meanBinaryCrossEntropyFromLogits(layout.evalLogits(Xva.cols), yva);
+      }
+      const stop = esCheck && patience!.check(checkLoss, k, net);
       if (stop && !(onCurve || isCheckpoint)) {
         forward(net, Xtr, trainBuf, hidden);
         trainLoss = forwardLoss(trainBuf, ytr);
@@ -563,7 +616,7 @@ export function trainFast(
     const n = stop - k;
     for (let t = 0; t < n; t++) {
       const i = t * C.SCHED_WORDS;
-      sched[i] = learningRateAt(o.lr_schedule, o.learning_rate, k + t, total);
+      sched[i] = learningRateAt(o.lr_schedule, o.learning_rate, k + t, horizon);
       // Adam's bias corrections at its step count k + t + 1, as in ../optimizers.ts.
       sched[i + 1] = adam ? 1 - Math.pow(o.beta1, k + t + 1) : 1;
       sched[i + 2] = adam ? 1 - Math.pow(o.beta2, k + t + 1) : 1;
@@ -583,12 +636,31 @@ export function trainFast(
   }
   if (onProgress && reported !== updates) onProgress(updates);
 
+  /** The state after the last update, read from the kernels' state words (the module comment). */
+  function exportState() {
+    const words = new Int32Array(kernels.memory.buffer, layout.desc, C.D_LAYER0);
+    const stream = rng.getState(); // its cached normal; the words and their index are the kernels'
+    return makeState({
+      path: 'fast',
+      iteration: updates,
+      horizon,
+      params: flattenParams(net),
+      s1: o.optimizer === 'gd' ? new Float64Array(0) : flattenParams(layout.s1),
+      s2: o.optimizer === 'adam' ? flattenParams(layout.s2) : new Float64Array(0),
+      rng: { ...stream, mt: layout.mt.slice(), mti: words[C.D_MTI] },
+      batches: layout.order ? { order: layout.order.slice(), pos: words[C.D_POS] } : null,
+      patience: patience ? patience.exportState() : null,
+      stopped,
+      curve,
+    });
+  }
+
   if (divergedAt < 0) {
     if (patience && !stopped) {
       const restore = patience.restorable();
       stopped = { iteration: updates, reason: 'max_iterations', ...(restore ? { restored_from: restore.at } : {}) };
     }
-    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}) };
+    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}), ...(req.keep_state ? { state: exportState() } : {}) };
   }
   for (; next < checkpoints.length; next++) {
     results.push({ iteration: checkpoints[next], status: 'diverged', train: [], validation: [] });

@@ -1,0 +1,57 @@
+/**
+ * The training states a successive-halving search keeps between rungs (see states/ in paths.ts): the state of
+ * each configuration's training at the rung it reached, so that a promotion continues it instead of training
+ * again from the start. Written atomically by the main thread (workers return states as data); read back with
+ * validation, and a missing, damaged or mismatched file is simply not used: the promoted configuration then
+ * trains from the start, to the same numbers (a continued training equals one training), only slower.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { isObject } from '../guards.js';
+import { validateState, type TrainingState } from '../train/state.js';
+import { writeJsonAtomicSync } from './atomic.js';
+import { SWEEP_FILES } from './paths.js';
+
+/** The file name of the state of the training `key` (64 hex digits) after `updates` updates. */
+export function stateFileName(key: string, updates: number): string {
+  return `${key.slice(0, 16)}-${updates}.json`;
+}
+
+/**
+ * Write the states (one per fold) of training `key` after `updates` updates, atomically.
+ * Throws: the file system's error (the caller stops the search as after any write error).
+ */
+export function writeStates(sweepDir: string, key: string, updates: number, states: TrainingState[]): void {
+  const dir = join(sweepDir, SWEEP_FILES.states);
+  mkdirSync(dir, { recursive: true });
+  writeJsonAtomicSync(join(dir, stateFileName(key, updates)), { key, updates, folds: states });
+}
+
+/**
+ * The states of training `key` after `updates` updates for `folds` folds, or undefined when there is no usable
+ * file (missing, unreadable, damaged, or for another training). Throws: nothing.
+ */
+export function readStates(sweepDir: string, key: string, updates: number, folds: number): TrainingState[] | undefined {
+  try {
+    const v = JSON.parse(readFileSync(join(sweepDir, SWEEP_FILES.states, stateFileName(key, updates)), 'utf8')) as unknown;
+    if (!isObject(v) || v.key !== key || v.updates !== updates || !Array.isArray(v.folds) || v.folds.length !== folds) return undefined;
+    const states = v.folds.map((x) => validateState(x));
+    return states.every((s) => s.iteration === updates || (s.stopped !== null && s.iteration <= updates)) ? states : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Remove every file of the states folder but those named in `keep` (temporary files of a killed writer
+ * included); the folder itself when nothing is kept. Throws: the file system's error.
+ */
+export function pruneStates(sweepDir: string, keep: ReadonlySet<string>): void {
+  const dir = join(sweepDir, SWEEP_FILES.states);
+  if (!existsSync(dir)) return;
+  if (keep.size === 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  for (const name of readdirSync(dir)) if (!keep.has(name)) rmSync(join(dir, name), { force: true });
+}
