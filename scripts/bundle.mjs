@@ -6,7 +6,7 @@
  * the precompiled schema validator) are copied beside the bundle. Run by `npm run build` after tsc.
  */
 import { build } from 'esbuild';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,8 +22,9 @@ await build({
   target: 'node20',
   // ESM builds of the dependencies where they have one (vega's is lighter than its Node build).
   mainFields: ['module', 'main'],
-  // piscina starts its workers from its own files; canvas is vega's optional renderer, never installed.
-  external: ['piscina', 'canvas'],
+  // piscina starts its workers from its own files; canvas is vega's optional renderer, never installed;
+  // open starts the browser through a script of its own package folder.
+  external: ['piscina', 'canvas', 'open'],
   // CommonJS dependencies inside an ES module bundle still call require and read __filename.
   banner: {
     js: [
@@ -43,3 +44,5 @@ for (const [from, to] of [
 ]) {
   copyFileSync(`${root}${from}`, `${out}/${to}`);
 }
+// The pages of dlsweep ui, served as they are (no build step), beside the bundle that serves them.
+cpSync(`${root}src/ui/static`, `${out}/ui-static`, { recursive: true });

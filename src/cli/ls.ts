@@ -2,11 +2,9 @@
  * `dlsweep ls [EXPERIMENT...]`: every experiment and its sweeps, newest first, with status, run counts,
  * the best value of a metric and the duration.
  */
-import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { SWEEP_FILES } from '../store/paths.js';
-import { lockHolderAlive } from '../store/lock.js';
+import { lastActivity, liveStatus } from '../store/live-status.js';
 import type { SweepFile } from '../store/records.js';
 import { experimentsIn, sweepsOf } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
@@ -38,42 +36,6 @@ export interface LsOptions {
   tags?: string[];
   /** Add each sweep's disk space. */
   size?: boolean;
-}
-
-/**
- * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
- * refreshed (the process died without recording its end) shows as `stopped`, and a sweep marked done
- * that lacks results for some grid points (runs pending or damaged since) shows as `incomplete`.
- */
-export function liveStatus(dir: string, sweep: SweepFile, now = Date.now(), counts?: SweepFile['counts']): string {
-  if (sweep.status === 'done' && counts && (counts.pending > 0 || (counts.damaged ?? 0) > 0)) return 'incomplete';
-  if (sweep.status !== 'running') return sweep.status;
-  // A holder that is known to be dead (killed) stopped the sweep, however fresh its lock still looks.
-  if (lockHolderAlive(dir) === false) return 'stopped';
-  try {
-    // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts).
-    const age = now - statSync(join(dir, SWEEP_FILES.lock)).mtimeMs;
-    return age < 15_000 ? 'running' : 'stopped';
-  } catch {
-    return 'stopped';
-  }
-}
-
-/**
- * When a sweep that stopped without recording its end was last seen working (ms since the epoch): the
- * latest change to its sweep.json or its lock (refreshed every few seconds while the process lived).
- */
-export function lastActivity(dir: string): number {
-  let last = NaN;
-  for (const name of [SWEEP_FILES.sweep, SWEEP_FILES.lock]) {
-    try {
-      const t = statSync(join(dir, name)).mtimeMs;
-      if (!(t <= last)) last = t;
-    } catch {
-      // absent
-    }
-  }
-  return last;
 }
 
 function shortDate(iso: string): string {

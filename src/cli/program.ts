@@ -13,6 +13,7 @@ import { LANDSCAPE_DEFAULTS, landscapeCommand, landscapeSeed, landscapeSteps } f
 import { MAX_WORKERS, engineOption, nonEmpty, positiveInt, resolveEngine, topCount, workerCount } from './options.js';
 import type { CliIO } from './io.js';
 import { queueStatusCommand, workerCommand } from './queue.js';
+import { DEFAULT_UI_PORT, portNumber, uiCommand } from './ui.js';
 
 const HELP_AFTER = `
 Exit codes: 0 success, 1 some runs failed, 2 invalid input or usage, 70 internal error, 130 interrupted.
@@ -153,6 +154,20 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       result.code = await queueStatusCommand({ queue: opts.queue, json: Boolean(opts.json) }, io);
+    });
+
+  program
+    .command('ui')
+    .description(
+      'serve a local web app over the runs folder, read-only: experiments and sweeps (running ones update live), each sweep\'s runs ' +
+        '(filter with the --where language, sort, group), loss curves, a run\'s metrics, confusion matrices and ROC/PR curves, runs side by side. ' +
+        'Stops on Ctrl-C',
+    )
+    .option('--port <n>', `port to listen on (0: any free port)`, portNumber, DEFAULT_UI_PORT)
+    .option('--host <address>', 'address to bind; any other than loopback requires the random token printed in the URL', '127.0.0.1')
+    .option('--open', 'open the URL in the default browser')
+    .action(async (opts) => {
+      result.code = await uiCommand({ runsDir: program.opts().runsDir, port: opts.port, host: opts.host, open: Boolean(opts.open) }, io);
     });
 
   registerDataCommands(program, io, result);

@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { experimentsIn, resolveSweep, sweepsOf } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
-import { liveStatus } from './ls.js';
+import { liveStatus } from '../store/live-status.js';
 import { formatBytes, type CliIO } from './io.js';
 import { plural } from '../text.js';
 

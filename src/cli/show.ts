@@ -10,7 +10,7 @@ import { runDetail, sweepDetail } from '../report/show.js';
 import { readDesign } from '../report/design.js';
 import { sortRows } from '../report/columns.js';
 import { rowOf } from '../report/rows.js';
-import { liveStatus } from './ls.js';
+import { liveStatus } from '../store/live-status.js';
 import { useColor, type CliIO } from './io.js';
 import { warnDamaged } from './damage.js';
 

@@ -1,0 +1,46 @@
+/**
+ * What a sweep is doing now, from its files: sweep.json's status, corrected by its lock (a sweep marked
+ * running whose process died shows as stopped) and its run counts (a sweep marked done with runs missing
+ * shows as incomplete). Shared by ls, show, rm and the ui server.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { lockHolderAlive } from './lock.js';
+import { SWEEP_FILES } from './paths.js';
+import type { SweepFile } from './records.js';
+
+/**
+ * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
+ * refreshed (the process died without recording its end) shows as `stopped`, and a sweep marked done
+ * that lacks results for some grid points (runs pending or damaged since) shows as `incomplete`.
+ */
+export function liveStatus(dir: string, sweep: SweepFile, now = Date.now(), counts?: SweepFile['counts']): string {
+  if (sweep.status === 'done' && counts && (counts.pending > 0 || (counts.damaged ?? 0) > 0)) return 'incomplete';
+  if (sweep.status !== 'running') return sweep.status;
+  // A holder that is known to be dead (killed) stopped the sweep, however fresh its lock still looks.
+  if (lockHolderAlive(dir) === false) return 'stopped';
+  try {
+    // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts).
+    const age = now - statSync(join(dir, SWEEP_FILES.lock)).mtimeMs;
+    return age < 15_000 ? 'running' : 'stopped';
+  } catch {
+    return 'stopped';
+  }
+}
+
+/**
+ * When a sweep that stopped without recording its end was last seen working (ms since the epoch): the
+ * latest change to its sweep.json or its lock (refreshed every few seconds while the process lived).
+ */
+export function lastActivity(dir: string): number {
+  let last = NaN;
+  for (const name of [SWEEP_FILES.sweep, SWEEP_FILES.lock]) {
+    try {
+      const t = statSync(join(dir, name)).mtimeMs;
+      if (!(t <= last)) last = t;
+    } catch {
+      // absent
+    }
+  }
+  return last;
+}
