@@ -1,9 +1,23 @@
 /**
- * The JSON the pages read (the contract: /work/notes of the ui, mirrored in docs/ui.md): the home page's
- * experiments and sweeps from the index (store-index.ts); a sweep's runs table, curves, and a run's detail
- * through the store's readers, the same code as `dlsweep compare` and `show`.
+ * The JSON the pages read (docs/ui.md lists the routes): the home page's experiments and sweeps from the
+ * index (store-index.ts); a sweep's runs table, its curves and a run's detail through the store's readers
+ * and the same code as `dlsweep compare` (report/compare: --where, --sort, --group-by) and `show`.
+ * Every path of the file system comes from the index or the store's folder patterns, never from the URL.
  */
-import type { StoreIndex } from './store-index.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../errors.js';
+import { RUN_FOLDER_PATTERN, SWEEP_FILES } from '../../store/paths.js';
+import { readRun, readRuns } from '../../store/read-runs.js';
+import { readCurve } from '../../store/curve.js';
+import { thresholdCurve } from '../../store/predictions.js';
+import { knownColumns, type ColumnDef } from '../../report/columns.js';
+import { groupsView, runsTable } from '../../report/compare/index.js';
+import { readDesign } from '../../report/design.js';
+import { rowOf, readableSweepTags, sweepRows, sweepTitle, type Row } from '../../report/rows.js';
+import { compareByObjective } from '../../sweep/objective.js';
+import type { CurvePoint } from '../../train/types.js';
+import { sweepObjective, type StoreIndex, type SweepSummary } from './store-index.js';
 
 /** An error answered as JSON `{error, hint?}` with an HTTP status (400 bad query, 404 unknown sweep or run). */
 export class ApiError extends Error {
@@ -19,4 +33,233 @@ export class ApiError extends Error {
 /** /api/home: `{ runs_dir, experiments: [{ name, description, tags, sweeps: [SweepSummary] }] }`, running sweeps first. */
 export function homeJson(index: StoreIndex) {
   return index.home();
+}
+
+/** A sweep's folder and summary by id. Throws: ApiError 404. */
+function sweepOf(index: StoreIndex, id: string): { dir: string; summary: SweepSummary } {
+  const found = index.sweepDir(id);
+  const summary = found && index.summary(id);
+  if (!found || !summary) throw new ApiError(404, `no sweep ${id}`);
+  return { dir: found.dir, summary };
+}
+
+/** Run a query through compare's code; its UserErrors (a bad --where, an unknown column) are 400s. */
+function query<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UserError) throw new ApiError(400, e.message, e.hint);
+    throw e;
+  }
+}
+
+/** The kind of a column for the pages: parameter, metric, interval bound (`_ci_low`/`_ci_high`) or run fact. */
+function columnKind(def: ColumnDef): 'param' | 'metric' | 'ci' | 'marker' {
+  if (def.kind === 'param') return 'param';
+  if (def.kind === 'metric') return /_ci_(low|high)$/.test(def.key) ? 'ci' : 'metric';
+  return 'marker';
+}
+
+/** Meta columns worth sending (the rest are the row's own fields). */
+const META_KEYS = ['status', 'stopped_at', 'stop_reason', 'restored_from', 'tags', 'note', 'dataset', 'trial', 'rung', 'bracket', 'tied_with_best', 'mcnemar_p'];
+
+function jsonValue(v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+/** Options of /api/sweeps/:id (the query string). */
+export interface SweepQuery {
+  where?: string;
+  sort?: string;
+  group?: string;
+}
+
+/**
+ * /api/sweeps/:id: every run of the sweep as `{run, folder, best, tied_with_best, damaged, values}` in
+ * compare's order (`sort` as --sort, default the objective), kept by `where` (--where); every column with
+ * its kind; the parameters that vary (the sweep's grid axes included); with `group`, compare --group-by's
+ * groups (n, mean and sample std per metric); for a search, search.json.
+ * Throws: ApiError 404 for an unknown sweep, 400 for a bad expression, sort key or group parameter.
+ */
+export function sweepJson(index: StoreIndex, id: string, q: SweepQuery) {
+  const { dir, summary } = sweepOf(index, id);
+  const rows = sweepRows(dir);
+  const title = sweepTitle(dir);
+  const design = readDesign(dir);
+  const { view, shown } = query(() => runsTable(title, rows, { where: q.where, sort: q.sort, design }));
+  const defs = knownColumns(rows);
+  const varying = view.columns.filter((c) => defs.some((d) => d.key === c.key && d.kind === 'param')).map((c) => c.key);
+  const sent = defs.filter((d) => (d.kind === 'param' ? rows.some((r) => r.params[d.key] !== undefined) : d.kind === 'metric' || META_KEYS.includes(d.key)));
+  const objective = sweepObjective();
+  const out: Record<string, unknown> = {
+    sweep: summary,
+    objective: objective.map((k) => ({ metric: k.metric, goal: k.goal })),
+    params: varying,
+    columns: sent.map((d) => ({ key: d.key, label: d.label, kind: columnKind(d), better: d.better })),
+    rows: shown.map((r, i) => ({
+      run: r.index,
+      folder: r.folder,
+      best: view.rows[i]?.best === true,
+      tied_with_best: r.tie ? r.tie.tied : null,
+      damaged: r.status === 'damaged' ? (r.note ?? 'damaged') : null,
+      status: r.status,
+      values: Object.fromEntries(sent.map((d) => [d.key, jsonValue(d.kind === 'metric' && r.status !== 'done' ? null : d.get(r))])),
+    })),
+    total: rows.length,
+  };
+  if (q.group) {
+    const groups = query(() => groupsView(title, rows, { where: q.where, groupBy: [q.group!], ...(q.sort ? { sort: q.sort } : {}) }));
+    const by = groups.columns.findIndex((c) => c.key !== 'best');
+    const nAt = groups.columns.findIndex((c) => c.key === 'runs');
+    const statCols = groups.columns.map((c, i) => ({ c, i })).filter(({ i }) => groups.rows[0] && typeof groups.rows[0].cells[i].value === 'object' && groups.rows[0].cells[i].value !== null && !Array.isArray(groups.rows[0].cells[i].value));
+    out.groups = groups.rows.map((g) => {
+      const mean: Record<string, number | null> = {};
+      const std: Record<string, number | null> = {};
+      for (const { c, i } of statCols) {
+        const v = g.cells[i].value as Record<string, number | null>;
+        mean[c.key] = v.mean;
+        std[c.key] = v.std;
+      }
+      return { key: g.cells[by].value ?? null, label: g.cells[by].text, best: g.best === true, n: g.cells[nAt].value, mean, std };
+    });
+    out.group = groups.columns[by].key;
+  }
+  const search = readJsonIfAny(join(dir, SWEEP_FILES.search));
+  if (search !== undefined) out.search = search;
+  return out;
+}
+
+function readJsonIfAny(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function pointsOf(curve: CurvePoint[]) {
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return { iteration: curve.map((p) => p.iteration), train_loss: curve.map((p) => finite(p.train_loss)), validation_loss: curve.map((p) => finite(p.validation_loss)) };
+}
+
+/**
+ * /api/sweeps/:id/curves: one series per distinct training (runs differing only in threshold or iterations
+ * share one), best training first (by the objective over its runs' metrics): the runs it serves, the
+ * objective's value of its best run, and the loss curve of its longest run (the others' are prefixes of it).
+ * Throws: ApiError 404 for an unknown sweep.
+ */
+export function curvesJson(index: StoreIndex, id: string) {
+  const { dir } = sweepOf(index, id);
+  const objective = sweepObjective();
+  const tags = readableSweepTags(dir);
+  const byTraining = new Map<string, { runs: Row[]; longest: { dir: string; iterations: number } }>();
+  for (const run of readRuns(dir)) {
+    // A damaged run without its params.json cannot say which training it belongs to: it gets its own.
+    const key = run.params.training_key || `run:${run.folder}`;
+    const row = rowOf(sweepTitle(dir), run, tags);
+    const iterations = Number(run.metrics?.iterations ?? run.params.params.iterations ?? 0);
+    const entry = byTraining.get(key);
+    if (!entry) byTraining.set(key, { runs: [row], longest: { dir: run.dir, iterations } });
+    else {
+      entry.runs.push(row);
+      if (iterations > entry.longest.iterations) entry.longest = { dir: run.dir, iterations };
+    }
+  }
+  const series = [...byTraining].map(([training, e]) => {
+    const done = e.runs.filter((r) => r.status === 'done').sort((a, b) => compareByObjective(a.metrics, b.metrics, objective));
+    return {
+      training,
+      runs: e.runs.map((r) => r.folder),
+      best_run: done[0]?.folder ?? null,
+      objective_value: done[0] ? (done[0].metrics[objective[0].metric] ?? null) : null,
+      metrics: done[0] ? Object.fromEntries(objective.map((k) => [k.metric, done[0].metrics[k.metric] ?? null])) : null,
+      points: pointsOf(readCurve(e.longest.dir)),
+    };
+  });
+  series.sort((a, b) => compareByObjective(a.metrics ?? {}, b.metrics ?? {}, objective) || (a.training < b.training ? -1 : 1));
+  return { objective: objective.map((k) => ({ metric: k.metric, goal: k.goal })), series: series.map(({ metrics: _m, ...s }) => s) };
+}
+
+/** Metrics at each threshold from the curve points: recall, precision, specificity, accuracy, F1. */
+function thresholdMetrics(points: ReturnType<typeof thresholdCurve>) {
+  return points.map((p) => {
+    const n = p.tp + p.fp + p.tn + p.fn;
+    const precision = p.precision;
+    const recall = p.tpr;
+    return {
+      threshold: p.threshold,
+      accuracy: n ? (p.tp + p.tn) / n : null,
+      precision,
+      recall,
+      specificity: p.fpr === null ? null : 1 - p.fpr,
+      f1: precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : null,
+    };
+  });
+}
+
+/**
+ * /api/runs/:sweepId/:runFolder: the run's parameters (and their spellings), flat metrics with their 95%
+ * intervals (as compare names them), confusion matrices, loss curve, ROC and precision-recall points and
+ * metrics per threshold from its validation predictions (when recorded), its files with their sizes, tags
+ * and note, and what is damaged (null when sound).
+ * Throws: ApiError 404 for an unknown sweep or run.
+ */
+export function runJson(index: StoreIndex, sweepId: string, folder: string) {
+  const { dir, summary } = sweepOf(index, sweepId);
+  if (!RUN_FOLDER_PATTERN.test(folder)) throw new ApiError(404, `no run ${folder} in sweep ${sweepId}`);
+  const run = readRun(dir, folder);
+  if (!run) throw new ApiError(404, `no run ${folder} in sweep ${sweepId}`);
+  const row = rowOf(sweepTitle(dir), run, readableSweepTags(dir));
+  const m = run.metrics;
+  const out: Record<string, unknown> = {
+    sweep: summary,
+    run: row.index,
+    folder,
+    status: row.status,
+    params: run.params.params,
+    spellings: run.params.spellings ?? {},
+    metrics: Object.fromEntries(Object.entries(row.metrics).map(([k, v]) => [k, jsonValue(v)])),
+    std: row.std,
+    confusion: m?.train && m.validation ? { train: m.train.confusion, validation: m.validation.confusion } : null,
+    threshold: m?.threshold ?? run.params.params.threshold ?? null,
+    iterations: m?.iterations ?? run.params.params.iterations ?? null,
+    stop: row.stop,
+    note: row.note ?? null,
+    curve: pointsOf(readCurve(run.dir)),
+    files: runFiles(run.dir),
+    annotations: { tags: run.annotations.tags, note: run.annotations.note ?? null },
+    tags: row.tags ?? [],
+    damaged: run.damaged ?? null,
+  };
+  const pred = run.predictions;
+  if (pred && m?.status === 'done') {
+    const idx = pred.split.flatMap((s, i) => (s === 'validation' ? [i] : []));
+    const points = thresholdCurve(idx.map((i) => pred.probability[i]), idx.map((i) => pred.label[i]));
+    out.roc = { fpr: points.map((p) => p.fpr), tpr: points.map((p) => p.tpr), threshold: points.map((p) => p.threshold), auc: row.metrics['validation.roc_auc'] ?? null };
+    out.pr = { recall: points.map((p) => p.tpr), precision: points.map((p) => p.precision), threshold: points.map((p) => p.threshold) };
+    out.thresholds = thresholdMetrics(points);
+  }
+  return out;
+}
+
+/** The files of a run folder with their sizes (hidden and temporary files left out). */
+function runFiles(dir: string): { name: string; bytes: number }[] {
+  const out: { name: string; bytes: number }[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    // write-file-atomic's temporary files (NAME.8hex) are half-written files, not the run's.
+    if (name.startsWith('.') || /\.[0-9a-f]{8}$/.test(name)) continue;
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile()) out.push({ name, bytes: st.size });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { staticAssets, staticRoot, vendorAssets, readShell, type Asset } from './assets.js';
 import { TOKEN_COOKIE, contentSecurityPolicy, escapeHtml, hostName, importMapHashes, isLoopback, plausiblePath, securityHeaders, tokenMatches } from './security.js';
 import type { StoreIndex } from './store-index.js';
-import { ApiError, homeJson } from './api.js';
+import { ApiError, curvesJson, homeJson, runJson, sweepJson } from './api.js';
 import type { EventHub } from './events.js';
 
 /** What the routes need. */
@@ -89,6 +89,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.get('/vendor/*', (c) => sendAsset(c, vendor.get(c.req.path.slice('/vendor/'.length))));
 
   app.get('/api/home', (c) => c.json(homeJson(options.index)));
+  app.get('/api/sweeps/:id', (c) => c.json(sweepJson(options.index, c.req.param('id'), { where: c.req.query('where'), sort: c.req.query('sort'), group: c.req.query('group') })));
+  app.get('/api/sweeps/:id/curves', (c) => c.json(curvesJson(options.index, c.req.param('id'))));
+  app.get('/api/runs/:sweepId/:runFolder', (c) => c.json(runJson(options.index, c.req.param('sweepId'), c.req.param('runFolder'))));
   if (options.events) {
     const events = options.events;
     app.get('/api/events', (c) => events.stream(c));
