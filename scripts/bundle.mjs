@@ -44,5 +44,7 @@ for (const [from, to] of [
 ]) {
   copyFileSync(`${root}${from}`, `${out}/${to}`);
 }
-// The pages of dlsweep ui, served as they are (no build step), beside the bundle that serves them.
-cpSync(`${root}src/ui/static`, `${out}/ui-static`, { recursive: true });
+// The pages of dlsweep ui, beside the bundle that serves them: the files of src/ui/static as they are, and
+// for its TypeScript modules (the chart specifications shared with report.html) the ES modules tsc compiled.
+cpSync(`${root}src/ui/static`, `${out}/ui-static`, { recursive: true, filter: (from) => !from.endsWith('.ts') });
+cpSync(`${root}dist/src/ui/static`, `${out}/ui-static`, { recursive: true, filter: (from) => !from.endsWith('.map') });

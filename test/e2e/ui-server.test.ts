@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 import { getJson, rawRequest, startUi } from '../helpers/ui.js';
@@ -67,5 +68,91 @@ test('dlsweep ui serves the page shell, its static and vendor files, and /api/ho
     assert.equal(s.duration_s, (Date.parse(record.ended_at) - Date.parse(record.started_at)) / 1000);
   } finally {
     assert.equal(await ui.stop(), 0, 'SIGTERM stops the server with exit code 0');
+  }
+});
+
+test('the sweep API filters with the --where language, sorts, groups, and answers a bad expression with 400', { timeout: 120_000 }, async () => {
+  const { dir, sweep } = recordedSweep();
+  const id = sweep.slice(sweep.lastIndexOf('/') + 1);
+  const files = runFolders(sweep).map((f) => ({ folder: f, p: readJson(join(sweep, f, 'params.json')), m: readJson(join(sweep, f, 'metrics.json')) }));
+  const ui = await startUi(dir);
+  try {
+    const all = await getJson(ui.port, `/api/sweeps/${id}`);
+    assert.equal(all.rows.length, 4);
+    assert.deepEqual(all.params, ['learning_rate', 'threshold']);
+    assert.ok(all.columns.some((c: any) => c.key === 'validation.accuracy_ci_low' && c.kind === 'ci'));
+    assert.ok(all.columns.some((c: any) => c.key === 'learning_rate' && c.kind === 'param'));
+    // The default order is the objective's: validation accuracy (high first), then loss (low first).
+    const expected = [...files].sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.m.run_id < b.m.run_id ? -1 : 1));
+    assert.deepEqual(all.rows.map((r: any) => r.folder), expected.map((f) => f.folder));
+    assert.equal(all.rows[0].best, true);
+    assert.equal(all.rows[0].values['validation.accuracy'], expected[0].m.validation.accuracy);
+    assert.equal(all.rows[0].tied_with_best, true, 'the best is tied with itself');
+
+    const where = encodeURIComponent('learning_rate < 0.1 and threshold > 0.4');
+    const kept = await getJson(ui.port, `/api/sweeps/${id}?where=${where}`);
+    assert.deepEqual(kept.rows.map((r: any) => r.folder), files.filter((f) => f.p.params.learning_rate < 0.1 && f.p.params.threshold > 0.4).map((f) => f.folder));
+
+    const byLoss = await getJson(ui.port, `/api/sweeps/${id}?sort=${encodeURIComponent('validation.loss:asc')}`);
+    const losses = byLoss.rows.map((r: any) => r.values['validation.loss']);
+    assert.deepEqual(losses, [...losses].sort((a, b) => a - b));
+
+    const grouped = await getJson(ui.port, `/api/sweeps/${id}?group=learning_rate`);
+    assert.equal(grouped.groups.length, 2);
+    for (const g of grouped.groups) {
+      const members = files.filter((f) => f.p.params.learning_rate === g.key);
+      assert.equal(g.n, members.length);
+      const mean = members.reduce((s, f) => s + f.m.validation.accuracy, 0) / members.length;
+      assert.ok(Math.abs(g.mean['validation.accuracy'] - mean) < 1e-12, `${g.mean['validation.accuracy']} vs ${mean}`);
+    }
+
+    const bad = await rawRequest(ui.port, `/api/sweeps/${id}?where=${encodeURIComponent('learning_rate <<< 2')}`);
+    assert.equal(bad.status, 400);
+    const err = JSON.parse(bad.body);
+    assert.match(err.error, /./);
+    const unknown = await rawRequest(ui.port, `/api/sweeps/${id}?sort=nonsense`);
+    assert.equal(unknown.status, 400);
+    assert.match(JSON.parse(unknown.body).error, /nonsense/);
+    assert.equal((await rawRequest(ui.port, '/api/sweeps/20200101-000000-0000')).status, 404);
+  } finally {
+    await ui.stop();
+  }
+});
+
+test('the curves and run API read the run folders: one series per training, the run detail with ROC points and files', { timeout: 120_000 }, async () => {
+  const { dir, sweep } = recordedSweep();
+  const id = sweep.slice(sweep.lastIndexOf('/') + 1);
+  const folders = runFolders(sweep);
+  const ui = await startUi(dir);
+  try {
+    const curves = await getJson(ui.port, `/api/sweeps/${id}/curves`);
+    // Two learning rates, thresholds share a training: two series of two runs each.
+    assert.equal(curves.series.length, 2);
+    assert.deepEqual(curves.series.flatMap((s: any) => s.runs).sort(), folders);
+    const first = readJson(join(sweep, curves.series[0].runs[0], 'params.json'));
+    const csv = readFileSync(join(sweep, curves.series[0].runs[0], 'curve.csv'), 'utf8').trim().split('\n').slice(1);
+    assert.deepEqual(curves.series[0].points.iteration, csv.map((l) => Number(l.split(',')[0])));
+    assert.deepEqual(curves.series[0].points.train_loss, csv.map((l) => Number(l.split(',')[1])));
+    assert.ok(first.training_key);
+
+    const folder = folders[0];
+    const run = await getJson(ui.port, `/api/runs/${id}/${folder}`);
+    const m = readJson(join(sweep, folder, 'metrics.json'));
+    assert.deepEqual(run.confusion.validation, m.validation.confusion);
+    assert.equal(run.metrics['validation.accuracy'], m.validation.accuracy);
+    assert.ok(run.metrics['validation.accuracy_ci_low'] < m.validation.accuracy);
+    assert.equal(run.damaged, null);
+    assert.ok(run.files.some((f: any) => f.name === 'metrics.json' && f.bytes === statSync(join(sweep, folder, 'metrics.json')).size));
+    // ROC from the validation predictions: ends at (1, 1) (threshold 0: everything positive).
+    assert.equal(run.roc.fpr.at(-1), 1);
+    assert.equal(run.roc.tpr.at(-1), 1);
+    // Positive when p > t: at the run's threshold the counts are those of the first point at or below it.
+    const atThreshold = run.thresholds.find((t: any) => t.threshold <= m.threshold);
+    assert.equal(atThreshold.accuracy, m.validation.accuracy);
+    assert.equal(atThreshold.recall, m.validation.recall);
+    assert.equal((await rawRequest(ui.port, `/api/runs/${id}/9999-00000000`)).status, 404);
+    assert.equal((await rawRequest(ui.port, `/api/runs/${id}/metrics.json`)).status, 404);
+  } finally {
+    await ui.stop();
   }
 });

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { staticAssets, staticRoot, vendorAssets, readShell, type Asset } from './assets.js';
-import { TOKEN_COOKIE, contentSecurityPolicy, escapeHtml, hostName, importMapHashes, isLoopback, plausiblePath, securityHeaders, tokenMatches } from './security.js';
+import { REFUSED_PATH, TOKEN_COOKIE, contentSecurityPolicy, escapeHtml, hostName, importMapHashes, isLoopback, plausiblePath, securityHeaders, tokenMatches } from './security.js';
 import type { StoreIndex } from './store-index.js';
 import { ApiError, curvesJson, homeJson, runJson, sweepJson } from './api.js';
 import type { EventHub } from './events.js';
@@ -33,7 +33,8 @@ type Env = { Bindings: { incoming?: IncomingMessage } };
 const PAGE_PATHS = ['/', '/sweep/:sweepId', '/run/:sweepId/:runFolder', '/compare'];
 
 function notFoundPage(path: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Not found: dlsweep</title></head><body><h1>Not found</h1><p>${escapeHtml(path)} is not a page of dlsweep ui. <a href="/">Home</a></p></body></html>\n`;
+  const what = path === REFUSED_PATH ? 'That address' : escapeHtml(path);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Not found: dlsweep</title></head><body><h1>Not found</h1><p>${what} is not a page of dlsweep ui. <a href="/">Home</a></p></body></html>\n`;
 }
 
 /** The Hono app serving one runs folder. */
@@ -55,9 +56,10 @@ export function createApp(options: AppOptions): Hono<Env> {
       c.header('Allow', 'GET');
       return c.json({ error: `${c.req.method} is not allowed: dlsweep ui is read-only` }, 405);
     }
+    // The path as sent (serve.ts replaces implausible ones before the adapter parses them; checked again
+    // here for apps served otherwise, e.g. by app.request in tests).
     const raw = c.env?.incoming?.url ?? new URL(c.req.url).pathname;
-    const rawPath = raw.split('?')[0];
-    if (!plausiblePath(rawPath)) return notFound(c);
+    if (!plausiblePath(raw.split('?')[0])) return notFound(c);
     if (loopbackOnly && !isLoopback(hostName(c.req.header('host') ?? ''))) {
       return c.text('dlsweep ui answers requests addressed to this machine only (127.0.0.1 or localhost)', 403);
     }

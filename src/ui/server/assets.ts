@@ -78,12 +78,13 @@ export function vendorAssets(): Map<string, Asset> {
 }
 
 /**
- * Where the pages are: beside the bundle (dist/bundle/ui-static, copied by the build), else the sources
- * (src/ui/static, when running the compiled files of dist/src in the repository).
+ * Where the pages are: dist/bundle/ui-static, which the build assembles from src/ui/static (its files as
+ * they are, its TypeScript modules as compiled by tsc). Found beside the bundle (the installed `dlsweep`),
+ * or from the compiled files of dist/src/ui/server.
  */
 export function staticRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'ui-static'), join(here, '..', '..', '..', '..', 'src', 'ui', 'static')];
+  const candidates = [join(here, 'ui-static'), join(here, '..', '..', '..', 'bundle', 'ui-static')];
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[candidates.length - 1];
 }
 

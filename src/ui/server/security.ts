@@ -64,6 +64,9 @@ export function plausiblePath(rawPath: string): boolean {
   return !decoded.split('/').some((seg) => seg === '..' || seg === '.');
 }
 
+/** What a refused request path is replaced with before routing: no route matches it, so it is a 404. */
+export const REFUSED_PATH = '/.refused';
+
 /** Host names that reach this machine only: the server answers requests addressed to them (DNS rebinding guard). */
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

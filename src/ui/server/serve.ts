@@ -3,11 +3,11 @@
  * Node's http server (@hono/node-server) bound to one address.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
 import { EventHub } from './events.js';
-import { isLoopback, newToken } from './security.js';
+import { REFUSED_PATH, isLoopback, newToken, plausiblePath } from './security.js';
 import { StoreIndex } from './store-index.js';
 
 /** Options of startUiServer. */
@@ -47,7 +47,14 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const index = new StoreIndex(options.runsDir);
   const events = new EventHub(index, options.pollMs);
   const app = createApp({ index, token, host, events });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const listener = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    // A path that could name a file elsewhere (.., encoded or not, a backslash, NUL) never reaches the
+    // routes, nor the adapter's URL parser (which would answer some of them 400 and normalise others):
+    // it becomes one the routes answer 404, with the same headers as every response.
+    if (!plausiblePath((req.url ?? '/').split('?')[0])) req.url = REFUSED_PATH;
+    void listener(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
