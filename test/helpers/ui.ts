@@ -77,3 +77,39 @@ export async function getJson<T = any>(port: number, path: string): Promise<T> {
   if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.body}`);
   return JSON.parse(r.body) as T;
 }
+
+/** One server-sent event as received, with the time it arrived (ms since the epoch). */
+export interface ReceivedEvent {
+  event: string;
+  data: any;
+  at: number;
+}
+
+/** Subscribe to /api/events; events are appended to `events` as they arrive. close() ends the stream. */
+export function subscribe(port: number): Promise<{ events: ReceivedEvent[]; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const events: ReceivedEvent[] = [];
+    const req = request({ host: '127.0.0.1', port, path: '/api/events' }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`/api/events: ${res.statusCode}`));
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          if (event) events.push({ event, data: JSON.parse(data), at: Date.now() });
+        }
+      });
+      res.on('error', () => undefined);
+      resolve({ events, close: () => req.destroy() });
+    });
+    req.on('error', (e) => {
+      if (!events.length) reject(e);
+    });
+    req.end();
+  });
+}
