@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
+import { experimentsIn } from '../store/sweep-folders.js';
 import type { UiServer } from '../ui/server/serve.js';
 import type { CliIO } from './io.js';
 
@@ -49,6 +50,8 @@ function stopSignal(): Promise<void> {
  */
 export async function uiCommand(options: UiOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
+  // A folder not made yet is served empty (a sweep started later appears); a file there is refused.
+  experimentsIn(runsDir);
   // Loaded here, not with the CLI: the web server is in a chunk of its own that other commands never load.
   const { startUiServer } = await import('../ui/server/serve.js');
   const { isLoopback } = await import('../ui/server/security.js');

@@ -12,7 +12,8 @@
  * python3-sklearn), and PyTorch's when it has torch (python3-torch); otherwise their columns say n/a and why. --quick: one repetition of everything,
  * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
  * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan, queue, table,
- * search (searches against Optuna's TPE with successive halving, optuna_asha.py, when python3-optuna is installed).
+ * search (searches against Optuna's TPE with successive halving, optuna_asha.py, when python3-optuna is installed),
+ * ui (the home page of `dlsweep ui` over 100,000 synthetic run records, cold and warm).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { goalMet, ratioOf, renderTable, writeResults, type BenchRow } from './re
 import { queueCases, queueStatus } from './queue.js';
 import { tableCases } from './table.js';
 import { searchCases } from './search.js';
+import { uiCases } from './ui.js';
 import { Scratch, optimizersCase, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
 
 // `node --test dist/test/` (npm test) runs every file under a test/ folder, this one included: a benchmark
@@ -76,6 +78,7 @@ try {
   step('queue', 'the queue (Redis, 2 worker processes) vs the local pool', () => queueCases(Math.min(reps, 2), redis.ok));
   step('table', 'terminal tables of 2,000 and 10,000 runs', () => tableCases(reps));
   step('search', 'searches: halving + TPE vs Optuna, halving vs random search', () => searchCases(scratch, quick ? [7] : [7, 8, 9]));
+  step('ui', 'dlsweep ui home page over 100,000 recorded runs, cold and warm', () => uiCases(Math.min(reps, 2), quick));
 } finally {
   scratch.cleanup();
 }

@@ -1,0 +1,47 @@
+/**
+ * The ui server's home page over 100,000 recorded runs (20 experiments x 5 sweeps x 1,000 runs of
+ * synthetic records, ui-child.ts): cold (from starting `dlsweep ui` to the first /api/home answer, the
+ * index built from every run's metrics.json; the OS file cache is warm, the records having just been
+ * written) and warm (/api/home again). Goal: under 2 s each.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { BenchRow } from './report.js';
+import { REPO, median } from './measure.js';
+
+export function uiCases(reps: number, quick: boolean): BenchRow[] {
+  const [experiments, sweeps, runs] = quick ? [10, 5, 200] : [20, 5, 1000];
+  const child = spawnSync(process.execPath, [path.join(REPO, 'dist/test/bench/ui-child.js'), String(experiments), String(sweeps), String(runs), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`ui benchmark failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { runs: number; sweeps: number; make_seconds: number; cold: number[]; warm: number[] };
+  const n = r.runs.toLocaleString('en-US');
+  return [
+    {
+      id: 'ui-home-cold',
+      case: `dlsweep ui home page over ${n} runs in ${r.sweeps} sweeps, cold: start of the command to the first /api/home answer (index built from every metrics.json; OS file cache warm)`,
+      ours: median(r.cold),
+      ours_samples: r.cold,
+      unit: 's',
+      reference: null,
+      reference_samples: [],
+      reference_name: null,
+      goal: '< 2 s',
+      goal_ratio: null,
+      goal_max: 2,
+      extra: { records_made_in_s: r.make_seconds },
+    },
+    {
+      id: 'ui-home-warm',
+      case: `dlsweep ui home page over ${n} runs, warm: /api/home again from the index`,
+      ours: median(r.warm),
+      ours_samples: r.warm,
+      unit: 's',
+      reference: null,
+      reference_samples: [],
+      reference_name: null,
+      goal: '< 2 s',
+      goal_ratio: null,
+      goal_max: 2,
+    },
+  ];
+}
