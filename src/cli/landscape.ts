@@ -1,15 +1,15 @@
 /**
  * `dlsweep landscape RUN`: the loss and accuracy of a recorded run's trained network around its weights
  * (src/train/landscape.ts), on the rows it trained or was validated on, preprocessed as the run did (the
- * sweep's experiment.yaml, its data checked against the sweep's fingerprint; k-fold: the first fold, whose
+ * sweep's current experiment file, its data checked against the sweep's fingerprint; k-fold: the first fold, whose
  * network model.json holds). Written to the run folder as landscape-*.csv and drawn in the terminal.
  */
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { loadDataset } from '../datasets/index.js';
-import { SWEEP_FILES } from '../store/paths.js';
+import { currentExperimentPath } from '../store/paths.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { writeLandscape } from '../store/landscape.js';
 import { sweepTitle } from '../report/rows.js';
@@ -69,7 +69,7 @@ export async function landscapeCommand(ref: string, options: LandscapeOptions, i
   const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;
 
   const sweep = readSweepFile(run.sweepDir);
-  const exp = loadExperiment(join(run.sweepDir, SWEEP_FILES.experiment), { dataDir: options.dataDir, cwd: io.cwd });
+  const exp = loadExperiment(currentExperimentPath(run.sweepDir), { dataDir: options.dataDir, cwd: io.cwd });
   let data;
   try {
     data = loadDataset(exp.dataset);

@@ -50,7 +50,12 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       )
       .argument('<file>', 'experiment file (YAML)'),
   )
-    .addOption(new Option('--resume [sweep]', 'continue a sweep of this experiment (a sweep id, or latest): finished runs are kept'))
+    .addOption(new Option('--resume [sweep]', 'continue a sweep of this experiment (a sweep id, or latest): finished runs are kept').conflicts('extend'))
+    .option(
+      '--extend <sweep>',
+      'widen a grid sweep of this experiment (a sweep id, or latest) after adding values to the grid in the file: only the new points are trained, into the same sweep; any other change is refused',
+    )
+    .option('--no-reuse', 'train runs even when a run with the same identity is recorded in another sweep of the experiment (by default it is copied)')
     .option(
       '--queue <url>',
       'train on the workers of a Redis queue (redis://[:PASSWORD@]HOST[:PORT][/DB] or rediss:// for TLS; start them with dlsweep worker); --workers then counts threads of this process that train too (default 0)',
@@ -68,6 +73,8 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
           share: opts.share,
           quiet: Boolean(opts.quiet),
           resume: opts.resume,
+          extend: opts.extend,
+          reuse: opts.reuse,
           top: opts.top,
           engine: resolveEngine(opts.engine, io.env),
           queue: opts.queue,
@@ -76,13 +83,18 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       );
     });
 
-  common(program.command('plan').description('print what `run` would train (grid points, trainings, updates; for a search its trials, rungs and the most updates) without training').argument('<file>', 'experiment file (YAML)')).action(
-    async (file: string, opts) => {
-      result.code = await planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false, engine: resolveEngine(opts.engine, io.env) },
+  common(
+    program
+      .command('plan')
+      .description('print what `run` would train (grid points, trainings, updates, and how many runs it would copy from earlier sweeps; for a search its trials, rungs and the most updates) without training')
+      .argument('<file>', 'experiment file (YAML)'),
+  )
+    .option('--no-reuse', 'count as if every run were trained (run --no-reuse)')
+    .action(async (file: string, opts) => {
+      result.code = await planCommand(file, { runsDir: program.opts().runsDir, dataDir: opts.dataDir, workers: opts.workers, maxRuns: opts.maxRuns, share: opts.share, quiet: false, engine: resolveEngine(opts.engine, io.env), reuse: opts.reuse },
         io,
       );
-    },
-  );
+    });
 
   registerRecordCommands(program, io, result);
 

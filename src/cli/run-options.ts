@@ -14,6 +14,10 @@ export interface RunOptions {
   quiet: boolean;
   /** A sweep id, `latest`, or true for latest. */
   resume?: string | boolean;
+  /** run: widen this sweep (a sweep id, EXPERIMENT/SWEEP_ID or latest) with the grid points the file adds. */
+  extend?: string;
+  /** Copy runs recorded with the same identity in other sweeps of the experiment instead of training them (default true; --no-reuse). */
+  reuse?: boolean;
   /** Rows of the table printed at the end (default DEFAULT_TOP; Infinity for all). */
   top?: number;
   /** The training engine, resolved once from --engine or DLSWEEP_ENGINE (see resolveEngine in main.ts). */

@@ -33,6 +33,12 @@ import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
+import { planForSweep, readSweepBase, type Extension } from './extend.js';
+import { findReusable } from '../store/reuse.js';
+import { sweepsOf } from '../store/sweep-folders.js';
+import { experimentDir } from '../store/paths.js';
+import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep/pending.js';
+import { describeWidening } from '../sweep/extend.js';
 import { plural } from '../text.js';
 
 export { DEFAULT_MAX_RUNS, resumeCommand, type RunOptions } from './run-options.js';
@@ -41,14 +47,27 @@ interface Prepared {
   exp: Experiment;
   data: PreparedDataset;
   plan: Plan;
+  /** --extend: what the file adds to the sweep (absent when it adds nothing: the sweep is completed as on resume). */
+  extension?: Extension;
 }
 
-/** Load, validate and plan. Throws: UserError for any problem (a grid over --max-runs included). */
-function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; data: PreparedDataset; shape: DataShape }): Prepared {
+/**
+ * Plan: a new sweep's grid, or with --resume/--extend the target sweep's (extended grids number their runs
+ * grid by grid; an extension must widen the last grid). Throws: UserError for any problem (a grid over
+ * --max-runs included, an extension that is not a widening).
+ */
+function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; data: PreparedDataset; shape: DataShape }, runsDir: string): Prepared {
   const { exp, data, shape } = loaded;
   let plan: Plan;
+  let extension: Extension | undefined;
   try {
-    plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
+    const target = options.extend ?? (options.resume === undefined || options.resume === false ? undefined : options.resume);
+    if (target === undefined) {
+      plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
+    } else {
+      const base = readSweepBase(runsDir, exp, target, { withStages: options.extend !== undefined, dataDir: options.dataDir });
+      ({ plan, extension } = planForSweep(exp, data, shape, base, { share: options.share, maxRuns: options.maxRuns, engine: options.engine, extend: options.extend !== undefined }));
+    }
   } catch (e) {
     if (e instanceof RangeError) {
       throw new UserError(`${file}: ${e.message}`, `raise the limit with --max-runs N, or narrow the grid`);
@@ -56,7 +75,7 @@ function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; d
     throw e;
   }
   checkEngine(file, plan);
-  return { exp, data, plan };
+  return { exp, data, plan, extension };
 }
 
 /** With --engine fast, every training must be one the fast engine implements: checked before anything is written. Throws: UserError. */
@@ -92,6 +111,34 @@ export function describePlan(exp: Experiment, plan: PlanSummary, done: number, w
   return lines.join('\n');
 }
 
+/**
+ * "reuse: 12 of 16 runs ... copied, not trained: 2 trainings, 1,000 updates left": what reuse saves. `verb`:
+ * `copied` once done (run), `will be copied` before (plan).
+ */
+function describeReuse(reused: number, runs: number, sweeps: string[], pending: readonly PendingTraining[], folds: number, verb: string): string {
+  const from = [...new Set(sweeps)];
+  const shown = from.length > 2 ? `${from.slice(0, 2).join(', ')} and ${from.length - 2} more` : from.join(', ');
+  return (
+    `reuse: ${thousands(reused)} of ${thousands(runs)} ${plural(runs, 'run')} recorded with the same identity in ${shown}, ${verb} instead of trained; ` +
+    `${thousands(pending.length)} ${plural(pending.length, 'training')} (${thousands(pendingUpdates(pending, folds))} updates) left to run (--no-reuse trains them all)`
+  );
+}
+
+/** For `plan`: how many runs of a new sweep would be copied from earlier sweeps of the experiment; undefined when none can be. */
+function reuseForecast(exp: Experiment, shape: DataShape, options: RunOptions, runsDir: string, folds: number): string | undefined {
+  if (sweepsOf(experimentDir(runsDir, exp.name)).length === 0) return undefined;
+  let plan: Plan;
+  try {
+    plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
+  } catch {
+    return undefined; // run refuses this grid anyway (said above)
+  }
+  const reusable = findReusable(runsDir, exp.name, plan.runs);
+  if (reusable.size === 0) return `reuse: none of the ${thousands(plan.gridSize)} runs is recorded in an earlier sweep of ${exp.name}`;
+  const todo = new Set(plan.runs.filter((r) => !reusable.has(r.index)).map((r) => r.index));
+  return describeReuse(reusable.size, plan.gridSize, [...reusable.values()].map((r) => r.sweep), pendingTrainings(plan, todo), folds, 'will be copied');
+}
+
 /** `dlsweep plan FILE`: print the plan, train nothing, write nothing. Counts lazily, so any grid size is fine. */
 export async function planCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
   const { exp, data, shape } = await loadInputs(file, options, io);
@@ -104,6 +151,10 @@ export async function planCommand(file: string, options: RunOptions, io: CliIO):
   const summary = summarizePlan(exp, shape, { share: options.share });
   io.stdout.write(formatDatasetReport(data.report) + '\n');
   io.stdout.write(describePlan(exp, summary, 0, options.workers ?? availableParallelism(), options.engine) + '\n');
+  if (options.reuse !== false) {
+    const forecast = reuseForecast(exp, shape, options, resolve(io.cwd, options.runsDir), data.folds.length);
+    if (forecast) io.stdout.write(forecast + '\n');
+  }
   if (summary.gridSize > options.maxRuns) {
     io.stdout.write(`note: run refuses grids over ${thousands(options.maxRuns)} points unless --max-runs raises the limit\n`);
   }
@@ -174,8 +225,9 @@ async function runSweep(
   // git answers while the experiment is loaded.
   const commit = gitCommit(dirname(resolve(io.cwd, file)));
   const loaded = await loadInputs(file, options, io);
-  if (loaded.exp.search) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
-  const { exp, data, plan } = prepare(file, options, loaded);
+  const runsDir = resolve(io.cwd, options.runsDir);
+  if (loaded.exp.search && options.extend === undefined) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
+  const { exp, data, plan, extension } = prepare(file, options, loaded, runsDir);
   // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
   const executor = await connect();
   const log = (s: string) => {
@@ -183,17 +235,22 @@ async function runSweep(
   };
   const report = formatDatasetReport(data.report);
   const open = await openSweep(plan, {
-    runsDir: resolve(io.cwd, options.runsDir),
+    runsDir,
     experiment: { name: exp.name, text: exp.text, description: exp.description, tags: exp.tags },
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds: data.folds.length },
     gitCommit: await commit,
-    resume: options.resume,
+    resume: options.extend ?? options.resume,
+    ...(extension ? { extend: { basePlanHash: extension.basePlanHash, added: extension.added } } : {}),
+    reuse: options.reuse !== false,
   });
   opened?.({ id: open.id, experiment: exp.name });
   try {
     const { dir: sweepPath, id: sweepId, todo } = open;
     log(report);
+    const ext = extension && open.sweep.extensions?.at(-1);
+    if (ext) log(`extend: ${ext.runs} new ${plural(ext.runs, 'run')} (${describeWidening(ext.added)}) as runs ${ext.first_run}-${ext.first_run + ext.runs - 1}; the recorded runs are kept`);
     log(describePlan(exp, { gridSize: plan.gridSize, trainings: plan.trainings.length, naiveIterations: plan.naiveIterations, plannedIterations: plan.plannedIterations, shared: plan.shared }, open.done.size, workers, plan.engine));
+    if (open.reused.size) log(describeReuse(open.reused.size, plan.gridSize, [...open.reused.values()].map((r) => r.sweep), open.pending, data.folds.length, 'copied'));
     log(`sweep: ${sweepPath}`);
     // Damaged run folders (a file cut short or edited outside dlsweep) are trained again, each named once.
     for (const d of open.damaged) io.stderr.write(`warning: ${d.folder}: ${d.problems.join('; ')}: training it again\n`);

@@ -98,6 +98,7 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['trial', (r) => r.search?.trial ?? null, 'number'],
     ['rung', (r) => r.search?.rung ?? null, 'number'],
     ['bracket', (r) => r.search?.bracket ?? null, 'number'],
+    ['reused_from', (r) => r.reused_from ?? null, 'string'],
     ['tied_with_best', (r) => r.tie?.tied ?? null, 'boolean'],
     ['mcnemar_p', (r) => r.tie?.p ?? null, 'number'],
   ];

@@ -1,15 +1,14 @@
 /**
- * The grid a sweep was started with, read back from its saved experiment.yaml: every axis with all its
+ * The grid of a sweep, read back from its saved experiment file (the last extension's, else experiment.yaml): every axis with all its
  * values, and the fixed parameters as written. Tables and the report of a sweep that is not finished (or
  * lost runs) describe the grid from here, not from the runs recorded so far, which may cover one value of
  * an axis only.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseExperiment } from '../experiment/index.js';
 import { CORE_PARAMS, paramSpec } from '../experiment/params.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
-import { SWEEP_FILES } from '../store/paths.js';
+import { currentExperimentPath } from '../store/paths.js';
 import { compareValues, equalValues, paramOrder } from './columns.js';
 import { formatParam } from './format.js';
 
@@ -55,7 +54,7 @@ export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpelling
  */
 export function readDesign(sweepDir: string): SweepDesign | undefined {
   try {
-    const file = join(sweepDir, SWEEP_FILES.experiment);
+    const file = currentExperimentPath(sweepDir);
     return designOf(parseExperiment(readFileSync(file, 'utf8'), file, { cwd: sweepDir }));
   } catch {
     return undefined;

@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { readRuns, readSweepFile, type StoredRun } from '../store/read-runs.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
-import type { RunStatus, SweepFile } from '../store/records.js';
+import type { RunParamsFile, RunStatus, SweepFile } from '../store/records.js';
 import { DEFAULT_OBJECTIVE, compareByObjective, tiedOnObjective, type Objective } from '../sweep/objective.js';
 
 /** One run, flattened for comparison. */
@@ -65,6 +65,8 @@ export interface Row {
   dataset?: string;
   /** Runs of a search: the trial, its Hyperband bracket and the rung of this run (params.json). */
   search?: { trial: number; bracket: number; rung: number };
+  /** A run copied from an earlier sweep instead of trained: EXPERIMENT/SWEEP_ID/RUN_FOLDER of its source. */
+  reused_from?: string;
 }
 
 /** Metric names in display order (for each of train and validation). */
@@ -163,7 +165,14 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     tags: [...new Set([...sweepTags, ...(run.annotations?.tags ?? [])])],
     ...(run.annotations?.note ? { userNote: run.annotations.note } : {}),
     ...(run.params.search ? { search: run.params.search } : {}),
+    ...(reusedFrom(run.params) ? { reused_from: reusedFrom(run.params) } : {}),
   };
+}
+
+/** EXPERIMENT/SWEEP_ID/RUN_FOLDER of a reused run's source, or undefined (trained here, or a record not written by dlsweep). */
+export function reusedFrom(params: RunParamsFile): string | undefined {
+  const r = params.reused_from;
+  return r && typeof r.sweep === 'string' && typeof r.run === 'string' ? `${r.sweep}/${r.run}` : undefined;
 }
 
 const STATUS_RANK: Record<Row['status'], number> = { done: 0, diverged: 1, failed: 2, interrupted: 3, damaged: 4, pending: 5 };

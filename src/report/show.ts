@@ -132,6 +132,7 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
   const out: string[] = [];
   out.push(b(`${sweepTitle}/${run.folder}`) + `  ${row.status}${row.note ? `: ${row.note}` : ''}`);
   out.push(`run id ${run.params.run_id}`);
+  if (row.reused_from) out.push(`reused from ${row.reused_from} (the same run id, recorded there; copied into this sweep instead of trained)`);
   if (run.timing) out.push(`training ${formatMs(run.timing.training_ms)}${run.timing.shared_by > 1 ? ` (one training shared by ${run.timing.shared_by} runs)` : ''}, finished ${run.timing.finished_at}`);
   if (m?.diverged) out.push(`diverged at update ${m.diverged.iteration}; last finite training loss ${formatMetric('loss', m.diverged.last_finite_loss)}`);
   if (m?.stopped_at !== undefined) out.push(earlyStopLine(m));

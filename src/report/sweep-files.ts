@@ -83,14 +83,17 @@ const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
  * results.csv: one row per run in grid order, every parameter and every metric at full precision (with
  * the 95% Wilson intervals of the proportions), the std and n of each metric (k-fold: over folds), then
  * where and why early stopping ended the training and which update's weights were restored, and the
- * paired test against the best run (tied_with_best, mcnemar_p; see markTies).
+ * paired test against the best run (tied_with_best, mcnemar_p; see markTies); when some run was copied from
+ * an earlier sweep, where from (reused_from: EXPERIMENT/SWEEP_ID/RUN_FOLDER).
  */
 export function resultsCsv(rows: Row[]): string {
   const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
   // Searches add the trial, bracket and rung of each run; grid sweeps keep their columns.
   const search = ordered.some((r) => r.search) ? (['trial', 'bracket', 'rung'] as const) : [];
-  const header = ['run', 'run_id', 'status', ...search, ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'tied_with_best', 'mcnemar_p', 'note'];
+  // Runs copied from earlier sweeps name their source; sweeps without any keep their columns.
+  const reused = ordered.some((r) => r.reused_from) ? ['reused_from'] : [];
+  const header = ['run', 'run_id', 'status', ...search, ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'tied_with_best', 'mcnemar_p', 'note', ...reused];
   const records = ordered.map((r) => [
     r.folder,
     r.run_id,
@@ -107,6 +110,7 @@ export function resultsCsv(rows: Row[]): string {
     r.tie ? String(r.tie.tied) : '',
     r.tie ? String(r.tie.p) : '',
     r.note ?? '',
+    ...reused.map(() => r.reused_from ?? ''),
   ]);
   return stringify([header, ...records]);
 }

@@ -3,6 +3,8 @@
  *
  *   <runs-dir>/<experiment>/<sweep-id>/          one sweep
  *     experiment.yaml   the experiment file as launched
+ *     experiment.extend-N.yaml  the file as given for the Nth widening of the grid (run --extend); the
+ *                       sweep's current experiment is the last one sweep.json's extensions name
  *     sweep.json        id, times, status, provenance, counts (rebuilt from the run folders)
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
@@ -25,6 +27,7 @@
  *       metrics.json    status and metrics; written last: a run is done when it says status "done"
  *       annotations.json  tags and a note added with dlsweep tag/note
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Tags and a note of a sweep or a run (see annotations.ts); the same name in both folders. */
@@ -63,6 +66,29 @@ export const RUN_FOLDER_PATTERN = /^\d{4,}-[0-9a-f]{8}$/;
  * random bits, so that names sort by start time to the millisecond and two sweeps started at once differ.
  */
 export const SWEEP_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** The experiment file kept for the nth extension of a sweep (1-based). */
+export function extensionFileName(n: number): string {
+  return `experiment.extend-${n}.yaml`;
+}
+
+/** The experiment files of a sweep's grids in the order they were run: the file as launched, then each extension's. */
+export function stageFiles(sweep: { extensions?: unknown[] }): string[] {
+  // Named from the count, never from the record's text: no name read from a file leaves the sweep folder.
+  const n = Array.isArray(sweep.extensions) ? sweep.extensions.length : 0;
+  return [SWEEP_FILES.experiment, ...Array.from({ length: n }, (_, i) => extensionFileName(i + 1))];
+}
+
+/** The sweep's current experiment file (the last extension's, else experiment.yaml), from its sweep.json; experiment.yaml when that cannot be read. Never throws. */
+export function currentExperimentPath(sweepDir: string): string {
+  let sweep: { extensions?: unknown[] } = {};
+  try {
+    sweep = JSON.parse(readFileSync(join(sweepDir, SWEEP_FILES.sweep), 'utf8'));
+  } catch {
+    // a damaged or missing record: the file as launched
+  }
+  return join(sweepDir, stageFiles(sweep ?? {}).at(-1)!);
+}
 
 export function experimentDir(runsDir: string, experiment: string): string {
   return join(runsDir, experiment);

@@ -119,15 +119,7 @@ export class Recorder {
   }
 
   private paramsFile(run: PlannedRun): RunParamsFile {
-    return {
-      run_id: run.id,
-      index: run.index,
-      folder: run.folder,
-      training_key: this.plan.trainings[run.training].key,
-      params: run.params,
-      spellings: run.spellings,
-      ...(run.search ? { search: run.search } : {}),
-    };
+    return runParamsFile(this.plan, run);
   }
 
   private closeRun(run: PlannedRun, status: 'failed' | 'interrupted', error: string, detail?: string): void {
@@ -145,4 +137,17 @@ export class Recorder {
     if (status === 'failed') this.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
     this.events.runRecorded?.(run, status);
   }
+}
+
+/** params.json of a planned run: its identity, place in the sweep, training and parameters. */
+export function runParamsFile(plan: Plan, run: PlannedRun): RunParamsFile {
+  return {
+    run_id: run.id,
+    index: run.index,
+    folder: run.folder,
+    training_key: plan.trainings[run.training].key,
+    params: run.params,
+    spellings: run.spellings,
+    ...(run.search ? { search: run.search } : {}),
+  };
 }

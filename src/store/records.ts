@@ -23,6 +23,11 @@ export interface RunParamsFile {
    * schedule or early stopping shaped by the length).
    */
   search?: { trial: number; bracket: number; rung: number; horizon?: number };
+  /**
+   * A run copied from an earlier sweep of the experiment instead of trained (same run_id): that sweep
+   * (EXPERIMENT/SWEEP_ID) and run folder. Its metrics.json, curve, model and predictions are the source's.
+   */
+  reused_from?: { sweep: string; run: string };
 }
 
 /** Metrics of one fold (k-fold) or of the single split. */
@@ -127,4 +132,19 @@ export interface SweepFile {
   updates_trained?: number;
   /** A search: its method (grid sweeps have none); details in search.json. */
   search?: { method: string; trials: number };
+  /** Each time the grid was widened (dlsweep run FILE --extend SWEEP), oldest first; absent when never. */
+  extensions?: SweepExtension[];
+}
+
+/** One widening of a sweep's grid (see src/sweep/extend.ts). */
+export interface SweepExtension {
+  /** When the extension started. */
+  at: string;
+  /** The experiment file as given for it, kept in the sweep folder (experiment.extend-N.yaml). */
+  file: string;
+  /** Parameter -> the values it gained, as written in the file. */
+  added: Record<string, string[]>;
+  /** The runs it added: `runs` runs from folder number `first_run` (1-based) on. */
+  first_run: number;
+  runs: number;
 }

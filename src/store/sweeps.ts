@@ -14,11 +14,13 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep } from './lock.js';
-import { RUN_FOLDER_PATTERN, SWEEP_FILES, experimentDir } from './paths.js';
+import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName } from './paths.js';
 import { toolVersion } from './provenance.js';
-import type { SweepFile } from './records.js';
+import type { SweepExtension, SweepFile } from './records.js';
 import { createSweepFolder, resolveSweep } from './sweep-folders.js';
 import { readRuns, readSweepFile } from './read-runs.js';
+import { copyReusedRun, findReusable, type ReuseSource } from './reuse.js';
+import { runParamsFile } from './recorder.js';
 
 /** What openSweep needs besides the plan. */
 export interface OpenSweepInput {
@@ -31,6 +33,15 @@ export interface OpenSweepInput {
   gitCommit: string | null;
   /** Continue a sweep: a sweep id (or unique prefix), EXPERIMENT/SWEEP_ID, or `latest`; true means latest. */
   resume?: string | boolean;
+  /**
+   * Widen the sweep resolved from `resume` (run --extend): the plan_hash its record had when the extension
+   * was checked (a sweep changed meanwhile is refused), and what the extension adds (the values each
+   * parameter gains, as written; the plan holds the new runs after the recorded ones). The file is kept as
+   * experiment.extend-N.yaml and the extension recorded in sweep.json before anything is trained.
+   */
+  extend?: { basePlanHash: string; added: Record<string, string[]> };
+  /** Copy the runs recorded with the same identity in other sweeps of the experiment instead of training them (reuse.ts). */
+  reuse?: boolean;
 }
 
 /** An open, locked sweep, its record written with status running. */
@@ -45,6 +56,8 @@ export interface OpenSweep {
   done: Set<number>;
   /** Run indices to train. */
   todo: Set<number>;
+  /** Runs copied from other sweeps of the experiment now (see reuse.ts), by run index; part of `done`. */
+  reused: Map<number, ReuseSource>;
   /** Run folders found damaged (resume retrains them); empty for a new sweep. */
   damaged: DamagedRun[];
   /** The trainings that serve the runs of `todo`, scored only where those runs need it. */
@@ -72,6 +85,26 @@ function finishedRuns(sweepPath: string, plan: Plan): { done: Set<number>; damag
   return { done, damaged };
 }
 
+/**
+ * Copy into the sweep `dir` every run of the plan not in `done` that another sweep of the experiment
+ * recorded with the same identity (findReusable), adding each to `done`. A copy that fails (its source
+ * removed meanwhile, a write error) leaves the run to be trained. Returns the sources by run index.
+ */
+function reuseRuns(runsDir: string, experiment: string, plan: Plan, done: Set<number>, dir: string): Map<number, ReuseSource> {
+  const byIndex = new Map(plan.runs.map((r) => [r.index, r]));
+  const reused = new Map<number, ReuseSource>();
+  for (const [index, source] of findReusable(runsDir, experiment, plan.runs.filter((r) => !done.has(r.index)), dir)) {
+    try {
+      copyReusedRun(dir, runParamsFile(plan, byIndex.get(index)!), source);
+    } catch {
+      continue; // trained instead
+    }
+    done.add(index);
+    reused.set(index, source);
+  }
+  return reused;
+}
+
 /** A run folder whose files cannot be trusted, and why. */
 export interface DamagedRun {
   folder: string;
@@ -89,7 +122,7 @@ function cleanTempFiles(sweepPath: string): void {
  * engine; and only the remedies that apply (restoring the experiment file only when it changed).
  */
 function resumeRefusal(dir: string, previous: SweepFile, plan: Plan, input: OpenSweepInput): UserError {
-  const original = join(dir, SWEEP_FILES.experiment);
+  const original = currentExperimentPath(dir);
   let changes: KeyChange[] = [];
   try {
     changes = experimentChanges(readFileSync(original, 'utf8'), input.experiment.text);
@@ -101,6 +134,8 @@ function resumeRefusal(dir: string, previous: SweepFile, plan: Plan, input: Open
   if (changes.length) {
     what.push(`the experiment (${describeChanges(changes).join('; ')})`);
     hints.push(`restore the experiment file (the original is in ${original})`);
+    // Values added to the grid are what --extend is for.
+    if (changes.every((c) => c.key.startsWith('grid.'))) hints.push(`if values were only added to the grid, train just the new points: --extend ${previous.id} instead of --resume`);
   }
   const short = (h: string) => `${h.slice(0, 12)}…`;
   if (previous.dataset.sha256 !== input.dataset.sha256) {
@@ -118,6 +153,15 @@ function resumeRefusal(dir: string, previous: SweepFile, plan: Plan, input: Open
 }
 
 /**
+ * The sweep folder a --resume or --extend target names: a sweep id (or unique prefix), EXPERIMENT/SWEEP_ID,
+ * `latest` (or true) for the experiment's latest sweep. Throws: UserError when nothing matches (resolveSweep).
+ */
+export function resolveSweepTarget(runsDir: string, experiment: string, target: string | true): string {
+  const t = target === true ? 'latest' : target;
+  return resolveSweep(runsDir, t === 'latest' ? experimentDir(runsDir, experiment) : t.includes('/') ? t : `${experiment}/${t}`);
+}
+
+/**
  * Open a sweep of `plan` for training: a new sweep folder (sweep.json and the experiment file, created
  * atomically), or with `resume` the sweep it names, checked to belong to this experiment and plan. Then
  * lock it (one process per sweep), remove temporary files a killed process left, find the runs recorded
@@ -127,8 +171,11 @@ function resumeRefusal(dir: string, previous: SweepFile, plan: Plan, input: Open
  * system's error otherwise.
  */
 export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<OpenSweep> {
-  const { runsDir, experiment, dataset } = input;
+  const { experiment, dataset } = input;
   const startedAt = new Date().toISOString();
+  // The extensions recorded, and this one once its file is written.
+  let added: SweepExtension | undefined;
+  const extensions = (previous?: SweepFile): SweepExtension[] => [...(previous?.extensions ?? []), ...(added ? [added] : [])];
   const record = (id: string, previous?: SweepFile, done = 0): SweepFile => ({
     id,
     experiment: experiment.name,
@@ -148,34 +195,45 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     shared: plan.shared,
     plan_hash: plan.planHash,
     counts: { done, diverged: 0, failed: 0, interrupted: 0, pending: plan.gridSize - done },
-    resumed_at: previous ? [...(previous.resumed_at ?? []), startedAt] : [],
+    resumed_at: previous && !input.extend ? [...(previous.resumed_at ?? []), startedAt] : (previous?.resumed_at ?? []),
+    ...(extensions(previous).length ? { extensions: extensions(previous) } : {}),
   });
 
   let dir: string;
   let previous: SweepFile | undefined;
   if (input.resume !== undefined && input.resume !== false) {
-    const target = input.resume === true ? 'latest' : input.resume;
-    dir = resolveSweep(runsDir, target === 'latest' ? experimentDir(runsDir, experiment.name) : target.includes('/') ? target : `${experiment.name}/${target}`);
+    dir = resolveSweepTarget(input.runsDir, experiment.name, input.resume);
     previous = readSweepFile(dir);
     if (previous.experiment !== experiment.name) throw new UserError(`sweep ${dir} belongs to experiment "${previous.experiment}", not "${experiment.name}"`);
-    if (previous.plan_hash !== plan.planHash) throw resumeRefusal(dir, previous, plan, input);
+    if (!input.extend && previous.plan_hash !== plan.planHash) throw resumeRefusal(dir, previous, plan, input);
   } else {
-    dir = createSweepFolder(runsDir, experiment.name, (id) => ({
+    dir = createSweepFolder(input.runsDir, experiment.name, (id) => ({
       [SWEEP_FILES.experiment]: experiment.text,
       [SWEEP_FILES.sweep]: JSON.stringify(record(id), null, 2) + '\n',
     })).dir;
   }
   const release = await lockSweep(dir);
   try {
+    if (input.extend && previous) {
+      // Read again under the lock: another process may have extended or resumed it since it was checked.
+      previous = readSweepFile(dir);
+      if (previous.plan_hash !== input.extend.basePlanHash) throw new UserError(`sweep ${basename(dir)} changed while the extension was being checked`, 'run the same command again');
+      const n = (previous.extensions?.length ?? 0) + 1;
+      const file = extensionFileName(n);
+      await writeTextAtomic(join(dir, file), experiment.text);
+      const first = previous.grid_size + 1;
+      added = { at: startedAt, file, added: input.extend.added, first_run: first, runs: plan.gridSize - previous.grid_size };
+    }
     cleanTempFiles(dir);
     const { done, damaged } = finishedRuns(dir, plan);
+    const reused = input.reuse ? reuseRuns(input.runsDir, experiment.name, plan, done, dir) : new Map<number, ReuseSource>();
     const todo = new Set(plan.runs.filter((r) => !done.has(r.index)).map((r) => r.index));
     const id = basename(dir);
     const sweep = record(id, previous, done.size);
     await writeTextAtomic(join(dir, SWEEP_FILES.dataset), dataset.report + '\n');
     await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), sweep);
     const pending = pendingTrainings(plan, todo);
-    return { id, dir, sweep, previous, done, todo, damaged, pending, totalUpdates: pendingUpdates(pending, dataset.folds), release };
+    return { id, dir, sweep, previous, done, todo, reused, damaged, pending, totalUpdates: pendingUpdates(pending, dataset.folds), release };
   } catch (e) {
     await release();
     throw e;

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SWEEP_FILES } from './paths.js';
+import { SWEEP_FILES, stageFiles } from './paths.js';
 import { readJsonFile } from './integrity.js';
 import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
@@ -37,7 +37,9 @@ export function verifySweep(dir: string): SweepCheck {
     if (!v || typeof v !== 'object' || typeof v.id !== 'string' || !Number.isInteger(v.grid_size) || typeof v.plan_hash !== 'string') sweepProblems.push(`${SWEEP_FILES.sweep}: id, grid_size or plan_hash missing`);
     else gridSize = v.grid_size;
   } else sweepProblems.push('problem' in s ? s.problem : `${SWEEP_FILES.sweep} is missing`);
-  if (!existsSync(join(dir, SWEEP_FILES.experiment))) sweepProblems.push(`${SWEEP_FILES.experiment} is missing`);
+  // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
+  const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];
+  for (const name of kept) if (!existsSync(join(dir, name))) sweepProblems.push(`${name} is missing`);
   const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], failed: [], interrupted: [], pending: 0 };
   const runs = readRuns(dir, { deep: true });
   check.runs = runs.length;

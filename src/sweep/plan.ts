@@ -15,6 +15,7 @@ import { ENGINE_VERSION } from '../train/version.js';
 import type { EngineMode } from '../train/types.js';
 import { gridSize, pointAt, pointSpellings, type Point } from './grid.js';
 import { stableHash } from './identity.js';
+import { canonicalJson } from '../canonical-json.js';
 
 /** What the planner needs to know of the data. */
 export interface DataShape {
@@ -140,6 +141,47 @@ export const MAX_PLANNED_RUNS = 100_000;
 export function planSweep(exp: Experiment, shape: DataShape, options: { share?: boolean; maxRuns?: number; engine?: EngineMode } = {}): Plan {
   const share = options.share ?? true;
   const engine = options.engine ?? 'auto';
+  const size = planSizeChecks(exp, shape, options.maxRuns);
+  function* points(): Generator<PlannedPoint> {
+    for (let i = 0; i < size; i++) yield { index: i, params: pointAt(exp, i), spellings: pointSpellings(exp, i) };
+  }
+  return { ...planPoints(points(), shape, { share, engine, width: folderIndexWidth(size) }), gridSize: size };
+}
+
+/**
+ * Plan a sweep that was extended: `stages` are its grids in the order they were run (the grid it started
+ * with, then each widened grid; each holds every point of the one before). Runs are numbered stage by stage:
+ * the first grid's points in its grid order, then each stage's new points in that stage's grid order, after
+ * the runs before them; a stage's folder numbers have the width of the sweep's size after that stage. With
+ * one stage this is planSweep. Options and errors as planSweep's, for the last (widest) stage.
+ */
+export function planStages(stages: readonly Experiment[], shape: DataShape, options: { share?: boolean; maxRuns?: number; engine?: EngineMode } = {}): Plan {
+  const last = stages[stages.length - 1];
+  if (stages.length === 1) return planSweep(last, shape, options);
+  // The size checks and limits of the widest grid, which holds every point.
+  const widest = planSizeChecks(last, shape, options.maxRuns);
+  const seen = new Set<string>();
+  const points: PlannedPoint[] = [];
+  for (const stage of stages) {
+    const added: PlannedPoint[] = [];
+    const size = gridSize(stage);
+    for (let i = 0; i < size; i++) {
+      const params = pointAt(stage, i);
+      const key = canonicalJson(params);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      added.push({ index: points.length + added.length, params, spellings: pointSpellings(stage, i) });
+    }
+    const width = folderIndexWidth(points.length + added.length);
+    for (const p of added) points.push({ ...p, width });
+  }
+  // More points than the widest grid has: a stage is not a widening of the one before (extend checks it
+  // first; a resume with a narrower file then finds its plan changed).
+  return planPoints(points, shape, { share: options.share ?? true, engine: options.engine ?? 'auto', width: folderIndexWidth(Math.max(widest, points.length)) });
+}
+
+/** The grid size of `exp`, checked against MAX_PLANNED_RUNS, maxRuns and the network size limits. Throws as planSweep. */
+function planSizeChecks(exp: Experiment, shape: DataShape, maxRuns?: number): number {
   const size = gridSize(exp);
   checkNetworkSizes(exp, shape);
   if (size > MAX_PLANNED_RUNS) {
@@ -148,13 +190,8 @@ export function planSweep(exp: Experiment, shape: DataShape, options: { share?: 
       'narrow the grid, or split it into several experiments (e.g. one per value of an axis)',
     );
   }
-  if (options.maxRuns !== undefined && size > options.maxRuns) {
-    throw new RangeError(`the grid has ${size} points, more than the limit of ${options.maxRuns}`);
-  }
-  function* points(): Generator<PlannedPoint> {
-    for (let i = 0; i < size; i++) yield { index: i, params: pointAt(exp, i), spellings: pointSpellings(exp, i) };
-  }
-  return { ...planPoints(points(), shape, { share, engine, width: folderIndexWidth(size) }), gridSize: size };
+  if (maxRuns !== undefined && size > maxRuns) throw new RangeError(`the grid has ${size} points, more than the limit of ${maxRuns}`);
+  return size;
 }
 
 /** One point to plan: its run index (0-based, the folder's number minus one), parameters and their spelling. */
@@ -163,6 +200,8 @@ export interface PlannedPoint {
   params: Point;
   spellings: Record<string, string>;
   search?: RunSearchPlace;
+  /** Digits of this point's folder number, when not the plan's (the runs an extension added). */
+  width?: number;
 }
 
 /**
@@ -205,7 +244,7 @@ export function planPoints(points: Iterable<PlannedPoint>, shape: DataShape, opt
     runs.push({
       index: i,
       id,
-      folder: `${String(i + 1).padStart(width, '0')}-${id.slice(0, 8)}`,
+      folder: `${String(i + 1).padStart(point.width ?? width, '0')}-${id.slice(0, 8)}`,
       params,
       spellings: point.spellings,
       training: t,

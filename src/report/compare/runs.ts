@@ -45,6 +45,8 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   if (!cols.params) {
     if (sorted.some((r) => (r.tags ?? []).length > common.length)) params.push(defs.find((d) => d.key === 'tags')!);
     if (sorted.some((r) => r.userNote !== undefined)) params.push(defs.find((d) => d.key === 'note')!);
+    // Runs copied from an earlier sweep say where from.
+    if (sorted.some((r) => r.reused_from !== undefined)) params.push(defs.find((d) => d.key === 'reused_from')!);
   }
   const cell = (def: ColumnDef, r: Row): ViewCell => {
     if (def.key !== 'tags' || def.kind !== 'meta' || cols.params) return metricCell(def, r);

@@ -1,0 +1,119 @@
+/**
+ * `run FILE --resume SWEEP` and `run FILE --extend SWEEP` of a grid sweep: the target sweep's grids read
+ * back (its experiment file as launched, then each extension's), the plan that numbers runs grid by grid
+ * (planStages), and the check that an extension only widens the grid (src/sweep/extend.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { parseExperiment } from '../experiment/index.js';
+import type { Experiment } from '../experiment/types.js';
+import type { PreparedDataset } from '../datasets/index.js';
+import { planStages, planSweep, type DataShape, type Plan } from '../sweep/plan.js';
+import { wideningOf } from '../sweep/extend.js';
+import { ENGINE_VERSION } from '../train/version.js';
+import type { EngineMode } from '../train/types.js';
+import { stageFiles } from '../store/paths.js';
+import type { SweepFile } from '../store/records.js';
+import { readSweepFile } from '../store/read-runs.js';
+import { resolveSweepTarget } from '../store/sweeps.js';
+
+/** The sweep a --resume or --extend names: its folder, record, and the grids it was run with, oldest first. */
+export interface SweepBase {
+  dir: string;
+  sweep: SweepFile;
+  stages: Experiment[];
+}
+
+/** `experiment/sweep-id` of a sweep folder. */
+function title(dir: string): string {
+  return `${basename(dirname(dir))}/${basename(dir)}`;
+}
+
+/**
+ * Read the sweep `target` names (see resolveSweepTarget) and, when `withStages` or the sweep was extended,
+ * the grids it was run with (parsed from the files kept in its folder).
+ * Throws: UserError when there is no such sweep, it belongs to another experiment, or a kept file is
+ * missing or no longer valid.
+ */
+export function readSweepBase(runsDir: string, exp: Experiment, target: string | true, options: { withStages: boolean; dataDir?: string }): SweepBase {
+  const dir = resolveSweepTarget(runsDir, exp.name, target);
+  const sweep = readSweepFile(dir);
+  if (sweep.experiment !== exp.name) throw new UserError(`sweep ${dir} belongs to experiment "${sweep.experiment}", not "${exp.name}"`);
+  if (!options.withStages && !sweep.extensions?.length) return { dir, sweep, stages: [] };
+  const stages = stageFiles(sweep).map((name) => {
+    const path = join(dir, name);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UserError(`${path} is missing, so the grid sweep ${title(dir)} was run with cannot be read back`, `run the experiment as a new sweep: dlsweep run ${exp.file}`);
+    }
+    try {
+      return parseExperiment(text, path, { cwd: dir, dataDir: options.dataDir });
+    } catch {
+      throw new UserError(`${path} is no longer a valid experiment (kept from an older dlsweep?), so the grid of ${title(dir)} cannot be read back`, `run the experiment as a new sweep: dlsweep run ${exp.file}`);
+    }
+  });
+  return { dir, sweep, stages };
+}
+
+/** What --extend adds, for openSweep: the plan_hash checked against and the values each parameter gains. */
+export interface Extension {
+  basePlanHash: string;
+  added: Record<string, string[]>;
+  points: number;
+}
+
+/**
+ * The plan of a resumed or extended grid sweep. A sweep never extended resumes with planSweep's plan;
+ * an extended one numbers its runs grid by grid (planStages), the file given standing for its last grid.
+ * With `extend`, the file must widen the sweep's last grid (else UserError naming every change that is not
+ * a widening, the data, engine and engine version included); `extension` is absent when it adds nothing
+ * (then the command completes the sweep as a resume would).
+ * Throws: UserError (see above); what planSweep throws.
+ */
+export function planForSweep(
+  exp: Experiment,
+  data: Pick<PreparedDataset, 'file_sha256' | 'fingerprint'>,
+  shape: DataShape,
+  base: SweepBase,
+  options: { share: boolean; maxRuns: number; engine: EngineMode; extend: boolean },
+): { plan: Plan; extension?: Extension } {
+  const planOptions = { share: options.share, maxRuns: options.maxRuns, engine: options.engine };
+  if (!options.extend) {
+    if (!base.sweep.extensions?.length) return { plan: planSweep(exp, shape, planOptions) };
+    return { plan: planStages([...base.stages.slice(0, -1), exp], shape, planOptions) };
+  }
+  const { sweep } = base;
+  const last = base.stages[base.stages.length - 1];
+  const refusals: string[] = [];
+  const hints: string[] = [];
+  if (sweep.search) refusals.push(`it is a search (method ${sweep.search.method}), not a grid`);
+  const { widening, refusals: changes } = wideningOf(last, exp);
+  refusals.push(...changes);
+  const short = (h: string) => `${h.slice(0, 12)}…`;
+  // A changed dataset key says enough; otherwise the data file or its preparation may have changed alone.
+  const datasetKey = changes.some((c) => c.startsWith('the dataset'));
+  if (datasetKey) {
+    // named above
+  } else if (sweep.dataset.sha256 !== data.file_sha256) refusals.push(`the data file changed (sha256 ${short(sweep.dataset.sha256)}, now ${short(data.file_sha256)})`);
+  else if (sweep.dataset.fingerprint !== data.fingerprint) {
+    refusals.push(`the prepared data changed (fingerprint ${short(sweep.dataset.fingerprint)}, now ${short(data.fingerprint)})`);
+  }
+  const engine = sweep.engine ?? 'auto';
+  if (engine !== options.engine) {
+    refusals.push(`the engine (${engine}, now ${options.engine})`);
+    hints.push(`extend with --engine ${engine}`);
+  }
+  if (sweep.engine_version !== ENGINE_VERSION) refusals.push(`the engine version (${sweep.engine_version}, now ${ENGINE_VERSION}): runs trained now would not be comparable with the recorded ones`);
+  if (refusals.length) {
+    throw new UserError(
+      `cannot extend sweep ${title(base.dir)}: ${refusals.join('; ')}`,
+      [...hints, `--extend only adds values to the grid (an axis gains values, or a fixed value becomes an axis that keeps it); for anything else run the experiment as a new sweep: dlsweep run ${exp.file}`].join(', or '),
+    );
+  }
+  const plan = planStages([...base.stages, exp], shape, planOptions);
+  if (widening.points === 0) return { plan };
+  return { plan, extension: { basePlanHash: sweep.plan_hash, added: widening.added, points: widening.points } };
+}

@@ -1,0 +1,168 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJson, runCli, runFolders, startCli, tempDir, writeExperiment } from '../helpers/cli.js';
+
+const SWEEP_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** An experiment on synthetic data: `grid` lines under grid:, `fixed` lines under fixed:. */
+function experiment(grid: string, fixed = '  hidden_sizes: [5]', dataset = 'synthetic: {kind: blobs, samples: 200, features: 4, noise: 0.5, seed: 3}'): string {
+  return `name: wide\ndataset:\n  ${dataset}\nfixed:\n${fixed}\ngrid:\n${grid}\nrecord:\n  curve_every: 10\n`;
+}
+const NARROW = experiment('  learning_rate: [0.1, 0.3]\n  iterations: [50, 100]');
+// Widened: learning_rate gains 0.2 (in the middle), iterations gains 150.
+const WIDE = experiment('  learning_rate: [0.1, 0.2, 0.3]\n  iterations: [50, 100, 150]');
+
+function sweepsOf(runs: string): string[] {
+  return existsSync(join(runs, 'wide')) ? readdirSync(join(runs, 'wide')).filter((n) => SWEEP_ID.test(n)).sort() : [];
+}
+
+/** Every file of every run folder: folder/name -> bytes. */
+function runFiles(sweep: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of runFolders(sweep)) for (const name of readdirSync(join(sweep, f))) out.set(`${f}/${name}`, readFileSync(join(sweep, f, name), 'latin1'));
+  return out;
+}
+
+/** metrics.json of each run, by run_id. */
+function metricsById(sweep: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of runFolders(sweep)) {
+    const text = readFileSync(join(sweep, f, 'metrics.json'), 'utf8');
+    out.set(JSON.parse(text).run_id, text);
+  }
+  return out;
+}
+
+/** A fresh sweep of the widened grid, trained in full (no reuse), in its own runs folder. */
+function freshWide(): string {
+  const dir = tempDir('dlsweep-extend-fresh-');
+  const file = writeExperiment(dir, 'e.yaml', WIDE);
+  assert.equal(runCli(['run', file, '--quiet', '--workers', '1', '--no-reuse'], dir).code, 0);
+  return join(dir, 'runs', 'wide', sweepsOf(join(dir, 'runs'))[0]);
+}
+
+test('--extend trains exactly the new points into the same sweep, keeps the recorded runs, and ends equal to a fresh sweep of the widened grid', () => {
+  const dir = tempDir('dlsweep-extend-');
+  const runs = join(dir, 'runs');
+  const file = writeExperiment(dir, 'e.yaml', NARROW);
+  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
+  const [id] = sweepsOf(runs);
+  const sweep = join(runs, 'wide', id);
+  const before = runFiles(sweep);
+  const beforeFolders = runFolders(sweep);
+  const trainedBefore = readJson(join(sweep, 'sweep.json')).updates_trained;
+  // Two trainings (one per learning rate), each to 100 updates.
+  assert.equal(trainedBefore, 200);
+
+  writeFileSync(file, WIDE);
+  const r = runCli(['run', file, '--extend', id, '--workers', '2'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /extend: 5 new runs \(learning_rate \+0\.2; iterations \+150\) as runs 5-9/);
+  assert.deepEqual(sweepsOf(runs), [id], 'no new sweep');
+
+  // The recorded runs are untouched, byte for byte; the five new points get folders 0005-0009.
+  const after = runFiles(sweep);
+  for (const [path, bytes] of before) assert.equal(after.get(path), bytes, path);
+  const added = runFolders(sweep).filter((f) => !beforeFolders.includes(f));
+  assert.deepEqual(added.map((f) => f.slice(0, 4)), ['0005', '0006', '0007', '0008', '0009']);
+  const addedPoints = added.map((f) => readJson(join(sweep, f, 'params.json')).params).map((p) => `${p.learning_rate}/${p.iterations}`);
+  assert.deepEqual(addedPoints, ['0.1/150', '0.2/50', '0.2/100', '0.2/150', '0.3/150']);
+
+  // Only the new points were trained: learning rates 0.1 and 0.3 to 150 updates for their new length, 0.2 to 150 for its three.
+  const record = readJson(join(sweep, 'sweep.json'));
+  assert.equal(record.updates_trained - trainedBefore, 3 * 150);
+  assert.equal(record.grid_size, 9);
+  assert.equal(record.status, 'done');
+  assert.equal(record.extensions.length, 1);
+  assert.deepEqual(record.extensions[0].added, { learning_rate: ['0.2'], iterations: ['150'] });
+  assert.equal(record.extensions[0].first_run, 5);
+  assert.equal(record.extensions[0].runs, 5);
+  assert.equal(readFileSync(join(sweep, 'experiment.yaml'), 'utf8'), NARROW, 'the file as launched is kept');
+  assert.equal(readFileSync(join(sweep, record.extensions[0].file), 'utf8'), WIDE);
+
+  // The same numbers as a fresh sweep of the widened grid, run for run.
+  assert.deepEqual(metricsById(sweep), metricsById(freshWide()));
+
+  // Extending again with the same file adds nothing and trains nothing.
+  const again = runCli(['run', file, '--extend', id, '--quiet'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, record.updates_trained);
+  assert.equal(readJson(join(sweep, 'sweep.json')).extensions.length, 1);
+  // compare lists the nine runs with learning_rate as an axis of three values.
+  const c = JSON.parse(runCli(['compare', `wide/${id}`, '--format', 'json'], dir).stdout);
+  assert.equal(c.rows.length, 9);
+  assert.deepEqual([...new Set(c.rows.map((row: any) => row.learning_rate))].sort(), [0.1, 0.2, 0.3]);
+});
+
+test('--extend refuses changes that are not widenings, naming each, and writes nothing', () => {
+  const dir = tempDir('dlsweep-extend-refuse-');
+  const runs = join(dir, 'runs');
+  const file = writeExperiment(dir, 'e.yaml', NARROW);
+  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
+  const [id] = sweepsOf(runs);
+  const sweep = join(runs, 'wide', id);
+  const record = readFileSync(join(sweep, 'sweep.json'), 'utf8');
+  const listing = readdirSync(sweep).sort();
+  const cases: [string, string[], RegExp][] = [
+    [experiment('  learning_rate: [0.1, 0.3]\n  iterations: [50, 100]', '  hidden_sizes: [6]'), [], /fixed hidden_sizes changed: \[5\] -> \[6\]/],
+    [experiment('  learning_rate: [0.1, 0.3, 1]\n  iterations: [100]'), [], /iterations: value 50 removed/],
+    [experiment('  learning_rate: [0.1, 0.3]\n  iterations: [50, 100]', undefined, 'synthetic: {kind: blobs, samples: 200, features: 4, noise: 0.5, seed: 4}'), [], /the dataset changed \(dataset\.synthetic\.seed: 3 -> 4\)/],
+    [experiment('  learning_rate: [0.1, 0.3]\n  iterations: [50, 100]'), ['--engine', 'ts'], /the engine \(auto, now ts\)/],
+    [
+      `name: wide\ndataset:\n  synthetic: {kind: blobs, samples: 200, features: 4, noise: 0.5, seed: 3}\nfixed:\n  hidden_sizes: [5]\n  iterations: 50\nsearch:\n  method: random\n  trials: 2\n  seed: 1\ngrid:\n  learning_rate: {log_uniform: [0.01, 1]}\nrecord:\n  curve_every: 10\n`,
+      [],
+      /a search: block \(method random\) instead of a grid/,
+    ],
+  ];
+  for (const [text, extra, message] of cases) {
+    writeFileSync(file, text);
+    const r = runCli(['run', file, '--extend', id, ...extra], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^error: cannot extend sweep wide/${id}: `));
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /hint: .*run the experiment as a new sweep: dlsweep run /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), record);
+    assert.deepEqual(readdirSync(sweep).sort(), listing);
+  }
+  // --extend with --resume is a usage error.
+  writeFileSync(file, WIDE);
+  assert.equal(runCli(['run', file, '--extend', id, '--resume', id], dir).code, 2);
+});
+
+test('a running sweep cannot be extended; kill -9 during an extension, then --resume or --extend again, completes it to the same result', async () => {
+  const fresh = metricsById(freshWide());
+  for (const finish of [['--resume', 'latest'], ['--extend', 'latest']]) {
+    const dir = tempDir('dlsweep-extend-kill-');
+    const runs = join(dir, 'runs');
+    const file = writeExperiment(dir, 'e.yaml', NARROW);
+    assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
+    const [id] = sweepsOf(runs);
+    const sweep = join(runs, 'wide', id);
+    writeFileSync(file, WIDE);
+    // The new learning rate's training never returns; the two others finish, then the process is killed.
+    const child = startCli(['run', file, '--extend', id, '--workers', '2'], dir, { DLSWEEP_INJECT_FAULT: 'hang:learning_rate=0.2' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const recorded = () => runFolders(sweep).filter((f) => existsSync(join(sweep, f, 'metrics.json'))).length;
+    const deadline = Date.now() + 90_000;
+    while (recorded() < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(recorded(), 6, 'runs 0005 and 0009 recorded');
+    // Meanwhile the sweep is locked: a second extension is refused.
+    const locked = runCli(['run', file, '--extend', id], dir);
+    assert.equal(locked.code, 2);
+    assert.match(locked.stderr, /is (locked|in use|being run)|another process/i);
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(readJson(join(sweep, 'sweep.json')).status, 'running');
+
+    const r = runCli(['run', file, ...finish, '--workers', '2'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const record = readJson(join(sweep, 'sweep.json'));
+    assert.equal(record.status, 'done');
+    assert.equal(record.extensions.length, 1, 'one extension, completed');
+    assert.deepEqual(runFolders(sweep).map((f) => f.slice(0, 4)), ['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009']);
+    assert.deepEqual(metricsById(sweep), fresh);
+  }
+});
