@@ -2,9 +2,11 @@
  * `dlsweep ls [EXPERIMENT...]`: every experiment and its sweeps, newest first, with status, run counts,
  * the best value of a metric and the duration.
  */
+import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { lastActivity, liveStatus } from '../store/live-status.js';
+import { RUN_FOLDER_PATTERN } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
 import { experimentsIn, sweepsOf } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
@@ -48,9 +50,23 @@ function oneLine(text: string, max: number): string {
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }
 
+/** Tags added to a sweep's runs (dlsweep tag), each once; a run whose annotations.json is damaged adds none. */
+function runTags(sweepDir: string): string[] {
+  const out = new Set<string>();
+  for (const name of readdirSync(sweepDir)) {
+    if (!RUN_FOLDER_PATTERN.test(name)) continue;
+    try {
+      for (const t of readAnnotations(join(sweepDir, name)).tags) out.add(t);
+    } catch {
+      // compare and show warn about it
+    }
+  }
+  return [...out];
+}
+
 /**
  * The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first;
- * with `tags`, only the sweeps carrying all of them.
+ * with `tags`, only the sweeps carrying all of them, on the sweep or on some of its runs.
  */
 export function sweepsView(
   runsDir: string,
@@ -69,12 +85,20 @@ export function sweepsView(
       return [];
     }
   };
+  // A tag matches a sweep that carries it or has a run that does.
+  const carries = (dir: string) => {
+    const own = tagsOf(dir);
+    const missing = tags.filter((t) => !own.includes(t));
+    if (missing.length === 0) return true;
+    const onRuns = new Set(runTags(dir));
+    return missing.every((t) => onRuns.has(t));
+  };
   const entries = experiments
     .map((e) => ({
       experiment: e,
       sweeps: sweepsOf(join(runsDir, e))
         .reverse()
-        .filter((dir) => tags.length === 0 || tags.every((t) => tagsOf(dir).includes(t))),
+        .filter((dir) => tags.length === 0 || carries(dir)),
     }))
     .filter((e) => e.sweeps.length > 0 || tags.length === 0);
   entries.sort((a, b) => (basename(a.sweeps[0] ?? '') < basename(b.sweeps[0] ?? '') ? 1 : -1));

@@ -36,6 +36,15 @@ export function workerCount(value: string): number {
   return n;
 }
 
+/** Commander parser of a field separator: one character other than a quote or a line break; `\t` typed as two characters is a tab. */
+export function oneCharacter(name: string) {
+  return (value: string): string => {
+    const c = value === '\\t' ? '\t' : value;
+    if ([...c].length !== 1 || c === '"' || c === '\n' || c === '\r') throw new InvalidArgumentError(`${name} takes one character (not a quote or a line break), e.g. ${name} ';', or \\t for a tab`);
+    return c;
+  };
+}
+
 export function nonEmpty(name: string) {
   return (value: string): string => {
     if (value.trim() === '') throw new InvalidArgumentError(`${name} takes a folder, e.g. ${name} runs`);

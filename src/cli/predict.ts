@@ -3,11 +3,11 @@
  * applied to new rows; one output row per input row with its probability, predicted class, or error.
  * `dlsweep export RUN --format onnx|json -o FILE`: the run's model as an ONNX graph or as plain JSON.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { UserError } from '../errors.js';
-import { readCsvFile } from '../datasets/csv.js';
+import { otherDelimiterIn, readCsvFile, shownDelimiter } from '../datasets/csv.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { RunModelFile } from '../store/records.js';
 import { resolveSweep } from '../store/sweep-folders.js';
@@ -65,6 +65,30 @@ export interface PredictOptions {
   output?: string;
   /** Write the metrics over the labelled rows here, as JSON (the shape of metrics.json's validation). */
   metrics?: string;
+  /** The input's field separator (default: the training file's, recorded in model.json; else a comma). */
+  delimiter?: string;
+}
+
+/**
+ * Refuse an output path that cannot be written before any work: a folder, a missing folder, or one this
+ * process may not write into. Throws: UserError naming the option and the path.
+ */
+function checkOutputPath(path: string, option: string): void {
+  const fail = (why: string, hint: string): never => {
+    throw new UserError(`${option} ${path}: ${why}`, hint);
+  };
+  try {
+    if (statSync(path).isDirectory()) fail('is a folder', 'give a file name inside it');
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    // absent: fine, it is created
+  }
+  try {
+    accessSync(dirname(path), constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : `the folder ${dirname(path)} cannot be written (${code})`, 'choose a folder that exists and that you can write to');
+  }
 }
 
 /** `dlsweep predict`: returns 0, or 1 when some rows could not be predicted. */
@@ -72,8 +96,20 @@ export async function predictCommand(ref: string, options: PredictOptions, io: C
   const runsDir = resolve(io.cwd, options.runsDir);
   const run = resolveModelRun(runsDir, ref);
   const model = readModelFile(run);
+  // Where the results go is checked first: nothing is printed for a write that would fail.
+  if (options.output !== undefined && options.output !== '-') checkOutputPath(resolve(io.cwd, options.output), '--output');
+  if (options.metrics !== undefined && options.metrics !== '-') checkOutputPath(resolve(io.cwd, options.metrics), '--metrics');
   const inputPath = resolve(io.cwd, options.input);
-  const csv = readCsvFile(inputPath, undefined, ',', '--input');
+  // The training file's separator unless --delimiter says otherwise.
+  const delimiter = options.delimiter ?? model.preprocessing.delimiter ?? ',';
+  const csv = readCsvFile(inputPath, undefined, delimiter, '--input');
+  if (model.preprocessing.features.length > 1 && csv.records.length > 0 && csv.records.every((r) => r.fields.length === 1)) {
+    const other = otherDelimiterIn(csv.records[0].fields[0], delimiter);
+    throw new UserError(
+      `--input ${options.input}: every line holds one field when split at ${shownDelimiter(delimiter)}${other ? `; the lines are separated by ${shownDelimiter(other)}` : ''}, but the model takes ${model.preprocessing.features.length} features`,
+      other ? `pass --delimiter ${other === '\t' ? "$'\\t'" : `'${other}'`}` : 'separate the fields as the training file did, or name the separator with --delimiter',
+    );
+  }
   const result = predictRows(model, csv.records, options.input);
   const pre = model.preprocessing;
   const label = (p: number) => (p > model.threshold ? (pre.label.positive[0] ?? '1') : (pre.label.negative[0] ?? '0'));
@@ -87,7 +123,8 @@ export async function predictCommand(ref: string, options: PredictOptions, io: C
 
   const failed = result.rows.filter((r) => r.error !== undefined);
   const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;
-  io.stderr.write(`${title}: ${result.rows.length - failed.length} of ${result.rows.length} rows predicted (threshold ${model.threshold}; input read as ${result.layout})\n`);
+  const separated = delimiter === ',' ? '' : `, fields separated by ${shownDelimiter(delimiter)}`;
+  io.stderr.write(`${title}: ${result.rows.length - failed.length} of ${result.rows.length} rows predicted (threshold ${model.threshold}; input read as ${result.layout}${separated})\n`);
   if (failed.length) {
     const first = failed.slice(0, 3).map((r) => `line ${r.line}: ${r.error}`);
     io.stderr.write(`${failed.length} row(s) not predicted, see the error column: ${first.join('; ')}${failed.length > 3 ? '; ...' : ''}\n`);

@@ -14,7 +14,7 @@ import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
 import { gcCommand, parseAge, rmCommand } from './rm.js';
-import { formatOption, outputOption, positiveInt } from './options.js';
+import { formatOption, oneCharacter, outputOption, positiveInt } from './options.js';
 import type { CliIO } from './io.js';
 
 /** Add the record commands to `program` (whose --runs-dir they read). */
@@ -63,7 +63,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', 'the metric whose best value is shown', DEFAULT_METRIC)
     .option('--size', 'add the disk space each sweep takes')
-    .option('--tag <tag>', 'only sweeps with this tag (from the experiment file or dlsweep tag); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--tag <tag>', 'only sweeps carrying this tag, on the sweep (from the experiment file or dlsweep tag) or on one of its runs (dlsweep tag RUN); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(formatOption())
     .addOption(outputOption())
     .action(async (experiments: string[], opts) => {
@@ -125,8 +125,9 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .requiredOption('-i, --input <file>', "CSV rows: a header naming the features, or the training file's columns, or the features only, in order")
     .addOption(new Option('-o, --output <file>', 'write the CSV to this file (atomically) instead of stdout'))
     .option('--metrics <file>', 'write the metrics over the labelled rows to this file as JSON')
+    .option('--delimiter <char>', "the input's field separator (default: the training file's dataset.delimiter, recorded in model.json)", oneCharacter('--delimiter'))
     .action(async (run: string, opts) => {
-      result.code = await predictCommand(run, { runsDir: program.opts().runsDir, input: opts.input, output: opts.output, metrics: opts.metrics }, io);
+      result.code = await predictCommand(run, { runsDir: program.opts().runsDir, input: opts.input, output: opts.output, metrics: opts.metrics, delimiter: opts.delimiter }, io);
     });
 
   program

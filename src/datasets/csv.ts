@@ -178,6 +178,16 @@ function csvParseError(file: string, text: string, e: unknown): Error {
 /** Candidate field separators, in the order they are suggested. */
 const DELIMITERS = [',', ';', '\t', '|'];
 
+/** The first candidate separator other than `delimiter` that `line` holds, or undefined. */
+export function otherDelimiterIn(line: string, delimiter: string): string | undefined {
+  return DELIMITERS.find((d) => d !== delimiter && line.includes(d));
+}
+
+/** A separator in a message: `;`, or tab (\t). */
+export function shownDelimiter(d: string): string {
+  return d === '\t' ? 'tab (\\t)' : `\`${d}\``;
+}
+
 /**
  * A dataset needs a label column and a feature column: when every line holds a single field, the file is most
  * likely separated by another character. Throws: DiagnosticError naming the separator the first line holds,
@@ -189,8 +199,9 @@ export function requireTwoColumns(file: string, records: CsvRecord[], delimiter:
 
 function oneColumn(file: string, first: CsvRecord, delimiter: string): Error {
   const line = first.fields[0];
-  const found = DELIMITERS.filter((d) => d !== delimiter && line.includes(d));
-  const shown = (d: string): string => (d === '\t' ? 'tab (\\t)' : `\`${d}\``);
+  const other = otherDelimiterIn(line, delimiter);
+  const found = other === undefined ? [] : [other];
+  const shown = shownDelimiter;
   const yaml = (d: string): string => (d === '\t' ? '"\\t"' : `"${d}"`);
   return dataError(file, `every line holds one field when split at ${shown(delimiter)}${found.length ? `; the lines are separated by ${shown(found[0])}` : ''}`, {
     line: first.line,

@@ -106,6 +106,7 @@ function loadCsv(config: CsvDatasetConfig): PreparedDataset {
       label: { column: cleaned.columnNames[cleaned.labelIndex], index: cleaned.labelIndex, positive: cleaned.positive, negative: cleaned.negative },
       missing: { values: config.missing_values, strategy: config.missing_strategy, imputed: fit.imputed },
       scaling: { kind: config.normalize.kind, fit: config.normalize.fit, shift: fit.shift, scale: fit.scale },
+      ...(config.delimiter !== ',' ? { delimiter: config.delimiter } : {}),
     })),
     report,
   };

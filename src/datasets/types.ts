@@ -83,6 +83,8 @@ export interface FittedPreprocessing {
   /** Cells that mean missing, what training did with them, and per feature the value imputed (null: none). */
   missing: { values: string[]; strategy: 'drop' | 'mean' | 'median'; imputed: (number | null)[] };
   scaling: { kind: 'minmax' | 'zscore' | 'none'; fit: 'train' | 'all'; shift: number[]; scale: number[] };
+  /** The training file's field separator, when not a comma (predict reads its input with it by default). */
+  delimiter?: string;
 }
 
 /** A dataset read, cleaned, split and scaled, ready for training. */

@@ -108,3 +108,39 @@ test('predict: rows with a missing or non-numeric value get an error, never a gu
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /bad\.csv:1: the first row has 5 fields and is not a header naming the model's features \(missing: a, b\)/);
 });
+
+test("predict reads --input with the training file's separator (recorded in model.json) unless --delimiter says otherwise; unwritable --output/--metrics are refused before any row is printed", () => {
+  const dir = tempDir('dlsweep-predict-delim-');
+  const data = ['a;b;y'];
+  for (let i = 0; i < 40; i++) data.push(`${i % 7};${(i * 3) % 11};${(i % 7) + ((i * 3) % 11) > 8 ? 1 : 0}`);
+  writeFileSync(join(dir, 'd.csv'), data.join('\n') + '\n');
+  const file = writeExperiment(dir, 's.yaml', `name: s\ndataset:\n  path: d.csv\n  delimiter: ";"\n  label: y\n  positive: [1]\n  split: {kind: fixed, train: [0, 29], validation: [30, 39]}\nfixed:\n  iterations: 50\n`);
+  const run = runCli(['run', file, '--quiet', '--workers', '1'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 's');
+  assert.equal(readJson(join(sweep, runFolders(sweep)[0], 'model.json')).preprocessing.delimiter, ';');
+
+  writeFileSync(join(dir, 'semi.csv'), 'a;b\n3;2\n6;9\n');
+  writeFileSync(join(dir, 'comma.csv'), 'a,b\n3,2\n6,9\n');
+  const semi = runCli(['predict', 's/latest/1', '--input', 'semi.csv'], dir);
+  assert.equal(semi.code, 0, semi.stderr);
+  assert.match(semi.stderr, /2 of 2 rows predicted .*fields separated by `;`/);
+  const comma = runCli(['predict', 's/latest/1', '--input', 'comma.csv', '--delimiter', ',', '-o', 'out.csv'], dir);
+  assert.equal(comma.code, 0, comma.stderr);
+  const probabilities = (text: string) => (parse(text, { columns: true }) as Record<string, string>[]).map((r) => r.probability);
+  assert.deepEqual(probabilities(readFileSync(join(dir, 'out.csv'), 'utf8')), probabilities(semi.stdout));
+  // The training separator applied to a comma file: one message naming the separator found, and the option.
+  const wrong = runCli(['predict', 's/latest/1', '--input', 'comma.csv'], dir);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /^error: --input comma\.csv: every line holds one field when split at `;`; the lines are separated by `,`, but the model takes 2 features\nhint: pass --delimiter ','/);
+
+  // Output paths are checked first: nothing on stdout, exit 2, the option named.
+  const metrics = runCli(['predict', 's/latest/1', '--input', 'semi.csv', '--metrics', join(dir, 'no-such-folder', 'm.json')], dir);
+  assert.equal(metrics.code, 2);
+  assert.equal(metrics.stdout, '');
+  assert.match(metrics.stderr, /^error: --metrics \S+m\.json: the folder \S+no-such-folder does not exist/);
+  const folder = runCli(['predict', 's/latest/1', '--input', 'semi.csv', '-o', dir], dir);
+  assert.equal(folder.code, 2);
+  assert.equal(folder.stdout, '');
+  assert.match(folder.stderr, /^error: --output \S+: is a folder/);
+});

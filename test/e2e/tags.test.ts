@@ -105,6 +105,10 @@ test('filters: compare --where "tags has ..." and ls --tag', () => {
   const tagged = JSON.parse(cli('ls', '--tag', 'baseline', '--format', 'json').stdout);
   assert.deepEqual(tagged.rows.map((x: any) => x.sweep), [sweepId]);
   assert.equal(JSON.parse(cli('ls', '--tag', 'baseline', '--tag', 'nope', '--format', 'json').stdout).rows.length, 0);
+  // A tag on one of a sweep's runs finds the sweep too, alone or with one of the sweep's own.
+  assert.deepEqual(JSON.parse(cli('ls', '--tag', 'best-guess', '--format', 'json').stdout).rows.map((x: any) => x.sweep), [sweepId]);
+  assert.deepEqual(JSON.parse(cli('ls', '--tag', 'best-guess', '--tag', 'baseline', '--format', 'json').stdout).rows.map((x: any) => x.sweep), [sweepId]);
+  assert.equal(JSON.parse(cli('ls', '--tag', 'best-guess', '--tag', 'nope', '--format', 'json').stdout).rows.length, 0);
   assert.equal(JSON.parse(cli('ls', '--format', 'json').stdout).rows.length, 2);
 });
 
