@@ -41,9 +41,12 @@ export const VENDOR_FILES: Readonly<Record<string, readonly [string, string]>> =
   'preact.mjs': ['preact', 'dist/preact.mjs'],
   'preact-hooks.mjs': ['preact', 'hooks/dist/hooks.mjs'],
   'htm.mjs': ['htm', 'dist/htm.mjs'],
+  'htm-preact.mjs': ['htm', 'preact/index.module.js'],
   'uplot.mjs': ['uplot', 'dist/uPlot.esm.js'],
   'uplot.css': ['uplot', 'dist/uPlot.min.css'],
   'vega.min.js': ['vega', 'build/vega.min.js'],
+  // Vega's expressions evaluated without new Function, so the CSP needs no 'unsafe-eval'.
+  'vega-interpreter.min.js': ['vega-interpreter', 'build/vega-interpreter.min.js'],
 };
 
 /** The root folder of an installed package, found the way Node finds it from this file. */

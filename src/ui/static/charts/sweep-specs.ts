@@ -238,11 +238,13 @@ export interface ParamPoint {
 /**
  * The objective against one parameter: a dot per run, and where several runs share a value (repeats over
  * seeds or other parameters) their mean joined by a line with a band from the lowest to the highest.
- * Numbers go on a linear axis, or a log axis when positive and spanning more than a factor 100; other
- * values are evenly spaced categories in first-seen order.
+ * More than four distinct numbers go on a linear axis, or a log axis when positive and spanning more than a
+ * factor 100; fewer, and other values, are evenly spaced (numbers in order, others in first-seen order).
  */
 export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; objective: string; width?: number; height?: number }): Spec {
-  const numeric = points.every((p) => typeof p.x === 'number');
+  // A few distinct numbers (seeds, layer counts, thresholds of a grid) read best as evenly spaced values.
+  const distinct = new Set(points.map((p) => String(p.x))).size;
+  const numeric = points.every((p) => typeof p.x === 'number') && distinct > 4;
   const xs = numeric ? (points.map((p) => p.x) as number[]) : [];
   const log = numeric && xs.length > 0 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) > 100;
   const groups = new Map<string, { x: number | string; ys: number[] }>();
@@ -253,7 +255,7 @@ export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; o
     groups.set(key, g);
   }
   const stats = [...groups.values()].map((g) => ({ x: g.x, n: g.ys.length, mean: g.ys.reduce((a, b) => a + b, 0) / g.ys.length, lo: Math.min(...g.ys), hi: Math.max(...g.ys) }));
-  if (numeric) stats.sort((a, b) => (a.x as number) - (b.x as number));
+  if (points.every((p) => typeof p.x === 'number')) stats.sort((a, b) => (a.x as number) - (b.x as number));
   const repeats = stats.some((s) => s.n > 1);
   const xScale = numeric
     ? { name: 'x', type: log ? 'log' : 'linear', domain: { data: 'points', field: 'x' }, range: 'width', zero: false, nice: !log, padding: 8 }
