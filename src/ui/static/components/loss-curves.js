@@ -82,6 +82,9 @@ function Chart({ title, data, colors, labels, log, onHover, onPick, width }) {
   return html`<div class="uplot-host" ref=${ref}></div>`;
 }
 
+/** The run that stands for a training: the best of the runs sharing it. */
+const lead = (s) => s.best_run ?? s.runs[0];
+
 /**
  * `curves`: the curves API answer; `rows`: the table rows (for parameter values and the objective);
  * `objective`: { metric, goal }; `params`: the varying parameters.
@@ -107,21 +110,21 @@ export function LossCurves({ sweepId, curves, rows, objective, params }) {
   }, [curves, higher]);
   const valueOf = (s) => {
     if (colorBy === 'objective') return s.objective_value ?? null;
-    const r = byFolder.get(s.runs[0]);
+    const r = byFolder.get(lead(s));
     return s.params?.[colorBy] ?? r?.values[colorBy] ?? null;
   };
   const scale = useMemo(() => colorScale(series.map(valueOf), { darkIsLow: colorBy === 'objective' ? !higher : true }), [series, colorBy]);
   const colors = useMemo(() => series.map((s) => scale.color(valueOf(s))), [series, scale]);
   const labels = useMemo(
-    () => series.map((s) => `${s.runs[0]}${s.runs.length > 1 ? ` +${s.runs.length - 1} sharing this training` : ''}`),
+    () => series.map((s) => `${lead(s)}${s.runs.length > 1 ? ` +${s.runs.length - 1} sharing this training` : ''}`),
     [series],
   );
   const train = useMemo(() => align(series.map((s) => ({ ...s, points: { ...s.points, train_loss: smooth(s.points.train_loss ?? [], weight) } })), 'train_loss'), [series, weight]);
   const valid = useMemo(() => align(series.map((s) => ({ ...s, points: { ...s.points, validation_loss: smooth(s.points.validation_loss ?? [], weight) } })), 'validation_loss'), [series, weight]);
   if (!series.length) return html`<p class="muted">No run has a loss curve yet.</p>`;
   const h = hover === null ? null : series[hover];
-  const hoverRow = h ? byFolder.get(h.runs[0]) : null;
-  const onPick = (i) => navigate(runUrl(sweepId, series[i].runs[0]));
+  const hoverRow = h ? byFolder.get(lead(h)) : null;
+  const onPick = (i) => navigate(runUrl(sweepId, lead(series[i])));
   const width = 620;
   return html`<div class="curves" data-series=${series.length}>
     <div class="controls">

@@ -15,10 +15,10 @@ import { LossCurves } from '../components/loss-curves.js';
 import { ParallelCoordinates } from '../components/parallel.js';
 import { VegaChart } from '../vega-chart.js';
 import { heatmapSpec, objectiveByParamSpec } from '../charts/sweep-specs.js';
-import { objectiveSpec, rungSpec } from '../charts/search-specs.js';
+import { OBJECTIVE as SEARCH_OBJECTIVE, objectiveSpec, rungSpec } from '../charts/search-specs.js';
 
-/** Most cells of a readable heatmap (a 12 x 12 grid); past it the heatmap is left out. */
-const MAX_HEAT_CELLS = 144;
+/** Most values on a readable heatmap axis; past it, or when most cells would be empty, it is left out. */
+const MAX_HEAT_VALUES = 12;
 
 /** The objective that ranks first (the API sends the primary and its tie-breakers). */
 const primary = (o) => (Array.isArray(o) ? o[0] : o);
@@ -45,7 +45,9 @@ function heatmap(rows, params, objective) {
   const order = (p) => [...new Map(rows.map((r) => [key(r.values[p]), r.values[p]])).entries()].sort((a, b) => (typeof a[1] === 'number' && typeof b[1] === 'number' ? a[1] - b[1] : a[0].localeCompare(b[0]))).map((e) => e[0]);
   const rowOrder = order(rp);
   const colOrder = order(cp);
-  if (rowOrder.length * colOrder.length > MAX_HEAT_CELLS) return { note: `A heatmap of ${rp} by ${cp} would have ${rowOrder.length} × ${colOrder.length} cells, too many to read; the parallel coordinates and the charts by parameter show the same runs.` };
+  const unreadable = `A heatmap of ${rp} by ${cp} would have ${rowOrder.length} × ${colOrder.length} cells`;
+  const elsewhere = 'the parallel coordinates and the charts by parameter show the same runs.';
+  if (rowOrder.length > MAX_HEAT_VALUES || colOrder.length > MAX_HEAT_VALUES) return { note: `${unreadable}, too many to read; ${elsewhere}` };
   const cells = new Map();
   for (const r of rows) {
     const v = r.values[objective.metric];
@@ -65,6 +67,8 @@ function heatmap(rows, params, objective) {
     }
   const means = data.map((d) => d.value).filter((v) => v !== null);
   if (!means.length) return { note: 'No finished run yet.' };
+  // A search samples its space: most cells of its grid stay empty.
+  if (means.length < data.length / 2) return { note: `${unreadable}, ${data.length - means.length} of them empty; ${elsewhere}` };
   const others = axes.slice(2);
   return {
     spec: heatmapSpec(data, { rowTitle: rp, colTitle: cp, rowOrder, colOrder, metricTitle: objective.metric, higherIsBetter: objective.goal === 'max', domain: [Math.min(...means), Math.max(...means)] }),
@@ -72,15 +76,18 @@ function heatmap(rows, params, objective) {
   };
 }
 
-/** Trials of a search from the rows' trial and rung columns (see search-specs.ts TrialRuns). */
-function trialsOf(rows, objective) {
+/**
+ * Trials of a search from the rows' trial and rung columns (see search-specs.ts TrialRuns), valued by the
+ * search's own objective (the validation loss), as the report's search section.
+ */
+function trialsOf(rows) {
   const by = new Map();
   for (const r of rows) {
     const trial = r.values.trial ?? r.search?.trial;
     if (typeof trial !== 'number') continue;
     const rung = r.values.rung ?? r.search?.rung ?? 0;
     const t = by.get(trial) ?? { trial, runs: [], final: null, params: r.values };
-    const v = r.values[objective.metric];
+    const v = r.values[SEARCH_OBJECTIVE];
     t.runs.push({ rung, iterations: r.values.iterations, value: typeof v === 'number' ? v : null });
     by.set(trial, t);
   }
@@ -129,7 +136,7 @@ export function Sweep({ id, query }) {
     [rows, params.join(','), objective.metric],
   );
   const heat = useMemo(() => heatmap(rows, params, objective), [rows, params.join(','), objective.metric]);
-  const trials = useMemo(() => trialsOf(rows, objective), [rows, objective.metric]);
+  const trials = useMemo(() => trialsOf(rows), [rows]);
   const search = trials.length > 0 && trials.some((t) => t.final !== null);
   const rungs = new Set(trials.flatMap((t) => t.runs.map((r) => r.rung))).size;
   const searchSpecs = useMemo(() => (search ? { best: objectiveSpec(trials), rungs: rungs > 1 ? rungSpec(trials) : null } : null), [trials]);
