@@ -137,6 +137,15 @@ test('dlsweep ui pages in headless Chromium: no errors, live home, table filter 
     const groups = page.locator('#groups-table tbody tr');
     await groups.first().waitFor();
     assert.deepEqual(await groups.locator('td:nth-child(2)').allTextContents(), ['4', '4']);
+    // Each group's mean validation accuracy is the mean of its four runs as the API reports them.
+    const apiRows = (await getJson(ui.port, `/api/sweeps/${sweepId}`)).rows as { values: Record<string, number> }[];
+    const accCol = (await page.locator('#groups-table thead th').allTextContents()).findIndex((h) => h.startsWith('val acc'));
+    assert.ok(accCol >= 0);
+    const means = await groups.locator(`td:nth-child(${accCol + 1})`).evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v'))));
+    for (const [i, seed] of [1, 2].entries()) {
+      const accs = apiRows.filter((x) => x.values.seed === seed).map((x) => x.values['validation.accuracy']);
+      assert.ok(Math.abs(means[i] - accs.reduce((a, b) => a + b, 0) / accs.length) < 1e-12, `seed ${seed}`);
+    }
     await page.locator('#group-by').selectOption('');
 
     // Run page of the best run: metrics, confusion matrices, ROC / PR / threshold charts.
