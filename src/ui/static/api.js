@@ -47,7 +47,7 @@ const listeners = new Set();
 
 function connect() {
   source = new EventSource('/api/events');
-  for (const type of ['sweep', 'run']) {
+  for (const type of ['sweep', 'run', 'removed']) {
     source.addEventListener(type, (e) => {
       let data;
       try {
@@ -62,8 +62,8 @@ function connect() {
 
 /**
  * A hook: calls `onEvent(type, data)` for every server-sent event (`sweep`: a SweepSummary; `run`:
- * { sweep, run }) while the component is mounted. One EventSource serves all components; it reconnects by
- * itself when the server restarts.
+ * { sweep, experiment, run, status }; `removed`: { sweep, experiment }) while the component is mounted.
+ * One EventSource serves all components; it reconnects by itself when the server restarts.
  */
 export function useEvents(onEvent) {
   useEffect(() => {

@@ -62,6 +62,10 @@ export function Home() {
     document.title = 'dlsweep';
   }, []);
   const onEvent = useCallback((type, d) => {
+    if (type === 'removed') {
+      setHome((h) => h && { ...h, experiments: h.experiments.map((e) => ({ ...e, sweeps: e.sweeps.filter((s) => s.id !== d.sweep) })).filter((e) => e.sweeps.length) });
+      return;
+    }
     if (type !== 'sweep') return;
     setHome((h) => {
       if (!h) return h;
