@@ -239,7 +239,7 @@ export interface ParamPoint {
  * The objective against one parameter: a dot per run, and where several runs share a value (repeats over
  * seeds or other parameters) their mean joined by a line with a band from the lowest to the highest.
  * More than four distinct numbers go on a linear axis, or a log axis when positive and spanning more than a
- * factor 100; fewer, and other values, are evenly spaced (numbers in order, others in first-seen order).
+ * factor 100; fewer, and other values, are evenly spaced in order.
  */
 export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; objective: string; width?: number; height?: number }): Spec {
   // A few distinct numbers (seeds, layer counts, thresholds of a grid) read best as evenly spaced values.
@@ -255,7 +255,9 @@ export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; o
     groups.set(key, g);
   }
   const stats = [...groups.values()].map((g) => ({ x: g.x, n: g.ys.length, mean: g.ys.reduce((a, b) => a + b, 0) / g.ys.length, lo: Math.min(...g.ys), hi: Math.max(...g.ys) }));
+  // Numbers in order; other values by their spelling, numbers within it compared as numbers ([4] before [16]).
   if (points.every((p) => typeof p.x === 'number')) stats.sort((a, b) => (a.x as number) - (b.x as number));
+  else stats.sort((a, b) => String(a.x).localeCompare(String(b.x), 'en', { numeric: true }));
   const repeats = stats.some((s) => s.n > 1);
   const xScale = numeric
     ? { name: 'x', type: log ? 'log' : 'linear', domain: { data: 'points', field: 'x' }, range: 'width', zero: false, nice: !log, padding: 8 }

@@ -42,7 +42,7 @@ function heatmap(rows, params, objective) {
   if (axes.length < 2) return { note: 'A heatmap needs two parameters that vary.' };
   const [rp, cp] = axes;
   const key = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
-  const order = (p) => [...new Map(rows.map((r) => [key(r.values[p]), r.values[p]])).entries()].sort((a, b) => (typeof a[1] === 'number' && typeof b[1] === 'number' ? a[1] - b[1] : a[0].localeCompare(b[0]))).map((e) => e[0]);
+  const order = (p) => [...new Map(rows.map((r) => [key(r.values[p]), r.values[p]])).entries()].sort((a, b) => (typeof a[1] === 'number' && typeof b[1] === 'number' ? a[1] - b[1] : a[0].localeCompare(b[0], undefined, { numeric: true }))).map((e) => e[0]);
   const rowOrder = order(rp);
   const colOrder = order(cp);
   const unreadable = `A heatmap of ${rp} by ${cp} would have ${rowOrder.length} × ${colOrder.length} cells`;
