@@ -129,7 +129,7 @@ export function Sweep({ id, query }) {
       params.map((p) => ({
         p,
         spec: objectiveByParamSpec(
-          rows.filter((r) => typeof r.values[objective.metric] === 'number' && r.values[p] !== null && r.values[p] !== undefined).map((r) => ({ run: r.folder, x: typeof r.values[p] === 'number' ? r.values[p] : String(r.values[p]), y: r.values[objective.metric] })),
+          rows.filter((r) => typeof r.values[objective.metric] === 'number' && r.values[p] !== null && r.values[p] !== undefined).map((r) => ({ run: r.folder, x: typeof r.values[p] === 'number' || typeof r.values[p] === 'string' ? r.values[p] : JSON.stringify(r.values[p]), y: r.values[objective.metric] })),
           { param: p, objective: objective.metric },
         ),
       })),
