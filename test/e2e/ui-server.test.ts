@@ -144,12 +144,13 @@ test('the curves and run API read the run folders: one series per training, the 
     assert.equal(run.damaged, null);
     assert.ok(run.files.some((f: any) => f.name === 'metrics.json' && f.bytes === statSync(join(sweep, folder, 'metrics.json')).size));
     // ROC from the validation predictions: ends at (1, 1) (threshold 0: everything positive).
-    assert.equal(run.roc.fpr.at(-1), 1);
-    assert.equal(run.roc.tpr.at(-1), 1);
+    assert.equal(run.roc.validation.at(-1).fpr, 1);
+    assert.equal(run.roc.validation.at(-1).tpr, 1);
     // Positive when p > t: at the run's threshold the counts are those of the first point at or below it.
-    const atThreshold = run.thresholds.find((t: any) => t.threshold <= m.threshold);
-    assert.equal(atThreshold.accuracy, m.validation.accuracy);
-    assert.equal(atThreshold.recall, m.validation.recall);
+    const atThreshold = run.roc.validation.find((p: any) => p.threshold <= m.threshold);
+    assert.deepEqual({ tn: atThreshold.tn, fp: atThreshold.fp, fn: atThreshold.fn, tp: atThreshold.tp }, m.validation.confusion);
+    assert.equal(atThreshold.tpr, m.validation.recall);
+    assert.deepEqual(run.grid_thresholds, [0.3, 0.6]);
     assert.equal((await rawRequest(ui.port, `/api/runs/${id}/9999-00000000`)).status, 404);
     assert.equal((await rawRequest(ui.port, `/api/runs/${id}/metrics.json`)).status, 404);
   } finally {

@@ -180,28 +180,13 @@ export function curvesJson(index: StoreIndex, id: string) {
   return { objective: objective.map((k) => ({ metric: k.metric, goal: k.goal })), series: series.map(({ metrics: _m, ...s }) => s) };
 }
 
-/** Metrics at each threshold from the curve points: recall, precision, specificity, accuracy, F1. */
-function thresholdMetrics(points: ReturnType<typeof thresholdCurve>) {
-  return points.map((p) => {
-    const n = p.tp + p.fp + p.tn + p.fn;
-    const precision = p.precision;
-    const recall = p.tpr;
-    return {
-      threshold: p.threshold,
-      accuracy: n ? (p.tp + p.tn) / n : null,
-      precision,
-      recall,
-      specificity: p.fpr === null ? null : 1 - p.fpr,
-      f1: precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : null,
-    };
-  });
-}
-
 /**
  * /api/runs/:sweepId/:runFolder: the run's parameters (and their spellings), flat metrics with their 95%
- * intervals (as compare names them), confusion matrices, loss curve, ROC and precision-recall points and
- * metrics per threshold from its validation predictions (when recorded), its files with their sizes, tags
- * and note, and what is damaged (null when sound).
+ * intervals (as compare names them), confusion matrices, loss curve, the ROC/precision-recall points of
+ * its validation predictions (when recorded: `roc.validation`, one point per distinct threshold with its
+ * confusion counts, as roc.csv; the pages derive the rates by threshold with the chart code shared with
+ * report.html) and the grid's thresholds, its files with their sizes, tags and note, and what is damaged
+ * (null when sound).
  * Throws: ApiError 404 for an unknown sweep or run.
  */
 export function runJson(index: StoreIndex, sweepId: string, folder: string) {
@@ -235,10 +220,11 @@ export function runJson(index: StoreIndex, sweepId: string, folder: string) {
   if (pred && m?.status === 'done') {
     const idx = pred.split.flatMap((s, i) => (s === 'validation' ? [i] : []));
     const points = thresholdCurve(idx.map((i) => pred.probability[i]), idx.map((i) => pred.label[i]));
-    out.roc = { fpr: points.map((p) => p.fpr), tpr: points.map((p) => p.tpr), threshold: points.map((p) => p.threshold), auc: row.metrics['validation.roc_auc'] ?? null };
-    out.pr = { recall: points.map((p) => p.tpr), precision: points.map((p) => p.precision), threshold: points.map((p) => p.threshold) };
-    out.thresholds = thresholdMetrics(points);
+    out.roc = { validation: points, auc: row.metrics['validation.roc_auc'] ?? null };
   }
+  // The values of the threshold axis as the sweep was started (none when the threshold does not vary).
+  const axis = readDesign(dir)?.axes.find((a) => a.name === 'threshold');
+  out.grid_thresholds = axis ? axis.values.map((v) => v.value).filter((v): v is number => typeof v === 'number') : [];
   return out;
 }
 

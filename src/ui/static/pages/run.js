@@ -46,24 +46,15 @@ function Curve({ curve }) {
 }
 
 /**
- * The validation threshold points of a run and the rates by threshold: from `roc.validation` (roc.csv
- * points, rates by the shared thresholdMetrics), or from the column arrays `roc`, `pr` and `thresholds`.
+ * The validation threshold points of a run (roc.csv's, from the API), the rates by threshold and the share
+ * of positive rows, or {} when the run has no predictions.
  */
 function thresholdData(data) {
   const v = data.roc?.validation;
-  if (Array.isArray(v) && v.length) {
-    const last = v[v.length - 1];
-    const n = last.tp + last.fn + last.fp + last.tn;
-    return { points: v, rates: thresholdMetrics(v), prevalence: n ? (last.tp + last.fn) / n : null };
-  }
-  const roc = data.roc;
-  if (!roc?.fpr?.length) return {};
-  const precision = data.pr?.precision ?? [];
-  const points = roc.fpr.map((fpr, i) => ({ threshold: roc.threshold[i], fpr, tpr: roc.tpr[i], precision: precision[i] ?? null }));
-  const rates = (data.thresholds ?? []).flatMap((t) => ['accuracy', 'recall', 'specificity', 'f1'].filter((m) => typeof t[m] === 'number').map((m) => ({ metric: m, threshold: t.threshold, value: t[m] })));
-  const c = data.confusion?.validation;
-  const n = c ? c.tn + c.fp + c.fn + c.tp : 0;
-  return { points, rates, prevalence: n ? (c.tp + c.fn) / n : null };
+  if (!Array.isArray(v) || !v.length) return {};
+  const last = v[v.length - 1];
+  const n = last.tp + last.fn + last.fp + last.tn;
+  return { points: v, rates: thresholdMetrics(v), prevalence: n ? (last.tp + last.fn) / n : null };
 }
 
 /** Metric names present in a flat metrics object, grouped by split: { split: [name...] }. */
