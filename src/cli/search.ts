@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
-import { nextBatch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
+import { startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { pruneStates, readStates, stateFileName, writeStates } from '../store/search-states.js';
@@ -233,7 +233,7 @@ export async function runSearchSweep(
     await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
     const width = folderIndexWidth(total);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
-    const history: TrialOutcome[][] = [];
+    const proposals = startSearch(search.axes, settings);
     const file_: SearchFile = {
       method: settings.method,
       settings,
@@ -252,7 +252,7 @@ export async function runSearchSweep(
     let dispatchResult: DispatchResult = { interrupted: false };
     const failures: { folder: string; error: string }[] = [];
     for (;;) {
-      const batch = nextBatch(search.axes, settings, history);
+      const batch = proposals.current;
       if (!batch) {
         file_.finished = true;
         break;
@@ -331,7 +331,7 @@ export async function runSearchSweep(
         if (first.interrupted || first.fatal) break;
       }
       const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, value: objectiveOf(readRun(dir, run.folder)?.metrics) }));
-      history.push(outcomes);
+      proposals.answer(outcomes);
       recordBatch(file_, batch, plan, outcomes);
       await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
       await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });

@@ -255,13 +255,41 @@ function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
  * RangeError for unusable settings (rungs, more axes than quasirandom covers).
  */
 export function nextBatch(axes: SearchAxis[], settings: SearchSettings, history: TrialOutcome[][]): Batch | null {
+  const search = startSearch(axes, settings);
+  for (const outcomes of history) {
+    if (!search.current) throw new SearchHistoryError(`the search has ${history.length} recorded batches but finishes after fewer`);
+    search.answer(outcomes);
+  }
+  return search.current;
+}
+
+/** A search under way: the batch to run now (null when finished) and a way to give its outcomes. */
+export interface SearchInProgress {
+  readonly current: Batch | null;
+  /**
+   * Give the outcomes of the current batch (any order); the next batch becomes current.
+   * Throws: SearchHistoryError when they do not answer it, or when the search is finished.
+   */
+  answer(outcomes: TrialOutcome[]): void;
+}
+
+/**
+ * Start a search: the same procedure nextBatch replays, kept running, so that a search of B batches proposes
+ * each once (replaying from the start for every batch costs B^2 / 2 proposals, TPE's model fits included).
+ * Throws: RangeError for unusable settings.
+ */
+export function startSearch(axes: SearchAxis[], settings: SearchSettings): SearchInProgress {
   const proc = procedure(axes, settings);
   let step = proc.next();
-  for (const outcomes of history) {
-    if (step.done) throw new SearchHistoryError(`the search has ${history.length} recorded batches but finishes after fewer`);
-    step = proc.next(outcomes);
-  }
-  return step.done ? null : step.value;
+  return {
+    get current() {
+      return step.done ? null : step.value;
+    },
+    answer(outcomes) {
+      if (step.done) throw new SearchHistoryError('the search is finished: no batch to answer');
+      step = proc.next(outcomes);
+    },
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { boundsProblem, fromUnit, type Distribution, type SearchAxis } from '../
 import { Sobol, SOBOL_MAX_DIMENSIONS } from '../../src/search/sobol.js';
 import { hyperbandBrackets, keptAt, promote, rank, rungs } from '../../src/search/halving.js';
 import { defaultGamma, defaultWeights, erfc, parzenEstimator, parzenLogPdf, splitObservations } from '../../src/search/tpe.js';
-import { nextBatch, runSearch, summarizeSearch, SearchHistoryError, type SearchSettings, type TrialRequest } from '../../src/search/method.js';
+import { nextBatch, runSearch, startSearch, summarizeSearch, SearchHistoryError, type SearchSettings, type TrialRequest } from '../../src/search/method.js';
 import { Rng } from '../../src/train/rng.js';
 
 const settings = (over: Partial<SearchSettings>): SearchSettings => ({
@@ -228,6 +228,19 @@ test('nextBatch replays recorded outcomes to the same next batch, in any order w
   }
   assert.equal(nextBatch([unitAxis], s, full.outcomes), null);
   assert.throws(() => nextBatch([unitAxis], s, [full.outcomes[0].slice(1)]), SearchHistoryError);
+});
+
+test('startSearch, kept running, proposes the batches a replay proposes, then finishes', () => {
+  const s = settings({ method: 'halving', trials: 9, sampler: 'tpe' });
+  const objective = (r: TrialRequest) => Math.abs((r.params.x as number) - 0.3) + 1 / (r.iterations ?? 1);
+  const full = runSearch([unitAxis], s, objective);
+  const search = startSearch([unitAxis], s);
+  full.batches.forEach((b, k) => {
+    assert.deepEqual(search.current, b, `batch ${k}`);
+    search.answer([...full.outcomes[k]].reverse());
+  });
+  assert.equal(search.current, null);
+  assert.throws(() => search.answer([]), SearchHistoryError);
 });
 
 // ---------------------------------------------------------------------------------------------------------
