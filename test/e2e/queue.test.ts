@@ -5,54 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { LOCK, count, metrics, start, stopWorker, until, type Proc } from '../helpers/queue.js';
 import { freePort, hasRedis, startRedis } from '../helpers/redis.js';
 
 const skip = hasRedis() ? false : 'redis-server is not installed (Debian package redis-server)';
 const PASSWORD = 's3cret-pw';
-// Short job locks: a killed worker's job returns in ~1.5 s instead of 15 s.
-const LOCK = { DLSWEEP_QUEUE_LOCK_MS: '1000' };
-
-/** A started CLI process whose output is collected. */
-interface Proc {
-  child: ChildProcess;
-  out(): string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], cwd: string, env: Record<string, string> = {}): Proc {
-  const child = startCli(args, cwd, { ...LOCK, ...env });
-  let text = '';
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, out: () => text, exited };
-}
-
-/** Wait until fn() holds, polling; fails after timeoutMs with `what`. */
-async function until(fn: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const t0 = Date.now();
-  while (!fn()) {
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function stopWorker(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  await p.exited;
-}
-
-function metrics(sweep: string): string[] {
-  return runFolders(sweep).map((f) => `${f} ${readFileSync(join(sweep, f, 'metrics.json'), 'utf8')}`);
-}
-
-const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, 'g')) ?? []).length;
 
 const GRID = '  learning_rate: [0.05, 0.2, 0.5]\n  iterations: [30, 60]\n  threshold: [0.4, 0.6]\n  seed: [1, 2]';
 
