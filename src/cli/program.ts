@@ -19,7 +19,7 @@ const HELP_AFTER = `
 Exit codes: 0 success, 1 some runs failed, 2 invalid input or usage, 70 internal error, 130 interrupted.
 Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (default of --engine), DLSWEEP_NO_FETCH=1 (never
 download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout),
-DLSWEEP_QUEUE_LOCK_MS (queue job lock, default 10000: a silent worker's trainings return after 1.5x this).
+DLSWEEP_QUEUE_LOCK_MS (queue job lock, default 10000: a silent worker's trainings return within 1.25x this).
 Quick start: dlsweep run experiments/seed-article.yaml && dlsweep compare`;
 /** Build the command tree; actions store their exit code in `result`. */
 export function buildProgram(io: CliIO, result: { code: number }): Command {
@@ -148,7 +148,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .command('worker')
     .description(
       'take trainings from a Redis queue and train them on this machine until stopped (Ctrl-C: finish the trainings in hand, then stop). ' +
-        'Needs no dataset file: the data come with the sweep. A worker that dies loses nothing: its trainings return to the queue within 1.5 x the job lock (15 s by default)',
+        'Needs no dataset file: the data come with the sweep. A worker that dies loses nothing: its trainings return to the queue within 1.25 x the job lock (12.5 s by default)',
     )
     .requiredOption('--queue <url>', 'redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
     .option('--workers <n>', `trainings at once (threads), 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)

@@ -4,10 +4,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
-import { DEFAULT_LOCK_MS, startQueueWorker } from '../execute/queue/worker.js';
+import { DEFAULT_LOCK_MS, defaultWorkerName, startQueueWorker } from '../execute/queue/worker.js';
 import { queueStatus } from '../execute/queue/status.js';
 import { parseQueueUrl } from '../execute/queue/url.js';
 import type { CliIO } from './io.js';
+import { createWorkerDisplay } from './worker-display.js';
 import { plural } from '../text.js';
 
 /**
@@ -32,17 +33,27 @@ export interface WorkerOptions {
 export async function workerCommand(options: WorkerOptions, io: CliIO): Promise<number> {
   const target = parseQueueUrl(options.queue);
   const workers = options.workers ?? availableParallelism();
-  const worker = await startQueueWorker(target, { workers, name: options.name, lockMs: lockMsFrom(io.env), log: (line) => io.stdout.write(line + '\n') });
-  io.stdout.write(`worker ${worker.name}: taking trainings from ${target.shown} with ${workers} ${plural(workers, 'thread')} (Ctrl-C to stop)\n`);
+  const name = options.name ?? defaultWorkerName();
+  const display = createWorkerDisplay(name, io.stdout);
+  let worker;
+  try {
+    worker = await startQueueWorker(target, { workers, name, lockMs: lockMsFrom(io.env), events: display });
+  } catch (e) {
+    display.stop();
+    throw e;
+  }
+  display.note(`worker ${name}: taking trainings from ${target.shown} with ${workers} ${plural(workers, 'thread')} (Ctrl-C to stop)`);
   let signals = 0;
   let forced = false;
+  // On a terminal the notes go above the bars (stdout); into pipes they stay on stderr.
+  const tell = (line: string) => (io.stdout.isTTY ? display.note(line) : io.stderr.write(line + '\n'));
   const onSignal = (sig: NodeJS.Signals) => {
     if (++signals === 1) {
-      io.stderr.write(`${sig}: finishing the trainings in hand, then stopping (again: stop at once; they return to the queue)\n`);
+      tell(`${sig}: finishing the trainings in hand, then stopping (again: stop at once; they return to the queue)`);
       void worker.close();
     } else {
       forced = true;
-      io.stderr.write(`${sig} again: stopping now; the trainings in hand return to the queue when their locks expire\n`);
+      tell(`${sig} again: stopping now; the trainings in hand return to the queue when their locks expire`);
       void worker.close(true);
     }
   };
@@ -53,8 +64,9 @@ export async function workerCommand(options: WorkerOptions, io: CliIO): Promise<
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    display.stop();
   }
-  io.stdout.write(`worker ${worker.name}: stopped\n`);
+  io.stdout.write(`worker ${name}: stopped\n`);
   return forced ? 130 : 0;
 }
 

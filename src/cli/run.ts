@@ -192,7 +192,7 @@ async function runOnQueue(file: string, options: RunOptions, io: CliIO): Promise
       io,
       async () => {
         executor = await QueueExecutor.open(target);
-        if (local > 0) worker = await startQueueWorker(target, { workers: local, name: `${hostname()}-${process.pid}-coordinator`, lockMs, log: () => {} });
+        if (local > 0) worker = await startQueueWorker(target, { workers: local, name: `${hostname()}-${process.pid}-coordinator`, lockMs });
         const names = await executor.workers();
         if (!options.quiet) {
           io.stderr.write(

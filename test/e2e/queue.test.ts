@@ -34,11 +34,13 @@ test('two workers and a coordinator record the bytes of a local sweep; a second 
     assert.deepEqual(metrics(queued), metrics(onlySweep(join(dir, 'rl'), 'q')));
     assert.equal(runFolders(queued).length, 24);
     const trainings = readJson(join(queued, 'sweep.json')).trainings as number;
-    const trained = () => workers.reduce((n, w) => n + count(w.out(), /: training q /), 0);
+    const trained = () => workers.reduce((n, w) => n + count(w.out(), /: done q /), 0);
     // (runCli blocks this process: the workers' output arrives once it returns.)
     await until(() => trained() >= trainings, 'the workers\' output');
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(trained(), trainings, 'each training trained once');
+    // Into a pipe, one line per training: its end.
+    for (const w of workers) for (const line of w.out().trim().split('\n').slice(1)) assert.match(line, /^(alpha|beta): done q \S+ training \d+ \((30|60) updates x 2 folds\) in \d+\.\d s$/);
     // The same trainings enqueued again (a new sweep): collected from their jobs, not retrained.
     const again = runCli(['--runs-dir', 'rq2', 'run', file, '--queue', redis.url(), '--quiet'], dir, LOCK);
     assert.equal(again.code, 0, again.stderr);
@@ -84,35 +86,45 @@ test('a wrong password and a closed port give one clear message each, exit 1, an
   }
 });
 
-test('kill -9 of a worker mid-training: its job returns to the queue and another worker trains it; every run recorded once', { skip }, async () => {
+test('kill -9 of a worker mid-training, default lock: its job is back in the queue within 15 s and another worker trains it; every run recorded once', { skip }, async (t) => {
   const redis = await startRedis();
   const dir = tempDir();
   const file = writeExperiment(dir, 'k.yaml', syntheticExperiment('k', '  learning_rate: [0.05, 0.2, 0.5]\n  iterations: [40]'));
+  // The default job lock (10 s), as a user's workers have it.
+  const DEFAULTS = { DLSWEEP_QUEUE_LOCK_MS: '' };
   // The first worker hangs in the training of learning rate 0.2, as a machine that died would.
-  const doomed = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'doomed'], dir, { DLSWEEP_INJECT_FAULT: 'hang:learning_rate=0.2' });
+  const doomed = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'doomed'], dir, { ...DEFAULTS, DLSWEEP_INJECT_FAULT: 'hang:learning_rate=0.2' });
+  const { QueueEvents } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+  const events = new QueueEvents('dlsweep-trainings', { connection: { host: '127.0.0.1', port: redis.port } });
+  // When Redis put a stalled job back in the queue: the event's stream id is Redis's clock, in ms.
+  let stalledAt: number | undefined;
+  events.on('stalled', (_args, id) => (stalledAt ??= Number(String(id).split('-')[0])));
   let rescuer: Proc | undefined;
   try {
-    await until(() => /taking trainings/.test(doomed.out()), 'the first worker to start');
-    const coordinator = start(['--runs-dir', 'rk', 'run', file, '--queue', redis.url(), '--quiet'], dir);
-    // In the hanging training: one training more started than finished, for a while (the others take milliseconds).
-    const inHang = () => count(doomed.out(), /doomed: training/) > count(doomed.out(), /doomed: done/);
-    await until(inHang, 'the first worker to take a training');
-    await new Promise((r) => setTimeout(r, 1000));
+    await Promise.all([until(() => /taking trainings/.test(doomed.out()), 'the first worker to start'), events.waitUntilReady()]);
+    const coordinator = start(['--runs-dir', 'rk', 'run', file, '--queue', redis.url(), '--quiet'], dir, DEFAULTS);
+    // In the hanging training: one job active, and every other one done by this worker or still waiting.
+    const inHang = () => {
+      const m = /(\d) waiting, 1 active/.exec(runCli(['queue', 'status', '--queue', redis.url()], dir).stdout);
+      return m !== null && Number(m[1]) + count(doomed.out(), /doomed: done/) === 2;
+    };
     await until(inHang, 'the first worker to take the hanging training');
     doomed.child.kill('SIGKILL');
-    await doomed.exited;
     const killedAt = Date.now();
-    rescuer = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'rescuer'], dir);
+    await doomed.exited;
+    rescuer = start(['worker', '--queue', redis.url(), '--workers', '1', '--name', 'rescuer'], dir, DEFAULTS);
     assert.equal(await coordinator.exited, 0, coordinator.out());
-    // With a 1 s lock the job is back within 1.5 s plus the rescuer's start-up.
-    assert.ok(Date.now() - killedAt < 15_000, 'the job took too long to return');
-    // The rescuer trained the hanging training, and whatever the first worker had not taken.
-    assert.equal(count(doomed.out(), /doomed: done/) + count(rescuer.out(), /rescuer: done/), 3);
-    assert.ok(count(rescuer.out(), /rescuer: done/) >= 1);
+    // The lock expires at most 10 s after its last renewal, and a live worker looks for expired locks every 2.5 s.
+    assert.ok(stalledAt !== undefined, 'no job was put back in the queue');
+    t.diagnostic(`the job was back in the queue ${stalledAt - killedAt} ms after the kill`);
+    assert.ok(stalledAt - killedAt < 15_000, `the job was back in the queue ${stalledAt - killedAt} ms after the kill`);
+    // The rescuer trained the hanging training and those the first worker had not taken.
+    assert.equal(count(rescuer.out(), /rescuer: done k \S+ training \d+ \(40 updates x 1 fold\)/), 3 - count(doomed.out(), /doomed: done/));
     const sweep = onlySweep(join(dir, 'rk'), 'k');
     assert.deepEqual(readJson(join(sweep, 'sweep.json')).counts, { done: 3, diverged: 0, failed: 0, interrupted: 0, pending: 0 });
   } finally {
     doomed.child.kill('SIGKILL');
+    await events.close();
     if (rescuer) await stopWorker(rescuer);
     await redis.stop();
   }
@@ -135,7 +147,8 @@ test('kill -9 of the coordinator: trainings finished meanwhile are collected on 
     await until(() => count(worker!.out(), /w: done/) === 6, 'the worker to finish the queue');
     const resumed = runCli(['--runs-dir', 'rc', 'run', file, '--queue', redis.url(), '--resume', '--quiet'], dir);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.equal(count(worker.out(), /w: training/), 6, 'nothing was retrained');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(count(worker.out(), /w: done/), 6, 'nothing was retrained');
     const sweep = onlySweep(join(dir, 'rc'), 'c');
     assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 24);
     const local = runCli(['--runs-dir', 'rl', 'run', file, '--quiet'], dir);

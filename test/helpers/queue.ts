@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFolders, startCli } from './cli.js';
 
-/** Short job locks: a killed worker's job returns in ~1.5 s instead of 15 s. */
+/** Short job locks: a killed worker's job returns within 1.5 s instead of 12.5 s. */
 export const LOCK = { DLSWEEP_QUEUE_LOCK_MS: '1000' };
 
 /** A started CLI process whose output (stdout and stderr, interleaved) is collected. */

@@ -5,8 +5,10 @@
  * from Redis once, checked against their sha256, and stay cached in memory. It reads and writes no files.
  *
  * A worker killed outright loses nothing: its jobs' locks expire after lockMs and the stalled-job check
- * (every lockMs / 2, run by every worker) puts them back in the queue, so another worker trains them
- * within about 1.5 x lockMs (15 s with the default 10 s).
+ * (every lockMs / 4, run by every worker) puts them back in the queue: a lock renewed last before the
+ * death expires within lockMs of it, and the next check follows within lockMs / 4, so another worker
+ * trains them within 1.25 x lockMs (12.5 s with the default 10 s: under the 15 s promised, with room
+ * for timers that run late on a loaded machine).
  */
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
@@ -14,11 +16,11 @@ import type { Job, Worker } from 'bullmq';
 import type { Redis as RedisClient } from 'ioredis';
 import type { PreparedFold } from '../../datasets/index.js';
 import { ENGINE_VERSION } from '../../train/version.js';
+import type { Outcome } from '../executor.js';
 import { LocalExecutor } from '../local.js';
 import { connectChecked, redisOptions } from './connect.js';
 import { MAX_DATA_BYTES, QUEUE_NAME, dataKey, decodeData, encodeOutcome, validateJob } from './payload.js';
 import type { QueueTarget } from './url.js';
-import { plural } from '../../text.js';
 
 /** Default lock of a job: a worker that stops renewing it for this long is presumed dead. */
 export const DEFAULT_LOCK_MS = 10_000;
@@ -32,8 +34,33 @@ export interface QueueWorkerOptions {
   name?: string;
   /** Job lock, ms. Default: DEFAULT_LOCK_MS. */
   lockMs?: number;
-  /** One line per event (a training taken, finished, refused). */
-  log(line: string): void;
+  /** What the worker does, for its display. Default: nothing is told. */
+  events?: WorkerEvents;
+}
+
+/** A training a worker took from the queue. */
+export interface TakenTraining {
+  /** The job's id. */
+  id: string;
+  experiment: string;
+  sweep: string;
+  /** The training's index in its sweep's plan. */
+  training: number;
+  /** Updates per fold (its length). */
+  updates: number;
+  folds: number;
+}
+
+/** What a worker does, as it happens (for `dlsweep worker`'s lines or progress bars). */
+export interface WorkerEvents {
+  /** A training was taken and its data are at hand: it starts. */
+  taken(t: TakenTraining): void;
+  /** A fold of it has run `iteration` updates (long trainings only, a few times a second at most). */
+  progress(t: TakenTraining, fold: number, iteration: number): void;
+  /** It ended; its outcome goes back over the queue (interrupted: the worker stopped before it finished). */
+  finished(t: TakenTraining, outcome: Outcome): void;
+  /** A job that cannot be trained: refused (another engine version, an invalid payload) or its data unusable. */
+  unusable(jobId: string, reason: string): void;
 }
 
 /** A running worker process's queue side. */
@@ -48,6 +75,11 @@ export interface QueueWorker {
   closed: Promise<void>;
 }
 
+/** A worker's name when none is given: host-pid. */
+export function defaultWorkerName(): string {
+  return `${hostname()}-${process.pid}`;
+}
+
 /**
  * Start taking jobs from the queue at `target`.
  * Throws: QueueError when Redis cannot be reached or refuses the password.
@@ -56,8 +88,9 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
   const client: RedisClient = await connectChecked(target);
   client.on('error', () => {});
   const { Worker: BullWorker, UnrecoverableError } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
-  const name = options.name ?? `${hostname()}-${process.pid}`;
+  const name = options.name ?? defaultWorkerName();
   const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
+  const events = options.events;
   const executor = new LocalExecutor(options.workers);
   const cache = new Map<string, Promise<PreparedFold[]>>();
 
@@ -93,18 +126,32 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
     try {
       payload = validateJob(job.data, ENGINE_VERSION);
     } catch (e) {
-      options.log(`${name}: job ${job.id} ${(e as Error).message}`);
+      events?.unusable(String(job.id), (e as Error).message);
       throw new UnrecoverableError((e as Error).message);
     }
-    const folds = await dataOf(payload.data.sha256, payload.data.bytes);
-    const label = `${payload.experiment} ${payload.sweep} training ${payload.order.training}`;
-    options.log(`${name}: training ${label} (${payload.order.checkpoints.at(-1)} updates x ${folds.length} ${plural(folds.length, 'fold')})`);
+    let folds: PreparedFold[];
+    try {
+      folds = await dataOf(payload.data.sha256, payload.data.bytes);
+    } catch (e) {
+      events?.unusable(String(job.id), `failed: ${(e as Error).message}`);
+      throw e;
+    }
+    const taken: TakenTraining = {
+      id: String(job.id),
+      experiment: payload.experiment,
+      sweep: payload.sweep,
+      training: payload.order.training,
+      updates: payload.order.checkpoints[payload.order.checkpoints.length - 1],
+      folds: folds.length,
+    };
+    events?.taken(taken);
     let last = 0;
     const outcome = await executor.execute(
       { ...payload.order, data: { fingerprint: payload.data.fingerprint, folds } },
       {
         hooks: {
           onProgress: (fold, iteration) => {
+            events?.progress(taken, fold, iteration);
             const now = Date.now();
             if (now - last < 500) return;
             last = now;
@@ -113,8 +160,8 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
         },
       },
     );
+    events?.finished(taken, outcome);
     if (outcome.status === 'interrupted' || outcome.status === 'cancelled') throw new Error('the worker stopped before the training finished');
-    options.log(`${name}: ${outcome.status} ${label} in ${(outcome.training_ms / 1000).toFixed(1)} s`);
     return encodeOutcome(outcome);
   };
 
@@ -123,7 +170,7 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
     concurrency: options.workers,
     name,
     lockDuration: lockMs,
-    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+    stalledInterval: Math.max(500, Math.floor(lockMs / 4)),
     maxStalledCount: 3,
   });
   worker.on('error', () => {}); // connection errors: BullMQ reconnects by itself
