@@ -8,6 +8,7 @@ import { EARLY_STOPPING_DEFAULTS, OPTION_DEFAULTS } from '../train/options.js';
 import { HIDDEN_ACTIVATION_NAMES } from '../train/activations.js';
 import { INIT_NAMES } from '../train/init.js';
 import { OPTIMIZER_NAMES } from '../train/optimizers.js';
+import { MAX_ITERATIONS } from '../train/size.js';
 import { SCHEDULE_DEFAULTS, SCHEDULE_KINDS, dependsOnLength } from '../train/schedules.js';
 import type { LrSchedule } from '../train/types.js';
 
@@ -138,8 +139,7 @@ export const PARAMS: ParamSpec[] = [
   {
     name: 'iterations',
     role: 'length',
-    // Bounded so every count is an exact integer (< 2^53) and a typo like 1e15 is caught, not run for years.
-    schema: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
+    schema: { type: 'integer', minimum: 1, maximum: MAX_ITERATIONS },
     default: 1000,
     description:
       'Number of updates: with the full batch (the default) one per pass over the training rows, with batch_size one per mini-batch. Grid points that differ only in iterations share one training, unless the training depends on its length (lr_schedule cosine or one_cycle, early_stopping).',

@@ -8,6 +8,9 @@
 /** Most weights (and biases) a network may have: 80 MB per copy of the parameters. */
 export const MAX_WEIGHTS = 10_000_000;
 
+/** Most updates a training may run: every count stays an exact integer, and a typo like 1e15 is caught, not run for years. */
+export const MAX_ITERATIONS = 1_000_000_000;
+
 /** Most activation values per layer pass: hidden units x training rows (800 MB per copy). */
 export const MAX_ACTIVATIONS = 100_000_000;
 

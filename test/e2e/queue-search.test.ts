@@ -1,8 +1,9 @@
 /**
  * Searches through the queue, on a real redis-server with real worker and coordinator processes: every method
  * records the search.json and metrics.json bytes of the same search run locally, whatever serves the queue (two
- * one-thread workers, one two-thread worker), and a coordinator killed with kill -9 in the middle of a search
- * resumes to the same bytes without retraining.
+ * one-thread workers, one two-thread worker); halving's promotions continue from training states that travel
+ * with the jobs; and a coordinator killed with kill -9 in the middle of a search resumes to the same bytes
+ * without retraining.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +53,8 @@ test('every search method through the queue records the bytes of the local searc
       assert.equal(readJson(join(onlySweep(join(dir, 'rl'), method), 'search.json')).finished, true);
       assert.deepEqual(recorded(join(dir, 'rq'), method), expected, `${method} through two workers`);
     }
+    // Promotions continued from the states that travelled with the jobs: 9 x 20 updates, then 3 x (60 - 20), then 1 x (180 - 60).
+    assert.equal(readJson(join(onlySweep(join(dir, 'rq'), 'halving'), 'sweep.json')).updates_trained, 9 * 20 + 3 * 40 + 1 * 120);
     // The workers trained the queued searches' trainings between them (the runs of the last batch arrive
     // with their notices, the workers' lines may come a moment later).
     const trainings = Object.keys(SEARCHES).reduce((n, m) => n + (readJson(join(onlySweep(join(dir, 'rq'), m), 'sweep.json')).trainings as number), 0);

@@ -16,7 +16,7 @@ import type { Redis as RedisClient } from 'ioredis';
 import { ENGINE_VERSION } from '../../train/version.js';
 import type { ExecuteOptions, Executor, Outcome, TrainingData, TrainingOrder } from '../executor.js';
 import { QueueError, connectChecked, describeRedisError, redisOptions } from './connect.js';
-import { PAYLOAD_FORMAT, QUEUE_NAME, dataKey, decodeOutcome, encodeData, jobIdOf, sha256Of, type JobPayload } from './payload.js';
+import { MAX_STATE_BYTES, PAYLOAD_FORMAT, QUEUE_NAME, dataKey, decodeOutcome, encodeData, jobIdOf, sha256Of, type JobPayload } from './payload.js';
 import type { QueueTarget } from './url.js';
 
 /** How long Redis may be unreachable during a sweep before the sweep stops. */
@@ -34,6 +34,17 @@ interface Waiter {
   reread?: boolean;
   resolve(outcome: Outcome): void;
   reject(e: Error): void;
+}
+
+/**
+ * The order as it can travel: training states over MAX_STATE_BYTES (a very wide network's weights and update
+ * rule) would be refused by every worker, so such an order goes without them and trains from the start
+ * instead, to the same numbers (a continued training equals one trained in one go), only slower.
+ */
+export function withinStateLimit<T extends Omit<TrainingOrder, 'data'>>(order: T): T {
+  if (order.resume === undefined || JSON.stringify(order.resume).length <= MAX_STATE_BYTES) return order;
+  const { resume: _dropped, ...rest } = order;
+  return rest as T;
 }
 
 export class QueueExecutor implements Executor {
@@ -182,7 +193,8 @@ export class QueueExecutor implements Executor {
   async execute(order: TrainingOrder, options: ExecuteOptions = {}): Promise<Outcome> {
     if (this.lost) throw this.lost;
     if (options.signal?.aborted) return { status: 'cancelled', training_ms: 0 };
-    const { data, ...rest } = order;
+    const { data, ...asked } = order;
+    const rest = withinStateLimit(asked);
     const ref = await this.upload(data);
     const jobId = jobIdOf(rest, ref.sha256);
     const payload: JobPayload = {

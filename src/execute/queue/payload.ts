@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { PreparedFold } from '../../datasets/index.js';
 import { isObject } from '../../guards.js';
 import { stableHash } from '../../sweep/identity.js';
+import { resolveOptions } from '../../train/options.js';
+import { MAX_ITERATIONS, networkSizeProblem } from '../../train/size.js';
 import { ENGINE_MODES, type EngineMode, type TrainingConfig, type TrainResult } from '../../train/types.js';
 import type { Outcome, TrainingOrder } from '../executor.js';
 import { validateState, type TrainingState } from '../../train/state.js';
@@ -76,13 +78,27 @@ export function validateJob(data: unknown, engineVersion: string): JobPayload {
   if (!isCount(o.training)) throw bad('order.training');
   if (!isHex(o.key, 64)) throw bad('order.key');
   if (!isObject(o.config)) throw bad('order.config');
-  if (!Array.isArray(o.checkpoints) || o.checkpoints.length === 0 || o.checkpoints.length > 10_000 || !o.checkpoints.every((k) => isCount(k))) throw bad('order.checkpoints');
-  if (!Array.isArray(o.thresholds) || o.thresholds.length === 0 || o.thresholds.length > 10_000 || !o.thresholds.every((t) => typeof t === 'number' && Number.isFinite(t))) throw bad('order.thresholds');
+  // The engine's own check of a training's settings (names, types, ranges), as the coordinator's planner applied it.
+  try {
+    resolveOptions(o.config as unknown as TrainingConfig);
+  } catch (e) {
+    throw bad(`order.config: ${(e as Error).message.replace(/^train: /, '')}`);
+  }
+  // The size limits with one feature (the fewest): the worker checks again with the data's shape.
+  const tooLarge = networkSizeProblem(1, o.config.hidden_sizes as number[]);
+  if (tooLarge) throw new Error(`refused: ${tooLarge}`);
+  const ascending = (a: number[]) => a.every((k, i) => i === 0 || k > a[i - 1]);
+  if (!Array.isArray(o.checkpoints) || o.checkpoints.length === 0 || o.checkpoints.length > 10_000 || !o.checkpoints.every((k) => isCount(k, MAX_ITERATIONS) && k >= 1) || !ascending(o.checkpoints)) {
+    throw bad(`order.checkpoints (ascending update counts from 1 to ${MAX_ITERATIONS})`);
+  }
+  if (!Array.isArray(o.thresholds) || o.thresholds.length === 0 || o.thresholds.length > 10_000 || !o.thresholds.every((t) => typeof t === 'number' && t >= 0 && t <= 1)) {
+    throw bad('order.thresholds (numbers in [0, 1])');
+  }
   if (!isCount(o.curve_every) || o.curve_every < 1) throw bad('order.curve_every');
   if (!(ENGINE_MODES as readonly unknown[]).includes(o.engine)) throw bad('order.engine');
   const d = data.data;
   if (!isObject(d) || !isHex(d.fingerprint, 64) || !isHex(d.sha256, 64) || !isCount(d.bytes, MAX_DATA_BYTES)) throw bad('data');
-  if (o.horizon !== undefined && (!isCount(o.horizon) || (o.horizon as number) < (o.checkpoints as number[]).at(-1)!)) throw bad('order.horizon');
+  if (o.horizon !== undefined && (!isCount(o.horizon, MAX_ITERATIONS) || (o.horizon as number) < (o.checkpoints as number[]).at(-1)!)) throw bad('order.horizon');
   if (o.keep_state !== undefined && typeof o.keep_state !== 'boolean') throw bad('order.keep_state');
   let states: TrainingState[] | undefined;
   if (o.resume !== undefined) {
@@ -212,6 +228,15 @@ export function decodeOutcome(text: unknown, folds: number): Outcome {
     const results = v.results;
     if (!Array.isArray(results) || results.length !== folds || !results.every((r) => isObject(r) && Array.isArray(r.checkpoints) && Array.isArray(r.curve))) {
       throw new Error('a worker returned malformed results');
+    }
+    // A training state kept for a later continuation is checked as the worker checks one it continues from.
+    for (const r of results as Record<string, unknown>[]) {
+      if (r.state === undefined) continue;
+      try {
+        validateState(r.state);
+      } catch (e) {
+        throw new Error(`a worker returned an invalid training state: ${(e as Error).message}`);
+      }
     }
     return { status: 'done', results: results as unknown as TrainResult[], training_ms: v.training_ms };
   }

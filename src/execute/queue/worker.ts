@@ -15,12 +15,14 @@ import { hostname } from 'node:os';
 import type { Job, Worker } from 'bullmq';
 import type { Redis as RedisClient } from 'ioredis';
 import type { PreparedFold } from '../../datasets/index.js';
+import { networkSizeProblem } from '../../train/size.js';
 import { ENGINE_VERSION } from '../../train/version.js';
 import type { Outcome } from '../executor.js';
 import { LocalExecutor } from '../local.js';
 import { connectChecked, redisOptions } from './connect.js';
 import { MAX_DATA_BYTES, QUEUE_NAME, dataKey, decodeData, encodeOutcome, validateJob } from './payload.js';
 import type { QueueTarget } from './url.js';
+import { plural } from '../../text.js';
 
 /** Default lock of a job: a worker that stops renewing it for this long is presumed dead. */
 export const DEFAULT_LOCK_MS = 10_000;
@@ -121,13 +123,17 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
       inHand--;
     }
   };
+  // A job that cannot be trained fails for good (no retry), with its reason told.
+  const refuse = (job: Job, reason: string): never => {
+    events?.unusable(String(job.id), reason);
+    throw new UnrecoverableError(reason);
+  };
   const train = async (job: Job): Promise<string> => {
     let payload;
     try {
       payload = validateJob(job.data, ENGINE_VERSION);
     } catch (e) {
-      events?.unusable(String(job.id), (e as Error).message);
-      throw new UnrecoverableError((e as Error).message);
+      return refuse(job, (e as Error).message);
     }
     let folds: PreparedFold[];
     try {
@@ -136,6 +142,11 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
       events?.unusable(String(job.id), `failed: ${(e as Error).message}`);
       throw e;
     }
+    const states = payload.order.resume?.length;
+    if (states !== undefined && states !== folds.length) refuse(job, `refused: invalid job payload: order.resume has ${states} training states for ${folds.length} ${plural(folds.length, 'fold')}`);
+    // The planner's size limits, with the data's shape: a job cannot make this machine allocate more.
+    const tooLarge = networkSizeProblem(folds[0].train.X.rows, payload.order.config.hidden_sizes, Math.max(...folds.map((f) => f.train.X.cols)));
+    if (tooLarge) refuse(job, `refused: ${tooLarge}`);
     const taken: TakenTraining = {
       id: String(job.id),
       experiment: payload.experiment,
