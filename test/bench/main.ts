@@ -16,6 +16,7 @@
  * ui (the home page of `dlsweep ui` over 100,000 synthetic run records, cold and warm).
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { ENGINE_VERSION } from '../../src/train/version.js';
 import { kernelPhases, optionCosts, oracleJob, scaling, torchCases } from './engine.js';
@@ -50,13 +51,18 @@ if (!existsSync(WISCONSIN)) {
 
 const rows: BenchRow[] = [];
 const want = (group: string) => !only || only.has(group);
+// The machine may be shared: the load average (1, 5 and 15 min) before and after each group says how busy it was.
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
+const loads: Record<string, { before: number[]; after: number[] }> = {};
 const step = (group: string, what: string, fn: () => BenchRow[]) => {
   if (!want(group)) return;
-  log(`- ${what} ...`);
+  const before = load();
+  log(`- ${what} (load average ${before.join(', ')}) ...`);
   const t0 = performance.now();
   const got = fn();
   rows.push(...got);
-  log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  loads[group] = { before, after: load() };
+  log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s (load average ${loads[group].after.join(', ')})`);
 };
 
 const scratch = new Scratch();
@@ -85,7 +91,8 @@ try {
 
 const table = renderTable(rows);
 const header = `${started.slice(0, 10)}, ${mach.cpu} (${mach.cores} cores${mach.mhz ? `, ${mach.mhz} MHz` : ''}), Node ${mach.node}, engine ${ENGINE_VERSION}; references: ${py.ok ? py.detail : `not run (${py.detail})`}, ${torch.ok ? torch.detail : `PyTorch not run (${torch.detail})`}`;
-process.stdout.write(`\n${header}\n\n${table}\n\n`);
+const loadLines = Object.entries(loads).map(([g, l]) => `${g} ${l.before[0]} -> ${l.after[0]}`);
+process.stdout.write(`\n${header}\nload average (1 min) before -> after each group: ${loadLines.join('; ')}\n\n${table}\n\n`);
 process.stdout.write(
   'ratio = reference / ours (times faster); ✓/✗ = goal met or not in this run. Sweep times are whole `dlsweep run` processes; ' +
     "scikit-learn's are its fit only; numpy's, PyTorch's and ours are the training loop only.\n",
@@ -95,6 +102,7 @@ const file = writeResults(path.join(REPO, 'bench-results'), {
   finished_at: new Date().toISOString(),
   quick,
   machine: mach,
+  load_average: loads,
   engine_version: ENGINE_VERSION,
   python: py,
   torch,

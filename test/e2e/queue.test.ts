@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 import { LOCK, count, metrics, start, stopWorker, until, type Proc } from '../helpers/queue.js';
 import { freePort, hasRedis, startRedis } from '../helpers/redis.js';
+import { validateJob } from '../../src/execute/queue/payload.js';
 
 const skip = hasRedis() ? false : 'redis-server is not installed (Debian package redis-server)';
 const PASSWORD = 's3cret-pw';
@@ -227,6 +228,43 @@ test('a worker refuses a job from another engine version, a malformed payload an
   } finally {
     await Promise.allSettled([queue.close(), events.close()]);
     await stopWorker(worker);
+    await redis.stop();
+  }
+});
+
+test('a worker of another engine version: the coordinator records the runs failed with the worker\'s reason, exit 1; --resume trains them on a worker of its own version', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'v.yaml', syntheticExperiment('v', '  learning_rate: [0.1, 0.3]\n  iterations: [20]'));
+  // A worker of another version, as `dlsweep worker` of that version checks a job: dlsweep's own validateJob.
+  const { Worker, UnrecoverableError } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+  const other = new Worker(
+    'dlsweep-trainings',
+    async (job) => {
+      try {
+        validateJob(job.data, '0-other');
+      } catch (e) {
+        throw new UnrecoverableError((e as Error).message);
+      }
+      return 'unreachable';
+    },
+    { connection: { host: '127.0.0.1', port: redis.port } },
+  );
+  try {
+    await other.waitUntilReady();
+    // Not runCli: this process's event loop runs the other worker.
+    const r = start(['--runs-dir', 'rv', 'run', file, '--queue', redis.url()], dir);
+    assert.equal(await r.exited, 1, r.out());
+    assert.match(r.out(), new RegExp(`failed runs:\\n {2}000[12]-[0-9a-f]{8}: the queue's worker failed the job: refused: the job comes from dlsweep engine version "${readEngineVersion()}", this worker runs version 0-other; run workers of the same dlsweep version as the coordinator\\n`));
+    const sweep = onlySweep(join(dir, 'rv'), 'v');
+    assert.deepEqual(readJson(join(sweep, 'sweep.json')).counts, { done: 0, diverged: 0, failed: 2, interrupted: 0, pending: 0 });
+    await other.close();
+    // The refused jobs were removed: a resume enqueues them again, and this version's worker (here, --workers 1) trains them.
+    const resumed = runCli(['--runs-dir', 'rv', 'run', file, '--queue', redis.url(), '--resume', '--workers', '1', '--quiet'], dir, LOCK);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 2);
+  } finally {
+    await other.close();
     await redis.stop();
   }
 });
