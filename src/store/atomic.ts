@@ -20,9 +20,22 @@ export function holdExitHandlers(): () => void {
   return onExit(() => undefined);
 }
 
-/** The file system's error, naming the file written when it names none (a write to an open file names no path). */
+/**
+ * The file system's error, naming the file written: an error that names none (a write to an open file), or
+ * that names the temporary file beside it (write-file-atomic's `<name>.<digits>`, which the user never sees),
+ * is made to name the file itself, in `path` and in its message.
+ */
 function withPath(e: unknown, path: string): unknown {
-  if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = path;
+  if (!(e instanceof Error) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.path === undefined) {
+    err.path = path;
+  } else if (err.path.startsWith(path + '.') && /^\d+$/.test(err.path.slice(path.length + 1))) {
+    const temp = err.path;
+    // "rename '<temp>' -> '<path>'" says the one file once.
+    err.message = err.message.split(`'${temp}' -> `).join('').split(temp).join(path);
+    err.path = path;
+  }
   return e;
 }
 
@@ -37,7 +50,11 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
 
 /** Write bytes atomically (e.g. an exported .onnx file). Throws: the file system's error. */
 export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: false });
+  try {
+    await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: false });
+  } catch (e) {
+    throw withPath(e, path);
+  }
 }
 
 /** Write a value as pretty JSON (2 spaces, trailing newline) atomically. */

@@ -9,6 +9,8 @@ import { createSweepFolder, experimentsIn, sweepsOf } from '../../src/store/swee
 import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
 import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
 import { makeDirs } from '../../src/store/dirs.js';
+import { writeBytesAtomic, writeTextAtomic, writeTextAtomicSync } from '../../src/store/atomic.js';
+import { describeWriteError } from '../../src/cli/write-errors.js';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'dlsweep-store-'));
@@ -142,4 +144,33 @@ test('regression: a --runs-dir that is a file is said to be one (it was listed a
   writeFileSync(file, 'not a folder');
   assert.throws(() => experimentsIn(file), (e: Error & { hint?: string }) => /is a file, not a folder of sweeps/.test(e.message) && /--runs-dir runs/.test(e.hint ?? ''));
   assert.deepEqual(experimentsIn(join(dir, 'missing')), []);
+});
+
+test('a failed atomic write names the file written, never its temporary file (<name>.<digits>)', async () => {
+  const dir = temp();
+  const inMissingFolder = join(dir, 'missing', 'metrics.json');
+  mkdirSync(join(dir, 'taken.json')); // a folder where the file should go: the final rename fails
+  const onFolder = join(dir, 'taken.json');
+  const writes: [string, string, () => Promise<void> | void][] = [
+    ['async, missing folder', inMissingFolder, () => writeTextAtomic(inMissingFolder, 'x')],
+    ['sync, missing folder', inMissingFolder, () => writeTextAtomicSync(inMissingFolder, 'x')],
+    ['bytes, missing folder', inMissingFolder, () => writeBytesAtomic(inMissingFolder, new Uint8Array([1]))],
+    ['async, onto a folder', onFolder, () => writeTextAtomic(onFolder, 'x')],
+    ['sync, onto a folder', onFolder, () => writeTextAtomicSync(onFolder, 'x')],
+  ];
+  for (const [label, target, write] of writes) {
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      await write();
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+    }
+    assert.ok(error, `${label}: the write fails`);
+    assert.equal(error.path, target, label);
+    assert.ok(error.message.includes(target), `${label}: ${error.message}`);
+    assert.doesNotMatch(error.message, /\.json\.\d+/, `${label}: ${error.message}`);
+    if (error.code === 'EISDIR') assert.equal(describeWriteError(error), `cannot write ${target}: it is a folder (EISDIR)`);
+  }
+  // No temporary file is left behind either.
+  assert.deepEqual(readdirSync(dir), ['taken.json']);
 });
