@@ -20,14 +20,23 @@ export function isWriteError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in WRITE_ERRORS;
 }
 
-/** "cannot write PATH: no space left on the device (ENOSPC)", or the error's own message. */
+/** System calls that only read: a failure there is a folder or file that cannot be read, not a failed write. */
+const READ_SYSCALLS: ReadonlySet<string> = new Set(['scandir', 'opendir', 'readdir', 'stat', 'lstat', 'access', 'readlink', 'read']);
+
+/** Whether a file-system error came from reading (listing a folder, a stat), e.g. under a read-only command such as ls. */
+function isReadError(e: NodeJS.ErrnoException): boolean {
+  return e.syscall !== undefined && READ_SYSCALLS.has(e.syscall);
+}
+
+/** "cannot write PATH: no space left on the device (ENOSPC)" (or "cannot read PATH: ..." when reading failed), or the error's own message. */
 export function describeWriteError(e: Error): string {
   if (!isWriteError(e)) return e.message;
-  return `cannot write ${e.path ?? 'a file'}: ${WRITE_ERRORS[e.code!]} (${e.code})`;
+  return `cannot ${isReadError(e) ? 'read' : 'write'} ${e.path ?? 'a file'}: ${WRITE_ERRORS[e.code!]} (${e.code})`;
 }
 
 /** What to do about a write failure, in one line. */
 export function writeErrorHint(e: NodeJS.ErrnoException): string {
+  if (isReadError(e)) return 'give --runs-dir a folder of sweeps (as run creates it) that this user can read, e.g. --runs-dir runs';
   switch (e.code) {
     case 'ENOSPC':
     case 'EDQUOT':

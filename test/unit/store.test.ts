@@ -10,7 +10,9 @@ import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
 import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
 import { makeDirs } from '../../src/store/dirs.js';
 import { writeBytesAtomic, writeTextAtomic, writeTextAtomicSync } from '../../src/store/atomic.js';
-import { describeWriteError } from '../../src/cli/write-errors.js';
+import { describeWriteError, writeErrorHint } from '../../src/cli/write-errors.js';
+import { readdirSync as listFolder } from 'node:fs';
+import { runCli, tempDir } from '../helpers/cli.js';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'dlsweep-store-'));
@@ -173,4 +175,30 @@ test('a failed atomic write names the file written, never its temporary file (<n
   }
   // No temporary file is left behind either.
   assert.deepEqual(readdirSync(dir), ['taken.json']);
+});
+
+/** A folder this process may not list, when the system has one (/proc/1/fdinfo in a container), else undefined. */
+function unlistableFolder(): string | undefined {
+  try {
+    listFolder('/proc/1/fdinfo');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EACCES') return '/proc/1';
+  }
+  return undefined;
+}
+
+test('a folder that cannot be read is said to be unreadable, not unwritable (ls writes nothing)', () => {
+  // The error Node gives for a folder that cannot be listed.
+  const listing = Object.assign(new Error("EACCES: permission denied, scandir '/srv/runs/x'"), { code: 'EACCES', syscall: 'scandir', path: '/srv/runs/x' });
+  assert.equal(describeWriteError(listing), 'cannot read /srv/runs/x: permission denied (EACCES)');
+  assert.match(writeErrorHint(listing), /--runs-dir a folder of sweeps .* can read/);
+  const writing = Object.assign(new Error("EACCES: permission denied, open '/srv/runs/x/sweep.json'"), { code: 'EACCES', syscall: 'open', path: '/srv/runs/x/sweep.json' });
+  assert.equal(describeWriteError(writing), 'cannot write /srv/runs/x/sweep.json: permission denied (EACCES)');
+});
+
+test('dlsweep --runs-dir /proc/1 ls: cannot read, never cannot write', { skip: unlistableFolder() ? false : 'every folder under /proc/1 can be listed here' }, () => {
+  const r = runCli(['--runs-dir', unlistableFolder()!, 'ls'], tempDir());
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /^error: cannot read \/proc\/1\/\S+: permission denied \(EACCES\)\nhint: give --runs-dir a folder of sweeps/);
+  assert.doesNotMatch(r.stderr, /cannot write/);
 });
