@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, runCli, runFolders, startCli, tempDir, writeExperiment } from '../helpers/cli.js';
+import { readJson, recordedSweep, runCli, runFolders, startCli, tempDir, writeExperiment } from '../helpers/cli.js';
 
 const SWEEP_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 
@@ -44,12 +44,7 @@ function freshWide(): string {
 }
 
 test('--extend trains exactly the new points into the same sweep, keeps the recorded runs, and ends equal to a fresh sweep of the widened grid', () => {
-  const dir = tempDir('dlsweep-extend-');
-  const runs = join(dir, 'runs');
-  const file = writeExperiment(dir, 'e.yaml', NARROW);
-  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
-  const [id] = sweepsOf(runs);
-  const sweep = join(runs, 'wide', id);
+  const { dir, runs, file, id, sweep } = recordedSweep('dlsweep-extend-', 'e.yaml', 'wide', NARROW);
   const before = runFiles(sweep);
   const beforeFolders = runFolders(sweep);
   const trainedBefore = readJson(join(sweep, 'sweep.json')).updates_trained;
@@ -97,12 +92,7 @@ test('--extend trains exactly the new points into the same sweep, keeps the reco
 });
 
 test('--extend refuses changes that are not widenings, naming each, and writes nothing', () => {
-  const dir = tempDir('dlsweep-extend-refuse-');
-  const runs = join(dir, 'runs');
-  const file = writeExperiment(dir, 'e.yaml', NARROW);
-  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
-  const [id] = sweepsOf(runs);
-  const sweep = join(runs, 'wide', id);
+  const { dir, runs, file, id, sweep } = recordedSweep('dlsweep-extend-refuse-', 'e.yaml', 'wide', NARROW);
   const record = readFileSync(join(sweep, 'sweep.json'), 'utf8');
   const listing = readdirSync(sweep).sort();
   const cases: [string, string[], RegExp][] = [
@@ -135,12 +125,7 @@ test('--extend refuses changes that are not widenings, naming each, and writes n
 test('a running sweep cannot be extended; kill -9 during an extension, then --resume or --extend again, completes it to the same result', async () => {
   const fresh = metricsById(freshWide());
   for (const finish of [['--resume', 'latest'], ['--extend', 'latest']]) {
-    const dir = tempDir('dlsweep-extend-kill-');
-    const runs = join(dir, 'runs');
-    const file = writeExperiment(dir, 'e.yaml', NARROW);
-    assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
-    const [id] = sweepsOf(runs);
-    const sweep = join(runs, 'wide', id);
+    const { dir, file, id, sweep } = recordedSweep('dlsweep-extend-kill-', 'e.yaml', 'wide', NARROW);
     writeFileSync(file, WIDE);
     // The new learning rate's training never returns; the two others finish, then the process is killed.
     const child = startCli(['run', file, '--extend', id, '--workers', '2'], dir, { DLSWEEP_INJECT_FAULT: 'hang:learning_rate=0.2' });

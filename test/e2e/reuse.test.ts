@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+import { readJson, recordedSweep, runCli, runFolders } from '../helpers/cli.js';
 
 const FILE = `name: again
 dataset:
@@ -27,12 +27,7 @@ function filesById(sweep: string, name: string): Map<string, string> {
 }
 
 test('an identical re-run trains nothing: every run is copied, byte-identical and marked reused (show, compare, results.csv); --no-reuse trains again', () => {
-  const dir = tempDir('dlsweep-reuse-');
-  const runs = join(dir, 'runs');
-  const file = writeExperiment(dir, 'a.yaml', FILE);
-  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
-  const [first] = sweeps(runs);
-  const source = join(runs, 'again', first);
+  const { dir, runs, file, id: first, sweep: source } = recordedSweep('dlsweep-reuse-', 'a.yaml', 'again', FILE);
   // Two trainings (one per learning rate) to 100 updates serve the 8 runs.
   assert.equal(readJson(join(source, 'sweep.json')).updates_trained, 200);
 
@@ -70,12 +65,7 @@ test('an identical re-run trains nothing: every run is copied, byte-identical an
 });
 
 test('a damaged source run is not reused: its training runs again; a wider grid copies what it can and trains the rest', () => {
-  const dir = tempDir('dlsweep-reuse-damaged-');
-  const runs = join(dir, 'runs');
-  const file = writeExperiment(dir, 'a.yaml', FILE);
-  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
-  const [first] = sweeps(runs);
-  const source = join(runs, 'again', first);
+  const { dir, runs, file, id: first, sweep: source } = recordedSweep('dlsweep-reuse-damaged-', 'a.yaml', 'again', FILE);
   // Cut short the model of run 0004 (learning_rate 0.1, 100 updates, threshold 0.7).
   const victim = runFolders(source)[3];
   assert.deepEqual(readJson(join(source, victim, 'params.json')).params.learning_rate, 0.1);

@@ -76,3 +76,23 @@ record:
   curve_every: 10
 `;
 }
+
+/** A sweep recorded in a new temporary folder: the experiment `yaml` written as `fileName` and run (one worker). */
+export interface RecordedSweep {
+  dir: string;
+  runs: string;
+  file: string;
+  /** The sweep's id and folder. */
+  id: string;
+  sweep: string;
+}
+
+/** Record one sweep of `yaml` (experiment name `experiment`) in a new temporary folder. Throws: Error when the run fails. */
+export function recordedSweep(prefix: string, fileName: string, experiment: string, yaml: string): RecordedSweep {
+  const dir = tempDir(prefix);
+  const file = writeExperiment(dir, fileName, yaml);
+  const r = runCli(['run', file, '--quiet', '--workers', '1'], dir);
+  if (r.code !== 0) throw new Error(`dlsweep run ${fileName} exited ${r.code}: ${r.stderr}`);
+  const sweep = onlySweep(join(dir, 'runs'), experiment);
+  return { dir, runs: join(dir, 'runs'), file, id: sweep.split('/').at(-1)!, sweep };
+}
