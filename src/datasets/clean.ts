@@ -5,7 +5,7 @@
 import type { CsvDatasetConfig } from './config.js';
 import { UserError, type Diagnostic } from '../errors.js';
 import type { CsvFile } from './csv.js';
-import { columnNames, detectHeader, identifierWarnings, isNumeric, looksLikeHeader, resolveColumn, throwOnDuplicateNames } from './columns.js';
+import { OUT_OF_RANGE, columnNames, detectHeader, identifierWarnings, isNumeric, isOutOfRange, looksLikeHeader, resolveColumn, throwOnDuplicateNames } from './columns.js';
 import { dataDiagnostic, dataError, listFirst, q, throwIfAny } from './problems.js';
 import type { CleanTable, DroppedRows } from './types.js';
 import { knownDataset } from './registry.js';
@@ -209,12 +209,14 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
   for (const [k, b] of badNumbers) {
     const j = featureIndices[k];
     diagnostics.push(
-      dataDiagnostic(file, `non-numeric value ${q(b.cell)} in feature column "${featureNames[k]}" (0-based index ${j})${b.count > 1 ? `; ${b.count - 1} more row(s) in this column too` : ''}`, {
+      dataDiagnostic(file, `${isOutOfRange(b.cell) ? 'value' : 'non-numeric value'} ${q(b.cell)} in feature column "${featureNames[k]}" (0-based index ${j})${isOutOfRange(b.cell) ? ` is ${OUT_OF_RANGE}` : ''}${b.count > 1 ? `; ${b.count - 1} more row(s) in this column too` : ''}`, {
         line: b.line,
         column: j + 1,
-        expected: `a number${markers ? ` or a missing-value marker (${markers})` : ''}`,
+        expected: `a ${isOutOfRange(b.cell) ? 'finite ' : ''}number${markers ? ` or a missing-value marker (${markers})` : ''}`,
         found: q(b.cell),
-        hint: `if "${featureNames[k]}" is not a feature, add ${j} to dataset.drop_columns; if ${q(b.cell)} marks a missing value, add it to dataset.missing_values`,
+        hint: isOutOfRange(b.cell)
+          ? `store "${featureNames[k]}" in other units so that its values are finite doubles, or add ${j} to dataset.drop_columns`
+          : `if "${featureNames[k]}" is not a feature, add ${j} to dataset.drop_columns; if ${q(b.cell)} marks a missing value, add it to dataset.missing_values`,
       }),
     );
   }

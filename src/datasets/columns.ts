@@ -4,6 +4,17 @@ import { DiagnosticError, UserError } from '../errors.js';
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/**
+ * Whether a cell written as a number is beyond the float64 range (1e400, -2e308): Number() gives ±Infinity.
+ * Such a cell is reported as out of range, not as non-numeric.
+ */
+export function isOutOfRange(cell: string): boolean {
+  return isNumeric(cell) && !Number.isFinite(Number(cell));
+}
+
+/** What is wrong with such a cell, for messages. */
+export const OUT_OF_RANGE = 'out of the float64 range (finite numbers only, at most about 1.8e308 in size)';
+
 /** Whether a trimmed cell is a plain decimal number (e.g. `3`, `-0.5`, `1e-3`); `NaN`, `inf`, `0x10` and `""` are not. */
 export function isNumeric(cell: string): boolean {
   return NUMBER_RE.test(cell);

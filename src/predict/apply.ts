@@ -10,7 +10,7 @@
  */
 import { UserError } from '../errors.js';
 import type { CsvRecord } from '../datasets/csv.js';
-import { isNumeric } from '../datasets/columns.js';
+import { OUT_OF_RANGE, isNumeric, isOutOfRange } from '../datasets/columns.js';
 import type { RunModelFile } from '../store/records.js';
 import { getActivation } from '../train/activations.js';
 import { allocateForward, forward, forwardLoss, fromModelJson } from '../train/network.js';
@@ -149,7 +149,7 @@ export function predictRows(model: RunModelFile, records: CsvRecord[], file: str
       } else if (isNumeric(cell) && Number.isFinite(Number(cell))) {
         x.push(Number(cell));
       } else {
-        out.error = `non-numeric value "${cell}" in ${name}`;
+        out.error = isOutOfRange(cell) ? `value "${cell}" in ${name} is ${OUT_OF_RANGE}` : `non-numeric value "${cell}" in ${name}`;
       }
     }
     if (layout.label !== undefined) {

@@ -134,6 +134,12 @@ test("predict reads --input with the training file's separator (recorded in mode
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^error: --input comma\.csv: every line holds one field when split at `;`; the lines are separated by `,`, but the model takes 2 features\nhint: pass --delimiter ','/);
 
+  // A value beyond the float64 range is said to be so, not non-numeric.
+  writeFileSync(join(dir, 'big.csv'), 'a;b\n1e400;2\n');
+  const big = runCli(['predict', 's/latest/1', '--input', 'big.csv'], dir);
+  assert.equal(big.code, 1);
+  assert.equal((parse(big.stdout, { columns: true }) as Record<string, string>[])[0].error, 'value "1e400" in a is out of the float64 range (finite numbers only, at most about 1.8e308 in size)');
+
   // Output paths are checked first: nothing on stdout, exit 2, the option named.
   const metrics = runCli(['predict', 's/latest/1', '--input', 'semi.csv', '--metrics', join(dir, 'no-such-folder', 'm.json')], dir);
   assert.equal(metrics.code, 2);

@@ -60,6 +60,18 @@ test('duplicate column names are refused at load time, naming both columns', () 
   assert.deepEqual([d.line, d.column], [1, 2]);
 });
 
+test('a cell beyond the float64 range (1e400) is said to be out of range, at its line and column, not non-numeric', () => {
+  const rows = Array.from({ length: 20 }, (_, i) => `${i},${i === 6 ? '-1e400' : i % 5},${i % 2}`);
+  const [d] = loadError(csvConfig(csvFile(`a,b,label\n${rows.join('\n')}\n`))).diagnostics;
+  assert.equal(d.message, 'value "-1e400" in feature column "b" (0-based index 1) is out of the float64 range (finite numbers only, at most about 1.8e308 in size)');
+  // Line 8: the header, then rows 0-6.
+  assert.deepEqual([d.line, d.column, d.found], [8, 2, '"-1e400"']);
+  assert.match(d.expected ?? '', /^a finite number/);
+  // A non-numeric cell keeps its own message.
+  const [n] = loadError(csvConfig(csvFile(`a,b,label\n${rows.join('\n').replace('-1e400', 'abc')}\n`))).diagnostics;
+  assert.match(n.message, /^non-numeric value "abc" in feature column "b"/);
+});
+
 test('values that overflow when scaled are a data error naming the column, at load time', () => {
   const config = fixtureDataset('huge-values.yaml');
   const [d] = loadError(config).diagnostics;
