@@ -314,3 +314,20 @@ test('TPE batches: ten start-up draws in one batch, then batches of four', () =>
   const { batches } = runSearch([unitAxis], settings({ method: 'tpe', trials: 19 }), (r) => r.params.x as number);
   assert.deepEqual(batches.map((b) => b.requests.length), [10, 4, 4, 1]);
 });
+
+test('the goal decides: maximizing f takes the same configurations and promotions as minimizing -f (halving, hyperband, TPE)', () => {
+  // A bumpy objective so that TPE's model and halving's ranking have something to separate.
+  const f = (r: TrialRequest) => Math.sin(9 * (r.params.x as number)) + (r.iterations ?? 1) / 1000;
+  for (const over of [
+    { method: 'halving', trials: 27, sampler: 'tpe' },
+    { method: 'hyperband', sampler: 'random' },
+    { method: 'tpe', trials: 30 },
+  ] as Partial<SearchSettings>[]) {
+    const up = runSearch([unitAxis], settings({ ...over, goal: 'maximize' }), f);
+    const down = runSearch([unitAxis], settings({ ...over, goal: 'minimize' }), (r) => -f(r));
+    assert.deepEqual(up.batches, down.batches.map((b) => ({ ...b, decisions: b.decisions.map((d) => ({ ...d, ranked: d.ranked.map((x) => ({ ...x, value: -x.value })) })) })), `${over.method}`);
+    // And the goal matters: minimizing f itself goes elsewhere.
+    const wrong = runSearch([unitAxis], settings({ ...over, goal: 'minimize' }), f);
+    assert.notDeepEqual(wrong.batches.map((b) => b.requests), up.batches.map((b) => b.requests), `${over.method}: the goal is read`);
+  }
+});
