@@ -227,26 +227,33 @@ export function confusionSpec(title: string, c: { tn: number; fp: number; fn: nu
   });
 }
 
-/** One finished run in objectiveByParamSpec: its value of the parameter and its objective. */
+/** One configuration in objectiveByParamSpec: its value of the parameter and its objective. */
 export interface ParamPoint {
+  /** What the dot stands for (a run folder, or a configuration and its seeds), for its tooltip. */
   run: string;
   /** The parameter's value: a number, or its spelling for other values (hidden_sizes, init...). */
   x: number | string;
+  /** The objective: the run's, or the mean over the configuration's seeds. */
   y: number;
+  /** Repeats over seeds: the lowest and highest objective and their number (n > 1 draws the seed band). */
+  lo?: number;
+  hi?: number;
+  n?: number;
 }
 
 /**
- * The objective against one parameter: a dot per run, and where several runs share a value (repeats over
- * seeds or other parameters) their mean joined by a line with a band from the lowest to the highest.
- * More than four distinct numbers go on a linear axis, or a log axis when positive and spanning more than a
- * factor 100; fewer, and other values, are evenly spaced in order.
+ * The objective against one parameter: a dot per configuration (the mean over its seeds where it was
+ * repeated, with a bar from the lowest to the highest seed: the seed band; a shaded band when each value
+ * of the parameter is one configuration), and a line through the mean at each value. More than four
+ * distinct numbers go on a linear axis, or a log axis when positive and spanning a factor 100 or more;
+ * fewer, and other values, are evenly spaced in order.
  */
 export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; objective: string; width?: number; height?: number }): Spec {
   // A few distinct numbers (seeds, layer counts, thresholds of a grid) read best as evenly spaced values.
   const distinct = new Set(points.map((p) => String(p.x))).size;
   const numeric = points.every((p) => typeof p.x === 'number') && distinct > 4;
   const xs = numeric ? (points.map((p) => p.x) as number[]) : [];
-  const log = numeric && xs.length > 0 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) > 100;
+  const log = numeric && xs.length > 0 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 100;
   const groups = new Map<string, { x: number | string; ys: number[] }>();
   for (const p of points) {
     const key = String(p.x);
@@ -254,36 +261,41 @@ export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; o
     g.ys.push(p.y);
     groups.set(key, g);
   }
-  const stats = [...groups.values()].map((g) => ({ x: g.x, n: g.ys.length, mean: g.ys.reduce((a, b) => a + b, 0) / g.ys.length, lo: Math.min(...g.ys), hi: Math.max(...g.ys) }));
+  const stats = [...groups.values()].map((g) => ({ x: g.x, n: g.ys.length, mean: g.ys.reduce((a, b) => a + b, 0) / g.ys.length }));
   // Numbers in order; other values by their spelling, numbers within it compared as numbers ([4] before [16]).
   if (points.every((p) => typeof p.x === 'number')) stats.sort((a, b) => (a.x as number) - (b.x as number));
   else stats.sort((a, b) => String(a.x).localeCompare(String(b.x), 'en', { numeric: true }));
-  const repeats = stats.some((s) => s.n > 1);
+  const seeded = points.filter((p) => (p.n ?? 1) > 1 && p.lo !== undefined && p.hi !== undefined);
+  // One configuration per value: its seed bars join into a band.
+  const band = seeded.length > 0 && stats.every((s) => s.n === 1) ? [...seeded].sort((a, b) => stats.findIndex((s) => s.x === a.x) - stats.findIndex((s) => s.x === b.x)) : [];
   const xScale = numeric
     ? { name: 'x', type: log ? 'log' : 'linear', domain: { data: 'points', field: 'x' }, range: 'width', zero: false, nice: !log, padding: 8 }
     : { name: 'x', type: 'point', domain: stats.map((s) => s.x), range: 'width', padding: 0.5 };
+  const at = { x: { scale: 'x', field: 'x' } };
   return {
     ...frame(o.width ?? 260, o.height ?? 180, o.param),
     data: [
       { name: 'points', values: points },
       { name: 'stats', values: stats },
+      { name: 'seeded', values: seeded },
+      { name: 'band', values: band },
+      { name: 'extent', values: [...points.map((p) => ({ y: p.lo ?? p.y })), ...points.map((p) => ({ y: p.hi ?? p.y }))] },
     ],
-    scales: [xScale, { name: 'y', type: 'linear', domain: { data: 'points', field: 'y' }, range: 'height', zero: false, nice: true }],
+    scales: [xScale, { name: 'y', type: 'linear', domain: { data: 'extent', field: 'y' }, range: 'height', zero: false, nice: true }],
     axes: [
       { scale: 'x', orient: 'bottom', title: log ? `${o.param} (log scale)` : o.param, labelOverlap: true, tickCount: 5 },
       { scale: 'y', orient: 'left', grid: true, title: o.objective, tickCount: 5 },
     ],
     marks: [
-      ...(repeats
-        ? [
-            { type: 'area', from: { data: 'stats' }, encode: { update: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, fill: { value: '#0969da' }, fillOpacity: { value: 0.15 } } } },
-            { type: 'line', from: { data: 'stats' }, encode: { update: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'mean' }, stroke: { value: '#0969da' }, strokeWidth: { value: 1.6 } } } },
-          ]
+      { type: 'area', from: { data: 'band' }, encode: { update: { ...at, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, fill: { value: '#0969da' }, fillOpacity: { value: 0.15 } } } },
+      { type: 'rule', from: { data: 'seeded' }, encode: { update: { ...at, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, stroke: { value: '#0969da' }, strokeOpacity: { value: 0.5 }, strokeWidth: { value: 2 } } } },
+      ...(points.length > stats.length || band.length
+        ? [{ type: 'line', from: { data: 'stats' }, encode: { update: { ...at, y: { scale: 'y', field: 'mean' }, stroke: { value: '#0969da' }, strokeWidth: { value: 1.6 } } } }]
         : []),
       {
         type: 'symbol',
         from: { data: 'points' },
-        encode: { update: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, size: { value: 22 }, fill: { value: '#1f2328' }, fillOpacity: { value: 0.55 }, description: { signal: "datum.run + ': ' + format(datum.y, '.4~g')" } } },
+        encode: { update: { ...at, y: { scale: 'y', field: 'y' }, size: { value: 22 }, fill: { value: '#1f2328' }, fillOpacity: { value: 0.6 }, description: { signal: "datum.run + ': ' + format(datum.y, '.4~g')" } } },
       },
     ],
   } as unknown as Spec;

@@ -3,7 +3,7 @@
  * line per run, coloured by the objective. Dragging along an axis brushes a range of it; the runs whose
  * lines pass through every brush are reported with onBrush (the table then shows only those); a click on
  * an axis without dragging clears its brush. Numbers are on a linear axis, or a log axis when positive
- * and spanning more than a factor 100; other values are evenly spaced categories.
+ * and spanning a factor 100 or more; other values are evenly spaced categories.
  */
 import { html } from 'htm/preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
@@ -20,7 +20,7 @@ export function axisOf(values) {
   if (present.length && present.every((v) => typeof v === 'number')) {
     const lo = Math.min(...present);
     const hi = Math.max(...present);
-    const log = lo > 0 && hi / lo > 100;
+    const log = lo > 0 && hi / lo >= 100;
     const f = (x) => (log ? Math.log(x) : x);
     const span = f(hi) - f(lo);
     const pos = (v) => (typeof v !== 'number' ? null : span ? (f(v) - f(lo)) / span : 0.5);

@@ -76,6 +76,31 @@ function heatmap(rows, params, objective) {
   };
 }
 
+const spell = (v) => (typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * The points of the objective-by-parameter chart of `param`: one per configuration (the varying parameters
+ * but the seed), its objective the mean over its seeds with their lowest and highest (see ParamPoint).
+ */
+function configurationPoints(rows, params, param, metric) {
+  const others = params.filter((p) => p !== 'seed');
+  const by = new Map();
+  for (const r of rows) {
+    const y = r.values[metric];
+    const x = r.values[param];
+    if (typeof y !== 'number' || x === null || x === undefined) continue;
+    const key = param === 'seed' ? r.folder : JSON.stringify(others.map((p) => r.values[p]));
+    const c = by.get(key) ?? { x: spell(x), ys: [], runs: [] };
+    c.ys.push(y);
+    c.runs.push(r.folder);
+    by.set(key, c);
+  }
+  return [...by.values()].map((c) => {
+    const y = c.ys.reduce((a, b) => a + b, 0) / c.ys.length;
+    return c.ys.length > 1 ? { run: `${c.runs[0]} and ${c.ys.length - 1} other seeds`, x: c.x, y, lo: Math.min(...c.ys), hi: Math.max(...c.ys), n: c.ys.length } : { run: c.runs[0], x: c.x, y };
+  });
+}
+
 /**
  * Trials of a search from the rows' trial and rung columns (see search-specs.ts TrialRuns), valued by the
  * search's own objective (the validation loss), as the report's search section.
@@ -124,17 +149,7 @@ export function Sweep({ id, query }) {
   const params = data?.params ?? [];
   const objective = primary(data?.objective) ?? data?.sweep?.objective ?? { metric: 'validation.loss', goal: 'min' };
   const shownRows = useMemo(() => (brushed ? rows.filter((r) => brushed.has(r.folder)) : rows), [rows, brushed]);
-  const byParam = useMemo(
-    () =>
-      params.map((p) => ({
-        p,
-        spec: objectiveByParamSpec(
-          rows.filter((r) => typeof r.values[objective.metric] === 'number' && r.values[p] !== null && r.values[p] !== undefined).map((r) => ({ run: r.folder, x: typeof r.values[p] === 'number' || typeof r.values[p] === 'string' ? r.values[p] : JSON.stringify(r.values[p]), y: r.values[objective.metric] })),
-          { param: p, objective: objective.metric },
-        ),
-      })),
-    [rows, params.join(','), objective.metric],
-  );
+  const byParam = useMemo(() => params.map((p) => ({ p, spec: objectiveByParamSpec(configurationPoints(rows, params, p, objective.metric), { param: p, objective: objective.metric }) })), [rows, params.join(','), objective.metric]);
   const heat = useMemo(() => heatmap(rows, params, objective), [rows, params.join(','), objective.metric]);
   const trials = useMemo(() => trialsOf(rows), [rows]);
   const search = trials.length > 0 && trials.some((t) => t.final !== null);
@@ -170,7 +185,7 @@ export function Sweep({ id, query }) {
       ${curves.data ? html`<${LossCurves} sweepId=${s.id} curves=${curves.data} rows=${rows} objective=${objective} params=${params} />` : html`<${ErrorBox} error=${curves.error} />`}
     </section>
     ${params.length ? html`<section id="parallel"><h2>Parallel coordinates</h2><${ParallelCoordinates} key=${where} rows=${rows} params=${params} objective=${objective} onBrush=${setBrushed} /></section>` : null}
-    ${params.length ? html`<section id="by-param"><h2>${objective.metric} by parameter</h2><p class="muted">One dot per run; where several runs share a value (seeds, other parameters) the line is their mean and the band their range.</p><div class="charts">${byParam.map((b) => html`<${VegaChart} key=${b.p} spec=${b.spec} className="by-param" />`)}</div></section>` : null}
+    ${params.length ? html`<section id="by-param"><h2>${objective.metric} by parameter</h2><p class="muted">One dot per configuration: where it was repeated over seeds, the mean with a bar from the lowest to the highest seed (a band when each value is one configuration); the line joins the means at each value.</p><div class="charts">${byParam.map((b) => html`<${VegaChart} key=${b.p} spec=${b.spec} className="by-param" />`)}</div></section>` : null}
     <section id="heatmap"><h2>Heatmap</h2><p class="muted">${heat.note}</p>${heat.spec ? html`<${VegaChart} spec=${heat.spec} className="heatmap" />` : null}</section>
     ${search ? html`<section id="search"><h2>Search</h2><div class="charts"><${VegaChart} spec=${searchSpecs.best} className="best-so-far" />${searchSpecs.rungs ? html`<${VegaChart} spec=${searchSpecs.rungs} className="rungs" />` : null}</div></section>` : null}
   </section>`;
