@@ -231,3 +231,22 @@ test('a grid sweep records the updates it trained beside the planned count', () 
   assert.equal(meta.updates_trained, 100);
   assert.equal(meta.search, undefined);
 });
+
+test('hyperband with cosine: every bracket continues its promotions (a bracket starting at 60 updates too), survivors equal plain trainings', () => {
+  const dir = tempDir();
+  const fixed = 'fixed:\n  lr_schedule: {kind: cosine}\n';
+  const file = writeExperiment(dir, 'hb.yaml', syntheticExperiment('hb', GRID, HALVING.replace('method: halving', 'method: hyperband').replace('  trials: 18\n', '') + fixed));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'hb');
+  // Brackets 9-3-1 from 20, 5-1 from 60, 3 at 180: 9*20 + 3*40 + 1*120 + 5*60 + 1*120 + 3*180 updates.
+  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 9 * 20 + 3 * 40 + 120 + 5 * 60 + 120 + 3 * 180);
+  const s = readJson(join(sweep, 'search.json'));
+  const finals = s.batches.flatMap((b: any) => b.runs).filter((x: any) => x.rung === 2 && (x.bracket === 0 || x.bracket === 1));
+  assert.equal(finals.length, 2);
+  for (const run of finals) {
+    const plain = plainRun(dir, sweep, run.folder, 180, [], fixed);
+    for (const f of RUN_BYTES) assert.equal(readFileSync(join(sweep, run.folder, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), `bracket ${run.bracket}: ${f}`);
+  }
+  assert.ok(!existsSync(join(sweep, 'states')));
+});
