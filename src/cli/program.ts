@@ -148,7 +148,8 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .command('worker')
     .description(
       'take trainings from a Redis queue and train them on this machine until stopped (Ctrl-C: finish the trainings in hand, then stop). ' +
-        'Needs no dataset file: the data come with the sweep. A worker that dies loses nothing: its trainings return to the queue within 1.25 x the job lock (12.5 s by default)',
+        'Needs no dataset file: the data come with the sweep. A worker that dies loses nothing: its trainings return to the queue within 1.25 x the job lock (12.5 s by default). ' +
+        'Prints one line per training as it ends (into a pipe or file), or a summary and a progress bar per training in hand (on a terminal)',
     )
     .requiredOption('--queue <url>', 'redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
     .option('--workers <n>', `trainings at once (threads), 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
