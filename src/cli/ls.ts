@@ -126,10 +126,8 @@ export function sweepsView(
       const defs = knownColumns(runs);
       const metric = resolveColumn(metricName, defs, '--metric', ['metric']);
       metricLabel = metric.label;
-      // Ties on the metric are broken as compare breaks them (validation loss, then run identity).
-      const keys = [{ column: metric, descending: metric.better !== 'low' }];
-      if (metric.key !== 'validation.loss') keys.push({ column: resolveColumn('validation.loss', defs, '--metric', ['metric']), descending: false });
-      const best = sortRows(runs, keys)[0];
+      // The best run by the sweep's objective, as compare stars it; the column shows its value of the metric.
+      const best = sortRows(runs)[0];
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const counts = countRows(runs, sweep.grid_size);
       const status = liveStatus(dir, sweep, now, counts);
@@ -179,7 +177,7 @@ export function sweepsView(
     title: runsDir,
     summary: `${counted(entries.length, 'experiment')}, ${counted(n, 'sweep')}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}`,
     notes: [],
-    footnotes: n ? [`best: the highest ${metricName} of a finished run (the lowest for losses); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`] : [],
+    footnotes: n ? [`best: the ${metricName} of each sweep's best finished run by its objective (default: validation accuracy, then validation loss; for a search, validation loss); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`] : [],
     columns: [
       { key: 'experiment', label: 'experiment' },
       { key: 'sweep', label: 'sweep' },

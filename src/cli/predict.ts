@@ -24,8 +24,8 @@ import type { CliIO } from './io.js';
 
 /**
  * A run from what a user typed: anything resolveRun accepts, or SWEEP/best (SWEEP: anything resolveSweep
- * accepts, e.g. an experiment name for its latest sweep): the sweep's best finished run in compare's default
- * order (validation accuracy, then validation loss, then run identity).
+ * accepts, e.g. an experiment name for its latest sweep): the sweep's best finished run by its objective
+ * (sweep.json; default validation accuracy, then validation loss), ties by run identity, as compare stars it.
  * Throws: UserError when nothing matches or the sweep has no finished run.
  */
 export function resolveModelRun(runsDir: string, ref: string): RunRef {

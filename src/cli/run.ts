@@ -2,6 +2,7 @@
  * `dlsweep run FILE` and `dlsweep plan FILE`: validate the whole experiment and its data before anything is
  * created under runs/, plan, then train (run) or only describe the plan (plan).
  */
+import { objectiveStatement } from '../sweep/objective.js';
 import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -107,6 +108,7 @@ export function describePlan(exp: Experiment, plan: PlanSummary, done: number, w
       (saved > 1 ? ` (${saved.toFixed(1)}x less)` : ''),
   );
   if (done > 0) lines.push(`resume: ${done} of ${plan.gridSize} points already recorded`);
+  lines.push(objectiveStatement(exp.objective));
   lines.push(`workers: ${workers}${engine === 'auto' ? '' : `, engine: ${engine}`}`);
   return lines.join('\n');
 }
@@ -236,7 +238,7 @@ async function runSweep(
   const report = formatDatasetReport(data.report);
   const open = await openSweep(plan, {
     runsDir,
-    experiment: { name: exp.name, text: exp.text, description: exp.description, tags: exp.tags },
+    experiment: { name: exp.name, text: exp.text, description: exp.description, tags: exp.tags, objective: exp.objective },
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds: data.folds.length },
     gitCommit: await commit,
     resume: options.extend ?? options.resume,

@@ -22,9 +22,11 @@ import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
-import type { RunMetricsFile, SweepFile } from '../store/records.js';
+import type { SweepFile } from '../store/records.js';
 import { closingRecord, openSweep } from '../store/sweeps.js';
-import { readRun } from '../store/read-runs.js';
+import { readRun, type StoredRun } from '../store/read-runs.js';
+import { rowOf } from '../report/rows.js';
+import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
@@ -77,6 +79,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
       `  at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration continues from its saved state`,
     );
   }
+  lines.push(objectiveStatement(exp.objective));
   lines.push(`workers: ${workers}`);
   return lines.join('\n');
 }
@@ -99,12 +102,15 @@ export interface LoadedSearch {
   shape: DataShape;
 }
 
-/** The objective of a search: the validation loss at the run's iteration count, lower is better. */
-export const SEARCH_OBJECTIVE = { metric: 'validation.loss', goal: 'minimize' } as const;
-
-/** The objective of a recorded run: its validation loss when done, NaN otherwise (diverged or failed rank last). */
-export function objectiveOf(metrics: RunMetricsFile | undefined): number {
-  return metrics?.status === 'done' && metrics.validation ? metrics.validation.loss : NaN;
+/**
+ * The objective of a recorded run, as the search methods read it: the value of the experiment's objective
+ * metric (the first key; a search's objective has one) when the run is done, NaN otherwise (diverged, failed
+ * or undefined: ranked last whatever the goal).
+ */
+export function objectiveOf(run: StoredRun | undefined, objective: ObjectiveKey): number {
+  if (run?.metrics?.status !== 'done') return NaN;
+  const v = rowOf('', run).metrics[objective.metric];
+  return typeof v === 'number' ? v : NaN;
 }
 
 /** Runs a search records: one per trial and rung reached (at most). */
@@ -115,7 +121,10 @@ export function searchRuns(sum: SearchSummary): number {
 /** The identity of a search: everything that decides its batches and numbers (checked on --resume). */
 export function searchIdentity(exp: Experiment, shape: DataShape, engine: EngineMode): string {
   const s = exp.search!;
-  return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, settings: s.settings, axes: s.axes, fixed: exp.fixed, curve_every: exp.record.curve_every });
+  // A declared objective decides promotions and TPE's split; the default one is left out, so searches
+  // recorded before objectives were declared keep their identity.
+  const objective = exp.objective.declared ? { objective: exp.objective.keys } : {};
+  return stableHash({ engine: ENGINE_VERSION, engine_mode: engine, dataset: shape.fingerprint, settings: s.settings, axes: s.axes, fixed: exp.fixed, curve_every: exp.record.curve_every, ...objective });
 }
 
 /**
@@ -189,6 +198,7 @@ export async function runSearchSweep(
   const { exp, data, shape } = loaded;
   const search = exp.search!;
   const settings = search.settings;
+  const objective = exp.objective.keys[0];
   checkSearchLimit(file, exp, options.maxRuns);
   const summary = searchSummary(exp);
   const total = searchRuns(summary);
@@ -203,7 +213,7 @@ export async function runSearchSweep(
   const seedPlan: Plan = { gridSize: total, runs: [], trainings: [], naiveIterations: plannedUpdates, plannedIterations: plannedUpdates, shared: options.share, engine: options.engine, planHash: searchIdentity(exp, shape, options.engine) };
   const open = await openSweep(seedPlan, {
     runsDir: resolve(io.cwd, options.runsDir),
-    experiment: { name: exp.name, text: exp.text },
+    experiment: { name: exp.name, text: exp.text, objective: exp.objective },
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds },
     gitCommit: await gitHead,
     resume: options.resume,
@@ -237,7 +247,7 @@ export async function runSearchSweep(
     const file_: SearchFile = {
       method: settings.method,
       settings,
-      objective: { ...SEARCH_OBJECTIVE },
+      objective: { ...objective },
       space: search.axes,
       rungs: summary.rungs,
       brackets: summary.brackets,
@@ -330,9 +340,9 @@ export async function runSearchSweep(
         failures.push(...recorder.failures);
         if (first.interrupted || first.fatal) break;
       }
-      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, value: objectiveOf(readRun(dir, run.folder)?.metrics) }));
+      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, value: objectiveOf(readRun(dir, run.folder), objective) }));
       proposals.answer(outcomes);
-      recordBatch(file_, batch, plan, outcomes);
+      recordBatch(file_, batch, plan, outcomes, objective.goal);
       await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
       await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
@@ -365,7 +375,7 @@ export async function runSearchSweep(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
         ` in ${formatDuration((Date.now() - t0) / 1000)}; ${thousands(updatesTrained)} updates trained of at most ${thousands(plannedUpdates)}` +
-        (best ? `\nbest: trial ${best.trial} (${best.folder}), ${SEARCH_OBJECTIVE.metric} ${best.value.toPrecision(6)}` : '') +
+        (best ? `\nbest: trial ${best.trial} (${best.folder}), ${objective.metric} ${best.value.toPrecision(6)}` : '') +
         `\nsearch: ${join(dir, SWEEP_FILES.search)}`,
     );
     if (failures.length) io.stderr.write(`failed runs:\n${failures.map((f) => `  ${f.folder}: ${f.error}`).join('\n')}\n`);
@@ -383,7 +393,7 @@ export async function runSearchSweep(
 }
 
 /** Add a finished batch to search.json's record: its decisions, its runs with their objective, each trial's progress and the best. */
-function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[]): void {
+function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[], goal: Goal): void {
   const runs = plan.runs.map((run, i) => ({
     trial: run.search!.trial,
     bracket: run.search!.bracket,
@@ -405,7 +415,8 @@ function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOut
     const v = outcomes[i].value;
     // The best is taken at the largest rung reached by anyone, then by the objective (halving's own ranking).
     const b = f.best;
-    if (Number.isFinite(v) && (!b || r.rung > b.rung || (r.rung === b.rung && (v < b.value || (v === b.value && r.trial < b.trial))))) {
+    const better = b !== null && (goal === 'minimize' ? v < b.value : v > b.value);
+    if (Number.isFinite(v) && (!b || r.rung > b.rung || (r.rung === b.rung && (better || (v === b.value && r.trial < b.trial))))) {
       f.best = { trial: r.trial, rung: r.rung, folder: runs[i].folder, value: v };
     }
   }

@@ -18,6 +18,7 @@ import { buildAxis, completeValue, gridKeysInFileOrder, resolveDataset } from '.
 import { DEFAULT_CURVE_EVERY } from './schema.js';
 import { schemaDiagnostics } from './validate.js';
 import { distributionOf, resolveSearch, searchChecks } from './search.js';
+import { objectiveChecks, resolveObjective } from './objective.js';
 import type { Axis, Experiment, ParamValue } from './types.js';
 
 export { safeName, unsafeNameReasons } from './names.js';
@@ -54,6 +55,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   errors.push(...schemaDiagnostics(data, src));
   for (const d of semanticChecks(data, src)) (d.severity === 'error' ? errors : warnings).push(d);
   errors.push(...searchChecks(data, src));
+  errors.push(...objectiveChecks(data, src));
   if (errors.length > 0) throw new DiagnosticError(sortDiagnostics(dedupeDiagnostics(errors)));
 
   // 4. The typed experiment.
@@ -88,11 +90,12 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     fixedSpellings,
     axes,
     record: { curve_every: typeof record.curve_every === 'number' ? record.curve_every : DEFAULT_CURVE_EVERY },
+    objective: resolveObjective(data, isObject(data.search) && data.search.method !== undefined && data.search.method !== 'grid'),
     warnings: sortDiagnostics(warnings),
   };
   if (typeof data.description === 'string') experiment.description = data.description;
   if (Array.isArray(data.tags) && data.tags.length) experiment.tags = [...new Set(data.tags as string[])];
-  const search = resolveSearch(data, src, axes, fixed, 'minimize');
+  const search = resolveSearch(data, src, axes, fixed, experiment.objective.keys[0].goal);
   if (search) experiment.search = search;
   return experiment;
 }

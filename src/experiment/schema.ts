@@ -6,6 +6,7 @@
 import { NAME_MAX_BYTES } from './names.js';
 import { PARAMS } from './params.js';
 import { distributionProperties, searchSchema } from './search.js';
+import { objectiveSchema } from './objective.js';
 
 export const SCHEMA_ID = 'https://dlsweep.dev/schema/experiment.schema.json';
 
@@ -94,6 +95,7 @@ export function experimentSchema(): Schema {
           'Grid axes: each key a parameter, each value a non-empty list of candidates. Every combination is one run. Empty or absent: a single run.',
       },
       search: searchSchema(),
+      objective: objectiveSchema(),
       record: {
         type: ['object', 'null'],
         additionalProperties: false,

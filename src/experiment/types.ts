@@ -8,6 +8,7 @@ import type { DatasetConfig } from '../datasets/config.js';
 export type { CsvDatasetConfig, DatasetConfig, NormalizeConfig, SplitConfig, SyntheticDatasetConfig } from '../datasets/config.js';
 import type { SearchAxis } from '../search/distributions.js';
 import type { SearchSettings } from '../search/method.js';
+import type { ObjectiveSetting } from '../sweep/objective.js';
 
 /** A parameter value as it appears in an experiment file after parsing (numbers are numbers: 1e-3 is 0.001). */
 export type ParamValue = number | string | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -41,6 +42,8 @@ export interface Experiment {
   axes: Axis[];
   /** Recording settings. */
   record: { curve_every: number };
+  /** What "best" means (objective:, or the default), recorded in sweep.json. */
+  objective: ObjectiveSetting;
   /** A search other than the grid (search.method), with its searched axes; absent for a grid sweep. */
   search?: SearchConfig;
   /** Non-fatal findings (e.g. duplicate grid values). */

@@ -8,7 +8,8 @@ import { closest, distance } from 'fastest-levenshtein';
 import { UserError } from '../errors.js';
 import type { ParamValue } from '../experiment/types.js';
 import { PARAMS } from '../experiment/params.js';
-import { INTERVAL_METRICS, SPLIT_METRICS, bestRows, compareIdentity, compareRows, statusRank, type Row } from './rows.js';
+import { INTERVAL_METRICS, LOWER_IS_BETTER, SPLIT_METRICS } from '../train/metric-names.js';
+import { bestOf, compareIdentity, compareRows, rowsObjective, statusRank, type Row } from './rows.js';
 import { metricLabel } from './format.js';
 
 /** Parameters, metrics, or facts about a run (run, index, status, sweep...). */
@@ -30,8 +31,6 @@ export interface ColumnDef {
   /** Which direction is better (metrics), for the default sort direction and the best-row marker. */
   better: 'high' | 'low' | 'none';
 }
-
-const LOWER_IS_BETTER = new Set(['loss', 'fp', 'fn']);
 
 /** Metric names of a split: the recorded ones, then the Wilson intervals of the proportions. */
 const SPLIT_METRIC_NAMES: string[] = [...SPLIT_METRICS, ...INTERVAL_METRICS];
@@ -240,10 +239,14 @@ export function parseSortKeys(spec: string, defs: ColumnDef[]): SortKey[] {
 /**
  * Sort rows by keys: finished runs first (then diverged, failed, interrupted, pending, so failures are
  * listed last), then each key (missing and n/a values last whatever the direction), then run identity, so
- * the order never depends on completion order. Without keys: the default order (see compareRows).
+ * the order never depends on completion order. Without keys: the default order, by the rows' objective
+ * (see compareRows and rowsObjective).
  */
 export function sortRows(rows: Row[], keys: SortKey[] = []): Row[] {
-  if (keys.length === 0) return [...rows].sort(compareRows);
+  if (keys.length === 0) {
+    const { keys: objective } = rowsObjective(rows).objective;
+    return [...rows].sort((a, b) => compareRows(a, b, objective));
+  }
   return [...rows].sort((a, b) => {
     const s = statusRank(a.status) - statusRank(b.status);
     if (s !== 0) return s;
@@ -269,21 +272,6 @@ export function compareByKeys<T>(a: T, b: T, keys: SortKey[], valueOf: (item: T,
     if (c !== 0) return k.descending ? -c : c;
   }
   return 0;
-}
-
-/**
- * The best rows of a sorted list: when the first sort key is a metric, the finished rows tied with the
- * first one on every metric key; otherwise the default rule (validation accuracy, then validation loss).
- */
-export function bestRowsBy(sorted: Row[], keys: SortKey[] = []): Set<Row> {
-  const metricKeys = keys.filter((k) => k.column.kind === 'metric');
-  if (keys.length === 0 || keys[0].column.kind !== 'metric') {
-    // Sorted by a parameter: the default best is still meaningful, but the rows must be ranked first.
-    return bestRows(sortRows(sorted));
-  }
-  const first = sorted[0];
-  if (!first || first.status !== 'done' || metricKeys[0].column.get(first) === null) return new Set();
-  return new Set(sorted.filter((r) => r.status === 'done' && metricKeys.every((k) => equalValues(k.column.get(r), k.column.get(first)))));
 }
 
 /** How a sort is described under a table, e.g. `validation.recall (high first), then validation.loss (low first)`. */

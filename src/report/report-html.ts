@@ -10,12 +10,12 @@ import { searchSection } from './search-section.js';
 import { thresholdSection } from './threshold-section.js';
 import type { SweepFile } from '../store/records.js';
 import { UserError } from '../errors.js';
-import { describeObjective } from '../sweep/objective.js';
+import { describeObjective, objectiveStatement } from '../sweep/objective.js';
 import type { SweepDesign } from './design.js';
-import { bestRows, compareRows, type Row } from './rows.js';
-import { knownColumns, resolveColumn, type ColumnDef } from './columns.js';
+import { bestOf, rowsObjective, type Row } from './rows.js';
+import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns.js';
 import { optimisticNote, runsView } from './compare/runs.js';
-import { DEFAULT_METRIC, splitParams } from './compare/shared.js';
+import { splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
 import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
 import { renderSvg } from './charts.js';
@@ -67,10 +67,14 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const maxCurves = options.maxCurves ?? 50;
   const maxPoints = options.maxPoints ?? 80;
   const defs = knownColumns(rows);
-  const metric = resolveColumn(options.metric ?? DEFAULT_METRIC, defs, '--metric', ['metric']);
-  const higher = metric.better !== 'low';
-  const sorted = [...rows].sort(compareRows);
-  const best = bestRows(sorted);
+  // Best first by the sweep's objective (sweep.json), as compare orders and stars them; the heatmap's and
+  // the curves' metric is the objective's unless another is named.
+  const { objective } = rowsObjective(rows);
+  const metric = resolveColumn(options.metric ?? objective.keys[0].metric, defs, '--metric', ['metric']);
+  const goal = objective.keys.find((k) => k.metric === metric.key)?.goal;
+  const higher = goal ? goal === 'maximize' : metric.better !== 'low';
+  const sorted = sortRows(rows);
+  const best = bestOf(rows);
   const { varying, fixed } = splitParams(rows, defs);
   // The grid as started (all axes, fixed values as written), not as far as the recorded runs cover it.
   const design = options.design;
@@ -86,6 +90,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
+    ['objective', objectiveStatement(objective).replace(/^objective: /, '')],
     ['fixed', designFixed.length ? designFixed.join(', ') : 'none'],
     ['grid axes', designAxes.length ? designAxes.join(', ') : 'none'],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit.slice(0, 10)}` : ''}`],
@@ -100,7 +105,11 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     const params = varying.map((d) => `${d.key}=${top.spellings[d.key] ?? JSON.stringify(top.params[d.key])}`).join(', ');
     facts.splice(2, 0, [
       'best run',
-      `${top.folder}${params ? ` (${params})` : ''}: val acc ${formatMetric('validation.accuracy', top.metrics['validation.accuracy'])}, val loss ${formatMetric('validation.loss', top.metrics['validation.loss'])}, val recall ${formatMetric('validation.recall', top.metrics['validation.recall'])}`,
+      `${top.folder}${params ? ` (${params})` : ''}: val acc ${formatMetric('validation.accuracy', top.metrics['validation.accuracy'])}, val loss ${formatMetric('validation.loss', top.metrics['validation.loss'])}, val recall ${formatMetric('validation.recall', top.metrics['validation.recall'])}` +
+        objective.keys
+          .filter((k) => !['validation.accuracy', 'validation.loss', 'validation.recall'].includes(k.metric))
+          .map((k) => `, ${k.metric} ${formatMetric(k.metric, top.metrics[k.metric])}`)
+          .join(''),
     ]);
   }
   const finishedCount = rows.filter((r) => r.status === 'done').length;
@@ -188,7 +197,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     const [trLin, vaLin, trLog, vaLog] = await Promise.all([chart('train', false), chart('validation', false), chart('train', true), chart('validation', true)]);
     const shownNote =
       covered < eligible
-        ? `Curves of the best ${covered} of ${eligible} runs (by ${escapeHtml(describeObjective())}); draw more with <code>dlsweep report --max-curves N</code>.`
+        ? `Curves of the best ${covered} of ${eligible} runs (by ${escapeHtml(describeObjective(objective.keys))}); draw more with <code>dlsweep report --max-curves N</code>.`
         : `All ${eligible} runs with a curve.`;
     const sharedNote = withCurves.some((w) => w.sharing.length)
       ? ` Runs with the same curve (one training shared by their thresholds) are one line, labelled with the best of them; the best runs are drawn on top.`

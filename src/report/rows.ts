@@ -4,13 +4,14 @@
  */
 import type { ParamValue } from '../experiment/types.js';
 import type { ClassificationMetrics } from '../train/types.js';
+import { PROPORTION_METRICS, SPLIT_METRICS } from '../train/metric-names.js';
 import { mcnemarExact, rocAucDeLong, wilsonInterval } from '../train/statistics.js';
 import { basename, dirname } from 'node:path';
 import { readRuns, readSweepFile, type StoredRun } from '../store/read-runs.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
 import type { RunParamsFile, RunStatus, SweepFile } from '../store/records.js';
-import { DEFAULT_OBJECTIVE, compareByObjective, tiedOnObjective, type Objective } from '../sweep/objective.js';
+import { DEFAULT_OBJECTIVE, compareByObjective, defaultObjective, recordedObjective, sameObjective, tiedOnObjective, type Objective, type ObjectiveSetting } from '../sweep/objective.js';
 
 /** One run, flattened for comparison. */
 export interface Row {
@@ -67,19 +68,11 @@ export interface Row {
   search?: { trial: number; bracket: number; rung: number };
   /** A run copied from an earlier sweep instead of trained: EXPERIMENT/SWEEP_ID/RUN_FOLDER of its source. */
   reused_from?: string;
+  /** Its sweep's objective (sweep.json); absent for rows built in memory (the default then applies). */
+  objective?: ObjectiveSetting;
 }
 
-/** Metric names in display order (for each of train and validation). */
-export const SPLIT_METRICS = ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc', 'baseline_accuracy', 'tn', 'fp', 'fn', 'tp'] as const;
-
-/** Proportion metrics, each with a 95% Wilson interval from its confusion counts (`_ci_low`, `_ci_high`). */
-export const PROPORTION_METRICS = ['accuracy', 'precision', 'recall', 'specificity'] as const;
-
-/**
- * Interval metric names: accuracy_ci_low, accuracy_ci_high, precision_ci_low, ... (Wilson), then
- * roc_auc_ci_low, roc_auc_ci_high (DeLong; validation rows of runs with predictions.csv only).
- */
-export const INTERVAL_METRICS: string[] = [...PROPORTION_METRICS, 'roc_auc'].flatMap((m) => [`${m}_ci_low`, `${m}_ci_high`]);
+export { INTERVAL_METRICS, PROPORTION_METRICS, SPLIT_METRICS } from '../train/metric-names.js';
 
 /** Successes and trials of a proportion metric in a confusion matrix (k-fold: the counts pooled over folds). */
 export function proportionCounts(metric: (typeof PROPORTION_METRICS)[number], c: { tn: number; fp: number; fn: number; tp: number }): [number, number] {
@@ -199,11 +192,46 @@ export function statusRank(status: Row['status']): number {
   return STATUS_RANK[status];
 }
 
-/** Rows tied with the best finished row on every key of the objective (several when tied). */
+/** Rows tied with the best finished row on every key of the objective (several when tied); `sorted` in that objective's order. */
 export function bestRows(sorted: Row[], objective: Objective = DEFAULT_OBJECTIVE): Set<Row> {
   const first = sorted[0];
   if (!first || first.status !== 'done') return new Set();
   return new Set(sorted.filter((r) => r.status === 'done' && tiedOnObjective(r.metrics, first.metrics, objective)));
+}
+
+/** A row's objective: its sweep's, or the default for rows built in memory. */
+export function objectiveOfRow(r: Row): ObjectiveSetting {
+  return r.objective ?? defaultObjective(r.search !== undefined);
+}
+
+/**
+ * The objective rows are ordered by when no sort is asked for: their sweeps' objective when they share one;
+ * otherwise (sweeps that declare different objectives) the default, and `mixed` says so.
+ */
+export function rowsObjective(rows: Row[]): { objective: ObjectiveSetting; mixed: boolean } {
+  const all = rows.map(objectiveOfRow);
+  const first = all[0] ?? defaultObjective(false);
+  const mixed = all.some((o) => !sameObjective(o.keys, first.keys));
+  return { objective: mixed ? defaultObjective(false) : first, mixed };
+}
+
+/**
+ * The best rows by the objective, never by a display sort: within each group of rows that share a dataset
+ * and an objective (sweeps on other data, or declaring another objective, are judged apart), the finished
+ * rows tied with that group's best on every key of its objective.
+ */
+export function bestOf(rows: Row[]): Set<Row> {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = `${r.dataset ?? ''}\u0000${JSON.stringify(objectiveOfRow(r).keys)}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const out = new Set<Row>();
+  for (const g of groups.values()) {
+    const keys = objectiveOfRow(g[0]).keys;
+    for (const r of bestRows([...g].sort((a, b) => compareRows(a, b, keys)), keys)) out.add(r);
+  }
+  return out;
 }
 
 /** Title of a sweep for tables: experiment/sweep-id. */
@@ -242,16 +270,19 @@ export function readableSweepTags(sweepDir: string, warn: (line: string) => void
 }
 
 /**
- * Rows of every run folder of a sweep (each with the sweep's tags and its own, and the sweep's dataset),
- * each marked with its paired test against the sweep's best run (markTies).
+ * Rows of every run folder of a sweep (each with the sweep's tags and its own, the sweep's dataset and
+ * objective), each marked with its paired test against the sweep's best run by that objective (markTies).
  */
 export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined): Row[] {
   const title = sweepTitle(sweepDir);
   const sweep = readableSweepFile(sweepDir, warn);
   const tags = sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
   const dataset = sweep ? datasetLabel(sweep.dataset) : undefined;
-  const rows = readRuns(sweepDir).map((r) => (dataset ? { ...rowOf(title, r, tags), dataset } : rowOf(title, r, tags)));
-  markTies(rows, [...bestRows([...rows].sort(compareRows))][0]);
+  const runs = readRuns(sweepDir);
+  // A damaged sweep.json: the objective of a search is told by its runs.
+  const objective = recordedObjective(sweep ?? { search: runs.some((r) => r.params.search) ? {} : undefined });
+  const rows = runs.map((r) => ({ ...rowOf(title, r, tags), ...(dataset ? { dataset } : {}), objective }));
+  markTies(rows, [...bestRows([...rows].sort((a, b) => compareRows(a, b, objective.keys)), objective.keys)][0]);
   return rows;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The report's search section, for sweeps whose runs belong to a search (params.json `search`):
- * - the objective (validation loss) of each trial at the furthest rung it reached, against the trial number,
+ * - the objective (the sweep's, by default the validation loss) of each trial at the furthest rung it reached, against the trial number,
  *   with the best-so-far line;
  * - for halving and Hyperband, the rung plot: the objective at each rung, a line joining the rungs of each
  *   promoted configuration;
@@ -10,11 +10,12 @@
  */
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
-import type { Row } from './rows.js';
-import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type TrialRuns } from '../ui/static/charts/search-specs.js';
+import { rowsObjective, type Row } from './rows.js';
+import { metricWords } from '../sweep/objective.js';
+import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type ChartObjective, type TrialRuns } from '../ui/static/charts/search-specs.js';
 
 /** The trials of a search's rows, in trial order, each with its runs by rung. Throws: nothing. */
-export function trialsOf(rows: Row[]): TrialRuns[] {
+export function trialsOf(rows: Row[], key: ChartObjective = OBJECTIVE): TrialRuns[] {
   const by = new Map<number, TrialRuns>();
   for (const r of rows) {
     if (!r.search) continue;
@@ -23,7 +24,7 @@ export function trialsOf(rows: Row[]): TrialRuns[] {
       t = { trial: r.search.trial, runs: [], final: null, params: r.params };
       by.set(r.search.trial, t);
     }
-    const v = r.status === 'done' ? (r.metrics[OBJECTIVE] ?? null) : null;
+    const v = r.status === 'done' ? (r.metrics[key.metric] ?? null) : null;
     t.runs.push({ rung: r.search.rung, iterations: r.params.iterations as number, value: v });
   }
   const out = [...by.values()].sort((a, b) => a.trial - b.trial);
@@ -42,20 +43,22 @@ export function trialsOf(rows: Row[]): TrialRuns[] {
  * Throws: vega's error for an invalid spec (a bug).
  */
 export async function searchSection(rows: Row[], searched: string[]): Promise<string> {
-  const trials = trialsOf(rows);
+  const key = rowsObjective(rows).objective.keys[0];
+  const trials = trialsOf(rows, key);
   if (trials.length === 0) return '';
   const finished = trials.filter((t) => t.final !== null);
   if (finished.length === 0) return '<section id="search"><h2>Search</h2><p class="note">No trial has finished yet.</p></section>';
   const rungs = new Set(rows.filter((r) => r.search).map((r) => r.search!.rung));
   const params = searched.filter((n) => n !== 'iterations' || rungs.size <= 1);
-  const figs = [await renderSvg(objectiveSpec(trials))];
-  if (rungs.size > 1) figs.push(await renderSvg(rungSpec(trials)));
-  if (params.length > 0) figs.push(await renderSvg(parallelSpec(trials, params)));
-  const best = finished.reduce((a, b) => (b.runs.length > a.runs.length || (b.runs.length === a.runs.length && b.final! < a.final!) ? b : a));
+  const figs = [await renderSvg(objectiveSpec(trials, key))];
+  if (rungs.size > 1) figs.push(await renderSvg(rungSpec(trials, key)));
+  if (params.length > 0) figs.push(await renderSvg(parallelSpec(trials, params, key)));
+  const better = (x: number, y: number) => (key.goal === 'minimize' ? x < y : x > y);
+  const best = finished.reduce((a, b) => (b.runs.length > a.runs.length || (b.runs.length === a.runs.length && better(b.final!, a.final!)) ? b : a));
   return (
     `<section id="search"><h2>Search</h2><p class="note">${trials.length} trials${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +
-    `best: trial ${best.trial}, validation loss ${escapeHtml(best.final!.toPrecision(4))} after ${best.runs[best.runs.length - 1].iterations} updates. ` +
-    `The objective is the validation loss; a trial's value is taken at the furthest rung it reached.</p>` +
+    `best: trial ${best.trial}, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(best.final!.toPrecision(4))} after ${best.runs[best.runs.length - 1].iterations} updates. ` +
+    `The objective is the ${escapeHtml(metricWords(key.metric))} (${key.goal}); a trial's value is taken at the furthest rung it reached.</p>` +
     `<div class="charts">${figs.map((s) => `<figure>${s}</figure>`).join('')}</div></section>`
   );
 }

@@ -2,6 +2,7 @@
  * Text views of one run (`dlsweep show RUN`) and one sweep (`dlsweep show SWEEP`): parameters, metrics,
  * the confusion matrix laid out as a matrix, an ASCII loss curve (asciichart), and where the files are.
  */
+import { objectiveStatement, recordedObjective } from '../sweep/objective.js';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RUN_FILES, SWEEP_FILES } from '../store/paths.js';
@@ -202,6 +203,7 @@ export function sweepDetail(
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['runs', `${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.damaged ? `, ${counts.damaged} damaged` : ''}${counts.pending ? `, ${counts.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
     ['dataset', `${sweep.dataset.name ?? 'custom'}, sha256 ${sweep.dataset.sha256}`],
+    ['objective', objectiveStatement(recordedObjective(sweep)).replace(/^objective: /, '')],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit}` : ''}`],
   ];
   if (sweep.resumed_at?.length) facts.push(['resumed', sweep.resumed_at.join(', ')]);

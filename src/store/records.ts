@@ -1,4 +1,5 @@
 /** The JSON files of a sweep folder, as types. Field names are the files' names. */
+import type { ObjectiveSetting } from '../sweep/objective.js';
 import type { ClassificationMetrics, EngineMode, ModelJson, StopReason } from '../train/types.js';
 import type { ParamValue } from '../experiment/types.js';
 import type { FittedPreprocessing } from '../datasets/types.js';
@@ -134,6 +135,11 @@ export interface SweepFile {
   search?: { method: string; trials: number };
   /** Each time the grid was widened (dlsweep run FILE --extend SWEEP), oldest first; absent when never. */
   extensions?: SweepExtension[];
+  /**
+   * What "best" means for this sweep (sweep/objective.ts): the experiment's objective, or the default.
+   * Absent in sweeps recorded before objectives were declared: read as the default (recordedObjective).
+   */
+  objective?: ObjectiveSetting;
 }
 
 /** One widening of a sweep's grid (see src/sweep/extend.ts). */

@@ -17,6 +17,7 @@ import { lockSweep } from './lock.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { SweepExtension, SweepFile } from './records.js';
+import type { ObjectiveSetting } from '../sweep/objective.js';
 import { createSweepFolder, resolveSweep } from './sweep-folders.js';
 import { readRuns, readSweepFile } from './read-runs.js';
 import { copyReusedRun, findReusable, type ReuseSource } from './reuse.js';
@@ -26,7 +27,7 @@ import { runParamsFile } from './recorder.js';
 export interface OpenSweepInput {
   runsDir: string;
   /** The experiment's name, the text of its file (kept in the sweep folder), its description and tags (recorded in sweep.json). */
-  experiment: { name: string; text: string; description?: string; tags?: string[] };
+  experiment: { name: string; text: string; description?: string; tags?: string[]; objective?: ObjectiveSetting };
   /** The dataset: its name (null for an unnamed CSV), file sha256, fingerprint, preprocessing report (dataset.txt) and folds. */
   dataset: { name: string | null; sha256: string; fingerprint: string; report: string; folds: number };
   /** The commit of the experiment file's repository, if any (provenance). */
@@ -197,6 +198,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     counts: { done, diverged: 0, failed: 0, interrupted: 0, pending: plan.gridSize - done },
     resumed_at: previous && !input.extend ? [...(previous.resumed_at ?? []), startedAt] : (previous?.resumed_at ?? []),
     ...(extensions(previous).length ? { extensions: extensions(previous) } : {}),
+    ...(experiment.objective ? { objective: experiment.objective } : {}),
   });
 
   let dir: string;

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../../src/errors.js';
 import type { Experiment } from '../../src/experiment/types.js';
+import { defaultObjective } from '../../src/sweep/objective.js';
 
 /** The diagnostics of a load that must be refused (fails the test when it succeeds or throws otherwise). */
 export function refused(load: () => unknown): Diagnostic[] {
@@ -41,6 +42,7 @@ export function plannedExperiment(axes: Record<string, unknown[]>, fixed: Record
     fixedSpellings: {},
     axes: Object.entries(axes).map(([name, values]) => ({ name, values: values as Experiment['axes'][0]['values'], spellings: values.map((v) => JSON.stringify(v)) })),
     record: { curve_every: curveEvery },
+    objective: defaultObjective(false),
     warnings: [],
   };
 }

@@ -51,6 +51,8 @@ export interface FixtureRun {
   curve?: [number, number, number][];
   /** Folder hash (8 hex) to force, e.g. to make prefixes collide. */
   hash?: string;
+  /** Validation rows' labels and probabilities (predictions.csv), for the paired tests against the best. */
+  predictions?: { label: number[]; probability: number[] };
 }
 
 export function tempRunsDir(): string {
@@ -58,7 +60,7 @@ export function tempRunsDir(): string {
 }
 
 /** Write a sweep folder with these runs; returns its path. */
-export function writeSweep(runsDir: string, experiment: string, id: string, runs: FixtureRun[]): string {
+export function writeSweep(runsDir: string, experiment: string, id: string, runs: FixtureRun[], extra: Partial<SweepFile> = {}): string {
   const dir = join(runsDir, experiment, id);
   mkdirSync(dir, { recursive: true });
   const counts = { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: 0 };
@@ -86,6 +88,11 @@ export function writeSweep(runsDir: string, experiment: string, id: string, runs
     writeFileSync(join(rdir, 'timing.json'), JSON.stringify({ training_ms: 10 + i, shared_by: 1, finished_at: '2026-01-01T00:00:01.000Z' }));
     const curve = r.curve ?? (status === 'failed' ? [] : Array.from({ length: 11 }, (_, k) => [k * 10, 0.7 * Math.exp(-k / (3 + i)) + 0.05, 0.72 * Math.exp(-k / (3 + i)) + 0.06] as [number, number, number]));
     if (curve.length) writeFileSync(join(rdir, 'curve.csv'), 'iteration,train_loss,validation_loss\n' + curve.map((p) => p.join(',')).join('\n') + '\n');
+    const pr = r.predictions;
+    if (pr) {
+      const lines = pr.label.map((y, k) => `validation,0,${k},${y},${pr.probability[k]}`);
+      writeFileSync(join(rdir, 'predictions.csv'), ['split,fold,row,label,probability', ...lines].join('\n') + '\n');
+    }
   });
   const sweep: SweepFile = {
     id,
@@ -104,6 +111,7 @@ export function writeSweep(runsDir: string, experiment: string, id: string, runs
     plan_hash: 'c'.repeat(64),
     counts,
     resumed_at: [],
+    ...extra,
   };
   writeFileSync(join(dir, 'sweep.json'), JSON.stringify(sweep, null, 2));
   return dir;

@@ -12,11 +12,12 @@ import { initialNetwork, initializeParams } from '../../src/train/init.js';
 import { resolveOptions } from '../../src/train/options.js';
 import { Rng } from '../../src/train/rng.js';
 import { logitsAreFinite } from '../../src/train/loss.js';
-import { sortRows, bestRowsBy } from '../../src/report/columns.js';
+import { sortRows } from '../../src/report/columns.js';
+import { bestOf } from '../../src/report/rows.js';
 import { row } from './report-fixtures.js';
 
 test('objective: validation accuracy (higher first), then validation loss (lower first); missing values last', () => {
-  assert.deepEqual(DEFAULT_OBJECTIVE.map((k) => [k.metric, k.goal]), [['validation.accuracy', 'max'], ['validation.loss', 'min']]);
+  assert.deepEqual(DEFAULT_OBJECTIVE.map((k) => [k.metric, k.goal]), [['validation.accuracy', 'maximize'], ['validation.loss', 'minimize']]);
   assert.equal(describeObjective(), 'validation accuracy, then validation loss');
   assert.equal(objectiveSortSpec(), 'validation.accuracy:desc,validation.loss:asc');
   const a = { 'validation.accuracy': 0.9, 'validation.loss': 0.3 };
@@ -30,7 +31,7 @@ test('objective: validation accuracy (higher first), then validation loss (lower
   assert.equal(tiedOnObjective(a, { ...a }), true);
   assert.equal(tiedOnObjective(a, c), false);
   // A declared objective, e.g. recall first: the same comparator.
-  assert.ok(compareByObjective(b, a, [{ metric: 'validation.loss', goal: 'min' }]) < 0);
+  assert.ok(compareByObjective(b, a, [{ metric: 'validation.loss', goal: 'minimize' }]) < 0);
 });
 
 test('the tables\' default order and best marker follow the objective', () => {
@@ -41,7 +42,7 @@ test('the tables\' default order and best marker follow the objective', () => {
     row(4, { learning_rate: 0.4 }, {}, { status: 'failed' }),
   ];
   assert.deepEqual(sortRows(rows).map((r) => r.index), [3, 2, 1, 4]);
-  assert.deepEqual([...bestRowsBy(rows)].map((r) => r.index), [3]);
+  assert.deepEqual([...bestOf(rows)].map((r) => r.index), [3]);
 });
 
 test('stats: population and sample standard deviations by hand', () => {

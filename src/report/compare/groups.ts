@@ -6,7 +6,7 @@ import { summarize, tInterval } from '../../train/statistics.js';
 import { counted } from '../../text.js';
 import { compareByKeys, compareValues, describeSort, parseSortKeys, resolveColumn, type ColumnDef } from '../columns.js';
 import { aggregateKind, formatMetric, metricKind } from '../format.js';
-import type { Row } from '../rows.js';
+import { rowsObjective, type Row } from '../rows.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import { DEFAULT_GROUP_METRIC_KEYS, cellText, chosenColumns, metricValues, prepare, splitList, splitParams, type QueryOptions } from './shared.js';
 
@@ -32,7 +32,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
   const chosen = chosenColumns(options.columns, defs, DEFAULT_GROUP_METRIC_KEYS).metrics;
   if (chosen.length === 0) throw new UserError('--group-by: --columns names no metric to aggregate', 'e.g. --columns validation.accuracy,validation.recall');
   // Order: by the sort keys (metrics by their mean, group parameters by value), default by the objective
-  // over the means (validation accuracy then loss); groups without finished runs last; ties by the group's values.
+  // of the sweeps over the means (default: validation accuracy then loss); groups without finished runs last; ties by the group's values.
   const keys = options.sort
     ? parseSortKeys(options.sort, defs).map((k) => {
         if (k.column.kind !== 'metric' && !by.includes(k.column)) {
@@ -40,7 +40,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
         }
         return k;
       })
-    : parseSortKeys(objectiveSortSpec(), defs);
+    : parseSortKeys(objectiveSortSpec(rowsObjective(rows).objective.keys), defs);
   // A metric the groups are ordered by is always shown: an order by a hidden column cannot be checked.
   const ordering = keys.filter((k) => k.column.kind === 'metric' && !chosen.includes(k.column)).map((k) => k.column);
   const metrics = [...chosen, ...ordering];

@@ -2,7 +2,8 @@
 import { summarize } from '../../train/statistics.js';
 import { equalValues } from '../columns.js';
 import { aggregateKind, formatMetric } from '../format.js';
-import type { Row } from '../rows.js';
+import { rowsObjective, type Row } from '../rows.js';
+import { counted } from '../../text.js';
 import type { TableView, ViewColumn, ViewRow } from '../render.js';
 import { distinctValues } from './pivot.js';
 import { better, metricValues, prepare, resolveMetric, splitParams, type QueryOptions } from './shared.js';
@@ -13,9 +14,14 @@ import { better, metricValues, prepare, resolveMetric, splitParams, type QueryOp
  * each parameter marked. Throws: UserError for an unknown metric.
  */
 export function marginalsView(title: string, allRows: Row[], options: QueryOptions): TableView {
-  const { defs, rows, keys } = prepare(allRows, options);
-  const named = typeof options.marginals === 'string' ? options.marginals : keys.find((k) => k.column.kind === 'metric')?.column.key;
+  const { defs, rows } = prepare(allRows, options);
+  // The metric: the one named, else the objective's (never the display sort's); better by the objective's
+  // goal when it is the objective's metric.
+  const { objective } = rowsObjective(rows);
+  const named = typeof options.marginals === 'string' ? options.marginals : objective.keys[0].metric;
   const metric = resolveMetric(named, defs, '--marginals');
+  const key = objective.keys.find((k) => k.metric === metric.key);
+  const direction = key ? (key.goal === 'maximize' ? 'high' : 'low') : better(metric);
   const params = options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : splitParams(rows, defs).varying;
   const kind = aggregateKind(metric.key);
   const fmt = (v: number | null) => formatMetric(metric.key, v, kind);
@@ -33,9 +39,10 @@ export function marginalsView(title: string, allRows: Row[], options: QueryOptio
   for (const p of params) {
     const values = distinctValues(rows, p).map((v) => ({ ...v, s: summarize(metricValues(rows.filter((r) => equalValues(p.get(r), v.value)), metric.key)) }));
     const means = values.map((v) => v.s.mean).filter((m): m is number => m !== null);
-    const target = means.length ? (better(metric) === 'low' ? Math.min(...means) : Math.max(...means)) : undefined;
+    const target = means.length ? (direction === 'low' ? Math.min(...means) : Math.max(...means)) : undefined;
     values.forEach((v, i) => {
-      const best = means.length > 1 && v.s.mean === target;
+      // A value whose runs all diverged or failed has no mean, and does not stop the others' best being marked.
+      const best = values.length > 1 && v.s.mean !== null && v.s.mean === target;
       viewRows.push({
         best,
         cells: [
@@ -53,7 +60,9 @@ export function marginalsView(title: string, allRows: Row[], options: QueryOptio
   }
   const notes = [`${metric.key} averaged over the finished runs with each value of each parameter (std: sample, n-1)`];
   if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
-  const footnotes = viewRows.some((r) => r.best) ? [`* best value of each parameter (${better(metric) === 'high' ? 'highest' : 'lowest'} mean)`] : [];
+  const footnotes = viewRows.some((r) => r.best) ? [`* best value of each parameter (${direction === 'high' ? 'highest' : 'lowest'} mean)`] : [];
+  const unfinished = rows.filter((r) => r.status !== 'done').length;
+  if (unfinished) footnotes.push(`${counted(unfinished, 'run')} did not finish (diverged, failed or pending): not in the means; runs counts the finished ones`);
   if (params.length === 0) footnotes.push('no parameter varies between these runs');
   return { kind: 'marginals', title, summary: `${metric.label} per parameter value`, notes, footnotes, columns, rows: viewRows };
 }

@@ -1,8 +1,8 @@
 /** The runs table of `dlsweep compare` (and of `run`, table.md, `show SWEEP` and report.html): one row per run. */
-import { describeObjective } from '../../sweep/objective.js';
+import { bestFootnote } from '../../sweep/objective.js';
 import { counted } from '../../text.js';
-import { bestRowsBy, describeSort, sortRows } from '../columns.js';
-import type { Row } from '../rows.js';
+import { describeSort, sortRows } from '../columns.js';
+import { bestOf, rowsObjective, type Row } from '../rows.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
 import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumns, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
@@ -21,10 +21,12 @@ export function runsView(title: string, allRows: Row[], options: QueryOptions = 
 export function runsTable(title: string, allRows: Row[], options: QueryOptions = {}): { view: TableView; shown: Row[] } {
   const { defs, rows: filtered, keys } = prepare(allRows, options);
   const sorted = sortRows(filtered, keys);
-  // Sweeps on different data: a best run per dataset (one global best would compare unlike figures).
+  // The best by the sweeps' objective, whatever the display order; sweeps on different data (or declaring
+  // different objectives) each get their own best, since one global best would compare unlike figures.
   const datasets = [...new Set(allRows.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
   const perDataset = datasets.length > 1;
-  const best = perDataset ? new Set(datasets.flatMap((d) => [...bestRowsBy(sorted.filter((r) => r.dataset === d), keys)])) : bestRowsBy(sorted, keys);
+  const best = bestOf(filtered);
+  const { objective, mixed } = rowsObjective(filtered);
   const shown = options.top !== undefined ? sorted.slice(0, options.top) : sorted;
   // Varying over every kept run, not just the top N: the columns do not depend on --top.
   const byRows = splitParams(sorted, defs);
@@ -94,12 +96,11 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const notes: string[] = [];
   if (fixed.length && !cols.params && options.onlyChanged !== false) notes.push(`fixed: ${fixed.map((f) => `${f.name}=${f.value}`).join(', ')}`);
   if (perDataset) notes.push(`warning: these sweeps use different data (${datasets.join(', ')}); the best run is marked per dataset`);
+  if (mixed) notes.push('warning: these sweeps declare different objectives; the best run is marked per objective, and the default order is the default objective');
   if (sharedTags && !cols.params) notes.push(`tags of every run: ${sharedTags}`);
   if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${allRows.length} runs)`);
   const footnotes: string[] = [];
-  if (best.size) {
-    footnotes.push(keys.length && keys[0].column.kind === 'metric' ? `* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))}` : `* best by ${describeObjective()}`);
-  }
+  if (best.size) footnotes.push(mixed ? "* best by each sweep's objective" : bestFootnote(objective));
   const finished = sorted.filter((r) => r.status === 'done').length;
   if (best.size && finished > 1) footnotes.push(optimisticNote(finished));
   const tied = sorted.filter((r) => r.tie?.tied && !best.has(r)).length;

@@ -1,6 +1,6 @@
 /**
  * The search charts shared by report.html and `dlsweep ui`, for sweeps whose runs belong to a search:
- * the objective (validation loss) of each trial with the best-so-far line, the rung plot of successive
+ * the objective (the sweep's; by default the validation loss) of each trial with the best-so-far line, the rung plot of successive
  * halving and Hyperband, and parallel coordinates of the searched parameters. Pure Vega specifications
  * (see frame.ts).
  */
@@ -8,7 +8,28 @@ import type { Spec } from 'vega';
 import type { ParamValue } from '../../../experiment/types.js';
 import { FONT } from './frame.js';
 
-export const OBJECTIVE = 'validation.loss';
+/** The objective the charts plot: a flat metric name and its better direction (sweep/objective.ts's ObjectiveKey). */
+export interface ChartObjective {
+  metric: string;
+  goal: 'maximize' | 'minimize';
+}
+
+/** A search's default objective: the validation loss, minimized. */
+export const OBJECTIVE: ChartObjective = { metric: 'validation.loss', goal: 'minimize' };
+
+/** Log scale for losses (positive, spanning decades); a linear one for metrics that may be 0. */
+function scaleOf(key: ChartObjective): 'log' | 'linear' {
+  return key.metric.endsWith('.loss') ? 'log' : 'linear';
+}
+
+/** `validation.loss` -> `validation loss`. */
+function words(metric: string): string {
+  return metric.replace(/[._]/g, ' ');
+}
+
+function axisTitle(key: ChartObjective): string {
+  return `${words(key.metric)}${scaleOf(key) === 'log' ? ' (log scale)' : ''}`;
+}
 const CONFIG = {
   axis: { labelColor: '#59636e', titleColor: '#1f2328', gridColor: '#eaeef2', labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
   legend: { labelColor: '#1f2328', titleColor: '#1f2328', labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
@@ -29,12 +50,13 @@ export interface TrialRuns {
 }
 
 /** Objective of each trial at its furthest rung, with the best-so-far line, coloured by that rung. */
-export function objectiveSpec(trials: TrialRuns[]): Spec {
+export function objectiveSpec(trials: TrialRuns[], key: ChartObjective = OBJECTIVE): Spec {
   const points = trials.filter((t) => t.final !== null).map((t) => ({ trial: t.trial, value: t.final!, rung: `${t.runs[t.runs.length - 1].iterations}` }));
   const best: { trial: number; value: number }[] = [];
-  let b = Infinity;
+  const min = key.goal === 'minimize';
+  let b = min ? Infinity : -Infinity;
   for (const p of points) {
-    b = Math.min(b, p.value);
+    b = min ? Math.min(b, p.value) : Math.max(b, p.value);
     best.push({ trial: p.trial, value: b });
   }
   const rungOrder = [...new Set(points.map((p) => Number(p.rung)))].sort((x, y) => x - y).map(String);
@@ -46,12 +68,12 @@ export function objectiveSpec(trials: TrialRuns[]): Spec {
     ],
     scales: [
       { name: 'x', type: 'linear', domain: { data: 'points', field: 'trial' }, range: 'width', nice: true, zero: true },
-      { name: 'y', type: 'log', domain: { data: 'points', field: 'value' }, range: 'height', nice: true },
+      { name: 'y', type: scaleOf(key), domain: { data: 'points', field: 'value' }, range: 'height', nice: true, zero: false },
       { name: 'color', type: 'ordinal', domain: rungOrder, range: { scheme: 'viridis' } },
     ],
     axes: [
       { scale: 'x', orient: 'bottom', title: 'trial (draw order)', tickMinStep: 1 },
-      { scale: 'y', orient: 'left', title: 'validation loss (log scale)', grid: true },
+      { scale: 'y', orient: 'left', title: axisTitle(key), grid: true },
     ],
     legends: [{ fill: 'color', title: 'updates', orient: 'right' }],
     marks: [
@@ -62,18 +84,18 @@ export function objectiveSpec(trials: TrialRuns[]): Spec {
 }
 
 /** The objective at each rung (x: updates, log scale), a line per trial joining the rungs it was promoted to. */
-export function rungSpec(trials: TrialRuns[]): Spec {
+export function rungSpec(trials: TrialRuns[], key: ChartObjective = OBJECTIVE): Spec {
   const values = trials.flatMap((t) => t.runs.filter((r) => r.value !== null).map((r) => ({ trial: `${t.trial}`, iterations: r.iterations, value: r.value!, promoted: t.runs.length > 1 })));
   return {
     ...frame(420, 240, 'Rungs: objective at each rung, promoted configurations joined'),
     data: [{ name: 'runs', values }],
     scales: [
       { name: 'x', type: 'log', domain: { data: 'runs', field: 'iterations' }, range: 'width', nice: false },
-      { name: 'y', type: 'log', domain: { data: 'runs', field: 'value' }, range: 'height', nice: true },
+      { name: 'y', type: scaleOf(key), domain: { data: 'runs', field: 'value' }, range: 'height', nice: true, zero: false },
     ],
     axes: [
       { scale: 'x', orient: 'bottom', title: 'updates (log scale)', values: [...new Set(values.map((v) => v.iterations))].sort((a, b) => a - b) },
-      { scale: 'y', orient: 'left', title: 'validation loss (log scale)', grid: true },
+      { scale: 'y', orient: 'left', title: axisTitle(key), grid: true },
     ],
     marks: [
       {
@@ -94,15 +116,16 @@ function label(v: ParamValue): string {
 /**
  * Parallel coordinates: one vertical axis per searched parameter (numbers on a linear scale, or a log scale
  * when positive and spanning more than a factor 100; other values as evenly spaced categories) and the
- * objective last; one line per trial, coloured by its objective (dark = low loss).
+ * objective last; one line per trial, coloured by its objective (dark = low values).
  */
-export function parallelSpec(trials: TrialRuns[], names: string[]): Spec {
+export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObjective = OBJECTIVE): Spec {
   const done = trials.filter((t) => t.final !== null);
-  const dims = [...names, OBJECTIVE];
+  const objectiveDim = key.metric;
+  const dims = [...names, objectiveDim];
   const position = new Map<string, (v: ParamValue) => number>();
   const ticks: { dim: string; y: number; text: string }[] = [];
   for (const d of dims) {
-    const vals = done.map((t) => (d === OBJECTIVE ? t.final! : t.params[d]));
+    const vals = done.map((t) => (d === objectiveDim ? t.final! : t.params[d]));
     if (vals.every((v) => typeof v === 'number')) {
       const nums = vals as number[];
       const lo = Math.min(...nums);
@@ -118,7 +141,7 @@ export function parallelSpec(trials: TrialRuns[], names: string[]): Spec {
       cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: c }));
     }
   }
-  const lines = done.flatMap((t) => dims.map((d) => ({ trial: `${t.trial}`, dim: d, y: position.get(d)!(d === OBJECTIVE ? t.final! : t.params[d]), score: t.final! })));
+  const lines = done.flatMap((t) => dims.map((d) => ({ trial: `${t.trial}`, dim: d, y: position.get(d)!(d === objectiveDim ? t.final! : t.params[d]), score: t.final! })));
   return {
     ...frame(Math.max(300, 130 * dims.length), 240, 'Parameters of each trial, coloured by the objective'),
     data: [
@@ -132,7 +155,7 @@ export function parallelSpec(trials: TrialRuns[], names: string[]): Spec {
       { name: 'color', type: 'linear', domain: { data: 'lines', field: 'score' }, range: { scheme: 'viridis' }, zero: false },
     ],
     axes: [{ scale: 'x', orient: 'top', domain: false, ticks: false, labelFontWeight: 600 }],
-    legends: [{ stroke: 'color', title: 'validation loss', orient: 'right', gradientLength: 160 }],
+    legends: [{ stroke: 'color', title: words(key.metric), orient: 'right', gradientLength: 160 }],
     marks: [
       { type: 'rule', from: { data: 'dims' }, encode: { update: { x: { scale: 'x', field: 'dim' }, y: { value: 0 }, y2: { signal: 'height' }, stroke: { value: '#8c959f' } } } },
       {
