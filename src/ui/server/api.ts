@@ -8,13 +8,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES } from '../../store/paths.js';
-import { readRun, readRuns } from '../../store/read-runs.js';
+import { readRun, readRuns, readSweepFile } from '../../store/read-runs.js';
+import type { SweepFile } from '../../store/records.js';
 import { readCurve } from '../../store/curve.js';
 import { thresholdCurve } from '../../store/predictions.js';
 import { knownColumns, type ColumnDef } from '../../report/columns.js';
 import { groupsView, runsTable } from '../../report/compare/index.js';
 import { readDesign } from '../../report/design.js';
-import { rowOf, readableSweepTags, sweepRows, sweepTitle, type Row } from '../../report/rows.js';
+import { rowOf, readableSweepTags, rowsObjective, sweepRows, sweepTitle, type Row } from '../../report/rows.js';
 import { compareByObjective } from '../../sweep/objective.js';
 import type { CurvePoint } from '../../train/types.js';
 import { sweepObjective, type StoreIndex, type SweepSummary } from './store-index.js';
@@ -36,6 +37,15 @@ export function homeJson(index: StoreIndex) {
 }
 
 /** A sweep's folder and summary by id. Throws: ApiError 404. */
+/** A sweep's sweep.json, or undefined when it cannot be read (its objective is then the default). */
+function readRecord(dir: string): SweepFile | undefined {
+  try {
+    return readSweepFile(dir);
+  } catch {
+    return undefined;
+  }
+}
+
 function sweepOf(index: StoreIndex, id: string): { dir: string; summary: SweepSummary } {
   const found = index.sweepDir(id);
   const summary = found && index.summary(id);
@@ -90,7 +100,7 @@ export function sweepJson(index: StoreIndex, id: string, q: SweepQuery) {
   const defs = knownColumns(rows);
   const varying = view.columns.filter((c) => defs.some((d) => d.key === c.key && d.kind === 'param')).map((c) => c.key);
   const sent = defs.filter((d) => (d.kind === 'param' ? rows.some((r) => r.params[d.key] !== undefined) : d.kind === 'metric' || META_KEYS.includes(d.key)));
-  const objective = sweepObjective();
+  const objective = rowsObjective(rows).objective.keys;
   const out: Record<string, unknown> = {
     sweep: summary,
     objective: objective.map((k) => ({ metric: k.metric, goal: k.goal })),
@@ -150,7 +160,7 @@ function pointsOf(curve: CurvePoint[]) {
  */
 export function curvesJson(index: StoreIndex, id: string) {
   const { dir } = sweepOf(index, id);
-  const objective = sweepObjective();
+  const objective = sweepObjective(readRecord(dir));
   const tags = readableSweepTags(dir);
   const byTraining = new Map<string, { runs: Row[]; longest: { dir: string; iterations: number } }>();
   for (const run of readRuns(dir)) {

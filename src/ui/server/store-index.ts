@@ -19,7 +19,7 @@ import type { RunMetricsFile, SweepFile } from '../../store/records.js';
 import { readAnnotations, mergeTags } from '../../store/annotations.js';
 import { lastActivity, liveStatus } from '../../store/live-status.js';
 import { datasetLabel } from '../../report/rows.js';
-import { DEFAULT_OBJECTIVE, compareByObjective, describeObjective, type Objective } from '../../sweep/objective.js';
+import { compareByObjective, describeObjective, recordedObjective, type Goal, type Objective } from '../../sweep/objective.js';
 
 /** A sweep as the home page lists it (the facts of `dlsweep ls`). */
 export interface SweepSummary {
@@ -39,7 +39,7 @@ export interface SweepSummary {
   finished_at: string | null;
   /** Seconds from start to end (so far, while running; to the last sign of life for a stopped sweep). */
   duration_s: number | null;
-  objective: { metric: string; goal: 'max' | 'min'; text: string };
+  objective: { metric: string; goal: Goal; text: string };
   /** The best finished run by the objective and its value of the objective's first metric. */
   best: { run: string; value: number | null } | null;
   description: string | null;
@@ -80,9 +80,12 @@ export interface IndexChanges {
   removed: string[];
 }
 
-/** The objective of a sweep (the default one: validation accuracy, then validation loss). */
-export function sweepObjective(_record?: SweepFile): Objective {
-  return DEFAULT_OBJECTIVE;
+/**
+ * The objective of a sweep: the one its sweep.json records (declared in the experiment, or the default),
+ * the default when the record is unreadable (recordedObjective).
+ */
+export function sweepObjective(record?: SweepFile): Objective {
+  return recordedObjective(record).keys;
 }
 
 function stampOf(path: string): string {
@@ -129,7 +132,9 @@ function readFacts(runPath: string, folder: string, objective: Objective): RunFa
   if (checkMetrics(m).length > 0 || !m.run_id.startsWith(hash)) return { stamp, status: 'damaged', metrics };
   for (const k of objective) {
     const [split, name] = k.metric.split('.');
-    const v = (m as unknown as Record<string, Record<string, unknown> | undefined>)[split]?.[name];
+    const part = (m as unknown as Record<string, Record<string, unknown> | undefined>)[split];
+    // Confusion counts (an objective may minimize validation.fn) sit under `confusion`.
+    const v = part?.[name] ?? (part?.confusion as Record<string, unknown> | undefined)?.[name];
     metrics[k.metric] = typeof v === 'number' ? v : null;
   }
   return { stamp, status: m.status, metrics };

@@ -19,4 +19,4 @@ export function withInterval(key, v, low, high) {
 }
 
 /** The objective's words, e.g. `lowest validation.loss`. */
-export const objectiveText = (o) => (o ? (o.text ?? `${o.goal === 'max' ? 'highest' : 'lowest'} ${o.metric}`) : '');
+export const objectiveText = (o) => (o ? (o.text ?? `${o.goal === 'maximize' ? 'highest' : 'lowest'} ${o.metric}`) : '');

@@ -95,7 +95,7 @@ export function LossCurves({ sweepId, curves, rows, objective, params }) {
   const [weight, setWeight] = useState(0);
   const [hover, setHover] = useState(null);
   const byFolder = useMemo(() => new Map(rows.map((r) => [r.folder, r])), [rows]);
-  const higher = objective?.goal === 'max';
+  const higher = objective?.goal === 'maximize';
   // Worst first, best last: uPlot draws in series order, so the best line is on top.
   const series = useMemo(() => {
     const s = [...(curves?.series ?? [])];

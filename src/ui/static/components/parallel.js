@@ -46,7 +46,7 @@ export function ParallelCoordinates({ rows, params, objective, onBrush }) {
   const x = (i) => 80 + i * (dims.length === 1 ? 0 : gap);
   const y = (p) => TOP + (1 - p) * (H - TOP - BOTTOM);
   const unY = (py) => Math.min(1, Math.max(0, 1 - (py - TOP) / (H - TOP - BOTTOM)));
-  const scale = useMemo(() => colorScale(drawn.map((r) => r.values[objective.metric]), { darkIsLow: objective.goal !== 'max' }), [drawn, objective]);
+  const scale = useMemo(() => colorScale(drawn.map((r) => r.values[objective.metric]), { darkIsLow: objective.goal !== 'maximize' }), [drawn, objective]);
   // A brush takes in values within a few pixels of its ends: a drag started at an axis end reaches it.
   const slack = 6 / (H - TOP - BOTTOM);
   const passes = (r, bs) =>
@@ -93,7 +93,7 @@ export function ParallelCoordinates({ rows, params, objective, onBrush }) {
   const path = (r) => dims.map((d, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(axes[i].pos(r.values[d]) ?? 0).toFixed(1)}`).join('');
   // The best lines last, on top; brushed-out lines first, in grey.
   const ordered = useMemo(() => {
-    const higher = objective.goal === 'max';
+    const higher = objective.goal === 'maximize';
     return [...drawn].sort((a, b) => (higher ? 1 : -1) * (a.values[objective.metric] - b.values[objective.metric]));
   }, [drawn, objective]);
   const sel = ordered.map((r) => ({ r, on: inside(r) }));

@@ -15,7 +15,7 @@ import { LossCurves } from '../components/loss-curves.js';
 import { ParallelCoordinates } from '../components/parallel.js';
 import { VegaChart } from '../vega-chart.js';
 import { heatmapSpec, objectiveByParamSpec } from '../charts/sweep-specs.js';
-import { OBJECTIVE as SEARCH_OBJECTIVE, objectiveSpec, rungSpec } from '../charts/search-specs.js';
+import { objectiveSpec, rungSpec } from '../charts/search-specs.js';
 
 /** Most values on a readable heatmap axis; past it, or when most cells would be empty, it is left out. */
 const MAX_HEAT_VALUES = 12;
@@ -103,16 +103,16 @@ function configurationPoints(rows, params, param, metric) {
 
 /**
  * Trials of a search from the rows' trial and rung columns (see search-specs.ts TrialRuns), valued by the
- * search's own objective (the validation loss), as the report's search section.
+ * sweep's objective (a search's default: the validation loss), as the report's search section.
  */
-function trialsOf(rows) {
+function trialsOf(rows, objective) {
   const by = new Map();
   for (const r of rows) {
     const trial = r.values.trial ?? r.search?.trial;
     if (typeof trial !== 'number') continue;
     const rung = r.values.rung ?? r.search?.rung ?? 0;
     const t = by.get(trial) ?? { trial, runs: [], final: null, params: r.values };
-    const v = r.values[SEARCH_OBJECTIVE];
+    const v = r.values[objective.metric];
     t.runs.push({ rung, iterations: r.values.iterations, value: typeof v === 'number' ? v : null });
     by.set(trial, t);
   }
@@ -147,14 +147,14 @@ export function Sweep({ id, query }) {
   }, [where, groupBy]);
   const rows = data?.rows ?? [];
   const params = data?.params ?? [];
-  const objective = primary(data?.objective) ?? data?.sweep?.objective ?? { metric: 'validation.loss', goal: 'min' };
+  const objective = primary(data?.objective) ?? data?.sweep?.objective ?? { metric: 'validation.loss', goal: 'minimize' };
   const shownRows = useMemo(() => (brushed ? rows.filter((r) => brushed.has(r.folder)) : rows), [rows, brushed]);
   const byParam = useMemo(() => params.map((p) => ({ p, spec: objectiveByParamSpec(configurationPoints(rows, params, p, objective.metric), { param: p, objective: objective.metric }) })), [rows, params.join(','), objective.metric]);
   const heat = useMemo(() => heatmap(rows, params, objective), [rows, params.join(','), objective.metric]);
-  const trials = useMemo(() => trialsOf(rows), [rows]);
+  const trials = useMemo(() => trialsOf(rows, objective), [rows, objective.metric]);
   const search = trials.length > 0 && trials.some((t) => t.final !== null);
   const rungs = new Set(trials.flatMap((t) => t.runs.map((r) => r.rung))).size;
-  const searchSpecs = useMemo(() => (search ? { best: objectiveSpec(trials), rungs: rungs > 1 ? rungSpec(trials) : null } : null), [trials]);
+  const searchSpecs = useMemo(() => (search ? { best: objectiveSpec(trials, objective), rungs: rungs > 1 ? rungSpec(trials, objective) : null } : null), [trials, objective.goal]);
   if (!data) return html`<${ErrorBox} error=${error} />${error ? null : html`<p class="loading">Loading…</p>`}`;
   const s = data.sweep;
   const onPick = (folder, on) =>
