@@ -183,7 +183,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
       'choose a decision threshold for a run from its stored validation predictions by one rule, and report it on the validation rows ' +
         '(and on test rows when the run has them). For a screening test the usual rule is a minimum recall: --recall-at-least 0.99',
     )
-    .argument('<run>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, or a hash prefix')
+    .argument('<run>', "a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, a hash prefix, or EXPERIMENT/best, SWEEP_ID/best (the best run by the sweep's objective)")
     .option('--recall-at-least <r>', 'the highest threshold whose recall (sensitivity) is at least r, in (0, 1]')
     .option('--cost-fn <a>', 'with --cost-fp: the threshold of lowest cost a·FN + b·FP')
     .option('--cost-fp <b>', 'the cost of a false positive (with --cost-fn)')

@@ -7,11 +7,15 @@
  * as lr_schedule does).
  */
 
-/** Dataset split settings. `fixed` uses row ranges of the cleaned data, both ends inclusive ([0, 499] is 500 rows). */
+/**
+ * Dataset split settings. `fixed` uses row ranges of the cleaned data, both ends inclusive ([0, 499] is 500
+ * rows). Each kind may hold out test rows (`test` ranges, or `test_fraction` of the rows, stratified and
+ * seeded as the split): scored for every run, never used to choose one. Absent: no test split.
+ */
 export type SplitConfig =
-  | { kind: 'fixed'; train: [number, number]; validation: [number, number] }
-  | { kind: 'holdout'; validation_fraction: number; stratify: boolean; seed: number }
-  | { kind: 'kfold'; k: number; stratify: boolean; seed: number };
+  | { kind: 'fixed'; train: [number, number]; validation: [number, number]; test?: [number, number] }
+  | { kind: 'holdout'; validation_fraction: number; stratify: boolean; seed: number; test_fraction?: number }
+  | { kind: 'kfold'; k: number; stratify: boolean; seed: number; test_fraction?: number };
 
 export interface NormalizeConfig {
   kind: 'minmax' | 'zscore' | 'none';
@@ -86,30 +90,38 @@ export const DATASET_DEFAULTS = {
 /** The discriminator of every multi-form option object; `method` is the spelling it replaced. */
 export const DISCRIMINATOR = 'kind';
 
+/** The splits a fixed split gives as row ranges. */
+export type RangeField = 'train' | 'validation' | 'test';
+
 /**
- * What is wrong with a fixed split's two row ranges (both ends inclusive), or [] when they are usable:
- * a reversed range, or an overlap (a row used for training cannot validate). `rows`, when known, is the number
- * of cleaned rows; a range reaching beyond it is reported too. Each problem names the field it belongs to.
+ * What is wrong with a fixed split's row ranges (both ends inclusive; `test` optional), or [] when they are
+ * usable: a reversed range, or an overlap (a row used for training cannot validate or test; a validation row,
+ * which chooses the best run, cannot test it). `rows`, when known, is the number of cleaned rows; a range
+ * reaching beyond it is reported too. Each problem names the field it belongs to.
  * The one copy of this rule: the loader reports these with file:line:column, the datasets stage throws them.
  */
 export function fixedSplitProblems(
   train: [number, number],
   validation: [number, number],
   rows?: number,
-): { field: 'train' | 'validation'; message: string; hint: string }[] {
-  const out: { field: 'train' | 'validation'; message: string; hint: string }[] = [];
-  const ranges = { train, validation };
-  let ordered = true;
-  for (const field of ['train', 'validation'] as const) {
-    const [lo, hi] = ranges[field];
+  test?: [number, number],
+): { field: RangeField; message: string; hint: string }[] {
+  const out: { field: RangeField; message: string; hint: string }[] = [];
+  const ranges: Partial<Record<RangeField, [number, number]>> = { train, validation, ...(test ? { test } : {}) };
+  const fields = (Object.keys(ranges) as RangeField[]);
+  const ordered = new Set<RangeField>();
+  for (const field of fields) {
+    const [lo, hi] = ranges[field]!;
     if (lo > hi) {
-      ordered = false;
       out.push({
         field,
         message: `row range is reversed: the first row (${lo}) is after the last (${hi})`,
         hint: `write ${field}: [${hi}, ${lo}] (both ends are inclusive)`,
       });
-    } else if (rows !== undefined && hi >= rows) {
+      continue;
+    }
+    ordered.add(field);
+    if (rows !== undefined && hi >= rows) {
       out.push({
         field,
         message: `${field} rows [${lo}, ${hi}] go beyond the data: ${rows} rows are left after cleaning (rows 0..${rows - 1})`,
@@ -117,12 +129,23 @@ export function fixedSplitProblems(
       });
     }
   }
-  if (ordered && train[0] <= validation[1] && validation[0] <= train[1]) {
-    out.push({
-      field: 'validation',
-      message: `validation rows [${validation[0]}, ${validation[1]}] overlap the training rows [${train[0]}, ${train[1]}] on rows ${Math.max(train[0], validation[0])}..${Math.min(train[1], validation[1])}`,
-      hint: 'a row used for training cannot validate: make the ranges disjoint',
-    });
+  const pairs: [RangeField, RangeField, string][] = [
+    ['train', 'validation', 'a row used for training cannot validate: make the ranges disjoint'],
+    ['train', 'test', 'a row used for training cannot test: make the ranges disjoint'],
+    ['validation', 'test', 'test rows must never have chosen the run they score: make the validation and test ranges disjoint'],
+  ];
+  for (const [a, b, hint] of pairs) {
+    const ra = ranges[a];
+    const rb = ranges[b];
+    if (!ra || !rb || !ordered.has(a) || !ordered.has(b)) continue;
+    if (ra[0] <= rb[1] && rb[0] <= ra[1]) {
+      const what = a === 'train' ? 'the training rows' : 'the validation rows';
+      out.push({
+        field: b,
+        message: `${b} rows [${rb[0]}, ${rb[1]}] overlap ${what} [${ra[0]}, ${ra[1]}] on rows ${Math.max(ra[0], rb[0])}..${Math.min(ra[1], rb[1])}`,
+        hint,
+      });
+    }
   }
   return out;
 }

@@ -174,21 +174,26 @@ function prepare(
     warnings.push(...built.warnings);
     imputed.push(built.imputed);
     fitted.push({ imputed: built.imputed.map((v) => (Number.isNaN(v) ? null : v)), shift: built.shift, scale: built.scale });
-    for (const name of ['train', 'validation'] as const) {
-      const rows = idx[name];
-      let positives = 0;
-      for (let r = 0; r < rows.length; r++) positives += table.y[rows[r]];
-      splits.push({ name: many ? `fold${i + 1}/${name}` : name, rows: rows.length, positives, negatives: rows.length - positives });
-    }
+    for (const name of ['train', 'validation'] as const) splits.push(classCounts(table, idx[name], many ? `fold${i + 1}/${name}` : name));
   });
+  // The test rows are the same in every fold: listed once, last.
+  if (indices[0].test) splits.push(classCounts(table, indices[0].test, 'test'));
   return { folds, splits, warnings, imputed, fitted, ...(unsplit ? { unsplit } : {}) };
 }
 
-/** Cleaned rows that a fold leaves out of both splits (fixed ranges with a gap or a tail), or undefined. */
-function rowsInNoSplit(table: CleanTable, fold: { train: Int32Array; validation: Int32Array }): DatasetReport['unsplit'] {
+/** The class balance of one split's rows. */
+function classCounts(table: CleanTable, rows: Int32Array, name: string): DatasetReport['splits'][number] {
+  let positives = 0;
+  for (let r = 0; r < rows.length; r++) positives += table.y[rows[r]];
+  return { name, rows: rows.length, positives, negatives: rows.length - positives };
+}
+
+/** Cleaned rows that a fold leaves out of every split (fixed ranges with a gap or a tail), or undefined. */
+function rowsInNoSplit(table: CleanTable, fold: { train: Int32Array; validation: Int32Array; test?: Int32Array }): DatasetReport['unsplit'] {
   const used = new Uint8Array(table.rows);
   for (const r of fold.train) used[r] = 1;
   for (const r of fold.validation) used[r] = 1;
+  for (const r of fold.test ?? []) used[r] = 1;
   const first: number[] = [];
   let rows = 0;
   for (let r = 0; r < table.rows; r++) {
@@ -209,12 +214,13 @@ type Fitted = Pick<FittedPreprocessing['missing'], 'imputed'> & Pick<FittedPrepr
  */
 function canonicalSplit(s: SplitConfig): Record<string, unknown> {
   switch (s.kind) {
+    // A test split is hashed only when there is one, so the fingerprints of splits without one stay as they were.
     case 'fixed':
-      return { method: 'fixed', train: [s.train[0], s.train[1]], validation: [s.validation[0], s.validation[1]] };
+      return { method: 'fixed', train: [s.train[0], s.train[1]], validation: [s.validation[0], s.validation[1]], ...(s.test ? { test: [s.test[0], s.test[1]] } : {}) };
     case 'holdout':
-      return { method: 'holdout', validation_fraction: s.validation_fraction, stratify: s.stratify, seed: s.seed };
+      return { method: 'holdout', validation_fraction: s.validation_fraction, stratify: s.stratify, seed: s.seed, ...(s.test_fraction !== undefined ? { test_fraction: s.test_fraction } : {}) };
     case 'kfold':
-      return { method: 'kfold', k: s.k, stratify: s.stratify, seed: s.seed };
+      return { method: 'kfold', k: s.k, stratify: s.stratify, seed: s.seed, ...(s.test_fraction !== undefined ? { test_fraction: s.test_fraction } : {}) };
   }
 }
 

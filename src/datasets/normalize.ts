@@ -44,7 +44,8 @@ function median(v: number[]): number {
  * 1. Impute (strategy mean/median): each missing cell gets its feature's mean/median over this fold's
  *    TRAINING rows (non-missing cells only), so validation rows never inform the fill value.
  * 2. Scale each feature with statistics over the fit rows (normalize.fit: 'all' = every cleaned row,
- *    including rows outside both splits; 'train' = this fold's training rows), applied to both splits:
+ *    including rows outside the splits and test rows; 'train' = this fold's training rows), applied to
+ *    every split:
  *    - minmax: x' = (x - min) / (max - min)            (in [0, 1] on the fit rows);
  *    - zscore: x' = (x - mean) / std, std the population standard deviation sqrt(sum((x - mean)^2) / n);
  *    - none: x' = x.
@@ -154,7 +155,7 @@ export function buildFold(
     }
     return { X, y };
   };
-  return { fold: { train: pack(idx.train), validation: pack(idx.validation) }, imputed, shift: [...shift], scale: [...scale], warnings };
+  return { fold: { train: pack(idx.train), validation: pack(idx.validation), ...(idx.test ? { test: pack(idx.test) } : {}) }, imputed, shift: [...shift], scale: [...scale], warnings };
 }
 
 /**

@@ -50,16 +50,24 @@ export interface DatasetReport {
   negative: string[];
   /** Cleaned rows in no split (fixed ranges that leave rows out), with their first file lines; absent when none. */
   unsplit?: { rows: number; first_rows: number[] };
-  /** Per split: `train` / `validation`, or `fold<k>/train` / `fold<k>/validation` for kfold (k from 1). */
+  /**
+   * Per split: `train` / `validation`, or `fold<k>/train` / `fold<k>/validation` for kfold (k from 1), then
+   * `test` when the split holds test rows out (once: the same rows in every fold).
+   */
   splits: { name: string; rows: number; positives: number; negatives: number }[];
   /** Non-fatal findings: blank lines skipped, constant features, unexpected file contents. */
   warnings: string[];
 }
 
-/** One train/validation pair. X: [features x samples] row-major, y: [samples] of 0/1, all on SharedArrayBuffers. */
+/**
+ * One train/validation pair, and the test rows when the split holds some out (the same rows in every fold,
+ * scaled with the fold's statistics). X: [features x samples] row-major, y: [samples] of 0/1, all on
+ * SharedArrayBuffers.
+ */
 export interface PreparedFold {
   train: SplitData;
   validation: SplitData;
+  test?: SplitData;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Checks of an experiment beyond its JSON Schema: name safety, rules between keys, and the discriminator's
  * spelling (`kind:` everywhere; `method:` gets a did-you-mean).
  */
-import { fixedSplitProblems } from '../datasets/config.js';
+import { DATASET_DEFAULTS, fixedSplitProblems } from '../datasets/config.js';
 import { knownDataset } from '../datasets/registry.js';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
@@ -78,13 +78,26 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
   if (isObject(ds)) {
     const split = ds.split;
     if (isObject(split) && split.kind === 'fixed' && isRange(split.train) && isRange(split.validation)) {
-      for (const p of fixedSplitProblems(split.train, split.validation)) {
+      for (const p of fixedSplitProblems(split.train, split.validation, undefined, isRange(split.test) ? split.test : undefined)) {
         const segs: Segments = ['dataset', 'split', p.field];
         err(segs, src.nodeAt(segs), {
           message: p.message,
           ...(p.message.startsWith('row range is reversed') ? { expected: '[first, last] with first ≤ last (both inclusive)' } : {}),
           found: src.found(src.nodeAt(segs)),
           hint: p.hint,
+        });
+      }
+    }
+    // A holdout's test and validation rows come out of the same rows: together they must leave training rows.
+    if (isObject(split) && split.kind === 'holdout' && typeof split.test_fraction === 'number') {
+      const v = typeof split.validation_fraction === 'number' ? split.validation_fraction : DATASET_DEFAULTS.holdout.validation_fraction;
+      if (split.test_fraction + v >= 1) {
+        const segs: Segments = ['dataset', 'split', 'test_fraction'];
+        err(segs, src.nodeAt(segs), {
+          message: `test_fraction ${split.test_fraction} and validation_fraction ${v} leave no training rows`,
+          expected: 'test_fraction + validation_fraction < 1',
+          found: src.found(src.nodeAt(segs)),
+          hint: 'e.g. validation_fraction: 0.2 and test_fraction: 0.2 train on the other 60% of the rows',
         });
       }
     }

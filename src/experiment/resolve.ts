@@ -74,11 +74,16 @@ export function buildAxis(name: string, raw: ParamValue[], src: Source, warnings
 function fillSplit(s: Obj): SplitConfig {
   switch (s.kind) {
     case 'fixed':
-      return { kind: 'fixed', train: [...(s.train as [number, number])], validation: [...(s.validation as [number, number])] };
+      return {
+        kind: 'fixed',
+        train: [...(s.train as [number, number])],
+        validation: [...(s.validation as [number, number])],
+        ...(Array.isArray(s.test) ? { test: [...(s.test as [number, number])] as [number, number] } : {}),
+      };
     case 'kfold':
-      return { kind: 'kfold', k: s.k as number, ...DATASET_DEFAULTS.kfold, ...pick(s, ['stratify', 'seed']) };
+      return { kind: 'kfold', k: s.k as number, ...DATASET_DEFAULTS.kfold, ...pick(s, ['stratify', 'seed', 'test_fraction']) };
     default:
-      return { kind: 'holdout', ...DATASET_DEFAULTS.holdout, ...pick(s, ['validation_fraction', 'stratify', 'seed']) };
+      return { kind: 'holdout', ...DATASET_DEFAULTS.holdout, ...pick(s, ['validation_fraction', 'stratify', 'seed', 'test_fraction']) };
   }
 }
 

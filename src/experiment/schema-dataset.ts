@@ -42,9 +42,18 @@ function rowRange(description: string): Schema {
   };
 }
 
+function testFraction(how: string): Schema {
+  return {
+    type: 'number',
+    exclusiveMinimum: 0,
+    exclusiveMaximum: 1,
+    description: `Fraction of the rows ${how}, drawn per class when stratify (seeded by seed). Every run is scored on the test rows (test.loss, test.accuracy, ...), but no choice reads them: not the objective, the best run, the default order nor a search, so they stay an unbiased estimate of the configuration chosen on the validation rows. Absent: no test split.`,
+  };
+}
+
 function splitSchema(defaultText: string): Schema {
   return {
-    description: `How the rows are divided into training and validation rows. ${defaultText}`,
+    description: `How the rows are divided into training and validation rows, and optionally test rows (test, test_fraction). ${defaultText}`,
     anyOf: [
       {
         title: 'fixed row ranges {kind: fixed, train: [first, last], validation: [first, last]}',
@@ -58,6 +67,9 @@ function splitSchema(defaultText: string): Schema {
             'Training rows [first, last], both inclusive, 0-based rows of the cleaned data: [0, 499] is 500 rows.',
           ),
           validation: rowRange('Validation rows [first, last], both inclusive, 0-based rows of the cleaned data.'),
+          test: rowRange(
+            'Test rows [first, last], both inclusive, disjoint from the training and validation rows. Every run is scored on them (test.loss, test.accuracy, ...), but no choice reads them: not the objective, the best run, the default order nor a search, so they stay an unbiased estimate of the configuration chosen on the validation rows. Absent: no test split.',
+          ),
         },
       },
       {
@@ -77,6 +89,7 @@ function splitSchema(defaultText: string): Schema {
           },
           stratify: clone(STRATIFY_SCHEMA),
           seed: clone(SEED_SCHEMA),
+          test_fraction: testFraction('held out as test rows before the validation rows are drawn (validation_fraction and test_fraction are both fractions of all the rows; together below 1)'),
         },
       },
       {
@@ -90,6 +103,7 @@ function splitSchema(defaultText: string): Schema {
           k: { type: 'integer', minimum: 2, description: 'Number of folds (at least 2).' },
           stratify: clone(STRATIFY_SCHEMA),
           seed: clone(SEED_SCHEMA),
+          test_fraction: testFraction('held out of every fold as outer test rows before the folds are dealt; each fold\'s model is scored on them and a run\'s test figures are the mean over folds'),
         },
       },
     ],

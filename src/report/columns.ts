@@ -38,6 +38,9 @@ const SPLIT_METRIC_NAMES: string[] = [...SPLIT_METRICS, ...INTERVAL_METRICS];
 /** Every metric key: `train.loss` ... `train.specificity_ci_high`, the same for validation, then `training_ms`. */
 export const METRIC_KEYS: string[] = ['train', 'validation'].flatMap((s) => SPLIT_METRIC_NAMES.map((m) => `${s}.${m}`)).concat(['training_ms']);
 
+/** The test split's metric keys (`test.loss` ... `test.roc_auc_ci_high`): columns to show, never an objective. */
+export const TEST_METRIC_KEYS: string[] = SPLIT_METRIC_NAMES.map((m) => `test.${m}`);
+
 function typeOf(v: ParamValue | undefined): ValueType {
   if (v === undefined || v === null) return 'none';
   if (Array.isArray(v)) return 'list';
@@ -74,7 +77,7 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     const get = (r: Row) => r.params[name];
     defs.push({ key: name, kind: 'param', label: name, get, type: inferType(rows, get), better: 'none' });
   }
-  for (const key of METRIC_KEYS) {
+  for (const key of [...METRIC_KEYS, ...TEST_METRIC_KEYS]) {
     const name = key.slice(key.indexOf('.') + 1);
     const better = key === 'training_ms' || LOWER_IS_BETTER.has(name) ? 'low' : name === 'baseline_accuracy' || name === 'tn' || name === 'tp' ? 'none' : 'high';
     defs.push({ key, kind: 'metric', label: metricLabel(key), get: (r) => r.metrics[key] ?? null, type: 'number', better });
@@ -107,7 +110,7 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
 
 const PROPORTION_NAMES = 'accuracy_ci_low, accuracy_ci_high (likewise precision, recall, specificity)';
 
-const SPLIT_ALIASES: Record<string, string> = { val: 'validation', valid: 'validation', validation: 'validation', train: 'train', training: 'train' };
+const SPLIT_ALIASES: Record<string, string> = { val: 'validation', valid: 'validation', validation: 'validation', train: 'train', training: 'train', test: 'test' };
 const METRIC_ALIASES: Record<string, string> = { acc: 'accuracy', auc: 'roc_auc', sensitivity: 'recall', tpr: 'recall', tnr: 'specificity', baseline: 'baseline_accuracy' };
 
 /** The canonical key for what a user typed: case-folded; `val.acc`, `validation_accuracy`, `val.auc` map to metric keys. */
@@ -149,7 +152,7 @@ export function describeColumns(defs: ColumnDef[]): string {
   const meta = defs.filter((d) => d.kind === 'meta').map((d) => d.key);
   return [
     params.length ? `parameters: ${params.join(', ')}` : '',
-    `metrics: train.* or validation.* with ${SPLIT_METRICS.join(', ')}, and 95% Wilson intervals ${PROPORTION_NAMES}; training_ms`,
+    `metrics: train.*, validation.* or test.* with ${SPLIT_METRICS.join(', ')}, and 95% Wilson intervals ${PROPORTION_NAMES}; training_ms`,
     `run facts: ${meta.join(', ')}`,
   ]
     .filter(Boolean)

@@ -14,7 +14,7 @@ import { describeObjective, objectiveStatement } from '../sweep/objective.js';
 import type { SweepDesign } from './design.js';
 import { bestOf, rowsObjective, type Row } from './rows.js';
 import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns.js';
-import { optimisticNote, runsView } from './compare/runs.js';
+import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
 import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
@@ -113,7 +113,10 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     ]);
   }
   const finishedCount = rows.filter((r) => r.status === 'done').length;
-  if (top && top.status === 'done' && finishedCount > 1) facts.splice(3, 0, ['caution', optimisticNote(finishedCount)]);
+  // The test rows chose nothing: the best run's figures on them are the unbiased estimate; without them, the
+  // validation figures of a run chosen among several are optimistic.
+  if (top && top.status === 'done' && top.metrics['test.loss'] != null) facts.splice(3, 0, ['test (unbiased estimate)', testFigures(top)]);
+  else if (top && top.status === 'done' && finishedCount > 1) facts.splice(3, 0, ['caution', optimisticNote(finishedCount)]);
   const tiedCount = rows.filter((r) => r.tie?.tied && !best.has(r)).length;
   if (top && top.status === 'done' && rows.some((r) => r.tie)) {
     facts.splice(3, 0, [

@@ -29,9 +29,9 @@ export interface Row {
   params: Record<string, ParamValue>;
   spellings: Record<string, string>;
   /**
-   * Flat metrics: `train.loss`, `validation.accuracy`, `validation.fn`, ..., and the 95% Wilson interval of
-   * each proportion (`validation.accuracy_ci_low`, `validation.accuracy_ci_high`, ...); null when undefined
-   * or not recorded.
+   * Flat metrics: `train.loss`, `validation.accuracy`, `validation.fn`, ..., `test.accuracy` (null without a
+   * test split), and the 95% Wilson interval of each proportion (`validation.accuracy_ci_low`,
+   * `validation.accuracy_ci_high`, ...); null when undefined or not recorded. No choice reads `test.*`.
    */
   metrics: Record<string, number | null>;
   /** k-fold runs: the standard deviation over folds of each metric, by the same flat names; empty otherwise. */
@@ -88,14 +88,19 @@ export function proportionCounts(metric: (typeof PROPORTION_METRICS)[number], c:
   }
 }
 
-function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Record<string, number | null>): void {
+/**
+ * The flat metrics of one split into `out`. `intervals`: whether its confusion counts are of distinct rows,
+ * so that Wilson intervals apply (false for the test split of k-fold runs, whose counts add up the folds'
+ * models on the same rows: their intervals are null, the spread is the std over folds).
+ */
+function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Record<string, number | null>, intervals = true): void {
   for (const k of SPLIT_METRICS) {
     let v: number | null = null;
     if (m) v = k === 'tn' || k === 'fp' || k === 'fn' || k === 'tp' ? m.confusion[k] : (m[k] ?? null);
     out[`${prefix}.${k}`] = v;
   }
   for (const k of PROPORTION_METRICS) {
-    const ci = m ? wilsonInterval(...proportionCounts(k, m.confusion)) : null;
+    const ci = m && intervals ? wilsonInterval(...proportionCounts(k, m.confusion)) : null;
     out[`${prefix}.${k}_ci_low`] = ci?.low ?? null;
     out[`${prefix}.${k}_ci_high`] = ci?.high ?? null;
   }
@@ -106,10 +111,12 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
   const metrics: Record<string, number | null> = {};
   flatten('train', run.metrics?.train, metrics);
   flatten('validation', run.metrics?.validation, metrics);
+  const folds = run.metrics?.folds?.length ?? 1;
+  flatten('test', run.metrics?.test, metrics, folds === 1);
   metrics['training_ms'] = run.timing?.training_ms ?? null;
   let correct: Uint8Array | undefined;
   const pred = run.metrics?.status === 'done' ? run.predictions : undefined;
-  for (const split of ['train', 'validation'] as const) {
+  for (const split of ['train', 'validation', 'test'] as const) {
     metrics[`${split}.roc_auc_ci_low`] = null;
     metrics[`${split}.roc_auc_ci_high`] = null;
   }
@@ -120,11 +127,18 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     const auc = rocAucDeLong(idx.map((i) => pred.probability[i]), idx.map((i) => pred.label[i]));
     metrics['validation.roc_auc_ci_low'] = auc?.low ?? null;
     metrics['validation.roc_auc_ci_high'] = auc?.high ?? null;
+    // Test rows: one model's probabilities (a single split; k-fold lists each fold's model on the same rows).
+    const testIdx = folds === 1 ? pred.split.flatMap((s, i) => (s === 'test' ? [i] : [])) : [];
+    if (testIdx.length) {
+      const t = rocAucDeLong(testIdx.map((i) => pred.probability[i]), testIdx.map((i) => pred.label[i]));
+      metrics['test.roc_auc_ci_low'] = t?.low ?? null;
+      metrics['test.roc_auc_ci_high'] = t?.high ?? null;
+    }
   }
   const std: Record<string, number | null> = {};
   const n: Record<string, number> = {};
   const pooled: string[] = [];
-  for (const split of ['train', 'validation'] as const) {
+  for (const split of ['train', 'validation', 'test'] as const) {
     for (const [k, v] of Object.entries(run.metrics?.std?.[split] ?? {})) std[`${split}.${k}`] = v;
     for (const [k, v] of Object.entries(run.metrics?.n?.[split] ?? {})) n[`${split}.${k}`] = v;
     for (const k of run.metrics?.pooled?.[split] ?? []) pooled.push(`${split}.${k}`);

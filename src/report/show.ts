@@ -150,7 +150,9 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
     const folds = m.folds?.length;
     const pooled = row.pooled?.length ? `; ${row.pooled.join(', ')} from the pooled counts (undefined in some fold)` : '';
     out.push('', b(`metrics${folds ? ` (${folds} folds: mean ± sample std (n - 1) over folds; confusion counts summed${pooled})` : ''}`));
-    const table: string[][] = [['', 'train', 'validation']];
+    // The test column, when the split holds test rows out: scored, never used to choose.
+    const splits = m.test ? (['train', 'validation', 'test'] as const) : (['train', 'validation'] as const);
+    const table: string[][] = [['', ...splits]];
     const withCi = (s: string, k: string) => {
       const text = formatMeanStd(`${s}.${k}`, row.metrics[`${s}.${k}`], row.std[`${s}.${k}`] ?? undefined);
       const lo = row.metrics[`${s}.${k}_ci_low`];
@@ -158,16 +160,19 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
       return lo == null || hi == null ? text : `${text} [${formatMetric('accuracy', lo)}, ${formatMetric('accuracy', hi)}]`;
     };
     for (const k of SPLIT_METRICS.slice(0, 8)) {
-      table.push([NAMES[k], ...(['train', 'validation'] as const).map((s) => withCi(s, k))]);
+      table.push([NAMES[k], ...splits.map((s) => withCi(s, k))]);
     }
-    table.push(['samples', String(m.train.samples), String(m.validation.samples)]);
-    out.push(...align(table, [false, true, true]).map((l) => `  ${l}`));
+    table.push(['samples', String(m.train.samples), String(m.validation.samples), ...(m.test ? [String(m.test.samples)] : [])]);
+    out.push(...align(table, [false, ...splits.map(() => true)]).map((l) => `  ${l}`));
     out.push('', b(`confusion matrix (threshold ${cleanNumber(m.threshold)}: positive when p > threshold)`));
     const tr = confusionLines(m.train.confusion);
     const va = confusionLines(m.validation.confusion);
+    const te = m.test ? confusionLines(m.test.confusion) : undefined;
     const w = Math.max(...va.map((l) => l.length));
-    out.push(`  ${'validation'.padEnd(w)}    train`);
-    va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${tr[i]}`));
+    const wt = Math.max(...tr.map((l) => l.length));
+    out.push(`  ${'validation'.padEnd(w)}    ${te ? `${'train'.padEnd(wt)}    test` : 'train'}`);
+    va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${te ? `${tr[i].padEnd(wt)}    ${te[i]}` : tr[i]}`));
+    if (m.test) out.push('  test: rows held out of every choice (the objective, the best run, searches): an unbiased estimate' + (folds ? '; k-fold: each fold\'s model on the same test rows, counts summed, no interval' : ''));
     out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (pooled over folds)' : '') + '; ROC AUC: DeLong interval');
     out.push('  n/a: undefined (e.g. precision with no positive prediction)');
   } else if (m?.error) {

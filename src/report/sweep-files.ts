@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import { METRIC_KEYS, paramOrder } from './columns.js';
+import { METRIC_KEYS as ALL_METRIC_KEYS, TEST_METRIC_KEYS, paramOrder } from './columns.js';
 import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
 import { runsTable } from './compare/runs.js';
 import { metricLabel } from './format.js';
@@ -18,6 +18,9 @@ import { renderMarkdownView, renderTerminalView, type TableView } from './render
 import { renderReport, type ReportOptions } from './report-html.js';
 import { sweepRows, sweepTitle, type Row } from './rows.js';
 import { readDesign, type SweepDesign } from './design.js';
+
+/** The train and validation metric keys of results.csv (every metric key but training_ms). */
+const TRAIN_VALIDATION_KEYS = ALL_METRIC_KEYS.filter((k) => k !== 'training_ms');
 
 /** A metric column: its key (e.g. validation.accuracy) and header. */
 export interface MetricColumn {
@@ -74,7 +77,7 @@ export function renderMarkdown(c: Comparison): string {
  * Metrics with a spread column: k-fold runs record the sample standard deviation (n - 1) over folds
  * (`validation_accuracy_std`) and the number of folds (`validation_accuracy_n`); other runs n = 1, no std.
  */
-const SPREAD_KEYS = ['train', 'validation'].flatMap((s) => ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc'].map((m) => `${s}.${m}`));
+const spreadKeys = (splits: string[]) => splits.flatMap((s) => ['loss', 'accuracy', 'precision', 'recall', 'specificity', 'f1', 'roc_auc'].map((m) => `${s}.${m}`));
 
 /** Early-stopping columns of results.csv (empty without early stopping). */
 const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
@@ -84,24 +87,29 @@ const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
  * the 95% Wilson intervals of the proportions), the std and n of each metric (k-fold: over folds), then
  * where and why early stopping ended the training and which update's weights were restored, and the
  * paired test against the best run (tied_with_best, mcnemar_p; see markTies); when some run was copied from
- * an earlier sweep, where from (reused_from: EXPERIMENT/SWEEP_ID/RUN_FOLDER).
+ * an earlier sweep, where from (reused_from: EXPERIMENT/SWEEP_ID/RUN_FOLDER). With a test split, the test
+ * metrics follow the validation ones (test_accuracy, ..., and their std and n); without one the columns are
+ * those of a sweep that never had one.
  */
 export function resultsCsv(rows: Row[]): string {
   const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  const tested = ordered.some((r) => r.metrics['test.loss'] != null);
+  const metricKeys = tested ? [...TRAIN_VALIDATION_KEYS, ...TEST_METRIC_KEYS, 'training_ms'] : ALL_METRIC_KEYS;
+  const spread = spreadKeys(tested ? ['train', 'validation', 'test'] : ['train', 'validation']);
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
   // Searches add the trial, bracket and rung of each run; grid sweeps keep their columns.
   const search = ordered.some((r) => r.search) ? (['trial', 'bracket', 'rung'] as const) : [];
   // Runs copied from earlier sweeps name their source; sweeps without any keep their columns.
   const reused = ordered.some((r) => r.reused_from) ? ['reused_from'] : [];
-  const header = ['run', 'run_id', 'status', ...search, ...params, ...METRIC_KEYS.map((k) => k.replace('.', '_')), ...SPREAD_KEYS.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'tied_with_best', 'mcnemar_p', 'note', ...reused];
+  const header = ['run', 'run_id', 'status', ...search, ...params, ...metricKeys.map((k) => k.replace('.', '_')), ...spread.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'tied_with_best', 'mcnemar_p', 'note', ...reused];
   const records = ordered.map((r) => [
     r.folder,
     r.run_id,
     r.status,
     ...search.map((k) => (r.search ? String(r.search[k]) : '')),
     ...params.map((p) => (r.params[p] === undefined ? '' : typeof r.params[p] === 'object' ? JSON.stringify(r.params[p]) : String(r.params[p]))),
-    ...METRIC_KEYS.map((k) => (r.metrics[k] === null || r.metrics[k] === undefined ? '' : String(r.metrics[k]))),
-    ...SPREAD_KEYS.flatMap((k) => {
+    ...metricKeys.map((k) => (r.metrics[k] === null || r.metrics[k] === undefined ? '' : String(r.metrics[k]))),
+    ...spread.flatMap((k) => {
       if (r.status !== 'done') return ['', ''];
       const std = r.std[k];
       return [std === null || std === undefined ? '' : String(std), String(r.n?.[k] ?? 1)];

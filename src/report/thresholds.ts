@@ -103,8 +103,10 @@ export function pickPoint(curve: CurvePointAt[], rule: ThresholdRule): CurvePoin
  * Throws: UserError when the run has no validation predictions or no threshold meets the rule.
  */
 export function chooseThreshold(p: Predictions, rule: ThresholdRule): ThresholdChoice {
+  // k-fold lists every fold's model on the same test rows: the first fold's (the model model.json holds) is
+  // reported, so each test row counts once.
   const pick = (split: string) => {
-    const idx = p.split.flatMap((s, i) => (s === split ? [i] : []));
+    const idx = p.split.flatMap((s, i) => (s === split && (split !== 'test' || p.fold[i] === 0) ? [i] : []));
     return { prob: idx.map((i) => p.probability[i]), label: idx.map((i) => p.label[i]) };
   };
   const v = pick('validation');

@@ -46,8 +46,8 @@ export class Recorder {
    * curveEvery: the experiment's curve_every (each run's curve.csv keeps the points of its own length);
    * preprocessing: the first fold's fitted preprocessing, recorded in each model.json (whose network is the
    * first fold's) so that the run can predict on its own;
-   * validation: each fold's validation rows, to store each run's predictions (predictions.csv, roc.csv;
-   * none without them).
+   * validation: each fold's validation rows (and test rows, with a test split), to store each run's
+   * predictions (predictions.csv, roc.csv; none without them) and score its model on the test rows.
    */
   constructor(
     private readonly sweepDir: string,
@@ -57,7 +57,7 @@ export class Recorder {
     private readonly curveEvery: number,
     private readonly events: RecorderEvents = {},
     private readonly preprocessing?: FittedPreprocessing,
-    private readonly validation?: readonly { validation: SplitData }[],
+    private readonly validation?: readonly { validation: SplitData; test?: SplitData }[],
   ) {
     for (const p of pending) this.pending.set(p.training, p);
   }
@@ -86,7 +86,7 @@ export class Recorder {
     // Runs that differ only in threshold share their predictions: one forward pass per iteration count.
     const predictions = new Map<number, Predictions | undefined>();
     for (const run of p.runs) {
-      const rec = assembleRun(run, outcome.results, p.thresholds, this.curveEvery);
+      const rec = assembleRun(run, outcome.results, p.thresholds, this.curveEvery, this.validation?.map((f) => f.test));
       const iterations = run.params.iterations as number;
       if (this.validation && rec.metrics.status === 'done' && !predictions.has(iterations)) {
         predictions.set(iterations, predictionsFor(outcome.results, iterations, this.validation));

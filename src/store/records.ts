@@ -35,6 +35,8 @@ export interface RunParamsFile {
 export interface SplitMetrics {
   train: ClassificationMetrics;
   validation: ClassificationMetrics;
+  /** With a test split: this fold's model on the test rows. */
+  test?: ClassificationMetrics;
   /** Early stopping only: this fold's stop (see RunMetricsFile.stopped_at). */
   stopped_at?: number;
   stop_reason?: StopReason;
@@ -51,14 +53,20 @@ export interface RunMetricsFile {
   train?: ClassificationMetrics;
   validation?: ClassificationMetrics;
   /**
+   * With a test split only (absent otherwise, so records without one keep their bytes): the run's model on
+   * the test rows, never read by any choice (k-fold: the mean over the folds' models, each on the same
+   * outer test rows; confusion counts summed over folds).
+   */
+  test?: ClassificationMetrics;
+  /**
    * k-fold only: per-fold metrics; the sample standard deviation (n - 1) of each number over folds (null
    * below two folds or when pooled); the number of folds each mean is over; the metrics undefined in some
    * fold and computed instead from the confusion counts summed over folds.
    */
   folds?: SplitMetrics[];
-  std?: { train: Record<string, number | null>; validation: Record<string, number | null> };
-  n?: { train: Record<string, number>; validation: Record<string, number> };
-  pooled?: { train: string[]; validation: string[] };
+  std?: { train: Record<string, number | null>; validation: Record<string, number | null>; test?: Record<string, number | null> };
+  n?: { train: Record<string, number>; validation: Record<string, number>; test?: Record<string, number> };
+  pooled?: { train: string[]; validation: string[]; test?: string[] };
   /**
    * Runs with early stopping: the updates run (k-fold: the mean over folds), why the training ended
    * (no_improvement: early stopping ran out of patience; max_iterations: it ran all its updates; k-fold:

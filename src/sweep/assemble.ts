@@ -10,6 +10,7 @@ import type { RunMetricsFile, SplitMetrics } from '../store/records.js';
 import type { PlannedRun } from './plan.js';
 import { mean as meanOf, meanStd } from '../train/statistics.js';
 import { predictProba } from '../train/train.js';
+import { scoreModel } from '../train/checkpoint.js';
 import type { Predictions } from '../store/predictions.js';
 
 export interface RunRecord {
@@ -126,10 +127,12 @@ function foldsStop(folds: SplitMetrics[]): Pick<RunMetricsFile, 'stopped_at' | '
 }
 
 /**
- * The record of `run` from its training's fold results.
+ * The record of `run` from its training's fold results. With `test` (each fold's test rows, a test split),
+ * each fold's model at the run's length is also scored on them at the run's threshold (scoreModel): the
+ * record gains `test` (k-fold: mean, std and n over folds, as for validation), and nothing else changes.
  * Throws: Error when a result lacks the run's checkpoint or threshold (a planner bug).
  */
-export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds: number[], curveEvery: number): RunRecord {
+export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds: number[], curveEvery: number, test?: readonly (SplitData | undefined)[]): RunRecord {
   const iterations = run.params.iterations as number;
   const threshold = run.params.threshold as number;
   const t = thresholds.indexOf(threshold);
@@ -145,20 +148,28 @@ export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds:
   if (diverged) {
     return { metrics: { ...base, status: 'diverged', diverged: diverged.result.diverged }, curve };
   }
-  const perFold: SplitMetrics[] = points.map((p) => ({ train: p.checkpoint.train[t], validation: p.checkpoint.validation[t], ...stopOf(p.checkpoint) }));
+  const testOf = (i: number, c: CheckpointResult) => {
+    const rows = test?.[i];
+    return rows && c.model ? { test: scoreModel(c.model, rows, [threshold])[0] } : {};
+  };
+  const perFold: SplitMetrics[] = points.map((p, i) => ({ train: p.checkpoint.train[t], validation: p.checkpoint.validation[t], ...testOf(i, p.checkpoint), ...stopOf(p.checkpoint) }));
   if (perFold.length === 1) {
-    return { metrics: { ...base, train: perFold[0].train, validation: perFold[0].validation, ...stopOf(points[0].checkpoint) }, curve, model: points[0].checkpoint.model };
+    const f = perFold[0];
+    return { metrics: { ...base, train: f.train, validation: f.validation, ...(f.test ? { test: f.test } : {}), ...stopOf(points[0].checkpoint) }, curve, model: points[0].checkpoint.model };
   }
   const train = aggregateFolds(perFold.map((f) => f.train));
   const validation = aggregateFolds(perFold.map((f) => f.validation));
+  const tested = perFold.every((f) => f.test) ? aggregateFolds(perFold.map((f) => f.test!)) : undefined;
+  const pooledTest = tested?.pooled.length ? { test: tested.pooled } : {};
   return {
     metrics: {
       ...base,
       train: train.mean,
       validation: validation.mean,
-      std: { train: train.std, validation: validation.std },
-      n: { train: train.n, validation: validation.n },
-      ...(train.pooled.length || validation.pooled.length ? { pooled: { train: train.pooled, validation: validation.pooled } } : {}),
+      ...(tested ? { test: tested.mean } : {}),
+      std: { train: train.std, validation: validation.std, ...(tested ? { test: tested.std } : {}) },
+      n: { train: train.n, validation: validation.n, ...(tested ? { test: tested.n } : {}) },
+      ...(train.pooled.length || validation.pooled.length || tested?.pooled.length ? { pooled: { train: train.pooled, validation: validation.pooled, ...pooledTest } } : {}),
       folds: perFold,
       ...foldsStop(perFold),
     },
@@ -169,24 +180,29 @@ export function assembleRun(run: PlannedRun, results: TrainResult[], thresholds:
 
 /**
  * The probabilities a run's models give the rows they were scored on: for each fold, the model at
- * `iterations` applied to that fold's validation rows (k-fold: every row once, out of fold). The same for
- * every engine: computed from the recorded model (predictProba, the TypeScript reference), not by the worker.
+ * `iterations` applied to that fold's validation rows (k-fold: every row once, out of fold), then, with a
+ * test split, to the test rows (k-fold: each fold's model on the same outer test rows). The same for every
+ * engine: computed from the recorded model (predictProba, the TypeScript reference), not by the worker.
  * Returns undefined when a fold diverged or has no model.
- * Shapes: folds[f].validation.X: [features x rows_f]; the result has sum_f rows_f entries, fold by fold.
+ * Shapes: folds[f].validation.X: [features x rows_f]; the result has sum_f rows_f validation entries, fold by
+ * fold, then the test entries fold by fold.
  */
-export function predictionsFor(results: TrainResult[], iterations: number, folds: readonly { validation: SplitData }[]): Predictions | undefined {
+export function predictionsFor(results: TrainResult[], iterations: number, folds: readonly { validation: SplitData; test?: SplitData }[]): Predictions | undefined {
   const p: Predictions = { split: [], fold: [], row: [], label: [], probability: [] };
-  for (let f = 0; f < results.length; f++) {
-    const model = results[f].checkpoints.find((c) => c.iteration === iterations)?.model;
-    if (!model) return undefined;
-    const v = folds[f].validation;
-    const prob = predictProba(model, v.X);
-    for (let j = 0; j < prob.length; j++) {
-      p.split.push('validation');
-      p.fold.push(f);
-      p.row.push(j);
-      p.label.push(v.y[j]);
-      p.probability.push(prob[j]);
+  const models = results.map((r) => r.checkpoints.find((c) => c.iteration === iterations)?.model);
+  if (models.some((m) => !m)) return undefined;
+  for (const split of ['validation', 'test'] as const) {
+    for (let f = 0; f < results.length; f++) {
+      const rows = folds[f][split];
+      if (!rows) continue;
+      const prob = predictProba(models[f]!, rows.X);
+      for (let j = 0; j < prob.length; j++) {
+        p.split.push(split);
+        p.fold.push(f);
+        p.row.push(j);
+        p.label.push(rows.y[j]);
+        p.probability.push(prob[j]);
+      }
     }
   }
   return p;

@@ -1,11 +1,13 @@
 /**
  * Scoring a model where a training records a checkpoint, the same for both engines: the loss and the
- * classification metrics at every threshold, on the training and on the validation rows.
+ * classification metrics at every threshold, on the training and on the validation rows; and scoring a
+ * recorded model on the test rows (scoreModel), outside any training.
  */
 import type { Activation } from './activations.js';
 import { scoreThresholds } from './metrics.js';
-import { forward, forwardLoss, toModelJson, type ForwardBuffers } from './network.js';
-import type { CheckpointResult, Matrix, NetworkParams } from './types.js';
+import { getActivation } from './activations.js';
+import { allocateForward, forward, forwardLoss, fromModelJson, toModelJson, type ForwardBuffers } from './network.js';
+import type { CheckpointResult, ClassificationMetrics, Matrix, ModelJson, NetworkParams, SplitData } from './types.js';
 
 /** The rows and scratch buffers a scorer reuses. X: [features x samples]; y: [samples], 0 or 1. */
 export interface ScoringRows {
@@ -40,4 +42,20 @@ export function checkpointScorer(r: ScoringRows): (model: NetworkParams, iterati
       ...extra,
     };
   };
+}
+
+/**
+ * Score a recorded model on rows no training or choice has seen (the test split): the loss (mean BCE from
+ * the output logits, as checkpoints compute it) and the classification metrics at each threshold. The same
+ * TypeScript arithmetic whichever engine trained the model, so test figures of the two engines differ only
+ * as their models do.
+ * Shapes: data.X: [features x samples], data.y: [samples] of 0/1; returns one entry per threshold.
+ * Throws: Error when the model's input size differs from data.X's feature count; as scoreThresholds.
+ */
+export function scoreModel(model: ModelJson, data: SplitData, thresholds: readonly number[]): ClassificationMetrics[] {
+  const net = fromModelJson(model);
+  if (data.X.rows !== net.dims[0]) throw new Error(`scoreModel: the rows have ${data.X.rows} features, the model expects ${net.dims[0]}`);
+  const buf = allocateForward(net.dims, data.X.cols);
+  const p = forward(net, data.X, buf, getActivation(net.hidden_activation, net.leaky_relu_slope));
+  return scoreThresholds(p, data.y, thresholds, forwardLoss(buf, data.y));
 }

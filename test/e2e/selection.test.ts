@@ -150,3 +150,61 @@ test('dlsweep thresholds: a rule applied to a run of the sweep; one clear messag
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a test split end to end: test metrics recorded and shown for the best, predictions and thresholds on test rows, never used to choose', { skip: noData }, () => {
+  const dir = tempDir();
+  try {
+    const file = writeExperiment(
+      dir,
+      'held.yaml',
+      `name: held
+dataset:
+  name: wisconsin
+  split: {kind: fixed, train: [0, 399], validation: [400, 539], test: [540, 682]}
+objective: {metric: validation.loss, goal: minimize}
+fixed:
+  iterations: 300
+  learning_rate: 0.05
+grid:
+  threshold: [0.3, 0.5]
+`,
+    );
+    const d = runCli(['data', 'describe', file, '--data-dir', join(REPO, 'data')], dir);
+    assert.equal(d.code, 0, d.stderr);
+    assert.match(d.stdout, /test\s+143 rows: \d+ positive/);
+    const r = runCli(['run', file, '--data-dir', join(REPO, 'data'), '--workers', '2'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /objective: validation loss, minimized \(declared in the experiment\)/);
+    assert.match(r.stdout, /test rows, never used to choose \(the unbiased estimate of the chosen configuration/);
+    assert.doesNotMatch(r.stdout, /optimistic/);
+    const sweep = onlySweep(join(dir, 'runs'), 'held');
+    assert.deepEqual(readJson(join(sweep, 'sweep.json')).objective, { keys: [{ metric: 'validation.loss', goal: 'minimize' }], declared: true });
+    for (const f of runFolders(sweep)) {
+      const m = readJson(join(sweep, f, 'metrics.json'));
+      assert.equal(m.test.samples, 143);
+      const pred = parse(readFileSync(join(sweep, f, 'predictions.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      const test = pred.filter((p) => p.split === 'test');
+      assert.equal(test.length, 143);
+      // The stored test probabilities reproduce the recorded test confusion matrix at the run's threshold.
+      const c = { tn: 0, fp: 0, fn: 0, tp: 0 };
+      for (const p of test) {
+        const pos = Number(p.probability) > m.threshold;
+        if (p.label === '1') pos ? c.tp++ : c.fn++;
+        else pos ? c.fp++ : c.tn++;
+      }
+      assert.deepEqual(c, m.test.confusion);
+      assert.ok(readFileSync(join(sweep, f, 'roc.csv'), 'utf8').includes('\ntest,'));
+    }
+    const csv = parse(readFileSync(join(sweep, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.ok(csv.every((c) => Number(c.test_accuracy_ci_low) <= Number(c.test_accuracy) && Number(c.test_accuracy) <= Number(c.test_accuracy_ci_high)));
+    const cmp = runCli(['compare', '--columns', 'threshold,test.accuracy', '--format', 'json'], dir);
+    assert.equal(cmp.code, 0, cmp.stderr);
+    assert.equal(JSON.parse(cmp.stdout).rows.length, 2);
+    const t = runCli(['thresholds', 'held/best', '--youden'], dir);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /\ntest \(143 rows\): TN \d+/);
+    assert.match(t.stdout, /the test rows, never used to choose, give the unbiased estimate/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

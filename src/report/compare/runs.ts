@@ -3,6 +3,7 @@ import { bestFootnote } from '../../sweep/objective.js';
 import { counted } from '../../text.js';
 import { describeSort, sortRows } from '../columns.js';
 import { bestOf, rowsObjective, type Row } from '../rows.js';
+import { formatMetric } from '../format.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
 import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumns, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
@@ -102,7 +103,11 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const footnotes: string[] = [];
   if (best.size) footnotes.push(mixed ? "* best by each sweep's objective" : bestFootnote(objective));
   const finished = sorted.filter((r) => r.status === 'done').length;
-  if (best.size && finished > 1) footnotes.push(optimisticNote(finished));
+  // With a test split the best run's unbiased figures are said under the table (the test rows chose
+  // nothing); without one, that its validation figures are optimistic.
+  const tested = [...best].filter((r) => r.metrics['test.loss'] != null);
+  if (tested.length) footnotes.push(...testEstimateLines(tested));
+  else if (best.size && finished > 1) footnotes.push(optimisticNote(finished));
   const tied = sorted.filter((r) => r.tie?.tied && !best.has(r)).length;
   if (tied) {
     footnotes.push(
@@ -119,6 +124,31 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   return { view: { kind: 'runs', nameKey: 'run', title, summary: counted(n, 'run'), notes, footnotes, columns, rows: viewRows }, shown };
 }
 
+
+/** The test figures of a run, e.g. `accuracy 0.9780 [0.9452, 0.9915], recall ..., loss 0.0712`. */
+export function testFigures(r: Row): string {
+  const interval = (k: string) => {
+    const lo = r.metrics[`test.${k}_ci_low`];
+    const hi = r.metrics[`test.${k}_ci_high`];
+    return lo != null && hi != null ? ` [${formatMetric(`test.${k}`, lo)}, ${formatMetric(`test.${k}`, hi)}]` : '';
+  };
+  const std = (k: string) => (r.std[`test.${k}`] != null ? ` ± ${formatMetric(`test.${k}`, r.std[`test.${k}`])}` : '');
+  const parts = ['accuracy', 'recall', 'specificity', 'precision', 'f1', 'roc_auc'].map((k) => `${k === 'roc_auc' ? 'ROC AUC' : k} ${formatMetric(`test.${k}`, r.metrics[`test.${k}`])}${std(k)}${interval(k)}`);
+  const c = ['tn', 'fp', 'fn', 'tp'].map((k) => `${k.toUpperCase()} ${formatMetric(`test.${k}`, r.metrics[`test.${k}`])}`).join(' ');
+  return `${parts.join(', ')}, loss ${formatMetric('test.loss', r.metrics['test.loss'])}${std('loss')}; ${c}`;
+}
+
+/**
+ * Lines under a table for the best runs that have test figures: labelled as the unbiased estimate of the
+ * configuration chosen on the validation rows (the test rows chose nothing).
+ */
+export function testEstimateLines(best: Row[]): string[] {
+  const kfold = best.some((r) => r.n?.['test.loss'] !== undefined);
+  return [
+    `test rows, never used to choose (the unbiased estimate of the chosen configuration${kfold ? '; k-fold: mean ± sample std over the folds\' models' : ''}; [95% interval]):`,
+    ...best.map((r) => `  ${r.folder}: ${testFigures(r)}`),
+  ];
+}
 
 /**
  * Why the best run's validation figures overstate it: chosen among `finished` runs (thresholds or any axis)
