@@ -14,6 +14,7 @@ import { sweepRows } from '../../src/report/rows.js';
 import { readRuns } from '../../src/store/read-runs.js';
 import { objectiveOf } from '../../src/cli/search.js';
 import { resolveModelRun } from '../../src/cli/predict.js';
+import { sweepsView } from '../../src/cli/ls.js';
 import { objectiveStatement, type ObjectiveSetting } from '../../src/sweep/objective.js';
 import { only, refused } from '../helpers/experiments.js';
 import { row, tempRunsDir, writeSweep, type FixtureRun } from './report-fixtures.js';
@@ -101,6 +102,11 @@ test('a sweep whose loss order and accuracy order disagree: the star, the ties a
     assert.deepEqual(sortRows(l).map((r) => r.params.learning_rate), [0.2, 0.3, 0.1]);
     assert.equal(resolveModelRun(runs, 'loss/best').run.params.params.learning_rate, 0.2);
     assert.equal(resolveModelRun(runs, 'acc/best').run.params.params.learning_rate, 0.1);
+    // ls: each sweep's best run by its own objective (B is the second run folder), with its validation accuracy.
+    const ls = sweepsView(runs, ['acc', 'loss']);
+    const at = (key: string) => ls.columns.findIndex((c) => c.key === key);
+    const best = Object.fromEntries(ls.rows.map((r) => [r.cells[0].value, [String(r.cells[at('best_run')].value).slice(0, 4), r.cells[at('best')].value]]));
+    assert.deepEqual(best, { acc: ['0001', 19 / 20], loss: ['0002', 13 / 20] });
     // Sweeps with different objectives compared together: each keeps its own best.
     assert.deepEqual(starred(runsView('both', [...d, ...l])).sort(), [0.1, 0.2]);
   } finally {
