@@ -21,7 +21,8 @@
  *       curve.csv       iteration, train_loss, validation_loss
  *       model.json      dims and weights at this run's iteration count
  *       timing.json     wall-clock durations (kept out of metrics.json so that file is reproducible)
- *       predictions.csv split, fold, row, label, probability of every validation row (predictions.ts)
+ *       predictions.csv split, fold, row, label, probability of every validation row, then of every test
+ *                       row with a test split (predictions.ts)
  *       roc.csv         ROC and precision-recall points at every distinct threshold (predictions.ts)
  *       error.txt       failed runs: the error
  *       metrics.json    status and metrics; written last: a run is done when it says status "done"

@@ -3,8 +3,8 @@
  *
  *   predictions.csv  split,fold,row,label,probability   one line per scored row: the probability of class 1
  *                    under the run's model (validation rows; k-fold: every row once, from the fold that held
- *                    it out); row is the position within that fold's split, so that two runs of a sweep
- *                    line up row by row
+ *                    it out; then, with a test split, the test rows, k-fold: under each fold's model); row
+ *                    is the position within that fold's split, so that two runs of a sweep line up row by row
  *   roc.csv          split,threshold,tp,fp,tn,fn,tpr,fpr,precision   the ROC curve (fpr, tpr) and the
  *                    precision-recall curve (tpr = recall, precision), one line per distinct threshold, from
  *                    the highest probability (nothing positive) down to 0; positive when p > threshold, as
