@@ -95,7 +95,7 @@ test('non-numeric value in a feature column: line, CSV column number and column 
 });
 
 test('a number too large for a double is not accepted as a feature value', () => {
-  failsAt(csvConfig(csvFile('a,label\n1,0\n1e999,1\n2,0\n3,1\n')), 3, 1, 'non-numeric value "1e999"');
+  failsAt(csvConfig(csvFile('a,label\n1,0\n1e999,1\n2,0\n3,1\n')), 3, 1, 'value "1e999" in feature column "a" (0-based index 0) is out of the float64 range');
 });
 
 test('a row with the wrong number of columns', () => {
