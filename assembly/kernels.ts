@@ -23,6 +23,7 @@
  * and the kernels draw exactly what the TypeScript engine draws, in the same order.
  */
 
+import { EXP_STEPS, EXP_TABLE } from './exp-table';
 import { TANH_STEPS, TANH_TABLE } from './tanh-table';
 
 // Descriptor words (i32 at desc + 4 * index). Words marked "state" change as training proceeds.
@@ -145,26 +146,27 @@ const K_ONE = 0;
 const K_HALF = 1;
 const K_TWO = 2;
 const K_ZERO = 3;
-const K_EXP_MIN = 4; // -746: exp underflows to 0 below -745.13
-const K_EXP_MAX = 5; // 710: exp overflows above 709.78
-const K_TANH_MAX = 6; // 20: tanh is 1 to the last bit beyond 19.06
-const K_LOG2E = 7;
-const K_ROUNDER = 8;
-const K_LN2_HI = 9;
-const K_LN2_LO = 10;
-const K_NEG_ZERO = 11; // the sign bit alone
-const K_TAYLOR = 12; // 1/k! for k = 2 .. 13, twelve entries
-const K_TANH_STEPS = 24; // TANH_STEPS, then its inverse
-const K_TANH_STEP = 25;
-const K_TANH_C3 = 26; // tanh d = d + c3 d³ + c5 d⁵ + c7 d⁷ + ...: -1/3, 2/15, -17/315
-const K_TANH_C5 = 27;
-const K_TANH_C7 = 28;
+const K_NEG_ZERO = 4; // the sign bit alone
+const K_ROUNDER = 5;
+const K_EXP_MIN = 6; // -746: exp underflows to 0 below -745.13
+const K_EXP_MAX = 7; // 710: exp overflows above 709.78
+const K_EXP_STEPS_LOG2E = 8; // 128 / ln 2
+const K_EXP_LN2_HI = 9; // ln2 / 128 in two parts (fdlibm's split of ln 2, over 128)
+const K_EXP_LN2_LO = 10;
+const K_SIXTH = 11; // e^r - 1 = r + r²/2 + r³/6 + r⁴/24 + r⁵/120 + ...
+const K_24TH = 12;
+const K_120TH = 13;
+const K_TANH_MAX = 14; // 20: tanh is 1 to the last bit beyond 19.06
+const K_TANH_STEPS = 15; // TANH_STEPS, then its inverse
+const K_TANH_STEP = 16;
+const K_TANH_C3 = 17; // tanh d = d + c3 d³ + c5 d⁵ + c7 d⁷ + ...: -1/3, 2/15, -17/315
+const K_TANH_C5 = 18;
+const K_TANH_C7 = 19;
 const KT: usize = memory.data<f64>([
-  1.0, 0.5, 2.0, 0.0, -746.0, 710.0, 20.0, 1.4426950408889634, 6755399441055744.0,
-  6.93147180369123816490e-1, 1.90821492927058770002e-10, -0.0,
-  1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0, 1.0 / 40320.0,
-  1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0, 1.0 / 479001600.0, 1.0 / 6227020800.0,
-  TANH_STEPS, 1.0 / TANH_STEPS, -1.0 / 3.0, 2.0 / 15.0, -17.0 / 315.0,
+  1.0, 0.5, 2.0, 0.0, -0.0, 6755399441055744.0,
+  -746.0, 710.0, EXP_STEPS * 1.4426950408889634, 6.93147180369123816490e-1 / EXP_STEPS, 1.90821492927058770002e-10 / EXP_STEPS,
+  1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0,
+  20.0, TANH_STEPS, 1.0 / TANH_STEPS, -1.0 / 3.0, 2.0 / 15.0, -17.0 / 315.0,
 ]);
 
 // The exponent bias 1023, an integer in each 64-bit lane.
@@ -174,53 +176,41 @@ const BIAS: usize = memory.data<u64>([1023]);
   return v128.load64_splat(KT + (<usize>i << 3));
 }
 
-// exp(x) on two lanes: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, fdlibm's split of ln2: LN2_HI has 32
-// significant bits, so n * LN2_HI is exact; n rounded with ROUNDER, which also gives its integer bits),
-// e^r = 1 + expm1Core(r) (degree 13, truncation < 5e-18), times 2^n built in the exponent bits in two
-// halves so that n from -1076 to 1024 needs no special case. Within 1-2 ulp of Math.exp; NaN stays NaN,
-// x > 709.78 gives Infinity, x < -745.2 gives 0.
+// exp(x) on two lanes (Tang's table method, as in fdlibm's successors): x = (128 k + j) ln2/128 + r with
+// n = 128 k + j = round(128 x / ln2) and |r| <= ln2/256 (Cody-Waite: LN2_HI/128 has 32 significant bits,
+// so n LN2_HI/128 is exact; n rounded with ROUNDER, which also gives its integer bits); then
+// e^x = 2^k 2^(j/128) e^r, with 2^(j/128) = T (1 + t) from EXP_TABLE (generated) and e^r - 1 by its
+// Taylor series to r⁵ (truncation below 6e-19): 2^k (T + T (t + p)). 2^k is applied in two halves so that
+// k from -1077 to 1024 needs no special case. Within 1 ulp of Math.exp (tested: 2); NaN stays NaN,
+// x > 709.78 gives Infinity, x < -745.2 gives 0. About 40 operations against 50 for a degree-13 series
+// over |r| <= ln2/2.
 // ROUNDER = 1.5 · 2^52: adding it to a double below 2^51 in magnitude rounds it to an integer (to nearest,
 // ties to even, as f64x2.nearest), which then sits in the low bits of the sum's representation.
-
-/**
- * e^r - 1 for |r| <= ln2/2: r times the Taylor polynomial Σ_{k=0..12} r^k / (k+1)! (truncation < 5e-18),
- * evaluated by Estrin's scheme (pairs, then powers r², r⁴, r⁸) rather than Horner's: the same terms with a
- * dependency chain of about 5 multiply-adds instead of 13, which is what bounded the speed (measured).
- */
-@inline function expm1Core(r: v128): v128 {
-  const r2 = f64x2.mul(r, r);
-  const r4 = f64x2.mul(r2, r2);
-  const r8 = f64x2.mul(r4, r4);
-  const p01 = f64x2.add(kc(K_ONE), f64x2.mul(r, kc(K_TAYLOR)));
-  const p23 = f64x2.add(kc(K_TAYLOR + 1), f64x2.mul(r, kc(K_TAYLOR + 2)));
-  const p45 = f64x2.add(kc(K_TAYLOR + 3), f64x2.mul(r, kc(K_TAYLOR + 4)));
-  const p67 = f64x2.add(kc(K_TAYLOR + 5), f64x2.mul(r, kc(K_TAYLOR + 6)));
-  const p89 = f64x2.add(kc(K_TAYLOR + 7), f64x2.mul(r, kc(K_TAYLOR + 8)));
-  const p1011 = f64x2.add(kc(K_TAYLOR + 9), f64x2.mul(r, kc(K_TAYLOR + 10)));
-  const p12 = kc(K_TAYLOR + 11);
-  const q0 = f64x2.add(p01, f64x2.mul(r2, p23));
-  const q1 = f64x2.add(p45, f64x2.mul(r2, p67));
-  const q2 = f64x2.add(p89, f64x2.mul(r2, p1011));
-  const lo = f64x2.add(q0, f64x2.mul(r4, q1));
-  const hi = f64x2.add(q2, f64x2.mul(r4, p12));
-  return f64x2.mul(r, f64x2.add(lo, f64x2.mul(r8, hi)));
-}
-
 @inline function expv(x0: v128): v128 {
-  // pmax/pmin (one instruction each; f64x2.max/min take seven for their NaN rules) keep NaN in this order.
-  const x = f64x2.pmin(f64x2.pmax(x0, kc(K_EXP_MIN)), kc(K_EXP_MAX));
+  const x = f64x2.pmin(f64x2.pmax(x0, kc(K_EXP_MIN)), kc(K_EXP_MAX)); // NaN stays NaN here
+  const xi = f64x2.pmin(kc(K_EXP_MAX), f64x2.pmax(kc(K_EXP_MIN), x0)); // and becomes -746 here (index in range)
   const rounder = kc(K_ROUNDER);
-  const t = f64x2.add(f64x2.mul(x, kc(K_LOG2E)), rounder);
+  const t = f64x2.add(f64x2.mul(xi, kc(K_EXP_STEPS_LOG2E)), rounder);
   const n = f64x2.sub(t, rounder);
-  const ni = i64x2.sub(t, rounder); // n as an integer, from the bits
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, kc(K_LN2_HI))), f64x2.mul(n, kc(K_LN2_LO)));
-  const p = f64x2.add(kc(K_ONE), expm1Core(r));
-  // 2^n in two halves, so that n from -1076 to 1024 needs no special case.
-  const h = i64x2.shr_s(ni, 1);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, kc(K_EXP_LN2_HI))), f64x2.mul(n, kc(K_EXP_LN2_LO)));
+  // The low bits of t hold n: j = n mod 128 picks the table's pair (T, t) for each lane.
+  const e0 = v128.load(EXP_TABLE + ((<usize><u32>i64x2.extract_lane(t, 0) & 127) << 4));
+  const e1 = v128.load(EXP_TABLE + ((<usize><u32>i64x2.extract_lane(t, 1) & 127) << 4));
+  const T = v128.shuffle<i64>(e0, e1, 0, 2);
+  const tail = v128.shuffle<i64>(e0, e1, 1, 3);
+  const r2 = f64x2.mul(r, r);
+  const p = f64x2.add(
+    f64x2.add(r, f64x2.mul(r2, f64x2.add(kc(K_HALF), f64x2.mul(r, kc(K_SIXTH))))),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(kc(K_24TH), f64x2.mul(r, kc(K_120TH)))),
+  );
+  const m = f64x2.add(T, f64x2.mul(T, f64x2.add(tail, p)));
+  // 2^k with k = floor(n / 128), in two halves.
+  const k = i64x2.shr_s(i64x2.sub(t, rounder), 7);
+  const h = i64x2.shr_s(k, 1);
   const bias = v128.load64_splat(BIAS);
   const s1 = i64x2.shl(i64x2.add(h, bias), 52);
-  const s2 = i64x2.shl(i64x2.add(i64x2.sub(ni, h), bias), 52);
-  return f64x2.mul(f64x2.mul(p, s1), s2);
+  const s2 = i64x2.shl(i64x2.add(i64x2.sub(k, h), bias), 52);
+  return f64x2.mul(f64x2.mul(m, s1), s2);
 }
 
 /** exp of n doubles at src into dst (for tests of expv's accuracy). */
@@ -272,8 +262,7 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
  * leaky_relu: Z (leaky_relu only, for its derivative), A = g(z), and under dropout D = A ⊙ M.
  * relu as the reference writes it, z < 0 ? 0 : z (pmax), which lets NaN through (a diverging layer must
  * reach the output). tanh and sigmoid: z alone into A, which activateBlock then maps in place.
- * `act` and `dropout` are constants at every call site (hiddenForwardAs is inlined once per case), so
- * each case compiles to its own straight code.
+ * `act` and `dropout` are constants at every call site (each case of hiddenForwardAs is its own function).
  */
 @inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, dropout: bool, slope: v128): void {
   let a = z;
@@ -297,11 +286,27 @@ function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize,
   const end = <usize>rows * rowBytes;
   if (act == ACT_TANH) {
     for (let r: usize = 0; r < end; r += rowBytes) {
-      for (let j: usize = 0; j < 64; j += 16) v128.store(A + r + j, tanhv(v128.load(A + r + j)));
+      const p = A + r;
+      const a0 = tanhv(v128.load(p, 0));
+      const a1 = tanhv(v128.load(p, 16));
+      const a2 = tanhv(v128.load(p, 32));
+      const a3 = tanhv(v128.load(p, 48));
+      v128.store(p, a0, 0);
+      v128.store(p, a1, 16);
+      v128.store(p, a2, 32);
+      v128.store(p, a3, 48);
     }
   } else {
     for (let r: usize = 0; r < end; r += rowBytes) {
-      for (let j: usize = 0; j < 64; j += 16) v128.store(A + r + j, sigmoidv(v128.load(A + r + j)));
+      const p = A + r;
+      const a0 = sigmoidv(v128.load(p, 0));
+      const a1 = sigmoidv(v128.load(p, 16));
+      const a2 = sigmoidv(v128.load(p, 32));
+      const a3 = sigmoidv(v128.load(p, 48));
+      v128.store(p, a0, 0);
+      v128.store(p, a1, 16);
+      v128.store(p, a2, 32);
+      v128.store(p, a3, 48);
     }
   }
   if (D) {
@@ -319,19 +324,25 @@ function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize,
  * sum runs over k in the same order either way.
  */
 function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64): void {
+  // One instance per case, named by its type argument as in inputGrad (tanh and sigmoid share one: it
+  // stores Z, and activateBlock applies the function).
+  const d = D != 0;
   if (act == ACT_RELU) {
-    if (D) hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_RELU, true, act, slopeS);
-    else hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_RELU, false, act, slopeS);
+    if (d) hiddenForwardAs<i8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
+    else hiddenForwardAs<u8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
   } else if (act == ACT_LEAKY_RELU) {
-    if (D) hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_LEAKY_RELU, true, act, slopeS);
-    else hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_LEAKY_RELU, false, act, slopeS);
+    if (d) hiddenForwardAs<i16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
+    else hiddenForwardAs<u16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
   } else {
-    hiddenForwardAs(W, b, Ain, Z, A, D, M, nIn, nOut, sp, ACT_TANH, D != 0, act, slopeS);
+    if (d) hiddenForwardAs<i32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
+    else hiddenForwardAs<u32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
   }
 }
 
-/** hiddenForward for one case: `act` and `dropout` constants (ACT_TANH: store Z, then activateBlock applies g). */
-@inline function hiddenForwardAs(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, dropout: bool, g: i32, slopeS: f64): void {
+/** hiddenForward for the case T names; g is the activation itself (ACT_*). */
+function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, g: i32, slopeS: f64): void {
+  const act = caseAct<T>();
+  const dropout = isSigned<T>();
   const rowBytes = <usize>sp << 3;
   const slope = f64x2.splat(slopeS);
   for (let j: usize = 0; j < rowBytes; j += 64) {
@@ -395,6 +406,14 @@ function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: us
   }
 }
 
+/** dZ = (σ(z) - y), times the sample's weight (0 on padding), for the block at byte `off`; returns |z| ⊙ weight. */
+@inline function outputGrad(Z: usize, y: usize, mask: usize, dZ: usize, off: usize): v128 {
+  const z = v128.load(Z + off);
+  const m = v128.load(mask + off);
+  v128.store(dZ + off, f64x2.mul(f64x2.sub(sigmoidv(z), v128.load(y + off)), m));
+  return f64x2.mul(f64x2.abs(z), m);
+}
+
 /**
  * The output unit: Z = W A + b (W: [1 x nIn], A: [nIn x sp]), dZ = (σ(Z) - y) ⊙ mask. Returns Σ|Z| over
  * samples of non-zero weight: finite exactly when every such logit is (barring overflow of the sum), the
@@ -421,12 +440,12 @@ function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usi
     v128.store(Z + j, z3, 48);
   }
   let s = f64x2.splat(0.0);
-  for (let j: usize = 0; j < rowBytes; j += 16) {
-    const z = v128.load(Z + j);
-    const m = v128.load(mask + j);
-    // dZ = (σ - y), times the sample's weight (0 on padding).
-    v128.store(dZ + j, f64x2.mul(f64x2.sub(sigmoidv(z), v128.load(y + j)), m));
-    s = f64x2.add(s, f64x2.mul(f64x2.abs(z), m));
+  for (let j: usize = 0; j < rowBytes; j += 64) {
+    // Four blocks per iteration: independent work side by side, and a quarter of the loop's own instructions.
+    s = f64x2.add(s, outputGrad(Z + j, y + j, mask + j, dZ + j, 0));
+    s = f64x2.add(s, outputGrad(Z + j, y + j, mask + j, dZ + j, 16));
+    s = f64x2.add(s, outputGrad(Z + j, y + j, mask + j, dZ + j, 32));
+    s = f64x2.add(s, outputGrad(Z + j, y + j, mask + j, dZ + j, 48));
   }
   return hsum(s);
 }
@@ -539,22 +558,23 @@ function weightGrad(dZ: usize, A: usize, dW: usize, db: usize, nIn: i32, nOut: i
 
 /**
  * Stores a block of G = s ⊙ M ⊙ g'(Z) at byte offset `off`: s a block of Wᵀ dZ, M the layer's dropout mask
- * (when M != 0), g' from Z (leaky_relu) or A = g(Z) (the others), in the order of the reference's
- * operations. relu: A > 0 exactly when Z > 0 (NaN fails both).
+ * (under dropout), g' from Z (leaky_relu) or A = g(Z) (the others), in the order of the reference's
+ * operations. relu: A > 0 exactly when Z > 0 (NaN fails both). `act` and `dropout` are constants at every
+ * call site (each case of inputGradAs is its own function).
  */
-@inline function gateOut(s: v128, off: usize, G: usize, Z: usize, A: usize, M: usize, act: i32, slope: v128): void {
+@inline function gateOut(s: v128, off: usize, G: usize, Z: usize, A: usize, M: usize, act: i32, dropout: bool, slope: v128): void {
   let g = s;
-  if (M) g = f64x2.mul(g, v128.load(M + off));
+  if (dropout) g = f64x2.mul(g, v128.load(M + off));
   if (act == ACT_RELU) {
-    g = v128.and(g, f64x2.gt(v128.load(A + off), f64x2.splat(0.0)));
+    g = v128.and(g, f64x2.gt(v128.load(A + off), kc(K_ZERO)));
   } else if (act == ACT_LEAKY_RELU) {
-    g = v128.bitselect(g, f64x2.mul(g, slope), f64x2.gt(v128.load(Z + off), f64x2.splat(0.0)));
+    g = v128.bitselect(g, f64x2.mul(g, slope), f64x2.gt(v128.load(Z + off), kc(K_ZERO)));
   } else if (act == ACT_TANH) {
     const a = v128.load(A + off);
-    g = f64x2.mul(g, f64x2.sub(f64x2.splat(1.0), f64x2.mul(a, a)));
+    g = f64x2.mul(g, f64x2.sub(kc(K_ONE), f64x2.mul(a, a)));
   } else {
     const a = v128.load(A + off);
-    g = f64x2.mul(g, f64x2.mul(a, f64x2.sub(f64x2.splat(1.0), a)));
+    g = f64x2.mul(g, f64x2.mul(a, f64x2.sub(kc(K_ONE), a)));
   }
   v128.store(G + off, g);
 }
@@ -562,18 +582,45 @@ function weightGrad(dZ: usize, A: usize, dW: usize, db: usize, nIn: i32, nOut: i
 /**
  * G = (Wᵀ dZ) ⊙ M ⊙ g'(Z_prev): the gradient with respect to the pre-activation of the layer below.
  * W: [nOut x nIn], dZ: [nOut x sp], Z, A (of the layer below), M (0: no dropout), G: [nIn x sp].
- * Two rows of G times eight samples per block.
+ * For each block of eight samples (outermost, so the block of dZ stays in L1), two rows of G at a time.
  */
 function inputGrad(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64): void {
+  // One instance per case (the type argument only names the case: its size, 1 to 8, is the activation,
+  // and a signed type means dropout), so each compiles to straight code.
+  const d = M != 0;
+  if (act == ACT_RELU) {
+    if (d) inputGradAs<i8>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+    else inputGradAs<u8>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+  } else if (act == ACT_LEAKY_RELU) {
+    if (d) inputGradAs<i16>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+    else inputGradAs<u16>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+  } else if (act == ACT_TANH) {
+    if (d) inputGradAs<i32>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+    else inputGradAs<u32>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+  } else {
+    if (d) inputGradAs<i64>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+    else inputGradAs<u64>(W, dZ, Z, A, M, G, nIn, nOut, sp, slopeS);
+  }
+}
+
+/** The activation code (ACT_*) a case type of inputGrad or hiddenForward names. */
+@inline function caseAct<T>(): i32 {
+  return sizeof<T>() == 1 ? ACT_RELU : sizeof<T>() == 2 ? ACT_LEAKY_RELU : sizeof<T>() == 4 ? ACT_TANH : ACT_SIGMOID;
+}
+
+/** inputGrad for the case T names (see inputGrad). */
+function inputGradAs<T>(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: usize, nIn: i32, nOut: i32, sp: i32, slopeS: f64): void {
+  const act = caseAct<T>();
+  const dropout = isSigned<T>();
   const rowBytes = <usize>sp << 3;
   const inBytes = <usize>nIn << 3;
   const zero = f64x2.splat(0.0);
   const slope = f64x2.splat(slopeS);
-  let k = 0;
-  for (; k + 2 <= nIn; k += 2) {
-    const r0 = <usize>k * rowBytes;
-    const r1 = r0 + rowBytes;
-    for (let j: usize = 0; j < rowBytes; j += 64) {
+  for (let j: usize = 0; j < rowBytes; j += 64) {
+    let k = 0;
+    for (; k + 2 <= nIn; k += 2) {
+      const r0 = <usize>k * rowBytes + j;
+      const r1 = r0 + rowBytes;
       let s00 = zero, s01 = zero, s02 = zero, s03 = zero;
       let s10 = zero, s11 = zero, s12 = zero, s13 = zero;
       let wp = W + (<usize>k << 3);
@@ -596,19 +643,17 @@ function inputGrad(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: usize, 
         wp += inBytes;
         dp += rowBytes;
       }
-      gateOut(s00, r0 + j, G, Z, A, M, act, slope);
-      gateOut(s01, r0 + j + 16, G, Z, A, M, act, slope);
-      gateOut(s02, r0 + j + 32, G, Z, A, M, act, slope);
-      gateOut(s03, r0 + j + 48, G, Z, A, M, act, slope);
-      gateOut(s10, r1 + j, G, Z, A, M, act, slope);
-      gateOut(s11, r1 + j + 16, G, Z, A, M, act, slope);
-      gateOut(s12, r1 + j + 32, G, Z, A, M, act, slope);
-      gateOut(s13, r1 + j + 48, G, Z, A, M, act, slope);
+      gateOut(s00, r0, G, Z, A, M, act, dropout, slope);
+      gateOut(s01, r0 + 16, G, Z, A, M, act, dropout, slope);
+      gateOut(s02, r0 + 32, G, Z, A, M, act, dropout, slope);
+      gateOut(s03, r0 + 48, G, Z, A, M, act, dropout, slope);
+      gateOut(s10, r1, G, Z, A, M, act, dropout, slope);
+      gateOut(s11, r1 + 16, G, Z, A, M, act, dropout, slope);
+      gateOut(s12, r1 + 32, G, Z, A, M, act, dropout, slope);
+      gateOut(s13, r1 + 48, G, Z, A, M, act, dropout, slope);
     }
-  }
-  if (k < nIn) {
-    const r0 = <usize>k * rowBytes;
-    for (let j: usize = 0; j < rowBytes; j += 64) {
+    if (k < nIn) {
+      const r0 = <usize>k * rowBytes + j;
       let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
       let wp = W + (<usize>k << 3);
       let dp = dZ + j;
@@ -621,10 +666,10 @@ function inputGrad(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: usize, 
         wp += inBytes;
         dp += rowBytes;
       }
-      gateOut(s0, r0 + j, G, Z, A, M, act, slope);
-      gateOut(s1, r0 + j + 16, G, Z, A, M, act, slope);
-      gateOut(s2, r0 + j + 32, G, Z, A, M, act, slope);
-      gateOut(s3, r0 + j + 48, G, Z, A, M, act, slope);
+      gateOut(s0, r0, G, Z, A, M, act, dropout, slope);
+      gateOut(s1, r0 + 16, G, Z, A, M, act, dropout, slope);
+      gateOut(s2, r0 + 32, G, Z, A, M, act, dropout, slope);
+      gateOut(s3, r0 + 48, G, Z, A, M, act, dropout, slope);
     }
   }
 }
@@ -980,7 +1025,6 @@ export function run(desc: usize, n: i32, sched: usize): i32 {
   const batched = word(desc, D_BATCH) != 0;
   const X = <usize>word(desc, D_X);
   const mp = word(desc, D_MP);
-  streamIn(desc);
   let done = n;
   if (!batched && !dropout) {
     const y = <usize>word(desc, D_Y);
@@ -1013,6 +1057,9 @@ export function run(desc: usize, n: i32, sched: usize): i32 {
     return n;
   }
   setWord(desc, D_FRESH, 0);
+  // Only this path draws from the stream (tempering its block costs about a microsecond per call, which
+  // counted when early stopping checks after every update).
+  streamIn(desc);
   for (let t = 0; t < n; t++) {
     let Xin = X, y = <usize>word(desc, D_Y), mask = <usize>word(desc, D_MASK), sp = mp;
     let invM = f64At(desc, F_INVM);

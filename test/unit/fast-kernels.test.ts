@@ -25,7 +25,14 @@ test('kernels exp: within 2 ulp of Math.exp from -745 to 709.78', () => {
   for (let i = 0; i < 20000; i++) xs.push(rng.uniform(-40, 40));
   for (let i = 0; i < 20000; i++) xs.push(rng.uniform(-745, 709.78));
   for (let i = 0; i < 2000; i++) xs.push(rng.uniform(-1e-6, 1e-6));
-  xs.push(0, -0, 1, -1, 0.5 * Math.LN2, -0.5 * Math.LN2, 709.7, 709.78, -708.3, -744.4, 1e-300, -1e-300);
+  // The kernels' exp reads a table at multiples of ln2/128: those points, the points halfway between (where
+  // the series' argument is largest) and their neighbours, over several octaves of both signs.
+  for (let n = -2560; n <= 2560; n++) {
+    const x = (n * Math.LN2) / 128;
+    xs.push(x, x + Math.LN2 / 256, x - Math.LN2 / 256, x + 1e-12);
+  }
+  xs.push(0, -0, 1, -1, 0.5 * Math.LN2, -0.5 * Math.LN2, 709.7, 709.78, 709.782712893384, -708.3, -708.39641853226, -744.4);
+  xs.push(1e-300, -1e-300, 5e-324, -5e-324, 2.2250738585072014e-308);
   if (xs.length % 2) xs.push(0);
   const got = wasmExp(xs);
   xs.forEach((x, i) => {
@@ -41,7 +48,7 @@ test('kernels exp: within 2 ulp of Math.exp from -745 to 709.78', () => {
 });
 
 test('kernels exp: limits and special values', () => {
-  const xs = [710, 1000, Infinity, -746, -1000, -Infinity, NaN, -745.5];
+  const xs = [710, 1000, Infinity, -746, -1000, -Infinity, NaN, -745.5, Number.MAX_VALUE, -Number.MAX_VALUE];
   const got = wasmExp(xs);
   assert.equal(got[0], Infinity);
   assert.equal(got[1], Infinity);
@@ -51,4 +58,6 @@ test('kernels exp: limits and special values', () => {
   assert.equal(got[5], 0);
   assert.ok(Number.isNaN(got[6]));
   assert.ok(got[7] >= 0 && got[7] < 1e-323);
+  assert.equal(got[8], Infinity);
+  assert.equal(got[9], 0);
 });
