@@ -5,14 +5,17 @@
 import path from 'node:path';
 import { Rng } from '../../src/train/rng.js';
 import { train } from '../../src/train/train.js';
-import type { SplitData, TrainingConfig, TrainRequest } from '../../src/train/types.js';
+import type { HiddenActivationName, SplitData, TrainingConfig, TrainRequest } from '../../src/train/types.js';
 import { collapseDuplicates, layOutForProfile, trainFast } from '../../src/train/fast/train-fast.js';
 import { ensureMemory } from '../../src/train/fast/wasm.js';
 import { loadWisconsin } from '../helpers/wisconsin.js';
-import { PYTHON, REFS, WISCONSIN, median, run, time } from './measure.js';
+import { PYTHON, REFS, WISCONSIN, cpuTime, median, run, time } from './measure.js';
 import type { BenchRow } from './report.js';
 import { withEngine } from '../helpers/engine.js';
 
+
+/** Runs a Python script (argv[1:]) with time.perf_counter replaced by time.process_time: its timings in CPU time. */
+const PROCESS_CLOCK = 'import runpy, sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")';
 
 /** The oracle job: 9-15-1, lr 0.01, 15000 updates on the 500 training rows, loss every 500 (as numpy's). */
 function oracleRequest(): TrainRequest {
@@ -32,7 +35,9 @@ function oracleRequest(): TrainRequest {
  * distinct ones, weighted by count), ours training every row (no collapsing), the TypeScript engine, and
  * numpy's training loop (train_seconds printed by dlnet_numpy.py: the loop only, like ours; 500 rows). Each
  * side makes 15,000 full-batch updates and computes the loss every 500. Runs alternate so that load on the
- * machine affects both sides alike.
+ * machine affects both sides alike. Then the same two comparisons in CPU time (ours: this process's; numpy's:
+ * its process's, the script's clock replaced by time.process_time, all its threads counted): on a shared
+ * machine wall times depend on how the scheduler shares the cores between the two sides, CPU times do not.
  */
 export function oracleJob(reps: number, python: boolean): BenchRow[] {
   const req = oracleRequest();
@@ -45,16 +50,22 @@ export function oracleJob(reps: number, python: boolean): BenchRow[] {
   const every: number[] = [];
   const ts: number[] = [];
   const numpy: number[] = [];
+  const fastCpu: number[] = [];
+  const everyCpu: number[] = [];
+  const numpyCpu: number[] = [];
+  const script = [path.join(REFS, 'dlnet_numpy.py'), WISCONSIN, '0.01', '15000'];
+  const numpySeconds = (args: string[]): number => (JSON.parse(run(PYTHON, args).stdout) as { train_seconds: number }).train_seconds;
   for (let r = 0; r < reps; r++) {
     fast.push(time(() => train(withEngine('auto', req))));
     every.push(time(() => trainFast(fastReq, undefined, { collapse: false })));
-    if (python) {
-      const out = run(PYTHON, [path.join(REFS, 'dlnet_numpy.py'), WISCONSIN, '0.01', '15000']);
-      numpy.push((JSON.parse(out.stdout) as { train_seconds: number }).train_seconds);
-    }
+    if (python) numpy.push(numpySeconds(script));
+    fastCpu.push(cpuTime(() => train(withEngine('auto', req))));
+    everyCpu.push(cpuTime(() => trainFast(fastReq, undefined, { collapse: false })));
+    if (python) numpyCpu.push(numpySeconds(['-c', PROCESS_CLOCK, ...script]));
     if (r < Math.max(1, Math.ceil(reps / 2))) ts.push(time(() => train(withEngine('ts', req))));
   }
   const reference = { reference: python ? median(numpy) : null, reference_samples: numpy, reference_name: `numpy (dlnet_numpy.py, ${rows} rows)` };
+  const referenceCpu = { reference: python ? median(numpyCpu) : null, reference_samples: numpyCpu, reference_name: `numpy, CPU time (${rows} rows)` };
   return [
     {
       id: 'train-oracle-fast',
@@ -77,6 +88,28 @@ export function oracleJob(reps: number, python: boolean): BenchRow[] {
       goal: '>= 3x numpy per update',
       goal_ratio: 3,
       extra: { rows_ours: rows, rows_reference: rows, updates: 15000 },
+    },
+    {
+      id: 'train-oracle-fast-cpu',
+      case: `same as the first row in CPU time (both sides): ours ${distinct} distinct rows weighted by count, numpy all ${rows}`,
+      ours: median(fastCpu),
+      ours_samples: fastCpu,
+      unit: 's',
+      ...referenceCpu,
+      goal: '>= 2x numpy (aim 4x)',
+      goal_ratio: 2,
+      extra: { rows_ours: distinct, rows_reference: rows, updates: 15000, clock: 'process CPU time' },
+    },
+    {
+      id: 'train-oracle-fast-every-row-cpu',
+      case: `same without collapsing, in CPU time (both sides): ${rows} rows on both sides`,
+      ours: median(everyCpu),
+      ours_samples: everyCpu,
+      unit: 's',
+      ...referenceCpu,
+      goal: '>= 3x numpy per update',
+      goal_ratio: 3,
+      extra: { rows_ours: rows, rows_reference: rows, updates: 15000, clock: 'process CPU time' },
     },
     {
       id: 'train-oracle-ts',
@@ -167,6 +200,8 @@ const COST_CASES: { label: string; config: Partial<TrainingConfig> }[] = [
  * Per-update cost of each option on the fast engine against plain gradient descent on the same shape
  * (9-15-1, all 500 study rows in every update, no collapsing on either side), 4,000 updates per training,
  * alternating. Mini-batches change the shape (64 rows per update), so they are the torch rows' business.
+ * Timed in process CPU time (one thread, in this process), so that other processes on a shared machine do
+ * not count; both sides alike.
  */
 export function optionCosts(reps: number): BenchRow[] {
   const data = loadWisconsin(WISCONSIN);
@@ -181,7 +216,7 @@ export function optionCosts(reps: number): BenchRow[] {
       validation: data.validation,
     });
   const plain = req({});
-  const gd = (): number => time(() => trainFast(plain, undefined, { collapse: false })) / N;
+  const gd = (): number => cpuTime(() => trainFast(plain, undefined, { collapse: false })) / N;
   gd();
   return COST_CASES.map((c) => {
     const r = req(c.config);
@@ -189,12 +224,12 @@ export function optionCosts(reps: number): BenchRow[] {
     const ours: number[] = [];
     const ref: number[] = [];
     for (let i = 0; i < reps; i++) {
-      ours.push(time(() => trainFast(r, undefined, { collapse: false })) / N);
+      ours.push(cpuTime(() => trainFast(r, undefined, { collapse: false })) / N);
       ref.push(gd());
     }
     return {
       id: `cost-${c.label.replace(/[^a-z0-9]+/gi, '-')}`,
-      case: `per update, 9-15-1 on 500 rows, fast engine: ${c.label} vs plain gd (ratio < 1: the option costs more)`,
+      case: `per update (CPU time), 9-15-1 on 500 rows, fast engine: ${c.label} vs plain gd (ratio < 1: the option costs more)`,
       ours: median(ours) * 1e6,
       ours_samples: ours.map((s) => s * 1e6),
       unit: 'us',
@@ -295,7 +330,9 @@ export function scaling(reps: number, quick: boolean): BenchRow[] {
  * 360, and all 500 rows padded to 504): each phase timed alone over many updates, its multiply-add count,
  * and the fraction of the 128-bit SIMD peak it reaches, the peak being measured here right before each
  * sample (12 independent multiply-add chains on operands in L1 cache, no fused multiply-add). One row per
- * phase and per layout.
+ * phase and per layout; then the forward pass and the whole update with tanh and sigmoid hidden units on
+ * all 500 rows (the activation's own cost is the difference from relu's: it adds no multiply-adds).
+ * Process CPU time, as optionCosts.
  */
 export function kernelPhases(reps: number): BenchRow[] {
   const data = loadWisconsin(WISCONSIN);
@@ -318,7 +355,7 @@ export function kernelPhases(reps: number): BenchRow[] {
     new Float64Array(k.memory.buffer, src, 25).fill(0.5);
   };
   placePeak();
-  const peakOf = (rounds: number): number => (48 * rounds) / time(() => k.peak(rounds, src));
+  const peakOf = (rounds: number): number => (48 * rounds) / cpuTime(() => k.peak(rounds, src));
   peakOf(1000);
   const peaks: number[] = [];
   for (let r = 0; r < reps; r++) peaks.push(peakOf(5e7));
@@ -335,14 +372,21 @@ export function kernelPhases(reps: number): BenchRow[] {
     goal: 'the ceiling of the rows below',
     goal_ratio: null,
   });
-  for (const collapse of [true, false]) {
-    const { desc, samples } = layOutForProfile(req, { collapse });
+  const layouts: { collapse: boolean; activation: HiddenActivationName }[] = [
+    { collapse: true, activation: 'relu' },
+    { collapse: false, activation: 'relu' },
+    { collapse: false, activation: 'tanh' },
+    { collapse: false, activation: 'sigmoid' },
+  ];
+  for (const { collapse, activation } of layouts) {
+    const relu = activation === 'relu';
+    const { desc, samples } = layOutForProfile({ ...req, config: { ...req.config, activation } }, { collapse });
     placePeak();
     const mp = Math.ceil(samples / 8) * 8;
     // Multiply-adds per update on the padded samples: forward 9x15 + 15 (output), backward 15 (output
     // weights) + 15 (input gradient) + 9x15 (first-layer weights).
     const madds: Record<string, number> = { forward: (9 * 15 + 15) * mp, backward: (15 + 15 + 9 * 15) * mp, update: 166 };
-    const phases: [string, number][] = [['forward', 1], ['backward', 2], ['update', 4], ['whole update', 7]];
+    const phases: [string, number][] = relu ? [['forward', 1], ['backward', 2], ['update', 4], ['whole update', 7]] : [['forward', 1], ['whole update', 7]];
     const n = 2000;
     k.profilePhases(desc, 200, 7, 0);
     for (const [name, mask] of phases) {
@@ -352,15 +396,15 @@ export function kernelPhases(reps: number): BenchRow[] {
       for (let r = 0; r < reps; r++) {
         // The peak is timed right before each sample, so that both see the machine in the same state.
         const p = peakOf(1e7);
-        const t = time(() => k.profilePhases(desc, n, mask, 0)) / n;
+        const t = cpuTime(() => k.profilePhases(desc, n, mask, 0)) / n;
         samplesT.push(t);
         shares.push((2 * m) / t / p);
       }
       const t = median(samplesT);
       const share = median(shares);
       rows.push({
-        id: `kernel-${collapse ? 'collapsed' : 'every-row'}-${name.replace(' ', '-')}`,
-        case: `kernels, plain gd 9-15-1 on ${samples} rows (padded to ${mp}): ${name}, ${m} multiply-adds: ${(100 * share).toFixed(0)}% of the SIMD peak`,
+        id: `kernel-${collapse ? 'collapsed' : 'every-row'}-${relu ? '' : `${activation}-`}${name.replace(' ', '-')}`,
+        case: `kernels, plain gd 9-15-1${relu ? '' : ` with ${activation} hidden units`} on ${samples} rows (padded to ${mp}): ${name}, ${m} multiply-adds: ${(100 * share).toFixed(0)}% of the SIMD peak`,
         ours: t * 1e6,
         ours_samples: samplesT.map((x) => x * 1e6),
         unit: 'us',
