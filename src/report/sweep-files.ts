@@ -18,6 +18,7 @@ import { renderMarkdownView, renderTerminalView, type TableView } from './render
 import { renderReport, type ReportOptions } from './report-html.js';
 import { sweepRows, sweepTitle, type Row } from './rows.js';
 import { readDesign, type SweepDesign } from './design.js';
+import { DEFAULT_OBJECTIVE } from '../sweep/objective.js';
 
 /** The train and validation metric keys of results.csv (every metric key but training_ms). */
 const TRAIN_VALIDATION_KEYS = ALL_METRIC_KEYS.filter((k) => k !== 'training_ms');
@@ -137,8 +138,18 @@ export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
 }
 
 /**
+ * The best finished run of rows in the comparison's order (the objective's, ties by run identity) and its
+ * values of the objective's metrics, as sweep.json records it; null when no run finished.
+ */
+export function bestOf(ordered: Row[]): SweepFile['best'] {
+  const first = ordered[0];
+  if (!first || first.status !== 'done') return null;
+  return { run: first.folder, metrics: Object.fromEntries(DEFAULT_OBJECTIVE.map((k) => [k.metric, first.metrics[k.metric] ?? null])) };
+}
+
+/**
  * Rebuild results.csv, table.md and report.html from the run folders, then write sweep.json with fresh
- * counts. sweep.json goes last: a sweep that says it is done has every output (a process killed before
+ * counts and best run. sweep.json goes last: a sweep that says it is done has every output (a process killed before
  * leaves it marked running, which resume completes). Returns the comparison (for printing) and the sweep
  * file written.
  * Throws: the file system's error (sweep.json is then left as it was).
@@ -149,7 +160,7 @@ export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): P
   const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
-  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size) };
+  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: bestOf(comparison.rows) };
   await writeReport(sweepDir, updated, rows, { design });
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };

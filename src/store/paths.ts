@@ -5,7 +5,7 @@
  *     experiment.yaml   the experiment file as launched
  *     experiment.extend-N.yaml  the file as given for the Nth widening of the grid (run --extend); the
  *                       sweep's current experiment is the last one sweep.json's extensions name
- *     sweep.json        id, times, status, provenance, counts (rebuilt from the run folders)
+ *     sweep.json        id, times, status, provenance, counts and best run (rebuilt from the run folders)
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
  *     states/           halving/hyperband while running: <key16>-<updates>.json, the training state (weights,

@@ -132,6 +132,13 @@ export interface SweepFile {
   plan_hash: string;
   /** damaged: run folders whose files cannot be trusted (present only when some are). */
   counts: { done: number; diverged: number; failed: number; interrupted: number; pending: number; damaged?: number };
+  /**
+   * The best finished run when the counts were last rebuilt (in compare's default order: the objective, ties
+   * by run identity) and its values of the objective's metrics; null when none finished. Absent in sweeps
+   * recorded before it was kept. Readers that must be current (ls, compare) read the runs themselves; the
+   * ui server answers from it until it has read them.
+   */
+  best?: { run: string; metrics: Record<string, number | null> } | null;
   /** Resumes of this sweep, with their start times. */
   resumed_at: string[];
   /** Why the sweep stopped, when it failed. */

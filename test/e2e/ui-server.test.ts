@@ -63,6 +63,8 @@ test('dlsweep ui serves the page shell, its static and vendor files, and /api/ho
     assert.equal(s.best.value, done[0].m.validation.accuracy);
     assert.equal(s.objective.metric, 'validation.accuracy');
     const record = readJson(join(sweep, 'sweep.json'));
+    // The sweep's record keeps its best run (what the home page answers from before reading the runs).
+    assert.deepEqual(record.best, { run: done[0].folder, metrics: { 'validation.accuracy': done[0].m.validation.accuracy, 'validation.loss': done[0].m.validation.loss } });
     assert.equal(s.id, record.id);
     assert.equal(s.started_at, record.started_at);
     assert.equal(s.duration_s, (Date.parse(record.ended_at) - Date.parse(record.started_at)) / 1000);

@@ -110,6 +110,7 @@ export function makeSyntheticRuns(runsDir: string, o: SyntheticOptions): Expecte
         shared: true,
         plan_hash: 'c'.repeat(64),
         counts,
+        best: expected.done ? { run: expected.best.run, metrics: { 'validation.accuracy': expected.best.accuracy, 'validation.loss': expected.best.loss } } : null,
         resumed_at: [],
       };
       writeFileSync(join(dir, 'sweep.json'), JSON.stringify(sweep, null, 2) + '\n');

@@ -14,7 +14,15 @@ import { StoreIndex } from '../../src/ui/server/store-index.js';
 test('the index gives every sweep the counts and best run its records were made with, experiments by name, newest sweep first', () => {
   const runsDir = join(tempDir('dlsweep-index-'), 'runs');
   const made = makeSyntheticRuns(runsDir, { experiments: 3, sweepsPerExperiment: 4, runsPerSweep: 60, failEvery: 13, divergeEvery: 17 });
-  const home = new StoreIndex(runsDir).home();
+  const index = new StoreIndex(runsDir);
+  // First from the sweeps' records, then from every run's metrics.json: the same facts.
+  const fromRecords = index.home();
+  assert.deepEqual(fromRecords.index, { sweeps: 12, sweeps_read: 0 });
+  let left = Infinity;
+  while (left > 0) left = index.verify(5).left;
+  const home = index.home();
+  assert.deepEqual(home.index, { sweeps: 12, sweeps_read: 12 });
+  assert.deepEqual(home, { ...fromRecords, index: home.index });
   assert.equal(home.runs_dir, runsDir);
   assert.deepEqual(home.experiments.map((e) => e.name), ['synthetic-000', 'synthetic-001', 'synthetic-002']);
   for (const e of home.experiments) {
@@ -83,4 +91,21 @@ test('an unreadable sweep.json lists its sweep as damaged, with its runs still c
   assert.match(s.problem!, /sweep\.json is not valid JSON/);
   assert.equal(s.runs_done, 4);
   assert.equal(s.runs_planned, null);
+});
+
+test('a summary taken from a record that its runs contradict is corrected once the runs are read, and reported as a change', () => {
+  const runsDir = join(tempDir('dlsweep-index-'), 'runs');
+  const [a] = makeSyntheticRuns(runsDir, { experiments: 1, sweepsPerExperiment: 1, runsPerSweep: 8 });
+  // The best run was damaged after the sweep ended: its record still names it.
+  writeFileSync(join(a.dir, a.best.run, 'metrics.json'), '{"status": "done", "run_');
+  const index = new StoreIndex(runsDir);
+  assert.equal(index.home().experiments[0].sweeps[0].best!.run, a.best.run, 'from the record');
+  const v = index.verify(1000);
+  assert.equal(v.left, 0);
+  assert.equal(v.sweeps.length, 1);
+  assert.equal(v.sweeps[0].runs_damaged, 1);
+  assert.equal(v.sweeps[0].runs_done, a.done - 1);
+  assert.notEqual(v.sweeps[0].best!.run, a.best.run);
+  assert.deepEqual(v.runs, [], 'runs recorded before the server started are not announced');
+  assert.deepEqual(index.verify(1000), { sweeps: [], runs: [], removed: [], left: 0 });
 });

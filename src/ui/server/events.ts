@@ -12,6 +12,8 @@ import type { IndexChanges, StoreIndex } from './store-index.js';
 
 /** How often the runs folder is looked at (the latency of an event is at most about this). */
 export const POLL_MS = 250;
+/** How long one slice of reading the runs of sweeps summarised from their records lasts (ms). */
+export const VERIFY_SLICE_MS = 50;
 /** How often an idle stream gets a comment line. */
 export const HEARTBEAT_MS = 15_000;
 
@@ -26,18 +28,27 @@ export class EventHub {
     private readonly pollMs = POLL_MS,
   ) {}
 
-  /** Start polling (the first refresh builds the index). */
+  /**
+   * Start polling (the first refresh builds the index from the sweeps' records). While some sweeps' runs
+   * are still to be read (StoreIndex.verify), each turn reads them for VERIFY_SLICE_MS and the next turn
+   * comes at once, so requests are answered between slices.
+   */
   start(): void {
     const tick = () => {
-      let changes: IndexChanges;
+      const changes: IndexChanges = { sweeps: [], runs: [], removed: [] };
+      let left = 0;
       try {
-        changes = this.index.refresh();
+        const found = this.index.refresh();
+        const verified = this.index.verify(VERIFY_SLICE_MS);
+        left = verified.left;
+        changes.sweeps.push(...found.sweeps, ...verified.sweeps);
+        changes.runs.push(...found.runs);
+        changes.removed.push(...found.removed);
       } catch {
         // A runs folder that cannot be read this time may be readable the next: keep polling.
-        changes = { sweeps: [], runs: [], removed: [] };
       }
       this.send(changes);
-      this.timer = setTimeout(tick, this.pollMs);
+      this.timer = setTimeout(tick, left > 0 ? 0 : this.pollMs);
     };
     this.timer = setTimeout(tick, 0);
     this.heartbeat = setInterval(() => this.broadcast(async (s) => s.write(': heartbeat\n\n')), HEARTBEAT_MS);

@@ -1,10 +1,16 @@
 /**
  * The ui server's index of a runs folder: per sweep its record (sweep.json), tags, and per run folder the
  * status and the objective's metrics read from metrics.json, so that the home page's facts (status, counts,
- * best, duration) come from memory. Built on the first request, then kept current by refresh(), which
- * re-reads only what changed: a sweep whose sweep.json or annotations.json changed is read again in full;
- * a running sweep's run folders without a final result are looked at again (one stat each); finished runs
- * of a sweep whose record did not change are never read again.
+ * best, duration) come from memory.
+ *
+ * Cold start in two steps, so that the home page of a large folder answers at once: first every sweep from
+ * its own record (a finished sweep's sweep.json holds its counts and best run as of its end: one file per
+ * sweep); then, in slices between requests (verify), every run's metrics.json, which corrects any summary
+ * whose runs changed since (a run damaged later, an old record without a best) and reports it as a change.
+ * Running sweeps, and sweeps whose record changes while the server runs, are read from their runs at once.
+ * After that refresh() re-reads only what changed: a sweep whose sweep.json or annotations.json changed is
+ * read again in full; a running sweep's run folders without a final result are looked at again (one stat
+ * each); finished runs of a sweep whose record did not change are never read again.
  *
  * Reads through the store's layout (store/paths.ts) and integrity checks (store/integrity.ts); writes
  * nothing. A damaged metrics.json (or one whose run_id is not the folder's) counts its run as damaged; a
@@ -70,6 +76,8 @@ interface SweepEntry {
   problem?: string;
   tags: string[];
   runs: Map<string, RunFacts>;
+  /** Whether `runs` holds every run folder (false: the summary is the record's, see the header). */
+  verified: boolean;
   summary: SweepSummary;
 }
 
@@ -113,6 +121,11 @@ function listDir(path: string): string[] {
   }
 }
 
+/** The hash part of a run folder's name (0007-69ee89a6 -> 69ee89a6). */
+function hashOf(folder: string): string {
+  return folder.slice(folder.indexOf('-') + 1);
+}
+
 /** A summary's facts apart from the running clock: what makes a change worth sending. */
 function signature(s: SweepSummary): string {
   return JSON.stringify({ ...s, duration_s: s.status === 'running' ? null : s.duration_s });
@@ -128,8 +141,7 @@ function readFacts(runPath: string, folder: string, objective: Objective): RunFa
   const read = readJsonFile<RunMetricsFile>(join(runPath, RUN_FILES.metrics), RUN_FILES.metrics);
   if (!('value' in read)) return { stamp, status: 'missing' in read ? 'pending' : 'damaged', metrics };
   const m = read.value;
-  const hash = folder.slice(folder.indexOf('-') + 1);
-  if (checkMetrics(m).length > 0 || !m.run_id.startsWith(hash)) return { stamp, status: 'damaged', metrics };
+  if (checkMetrics(m).length > 0 || !m.run_id.startsWith(hashOf(folder))) return { stamp, status: 'damaged', metrics };
   for (const k of objective) {
     const [split, name] = k.metric.split('.');
     const part = (m as unknown as Record<string, Record<string, unknown> | undefined>)[split];
@@ -148,7 +160,7 @@ export class StoreIndex {
   constructor(readonly runsDir: string) {}
 
   /** Every sweep's summary: running sweeps first, then by experiment name, newest sweep first. */
-  home(): { runs_dir: string; experiments: { name: string; description: string | null; tags: string[]; sweeps: SweepSummary[] }[] } {
+  home(): { runs_dir: string; index: { sweeps: number; sweeps_read: number }; experiments: { name: string; description: string | null; tags: string[]; sweeps: SweepSummary[] }[] } {
     if (!this.built) this.refresh();
     const byExperiment = new Map<string, SweepSummary[]>();
     for (const e of this.sweeps.values()) {
@@ -164,7 +176,9 @@ export class StoreIndex {
       return { name, description: newest.description, tags: newest.tags, sweeps };
     });
     experiments.sort((a, b) => Number(a.sweeps.some(running) ? 0 : 1) - Number(b.sweeps.some(running) ? 0 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { runs_dir: this.runsDir, experiments };
+    let read = 0;
+    for (const e of this.sweeps.values()) if (e.verified) read++;
+    return { runs_dir: this.runsDir, index: { sweeps: this.sweeps.size, sweeps_read: read }, experiments };
   }
 
   /** The folder of a sweep by id (ids are unique across experiments but for a 1 in 64 draw in one millisecond: the first experiment by name wins). */
@@ -223,6 +237,34 @@ export class StoreIndex {
     return changes;
   }
 
+  /** Sweeps whose runs are still to be read (their summaries are their records'). */
+  get unverified(): number {
+    let n = 0;
+    for (const e of this.sweeps.values()) if (!e.verified) n++;
+    return n;
+  }
+
+  /**
+   * Read the runs of sweeps summarised from their records, for about `budgetMs` (at least one sweep), and
+   * correct their summaries. Returns what changed (summaries that differ from the record's) and how many
+   * sweeps are left. now: as for refresh().
+   */
+  verify(budgetMs: number, now = Date.now()): IndexChanges & { left: number } {
+    const changes: IndexChanges = { sweeps: [], runs: [], removed: [] };
+    const until = performance.now() + budgetMs;
+    for (const e of this.sweeps.values()) {
+      if (e.verified) continue;
+      if (performance.now() > until) break;
+      const before = signature(e.summary);
+      // Runs read here were recorded before the server started: not announced as new runs.
+      this.readNewRuns(e, { sweeps: [], runs: [], removed: [] }, true);
+      e.verified = true;
+      e.summary = this.summarize(e, now);
+      if (signature(e.summary) !== before) changes.sweeps.push(e.summary);
+    }
+    return { ...changes, left: this.unverified };
+  }
+
   private readSweep(experiment: string, id: string, dir: string, stamp: string, old: SweepEntry | undefined, changes: IndexChanges): SweepEntry {
     const read = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
     let record: SweepFile | undefined;
@@ -235,9 +277,15 @@ export class StoreIndex {
     } catch {
       // A damaged annotations.json hides the added tags only.
     }
-    const entry: SweepEntry = { experiment, id, dir, stamp, record, problem, tags: mergeTags(record?.tags, own), runs: old?.runs ?? new Map(), summary: undefined as unknown as SweepSummary };
-    // A changed record (resumed, finished) may come with rewritten runs: look at every run folder again.
-    this.readNewRuns(entry, changes, true);
+    const entry: SweepEntry = { experiment, id, dir, stamp, record, problem, tags: mergeTags(record?.tags, own), runs: old?.runs ?? new Map(), verified: false, summary: undefined as unknown as SweepSummary };
+    // First sight of a finished sweep whose record has its counts and best: that is its summary until
+    // verify() reads its runs. Otherwise (running, an older record, a record that changed: resumed,
+    // finished) every run folder is looked at now.
+    const fromRecord = !old && record !== undefined && record.status !== 'running' && record.best !== undefined && typeof record.counts === 'object';
+    if (!fromRecord) {
+      this.readNewRuns(entry, changes, true);
+      entry.verified = true;
+    }
     return entry;
   }
 
@@ -267,9 +315,15 @@ export class StoreIndex {
       if (r.status !== 'done') continue;
       // Ties go to the lower run hash, as compare breaks them by run identity.
       const c = best ? compareByObjective(r.metrics, best.metrics, objective) : -1;
-      if (c < 0 || (c === 0 && best && folder.slice(5) < best.run.slice(5))) best = { run: folder, metrics: r.metrics };
+      if (c < 0 || (c === 0 && best && hashOf(folder) < hashOf(best.run))) best = { run: folder, metrics: r.metrics };
     }
     const rec = e.record;
+    if (!e.verified && rec) {
+      // Summarised from the record (see the header): its counts and best as of the sweep's end.
+      const c = rec.counts;
+      Object.assign(counts, { done: c.done, diverged: c.diverged, failed: c.failed, interrupted: c.interrupted, damaged: c.damaged ?? 0 });
+      best = rec.best ? { run: rec.best.run, metrics: rec.best.metrics } : undefined;
+    }
     const first = { metric: objective[0].metric, goal: objective[0].goal, text: describeObjective(objective) };
     const base = {
       id: e.id,
