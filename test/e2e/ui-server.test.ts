@@ -136,6 +136,12 @@ test('the curves and run API read the run folders: one series per training, the 
     assert.deepEqual(curves.series[0].points.iteration, csv.map((l) => Number(l.split(',')[0])));
     assert.deepEqual(curves.series[0].points.train_loss, csv.map((l) => Number(l.split(',')[1])));
     assert.ok(first.training_key);
+    // Each series carries the sweep's varying parameters as its best run (the first of the objective's order) has them.
+    for (const series of curves.series) {
+      const best = readJson(join(sweep, series.best_run, 'params.json')).params;
+      assert.deepEqual(series.params, { learning_rate: best.learning_rate, threshold: best.threshold });
+      assert.ok(series.runs.includes(series.best_run));
+    }
 
     const folder = folders[0];
     const run = await getJson(ui.port, `/api/runs/${id}/${folder}`);

@@ -13,7 +13,7 @@ import type { SweepFile } from '../../store/records.js';
 import { readCurve } from '../../store/curve.js';
 import { thresholdCurve } from '../../store/predictions.js';
 import { knownColumns, type ColumnDef } from '../../report/columns.js';
-import { groupsView, runsTable } from '../../report/compare/index.js';
+import { groupsView, runsTable, splitParams } from '../../report/compare/index.js';
 import { readDesign } from '../../report/design.js';
 import { rowOf, readableSweepTags, rowsObjective, sweepRows, sweepTitle, type Row } from '../../report/rows.js';
 import { compareByObjective } from '../../sweep/objective.js';
@@ -155,7 +155,8 @@ function pointsOf(curve: CurvePoint[]) {
 /**
  * /api/sweeps/:id/curves: one series per distinct training (runs differing only in threshold or iterations
  * share one), best training first (by the objective over its runs' metrics): the runs it serves, the
- * objective's value of its best run, and the loss curve of its longest run (the others' are prefixes of it).
+ * objective's value of its best run, the sweep's varying parameters as that run has them, and the loss
+ * curve of its longest run (the others' are prefixes of it).
  * Throws: ApiError 404 for an unknown sweep.
  */
 export function curvesJson(index: StoreIndex, id: string) {
@@ -175,11 +176,16 @@ export function curvesJson(index: StoreIndex, id: string) {
       if (iterations > entry.longest.iterations) entry.longest = { dir: run.dir, iterations };
     }
   }
+  const all = [...byTraining.values()].flatMap((e) => e.runs);
+  const varying = splitParams(all, knownColumns(all)).varying.map((d) => d.key);
   const series = [...byTraining].map(([training, e]) => {
     const done = e.runs.filter((r) => r.status === 'done').sort((a, b) => compareByObjective(a.metrics, b.metrics, objective));
+    const shown = done[0] ?? e.runs[0];
     return {
       training,
       runs: e.runs.map((r) => r.folder),
+      // The parameters that vary in the sweep, as its best run has them (to colour curves by a parameter).
+      params: Object.fromEntries(varying.map((k) => [k, shown.params[k] ?? null])),
       best_run: done[0]?.folder ?? null,
       objective_value: done[0] ? (done[0].metrics[objective[0].metric] ?? null) : null,
       metrics: done[0] ? Object.fromEntries(objective.map((k) => [k.metric, done[0].metrics[k.metric] ?? null])) : null,
