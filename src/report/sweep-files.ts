@@ -16,9 +16,9 @@ import { metricLabel } from './format.js';
 import { counted } from '../text.js';
 import { renderMarkdownView, renderTerminalView, type TableView } from './render.js';
 import { renderReport, type ReportOptions } from './report-html.js';
-import { sweepRows, sweepTitle, type Row } from './rows.js';
+import { bestOf, sweepRows, sweepTitle, type Row } from './rows.js';
 import { readDesign, type SweepDesign } from './design.js';
-import { DEFAULT_OBJECTIVE } from '../sweep/objective.js';
+import { recordedObjective } from '../sweep/objective.js';
 
 /** The train and validation metric keys of results.csv (every metric key but training_ms). */
 const TRAIN_VALIDATION_KEYS = ALL_METRIC_KEYS.filter((k) => k !== 'training_ms');
@@ -138,13 +138,15 @@ export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
 }
 
 /**
- * The best finished run of rows in the comparison's order (the objective's, ties by run identity) and its
- * values of the objective's metrics, as sweep.json records it; null when no run finished.
+ * The best finished run as sweep.json records it: the first of `ordered` (the comparison's order) among the
+ * rows best by the sweep's objective (rows.ts bestOf; ties by run identity), with its values of the
+ * objective's metrics; null when no run finished.
  */
-export function bestOf(ordered: Row[]): SweepFile['best'] {
-  const first = ordered[0];
-  if (!first || first.status !== 'done') return null;
-  return { run: first.folder, metrics: Object.fromEntries(DEFAULT_OBJECTIVE.map((k) => [k.metric, first.metrics[k.metric] ?? null])) };
+export function recordedBest(ordered: Row[], sweep: SweepFile): SweepFile['best'] {
+  const best = bestOf(ordered);
+  const first = ordered.find((r) => best.has(r));
+  if (!first) return null;
+  return { run: first.folder, metrics: Object.fromEntries(recordedObjective(sweep).keys.map((k) => [k.metric, first.metrics[k.metric] ?? null])) };
 }
 
 /**
@@ -160,7 +162,7 @@ export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): P
   const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
   await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
-  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: bestOf(comparison.rows) };
+  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(comparison.rows, sweep) };
   await writeReport(sweepDir, updated, rows, { design });
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };
