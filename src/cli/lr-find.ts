@@ -35,12 +35,12 @@ export interface LrFindOptions {
 /** Defaults of --min, --max and --steps. */
 export const LR_FIND_DEFAULTS = { min: 1e-6, max: 10, steps: 200 } as const;
 
-/** Commander parser of a finite number > 0 (for --min and --max). */
-export function positiveNumber(name: string) {
+/** Commander parser of a finite number > 0 (for --min, --max and landscape's --range); `example` is the value its message suggests. */
+export function positiveNumber(name: string, example: string) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${name} takes a number > 0, e.g. ${name} 1e-5`);
+      throw new InvalidArgumentError(`${name} takes a number > 0, e.g. ${name} ${example}`);
     }
     return n;
   };

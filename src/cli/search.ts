@@ -35,7 +35,7 @@ import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
-import { plural } from '../text.js';
+import { counted, plural } from '../text.js';
 
 /** A whole number with thousands separators. */
 function thousands(n: number): string {
@@ -61,7 +61,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   const s = search.settings;
   const sum = searchSummary(exp);
   const space = search.axes
-    .map((a) => (a.distribution.kind === 'categorical' ? `${a.name} (${a.distribution.choices.length} choices)` : `${a.name} ${search.spellings[a.name] ?? a.distribution.kind}`))
+    .map((a) => (a.distribution.kind === 'categorical' ? `${a.name} (${counted(a.distribution.choices.length, 'choice')})` : `${a.name} ${search.spellings[a.name] ?? a.distribution.kind}`))
     .join(', ');
   const lines: string[] = [];
   const how = s.method === 'halving' || s.method === 'hyperband' ? ` (sampler ${s.sampler}, reduction factor ${s.reductionFactor}, seed ${s.seed})` : ` (seed ${s.seed})`;

@@ -55,3 +55,18 @@ test('landscape: the origin is the recorded final loss and accuracy exactly (tra
   assert.match(both.stderr, /--from-init draws a 1-D interpolation/);
   assert.doesNotMatch(both.stderr, /at .*\.js/);
 });
+
+test('landscape --range and lr-find --min/--max: a bad value is refused with an example of that option, exit 2', () => {
+  const dir = tempDir('dlsweep-landscape-args-');
+  const cases: [string[], RegExp][] = [
+    [['landscape', 'x/latest/1', '--range', '-1'], /--range takes a number > 0, e\.g\. --range 0\.5\b/],
+    [['lr-find', 'x.yaml', '--min', '0'], /--min takes a number > 0, e\.g\. --min 1e-6\b/],
+    [['lr-find', 'x.yaml', '--max', 'abc'], /--max takes a number > 0, e\.g\. --max 10\b/],
+  ];
+  for (const [args, message] of cases) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});

@@ -98,6 +98,10 @@ test('plan says trials, rungs and the most updates; a search over the run limit 
   assert.match(text, /at most 29,700 updates: a promoted configuration continues from its saved state/);
   const random = describeSearchPlan(parse(`${HEAD}search: {method: random, trials: 20}\nfixed:\n  iterations: 300\n`), 5, 2);
   assert.match(random, /20 trials, at most 30,000 updates \(6,000 x 5 folds\)/);
+  // A list of one choice is counted in the singular, three in the plural.
+  assert.match(text, /, hidden_sizes \(3 choices\)/);
+  const one = describeSearchPlan(parse(`${HEAD}search: {method: random, trials: 4}\ngrid:\n  init: [he_normal]\n  seed: [1, 2]\n`), 1, 2);
+  assert.match(one, /over init \(1 choice\), seed \(2 choices\)\n/);
   assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 80), /draws 81 configurations, more than the limit of 80/);
   checkSearchLimit('exp.yaml', parse(HALVING), 81);
 });
