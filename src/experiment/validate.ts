@@ -176,6 +176,19 @@ function render(p: Problem, src: Source): Diagnostic {
       }
       break;
     }
+    case 'minProperties':
+    case 'maxProperties': {
+      // The only mappings limited by their count of keys are a search's distributions: exactly one kind.
+      const kinds = Object.keys((p.schema.properties ?? {}) as Schema);
+      const given = p.data !== null && typeof p.data === 'object' ? Object.keys(p.data) : [];
+      d.message = given.length === 0
+        ? 'a distribution needs one kind, none is given'
+        : `a distribution takes one kind, not ${given.length}: ${codes(given)}`;
+      if (kinds.length) d.expected = `one of: ${kinds.join(', ')}, with [low, high]`;
+      d.found = src.found(node);
+      d.hint = `${given.length === 0 ? 'give' : 'keep'} one, e.g. ${key}: {${kinds[0] ?? 'uniform'}: [low, high]}, or give a list of candidates, e.g. ${key}: [${paramSpec(key)?.example ?? 'VALUE'}]`;
+      break;
+    }
     case 'minLength':
     case 'maxLength':
     case 'pattern':

@@ -66,6 +66,21 @@ test('distribution bounds: reversed, log of 0, outside the parameter, integers f
   assert.match(typo.hint ?? '', /did you mean `log_uniform`/);
 });
 
+test('a distribution with two kinds, or none, is one error naming the kinds, with a hint (not the validator\'s wording)', () => {
+  const s = `${HEAD}search: {method: random, trials: 5}\ngrid:\n`;
+  const ds = diagnose(`${s}  learning_rate: {uniform: [0.1, 0.2], log_uniform: [0.1, 0.2]}\n`);
+  assert.equal(ds.length, 1);
+  const two = only(ds, 'grid.learning_rate');
+  assert.equal(two.message, 'a distribution takes one kind, not 2: `uniform`, `log_uniform`');
+  assert.equal(two.expected, 'one of: uniform, log_uniform, int_uniform, log_int_uniform, with [low, high]');
+  assert.equal(two.hint, 'keep one, e.g. learning_rate: {uniform: [low, high]}, or give a list of candidates, e.g. learning_rate: [0.01]');
+  assert.equal([two.line, two.column].join(':'), '5:18');
+  const none = only(diagnose(`${s}  learning_rate: {}\n`), 'grid.learning_rate');
+  assert.equal(none.message, 'a distribution needs one kind, none is given');
+  assert.match(none.hint ?? '', /^give one, e.g. learning_rate: \{uniform: \[low, high\]\}/);
+  assert.doesNotMatch(`${two.message} ${none.message}`, /properties/);
+});
+
 test('search settings that do not fit the method are errors', () => {
   assert.match(only(diagnose(`${HEAD}search: {method: random}\n`), 'search').message, /needs `trials`/);
   assert.match(only(diagnose(`${HEAD}search: {trials: 5}\n`), 'search.trials').message, /does not apply to method grid/);
