@@ -72,6 +72,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   if (version) throw new DiagnosticError([version]);
   const merges = mergeKeys(src);
   if (merges.length > 0) throw new DiagnosticError(sortDiagnostics(merges));
+  const aliases = unresolvedAliases(src);
+  if (aliases.length > 0) throw new DiagnosticError(sortDiagnostics(aliases));
   warnings.push(...leadingZeros(src));
 
   const root = doc.contents;
@@ -222,6 +224,25 @@ function versionDirective(text: string, src: Source): Diagnostic | undefined {
 }
 
 /** `<<: *anchor` merge keys (a YAML 1.1 extension): one error at each, with the mapping written out in full. */
+/** Aliases (`*x`) with no anchor `&x` before them: each is one error at the alias, instead of the loader's exception. */
+function unresolvedAliases(src: Source): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(src.doc, {
+    Alias(_key, alias, ancestry) {
+      if (alias.resolve(src.doc) !== undefined) return;
+      out.push({
+        severity: 'error',
+        file: src.file,
+        path: formatPath(pathOf([...ancestry, alias])),
+        message: `alias \`*${alias.source}\` names no anchor: \`&${alias.source}\` is not set before it`,
+        hint: `put \`&${alias.source}\` on a value above this line (an anchor must come before its aliases), or write the value out here`,
+        ...src.at(alias as unknown as Node),
+      });
+    },
+  });
+  return out;
+}
+
 function mergeKeys(src: Source): Diagnostic[] {
   const out: Diagnostic[] = [];
   visit(src.doc, {

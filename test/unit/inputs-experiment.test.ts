@@ -66,6 +66,21 @@ test('a merge key gets one message at the `<<`, with the mapping written out in 
   assert.ok(diagnose(text('name: t\ndataset: wisconsin\nfixed:\n  "<<": 1\n')).every((x) => !x.message.startsWith('merge keys')));
 });
 
+test('an alias with no anchor before it is one error at the alias, with its path and a hint; an anchor set before is fine', () => {
+  const ds = diagnose(text('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: *lr\n  iterations: [100, *n]\n'));
+  assert.deepEqual(
+    ds.map((d) => [d.line, d.column, d.path, d.message]),
+    [
+      [4, 18, 'grid.learning_rate', 'alias `*lr` names no anchor: `&lr` is not set before it'],
+      [5, 21, 'grid.iterations[1]', 'alias `*n` names no anchor: `&n` is not set before it'],
+    ],
+  );
+  assert.match(ds[0].hint ?? '', /^put `&lr` on a value above this line/);
+  // The anchor after its alias does not count (YAML resolves aliases backwards only).
+  assert.equal(diagnose(text('name: t\ndataset: wisconsin\nfixed:\n  learning_rate: *lr\ngrid:\n  l2: &lr [0.1]\n'))[0].line, 4);
+  assert.deepEqual(parse('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: &lr [0.1]\n  l2: *lr\n').axes.map((a) => a.values), [[0.1], [0.1]]);
+});
+
 test('a network too large to allocate is refused at validation with its weight count and the limit', () => {
   const [d, ...rest] = diagnose(fixture('big-net.yaml'));
   assert.equal(rest.length, 0);
