@@ -93,6 +93,10 @@ test('queue URLs: redis:// and rediss:// with user, password, port and database;
   assert.throws(() => parseQueueUrl('redis://:hunter2@h:99999'), (e: Error) => !e.message.includes('hunter2'));
   // Unparsable text says why, never showing what stands before the @.
   assert.throws(() => parseQueueUrl('redis://:hunter2@127.0.0.1:99999'), (e: Error) => /port 99999 is out of range \(1 to 65535\)/.test(e.message) && !e.message.includes('hunter2') && e.message.includes('redis://***@127.0.0.1:99999'));
+  // A URL without a host is shown as typed, its scheme's two slashes kept.
+  assert.throws(() => parseQueueUrl('redis://'), (e: Error) => e.message === '--queue redis:// names no host');
+  assert.equal(redactUrl('redis://h:1/'), 'redis://h:1');
+  assert.equal(redactUrl('redis://h:1/3'), 'redis://h:1/3');
   assert.throws(() => parseQueueUrl('redis://:pw@[::1'), (e: Error) => /IPv6 host must be closed with \]/.test(e.message) && !e.message.includes(':pw'));
 });
 

@@ -21,7 +21,8 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
+    // Drop only the root path's slash after a host (redis://h:1/ -> redis://h:1), never one of the scheme's.
+    return u.toString().replace(/(\/\/[^/]+)\/$/, '$1');
   } catch {
     return '<unparsable URL>';
   }
