@@ -3,6 +3,7 @@
  * atomically (see store/remove.ts), after a confirmation (--yes skips it). Running sweeps are never removed.
  */
 import { createInterface } from 'node:readline/promises';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
@@ -10,6 +11,7 @@ import { experimentsIn, resolveSweep, sweepsOf } from '../store/sweep-folders.js
 import { readSweepFile } from '../store/read-runs.js';
 import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
 import { liveStatus } from '../store/live-status.js';
+import { SWEEP_FILES } from '../store/paths.js';
 import { formatBytes, type CliIO } from './io.js';
 import { plural } from '../text.js';
 
@@ -63,6 +65,27 @@ function isRunning(dir: string): boolean {
   }
 }
 
+/**
+ * Elsewhere an experiment's name (or folder) stands for its latest sweep; rm refuses it, since `rm NAME` reads
+ * as removing the whole experiment. Throws: UserError naming the sweep forms to use.
+ */
+function refuseExperiment(runsDir: string, target: string): void {
+  const asPath = resolve(target);
+  const folder = existsSync(join(asPath, SWEEP_FILES.sweep))
+    ? undefined
+    : sweepsOf(asPath).length > 0
+      ? asPath
+      : experimentsIn(runsDir).some((e) => e.normalize('NFC') === target.normalize('NFC'))
+        ? join(runsDir, target)
+        : undefined;
+  if (folder === undefined) return;
+  const name = basename(folder);
+  throw new UserError(
+    `"${target}" is an experiment, not a sweep: rm removes the sweeps it is given by name`,
+    `name each sweep: ${name}/latest or ${name}/SWEEP_ID (dlsweep ls ${name} lists them); dlsweep gc --keep N removes old ones`,
+  );
+}
+
 /** Options of rm and gc. */
 export interface RemoveOptions {
   runsDir: string;
@@ -77,6 +100,7 @@ export interface RemoveOptions {
  */
 export async function rmCommand(targets: string[], options: RemoveOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
+  for (const t of targets) refuseExperiment(runsDir, t);
   const dirs = [...new Set(targets.map((t) => resolveSweep(runsDir, t)))];
   for (const dir of dirs) {
     if (isRunning(dir)) throw new UserError(`${label(dir)} is running`, 'stop it first (Ctrl-C in its terminal), then remove it');

@@ -90,3 +90,20 @@ test('rm, gc and ls --size remove exactly what they say; an interrupted rm leave
   assert.equal(runCli(['gc'], dir).code, 2);
   assert.equal(runCli(['gc', '--older-than', '30 days'], dir).code, 2);
 });
+
+test('rm refuses an experiment name or folder (which other commands read as its latest sweep): nothing is removed', () => {
+  const dir = tempDir('dlsweep-rm-name-');
+  const runs = join(dir, 'runs');
+  const file = writeExperiment(dir, 'e.yaml', syntheticExperiment('e', '  seed: [1]', 'fixed:\n  iterations: 10\n'));
+  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
+  const [sweep] = sweepsOf(runs, 'e');
+  for (const target of ['e', join(runs, 'e')]) {
+    const r = runCli(['rm', target, '--yes'], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `error: "${target}" is an experiment, not a sweep: rm removes the sweeps it is given by name\nhint: name each sweep: e/latest or e/SWEEP_ID (dlsweep ls e lists them); dlsweep gc --keep N removes old ones\n`);
+    assert.deepEqual(sweepsOf(runs, 'e'), [sweep]);
+  }
+  // Its sweep named as a sweep is removed.
+  assert.equal(runCli(['rm', 'e/latest', '--yes'], dir).code, 0);
+  assert.deepEqual(sweepsOf(runs, 'e'), []);
+});
