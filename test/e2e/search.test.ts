@@ -250,3 +250,30 @@ test('hyperband with cosine: every bracket continues its promotions (a bracket s
   }
   assert.ok(!existsSync(join(sweep, 'states')));
 });
+
+test('a declared objective (validation accuracy, maximize) decides halving: its promotions, the TPE sampler\'s goal and the best', () => {
+  const dir = tempDir();
+  const objective = 'objective: {metric: validation.accuracy, goal: maximize}\n';
+  const file = writeExperiment(dir, 'acc.yaml', syntheticExperiment('acc', GRID, objective + HALVING.replace('seed: 5', 'seed: 5\n  sampler: tpe')));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'acc');
+  const s = readJson(join(sweep, 'search.json'));
+  assert.deepEqual(s.objective, { metric: 'validation.accuracy', goal: 'maximize' });
+  assert.equal(s.settings.goal, 'maximize');
+  // Redo each promotion by hand from the runs' own metrics.json: the highest accuracies, ties to the earlier trial.
+  const acc = (folder: string) => readJson(join(sweep, folder, 'metrics.json')).validation.accuracy as number;
+  for (let b = 1; b < s.batches.length; b++) {
+    if (s.batches[b].decisions.length === 0) continue;
+    const rung = s.batches[b].runs[0].rung;
+    const prev = s.batches.flatMap((x: any) => x.runs).filter((x: any) => x.rung === rung - 1).map((x: any) => ({ trial: x.trial, value: acc(x.folder) }));
+    const keep = s.batches[b].runs.length;
+    const expected = [...prev].sort((x, y) => y.value - x.value || x.trial - y.trial).slice(0, keep).map((x) => x.trial);
+    assert.deepEqual(s.batches[b].decisions[0].promoted, expected, `promotions to rung ${rung}`);
+  }
+  // The best: the highest accuracy at the largest rung.
+  const last = s.batches.flatMap((x: any) => x.runs).filter((x: any) => x.rung === s.rungs.length - 1);
+  const top = [...last].sort((x: any, y: any) => acc(y.folder) - acc(x.folder) || x.trial - y.trial)[0];
+  assert.equal(s.best.trial, top.trial);
+  assert.equal(s.best.value, acc(top.folder));
+});

@@ -54,3 +54,23 @@ test('the search section draws three charts for a halving search, none for a gri
   assert.match(html, /best: trial 3, validation loss 0\.05000 after 90 updates/);
   assert.equal(await searchSection([row(1, { learning_rate: 0.1 }, { 'validation.loss': 0.3 })], ['learning_rate']), '');
 });
+
+test('with a maximized objective the best-so-far line is the running maximum, and the section names the objective', async () => {
+  // The same search ranked by validation accuracy (higher is better): values by hand.
+  const ACC: [number, number, number, number][] = [
+    [0, 0, 10, 0.7],
+    [1, 0, 10, 0.9],
+    [2, 0, 10, 0.6],
+    [3, 0, 10, 0.8],
+    [1, 1, 30, 0.85],
+    [3, 1, 30, 0.95],
+    [3, 2, 90, 0.97],
+  ];
+  const key = { metric: 'validation.accuracy', goal: 'maximize' as const };
+  const accRows = ACC.map(([trial, rung, iterations, acc], i) =>
+    row(i + 1, { learning_rate: 0.01 * (trial + 1), iterations }, { 'validation.accuracy': acc }, { search: { trial, bracket: 0, rung } }),
+  );
+  const data = (objectiveSpec(trialsOf(accRows, key), key) as unknown as { data: Data }).data;
+  // Trial 0: 0.7, 1: 0.85 (its furthest rung), 2: 0.6, 3: 0.97; running maximum 0.7, 0.85, 0.85, 0.97.
+  assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.7, 0.85, 0.85, 0.97]);
+});
