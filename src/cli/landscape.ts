@@ -2,25 +2,32 @@
  * `dlsweep landscape RUN`: the loss and accuracy of a recorded run's trained network around its weights
  * (src/train/landscape.ts), on the rows it trained or was validated on, preprocessed as the run did (the
  * sweep's current experiment file, its data checked against the sweep's fingerprint; k-fold: the first fold, whose
- * network model.json holds). Written to the run folder as landscape-*.csv and drawn in the terminal.
+ * network model.json holds). Written to the run folder as landscape-*.csv with its chart (landscape-*.svg)
+ * and drawn in the terminal. landscapeOfRun is also what record.landscape runs at the end of a sweep.
  */
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { loadDataset } from '../datasets/index.js';
-import { currentExperimentPath } from '../store/paths.js';
+import { RUN_FILES, currentExperimentPath } from '../store/paths.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { writeLandscape } from '../store/landscape.js';
+import { readTrajectory } from '../store/trajectory.js';
 import { sweepTitle } from '../report/rows.js';
 import { landscapeHeatmap, landscapeLine } from '../report/landscape.js';
+import { renderSvg } from '../report/charts.js';
+import { contourSpec, sliceSpec, type LossScale } from '../report/landscape-charts.js';
+import type { RunRef } from '../store/read-runs.js';
+import type { RunModelFile } from '../store/records.js';
+import type { SplitData } from '../train/types.js';
 import { trainingConfigOf } from '../sweep/plan.js';
 import { resolveOptions } from '../train/options.js';
 import { initialNetwork } from '../train/init.js';
 import { getActivation } from '../train/activations.js';
 import { fromModelJson } from '../train/network.js';
 import { Rng } from '../train/rng.js';
-import { directionBetween, filterNormalizedDirection, landscapeGrid, linspace } from '../train/landscape.js';
+import { computeLandscape, type Landscape, type LandscapeSettings } from '../train/landscape.js';
 import { readModelFile, resolveModelRun } from './predict.js';
 import { useColor, type CliIO } from './io.js';
 
@@ -28,9 +35,9 @@ export interface LandscapeOptions {
   runsDir: string;
   dataDir?: string;
   dims: 1 | 2;
-  directions: 'random';
-  /** Half-width of the grid: a (and b) from -range to range. */
-  range: number;
+  directions: 'random' | 'pca';
+  /** Half-width of the grid: a (and b) from -range to range; undefined: 1, or for pca the trajectory's extent. */
+  range?: number;
   /** Points per axis. */
   steps: number;
   split: 'train' | 'validation';
@@ -56,20 +63,124 @@ export function landscapeSeed(value: string): number {
   return n;
 }
 
+/** The file name part of a landscape: what it is, on which rows (landscape-<name>.csv). */
+export function landscapeName(s: LandscapeSettings, split: 'train' | 'validation'): string {
+  if (s.fromInit) return `from-init-${split}`;
+  if (s.directions === 'pca') return `2d-pca-${split}`;
+  return `${s.dims}d-random-seed${s.seed}-${split}`;
+}
+
+/** One line saying what a landscape shows. */
+export function landscapeCaption(s: LandscapeSettings, l: Landscape): string {
+  if (s.fromInit) return 'from the initialization (a = 0) to the trained network (a = 1)';
+  if (s.directions === 'pca') {
+    const [e1, e2] = l.explained ?? [0, 0];
+    return `2-D, principal directions of the training trajectory (${(100 * e1).toFixed(1)}% and ${(100 * e2).toFixed(1)}% of its variance), the trajectory drawn from the initialization (o) to theta* (+)`;
+  }
+  return `${s.dims}-D, filter-normalized random directions (seed ${s.seed})`;
+}
+
+/** The chart's subtitle: what the directions are (short: the axes say the rest). */
+function chartSubtitle(s: LandscapeSettings): string {
+  if (s.fromInit) return 'linear interpolation from the initialization';
+  if (s.directions === 'pca') return 'PCA of the trajectory; o initialization, + trained network';
+  return `filter-normalized random directions, seed ${s.seed}`;
+}
+
+/** The chart of a landscape: a contour plot (2-D, with the trajectory for pca) or a line (1-D). */
+export async function landscapeSvg(s: LandscapeSettings, l: Landscape, title: string, scale?: LossScale, size?: number): Promise<string> {
+  const subtitle = chartSubtitle(s);
+  if (s.fromInit) return renderSvg(sliceSpec(l, { title, subtitle, axisTitle: 'a (0: initialization, 1: trained network)' }));
+  if (s.dims === 1) return renderSvg(sliceSpec(l, { title, subtitle }));
+  const axisTitles: [string, string] | undefined =
+    s.directions === 'pca' && l.explained ? [`PC1 (${(100 * l.explained[0]).toFixed(1)}%)`, `PC2 (${(100 * l.explained[1]).toFixed(1)}%)`] : undefined;
+  return renderSvg(contourSpec(l, { title, subtitle, scale, axisTitles, size }));
+}
+
+/**
+ * Compute a run's landscape on `split` (its trained network model.json, the run's threshold), reading its
+ * trajectory.csv for pca directions and redrawing its initialization for fromInit; write the CSV and the chart
+ * into the run folder. Returns the landscape and the files written.
+ * Throws: UserError for pca on a run without a recorded trajectory (or one PCA cannot use), or a file that
+ * cannot be written.
+ */
+export async function landscapeOfRun(run: RunRef, model: RunModelFile, split: SplitData, splitName: 'train' | 'validation', s: LandscapeSettings): Promise<{ landscape: Landscape; name: string; csv: string; svg?: string }> {
+  const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;
+  const net = fromModelJson(model);
+  const hidden = getActivation(model.hidden_activation, model.leaky_relu_slope);
+  let trajectory;
+  if (!s.fromInit && s.directions === 'pca') {
+    try {
+      trajectory = readTrajectory(run.run.dir);
+    } catch (e) {
+      throw new UserError(`${title}: ${(e as Error).message}`, 'retrain the run (resume the sweep after removing the run folder)');
+    }
+    if (!trajectory) {
+      throw new UserError(
+        `${title} has no recorded trajectory (${RUN_FILES.trajectory}): pca directions need the parameters recorded during training`,
+        'add `record: {checkpoints_every: 10}` to the experiment and run it again, or use --directions random',
+      );
+    }
+  }
+  const init = s.fromInit ? initialNetwork(resolveOptions(trainingConfigOf(run.run.params.params)), net.dims[0]).net : undefined;
+  let landscape: Landscape;
+  try {
+    landscape = computeLandscape({ net, hidden, data: split, threshold: model.threshold, settings: s, rng: new Rng(s.seed), init, trajectory });
+  } catch (e) {
+    throw new UserError(`${title}: ${(e as Error).message}`, 'record more of the trajectory (a smaller record.checkpoints_every), or use --directions random');
+  }
+  const name = landscapeName(s, splitName);
+  let files;
+  try {
+    files = await writeLandscape(run.run.dir, name, landscape, await landscapeSvg(s, landscape, title));
+  } catch (e) {
+    throw new UserError(`cannot write the landscape into ${run.run.dir}: ${(e as Error).message}`, 'check that the run folder is writable');
+  }
+  return { landscape, name, ...files };
+}
+
 /**
  * Compute, record and draw a landscape. Returns 0.
- * Throws: UserError for a run without a model, data that cannot be found or differ from the sweep's, or a
- * file that cannot be written.
+ * Throws: UserError for a run without a model, data that cannot be found or differ from the sweep's, pca
+ * directions without a recorded trajectory, or a file that cannot be written.
  */
 export async function landscapeCommand(ref: string, options: LandscapeOptions, io: CliIO): Promise<number> {
   if (options.fromInit && options.dims !== 1) throw new UserError('--from-init draws a 1-D interpolation', 'drop --dims 2, or drop --from-init for a 2-D picture');
+  if (options.fromInit && options.directions === 'pca') throw new UserError('--from-init and --directions pca are two different pictures', 'drop one of them');
   const runsDir = resolve(io.cwd, options.runsDir);
   const run = resolveModelRun(runsDir, ref);
   const model = readModelFile(run);
   const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;
+  const data = loadRunData(run, title, options.dataDir, io.cwd);
+  const fold = data.folds[0];
+  const split = fold[options.split];
+  // pca directions are a plane: 2-D whatever --dims says.
+  const dims = options.directions === 'pca' ? 2 : options.dims;
+  const settings: LandscapeSettings = { dims, directions: options.directions, range: options.range ?? (options.directions === 'pca' ? null : LANDSCAPE_DEFAULTS.range), steps: options.steps, seed: options.seed, fromInit: options.fromInit };
+  const { landscape, csv, svg } = await landscapeOfRun(run, model, split, options.split, settings);
+  const { points, alphas, betas } = landscape;
 
+  io.stdout.write(
+    `${title}: ${landscapeCaption(settings, landscape)}, ` +
+      `${split.y.length} ${options.split} rows${data.folds.length > 1 ? ` (fold 1 of ${data.folds.length})` : ''}, ${points.length} points\n`,
+  );
+  io.stdout.write((dims === 2 ? landscapeHeatmap(points, alphas, betas) : landscapeLine(points, useColor(io, io.stdout))) + '\n');
+  const best = points.reduce((x, p) => (p.loss < x.loss ? p : x));
+  const shown = (p: string) => relative(io.cwd, p) || p;
+  io.stdout.write(
+    `lowest loss ${best.loss.toFixed(4)} at a = ${+best.a.toPrecision(6)}${dims === 2 ? `, b = ${+best.b.toPrecision(6)}` : ''}; written to ${shown(csv)}` +
+      `${svg ? ` and ${basename(svg)}` : ''}\n`,
+  );
+  return 0;
+}
+
+/**
+ * The data a run trained on, preprocessed as the sweep did, checked against the sweep's fingerprint.
+ * Throws: UserError when it cannot be loaded or differs from the sweep's.
+ */
+export function loadRunData(run: RunRef, title: string, dataDir: string | undefined, cwd: string) {
   const sweep = readSweepFile(run.sweepDir);
-  const exp = loadExperiment(currentExperimentPath(run.sweepDir), { dataDir: options.dataDir, cwd: io.cwd });
+  const exp = loadExperiment(currentExperimentPath(run.sweepDir), { dataDir, cwd });
   let data;
   try {
     data = loadDataset(exp.dataset);
@@ -79,43 +190,5 @@ export async function landscapeCommand(ref: string, options: LandscapeOptions, i
   if (data.fingerprint !== sweep.dataset.fingerprint) {
     throw new UserError(`${title}: the data found now differ from the data the sweep trained on (fingerprint ${data.fingerprint.slice(0, 12)}..., recorded ${sweep.dataset.fingerprint.slice(0, 12)}...)`, 'restore the dataset file the sweep used');
   }
-  const fold = data.folds[0];
-  const split = fold[options.split];
-  const net = fromModelJson(model);
-  const hidden = getActivation(model.hidden_activation, model.leaky_relu_slope);
-
-  let points;
-  let name: string;
-  let alphas: number[];
-  let betas: number[] = [0];
-  if (options.fromInit) {
-    const o = resolveOptions(trainingConfigOf(run.run.params.params));
-    const init = initialNetwork(o, net.dims[0]).net;
-    alphas = linspace(0, 1, options.steps);
-    points = landscapeGrid({ net: init, hidden, data: split, d1: directionBetween(init, net), alphas, threshold: model.threshold });
-    name = `from-init-${options.split}`;
-  } else {
-    const rng = new Rng(options.seed);
-    const d1 = filterNormalizedDirection(net, rng);
-    const d2 = options.dims === 2 ? filterNormalizedDirection(net, rng) : undefined;
-    alphas = linspace(-options.range, options.range, options.steps);
-    if (d2) betas = alphas;
-    points = landscapeGrid({ net, hidden, data: split, d1, d2, alphas, betas, threshold: model.threshold });
-    name = `${options.dims}d-random-seed${options.seed}-${options.split}`;
-  }
-  let path: string;
-  try {
-    path = await writeLandscape(run.run.dir, name, points);
-  } catch (e) {
-    throw new UserError(`cannot write the landscape into ${run.run.dir}: ${(e as Error).message}`, 'check that the run folder is writable');
-  }
-
-  io.stdout.write(
-    `${title}: ${options.fromInit ? 'from the initialization (a = 0) to the trained network (a = 1)' : `${options.dims}-D, filter-normalized random directions (seed ${options.seed})`}, ` +
-      `${split.y.length} ${options.split} rows${data.folds.length > 1 ? ` (fold 1 of ${data.folds.length})` : ''}, ${points.length} points\n`,
-  );
-  io.stdout.write((options.dims === 2 ? landscapeHeatmap(points, alphas, betas) : landscapeLine(points, useColor(io, io.stdout))) + '\n');
-  const best = points.reduce((x, p) => (p.loss < x.loss ? p : x));
-  io.stdout.write(`lowest loss ${best.loss.toFixed(4)} at a = ${+best.a.toPrecision(6)}${options.dims === 2 ? `, b = ${+best.b.toPrecision(6)}` : ''}; written to ${relative(io.cwd, path) || path}\n`);
-  return 0;
+  return data;
 }

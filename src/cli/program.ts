@@ -124,13 +124,15 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .description(
       "the loss and accuracy of a run's trained network theta* on a grid theta* + a d1 (+ b d2), on the rows it trained (or was validated) on, " +
         'preprocessed as the run did; random Gaussian directions filter-normalized as Li et al. 2018 (each neuron\'s incoming weights rescaled to ' +
-        "that neuron's weight norm, biases 0), or --from-init: the line from the initialization to theta* (Goodfellow et al. 2015). " +
-        'Writes landscape-*.csv (a, b, loss, accuracy) into the run folder and draws a line chart (1-D) or a heatmap (2-D)',
+        "that neuron's weight norm, biases 0), the two principal directions of the training trajectory (--directions pca, Li et al. section 7; " +
+        'needs a run recorded with record.checkpoints_every; the trajectory is drawn on the plot), or --from-init: the line from the initialization ' +
+        'to theta* (Goodfellow et al. 2015). Writes landscape-*.csv (a, b, loss, accuracy) and its chart landscape-*.svg (a contour plot in 2-D, a line in 1-D) ' +
+        'into the run folder and draws a line chart (1-D) or a heatmap (2-D) in the terminal',
     )
     .argument('<run>', 'a run: SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, a run folder, or a hash prefix')
     .addOption(new Option('--dims <n>', 'directions: 1 (a line) or 2 (a grid)').choices(['1', '2']).default(String(LANDSCAPE_DEFAULTS.dims)))
-    .addOption(new Option('--directions <kind>', 'how directions are chosen').choices(['random']).default('random'))
-    .option('--range <r>', 'a (and b) from -r to r, in units of the filter-normalized direction', positiveNumber('--range', '0.5'), LANDSCAPE_DEFAULTS.range)
+    .addOption(new Option('--directions <kind>', 'random: filter-normalized Gaussian directions; pca: the principal directions of the recorded trajectory (always 2-D)').choices(['random', 'pca']).default('random'))
+    .option('--range <r>', `a (and b) from -r to r, in units of the direction (default: ${LANDSCAPE_DEFAULTS.range}; for pca, the trajectory's extent on each axis plus a fifth)`, positiveNumber('--range', '0.5'))
     .option('--steps <n>', 'points per axis, 2 to 1001', landscapeSteps, LANDSCAPE_DEFAULTS.steps)
     .addOption(new Option('--split <split>', 'the rows the loss is measured on').choices(['train', 'validation']).default(LANDSCAPE_DEFAULTS.split))
     .option('--seed <s>', 'seed of the MT19937 stream the directions are drawn from, 0 to 2^32 - 1', landscapeSeed, LANDSCAPE_DEFAULTS.seed)

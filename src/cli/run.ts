@@ -280,7 +280,7 @@ async function runSweep(
     // Updates computed by finished trainings, over every process that worked on this sweep.
     let updatesTrained = open.previous?.updates_trained ?? 0;
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
-    const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every));
+    const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.
     const releaseExitHandlers = holdExitHandlers();
     let outcome: DispatchResult;

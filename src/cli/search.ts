@@ -304,7 +304,7 @@ export async function runSearchSweep(
         // promoted one continues from the state it kept at the previous rung (states/, see search-states.ts).
         const stateKeys = new Map<TrainingOrder, string>();
         const orders = pending.map((p) => {
-          const order = orderOf(plan, p, trainingData, exp.record.curve_every);
+          const order = orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every);
           if (!cont) return order;
           const place = p.runs[0].search!;
           const config = plan.trainings[p.training].config;

@@ -37,6 +37,8 @@ export interface TrainingOrder {
   /** Decision thresholds at which every checkpoint is scored. */
   thresholds: number[];
   curve_every: number;
+  /** Record the parameters every this many updates (TrainRequest.trajectory_every); absent: none. */
+  trajectory_every?: number;
   engine: EngineMode;
   data: TrainingData;
   /** The length a length-shaped schedule is shaped for (TrainRequest.horizon); absent: the last checkpoint. */

@@ -160,6 +160,7 @@ export class LocalExecutor implements Executor {
       checkpoints: order.checkpoints,
       thresholds: order.thresholds,
       curve_every: order.curve_every,
+      ...(order.trajectory_every ? { trajectory_every: order.trajectory_every } : {}),
       train: split.train,
       validation: split.validation,
       ...(order.horizon !== undefined ? { horizon: order.horizon } : {}),

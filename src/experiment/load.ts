@@ -15,7 +15,7 @@ import { canonicalName } from './names.js';
 import { PARAMS } from './params.js';
 import { parseYaml, readExperimentText, sortDiagnostics } from './read.js';
 import { buildAxis, completeValue, gridKeysInFileOrder, resolveDataset } from './resolve.js';
-import { DEFAULT_CURVE_EVERY } from './schema.js';
+import { recordChecks, resolveRecord } from './record.js';
 import { schemaDiagnostics } from './validate.js';
 import { distributionOf, resolveSearch, searchChecks } from './search.js';
 import { objectiveChecks, resolveObjective } from './objective.js';
@@ -56,6 +56,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   for (const d of semanticChecks(data, src)) (d.severity === 'error' ? errors : warnings).push(d);
   errors.push(...searchChecks(data, src));
   errors.push(...objectiveChecks(data, src));
+  errors.push(...recordChecks(data, src));
   if (errors.length > 0) throw new DiagnosticError(sortDiagnostics(dedupeDiagnostics(errors)));
 
   // 4. The typed experiment.
@@ -78,7 +79,6 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
       fixed[p.name] = structuredClone(p.default);
     }
   }
-  const record = isObject(data.record) ? data.record : {};
 
   const experiment: Experiment = {
     file,
@@ -89,7 +89,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     fixed,
     fixedSpellings,
     axes,
-    record: { curve_every: typeof record.curve_every === 'number' ? record.curve_every : DEFAULT_CURVE_EVERY },
+    record: resolveRecord(data.record),
     objective: resolveObjective(data, isObject(data.search) && data.search.method !== undefined && data.search.method !== 'grid'),
     warnings: sortDiagnostics(warnings),
   };

@@ -30,10 +30,10 @@ export function firstControlCharacter(text: string): string | undefined {
   return m ? `\\u${m[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined;
 }
 
-/** Default interval of curve.csv points, in updates. */
-export const DEFAULT_CURVE_EVERY = 100;
+export { DEFAULT_CURVE_EVERY } from './record.js';
 
 import { clone, datasetSchema, type Schema } from './schema-dataset.js';
+import { recordSchema } from './record.js';
 
 /** The JSON Schema of experiment files (a fresh object on every call). */
 export function experimentSchema(): Schema {
@@ -96,19 +96,7 @@ export function experimentSchema(): Schema {
       },
       search: searchSchema(),
       objective: objectiveSchema(),
-      record: {
-        type: ['object', 'null'],
-        additionalProperties: false,
-        description: 'What each run records.',
-        properties: {
-          curve_every: {
-            type: 'integer',
-            minimum: 1,
-            default: DEFAULT_CURVE_EVERY,
-            description: `Interval of the learning-curve points (curve.csv), in updates (default ${DEFAULT_CURVE_EVERY}).`,
-          },
-        },
-      },
+      record: recordSchema() as Schema,
     },
   };
 }

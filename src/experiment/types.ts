@@ -2,6 +2,7 @@
  * The validated, typed form of an experiment file. Produced by loadExperiment() (src/experiment/load.ts),
  * consumed by the sweep planner (src/sweep/) and the dataset loader (src/datasets/).
  */
+import type { RecordSettings } from './record.js';
 import type { Diagnostic } from '../errors.js';
 import type { DatasetConfig } from '../datasets/config.js';
 
@@ -40,8 +41,8 @@ export interface Experiment {
   fixedSpellings: Record<string, string>;
   /** Grid axes in file order. */
   axes: Axis[];
-  /** Recording settings. */
-  record: { curve_every: number };
+  /** Recording settings (record.ts). */
+  record: RecordSettings;
   /** What "best" means (objective:, or the default), recorded in sweep.json. */
   objective: ObjectiveSetting;
   /** A search other than the grid (search.method), with its searched axes; absent for a grid sweep. */

@@ -15,6 +15,7 @@
  *     results.csv       one row per run (rebuilt from the run folders)
  *     table.md          the comparison table (rebuilt from the run folders)
  *     annotations.json  tags and a note added with dlsweep tag/note (never part of the results)
+ *     landscapes.json   record.landscape only: the runs whose loss landscapes the sweep computed at its end
  *     .lock/            held by the process running the sweep
  *     <NNNN-hash8>/     one run per grid point
  *       params.json     identity and resolved parameters
@@ -24,6 +25,9 @@
  *       predictions.csv split, fold, row, label, probability of every validation row, then of every test
  *                       row with a test split (predictions.ts)
  *       roc.csv         ROC and precision-recall points at every distinct threshold (predictions.ts)
+ *       trajectory.csv  record.checkpoints_every only: the parameters every N updates (trajectory.ts)
+ *       landscape-*.csv dlsweep landscape and record.landscape: a, b, loss, accuracy (landscape.ts), with
+ *       landscape-*.svg   its chart (and landscape-*-trajectory.csv, the projected path, for pca directions)
  *       error.txt       failed runs: the error
  *       metrics.json    status and metrics; written last: a run is done when it says status "done"
  *       annotations.json  tags and a note added with dlsweep tag/note
@@ -44,6 +48,7 @@ export const SWEEP_FILES = {
   annotations: ANNOTATIONS_FILE,
   search: 'search.json',
   states: 'states',
+  landscapes: 'landscapes.json',
   lock: '.lock',
 } as const;
 
@@ -55,6 +60,7 @@ export const RUN_FILES = {
   error: 'error.txt',
   predictions: 'predictions.csv',
   roc: 'roc.csv',
+  trajectory: 'trajectory.csv',
   metrics: 'metrics.json',
   annotations: ANNOTATIONS_FILE,
 } as const;

@@ -11,7 +11,7 @@
  */
 import type { Outcome } from '../execute/executor.js';
 import { assembleRun, predictionsFor } from '../sweep/assemble.js';
-import type { SplitData } from '../train/types.js';
+import type { SplitData, TrainResult, TrajectoryPoint } from '../train/types.js';
 import type { Predictions } from './predictions.js';
 import type { PendingTraining } from '../sweep/pending.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
@@ -97,6 +97,7 @@ export class Recorder {
         curve: rec.curve,
         model: rec.model && this.modelFile(run, rec.model),
         predictions: rec.metrics.status === 'done' ? predictions.get(iterations) : undefined,
+        trajectory: rec.model && trajectoryOf(outcome.results[0], iterations),
         timing: { training_ms: Math.round(outcome.training_ms), shared_by: this.plan.trainings[training].runs.length, finished_at: finishedAt },
       });
     }
@@ -150,4 +151,14 @@ export function runParamsFile(plan: Plan, run: PlannedRun): RunParamsFile {
     spellings: run.spellings,
     ...(run.search ? { search: run.search } : {}),
   };
+}
+
+/**
+ * The first fold's trajectory (the fold whose network model.json holds) as far as a run of `iterations`
+ * updates went: points up to its length, or up to where early stopping ended it. Undefined when not recorded.
+ */
+function trajectoryOf(result: TrainResult, iterations: number): TrajectoryPoint[] | undefined {
+  if (!result.trajectory) return undefined;
+  const end = result.checkpoints.find((c) => c.iteration === iterations)?.stopped_at ?? iterations;
+  return result.trajectory.filter((p) => p.iteration <= end);
 }

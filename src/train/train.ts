@@ -39,6 +39,7 @@ import type {
   TrainRequest,
   TrainResult,
   TrainingConfig,
+  TrajectoryPoint,
 } from './types.js';
 import { PatienceTracker } from './early-stopping.js';
 import { base64ToF64, base64ToU32, checkStateFits, curveOfState, flattenParams, makeState, rngStateOf, unflattenInto, validateState } from './state.js';
@@ -88,6 +89,8 @@ export const PROGRESS_EVERY = 100;
  * before k keep status 'done', later ones get 'diverged' with empty metrics and no model; the curve
  * keeps only points before k. (With mini-batches or dropout the logits checked are the batch's.)
  * onProgress(k) is called every PROGRESS_EVERY updates and after the last update run.
+ * Trajectory (req.trajectory_every = N only): the parameters after k updates (flattenParams) at k = 0, N, 2N, ...
+ * up to the last update run; recorded from the weights in place, so nothing else of the result changes.
  * Length: the schedule is shaped for req.horizon updates (default the last checkpoint): a training towards
  * a longer length, stopped at its last checkpoint. State (state.ts): with keep_state a training that did not
  * diverge returns its state after its last update; with resume it continues from such a state (the earlier
@@ -155,8 +158,11 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
   // the logits of the last finite model are kept so its loss can still be reported.
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
   const lastFiniteLogits = new Float64Array(shared ? logits.length : 0);
+  const trajectoryEvery = req.trajectory_every;
+  const trajectory: TrajectoryPoint[] | undefined = trajectoryEvery ? [] : undefined;
 
   for (let k = updates; !stopped; k++) {
+    if (trajectory && k % trajectoryEvery! === 0) trajectory.push({ iteration: k, params: Array.from(flattenParams(net)) });
     let pTrain: Float64Array | undefined;
     if (shared) {
       pTrain = forward(net, Xtr, trainBuf, hidden); // the model after k updates
@@ -260,7 +266,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
           curve,
         })
       : undefined;
-    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}), ...(state ? { state } : {}) };
+    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}), ...(state ? { state } : {}), ...(trajectory ? { trajectory } : {}) };
   }
   for (; next < checkpoints.length; next++) {
     results.push({ iteration: checkpoints[next], status: 'diverged', train: [], validation: [] });
@@ -280,6 +286,7 @@ export function train(req: TrainRequest, onProgress?: (iteration: number) => voi
     curve,
     diverged: { iteration: divergedAt, last_finite_loss: lastFinite },
     iterations_run: updates,
+    ...(trajectory ? { trajectory } : {}),
   };
 }
 
@@ -342,6 +349,9 @@ export function validateRequest(req: TrainRequest): void {
     throw new Error(`train: horizon must be an integer >= the last checkpoint (${last}), got ${String(req.horizon)}`);
   }
   if (req.resume !== undefined) validateState(req.resume);
+  if (req.trajectory_every !== undefined && (!Number.isInteger(req.trajectory_every) || req.trajectory_every < 1)) {
+    throw new Error(`train: trajectory_every must be an integer >= 1, got ${String(req.trajectory_every)}`);
+  }
 
   assertSplit(req.train, 'train');
   assertSplit(req.validation, 'validation');

@@ -183,6 +183,11 @@ export interface TrainRequest {
   thresholds: number[];
   /** Interval, in updates, between curve points (the loss of the model after k updates, k = 0, every, 2*every, ...). */
   curve_every: number;
+  /**
+   * Interval, in updates, between recorded parameter vectors (TrainResult.trajectory: the model after k updates,
+   * k = 0, every, 2*every, ...). Absent: none recorded. Changes no other number of the result.
+   */
+  trajectory_every?: number;
   train: SplitData;
   validation: SplitData;
   /**
@@ -230,6 +235,17 @@ export interface TrainResult {
   stopped?: { iteration: number; reason: StopReason; restored_from?: number };
   /** With keep_state, when the training did not diverge: its state after its last update (plain JSON data). */
   state?: TrainingState;
+  /** Requests with trajectory_every only: the parameters after k updates at k = 0, every, 2*every, ... up to the last update run. */
+  trajectory?: TrajectoryPoint[];
+}
+
+/**
+ * The parameters of the model after `iteration` updates, flattened (flattenParams in state.ts): W1 row-major,
+ * b1, W2, b2, ... Plain numbers, so that the point crosses threads and the queue as data.
+ */
+export interface TrajectoryPoint {
+  iteration: number;
+  params: number[];
 }
 
 /** A training's state, to continue it later (see state.ts for what it holds and how). JSON-ready: strings are base64 (little-endian). */

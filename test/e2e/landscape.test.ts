@@ -70,3 +70,59 @@ test('landscape --range and lr-find --min/--max: a bad value is refused with an 
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test('record.checkpoints_every: metrics.json is byte-identical with and without it on both engines; pca directions draw the trajectory, ending at theta*', { skip: noData }, () => {
+  const dir = tempDir('dlsweep-landscape-pca-');
+  const data = ['--data-dir', join(REPO, 'data')];
+  const body = 'dataset: wisconsin\nfixed:\n  hidden_sizes: [15]\n  iterations: 250\n  learning_rate: 0.07\nrecord:\n  curve_every: 50\n';
+  const metricsOf = (name: string, yaml: string, engine: string) => {
+    const file = writeExperiment(dir, `${name}.yaml`, yaml);
+    const r = runCli(['run', file, ...data, '--workers', '1', '--quiet', '--engine', engine], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sweep = onlySweep(join(dir, 'runs'), name);
+    const [folder] = runFolders(sweep);
+    return { folder: join(sweep, folder), metrics: readFileSync(join(sweep, folder, 'metrics.json'), 'utf8'), model: readFileSync(join(sweep, folder, 'model.json'), 'utf8') };
+  };
+  let recorded: { folder: string; metrics: string } | undefined;
+  for (const engine of ['ts', 'fast']) {
+    const plain = metricsOf(`plain-${engine}`, `name: plain-${engine}\n${body}`, engine);
+    const rec = metricsOf(`rec-${engine}`, `name: rec-${engine}\n${body}  checkpoints_every: 25\n`, engine);
+    assert.equal(rec.metrics, plain.metrics, engine);
+    assert.equal(rec.model, plain.model, engine);
+    assert.throws(() => readFileSync(join(plain.folder, 'trajectory.csv')));
+    const rows = readFileSync(join(rec.folder, 'trajectory.csv'), 'utf8').trim().split('\n');
+    assert.equal(rows.length, 1 + 11); // header, then k = 0, 25, ..., 250
+    assert.equal(rows[0].split(',').length, 1 + 9 * 15 + 15 + 15 + 1);
+    if (engine === 'fast') recorded = rec;
+  }
+
+  // pca: the origin is the recorded final loss exactly; the projected path ends at (0, 0) and is drawn on the chart.
+  const r = runCli(['landscape', 'rec-fast/latest/1', '--directions', 'pca', '--steps', '5', ...data], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /principal directions of the training trajectory/);
+  const grid = readCsv(join(recorded!.folder, 'landscape-2d-pca-train.csv'));
+  assert.equal(grid.length, 25);
+  const metrics = JSON.parse(recorded!.metrics);
+  assert.deepEqual(grid[12].slice(2), [metrics.train.loss, metrics.train.accuracy]);
+  assert.deepEqual([grid[12][0], grid[12][1]], [0, 0]);
+  const path = readFileSync(join(recorded!.folder, 'landscape-2d-pca-train-trajectory.csv'), 'utf8').trim().split('\n');
+  assert.equal(path[0], 'iteration,a,b');
+  assert.equal(path.length, 1 + 11);
+  assert.equal(path.at(-1), '250,0,0');
+  const svg = readFileSync(join(recorded!.folder, 'landscape-2d-pca-train.svg'), 'utf8');
+  assert.match(svg, /^<svg/);
+  assert.match(svg, /training trajectory/);
+  assert.match(svg, /PC1 \(\d+\.\d%\)/);
+
+  // A run without a recorded trajectory: one clear message, exit 2.
+  const none = runCli(['landscape', 'plain-ts/latest/1', '--directions', 'pca', ...data], dir);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /has no recorded trajectory \(trajectory\.csv\)/);
+  assert.match(none.stderr, /checkpoints_every/);
+  assert.doesNotMatch(none.stderr, /at .*\.js/);
+
+  // 1-D random: a line chart beside the CSV.
+  const one = runCli(['landscape', 'plain-ts/latest/1', '--steps', '5', ...data], dir);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(readFileSync(join(onlySweep(join(dir, 'runs'), 'plain-ts'), runFolders(onlySweep(join(dir, 'runs'), 'plain-ts'))[0], 'landscape-1d-random-seed0-train.svg'), 'utf8'), /^<svg[\s\S]*loss \(log scale\)/);
+});

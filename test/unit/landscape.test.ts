@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { getActivation } from '../../src/train/activations.js';
 import { initializeParams } from '../../src/train/init.js';
 import { Rng } from '../../src/train/rng.js';
-import { directionBetween, filterNormalizedDirection, landscapeGrid, linspace } from '../../src/train/landscape.js';
+import { directionBetween, filterNormalizedDirection, landscapeGrid, linspace, trajectoryPca } from '../../src/train/landscape.js';
+import { initialNetwork } from '../../src/train/init.js';
+import { fromModelJson } from '../../src/train/network.js';
+import { flattenParams } from '../../src/train/state.js';
+import { resolveOptions } from '../../src/train/options.js';
+import { train } from '../../src/train/train.js';
 import { learnable } from '../helpers/random-data.js';
 
 const relu = getActivation('relu');
@@ -74,3 +79,54 @@ test('the interpolation from the initialization reaches theta* at a = 1; the 2-D
   // d1 = d2: the point (a, b) is theta* + (a + b) d, so (0, 1) equals (1, 0).
   assert.equal(grid[4].loss, grid[2].loss);
 });
+
+test('PCA of a trajectory, against a hand-computed case: directions, explained variance, signs and the projected path', () => {
+  // dims [2, 1]: theta = (w11, w12, b1). Rows theta_i - theta*: 2u + c, -2u + c, v + c, -v + c with
+  // u = (3/5, 4/5, 0), v = (0, 0, 1), c = (1, 1, 1). Centred (the mean is c): +-2u, +-v, so the covariance is
+  // (8 u u' + 2 v v') / 3: PC1 = u (variance share 8/10), PC2 = v (2/10). Signs: the first point, 2u + c,
+  // has u.(2u + c) = 2 + 7/5 > 0 and v.(2u + c) = 1 > 0, so +u and +v.
+  const star = { dims: [2, 1], W: [Float64Array.from([0.5, -0.25])], b: [Float64Array.from([2])] };
+  const s = [0.5, -0.25, 2];
+  const u = [0.6, 0.8, 0];
+  const v = [0, 0, 1];
+  const rows = [u.map((x) => 2 * x), u.map((x) => -2 * x), v, v.map((x) => -x)].map((r) => r.map((x, k) => x + 1 + s[k]));
+  const pca = trajectoryPca(star, rows);
+  const flat = (d: { W: Float64Array[]; b: Float64Array[] }) => [...d.W[0], ...d.b[0]];
+  flat(pca.d1).forEach((x, k) => assert.ok(Math.abs(x - u[k]) < 1e-12, `d1[${k}] = ${x}`));
+  flat(pca.d2).forEach((x, k) => assert.ok(Math.abs(x - v[k]) < 1e-12, `d2[${k}] = ${x}`));
+  assert.ok(Math.abs(pca.explained[0] - 0.8) < 1e-12 && Math.abs(pca.explained[1] - 0.2) < 1e-12);
+  // theta* was appended: five points; coordinates (theta_i - theta*).u and .v, by hand.
+  const expected = [[2 + 1.4, 1], [-2 + 1.4, 1], [1.4, 2], [1.4, 0], [0, 0]];
+  assert.equal(pca.path.length, 5);
+  pca.path.forEach((p, i) => assert.ok(Math.abs(p.a - expected[i][0]) < 1e-12 && Math.abs(p.b - expected[i][1]) < 1e-12, `point ${i}: ${p.a}, ${p.b}`));
+  assert.throws(() => trajectoryPca(star, [rows[0], rows[1]]), /single direction|at least 2/);
+  assert.throws(() => trajectoryPca(star, [[1, 2]]), /2 parameters, the network 3/);
+});
+
+for (const engine of ['ts', 'fast'] as const) {
+  test(`recording the trajectory (${engine} engine) changes nothing else; its projection starts at the initialization and ends at the origin`, () => {
+    const data = learnable(120, 3);
+    const validation = learnable(40, 4);
+    const base = { config: { hidden_sizes: [4], init: 'he_normal' as const, learning_rate: 0.2, seed: 3 }, engine, checkpoints: [60, 95], thresholds: [0.5], curve_every: 20, train: data, validation };
+    const plain = train(base);
+    const recorded = train({ ...base, trajectory_every: 10 });
+    const { trajectory, ...rest } = recorded;
+    assert.deepEqual(rest, plain);
+    // k = 0, 10, ..., 90: the last update run is 95, not a multiple of 10.
+    assert.deepEqual(trajectory!.map((p) => p.iteration), [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    const init = initialNetwork(resolveOptions(base.config), 3).net;
+    assert.deepEqual(trajectory![0].params, Array.from(flattenParams(init)));
+    // The point at 60 is the network of the checkpoint at 60 (model.json), bit for bit.
+    assert.deepEqual(trajectory![6].params, Array.from(flattenParams(fromModelJson(plain.checkpoints[0].model!))));
+    const star = fromModelJson(plain.checkpoints[1].model!);
+    const pca = trajectoryPca(star, trajectory!.map((p) => p.params));
+    assert.equal(pca.path.length, 11); // theta* appended after the ten recorded points
+    assert.deepEqual(pca.path[10], { a: 0, b: 0 });
+    assert.ok(pca.path[0].a >= 0 && pca.path[0].b >= 0);
+    // The coordinates are the projection on unit vectors: the distance from theta* bounds them.
+    const starFlat = flattenParams(star);
+    const dist = Math.hypot(...trajectory![0].params.map((x, k) => x - starFlat[k]));
+    assert.ok(Math.hypot(pca.path[0].a, pca.path[0].b) <= dist + 1e-12);
+    assert.ok(pca.explained[0] >= pca.explained[1] && pca.explained[0] + pca.explained[1] <= 1 + 1e-12);
+  });
+}

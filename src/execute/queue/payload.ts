@@ -44,7 +44,7 @@ export interface JobPayload {
 /** The job id of an order on given data: the training's identity and what is scored, so a second enqueue of the same training is a no-op. */
 export function jobIdOf(order: Omit<TrainingOrder, 'data'>, dataSha256: string): string {
   // A continuation (resume) or a training asked for its state is another job than a plain one of that length.
-  const more = { ...(order.horizon !== undefined ? { horizon: order.horizon } : {}), ...(order.keep_state ? { keep_state: true } : {}), ...(order.resume ? { resume: stableHash(order.resume) } : {}) };
+  const more = { ...(order.trajectory_every ? { trajectory_every: order.trajectory_every } : {}), ...(order.horizon !== undefined ? { horizon: order.horizon } : {}), ...(order.keep_state ? { keep_state: true } : {}), ...(order.resume ? { resume: stableHash(order.resume) } : {}) };
   return 't' + stableHash({ key: order.key, config: order.config, checkpoints: order.checkpoints, thresholds: order.thresholds, curve_every: order.curve_every, engine: order.engine, data: dataSha256, ...more });
 }
 
@@ -95,6 +95,7 @@ export function validateJob(data: unknown, engineVersion: string): JobPayload {
     throw bad('order.thresholds (numbers in [0, 1])');
   }
   if (!isCount(o.curve_every) || o.curve_every < 1) throw bad('order.curve_every');
+  if (o.trajectory_every !== undefined && (!isCount(o.trajectory_every) || o.trajectory_every < 1)) throw bad('order.trajectory_every');
   if (!(ENGINE_MODES as readonly unknown[]).includes(o.engine)) throw bad('order.engine');
   const d = data.data;
   if (!isObject(d) || !isHex(d.fingerprint, 64) || !isHex(d.sha256, 64) || !isCount(d.bytes, MAX_DATA_BYTES)) throw bad('data');
@@ -109,7 +110,7 @@ export function validateJob(data: unknown, engineVersion: string): JobPayload {
       throw bad(`order.resume: ${(e as Error).message}`);
     }
   }
-  const keys = Object.keys(o).filter((k) => !['training', 'key', 'config', 'checkpoints', 'thresholds', 'curve_every', 'engine', 'horizon', 'keep_state', 'resume'].includes(k));
+  const keys = Object.keys(o).filter((k) => !['training', 'key', 'config', 'checkpoints', 'thresholds', 'curve_every', 'trajectory_every', 'engine', 'horizon', 'keep_state', 'resume'].includes(k));
   if (keys.length) throw bad(`unknown order field ${keys[0]}`);
   return {
     format: PAYLOAD_FORMAT,
@@ -123,6 +124,7 @@ export function validateJob(data: unknown, engineVersion: string): JobPayload {
       checkpoints: o.checkpoints as number[],
       thresholds: o.thresholds as number[],
       curve_every: o.curve_every,
+      ...(o.trajectory_every !== undefined ? { trajectory_every: o.trajectory_every as number } : {}),
       engine: o.engine as EngineMode,
       ...(o.horizon !== undefined ? { horizon: o.horizon as number } : {}),
       ...(o.keep_state ? { keep_state: true } : {}),

@@ -57,7 +57,7 @@ import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
 import type { Rng } from '../rng.js';
 import { dependsOnLength, learningRateAt } from '../schedules.js';
-import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions } from '../types.js';
+import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions, TrajectoryPoint } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
 import { PatienceTracker } from '../early-stopping.js';
 import { base64ToF64, base64ToU32, checkStateFits, curveOfState, flattenParams, makeState, rngStateOf, unflattenInto } from '../state.js';
@@ -531,7 +531,12 @@ export function trainFast(
     }
   }
 
+  const trajectoryEvery = req.trajectory_every;
+  const trajectory: TrajectoryPoint[] | undefined = trajectoryEvery ? [] : undefined;
+
   for (let k = updates; !stopped; ) {
+    // The weights read in place from the kernels' memory; chunks end at every trajectory point (below).
+    if (trajectory && k % trajectoryEvery! === 0) trajectory.push({ iteration: k, params: Array.from(flattenParams(net)) });
     const continuing = resume !== undefined && k === resume.iteration;
     const onCurve = !continuing && (k % curveEvery === 0 || k === total);
     const isCheckpoint = checkpoints[next] === k;
@@ -613,6 +618,7 @@ export function trainFast(
     let stop = Math.min(total, (Math.floor(k / curveEvery) + 1) * curveEvery, checkpoints[next], k + MAX_CHUNK);
     if (es) stop = Math.min(stop, (Math.floor(k / updatesPerEpoch) + 1) * updatesPerEpoch);
     if (onProgress) stop = Math.min(stop, (Math.floor(k / FAST_PROGRESS_EVERY) + 1) * FAST_PROGRESS_EVERY);
+    if (trajectoryEvery) stop = Math.min(stop, (Math.floor(k / trajectoryEvery) + 1) * trajectoryEvery);
     const n = stop - k;
     for (let t = 0; t < n; t++) {
       const i = t * C.SCHED_WORDS;
@@ -660,7 +666,7 @@ export function trainFast(
       const restore = patience.restorable();
       stopped = { iteration: updates, reason: 'max_iterations', ...(restore ? { restored_from: restore.at } : {}) };
     }
-    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}), ...(req.keep_state ? { state: exportState() } : {}) };
+    return { status: 'done', checkpoints: results, curve, iterations_run: updates, ...(stopped ? { stopped } : {}), ...(req.keep_state ? { state: exportState() } : {}), ...(trajectory ? { trajectory } : {}) };
   }
   for (; next < checkpoints.length; next++) {
     results.push({ iteration: checkpoints[next], status: 'diverged', train: [], validation: [] });
@@ -677,5 +683,6 @@ export function trainFast(
     curve,
     diverged: { iteration: divergedAt, last_finite_loss: lastFinite },
     iterations_run: updates,
+    ...(trajectory ? { trajectory } : {}),
   };
 }
