@@ -12,12 +12,16 @@ import { loadExperiment } from '../experiment/load.js';
 import { loadDataset } from '../datasets/index.js';
 import { RUN_FILES, currentExperimentPath } from '../store/paths.js';
 import { readSweepFile } from '../store/read-runs.js';
-import { writeLandscape } from '../store/landscape.js';
+import { writeLandscape, writeSweepLandscapes, type SweepLandscape } from '../store/landscape.js';
+import { findRunInSweep } from '../store/read-runs.js';
+import { sweepRows } from '../report/rows.js';
+import { sortRows } from '../report/columns.js';
+import type { LandscapeRecord } from '../experiment/record.js';
 import { readTrajectory } from '../store/trajectory.js';
 import { sweepTitle } from '../report/rows.js';
 import { landscapeHeatmap, landscapeLine } from '../report/landscape.js';
 import { renderSvg } from '../report/charts.js';
-import { contourSpec, sliceSpec, type LossScale } from '../report/landscape-charts.js';
+import { contourSpec, sliceSpec, type LossScale } from '../ui/static/charts/landscape-specs.js';
 import type { RunRef } from '../store/read-runs.js';
 import type { RunModelFile } from '../store/records.js';
 import type { SplitData } from '../train/types.js';
@@ -191,4 +195,45 @@ export function loadRunData(run: RunRef, title: string, dataDir: string | undefi
     throw new UserError(`${title}: the data found now differ from the data the sweep trained on (fingerprint ${data.fingerprint.slice(0, 12)}..., recorded ${sweep.dataset.fingerprint.slice(0, 12)}...)`, 'restore the dataset file the sweep used');
   }
   return data;
+}
+
+/**
+ * record.landscape at the end of a sweep: the landscape of each of the `best` best finished runs (by the
+ * sweep's objective, as EXPERIMENT/best) and, when init is a grid axis with several values (an
+ * initialization study), of the best run of each initialization; on the first fold's `split` rows. Writes each
+ * run's files and the sweep's landscapes.json. A run whose landscape cannot be computed (e.g. a trajectory
+ * with one direction) is skipped with a warning through `warn`; the sweep goes on.
+ * Throws: the file system's error writing landscapes.json.
+ */
+export async function recordSweepLandscapes(
+  sweepDir: string,
+  record: LandscapeRecord,
+  folds: readonly { train: SplitData; validation: SplitData }[],
+  warn: (line: string) => void,
+): Promise<void> {
+  const done = sortRows(sweepRows(sweepDir)).filter((r) => r.status === 'done');
+  const roles = new Map<string, string[]>();
+  const add = (folder: string, role: string) => roles.set(folder, [...(roles.get(folder) ?? []), role]);
+  done.slice(0, record.best).forEach((r, i) => add(r.folder, `best ${i + 1}`));
+  const inits = [...new Set(done.map((r) => r.spellings.init ?? String(r.params.init)))];
+  if (inits.length > 1) {
+    for (const init of inits) {
+      const r = done.find((x) => (x.spellings.init ?? String(x.params.init)) === init);
+      if (r) add(r.folder, `init=${init}`);
+    }
+  }
+  const settings: LandscapeSettings = { dims: record.directions === 'pca' ? 2 : record.dims, directions: record.directions, range: record.range, steps: record.steps, seed: record.seed, fromInit: false };
+  const entries: SweepLandscape[] = [];
+  for (const [folder, why] of roles) {
+    const run: RunRef = { sweepDir, run: findRunInSweep(sweepDir, folder) };
+    try {
+      const { name } = await landscapeOfRun(run, readModelFile(run), folds[0][record.split], record.split, settings);
+      entries.push({ folder, name, role: why.join(', ') });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      warn(`warning: no loss landscape for ${folder}: ${e.message}`);
+    }
+  }
+  const rows = `${folds[0][record.split].y.length} ${record.split} rows${folds.length > 1 ? ` (fold 1 of ${folds.length})` : ''}`;
+  await writeSweepLandscapes(sweepDir, entries, `${record.steps} x ${settings.dims === 2 ? record.steps : 1} points, ${chartSubtitle(settings)}, on ${rows}`);
 }

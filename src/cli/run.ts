@@ -19,6 +19,7 @@ import { startQueueWorker, type QueueWorker } from '../execute/queue/worker.js';
 import { parseQueueUrl } from '../execute/queue/url.js';
 import { lockMsFrom } from './queue.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
+import { recordSweepLandscapes } from './landscape.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -333,6 +334,8 @@ async function runSweep(
     if (outcome.fatal) return await stopped(outcome.fatal);
     let comparison;
     try {
+      // record.landscape: computed before the report, which shows them.
+      if (exp.record.landscape && !outcome.interrupted) await recordSweepLandscapes(sweepPath, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
       ({ comparison, sweep } = await rebuildSweepOutputs(sweepPath, sweep));
     } catch (e) {
       // Disk full after the last run: the runs are recorded, the tables and the report are not.

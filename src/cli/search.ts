@@ -18,6 +18,7 @@ import type { Point } from '../sweep/grid.js';
 import { stableHash } from '../sweep/identity.js';
 import type { Executor } from '../execute/executor.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
+import { recordSweepLandscapes } from './landscape.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -368,6 +369,7 @@ export async function runSearchSweep(
       return 1;
     }
     let comparison;
+    if (exp.record.landscape && !dispatchResult.interrupted) await recordSweepLandscapes(dir, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
     ({ comparison, sweep } = await rebuildSweepOutputs(dir, sweep));
     io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n');
     const best = file_.best;

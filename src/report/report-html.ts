@@ -8,6 +8,7 @@
 import { readCurve } from '../store/curve.js';
 import { searchSection } from './search-section.js';
 import { thresholdSection } from './threshold-section.js';
+import { landscapeSection, type ReportLandscapes } from './landscape-section.js';
 import type { SweepFile } from '../store/records.js';
 import { UserError } from '../errors.js';
 import { describeObjective, objectiveStatement } from '../sweep/objective.js';
@@ -37,6 +38,8 @@ export interface ReportOptions {
   matrices?: number;
   /** The sweep's grid from its saved experiment (design.ts): the facts' fixed and grid lines come from it. */
   design?: SweepDesign;
+  /** Loss landscapes computed at the end of the sweep (record.landscape), read back (landscape-section.ts). */
+  landscapes?: ReportLandscapes;
 }
 
 /** Metric columns of the report's table. */
@@ -126,7 +129,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   }
   sections.push(
     `<header><h1>${escapeHtml(sweepTitle)}</h1><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
-      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · ${rows.some((r) => r.search) ? '<a href="#search">search</a> · ' : ''}<a href="#confusion">confusion matrices</a> · <a href="#thresholds">ROC and threshold curves</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
+      `<p class="note">Sections: <a href="#curves">loss curves</a> · <a href="#heatmap">heatmap</a> · ${rows.some((r) => r.search) ? '<a href="#search">search</a> · ' : ''}${options.landscapes ? '<a href="#landscapes">loss landscapes</a> · ' : ''}<a href="#confusion">confusion matrices</a> · <a href="#thresholds">ROC and threshold curves</a> · <a href="#runs">all runs</a>. Undefined metrics (e.g. precision with no positive prediction) show n/a.</p></header>`,
   );
 
   // Loss curves: the best runs first, up to maxCurves distinct curves. Runs with the same curve (a training
@@ -262,6 +265,9 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   // Searches: objective by trial, rungs, parallel coordinates (src/report/search-section.ts).
   const search = await searchSection(rows, varying.map((d) => d.key));
   if (search) sections.push(search);
+
+  // Loss landscapes of the best runs (record.landscape).
+  if (options.landscapes) sections.push(await landscapeSection(options.landscapes, rows, varying.map((d) => d.key)));
 
   // Confusion matrices of the best runs.
   const bestDone = sorted.filter((r) => r.status === 'done').slice(0, options.matrices ?? 3);

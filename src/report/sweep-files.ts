@@ -4,6 +4,7 @@
  * the counts in sweep.json. The table is the runs view of compare/runs.ts (one row per run, a column per
  * parameter that varies, the fixed ones listed above, metric columns, the best row marked).
  */
+import { readReportLandscapes } from './landscape-section.js';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
@@ -175,6 +176,7 @@ export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): P
 export async function writeReport(sweepDir: string, sweep: SweepFile, rows: Row[] = sweepRows(sweepDir), options: ReportOptions = {}, output?: string): Promise<string> {
   const path = output ?? join(sweepDir, SWEEP_FILES.report);
   const design = 'design' in options ? options.design : readDesign(sweepDir);
-  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design }));
+  const landscapes = 'landscapes' in options ? options.landscapes : readReportLandscapes(sweepDir);
+  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design, landscapes }));
   return path;
 }

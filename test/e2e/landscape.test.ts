@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
+import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 const noData = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
 
@@ -125,4 +125,46 @@ test('record.checkpoints_every: metrics.json is byte-identical with and without 
   const one = runCli(['landscape', 'plain-ts/latest/1', '--steps', '5', ...data], dir);
   assert.equal(one.code, 0, one.stderr);
   assert.match(readFileSync(join(onlySweep(join(dir, 'runs'), 'plain-ts'), runFolders(onlySweep(join(dir, 'runs'), 'plain-ts'))[0], 'landscape-1d-random-seed0-train.svg'), 'utf8'), /^<svg[\s\S]*loss \(log scale\)/);
+});
+
+test('record.landscape: at the end of a sweep, the best runs and the best run of each initialization get a landscape, listed in landscapes.json and centred on their recorded loss', () => {
+  const dir = tempDir('dlsweep-landscape-sweep-');
+  const yaml =
+    syntheticExperiment('study', '  init: [he_normal, lecun_normal, glorot_uniform]\n  learning_rate: [0.05, 0.3]', 'fixed:\n  iterations: 60\n  hidden_sizes: [5]\n') +
+    '  checkpoints_every: 6\n  landscape: {directions: pca, best: 2, steps: 7}\n';
+  const file = writeExperiment(dir, 'study.yaml', yaml);
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'study');
+  const runs = runFolders(sweep).map((folder) => ({ folder, metrics: readJson(join(sweep, folder, 'metrics.json')), params: readJson(join(sweep, folder, 'params.json')).params }));
+  // The best, by the default objective: validation accuracy, then validation loss, then grid order.
+  const ranked = [...runs].sort((x, y) => y.metrics.validation.accuracy - x.metrics.validation.accuracy || x.metrics.validation.loss - y.metrics.validation.loss || x.folder.localeCompare(y.folder));
+  const expected = new Map<string, string[]>();
+  const add = (folder: string, role: string) => expected.set(folder, [...(expected.get(folder) ?? []), role]);
+  ranked.slice(0, 2).forEach((x, i) => add(x.folder, `best ${i + 1}`));
+  for (const init of ['he_normal', 'lecun_normal', 'glorot_uniform']) add(ranked.find((x) => x.params.init === init)!.folder, `init=${init}`);
+  const listed = readJson(join(sweep, 'landscapes.json'));
+  assert.deepEqual(
+    new Map(listed.landscapes.map((e: { folder: string; role: string }) => [e.folder, e.role.split(', ')])),
+    expected,
+  );
+  for (const e of listed.landscapes) {
+    assert.equal(e.name, '2d-pca-train');
+    const grid = readCsv(join(sweep, e.folder, 'landscape-2d-pca-train.csv'));
+    assert.equal(grid.length, 49);
+    const metrics = runs.find((x) => x.folder === e.folder)!.metrics;
+    assert.deepEqual(grid[24], [0, 0, metrics.train.loss, metrics.train.accuracy]);
+    const path = readFileSync(join(sweep, e.folder, 'landscape-2d-pca-train-trajectory.csv'), 'utf8').trim().split('\n');
+    assert.equal(path.at(-1), '60,0,0');
+  }
+  const report = readFileSync(join(sweep, 'report.html'), 'utf8');
+  assert.match(report, /<section id="landscapes">/);
+  assert.equal((report.match(/<figure class="landscape"/g) ?? []).length, 2 + 3);
+
+  // pca without a recorded trajectory is refused when the experiment is read, at the key.
+  const bad = writeExperiment(dir, 'bad.yaml', syntheticExperiment('bad', '  seed: [1]') + '  landscape: {directions: pca}\n');
+  const refused = runCli(['run', bad, '--quiet'], dir);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /bad\.yaml:\d+:\d+.*pca directions come from the training trajectory/);
+  assert.match(refused.stderr, /checkpoints_every/);
 });

@@ -119,3 +119,43 @@ test('compare --format html opens without errors and sorts', { skip, timeout: 12
     await browser.close();
   }
 });
+
+test('report.html with record.landscape: the contour plots side by side in Chromium, best runs and one per initialization, on one colour scale, the trajectory drawn', { skip, timeout: 120_000 }, async (t) => {
+  const dir = tempDir('dlsweep-browser-');
+  const yaml =
+    syntheticExperiment('inits', '  init: [he_normal, lecun_normal]\n  learning_rate: [0.05, 0.3]', 'fixed:\n  iterations: 40\n  hidden_sizes: [4]\n') +
+    '  checkpoints_every: 4\n  landscape: {directions: pca, best: 3, steps: 11}\n';
+  const file = writeExperiment(dir, 'i.yaml', yaml);
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'inits');
+  const url = pathToFileURL(join(sweep, 'report.html')).href;
+  const { browser, page, errors, requests } = await openPage(url);
+  try {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url]);
+    const best = page.locator('#landscapes-best figure.landscape');
+    const inits = page.locator('#landscapes-init figure.landscape');
+    assert.equal(await best.count(), 3);
+    assert.equal(await inits.count(), 2);
+    assert.deepEqual((await inits.evaluateAll((fs) => fs.map((f) => f.getAttribute('data-role')))).sort(), ['init=he_normal', 'init=lecun_normal']);
+    // Side by side: one row, left to right.
+    const boxes = await Promise.all([0, 1, 2].map((i) => best.nth(i).boundingBox()));
+    assert.ok(boxes.every((b) => b && b.width > 200 && Math.abs(b.y - boxes[0]!.y) < 1), JSON.stringify(boxes));
+    assert.ok(boxes[0]!.x < boxes[1]!.x && boxes[1]!.x < boxes[2]!.x);
+    // Filled contours, the trajectory line, and one colour scale: every legend has the same labels.
+    const all = page.locator('figure.landscape');
+    for (let i = 0; i < 5; i++) {
+      assert.ok((await all.nth(i).locator('svg path[aria-roledescription="path mark"], svg path').count()) > 5);
+      assert.equal(await all.nth(i).locator('[aria-label*="training trajectory"], path[aria-roledescription="line mark"]').count(), 1);
+    }
+    const legends = await all.evaluateAll((fs) => fs.map((f) => Array.from(f.querySelectorAll('g.role-legend text')).map((x) => (x as { textContent: string | null }).textContent).join('|')));
+    assert.ok(legends[0].length > 0);
+    assert.ok(legends.every((l) => l === legends[0]), legends.join(' / '));
+    const shot = join(dir, 'landscapes.png');
+    await page.locator('#landscapes').screenshot({ path: shot });
+    t.diagnostic(`screenshot: ${shot}`);
+  } finally {
+    await browser.close();
+  }
+});

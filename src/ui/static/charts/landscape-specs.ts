@@ -1,11 +1,20 @@
 /**
- * Charts of loss landscapes (Vega specs, rendered to SVG by charts.ts): a filled contour plot of a 2-D grid
- * with, for pca directions, the training trajectory drawn on it (Li et al. 2018, figure 9), and a line of a
- * 1-D slice. Contours and colours are on a log scale of the loss, whose range around a minimum spans decades.
+ * Charts of loss landscapes shared by report.html, the landscape-*.svg files and `dlsweep ui`: a filled
+ * contour plot of a 2-D grid with, for pca directions, the training trajectory drawn on it (Li et al. 2018,
+ * figure 9), and a line of a 1-D slice. Contours and colours are on a log scale of the loss, whose range
+ * around a minimum spans decades. Pure Vega specifications and arithmetic (see frame.ts).
  */
 import type { Spec } from 'vega';
-import type { Landscape } from '../train/landscape.js';
-import { frame } from '../ui/static/charts/frame.js';
+import { frame } from './frame.js';
+
+/** A landscape as drawn (the shape of Landscape in src/train/landscape.ts): points b-major over alphas x betas. */
+export interface Landscape {
+  points: { a: number; b: number; loss: number; accuracy: number }[];
+  alphas: number[];
+  betas: number[];
+  /** pca only: the projected trajectory, ending at the origin. */
+  path?: { iteration: number | null; a: number; b: number }[];
+}
 
 /** Contour levels: a shared colour scale for several plots (the report) or one plot's own. */
 export interface LossScale {
