@@ -18,8 +18,10 @@
  *   path ends at the origin, theta*.
  */
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import type { Activation } from './activations.js';
-import { allocateForward, forward, forwardLoss } from './network.js';
+import { sigmoid, type Activation } from './activations.js';
+import { fastEvaluator } from './fast/train-fast.js';
+import { meanBinaryCrossEntropyFromLogits } from './loss.js';
+import { allocateForward, forward } from './network.js';
 import { flattenParams } from './state.js';
 import type { Rng } from './rng.js';
 import type { NetworkParams, SplitData } from './types.js';
@@ -173,13 +175,18 @@ export interface LandscapeRequest {
   betas?: readonly number[];
   /** Positive when p > threshold (the run's threshold), for the accuracy. */
   threshold: number;
+  /** Where the forward passes run (the origin always on the TypeScript engine); default: fast when built. */
+  engine?: 'fast' | 'ts';
 }
 
 /**
  * Loss and accuracy at theta = net + a d1 + b d2 for every (a, b) of alphas x betas (b outer, a inner; in
- * 1-D, every a with b = 0). The loss is the mean binary cross-entropy from the logits, the same forward
- * pass and loss training records, so the point a = b = 0 reproduces the recorded loss bit for bit.
- * Forward passes only; one set of buffers for the whole grid.
+ * 1-D, every a with b = 0). The loss is the mean binary cross-entropy from the logits (loss.ts). The point
+ * a = b = 0 is scored by the same forward pass and loss training records (forward() in network.ts), so it
+ * reproduces the recorded loss bit for bit; every other point's forward pass runs on the fast engine's
+ * kernels (fastEvaluator; within a few ulp of forward()) unless `engine` is 'ts' or the kernels are
+ * missing. Accuracy: positive when sigmoid(z) > threshold. Forward passes only; one set of buffers for the
+ * whole grid.
  * Throws: nothing (a point whose loss is not finite is returned as is).
  */
 export function landscapeGrid(req: LandscapeRequest): LandscapePoint[] {
@@ -187,10 +194,19 @@ export function landscapeGrid(req: LandscapeRequest): LandscapePoint[] {
   const betas = d2 ? (req.betas ?? [0]) : [0];
   const m = data.y.length;
   const buf = allocateForward(net.dims, m);
-  const theta: NetworkParams = { ...net, W: net.W.map((w) => new Float64Array(w.length)), b: net.b.map((v) => new Float64Array(v.length)) };
+  const reference: NetworkParams = { ...net, W: net.W.map((w) => new Float64Array(w.length)), b: net.b.map((v) => new Float64Array(v.length)) };
+  let fast: ReturnType<typeof fastEvaluator> | undefined;
+  if (req.engine !== 'ts') {
+    try {
+      fast = fastEvaluator({ ...net, hidden_activation: net.hidden_activation ?? hidden.name }, data.X);
+    } catch {
+      fast = undefined; // kernels not built: the TypeScript forward pass, slower, the same numbers to a few ulp
+    }
+  }
   const out: LandscapePoint[] = [];
   for (const b of betas) {
     for (const a of alphas) {
+      const theta = fast && !(a === 0 && b === 0) ? fast.params : reference;
       for (let l = 0; l < net.W.length; l++) {
         const W = theta.W[l], W0 = net.W[l], D1 = d1.W[l], D2 = d2?.W[l];
         // a = b = 0 copies theta* exactly (0 * d adds -0 or 0, which leaves every value unchanged anyway).
@@ -198,10 +214,16 @@ export function landscapeGrid(req: LandscapeRequest): LandscapePoint[] {
         const B = theta.b[l], B0 = net.b[l], E1 = d1.b[l], E2 = d2?.b[l];
         for (let k = 0; k < B.length; k++) B[k] = B0[k] + a * E1[k] + (E2 ? b * E2[k] : 0);
       }
-      const p = forward(theta, data.X, buf, hidden);
-      const loss = forwardLoss(buf, data.y);
+      let z: Float64Array;
+      if (theta === reference) {
+        forward(reference, data.X, buf, hidden);
+        z = buf.Z[buf.Z.length - 1];
+      } else {
+        z = fast!.logits();
+      }
+      const loss = meanBinaryCrossEntropyFromLogits(z, data.y);
       let correct = 0;
-      for (let j = 0; j < m; j++) if ((p[j] > threshold ? 1 : 0) === data.y[j]) correct++;
+      for (let j = 0; j < m; j++) if ((sigmoid(z[j]) > threshold ? 1 : 0) === data.y[j]) correct++;
       out.push({ a, b, loss, accuracy: correct / m });
     }
   }

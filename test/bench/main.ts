@@ -13,7 +13,8 @@
  * fewer scaling shapes, no 72-point scikit-learn run (about a minute instead of about four). --only runs the
  * named groups: train, torch, costs, kernels, scaling, sklearn, optimizers, sharing, workers, recording, plan, queue, table,
  * search (searches against Optuna's TPE with successive halving, optuna_asha.py, when python3-optuna is installed),
- * ui (the home page of `dlsweep ui` over 100,000 synthetic run records, cold and warm).
+ * ui (the home page of `dlsweep ui` over 100,000 synthetic run records, cold and warm),
+ * landscape (a 51 x 51 loss landscape, fast engine against the TypeScript forward pass).
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -26,6 +27,7 @@ import { queueCases, queueStatus } from './queue.js';
 import { tableCases } from './table.js';
 import { searchCases } from './search.js';
 import { uiCases } from './ui.js';
+import { landscapeCases } from './landscape.js';
 import { Scratch, optimizersCase, planCase, recordingCase, sharingCase, sklearnCases, workersCase } from './sweeps.js';
 
 // `node --test dist/test/` (npm test) runs every file under a test/ folder, this one included: a benchmark
@@ -85,6 +87,7 @@ try {
   step('table', 'terminal tables of 2,000 and 10,000 runs', () => tableCases(reps));
   step('search', 'searches: halving + TPE vs Optuna, halving vs random search', () => searchCases(scratch, quick ? [7] : [7, 8, 9]));
   step('ui', 'dlsweep ui home page over 100,000 recorded runs, cold and warm', () => uiCases(Math.min(reps, 2), quick));
+  step('landscape', 'a 2-D loss landscape, 51 x 51 points', () => landscapeCases(reps));
 } finally {
   scratch.cleanup();
 }

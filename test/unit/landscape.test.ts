@@ -130,3 +130,24 @@ for (const engine of ['ts', 'fast'] as const) {
     assert.ok(pca.explained[0] >= pca.explained[1] && pca.explained[0] + pca.explained[1] <= 1 + 1e-12);
   });
 }
+
+test('the fast engine\'s forward passes agree with the TypeScript ones to 1e-9 on every point; the origin is the TypeScript pass itself', () => {
+  const data = learnable(203, 5); // not a multiple of 8: the kernels' padded columns are masked
+  for (const activation of ['relu', 'tanh', 'leaky_relu'] as const) {
+    const net = { ...initializeParams([data.X.rows, 6, 3, 1], 'he_normal', new Rng(4)), hidden_activation: activation };
+    const hidden = getActivation(activation);
+    const rng = new Rng(9);
+    const d1 = filterNormalizedDirection(net, rng);
+    const d2 = filterNormalizedDirection(net, rng);
+    const alphas = linspace(-2, 2, 9);
+    const grid = (engine: 'fast' | 'ts') => landscapeGrid({ net, hidden, data, d1, d2, alphas, betas: alphas, threshold: 0.5, engine });
+    const fast = grid('fast');
+    const ts = grid('ts');
+    fast.forEach((p, i) => {
+      assert.ok(Math.abs(p.loss - ts[i].loss) <= 1e-9 * Math.max(1, ts[i].loss), `${activation} point ${i}: ${p.loss} vs ${ts[i].loss}`);
+      assert.equal(p.accuracy, ts[i].accuracy);
+    });
+    assert.deepEqual(fast[40], ts[40]);
+    assert.deepEqual([fast[40].a, fast[40].b], [0, 0]);
+  }
+});

@@ -55,7 +55,7 @@ import { scoreThresholds } from '../metrics.js';
 import { allocateForward, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
 import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
-import type { Rng } from '../rng.js';
+import { Rng } from '../rng.js';
 import { dependsOnLength, learningRateAt } from '../schedules.js';
 import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions, TrajectoryPoint } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
@@ -341,6 +341,40 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
     ...(pOnes ? { trainEval: { X: pX, y: pY, mask: pOnes, sp: mp } } : {}),
     valEval: { X: pXv, y: pYv, mask: pMaskv, sp: mpv },
     evalLogits: (n) => new Float64Array(k.memory.buffer, pZeval, n),
+  };
+}
+
+/**
+ * Forward passes of one network's shape on one data matrix in the kernels (loss landscapes: thousands of
+ * parameter vectors, the same rows). `net` gives the dims and hidden activation (and the first parameters);
+ * the returned `params` are views into the kernels' memory: write a parameter vector into them, then
+ * `logits()` runs the forward pass (evaluate() in assembly/kernels.ts, the pass early stopping uses) and
+ * returns the output logits [X.cols] (a view, overwritten by the next call). The logits agree with
+ * forward() in ../network.ts to a few ulp (the kernels' own exp and tanh, another summation order).
+ * Valid until the next training or evaluator on this thread (they share the kernels' memory).
+ * Shapes: X: [dims[0] x m]. Throws: Error if the kernels are missing; RangeError if the data do not fit.
+ */
+export function fastEvaluator(net: NetworkParams, X: Matrix): { params: NetworkParams; logits(): Float64Array } {
+  const kernels = loadKernels();
+  const hidden = net.hidden_activation ?? 'relu';
+  const o = resolveOptions({
+    hidden_sizes: net.dims.slice(1, -1),
+    init: 'zeros',
+    learning_rate: 1,
+    seed: 0,
+    activation: hidden,
+    ...(hidden === 'leaky_relu' && net.leaky_relu_slope !== undefined ? { leaky_relu_slope: net.leaky_relu_slope } : {}),
+  });
+  // The training slot is not used: one column of X stands in for it.
+  const first = { rows: X.rows, cols: 1, data: Float64Array.from({ length: X.rows }, (_, r) => X.data[r * X.cols]) };
+  const layout = layOut(kernels, { o, init: net, X: first, y: new Float64Array(1), weight: new Float64Array(1).fill(1), invM: 1, batch: 0, validation: X, validationY: new Float64Array(X.cols), rng: new Rng(0) });
+  const ve = layout.valEval;
+  return {
+    params: layout.net,
+    logits: () => {
+      kernels.evaluate(layout.desc, ve.X, ve.y, ve.mask, ve.sp);
+      return layout.evalLogits(X.cols);
+    },
   };
 }
 
