@@ -1,7 +1,8 @@
 /**
  * `dlsweep data describe DATASET_OR_EXPERIMENT`: what the data a sweep would train on look like (rows read,
  * used, dropped and why; class balance per split; per feature over the training rows: min, max, mean, std,
- * missing cells, distinct values, correlation with the label; duplicate training rows). Reads, never writes.
+ * missing cells, distinct values, correlation with the label; duplicate training rows). Reads, and writes
+ * only the page --html asks for: the same summary with each scaled feature's histogram by class.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,6 +13,8 @@ import { loadDataset } from '../datasets/index.js';
 import { ensureDataset } from '../datasets/install.js';
 import { KNOWN_DATASETS, knownDataset } from '../datasets/registry.js';
 import { describeDataset, type DatasetDescription } from '../datasets/describe.js';
+import { dataPage, summarizeData } from '../report/data-section.js';
+import { writeTextAtomic } from '../store/atomic.js';
 import type { DatasetConfig } from '../datasets/config.js';
 import type { CliIO } from './io.js';
 
@@ -57,11 +60,25 @@ function datasetOf(target: string, options: { dataDir?: string }, io: CliIO): Da
   throw new UserError(`${target} is neither an experiment file nor a known dataset`, `give an experiment file (YAML) or one of: ${KNOWN_DATASETS.map((k) => k.name).join(', ')}`);
 }
 
-/** `dlsweep data describe`: prints the description (text, or JSON with --json). Returns 0. */
-export async function dataDescribeCommand(target: string, options: { dataDir?: string; json?: boolean }, io: CliIO): Promise<number> {
+/**
+ * `dlsweep data describe`: prints the description (text, or JSON with --json); with `html`, also writes the
+ * page with the histograms there. Returns 0.
+ * Throws: UserError for an unknown target, or an HTML file that cannot be written.
+ */
+export async function dataDescribeCommand(target: string, options: { dataDir?: string; json?: boolean; html?: string }, io: CliIO): Promise<number> {
   const config = datasetOf(target, options, io);
   await ensureDataset(config, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
-  const d = describeDataset(loadDataset(config));
+  const data = loadDataset(config);
+  const d = describeDataset(data);
   io.stdout.write(options.json ? JSON.stringify(d, null, 2) + '\n' : formatDescription(d));
+  if (options.html !== undefined) {
+    const path = resolve(io.cwd, options.html);
+    try {
+      await writeTextAtomic(path, await dataPage(d.source, summarizeData(data)));
+    } catch (e) {
+      throw new UserError(`cannot write ${options.html}: ${(e as Error).message}`, 'give --html a file in a folder that exists and is writable, e.g. --html data.html');
+    }
+    io.stderr.write(`histograms by class: ${options.html}\n`);
+  }
   return 0;
 }

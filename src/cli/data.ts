@@ -67,12 +67,14 @@ export function registerDataCommands(program: Command, io: CliIO, result: { code
     .command('describe')
     .description(
       'rows read, used and dropped (and why), class balance per split, and per feature over the training rows (in the file\'s units): ' +
-        'min, max, mean, std, missing cells, distinct values, correlation with the label; duplicate training rows',
+        'min, max, mean, std, missing cells, distinct values, correlation with the label; duplicate training rows. ' +
+        '--html FILE also writes a page with the class balance and each scaled feature\'s histogram by class',
     )
     .argument('<dataset-or-experiment>', `a known dataset (${KNOWN_DATASETS.map((d) => d.name).join(', ')}, with its preset preprocessing) or an experiment file (its dataset:)`)
     .option('--json', 'print the description as JSON')
+    .option('--html <file>', 'also write an HTML page with the histograms of each scaled feature by class')
     .option('--data-dir <dir>', 'folder of managed datasets (default: ./data)')
     .action(async (target: string, opts) => {
-      result.code = await dataDescribeCommand(target, { dataDir: opts.dataDir, json: Boolean(opts.json) }, io);
+      result.code = await dataDescribeCommand(target, { dataDir: opts.dataDir, json: Boolean(opts.json), html: opts.html }, io);
     });
 }

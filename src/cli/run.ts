@@ -20,6 +20,7 @@ import { parseQueueUrl } from '../execute/queue/url.js';
 import { lockMsFrom } from './queue.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
+import { recordDataSummary } from '../report/data-section.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -249,6 +250,7 @@ async function runSweep(
   opened?.({ id: open.id, experiment: exp.name });
   try {
     const { dir: sweepPath, id: sweepId, todo } = open;
+    await recordDataSummary(sweepPath, data, (line) => io.stderr.write(line + '\n'));
     log(report);
     const ext = extension && open.sweep.extensions?.at(-1);
     if (ext) log(`extend: ${ext.runs} new ${plural(ext.runs, 'run')} (${describeWidening(ext.added)}) as runs ${ext.first_run}-${ext.first_run + ext.runs - 1}; the recorded runs are kept`);

@@ -19,6 +19,7 @@ import { stableHash } from '../sweep/identity.js';
 import type { Executor } from '../execute/executor.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
+import { recordDataSummary } from '../report/data-section.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -220,6 +221,7 @@ export async function runSearchSweep(
     resume: options.resume,
   });
   const { dir, id: sweepId } = open;
+  await recordDataSummary(dir, data, (line) => io.stderr.write(line + '\n'));
   opened?.({ id: open.id, experiment: exp.name });
   const t0 = Date.now();
   const abort = new AbortController();

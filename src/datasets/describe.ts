@@ -118,3 +118,54 @@ export function describeDataset(data: PreparedDataset): DatasetDescription {
     features,
   };
 }
+
+/** One bar of a feature's histogram: the scaled values in [lo, hi) (the last bin includes hi), counted by class. */
+export interface HistogramBin {
+  lo: number;
+  hi: number;
+  negative: number;
+  positive: number;
+}
+
+/** A feature's histogram over the training rows, on the scale the network sees (after the fitted scaling). */
+export interface FeatureHistogram {
+  name: string;
+  /** `values`: one bar per distinct value (lo = hi = the value); `bins`: equal-width bins from the minimum to the maximum. */
+  kind: 'values' | 'bins';
+  bins: HistogramBin[];
+}
+
+/** Features with at most this many distinct values get one bar per value (the study's bar plots); others bins. */
+export const MAX_BAR_VALUES = 20;
+/** Equal-width bins of a feature with more distinct values. */
+export const HISTOGRAM_BINS = 20;
+
+/**
+ * Histograms of each scaled feature by class over the first fold's training rows (X: [features x samples],
+ * y: 0/1), as the study plots them: one bar per distinct value when there are at most MAX_BAR_VALUES of them
+ * (Wisconsin's 1-10 scores), else HISTOGRAM_BINS equal-width bins over [min, max] (the last bin closed).
+ * Each bin counts the negative and positive rows. Throws: nothing.
+ */
+export function featureHistograms(data: PreparedDataset): FeatureHistogram[] {
+  const { X, y } = data.folds[0].train;
+  const m = y.length;
+  return data.feature_names.map((name, f) => {
+    const row = X.data.subarray(f * m, (f + 1) * m);
+    const distinct = [...new Set(row)].sort((a, b) => a - b);
+    if (distinct.length <= MAX_BAR_VALUES) {
+      const at = new Map(distinct.map((v, i) => [v, i]));
+      const bins = distinct.map((v) => ({ lo: v, hi: v, negative: 0, positive: 0 }));
+      for (let j = 0; j < m; j++) bins[at.get(row[j])!][y[j] === 1 ? 'positive' : 'negative']++;
+      return { name, kind: 'values' as const, bins };
+    }
+    const lo = distinct[0];
+    const hi = distinct[distinct.length - 1];
+    const width = (hi - lo) / HISTOGRAM_BINS;
+    const bins = Array.from({ length: HISTOGRAM_BINS }, (_, i) => ({ lo: lo + i * width, hi: i === HISTOGRAM_BINS - 1 ? hi : lo + (i + 1) * width, negative: 0, positive: 0 }));
+    for (let j = 0; j < m; j++) {
+      const i = Math.min(HISTOGRAM_BINS - 1, Math.floor((row[j] - lo) / width));
+      bins[i][y[j] === 1 ? 'positive' : 'negative']++;
+    }
+    return { name, kind: 'bins' as const, bins };
+  });
+}

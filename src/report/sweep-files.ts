@@ -5,6 +5,7 @@
  * parameter that varies, the fixed ones listed above, metric columns, the best row marked).
  */
 import { readReportLandscapes } from './landscape-section.js';
+import { readDataSummary } from './data-section.js';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
@@ -177,6 +178,7 @@ export async function writeReport(sweepDir: string, sweep: SweepFile, rows: Row[
   const path = output ?? join(sweepDir, SWEEP_FILES.report);
   const design = 'design' in options ? options.design : readDesign(sweepDir);
   const landscapes = 'landscapes' in options ? options.landscapes : readReportLandscapes(sweepDir);
-  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design, landscapes }));
+  const data = 'data' in options ? options.data : readDataSummary(sweepDir);
+  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design, landscapes, data }));
   return path;
 }

@@ -7,6 +7,7 @@
  *                       sweep's current experiment is the last one sweep.json's extensions name
  *     sweep.json        id, times, status, provenance, counts and best run (rebuilt from the run folders)
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
+ *     data.json         the data trained on, described: counts, per-feature statistics, histograms by class
  *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
  *     states/           halving/hyperband while running: <key16>-<updates>.json, the training state (weights,
  *                       update rule, stream, row order, early stopping, curve) of each configuration that may
@@ -49,6 +50,7 @@ export const SWEEP_FILES = {
   search: 'search.json',
   states: 'states',
   landscapes: 'landscapes.json',
+  data: 'data.json',
   lock: '.lock',
 } as const;
 

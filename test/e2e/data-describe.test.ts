@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, WISCONSIN, hasWisconsin, runCli, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -58,4 +58,50 @@ test('data describe wisconsin: rows, drops, class balance, duplicates and per-fe
   const bad = runCli(['data', 'describe', 'nope'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /nope is neither an experiment file nor a known dataset/);
+});
+
+test('data describe --html: each scaled feature\'s histogram by class, the counts those of the file; a sweep\'s report carries the same summary', { skip: noData }, () => {
+  const dir = tempDir('dlsweep-describe-html-');
+  const data = ['--data-dir', join(REPO, 'data')];
+  const r = runCli(['data', 'describe', 'wisconsin', '--html', 'd.html', ...data], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const page = readFileSync(join(dir, 'd.html'), 'utf8');
+  // Independently from the file: the study's 500 training rows (clean rows 0-499), each feature's rows per
+  // value and class. Wisconsin's scores are 1-10, so one bar per value, in the order of the values (the
+  // scaling is increasing).
+  const lines = readFileSync(WISCONSIN, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const train = lines.map((l) => l.split(',')).filter((c) => !c.includes('?')).slice(0, 500);
+  const figures = [...page.matchAll(/<figure class="histogram" data-feature="([^"]+)">([\s\S]*?)<\/figure>/g)];
+  assert.equal(figures.length, 9);
+  figures.forEach(([, name, svg], f) => {
+    const expected = { negative: [] as number[], positive: [] as number[] };
+    const values = [...new Set(train.map((c) => Number(c[f + 1])))].sort((a, b) => a - b);
+    for (const v of values) {
+      expected.negative.push(train.filter((c) => Number(c[f + 1]) === v && c[10] === '2').length);
+      expected.positive.push(train.filter((c) => Number(c[f + 1]) === v && c[10] === '4').length);
+    }
+    // Each bar's label: "negative (2) 0.333: 41" (class, scaled value, rows).
+    const bars = [...svg.matchAll(/aria-label="(negative|positive) \((?:2|4)\) ([-\d.e]+): (\d+)"/g)].map(([, cls, v, n]) => ({ cls, v: Number(v), n: Number(n) }));
+    for (const cls of ['negative', 'positive'] as const) {
+      const got = bars.filter((b) => b.cls === cls).sort((a, b) => a.v - b.v).map((b) => b.n);
+      assert.deepEqual(got, expected[cls], `${name} ${cls}`);
+    }
+  });
+  assert.match(page, /500 rows, 358 distinct, 142 duplicates/);
+
+  // The report of a sweep on the same data has the same section.
+  const file = writeExperiment(dir, 'e.yaml', 'name: e\ndataset: wisconsin\nfixed:\n  iterations: 20\n');
+  const run = runCli(['run', file, ...data, '--workers', '1', '--quiet'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const sweeps = join(dir, 'runs', 'e');
+  const report = readFileSync(join(sweeps, readdirSync(sweeps).find((n) => /^\d{8}-/.test(n))!, 'report.html'), 'utf8');
+  const section = (html: string) => html.slice(html.indexOf('<section id="data">'), html.indexOf('</section>', html.indexOf('<section id="data">')));
+  // The same text and bars, apart from the ids vega gives each chart.
+  const strip = (s: string) => s.replace(/\b(id|clip-path)="[^"]*"/g, '').replace(/url\(#[^)]*\)/g, '');
+  assert.ok(section(report).length > 1000);
+  assert.equal(strip(section(report)), strip(section(page)));
+
+  const bad = runCli(['data', 'describe', 'wisconsin', '--html', join(dir, 'no', 'such', 'folder', 'd.html'), ...data], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /cannot write .*d\.html/);
 });

@@ -7,6 +7,7 @@ import { csvConfigWith, csvWriter, testDir } from '../helpers/csv.js';
 import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 import { loadDataset, formatDatasetReport } from '../../src/datasets/index.js';
 import { detectHeader } from '../../src/datasets/columns.js';
+import { featureHistograms } from '../../src/datasets/describe.js';
 import type { CsvDatasetConfig, SyntheticDatasetConfig } from '../../src/experiment/types.js';
 import type { SplitData } from '../../src/train/types.js';
 
@@ -414,4 +415,30 @@ test('formatDatasetReport: rows, drops, classes per split and warnings in a few 
   assert.match(text, /train\s+2 rows: 1 positive, 1 negative/);
   assert.match(text, /warning: feature "c" is constant/);
   assert.ok(text.split('\n').length <= 10);
+});
+
+test('featureHistograms: one bar per value up to 20 values; otherwise 20 equal-width bins over [min, max], the last closed', () => {
+  // 40 values 0..39 (odd ones positive): width 39/20 = 1.95, so bin i = [1.95 i, 1.95 (i + 1)) holds 2i and
+  // 2i + 1 (2i + 1 < 1.95 i + 1.95 for i < 19; the last bin [37.05, 39] holds 38 and 39): one row of each class.
+  const m = 40;
+  const X = { rows: 2, cols: m, data: new Float64Array(2 * m) };
+  const y = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    X.data[j] = j;
+    X.data[m + j] = j % 3; // three values: bars
+    y[j] = j % 2;
+  }
+  const data = { feature_names: ['many', 'few'], folds: [{ train: { X, y }, validation: { X, y } }] } as unknown as Parameters<typeof featureHistograms>[0];
+  const [many, few] = featureHistograms(data);
+  assert.equal(many.kind, 'bins');
+  assert.equal(many.bins.length, 20);
+  many.bins.forEach((b, i) => {
+    assert.deepEqual([b.negative, b.positive], [1, 1], `bin ${i}`);
+    assert.ok(Math.abs(b.lo - 1.95 * i) < 1e-12);
+  });
+  assert.equal(many.bins[19].hi, 39);
+  // j % 3 = 0 at j = 0, 3, ..., 39: 14 rows, 7 odd; = 1 at 1, 4, ..., 37: 13 rows, 7 odd (1, 7, ..., 37);
+  // = 2 at 2, 5, ..., 38: 13 rows, 6 odd (5, 11, ..., 35).
+  assert.equal(few.kind, 'values');
+  assert.deepEqual(few.bins.map((b) => [b.lo, b.negative, b.positive]), [[0, 7, 7], [1, 6, 7], [2, 7, 6]]);
 });
