@@ -53,7 +53,7 @@ export function recordSchema(): Record<string, unknown> {
         type: 'integer',
         minimum: 1,
         description:
-          "Record the network's parameters every this many updates (k = 0, N, 2N, ...) in each run's trajectory.csv: the training trajectory that `dlsweep landscape --directions pca` projects (Li et al. 2018, section 7). Off when absent. Changes no result: metrics.json, model.json and curve.csv are the same with or without it.",
+          "Record the network's parameters every this many updates (k = 0, N, 2N, ...) in each run's trajectory.csv: the training trajectory that `dlsweep landscape --directions pca` projects (Li et al. 2018, section 7). Off when absent. Changes no result: metrics.json, model.json and curve.csv are the same with or without it. In a search whose halving continues trainings from one rung to the next, a promoted run's trajectory starts where its training continued.",
       },
       landscape: {
         type: ['object', 'null'],

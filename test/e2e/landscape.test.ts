@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, hasWisconsin, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { REPO, hasWisconsin, onlySweep, readJson, runCli, recordedSweep, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 const noData = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
 
@@ -128,14 +128,8 @@ test('record.checkpoints_every: metrics.json is byte-identical with and without 
 });
 
 test('record.landscape: at the end of a sweep, the best runs and the best run of each initialization get a landscape, listed in landscapes.json and centred on their recorded loss', () => {
-  const dir = tempDir('dlsweep-landscape-sweep-');
-  const yaml =
-    syntheticExperiment('study', '  init: [he_normal, lecun_normal, glorot_uniform]\n  learning_rate: [0.05, 0.3]', 'fixed:\n  iterations: 60\n  hidden_sizes: [5]\n') +
-    '  checkpoints_every: 6\n  landscape: {directions: pca, best: 2, steps: 7}\n';
-  const file = writeExperiment(dir, 'study.yaml', yaml);
-  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
-  assert.equal(r.code, 0, r.stderr);
-  const sweep = onlySweep(join(dir, 'runs'), 'study');
+  const study = syntheticExperiment('study', '  init: [he_normal, lecun_normal, glorot_uniform]\n  learning_rate: [0.05, 0.3]', 'fixed:\n  iterations: 60\n  hidden_sizes: [5]\n');
+  const { dir, sweep } = recordedSweep('dlsweep-landscape-sweep-', 'study.yaml', 'study', study + '  checkpoints_every: 6\n  landscape: {directions: pca, best: 2, steps: 7}\n');
   const runs = runFolders(sweep).map((folder) => ({ folder, metrics: readJson(join(sweep, folder, 'metrics.json')), params: readJson(join(sweep, folder, 'params.json')).params }));
   // The best, by the default objective: validation accuracy, then validation loss, then grid order.
   const ranked = [...runs].sort((x, y) => y.metrics.validation.accuracy - x.metrics.validation.accuracy || x.metrics.validation.loss - y.metrics.validation.loss || x.folder.localeCompare(y.folder));

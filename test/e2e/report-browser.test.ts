@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { onlySweep, recordedSweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -121,14 +121,8 @@ test('compare --format html opens without errors and sorts', { skip, timeout: 12
 });
 
 test('report.html with record.landscape: the contour plots side by side in Chromium, best runs and one per initialization, on one colour scale, the trajectory drawn', { skip, timeout: 120_000 }, async (t) => {
-  const dir = tempDir('dlsweep-browser-');
-  const yaml =
-    syntheticExperiment('inits', '  init: [he_normal, lecun_normal]\n  learning_rate: [0.05, 0.3]', 'fixed:\n  iterations: 40\n  hidden_sizes: [4]\n') +
-    '  checkpoints_every: 4\n  landscape: {directions: pca, best: 3, steps: 11}\n';
-  const file = writeExperiment(dir, 'i.yaml', yaml);
-  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
-  assert.equal(r.code, 0, r.stderr);
-  const sweep = onlySweep(join(dir, 'runs'), 'inits');
+  const inits = syntheticExperiment('inits', '  init: [he_normal, lecun_normal]\n  learning_rate: [0.05, 0.3]', 'fixed:\n  iterations: 40\n  hidden_sizes: [4]\n');
+  const { dir, sweep } = recordedSweep('dlsweep-browser-', 'i.yaml', 'inits', inits + '  checkpoints_every: 4\n  landscape: {directions: pca, best: 3, steps: 11}\n');
   const url = pathToFileURL(join(sweep, 'report.html')).href;
   const { browser, page, errors, requests } = await openPage(url);
   try {

@@ -74,6 +74,11 @@ test('queue jobs: the engine version is checked first; fields, types and size ar
   assert.notEqual(jobIdOf(order, 'c'.repeat(64)), jobIdOf({ ...order, engine: 'ts' }, 'c'.repeat(64)));
   assert.notEqual(jobIdOf(order, 'c'.repeat(64)), jobIdOf({ ...order, thresholds: [0.5, 0.7] }, 'c'.repeat(64)));
   assert.notEqual(jobIdOf(order, 'c'.repeat(64)), jobIdOf(order, 'd'.repeat(64)));
+  // Recording the trajectory (record.checkpoints_every) travels with the order and makes it another job.
+  const recorded = { ...order, trajectory_every: 10 };
+  assert.deepEqual(validateJob({ ...job, order: recorded }, '9').order, recorded);
+  assert.throws(() => validateJob({ ...job, order: { ...order, trajectory_every: 0 } }, '9'), /order\.trajectory_every/);
+  assert.notEqual(jobIdOf(order, 'c'.repeat(64)), jobIdOf(recorded, 'c'.repeat(64)));
 });
 
 test('queue URLs: redis:// and rediss:// with user, password, port and database; passwords are redacted', () => {
