@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
-import { experimentsIn, resolveSweep, sweepsOf } from '../store/sweep-folders.js';
+import { experimentsIn, isInsideRunsDir, resolveSweep, sweepsOf } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
 import { liveStatus } from '../store/live-status.js';
@@ -73,7 +73,7 @@ function refuseExperiment(runsDir: string, target: string): void {
   const asPath = resolve(target);
   const folder = existsSync(join(asPath, SWEEP_FILES.sweep))
     ? undefined
-    : sweepsOf(asPath).length > 0
+    : sweepsOf(asPath).length > 0 && isInsideRunsDir(runsDir, asPath)
       ? asPath
       : experimentsIn(runsDir).some((e) => e.normalize('NFC') === target.normalize('NFC'))
         ? join(runsDir, target)

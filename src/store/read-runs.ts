@@ -11,7 +11,7 @@ import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, runDir } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
-import { isDir, resolveSweep, allSweeps } from './sweep-folders.js';
+import { checkInsideRunsDir, isDir, resolveSweep, allSweeps } from './sweep-folders.js';
 
 function readJson<T>(path: string): T | undefined {
   let text: string;
@@ -158,13 +158,16 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
  * resolveSweep accepts (a sweep id or unique prefix, EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, an experiment
  * name for its latest sweep) and SELECTOR a 1-based index or a hash prefix (see findRunInSweep); or a bare
  * hash prefix of at least 4 hex digits, searched in every sweep.
- * Throws: UserError when nothing matches or a prefix is ambiguous (listing the matches).
+ * The run found is always inside runsDir.
+ * Throws: UserError when nothing matches, a prefix is ambiguous (listing the matches), or the reference leads
+ * outside runsDir.
  */
 export function resolveRun(runsDir: string, ref: string): RunRef {
   const trimmed = ref.replace(/\/+$/, '');
   const asPath = resolve(trimmed);
   if (isDir(asPath) && existsSync(join(asPath, RUN_FILES.params))) {
     const sweepDir = dirname(asPath);
+    checkInsideRunsDir(runsDir, sweepDir, ref);
     return { sweepDir, run: findRunInSweep(sweepDir, basename(asPath)) };
   }
   const slash = trimmed.lastIndexOf('/');

@@ -2,8 +2,8 @@
  * Creating, listing and finding sweep folders: ids drawn until one is free, experiments and their sweeps,
  * a user's sweep reference resolved to a folder.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { makeDirs } from './dirs.js';
@@ -97,12 +97,46 @@ export function allSweeps(runsDir: string): string[] {
     .sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0));
 }
 
+/** A path with its symbolic links followed (as typed when it does not exist). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** Whether `path` is `runsDir` or inside it, symbolic links followed (a link cannot lead out). */
+export function isInsideRunsDir(runsDir: string, path: string): boolean {
+  const rel = relative(realPath(runsDir), realPath(path));
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * Refuse a folder a user's reference leads to outside runsDir: every command, reading or changing (rm, tag,
+ * note, resume), works only on the sweeps of its runs folder. Throws: UserError naming the --runs-dir to use.
+ */
+export function checkInsideRunsDir(runsDir: string, dir: string, target: string): void {
+  if (isInsideRunsDir(runsDir, dir)) return;
+  throw new UserError(
+    `"${target}" is outside the runs folder ${runsDir}`,
+    `dlsweep reads and changes only the sweeps under --runs-dir; to use that folder pass --runs-dir ${dirname(dirname(resolve(dir)))}`,
+  );
+}
+
 /**
  * Find a sweep folder from what a user typed: nothing (the latest sweep of all), a sweep folder, an
  * experiment folder or name (its latest sweep), `NAME/latest`, `NAME/SWEEP_ID`, or a sweep id (or a unique prefix).
- * Throws: UserError when nothing matches or a prefix is ambiguous.
+ * The folder found is always inside runsDir.
+ * Throws: UserError when nothing matches, a prefix is ambiguous, or the reference leads outside runsDir.
  */
 export function resolveSweep(runsDir: string, target?: string): string {
+  const dir = findSweep(runsDir, target);
+  if (target !== undefined) checkInsideRunsDir(runsDir, dir, target);
+  return dir;
+}
+
+function findSweep(runsDir: string, target?: string): string {
   if (target === undefined || target === 'latest') {
     const all = allSweeps(runsDir);
     if (all.length === 0) throw new UserError(`no sweeps under ${runsDir}`, 'run one first: dlsweep run experiments/seed-article.yaml');

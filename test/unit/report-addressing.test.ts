@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { rmSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { findRunInSweep, resolveRun } from '../../src/store/read-runs.js';
+import { resolveSweep } from '../../src/store/sweep-folders.js';
 import { resolveTarget } from '../../src/cli/show.js';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
 
@@ -62,4 +64,25 @@ test('show resolves a sweep first, then a run', () => {
   const bare = resolveTarget(runsDir, '77aa');
   assert.equal(bare.kind === 'run' && bare.ref.run.folder, '0002-77aa0000');
   userError(() => resolveTarget(runsDir, 'nothing-here'), /no sweep or experiment "nothing-here"/);
+});
+
+test('no reference leads outside the runs folder: a sweep or run path elsewhere, ../ names and links are refused', () => {
+  // A second runs folder beside the first, and a link inside the first leading to it.
+  const elsewhere = tempRunsDir();
+  const outside = writeSweep(elsewhere, 'other', '20260104-100000-dddd', [{ ...p(0.7), hash: 'dd000001' }]);
+  symlinkSync(join(elsewhere, 'other'), join(runsDir, 'linked'));
+  // The other experiment named relative to this runs folder: ../dlsweep-report-.../other.
+  const experimentRel = relative(runsDir, join(elsewhere, 'other'));
+  try {
+    for (const ref of [outside, `${outside}/`, join(outside, '0001-dd000001'), experimentRel, `${experimentRel}/1`, join(runsDir, 'linked', '20260104-100000-dddd'), 'linked', 'linked/latest', 'linked/latest/1']) {
+      userError(() => resolveTarget(runsDir, ref), /is outside the runs folder/);
+    }
+    assert.throws(() => resolveSweep(runsDir, outside), (e: UserError) => e.hint?.endsWith(`pass --runs-dir ${elsewhere}`) === true);
+    userError(() => resolveRun(runsDir, join(outside, '0001-dd000001')), /is outside the runs folder/);
+    // The same folders named from their own runs folder are found.
+    assert.equal(resolveSweep(elsewhere, outside), outside);
+    assert.equal(resolveRun(elsewhere, join(outside, '0001-dd000001')).run.folder, '0001-dd000001');
+  } finally {
+    rmSync(join(runsDir, 'linked'));
+  }
 });
