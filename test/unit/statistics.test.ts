@@ -210,6 +210,24 @@ test('--group-by over repeats: mean, sample std, n and the 95% t-interval of the
   close(v.std, 0.1 / Math.SQRT2, 1e-15, 'std');
   assert.equal(v.n, 2);
   close(v.t_low, 0.95 - 0.63531, 1e-4, 't low');
-  close(v.t_high, 0.95 + 0.63531, 1e-4, 't high');
-  assert.ok(view.notes.some((n) => /sample standard deviation \(n-1\).*95% t-interval/.test(n)));
+  // 0.95 + 0.63531 = 1.58531 is no accuracy: clipped to 1.
+  assert.equal(v.t_high, 1);
+  assert.ok(view.notes.some((n) => /sample standard deviation \(n-1\).*95% t-interval.*clipped to what the metric can be/.test(n)));
+});
+
+test('--group-by: t-intervals end where a loss or a count can: not below 0', () => {
+  // Losses 0.2 and 0.1: 0.15 ± 0.63531 (as above) reaches -0.48531: clipped to 0. False negatives 0 and 3:
+  // mean 1.5, sample std 3/√2, 1.5 ± 12.706 · (3/√2) / √2 = 1.5 ± 19.059: [0, 20.559].
+  const rows = [
+    row(1, { learning_rate: 0.1, seed: 1 }, { 'validation.loss': 0.2, 'validation.fn': 0 }),
+    row(2, { learning_rate: 0.1, seed: 2 }, { 'validation.loss': 0.1, 'validation.fn': 3 }),
+  ];
+  const view = groupsView('e/s', rows, { groupBy: ['learning_rate'], columns: 'validation.loss,validation.fn' });
+  const value = (key: string) => view.rows[0].cells[view.columns.findIndex((c) => c.key === key)].value as { t_low: number; t_high: number };
+  assert.equal(value('validation.loss').t_low, 0);
+  close(value('validation.loss').t_high, 0.15 + 0.63531, 1e-4, 'loss high');
+  assert.equal(value('validation.fn').t_low, 0);
+  close(value('validation.fn').t_high, 1.5 + 19.059, 2e-3, 'fn high');
+  const text = view.rows[0].cells[view.columns.findIndex((c) => c.key === 'validation.fn.t_interval')].text;
+  assert.match(text, /^\[0\.00, 20\.56\]$/);
 });

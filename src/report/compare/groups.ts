@@ -21,6 +21,26 @@ function rangeText(key: string, s: { min: number | null; max: number | null; n: 
 }
 
 /**
+ * The values a metric can take: [0, 1] for proportions (accuracy, recall, ROC AUC...), [0, ∞) for counts,
+ * milliseconds and losses (BCE >= 0); other metrics unbounded. A t-interval of the mean is clipped to it:
+ * the normal approximation behind Student's t can reach past a bound the mean itself never crosses.
+ */
+function possibleRange(key: string): [number, number] {
+  const kind = metricKind(key);
+  if (kind === 'ratio') return [0, 1];
+  if (kind === 'count' || /(^|\.)loss$/.test(key)) return [0, Infinity];
+  return [-Infinity, Infinity];
+}
+
+/** The 95% t-interval of a metric's values (tInterval) clipped to what the metric can be (possibleRange). */
+function clippedTInterval(key: string, values: readonly number[]): { low: number; high: number } | null {
+  const t = tInterval(values);
+  if (t === null) return null;
+  const [lo, hi] = possibleRange(key);
+  return { low: Math.min(hi, Math.max(lo, t.low)), high: Math.min(hi, Math.max(lo, t.high)) };
+}
+
+/**
  * Groups of runs with equal values of the given parameters (repeats over seeds, thresholds...): per metric
  * the mean ± sample std and the range over the finished runs of each group, and their count.
  * Throws: UserError for unknown names.
@@ -106,7 +126,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
           const s = g.stats.get(m.key)!;
           const kind = aggregateKind(m.key);
           const text = s.n === 0 ? 'n/a' : `${formatMetric(m.key, s.mean, kind)} ± ${s.std === null ? 'n/a' : formatMetric(m.key, s.std, kind)}`;
-          const t = tInterval(metricValues(g.rows, m.key));
+          const t = clippedTInterval(m.key, metricValues(g.rows, m.key));
           return [
             { text, value: { mean: s.mean, std: s.std, min: s.min, max: s.max, n: s.n, t_low: t?.low ?? null, t_high: t?.high ?? null } },
             { text: rangeText(m.key, s), value: undefined },
@@ -118,7 +138,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
   });
   const varyingWithin = splitParams(rows, defs).varying.filter((d) => !by.includes(d)).map((d) => d.key);
   const notes = [
-    `runs grouped by ${by.map((d) => d.key).join(', ')}; per metric the mean ± sample standard deviation (n-1), range and 95% t-interval of the mean (Student, n - 1 degrees of freedom) over each group's finished runs`,
+    `runs grouped by ${by.map((d) => d.key).join(', ')}; per metric the mean ± sample standard deviation (n-1), range and 95% t-interval of the mean (Student, n - 1 degrees of freedom) over each group's finished runs, clipped to what the metric can be ([0, 1] for proportions, >= 0 for counts and losses)`,
   ];
   if (varyingWithin.length) notes.push(`varying within groups: ${varyingWithin.join(', ')}`);
   if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
