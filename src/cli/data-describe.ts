@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { UserError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { resolveDataset } from '../experiment/resolve.js';
-import { loadDataset } from '../datasets/index.js';
+import { loadDataset, unsplitText } from '../datasets/index.js';
 import { ensureDataset } from '../datasets/install.js';
 import { KNOWN_DATASETS, knownDataset } from '../datasets/registry.js';
 import { describeDataset, type DatasetDescription } from '../datasets/describe.js';
@@ -35,6 +35,7 @@ export function formatDescription(d: DatasetDescription): string {
     const pct = s.rows ? ((100 * s.positives) / s.rows).toFixed(1) : '-';
     out.push(`  ${s.name.padEnd(18)} ${String(s.rows).padStart(6)} rows: ${s.positives} positive (${pct}%), ${s.negatives} negative`);
   }
+  if (d.unsplit) out.push(`  ${unsplitText(d.unsplit)}`);
   out.push(`${d.described_split}: ${d.training_rows} rows, ${d.distinct_rows} distinct, ${d.duplicate_rows} duplicates (same features)`);
   const header = ['feature', 'min', 'max', 'mean', 'std', 'missing', 'distinct', 'corr(label)'];
   const rows = d.features.map((f) => [f.name, num(f.min), num(f.max), num(f.mean), num(f.std), String(f.missing), String(f.distinct), num(f.label_correlation)]);

@@ -36,6 +36,8 @@ export interface DatasetDescription {
   positive: string[];
   negative: string[];
   splits: DatasetReport['splits'];
+  /** Cleaned rows in no split (fixed ranges that leave rows out); absent when none. */
+  unsplit?: DatasetReport['unsplit'];
   /** Rows of the split the features are described on (`train`, or `fold1/train`). */
   described_split: string;
   training_rows: number;
@@ -111,6 +113,7 @@ export function describeDataset(data: PreparedDataset): DatasetDescription {
     positive: r.positive,
     negative: r.negative,
     splits: r.splits,
+    ...(r.unsplit ? { unsplit: r.unsplit } : {}),
     described_split: data.folds.length > 1 ? 'fold1/train' : 'train',
     training_rows: m,
     distinct_rows: rows.size,

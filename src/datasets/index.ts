@@ -234,6 +234,11 @@ function dedupe(a: string[]): string[] {
   return [...new Set(a)];
 }
 
+/** The line for cleaned rows in no split (DatasetReport.unsplit), as run and data describe print it. */
+export function unsplitText(u: NonNullable<DatasetReport['unsplit']>): string {
+  return `in no split: ${u.rows} ${plural(u.rows, 'row')} (line ${u.first_rows.join(', ')}${u.rows > u.first_rows.length ? ', ...' : ''}), trained and validated on by no run`;
+}
+
 /**
  * A few human lines: source, rows read / used, rows dropped and why, features, label classes,
  * class counts per split, warnings.
@@ -256,10 +261,7 @@ export function formatDatasetReport(r: DatasetReport): string {
   for (const s of r.splits) {
     lines.push(`  ${s.name.padEnd(width)}  ${String(s.rows).padStart(6)} rows: ${s.positives} positive, ${s.negatives} negative`);
   }
-  if (r.unsplit) {
-    const u = r.unsplit;
-    lines.push(`  in no split: ${u.rows} ${plural(u.rows, 'row')} (line ${u.first_rows.join(', ')}${u.rows > u.first_rows.length ? ', ...' : ''}), trained and validated on by no run`);
-  }
+  if (r.unsplit) lines.push(`  ${unsplitText(r.unsplit)}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatDatasetReport, loadDataset } from '../../src/datasets/index.js';
+import { describeDataset } from '../../src/datasets/describe.js';
+import { formatDescription } from '../../src/cli/data-describe.js';
 import { DiagnosticError } from '../../src/errors.js';
 import { loadExperiment, parseExperiment } from '../../src/experiment/load.js';
 import type { CsvDatasetConfig } from '../../src/experiment/types.js';
@@ -115,6 +117,11 @@ test('rows that a fixed split leaves out are reported with their lines', () => {
   const d = loadDataset({ ...csvConfig(csvFile(`x,label\n${body}\n`)), split: { kind: 'fixed', train: [0, 3], validation: [6, 9] } });
   // Cleaned rows 4 and 5 are file lines 6 and 7 (line 1 is the header).
   assert.deepEqual(d.report.unsplit, { rows: 2, first_rows: [6, 7] });
+  // data describe says so too, in text and JSON, as run does.
+  const described = describeDataset(d);
+  assert.deepEqual(described.unsplit, { rows: 2, first_rows: [6, 7] });
+  assert.match(formatDescription(described), /\n {2}in no split: 2 rows \(line 6, 7\), trained and validated on by no run\n/);
+  assert.equal(describeDataset(loadDataset({ ...csvConfig(csvFile(`x,label\n${body}\n`)), split: { kind: 'fixed', train: [0, 4], validation: [5, 9] } })).unsplit, undefined);
 });
 
 const noWisconsin = !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent';
