@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { UserError } from '../errors.js';
+import { counted } from '../text.js';
 import { otherDelimiterIn, readCsvFile, shownDelimiter } from '../datasets/csv.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { RunModelFile } from '../store/records.js';
@@ -127,7 +128,7 @@ export async function predictCommand(ref: string, options: PredictOptions, io: C
   io.stderr.write(`${title}: ${result.rows.length - failed.length} of ${result.rows.length} rows predicted (threshold ${model.threshold}; input read as ${result.layout}${separated})\n`);
   if (failed.length) {
     const first = failed.slice(0, 3).map((r) => `line ${r.line}: ${r.error}`);
-    io.stderr.write(`${failed.length} row(s) not predicted, see the error column: ${first.join('; ')}${failed.length > 3 ? '; ...' : ''}\n`);
+    io.stderr.write(`${counted(failed.length, 'row')} not predicted, see the error column: ${first.join('; ')}${failed.length > 3 ? '; ...' : ''}\n`);
   }
   const m = result.metrics;
   if (options.metrics !== undefined) {

@@ -94,7 +94,7 @@ test('predict: rows with a missing or non-numeric value get an error, never a gu
   assert.equal(rows[2].probability, '');
   assert.match(rows[3].error, /^2 fields, expected 3/);
   assert.match(m.stderr, /2 of 4 rows predicted/);
-  assert.match(m.stderr, /2 row\(s\) not predicted, see the error column: line 4: non-numeric value "x" in b; line 5: 2 fields/);
+  assert.match(m.stderr, /^2 rows not predicted, see the error column: line 4: non-numeric value "x" in b; line 5: 2 fields/m);
 
   const d = runCli(['predict', 'dr/latest/1', '--input', 'new.csv'], dir);
   assert.equal(d.code, 1);

@@ -49,20 +49,31 @@ test('dlsweep ui refuses traversal (plain, encoded, double-encoded, backslash, a
   }
 });
 
-test('dlsweep ui is read-only: every method but GET is 405 with Allow: GET, and nothing is written', { timeout: 60_000 }, async () => {
+test('dlsweep ui is read-only: every method but GET and HEAD is 405 with Allow: GET, HEAD; HEAD is GET without the body; nothing is written', { timeout: 60_000 }, async () => {
   const dir = tempDir('dlsweep-ui-ro-');
   writeFileSync(join(dir, 'keep.txt'), 'x');
   const listing = () => readdirSync(dir, { recursive: true }).map(String).sort().map((n) => `${n}:${statSync(join(dir, n)).mtimeMs}`);
   const before = listing();
   const ui = await startUi(dir);
   try {
-    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE']) {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE']) {
       for (const path of ['/', '/api/home', '/api/sweeps/20261129-111502-3fa2', '/static/app.js']) {
         const r = await rawRequest(ui.port, path, { method });
         assert.equal(r.status, 405, `${method} ${path}`);
-        assert.equal(r.headers.allow, 'GET');
+        assert.equal(r.headers.allow, 'GET, HEAD');
       }
     }
+    // HEAD (curl -I): GET's status and content type, no body; the unknown sweep is 404 as with GET.
+    for (const path of ['/', '/api/home', '/api/sweeps/20261129-111502-3fa2', '/static/app.js', '/api/events']) {
+      const head = await rawRequest(ui.port, path, { method: 'HEAD' });
+      const expected = path === '/api/sweeps/20261129-111502-3fa2' ? 404 : 200;
+      assert.equal(head.status, expected, `HEAD ${path}`);
+      assert.equal(head.body, '', `HEAD ${path}`);
+      const type = { '/': 'text/html', '/static/app.js': 'javascript', '/api/events': 'text/event-stream' }[path] ?? 'application/json';
+      assert.ok(String(head.headers['content-type']).includes(type), `HEAD ${path}: ${head.headers['content-type']}`);
+    }
+    // HEAD passes the same checks as GET: a request addressed to another host is refused.
+    assert.equal((await rawRequest(ui.port, '/api/home', { method: 'HEAD', headers: { host: 'evil.example' } })).status, 403);
     assert.deepEqual(listing(), before, 'no file created or changed');
   } finally {
     await ui.stop();

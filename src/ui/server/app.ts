@@ -1,7 +1,7 @@
 /**
  * The ui server's routes (Hono): the page shell for every page path, /static/* and /vendor/* from the
  * tables of assets.ts, the JSON API (api.ts) and server-sent events (events.ts). Every request passes the
- * checks of security.ts first: GET only (405 otherwise), a plausible path (404 otherwise), a Host header
+ * checks of security.ts first: GET and HEAD only (405 otherwise), a plausible path (404 otherwise), a Host header
  * naming this server (a loopback name when bound to loopback), and the token when one is set.
  */
 import { readFileSync } from 'node:fs';
@@ -52,8 +52,9 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.use('*', async (c, next) => {
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
-    if (c.req.method !== 'GET') {
-      c.header('Allow', 'GET');
+    // HEAD is GET without the body (Hono answers it with the GET route), so `curl -I` works.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      c.header('Allow', 'GET, HEAD');
       return c.json({ error: `${c.req.method} is not allowed: dlsweep ui is read-only` }, 405);
     }
     // The path as sent (serve.ts replaces implausible ones before the adapter parses them; checked again
@@ -72,6 +73,8 @@ export function createApp(options: AppOptions): Hono<Env> {
       }
     }
     c.header('Cache-Control', 'no-store');
+    // HEAD of the event stream: its headers, without subscribing a stream nobody reads.
+    if (c.req.method === 'HEAD' && c.req.path === '/api/events' && options.events) return c.body(null, 200, { 'Content-Type': 'text/event-stream' });
     await next();
   });
 
