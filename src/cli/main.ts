@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The dlsweep command line. The one place that maps errors to exit codes:
- *   0 success; 1 some runs failed (or the sweep stopped on a write error); 2 usage or invalid input
- *   (experiment file, data, options); 70 an internal error (a bug: its stack is printed); 130 interrupted.
+ *   0 success; 1 some runs failed (or the sweep stopped on a write error or a lost queue); 2 usage or invalid
+ *   input (experiment file, data, options, a queue that cannot be reached or refuses the password); 70 an internal error (a bug: its stack is printed); 130 interrupted.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (e instanceof QueueError) {
       io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
-      return EXIT.runsFailed;
+      return e.lost ? EXIT.runsFailed : EXIT.usage;
     }
     if (isWriteError(e)) {
       // Disk full, permissions, a path that cannot be a folder: the user's to fix, not a bug; finished runs

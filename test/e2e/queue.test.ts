@@ -61,23 +61,26 @@ test('two workers and a coordinator record the bytes of a local sweep; a second 
   }
 });
 
-test('a wrong password and a closed port give one clear message each, exit 1, and no sweep folder', { skip }, async () => {
+test('a wrong password and a closed port give one clear message each, exit 2 (not 1: no run failed), and no sweep folder', { skip }, async () => {
   const redis = await startRedis(PASSWORD);
   const dir = tempDir();
   const file = writeExperiment(dir, 'q.yaml', syntheticExperiment('q', '  learning_rate: [0.1]'));
   try {
     const wrong = runCli(['run', file, '--queue', `redis://:wrong-pw@127.0.0.1:${redis.port}`], dir);
-    assert.equal(wrong.code, 1);
+    assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /^error: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the password/);
     assert.doesNotMatch(wrong.stderr, /wrong-pw|\n {4}at /);
     const port = await freePort();
     const t0 = Date.now();
     const closed = runCli(['worker', '--queue', `redis://127.0.0.1:${port}`], dir);
-    assert.equal(closed.code, 1);
+    assert.equal(closed.code, 2);
     assert.match(closed.stderr, new RegExp(`^error: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
     assert.ok(Date.now() - t0 < 15_000, 'the error took too long');
     const status = runCli(['queue', 'status', '--queue', `redis://127.0.0.1:${port}`], dir);
-    assert.equal(status.code, 1);
+    assert.equal(status.code, 2);
+    const unreachable = runCli(['run', file, '--queue', `redis://127.0.0.1:${port}`], dir);
+    assert.equal(unreachable.code, 2);
+    assert.match(unreachable.stderr, /^error: cannot reach Redis at /);
     const bad = runCli(['run', file, '--queue', 'http://127.0.0.1:1'], dir);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--queue takes a redis:\/\/ or rediss:\/\/ URL/);
@@ -288,7 +291,7 @@ test('rediss:// (TLS): a sweep and queue status over TLS; an untrusted certifica
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^queue rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: 0 waiting, 0 active, 2 completed, 0 failed/);
     const untrusted = runCli(['queue', 'status', '--queue', redis.url()], dir);
-    assert.equal(untrusted.code, 1);
+    assert.equal(untrusted.code, 2);
     assert.match(untrusted.stderr, /^error: cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*(certificate|self.signed)/);
   } finally {
     await redis.stop();
@@ -300,3 +303,26 @@ function readEngineVersion(): string {
   const text = readFileSync(new URL('../../src/train/version.js', import.meta.url), 'utf8');
   return /ENGINE_VERSION = '([^']+)'/.exec(text)![1];
 }
+
+test('queue status is scoped to the URL\'s database: its workers only; a database the server lacks is an error', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  // A worker on database 0; redis-server's default `databases 16` gives 0-15, so 99 does not exist.
+  const worker = start(['worker', '--queue', redis.url(0), '--workers', '1', '--name', 'zero'], dir);
+  try {
+    await until(() => /taking trainings/.test(worker.out()), 'the worker to start');
+    const db0 = runCli(['queue', 'status', '--queue', redis.url(0)], dir);
+    assert.equal(db0.code, 0, db0.stderr);
+    assert.match(db0.stdout, /workers \(1\):\n {2}zero /);
+    const db1 = runCli(['queue', 'status', '--queue', redis.url(1)], dir);
+    assert.equal(db1.code, 0, db1.stderr);
+    assert.match(db1.stdout, /workers: none connected/);
+    const db99 = runCli(['queue', 'status', '--queue', redis.url(99)], dir);
+    assert.equal(db99.code, 2);
+    assert.equal(db99.stdout, '');
+    assert.match(db99.stderr, /^error: Redis at redis:\/\/127\.0\.0\.1:\d+\/99 has no database 99 .*\nhint: .*databases 0-15/);
+  } finally {
+    await stopWorker(worker);
+    await redis.stop();
+  }
+});

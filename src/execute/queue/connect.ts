@@ -7,11 +7,16 @@ import { isIP } from 'node:net';
 import type { Redis as RedisClient } from 'ioredis';
 import type { QueueTarget } from './url.js';
 
-/** A queue that cannot be used: unreachable, lost, or refusing us. Exit code 1, like other failures of a sweep's surroundings. */
+/**
+ * A queue that cannot be used: unreachable or refusing us (exit code 2, the --queue URL or its server is the
+ * user's to fix, like other invalid input; nothing was run), or lost during a sweep (`lost`: exit code 1, some
+ * runs did not finish).
+ */
 export class QueueError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
+    readonly lost = false,
   ) {
     super(message);
     this.name = 'QueueError';
@@ -58,6 +63,12 @@ export function describeRedisError(target: QueueTarget, e: unknown): QueueError 
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(msg)) {
     return new QueueError(`Redis at ${target.shown} refused the password (${msg.split('\n')[0]})`, 'put the right password in the URL: redis://:PASSWORD@HOST:PORT');
   }
+  if (/DB index is out of range/i.test(msg)) {
+    return new QueueError(
+      `Redis at ${target.shown} has no database ${target.db} (${msg.split('\n')[0]})`,
+      'a Redis server has databases 0-15 unless its `databases` setting gives more: end the URL with one it has, e.g. /0',
+    );
+  }
   return new QueueError(
     `cannot reach Redis at ${target.shown}: ${msg.split('\n')[0]}`,
     'start it (e.g. redis-server --port PORT), or check the host, the port, the firewall and the scheme (rediss:// for TLS)',
@@ -77,7 +88,8 @@ export async function connectChecked(target: QueueTarget): Promise<RedisClient> 
   probe.on('error', (e) => (cause ??= e));
   try {
     await Promise.race([
-      probe.connect().then(() => probe.ping()),
+      // SELECT explicitly: a database the server lacks fails here rather than leaving the client on db 0.
+      probe.connect().then(() => probe.ping()).then(() => probe.select(target.db)),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS).unref()),
     ]);
   } catch (e) {

@@ -18,6 +18,7 @@ import type { ExecuteOptions, Executor, Outcome, TrainingData, TrainingOrder } f
 import { QueueError, connectChecked, describeRedisError, redisOptions } from './connect.js';
 import { MAX_STATE_BYTES, PAYLOAD_FORMAT, QUEUE_NAME, dataKey, decodeOutcome, encodeData, jobIdOf, sha256Of, type JobPayload } from './payload.js';
 import type { QueueTarget } from './url.js';
+import { connectedWorkers } from './status.js';
 
 /** How long Redis may be unreachable during a sweep before the sweep stops. */
 export const LOST_AFTER_MS = 5000;
@@ -102,8 +103,7 @@ export class QueueExecutor implements Executor {
 
   /** Names of the workers connected to the queue now (their --name). */
   async workers(): Promise<string[]> {
-    const list = await this.queue.getWorkers();
-    return list.map((w) => String(w.rawname ?? w.name ?? '')).filter((n) => n.includes(':w:')).map((n) => n.slice(n.indexOf(':w:') + 3));
+    return (await connectedWorkers(this.queue, this.target.db)).map((w) => w.name);
   }
 
   private markStarted(jobId: string): void {
@@ -129,6 +129,7 @@ export class QueueExecutor implements Executor {
     return new QueueError(
       `lost the connection to Redis at ${this.target.shown} ${waited ? `for more than ${LOST_AFTER_MS / 1000} s` : 'during the sweep'}`,
       'every run recorded so far is kept; once Redis is back, continue with --resume',
+      true,
     );
   }
 

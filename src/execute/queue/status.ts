@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { connectChecked, describeRedisError, redisOptions } from './connect.js';
 import { QUEUE_NAME } from './payload.js';
 import type { QueueTarget } from './url.js';
+import type { Queue } from 'bullmq';
 
 const STATES = ['waiting', 'active', 'completed', 'failed'] as const;
 type State = (typeof STATES)[number];
@@ -13,6 +14,17 @@ export interface QueueStatus {
   sweeps: { experiment: string; sweep: string; counts: Record<State, number> }[];
   /** Workers connected now: their names (--name) and addresses; idle: seconds since their last command. */
   workers: { name: string; addr: string; idle: number }[];
+}
+
+/**
+ * The dlsweep workers connected to `queue` in database `db`: Redis lists the clients of every database
+ * (CLIENT LIST), and a worker serving the same queue name in another database is not this queue's.
+ */
+export async function connectedWorkers(queue: Queue, db: number): Promise<QueueStatus['workers']> {
+  return (await queue.getWorkers())
+    .map((w) => ({ raw: String(w.rawname ?? w.name ?? ''), addr: String(w.addr ?? ''), idle: Number(w.idle ?? 0), db: Number(w.db ?? 0) }))
+    .filter((w) => w.raw.includes(':w:') && w.db === db)
+    .map((w) => ({ name: w.raw.slice(w.raw.indexOf(':w:') + 3), addr: w.addr, idle: w.idle }));
 }
 
 /**
@@ -41,10 +53,7 @@ export async function queueStatus(target: QueueTarget): Promise<QueueStatus> {
         row.counts[state]++;
       }
     }
-    const workers = (await queue.getWorkers())
-      .map((w) => ({ raw: String(w.rawname ?? w.name ?? ''), addr: String(w.addr ?? ''), idle: Number(w.idle ?? 0) }))
-      .filter((w) => w.raw.includes(':w:'))
-      .map((w) => ({ name: w.raw.slice(w.raw.indexOf(':w:') + 3), addr: w.addr, idle: w.idle }));
+    const workers = await connectedWorkers(queue, target.db);
     return { counts, sweeps: [...bySweep.values()].sort((a, b) => (a.sweep < b.sweep ? -1 : 1)), workers };
   } catch (e) {
     throw describeRedisError(target, e);
