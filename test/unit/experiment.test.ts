@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadExperiment, parseExperiment } from '../../src/experiment/load.js';
 import { INIT_NAMES, PARAMS } from '../../src/experiment/params.js';
 import { DiagnosticError, UserError, formatDiagnostic, type Diagnostic } from '../../src/errors.js';
 import type { Experiment } from '../../src/experiment/types.js';
 import { only, refused } from '../helpers/experiments.js';
+import { planSweep } from '../../src/sweep/plan.js';
 
 const CWD = '/tmp/dlsweep-test';
 
@@ -443,4 +445,28 @@ test('the discriminator is `kind` everywhere: `method` gets one did-you-mean err
   // Other problems of the same object are still found.
   const both = diagnose('name: t\ndataset: {name: wisconsin, split: {method: kfold, k: 1}}\n');
   assert.deepEqual(both.map((d) => d.path).sort(), ['dataset.split.k', 'dataset.split.method']);
+});
+
+test('every experiment file the README names exists, loads and plans, the threshold-selection example among them', () => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  const named = [...new Set([...readme.matchAll(/experiments\/[\w-]+\.yaml/g)].map((m) => m[0]))];
+  assert.ok(named.includes('experiments/threshold-selection.yaml'), 'the README links the threshold-selection example');
+  for (const file of named) {
+    const e = loadExperiment(file);
+    const plan = planSweep(e, { fingerprint: 'f'.repeat(64), features: 9, trainSamples: 300, folds: 1 });
+    assert.ok(plan.runs.length >= 1, file);
+  }
+  // The README's figures: 300 training rows, 190 validation rows, 19 thresholds from one training; the
+  // rows after them are a test split, so `thresholds` reports the chosen threshold on held-out rows.
+  const e = loadExperiment('experiments/threshold-selection.yaml');
+  assert.equal(e.name, 'threshold-selection');
+  const split = e.dataset.split as { kind: string; train: [number, number]; validation: [number, number]; test?: [number, number] };
+  assert.equal(split.kind, 'fixed');
+  assert.equal(split.train[1] - split.train[0] + 1, 300);
+  assert.equal(split.validation[1] - split.validation[0] + 1, 190);
+  assert.ok(split.test && split.test[0] > split.validation[1], 'a test split after the validation rows');
+  assert.deepEqual(e.axes.find((a) => a.name === 'threshold')?.values, Array.from({ length: 19 }, (_, i) => (i + 1) / 20));
+  const plan = planSweep(e, { fingerprint: 'f'.repeat(64), features: 9, trainSamples: 300, folds: 1 });
+  assert.equal(plan.runs.length, 19);
+  assert.equal(plan.trainings.length, 1);
 });
