@@ -16,7 +16,9 @@ import { describeDataset, type DatasetDescription } from '../datasets/describe.j
 import { dataPage, summarizeData } from '../report/data-section.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import type { DatasetConfig } from '../datasets/config.js';
+import type { Experiment } from '../experiment/types.js';
 import type { CliIO } from './io.js';
+import { loadExperimentData } from './load.js';
 
 /** A number for the table: 4 significant digits, integers as they are; null as `-`. */
 function num(x: number | null): string {
@@ -50,14 +52,14 @@ export function formatDescription(d: DatasetDescription): string {
  * Resolve the argument: an experiment file (its `dataset:`), or a known dataset's name with its preset.
  * Throws: UserError when it is neither; UserError / DiagnosticError for an invalid experiment file.
  */
-function datasetOf(target: string, options: { dataDir?: string }, io: CliIO): DatasetConfig {
+function datasetOf(target: string, options: { dataDir?: string }, io: CliIO): { config: DatasetConfig; exp?: Experiment } {
   const path = resolve(io.cwd, target);
   if (existsSync(path) && statSync(path).isFile()) {
     const exp = loadExperiment(target, { dataDir: options.dataDir, cwd: io.cwd });
     for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
-    return exp.dataset;
+    return { config: exp.dataset, exp };
   }
-  if (knownDataset(target)) return resolveDataset(target, io.cwd, resolve(io.cwd, options.dataDir ?? 'data'));
+  if (knownDataset(target)) return { config: resolveDataset(target, io.cwd, resolve(io.cwd, options.dataDir ?? 'data')) };
   throw new UserError(`${target} is neither an experiment file nor a known dataset`, `give an experiment file (YAML) or one of: ${KNOWN_DATASETS.map((k) => k.name).join(', ')}`);
 }
 
@@ -67,9 +69,9 @@ function datasetOf(target: string, options: { dataDir?: string }, io: CliIO): Da
  * Throws: UserError for an unknown target, or an HTML file that cannot be written.
  */
 export async function dataDescribeCommand(target: string, options: { dataDir?: string; json?: boolean; html?: string }, io: CliIO): Promise<number> {
-  const config = datasetOf(target, options, io);
+  const { config, exp } = datasetOf(target, options, io);
   await ensureDataset(config, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
-  const data = loadDataset(config);
+  const data = exp ? loadExperimentData(exp) : loadDataset(config);
   const d = describeDataset(data);
   io.stdout.write(options.json ? JSON.stringify(d, null, 2) + '\n' : formatDescription(d));
   if (options.html !== undefined) {

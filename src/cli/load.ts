@@ -3,8 +3,10 @@
  * whole file, print its warnings, fetch a managed dataset that is missing, load and preprocess the data.
  * Nothing is written under runs/ before this succeeds.
  */
-import { formatDiagnostic } from '../errors.js';
+import { DiagnosticError, formatDiagnostic } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
+import { parseYaml } from '../experiment/read.js';
+import { DatasetFileError } from '../datasets/csv.js';
 import type { Experiment } from '../experiment/types.js';
 import { loadDataset, type PreparedDataset } from '../datasets/index.js';
 import { ensureDataset } from '../datasets/install.js';
@@ -21,7 +23,7 @@ export async function loadInputs(file: string, options: { dataDir?: string }, io
   for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
   // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
   await ensureDataset(exp.dataset, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
-  const data = loadDataset(exp.dataset);
+  const data = loadExperimentData(exp);
   const shape: DataShape = {
     fingerprint: data.fingerprint,
     features: data.feature_names.length,
@@ -29,4 +31,20 @@ export async function loadInputs(file: string, options: { dataDir?: string }, io
     folds: data.folds.length,
   };
   return { exp, data, shape };
+}
+
+/**
+ * The experiment's data (see loadDataset); a dataset file that is missing or a folder is reported at the
+ * experiment's dataset.path (file:line:column), like every other problem of the file.
+ * Throws: as loadDataset, with that DiagnosticError in place of the DatasetFileError.
+ */
+export function loadExperimentData(exp: Experiment): PreparedDataset {
+  try {
+    return loadDataset(exp.dataset);
+  } catch (e) {
+    if (!(e instanceof DatasetFileError)) throw e;
+    const { src } = parseYaml(exp.text, exp.file);
+    const node = src.nodeAt(['dataset', 'path']) ?? src.keyNodeAt(['dataset']);
+    throw new DiagnosticError([{ severity: 'error', file: exp.file, path: 'dataset.path', message: e.problem, hint: e.hint, ...src.at(node) }]);
+  }
 }

@@ -26,6 +26,20 @@ export interface CsvFile {
   warnings: string[];
 }
 
+/** The dataset file is missing or is a folder: whoever read the experiment points this at its dataset.path. */
+export class DatasetFileError extends UserError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly path: string,
+    /** The problem without the path's name, e.g. "file not found: data/x.csv". */
+    readonly problem: string,
+  ) {
+    super(message, hint);
+    this.name = 'DatasetFileError';
+  }
+}
+
 /**
  * Read and parse a CSV file.
  * Accepts a UTF-8 BOM, LF / CRLF / CR line endings, quoted fields; blank lines at the end are ignored,
@@ -50,11 +64,9 @@ export function readCsvFile(path: string, managedName?: string, delimiter = ',',
     if (code === 'ENOENT') {
       const known = managedName === undefined ? undefined : knownDataset(managedName);
       if (known) throw new UserError(missingFileMessage(known, path));
-      throw new UserError(
-        `Dataset file not found: ${path}\nPut the CSV file at that path, or set dataset.path in the experiment file to where it is.`,
-      );
+      throw new DatasetFileError(`Dataset file not found: ${path}`, 'put the CSV file at that path, or set dataset.path in the experiment file to where it is', path, `file not found: ${path}`);
     }
-    if (code === 'EISDIR') throw new UserError(`Dataset path is a directory, not a file: ${path}\nSet dataset.path to a CSV file.`);
+    if (code === 'EISDIR') throw new DatasetFileError(`Dataset path is a directory, not a file: ${path}`, 'set dataset.path to a CSV file', path, `${path} is a folder, not a file`);
     throw new UserError(`Cannot read dataset file ${path}: ${(e as Error).message}`);
   }
   const sha256 = sha256Hex(bytes);

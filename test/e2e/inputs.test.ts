@@ -1,6 +1,7 @@
 /** The CLI on inputs that used to hang or crash late: a 10^10-point grid for plan and for run. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, hasWisconsin, runCli, tempDir } from '../helpers/cli.js';
@@ -32,4 +33,23 @@ test('no signal handler is installed before a sweep is locked: reading and plann
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), '0 0');
+});
+
+test('a dataset file that is missing is reported at the experiment\'s dataset.path, with a hint, by run and data describe', () => {
+  const dir = tempDir();
+  const text = 'name: t\ndataset:\n  label: 0\n  path: nope.csv\n  positive: [1]\n  negative: [0]\n  split: {kind: holdout, validation_fraction: 0.2}\n';
+  writeFileSync(join(dir, 'exp.yaml'), text);
+  // `path: nope.csv` is line 4; its value starts at column 9 ("  path: " is 8 characters).
+  const expected = [
+    `exp.yaml:4:9: error: dataset.path: file not found: ${join(dir, 'nope.csv')}`,
+    '  4 |   path: nope.csv',
+    '    |         ^^^^^^^^',
+    '  hint: put the CSV file at that path, or set dataset.path in the experiment file to where it is',
+    '',
+  ].join('\n');
+  for (const args of [['run', 'exp.yaml', '--runs-dir', join(dir, 'runs')], ['data', 'describe', 'exp.yaml']]) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, expected, args[0]);
+  }
 });

@@ -44,7 +44,8 @@ function failsAt(config: CsvDatasetConfig, line: number, column: number | undefi
 
 test('missing file: UserError saying where to put it', () => {
   const p = join(dir, 'nope.csv');
-  fails(csvConfig(p), `Dataset file not found: ${p}`, 'Put the CSV file at that path');
+  const e = fails(csvConfig(p), `Dataset file not found: ${p}`);
+  assert.match(e.hint ?? '', /^put the CSV file at that path, or set dataset\.path/);
 });
 
 test('missing managed Wisconsin file: says where, what (UCI breast-cancer-wisconsin.data) and how to fetch', () => {
