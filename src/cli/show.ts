@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveSweep } from '../store/sweep-folders.js';
-import { isRunSelector, readSweepFile, resolveRun, type RunRef } from '../store/read-runs.js';
+import { isRunSelector, readSweepFile, resolveRun, sweepBeforeRun, type RunRef } from '../store/read-runs.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';
@@ -44,7 +44,7 @@ export function resolveTarget(runsDir: string, ref: string | undefined): Target 
   }
   const trimmed = ref.replace(/\/+$/, '');
   const last = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  if (trimmed.includes('/') ? isRunSelector(last) : /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
+  if (trimmed.includes('/') ? isRunSelector(last) || sweepBeforeRun(runsDir, trimmed) : /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
     return { kind: 'run', ref: resolveRun(runsDir, ref) };
   }
   try {

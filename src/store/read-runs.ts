@@ -154,6 +154,23 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
 }
 
 /**
+ * The sweep folder named by what comes before the last / of a run reference (SWEEP_ID/x, NAME/latest/x,
+ * NAME/SWEEP_ID/x), or undefined when it names none. A bare experiment name does not count: in NAME/x,
+ * x may be a mistyped sweep id of NAME.
+ */
+export function sweepBeforeRun(runsDir: string, ref: string): string | undefined {
+  const prefix = ref.replace(/\/+$/, '');
+  const before = prefix.slice(0, prefix.lastIndexOf('/'));
+  if (before === '' || (!before.includes('/') && isDir(join(runsDir, before)))) return undefined;
+  try {
+    return resolveSweep(runsDir, before);
+  } catch (e) {
+    if (e instanceof UserError) return undefined;
+    throw e;
+  }
+}
+
+/**
  * Find a run from what a user typed: a run folder path; SWEEP/SELECTOR where SWEEP is anything
  * resolveSweep accepts (a sweep id or unique prefix, EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, an experiment
  * name for its latest sweep) and SELECTOR a 1-based index or a hash prefix (see findRunInSweep); or a bare
@@ -175,6 +192,9 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
     const sweepDir = resolveSweep(runsDir, trimmed.slice(0, slash));
     return { sweepDir, run: findRunInSweep(sweepDir, trimmed.slice(slash + 1)) };
   }
+  // SWEEP/zzzz: the sweep is there, the run is not: say so, with what a run selector looks like.
+  const sweepDir = slash > 0 ? sweepBeforeRun(runsDir, trimmed) : undefined;
+  if (sweepDir) return { sweepDir, run: findRunInSweep(sweepDir, trimmed.slice(slash + 1)) };
   if (slash < 0 && /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
     const hits: RunRef[] = [];
     for (const sweepDir of allSweeps(runsDir)) {

@@ -86,3 +86,22 @@ test('no reference leads outside the runs folder: a sweep or run path elsewhere,
     rmSync(join(runsDir, 'linked'));
   }
 });
+
+test('show SWEEP/x where the sweep exists but x selects no run says there is no such run in that sweep, and how to select one', () => {
+  const noRun = (ref: string, message: string): void => {
+    for (const fn of [() => resolveTarget(runsDir, ref), () => resolveRun(runsDir, ref)]) {
+      assert.throws(fn, (e: unknown) => {
+        assert.ok(e instanceof UserError, String(e));
+        assert.equal(e.message, message);
+        assert.match(e.hint ?? '', /index \(3\) or a prefix of its hash \(3fa2\)/);
+        return true;
+      });
+    }
+  };
+  // alpha's sweeps: 20260101-100000-aaaa with 3 runs, 20260102-100000-bbbb (the latest) with 2.
+  noRun('20260101-100000-aaaa/zzzz', 'no run "zzzz" in alpha/20260101-100000-aaaa (runs 1-3)');
+  noRun('alpha/latest/-1', 'no run "-1" in alpha/20260102-100000-bbbb (runs 1-2)');
+  noRun('alpha/20260101-100000-aaaa/zzzz/', 'no run "zzzz" in alpha/20260101-100000-aaaa (runs 1-3)');
+  // After a bare experiment name the part may be a mistyped sweep id: still "no sweep".
+  userError(() => resolveTarget(runsDir, 'alpha/2026x'), /no sweep or experiment "alpha\/2026x"/);
+});
