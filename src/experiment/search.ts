@@ -148,6 +148,8 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
   };
   const search = isObj(data.search) ? data.search : {};
   const method = typeof search.method === 'string' ? search.method : SEARCH_DEFAULTS.method;
+  // An unknown method is the schema's one error (with the known ones): what it would need is unknowable.
+  if (!(SEARCH_METHODS as readonly string[]).includes(method)) return out;
   const grid = isObj(data.grid) ? data.grid : {};
   const methods = DISTRIBUTION_METHODS.join(', ');
 

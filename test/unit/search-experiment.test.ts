@@ -94,6 +94,12 @@ test('search settings that do not fit the method are errors', () => {
   assert.match(only(diagnose(`${HEAD}search: {method: annealing}\n`), 'search.method').message, /unknown value `annealing`/);
 });
 
+test('an unknown search method is one error, at the method: nothing about what it would need', () => {
+  const ds = diagnose(`${HEAD}search: {method: annealing}\ngrid:\n  learning_rate: {log_uniform: [0.001, 0.1]}\n`);
+  assert.deepEqual(ds.map((d) => [d.path, d.line, d.column]), [['search.method', 3, 18]]);
+  assert.match(ds[0].message, /unknown value `annealing`/);
+});
+
 test('the schema describes the search block and the distributions', () => {
   const s = experimentSchema() as { properties: Record<string, { properties: Record<string, { description?: string; properties?: Record<string, { description: string }> }> }> };
   for (const k of ['method', 'trials', 'seed', 'sampler', 'min_iterations', 'reduction_factor']) assert.ok(s.properties.search.properties[k].description, k);
