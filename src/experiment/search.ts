@@ -165,9 +165,12 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
       });
       continue;
     }
-    const problem = boundsProblem(d);
+    // A non-integer bound of an integer parameter is the schema's error, at that bound: not said twice.
+    const integerParam = distributionKinds(spec)[0] === 'int_uniform';
+    const schemaSaysIt = integerParam && d.low <= d.high && [d.low, d.high].every(Number.isFinite) && ![d.low, d.high].every(Number.isInteger);
+    const problem = schemaSaysIt ? undefined : boundsProblem(d);
     if (problem) err([...segs, d.kind], { message: problem, found: src.found(src.nodeAt([...segs, d.kind])) });
-    else if (!withinParam(spec, d.low) || !withinParam(spec, d.high)) {
+    else if (!schemaSaysIt && (!withinParam(spec, d.low) || !withinParam(spec, d.high))) {
       err([...segs, d.kind], {
         message: `the bounds [${d.low}, ${d.high}] leave the values ${name} may take`,
         hint: firstSentence(spec.description),
