@@ -21,13 +21,15 @@ export interface ParsedYaml {
 export const MINIMAL_EXAMPLE = ['name: my-sweep', 'dataset: wisconsin', 'grid:', '  learning_rate: [0.01, 0.1]'].join('\n');
 
 /**
- * The text of an experiment file; `file` is resolved against `cwd`.
- * Throws: UserError when the file does not exist, is a folder, or cannot be read.
+ * The text of an experiment file (UTF-8); `file` is resolved against `cwd`.
+ * Throws: UserError when the file does not exist, is a folder, or cannot be read; DiagnosticError when it
+ * starts with a UTF-16 byte-order mark.
  */
 export function readExperimentText(file: string, cwd: string): string {
   const abs = path.resolve(cwd, file);
+  let bytes: Buffer;
   try {
-    return readFileSync(abs, 'utf8');
+    bytes = readFileSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -41,6 +43,21 @@ export function readExperimentText(file: string, cwd: string): string {
     }
     throw new UserError(`cannot read experiment file ${file}: ${(e as Error).message}`, 'check the file permissions.');
   }
+  // UTF-16 (as some Windows editors save) would read as NUL-riddled keys: say what the file is instead.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new DiagnosticError([
+      {
+        severity: 'error',
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `the file is not UTF-8: it starts with a UTF-16 byte-order mark (${bytes[0] === 0xff ? 'little' : 'big'}-endian)`,
+        hint: `save it as UTF-8 in your editor, or convert it: iconv -f UTF-16 -t UTF-8 ${file} > converted.yaml`,
+      },
+    ]);
+  }
+  return bytes.toString('utf8');
 }
 
 /**

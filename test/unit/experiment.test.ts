@@ -470,3 +470,19 @@ test('every experiment file the README names exists, loads and plans, the thresh
   assert.equal(plan.runs.length, 19);
   assert.equal(plan.trainings.length, 1);
 });
+
+test('a UTF-16 file (byte-order mark FF FE or FE FF) is one error saying it is not UTF-8 and how to convert it', () => {
+  const dir = fs.mkdtempSync(path.join(CWD + '-utf16-'));
+  const text = 'name: t\ndataset: wisconsin\n';
+  const le = Buffer.from('\uFEFF' + text, 'utf16le');
+  const be = Buffer.from(le).swap16();
+  assert.deepEqual([...le.subarray(0, 2)], [0xff, 0xfe]);
+  for (const [name, bytes, endian] of [['le.yaml', le, 'little'], ['be.yaml', be, 'big']] as const) {
+    fs.writeFileSync(path.join(dir, name), bytes);
+    const ds = refused(() => loadExperiment(name, { cwd: dir }));
+    assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n'));
+    assert.deepEqual([ds[0].file, ds[0].line, ds[0].column], [name, 1, 1]);
+    assert.equal(ds[0].message, `the file is not UTF-8: it starts with a UTF-16 byte-order mark (${endian}-endian)`);
+    assert.match(ds[0].hint ?? '', new RegExp(`iconv -f UTF-16 -t UTF-8 ${name.replace('.', '\\.')}`));
+  }
+});
