@@ -15,6 +15,7 @@
  *   list        := '[' [literal (',' literal)*] ']'
  */
 import { UserError } from '../errors.js';
+import { OUT_OF_RANGE } from '../datasets/columns.js';
 import type { ParamValue } from '../experiment/types.js';
 import type { ColumnDef } from './columns.js';
 
@@ -61,6 +62,8 @@ export function tokenize(text: string, fail: (msg: string, pos: number, len: num
         const bad = /^[^\s()[\],<>=!&|]+/.exec(rest)![0];
         fail(`"${bad}" is not a number`, i, bad.length, 'write numbers as 0.05, 5e-2 or 100');
       }
+      // 1e999 would compare as Infinity: refused, as the CSV loader refuses such a cell.
+      if (!Number.isFinite(Number(num[0]))) fail(`${num[0]} is ${OUT_OF_RANGE}`, i, num[0].length, 'write a finite number, e.g. 1e300');
       tokens.push({ kind: 'number', text: num[0], pos: i, len: num[0].length, value: Number(num[0]) });
       i += num[0].length;
       continue;
@@ -88,7 +91,8 @@ export function tokenize(text: string, fail: (msg: string, pos: number, len: num
     const op = /^(<=|>=|==|!=|&&|\|\||<|>|=|!)/.exec(rest);
     if (op) {
       const t = op[0];
-      if (t === '=') fail('"=" is not an operator', i, 1, `compare with ==: ${text.slice(0, i).trimEnd()} == ${text.slice(i + 1).trimStart()}`);
+      // `a = = 1` meant `a == 1`: the suggestion drops every = and space after the first =.
+      if (t === '=') fail('"=" is not an operator', i, 1, `compare with ==: ${text.slice(0, i).trimEnd()} == ${text.slice(i + 1).replace(/^[=\s]+/, '')}`);
       if (t === '&&') tokens.push({ kind: 'and', text: t, pos: i, len: 2 });
       else if (t === '||') tokens.push({ kind: 'or', text: t, pos: i, len: 2 });
       else if (t === '!') tokens.push({ kind: 'not', text: t, pos: i, len: 1 });

@@ -116,3 +116,15 @@ test('type errors, syntax errors and typos get a clear message at the right colu
   assert.match(error('init in "zeros"').message, /"in" needs a list at column 9/);
   assert.match(error('learning_rate < "fast"').message, /learning_rate is a number, but "fast" is a string at column 17/);
 });
+
+test('"a = = 1" suggests "a == 1"; a number beyond the float64 range is refused at its column, not read as Infinity', () => {
+  const spaced = error('learning_rate = = 1');
+  assert.equal(spaced.column, 15);
+  assert.equal(spaced.hint, 'compare with ==: learning_rate == 1');
+  // 1e999 and -1e999 exceed the largest float64 (about 1.8e308); 1e300 does not.
+  const big = error('learning_rate > 1e999');
+  assert.equal(big.column, 17);
+  assert.match(big.message, /^--where: 1e999 is out of the float64 range/);
+  assert.equal(error('seed == 1 and learning_rate > -1e999').column, 31);
+  assert.deepEqual(matching('learning_rate < 1e300'), [1, 2, 3, 4]);
+});
