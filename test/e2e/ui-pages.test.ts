@@ -25,6 +25,9 @@ test('dlsweep ui pages in headless Chromium: no errors, live home, table filter 
   const file = writeExperiment(dir, 'a.yaml', syntheticExperiment('pages', grid, `description: '${HOSTILE}'\ntags: [study, a+b=c]\nfixed:\n  iterations: 60\n`));
   const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
   assert.equal(r.code, 0, r.stderr);
+  // A 2-D loss landscape of the best run, drawn on its Run page.
+  const land = runCli(['landscape', 'pages/best', '--dims', '2', '--steps', '5'], dir);
+  assert.equal(land.code, 0, land.stderr);
   // A second experiment on another dataset, started while the home page is open.
   const other = writeExperiment(
     dir,
@@ -148,12 +151,16 @@ test('dlsweep ui pages in headless Chromium: no errors, live home, table filter 
     }
     await page.locator('#group-by').selectOption('');
 
-    // Run page of the best run: metrics, confusion matrices, ROC / PR / threshold charts.
+    // Run page of the best run: metrics, confusion matrices, ROC / PR / threshold charts, its loss landscape.
     await page.locator('#runs-table tr.best a').first().click();
     await page.locator('#metrics table').waitFor();
     await page.locator('.confusion svg').first().waitFor();
     await page.locator('.rates svg').waitFor();
     assert.equal(await page.locator('.rates svg path[aria-roledescription="line mark"]').count(), 4);
+    // Its landscape: a contour plot (filled contours of the 5 x 5 grid) with the trained network marked.
+    await page.locator('#landscapes .landscape svg').waitFor();
+    assert.equal(await page.locator('#landscapes .landscape').count(), 1);
+    assert.ok((await page.locator('#landscapes .landscape svg g.mark-path path').count()) >= 2, 'filled contours drawn');
     await shot('run');
 
     // Compare two runs (only what differs) and the two sweeps (different datasets).

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { readJson, onlySweep, recordedSweep as recordedSweepOf, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 import { getJson, rawRequest, startUi } from '../helpers/ui.js';
 
 /** One small recorded sweep (synthetic data: no dataset file needed). */
@@ -161,6 +161,54 @@ test('the curves and run API read the run folders: one series per training, the 
     assert.deepEqual(run.grid_thresholds, [0.3, 0.6]);
     assert.equal((await rawRequest(ui.port, `/api/runs/${id}/9999-00000000`)).status, 404);
     assert.equal((await rawRequest(ui.port, `/api/runs/${id}/metrics.json`)).status, 404);
+  } finally {
+    await ui.stop();
+  }
+});
+
+/** The numbers of a CSV file's rows (header left out), read here independently of the store's reader. */
+function csvNumbers(path: string): (number | null)[][] {
+  return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map((v) => (v === '' ? null : Number(v))));
+}
+
+test('the run API carries the test confusion matrix and the recorded landscapes (record.landscape with its trajectory, and a 1-D slice)', { timeout: 120_000 }, async () => {
+  const yaml =
+    'name: ui-land\ndataset:\n  synthetic: {kind: blobs, samples: 200, features: 4, noise: 0.5, seed: 3}\n' +
+    '  split: {kind: fixed, train: [0, 119], validation: [120, 159], test: [160, 199]}\n' +
+    'fixed:\n  iterations: 40\n  hidden_sizes: [3]\ngrid:\n  learning_rate: [0.1, 0.3]\n' +
+    'record:\n  curve_every: 10\n  checkpoints_every: 4\n  landscape: {directions: pca, best: 1, steps: 5}\n';
+  const { dir, sweep, id } = recordedSweepOf('dlsweep-ui-land-', 'l.yaml', 'ui-land', yaml);
+  const [entry] = readJson(join(sweep, 'landscapes.json')).landscapes;
+  const one = runCli(['landscape', `ui-land/latest/${entry.folder}`, '--steps', '5'], dir);
+  assert.equal(one.code, 0, one.stderr);
+  const ui = await startUi(dir);
+  try {
+    const run = await getJson(ui.port, `/api/runs/${id}/${entry.folder}`);
+    const m = readJson(join(sweep, entry.folder, 'metrics.json'));
+    assert.deepEqual(run.confusion.test, m.test.confusion);
+    assert.deepEqual(run.confusion.validation, m.validation.confusion);
+    assert.deepEqual(run.landscapes.map((l: any) => [l.name, l.role]), [['1d-random-seed0-train', null], [entry.name, entry.role]]);
+    const [slice, pca] = run.landscapes;
+    const rows = csvNumbers(join(sweep, entry.folder, `landscape-${entry.name}.csv`));
+    assert.equal(rows.length, 25);
+    assert.deepEqual(pca.points.map((p: any) => [p.a, p.b, p.loss, p.accuracy]), rows);
+    // The centre is the trained network: its recorded final training loss.
+    assert.equal(pca.points.find((p: any) => p.a === 0 && p.b === 0).loss, m.train.loss);
+    assert.equal(pca.alphas.length, 5);
+    assert.equal(pca.betas.length, 5);
+    const path = csvNumbers(join(sweep, entry.folder, `landscape-${entry.name}-trajectory.csv`));
+    assert.deepEqual(pca.path.map((p: any) => [p.iteration, p.a, p.b]), path);
+    assert.deepEqual([pca.path.at(-1).a, pca.path.at(-1).b], [0, 0], 'the trajectory ends at the trained network');
+    assert.deepEqual(slice.points.map((p: any) => [p.a, p.b, p.loss, p.accuracy]), csvNumbers(join(sweep, entry.folder, 'landscape-1d-random-seed0-train.csv')));
+    assert.deepEqual(slice.betas, [0]);
+    assert.equal(slice.path, undefined);
+    // A run without landscapes has none; its sibling also has the test split's matrix.
+    const other = runFolders(sweep).find((f) => f !== entry.folder)!;
+    const plain = await getJson(ui.port, `/api/runs/${id}/${other}`);
+    assert.deepEqual(plain.landscapes, []);
+    assert.deepEqual(plain.confusion.test, readJson(join(sweep, other, 'metrics.json')).test.confusion);
+    // A landscape name never comes from the URL.
+    assert.equal((await rawRequest(ui.port, `/api/runs/${id}/${entry.folder}/landscape-${entry.name}.csv`)).status, 404);
   } finally {
     await ui.stop();
   }

@@ -11,6 +11,7 @@ import { RUN_FOLDER_PATTERN, SWEEP_FILES } from '../../store/paths.js';
 import { readRun, readRuns, readSweepFile } from '../../store/read-runs.js';
 import type { SweepFile } from '../../store/records.js';
 import { readCurve } from '../../store/curve.js';
+import { readLandscape, readSweepLandscapes } from '../../store/landscape.js';
 import { thresholdCurve } from '../../store/predictions.js';
 import { knownColumns, type ColumnDef } from '../../report/columns.js';
 import { groupsView, runsTable, splitParams } from '../../report/compare/index.js';
@@ -201,7 +202,7 @@ export function curvesJson(index: StoreIndex, id: string) {
  * intervals (as compare names them), confusion matrices, loss curve, the ROC/precision-recall points of
  * its validation predictions (when recorded: `roc.validation`, one point per distinct threshold with its
  * confusion counts, as roc.csv; the pages derive the rates by threshold with the chart code shared with
- * report.html) and the grid's thresholds, its files with their sizes, tags and note, and what is damaged
+ * report.html) and the grid's thresholds, its loss landscapes (runLandscapes), its files with their sizes, tags and note, and what is damaged
  * (null when sound).
  * Throws: ApiError 404 for an unknown sweep or run.
  */
@@ -212,6 +213,7 @@ export function runJson(index: StoreIndex, sweepId: string, folder: string) {
   if (!run) throw new ApiError(404, `no run ${folder} in sweep ${sweepId}`);
   const row = rowOf(sweepTitle(dir), run, readableSweepTags(dir));
   const m = run.metrics;
+  const files = runFiles(run.dir);
   const out: Record<string, unknown> = {
     sweep: summary,
     run: row.index,
@@ -221,13 +223,14 @@ export function runJson(index: StoreIndex, sweepId: string, folder: string) {
     spellings: run.params.spellings ?? {},
     metrics: Object.fromEntries(Object.entries(row.metrics).map(([k, v]) => [k, jsonValue(v)])),
     std: row.std,
-    confusion: m?.train && m.validation ? { train: m.train.confusion, validation: m.validation.confusion } : null,
+    confusion: m?.train && m.validation ? { train: m.train.confusion, validation: m.validation.confusion, ...(m.test ? { test: m.test.confusion } : {}) } : null,
     threshold: m?.threshold ?? run.params.params.threshold ?? null,
     iterations: m?.iterations ?? run.params.params.iterations ?? null,
     stop: row.stop,
     note: row.note ?? null,
     curve: pointsOf(readCurve(run.dir)),
-    files: runFiles(run.dir),
+    files,
+    landscapes: runLandscapes(dir, folder, run.dir, files),
     annotations: { tags: run.annotations.tags, note: run.annotations.note ?? null },
     tags: row.tags ?? [],
     damaged: run.damaged ?? null,
@@ -242,6 +245,22 @@ export function runJson(index: StoreIndex, sweepId: string, folder: string) {
   const axis = readDesign(dir)?.axes.find((a) => a.name === 'threshold');
   out.grid_thresholds = axis ? axis.values.map((v) => v.value).filter((v): v is number => typeof v === 'number') : [];
   return out;
+}
+
+/**
+ * The loss landscapes recorded in a run folder: each landscape-NAME.csv of the folder's listing (never a
+ * name from the URL) read back by the store's reader, with its trajectory when recorded (pca) and, when the
+ * sweep's landscapes.json lists it, why that run was chosen. Points b-major over alphas x betas (1-D: one b).
+ * Damaged files are left out. Throws: nothing.
+ */
+function runLandscapes(sweepDir: string, folder: string, runDir: string, files: readonly { name: string }[]) {
+  const roles = new Map((readSweepLandscapes(sweepDir)?.landscapes ?? []).filter((e) => e.folder === folder).map((e) => [e.name, e.role]));
+  return files.flatMap(({ name: file }) => {
+    const name = /^landscape-(.+)\.csv$/.exec(file)?.[1];
+    if (!name || name.endsWith('-trajectory')) return [];
+    const l = readLandscape(runDir, name);
+    return l ? [{ name, role: roles.get(name) ?? null, ...l }] : [];
+  });
 }
 
 /** The files of a run folder with their sizes (hidden and temporary files left out). */

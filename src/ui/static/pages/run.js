@@ -1,6 +1,7 @@
 /**
  * A run: its parameters, metrics with their 95% intervals, confusion matrices, loss curve, the ROC,
- * precision-recall and threshold curves where predictions were recorded, and its files.
+ * precision-recall and threshold curves where predictions were recorded, its loss landscapes (contour plot
+ * with the trajectory for 2-D, line for 1-D, as report.html draws them) and its files.
  */
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
@@ -12,6 +13,7 @@ import { ErrorBox, Status, Tags, withInterval } from '../components/common.js';
 import { VegaChart } from '../vega-chart.js';
 import { confusionSpec } from '../charts/sweep-specs.js';
 import { prSpec, rocSpec, thresholdMetrics, thresholdSpec } from '../charts/threshold-specs.js';
+import { contourSpec, sliceSpec } from '../charts/landscape-specs.js';
 
 const SPLITS = ['train', 'validation', 'test'];
 
@@ -76,7 +78,12 @@ export function Run({ sweep, run }) {
   }, [sweep, run]);
   const specs = useMemo(() => {
     if (!data) return null;
-    const out = { confusion: [], roc: null, pr: null, rates: null };
+    const out = { confusion: [], roc: null, pr: null, rates: null, landscapes: [] };
+    for (const l of data.landscapes ?? []) {
+      const o = { title: l.name, subtitle: l.role ?? undefined };
+      const spec = l.betas.length > 1 ? contourSpec(l, { ...o, axisTitles: l.path ? ['PC1', 'PC2'] : undefined }) : sliceSpec(l, o);
+      out.landscapes.push({ name: l.name, spec });
+    }
     for (const split of SPLITS) {
       const c = data.confusion?.[split];
       if (c) out.confusion.push({ split, spec: confusionSpec(split, c) });
@@ -117,6 +124,11 @@ export function Run({ sweep, run }) {
       specs.roc
         ? html`<div class="charts"><${VegaChart} spec=${specs.roc} className="roc" /><${VegaChart} spec=${specs.pr} className="pr" /><${VegaChart} spec=${specs.rates} className="rates" /></div>`
         : html`<p class="muted">No predictions recorded for this run (roc.csv).</p>`
+    }</section>
+    <section id="landscapes"><h2>Loss landscapes</h2>${
+      specs.landscapes.length
+        ? html`<div class="charts">${specs.landscapes.map((l) => html`<${VegaChart} key=${l.name} spec=${l.spec} className="landscape" />`)}</div>`
+        : html`<p class="muted">None recorded (<code>dlsweep landscape RUN</code>).</p>`
     }</section>
     <section id="files"><h2>Files</h2><table class="kv"><tbody>${(data.files ?? []).map((f) => html`<tr><th>${f.name}</th><td class="num">${fmt('', f.bytes)} bytes</td></tr>`)}</tbody></table></section>
   </section>`;
