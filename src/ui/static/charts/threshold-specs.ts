@@ -5,19 +5,12 @@
  * Pure Vega specifications and arithmetic (see frame.ts).
  */
 import type { Spec } from 'vega';
+// A type-only import: erased from the JavaScript the browser loads.
+import type { CurvePointAt } from '../../../store/predictions.js';
 import { frame } from './frame.js';
 
 /** One roc.csv line: positive when p > threshold; rates null where their denominator is 0. */
-export interface RocPoint {
-  threshold: number;
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-  tpr: number | null;
-  fpr: number | null;
-  precision: number | null;
-}
+export type RocPoint = CurvePointAt;
 
 /** The curve of one run, as a legend names it. */
 export interface RocSeries {
