@@ -326,3 +326,24 @@ test('queue status is scoped to the URL\'s database: its workers only; a databas
     await redis.stop();
   }
 });
+
+test('a password given to a Redis that has none: the sweep and queue status work, without raw client warnings', { skip }, async () => {
+  const redis = await startRedis();
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'p.yaml', syntheticExperiment('p', '  learning_rate: [0.1, 0.3]\n  iterations: [20]'));
+  const url = `redis://:unneeded-pw@127.0.0.1:${redis.port}`;
+  try {
+    // The coordinator trains too (--workers 1): its queue, events and worker connections all use the URL.
+    const r = runCli(['run', file, '--queue', url, '--workers', '1', '--quiet'], dir, LOCK);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readJson(join(onlySweep(join(dir, 'runs'), 'p'), 'sweep.json')).counts.done, 2);
+    const status = runCli(['queue', 'status', '--queue', url], dir);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /2 completed/);
+    for (const out of [r.stdout, r.stderr, status.stdout, status.stderr]) {
+      assert.doesNotMatch(out, /\[WARN\]|does not require a password|unneeded-pw/);
+    }
+  } finally {
+    await redis.stop();
+  }
+});

@@ -76,20 +76,49 @@ export function describeRedisError(target: QueueTarget, e: unknown): QueueError 
 }
 
 /**
+ * Send the URL's credentials (AUTH) on the probe. A password given to a server that has none is dropped from
+ * `target`: it is of no use, and ioredis would print a raw warning for every connection made with it.
+ * Throws: the server's error for a wrong password or user.
+ */
+async function authenticate(probe: RedisClient, target: QueueTarget): Promise<void> {
+  if (target.password === undefined) return;
+  try {
+    await (target.username !== undefined ? probe.call('AUTH', target.username, target.password) : probe.call('AUTH', target.password));
+  } catch (e) {
+    if (!/no password is set|without any password configured/i.test(e instanceof Error ? e.message : String(e))) throw e;
+    target.password = undefined;
+  }
+}
+
+/**
  * Connect once, without retries, and PING; then open the client to keep, which reconnects after a Redis
- * restart (the caller closes it).
+ * restart (the caller closes it). A password the server does not need is dropped from `target` (authenticate).
  * Throws: QueueError naming the URL (password redacted) within about CONNECT_TIMEOUT_MS.
  */
 export async function connectChecked(target: QueueTarget): Promise<RedisClient> {
   const { Redis } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
-  const probe = new Redis({ ...redisOptions(target), lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
+  // No credentials and no database on connect: authenticate() sends them, then SELECT, each failing here.
+  const probe = new Redis({
+    ...redisOptions(target),
+    username: undefined,
+    password: undefined,
+    db: 0,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+  });
   // The cause (ECONNREFUSED, WRONGPASS...) arrives as an 'error' event; connect() may only say "closed".
   let cause: unknown;
   probe.on('error', (e) => (cause ??= e));
   try {
     await Promise.race([
       // SELECT explicitly: a database the server lacks fails here rather than leaving the client on db 0.
-      probe.connect().then(() => probe.ping()).then(() => probe.select(target.db)),
+      probe
+        .connect()
+        .then(() => authenticate(probe, target))
+        .then(() => probe.select(target.db))
+        .then(() => probe.ping()),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS).unref()),
     ]);
   } catch (e) {
