@@ -172,7 +172,8 @@ export interface SearchFile {
   brackets: SearchSummary['brackets'];
   batches: { index: number; decisions: Decision[]; runs: { trial: number; bracket: number; rung: number; iterations: number; folder: string; value: number | null }[] }[];
   trials: { trial: number; bracket: number; params: Record<string, ParamValue>; rung_reached: number; values: (number | null)[] }[];
-  best: { trial: number; rung: number; folder: string; value: number } | null;
+  /** The objective's best run over every rung (recordBatch): the run sweep.json's best and EXPERIMENT/best name. */
+  best: { trial: number; rung: number; folder: string; value: number; run_id?: string } | null;
   finished: boolean;
 }
 
@@ -396,7 +397,12 @@ export async function runSearchSweep(
   }
 }
 
-/** Add a finished batch to search.json's record: its decisions, its runs with their objective, each trial's progress and the best. */
+/**
+ * Add a finished batch to search.json's record: its decisions, its runs with their objective, each trial's
+ * progress and the best. The best is the objective's best run over every run recorded, whatever its rung,
+ * ties to the lower run id: the run the table stars, sweep.json's best and EXPERIMENT/best name
+ * (report/rows.ts bestOf, whose last tie-breaker is the run id); a run at a lower rung can be it.
+ */
 function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[], goal: Goal): void {
   const runs = plan.runs.map((run, i) => ({
     trial: run.search!.trial,
@@ -416,13 +422,13 @@ function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOut
     t.rung_reached = r.rung;
     t.values[r.rung] = runs[i].value;
     for (let k = 0; k < t.values.length; k++) if (t.values[k] === undefined) t.values[k] = null;
-    const v = outcomes[i].value;
-    // The best is taken at the largest rung reached by anyone, then by the objective (halving's own ranking).
-    const b = f.best;
-    const better = b !== null && (goal === 'minimize' ? v < b.value : v > b.value);
-    if (Number.isFinite(v) && (!b || r.rung > b.rung || (r.rung === b.rung && (better || (v === b.value && r.trial < b.trial))))) {
-      f.best = { trial: r.trial, rung: r.rung, folder: runs[i].folder, value: v };
-    }
   }
+  plan.runs.forEach((run, i) => {
+    const v = outcomes[i].value;
+    if (!Number.isFinite(v)) return;
+    const b = f.best;
+    const better = b === null || (goal === 'minimize' ? v < b.value : v > b.value) || (v === b.value && run.id < (b.run_id ?? ''));
+    if (better) f.best = { trial: runs[i].trial, rung: runs[i].rung, folder: run.folder, value: v, run_id: run.id };
+  });
   f.trials.sort((a, b) => a.trial - b.trial);
 }

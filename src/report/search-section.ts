@@ -1,7 +1,7 @@
 /**
  * The report's search section, for sweeps whose runs belong to a search (params.json `search`):
  * - the objective (the sweep's, by default the validation loss) of each trial at the furthest rung it reached, against the trial number,
- *   with the best-so-far line;
+ *   with the best-so-far line: the best run of the trials so far, at any rung;
  * - for halving and Hyperband, the rung plot: the objective at each rung, a line joining the rungs of each
  *   promoted configuration;
  * - a parallel-coordinates chart of the searched parameters and the objective, one line per trial, coloured
@@ -10,7 +10,7 @@
  */
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
-import { rowsObjective, type Row } from './rows.js';
+import { bestOf, compareRows, rowsObjective, type Row } from './rows.js';
 import { metricWords } from '../sweep/objective.js';
 import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type ChartObjective, type TrialRuns } from '../ui/static/charts/search-specs.js';
 
@@ -53,12 +53,17 @@ export async function searchSection(rows: Row[], searched: string[]): Promise<st
   const figs = [await renderSvg(objectiveSpec(trials, key))];
   if (rungs.size > 1) figs.push(await renderSvg(rungSpec(trials, key)));
   if (params.length > 0) figs.push(await renderSvg(parallelSpec(trials, params, key)));
-  const better = (x: number, y: number) => (key.goal === 'minimize' ? x < y : x > y);
-  const best = finished.reduce((a, b) => (b.runs.length > a.runs.length || (b.runs.length === a.runs.length && better(b.final!, a.final!)) ? b : a));
+  // The best run by the objective over every rung: the run the table stars and EXPERIMENT/best names.
+  const searchRows = rows.filter((r) => r.search);
+  const stars = bestOf(searchRows);
+  const best = [...stars].sort((a, b) => compareRows(a, b, [key]))[0];
+  const bestText = best
+    ? `best run: trial ${best.search!.trial} at ${best.params.iterations} updates (rung ${best.search!.rung + 1}), ${escapeHtml(metricWords(key.metric))} ${escapeHtml((best.metrics[key.metric] as number).toPrecision(4))}, the run the table stars. `
+    : '';
   return (
     `<section id="search"><h2>Search</h2><p class="note">${trials.length} trials${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +
-    `best: trial ${best.trial}, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(best.final!.toPrecision(4))} after ${best.runs[best.runs.length - 1].iterations} updates. ` +
-    `The objective is the ${escapeHtml(metricWords(key.metric))} (${key.goal}); a trial's value is taken at the furthest rung it reached.</p>` +
+    bestText +
+    `The objective is the ${escapeHtml(metricWords(key.metric))} (${key.goal}); a trial's point is taken at the furthest rung it reached, the best-so-far line over every run.</p>` +
     `<div class="charts">${figs.map((s) => `<figure>${s}</figure>`).join('')}</div></section>`
   );
 }

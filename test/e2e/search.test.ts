@@ -53,6 +53,11 @@ test('halving: rungs of 18, 6 and 2 runs; each promotion is the best third of it
   assert.equal(meta.updates_trained, 18 * 20 + 6 * 40 + 2 * 120);
   assert.equal(meta.planned_updates, 18 * 20 + 6 * 40 + 2 * 120);
   assert.equal(meta.counts.done, 26);
+  // search.json's best is the lowest validation loss over all 26 runs (any rung): sweep.json's best run.
+  const every = s.batches.flatMap((b: any) => b.runs).map((r: any) => ({ folder: r.folder, value: loss(r.folder) }));
+  const lowest = every.reduce((a: any, b: any) => (b.value < a.value ? b : a));
+  assert.deepEqual([s.best.folder, s.best.value], [lowest.folder, lowest.value]);
+  assert.equal(meta.best.run, s.best.folder);
   // The saved states go when the search finishes.
   assert.ok(!existsSync(join(sweep, 'states')));
 });
@@ -271,9 +276,12 @@ test('a declared objective (validation accuracy, maximize) decides halving: its 
     const expected = [...prev].sort((x, y) => y.value - x.value || x.trial - y.trial).slice(0, keep).map((x) => x.trial);
     assert.deepEqual(s.batches[b].decisions[0].promoted, expected, `promotions to rung ${rung}`);
   }
-  // The best: the highest accuracy at the largest rung.
-  const last = s.batches.flatMap((x: any) => x.runs).filter((x: any) => x.rung === s.rungs.length - 1);
-  const top = [...last].sort((x: any, y: any) => acc(y.folder) - acc(x.folder) || x.trial - y.trial)[0];
-  assert.equal(s.best.trial, top.trial);
+  // The best: the highest accuracy over every run, whatever its rung, ties to the lower run id (the table's
+  // order), and the same run sweep.json's best names (EXPERIMENT/best).
+  const all = s.batches.flatMap((x: any) => x.runs);
+  const runId = (folder: string) => readJson(join(sweep, folder, 'metrics.json')).run_id as string;
+  const top = [...all].sort((x: any, y: any) => acc(y.folder) - acc(x.folder) || (runId(x.folder) < runId(y.folder) ? -1 : 1))[0];
+  assert.equal(s.best.folder, top.folder);
   assert.equal(s.best.value, acc(top.folder));
+  assert.equal(readJson(join(sweep, 'sweep.json')).best.run, s.best.folder);
 });

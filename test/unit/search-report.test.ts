@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { searchSection, trialsOf } from '../../src/report/search-section.js';
 import { objectiveSpec, parallelSpec, rungSpec } from '../../src/ui/static/charts/search-specs.js';
 import { row } from './report-fixtures.js';
+import { bestOf } from '../../src/report/rows.js';
 
 // A halving search by hand: trials 0-3 at 10 updates, trials 1 and 3 promoted to 30, trial 3 to 90.
 const LOSS: [number, number, number, number][] = [
@@ -51,7 +52,7 @@ test('the search section draws three charts for a halving search, none for a gri
   const html = await searchSection(rows, ['learning_rate', 'hidden_sizes', 'iterations']);
   assert.match(html, /^<section id="search">/);
   assert.equal((html.match(/<svg/g) ?? []).length, 3);
-  assert.match(html, /best: trial 3, validation loss 0\.05000 after 90 updates/);
+  assert.match(html, /best run: trial 3 at 90 updates \(rung 3\), validation loss 0\.05000, the run the table stars/);
   assert.equal(await searchSection([row(1, { learning_rate: 0.1 }, { 'validation.loss': 0.3 })], ['learning_rate']), '');
 });
 
@@ -71,6 +72,23 @@ test('with a maximized objective the best-so-far line is the running maximum, an
     row(i + 1, { learning_rate: 0.01 * (trial + 1), iterations }, { 'validation.accuracy': acc }, { search: { trial, bracket: 0, rung } }),
   );
   const data = (objectiveSpec(trialsOf(accRows, key), key) as unknown as { data: Data }).data;
-  // Trial 0: 0.7, 1: 0.85 (its furthest rung), 2: 0.6, 3: 0.97; running maximum 0.7, 0.85, 0.85, 0.97.
-  assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.7, 0.85, 0.85, 0.97]);
+  // Best run of each trial at any rung: 0: 0.7, 1: 0.9 (its first rung, above its furthest 0.85), 2: 0.6,
+  // 3: 0.97; running maximum 0.7, 0.9, 0.9, 0.97.
+  assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.7, 0.9, 0.9, 0.97]);
+  const points = data.find((d) => d.name === 'points')!.values;
+  assert.deepEqual(points.map((p) => p.value), [0.7, 0.85, 0.6, 0.97]);
+});
+
+test("the section's best run is the objective's best over every rung, the run bestOf stars, even below the furthest rung", async () => {
+  // Trial 3 overfits: 0.02 at its second rung (30 updates), 0.05 at 90; trial 1 stops at 30 with 0.25.
+  const overfit = LOSS.map(([trial, rung, iterations, loss], i) =>
+    row(i + 1, { learning_rate: 0.01 * (trial + 1), hidden_sizes: [trial % 2 ? 5 : 15], iterations }, { 'validation.loss': trial === 3 && rung === 1 ? 0.02 : loss }, { search: { trial, bracket: 0, rung } }),
+  );
+  const stars = [...bestOf(overfit)];
+  assert.equal(stars.length, 1);
+  assert.deepEqual([stars[0].search!.trial, stars[0].params.iterations], [3, 30]);
+  const html = await searchSection(overfit, ['learning_rate', 'hidden_sizes', 'iterations']);
+  assert.match(html, /best run: trial 3 at 30 updates \(rung 2\), validation loss 0\.02000, the run the table stars/);
+  const data = (objectiveSpec(trialsOf(overfit)) as unknown as { data: Data }).data;
+  assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.5, 0.25, 0.25, 0.02]);
 });

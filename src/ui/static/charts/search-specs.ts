@@ -49,15 +49,16 @@ export interface TrialRuns {
   params: Record<string, ParamValue>;
 }
 
-/** Objective of each trial at its furthest rung, with the best-so-far line, coloured by that rung. */
+/** Objective of each trial at its furthest rung, coloured by that rung, with the best-so-far line over every run (any rung). */
 export function objectiveSpec(trials: TrialRuns[], key: ChartObjective = OBJECTIVE): Spec {
   const points = trials.filter((t) => t.final !== null).map((t) => ({ trial: t.trial, value: t.final!, rung: `${t.runs[t.runs.length - 1].iterations}` }));
   const best: { trial: number; value: number }[] = [];
   const min = key.goal === 'minimize';
   let b = min ? Infinity : -Infinity;
-  for (const p of points) {
-    b = min ? Math.min(b, p.value) : Math.max(b, p.value);
-    best.push({ trial: p.trial, value: b });
+  // The best run so far at any rung (the search's best is the objective's best run, whatever its rung).
+  for (const t of trials) {
+    for (const r of t.runs) if (r.value !== null) b = min ? Math.min(b, r.value) : Math.max(b, r.value);
+    if (Number.isFinite(b)) best.push({ trial: t.trial, value: b });
   }
   const rungOrder = [...new Set(points.map((p) => Number(p.rung)))].sort((x, y) => x - y).map(String);
   return {
