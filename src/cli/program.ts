@@ -45,7 +45,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     program
       .command('run')
       .description(
-        'train every point of the experiment\'s grid, or the configurations its search: block draws (random, quasirandom, halving, hyperband, tpe), and record each run under <runs-dir>/<experiment>/<sweep-id>/. ' +
+        'train every point of the experiment\'s grid, or the configurations its search: block draws (random, quasirandom, halving, asha, hyperband, tpe), and record each run under <runs-dir>/<experiment>/<sweep-id>/. ' +
           'A training that throws fails only its runs; a worker thread that dies is replaced and its training retried once, then failed.',
       )
       .argument('<file>', 'experiment file (YAML)'),

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
-import { startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
+import { hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { pruneStates, readStates, stateFileName, writeStates } from '../store/search-states.js';
@@ -66,7 +66,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
     .map((a) => (a.distribution.kind === 'categorical' ? `${a.name} (${counted(a.distribution.choices.length, 'choice')})` : `${a.name} ${search.spellings[a.name] ?? a.distribution.kind}`))
     .join(', ');
   const lines: string[] = [];
-  const how = s.method === 'halving' || s.method === 'hyperband' ? ` (sampler ${s.sampler}, reduction factor ${s.reductionFactor}, seed ${s.seed})` : ` (seed ${s.seed})`;
+  const how = hasRungs(s.method) ? ` (sampler ${s.sampler}, reduction factor ${s.reductionFactor}, seed ${s.seed})` : ` (seed ${s.seed})`;
   lines.push(`${exp.name}: ${s.method} search${how} over ${space || 'no parameters'}`);
   const per = folds > 1 ? ` x ${folds} folds` : '';
   if (sum.brackets.length === 0) {
@@ -75,11 +75,21 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
     lines.push(`plan: ${thousands(sum.trials)} trials; rungs ${sum.rungs.map(thousands).join(', ')} updates`);
     sum.brackets.forEach((b, i) => {
       const label = sum.brackets.length > 1 ? `  bracket ${i + 1}: ` : '  ';
-      lines.push(`${label}${b.rungs.map((r, k) => `${thousands(b.kept[k])} at ${thousands(r)}`).join(', ')}`);
+      const count = (k: number) => (b.most && b.most[k] !== b.kept[k] ? `${thousands(b.kept[k])} to ${thousands(b.most[k])}` : thousands(b.kept[k]));
+      lines.push(`${label}${b.rungs.map((r, k) => `${count(k)} at ${thousands(r)}`).join(', ')}`);
     });
-    lines.push(
-      `  at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration continues from its saved state`,
-    );
+    if (s.method === 'asha') {
+      // The least: synchronous halving's counts, what asha trains once its early promotions hold.
+      const least = sum.brackets[0].rungs.reduce((t, len, i, r) => t + (len - (i > 0 ? r[i - 1] : 0)) * sum.brackets[0].kept[i], 0);
+      lines.push(`  batches of 4 trainings; a configuration in the top 1/${s.reductionFactor} of its rung's results so far continues at once`);
+      lines.push(
+        `  at least ${thousands(least * folds)} updates, at most ${thousands(sum.mostUpdates * folds)}${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''} when early promotions keep being overtaken; a promoted configuration continues from its saved state`,
+      );
+    } else {
+      lines.push(
+        `  at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration continues from its saved state`,
+      );
+    }
   }
   lines.push(objectiveStatement(exp.objective));
   lines.push(`workers: ${workers}`);
@@ -115,9 +125,9 @@ export function objectiveOf(run: StoredRun | undefined, objective: ObjectiveKey)
   return typeof v === 'number' ? v : NaN;
 }
 
-/** Runs a search records: one per trial and rung reached (at most). */
+/** Runs a search records: one per trial and rung reached (asha: the most it can record). */
 export function searchRuns(sum: SearchSummary): number {
-  return sum.brackets.length === 0 ? sum.trials : sum.brackets.reduce((n, b) => n + b.kept.reduce((s, k) => s + k, 0), 0);
+  return sum.brackets.length === 0 ? sum.trials : sum.brackets.reduce((n, b) => n + (b.most ?? b.kept).reduce((s, k) => s + k, 0), 0);
 }
 
 /** The identity of a search: everything that decides its batches and numbers (checked on --resume). */
@@ -130,7 +140,7 @@ export function searchIdentity(exp: Experiment, shape: DataShape, engine: Engine
 }
 
 /**
- * How halving and Hyperband continue trainings from rung to rung (null for the other methods):
+ * How halving, asha and Hyperband continue trainings from rung to rung (null for the other methods):
  * - horizon(config): the length a configuration's training is shaped for: the largest rung when the training
  *   depends on its length (canShareIterations false: cosine, one_cycle, early stopping), so that every rung is
  *   that one training stopped early; undefined otherwise (every rung is then a plain training of its length).
@@ -138,7 +148,7 @@ export function searchIdentity(exp: Experiment, shape: DataShape, engine: Engine
  */
 function continuation(exp: Experiment, shape: DataShape, engine: EngineMode): { horizon(config: TrainingConfig): number | undefined; key(config: TrainingConfig): string } | null {
   const s = exp.search!.settings;
-  if (s.method !== 'halving' && s.method !== 'hyperband') return null;
+  if (!hasRungs(s.method)) return null;
   const horizon = (config: TrainingConfig) => (canShareIterations(config) ? undefined : s.maxIterations);
   return {
     horizon,
@@ -299,7 +309,13 @@ export async function runSearchSweep(
       if (todo.size > 0) {
         trainedNow = true;
         const longest = Math.max(...batch.requests.map((r) => r.iterations ?? 0));
-        const rungText = batch.requests[0].iterations !== undefined ? ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})` : '';
+        const mixed = new Set(batch.requests.map((r) => r.rung)).size > 1;
+        const rungText =
+          batch.requests[0].iterations === undefined
+            ? ''
+            : mixed
+              ? ` at ${[...new Set(batch.requests.map((r) => r.iterations!))].sort((a, b) => a - b).map(thousands).join(', ')} updates (asha: promotions and new draws)`
+              : ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})`;
         log(`batch ${batch.index + 1}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);
         // As a grid records: model.json with its preprocessing, and the validation predictions.
@@ -310,12 +326,16 @@ export async function runSearchSweep(
         const orders = pending.map((p) => {
           const order = orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every);
           if (!cont) return order;
-          const place = p.runs[0].search!;
+          // asha may train two trials of one configuration (a list-only space) at two rungs in one batch: one
+          // training to the longer, from the start (its state at the shorter rung is not that training's).
+          const places = p.runs.map((r) => r.search!);
+          const place = places.reduce((a, b) => (b.rung > a.rung ? b : a));
+          const oneRung = places.every((x) => x.rung === place.rung);
           const config = plan.trainings[p.training].config;
           const key = cont.key(config);
           const horizon = cont.horizon(config);
           const first = summary.brackets[place.bracket].rungs[0];
-          const resume = summary.rungs[place.rung] > first ? readStates(dir, key, summary.rungs[place.rung - 1], folds) : undefined;
+          const resume = oneRung && summary.rungs[place.rung] > first ? readStates(dir, key, summary.rungs[place.rung - 1], folds) : undefined;
           const keep = place.rung < summary.rungs.length - 1;
           const out: TrainingOrder = { ...order, ...(horizon !== undefined ? { horizon } : {}), ...(keep ? { keep_state: true } : {}), ...(resume ? { resume } : {}) };
           stateKeys.set(out, key);
@@ -356,6 +376,8 @@ export async function runSearchSweep(
     await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
     if (cont && file_.finished) pruneStates(dir, new Set());
     let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };
+    // asha's run count is known once it finishes (its plan holds the most it can record).
+    if (settings.method === 'asha' && file_.finished) sweep = { ...sweep, grid_size: runIndex };
     // closingRecord keeps the times of a resume that had nothing to do; the search knows whether it trained.
     if (trainedNow) sweep = { ...sweep, ended_at: new Date().toISOString(), resumed_at: open.sweep.resumed_at };
     if (dispatchResult.fatal) {

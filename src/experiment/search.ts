@@ -3,16 +3,16 @@
  * their schema fragments (with descriptions), the checks the schema cannot express, and the typed form.
  *
  *   search:
- *     method: halving        # grid (default) | random | quasirandom | halving | hyperband | tpe
+ *     method: halving        # grid (default) | random | quasirandom | halving | asha | hyperband | tpe
  *     trials: 81
  *     seed: 7                # the sampler's seed, separate from the runs' `seed`
- *     sampler: tpe           # halving/hyperband: random (default) | quasirandom | tpe
- *     min_iterations: 100    # halving/hyperband: the first rung
- *     reduction_factor: 3    # halving/hyperband: eta
+ *     sampler: tpe           # halving/asha/hyperband: random (default) | quasirandom | tpe
+ *     min_iterations: 100    # halving/asha/hyperband: the first rung
+ *     reduction_factor: 3    # halving/asha/hyperband: eta
  *   grid:
  *     learning_rate: {log_uniform: [1.0e-4, 1.0]}
  *     hidden_sizes: [[5], [15], [30]]     # a list is a set of choices
- *     iterations: [8100]                  # halving/hyperband: the largest rung
+ *     iterations: [8100]                  # halving/asha/hyperband: the largest rung
  */
 import type { Diagnostic } from '../errors.js';
 import { boundsProblem, DISTRIBUTION_KINDS, type NumericDistribution, type NumericKind, type SearchAxis } from '../search/distributions.js';
@@ -81,12 +81,12 @@ export function searchSchema(): Schema {
         enum: [...SEARCH_METHODS],
         default: SEARCH_DEFAULTS.method,
         description:
-          'grid: every combination. random: independent draws. quasirandom: a scrambled Sobol\' sequence (Joe & Kuo 2008 direction numbers). halving: synchronous successive halving (Jamieson & Talwalkar 2016): trials configurations at min_iterations, the best 1/reduction_factor continue to reduction_factor times more updates, up to iterations. hyperband: brackets of successive halving with different first rungs (Li et al. 2018). tpe: the Tree-structured Parzen Estimator (Bergstra et al. 2011) with Optuna\'s defaults.',
+          'grid: every combination. random: independent draws. quasirandom: a scrambled Sobol\' sequence (Joe & Kuo 2008 direction numbers). halving: synchronous successive halving (Jamieson & Talwalkar 2016): trials configurations at min_iterations, the best 1/reduction_factor continue to reduction_factor times more updates, up to iterations; its tpe sampler draws every configuration from first-rung outcomes only. asha: asynchronous successive halving (Li et al. 2020) in fixed batches of 4 trainings: a configuration in the top 1/reduction_factor of the results of its rung so far continues at once (highest rung first), else a new one is drawn, until trials are drawn; suits the tpe sampler, which then sees configurations that went further. hyperband: brackets of successive halving with different first rungs (Li et al. 2018). tpe: the Tree-structured Parzen Estimator (Bergstra et al. 2011) with Optuna\'s defaults.',
       },
       trials: {
         type: 'integer',
         minimum: 1,
-        description: 'Configurations to draw (random, quasirandom, tpe, halving; hyperband takes its counts from its brackets). Refused above the run limit like a big grid (--max-runs).',
+        description: 'Configurations to draw (random, quasirandom, tpe, halving, asha; hyperband takes its counts from its brackets). Refused above the run limit like a big grid (--max-runs).',
       },
       seed: {
         type: 'integer',
@@ -99,25 +99,26 @@ export function searchSchema(): Schema {
         type: 'string',
         enum: [...SAMPLERS],
         default: SEARCH_DEFAULTS.sampler,
-        description: 'halving and hyperband: how configurations are drawn: random (default), quasirandom or tpe.',
+        description: 'halving, asha and hyperband: how configurations are drawn: random (default), quasirandom or tpe (fitted to the outcomes of earlier batches; under halving only first-rung outcomes exist when it draws).',
       },
       min_iterations: {
         type: 'integer',
         minimum: 1,
-        description: 'halving and hyperband: updates of the first rung (required for them). Rungs are min_iterations x reduction_factor^i below iterations, then iterations.',
+        description: 'halving, asha and hyperband: updates of the first rung (required for them). Rungs are min_iterations x reduction_factor^i below iterations, then iterations.',
       },
       reduction_factor: {
         type: 'integer',
         minimum: 2,
         default: SEARCH_DEFAULTS.reduction_factor,
-        description: 'halving and hyperband: eta, the best 1/eta of a rung continue to eta times more updates (default 3).',
+        description: 'halving, asha and hyperband: eta, the best 1/eta of a rung continue to eta times more updates (default 3).',
       },
     },
   };
 }
 
 
-const HALVING = new Set(['halving', 'hyperband']);
+/** Methods with rungs (min_iterations, reduction_factor, sampler). */
+const HALVING = new Set(['halving', 'asha', 'hyperband']);
 
 /** The numeric distribution a grid value holds, or undefined when it is a list. Throws: nothing. */
 export function distributionOf(v: unknown): NumericDistribution | undefined {
@@ -209,7 +210,7 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     }
   } else {
     for (const k of ['sampler', 'min_iterations', 'reduction_factor']) {
-      if (k in search) err(['search', k], { message: `\`${k}\` applies to halving and hyperband only, not ${method}`, hint: `remove ${k}, or use method: halving` }, true);
+      if (k in search) err(['search', k], { message: `\`${k}\` applies to halving, asha and hyperband only, not ${method}`, hint: `remove ${k}, or use method: halving or asha` }, true);
     }
   }
   return out;
@@ -222,7 +223,7 @@ function firstSentence(s: string): string {
 
 /**
  * The typed search of a checked experiment, or undefined for method grid. The searched axes are the grid keys
- * in file order: a distribution, or a list as a categorical choice (halving/hyperband leave iterations out:
+ * in file order: a distribution, or a list as a categorical choice (halving/asha/hyperband leave iterations out:
  * it is their largest rung). `goal` is the objective's direction.
  * Throws: nothing (the document was checked).
  */

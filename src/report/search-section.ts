@@ -2,7 +2,7 @@
  * The report's search section, for sweeps whose runs belong to a search (params.json `search`):
  * - the objective (the sweep's, by default the validation loss) of each trial at the furthest rung it reached, against the trial number,
  *   with the best-so-far line: the best run of the trials so far, at any rung;
- * - for halving and Hyperband, the rung plot: the objective at each rung, a line joining the rungs of each
+ * - for halving, asha and Hyperband, the rung plot: the objective at each rung, a line joining the rungs of each
  *   promoted configuration;
  * - a parallel-coordinates chart of the searched parameters and the objective, one line per trial, coloured
  *   by the objective.

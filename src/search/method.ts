@@ -18,14 +18,21 @@
  *   the sampler and trained at the first rung; each rung is one batch (with the tpe sampler, the first rung is
  *   drawn in the tpe batches above), and the promotions from a rung are decided once all its outcomes are in.
  * - hyperband: the brackets of Li et al. (2018), one after another, each a halving as above.
+ * - asha: asynchronous successive halving (src/search/asha.ts) in batches of ASHA_BATCH (4) trainings: each
+ *   batch is filled by get_job, which promotes a configuration in the top 1/eta of its rung's results so far
+ *   (highest rung first) or else draws a new one, until the batch is full or no job is left; the results of a
+ *   batch are recorded when all of it is in, then the next batch is filled. The sampler (random, quasirandom
+ *   or tpe) draws from the outcomes of the earlier batches; TPE sees each configuration once, at the furthest
+ *   rung it reached (Optuna's view of a pruned trial), and starts from uniform draws until 10 have outcomes.
  */
 import { Rng } from '../train/rng.js';
 import { fromUnit, type ParamValue, type SearchAxis } from './distributions.js';
+import { AshaState, ashaRungBounds } from './asha.js';
 import { hyperbandBrackets, keptAt, promote, rungs as rungList, type Goal } from './halving.js';
 import { Sobol, SOBOL_MAX_DIMENSIONS } from './sobol.js';
 import { TPE_DEFAULTS, tpePropose, type TpeObservation } from './tpe.js';
 
-export const SEARCH_METHODS = ['grid', 'random', 'quasirandom', 'halving', 'hyperband', 'tpe'] as const;
+export const SEARCH_METHODS = ['grid', 'random', 'quasirandom', 'halving', 'asha', 'hyperband', 'tpe'] as const;
 export type MethodName = (typeof SEARCH_METHODS)[number];
 export const SAMPLERS = ['random', 'quasirandom', 'tpe'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
@@ -33,19 +40,30 @@ export type SamplerName = (typeof SAMPLERS)[number];
 /** Proposals per batch of the TPE sampler after its start-up batch (the fixed batch rule in the header). */
 export const TPE_BATCH = 4;
 
+/** Trainings per batch of asha (the fixed batch rule in the header). */
+export const ASHA_BATCH = 4;
+
+/** Methods with rungs, whose promoted configurations continue from a saved training state. */
+export const RUNG_METHODS: readonly MethodName[] = ['halving', 'asha', 'hyperband'];
+
+/** Whether a method trains rungs (halving, asha, hyperband). Throws: nothing. */
+export function hasRungs(method: MethodName): boolean {
+  return RUNG_METHODS.includes(method);
+}
+
 /** A search's settings, resolved (defaults filled). */
 export interface SearchSettings {
   method: Exclude<MethodName, 'grid'>;
-  /** Configurations drawn (halving, random, quasirandom, tpe); hyperband's come from its brackets. */
+  /** Configurations drawn (halving, asha, random, quasirandom, tpe); hyperband's come from its brackets. */
   trials: number;
   /** Seed of the sampler's stream (not the runs' `seed`). */
   seed: number;
-  /** How halving and hyperband draw configurations. */
+  /** How halving, asha and hyperband draw configurations. */
   sampler: SamplerName;
-  /** halving/hyperband: the first rung and the largest (the experiment's iterations). */
+  /** halving/asha/hyperband: the first rung and the largest (the experiment's iterations). */
   minIterations: number;
   maxIterations: number;
-  /** halving/hyperband: eta. */
+  /** halving/asha/hyperband: eta. */
   reductionFactor: number;
   goal: Goal;
 }
@@ -68,9 +86,10 @@ export interface TrialRequest {
 export interface Decision {
   bracket: number;
   rung: number;
-  /** Trials ranked at this rung, best first, with their objective. */
+  /** Trials ranked at this rung, best first, with their objective (asha: the rung's top 1/eta at the time, its candidates). */
   ranked: { trial: number; value: number }[];
   promoted: number[];
+  /** Trials stopped at this rung (asha stops none while it runs: a later batch may still promote them). */
   stopped: number[];
 }
 
@@ -93,7 +112,11 @@ export interface TrialOutcome {
 export interface SearchSummary {
   trials: number;
   rungs: number[];
-  brackets: { trials: number; rungs: number[]; kept: number[] }[];
+  /**
+   * Configurations trained at each rung of each bracket; asha's are the least (synchronous halving's counts)
+   * and `most` the most it can train (asha.ts ashaRungBounds).
+   */
+  brackets: { trials: number; rungs: number[]; kept: number[]; most?: number[] }[];
   /**
    * Upper bound of the updates trained: a promoted configuration continues from its state at the previous
    * rung, so a promotion costs the difference of the two rungs (more only if a saved state was lost).
@@ -106,6 +129,12 @@ export interface SearchSummary {
  * trial can have (the largest value iterations can take). Throws: RangeError for unusable rungs.
  */
 export function summarizeSearch(s: SearchSettings, maxTrialIterations: number): SearchSummary {
+  if (s.method === 'asha') {
+    const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
+    const { least, most } = ashaRungBounds(s.trials, r.length, s.reductionFactor);
+    const updates = most.reduce((t, n, i) => t + (r[i] - (i > 0 ? r[i - 1] : 0)) * n, 0);
+    return { trials: s.trials, rungs: r, brackets: [{ trials: s.trials, rungs: r, kept: least, most }], mostUpdates: updates };
+  }
   if (s.method === 'halving' || s.method === 'hyperband') {
     const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
     const starts = s.method === 'halving' ? [{ trials: s.trials, firstRung: 0 }] : hyperbandBrackets(r, s.reductionFactor);
@@ -127,10 +156,16 @@ interface Sampler {
   /** Whether configurations must be drawn in batches with outcomes in between (tpe). */
   readonly sequential: boolean;
   draw(trial: number): Record<string, ParamValue>;
-  observe(params: Record<string, ParamValue>, step: number, value: number): void;
+  /** An outcome of `trial` at rung `step`; with perTrial, it replaces that trial's earlier one. */
+  observe(params: Record<string, ParamValue>, step: number, value: number, trial?: number): void;
 }
 
-function makeSampler(axes: SearchAxis[], name: SamplerName, seed: number, goal: Goal): Sampler {
+/**
+ * The sampler of a search. perTrial: TPE keeps one observation per configuration, at the furthest rung it
+ * reached, in draw order (asha; Optuna's view of a pruned trial); otherwise one per outcome (halving,
+ * hyperband: their order and counts stay as they were).
+ */
+function makeSampler(axes: SearchAxis[], name: SamplerName, seed: number, goal: Goal, perTrial = false): Sampler {
   const sign = goal === 'minimize' ? 1 : -1;
   if (name === 'quasirandom') {
     if (axes.length > SOBOL_MAX_DIMENSIONS) throw new RangeError(`quasirandom covers up to ${SOBOL_MAX_DIMENSIONS} searched parameters, got ${axes.length}`);
@@ -153,10 +188,19 @@ function makeSampler(axes: SearchAxis[], name: SamplerName, seed: number, goal: 
     };
   }
   const obs: TpeObservation[] = [];
+  const at = new Map<number, number>();
   return {
     sequential: true,
     draw: () => tpePropose(axes, obs, rng, (a, u) => fromUnit(a.distribution, u)),
-    observe: (params, step, value) => obs.push({ params, step, loss: Number.isFinite(value) ? sign * value : Infinity }),
+    observe: (params, step, value, trial) => {
+      const o = { params, step, loss: Number.isFinite(value) ? sign * value : Infinity };
+      const i = perTrial && trial !== undefined ? at.get(trial) : undefined;
+      if (i !== undefined) obs[i] = o;
+      else {
+        if (trial !== undefined) at.set(trial, obs.length);
+        obs.push(o);
+      }
+    },
   };
 }
 
@@ -191,10 +235,52 @@ export class SearchHistoryError extends Error {
   }
 }
 
+/**
+ * asha in batches (header; asha.ts): fill a batch of ASHA_BATCH jobs by get_job, run it, record its results,
+ * until no job is left. A batch's decisions: per rung left, the candidates (its top 1/eta) and the trials
+ * promoted from it, in the order get_job chose them.
+ */
+function* asha(axes: SearchAxis[], s: SearchSettings, sampler: Sampler): Proc {
+  const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
+  const state = new AshaState(r.length, s.reductionFactor, s.goal);
+  const params = new Map<number, Record<string, ParamValue>>();
+  let drawn = 0;
+  for (let index = 0; ; index++) {
+    const requests: TrialRequest[] = [];
+    const decisions = new Map<number, Decision>();
+    while (requests.length < ASHA_BATCH) {
+      const job = state.job(drawn < s.trials, requests.length > 0);
+      if (!job) break;
+      if (job.trial === undefined) {
+        const trial = drawn++;
+        params.set(trial, sampler.draw(trial));
+        requests.push({ trial, bracket: 0, rung: 0, iterations: r[0], params: params.get(trial)! });
+        continue;
+      }
+      const from = job.rung - 1;
+      let d = decisions.get(from);
+      if (!d) {
+        d = { bracket: 0, rung: from, ranked: job.candidates!.map((o) => ({ ...o })), promoted: [], stopped: [] };
+        decisions.set(from, d);
+      }
+      d.promoted.push(job.trial);
+      requests.push({ trial: job.trial, bracket: 0, rung: job.rung, iterations: r[job.rung], params: params.get(job.trial)! });
+    }
+    if (requests.length === 0) return;
+    const batch: Batch = { index, requests, decisions: [...decisions.values()].sort((a, b) => b.rung - a.rung) };
+    const got = byTrial(batch, yield batch);
+    for (const q of requests) {
+      const value = got.get(q.trial)!;
+      state.record(q.trial, q.rung, value);
+      sampler.observe(q.params, q.rung, value, q.trial);
+    }
+  }
+}
+
 function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
   let batchIndex = 0;
   let nextTrial = 0;
-  const sampler = makeSampler(axes, s.method === 'halving' || s.method === 'hyperband' ? s.sampler : s.method, s.seed, s.goal);
+  const sampler = makeSampler(axes, s.method === 'random' || s.method === 'quasirandom' || s.method === 'tpe' ? s.method : s.sampler, s.seed, s.goal, s.method === 'asha');
 
   /** Draw n configurations and run them at `rung` (one batch, or tpe batches); returns trials and outcomes. */
   function* start(n: number, bracket: number, rung: number, iterations: number | undefined): Generator<Batch, { trial: number; params: Record<string, ParamValue>; value: number }[], TrialOutcome[]> {
@@ -216,6 +302,10 @@ function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
 
   if (s.method === 'random' || s.method === 'quasirandom' || s.method === 'tpe') {
     yield* start(s.trials, 0, 0, undefined);
+    return;
+  }
+  if (s.method === 'asha') {
+    yield* asha(axes, s, sampler);
     return;
   }
   const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);

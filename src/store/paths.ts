@@ -9,7 +9,7 @@
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     data.json         the data trained on, described: counts, per-feature statistics, histograms by class
  *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
- *     states/           halving/hyperband while running: <key16>-<updates>.json, the training state (weights,
+ *     states/           halving/asha/hyperband while running: <key16>-<updates>.json, the training state (weights,
  *                       update rule, stream, row order, early stopping, curve) of each configuration that may
  *                       still be promoted, one per fold (search-states.ts); a file goes once its configuration
  *                       is stopped or has moved to the next rung, the folder when the search finishes

@@ -153,12 +153,12 @@ test('compare shows trial and rung; ls shows the method', () => {
   assert.equal(JSON.parse(ls.stdout).rows[0].method, 'halving');
 });
 
-test('kill -9 during a search, then --resume: the same configurations, decisions and numbers', async () => {
-  const ref = halvingReference();
+/** Kill -9 a search a few times and resume it; it must end with the reference's search.json and metrics. */
+async function killAndResume(ref: { sweep: string }, search: string): Promise<void> {
   const expectedSearch = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
   const expected = metricsOf(ref.sweep);
   const dir = tempDir();
-  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, search));
   const runs = join(dir, 'runs');
   const recorded = () => {
     if (!existsSync(join(runs, 'h'))) return 0;
@@ -196,6 +196,10 @@ test('kill -9 during a search, then --resume: the same configurations, decisions
   assert.deepEqual([...got.keys()], [...expected.keys()]);
   for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs from the uninterrupted search`);
   assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+}
+
+test('kill -9 during a search, then --resume: the same configurations, decisions and numbers', async () => {
+  await killAndResume(halvingReference(), HALVING);
 });
 
 test('random and quasirandom: the seed decides the configurations; --workers does not', () => {
@@ -284,4 +288,96 @@ test('a declared objective (validation accuracy, maximize) decides halving: its 
   assert.equal(s.best.folder, top.folder);
   assert.equal(s.best.value, acc(top.folder));
   assert.equal(readJson(join(sweep, 'sweep.json')).best.run, s.best.folder);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// asha: asynchronous successive halving in batches of four
+
+const ASHA = HALVING.replace('method: halving', 'method: asha');
+let ashaRef: { dir: string; sweep: string } | undefined;
+/** One uninterrupted asha search, shared by the tests below. */
+function ashaReference() {
+  if (ashaRef) return ashaRef;
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, ASHA));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  ashaRef = { dir, sweep: onlySweep(join(dir, 'runs'), 'h') };
+  return ashaRef;
+}
+
+test('asha: every batch of at most 4; each promotion is in the top third of its rung by the validation loss of the runs recorded before it', () => {
+  const { sweep } = ashaReference();
+  const s = readJson(join(sweep, 'search.json'));
+  assert.equal(s.finished, true);
+  assert.equal(s.method, 'asha');
+  assert.deepEqual(s.rungs, [20, 60, 180]);
+  const loss = (folder: string) => readJson(join(sweep, folder, 'metrics.json')).validation.loss as number;
+  const seen: { trial: number; rung: number; value: number }[][] = [];
+  const promotedFrom = [new Set<number>(), new Set<number>()];
+  let drawn = 0;
+  for (const b of s.batches) {
+    assert.ok(b.runs.length >= 1 && b.runs.length <= 4);
+    for (const run of b.runs) {
+      if (run.rung === 0) {
+        assert.equal(run.trial, drawn++, 'new configurations in draw order');
+        continue;
+      }
+      // Redo get_job's test by hand from the runs' own metrics.json: in the top floor(n / 3) of the rung's
+      // results recorded in earlier batches (ties to the earlier trial), and not promoted before.
+      const rung = seen.flat().filter((x) => x.rung === run.rung - 1).sort((x, y) => x.value - y.value || x.trial - y.trial);
+      const top = rung.slice(0, Math.floor(rung.length / 3)).map((x) => x.trial);
+      assert.ok(top.includes(run.trial), `batch ${b.index}: trial ${run.trial} is not in the top third of rung ${run.rung - 1} (${top})`);
+      assert.ok(!promotedFrom[run.rung - 1].has(run.trial), `trial ${run.trial} promoted twice from rung ${run.rung - 1}`);
+      promotedFrom[run.rung - 1].add(run.trial);
+      assert.ok(b.decisions.some((d: any) => d.rung === run.rung - 1 && d.promoted.includes(run.trial)));
+    }
+    // A new configuration only when nothing was promotable (promotions come first in a batch).
+    seen.push(b.runs.map((r: any) => ({ trial: r.trial, rung: r.rung, value: loss(r.folder) })));
+  }
+  assert.equal(drawn, 18);
+  const runs = s.batches.flatMap((b: any) => b.runs);
+  const meta = readJson(join(sweep, 'sweep.json'));
+  assert.equal(meta.grid_size, runs.length);
+  assert.equal(meta.counts.done, runs.length);
+  assert.equal(meta.counts.pending, 0);
+  // Each promotion continues from the saved state: 20 updates per draw, 40 per promotion to 60, 120 to 180.
+  const at = (k: number) => runs.filter((r: any) => r.rung === k).length;
+  assert.ok(at(1) >= 6 && at(2) >= 2, `at least halving's counts (${at(1)}, ${at(2)})`);
+  assert.equal(meta.updates_trained, 18 * 20 + at(1) * 40 + at(2) * 120);
+  assert.ok(!existsSync(join(sweep, 'states')));
+  // The best: the lowest validation loss over every run, sweep.json's best.
+  const lowest = runs.reduce((a: any, b: any) => (loss(b.folder) < loss(a.folder) ? b : a));
+  assert.equal(s.best.folder, lowest.folder);
+  assert.equal(meta.best.run, lowest.folder);
+});
+
+test('asha: a promoted run, continued from its saved state, equals a plain training of its length byte for byte', () => {
+  const { dir, sweep } = ashaReference();
+  const s = readJson(join(sweep, 'search.json'));
+  const runs = s.batches.flatMap((b: any) => b.runs);
+  for (const run of [runs.find((r: any) => r.rung === 2), runs.find((r: any) => r.rung === 1)]) {
+    const plain = plainRun(dir, sweep, run.folder, run.iterations, []);
+    for (const f of RUN_BYTES) assert.equal(readFileSync(join(sweep, run.folder, f), 'utf8'), readFileSync(join(plain, f), 'utf8'), `${run.folder}/${f} (rung ${run.rung})`);
+  }
+});
+
+test('asha: kill -9 during the search, then --resume: the same search.json and numbers', async () => {
+  await killAndResume(ashaReference(), ASHA);
+});
+
+test('asha with the tpe sampler: the seed decides; --workers does not', () => {
+  const dir = tempDir();
+  const trials = (seed: number, workers: string) => {
+    const name = `t${seed}w${workers}`;
+    const file = writeExperiment(dir, `${name}.yaml`, syntheticExperiment(name, GRID, ASHA.replace('seed: 5', `seed: ${seed}\n  sampler: tpe`)));
+    const r = runCli(['run', file, '--workers', workers, '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const s = readJson(join(onlySweep(join(dir, 'runs'), name), 'search.json'));
+    return { trials: s.trials, batches: s.batches.map((b: any) => [b.decisions, b.runs.map((r: any) => [r.trial, r.rung, r.value])]) };
+  };
+  const a = trials(3, '1');
+  assert.equal(a.trials.length, 18);
+  assert.deepEqual(trials(3, '2'), a);
+  assert.notDeepEqual(trials(4, '2').trials, a.trials);
 });

@@ -52,7 +52,7 @@ test('a distribution under method grid is an error naming the methods that accep
   const d = only(diagnose(`${HEAD}grid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`), 'grid.learning_rate');
   assert.equal(d.line, 4);
   assert.match(d.message, /`log_uniform` is a distribution/);
-  assert.match(d.hint ?? '', /random, quasirandom, halving, hyperband, tpe/);
+  assert.match(d.hint ?? '', /random, quasirandom, halving, asha, hyperband, tpe/);
 });
 
 test('distribution bounds: reversed, log of 0, outside the parameter, integers for integer parameters', () => {
@@ -84,7 +84,8 @@ test('a distribution with two kinds, or none, is one error naming the kinds, wit
 test('search settings that do not fit the method are errors', () => {
   assert.match(only(diagnose(`${HEAD}search: {method: random}\n`), 'search').message, /needs `trials`/);
   assert.match(only(diagnose(`${HEAD}search: {trials: 5}\n`), 'search.trials').message, /does not apply to method grid/);
-  assert.match(only(diagnose(`${HEAD}search: {method: tpe, trials: 5, sampler: tpe}\n`), 'search.sampler').message, /halving and hyperband only/);
+  assert.match(only(diagnose(`${HEAD}search: {method: tpe, trials: 5, sampler: tpe}\n`), 'search.sampler').message, /halving, asha and hyperband only/);
+  assert.match(only(diagnose(`${HEAD}search: {method: asha, trials: 5}\n`), 'search').message, /method asha needs `min_iterations`/);
   assert.match(only(diagnose(`${HEAD}search: {method: halving, trials: 5}\n`), 'search').message, /needs `min_iterations`/);
   assert.match(only(diagnose(`${HEAD}search: {method: hyperband, trials: 5, min_iterations: 10}\n`), 'search.trials').message, /brackets/);
   const many = only(diagnose(`${HEAD}search: {method: halving, trials: 5, min_iterations: 10}\ngrid:\n  iterations: [100, 200]\n`), 'grid.iterations');
@@ -135,4 +136,15 @@ test('plan says trials, rungs and the most updates; a search over the run limit 
   assert.match(one, /over init \(1 choice\), seed \(2 choices\)\n/);
   assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 80), /draws 81 configurations, more than the limit of 80/);
   checkSearchLimit('exp.yaml', parse(HALVING), 81);
+});
+
+test('plan for asha: trials, rungs with the least and most configurations each, the least and most updates', () => {
+  const text = describeSearchPlan(parse(HALVING.replace('method: halving', 'method: asha')), 1, 2);
+  assert.match(text, /asha search \(sampler tpe, reduction factor 3, seed 7\)/);
+  assert.match(text, /81 trials; rungs 100, 300, 900, 2,700, 8,100 updates/);
+  // At least synchronous halving's 81, 27, 9, 3, 1; at most n - eta + 1 of the rung below: 79, 77, 75, 73.
+  assert.match(text, /81 at 100, 27 to 79 at 300, 9 to 77 at 900, 3 to 75 at 2,700, 1 to 73 at 8,100/);
+  assert.match(text, /batches of 4 trainings/);
+  // 29,700 as halving; 81*100 + 79*200 + 77*600 + 75*1800 + 73*5400 = 599,300.
+  assert.match(text, /at least 29,700 updates, at most 599,300 when early promotions keep being overtaken/);
 });

@@ -4,7 +4,8 @@ import { boundsProblem, fromUnit, type Distribution, type SearchAxis } from '../
 import { Sobol, SOBOL_MAX_DIMENSIONS } from '../../src/search/sobol.js';
 import { hyperbandBrackets, keptAt, promote, rank, rungs } from '../../src/search/halving.js';
 import { defaultGamma, defaultWeights, erfc, parzenEstimator, parzenLogPdf, splitObservations } from '../../src/search/tpe.js';
-import { nextBatch, runSearch, startSearch, summarizeSearch, SearchHistoryError, type SearchSettings, type TrialRequest } from '../../src/search/method.js';
+import { ASHA_BATCH, nextBatch, runSearch, startSearch, summarizeSearch, SearchHistoryError, type SearchSettings, type TrialRequest } from '../../src/search/method.js';
+import { ashaRungBounds } from '../../src/search/asha.js';
 import { Rng } from '../../src/train/rng.js';
 
 const settings = (over: Partial<SearchSettings>): SearchSettings => ({
@@ -330,4 +331,88 @@ test('the goal decides: maximizing f takes the same configurations and promotion
     const wrong = runSearch([unitAxis], settings({ ...over, goal: 'minimize' }), f);
     assert.notDeepEqual(wrong.batches.map((b) => b.requests), up.batches.map((b) => b.requests), `${over.method}: the goal is read`);
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Asynchronous successive halving (asha)
+
+test('asha: promotions on a stub objective, batch by batch as computed by hand (Li et al. 2020, algorithm 2, batches of 4)', () => {
+  // Nine trials, rungs 1, 3, 9, eta 3. Values by (rung, trial).
+  const table: Record<number, Record<number, number>> = {
+    0: { 0: 2, 1: 6, 2: 7, 3: 8, 4: 1, 5: 0.5, 6: 3, 7: 0.1, 8: 9 },
+    1: { 0: 3, 4: 2, 5: 1, 7: 0.2 },
+    2: { 5: 0.9, 7: 0.05 },
+  };
+  const { batches } = runSearch([unitAxis], settings({ method: 'asha', trials: 9 }), (r) => table[r.rung][r.trial]);
+  // Batch 0: rung 0 is empty: draw trials 0-3.
+  // Batch 1: rung 0 holds 0, 1, 2, 3: its top floor(4/3) = 1 is trial 0 (2): promoted; then draws 4, 5, 6.
+  // Batch 2: rung 1 holds one result (top 0); rung 0 holds seven: top 2 = 5 (0.5), 4 (1), neither promoted:
+  //          both, best first; then draws 7, 8 (the last two).
+  // Batch 3: rung 1 holds 0 (3), 4 (2), 5 (1): top 1 = trial 5, promoted to rung 2 (the highest rung first);
+  //          rung 0 holds nine: top 3 = 7 (0.1), 5, 4: trial 7 promoted. Nothing left: the batch ends at two.
+  // Batch 4: rung 1 holds four, top 1 = 7 (0.2): promoted to rung 2. Batch 5: nothing promotable, nothing to draw.
+  assert.deepEqual(
+    batches.map((b) => b.requests.map((r) => [r.trial, r.rung])),
+    [
+      [[0, 0], [1, 0], [2, 0], [3, 0]],
+      [[0, 1], [4, 0], [5, 0], [6, 0]],
+      [[5, 1], [4, 1], [7, 0], [8, 0]],
+      [[5, 2], [7, 1]],
+      [[7, 2]],
+    ],
+  );
+  assert.deepEqual(batches.map((b) => b.requests.map((r) => r.iterations)), [[1, 1, 1, 1], [3, 1, 1, 1], [3, 3, 1, 1], [9, 3], [9]]);
+  assert.deepEqual(batches[1].decisions, [{ bracket: 0, rung: 0, ranked: [{ trial: 0, value: 2 }], promoted: [0], stopped: [] }]);
+  assert.deepEqual(batches[2].decisions[0].promoted, [5, 4]);
+  assert.deepEqual(batches[3].decisions.map((d) => [d.rung, d.ranked.map((x) => x.trial), d.promoted]), [[1, [5], [5]], [0, [7, 5, 4], [7]]]);
+  // Trial 0, promoted early on four results, is not in rung 0's final top three: asha's early promotion,
+  // which synchronous halving (top three of nine: 7, 5, 4) would not make.
+  const halving = runSearch([unitAxis], settings({ method: 'halving', trials: 9 }), (r) => table[r.rung][r.trial] ?? 5);
+  assert.deepEqual(halving.batches[1].requests.map((r) => r.trial), [7, 5, 4]);
+  // A promoted configuration keeps its parameters.
+  assert.deepEqual(batches[4].requests[0].params, batches[2].requests[2].params);
+});
+
+test('asha with fewer trials than eta still reaches the largest rung with its best configuration', () => {
+  const { batches } = runSearch([unitAxis], settings({ method: 'asha', trials: 2 }), (r) => [0.5, 0.2][r.trial] + r.rung);
+  assert.deepEqual(batches.map((b) => b.requests.map((r) => [r.trial, r.rung])), [[[0, 0], [1, 0]], [[1, 1]], [[1, 2]]]);
+});
+
+test('asha: rung bounds (least as synchronous halving, most when early promotions are overtaken) and the plan summary', () => {
+  assert.deepEqual(ashaRungBounds(81, 5, 3), { least: [81, 27, 9, 3, 1], most: [81, 79, 77, 75, 73] });
+  assert.deepEqual(ashaRungBounds(2, 3, 3), { least: [2, 1, 1], most: [2, 1, 1] });
+  const sum = summarizeSearch(settings({ method: 'asha', trials: 81, minIterations: 100, maxIterations: 8100 }), 8100);
+  assert.deepEqual(sum.rungs, [100, 300, 900, 2700, 8100]);
+  // 81*100 + 79*200 + 77*600 + 75*1800 + 73*5400.
+  assert.equal(sum.mostUpdates, 8100 + 15800 + 46200 + 135000 + 394200);
+  // Worst case by brute force on nine trials: results arriving worst first get every early promotion overtaken.
+  const { batches } = runSearch([unitAxis], settings({ method: 'asha', trials: 9 }), (r) => 100 - r.trial - 10 * r.rung);
+  const counts = [0, 1, 2].map((k) => batches.flatMap((b) => b.requests).filter((r) => r.rung === k).length);
+  const bounds = ashaRungBounds(9, 3, 3);
+  counts.forEach((c, k) => assert.ok(c >= bounds.least[k] && c <= bounds.most[k], `rung ${k}: ${c} outside ${bounds.least[k]}..${bounds.most[k]}`));
+  assert.ok(counts[1] > bounds.least[1], 'early promotions overtaken: more than synchronous halving at rung 1');
+});
+
+test('asha: the same seed gives the same configurations and promotions, another seed others; a replay in any order agrees (random, quasirandom, tpe)', () => {
+  const f = (r: TrialRequest) => Math.sin(9 * (r.params.x as number)) + 1 / (r.iterations ?? 1);
+  for (const sampler of ['random', 'quasirandom', 'tpe'] as const) {
+    const s = settings({ method: 'asha', trials: 30, sampler, minIterations: 1, maxIterations: 27 });
+    const a = runSearch([unitAxis], s, f);
+    assert.deepEqual(runSearch([unitAxis], s, f), a, sampler);
+    assert.notDeepEqual(runSearch([unitAxis], { ...s, seed: 8 }, f).batches, a.batches, sampler);
+    assert.ok(a.batches.every((b) => b.requests.length <= ASHA_BATCH));
+    assert.equal(new Set(a.batches.flatMap((b) => b.requests.map((r) => r.trial))).size, 30);
+    for (const k of [0, 5, a.batches.length - 1]) {
+      const history = a.outcomes.slice(0, k).map((o) => [...o].reverse());
+      assert.deepEqual(nextBatch([unitAxis], s, history), a.batches[k], `${sampler}: batch ${k}`);
+    }
+    assert.equal(nextBatch([unitAxis], s, a.outcomes), null);
+  }
+});
+
+test('asha with the random sampler draws the configurations method random draws with the same seed', () => {
+  const s = settings({ method: 'asha', trials: 12, sampler: 'random', minIterations: 1, maxIterations: 9 });
+  const asha = runSearch([unitAxis], s, (r) => r.params.x as number).batches.flatMap((b) => b.requests.filter((r) => r.rung === 0));
+  const random = runSearch([unitAxis], settings({ method: 'random', trials: 12 }), () => 0).batches[0].requests;
+  assert.deepEqual(asha.map((r) => [r.trial, r.params]), random.map((r) => [r.trial, r.params]));
 });
