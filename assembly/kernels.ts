@@ -23,8 +23,8 @@
  * and the kernels draw exactly what the TypeScript engine draws, in the same order.
  */
 
-import { EXP_STEPS, EXP_TABLE } from './exp-table';
-import { TANH_STEPS, TANH_TABLE } from './tanh-table';
+import { EXP_OFF, EXP_STEPS, EXP_TABLE } from './exp-table';
+import { TANH_OFF, TANH_STEPS, TANH_TABLE } from './tanh-table';
 
 // Descriptor words (i32 at desc + 4 * index). Words marked "state" change as training proceeds.
 export const D_LAYERS: i32 = 0; // L, number of weight layers
@@ -143,105 +143,58 @@ export function status(): i32 {
 // builds a v128 constant written in the code from a 64-bit immediate, three instructions at every use
 // inside a loop, which made exp and tanh cost about twice their arithmetic (measured).
 const K_ONE = 0;
-const K_HALF = 1;
-const K_TWO = 2;
-const K_ZERO = 3;
-const K_NEG_ZERO = 4; // the sign bit alone
-const K_ROUNDER = 5;
-const K_EXP_MIN = 6; // -746: exp underflows to 0 below -745.13
-const K_EXP_MAX = 7; // 710: exp overflows above 709.78
-const K_EXP_STEPS_LOG2E = 8; // 128 / ln 2
-const K_EXP_LN2_HI = 9; // ln2 / 128 in two parts (fdlibm's split of ln 2, over 128)
-const K_EXP_LN2_LO = 10;
-const K_SIXTH = 11; // e^r - 1 = r + r²/2 + r³/6 + r⁴/24 + r⁵/120 + ...
-const K_24TH = 12;
-const K_120TH = 13;
-const K_TANH_MAX = 14; // 20: tanh is 1 to the last bit beyond 19.06
-const K_TANH_STEPS = 15; // TANH_STEPS, then its inverse
-const K_TANH_STEP = 16;
-const K_TANH_C3 = 17; // tanh d = d + c3 d³ + c5 d⁵ + c7 d⁷ + ...: -1/3, 2/15, -17/315
-const K_TANH_C5 = 18;
-const K_TANH_C7 = 19;
+const K_ZERO = 1;
+const K_ROUNDER = 2;
+const K_TANH_STEPS = 3; // TANH_STEPS: z TANH_STEPS = j + e
+const K_TANH_MAX = 4; // ± the table's last j: tanh is ±1 to the last bit beyond |z| = 19.06
+const K_TANH_MIN = 5;
+const K_EXP_STEPS = 6; // the same for the sigmoid's table
+const K_EXP_MAX = 7;
+const K_EXP_MIN = 8;
+const K_PADE_A = 9; // the rational functions of tanhv and sigmoidv, in units of e (see sigmoidv)
+const K_PADE_B = 10;
+const K_PADE_C = 11;
 const KT: usize = memory.data<f64>([
-  1.0, 0.5, 2.0, 0.0, -0.0, 6755399441055744.0,
-  -746.0, 710.0, EXP_STEPS * 1.4426950408889634, 6.93147180369123816490e-1 / EXP_STEPS, 1.90821492927058770002e-10 / EXP_STEPS,
-  1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0,
-  20.0, TANH_STEPS, 1.0 / TANH_STEPS, -1.0 / 3.0, 2.0 / 15.0, -17.0 / 315.0,
+  1.0, 0.0, 6755399441055744.0,
+  TANH_STEPS, <f64>TANH_OFF, -<f64>TANH_OFF, EXP_STEPS, <f64>EXP_OFF, -<f64>EXP_OFF,
+  245760.0, 31457280.0, 768.0,
 ]);
-
-// The exponent bias 1023, an integer in each 64-bit lane.
-const BIAS: usize = memory.data<u64>([1023]);
 
 @inline function kc(i: i32): v128 {
   return v128.load64_splat(KT + (<usize>i << 3));
 }
 
-// exp(x) on two lanes (Tang's table method, as in fdlibm's successors): x = (128 k + j) ln2/128 + r with
-// n = 128 k + j = round(128 x / ln2) and |r| <= ln2/256 (Cody-Waite: LN2_HI/128 has 32 significant bits,
-// so n LN2_HI/128 is exact; n rounded with ROUNDER, which also gives its integer bits); then
-// e^x = 2^k 2^(j/128) e^r, with 2^(j/128) = T (1 + t) from EXP_TABLE (generated) and e^r - 1 by its
-// Taylor series to r⁵ (truncation below 6e-19): 2^k (T + T (t + p)). 2^k is applied in two halves so that
-// k from -1077 to 1024 needs no special case. Within 1 ulp of Math.exp (tested: 2); NaN stays NaN,
-// x > 709.78 gives Infinity, x < -745.2 gives 0. About 40 operations against 50 for a degree-13 series
-// over |r| <= ln2/2.
-// ROUNDER = 1.5 · 2^52: adding it to a double below 2^51 in magnitude rounds it to an integer (to nearest,
-// ties to even, as f64x2.nearest), which then sits in the low bits of the sum's representation.
-@inline function expv(x0: v128): v128 {
-  const x = f64x2.pmin(f64x2.pmax(x0, kc(K_EXP_MIN)), kc(K_EXP_MAX)); // NaN stays NaN here
-  const xi = f64x2.pmin(kc(K_EXP_MAX), f64x2.pmax(kc(K_EXP_MIN), x0)); // and becomes -746 here (index in range)
-  const rounder = kc(K_ROUNDER);
-  const t = f64x2.add(f64x2.mul(xi, kc(K_EXP_STEPS_LOG2E)), rounder);
-  const n = f64x2.sub(t, rounder);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, kc(K_EXP_LN2_HI))), f64x2.mul(n, kc(K_EXP_LN2_LO)));
-  // The low bits of t hold n: j = n mod 128 picks the table's pair (T, t) for each lane.
-  const e0 = v128.load(EXP_TABLE + ((<usize><u32>i64x2.extract_lane(t, 0) & 127) << 4));
-  const e1 = v128.load(EXP_TABLE + ((<usize><u32>i64x2.extract_lane(t, 1) & 127) << 4));
-  const T = v128.shuffle<i64>(e0, e1, 0, 2);
-  const tail = v128.shuffle<i64>(e0, e1, 1, 3);
-  const r2 = f64x2.mul(r, r);
-  const p = f64x2.add(
-    f64x2.add(r, f64x2.mul(r2, f64x2.add(kc(K_HALF), f64x2.mul(r, kc(K_SIXTH))))),
-    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(kc(K_24TH), f64x2.mul(r, kc(K_120TH)))),
-  );
-  const m = f64x2.add(T, f64x2.mul(T, f64x2.add(tail, p)));
-  // 2^k with k = floor(n / 128), in two halves.
-  const k = i64x2.shr_s(i64x2.sub(t, rounder), 7);
-  const h = i64x2.shr_s(k, 1);
-  const bias = v128.load64_splat(BIAS);
-  const s1 = i64x2.shl(i64x2.add(h, bias), 52);
-  const s2 = i64x2.shl(i64x2.add(i64x2.sub(k, h), bias), 52);
-  return f64x2.mul(f64x2.mul(m, s1), s2);
-}
+// tanhv and sigmoidv split z at the nearest multiple of a table's step 1/N (N = TANH_STEPS, EXP_STEPS):
+// z N = j + e with j = round(z N) and |e| <= 1/2 (e exact), z N clamped to the table's ±jmax first (where
+// the function is constant to the last bit), NaN kept. ROUNDER = 1.5 · 2^52: adding it to a double below
+// 2^51 in magnitude rounds it to an integer (to nearest, ties to even), which then sits in the low bits of
+// the sum's representation: the table index j + jmax is read from there, clamped (unsigned) to the table,
+// which only matters for NaN, whose low bits are not specified.
+// Both then use the same two polynomials in e, E = B + C e² and O = e (A + e²) with A = 245760, B = 31457280,
+// C = 768: with d = e/128 (tanh's table), O/E = d (15 + d²) / (15 + 6 d²), the Padé approximant [3/2] of
+// tanh d (truncation: relative 2.3e-18 at |d| <= 1/256); with d = e/64 (the sigmoid's table),
+// (E - O)/(E + O) = (120 - 60 d + 12 d² - d³) / (120 + 60 d + 12 d² + d³), the Padé approximant [3/3] of
+// e^-d (truncation: relative 2e-20 at |d| <= 1/128). One division each, about twenty operations.
 
-/** exp of n doubles at src into dst (for tests of expv's accuracy). */
-export function expArray(src: usize, dst: usize, n: i32): void {
-  for (let i = 0; i + 2 <= n; i += 2) {
-    v128.store(dst + (<usize>i << 3), expv(v128.load(src + (<usize>i << 3))));
-  }
-}
-
-
-// tanh(z) on two lanes, from a table and the addition formula: |z| = b + d with b = j/64 the nearest
-// multiple of 1/64 (j = round(64|z|); d = |z| - b is exact and |d| <= 1/128), tanh b from TANH_TABLE
-// (generated, correctly rounded), tanh d by its Taylor series to d⁷ (truncation below 3e-19 relative), and
-// tanh|z| = (tanh d + tanh b) / (1 + tanh d tanh b). The sign is then copied from z. |z| is clamped at 20,
-// where tanh is 1 to the last bit (the table's last entry); NaN stays NaN (its table index is that of 20).
-// About two dozen operations and one division, against about fifty for tanh from exp (measured 2-3x faster).
+/**
+ * tanh(z) on two lanes, by the addition formula: z = b + d with b = j/128, tanh b = T from TANH_TABLE
+ * (generated, correctly rounded), tanh d = O/E as above, and
+ * tanh z = (tanh d + T) / (1 + T tanh d) = (O + T E) / (E + T O). Within 3 ulp of the exact value (tested
+ * against Math.tanh); odd exactly (rounding to even is symmetric, so is the table); ±1 beyond |z| = 19.06;
+ * NaN stays NaN. T(0) is stored as -0 so that tanh(-0) = -0: (O + T E) is then -0 + -0.
+ */
 @inline function tanhv(z: v128): v128 {
-  const az = f64x2.abs(z);
-  const a = f64x2.pmin(az, kc(K_TANH_MAX)); // NaN stays NaN here, for the result
-  const ai = f64x2.pmin(kc(K_TANH_MAX), az); // and becomes 20 here, for a table index in range
+  const u = f64x2.pmax(f64x2.pmin(f64x2.mul(z, kc(K_TANH_STEPS)), kc(K_TANH_MAX)), kc(K_TANH_MIN)); // NaN stays NaN
   const rounder = kc(K_ROUNDER);
-  const t = f64x2.add(f64x2.mul(ai, kc(K_TANH_STEPS)), rounder);
-  const d = f64x2.sub(a, f64x2.mul(f64x2.sub(t, rounder), kc(K_TANH_STEP)));
-  const j0 = <usize><u32>i64x2.extract_lane(t, 0); // the low bits of t hold j (below 2^31)
-  const j1 = <usize><u32>i64x2.extract_lane(t, 1);
-  const tb = v128.load64_lane(TANH_TABLE + (j1 << 3), v128.load64_zero(TANH_TABLE + (j0 << 3)), 1);
-  const d2 = f64x2.mul(d, d);
-  const c = f64x2.add(kc(K_TANH_C3), f64x2.mul(d2, f64x2.add(kc(K_TANH_C5), f64x2.mul(d2, kc(K_TANH_C7)))));
-  const td = f64x2.add(d, f64x2.mul(f64x2.mul(d, d2), c));
-  const r = f64x2.div(f64x2.add(td, tb), f64x2.add(kc(K_ONE), f64x2.mul(td, tb)));
-  return v128.or(r, v128.and(z, kc(K_NEG_ZERO)));
+  const t = f64x2.add(u, rounder);
+  const e = f64x2.sub(u, f64x2.sub(t, rounder));
+  const j0 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 0) + TANH_OFF), <u32>(2 * TANH_OFF));
+  const j1 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 1) + TANH_OFF), <u32>(2 * TANH_OFF));
+  const T = v128.load64_lane(TANH_TABLE + (j1 << 3), v128.load64_zero(TANH_TABLE + (j0 << 3)), 1);
+  const e2 = f64x2.mul(e, e);
+  const E = f64x2.add(kc(K_PADE_B), f64x2.mul(kc(K_PADE_C), e2));
+  const O = f64x2.mul(e, f64x2.add(kc(K_PADE_A), e2));
+  return f64x2.div(f64x2.add(O, f64x2.mul(T, E)), f64x2.add(E, f64x2.mul(T, O)));
 }
 
 /** tanh of n doubles at src into dst (for tests of tanhv's accuracy). */
@@ -251,10 +204,34 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
   }
 }
 
+/**
+ * σ(z) = 1 / (1 + e^-z) on two lanes: z = b + d with b = j/64, e^-b = X from EXP_TABLE (generated,
+ * correctly rounded), e^-d = (E - O)/(E + O) as above, so σ(z) = (E + O) / (E + O + X (E - O)): all terms
+ * positive, no cancellation. Within 4 ulp of the exact value for |z| <= 40 (tested against the reference's
+ * 1 / (1 + Math.exp(-z))); beyond, z is taken as ±40: 1 to the last bit above, below 4.3e-18 (absolute
+ * error below that) under; NaN stays NaN. Once as costly as tanhv, against twice for 1 / (1 + exp(-z)) with
+ * a general exp and a second division (measured).
+ */
 @inline function sigmoidv(z: v128): v128 {
-  // σ(z) = 1 / (1 + e^-z), as the reference writes it.
-  const one = kc(K_ONE);
-  return f64x2.div(one, f64x2.add(one, expv(f64x2.neg(z))));
+  const u = f64x2.pmax(f64x2.pmin(f64x2.mul(z, kc(K_EXP_STEPS)), kc(K_EXP_MAX)), kc(K_EXP_MIN)); // NaN stays NaN
+  const rounder = kc(K_ROUNDER);
+  const t = f64x2.add(u, rounder);
+  const e = f64x2.sub(u, f64x2.sub(t, rounder));
+  const j0 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 0) + EXP_OFF), <u32>(2 * EXP_OFF));
+  const j1 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 1) + EXP_OFF), <u32>(2 * EXP_OFF));
+  const X = v128.load64_lane(EXP_TABLE + (j1 << 3), v128.load64_zero(EXP_TABLE + (j0 << 3)), 1);
+  const e2 = f64x2.mul(e, e);
+  const E = f64x2.add(kc(K_PADE_B), f64x2.mul(kc(K_PADE_C), e2));
+  const O = f64x2.mul(e, f64x2.add(kc(K_PADE_A), e2));
+  const num = f64x2.add(E, O);
+  return f64x2.div(num, f64x2.add(num, f64x2.mul(X, f64x2.sub(E, O))));
+}
+
+/** σ of n doubles at src into dst (for tests of sigmoidv's accuracy). */
+export function sigmoidArray(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i + 2 <= n; i += 2) {
+    v128.store(dst + (<usize>i << 3), sigmoidv(v128.load(src + (<usize>i << 3))));
+  }
 }
 
 /**

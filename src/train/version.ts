@@ -18,5 +18,7 @@
  * from its state (TrainRequest.resume) with the numbers of one training.
  * 8 = the fast path's exp and tanh come from generated tables (Tang's exp; tanh by the addition formula):
  * other roundings, so its recorded numbers change in the last bits.
+ * 9 = the fast path's tanh and sigmoid (hidden units and the output unit) come from Padé approximants around
+ * table points (tanh(j/128), e^(-j/64)): other roundings, so its recorded numbers change in the last bits.
  */
-export const ENGINE_VERSION = '8';
+export const ENGINE_VERSION = '9';

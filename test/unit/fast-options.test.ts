@@ -190,11 +190,11 @@ test('kernels tanh: within 3 ulp of Math.tanh, odd, saturating to ±1, NaN kept'
   for (let i = 0; i < 4000; i++) xs.push(rng.uniform(-1e-6, 1e-6));
   for (let i = 0; i < 4000; i++) xs.push(rng.uniform(-40, 40));
   for (let i = 0; i < 4000; i++) xs.push(rng.uniform(-0.05, 0.05));
-  // The kernels' tanh reads a table at multiples of 1/64: each entry, the points halfway between (where the
-  // series' argument is largest) and their neighbours.
-  for (let j = 0; j <= 20 * 64; j++) {
-    const b = j / 64;
-    xs.push(b, -b, b + 1 / 128, b - 1 / 128, b + 1 / 128 - 1e-12, b + 1e-9);
+  // The kernels' tanh reads a table at multiples of 1/128: each entry, the points halfway between (where the
+  // rational function's argument is largest) and their neighbours.
+  for (let j = 0; j <= 20 * 128; j++) {
+    const b = j / 128;
+    xs.push(b, -b, b + 1 / 256, b - 1 / 256, b + 1 / 256 - 1e-12, b + 1e-9);
   }
   xs.push(0, 1e-300, -1e-300, 5e-324, 2.2250738585072014e-308, 1e-8, 0.5, -0.5, 19, 19.06, 19.07, 20, 20.001, 22, 23, 700);
   xs.push(1e308, -1e308, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity);

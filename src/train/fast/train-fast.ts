@@ -14,7 +14,7 @@
  * checks that are not also recorded points, the kernels compute the validation logits (evaluate()) and the
  * loss is taken from them here. So the recorded losses and metrics are computed by the same code as on the
  * TypeScript path, from weights that agree with it to ~1e-12 (the kernels sum in a different order and use
- * their own exp and tanh, within a few ulp of Math.exp and Math.tanh).
+ * their own sigmoid and tanh, within a few ulp of the reference's).
  *
  * Collapsing duplicate rows: with the full batch and no dropout, identical training samples are trained
  * once, weighted by their count (the same gradient, summed in another order). With mini-batches or dropout
@@ -350,7 +350,7 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
  * the returned `params` are views into the kernels' memory: write a parameter vector into them, then
  * `logits()` runs the forward pass (evaluate() in assembly/kernels.ts, the pass early stopping uses) and
  * returns the output logits [X.cols] (a view, overwritten by the next call). The logits agree with
- * forward() in ../network.ts to a few ulp (the kernels' own exp and tanh, another summation order).
+ * forward() in ../network.ts to a few ulp (the kernels' own sigmoid and tanh, another summation order).
  * Valid until the next training or evaluator on this thread (they share the kernels' memory).
  * Shapes: X: [dims[0] x m]. Throws: Error if the kernels are missing; RangeError if the data do not fit.
  */

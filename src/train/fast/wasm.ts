@@ -31,9 +31,9 @@ export interface Kernels {
   run(desc: number, n: number, sched: number): number;
   /** Logits of the model on X [f x sp] into the descriptor's D_ZEVAL; returns their absolute sum. */
   evaluate(desc: number, X: number, y: number, mask: number, sp: number): number;
-  /** exp / tanh of n doubles (n even) from src into dst: for accuracy tests. */
-  expArray(src: number, dst: number, n: number): void;
+  /** tanh / sigmoid of n doubles (n even) from src into dst: for accuracy tests. */
   tanhArray(src: number, dst: number, n: number): void;
+  sigmoidArray(src: number, dst: number, n: number): void;
   /** The next n words of the MT19937 stream of `desc` into dst (u32), and a shuffle of a [n]: for tests. */
   drawWords(desc: number, dst: number, n: number): void;
   shuffleWords(desc: number, a: number, n: number): void;
