@@ -3,7 +3,7 @@
  * back (its experiment file as launched, then each extension's), the plan that numbers runs grid by grid
  * (planStages), and the check that an extension only widens the grid (src/sweep/extend.ts).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseExperiment } from '../experiment/index.js';
@@ -13,9 +13,9 @@ import { planStages, planSweep, type DataShape, type Plan } from '../sweep/plan.
 import { wideningOf } from '../sweep/extend.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { EngineMode } from '../train/types.js';
-import { stageFiles } from '../store/paths.js';
-import type { SweepFile } from '../store/records.js';
-import { readSweepFile } from '../store/read-runs.js';
+import { extensionFileName, stageFiles } from '../store/paths.js';
+import type { SweepExtension, SweepFile } from '../store/records.js';
+import { DamagedSweepRecord, readSweepFile } from '../store/read-runs.js';
 import { resolveSweepTarget } from '../store/sweeps.js';
 
 /** The sweep a --resume or --extend names: its folder, record, and the grids it was run with, oldest first. */
@@ -23,6 +23,15 @@ export interface SweepBase {
   dir: string;
   sweep: SweepFile;
   stages: Experiment[];
+  /** --repair: the sweep's sweep.json is damaged; `sweep` then stands in for it, holding only the extensions' count. */
+  damaged?: DamagedSweepRecord;
+}
+
+/** Extension files kept in a sweep folder, counted from the disk (experiment.extend-1.yaml, -2, ... without a gap). */
+function keptExtensions(dir: string): number {
+  let n = 0;
+  while (existsSync(join(dir, extensionFileName(n + 1)))) n++;
+  return n;
 }
 
 /** `experiment/sweep-id` of a sweep folder. */
@@ -36,11 +45,20 @@ function title(dir: string): string {
  * Throws: UserError when there is no such sweep, it belongs to another experiment, or a kept file is
  * missing or no longer valid.
  */
-export function readSweepBase(runsDir: string, exp: Experiment, target: string | true, options: { withStages: boolean; dataDir?: string }): SweepBase {
+export function readSweepBase(runsDir: string, exp: Experiment, target: string | true, options: { withStages: boolean; dataDir?: string; repair?: boolean }): SweepBase {
   const dir = resolveSweepTarget(runsDir, exp.name, target);
-  const sweep = readSweepFile(dir);
+  let sweep: SweepFile;
+  let damaged: DamagedSweepRecord | undefined;
+  try {
+    sweep = readSweepFile(dir);
+  } catch (e) {
+    if (!(e instanceof DamagedSweepRecord && options.repair && !options.withStages)) throw e;
+    // The record cannot say how often the grid was widened: the files kept for each widening can.
+    damaged = e;
+    sweep = { experiment: exp.name, extensions: Array.from({ length: keptExtensions(dir) }) } as SweepFile;
+  }
   if (sweep.experiment !== exp.name) throw new UserError(`sweep ${dir} belongs to experiment "${sweep.experiment}", not "${exp.name}"`);
-  if (!options.withStages && !sweep.extensions?.length) return { dir, sweep, stages: [] };
+  if (!options.withStages && !sweep.extensions?.length) return { dir, sweep, stages: [], ...(damaged ? { damaged } : {}) };
   const stages = stageFiles(sweep).map((name) => {
     const path = join(dir, name);
     let text: string;
@@ -55,7 +73,23 @@ export function readSweepBase(runsDir: string, exp: Experiment, target: string |
       throw new UserError(`${path} is no longer a valid experiment (kept from an older dlsweep?), so the grid of ${title(dir)} cannot be read back`, `run the experiment as a new sweep: dlsweep run ${exp.file}`);
     }
   });
-  return { dir, sweep, stages };
+  return { dir, sweep, stages, ...(damaged ? { damaged } : {}) };
+}
+
+/**
+ * The widenings of a sweep whose record is damaged, read back from its grids (base.stages): what each added
+ * (wideningOf), its runs (planStages of the grids up to it) and, for its time, when its file was written.
+ */
+export function rebuiltExtensions(base: SweepBase, shape: DataShape, options: { share: boolean; engine: EngineMode }): SweepExtension[] {
+  const out: SweepExtension[] = [];
+  let size = base.stages.length ? planStages(base.stages.slice(0, 1), shape, options).gridSize : 0;
+  for (let k = 1; k < base.stages.length; k++) {
+    const next = planStages(base.stages.slice(0, k + 1), shape, options).gridSize;
+    const file = extensionFileName(k);
+    out.push({ at: statSync(join(base.dir, file)).mtime.toISOString(), file, added: wideningOf(base.stages[k - 1], base.stages[k]).widening.added, first_run: size + 1, runs: next - size });
+    size = next;
+  }
+  return out;
 }
 
 /** What --extend adds, for openSweep: the plan_hash checked against and the values each parameter gains. */

@@ -64,6 +64,9 @@ function runTags(sweepDir: string): string[] {
   return [...out];
 }
 
+/** Cells of a row of `ls` (without size): experiment ... note, as sweepsView's columns. */
+const LS_COLUMNS = 15;
+
 /**
  * The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first;
  * with `tags`, only the sweeps carrying all of them, on the sweep or on some of its runs.
@@ -113,7 +116,7 @@ export function sweepsView(
         if (!(e instanceof UserError)) throw e;
         // One damaged sweep.json does not hide the other sweeps: this one is listed as damaged.
         warn(`warning: ${e.message}; ${experiment}/${basename(dir)} is listed as damaged (dlsweep verify ${experiment}/${basename(dir)})`);
-        const cells: { text: string; value: string | number | null }[] = Array.from({ length: 14 }, () => ({ text: '', value: null }));
+        const cells: { text: string; value: string | number | null }[] = Array.from({ length: LS_COLUMNS }, () => ({ text: '', value: null }));
         if (size) cells.push(sizeCell(dir));
         cells[0] = { text: i === 0 ? experiment : '', value: experiment };
         cells[1] = { text: basename(dir), value: basename(dir) };

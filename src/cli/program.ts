@@ -55,6 +55,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       '--extend <sweep>',
       'widen a grid sweep of this experiment (a sweep id, or latest) after adding values to the grid in the file: only the new points are trained, into the same sweep; any other change is refused',
     )
+    .option('--repair', "with --resume: when the sweep's sweep.json is damaged (cut short, edited), rebuild it from its run folders and this experiment file, which must be the one the sweep ran; the damaged file is kept as sweep.json.damaged")
     .option('--no-reuse', 'train runs even when a run with the same identity is recorded in another sweep of the experiment (by default it is copied)')
     .option(
       '--queue <url>',
@@ -74,6 +75,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
           quiet: Boolean(opts.quiet),
           resume: opts.resume,
           extend: opts.extend,
+          repair: Boolean(opts.repair),
           reuse: opts.reuse,
           top: opts.top,
           engine: resolveEngine(opts.engine, io.env),

@@ -14,6 +14,8 @@ export interface RunOptions {
   quiet: boolean;
   /** A sweep id, `latest`, or true for latest. */
   resume?: string | boolean;
+  /** With resume: rebuild a damaged sweep.json from the run folders and the experiment file (the damaged file is kept as sweep.json.damaged). */
+  repair?: boolean;
   /** run: widen this sweep (a sweep id, EXPERIMENT/SWEEP_ID or latest) with the grid points the file adds. */
   extend?: string;
   /** Copy runs recorded with the same identity in other sweeps of the experiment instead of training them (default true; --no-reuse). */

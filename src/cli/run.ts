@@ -24,7 +24,7 @@ import { recordDataSummary } from '../report/data-section.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
-import type { SweepFile } from '../store/records.js';
+import type { SweepExtension, SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
@@ -36,7 +36,7 @@ import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
 import { describeWriteError, isWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
-import { planForSweep, readSweepBase, type Extension } from './extend.js';
+import { planForSweep, readSweepBase, rebuiltExtensions, type Extension } from './extend.js';
 import { findReusable } from '../store/reuse.js';
 import { sweepsOf } from '../store/sweep-folders.js';
 import { experimentDir } from '../store/paths.js';
@@ -52,6 +52,8 @@ interface Prepared {
   plan: Plan;
   /** --extend: what the file adds to the sweep (absent when it adds nothing: the sweep is completed as on resume). */
   extension?: Extension;
+  /** --repair of a damaged sweep.json: the sweep's widenings, read back from its kept files. */
+  repair?: { extensions: SweepExtension[] };
 }
 
 /**
@@ -63,13 +65,15 @@ function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; d
   const { exp, data, shape } = loaded;
   let plan: Plan;
   let extension: Extension | undefined;
+  let repair: Prepared['repair'];
   try {
     const target = options.extend ?? (options.resume === undefined || options.resume === false ? undefined : options.resume);
     if (target === undefined) {
       plan = planSweep(exp, shape, { share: options.share, maxRuns: options.maxRuns, engine: options.engine });
     } else {
-      const base = readSweepBase(runsDir, exp, target, { withStages: options.extend !== undefined, dataDir: options.dataDir });
+      const base = readSweepBase(runsDir, exp, target, { withStages: options.extend !== undefined, dataDir: options.dataDir, repair: options.repair });
       ({ plan, extension } = planForSweep(exp, data, shape, base, { share: options.share, maxRuns: options.maxRuns, engine: options.engine, extend: options.extend !== undefined }));
+      if (options.repair) repair = { extensions: base.damaged ? rebuiltExtensions(base, shape, { share: options.share, engine: options.engine }) : [] };
     }
   } catch (e) {
     if (e instanceof RangeError) {
@@ -78,7 +82,7 @@ function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; d
     throw e;
   }
   checkEngine(file, plan);
-  return { exp, data, plan, extension };
+  return { exp, data, plan, extension, repair };
 }
 
 /** With --engine fast, every training must be one the fast engine implements: checked before anything is written. Throws: UserError. */
@@ -167,6 +171,9 @@ export async function planCommand(file: string, options: RunOptions, io: CliIO):
 
 /** `dlsweep run FILE`: returns the exit code (0 all recorded, 1 some failed, 130 interrupted). */
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  if (options.repair && (options.resume === undefined || options.resume === false)) {
+    throw new UserError('--repair rebuilds the damaged record of a sweep being resumed', `add the sweep: dlsweep run ${file} --resume SWEEP --repair`);
+  }
   if (options.queue !== undefined) return runOnQueue(file, options, io);
   const workers = options.workers ?? availableParallelism();
   // The training threads boot while the experiment and its data are read and planned.
@@ -231,7 +238,7 @@ async function runSweep(
   const loaded = await loadInputs(file, options, io);
   const runsDir = resolve(io.cwd, options.runsDir);
   if (loaded.exp.search && options.extend === undefined) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
-  const { exp, data, plan, extension } = prepare(file, options, loaded, runsDir);
+  const { exp, data, plan, extension, repair } = prepare(file, options, loaded, runsDir);
   // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
   const executor = await connect();
   const log = (s: string) => {
@@ -246,6 +253,7 @@ async function runSweep(
     resume: options.extend ?? options.resume,
     ...(extension ? { extend: { basePlanHash: extension.basePlanHash, added: extension.added } } : {}),
     reuse: options.reuse !== false,
+    repair,
   });
   opened?.({ id: open.id, experiment: exp.name });
   try {

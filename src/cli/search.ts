@@ -230,6 +230,7 @@ export async function runSearchSweep(
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds },
     gitCommit: await gitHead,
     resume: options.resume,
+    ...(options.repair ? { repair: { extensions: [] } } : {}),
   });
   const { dir, id: sweepId } = open;
   await recordDataSummary(dir, data, (line) => io.stderr.write(line + '\n'));

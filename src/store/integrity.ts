@@ -182,3 +182,61 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
   if (problems.length > 0) out.metrics = undefined;
   return out;
 }
+
+const SWEEP_STATUSES = new Set(['running', 'done', 'failed', 'interrupted']);
+
+/**
+ * Problems of a parsed sweep.json (see SweepFile in records.ts): each field dlsweep reads, of the type it
+ * writes; fields added in later versions may be absent. Returns phrases naming the field, what it holds and
+ * what was expected (`started_at is 12, not a time`). Never throws.
+ */
+export function checkSweepRecord(s: unknown): string[] {
+  const name = 'sweep.json';
+  if (!isObject(s)) return [`${name} is not an object (it holds ${Array.isArray(s) ? 'a list' : JSON.stringify(s)})`];
+  const problems: string[] = [];
+  const shown = (v: unknown): string => {
+    const t = JSON.stringify(v);
+    return t === undefined ? String(v) : t.length > 40 ? `${t.slice(0, 37)}...` : t;
+  };
+  const bad = (field: string, v: unknown, expected: string) => problems.push(`${field} is ${v === undefined ? 'missing' : shown(v)}, not ${expected}`);
+  const isTime = (v: unknown) => typeof v === 'string' && Number.isFinite(Date.parse(v));
+  const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  for (const f of ['id', 'experiment', 'dlsweep_version', 'engine_version', 'node_version', 'plan_hash'] as const) if (typeof s[f] !== 'string') bad(f, s[f], 'a string');
+  if (typeof s.status !== 'string' || !SWEEP_STATUSES.has(s.status)) bad('status', s.status, `one of ${[...SWEEP_STATUSES].join(', ')}`);
+  if (!isTime(s.started_at)) bad('started_at', s.started_at, 'a time (ISO 8601)');
+  if (s.ended_at !== null && !isTime(s.ended_at)) bad('ended_at', s.ended_at, 'a time (ISO 8601) or null');
+  if (s.git_commit !== null && typeof s.git_commit !== 'string') bad('git_commit', s.git_commit, 'a string or null');
+  const d = s.dataset;
+  if (!isObject(d) || (d.name !== null && typeof d.name !== 'string') || typeof d.sha256 !== 'string' || typeof d.fingerprint !== 'string') bad('dataset', d, '{name, sha256, fingerprint}');
+  for (const f of ['grid_size', 'trainings'] as const) if (!isCount(s[f])) bad(f, s[f], 'a whole number');
+  if (typeof s.shared !== 'boolean') bad('shared', s.shared, 'true or false');
+  const c = s.counts;
+  if (!isObject(c) || !['done', 'diverged', 'failed', 'interrupted', 'pending'].every((k) => isCount(c[k])) || (c.damaged !== undefined && !isCount(c.damaged))) bad('counts', c, 'run counts {done, diverged, failed, interrupted, pending}');
+  if (!Array.isArray(s.resumed_at) || !s.resumed_at.every(isTime)) bad('resumed_at', s.resumed_at, 'a list of times');
+  // Optional fields.
+  if (s.description !== undefined && typeof s.description !== 'string') bad('description', s.description, 'a string');
+  if (s.tags !== undefined && !isStringList(s.tags)) bad('tags', s.tags, 'a list of strings');
+  if (s.engine !== undefined && typeof s.engine !== 'string') bad('engine', s.engine, 'a string');
+  if (s.error !== undefined && typeof s.error !== 'string') bad('error', s.error, 'a string');
+  for (const f of ['planned_updates', 'updates_trained'] as const) if (s[f] !== undefined && !isCount(s[f])) bad(f, s[f], 'a whole number');
+  if (s.search !== undefined && (!isObject(s.search) || typeof s.search.method !== 'string')) bad('search', s.search, '{method, trials}');
+  const b = s.best;
+  if (b !== undefined && b !== null && (!isObject(b) || typeof b.run !== 'string' || !isObject(b.metrics))) bad('best', b, '{run, metrics} or null');
+  if (s.objective !== undefined) {
+    const o = s.objective;
+    const keysOk = isObject(o) && Array.isArray(o.keys) && o.keys.length > 0 && o.keys.every((k) => isObject(k) && typeof k.metric === 'string' && (k.goal === 'maximize' || k.goal === 'minimize'));
+    if (!keysOk) bad('objective', o, '{keys: [{metric, goal}], declared}');
+  }
+  if (s.extensions !== undefined) {
+    const e = s.extensions;
+    const ok = Array.isArray(e) && e.every((x) => isObject(x) && isTime(x.at) && typeof x.file === 'string' && isObject(x.added) && isCount(x.first_run) && isCount(x.runs));
+    if (!ok) bad('extensions', e, 'a list of {at, file, added, first_run, runs}');
+  }
+  if (s.active !== undefined) {
+    const a = s.active;
+    const ok = Array.isArray(a) && a.every((x) => isObject(x) && isTime(x.started_at) && (x.ended_at === null || isTime(x.ended_at)));
+    if (!ok) bad('active', a, 'a list of {started_at, ended_at}');
+  }
+  return problems.map((p) => `${name}: ${p}`);
+}

@@ -6,6 +6,7 @@
  *     experiment.extend-N.yaml  the file as given for the Nth widening of the grid (run --extend); the
  *                       sweep's current experiment is the last one sweep.json's extensions name
  *     sweep.json        id, times, status, provenance, counts and best run (rebuilt from the run folders)
+ *     sweep.json.damaged  a damaged sweep.json as it was, kept when run --resume --repair rebuilt it
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     data.json         the data trained on, described: counts, per-feature statistics, histograms by class
  *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
@@ -75,6 +76,15 @@ export const RUN_FOLDER_PATTERN = /^\d{4,}-[0-9a-f]{8}$/;
  * random bits, so that names sort by start time to the millisecond and two sweeps started at once differ.
  */
 export const SWEEP_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** The start time a sweep id holds (see newSweepId), as ISO 8601; undefined when `id` is not a sweep id. */
+export function sweepIdTime(id: string): string | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([0-9a-f]{4})$/.exec(id);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, Math.min(999, parseInt(m[7], 16) >> 6));
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}
 
 /** The experiment file kept for the nth extension of a sweep (1-based). */
 export function extensionFileName(n: number): string {

@@ -3,41 +3,46 @@
  * reference (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, a hash prefix, ...) to a run.
  * Concurrency contract: readers may run at any time and see each file either complete or absent.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { checkRunFolder } from './integrity.js';
+import { checkRunFolder, checkSweepRecord, readJsonFile } from './integrity.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, runDir } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
 import { checkInsideRunsDir, isDir, resolveSweep, allSweeps } from './sweep-folders.js';
 
-function readJson<T>(path: string): T | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new UserError(
-      `${path} is not valid JSON`,
-      // Only sweep.json is read here: its runs are intact beside it, so the fix must not touch the folder.
-      "the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder, " +
-        'restore sweep.json from a copy, or run the experiment again as a new sweep; meanwhile `dlsweep compare` still lists ' +
-        'the runs and `dlsweep verify` checks them',
+/**
+ * A sweep.json that cannot be used: not JSON (cut short by a full disk, say) or a field of the wrong type
+ * (an edit). `value` is what it held when it parsed (its sound fields are kept when the record is rebuilt).
+ */
+export class DamagedSweepRecord extends UserError {
+  constructor(
+    readonly dir: string,
+    /** What is wrong, as integrity.ts phrases it (starting with the file's name). */
+    readonly problem: string,
+    readonly value?: unknown,
+  ) {
+    super(
+      join(dir, SWEEP_FILES.sweep) + problem.slice(SWEEP_FILES.sweep.length),
+      // Its runs are intact beside it, so the fix must not touch the folder.
+      "the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder, and rebuild the record " +
+        `from them and the experiment file the sweep ran (its text is kept in ${join(dir, SWEEP_FILES.experiment)}): ` +
+        `dlsweep run EXPERIMENT_FILE --resume ${basename(dirname(dir))}/${basename(dir)} --repair (the damaged file is kept beside it as ${SWEEP_FILES.sweep}.damaged); ` +
+        'meanwhile `dlsweep compare` still lists the runs and `dlsweep verify` checks them',
     );
   }
 }
 
-/** sweep.json of a sweep folder. Throws: UserError when absent or damaged. */
+/** sweep.json of a sweep folder, checked (integrity.ts checkSweepRecord). Throws: UserError when absent; DamagedSweepRecord when damaged. */
 export function readSweepFile(dir: string): SweepFile {
-  const s = readJson<SweepFile>(join(dir, SWEEP_FILES.sweep));
-  if (!s) throw new UserError(`${dir} is not a sweep folder (no ${SWEEP_FILES.sweep})`);
-  return s;
+  const read = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
+  if ('missing' in read) throw new UserError(`${dir} is not a sweep folder (no ${SWEEP_FILES.sweep})`);
+  if ('problem' in read) throw new DamagedSweepRecord(dir, read.problem);
+  const problems = checkSweepRecord(read.value);
+  if (problems.length) throw new DamagedSweepRecord(dir, `${SWEEP_FILES.sweep}: ${problems.map((p) => p.slice(SWEEP_FILES.sweep.length + 2)).join('; ')}`, read.value);
+  return read.value;
 }
 
 /**

@@ -5,7 +5,7 @@
  * Concurrency contract: one process per sweep folder (see lock.ts); readers (compare, ls) may run at any
  * time and see each file either complete or absent.
  */
-import { closeSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Plan } from '../sweep/plan.js';
@@ -14,12 +14,13 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep } from './lock.js';
-import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName } from './paths.js';
+import { checkSweepRecord } from './integrity.js';
+import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { SweepExtension, SweepFile } from './records.js';
 import type { ObjectiveSetting } from '../sweep/objective.js';
 import { createSweepFolder, resolveSweep } from './sweep-folders.js';
-import { readRuns, readSweepFile } from './read-runs.js';
+import { DamagedSweepRecord, readRuns, readSweepFile } from './read-runs.js';
 import { copyReusedRun, findReusable, type ReuseSource } from './reuse.js';
 import { runParamsFile } from './recorder.js';
 
@@ -43,6 +44,12 @@ export interface OpenSweepInput {
   extend?: { basePlanHash: string; added: Record<string, string[]> };
   /** Copy the runs recorded with the same identity in other sweeps of the experiment instead of training them (reuse.ts). */
   reuse?: boolean;
+  /**
+   * With `resume` (run --resume --repair): when the sweep's sweep.json is damaged, rebuild it (rebuiltRecord)
+   * from this plan, the run folders and the sound fields of the damaged file, which is kept beside it as
+   * sweep.json.damaged; `extensions`: the sweep's widenings read back from the experiment files kept in its folder.
+   */
+  repair?: { extensions: SweepExtension[] };
 }
 
 /** An open, locked sweep, its record written with status running. */
@@ -153,6 +160,88 @@ function resumeRefusal(dir: string, previous: SweepFile, plan: Plan, input: Open
   return new UserError(`${what.join(' and ')} changed since sweep ${previous.id} started, so its runs would not match`, hints.join(', or '));
 }
 
+/** Fields of a damaged sweep.json that nothing else holds, kept when sound (each checked alone). */
+const SALVAGED = ['started_at', 'ended_at', 'resumed_at', 'git_commit', 'node_version', 'dlsweep_version', 'error', 'active', 'extensions', 'updates_trained'] as const;
+
+/**
+ * The record of a sweep whose sweep.json is damaged, rebuilt under its lock for run --resume --repair: the
+ * plan's facts (grid size, trainings, plan hash), the experiment's and the data's, the start time its id
+ * holds, `extensions` (read back from its kept files), and every field of the damaged file that is sound
+ * alone (its times, resumes, provenance). Counts and best are rebuilt from the run folders when the sweep
+ * closes. The damaged file is kept as sweep.json.damaged (or .damaged-2, ...): nothing recorded is lost.
+ * Throws: UserError when the experiment file differs from the one the sweep ran (the copy in its folder), or
+ * when a run folder was not planned by it (other data or engine): rebuilding would mix runs of two plans.
+ */
+async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Plan, input: OpenSweepInput, extensions: SweepExtension[]): Promise<SweepFile> {
+  const id = basename(dir);
+  const name = `${input.experiment.name}/${id}`;
+  const kept = join(dir, stageFiles({ extensions }).at(-1)!);
+  let changes: KeyChange[] = [];
+  try {
+    changes = experimentChanges(readFileSync(kept, 'utf8'), input.experiment.text);
+  } catch {
+    throw new UserError(`${damaged.message}, and ${kept} is missing, so its record cannot be rebuilt`, 'its runs can still be compared: dlsweep compare ' + name);
+  }
+  if (changes.length) {
+    throw new UserError(
+      `${damaged.message}; the experiment file given differs from the one sweep ${name} ran (${describeChanges(changes).join('; ')}), so its record cannot be rebuilt from it`,
+      `give the file the sweep ran: its text is kept in ${kept}`,
+    );
+  }
+  const byFolder = new Map(plan.runs.map((r) => [r.folder, r.id]));
+  if (plan.runs.length > 0) {
+    const strangers = readRuns(dir).filter((r) => r.params.training_key !== '' && byFolder.get(r.folder) !== r.params.run_id);
+    if (strangers.length) {
+      throw new UserError(
+        `${damaged.message}; its run ${strangers[0].folder}${strangers.length > 1 ? ` (and ${strangers.length - 1} more)` : ''} was not planned from this file with this data and engine, so its record cannot be rebuilt from it`,
+        'resume with the data file and --engine the sweep was trained with; its runs can still be compared: dlsweep compare ' + name,
+      );
+    }
+  }
+  const now = new Date().toISOString();
+  let rebuilt: SweepFile = {
+    id,
+    experiment: input.experiment.name,
+    ...(input.experiment.description !== undefined ? { description: input.experiment.description } : {}),
+    ...(input.experiment.tags?.length ? { tags: input.experiment.tags } : {}),
+    status: 'interrupted',
+    started_at: sweepIdTime(id) ?? now,
+    ended_at: null,
+    dlsweep_version: toolVersion(),
+    engine_version: ENGINE_VERSION,
+    engine: plan.engine,
+    node_version: process.version,
+    git_commit: input.gitCommit,
+    dataset: { name: input.dataset.name, sha256: input.dataset.sha256, fingerprint: input.dataset.fingerprint },
+    grid_size: plan.gridSize,
+    trainings: plan.trainings.length,
+    shared: plan.shared,
+    plan_hash: plan.planHash,
+    counts: { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: plan.gridSize },
+    resumed_at: [],
+    ...(extensions.length ? { extensions } : {}),
+    ...(input.experiment.objective ? { objective: input.experiment.objective } : {}),
+  };
+  const old = damaged.value;
+  if (old !== null && typeof old === 'object' && !Array.isArray(old)) {
+    for (const key of SALVAGED) {
+      const v = (old as Record<string, unknown>)[key];
+      if (v === undefined) continue;
+      const candidate = { ...rebuilt, [key]: v };
+      // Recorded extensions are kept only when they agree with the files in the folder.
+      if (key === 'extensions' && (!Array.isArray(v) || v.length !== extensions.length)) continue;
+      if (checkSweepRecord(candidate).length === 0) rebuilt = candidate as SweepFile;
+    }
+  }
+  let n = 1;
+  const aside = () => join(dir, `${SWEEP_FILES.sweep}.damaged${n > 1 ? `-${n}` : ''}`);
+  while (existsSync(aside())) n++;
+  // Copied, then replaced atomically: the folder never lacks its sweep.json.
+  copyFileSync(join(dir, SWEEP_FILES.sweep), aside(), constants.COPYFILE_EXCL);
+  await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), rebuilt);
+  return rebuilt;
+}
+
 /**
  * The sweep folder a --resume or --extend target names: a sweep id (or unique prefix), EXPERIMENT/SWEEP_ID,
  * `latest` (or true) for the experiment's latest sweep. Throws: UserError when nothing matches (resolveSweep).
@@ -203,11 +292,17 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
 
   let dir: string;
   let previous: SweepFile | undefined;
+  let damagedRecord: DamagedSweepRecord | undefined;
   if (input.resume !== undefined && input.resume !== false) {
     dir = resolveSweepTarget(input.runsDir, experiment.name, input.resume);
-    previous = readSweepFile(dir);
-    if (previous.experiment !== experiment.name) throw new UserError(`sweep ${dir} belongs to experiment "${previous.experiment}", not "${experiment.name}"`);
-    if (!input.extend && previous.plan_hash !== plan.planHash) throw resumeRefusal(dir, previous, plan, input);
+    try {
+      previous = readSweepFile(dir);
+    } catch (e) {
+      if (!(e instanceof DamagedSweepRecord && input.repair && !input.extend)) throw e;
+      damagedRecord = e;
+    }
+    if (previous && previous.experiment !== experiment.name) throw new UserError(`sweep ${dir} belongs to experiment "${previous.experiment}", not "${experiment.name}"`);
+    if (previous && !input.extend && previous.plan_hash !== plan.planHash) throw resumeRefusal(dir, previous, plan, input);
   } else {
     dir = createSweepFolder(input.runsDir, experiment.name, (id) => ({
       [SWEEP_FILES.experiment]: experiment.text,
@@ -226,6 +321,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
       const first = previous.grid_size + 1;
       added = { at: startedAt, file, added: input.extend.added, first_run: first, runs: plan.gridSize - previous.grid_size };
     }
+    if (damagedRecord) previous = await rebuiltRecord(dir, damagedRecord, plan, input, input.repair!.extensions);
     cleanTempFiles(dir);
     const { done, damaged } = finishedRuns(dir, plan);
     const reused = input.reuse ? reuseRuns(input.runsDir, experiment.name, plan, done, dir) : new Map<number, ReuseSource>();

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SWEEP_FILES, stageFiles } from './paths.js';
-import { readJsonFile } from './integrity.js';
+import { checkSweepRecord, readJsonFile } from './integrity.js';
 import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
@@ -33,9 +33,9 @@ export function verifySweep(dir: string): SweepCheck {
   const s = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
   let gridSize: number | undefined;
   if ('value' in s) {
-    const v = s.value as Partial<SweepFile> | null;
-    if (!v || typeof v !== 'object' || typeof v.id !== 'string' || !Number.isInteger(v.grid_size) || typeof v.plan_hash !== 'string') sweepProblems.push(`${SWEEP_FILES.sweep}: id, grid_size or plan_hash missing`);
-    else gridSize = v.grid_size;
+    const found = checkSweepRecord(s.value);
+    sweepProblems.push(...found);
+    if (found.length === 0) gridSize = s.value.grid_size;
   } else sweepProblems.push('problem' in s ? s.problem : `${SWEEP_FILES.sweep} is missing`);
   // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];

@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { onlySweep, readJson, recordedSweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 test('a damaged sweep.json: compare and show of a run still read the intact runs with one warning; no message says to remove a folder', () => {
   const dir = tempDir();
@@ -25,7 +25,7 @@ test('a damaged sweep.json: compare and show of a run still read the intact runs
   assert.ok(rows.every((r) => r.status === 'done'));
   const warnings = compare.stderr.split('\n').filter((l) => l.startsWith('warning: '));
   assert.equal(warnings.length, 1, compare.stderr);
-  assert.match(warnings[0], /sweep\.json is not valid JSON; the runs of sr\/\S+ are read without the tags it recorded/);
+  assert.match(warnings[0], /sweep\.json is not valid JSON \(14 bytes, cut short\); the runs of sr\/\S+ are read without the tags it recorded/);
 
   const show = runCli(['show', `sr/${id}/1`], dir);
   assert.equal(show.code, 0, show.stderr);
@@ -35,9 +35,111 @@ test('a damaged sweep.json: compare and show of a run still read the intact runs
   for (const args of [['show', `sr/${id}`], ['report', `sr/${id}`], ['run', file, '--resume', '--quiet']]) {
     const r = runCli(args, dir);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, /^error: \S+sweep\.json is not valid JSON\nhint: the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder/);
+    assert.match(r.stderr, /^error: \S+sweep\.json is not valid JSON \(14 bytes, cut short\)\nhint: the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder/);
+    assert.match(r.stderr, new RegExp(`dlsweep run EXPERIMENT_FILE --resume sr/${id} --repair`));
     assert.doesNotMatch(r.stderr, /remove the run folder|\n\s+at /);
   }
   assert.deepEqual(runFolders(sweep), folders);
   assert.ok(readdirSync(sweep).includes('sweep.json'));
+});
+
+/** Every file of every run folder: folder/name -> bytes. */
+function runFiles(sweep: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of runFolders(sweep)) for (const name of readdirSync(join(sweep, f))) out.set(`${f}/${name}`, readFileSync(join(sweep, f, name), 'latin1'));
+  return out;
+}
+
+const TWO = syntheticExperiment('sr', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 20\n');
+
+test('a sweep.json with fields of the wrong type: show, report and run --resume name the file and the fields and how to rebuild it, exit 2, no stack; ls and compare still list', () => {
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-typed-record-', 'sr.yaml', 'sr', TWO);
+  const good = readJson(join(sweep, 'sweep.json'));
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ started_at: 12 }, /sweep\.json: started_at is 12, not a time/],
+    [{ resumed_at: 5 }, /sweep\.json: resumed_at is 5, not a list of times/],
+    [{ dataset: null }, /sweep\.json: dataset is null, not \{name, sha256, fingerprint\}/],
+    [{ extensions: {} }, /sweep\.json: extensions is \{\}, not a list/],
+    [{ counts: 'x', grid_size: '2' }, /sweep\.json: grid_size is "2", not a whole number; counts is "x"/],
+  ];
+  const files = runFiles(sweep);
+  for (const [change, message] of cases) {
+    const text = JSON.stringify({ ...good, ...change });
+    writeFileSync(join(sweep, 'sweep.json'), text);
+    for (const args of [['show', `sr/${id}`], ['report', `sr/${id}`], ['run', file, '--resume', '--quiet']]) {
+      const r = runCli(args, dir);
+      assert.equal(r.code, 2, `${JSON.stringify(change)} ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error: \\S+/sr/${id}/` + message.source));
+      assert.match(r.stderr, new RegExp(`\nhint: .*dlsweep run EXPERIMENT_FILE --resume sr/${id} --repair`));
+      assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
+    }
+    for (const args of [['ls'], ['compare', `sr/${id}`]]) {
+      const r = runCli(args, dir);
+      assert.equal(r.code, 0, `${JSON.stringify(change)} ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    // Nothing was rewritten: the record as damaged, the runs as recorded.
+    assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), text);
+    assert.deepEqual(runFiles(sweep), files);
+  }
+  // verify names the same problems.
+  const v = runCli(['verify', `sr/${id}`], dir);
+  assert.equal(v.code, 1);
+  assert.match(v.stdout, /damaged: sweep\.json: grid_size is "2"/);
+});
+
+test('run --resume --repair rebuilds a cut-short sweep.json from the run folders and the experiment file, keeps the damaged bytes, and trains nothing recorded again', () => {
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-repair-record-', 'sr.yaml', 'sr', TWO);
+  const good = readJson(join(sweep, 'sweep.json'));
+  const files = runFiles(sweep);
+  const cut = JSON.stringify(good, null, 2).slice(0, 300);
+  writeFileSync(join(sweep, 'sweep.json'), cut);
+  // --repair needs the sweep.
+  assert.equal(runCli(['run', file, '--repair'], dir).code, 2);
+  // A file other than the one the sweep ran is refused, naming what differs; nothing is written.
+  const other = writeExperiment(dir, 'other.yaml', syntheticExperiment('sr', '  learning_rate: [0.05, 0.6]', 'fixed:\n  iterations: 20\n'));
+  const refused = runCli(['run', other, '--resume', id, '--repair', '--quiet'], dir);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /differs from the one sweep sr\/\S+ ran \(.*learning_rate.*\), so its record cannot be rebuilt from it\nhint: give the file the sweep ran: its text is kept in \S+experiment\.yaml/);
+  assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), cut);
+  assert.ok(!existsSync(join(sweep, 'sweep.json.damaged')));
+
+  const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(sweep, 'sweep.json.damaged'), 'utf8'), cut);
+  assert.deepEqual(runFiles(sweep), files, 'the recorded runs are kept byte for byte');
+  const rebuilt = readJson(join(sweep, 'sweep.json'));
+  // What the cut file still held (the times, provenance) is kept; the rest is rebuilt from the plan and the runs.
+  // The start time is the one the sweep id holds (to the millisecond, as the id was drawn).
+  assert.ok(Math.abs(Date.parse(rebuilt.started_at) - Date.parse(good.started_at)) < 50, rebuilt.started_at);
+  for (const key of ['id', 'experiment', 'status', 'dataset', 'grid_size', 'trainings', 'shared', 'plan_hash', 'counts', 'objective', 'best', 'git_commit', 'node_version']) {
+    assert.deepEqual(rebuilt[key], good[key], key);
+  }
+  // show, report and a plain resume work again.
+  for (const args of [['show', `sr/${id}`], ['report', `sr/${id}`], ['run', file, '--resume', id, '--quiet']]) assert.equal(runCli(args, dir).code, 0, args.join(' '));
+  assert.deepEqual(runFiles(sweep), files);
+});
+
+test('run --resume --repair of an extended sweep whose record is not JSON rebuilds its extensions from the files kept in its folder', () => {
+  const narrow = syntheticExperiment('sr', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 20\n');
+  const wide = syntheticExperiment('sr', '  learning_rate: [0.05, 0.2, 0.5]', 'fixed:\n  iterations: 20\n');
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-repair-extended-', 'sr.yaml', 'sr', narrow);
+  writeFileSync(file, wide);
+  assert.equal(runCli(['run', file, '--extend', id, '--quiet'], dir).code, 0);
+  const good = readJson(join(sweep, 'sweep.json'));
+  assert.equal(good.extensions.length, 1);
+  const files = runFiles(sweep);
+  writeFileSync(join(sweep, 'sweep.json'), 'not json at all');
+  const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(runFiles(sweep), files);
+  const rebuilt = readJson(join(sweep, 'sweep.json'));
+  assert.equal(rebuilt.grid_size, 3);
+  assert.deepEqual(rebuilt.counts, good.counts);
+  assert.equal(rebuilt.plan_hash, good.plan_hash);
+  assert.equal(rebuilt.extensions.length, 1);
+  const { at, ...ext } = rebuilt.extensions[0];
+  const { at: _at, ...recorded } = good.extensions[0];
+  assert.deepEqual(ext, recorded);
+  assert.ok(Number.isFinite(Date.parse(at)));
 });

@@ -57,6 +57,12 @@ test('damaged files are shown as damaged and never crash the server: a cut-short
   const other = join(dir, 'runs', 'dmg-record', id.replace(/.$/, (c) => (c === '0' ? '1' : '0')));
   cpSync(sweep, other, { recursive: true });
   writeFileSync(join(other, 'sweep.json'), '{"id": "cut sh');
+  // A third whose sweep.json is JSON with fields of the wrong type (an edit), and a search.json cut short.
+  const typedId = id.replace(/.$/, (c) => (c === '2' ? '3' : '2'));
+  const typed = join(dir, 'runs', 'dmg-typed', typedId);
+  cpSync(sweep, typed, { recursive: true });
+  writeFileSync(join(typed, 'sweep.json'), JSON.stringify({ ...readJson(join(sweep, 'sweep.json')), dataset: null, counts: 'x' }));
+  writeFileSync(join(typed, 'search.json'), '{"method": "random", "batc');
   const [bad, good] = runFolders(sweep);
   const metrics = join(sweep, bad, 'metrics.json');
   writeFileSync(metrics, '{"status": "done", "run_');
@@ -84,6 +90,12 @@ test('damaged files are shown as damaged and never crash the server: a cut-short
     const rows = await getJson(ui.port, `/api/sweeps/${otherId}`);
     assert.equal(rows.rows.length, 2);
     assert.equal(rows.sweep.status, 'damaged');
+    // A record with fields of the wrong type is damaged too, named by field; its runs are still listed.
+    const typedSummary = home.experiments.find((e: any) => e.name === 'dmg-typed').sweeps[0];
+    assert.equal(typedSummary.status, 'damaged');
+    assert.match(typedSummary.problem, /dataset is null.*counts is "x"/);
+    const typedRows = await getJson(ui.port, `/api/sweeps/${typedId}`);
+    assert.equal(typedRows.rows.length, 2);
     // A file that changes under the server (cut short again, then removed) is read again, never a crash.
     writeFileSync(join(sweep, good, 'metrics.json'), '');
     assert.equal((await getJson(ui.port, `/api/runs/${id}/${good}`)).damaged.length > 0, true);

@@ -19,7 +19,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonFile, checkMetrics } from '../../store/integrity.js';
+import { readJsonFile, checkMetrics, checkSweepRecord } from '../../store/integrity.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN } from '../../store/paths.js';
 import type { RunMetricsFile, SweepFile } from '../../store/records.js';
 import { readAnnotations, mergeTags } from '../../store/annotations.js';
@@ -269,8 +269,9 @@ export class StoreIndex {
     const read = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
     let record: SweepFile | undefined;
     let problem: string | undefined;
-    if ('value' in read && read.value && typeof read.value === 'object' && typeof read.value.started_at === 'string') record = read.value;
-    else problem = 'value' in read ? `${SWEEP_FILES.sweep} is not a sweep record` : 'problem' in read ? read.problem : `${SWEEP_FILES.sweep} is missing`;
+    const found = 'value' in read ? checkSweepRecord(read.value) : [];
+    if ('value' in read && found.length === 0) record = read.value;
+    else problem = 'value' in read ? found.join('; ') : 'problem' in read ? read.problem : `${SWEEP_FILES.sweep} is missing`;
     let own: string[] = [];
     try {
       own = readAnnotations(dir).tags;
