@@ -9,7 +9,7 @@ import { readDataSummary } from './data-section.js';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
-import { SWEEP_FILES } from '../store/paths.js';
+import { SWEEP_FILES, compareRunFolders } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
 import { METRIC_KEYS as ALL_METRIC_KEYS, TEST_METRIC_KEYS, paramOrder } from './columns.js';
 import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
@@ -95,7 +95,7 @@ const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
  * those of a sweep that never had one.
  */
 export function resultsCsv(rows: Row[]): string {
-  const ordered = [...rows].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  const ordered = [...rows].sort((a, b) => compareRunFolders(a.folder, b.folder));
   const tested = ordered.some((r) => r.metrics['test.loss'] != null);
   const metricKeys = tested ? [...TRAIN_VALIDATION_KEYS, ...TEST_METRIC_KEYS, 'training_ms'] : ALL_METRIC_KEYS;
   const spread = spreadKeys(tested ? ['train', 'validation', 'test'] : ['train', 'validation']);

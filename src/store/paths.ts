@@ -71,6 +71,20 @@ export const RUN_FILES = {
 /** Run folder names: a zero-padded 1-based index, a dash, 8 hex digits of the run identity. */
 export const RUN_FOLDER_PATTERN = /^\d{4,}-[0-9a-f]{8}$/;
 
+/** The 1-based number of a run folder (0007-69ee89a6 -> 7; 10000-3fa2c1d0 -> 10000). */
+export function runFolderNumber(folder: string): number {
+  return Number(folder.slice(0, folder.indexOf('-')));
+}
+
+/**
+ * Order of run folders: by number, then by name. Not by name alone: numbers are zero-padded to the width of
+ * the sweep's size when their grid was planned, so an extension past 9,999 runs adds 10000-... after 9999-...,
+ * which a plain string sort would put before 1001-....
+ */
+export function compareRunFolders(a: string, b: string): number {
+  return runFolderNumber(a) - runFolderNumber(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /**
  * Sweep ids: UTC start time to the second, then 4 hex digits holding the milliseconds (times 64) plus 6
  * random bits, so that names sort by start time to the millisecond and two sweeps started at once differ.

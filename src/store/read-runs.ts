@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkRunFolder, checkSweepRecord, readJsonFile } from './integrity.js';
-import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, runDir } from './paths.js';
+import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, compareRunFolders, runDir, runFolderNumber } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
@@ -120,7 +120,7 @@ export interface RunRef {
 }
 
 function runFoldersOf(sweepDir: string): string[] {
-  return readdirSync(sweepDir).filter((n) => RUN_FOLDER_PATTERN.test(n)).sort();
+  return readdirSync(sweepDir).filter((n) => RUN_FOLDER_PATTERN.test(n)).sort(compareRunFolders);
 }
 
 function sweepName(sweepDir: string): string {
@@ -143,7 +143,7 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
   const read = (folder: string): StoredRun => readRunFolder(sweepDir, folder);
   if (folders.includes(selector)) return read(selector);
   if (/^\d+$/.test(selector)) {
-    const hit = folders.find((f) => Number(f.slice(0, f.indexOf('-'))) === Number(selector));
+    const hit = folders.find((f) => runFolderNumber(f) === Number(selector));
     if (hit) return read(hit);
   }
   if (/^[0-9a-f]+$/.test(selector)) {
@@ -154,7 +154,7 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
       throw new UserError(`"${selector}" matches ${hits.length} runs of ${sweepName(sweepDir)}: ${hits.join(', ')}`, 'type more of the hash, or use the run index (the number before the dash)');
     }
   }
-  const range = folders.length ? `runs 1-${Number(folders.at(-1)!.slice(0, folders.at(-1)!.indexOf('-')))}` : 'no runs yet';
+  const range = folders.length ? `runs 1-${runFolderNumber(folders.at(-1)!)}` : 'no runs yet';
   throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (${range})`, 'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/1`);
 }
 

@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { planStages, planSweep, type DataShape } from '../../src/sweep/plan.js';
 import { wideningOf } from '../../src/sweep/extend.js';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareRunFolders } from '../../src/store/paths.js';
+import { findRunInSweep, readRuns } from '../../src/store/read-runs.js';
 
 const shape: DataShape = { fingerprint: 'f'.repeat(64), features: 4, trainSamples: 160, folds: 1 };
 
@@ -41,4 +46,28 @@ test('what is not a widening is named: a removed value, a changed fixed value, a
   assert.deepEqual(wideningOf(before, exp('  seed: 1', '  learning_rate: [0.1, 0.3]\n  hidden_sizes: [[8], [9]]')).refusals, ['hidden_sizes: value [5] removed']);
   const other = parseExperiment(before.text.replace('features: 4}', 'features: 5}'), 'w.yaml', { cwd: '/tmp' });
   assert.deepEqual(wideningOf(before, other).refusals, ['the dataset changed (dataset.synthetic.features: 4 -> 5)']);
+});
+
+test('past 9,999 runs: an extension numbers its runs 10000-... after 9999-...; readers list them in run order and find them by number', () => {
+  // 99 learning rates x 101 seeds = 9,999 runs (folders of 4 digits); one more seed adds 99 runs, 10000-10098.
+  const rates = Array.from({ length: 99 }, (_, i) => ((i + 1) / 1000).toFixed(3)).join(', ');
+  const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', ');
+  const before = exp('  hidden_sizes: [5]', `  learning_rate: [${rates}]\n  seed: [${seeds(101)}]`);
+  const after = exp('  hidden_sizes: [5]', `  learning_rate: [${rates}]\n  seed: [${seeds(102)}]`);
+  const plan = planStages([before, after], shape, { maxRuns: 20_000 });
+  assert.equal(plan.gridSize, 10_098);
+  const folder = (n: number) => plan.runs[n - 1].folder;
+  assert.match(folder(9999), /^9999-[0-9a-f]{8}$/);
+  assert.match(folder(10_000), /^10000-[0-9a-f]{8}$/);
+  // A plain string sort would put 10000-... between 1000-... and 1001-...
+  const shuffled = plan.runs.map((r) => r.folder).reverse();
+  assert.deepEqual([...shuffled].sort(compareRunFolders), plan.runs.map((r) => r.folder));
+
+  const dir = mkdtempSync(join(tmpdir(), 'dlsweep-10k-'));
+  const picked = [1, 2, 1000, 1001, 9999, 10_000, 10_001, 10_098];
+  for (const n of [...picked].reverse()) mkdirSync(join(dir, folder(n)));
+  assert.deepEqual(readRuns(dir).map((r) => r.folder), picked.map(folder));
+  assert.deepEqual(readRuns(dir).map((r) => r.params.index), picked.map((n) => n - 1));
+  for (const n of picked) assert.equal(findRunInSweep(dir, String(n)).folder, folder(n));
+  assert.throws(() => findRunInSweep(dir, '10099'), /\(runs 1-10098\)/);
 });
