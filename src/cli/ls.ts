@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { lastActivity, liveStatus } from '../store/live-status.js';
+import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
 import { experimentsIn, sweepsOf } from '../store/sweep-folders.js';
@@ -134,9 +135,9 @@ export function sweepsView(
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const counts = countRows(runs, sweep.grid_size);
       const status = liveStatus(dir, sweep, now, counts);
-      // A sweep that died without recording its end lasted until it was last seen working, not until now.
-      const end = sweep.ended_at ? Date.parse(sweep.ended_at) : status === 'running' ? now : lastActivity(dir);
-      const ms = end - Date.parse(sweep.started_at);
+      // The time worked on it, without the idle time before a resume or extension; a sweep that died without
+      // recording its end worked until it was last seen working, not until now.
+      const ms = activeMs(sweep, status === 'running' ? now : lastActivity(dir));
       const other = [
         counts.interrupted ? `${counts.interrupted} interrupted` : '',
         counts.damaged ? `${counts.damaged} damaged` : '',

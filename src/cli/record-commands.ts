@@ -59,7 +59,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
 
   program
     .command('ls')
-    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged, best metric, duration, tags, description')
+    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged, best metric, duration (time worked, without the idle time before a resume or extension), tags, description')
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', `the metric shown for each sweep's best run (the best by the sweep's objective)`, DEFAULT_METRIC)
     .option('--size', 'add the disk space each sweep takes')

@@ -25,7 +25,7 @@ import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
 import type { SweepFile } from '../store/records.js';
-import { closingRecord, openSweep } from '../store/sweeps.js';
+import { closeLastSpan, closingRecord, openSweep } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
 import { rowOf } from '../report/rows.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
@@ -380,7 +380,10 @@ export async function runSearchSweep(
     // asha's run count is known once it finishes (its plan holds the most it can record).
     if (settings.method === 'asha' && file_.finished) sweep = { ...sweep, grid_size: runIndex };
     // closingRecord keeps the times of a resume that had nothing to do; the search knows whether it trained.
-    if (trainedNow) sweep = { ...sweep, ended_at: new Date().toISOString(), resumed_at: open.sweep.resumed_at };
+    if (trainedNow) {
+      const endedAt = new Date().toISOString();
+      sweep = { ...sweep, ended_at: endedAt, resumed_at: open.sweep.resumed_at, active: closeLastSpan(open.sweep.active, endedAt) };
+    }
     if (dispatchResult.fatal) {
       try {
         ({ sweep } = await rebuildSweepOutputs(dir, sweep));

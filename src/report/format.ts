@@ -7,6 +7,8 @@
  * sweeps with different parameters) is shown as `-`.
  */
 import type { ParamValue } from '../experiment/types.js';
+import type { SweepFile } from '../store/records.js';
+import { activeMs } from '../store/active.js';
 
 const RATIOS = /(^|\.)(accuracy|precision|recall|specificity|f1|roc_auc|baseline_accuracy)(_ci_low|_ci_high)?$/;
 const COUNTS = /(^|\.)(tn|fp|fn|tp|samples|count|n)$/;
@@ -121,4 +123,16 @@ export function formatMs(ms: number | null | undefined): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * How long a finished sweep took, for show and the report: the time worked on it (activeMs), and when a
+ * resume or extension came later, the time from its start to its end beside it; `running` until it ends.
+ */
+export function describeDuration(sweep: Pick<SweepFile, 'active' | 'started_at' | 'ended_at'>): string {
+  if (!sweep.ended_at) return 'running';
+  const worked = activeMs(sweep);
+  const wall = Date.parse(sweep.ended_at) - Date.parse(sweep.started_at);
+  // Idle time shows only when it is more than a rounding of the spans' edges.
+  return Number.isFinite(worked) && wall - worked >= 1000 ? `${formatMs(worked)} worked, ${formatMs(wall)} from start to end` : formatMs(wall);
 }

@@ -19,7 +19,7 @@ import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
-import { aggregateKind, formatMetric, formatMs, metricLabel } from './format.js';
+import { aggregateKind, describeDuration, formatMetric, formatMs, metricLabel } from './format.js';
 import { renderSvg } from './charts.js';
 import { downsample } from '../ui/static/charts/frame.js';
 import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
@@ -90,7 +90,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
 
   // Facts.
   const c = sweep.counts;
-  const duration = sweep.ended_at ? formatMs(Date.parse(sweep.ended_at) - Date.parse(sweep.started_at)) : 'running';
+  const duration = describeDuration(sweep);
   const facts: [string, string][] = [
     ['status', sweep.status + (sweep.error ? ` (${sweep.error})` : '')],
     ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],

@@ -3,6 +3,7 @@
  * the confusion matrix laid out as a matrix, an ASCII loss curve (asciichart), and where the files are.
  */
 import { objectiveStatement, recordedObjective } from '../sweep/objective.js';
+import { describeWidening } from '../sweep/extend.js';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RUN_FILES, SWEEP_FILES } from '../store/paths.js';
@@ -10,7 +11,7 @@ import type { SweepFile } from '../store/records.js';
 import type { StoredRun } from '../store/read-runs.js';
 import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
 import { knownColumns, paramOrder } from './columns.js';
-import { cleanNumber, formatMeanStd, formatMetric, formatMs, formatParam } from './format.js';
+import { cleanNumber, describeDuration, formatMeanStd, formatMetric, formatMs, formatParam } from './format.js';
 import { readCurve } from '../store/curve.js';
 import { countRows } from './sweep-files.js';
 import { runsView } from './compare/runs.js';
@@ -200,7 +201,7 @@ export function sweepDetail(
   const counts = countRows(rows, sweep.grid_size);
   const out: string[] = [];
   out.push(b(sweepTitle) + `  ${options.status ?? sweep.status}${sweep.error ? `: ${sweep.error}` : ''}`);
-  const duration = sweep.ended_at ? formatMs(Date.parse(sweep.ended_at) - Date.parse(sweep.started_at)) : 'running';
+  const duration = describeDuration(sweep);
   const facts: string[][] = [
     ...(sweep.description ? [['description', sweep.description]] : []),
     ...(options.tags?.length ? [['tags', options.tags.join(', ')]] : []),
@@ -212,6 +213,11 @@ export function sweepDetail(
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit}` : ''}`],
   ];
   if (sweep.resumed_at?.length) facts.push(['resumed', sweep.resumed_at.join(', ')]);
+  // Each widening of the grid (run --extend): when, what it added, and the runs it numbered.
+  for (const e of sweep.extensions ?? []) {
+    const runs = e.runs === 0 ? 'no new runs' : e.runs === 1 ? `run ${e.first_run}` : `runs ${e.first_run}-${e.first_run + e.runs - 1}`;
+    facts.push(['extended', `${e.at}: ${describeWidening(e.added)} (${runs}; ${e.file})`]);
+  }
   const defs = knownColumns(rows);
   // The grid as started (the saved experiment), whatever part of it is recorded; from the runs when unreadable.
   const design = options.design;

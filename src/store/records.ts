@@ -148,6 +148,13 @@ export interface SweepFile {
   updates_trained?: number;
   /** A search: its method (grid sweeps have none); details in search.json. */
   search?: { method: string; trials: number };
+  /**
+   * The spans of time a process worked on the sweep, oldest first: the first run, then each resume or
+   * extension that had something to do; the last span's ended_at is null while it runs (or after its process
+   * died: it then ended when the sweep was last seen working). The sweep's duration is their sum, without the
+   * idle time between them. Absent in sweeps recorded before it was kept: their duration is ended_at - started_at.
+   */
+  active?: ActiveSpan[];
   /** Each time the grid was widened (dlsweep run FILE --extend SWEEP), oldest first; absent when never. */
   extensions?: SweepExtension[];
   /**
@@ -155,6 +162,12 @@ export interface SweepFile {
    * Absent in sweeps recorded before objectives were declared: read as the default (recordedObjective).
    */
   objective?: ObjectiveSetting;
+}
+
+/** One span of time a process worked on a sweep (ISO 8601 times). */
+export interface ActiveSpan {
+  started_at: string;
+  ended_at: string | null;
 }
 
 /** One widening of a sweep's grid (see src/sweep/extend.ts). */

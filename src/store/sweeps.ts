@@ -17,7 +17,9 @@ import { lockSweep } from './lock.js';
 import { checkSweepRecord } from './integrity.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
-import type { SweepExtension, SweepFile } from './records.js';
+import type { ActiveSpan, SweepExtension, SweepFile } from './records.js';
+import { activeSpans } from './active.js';
+import { lastActivity } from './live-status.js';
 import type { ObjectiveSetting } from '../sweep/objective.js';
 import { createSweepFolder, resolveSweep } from './sweep-folders.js';
 import { DamagedSweepRecord, readRuns, readSweepFile } from './read-runs.js';
@@ -266,6 +268,9 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
   // The extensions recorded, and this one once its file is written.
   let added: SweepExtension | undefined;
   const extensions = (previous?: SweepFile): SweepExtension[] => [...(previous?.extensions ?? []), ...(added ? [added] : [])];
+  // The spans of earlier work, each ended: read before the lock is taken, since a dead process's last sign of
+  // work is its lock's time.
+  let prior: ActiveSpan[] = [];
   const record = (id: string, previous?: SweepFile, done = 0): SweepFile => ({
     id,
     experiment: experiment.name,
@@ -288,6 +293,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     resumed_at: previous && !input.extend ? [...(previous.resumed_at ?? []), startedAt] : (previous?.resumed_at ?? []),
     ...(extensions(previous).length ? { extensions: extensions(previous) } : {}),
     ...(experiment.objective ? { objective: experiment.objective } : {}),
+    active: [...prior, { started_at: startedAt, ended_at: null }],
   });
 
   let dir: string;
@@ -303,6 +309,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     }
     if (previous && previous.experiment !== experiment.name) throw new UserError(`sweep ${dir} belongs to experiment "${previous.experiment}", not "${experiment.name}"`);
     if (previous && !input.extend && previous.plan_hash !== plan.planHash) throw resumeRefusal(dir, previous, plan, input);
+    if (previous) prior = endedSpans(dir, previous);
   } else {
     dir = createSweepFolder(input.runsDir, experiment.name, (id) => ({
       [SWEEP_FILES.experiment]: experiment.text,
@@ -321,7 +328,10 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
       const first = previous.grid_size + 1;
       added = { at: startedAt, file, added: input.extend.added, first_run: first, runs: plan.gridSize - previous.grid_size };
     }
-    if (damagedRecord) previous = await rebuiltRecord(dir, damagedRecord, plan, input, input.repair!.extensions);
+    if (damagedRecord) {
+      previous = await rebuiltRecord(dir, damagedRecord, plan, input, input.repair!.extensions);
+      prior = endedSpans(dir, previous);
+    }
     cleanTempFiles(dir);
     const { done, damaged } = finishedRuns(dir, plan);
     const reused = input.reuse ? reuseRuns(input.runsDir, experiment.name, plan, done, dir) : new Map<number, ReuseSource>();
@@ -370,6 +380,17 @@ export function recordSweepStopped(dir: string, sweep: SweepFile): boolean {
   }
 }
 
+/** A sweep's earlier spans of work (live-status.ts activeSpans), each ended, for a new span to follow. */
+function endedSpans(dir: string, previous: SweepFile): ActiveSpan[] {
+  return activeSpans(previous, lastActivity(dir)).map((s) => ({ started_at: new Date(s.start).toISOString(), ended_at: new Date(s.end).toISOString() }));
+}
+
+/** The spans with the last one (the span of this process) ended at `endedAt`. */
+export function closeLastSpan(active: ActiveSpan[] | undefined, endedAt: string): ActiveSpan[] {
+  const spans = active ?? [];
+  return spans.map((s, i) => (i === spans.length - 1 && s.ended_at === null ? { ...s, ended_at: endedAt } : s));
+}
+
 /**
  * The sweep record at the end of a run: its final status (failed on a fatal error, interrupted, or done),
  * end time and error. Resuming a sweep that had nothing left to do changes nothing: its times stay those
@@ -378,10 +399,15 @@ export function recordSweepStopped(dir: string, sweep: SweepFile): boolean {
 export function closingRecord(open: OpenSweep, result: { interrupted: boolean; fatal?: Error }): SweepFile {
   const { sweep, previous } = open;
   const idle = previous !== undefined && open.todo.size === 0;
+  const endedAt = idle && previous?.ended_at ? previous.ended_at : new Date().toISOString();
+  // A resume with nothing to do adds no span of work.
+  const active = idle ? (sweep.active ?? []).slice(0, -1) : closeLastSpan(sweep.active, endedAt);
+  const { active: _open, ...rest } = sweep;
   return {
-    ...sweep,
+    ...rest,
+    ...(active.length ? { active } : {}),
     status: result.fatal ? 'failed' : result.interrupted ? 'interrupted' : 'done',
-    ended_at: idle && previous?.ended_at ? previous.ended_at : new Date().toISOString(),
+    ended_at: endedAt,
     resumed_at: idle ? (previous?.resumed_at ?? []) : sweep.resumed_at,
     ...(result.fatal ? { error: result.fatal.message } : {}),
   };

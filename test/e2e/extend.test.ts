@@ -151,3 +151,65 @@ test('a running sweep cannot be extended; kill -9 during an extension, then --re
     assert.deepEqual(metricsById(sweep), fresh);
   }
 });
+
+/** Shift every time of a sweep.json (started_at, ended_at, active spans) back by `ms`: as if it ran that long ago. */
+function shiftRecord(sweep: string, ms: number, keepSpans: boolean): { started_at: string; ended_at: string } {
+  const path = join(sweep, 'sweep.json');
+  const s = readJson(path);
+  const back = (t: string) => new Date(Date.parse(t) - ms).toISOString();
+  s.started_at = back(s.started_at);
+  s.ended_at = back(s.ended_at);
+  // An older record has no spans: its duration is ended_at - started_at.
+  if (keepSpans) s.active = s.active.map((a: any) => ({ started_at: back(a.started_at), ended_at: back(a.ended_at) }));
+  else delete s.active;
+  writeFileSync(path, JSON.stringify(s, null, 2) + '\n');
+  return { started_at: s.started_at, ended_at: s.ended_at };
+}
+
+test('after --extend, ls shows the time spent training, not the idle hours between the run and its extension; records without spans are still read', () => {
+  const HOUR = 3_600_000;
+  for (const keepSpans of [true, false]) {
+    const { dir, file, id, sweep } = recordedSweep('dlsweep-extend-duration-', 'e.yaml', 'wide', NARROW);
+    const first = readJson(join(sweep, 'sweep.json'));
+    assert.deepEqual(first.active, [{ started_at: first.started_at, ended_at: first.ended_at }]);
+    const firstMs = Date.parse(first.ended_at) - Date.parse(first.started_at);
+    const before = shiftRecord(sweep, 3 * HOUR, keepSpans);
+    writeFileSync(file, WIDE);
+    const t0 = Date.now();
+    assert.equal(runCli(['run', file, '--extend', id, '--quiet'], dir).code, 0);
+    const extendMs = Date.now() - t0;
+    const s = readJson(join(sweep, 'sweep.json'));
+    // Two spans: the first run as recorded, then the extension.
+    assert.equal(s.active.length, 2);
+    assert.deepEqual(s.active[0], before);
+    assert.equal(s.active[1].started_at, s.extensions[0].at);
+    assert.equal(s.active[1].ended_at, s.ended_at);
+    const spent = firstMs + Date.parse(s.ended_at) - Date.parse(s.active[1].started_at);
+    const ls = runCli(['ls', '--format', 'json'], dir);
+    assert.equal(ls.code, 0, ls.stderr);
+    const row = JSON.parse(ls.stdout).rows[0];
+    assert.equal(row.duration_ms, spent);
+    assert.ok(row.duration_ms <= firstMs + extendMs, `${row.duration_ms} ms, not the 3 hours since the first run`);
+    // show and the report say both: the time worked and the time from start to end.
+    const show = runCli(['show', `wide/${id}`], dir);
+    assert.match(show.stdout, /\(\d[^()]* worked, 3h0\dm from start to end\)/);
+  }
+});
+
+test('show SWEEP lists each extension: when, the values it added and the runs it numbered', () => {
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-extend-show-', 'e.yaml', 'wide', NARROW);
+  assert.doesNotMatch(runCli(['show', `wide/${id}`], dir).stdout, /extended/);
+  writeFileSync(file, WIDE);
+  assert.equal(runCli(['run', file, '--extend', id, '--quiet'], dir).code, 0);
+  writeFileSync(file, experiment('  learning_rate: [0.1, 0.2, 0.3, 0.4]\n  iterations: [50, 100, 150]'));
+  assert.equal(runCli(['run', file, '--extend', id, '--quiet'], dir).code, 0);
+  const at = readJson(join(sweep, 'sweep.json')).extensions.map((e: any) => e.at);
+  const show = runCli(['show', `wide/${id}`], dir);
+  assert.equal(show.code, 0, show.stderr);
+  // 2 x 2 runs, then 3 x 3 (5 new: runs 5-9), then 4 x 3 (3 new: runs 10-12).
+  const lines = show.stdout.split('\n').filter((l) => /^\s+extended\s/.test(l));
+  assert.deepEqual(lines.map((l) => l.trim().replace(/\s+/, ' ')), [
+    `extended ${at[0]}: learning_rate +0.2; iterations +150 (runs 5-9; experiment.extend-1.yaml)`,
+    `extended ${at[1]}: learning_rate +0.4 (runs 10-12; experiment.extend-2.yaml)`,
+  ]);
+});

@@ -20,10 +20,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile, checkMetrics, checkSweepRecord } from '../../store/integrity.js';
-import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN } from '../../store/paths.js';
+import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, compareRunFolders } from '../../store/paths.js';
 import type { RunMetricsFile, SweepFile } from '../../store/records.js';
 import { readAnnotations, mergeTags } from '../../store/annotations.js';
 import { lastActivity, liveStatus } from '../../store/live-status.js';
+import { activeMs } from '../../store/active.js';
 import { datasetLabel } from '../../report/rows.js';
 import { compareByObjective, describeObjective, recordedObjective, type Goal, type Objective } from '../../sweep/objective.js';
 
@@ -311,7 +312,7 @@ export class StoreIndex {
     const objective = sweepObjective(e.record);
     const counts = { done: 0, diverged: 0, failed: 0, interrupted: 0, damaged: 0, pending: 0 };
     let best: { run: string; metrics: Record<string, number | null> } | undefined;
-    for (const [folder, r] of [...e.runs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [folder, r] of [...e.runs].sort((a, b) => compareRunFolders(a[0], b[0]))) {
       counts[r.status]++;
       if (r.status !== 'done') continue;
       // Ties go to the lower run hash, as compare breaks them by run identity.
@@ -343,8 +344,8 @@ export class StoreIndex {
     }
     const pending = Math.max(0, rec.grid_size - counts.done - counts.diverged - counts.failed - counts.interrupted - counts.damaged);
     const status = liveStatus(e.dir, rec, now, { done: counts.done, diverged: counts.diverged, failed: counts.failed, interrupted: counts.interrupted, pending, damaged: counts.damaged });
-    const end = rec.ended_at ? Date.parse(rec.ended_at) : status === 'running' ? now : lastActivity(e.dir);
-    const ms = end - Date.parse(rec.started_at);
+    // The time worked on it, as ls counts it (without the idle time before a resume or extension).
+    const ms = activeMs(rec, status === 'running' ? now : lastActivity(e.dir));
     return {
       ...base,
       status,
