@@ -181,7 +181,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
         'Stops on Ctrl-C',
     )
     .option('--port <n>', `port to listen on (0: any free port)`, portNumber, DEFAULT_UI_PORT)
-    .option('--host <address>', 'address to bind; any other than loopback requires the random token printed in the URL', '127.0.0.1')
+    .option('--host <address>', 'address to bind; any other than loopback requires the random token printed in the URL; 0.0.0.0 (or ::) binds every address and prints a URL for each one a browser can use', '127.0.0.1')
     .option('--open', 'open the URL in the default browser')
     .action(async (opts) => {
       result.code = await uiCommand({ runsDir: program.opts().runsDir, port: opts.port, host: opts.host, open: Boolean(opts.open) }, io);

@@ -53,7 +53,7 @@ export async function uiCommand(options: UiOptions, io: CliIO): Promise<number> 
   // A folder not made yet is served empty (a sweep started later appears); a file there is refused.
   experimentsIn(runsDir);
   // Loaded here, not with the CLI: the web server is in a chunk of its own that other commands never load.
-  const { startUiServer } = await import('../ui/server/serve.js');
+  const { startUiServer, isWildcard } = await import('../ui/server/serve.js');
   const { isLoopback } = await import('../ui/server/security.js');
   let server: UiServer;
   try {
@@ -66,15 +66,18 @@ export async function uiCommand(options: UiOptions, io: CliIO): Promise<number> 
     throw e;
   }
   const stopped = options.until ?? stopSignal();
-  io.stdout.write(`dlsweep ui: serving ${runsDir} (read-only) at\n  ${server.url}\nCtrl-C to stop.\n`);
+  // A wildcard address (0.0.0.0) is bound as asked, but a browser cannot open it: each address that reaches it is printed.
+  io.stdout.write(`dlsweep ui: serving ${runsDir} (read-only) at\n${server.urls.map((u) => `  ${u}\n`).join('')}Ctrl-C to stop.\n`);
   if (!isLoopback(options.host)) {
-    io.stderr.write(`warning: bound to ${options.host}: anyone who can reach this address and has the URL above (with its token) can read every run in ${runsDir}\n`);
+    const where = isWildcard(options.host) ? 'every address of this machine' : 'this address';
+    io.stderr.write(`warning: bound to ${options.host}: anyone who can reach ${where} and has a URL above (with its token) can read every run in ${runsDir}\n`);
   }
   options.onListening?.(server);
   if (options.open) {
     try {
       const { default: open } = await import('open');
-      await open(server.url);
+      // This machine's own address when several reach it (a wildcard): the browser opened runs here.
+      await open(server.urls.at(-1)!);
     } catch (e) {
       io.stderr.write(`warning: could not open a browser (${(e as Error).message}); open the URL above yourself\n`);
     }

@@ -154,3 +154,27 @@ test('--host other than loopback serves only with the random token printed in th
     await second.stop();
   }
 });
+
+test('--host 0.0.0.0 binds every address but prints only URLs a browser can open: each interface address of the machine, then 127.0.0.1, each serving with the token', { timeout: 60_000 }, async () => {
+  const dir = tempDir('dlsweep-ui-any-');
+  const ui = await startUi(dir, ['--host', '0.0.0.0']);
+  try {
+    const printed = ui.stdout().match(/http:\/\/\S+/g) ?? [];
+    assert.doesNotMatch(ui.stdout(), /0\.0\.0\.0/);
+    const expected = [
+      ...Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && a.family === 'IPv4' && !a.internal)
+        .map((a) => a!.address),
+      '127.0.0.1',
+    ];
+    assert.deepEqual(printed.map((u) => new URL(u).hostname), expected);
+    for (const u of printed) {
+      const url = new URL(u);
+      assert.equal(Number(url.port), ui.port);
+      assert.equal((await rawRequest(ui.port, `/api/home?token=${url.searchParams.get('token')}`, { host: url.hostname })).status, 200, u);
+    }
+  } finally {
+    await ui.stop();
+  }
+});

@@ -3,6 +3,7 @@
  * Node's http server (@hono/node-server) bound to one address.
  */
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
@@ -23,8 +24,13 @@ export interface UiServerOptions {
 
 /** A running ui server. */
 export interface UiServer {
-  /** The URL to open (with ?token=... when a token is needed). */
+  /**
+   * The URL to open (with ?token=... when a token is needed): on the address bound, or for a wildcard
+   * address (0.0.0.0, ::), which no browser can open, the first of `urls`.
+   */
   url: string;
+  /** Every URL that reaches the server: the address bound; for a wildcard, each address a browser can use (reachableHosts). */
+  urls: string[];
   port: number;
   host: string;
   token?: string;
@@ -35,6 +41,26 @@ export interface UiServer {
 
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Whether `host` is a wildcard address: the server then listens on every address of the machine. */
+export function isWildcard(host: string): boolean {
+  return ['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0'].includes(host);
+}
+
+/**
+ * The addresses a browser can use to reach a server bound to the wildcard `host`: each non-internal address
+ * of the machine's interfaces (IPv4; IPv6 too when bound to ::, which also takes IPv4 on a dual-stack
+ * system; link-local IPv6 left out, since a URL would need its zone), then 127.0.0.1 (this machine).
+ */
+export function reachableHosts(host: string, interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): string[] {
+  const v6 = host !== '0.0.0.0';
+  const out: string[] = [];
+  for (const a of Object.values(interfaces).flat()) {
+    if (!a || a.internal) continue;
+    if (a.family === 'IPv4' || (v6 && a.family === 'IPv6' && !/^fe80:/i.test(a.address))) if (!out.includes(a.address)) out.push(a.address);
+  }
+  return [...out, '127.0.0.1'];
 }
 
 /**
@@ -64,9 +90,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   });
   events.start();
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${port}/${token ? `?token=${token}` : ''}`;
+  const urls = (isWildcard(host) ? reachableHosts(host) : [host]).map((h) => `http://${urlHost(h)}:${port}/${token ? `?token=${token}` : ''}`);
   return {
-    url,
+    url: urls[0],
+    urls,
     port,
     host,
     token,
