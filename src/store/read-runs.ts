@@ -41,7 +41,12 @@ export function readSweepFile(dir: string): SweepFile {
   if ('missing' in read) throw new UserError(`${dir} is not a sweep folder (no ${SWEEP_FILES.sweep})`);
   if ('problem' in read) throw new DamagedSweepRecord(dir, read.problem);
   const problems = checkSweepRecord(read.value);
-  if (problems.length) throw new DamagedSweepRecord(dir, `${SWEEP_FILES.sweep}: ${problems.map((p) => p.slice(SWEEP_FILES.sweep.length + 2)).join('; ')}`, read.value);
+  if (problems.length) {
+    // A few fields say enough: a record with many wrong is not what dlsweep wrote.
+    const shown = problems.slice(0, 3).map((p) => p.slice(SWEEP_FILES.sweep.length + 2));
+    if (problems.length > 3) shown.push(`and ${problems.length - 3} more fields`);
+    throw new DamagedSweepRecord(dir, `${SWEEP_FILES.sweep}: ${shown.join('; ')}`, read.value);
+  }
   return read.value;
 }
 

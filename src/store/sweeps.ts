@@ -191,8 +191,9 @@ async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Pla
     );
   }
   const byFolder = new Map(plan.runs.map((r) => [r.folder, r.id]));
+  const runs = readRuns(dir);
   if (plan.runs.length > 0) {
-    const strangers = readRuns(dir).filter((r) => r.params.training_key !== '' && byFolder.get(r.folder) !== r.params.run_id);
+    const strangers = runs.filter((r) => r.params.training_key !== '' && byFolder.get(r.folder) !== r.params.run_id);
     if (strangers.length) {
       throw new UserError(
         `${damaged.message}; its run ${strangers[0].folder}${strangers.length > 1 ? ` (and ${strangers.length - 1} more)` : ''} was not planned from this file with this data and engine, so its record cannot be rebuilt from it`,
@@ -201,6 +202,8 @@ async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Pla
     }
   }
   const now = new Date().toISOString();
+  // Without a recorded end, the sweep last worked when its last run was recorded.
+  const lastFinished = runs.reduce((t, r) => Math.max(t, Date.parse(r.timing?.finished_at ?? '') || -Infinity), -Infinity);
   let rebuilt: SweepFile = {
     id,
     experiment: input.experiment.name,
@@ -208,7 +211,7 @@ async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Pla
     ...(input.experiment.tags?.length ? { tags: input.experiment.tags } : {}),
     status: 'interrupted',
     started_at: sweepIdTime(id) ?? now,
-    ended_at: null,
+    ended_at: Number.isFinite(lastFinished) ? new Date(lastFinished).toISOString() : null,
     dlsweep_version: toolVersion(),
     engine_version: ENGINE_VERSION,
     engine: plan.engine,

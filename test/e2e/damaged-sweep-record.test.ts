@@ -82,6 +82,12 @@ test('a sweep.json with fields of the wrong type: show, report and run --resume 
     assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), text);
     assert.deepEqual(runFiles(sweep), files);
   }
+  // A record with many fields wrong names the first three and counts the rest.
+  writeFileSync(join(sweep, 'sweep.json'), '{"id": 3}');
+  const many = runCli(['show', `sr/${id}`], dir);
+  assert.equal(many.code, 2);
+  assert.match(many.stderr, /sweep\.json: id is 3, not a string; experiment is missing, not a string; dlsweep_version is missing, not a string; and \d+ more fields\n/);
+  writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ ...good, counts: 'x', grid_size: '2' }));
   // verify names the same problems.
   const v = runCli(['verify', `sr/${id}`], dir);
   assert.equal(v.code, 1);
@@ -115,6 +121,9 @@ test('run --resume --repair rebuilds a cut-short sweep.json from the run folders
   for (const key of ['id', 'experiment', 'status', 'dataset', 'grid_size', 'trainings', 'shared', 'plan_hash', 'counts', 'objective', 'best', 'git_commit', 'node_version']) {
     assert.deepEqual(rebuilt[key], good[key], key);
   }
+  // Nothing held the end: it is when the last run was recorded.
+  const finished = runFolders(sweep).map((f) => readJson(join(sweep, f, 'timing.json')).finished_at as string);
+  assert.equal(rebuilt.ended_at, finished.sort().at(-1));
   // show, report and a plain resume work again.
   for (const args of [['show', `sr/${id}`], ['report', `sr/${id}`], ['run', file, '--resume', id, '--quiet']]) assert.equal(runCli(args, dir).code, 0, args.join(' '));
   assert.deepEqual(runFiles(sweep), files);
