@@ -85,7 +85,7 @@ try {
   if (!redis.ok) log(`queue cases not run: ${redis.detail}`);
   step('queue', 'the queue (Redis, 2 worker processes) vs the local pool', () => queueCases(Math.min(reps, 2), redis.ok));
   step('table', 'terminal tables of 2,000 and 10,000 runs', () => tableCases(reps));
-  step('search', 'searches: halving + TPE vs Optuna, halving vs random search', () => searchCases(scratch, quick ? [7] : [7, 8, 9]));
+  step('search', 'searches: halving + TPE and asha + TPE vs Optuna, halving vs random search', () => searchCases(scratch, quick ? [7] : [7, 8, 9]));
   step('ui', 'dlsweep ui home page over 100,000 recorded runs, cold and warm', () => uiCases(Math.min(reps, 2), quick));
   step('landscape', 'a 2-D loss landscape, 51 x 51 points', () => landscapeCases(reps));
 } finally {
