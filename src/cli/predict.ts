@@ -17,7 +17,6 @@ import { sweepRows, sweepTitle } from '../report/rows.js';
 import { sortRows } from '../report/columns.js';
 import { formatMetric } from '../report/format.js';
 import { checkModel, predictRows } from '../predict/apply.js';
-import { onnxModel } from '../predict/onnx.js';
 import { writeBytesAtomic } from '../store/atomic.js';
 import { toolVersion } from '../store/provenance.js';
 import { emit } from './compare.js';
@@ -157,7 +156,8 @@ export async function exportCommand(ref: string, options: { runsDir: string; for
   const run = resolveModelRun(resolve(io.cwd, options.runsDir), ref);
   const model = readModelFile(run);
   const path = resolve(io.cwd, options.output);
-  const bytes = options.format === 'onnx' ? onnxModel(model, toolVersion()) : new TextEncoder().encode(JSON.stringify(model, null, 2) + '\n');
+  // protobufjs (onnx-proto) is loaded only here: every other command starts without it.
+  const bytes = options.format === 'onnx' ? (await import('../predict/onnx.js')).onnxModel(model, toolVersion()) : new TextEncoder().encode(JSON.stringify(model, null, 2) + '\n');
   try {
     await writeBytesAtomic(path, bytes);
   } catch (e) {
