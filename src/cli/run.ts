@@ -29,7 +29,7 @@ import { Recorder } from '../store/recorder.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
-import { warmChartEngine } from '../report/charts.js';
+import { useChartRenderer, warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
 import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
@@ -178,9 +178,12 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const workers = options.workers ?? availableParallelism();
   // The training threads boot while the experiment and its data are read and planned.
   const executor = startLocalExecutor(workers);
+  // The report's charts are drawn on the pool's threads, idle once the trainings are done.
+  const restore = useChartRenderer({ draw: (spec) => executor.drawChart(spec), warm: () => executor.warmCharts() });
   try {
     return await runSweep(file, options, io, async () => executor, String(workers));
   } finally {
+    restore();
     await executor.close();
   }
 }
@@ -309,7 +312,7 @@ async function runSweep(
       });
       // The report at the end needs the chart library: load it while the workers train (the first trainings
       // are handed out by now, so the loading does not hold them up).
-      if (todo.size > 0) warmChartEngine();
+      if (todo.size > 0) void warmChartEngine();
       const first = await Promise.race([dispatched, secondSignal]);
       if (typeof first === 'string') {
         io.stderr.write(`\n${first} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);

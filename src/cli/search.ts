@@ -34,6 +34,7 @@ import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { TrainingState } from '../train/state.js';
 import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
+import { warmChartEngine } from '../report/charts.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
@@ -356,6 +357,8 @@ export async function runSearchSweep(
             if (outcome.status === 'done') updatesTrained += outcome.results.reduce((n, r, f) => n + r.iterations_run - (order.resume?.[f].iteration ?? 0), 0);
           },
         });
+        // The report at the end needs the chart library: threads idle between batches load it.
+        void warmChartEngine();
         const first = await Promise.race([dispatched, secondSignal]);
         if (typeof first === 'string') {
           io.stderr.write(`\n${first} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);

@@ -11,9 +11,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina as PiscinaPool } from 'piscina';
+import type { Spec } from 'vega';
 import type { TrainRequest, TrainResult } from '../train/types.js';
 import type { ExecuteOptions, Executor, Outcome, TrainingOrder } from './executor.js';
-import { isWorkerReady, type TaskOutcome, type TrainTask } from './messages.js';
+import { isWorkerReady, type ChartOutcome, type ChartTask, type TaskOutcome, type TrainTask } from './messages.js';
 
 // piscina is CommonJS: require() loads it without the ES-module loader's scan of its source for exports.
 const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
@@ -70,6 +71,11 @@ export class LocalExecutor implements Executor {
   private aborted = false;
   private closed = false;
   private readonly live = new Set<Execution>();
+  /** warmCharts() was called: threads left without a training load the chart library (drawChart). */
+  private chartsWanted = false;
+  /** Threads (by threadId) that have loaded it, and whether a warm-up task is out. */
+  private readonly chartsLoaded = new Set<number>();
+  private warming = false;
 
   constructor(
     readonly workers: number,
@@ -133,7 +139,7 @@ export class LocalExecutor implements Executor {
     run.resolve(outcome);
   }
 
-  /** Hand waiting folds to the pool while slots are free. */
+  /** Hand waiting folds to the pool while slots are free; then let an idle thread prepare for charts. */
   private pump(): void {
     while (this.running < this.slots && this.waiting.length > 0) {
       const task = this.waiting.shift()!;
@@ -144,6 +150,38 @@ export class LocalExecutor implements Executor {
         this.pump();
       });
     }
+    this.warmIdleThread();
+  }
+
+  /**
+   * With charts wanted and a thread idle (no fold waiting, fewer folds out than threads, so Piscina hands
+   * the task to an idle thread), load the chart library there: one task at a time, until every thread says
+   * it has. The tail of a sweep, when the last trainings leave threads idle, is when this happens.
+   */
+  private warmIdleThread(): void {
+    if (!this.chartsWanted || this.warming || this.closed || this.aborted || this.broken) return;
+    const threads = this.piscina.threads.length;
+    if (this.waiting.length > 0 || this.running >= threads || this.chartsLoaded.size >= threads) return;
+    this.warming = true;
+    (this.piscina.run({ kind: 'chart' } satisfies ChartTask) as Promise<ChartOutcome>).then(
+      (out) => {
+        this.warming = false;
+        // A thread that had it already: the others are busy; the next idle moment tries again.
+        if (!this.chartsLoaded.has(out.threadId)) {
+          this.chartsLoaded.add(out.threadId);
+          this.warmIdleThread();
+        }
+      },
+      () => {
+        this.warming = false; // the pool is closing or broken: drawing will say so
+      },
+    );
+  }
+
+  /** Have threads with no training left load the chart library, so that drawChart starts at once. */
+  warmCharts(): void {
+    this.chartsWanted = true;
+    this.warmIdleThread();
   }
 
   private async runFold(task: FoldTask): Promise<void> {
@@ -204,6 +242,18 @@ export class LocalExecutor implements Executor {
     }
     run.results[fold] = out.result;
     if (run.results.every((r) => r !== undefined)) this.settle(run, { status: 'done', results: run.results as TrainResult[], training_ms: run.ms });
+  }
+
+  /**
+   * Draw a report chart (src/report/charts.ts drawSvg) on one of the pool's threads: meant for the end of a
+   * sweep, when the threads have no training left, so that the charts are drawn in parallel beside the main
+   * thread's work. Throws (rejects): vega's error for an invalid spec (a bug), or the pool's own error.
+   */
+  async drawChart(spec: Spec): Promise<string> {
+    if (this.broken) throw this.broken;
+    const out = (await this.piscina.run({ kind: 'chart', spec } satisfies ChartTask)) as ChartOutcome;
+    if (!out.ok) throw Object.assign(new Error(out.error), out.stack ? { stack: out.stack } : {});
+    return out.svg;
   }
 
   /**

@@ -1,13 +1,15 @@
 /**
  * The worker entry: one training per message, no file system access (beyond loading the kernels). Piscina
  * calls the default export. A training that throws returns { ok: false } so that only its runs fail; a
- * worker that dies is seen by the local executor (local.ts) as a rejected task.
+ * worker that dies is seen by the local executor (local.ts) as a rejected task. Once the trainings are
+ * done, the same threads draw the report's charts (ChartTask): vega is loaded by the first one.
  */
 import { performance } from 'node:perf_hooks';
 import { train } from '../train/train.js';
 import { loadKernels } from '../train/fast/wasm.js';
 import { parentPort, threadId } from 'node:worker_threads';
-import { WORKER_READY, type TaskOutcome, type TrainTask, type WorkerReady } from './messages.js';
+import { WORKER_READY, isChartTask, type ChartOutcome, type ChartTask, type TaskOutcome, type TrainTask, type WorkerReady } from './messages.js';
+import { drawSvg, warmChartEngine } from '../report/charts.js';
 import { injectedFault } from './faults.js';
 
 // Compile the WebAssembly kernels while the pool starts rather than in the first training (a millisecond or
@@ -23,7 +25,8 @@ try {
 // stopping the thread then aborts Node. Posting from a microtask says "loaded" only once require() returned.
 queueMicrotask(() => parentPort?.postMessage({ kind: WORKER_READY, threadId } satisfies WorkerReady));
 
-export default function runTask(task: TrainTask): TaskOutcome {
+export default function runTask(task: TrainTask | ChartTask): TaskOutcome | Promise<ChartOutcome> {
+  if (isChartTask(task)) return drawChart(task);
   const start = performance.now();
   try {
     injectedFault(task.request.config);
@@ -42,5 +45,18 @@ export default function runTask(task: TrainTask): TaskOutcome {
     return { ok: false, training: task.training, fold: task.fold, error: err.message, stack: err.stack, training_ms: performance.now() - start };
   } finally {
     task.progress?.close();
+  }
+}
+
+async function drawChart(task: ChartTask): Promise<ChartOutcome> {
+  try {
+    if (!task.spec) {
+      await warmChartEngine();
+      return { ok: true, svg: '', threadId };
+    }
+    return { ok: true, svg: await drawSvg(task.spec), threadId };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { ok: false, error: err.message, stack: err.stack, threadId };
   }
 }

@@ -5,6 +5,11 @@
  * this small, and Vega-Lite would be a second library to load at the end of every sweep. vega is imported
  * on first use, so commands that draw nothing do not pay for loading it. The specifications themselves live in
  * src/ui/static/charts/, shared with the browser pages of `dlsweep ui`.
+ *
+ * Where the drawing happens is pluggable (useChartRenderer): in this thread by default; `run` hands it to
+ * its worker threads, idle once the trainings are done, so that the report's charts are drawn in parallel
+ * while this thread reads the runs and writes the other outputs. The SVG is the same either way (the same
+ * vega code on the same specification).
  */
 import type { Spec } from 'vega';
 
@@ -15,33 +20,83 @@ function load() {
   return engine;
 }
 
+/** Draws charts somewhere else than this thread (see useChartRenderer). */
+export interface ChartRenderer {
+  /** The SVG of a spec as drawSvg returns it. Throws (rejects): as drawSvg. */
+  draw(spec: Spec): Promise<string>;
+  /** Prepare to draw soon (load the chart library), without waiting for it. */
+  warm?(): void;
+}
+
+let renderer: ChartRenderer | undefined;
+
 /**
- * Start loading the chart library now (about a fifth of a second of module loading), so that the report
- * written at the end of a sweep does not wait for it. Called while trainings run; errors surface at render
- * time.
+ * Draw the charts of renderSvg with `r` until the returned function is called (which restores the
+ * previous renderer).
  */
-export function warmChartEngine(): void {
-  load().catch(() => undefined);
+export function useChartRenderer(r: ChartRenderer): () => void {
+  const previous = renderer;
+  renderer = r;
+  return () => {
+    renderer = previous;
+  };
+}
+
+/**
+ * Start loading the chart library now (about a tenth of a second of module loading), so that the report
+ * written at the end of a sweep does not wait for it: in this thread, or where the renderer draws. Called
+ * while trainings run; resolves once loaded here (at once with a renderer); errors surface at render time.
+ */
+export async function warmChartEngine(): Promise<void> {
+  if (renderer) return renderer.warm?.();
+  await load().then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/**
+ * Draw a Vega spec as SVG markup, in this thread: vega's own output, ids as vega writes them.
+ * Throws: vega's error for an invalid spec (a bug).
+ */
+export async function drawSvg(spec: Spec): Promise<string> {
+  const vega = await load();
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
 let svgCount = 0;
 
 /**
  * Render a Vega spec to an SVG string. Ids inside the SVG (clip paths, gradients) are made unique per
- * call, because several SVGs share one HTML page; line marks' descriptions become <title> tooltips.
+ * call, because several SVGs share one HTML page: `s<call number>-`, then vega's name for the id numbered
+ * within this SVG (vega numbers them over everything its thread drew before: clip37 may be this chart's
+ * first clip path), so that a chart's markup depends on its spec and call order only, not on which thread
+ * drew it. Line marks' descriptions become <title> tooltips.
  * Throws: vega's error for an invalid spec (a bug).
  */
 export async function renderSvg(spec: Spec): Promise<string> {
-  const vega = await load();
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  try {
-    const svg = await view.toSVG();
-    const prefix = `s${++svgCount}-`;
-    return svg
-      .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}${id}"`)
-      .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}${id})`)
-      .replace(/(<path [^>]*?aria-label="([^"]*)"[^>]*?aria-roledescription="line mark"[^>]*?)\/>/g, (_, open: string, label: string) => `${open}><title>${label}</title></path>`);
-  } finally {
-    view.finalize();
-  }
+  const prefix = `s${++svgCount}-`;
+  const svg = await (renderer ? renderer.draw(spec) : drawSvg(spec));
+  const ids = new Map<string, string>();
+  const perStem = new Map<string, number>();
+  const local = (id: string) => {
+    let name = ids.get(id);
+    if (name === undefined) {
+      const stem = id.replace(/\d+$/, '');
+      const n = (perStem.get(stem) ?? 0) + 1;
+      perStem.set(stem, n);
+      name = `${prefix}${stem}${n}`;
+      ids.set(id, name);
+    }
+    return name;
+  };
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${local(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${local(id)})`)
+    .replace(/(<path [^>]*?aria-label="([^"]*)"[^>]*?aria-roledescription="line mark"[^>]*?)\/>/g, (_, open: string, label: string) => `${open}><title>${label}</title></path>`);
 }

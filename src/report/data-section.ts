@@ -61,10 +61,10 @@ export async function dataSection(s: DataSummary): Promise<string> {
       .map((f) => `<tr><td>${escapeHtml(f.name)}</td>${[f.min, f.max, f.mean, f.std, f.missing, f.distinct, f.label_correlation].map((v) => `<td class="num">${num(v)}</td>`).join('')}</tr>`)
       .join('') +
     `</tbody></table></div>`;
-  const balance = await renderSvg(classBalanceSpec(d.splits, classes));
-  const histograms = await Promise.all(
-    s.histograms.map(async (h) => `<figure class="histogram" data-feature="${escapeHtml(h.name)}">${await renderSvg(histogramSpec(h.name, h.kind, h.bins, classes))}</figure>`),
-  );
+  const [balance, ...histograms] = await Promise.all([
+    renderSvg(classBalanceSpec(d.splits, classes)),
+    ...s.histograms.map(async (h) => `<figure class="histogram" data-feature="${escapeHtml(h.name)}">${await renderSvg(histogramSpec(h.name, h.kind, h.bins, classes))}</figure>`),
+  ]);
   return (
     `<section id="data"><h2>Data</h2><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
     `<figure id="data-balance">${balance}</figure>` +

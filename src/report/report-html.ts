@@ -86,7 +86,9 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const design = options.design;
   const designFixed = design ? design.fixed.map((f) => `${f.name}=${f.text}`) : fixed.map((f) => `${f.name}=${f.value}`);
   const designAxes = design ? design.axes.map((a) => a.name) : varying.map((d) => d.key);
-  const sections: string[] = [];
+  // Sections are built in page order, each drawing its charts without waiting for the sections before it:
+  // the charts are drawn concurrently (by a pool's threads, when run hands them over; see charts.ts).
+  const sections: (string | Promise<string>)[] = [];
 
   // Facts.
   const c = sweep.counts;
@@ -175,7 +177,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   }
   const all = [...data.train, ...data.validation].map((d) => d.loss);
   const positive = all.filter((v) => v > 0);
-  let curvesHtml: string;
+  let curvesHtml: string | Promise<string>;
   if (withCurves.length === 0) {
     curvesHtml = '<p class="note">No run has a loss curve yet.</p>';
   } else {
@@ -203,7 +205,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       );
       return figure(svg, ` class="curve" data-split="${split}" data-series="${series}"`);
     };
-    const [trLin, vaLin, trLog, vaLog] = await Promise.all([chart('train', false), chart('validation', false), chart('train', true), chart('validation', true)]);
+    const charts = Promise.all([chart('train', false), chart('validation', false), chart('train', true), chart('validation', true)]);
     const shownNote =
       covered < eligible
         ? `Curves of the best ${covered} of ${eligible} runs (by ${escapeHtml(describeObjective(objective.keys))}); draw more with <code>dlsweep report --max-curves N</code>.`
@@ -220,17 +222,19 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       : '';
     // Losses spanning more than two decades (a diverging or stuck run) flatten the others on a linear axis.
     const startLog = positive.length > 0 && logDomain[1] / logDomain[0] > 100;
-    curvesHtml =
-      `<p class="note">${shownNote} ${colourNote}${sharedNote}</p>` +
-      `<p><label class="toggle"><input type="checkbox" id="log-toggle"${startLog ? ' checked' : ''}> log scale</label></p>` +
-      `<div id="curves-linear" class="charts" data-runs="${withCurves.length}"${startLog ? ' hidden' : ''}>${trLin}${vaLin}</div>` +
-      `<div id="curves-log" class="charts" data-runs="${withCurves.length}" data-floor="${floor}"${startLog ? '' : ' hidden'}>${zeroNote}${trLog}${vaLog}</div>`;
+    curvesHtml = charts.then(
+      ([trLin, vaLin, trLog, vaLog]) =>
+        `<p class="note">${shownNote} ${colourNote}${sharedNote}</p>` +
+        `<p><label class="toggle"><input type="checkbox" id="log-toggle"${startLog ? ' checked' : ''}> log scale</label></p>` +
+        `<div id="curves-linear" class="charts" data-runs="${withCurves.length}"${startLog ? ' hidden' : ''}>${trLin}${vaLin}</div>` +
+        `<div id="curves-log" class="charts" data-runs="${withCurves.length}" data-floor="${floor}"${startLog ? '' : ' hidden'}>${zeroNote}${trLog}${vaLog}</div>`,
+    );
   }
-  sections.push(`<section id="curves"><h2>Loss curves</h2>${curvesHtml}</section>`);
+  sections.push(Promise.resolve(curvesHtml).then((html) => `<section id="curves"><h2>Loss curves</h2>${html}</section>`));
 
   // Heatmap of the metric over two grid axes.
   const axes = chooseAxes(rows, defs, options.axes);
-  let heatHtml: string;
+  let heatHtml: string | Promise<string>;
   if (!axes) {
     heatHtml = '<p class="note">A heatmap needs two grid axes with several values; this sweep has ' + (varying.length === 1 ? `one (${escapeHtml(varying[0].key)})` : 'none') + '.</p>';
   } else {
@@ -245,7 +249,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     const counts = heat.map((h) => h.n).filter((n) => n > 0);
     const others = varying.filter((d) => d !== rowDef && d !== colDef).map((d) => d.key);
     const svg = means.length
-      ? await renderSvg(
+      ? renderSvg(
           heatmapSpec(heat, {
             rowTitle: rowDef.key,
             colTitle: colDef.key,
@@ -256,25 +260,24 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
             domain: [Math.min(...means), Math.max(...means)],
           }),
         )
-      : '';
-    heatHtml =
+      : Promise.resolve('');
+    const note =
       `<p class="note">${escapeHtml(metric.key)} by ${escapeHtml(rowDef.key)} (rows) and ${escapeHtml(colDef.key)} (columns)` +
       (counts.length && Math.max(...counts) > 1 ? `; each cell is the mean over ${Math.min(...counts) === Math.max(...counts) ? Math.max(...counts) : `${Math.min(...counts)}-${Math.max(...counts)}`} finished runs${others.length ? ` (also varying: ${escapeHtml(others.join(', '))})` : ''}` : '') +
-      `. Other axes: <code>dlsweep report --heatmap ROW_PARAM COL_PARAM --metric METRIC</code>.</p>` +
-      (svg ? figure(svg, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>');
+      `. Other axes: <code>dlsweep report --heatmap ROW_PARAM COL_PARAM --metric METRIC</code>.</p>`;
+    heatHtml = svg.then((chart) => note + (chart ? figure(chart, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>'));
   }
-  sections.push(`<section id="heatmap"><h2>Heatmap</h2>${heatHtml}</section>`);
+  sections.push(Promise.resolve(heatHtml).then((html) => `<section id="heatmap"><h2>Heatmap</h2>${html}</section>`));
 
   // Searches: objective by trial, rungs, parallel coordinates (src/report/search-section.ts).
-  const search = await searchSection(rows, varying.map((d) => d.key));
-  if (search) sections.push(search);
+  sections.push(searchSection(rows, varying.map((d) => d.key)));
 
   // Loss landscapes of the best runs (record.landscape).
-  if (options.landscapes) sections.push(await landscapeSection(options.landscapes, rows, varying.map((d) => d.key)));
+  if (options.landscapes) sections.push(landscapeSection(options.landscapes, rows, varying.map((d) => d.key)));
 
   // Confusion matrices of the best runs.
   const bestDone = sorted.filter((r) => r.status === 'done').slice(0, options.matrices ?? 3);
-  const matrices = await Promise.all(
+  const matrices = Promise.all(
     bestDone.map(async (r) => {
       const m = r.metrics;
       const svg = await renderSvg(
@@ -286,12 +289,15 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     }),
   );
   sections.push(
-    `<section id="confusion"><h2>Confusion matrices of the best runs</h2>` +
-      (matrices.length ? `<p class="note">Validation split; rows are the actual class, columns the prediction (positive when p &gt; threshold).</p><div class="charts">${matrices.join('')}</div>` : '<p class="note">No finished run.</p>') +
-      `</section>`,
+    matrices.then(
+      (figures) =>
+        `<section id="confusion"><h2>Confusion matrices of the best runs</h2>` +
+        (figures.length ? `<p class="note">Validation split; rows are the actual class, columns the prediction (positive when p &gt; threshold).</p><div class="charts">${figures.join('')}</div>` : '<p class="note">No finished run.</p>') +
+        `</section>`,
+    ),
   );
 
-  sections.push(await thresholdSection(bestDone, rows, best));
+  sections.push(thresholdSection(bestDone, rows, best));
 
   // The table of all runs.
   const view = runsView(sweepTitle, rows, { columns: TABLE_COLUMNS, design });
@@ -300,7 +306,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       `<div class="table-wrap">${renderHtmlTable(view, 'runs-table')}</div>${view.footnotes.map((f) => `<p class="note">${escapeHtml(f)}</p>`).join('')}</section>`,
   );
   // The data the sweep trained on.
-  if (options.data) sections.push(await dataSection(options.data));
+  if (options.data) sections.push(dataSection(options.data));
   sections.push(`<footer><p class="note">Generated by dlsweep ${escapeHtml(sweep.dlsweep_version)}. Regenerate with <code>dlsweep report ${escapeHtml(sweepTitle)}</code>.</p></footer>`);
 
   const toggle = `
@@ -309,7 +315,9 @@ if (box) box.addEventListener('change', function () {
   document.getElementById('curves-linear').hidden = box.checked;
   document.getElementById('curves-log').hidden = !box.checked;
 });`;
-  return htmlPage(`${sweepTitle} · dlsweep report`, sections.join('\n'), SORT_SCRIPT + toggle);
+  // A section with nothing to show ('' from searchSection without a search) leaves no line behind.
+  const html = (await Promise.all(sections)).filter((section) => section !== '');
+  return htmlPage(`${sweepTitle} · dlsweep report`, html.join('\n'), SORT_SCRIPT + toggle);
 }
 
 /** Parse `--heatmap ROW COL` values. Throws: UserError unless exactly two names. */

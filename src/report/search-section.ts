@@ -50,9 +50,11 @@ export async function searchSection(rows: Row[], searched: string[]): Promise<st
   if (finished.length === 0) return '<section id="search"><h2>Search</h2><p class="note">No trial has finished yet.</p></section>';
   const rungs = new Set(rows.filter((r) => r.search).map((r) => r.search!.rung));
   const params = searched.filter((n) => n !== 'iterations' || rungs.size <= 1);
-  const figs = [await renderSvg(objectiveSpec(trials, key))];
-  if (rungs.size > 1) figs.push(await renderSvg(rungSpec(trials, key)));
-  if (params.length > 0) figs.push(await renderSvg(parallelSpec(trials, params, key)));
+  const figs = await Promise.all([
+    renderSvg(objectiveSpec(trials, key)),
+    ...(rungs.size > 1 ? [renderSvg(rungSpec(trials, key))] : []),
+    ...(params.length > 0 ? [renderSvg(parallelSpec(trials, params, key))] : []),
+  ]);
   // The best run by the objective over every rung: the run the table stars and EXPERIMENT/best names.
   const searchRows = rows.filter((r) => r.search);
   const stars = bestOf(searchRows);

@@ -6,6 +6,9 @@ import { renderReport } from '../../src/report/report-html.js';
 import { rebuildSweepOutputs } from '../../src/report/sweep-files.js';
 import { sweepRows, sweepTitle } from '../../src/report/rows.js';
 import { readSweepFile } from '../../src/store/read-runs.js';
+import { renderSvg, useChartRenderer } from '../../src/report/charts.js';
+import { startLocalExecutor } from '../../src/execute/local.js';
+import { confusionSpec, curveSpec } from '../../src/ui/static/charts/sweep-specs.js';
 import { tempRunsDir, writeSweep, type FixtureRun } from './report-fixtures.js';
 
 const runsDir = tempRunsDir();
@@ -96,4 +99,40 @@ test('rebuildSweepOutputs writes report.html; with 1,000 runs it draws the best 
   assert.match(fewer, /Curves of the best 7 of 1000 runs/);
   assert.match(fewer, /validation\.fn by hidden_sizes \(rows\) and learning_rate \(columns\); each cell is the mean over 50 finished runs \(also varying: seed\)/);
   await assert.rejects(renderReport(sweepTitle(dir), sweep, sweepRows(dir), { metric: 'val.acuracy' }), /--metric: unknown metric "val\.acuracy"/);
+});
+
+/** Chart ids (s<call number>-...) numbered from 1 in the page, so that two renderings can be compared. */
+function fromFirstChart(html: string): string {
+  const first = Math.min(...[...html.matchAll(/"s(\d+)-/g)].map((m) => Number(m[1])));
+  return html.replace(/(["#])s(\d+)-/g, (_, q: string, n: string) => `${q}s${Number(n) - first + 1}-`);
+}
+
+test("a chart's markup depends on its spec alone: drawn after others (vega numbers its clip paths on), only its page prefix differs", async () => {
+  const points = [0, 10].map((iteration) => ({ run: 'a', label: 'a', iteration, loss: 0.5 - iteration / 100, score: 1 }));
+  const spec = curveSpec(points, { title: 'loss', log: false, domain: [0.4, 0.5], colorBy: 'run', runOrder: ['a'], scoreTitle: 'acc', scoreDomain: [1, 1], higherIsBetter: true, legend: false });
+  const first = await renderSvg(spec);
+  await renderReport(sweepTitle(sweepDir), readSweepFile(sweepDir), sweepRows(sweepDir));
+  const again = await renderSvg(spec);
+  const prefix = (svg: string) => /id="(s\d+-)/.exec(svg)![1];
+  assert.match(first, /id="s\d+-clip1"/);
+  assert.notEqual(prefix(first), prefix(again));
+  assert.equal(again.split(prefix(again)).join(prefix(first)), first);
+});
+
+test("report.html drawn on a pool's worker threads is byte for byte the one drawn in this thread", async () => {
+  const sweep = readSweepFile(sweepDir);
+  const here = await renderReport(sweepTitle(sweepDir), sweep, sweepRows(sweepDir));
+  const executor = startLocalExecutor(2);
+  const restore = useChartRenderer({ draw: (spec) => executor.drawChart(spec), warm: () => executor.warmCharts() });
+  try {
+    const pooled = await renderReport(sweepTitle(sweepDir), sweep, sweepRows(sweepDir));
+    assert.equal(fromFirstChart(pooled), fromFirstChart(here));
+    assert.equal((pooled.match(/<svg/g) ?? []).length, 4 + 1 + 3);
+    // A spec vega refuses is an error of the call that asked for it, not of the pool.
+    await assert.rejects(renderSvg({ marks: [{ type: 'rect', from: { data: 'missing' } }] }), /Undefined data set name: "missing"/);
+    assert.match(await renderSvg(confusionSpec('0002', { tn: 1, fp: 2, fn: 3, tp: 4 })), /<svg/);
+  } finally {
+    restore();
+    await executor.close();
+  }
 });
