@@ -26,7 +26,9 @@ function describe(check: SweepCheck): string {
     ].filter(Boolean);
     lines.push(`  resume would train ${counted(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
   } else if (check.sweepProblems.length === 0) lines.push('  ok: every run is recorded and sound');
-  if (check.sweepProblems.length) lines.push(`  the sweep's own record is damaged: resume cannot use this sweep; its sound runs can still be compared`);
+  if (check.sweepProblems.length) {
+    lines.push(`  the sweep's own record is damaged: its sound runs can still be compared; rebuild the record from them and the experiment file the sweep ran: dlsweep run EXPERIMENT_FILE --resume ${name} --repair`);
+  }
   return lines.join('\n');
 }
 

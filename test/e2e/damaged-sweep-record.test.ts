@@ -92,6 +92,7 @@ test('a sweep.json with fields of the wrong type: show, report and run --resume 
   const v = runCli(['verify', `sr/${id}`], dir);
   assert.equal(v.code, 1);
   assert.match(v.stdout, /damaged: sweep\.json: grid_size is "2"/);
+  assert.match(v.stdout, new RegExp(`rebuild the record from them and the experiment file the sweep ran: dlsweep run EXPERIMENT_FILE --resume sr/${id} --repair`));
 });
 
 test('run --resume --repair rebuilds a cut-short sweep.json from the run folders and the experiment file, keeps the damaged bytes, and trains nothing recorded again', () => {
