@@ -593,6 +593,22 @@ function inputGradAs<T>(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: us
   const inBytes = <usize>nIn << 3;
   const zero = f64x2.splat(0.0);
   const slope = f64x2.splat(slopeS);
+  if (nOut == 1) {
+    // Below a single unit (the output), each row of G is one weight times dZ: row by row, with no sums to
+    // carry, the loop is only its multiplies and gates (the general loop below spent 3.3 µs per update on
+    // the study's 15 units, this one 2.4, measured). The same values: 0 + w d, as there.
+    for (let k = 0; k < nIn; k++) {
+      const w = v128.load64_splat(W + (<usize>k << 3));
+      const r = <usize>k * rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 64) {
+        gateOut(madd(zero, w, v128.load(dZ + j, 0)), r + j, G, Z, A, M, act, dropout, slope);
+        gateOut(madd(zero, w, v128.load(dZ + j, 16)), r + j + 16, G, Z, A, M, act, dropout, slope);
+        gateOut(madd(zero, w, v128.load(dZ + j, 32)), r + j + 32, G, Z, A, M, act, dropout, slope);
+        gateOut(madd(zero, w, v128.load(dZ + j, 48)), r + j + 48, G, Z, A, M, act, dropout, slope);
+      }
+    }
+    return;
+  }
   for (let j: usize = 0; j < rowBytes; j += 64) {
     let k = 0;
     for (; k + 2 <= nIn; k += 2) {
