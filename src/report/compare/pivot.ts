@@ -32,12 +32,17 @@ export interface PivotCell {
 export function pivotTable(rows: Row[], rowDef: ColumnDef, colDef: ColumnDef, metric: string) {
   const rowValues = distinctValues(rows, rowDef);
   const colValues = distinctValues(rows, colDef);
-  const cells: PivotCell[][] = rowValues.map((rv) =>
-    colValues.map((cv) => {
-      const vals = metricValues(
-        rows.filter((r) => equalValues(rowDef.get(r), rv.value) && equalValues(colDef.get(r), cv.value)),
-        metric,
-      );
+  // Each run into its cell once, in run order (a search's hundreds of distinct values make a filter per cell
+  // quadratic): every cell's runs, and so its mean, are those a filter would select.
+  const members: Row[][][] = rowValues.map(() => colValues.map(() => []));
+  for (const r of rows) {
+    const i = rowValues.findIndex((rv) => equalValues(rowDef.get(r), rv.value));
+    const j = colValues.findIndex((cv) => equalValues(colDef.get(r), cv.value));
+    if (i >= 0 && j >= 0) members[i][j].push(r);
+  }
+  const cells: PivotCell[][] = members.map((line) =>
+    line.map((cellRows) => {
+      const vals = metricValues(cellRows, metric);
       return { mean: vals.length ? mean(vals) : null, n: vals.length };
     }),
   );
