@@ -345,17 +345,18 @@ async function runSweep(
       return 1;
     };
     if (outcome.fatal) return await stopped(outcome.fatal);
-    let comparison;
+    let table = '';
     try {
       // record.landscape: computed before the report, which shows them.
       if (exp.record.landscape && !outcome.interrupted) await recordSweepLandscapes(sweepPath, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
-      ({ comparison, sweep } = await rebuildSweepOutputs(sweepPath, sweep));
+      // The terminal's table is laid out while the report's charts are drawn.
+      ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep, { meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
     } catch (e) {
       // Disk full after the last run: the runs are recorded, the tables and the report are not.
       if (!isWriteError(e)) throw e;
       return await stopped(e);
     }
-    io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP }) + '\n');
+    io.stdout.write(table + '\n');
     log(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +

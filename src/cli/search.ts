@@ -33,7 +33,7 @@ import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { TrainingState } from '../train/state.js';
-import { rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
+import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { warmChartEngine } from '../report/charts.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
@@ -371,8 +371,9 @@ export async function runSearchSweep(
       const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, value: objectiveOf(readRun(dir, run.folder), objective) }));
       proposals.answer(outcomes);
       recordBatch(file_, batch, plan, outcomes, objective.goal);
-      await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
-      await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
+      // Written at once, as run folders are: a few small files each batch, cheaper than trips through libuv's threads.
+      writeJsonAtomicSync(join(dir, SWEEP_FILES.search), file_);
+      writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
       // batch trained now: a batch replayed on resume knows less than the states on disk).
       if (cont && todo.size > 0) pruneStates(dir, liveStates(file_, exp, cont));
@@ -400,10 +401,11 @@ export async function runSearchSweep(
       io.stderr.write(`error: the search stopped: ${describeWriteError(dispatchResult.fatal)}\nfree space or fix permissions, then resume: ${resumeCommand(file, sweepId, options)}\n`);
       return 1;
     }
-    let comparison;
     if (exp.record.landscape && !dispatchResult.interrupted) await recordSweepLandscapes(dir, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
-    ({ comparison, sweep } = await rebuildSweepOutputs(dir, sweep));
-    io.stdout.write(renderTerminal(comparison, { color: useColor(io, io.stdout) }) + '\n');
+    // The terminal's table is laid out while the report's charts are drawn.
+    let table = '';
+    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
+    io.stdout.write(table + '\n');
     const best = file_.best;
     log(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +

@@ -154,18 +154,29 @@ export function recordedBest(ordered: Row[], sweep: SweepFile): SweepFile['best'
 /**
  * Rebuild results.csv, table.md and report.html from the run folders, then write sweep.json with fresh
  * counts and best run. sweep.json goes last: a sweep that says it is done has every output (a process killed before
- * leaves it marked running, which resume completes). Returns the comparison (for printing) and the sweep
- * file written.
+ * leaves it marked running, which resume completes). The report is started first: its charts are drawn
+ * (on a pool's threads, when `run` hands them over) while this thread writes the tables and runs
+ * `meanwhile` (e.g. the terminal's table, from the comparison). Returns the comparison (for printing) and
+ * the sweep file written.
  * Throws: the file system's error (sweep.json is then left as it was).
  */
-export async function rebuildSweepOutputs(sweepDir: string, sweep: SweepFile): Promise<{ comparison: Comparison; sweep: SweepFile }> {
+export async function rebuildSweepOutputs(
+  sweepDir: string,
+  sweep: SweepFile,
+  options: { meanwhile?: (comparison: Comparison) => void } = {},
+): Promise<{ comparison: Comparison; sweep: SweepFile }> {
   const rows = sweepRows(sweepDir);
   const design = readDesign(sweepDir);
   const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
-  await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
-  await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
   const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(comparison.rows, sweep) };
-  await writeReport(sweepDir, updated, rows, { design });
+  await Promise.all([
+    writeReport(sweepDir, updated, rows, { design }),
+    (async () => {
+      options.meanwhile?.(comparison);
+      await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
+      await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
+    })(),
+  ]);
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };
 }

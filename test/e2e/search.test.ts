@@ -17,7 +17,7 @@ function metricsOf(sweep: string): Map<string, string> {
   return new Map(runFolders(sweep).map((f) => [f, readFileSync(join(sweep, f, 'metrics.json'), 'utf8')]));
 }
 
-let reference: { dir: string; sweep: string; file: string } | undefined;
+let reference: { dir: string; sweep: string; file: string; stdout: string } | undefined;
 /** One uninterrupted halving search, shared by the tests below. */
 function halvingReference() {
   if (reference) return reference;
@@ -25,7 +25,7 @@ function halvingReference() {
   const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
   const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
   assert.equal(r.code, 0, r.stderr);
-  reference = { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file };
+  reference = { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file, stdout: r.stdout };
   return reference;
 }
 
@@ -142,8 +142,10 @@ test('halving with early stopping: each rung is stopped early from the one train
   }
 });
 
-test('compare shows trial and rung; ls shows the method', () => {
-  const { dir } = halvingReference();
+test('run prints the best 20 of a search\'s 26 runs, as for a grid (--top); compare shows trial and rung; ls shows the method', () => {
+  const { dir, stdout } = halvingReference();
+  assert.match(stdout, /6 more runs not shown \(top 20 of 26\)/);
+  assert.equal(stdout.split('\n').filter((l) => /^│ [ *≈] │ \d{4}-/.test(l)).length, 20);
   const c = runCli(['compare', 'h', '--format', 'json'], dir);
   assert.equal(c.code, 0, c.stderr);
   const rows = JSON.parse(c.stdout).rows;
