@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { onlySweep, readJson, recordedSweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { onlySweep, readJson, recordedSweep, runCli, runFiles, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 test('a damaged sweep.json: compare and show of a run still read the intact runs with one warning; no message says to remove a folder', () => {
   const dir = tempDir();
@@ -42,13 +42,6 @@ test('a damaged sweep.json: compare and show of a run still read the intact runs
   assert.deepEqual(runFolders(sweep), folders);
   assert.ok(readdirSync(sweep).includes('sweep.json'));
 });
-
-/** Every file of every run folder: folder/name -> bytes. */
-function runFiles(sweep: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of runFolders(sweep)) for (const name of readdirSync(join(sweep, f))) out.set(`${f}/${name}`, readFileSync(join(sweep, f, name), 'latin1'));
-  return out;
-}
 
 const TWO = syntheticExperiment('sr', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 20\n');
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, recordedSweep, runCli, runFolders, startCli, tempDir, writeExperiment } from '../helpers/cli.js';
+import { readJson, recordedSweep, runCli, runFiles, runFolders, startCli, tempDir, writeExperiment } from '../helpers/cli.js';
 
 const SWEEP_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 
@@ -16,13 +16,6 @@ const WIDE = experiment('  learning_rate: [0.1, 0.2, 0.3]\n  iterations: [50, 10
 
 function sweepsOf(runs: string): string[] {
   return existsSync(join(runs, 'wide')) ? readdirSync(join(runs, 'wide')).filter((n) => SWEEP_ID.test(n)).sort() : [];
-}
-
-/** Every file of every run folder: folder/name -> bytes. */
-function runFiles(sweep: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of runFolders(sweep)) for (const name of readdirSync(join(sweep, f))) out.set(`${f}/${name}`, readFileSync(join(sweep, f, name), 'latin1'));
-  return out;
 }
 
 /** metrics.json of each run, by run_id. */

@@ -61,6 +61,13 @@ export function runFolders(sweep: string): string[] {
   return readdirSync(sweep).filter((n) => /^\d{4,}-[0-9a-f]{8}$/.test(n)).sort();
 }
 
+/** Every file of every run folder of a sweep: folder/name -> bytes (latin1), to check that records are kept byte for byte. */
+export function runFiles(sweep: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of runFolders(sweep)) for (const name of readdirSync(join(sweep, f))) out.set(`${f}/${name}`, readFileSync(join(sweep, f, name), 'latin1'));
+  return out;
+}
+
 export function readJson<T = any>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
