@@ -508,12 +508,21 @@ function weightGrad(dZ: usize, A: usize, dW: usize, db: usize, nIn: i32, nOut: i
       const a2p = a1p + rowBytes;
       const a3p = a2p + rowBytes;
       let s0 = f64x2.splat(0.0), s1 = s0, s2 = s0, s3 = s0;
-      for (let j: usize = 0; j < rowBytes; j += 16) {
-        const d = v128.load(dp + j);
-        s0 = madd(s0, d, v128.load(a0p + j));
-        s1 = madd(s1, d, v128.load(a1p + j));
-        s2 = madd(s2, d, v128.load(a2p + j));
-        s3 = madd(s3, d, v128.load(a3p + j));
+      // Two vectors per iteration (rows are whole 64-byte blocks), the second at constant offsets: fewer
+      // address computations and loop instructions (1.4 -> 1.25 µs per update for the output unit on the
+      // study's 15 units, measured). Each sum still adds its terms in sample order.
+      for (let j: usize = 0; j < rowBytes; j += 32) {
+        const p = dp + j, q0 = a0p + j, q1 = a1p + j, q2 = a2p + j, q3 = a3p + j;
+        let d = v128.load(p);
+        s0 = madd(s0, d, v128.load(q0));
+        s1 = madd(s1, d, v128.load(q1));
+        s2 = madd(s2, d, v128.load(q2));
+        s3 = madd(s3, d, v128.load(q3));
+        d = v128.load(p, 16);
+        s0 = madd(s0, d, v128.load(q0, 16));
+        s1 = madd(s1, d, v128.load(q1, 16));
+        s2 = madd(s2, d, v128.load(q2, 16));
+        s3 = madd(s3, d, v128.load(q3, 16));
       }
       const o = <usize>k << 3;
       store<f64>(w0 + o, invM * hsum(s0), 0);
