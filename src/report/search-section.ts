@@ -60,7 +60,7 @@ export async function searchSection(rows: Row[], searched: string[]): Promise<st
   const stars = bestOf(searchRows);
   const best = [...stars].sort((a, b) => compareRows(a, b, [key]))[0];
   const bestText = best
-    ? `best run: trial ${best.search!.trial} at ${best.params.iterations} updates (rung ${best.search!.rung + 1}), ${escapeHtml(metricWords(key.metric))} ${escapeHtml((best.metrics[key.metric] as number).toPrecision(4))}, the run the table stars. `
+    ? `best run: trial ${best.search!.trial} at ${best.params.iterations} updates, ${escapeHtml(metricWords(key.metric))} ${escapeHtml((best.metrics[key.metric] as number).toPrecision(4))}, the run the table stars. `
     : '';
   return (
     `<section id="search"><h2>Search</h2><p class="note">${trials.length} trials${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +
