@@ -169,7 +169,9 @@ export async function rebuildSweepOutputs(
   const design = readDesign(sweepDir);
   const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
   const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(comparison.rows, sweep) };
-  await Promise.all([
+  // Both settle before an error is passed on: a caller that then rewrites the outputs (a sweep stopped by a
+  // full disk) must not have this report land on top of its own.
+  const settled = await Promise.allSettled([
     writeReport(sweepDir, updated, rows, { design }),
     (async () => {
       options.meanwhile?.(comparison);
@@ -177,6 +179,7 @@ export async function rebuildSweepOutputs(
       await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
     })(),
   ]);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };
 }
