@@ -161,14 +161,19 @@ function continuation(exp: Experiment, shape: DataShape, engine: EngineMode): { 
  * The names of the saved states a search still needs after the batches recorded in `f`: each configuration's
  * at the rung it reached, unless that is the largest or a decision stopped it there.
  */
-function liveStates(f: SearchFile, exp: Experiment, cont: NonNullable<ReturnType<typeof continuation>>): Set<string> {
+function liveStates(f: SearchFile, exp: Experiment, cont: NonNullable<ReturnType<typeof continuation>>, keys: Map<number, string>): Set<string> {
   const stopped = new Set(f.batches.flatMap((b) => b.decisions.flatMap((d) => d.stopped)));
   const live = new Set<string>();
   if (f.finished) return live;
   for (const t of f.trials) {
     if (stopped.has(t.trial) || t.rung_reached >= f.rungs.length - 1) continue;
-    const config = trainingConfigOf({ ...exp.fixed, ...t.params });
-    live.add(stateFileName(cont.key(config), f.rungs[t.rung_reached]));
+    // A trial's parameters never change: its key is hashed once, not after every batch.
+    let key = keys.get(t.trial);
+    if (key === undefined) {
+      key = cont.key(trainingConfigOf({ ...exp.fixed, ...t.params }));
+      keys.set(t.trial, key);
+    }
+    live.add(stateFileName(key, f.rungs[t.rung_reached]));
   }
   return live;
 }
@@ -273,6 +278,7 @@ export async function runSearchSweep(
       finished: false,
     };
     const cont = continuation(exp, shape, options.engine);
+    const trialKeys = new Map<number, string>();
     let runIndex = 0;
     let trainedNow = false;
     let dispatchResult: DispatchResult = { interrupted: false };
@@ -376,7 +382,7 @@ export async function runSearchSweep(
       writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
       // batch trained now: a batch replayed on resume knows less than the states on disk).
-      if (cont && todo.size > 0) pruneStates(dir, liveStates(file_, exp, cont));
+      if (cont && todo.size > 0) pruneStates(dir, liveStates(file_, exp, cont, trialKeys));
     }
     await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
     if (cont && file_.finished) pruneStates(dir, new Set());
