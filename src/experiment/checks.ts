@@ -8,7 +8,7 @@ import type { Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { isObject } from '../guards.js';
 import { networkSizeProblem } from '../train/size.js';
-import { PARAMS, paramSpec } from './params.js';
+import { MAX_HIDDEN_UNITS, PARAMS, paramSpec } from './params.js';
 import { NAME_MAX_BYTES, safeName, unsafeNameReasons } from './names.js';
 import { formatPath, type Segments, type Source } from './source.js';
 import { firstControlCharacter } from './schema.js';
@@ -134,7 +134,8 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
   // Networks too large to allocate, and thresholds that decide nothing.
   const features = inputFeatures(data.dataset);
   for (const [segs, value] of paramValues(data, 'hidden_sizes')) {
-    if (!Array.isArray(value) || !value.every((h) => Number.isInteger(h) && h >= 1)) continue;
+    // A layer out of the schema's range already has its own message: one message per value.
+    if (!Array.isArray(value) || !value.every((h) => Number.isInteger(h) && h >= 1 && h <= MAX_HIDDEN_UNITS)) continue;
     const problem = networkSizeProblem(features ?? 1, value as number[]);
     if (problem) {
       err(segs, src.nodeAt(segs), {

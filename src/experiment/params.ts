@@ -127,6 +127,9 @@ function scheduleSchema(): Record<string, unknown> {
 // The engine owns the list of initializers; the experiment file offers exactly those.
 export { INIT_NAMES };
 
+/** The most units one hidden layer may have (the schema's bound on each entry of hidden_sizes). */
+export const MAX_HIDDEN_UNITS = 100_000;
+
 export const PARAMS: ParamSpec[] = [
   {
     name: 'learning_rate',
@@ -148,7 +151,7 @@ export const PARAMS: ParamSpec[] = [
   {
     name: 'hidden_sizes',
     role: 'training',
-    schema: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 100_000 }, minItems: 0 },
+    schema: { type: 'array', items: { type: 'integer', minimum: 1, maximum: MAX_HIDDEN_UNITS }, minItems: 0 },
     default: [15],
     description:
       'Units in each hidden layer, e.g. [15] for a 9-15-1 network or [32, 16] for two hidden layers; [] is logistic regression. As a grid axis, a list of lists: [[5], [15], [30]].',

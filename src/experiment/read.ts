@@ -125,6 +125,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   try {
     data = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
   } catch (e) {
+    const alias = /alias count/i.test((e as Error).message) ? multiplyingAlias(src) : undefined;
+    if (alias) throw new DiagnosticError([alias]);
     throw new DiagnosticError([
       { severity: 'error', file, path: '', line: 1, column: 1, message: `cannot read the YAML document: ${(e as Error).message}` },
     ]);
@@ -238,6 +240,38 @@ function versionDirective(text: string, src: Source): Diagnostic | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * Aliases that expand past the loader's limit (1000 alias nodes, the "billion laughs" guard): one error at the
+ * first alias whose anchored value itself holds aliases, since aliases of aliases are what multiply.
+ */
+function multiplyingAlias(src: Source): Diagnostic | undefined {
+  let first: { alias: Node; ancestry: readonly unknown[] } | undefined;
+  let fallback: typeof first;
+  visit(src.doc, {
+    Alias(_key, alias, ancestry) {
+      fallback ??= { alias: alias as unknown as Node, ancestry };
+      let nested = false;
+      const target = alias.resolve(src.doc);
+      if (target) visit(target as Node, { Alias: () => { nested = true; return visit.BREAK; } });
+      if (nested) {
+        first = { alias: alias as unknown as Node, ancestry };
+        return visit.BREAK;
+      }
+    },
+  });
+  const at = first ?? fallback;
+  if (!at) return undefined;
+  const name = (at.alias as unknown as { source: string }).source;
+  return {
+    severity: 'error',
+    file: src.file,
+    path: formatPath(pathOf([...at.ancestry, at.alias])),
+    message: `aliases expand to too many values: \`*${name}\` repeats a value that itself holds aliases, and such repeats multiply (the file is refused past 1000 aliases read)`,
+    hint: 'write the values out, or let an alias repeat only a value without aliases inside (`- *step`)',
+    ...src.at(at.alias),
+  };
 }
 
 /** `<<: *anchor` merge keys (a YAML 1.1 extension): one error at each, with the mapping written out in full. */

@@ -37,6 +37,11 @@ function isNumericString(v: unknown): v is string {
   return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v.trim()));
 }
 
+/** A number literal too large for a float64 (1e400): the parser reads it as infinity, though it is not `.inf`. */
+function overflows(v: unknown, spelled: string): boolean {
+  return typeof v === 'number' && (v === Infinity || v === -Infinity) && !/^[-+]?\.inf$/i.test(spelled.trim());
+}
+
 function codes(xs: string[]): string {
   return xs.map((x) => `\`${x}\``).join(', ');
 }
@@ -58,6 +63,12 @@ function render(p: Problem, src: Source): Diagnostic {
       d.found = src.found(node);
       const types = p.alternatives ? [] : Array.isArray(p.schema.type) ? p.schema.type : [p.schema.type];
       const spelled = src.spelling(node);
+      if (overflows(p.data, spelled)) {
+        // 1e400 is not `.inf` to the one who wrote it: say why it reads as infinity.
+        d.message = `must be ${expectedNoun}, not ${spelled}: beyond the largest float64 (about 1.8e308), it reads as infinity`;
+        d.hint = 'write a finite number in the expected range';
+        return d;
+      }
       if (isGridAxis(p.segs) && !Array.isArray(p.data)) {
         const spec = paramSpec(key)!;
         const scalar = p.data !== null && typeof p.data !== 'object';

@@ -153,7 +153,7 @@ export function describeColumns(defs: ColumnDef[]): string {
   return [
     params.length ? `parameters: ${params.join(', ')}` : '',
     `metrics: train.*, validation.* or test.* with ${SPLIT_METRICS.join(', ')}, and 95% Wilson intervals ${PROPORTION_NAMES}; training_ms`,
-    `run facts: ${meta.join(', ')}`,
+    meta.length ? `run facts: ${meta.join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('\n');

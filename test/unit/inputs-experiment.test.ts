@@ -81,6 +81,35 @@ test('an alias with no anchor before it is one error at the alias, with its path
   assert.deepEqual(parse('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: &lr [0.1]\n  l2: *lr\n').axes.map((a) => a.values), [[0.1], [0.1]]);
 });
 
+test('a number too large for a float64 (1e400) is one error naming it as written, not as `.inf`', () => {
+  const ds = diagnose(text('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: [0.1, 1e400]\n'));
+  assert.deepEqual(
+    ds.map((d) => [d.line, d.column, d.message]),
+    [[4, 24, 'must be a number, not 1e400: beyond the largest float64 (about 1.8e308), it reads as infinity']],
+  );
+  // `.inf` itself is named so.
+  assert.match(diagnose(text('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: [-.inf]\n'))[0].message, /not infinity \(\.inf\)$/);
+});
+
+test('a hidden layer above its limit gets one message, not also the network-size one', () => {
+  const ds = diagnose(text('name: t\ndataset: wisconsin\ngrid:\n  hidden_sizes: [[1e9]]\n'));
+  assert.deepEqual(
+    ds.map((d) => [d.path, d.message]),
+    [['grid.hidden_sizes[0][0]', 'out of range: must be ≤ 100000']],
+  );
+});
+
+test('aliases of aliases past the loader\'s limit (a "billion laughs" file) are one error at the first alias that multiplies', () => {
+  const lines = ['name: t', 'dataset: wisconsin', 'a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]', 'one: *a'];
+  for (let i = 0; i < 6; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(i === 0 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+  const ds = diagnose(text(lines.join('\n') + '\n'));
+  assert.equal(ds.length, 1);
+  // Line 5 holds l0: [*a, ...]; `one: *a` on line 4 repeats a plain list and is fine.
+  assert.deepEqual([ds[0].line, ds[0].column, ds[0].path], [6, 10, 'l1[0]']);
+  assert.match(ds[0].message, /^aliases expand to too many values: `\*l0` repeats a value that itself holds aliases/);
+  assert.match(ds[0].hint ?? '', /write the values out/);
+});
+
 test('a network too large to allocate is refused at validation with its weight count and the limit', () => {
   const [d, ...rest] = diagnose(fixture('big-net.yaml'));
   assert.equal(rest.length, 0);

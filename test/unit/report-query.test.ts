@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../../src/errors.js';
-import { compareValues, knownColumns, parseSortKeys, sortRows } from '../../src/report/columns.js';
+import { compareValues, knownColumns, parseSortKeys, resolveColumn, sortRows } from '../../src/report/columns.js';
 import { compareView, groupsView, marginalsView, pivotView, runsView } from '../../src/report/compare/index.js';
 import { summarize } from '../../src/train/statistics.js';
 import { renderCsvView, renderHtmlView, renderJsonView, renderMarkdownView, renderTerminalView } from '../../src/report/render.js';
@@ -69,6 +69,16 @@ test('--sort: numbers sort as numbers, either direction; n/a last; ties by run i
   assert.equal(parseSortKeys('validation.loss', defs)[0].descending, false);
   assert.throws(() => parseSortKeys('validation.acuracy', defs), (e: unknown) => e instanceof UserError && /unknown column "validation\.acuracy" \(did you mean validation\.accuracy\?\)/.test(e.message));
   assert.throws(() => parseSortKeys('learning_rate:up', defs), /unknown direction/);
+});
+
+test('an unknown metric given to an option lists the metrics, without an empty list of run facts', () => {
+  const defs = knownColumns([row(1, { learning_rate: 0.1 }, { 'validation.accuracy': 0.5 })]);
+  assert.throws(
+    () => resolveColumn('bogus', defs, '--metric', ['metric']),
+    (e: unknown) => e instanceof UserError && /^metrics: /.test(e.hint ?? '') && !/run facts/.test(e.hint ?? ''),
+  );
+  // Where run facts are names the option takes, they are listed.
+  assert.throws(() => resolveColumn('bogus', defs, '--sort'), (e: unknown) => e instanceof UserError && /\nrun facts: run, /.test(e.hint ?? ''));
 });
 
 test('runs view: varying parameters as columns, fixed ones above, spellings kept, best marked, unfinished last with status', () => {
