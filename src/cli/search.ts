@@ -8,7 +8,7 @@ import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
 import { hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
-import { folderIndexWidth, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
+import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { pruneStates, readStates, stateFileName, writeStates } from '../store/search-states.js';
 import type { TrainingOrder } from '../execute/executor.js';
@@ -73,7 +73,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   if (sum.brackets.length === 0) {
     lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}, at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}`);
   } else {
-    lines.push(`plan: ${thousands(sum.trials)} trials; rungs ${sum.rungs.map(thousands).join(', ')} updates`);
+    lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}; rungs ${sum.rungs.map(thousands).join(', ')} updates`);
     sum.brackets.forEach((b, i) => {
       const label = sum.brackets.length > 1 ? `  bracket ${i + 1}: ` : '  ';
       const count = (k: number) => (b.most && b.most[k] !== b.kept[k] ? `${thousands(b.kept[k])} to ${thousands(b.most[k])}` : thousands(b.kept[k]));
@@ -97,9 +97,18 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   return lines.join('\n');
 }
 
-/** Refuse a search that draws more configurations than the run limit. Throws: UserError. */
+/**
+ * Refuse a search that draws more configurations than the run limit, or than a sweep holds whatever --max-runs
+ * says (MAX_PLANNED_RUNS, as for a grid). Throws: UserError.
+ */
 export function checkSearchLimit(file: string, exp: Experiment, maxRuns: number): void {
   const { trials } = searchSummary(exp);
+  if (trials > MAX_PLANNED_RUNS) {
+    throw new UserError(
+      `${file}: the search draws ${thousands(trials)} configurations: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} (each run gets its own folder), whatever --max-runs says`,
+      'lower search.trials, or split the search into several experiments',
+    );
+  }
   if (trials > maxRuns) {
     throw new UserError(`${file}: the search draws ${thousands(trials)} configurations, more than the limit of ${thousands(maxRuns)}`, 'raise the limit with --max-runs N, or lower search.trials');
   }

@@ -136,6 +136,13 @@ test('plan says trials, rungs and the most updates; a search over the run limit 
   assert.match(one, /over init \(1 choice\), seed \(2 choices\)\n/);
   assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 80), /draws 81 configurations, more than the limit of 80/);
   checkSearchLimit('exp.yaml', parse(HALVING), 81);
+  // Past what a sweep holds, --max-runs does not help: refused as a grid of that size is.
+  const huge = parse(`${HEAD}search: {method: random, trials: 150000}\ngrid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`);
+  assert.throws(() => checkSearchLimit('exp.yaml', huge, 200_000), /draws 150,000 configurations: a sweep holds at most 100,000 .*whatever --max-runs says/);
+  checkSearchLimit('exp.yaml', parse(`${HEAD}search: {method: random, trials: 100000}\ngrid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`), 100_000);
+  // One trial is counted in the singular.
+  const single = describeSearchPlan(parse(HALVING.replace('trials: 81', 'trials: 1')), 1, 2);
+  assert.match(single, /plan: 1 trial; rungs /);
 });
 
 test('plan for asha: trials, rungs with the least and most configurations each, the least and most updates', () => {
