@@ -55,7 +55,11 @@ export function checkParams(p: unknown, folder: string): string[] {
 function checkSplitMetrics(m: unknown, where: string): string[] {
   if (!isObject(m)) return [`${where} metrics are missing`];
   const problems: string[] = [];
-  for (const k of ['loss', 'accuracy'] as const) if (typeof m[k] !== 'number') problems.push(`${where}.${k} is missing`);
+  for (const k of ['loss', 'accuracy'] as const) {
+    // A value of the wrong type is present, not missing: say what it is.
+    if (m[k] === undefined) problems.push(`${where}.${k} is missing`);
+    else if (typeof m[k] !== 'number') problems.push(`${where}.${k} is ${JSON.stringify(m[k])}, not a number`);
+  }
   if (!isObject(m.confusion) || !CONFUSION.every((k) => Number.isInteger((m.confusion as Record<string, unknown>)[k]))) problems.push(`${where} confusion counts are missing`);
   return problems;
 }

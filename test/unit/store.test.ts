@@ -126,6 +126,10 @@ test('run files cut short or not as written are found: curve.csv, model.json, me
   assert.deepEqual(checkModel(JSON.stringify(model).slice(0, 30)), ['model.json is not valid JSON (30 bytes)']);
   assert.deepEqual(checkMetrics({ status: 'done' }), ['metrics.json: status done without any metrics']);
   assert.deepEqual(checkMetrics({ status: 'finished' }), ['metrics.json: unknown status "finished"']);
+  // A metric edited into the wrong type is named with its value, not as missing.
+  const split = { loss: 0.1, accuracy: 0.9, confusion: { tn: 1, fp: 0, fn: 0, tp: 1 } };
+  assert.deepEqual(checkMetrics({ status: 'done', train: split, validation: { ...split, accuracy: 'high' } }), ['metrics.json: status done but validation.accuracy is "high", not a number']);
+  assert.deepEqual(checkMetrics({ status: 'done', train: split, validation: { ...split, loss: undefined } }), ['metrics.json: status done but validation.loss is missing']);
 });
 
 test('regression: a runs folder under /proc fails at once with a permission error (Node\'s recursive mkdir retried forever there)', { skip: existsSync('/proc/self') ? false : 'no /proc on this system' }, () => {
