@@ -38,7 +38,7 @@ import { formatDuration, useColor, type CliIO } from './io.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { planForSweep, readSweepBase, rebuiltExtensions, type Extension } from './extend.js';
 import { findReusable } from '../store/reuse.js';
-import { sweepsOf } from '../store/sweep-folders.js';
+import { checkRunsDir, sweepsOf } from '../store/sweep-folders.js';
 import { experimentDir } from '../store/paths.js';
 import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep/pending.js';
 import { describeWidening } from '../sweep/extend.js';
@@ -238,8 +238,10 @@ async function runSweep(
 ): Promise<number> {
   // git answers while the experiment is loaded.
   const commit = gitCommit(dirname(resolve(io.cwd, file)));
-  const loaded = await loadInputs(file, options, io);
   const runsDir = resolve(io.cwd, options.runsDir);
+  // Before the data is read: the same message as every other command's.
+  checkRunsDir(runsDir);
+  const loaded = await loadInputs(file, options, io);
   if (loaded.exp.search && options.extend === undefined) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
   const { exp, data, plan, extension, repair } = prepare(file, options, loaded, runsDir);
   // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.

@@ -78,13 +78,18 @@ export function sweepsOf(experimentPath: string): string[] {
     .map((n) => join(experimentPath, n));
 }
 
+/**
+ * Refuse a runs folder that is a file: a mistyped --runs-dir. A missing folder is fine (it holds no sweeps yet).
+ * Throws: UserError.
+ */
+export function checkRunsDir(runsDir: string): void {
+  if (existsSync(runsDir) && !isDir(runsDir)) throw new UserError(`--runs-dir ${runsDir} is a file, not a folder of sweeps`, 'give the folder the sweeps were recorded in, e.g. --runs-dir runs');
+}
+
 /** Every experiment folder under runsDir that holds at least one sweep, by name. */
 export function experimentsIn(runsDir: string): string[] {
-  if (!isDir(runsDir)) {
-    // A missing folder holds no sweeps yet; a file where the folder should be is a mistyped --runs-dir.
-    if (existsSync(runsDir)) throw new UserError(`--runs-dir ${runsDir} is a file, not a folder of sweeps`, 'give the folder the sweeps were recorded in, e.g. --runs-dir runs');
-    return [];
-  }
+  checkRunsDir(runsDir);
+  if (!isDir(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((n) => !n.startsWith('.') && sweepsOf(join(runsDir, n)).length > 0)
     .sort();

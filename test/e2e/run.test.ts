@@ -194,7 +194,7 @@ test('regression: bad paths and out-of-range sizes are input errors (exit 2), no
   const file = writeExperiment(dir, 'ok.yaml', syntheticExperiment('ok', '  iterations: [5]'));
   writeFileSync(join(dir, 'afile'), 'x');
   const cases: [string, string[], RegExp][] = [
-    ['runs-dir is a file', ['run', file, '--runs-dir', join(dir, 'afile')], /not a folder/],
+    ['runs-dir is a file', ['run', file, '--runs-dir', join(dir, 'afile')], /--runs-dir \S*afile is a file, not a folder of sweeps/],
     ['empty runs-dir', ['run', file, '--runs-dir', ''], /--runs-dir takes a folder/],
     ['name too long in bytes', ['run', writeExperiment(dir, 'long.yaml', syntheticExperiment('日'.repeat(100), '  iterations: [5]'))], /takes 300 bytes, more than the limit of 100 bytes \(100 characters/],
     ['synthetic data too large', ['run', writeExperiment(dir, 'huge.yaml', 'name: huge\ndataset:\n  synthetic: {kind: blobs, samples: 100000000000, features: 2}\n')], /huge\.yaml:3:\d+: error: .*samples/],
