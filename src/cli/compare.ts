@@ -2,7 +2,8 @@
  * `dlsweep compare [TARGET...]`: compare the runs of stored sweeps (the latest by default): filter, sort,
  * choose columns, aggregate repeats, pivot, per-value averages; print or write in five formats.
  */
-import { extname, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import { experimentsIn, resolveSweep } from '../store/sweep-folders.js';
@@ -43,6 +44,28 @@ export function outputFormat(format: OutputFormat | undefined, output: string | 
 }
 
 /**
+ * Refuse an output path that cannot be written before any work: a folder, a missing folder, or one this
+ * process may not write into. Throws: UserError naming the option and the path.
+ */
+export function checkOutputPath(path: string, option: string): void {
+  const fail = (why: string, hint: string): never => {
+    throw new UserError(`${option} ${path}: ${why}`, hint);
+  };
+  try {
+    if (statSync(path).isDirectory()) fail('is a folder', 'give a file name inside it');
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    // absent: fine, it is created
+  }
+  try {
+    accessSync(dirname(path), constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : `the folder ${dirname(path)} cannot be written (${code})`, 'choose a folder that exists and that you can write to');
+  }
+}
+
+/**
  * Write text to --output (atomically, saying where on stderr) or to stdout.
  * Throws: UserError when the file cannot be written.
  */
@@ -52,6 +75,7 @@ export async function emit(text: string, output: string | undefined, io: CliIO):
     return;
   }
   const path = resolve(io.cwd, output);
+  checkOutputPath(path, '--output');
   try {
     await writeTextAtomic(path, text);
   } catch (e) {

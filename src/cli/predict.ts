@@ -3,8 +3,8 @@
  * applied to new rows; one output row per input row with its probability, predicted class, or error.
  * `dlsweep export RUN --format onnx|json -o FILE`: the run's model as an ONNX graph or as plain JSON.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { UserError } from '../errors.js';
 import { counted } from '../text.js';
@@ -19,7 +19,7 @@ import { formatMetric } from '../report/format.js';
 import { checkModel, predictRows } from '../predict/apply.js';
 import { writeBytesAtomic } from '../store/atomic.js';
 import { toolVersion } from '../store/provenance.js';
-import { emit } from './compare.js';
+import { checkOutputPath, emit } from './compare.js';
 import type { CliIO } from './io.js';
 
 /**
@@ -67,28 +67,6 @@ export interface PredictOptions {
   metrics?: string;
   /** The input's field separator (default: the training file's, recorded in model.json; else a comma). */
   delimiter?: string;
-}
-
-/**
- * Refuse an output path that cannot be written before any work: a folder, a missing folder, or one this
- * process may not write into. Throws: UserError naming the option and the path.
- */
-function checkOutputPath(path: string, option: string): void {
-  const fail = (why: string, hint: string): never => {
-    throw new UserError(`${option} ${path}: ${why}`, hint);
-  };
-  try {
-    if (statSync(path).isDirectory()) fail('is a folder', 'give a file name inside it');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    // absent: fine, it is created
-  }
-  try {
-    accessSync(dirname(path), constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    fail(code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : `the folder ${dirname(path)} cannot be written (${code})`, 'choose a folder that exists and that you can write to');
-  }
 }
 
 /** `dlsweep predict`: returns 0, or 1 when some rows could not be predicted. */
@@ -152,17 +130,33 @@ export const EXPORT_FORMATS = ['onnx', 'json'] as const;
  * as recorded (network, threshold, fitted preprocessing). Returns 0.
  * Throws: UserError for a run without a complete model, or a file that cannot be written.
  */
-export async function exportCommand(ref: string, options: { runsDir: string; format: (typeof EXPORT_FORMATS)[number]; output: string }, io: CliIO): Promise<number> {
+/**
+ * The export format an output file's extension names (.onnx, .json) when --format is not given.
+ * Throws: UserError when the extension names neither.
+ */
+export function exportFormatOf(output: string): (typeof EXPORT_FORMATS)[number] {
+  const ext = extname(output).toLowerCase().slice(1);
+  const format = EXPORT_FORMATS.find((f) => f === ext);
+  if (format) return format;
+  throw new UserError(
+    `export: no --format, and the output ${output} does not end in ${EXPORT_FORMATS.map((f) => `.${f}`).join(' or ')}`,
+    `give --format ${EXPORT_FORMATS.join(' or --format ')}, e.g. dlsweep export RUN --format onnx -o model.onnx`,
+  );
+}
+
+export async function exportCommand(ref: string, options: { runsDir: string; format?: (typeof EXPORT_FORMATS)[number]; output: string }, io: CliIO): Promise<number> {
+  const format = options.format ?? exportFormatOf(options.output);
   const run = resolveModelRun(resolve(io.cwd, options.runsDir), ref);
   const model = readModelFile(run);
   const path = resolve(io.cwd, options.output);
+  checkOutputPath(path, '--output');
   // protobufjs (onnx-proto) is loaded only here: every other command starts without it.
-  const bytes = options.format === 'onnx' ? (await import('../predict/onnx.js')).onnxModel(model, toolVersion()) : new TextEncoder().encode(JSON.stringify(model, null, 2) + '\n');
+  const bytes = format === 'onnx' ? (await import('../predict/onnx.js')).onnxModel(model, toolVersion()) : new TextEncoder().encode(JSON.stringify(model, null, 2) + '\n');
   try {
     await writeBytesAtomic(path, bytes);
   } catch (e) {
     throw new UserError(`cannot write ${path}: ${(e as Error).message}`, 'check that the folder exists and is writable');
   }
-  io.stderr.write(`wrote ${path} (${options.format}, ${sweepTitle(run.sweepDir)}/${run.run.folder}, ${model.preprocessing.features.length} features, threshold ${model.threshold})\n`);
+  io.stderr.write(`wrote ${path} (${format}, ${sweepTitle(run.sweepDir)}/${run.run.folder}, ${model.preprocessing.features.length} features, threshold ${model.threshold})\n`);
   return 0;
 }

@@ -137,7 +137,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
         'sigmoid -> probability [N x 1], predicted_class [N x 1]); json, model.json (network, threshold, fitted preprocessing)',
     )
     .argument('<run>', 'a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, ...) or EXPERIMENT/best, SWEEP_ID/best')
-    .addOption(new Option('--format <format>', 'onnx or json').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'onnx or json (default: from the --output extension, .onnx or .json)').choices([...EXPORT_FORMATS]))
     .requiredOption('-o, --output <file>', 'the file to write (atomically)')
     .action(async (run: string, opts) => {
       result.code = await exportCommand(run, { runsDir: program.opts().runsDir, format: opts.format, output: opts.output }, io);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as ort from 'onnxruntime-web';
@@ -56,4 +56,17 @@ test('export --format onnx: ONNX Runtime (float64) gives the probabilities and c
   const bad = runCli(['export', 'e/latest/1', '--format', 'pmml', '-o', 'm.x'], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Allowed choices are onnx, json/);
+  // Without --format, the output's extension names it; an extension naming neither is refused, nothing written.
+  assert.equal(runCli(['export', 'e/latest/1', '-o', 'n.json'], dir).code, 0);
+  assert.deepEqual(readJson(join(dir, 'n.json')), readJson(join(sweep, folder, 'model.json')));
+  const none = runCli(['export', 'e/latest/1', '-o', 'n.bin'], dir);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no --format, and the output n\.bin does not end in \.onnx or \.json/);
+  assert.equal(existsSync(join(dir, 'n.bin')), false);
+  // An output in a folder that does not exist is refused in words, for export as for compare, before any work.
+  for (const args of [['export', 'e/latest/1', '-o', 'no-such/m.onnx'], ['compare', 'e', '-o', 'no-such/m.csv']]) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: --output \S+no-such\/m\.\w+: the folder \S+no-such does not exist\n/, args[0]);
+  }
 });
