@@ -188,5 +188,15 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     });
 
   registerDataCommands(program, io, result);
+  pointHelpAtCommand(program, 'dlsweep');
   return program;
+}
+
+/** A usage error names the help of the command it came from (`dlsweep run --help`), not only the top level's. */
+function pointHelpAtCommand(command: Command, path: string): void {
+  for (const sub of command.commands) {
+    const name = `${path} ${sub.name()}`;
+    sub.showHelpAfterError(`(run ${name} --help for usage)`);
+    pointHelpAtCommand(sub, name);
+  }
 }

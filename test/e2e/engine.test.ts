@@ -258,7 +258,12 @@ test('--workers is bounded: far beyond the cores is refused with the limit', () 
   const r = runCli(['run', file, '--workers', '100000'], dir);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--workers takes at most \d+/);
+  // The usage hint names the help of the command given, where --workers is described.
+  assert.match(r.stderr, /\(run dlsweep run --help for usage\)/);
   assert.equal(existsSync(join(dir, 'runs')), false, 'nothing is created');
+  const nested = runCli(['data', 'describe'], dir);
+  assert.equal(nested.code, 2);
+  assert.match(nested.stderr, /\(run dlsweep data describe --help for usage\)/);
 });
 
 test('a sweep held by a live process is refused naming its pid; a dead holder\'s lock is taken over', async () => {
