@@ -4,6 +4,7 @@
  * positions), or a DiagnosticError when the text is not a usable YAML mapping.
  */
 import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type YAMLError, type YAMLMap } from 'yaml';
 import { DiagnosticError, UserError, type Diagnostic } from '../errors.js';
@@ -39,7 +40,7 @@ export function readExperimentText(file: string, cwd: string): string {
       );
     }
     if (code === 'EISDIR') {
-      throw new UserError(`experiment file not found: ${file} is a folder`, 'give the path of a YAML file inside it, e.g. experiments/seed-article.yaml.');
+      throw new UserError(`experiment file ${file} is a folder, not a file`, 'give the path of a YAML file inside it, e.g. experiments/seed-article.yaml.');
     }
     throw new UserError(`cannot read experiment file ${file}: ${(e as Error).message}`, 'check the file permissions.');
   }
@@ -57,7 +58,24 @@ export function readExperimentText(file: string, cwd: string): string {
       },
     ]);
   }
-  return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  if (!isUtf8(bytes)) {
+    // Undecodable bytes would read as U+FFFD and surface later as a wrong value: point at the first one instead.
+    const before = text.slice(0, text.indexOf('\uFFFD'));
+    const line = before.split('\n').length;
+    throw new DiagnosticError([
+      {
+        severity: 'error',
+        file,
+        line,
+        column: before.length - before.lastIndexOf('\n'),
+        path: '',
+        message: 'the file is not UTF-8: this line holds bytes that are not a UTF-8 character (another encoding, such as Latin-1, or a binary file)',
+        hint: `save it as UTF-8 in your editor, or convert it: iconv -f LATIN1 -t UTF-8 ${file} > converted.yaml`,
+      },
+    ]);
+  }
+  return text;
 }
 
 /**

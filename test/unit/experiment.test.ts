@@ -486,3 +486,17 @@ test('a UTF-16 file (byte-order mark FF FE or FE FF) is one error saying it is n
     assert.match(ds[0].hint ?? '', new RegExp(`iconv -f UTF-16 -t UTF-8 ${name.replace('.', '\\.')}`));
   }
 });
+
+test('bytes that are not UTF-8 (a Latin-1 file) are one error at their line and column, not a wrong value later', () => {
+  const dir = fs.mkdtempSync(path.join(CWD + '-latin1-'));
+  // `é` in Latin-1 is the single byte 0xe9, not a UTF-8 character.
+  const bytes = Buffer.concat([Buffer.from('name: t\ndataset: wisconsin\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+  fs.writeFileSync(path.join(dir, 'latin1.yaml'), bytes);
+  const ds = refused(() => loadExperiment('latin1.yaml', { cwd: dir }));
+  assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n'));
+  assert.deepEqual([ds[0].line, ds[0].column], [3, 17]);
+  assert.match(ds[0].message, /^the file is not UTF-8/);
+  assert.match(ds[0].hint ?? '', /iconv -f LATIN1 -t UTF-8 latin1\.yaml/);
+  // A folder given as the file is said to be one.
+  assert.throws(() => loadExperiment('.', { cwd: dir }), /experiment file \. is a folder, not a file/);
+});
