@@ -12,3 +12,8 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function counted(n: number, one: string, many = `${one}s`): string {
   return `${n} ${plural(n, one, many)}`;
 }
+
+/** A shell word: as is when it is plainly safe, else single-quoted (a command printed for the user to paste). */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -4,6 +4,7 @@
  */
 import type { EngineMode } from '../train/types.js';
 import { redactUrl } from '../execute/queue/url.js';
+import { shellWord } from '../text.js';
 
 export interface RunOptions {
   runsDir: string;
@@ -30,11 +31,6 @@ export interface RunOptions {
 
 /** Default grid limit: a larger grid needs --max-runs. */
 export const DEFAULT_MAX_RUNS = 10_000;
-
-/** A shell word: as is when it is plainly safe, else single-quoted. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The command that resumes this sweep, with the runs and data folders when they are not the defaults. */
 export function resumeCommand(file: string, sweepId: string, options: Pick<RunOptions, 'runsDir' | 'dataDir' | 'queue'>): string {

@@ -5,8 +5,9 @@
  * the sha256 its bytes must have. Add an entry here to make a new name known (the JSON Schema, the loader,
  * `data fetch` and `data ls` follow).
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { shellWord } from '../text.js';
 import type { CsvPreset } from './config.js';
 
 /** Where a known dataset can be downloaded from and what its bytes must hash to. */
@@ -110,7 +111,10 @@ export function missingFileMessage(known: KnownDataset, path: string): string {
     lines.push(
       `Put ${known.title} at ${path}: it is ${s.originalName} from ${s.publisher}`,
       `(${s.page}), saved under the name ${basename(path)}.`,
-      `Or run \`dlsweep data fetch ${known.name}\` to download it there.`,
+      // The command must name the folder: without --data-dir it would download into ./data, not there.
+      basename(path) === known.file
+        ? `Or run \`dlsweep data fetch ${known.name} --data-dir ${shellWord(dirname(path))}\` to download it there.`
+        : `Or run \`dlsweep data fetch ${known.name}\` and set dataset.path to the file it installs.`,
     );
   } else {
     lines.push(`Put ${known.title} at ${path}.`);

@@ -56,7 +56,8 @@ test('missing managed Wisconsin file: says where, what (UCI breast-cancer-wiscon
     'breast-cancer-wisconsin.data',
     'UCI Machine Learning Repository',
     'https://archive.ics.uci.edu/dataset/15/breast+cancer+wisconsin+original',
-    '`dlsweep data fetch wisconsin`',
+    // The folder is named: without --data-dir the command would download into ./data instead.
+    `\`dlsweep data fetch wisconsin --data-dir ${join(dir, 'data')}\``,
   );
   assert.ok(!(e instanceof DiagnosticError));
 });
