@@ -48,6 +48,18 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
     });
   }
 
+  // `grid:` with nothing under it (often axes that lost their indentation): one run of the defaults, said so.
+  if ('grid' in data && (data.grid === null || (isObject(data.grid) && Object.keys(data.grid).length === 0))) {
+    err(['grid'], src.keyNodeAt(['grid']), {
+      severity: 'warning',
+      message:
+        isObject(data.search) && data.search.method !== undefined && data.search.method !== 'grid'
+          ? 'no axes: the search has no parameter to draw, so every trial trains the same configuration'
+          : 'no axes: the sweep is one run, every parameter at its default (or its fixed: value)',
+      hint: 'list axes indented under grid:, e.g. `  learning_rate: [0.01, 0.1]`, or remove the grid: line',
+    });
+  }
+
   // A parameter is fixed or an axis, never both.
   if (isObject(data.fixed) && isObject(data.grid)) {
     for (const k of Object.keys(data.grid)) {

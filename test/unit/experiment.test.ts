@@ -500,3 +500,18 @@ test('bytes that are not UTF-8 (a Latin-1 file) are one error at their line and 
   // A folder given as the file is said to be one.
   assert.throws(() => loadExperiment('.', { cwd: dir }), /experiment file \. is a folder, not a file/);
 });
+
+test('a grid: with no axes (axes that lost their indentation) is one warning at the key; the sweep is one run of the defaults', () => {
+  for (const grid of ['grid:\n', 'grid: {}\n']) {
+    const text = HEAD + grid;
+    const e = parse(text);
+    assert.equal(e.warnings.length, 1, grid);
+    assert.deepEqual([e.warnings[0].line, e.warnings[0].column], [3, 1]);
+    assert.equal(e.warnings[0].message, 'no axes: the sweep is one run, every parameter at its default (or its fixed: value)');
+    assert.match(e.warnings[0].hint ?? '', /indented under grid:/);
+  }
+  assert.deepEqual(parse(HEAD + 'grid:\n  learning_rate: [0.1]\n').warnings, []);
+  // A search over an empty grid draws the same configuration every trial: said so.
+  const search = parse(HEAD + 'search: {method: random, trials: 3}\ngrid: {}\n');
+  assert.deepEqual(search.warnings.map((w) => w.message), ['no axes: the search has no parameter to draw, so every trial trains the same configuration']);
+});
