@@ -332,8 +332,9 @@ export async function runSearchSweep(
             ? ''
             : mixed
               ? ` at ${[...new Set(batch.requests.map((r) => r.iterations!))].sort((a, b) => a - b).map(thousands).join(', ')} updates (asha: promotions and new draws)`
-              : ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung + 1} of ${summary.rungs.length})`;
-        log(`batch ${batch.index + 1}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
+              : ` at ${thousands(longest)} updates (rung ${batch.requests[0].rung} of rungs 0-${summary.rungs.length - 1})`;
+        // Batches and rungs count from 0, as search.json, compare's rung column and the report do.
+        log(`batch ${batch.index}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);
         // As a grid records: model.json with its preprocessing, and the validation predictions.
         const recorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every, {}, data.preprocessing[0], data.folds);

@@ -17,15 +17,15 @@ function metricsOf(sweep: string): Map<string, string> {
   return new Map(runFolders(sweep).map((f) => [f, readFileSync(join(sweep, f, 'metrics.json'), 'utf8')]));
 }
 
-let reference: { dir: string; sweep: string; file: string; stdout: string } | undefined;
+let reference: { dir: string; sweep: string; file: string; stdout: string; stderr: string } | undefined;
 /** One uninterrupted halving search, shared by the tests below. */
 function halvingReference() {
   if (reference) return reference;
   const dir = tempDir();
   const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
-  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  const r = runCli(['run', file, '--workers', '2'], dir);
   assert.equal(r.code, 0, r.stderr);
-  reference = { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file, stdout: r.stdout };
+  reference = { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file, stdout: r.stdout, stderr: r.stderr };
   return reference;
 }
 
@@ -153,6 +153,21 @@ test('run prints the best 20 of a search\'s 26 runs, as for a grid (--top); comp
   assert.equal(rows.filter((r: any) => r.rung === 2).length, 2);
   const ls = runCli(['ls', '--format', 'json'], dir);
   assert.equal(JSON.parse(ls.stdout).rows[0].method, 'halving');
+});
+
+test('the run log counts batches and rungs from 0, as search.json and compare\'s rung column do', () => {
+  const { dir, sweep, stderr } = halvingReference();
+  const s = readJson(join(sweep, 'search.json'));
+  const c = runCli(['compare', 'h', '--format', 'json'], dir);
+  assert.equal(c.code, 0, c.stderr);
+  const rungOf = new Map(JSON.parse(c.stdout).rows.map((r: any) => [r.trial + '/' + r.iterations, r.rung]));
+  // Rungs of 20, 60 and 180 updates are rungs 0, 1 and 2 (README: rung i keeps floor(trials / 3^i)).
+  const expected = [[0, 18, 20, 0], [1, 6, 60, 1], [2, 2, 180, 2]];
+  assert.deepEqual(s.batches.map((b: any) => [b.index, b.runs.length, b.runs[0].iterations, b.runs[0].rung]), expected);
+  for (const [index, runs, iterations, rung] of expected) {
+    assert.ok(stderr.includes(`batch ${index}: ${runs} runs at ${iterations} updates (rung ${rung} of rungs 0-2)`), stderr);
+    for (const r of s.batches[index].runs) assert.equal(rungOf.get(r.trial + '/' + iterations), rung, `compare's rung of trial ${r.trial}`);
+  }
 });
 
 /** Kill -9 a search a few times and resume it; it must end with the reference's search.json and metrics. */
