@@ -11,7 +11,8 @@ import type { SweepFile } from './records.js';
 
 /**
  * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
- * refreshed (the process died without recording its end) shows as `stopped`, and a sweep marked done
+ * refreshed (the process died without recording its end) shows as `stopped` (a sweep.json written in the last
+ * 15 s with no lock yet is a sweep starting: `running`), and a sweep marked done
  * that lacks results for some grid points (runs pending or damaged since) shows as `incomplete`.
  */
 export function liveStatus(dir: string, sweep: SweepFile, now = Date.now(), counts?: SweepFile['counts']): string {
@@ -19,14 +20,23 @@ export function liveStatus(dir: string, sweep: SweepFile, now = Date.now(), coun
   if (sweep.status !== 'running') return sweep.status;
   // A holder that is known to be dead (killed) stopped the sweep, however fresh its lock still looks.
   if (lockHolderAlive(dir) === false) return 'stopped';
+  // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts). A new sweep's
+  // folder, sweep.json included, is created before its process takes the lock (loading the lock library can
+  // take seconds on a loaded machine): without a lock yet, a sweep.json written moments ago is starting.
+  const age = (name: string) => now - statSync(join(dir, name)).mtimeMs;
   try {
-    // The lock holder refreshes the lock folder's mtime every few seconds (see store/lock.ts).
-    const age = now - statSync(join(dir, SWEEP_FILES.lock)).mtimeMs;
-    return age < 15_000 ? 'running' : 'stopped';
+    return age(SWEEP_FILES.lock) < STALE_MS ? 'running' : 'stopped';
   } catch {
-    return 'stopped';
+    try {
+      return age(SWEEP_FILES.sweep) < STALE_MS ? 'running' : 'stopped';
+    } catch {
+      return 'stopped';
+    }
   }
 }
+
+/** How long a lock (or a new sweep's record, before its lock is taken) counts as its process's sign of life. */
+const STALE_MS = 15_000;
 
 /**
  * When a sweep that stopped without recording its end was last seen working (ms since the epoch): the

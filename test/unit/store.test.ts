@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SWEEP_ID_PATTERN, newSweepId } from '../../src/store/paths.js';
 import { createSweepFolder, experimentsIn, sweepsOf } from '../../src/store/sweep-folders.js';
 import { isAlive, lockHolderAlive, lockSweep } from '../../src/store/lock.js';
+import { liveStatus } from '../../src/store/live-status.js';
+import type { SweepFile } from '../../src/store/records.js';
 import { checkCurve, checkMetrics, checkModel } from '../../src/store/integrity.js';
 import { makeDirs } from '../../src/store/dirs.js';
 import { writeBytesAtomic, writeTextAtomic, writeTextAtomicSync } from '../../src/store/atomic.js';
@@ -110,6 +112,26 @@ test('a zombie is not alive: a lock it holds is taken over at once, never refuse
     await release();
   } finally {
     z.stop();
+  }
+});
+
+test('a new sweep marked running is running between the creation of its folder and the taking of its lock; stopped once both are 15 s old', async () => {
+  const runs = temp();
+  const { dir } = createSweepFolder(runs, 'exp', () => ({ 'sweep.json': '{"status": "running"}\n' }));
+  const sweep = { status: 'running' } as SweepFile;
+  const written = statSync(join(dir, 'sweep.json')).mtimeMs;
+  // The process that created it has not taken the lock yet (it loads the lock library first).
+  assert.equal(existsSync(join(dir, '.lock')), false);
+  assert.equal(liveStatus(dir, sweep, written + 1_000), 'running');
+  // No lock 15 s after the record was written: the process died before locking.
+  assert.equal(liveStatus(dir, sweep, written + 16_000), 'stopped');
+  const release = await lockSweep(dir);
+  try {
+    const locked = statSync(join(dir, '.lock')).mtimeMs;
+    assert.equal(liveStatus(dir, sweep, locked + 1_000), 'running');
+    assert.equal(liveStatus(dir, sweep, locked + 16_000), 'stopped');
+  } finally {
+    await release();
   }
 });
 
