@@ -12,16 +12,17 @@ import type { SweepFile } from '../store/records.js';
 import { experimentsIn, sweepsOf } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { sweepRows, sweepTags } from '../report/rows.js';
+import { recordedObjective } from '../sweep/objective.js';
 import { countRows } from '../report/sweep-files.js';
 import { checkTag, readAnnotations } from '../store/annotations.js';
 import { knownColumns, resolveColumn, sortRows } from '../report/columns.js';
-import { DEFAULT_METRIC } from '../report/compare/shared.js';
-import { formatMetric, formatMs } from '../report/format.js';
+import { formatMetric, formatMs, metricLabel } from '../report/format.js';
 import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
 import { formatBytes, useColor, type CliIO } from './io.js';
 import { damagedWarnings } from './damage.js';
 import { counted } from '../text.js';
+import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { folderSize } from '../store/remove.js';
 
 function sizeCell(dir: string): { text: string; value: number } {
@@ -65,17 +66,19 @@ function runTags(sweepDir: string): string[] {
   return [...out];
 }
 
-/** Cells of a row of `ls` (without size): experiment ... note, as sweepsView's columns. */
-const LS_COLUMNS = 15;
+/** Cells of a row of `ls` (without size): experiment ... note, best_metric, as sweepsView's columns. */
+const LS_COLUMNS = 16;
 
 /**
  * The table of sweeps: experiments with the newest sweep first, each experiment's sweeps newest first;
- * with `tags`, only the sweeps carrying all of them, on the sweep or on some of its runs.
+ * with `tags`, only the sweeps carrying all of them, on the sweep or on some of its runs. The best column
+ * shows `metricName` of each sweep's best run, or without it the first metric of that sweep's own objective
+ * (named in each cell when the sweeps listed have different ones).
  */
 export function sweepsView(
   runsDir: string,
   experiments: string[],
-  metricName = DEFAULT_METRIC,
+  metricName: string | undefined = undefined,
   now = Date.now(),
   tags: string[] = [],
   warn: (line: string) => void = () => undefined,
@@ -107,7 +110,7 @@ export function sweepsView(
     .filter((e) => e.sweeps.length > 0 || tags.length === 0);
   entries.sort((a, b) => (basename(a.sweeps[0] ?? '') < basename(b.sweeps[0] ?? '') ? 1 : -1));
   const rows: ViewRow[] = [];
-  let metricLabel = metricName;
+  const metricKeys = new Set<string>();
   for (const { experiment, sweeps } of entries) {
     sweeps.forEach((dir, i) => {
       let sweep: SweepFile;
@@ -128,10 +131,11 @@ export function sweepsView(
       const runs = sweepRows(dir);
       damagedWarnings(runs).forEach(warn);
       const defs = knownColumns(runs);
-      const metric = resolveColumn(metricName, defs, '--metric', ['metric']);
-      metricLabel = metric.label;
-      // The best run by the sweep's objective, as compare stars it; the column shows its value of the metric.
+      // The best run by the sweep's objective, as compare stars it; the column shows its value of the metric
+      // asked for, else of the objective's first metric (a search minimizing validation loss shows its loss).
       const best = sortRows(runs)[0];
+      const metric = metricName !== undefined ? resolveColumn(metricName, defs, '--metric', ['metric']) : { key: recordedObjective(sweep).keys[0].metric };
+      metricKeys.add(metric.key);
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const counts = countRows(runs, sweep.grid_size);
       const status = liveStatus(dir, sweep, now, counts);
@@ -165,12 +169,19 @@ export function sweepsView(
           { text: tagList.join(', '), value: tagList },
           { text: sweep.description ? oneLine(sweep.description, 40) : '', value: sweep.description ?? null },
           { text: note ? oneLine(note, 40) : '', value: note ?? null },
+          { text: metric.key, value: metric.key },
           ...(size ? [sizeCell(dir)] : []),
         ],
       });
     });
   }
   const n = entries.reduce((s, e) => s + e.sweeps.length, 0);
+  // Sweeps of different objectives listed together: each best cell says which metric it is.
+  const bestIdx = 9;
+  const metricIdx = 15;
+  const mixed = metricKeys.size > 1;
+  if (mixed) for (const r of rows) if (r.cells[bestIdx].value !== null) r.cells[bestIdx].text = `${metricLabel(String(r.cells[metricIdx].value))} ${r.cells[bestIdx].text}`;
+  const bestLabel = mixed ? 'best (objective)' : `best ${metricLabel([...metricKeys][0] ?? metricName ?? DEFAULT_METRIC)}`;
   // The "other" column (interrupted, damaged, pending) only when some sweep has such runs.
   const otherIdx = 8;
   const showOther = rows.some((r) => r.cells[otherIdx].text !== '');
@@ -181,7 +192,11 @@ export function sweepsView(
     title: runsDir,
     summary: `${counted(entries.length, 'experiment')}, ${counted(n, 'sweep')}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}`,
     notes: [],
-    footnotes: n ? [`best: the ${metricName} of each sweep's best finished run by its objective (default: validation accuracy, then validation loss; for a search, validation loss); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`] : [],
+    footnotes: n
+      ? [
+          `best: the ${metricName ?? "first metric of its objective"} of each sweep's best finished run by its objective (default: validation accuracy, then validation loss; for a search, validation loss); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`,
+        ]
+      : [],
     columns: [
       { key: 'experiment', label: 'experiment' },
       { key: 'sweep', label: 'sweep' },
@@ -192,12 +207,13 @@ export function sweepsView(
       { key: 'failed', label: 'failed', align: 'right' },
       { key: 'diverged', label: 'diverged', align: 'right' },
       { key: 'other', label: 'other', only: showOther ? undefined : 'machine' },
-      { key: 'best', label: `best ${metricLabel}`, align: 'right' },
+      { key: 'best', label: bestLabel, align: 'right' },
       { key: 'best_run', label: 'best run' },
       { key: 'duration_ms', label: 'duration', align: 'right' },
       { key: 'tags', label: 'tags', only: shown(12) },
       { key: 'description', label: 'description', only: shown(13) },
       { key: 'note', label: 'note', only: shown(14) },
+      { key: 'best_metric', label: 'best metric', only: 'machine' },
       ...(size ? [{ key: 'size_bytes', label: 'size', align: 'right' as const }] : []),
     ],
     rows,

@@ -61,7 +61,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .command('ls')
     .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged, best metric, duration (time worked, without the idle time before a resume or extension), tags, description')
     .argument('[experiments...]', 'only these experiments')
-    .option('--metric <name>', `the metric shown for each sweep's best run (the best by the sweep's objective)`, DEFAULT_METRIC)
+    .option('--metric <name>', `the metric shown for each sweep's best run (the best by the sweep's objective); default: the first metric of that objective`)
     .option('--size', 'add the disk space each sweep takes')
     .option('--tag <tag>', 'only sweeps carrying this tag, on the sweep (from the experiment file or dlsweep tag) or on one of its runs (dlsweep tag RUN); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(formatOption())

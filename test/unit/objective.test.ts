@@ -102,11 +102,20 @@ test('a sweep whose loss order and accuracy order disagree: the star, the ties a
     assert.deepEqual(sortRows(l).map((r) => r.params.learning_rate), [0.2, 0.3, 0.1]);
     assert.equal(resolveModelRun(runs, 'loss/best').run.params.params.learning_rate, 0.2);
     assert.equal(resolveModelRun(runs, 'acc/best').run.params.params.learning_rate, 0.1);
-    // ls: each sweep's best run by its own objective (B is the second run folder), with its validation accuracy.
+    // ls: each sweep's best run by its own objective (B is the second run folder), with the value of that
+    // objective's metric: A's validation accuracy 19/20, B's validation loss 0.2; each cell names its metric.
     const ls = sweepsView(runs, ['acc', 'loss']);
     const at = (key: string) => ls.columns.findIndex((c) => c.key === key);
-    const best = Object.fromEntries(ls.rows.map((r) => [r.cells[0].value, [String(r.cells[at('best_run')].value).slice(0, 4), r.cells[at('best')].value]]));
-    assert.deepEqual(best, { acc: ['0001', 19 / 20], loss: ['0002', 13 / 20] });
+    const best = Object.fromEntries(ls.rows.map((r) => [r.cells[0].value, [String(r.cells[at('best_run')].value).slice(0, 4), r.cells[at('best')].value, r.cells[at('best')].text, r.cells[at('best_metric')].value]]));
+    assert.deepEqual(best, { acc: ['0001', 19 / 20, 'val acc 0.9500', 'validation.accuracy'], loss: ['0002', 0.2, 'val loss 0.2000', 'validation.loss'] });
+    assert.equal(ls.columns[at('best')].label, 'best (objective)');
+    // The loss sweep alone: its column is headed by its objective's metric; --metric still picks another.
+    const alone = sweepsView(runs, ['loss']);
+    assert.equal(alone.columns[at('best')].label, 'best val loss');
+    assert.deepEqual([alone.rows[0].cells[at('best')].value, alone.rows[0].cells[at('best')].text], [0.2, '0.2000']);
+    const asked = sweepsView(runs, ['loss'], 'validation.accuracy');
+    assert.equal(asked.columns[at('best')].label, 'best val acc');
+    assert.equal(asked.rows[0].cells[at('best')].value, 13 / 20);
     // Sweeps with different objectives compared together: each keeps its own best.
     assert.deepEqual(starred(runsView('both', [...d, ...l])).sort(), [0.1, 0.2]);
   } finally {
