@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
-import { hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
+import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { pruneStates, readStates, stateFileName, writeStates } from '../store/search-states.js';
@@ -81,8 +81,8 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
     });
     if (s.method === 'asha') {
       // The least: synchronous halving's counts, what asha trains once its early promotions hold.
-      const least = sum.brackets[0].rungs.reduce((t, len, i, r) => t + (len - (i > 0 ? r[i - 1] : 0)) * sum.brackets[0].kept[i], 0);
-      lines.push(`  batches of 4 trainings; a configuration in the top 1/${s.reductionFactor} of its rung's results so far continues at once`);
+      const least = continuedUpdates(sum.brackets[0].rungs, sum.brackets[0].kept);
+      lines.push(`  batches of ${ASHA_BATCH} trainings; a configuration in the top 1/${s.reductionFactor} of its rung's results so far continues at once`);
       lines.push(
         `  at least ${thousands(least * folds)} updates, at most ${thousands(sum.mostUpdates * folds)}${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''} when early promotions keep being overtaken; a promoted configuration continues from its saved state`,
       );

@@ -125,6 +125,15 @@ export interface SearchSummary {
 }
 
 /**
+ * Updates trained by `counts[i]` configurations reaching rung i of `rungs` (updates, ascending), when a promoted
+ * configuration continues from its state at the previous rung: it trains only the difference of the two.
+ * Throws: nothing.
+ */
+export function continuedUpdates(rungs: number[], counts: number[]): number {
+  return rungs.reduce((t, len, i) => t + (len - (i > 0 ? rungs[i - 1] : 0)) * counts[i], 0);
+}
+
+/**
  * The summary of a search (see SearchSummary). `maxTrialIterations` is the longest training a non-halving
  * trial can have (the largest value iterations can take). Throws: RangeError for unusable rungs.
  */
@@ -132,8 +141,7 @@ export function summarizeSearch(s: SearchSettings, maxTrialIterations: number): 
   if (s.method === 'asha') {
     const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
     const { least, most } = ashaRungBounds(s.trials, r.length, s.reductionFactor);
-    const updates = most.reduce((t, n, i) => t + (r[i] - (i > 0 ? r[i - 1] : 0)) * n, 0);
-    return { trials: s.trials, rungs: r, brackets: [{ trials: s.trials, rungs: r, kept: least, most }], mostUpdates: updates };
+    return { trials: s.trials, rungs: r, brackets: [{ trials: s.trials, rungs: r, kept: least, most }], mostUpdates: continuedUpdates(r, most) };
   }
   if (s.method === 'halving' || s.method === 'hyperband') {
     const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
@@ -142,8 +150,7 @@ export function summarizeSearch(s: SearchSettings, maxTrialIterations: number): 
       const own = r.slice(b.firstRung);
       return { trials: b.trials, rungs: own, kept: own.map((_, i) => Math.min(b.trials, keptAt(b.trials, s.reductionFactor, i))) };
     });
-    // A promoted configuration continues from its state at the previous rung: it trains the difference.
-    const most = brackets.reduce((sum, b) => sum + b.rungs.reduce((t, len, i) => t + (len - (i > 0 ? b.rungs[i - 1] : 0)) * b.kept[i], 0), 0);
+    const most = brackets.reduce((sum, b) => sum + continuedUpdates(b.rungs, b.kept), 0);
     return { trials: brackets.reduce((n, b) => n + b.trials, 0), rungs: r, brackets, mostUpdates: most };
   }
   return { trials: s.trials, rungs: [], brackets: [], mostUpdates: s.trials * maxTrialIterations };
