@@ -40,6 +40,11 @@ function labelString(v: string | number): string {
   return String(v).trim();
 }
 
+/** The key under which label cells count as one value: the number for numeric cells ("2.0" is 2), else the text. */
+function labelKey(cell: string): string {
+  return isNumeric(cell) ? String(Number(cell)) : cell;
+}
+
 /** Label matching: equal trimmed strings, or equal numbers when both are numeric ("4.0" matches 4). */
 class LabelSet {
   readonly strings: string[];
@@ -132,6 +137,8 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
   const badLabels = new Map<string, { lines: number[]; count: number }>();
   const positivesSeen = new Set<string>();
   const negativesSeen = new Set<string>();
+  // Without dataset.negative the other class is one value: its cells by value, to refuse a third one.
+  const implicitNegatives = new Map<string, { cells: Set<string>; lines: number[]; count: number }>();
   const impute = config.missing_strategy !== 'drop';
   const expectedFieldsLine = records[0].line;
   let kept = 0;
@@ -168,6 +175,14 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     } else if (negative ? negative.has(labelCell) : labelCell !== '') {
       label = 0;
       negativesSeen.add(labelCell);
+      if (!negative) {
+        const key = labelKey(labelCell);
+        let v = implicitNegatives.get(key);
+        if (!v) implicitNegatives.set(key, (v = { cells: new Set(), lines: [], count: 0 }));
+        v.cells.add(labelCell);
+        v.count++;
+        if (v.lines.length < FIRST_ROWS) v.lines.push(rec.line);
+      }
     } else {
       let b = badLabels.get(labelCell);
       if (!b) badLabels.set(labelCell, (b = { lines: [], count: 0 }));
@@ -231,6 +246,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
         {
           line: b.lines[0],
           column: labelIndex + 1,
+          expected: `a label value of the positive class (${positive.strings.map(q).join(', ')})${negative ? ` or of the negative class (${negative.strings.map(q).join(', ')})` : ''}${markers ? `, or a missing-value marker (${markers})` : ''}`,
           found: q(cell),
           hint:
             cell === ''
@@ -240,6 +256,8 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
       ),
     );
   }
+  // (With no positive row at all, the error below naming the values the column holds says more.)
+  if (implicitNegatives.size > 1 && positivesSeen.size > 0) diagnostics.push(extraClassDiagnostic(file, names[labelIndex], labelIndex, positive.strings, implicitNegatives));
   diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   throwIfAny(file, diagnostics);
 
@@ -306,4 +324,36 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
       ...(config.delimiter !== undefined && config.delimiter !== ',' ? { delimiter: config.delimiter } : {}),
     },
   };
+}
+
+/**
+ * The error for a label column holding more than two classes when dataset.negative is not given: the
+ * negative class is then the one value that is not positive, so two or more such values (0/1/2 with
+ * positive [2], or a stray 3 among Wisconsin's 2s and 4s) would be merged into it silently.
+ * Positioned at the first row of the rarest of those values (the likeliest stray).
+ */
+function extraClassDiagnostic(
+  file: string,
+  column: string,
+  labelIndex: number,
+  positive: string[],
+  others: Map<string, { cells: Set<string>; lines: number[]; count: number }>,
+): Diagnostic {
+  const values = [...others.values()];
+  const rarest = values.reduce((a, b) => (b.count < a.count ? b : a));
+  const shown = (v: (typeof values)[number]) => [...v.cells].map(q).join(' = ');
+  const all = values.map((v) => `${shown(v)} (${v.count} ${plural(v.count, 'row')}, first at line ${listFirst(v.lines, v.count)})`);
+  const negatives = values.map((v) => [...v.cells][0]);
+  const yaml = (cells: string[]) => `[${cells.map((c) => (isNumeric(c) ? c : q(c))).join(', ')}]`;
+  return dataDiagnostic(
+    file,
+    `label column "${column}" holds ${values.length} values besides the positive ${positive.map(q).join(', ')}: ${all.join(', ')}; without dataset.negative the negative class must be a single value`,
+    {
+      line: rarest.lines[0],
+      column: labelIndex + 1,
+      expected: `two classes: the positive ${positive.map(q).join(', ')} and one other value`,
+      found: `${values.length} other values: ${values.map(shown).join(', ')}`,
+      hint: `if ${shown(rarest)} is a mistake, correct those rows or add ${q([...rarest.cells][0])} to dataset.missing_values to drop them; to count these values as the negative class, set dataset.negative: ${yaml(negatives)}`,
+    },
+  );
 }

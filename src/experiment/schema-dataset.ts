@@ -179,7 +179,7 @@ function csvProperties(forKnown: boolean): Record<string, Schema> {
       minItems: 1,
       items: clone(CLASS_VALUE),
       description:
-        'Values of the label column that mean the negative class (output 0). Default: every value that is not positive; when given, rows with any other value are errors.',
+        'Values of the label column that mean the negative class (output 0). Default: the one value that is not positive (a column holding a third value is an error); when given, rows with any other value are errors.',
     },
     drop_columns: {
       type: 'array',

@@ -8,7 +8,8 @@
  * (0 where scale is 0) -> X: [features x rows] -> forward pass -> p, positive when p > threshold.
  * A row that cannot be turned into numbers gets an error and no prediction: nothing is guessed.
  */
-import { UserError } from '../errors.js';
+import { DiagnosticError, UserError } from '../errors.js';
+import { dataDiagnostic, listFirst, q } from '../datasets/problems.js';
 import type { CsvRecord } from '../datasets/csv.js';
 import { OUT_OF_RANGE, isNumeric, isOutOfRange } from '../datasets/columns.js';
 import type { RunModelFile } from '../store/records.js';
@@ -114,7 +115,9 @@ export function checkModel(model: Partial<RunModelFile>, path: string): RunModel
  * Apply a run's preprocessing and network to CSV records.
  * records: the input's non-blank records (see readCsvFile); file: its name, for messages.
  * Returns every data row with its probability of the positive class, or its error.
- * Throws: UserError when the layout cannot be recognised or there are no data rows.
+ * Throws: UserError when the layout cannot be recognised or there are no data rows; DiagnosticError (line,
+ * column of the label) for a label cell that is neither of the model's classes nor empty or a missing-value
+ * marker, which would otherwise be left out of the metrics silently.
  */
 export function predictRows(model: RunModelFile, records: CsvRecord[], file: string): Prediction {
   const pre = model.preprocessing;
@@ -127,6 +130,7 @@ export function predictRows(model: RunModelFile, records: CsvRecord[], file: str
 
   const rows: RowOutcome[] = [];
   const values: number[][] = [];
+  const badLabels = new Map<string, { lines: number[]; count: number }>();
   for (const rec of data) {
     const out: RowOutcome = { line: rec.line, fields: rec.fields, imputed: [] };
     rows.push(out);
@@ -156,9 +160,16 @@ export function predictRows(model: RunModelFile, records: CsvRecord[], file: str
       const cell = rec.fields[layout.label]?.trim() ?? '';
       if (inClass(cell, pre.label.positive)) out.label = 1;
       else if (inClass(cell, pre.label.negative)) out.label = 0;
+      else if (cell !== '' && !missing.has(cell)) {
+        let b = badLabels.get(cell);
+        if (!b) badLabels.set(cell, (b = { lines: [], count: 0 }));
+        b.count++;
+        if (b.lines.length < 10) b.lines.push(rec.line);
+      }
     }
     if (out.error === undefined) values.push(x);
   }
+  if (badLabels.size > 0) throw unknownLabels(file, pre.label, layout.label!, badLabels);
 
   // X: [features x rows], scaled exactly as training packed it: (x - shift) / scale, 0 where scale is 0.
   const ok = rows.filter((r) => r.error === undefined);
@@ -193,4 +204,25 @@ export function predictRows(model: RunModelFile, records: CsvRecord[], file: str
   }
   const columns = layout.header ?? (layout.fields === pre.columns.length ? pre.columns : pre.features);
   return { columns, rows, layout: layout.description, ...(metrics ? { metrics } : {}) };
+}
+
+/** The error for label cells of a predict input that are neither class of the model (see predictRows). */
+function unknownLabels(
+  file: string,
+  label: RunModelFile['preprocessing']['label'],
+  field: number,
+  bad: Map<string, { lines: number[]; count: number }>,
+): DiagnosticError {
+  const classes = `positive ${label.positive.map(q).join(', ')} or negative ${label.negative.map(q).join(', ')}`;
+  return new DiagnosticError(
+    [...bad].map(([cell, b]) =>
+      dataDiagnostic(file, `label value ${q(cell)} in column "${label.column}" is neither of the model's classes (${classes}): ${b.count} row(s), first at line ${listFirst(b.lines, b.count)}`, {
+        line: b.lines[0],
+        column: field + 1,
+        expected: `a label the model was trained on (${classes}), or an empty cell for a row without a known label`,
+        found: q(cell),
+        hint: 'correct these labels, or empty their cells to predict the rows without measuring the model on them',
+      }),
+    ),
+  );
 }

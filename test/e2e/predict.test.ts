@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { REPO, WISCONSIN, hasWisconsin, onlySweep, readJson, runCli, runFolders, tempDir, writeExperiment } from '../helpers/cli.js';
@@ -149,4 +149,48 @@ test("predict reads --input with the training file's separator (recorded in mode
   assert.equal(folder.code, 2);
   assert.equal(folder.stdout, '');
   assert.match(folder.stderr, /^error: --output \S+: is a folder/);
+});
+
+test('a label outside the two classes is one positioned error: in the training file (a third value, a stray in Wisconsin) and in the predict input', () => {
+  const dir = tempDir('dlsweep-predict-labels-');
+  const data = ['a,b,y'];
+  for (let i = 0; i < 40; i++) data.push(`${i % 7},${(i * 3) % 11},${(i % 7) + ((i * 3) % 11) > 8 ? 1 : 0}`);
+  const yaml = 'name: s\ndataset:\n  path: d.csv\n  label: y\n  positive: [1]\n  split: {kind: fixed, train: [0, 29], validation: [30, 39]}\nfixed:\n  iterations: 50\n';
+  // A third value on line 6: refused before anything is trained or recorded.
+  writeFileSync(join(dir, 'd.csv'), data.map((l, i) => (i === 5 ? l.replace(/,[01]$/, ',2') : l)).join('\n') + '\n');
+  const file = writeExperiment(dir, 's.yaml', yaml);
+  const three = runCli(['run', file, '--quiet', '--workers', '1'], dir);
+  assert.equal(three.code, 2, three.stderr);
+  assert.match(three.stderr, /d\.csv:6:3: error: label column "y" holds 2 values besides the positive "1": "0" \(\d+ rows, first at line [\d, .]+\), "2" \(1 row, first at line 6\)/);
+  assert.match(three.stderr, /hint: if "2" is a mistake, correct those rows or add "2" to dataset\.missing_values to drop them; to count these values as the negative class, set dataset\.negative: \[0, 2\]/);
+  assert.doesNotMatch(three.stderr, /\n\s+at /);
+  assert.equal(existsSync(join(dir, 'runs', 's')), false);
+
+  writeFileSync(join(dir, 'd.csv'), data.join('\n') + '\n');
+  const run = runCli(['run', file, '--quiet', '--workers', '1'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  // Labelled rows are measured, an empty label is a row without a known label, a stray label is an error.
+  writeFileSync(join(dir, 'ok.csv'), 'a,b,y\n3,2,0\n6,9,1\n1,1,\n');
+  const ok = runCli(['predict', 's/latest/1', '--input', 'ok.csv'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /on the 2 labelled rows/);
+  writeFileSync(join(dir, 'stray.csv'), 'a,b,y\n3,2,0\n6,9,3\n1,1,\n2,2,3\n');
+  const stray = runCli(['predict', 's/latest/1', '--input', 'stray.csv'], dir);
+  assert.equal(stray.code, 2);
+  assert.equal(stray.stdout, '');
+  assert.match(stray.stderr, /^stray\.csv:3:3: error: label value "3" in column "y" is neither of the model's classes \(positive "1" or negative "0"\): 2 row\(s\), first at line 3, 5\n/);
+  assert.match(stray.stderr, /hint: correct these labels, or empty their cells to predict the rows without measuring the model on them/);
+});
+
+test('Wisconsin: a stray class value (3 among the 2s and 4s) is refused at its line and column with the classes expected', { skip: noData }, () => {
+  const dir = tempDir('dlsweep-wisconsin-stray-');
+  const lines = readFileSync(WISCONSIN, 'utf8').split('\n');
+  lines[4] = lines[4].replace(/,[24]$/, ',3');
+  writeFileSync(join(dir, 'wisconsin-cancer-dataset.csv'), lines.join('\n'));
+  const file = writeExperiment(dir, 'w.yaml', 'name: w\ndataset: wisconsin\nfixed:\n  iterations: 10\n');
+  const r = runCli(['run', file, '--data-dir', dir, '--quiet'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /wisconsin-cancer-dataset\.csv:5:11: error: label value "3" in column "class" is neither positive \(4\) nor negative \(2\): 1 row\(s\), first at line 5\n/);
+  assert.match(r.stderr, /expected: a label value of the positive class \("4"\) or of the negative class \("2"\), or a missing-value marker \("\?", ""\)/);
+  assert.match(r.stderr, /hint: add "3" to dataset\.positive or dataset\.negative/);
 });

@@ -118,6 +118,37 @@ test('a label value that is neither positive nor declared negative: value and fi
   );
 });
 
+test('a label value that is neither positive nor declared negative names the classes expected (a stray 3 in Wisconsin-like labels)', () => {
+  const p = csvFile('a,label\n1,2\n2,4\n3,3\n4,2\n');
+  const e = failsAt(csvConfig(p, { positive: [4], negative: [2] }), 4, 2, 'label value "3" in column "label" is neither positive (4) nor negative (2)');
+  assert.equal(e.diagnostics[0].expected, 'a label value of the positive class ("4") or of the negative class ("2"), or a missing-value marker ("?", "")');
+  assert.equal(e.diagnostics[0].found, '"3"');
+  assert.match(e.diagnostics[0].hint ?? '', /add "3" to dataset\.positive or dataset\.negative, or to dataset\.missing_values/);
+});
+
+test('without dataset.negative, a label column with a third value is an error at the rarer value, not a silent negative', () => {
+  // Labels 0/1/2 with positive [1]: 0 on four rows, 2 on one (line 4).
+  const p = csvFile('a,label\n11,0\n12,1\n13,2\n14,0\n15,1\n16,0\n17,1\n18,0\n');
+  const e = failsAt(
+    csvConfig(p, { split: { kind: 'fixed', train: [0, 3], validation: [4, 6] } }),
+    4,
+    2,
+    'label column "label" holds 2 values besides the positive "1": "0" (4 rows, first at line 2, 5, 7, 9), "2" (1 row, first at line 4); without dataset.negative the negative class must be a single value',
+  );
+  assert.equal(e.diagnostics.length, 1);
+  assert.equal(e.diagnostics[0].expected, 'two classes: the positive "1" and one other value');
+  assert.equal(e.diagnostics[0].found, '2 other values: "0", "2"');
+  assert.equal(e.diagnostics[0].hint, 'if "2" is a mistake, correct those rows or add "2" to dataset.missing_values to drop them; to count these values as the negative class, set dataset.negative: [0, 2]');
+  // Each fix the hint names loads: 2 dropped as missing, or 0 and 2 both negative.
+  const dropped = loadDataset(csvConfig(p, { missing_values: ['2'], split: { kind: 'fixed', train: [0, 3], validation: [4, 6] } }));
+  assert.equal(dropped.report.rows_used, 7);
+  const grouped = loadDataset(csvConfig(p, { negative: [0, 2], split: { kind: 'fixed', train: [0, 3], validation: [4, 7] } }));
+  assert.deepEqual(Array.from(grouped.folds[0].train.y), [0, 1, 0, 0]);
+  // Text labels too; numbers written two ways ("0", "0.0") are one value, not a third class.
+  failsAt(csvConfig(csvFile('a,label\n1,B\n2,M\n3,b\n4,B\n'), { positive: ['M'] }), 4, 2, '"B" (2 rows, first at line 2, 5), "b" (1 row, first at line 4)');
+  assert.equal(loadDataset(csvConfig(csvFile('a,label\n1,0\n2,1\n3,0.0\n4,1\n'), { split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } })).report.rows_used, 4);
+});
+
 test('an empty label cell that is not a missing-value marker', () => {
   failsAt(csvConfig(csvFile('a,label\n1,0\n2,\n3,1\n4,0\n'), { missing_values: ['?'] }), 3, 2, 'empty label cell');
 });

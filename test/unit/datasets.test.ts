@@ -217,12 +217,16 @@ test('csv: UTF-8 BOM, CRLF line endings and quoted fields', () => {
   assert.deepEqual(d.report.warnings, []);
 });
 
-test('csv: labels compare as trimmed strings, 4 matches "4" and " 4.0"; undeclared negative means every other value', () => {
-  const p = csvFile('f,label\n1,4\n2, 2\n3,4.0\n4,3\n');
+test('csv: labels compare as trimmed strings, 4 matches "4" and " 4.0"; undeclared negative means the one other value', () => {
+  const p = csvFile('f,label\n1,4\n2, 2\n3,4.0\n4,2.0\n');
   const d = loadDataset(csvConfig(p, { positive: ['4'], split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
   assert.deepEqual(Array.from(d.folds[0].train.y), [1, 0]);
   assert.deepEqual(Array.from(d.folds[0].validation.y), [1, 0]);
-  assert.deepEqual(d.report.negative, ['2', '3']);
+  // "2" and "2.0" are one value; declared, several values form the negative class.
+  assert.deepEqual(d.report.negative, ['2', '2.0']);
+  const three = csvFile('f,label\n1,4\n2,2\n3,4\n4,3\n');
+  const e = loadDataset(csvConfig(three, { positive: ['4'], negative: [2, 3], split: { kind: 'fixed', train: [0, 1], validation: [2, 3] } }));
+  assert.deepEqual(Array.from(e.folds[0].validation.y), [1, 0]);
 });
 
 test('csv: blank lines in the middle are skipped with a warning, trailing ones silently; line numbers stay exact', () => {
