@@ -46,7 +46,7 @@ function title(dir: string): string {
  * missing or no longer valid.
  */
 export function readSweepBase(runsDir: string, exp: Experiment, target: string | true, options: { withStages: boolean; dataDir?: string; repair?: boolean }): SweepBase {
-  const dir = resolveSweepTarget(runsDir, exp.name, target);
+  const dir = resolveSweepTarget(runsDir, exp.name, target, options.withStages ? '--extend' : '--resume');
   let sweep: SweepFile;
   let damaged: DamagedSweepRecord | undefined;
   try {

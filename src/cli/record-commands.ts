@@ -184,7 +184,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
         '(and on test rows when the run has them). For a screening test the usual rule is a minimum recall: --recall-at-least 0.99',
     )
     .argument('<run>', "a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, a hash prefix, or EXPERIMENT/best, SWEEP_ID/best (the best run by the sweep's objective)")
-    .option('--recall-at-least <r>', 'the highest threshold whose recall (sensitivity) is at least r, in (0, 1]')
+    .option('--recall-at-least <r>', 'the highest thresholds whose recall (sensitivity) is at least r, in (0, 1]: prints the low end of their interval')
     .option('--cost-fn <a>', 'with --cost-fp: the threshold of lowest cost a·FN + b·FP')
     .option('--cost-fp <b>', 'the cost of a false positive (with --cost-fn)')
     .option('--youden', "the threshold of largest Youden's J = recall + specificity - 1")

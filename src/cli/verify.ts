@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { allSweeps, resolveSweep } from '../store/sweep-folders.js';
 import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
+import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
 import { counted } from '../text.js';
 
 /** Options of `dlsweep verify`. */
@@ -16,6 +17,7 @@ function describe(check: SweepCheck): string {
   const lines = [`${name}: ${counted(check.runs, 'run folder')} checked${check.gridSize !== undefined ? ` (grid of ${check.gridSize})` : ''}, ${check.kept} sound`];
   for (const p of check.sweepProblems) lines.push(`  damaged: ${p}`);
   for (const d of check.damaged) lines.push(`  damaged: ${d.folder}: ${d.problems.join('; ')}`);
+  for (const f of check.notFolders) lines.push(`  not a run: ${f}: ${NOT_A_RUN_FOLDER}`);
   const retrain = check.damaged.length + check.failed.length + check.interrupted.length + check.pending;
   if (retrain > 0) {
     const parts = [

@@ -30,9 +30,13 @@ export type Rated = { value: number; low: number; high: number } | null;
 /** The chosen threshold, the range of thresholds that give the same validation counts, and the scores. */
 export interface ThresholdChoice {
   rule: ThresholdRule;
-  /** Chosen on the validation rows: positive when p > threshold. */
+  /**
+   * Chosen on the validation rows: positive when p > threshold. The low end of the interval of thresholds
+   * that classify the validation rows alike, [threshold, upper): a validation score itself, and the end
+   * that belongs to the interval (at `upper`, a score too, the rows scoring it turn negative).
+   */
   threshold: number;
-  /** Every threshold in [threshold, upper) classifies the validation rows alike. */
+  /** Every threshold in [threshold, upper) classifies the validation rows alike ([threshold, 1] when upper is 1). */
   upper: number;
   validation: ThresholdScores;
   /** The same threshold on the test rows, when the run has them. */
@@ -65,9 +69,10 @@ export function scoresAt(probability: readonly number[], label: readonly number[
 }
 
 /**
- * The point of the validation curve that a rule picks; ties go to the highest threshold (the fewest
- * positive predictions).
- * - recall_at_least R: the highest threshold whose recall is >= R, which has the best specificity and
+ * The point of the validation curve that a rule picks; ties go to the highest thresholds (the fewest
+ * positive predictions). Each point stands for the interval of thresholds that classify the rows alike, from
+ * its score up to the next higher one (see chooseThreshold).
+ * - recall_at_least R: the highest interval whose recall is >= R, which has the best specificity and
  *   precision among those that meet it (the usual rule for a screening test: a minimum sensitivity);
  * - cost A, B: the lowest expected cost A·FN + B·FP (cost-sensitive classification; Elkan 2001,
  *   "The foundations of cost-sensitive learning", IJCAI);
@@ -149,7 +154,7 @@ function ratedText(r: Rated): string {
 }
 
 function describeRule(rule: ThresholdRule): string {
-  if (rule.kind === 'recall_at_least') return `the highest threshold with recall >= ${rule.recall} on the validation rows`;
+  if (rule.kind === 'recall_at_least') return `recall >= ${rule.recall} on the validation rows with the fewest positive predictions (the highest thresholds that reach it)`;
   if (rule.kind === 'cost') return `the lowest cost ${rule.cost_fn}·FN + ${rule.cost_fp}·FP on the validation rows`;
   return "the largest Youden's J = recall + specificity - 1 on the validation rows";
 }
@@ -157,7 +162,13 @@ function describeRule(rule: ThresholdRule): string {
 /** The text of `dlsweep thresholds`: the choice, then the scores on validation (and test) rows. */
 export function thresholdText(title: string, c: ThresholdChoice, gridThreshold: number): string {
   const out: string[] = [`${title}`, `rule: ${describeRule(c.rule)}`];
-  out.push(`threshold: ${c.threshold} (positive when p > threshold; any threshold in [${c.threshold}, ${c.upper}) classifies the validation rows alike; the run was scored at ${gridThreshold})`);
+  out.push(`threshold: ${c.threshold} (positive when p > threshold; the run was scored at ${gridThreshold})`);
+  out.push(
+    c.upper === 1
+      ? `  every threshold in [${c.threshold}, 1] classifies the validation rows alike; ${c.threshold} is its low end, the highest validation score`
+      : `  every threshold in [${c.threshold}, ${c.upper}) classifies the validation rows alike; ${c.threshold}, a validation score, is its low end and ` +
+          `the end that belongs to it: at ${c.upper} the rows scoring ${c.upper} turn negative`,
+  );
   const block = (name: string, s: ThresholdScores) => {
     out.push('', `${name} (${s.rows} rows): TN ${s.confusion.tn}  FP ${s.confusion.fp}  FN ${s.confusion.fn}  TP ${s.confusion.tp}`);
     out.push(`  recall       ${ratedText(s.recall)}`);

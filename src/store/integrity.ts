@@ -10,7 +10,7 @@
  *   model.json    done runs: dims, and W and b of the shapes those dims give, all finite
  *   curve.csv     done and diverged runs: the header, then rows of an increasing iteration and two losses
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject } from '../guards.js';
 import { RUN_FILES } from './paths.js';
@@ -130,6 +130,23 @@ export function checkCurve(text: string, iterations?: number): string[] {
   return [];
 }
 
+/**
+ * The one problem of an entry of a sweep folder that is named like a run folder (0003-3fa2c1d0) but is not a
+ * folder: a plain file (a copy gone wrong, a file saved in the wrong place). It holds no run, and dlsweep never
+ * writes such a file, so it is reported once as what it is, not as each run file it cannot hold.
+ */
+export const NOT_A_RUN_FOLDER =
+  'a file, not a run folder: dlsweep records each run in a folder of this name and never writes such a file; move it out of the sweep folder (or delete it)';
+
+/** Whether `dir` exists and is not a folder (a plain file where a run folder's name is). Never throws. */
+export function isNotAFolder(dir: string): boolean {
+  try {
+    return !statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** A run folder's files, read and checked. */
 export interface CheckedRun {
   params?: RunParamsFile;
@@ -149,6 +166,8 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
   const problems: string[] = [];
   const out: CheckedRun = { problems };
   const p = readJsonFile<RunParamsFile>(join(dir, RUN_FILES.params), RUN_FILES.params);
+  // Looked at only when params.json cannot be read: sound runs cost no extra stat.
+  if ('problem' in p && isNotAFolder(dir)) return { problems: [NOT_A_RUN_FOLDER] };
   if ('value' in p) {
     const found = checkParams(p.value, folder);
     problems.push(...found);

@@ -129,11 +129,15 @@ export function checkInsideRunsDir(runsDir: string, dir: string, target: string)
   );
 }
 
+/** resolveSweep's error when nothing is named `target` (as opposed to a target naming several sweeps). */
+export class NoSuchSweep extends UserError {}
+
 /**
  * Find a sweep folder from what a user typed: nothing (the latest sweep of all), a sweep folder, an
  * experiment folder or name (its latest sweep), `NAME/latest`, `NAME/SWEEP_ID`, or a sweep id (or a unique prefix).
  * The folder found is always inside runsDir.
- * Throws: UserError when nothing matches, a prefix is ambiguous, or the reference leads outside runsDir.
+ * Throws: NoSuchSweep (a UserError) when nothing matches; UserError when a prefix is ambiguous, or the
+ * reference leads outside runsDir.
  */
 export function resolveSweep(runsDir: string, target?: string): string {
   const dir = findSweep(runsDir, target);
@@ -170,7 +174,7 @@ function findSweep(runsDir: string, target?: string): string {
     );
   }
   const known = experimentsIn(runsDir);
-  throw new UserError(
+  throw new NoSuchSweep(
     `no sweep or experiment "${target}" under ${runsDir}`,
     known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/seed-article.yaml',
   );

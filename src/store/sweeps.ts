@@ -14,14 +14,14 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep } from './lock.js';
-import { checkSweepRecord } from './integrity.js';
+import { NOT_A_RUN_FOLDER, checkSweepRecord, isNotAFolder } from './integrity.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { ActiveSpan, SweepExtension, SweepFile } from './records.js';
 import { activeSpans } from './active.js';
 import { lastActivity } from './live-status.js';
 import type { ObjectiveSetting } from '../sweep/objective.js';
-import { createSweepFolder, resolveSweep } from './sweep-folders.js';
+import { NoSuchSweep, createSweepFolder, resolveSweep, sweepsOf } from './sweep-folders.js';
 import { DamagedSweepRecord, readRuns, readSweepFile } from './read-runs.js';
 import { copyReusedRun, findReusable, type ReuseSource } from './reuse.js';
 import { runParamsFile } from './recorder.js';
@@ -87,8 +87,18 @@ function finishedRuns(sweepPath: string, plan: Plan): { done: Set<number>; damag
   const done = new Set<number>();
   const damaged: DamagedRun[] = [];
   for (const stored of readRuns(sweepPath, { deep: true })) {
-    if (stored.damaged) damaged.push({ folder: stored.folder, problems: stored.damaged });
     const planned = byFolder.get(stored.folder);
+    if (stored.damaged?.[0] === NOT_A_RUN_FOLDER) {
+      // Where a planned run's folder goes, the run cannot be recorded; elsewhere it is no run and is left alone.
+      if (planned) {
+        throw new UserError(
+          `${join(sweepPath, stored.folder)} is a file where the folder of run ${planned.index + 1} goes: dlsweep records each run in a folder of this name and never writes such a file`,
+          'move the file out of the sweep folder (or delete it), then resume again',
+        );
+      }
+      continue;
+    }
+    if (stored.damaged) damaged.push({ folder: stored.folder, problems: stored.damaged });
     const status = stored.metrics?.status;
     if (planned && stored.metrics && stored.metrics.run_id === planned.id && (status === 'done' || status === 'diverged')) done.add(planned.index);
   }
@@ -123,7 +133,7 @@ export interface DamagedRun {
 
 function cleanTempFiles(sweepPath: string): void {
   removeStaleTempFiles(sweepPath);
-  for (const name of readdirSync(sweepPath)) if (RUN_FOLDER_PATTERN.test(name)) removeStaleTempFiles(join(sweepPath, name));
+  for (const name of readdirSync(sweepPath)) if (RUN_FOLDER_PATTERN.test(name) && !isNotAFolder(join(sweepPath, name))) removeStaleTempFiles(join(sweepPath, name));
 }
 
 /**
@@ -251,9 +261,41 @@ async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Pla
  * The sweep folder a --resume or --extend target names: a sweep id (or unique prefix), EXPERIMENT/SWEEP_ID,
  * `latest` (or true) for the experiment's latest sweep. Throws: UserError when nothing matches (resolveSweep).
  */
-export function resolveSweepTarget(runsDir: string, experiment: string, target: string | true): string {
+export function resolveSweepTarget(runsDir: string, experiment: string, target: string | true, option: '--resume' | '--extend' = '--resume'): string {
   const t = target === true ? 'latest' : target;
-  return resolveSweep(runsDir, t === 'latest' ? experimentDir(runsDir, experiment) : t.includes('/') ? t : `${experiment}/${t}`);
+  try {
+    return resolveSweep(runsDir, t === 'latest' ? experimentDir(runsDir, experiment) : t.includes('/') ? t : `${experiment}/${t}`);
+  } catch (e) {
+    if (!(e instanceof NoSuchSweep)) throw e;
+    throw noSweepToContinue(runsDir, experiment, t, option);
+  }
+}
+
+/**
+ * The error for a --resume or --extend target that names no sweep: the experiment's sweeps that the option
+ * can take (--extend: grids only, a search cannot be widened), newest first, rather than the experiments.
+ */
+function noSweepToContinue(runsDir: string, experiment: string, target: string, option: '--resume' | '--extend'): UserError {
+  const sweeps = sweepsOf(experimentDir(runsDir, experiment)).reverse();
+  const fit = sweeps.filter((dir) => {
+    if (option === '--resume') return true;
+    try {
+      return !(JSON.parse(readFileSync(join(dir, SWEEP_FILES.sweep), 'utf8')) as Partial<SweepFile>).search;
+    } catch {
+      return true; // a damaged record: extending it says what is wrong
+    }
+  });
+  const what = target === 'latest' ? `experiment ${experiment} has no sweep under ${runsDir}` : `experiment ${experiment} has no sweep "${target}" under ${runsDir}`;
+  const action = option === '--extend' ? 'widen' : 'resume';
+  if (fit.length === 0) {
+    const searches = option === '--extend' && sweeps.length > 0 ? ` (its ${sweeps.length === 1 ? 'sweep is a search' : `${sweeps.length} sweeps are searches`}, which cannot be widened)` : '';
+    return new UserError(`${option} ${target}: ${what}${searches}`, `run the file without ${option} to start a new sweep of it`);
+  }
+  const shown = fit.slice(0, 5).map((dir) => basename(dir));
+  return new UserError(
+    `${option} ${target}: ${what}`,
+    `sweeps of ${experiment} that ${option} can ${action}, newest first: ${shown.join(', ')}${fit.length > shown.length ? `, ... (${fit.length} in all)` : ''}; e.g. ${option} ${shown[0]} (or ${option} latest)`,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SWEEP_FILES, stageFiles } from './paths.js';
-import { checkSweepRecord, readJsonFile } from './integrity.js';
+import { NOT_A_RUN_FOLDER, checkSweepRecord, readJsonFile } from './integrity.js';
 import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
@@ -21,6 +21,8 @@ export interface SweepCheck {
   /** Sound runs with a result (done or diverged): resume keeps them. */
   kept: number;
   damaged: DamagedRun[];
+  /** Files named like run folders (see integrity.ts NOT_A_RUN_FOLDER): no run, nothing for resume to train. */
+  notFolders: string[];
   failed: string[];
   interrupted: string[];
   /** Grid points with no run folder, or a folder with no result yet. */
@@ -40,8 +42,12 @@ export function verifySweep(dir: string): SweepCheck {
   // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];
   for (const name of kept) if (!existsSync(join(dir, name))) sweepProblems.push(`${name} is missing`);
-  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], failed: [], interrupted: [], pending: 0 };
-  const runs = readRuns(dir, { deep: true });
+  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], notFolders: [], failed: [], interrupted: [], pending: 0 };
+  const runs = readRuns(dir, { deep: true }).filter((r) => {
+    const file = r.damaged?.[0] === NOT_A_RUN_FOLDER;
+    if (file) check.notFolders.push(r.folder);
+    return !file;
+  });
   check.runs = runs.length;
   let unfinished = 0;
   for (const r of runs) {
@@ -57,5 +63,5 @@ export function verifySweep(dir: string): SweepCheck {
 
 /** Whether a check found damage (as opposed to work left to do). */
 export function isDamaged(check: SweepCheck): boolean {
-  return check.sweepProblems.length > 0 || check.damaged.length > 0;
+  return check.sweepProblems.length > 0 || check.damaged.length > 0 || check.notFolders.length > 0;
 }

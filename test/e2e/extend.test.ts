@@ -113,6 +113,23 @@ test('--extend refuses changes that are not widenings, naming each, and writes n
   // --extend with --resume is a usage error.
   writeFileSync(file, WIDE);
   assert.equal(runCli(['run', file, '--extend', id, '--resume', id], dir).code, 2);
+
+  // A sweep that does not exist: the hint lists the experiment's sweeps that can be widened, not the experiments.
+  for (const option of ['--extend', '--resume']) {
+    const r = runCli(['run', file, option, 'nosuch'], dir);
+    assert.equal(r.code, 2, r.stderr);
+    const action = option === '--extend' ? 'widen' : 'resume';
+    assert.equal(
+      r.stderr,
+      `error: ${option} nosuch: experiment wide has no sweep "nosuch" under ${runs}\nhint: sweeps of wide that ${option} can ${action}, newest first: ${id}; e.g. ${option} ${id} (or ${option} latest)\n`,
+    );
+  }
+  assert.deepEqual(readdirSync(sweep).sort(), listing);
+  // A search cannot be widened: with only searches, --extend says so and names no sweep to widen.
+  const search = recordedSweep('dlsweep-extend-search-', 's.yaml', 'srch', `name: srch\ndataset:\n  synthetic: {kind: blobs, samples: 200, features: 4, noise: 0.5, seed: 3}\nfixed:\n  iterations: 20\nsearch:\n  method: random\n  trials: 2\n  seed: 1\ngrid:\n  learning_rate: {log_uniform: [0.01, 1]}\n`);
+  const none = runCli(['run', search.file, '--extend', 'nosuch'], search.dir);
+  assert.equal(none.code, 2, none.stderr);
+  assert.equal(none.stderr, `error: --extend nosuch: experiment srch has no sweep "nosuch" under ${search.runs} (its sweep is a search, which cannot be widened)\nhint: run the file without --extend to start a new sweep of it\n`);
 });
 
 test('a running sweep cannot be extended; kill -9 during an extension, then --resume or --extend again, completes it to the same result', async () => {

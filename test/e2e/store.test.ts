@@ -213,3 +213,44 @@ test('stdout and stderr into one slowly read pipe: exit 0, every line whole and 
   assert.ok(sweepLine >= 0 && sweepLine < first, `sweep line at ${sweepLine}, table at ${first}`);
   assert.ok(recorded > last, `the closing line (${recorded}) comes after the table (${last})`);
 });
+
+test('a plain file named like a run folder is one problem saying what it is and what to do, in every reader; resume refuses it only where a run goes', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'nf.yaml', syntheticExperiment('nf', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 20\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'nf');
+  const id = basename(sweep);
+  const [first] = runFolders(sweep);
+  // A stray file beyond the grid, and a file where run 1's folder was.
+  writeFileSync(join(sweep, '0003-deadbeef'), 'notes\n');
+  rmSync(join(sweep, first), { recursive: true });
+  writeFileSync(join(sweep, first), '');
+  const what = 'a file, not a run folder: dlsweep records each run in a folder of this name and never writes such a file; move it out of the sweep folder (or delete it)';
+  const once = (stderr: string, folder: string) => {
+    assert.equal(stderr.split(`nf/${id}/${folder} is ${what}; it is left out of the results`).length, 2, stderr);
+    assert.doesNotMatch(stderr, /ENOTDIR|cannot be read|\n\s+at /);
+  };
+  for (const command of [['compare', 'nf'], ['show', 'nf/latest'], ['ls']]) {
+    const r = runCli(command, dir);
+    assert.equal(r.code, 0, r.stderr);
+    once(r.stderr, first);
+    once(r.stderr, '0003-deadbeef');
+  }
+  const v = runCli(['verify'], dir);
+  assert.equal(v.code, 1);
+  assert.match(v.stdout, new RegExp(`^nf/${id}: 1 run folder checked \\(grid of 2\\), 1 sound$`, 'm'));
+  assert.equal(v.stdout.split(`  not a run: ${first}: ${what}\n`).length, 2, v.stdout);
+  assert.equal(v.stdout.split(`  not a run: 0003-deadbeef: ${what}\n`).length, 2, v.stdout);
+  assert.doesNotMatch(v.stdout, /ENOTDIR|damaged: 0/);
+  // Resume: the file sits where run 1 is recorded, so it is refused, the file kept; moved away, resume trains run 1.
+  const refused = runCli(['run', file, '--resume', 'latest', '--quiet'], dir);
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stderr, `error: ${join(sweep, first)} is a file where the folder of run 1 goes: dlsweep records each run in a folder of this name and never writes such a file\nhint: move the file out of the sweep folder (or delete it), then resume again\n`);
+  assert.ok(statSync(join(sweep, first)).isFile());
+  rmSync(join(sweep, first));
+  const resumed = runCli(['run', file, '--resume', 'latest', '--quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stderr, /0003-deadbeef|training it again/);
+  assert.ok(statSync(join(sweep, first, 'metrics.json')).isFile());
+  assert.equal(readFileSync(join(sweep, '0003-deadbeef'), 'utf8'), 'notes\n');
+});

@@ -36,6 +36,19 @@ test('--recall-at-least: the highest threshold that meets it, and the range that
   assert.match(thresholdText('e/s/0001-x', c, 0.5), /optimistic/);
 });
 
+test('--recall-at-least: the text prints the low end of the interval of equivalent thresholds and says so', () => {
+  // Recall >= 0.75 holds for t < 0.6 (rows 0.95, 0.8, 0.6 positive); every t in [0.4, 0.6) gives the same
+  // counts, and 0.6 itself does not (the positive scoring 0.6 turns negative): no highest threshold exists.
+  const text = thresholdText('e/s/0001-x', chooseThreshold(preds(), { kind: 'recall_at_least', recall: 0.75 }), 0.5);
+  assert.match(text, /^rule: recall >= 0\.75 on the validation rows with the fewest positive predictions \(the highest thresholds that reach it\)$/m);
+  assert.match(text, /^threshold: 0\.4 \(positive when p > threshold; the run was scored at 0\.5\)$/m);
+  assert.match(text, /^  every threshold in \[0\.4, 0\.6\) classifies the validation rows alike; 0\.4, a validation score, is its low end and the end that belongs to it: at 0\.6 the rows scoring 0\.6 turn negative$/m);
+  assert.doesNotMatch(text, /the highest threshold with/);
+  // The top interval, where nothing is positive, is closed at 1 (cost of a false positive only).
+  const top = thresholdText('e/s/0001-x', chooseThreshold(preds(), { kind: 'cost', cost_fn: 0, cost_fp: 1 }), 0.5);
+  assert.match(top, /^  every threshold in \[0\.95, 1\] classifies the validation rows alike; 0\.95 is its low end, the highest validation score$/m);
+});
+
 test("--cost-fn/--cost-fp: the lowest a·FN + b·FP; --youden: the largest J, ties to the highest threshold", () => {
   // 10·FN + FP: 40 30 20 21 11 12 2 3 4 -> 0.2.  FN + 10·FP: 4 3 2 12 11 21 20 30 40 -> 0.7.
   assert.equal(chooseThreshold(preds(), { kind: 'cost', cost_fn: 10, cost_fp: 1 }).threshold, 0.2);

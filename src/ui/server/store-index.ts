@@ -19,7 +19,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonFile, checkMetrics, checkSweepRecord } from '../../store/integrity.js';
+import { isNotAFolder, readJsonFile, checkMetrics, checkSweepRecord } from '../../store/integrity.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, compareRunFolders } from '../../store/paths.js';
 import type { RunMetricsFile, SweepFile } from '../../store/records.js';
 import { readAnnotations, mergeTags } from '../../store/annotations.js';
@@ -138,7 +138,8 @@ const FINAL = new Set(['done', 'diverged', 'failed', 'interrupted', 'damaged']);
 function readFacts(runPath: string, folder: string, objective: Objective): RunFacts {
   const stamp = mtimeOf(join(runPath, RUN_FILES.metrics));
   const metrics: Record<string, number | null> = {};
-  if (stamp < 0) return { stamp, status: 'pending', metrics };
+  // A file named like a run folder is no pending run (see integrity.ts NOT_A_RUN_FOLDER).
+  if (stamp < 0) return { stamp, status: isNotAFolder(runPath) ? 'damaged' : 'pending', metrics };
   const read = readJsonFile<RunMetricsFile>(join(runPath, RUN_FILES.metrics), RUN_FILES.metrics);
   if (!('value' in read)) return { stamp, status: 'missing' in read ? 'pending' : 'damaged', metrics };
   const m = read.value;
