@@ -241,7 +241,7 @@ export function sigmoidArray(src: usize, dst: usize, n: i32): void {
  * reach the output). tanh and sigmoid: z alone into A, which activateBlock then maps in place.
  * `act` and `dropout` are constants at every call site (each case of hiddenForwardAs is its own function).
  */
-@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, dropout: bool, slope: v128): void {
+@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, dropout: bool, slope: v128): v128 {
   let a = z;
   if (act == ACT_RELU) {
     a = f64x2.pmax(z, kc(K_ZERO));
@@ -250,7 +250,24 @@ export function sigmoidArray(src: usize, dst: usize, n: i32): void {
     a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, kc(K_ZERO)));
   }
   v128.store(A + off, a);
-  if (dropout && act <= ACT_LEAKY_RELU) v128.store(D + off, f64x2.mul(a, v128.load(M + off)));
+  if (dropout && act <= ACT_LEAKY_RELU) {
+    const d = f64x2.mul(a, v128.load(M + off));
+    v128.store(D + off, d);
+    return d;
+  }
+  return a;
+}
+
+/**
+ * The output unit's logits, accumulated unit by unit in hiddenForwardAs (relu and leaky_relu): the block of
+ * four vectors at Zout + off gets w0 r0 and then w1 r1 added (r: what the output reads, A or D), in the
+ * order of outputForward's sum over units.
+ */
+@inline function outputAcc2(Zout: usize, off: usize, w0: v128, w1: v128, r00: v128, r01: v128, r02: v128, r03: v128, r10: v128, r11: v128, r12: v128, r13: v128): void {
+  v128.store(Zout + off, madd(madd(v128.load(Zout + off, 0), w0, r00), w1, r10), 0);
+  v128.store(Zout + off, madd(madd(v128.load(Zout + off, 16), w0, r01), w1, r11), 16);
+  v128.store(Zout + off, madd(madd(v128.load(Zout + off, 32), w0, r02), w1, r12), 32);
+  v128.store(Zout + off, madd(madd(v128.load(Zout + off, 48), w0, r03), w1, r13), 48);
 }
 
 /**
@@ -300,29 +317,37 @@ function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize,
  * bytes) stay in L1 while all rows use them (rows outermost read all of Ain once per pair of rows). Each
  * sum runs over k in the same order either way.
  */
-function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64): void {
+function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64, W2: usize, b2: usize, Zout: usize): void {
   // One instance per case, named by its type argument as in inputGrad (tanh and sigmoid share one: it
   // stores Z, and activateBlock applies the function).
   const d = D != 0;
   if (act == ACT_RELU) {
-    if (d) hiddenForwardAs<i8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
-    else hiddenForwardAs<u8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
+    if (d) hiddenForwardAs<i8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    else hiddenForwardAs<u8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
   } else if (act == ACT_LEAKY_RELU) {
-    if (d) hiddenForwardAs<i16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
-    else hiddenForwardAs<u16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
+    if (d) hiddenForwardAs<i16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    else hiddenForwardAs<u16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
   } else {
-    if (d) hiddenForwardAs<i32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
-    else hiddenForwardAs<u32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS);
+    if (d) hiddenForwardAs<i32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    else hiddenForwardAs<u32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
   }
 }
 
 /** hiddenForward for the case T names; g is the activation itself (ACT_*). */
-function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, g: i32, slopeS: f64): void {
+function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, g: i32, slopeS: f64, W2: usize, b2: usize, Zout: usize): void {
   const act = caseAct<T>();
   const dropout = isSigned<T>();
   const rowBytes = <usize>sp << 3;
   const slope = f64x2.splat(slopeS);
+  const fuse = act <= ACT_LEAKY_RELU && W2 != 0;
   for (let j: usize = 0; j < rowBytes; j += 64) {
+    if (fuse) {
+      const z2 = v128.load64_splat(b2);
+      v128.store(Zout + j, z2, 0);
+      v128.store(Zout + j, z2, 16);
+      v128.store(Zout + j, z2, 32);
+      v128.store(Zout + j, z2, 48);
+    }
     let i = 0;
     for (; i + 2 <= nOut; i += 2) {
       const w0p = W + (<usize>(i * nIn) << 3);
@@ -351,14 +376,18 @@ function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, 
         z13 = madd(z13, w1, x3);
         ap += rowBytes;
       }
-      hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z10, r1, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z11, r1 + 16, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z12, r1 + 32, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z13, r1 + 48, Z, A, D, M, act, dropout, slope);
+      const a00 = hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
+      const a01 = hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
+      const a02 = hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
+      const a03 = hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
+      const a10 = hiddenOut(z10, r1, Z, A, D, M, act, dropout, slope);
+      const a11 = hiddenOut(z11, r1 + 16, Z, A, D, M, act, dropout, slope);
+      const a12 = hiddenOut(z12, r1 + 32, Z, A, D, M, act, dropout, slope);
+      const a13 = hiddenOut(z13, r1 + 48, Z, A, D, M, act, dropout, slope);
+      if (fuse) {
+        outputAcc2(Zout, j, v128.load64_splat(W2 + (<usize>i << 3)), v128.load64_splat(W2 + (<usize>i << 3), 8),
+          a00, a01, a02, a03, a10, a11, a12, a13);
+      }
     }
     if (i < nOut) {
       const w0p = W + (<usize>(i * nIn) << 3);
@@ -374,10 +403,17 @@ function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, 
         z03 = madd(z03, w0, v128.load(ap, 48));
         ap += rowBytes;
       }
-      hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
-      hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
+      const a0 = hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
+      const a1 = hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
+      const a2 = hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
+      const a3 = hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
+      if (fuse) {
+        const w = v128.load64_splat(W2 + (<usize>i << 3));
+        v128.store(Zout + j, madd(v128.load(Zout + j, 0), w, a0), 0);
+        v128.store(Zout + j, madd(v128.load(Zout + j, 16), w, a1), 16);
+        v128.store(Zout + j, madd(v128.load(Zout + j, 32), w, a2), 32);
+        v128.store(Zout + j, madd(v128.load(Zout + j, 48), w, a3), 48);
+      }
     }
     if (act >= ACT_TANH) activateBlock(A + j, dropout ? D + j : 0, M + j, nOut, rowBytes, g);
   }
@@ -397,10 +433,11 @@ function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, 
  * same divergence test as the reference. The sigmoid runs in a second pass over the stored logits (as
  * activateRows, and for the same reason).
  */
-function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usize, mask: usize, nIn: i32, sp: i32): f64 {
+function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usize, mask: usize, nIn: i32, sp: i32, fused: bool): f64 {
   const rowBytes = <usize>sp << 3;
   const b0 = v128.load64_splat(b);
-  for (let j: usize = 0; j < rowBytes; j += 64) {
+  const zEnd: usize = fused ? 0 : rowBytes; // fused: hiddenForwardAs wrote the logits
+  for (let j: usize = 0; j < zEnd; j += 64) {
     let z0 = b0, z1 = b0, z2 = b0, z3 = b0;
     let ap = A + j;
     for (let k = 0; k < nIn; k++) {
@@ -974,16 +1011,19 @@ function nextBatch(desc: usize): i32 {
 function trainForward(desc: usize, L: i32, X: usize, y: usize, mask: usize, sp: i32, dropout: bool): f64 {
   const act = word(desc, D_ACT);
   const slope = f64At(desc, F_SLOPE);
+  const last = L - 1;
+  const Zout = <usize>word(desc, D_ZOUT);
+  const fused = L > 1 && act <= ACT_LEAKY_RELU;
   let Ain = X;
-  for (let l = 0; l < L - 1; l++) {
+  for (let l = 0; l < last; l++) {
     const D = dropout ? lp(desc, l, L_D) : 0;
     hiddenForward(lp(desc, l, L_W), lp(desc, l, L_B), Ain, lp(desc, l, L_Z), lp(desc, l, L_A), D, lp(desc, l, L_M),
-      layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope);
+      layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope,
+      l == last - 1 ? lp(desc, last, L_W) : 0, lp(desc, last, L_B), Zout);
     Ain = dropout ? D : lp(desc, l, L_A);
   }
-  const last = L - 1;
-  return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, <usize>word(desc, D_ZOUT), lp(desc, last, L_DZ),
-    y, mask, layerWord(desc, last, L_NIN), sp);
+  return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, Zout, lp(desc, last, L_DZ),
+    y, mask, layerWord(desc, last, L_NIN), sp, fused);
 }
 
 /** The backward pass after trainForward on X [f x sp]: every dW and db, scaled by invM. */
@@ -1103,15 +1143,18 @@ export function evaluate(desc: usize, X: usize, y: usize, mask: usize, sp: i32):
   const L = word(desc, D_LAYERS);
   const act = word(desc, D_ACT);
   const slope = f64At(desc, F_SLOPE);
+  const last = L - 1;
+  const Zout = <usize>word(desc, D_ZEVAL);
+  const fused = L > 1 && act <= ACT_LEAKY_RELU;
   let Ain = X;
-  for (let l = 0; l < L - 1; l++) {
+  for (let l = 0; l < last; l++) {
     hiddenForward(lp(desc, l, L_W), lp(desc, l, L_B), Ain, lp(desc, l, L_EZ), lp(desc, l, L_EA), 0, 0,
-      layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope);
+      layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope,
+      l == last - 1 ? lp(desc, last, L_W) : 0, lp(desc, last, L_B), Zout);
     Ain = lp(desc, l, L_EA);
   }
-  const last = L - 1;
-  return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, <usize>word(desc, D_ZEVAL), <usize>word(desc, D_DZEVAL),
-    y, mask, layerWord(desc, last, L_NIN), sp);
+  return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, Zout, <usize>word(desc, D_DZEVAL),
+    y, mask, layerWord(desc, last, L_NIN), sp, fused);
 }
 
 /**
@@ -1130,6 +1173,9 @@ export function profilePhases(desc: usize, n: i32, phases: i32, lr: f64): void {
     if (phases & 1) trainForward(desc, L, X, y, mask, mp, false);
     if (phases & 2) trainBackward(desc, L, X, mp, invM, false);
     if (phases & 4) updateAll(desc, L, lr, 1, 1);
+    if (phases & 8) hiddenForward(lp(desc, 0, L_W), lp(desc, 0, L_B), X, lp(desc, 0, L_Z), lp(desc, 0, L_A), 0, 0,
+      layerWord(desc, 0, L_NIN), layerWord(desc, 0, L_NOUT), mp, word(desc, D_ACT), 0, 0, 0, 0);
+    if (phases & 16) weightGrad(lp(desc, 0, L_DZ), X, lp(desc, 0, L_DW), lp(desc, 0, L_DB), layerWord(desc, 0, L_NIN), layerWord(desc, 0, L_NOUT), mp, invM);
   }
 }
 
