@@ -181,9 +181,11 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
   const pDesc = alloc(4 * descWords);
   const pF64 = alloc(8 * C.F_WORDS);
   const pX = alloc(8 * f * mp);
+  const pXP = alloc(8 * f * mp); // X by sample pairs, for the first layer's weight gradient
   const pY = alloc(8 * mp);
   const pMask = alloc(8 * mp);
   const pXb = t.batch ? alloc(8 * f * bp) : 0;
+  const pXbP = t.batch ? alloc(8 * f * bp) : 0;
   const pYb = t.batch ? alloc(8 * bp) : 0;
   const pMaskb = t.batch ? alloc(8 * bp) : 0;
   const pOrder = t.batch ? alloc(4 * m) : 0;
@@ -240,11 +242,13 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
   w(C.D_M, m);
   w(C.D_MP, mp);
   w(C.D_X, pX);
+  w(C.D_XP, pXP);
   w(C.D_Y, pY);
   w(C.D_MASK, pMask);
   w(C.D_BATCH, t.batch);
   w(C.D_BP, bp);
   w(C.D_XB, pXb);
+  w(C.D_XBP, pXbP);
   w(C.D_YB, pYb);
   w(C.D_MASKB, pMaskb);
   w(C.D_ORDER, pOrder);
@@ -297,6 +301,11 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
     for (let r = 0; r < M.rows; r++) dst.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), r * stride);
   };
   put(pX, t.X, mp);
+  // The same by sample pairs: [mp/2 x f] f64x2, samples 2v and 2v+1 of feature r at 16 (f v + r) bytes.
+  const xp = new Float64Array(buf, pXP, f * mp);
+  for (let r = 0; r < f; r++) {
+    for (let j = 0; j < m; j++) xp[(j >> 1) * 2 * f + 2 * r + (j & 1)] = t.X.data[r * m + j];
+  }
   new Float64Array(buf, pY, m).set(t.y);
   new Float64Array(buf, pMask, m).set(t.weight);
   put(pXv, t.validation, mpv);

@@ -37,7 +37,7 @@ export interface Kernels {
   /** The next n words of the MT19937 stream of `desc` into dst (u32), and a shuffle of a [n]: for tests. */
   drawWords(desc: number, dst: number, n: number): void;
   shuffleWords(desc: number, a: number, n: number): void;
-  /** For the benchmark: n updates doing only the phases of the mask (1 forward, 2 backward, 4 update), and the SIMD peak loop. */
+  /** For the benchmark: n updates doing only the phases of the mask (1 forward, 2 backward, 4 update; 8 and 16 the first layer's forward and weight gradient alone), and the SIMD peak loop. */
   profilePhases(desc: number, n: number, phases: number, lr: number): void;
   peak(n: number, src: number): number;
   /**
