@@ -58,6 +58,7 @@ export const D_ZEVAL: i32 = 27; // logits of the latest evaluate() [eval stride]
 export const D_DZEVAL: i32 = 28; // scratch of evaluate() [eval stride]
 export const D_XP: i32 = 29; // X again, by sample pairs: [mp/2 x f] f64x2 (see weightGradPairs)
 export const D_XBP: i32 = 30; // the batch's X by sample pairs [bp/2 x f]
+export const D_WT: i32 = 31; // scratch of hiddenForward: a hidden layer's W transposed [nIn x nOut] (the largest)
 export const D_LAYER0: i32 = 32; // first layer record
 // Per-layer record: L_WORDS words.
 export const L_NIN: i32 = 0;
@@ -322,30 +323,38 @@ function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize,
  * unit's logits Zout = W2 A + b2 (W2: [1 x nOut], Zout: [sp]; D instead of A under dropout) are summed here
  * too, unit by unit in the order of outputForward's sums, while each block of A is still in registers
  * (the forward pass 10.7 -> 10.3 µs per update on the study's shape: measured).
+ * W is first copied transposed into WT ([nIn x nOut], scratch), where the two rows' weights of input k are
+ * neighbours: one pointer steps through them, instead of an address computed per row and input (the
+ * forward pass 10.4 -> 9.8 µs per update on the study's shape, the copy included: measured).
  */
-function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64, W2: usize, b2: usize, Zout: usize): void {
+function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, act: i32, slopeS: f64, W2: usize, b2: usize, Zout: usize, WT: usize): void {
+  for (let i = 0; i < nOut; i++) {
+    for (let k = 0; k < nIn; k++) store<f64>(WT + (<usize>(k * nOut + i) << 3), load<f64>(W + (<usize>(i * nIn + k) << 3)));
+  }
   // One instance per case, named by its type argument as in inputGrad (tanh and sigmoid share one: it
   // stores Z, and activateBlock applies the function).
   const d = D != 0;
   if (act == ACT_RELU) {
-    if (d) hiddenForwardAs<i8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
-    else hiddenForwardAs<u8>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    if (d) hiddenForwardAs<i8>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    else hiddenForwardAs<u8>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
   } else if (act == ACT_LEAKY_RELU) {
-    if (d) hiddenForwardAs<i16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
-    else hiddenForwardAs<u16>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    if (d) hiddenForwardAs<i16>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    else hiddenForwardAs<u16>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
   } else {
-    if (d) hiddenForwardAs<i32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
-    else hiddenForwardAs<u32>(W, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    if (d) hiddenForwardAs<i32>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
+    else hiddenForwardAs<u32>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
   }
 }
 
-/** hiddenForward for the case T names; g is the activation itself (ACT_*). */
-function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, g: i32, slopeS: f64, W2: usize, b2: usize, Zout: usize): void {
+/** hiddenForward for the case T names, W transposed (WT); g is the activation itself (ACT_*). */
+function hiddenForwardAs<T>(WT: usize, b: usize, Ain: usize, Z: usize, A: usize, D: usize, M: usize, nIn: i32, nOut: i32, sp: i32, g: i32, slopeS: f64, W2: usize, b2: usize, Zout: usize): void {
   const act = caseAct<T>();
   const dropout = isSigned<T>();
   const rowBytes = <usize>sp << 3;
   const slope = f64x2.splat(slopeS);
   const fuse = act <= ACT_LEAKY_RELU && W2 != 0;
+  const outBytes = <usize>nOut << 3;
+  const aEnd = Ain + <usize>nIn * rowBytes;
   for (let j: usize = 0; j < rowBytes; j += 64) {
     if (fuse) {
       const z2 = v128.load64_splat(b2);
@@ -356,18 +365,16 @@ function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, 
     }
     let i = 0;
     for (; i + 2 <= nOut; i += 2) {
-      const w0p = W + (<usize>(i * nIn) << 3);
-      const w1p = w0p + (<usize>nIn << 3);
       const b0 = v128.load64_splat(b + (<usize>i << 3));
       const b1 = v128.load64_splat(b + (<usize>(i + 1) << 3));
       const r0 = <usize>i * rowBytes + j;
       const r1 = r0 + rowBytes;
       let z00 = b0, z01 = b0, z02 = b0, z03 = b0;
       let z10 = b1, z11 = b1, z12 = b1, z13 = b1;
-      let ap = Ain + j;
-      for (let k = 0; k < nIn; k++) {
-        const w0 = v128.load64_splat(w0p + (<usize>k << 3));
-        const w1 = v128.load64_splat(w1p + (<usize>k << 3));
+      let wp = WT + (<usize>i << 3);
+      for (let ap = Ain + j; ap < aEnd + j; ap += rowBytes) {
+        const w0 = v128.load64_splat(wp, 0);
+        const w1 = v128.load64_splat(wp, 8);
         const x0 = v128.load(ap, 0);
         const x1 = v128.load(ap, 16);
         const x2 = v128.load(ap, 32);
@@ -380,7 +387,7 @@ function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, 
         z11 = madd(z11, w1, x1);
         z12 = madd(z12, w1, x2);
         z13 = madd(z13, w1, x3);
-        ap += rowBytes;
+        wp += outBytes;
       }
       const a00 = hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
       const a01 = hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
@@ -396,18 +403,17 @@ function hiddenForwardAs<T>(W: usize, b: usize, Ain: usize, Z: usize, A: usize, 
       }
     }
     if (i < nOut) {
-      const w0p = W + (<usize>(i * nIn) << 3);
       const b0 = v128.load64_splat(b + (<usize>i << 3));
       const r0 = <usize>i * rowBytes + j;
       let z00 = b0, z01 = b0, z02 = b0, z03 = b0;
-      let ap = Ain + j;
-      for (let k = 0; k < nIn; k++) {
-        const w0 = v128.load64_splat(w0p + (<usize>k << 3));
+      let wp = WT + (<usize>i << 3);
+      for (let ap = Ain + j; ap < aEnd + j; ap += rowBytes) {
+        const w0 = v128.load64_splat(wp);
         z00 = madd(z00, w0, v128.load(ap, 0));
         z01 = madd(z01, w0, v128.load(ap, 16));
         z02 = madd(z02, w0, v128.load(ap, 32));
         z03 = madd(z03, w0, v128.load(ap, 48));
-        ap += rowBytes;
+        wp += outBytes;
       }
       const a0 = hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
       const a1 = hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
@@ -1211,7 +1217,7 @@ function trainForward(desc: usize, L: i32, X: usize, y: usize, mask: usize, sp: 
     const D = dropout ? lp(desc, l, L_D) : 0;
     hiddenForward(lp(desc, l, L_W), lp(desc, l, L_B), Ain, lp(desc, l, L_Z), lp(desc, l, L_A), D, lp(desc, l, L_M),
       layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope,
-      l == last - 1 ? lp(desc, last, L_W) : 0, lp(desc, last, L_B), Zout);
+      l == last - 1 ? lp(desc, last, L_W) : 0, lp(desc, last, L_B), Zout, <usize>word(desc, D_WT));
     Ain = dropout ? D : lp(desc, l, L_A);
   }
   return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, Zout, lp(desc, last, L_DZ),
@@ -1349,7 +1355,7 @@ export function evaluate(desc: usize, X: usize, y: usize, mask: usize, sp: i32):
   for (let l = 0; l < last; l++) {
     hiddenForward(lp(desc, l, L_W), lp(desc, l, L_B), Ain, lp(desc, l, L_EZ), lp(desc, l, L_EA), 0, 0,
       layerWord(desc, l, L_NIN), layerWord(desc, l, L_NOUT), sp, act, slope,
-      l == last - 1 ? lp(desc, last, L_W) : 0, lp(desc, last, L_B), Zout);
+      l == last - 1 ? lp(desc, last, L_W) : 0, lp(desc, last, L_B), Zout, <usize>word(desc, D_WT));
     Ain = lp(desc, l, L_EA);
   }
   return outputForward(lp(desc, last, L_W), lp(desc, last, L_B), Ain, Zout, <usize>word(desc, D_DZEVAL),
@@ -1375,7 +1381,7 @@ export function profilePhases(desc: usize, n: i32, phases: i32, lr: f64): void {
     if (phases & 2) trainBackward(desc, L, X, <usize>word(desc, D_XP), mp, invM, false);
     if (phases & 4) updateAll(desc, L, lr, 1, 1);
     if (phases & 8) hiddenForward(lp(desc, 0, L_W), lp(desc, 0, L_B), X, lp(desc, 0, L_Z), lp(desc, 0, L_A), 0, 0,
-      layerWord(desc, 0, L_NIN), layerWord(desc, 0, L_NOUT), mp, word(desc, D_ACT), 0, 0, 0, 0);
+      layerWord(desc, 0, L_NIN), layerWord(desc, 0, L_NOUT), mp, word(desc, D_ACT), 0, 0, 0, 0, <usize>word(desc, D_WT));
     if (phases & 16) weightGradPairs(lp(desc, 0, L_DZ), <usize>word(desc, D_XP), lp(desc, 0, L_DW), lp(desc, 0, L_DB), layerWord(desc, 0, L_NIN), layerWord(desc, 0, L_NOUT), mp, invM);
   }
 }

@@ -182,6 +182,8 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
   const pF64 = alloc(8 * C.F_WORDS);
   const pX = alloc(8 * f * mp);
   const pXP = alloc(8 * f * mp); // X by sample pairs, for the first layer's weight gradient
+  // The largest hidden layer's W, transposed by the kernels before each forward pass.
+  const pWT = alloc(8 * Math.max(1, ...dims.slice(1, -1).map((units, l) => units * dims[l])));
   const pY = alloc(8 * mp);
   const pMask = alloc(8 * mp);
   const pXb = t.batch ? alloc(8 * f * bp) : 0;
@@ -243,6 +245,7 @@ function layOut(k: Kernels, t: LayoutInput): Layout {
   w(C.D_MP, mp);
   w(C.D_X, pX);
   w(C.D_XP, pXP);
+  w(C.D_WT, pWT);
   w(C.D_Y, pY);
   w(C.D_MASK, pMask);
   w(C.D_BATCH, t.batch);
