@@ -11,6 +11,8 @@ import { formatDiagnostic } from '../../src/errors.js';
 import { marginalsView, runsView } from '../../src/report/compare/index.js';
 import { sortRows } from '../../src/report/columns.js';
 import { sweepRows } from '../../src/report/rows.js';
+import { buildComparison, renderTerminal } from '../../src/report/sweep-files.js';
+import { metricLabel } from '../../src/report/format.js';
 import { readRuns } from '../../src/store/read-runs.js';
 import { objectiveOf } from '../../src/cli/search.js';
 import { resolveModelRun } from '../../src/cli/predict.js';
@@ -153,4 +155,29 @@ test('--marginals marks the best value even when runs diverged, by the objective
   const byLoss = marginalsView('m', rows.map((r) => ({ ...r, objective: LOSS })), { marginals: true });
   assert.equal(byLoss.summary, 'val loss per parameter value');
   assert.deepEqual(byLoss.rows.filter((r) => r.best).map((r) => [r.cells[1].value, r.cells[2].value]), [['learning_rate', 0.1], ['seed', 2]]);
+});
+
+test('the table shows the objective\'s metric as a column when it is not a default one (validation.recall), once', () => {
+  const runs = tempRunsDir();
+  try {
+    const RECALL: ObjectiveSetting = { keys: [{ metric: 'validation.recall', goal: 'maximize' }], declared: true };
+    const rows = sweepRows(writeSweep(runs, 'rec', '20260101-000000-dddd', [A, B, C], { objective: RECALL }));
+    // Recall = tp / (tp + fn) over the 10 rows labelled 1 (odd rows): A misses none (10/10), B rows 1, 3, 5
+    // (7/10), C row 1 (9/10). The star is A, and the column the star is judged by is shown.
+    const view = runsView('rec', rows);
+    const lr = view.columns.findIndex((c) => c.key === 'learning_rate');
+    const recall = view.columns.findIndex((c) => c.key === 'validation.recall');
+    assert.ok(recall > 0, view.columns.map((c) => c.key).join(','));
+    assert.deepEqual(view.rows.map((r) => [r.cells[lr].value, r.cells[recall].value, Boolean(r.best)]), [[0.1, 1, true], [0.3, 0.9, false], [0.2, 0.7, false]]);
+    // The terminal's table (run's) has it too; --columns still decides alone.
+    const terminal = renderTerminal(buildComparison('rec', rows), {});
+    assert.match(terminal.split('\n').find((l) => l.includes('│ run') || l.includes(' run '))!, new RegExp(metricLabel('validation.recall')));
+    assert.ok(!runsView('rec', rows, { columns: 'learning_rate,validation.loss' }).columns.some((c) => c.key === 'validation.recall'));
+    // An objective among the default columns adds none.
+    const loss = runsView('loss', sweepRows(writeSweep(runs, 'loss', '20260101-000000-eeee', [A, B, C], { objective: LOSS })));
+    assert.equal(loss.columns.filter((c) => c.key === 'validation.loss').length, 1);
+    assert.deepEqual(loss.columns.map((c) => c.key), runsView('acc', sweepRows(writeSweep(runs, 'acc', '20260101-000000-ffff', [A, B, C]))).columns.map((c) => c.key));
+  } finally {
+    rmSync(runs, { recursive: true, force: true });
+  }
 });

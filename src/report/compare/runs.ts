@@ -2,7 +2,7 @@
 import { bestFootnote } from '../../sweep/objective.js';
 import { counted } from '../../text.js';
 import { describeSort, sortRows } from '../columns.js';
-import { bestOf, rowsObjective, type Row } from '../rows.js';
+import { bestOf, objectiveOfRow, rowsObjective, type Row } from '../rows.js';
 import { formatMetric } from '../format.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
@@ -40,7 +40,9 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
   // Searches: the trial and rung of each run, likewise.
   const searchKeys = filtered.some((r) => r.search) ? SEARCH_COLUMN_KEYS : [];
-  const cols = chosenColumns(options.columns, defs, [...searchKeys, ...DEFAULT_METRIC_KEYS, ...stopKeys]);
+  // The objective's metrics are columns too: the star is judged by them (each sweep's own, when mixed).
+  const objectiveKeys = [...new Set(filtered.flatMap((r) => objectiveOfRow(r).keys.map((k) => k.metric)))].filter((k) => !DEFAULT_METRIC_KEYS.includes(k));
+  const cols = chosenColumns(options.columns, defs, [...searchKeys, ...DEFAULT_METRIC_KEYS, ...objectiveKeys, ...stopKeys]);
   const params = cols.params ?? (options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : varying);
   // Tags and notes: tags every row carries go in the notes line; the others, and notes, get a column.
   const common = (sorted[0]?.tags ?? []).filter((t) => sorted.every((r) => r.tags?.includes(t)));
