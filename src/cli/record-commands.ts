@@ -169,7 +169,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
   program
     .command('gc')
     .description('remove old sweeps: beyond the N newest of each experiment (--keep) and/or started longer ago than AGE (--older-than); running sweeps stay')
-    .option('--keep <n>', "keep each experiment's N newest sweeps", (v: string) => (/^\d+$/.test(v) ? Number(v) : (() => { throw new InvalidArgumentError('--keep takes a whole number, e.g. --keep 5'); })()))
+    .option('--keep <n>', "keep each experiment's N newest sweeps (--keep 0 is refused unless with --older-than or --dry-run: it would remove every sweep)", (v: string) => (/^\d+$/.test(v) ? Number(v) : (() => { throw new InvalidArgumentError('--keep takes a whole number, e.g. --keep 5'); })()))
     .option('--older-than <age>', 'only sweeps started longer ago than this: 30d, 12h, 90m', parseAge)
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('-y, --yes', 'remove without asking')

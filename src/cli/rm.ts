@@ -121,7 +121,8 @@ export async function rmCommand(targets: string[], options: RemoveOptions, io: C
 /**
  * `dlsweep gc`: remove old sweeps. --keep N keeps each experiment's N newest sweeps; --older-than AGE only
  * removes sweeps started longer ago than AGE; with both, a sweep goes when both say so. Running sweeps stay.
- * Also deletes what interrupted removals left. Throws: UserError when neither --keep nor --older-than is given.
+ * Also deletes what interrupted removals left. Throws: UserError when neither --keep nor --older-than is given,
+ * or for --keep 0 without --older-than (every sweep would go) unless --dry-run.
  */
 export async function gcCommand(options: RemoveOptions & { keep?: number; olderThanMs?: number; dryRun?: boolean }, io: CliIO, now = Date.now()): Promise<number> {
   if (options.keep === undefined && options.olderThanMs === undefined) {
@@ -156,10 +157,18 @@ export async function gcCommand(options: RemoveOptions & { keep?: number; olderT
     return 0;
   }
   const list = candidates.map((c) => `  ${c.label}  ${formatBytes(c.size)}`).join('\n');
+  // --keep 0 alone keeps no sweep: every finished sweep of every experiment would go. As rm refuses an
+  // experiment's name, gc refuses that (a habitual --yes included); --dry-run still lists it.
+  const everything = options.keep === 0 && options.olderThanMs === undefined;
+  const what = `--keep 0 keeps no sweep: gc would remove every sweep under ${runsDir} (${candidates.length} ${plural(candidates.length, 'sweep')}, ${formatBytes(total)})`;
+  const instead =
+    "keep each experiment's newest with --keep 1, remove only old sweeps with --older-than AGE, or name the sweeps to remove: dlsweep rm SWEEP... (dlsweep ls lists them)";
   if (options.dryRun) {
     io.stdout.write(`would remove ${candidates.length} ${plural(candidates.length, 'sweep')} (${formatBytes(total)}):\n${list}\n`);
+    if (everything) io.stderr.write(`warning: ${what}; without --dry-run it refuses to\nhint: ${instead}\n`);
     return 0;
   }
+  if (everything) throw new UserError(`${what}; not removing them`, instead);
   io.stderr.write(list + '\n');
   if (!(await confirm(`remove ${candidates.length} ${plural(candidates.length, 'sweep')} (${formatBytes(total)})?`, options.yes, options.stdin, io))) {
     io.stderr.write('nothing removed\n');

@@ -67,6 +67,20 @@ test('rm, gc and ls --size remove exactly what they say; an interrupted rm leave
   assert.ok(!listed.includes(g[2]));
   assert.equal(runCli(['show', `g/${g[2]}`], dir).code, 2);
 
+  // gc --keep 0 would remove every sweep: refused, --yes or not, nothing removed; --dry-run lists them and warns.
+  const before = [sweepsOf(runs, 'g'), sweepsOf(runs, 'h')];
+  for (const yes of [[], ['--yes']]) {
+    const all = runCli(['gc', '--keep', '0', ...yes], dir);
+    assert.equal(all.code, 2, all.stderr);
+    assert.match(all.stderr, new RegExp(`^error: --keep 0 keeps no sweep: gc would remove every sweep under ${runs} \\(3 sweeps, [^)]+\\); not removing them\nhint: keep each experiment's newest with --keep 1, remove only old sweeps with --older-than AGE, or name the sweeps to remove: dlsweep rm SWEEP\\.\\.\\. \\(dlsweep ls lists them\\)\n$`));
+    assert.equal(all.stdout, '');
+  }
+  const allDry = runCli(['gc', '--keep', '0', '--dry-run'], dir);
+  assert.equal(allDry.code, 0, allDry.stderr);
+  assert.match(allDry.stdout, /^would remove 3 sweeps/);
+  assert.match(allDry.stderr, /^warning: --keep 0 keeps no sweep: gc would remove every sweep under .*; without --dry-run it refuses to$/m);
+  assert.deepEqual([sweepsOf(runs, 'g'), sweepsOf(runs, 'h')], before);
+
   // gc --keep 1: the newest sweep of each experiment stays; --dry-run removes nothing.
   const dry = runCli(['gc', '--keep', '1', '--dry-run'], dir);
   assert.equal(dry.code, 0, dry.stderr);
