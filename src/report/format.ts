@@ -78,8 +78,33 @@ export function cleanNumber(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
 }
 
-/** A parameter value for display: the user's spelling when known, else a compact JSON form; `-` when absent. */
-export function formatParam(value: ParamValue | undefined, spelling?: string): string {
+/** Fewest significant digits a table writes a drawn (searched) parameter's numbers with. */
+export const DRAWN_DIGITS = 4;
+
+/**
+ * The significant digits, at least DRAWN_DIGITS and at most 17 (always exact), at which the distinct
+ * non-integer numbers of a column, written by shortNumber, stay distinct: 0.98486 and 0.98491 need 5.
+ */
+export function distinguishingDigits(values: readonly number[]): number {
+  const distinct = [...new Set(values.filter((v) => Number.isFinite(v) && !Number.isInteger(v)))];
+  for (let digits = DRAWN_DIGITS; digits < 17; digits++) {
+    if (new Set(distinct.map((v) => shortNumber(v, digits))).size === distinct.length) return digits;
+  }
+  return 17;
+}
+
+/** A number with `digits` significant digits, trailing zeros dropped (0.9848637283989128 -> 0.9849 at 4); integers whole. */
+export function shortNumber(v: number, digits: number): string {
+  return Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Number(v.toPrecision(digits)));
+}
+
+/**
+ * A parameter value for display: the user's spelling when known, else a compact JSON form; `-` when absent.
+ * With `digits` (a drawn value: see distinguishingDigits), a non-integer number is written with that many
+ * significant digits instead, whatever its recorded spelling (a search records the full float).
+ */
+export function formatParam(value: ParamValue | undefined, spelling?: string, digits?: number): string {
+  if (digits !== undefined && typeof value === 'number' && !Number.isInteger(value)) return shortNumber(value, digits);
   if (spelling !== undefined) return spelling;
   if (value === undefined) return '-';
   if (typeof value === 'number') return String(cleanNumber(value));

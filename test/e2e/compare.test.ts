@@ -201,3 +201,38 @@ test('report regenerates report.html, to the sweep or to --output', () => {
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--heatmap takes two parameters/);
 });
+
+test('a random search: the table writes drawn values with 4 significant digits (more where two would read alike); CSV and JSON keep their 12 digits, results.csv every one', () => {
+  const sdir = tempDir('dlsweep-compare-drawn-');
+  const file = writeExperiment(
+    sdir,
+    's.yaml',
+    'name: drawn\ndataset:\n  synthetic: {kind: blobs, samples: 120, features: 3, noise: 0.5, seed: 3}\nfixed:\n  iterations: 5\nsearch:\n  method: random\n  trials: 6\n  seed: 4\ngrid:\n  learning_rate: {uniform: [0.01, 1]}\n  hidden_sizes: [[3], [5]]\n',
+  );
+  const run = runCli(['run', file, '--workers', '1', '--quiet'], sdir);
+  assert.equal(run.code, 0, run.stderr);
+  const sweep = onlySweep(join(sdir, 'runs'), 'drawn');
+  const drawn = runFolders(sweep).map((f) => readJson(join(sweep, f, 'params.json')).params.learning_rate as number);
+  assert.equal(drawn.length, 6);
+  // Written independently: 4 significant digits by toPrecision, unless two values collide there.
+  const four = drawn.map((v) => String(Number(v.toPrecision(4))));
+  assert.equal(new Set(four).size, 6, 'the seed draws values apart at 4 digits');
+  const texts = (stdout: string) => [...stdout.matchAll(/│ (0\.\d+)\s+│/g)].map((m) => m[1]);
+  // compare and run show every run; show SWEEP its best 5.
+  for (const [args, n] of [[['compare', 'drawn'], 6], [['show', 'drawn'], 5], [['run', file, '--resume', 'latest', '--workers', '1'], 6]] as const) {
+    const r = runCli([...args], sdir);
+    assert.equal(r.code, 0, r.stderr);
+    const shown = texts(r.stdout);
+    assert.equal(shown.length, n, r.stdout);
+    for (const t of shown) assert.ok(four.includes(t), `${t} is not one of ${four.join(', ')}`);
+    for (const v of drawn) assert.ok(!r.stdout.includes(String(v)), `${String(v)} shown in full`);
+  }
+  // Exports keep the machine precision (12 significant digits, float noise cleaned); results.csv every digit.
+  const twelve = drawn.map((v) => Number(v.toPrecision(12))).sort();
+  const csv = parse(runCli(['compare', 'drawn', '--format', 'csv'], sdir).stdout, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(csv.map((r) => Number(r.learning_rate)).sort(), twelve);
+  const json = JSON.parse(runCli(['compare', 'drawn', '--format', 'json'], sdir).stdout);
+  assert.deepEqual(json.rows.map((r: any) => r.learning_rate).sort(), twelve);
+  const results = parse(readFileSync(join(sweep, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(results.map((r) => r.learning_rate).sort(), drawn.map(String).sort());
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanNumber, formatMeanStd, formatMetric, formatMs, formatParam, formatReal, metricLabel } from '../../src/report/format.js';
+import { cleanNumber, distinguishingDigits, formatMeanStd, formatMetric, formatMs, formatParam, formatReal, metricLabel, shortNumber } from '../../src/report/format.js';
 import { canonicalName } from '../../src/report/columns.js';
 
 test('metrics: ratios 4 decimals, losses 4 significant digits, counts integers, undefined n/a', () => {
@@ -59,4 +59,23 @@ test('labels, durations and name aliases', () => {
   assert.equal(canonicalName('Train.Loss'), 'train.loss');
   assert.equal(canonicalName('val.sensitivity'), 'validation.recall');
   assert.equal(canonicalName('learning_rate'), 'learning_rate');
+});
+
+test('drawn parameter values: 4 significant digits, more only where the values of a column would read alike', () => {
+  assert.equal(shortNumber(0.9848637283989128, 4), '0.9849');
+  assert.equal(shortNumber(0.000123456789, 4), '0.0001235');
+  assert.equal(shortNumber(2.5e-7, 4), '2.5e-7');
+  assert.equal(shortNumber(0.5, 4), '0.5'); // no trailing zeros
+  assert.equal(shortNumber(12345, 4), '12345'); // integers whole (int_uniform draws)
+  assert.equal(distinguishingDigits([0.9848637283989128, 0.12, 0.5]), 4);
+  // 0.98486 and 0.98491 both read 0.9849 at 4 digits, apart at 5.
+  assert.equal(distinguishingDigits([0.984863, 0.984911, 0.3]), 5);
+  // Equal values are not a collision; integers never count.
+  assert.equal(distinguishingDigits([0.1234567, 0.1234567, 7, 7]), 4);
+  // Values that differ only in the last bit need every digit.
+  assert.equal(distinguishingDigits([0.1, 0.1 + 2 ** -56]), 17);
+  // formatParam: with digits, a number is short whatever its recorded spelling; without, the spelling.
+  assert.equal(formatParam(0.9848637283989128, '0.9848637283989128', 4), '0.9849');
+  assert.equal(formatParam(0.9848637283989128, '0.9848637283989128'), '0.9848637283989128');
+  assert.equal(formatParam(30, '30', 4), '30');
 });

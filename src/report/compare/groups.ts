@@ -8,7 +8,7 @@ import { compareByKeys, compareValues, describeSort, parseSortKeys, resolveColum
 import { aggregateKind, formatMetric, metricKind } from '../format.js';
 import { rowsObjective, type Row } from '../rows.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
-import { DEFAULT_GROUP_METRIC_KEYS, cellText, chosenColumns, metricValues, prepare, splitList, splitParams, type QueryOptions } from './shared.js';
+import { DEFAULT_GROUP_METRIC_KEYS, cellText, chosenColumns, drawnDigits, metricValues, prepare, splitList, splitParams, type QueryOptions } from './shared.js';
 
 function groupKey(values: (ParamValue | undefined)[]): string {
   return JSON.stringify(values.map((v) => (v === undefined ? '\u0000missing' : v)));
@@ -109,6 +109,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
       { key: `${m.key}.t_interval`, label: '95% t-interval', align: 'right', only: 'text' },
     ]),
   ];
+  const digits = drawnDigits(by, shown.map((g) => g.rows[0]));
   const viewRows: ViewRow[] = shown.map((g) => {
     const rep = g.rows[0];
     const other = new Map<string, number>();
@@ -119,7 +120,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
       status: g.done === 0 ? g.rows[0].status : 'done',
       cells: [
         { text: best ? '*' : '', value: best },
-        ...by.map((d) => ({ text: cellText(d, rep), value: d.get(rep) })),
+        ...by.map((d) => ({ text: cellText(d, rep, digits), value: d.get(rep) })),
         { text: String(g.done), value: g.done },
         ...(showOther ? [{ text: [...other].map(([s, n]) => `${n} ${s}`).join(', '), value: [...other].map(([s, n]) => `${n} ${s}`).join(', ') }] : []),
         ...metrics.flatMap((m): ViewCell[] => {

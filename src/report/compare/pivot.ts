@@ -6,15 +6,16 @@ import { compareValues, equalValues, resolveColumn, type ColumnDef } from '../co
 import { aggregateKind, formatMetric } from '../format.js';
 import { hasParams, type Row } from '../rows.js';
 import type { TableView, ViewColumn, ViewRow } from '../render.js';
-import { better, cellText, metricValues, prepare, resolveMetric, splitList, splitParams, type QueryOptions } from './shared.js';
+import { better, cellText, drawnDigits, metricValues, prepare, resolveMetric, splitList, splitParams, type QueryOptions } from './shared.js';
 
 /** Distinct values of a column over rows, in value order, each with the user's spelling. */
 export function distinctValues(rows: Row[], def: ColumnDef): { value: ParamValue | undefined; text: string }[] {
   const out: { value: ParamValue | undefined; text: string }[] = [];
+  const digits = drawnDigits([def], rows);
   for (const r of rows) {
     if (def.kind === 'param' && !hasParams(r)) continue;
     const v = def.get(r);
-    if (!out.some((o) => equalValues(o.value, v))) out.push({ value: v, text: cellText(def, r) });
+    if (!out.some((o) => equalValues(o.value, v))) out.push({ value: v, text: cellText(def, r, digits) });
   }
   return out.sort((a, b) => (a.value === undefined ? 1 : b.value === undefined ? -1 : compareValues(a.value, b.value)));
 }

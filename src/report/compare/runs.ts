@@ -6,7 +6,7 @@ import { bestOf, objectiveOfRow, rowsObjective, type Row } from '../rows.js';
 import { formatMetric } from '../format.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
-import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumns, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
+import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumns, drawnDigits, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
 
 /**
  * The runs table: --where, --sort, --top, --columns and --only-changed applied (a parameter is "changed"
@@ -53,8 +53,10 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     // Runs copied from an earlier sweep say where from.
     if (sorted.some((r) => r.reused_from !== undefined)) params.push(defs.find((d) => d.key === 'reused_from')!);
   }
+  // A search's drawn numbers: few digits, but as many as the rows shown need to tell them apart.
+  const digits = drawnDigits(params, shown);
   const cell = (def: ColumnDef, r: Row): ViewCell => {
-    if (def.key !== 'tags' || def.kind !== 'meta' || cols.params) return metricCell(def, r);
+    if (def.key !== 'tags' || def.kind !== 'meta' || cols.params) return metricCell(def, r, digits);
     const own = (r.tags ?? []).filter((t) => !common.includes(t));
     return { text: own.length ? own.join(', ') : '-', value: r.tags ?? [] };
   };

@@ -7,7 +7,7 @@ import { CORE_PARAMS, paramSpec } from '../../experiment/params.js';
 import { DEFAULT_OBJECTIVE } from '../../sweep/objective.js';
 import { equalValues, knownColumns, parseSortKeys, resolveColumn, type ColumnDef, type SortKey } from '../columns.js';
 import { compileWhere } from '../where.js';
-import { formatMeanStd, formatParam } from '../format.js';
+import { distinguishingDigits, formatMeanStd, formatParam } from '../format.js';
 import { hasParams, type Row } from '../rows.js';
 import type { ViewCell } from '../render.js';
 import type { SweepDesign } from '../design.js';
@@ -52,9 +52,28 @@ export function splitList(values: string[] | string | undefined): string[] {
   return (Array.isArray(values) ? values : [values]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Display text of a row's value of a column (parameters as the user wrote them). */
-export function cellText(def: ColumnDef, row: Row): string {
-  if (def.kind === 'param') return formatParam(row.params[def.key], row.spellings[def.key]);
+/**
+ * For each parameter column of `defs`, the significant digits that write the numbers a search drew for
+ * `rows` (the rows a table shows) short yet apart (format.ts distinguishingDigits); absent for columns
+ * without drawn numbers. Grid values keep the user's spelling.
+ */
+export function drawnDigits(defs: readonly ColumnDef[], rows: readonly Row[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const drawn = rows.filter((r) => r.search !== undefined);
+  for (const def of defs) {
+    if (def.kind !== 'param') continue;
+    const values = drawn.map((r) => r.params[def.key]).filter((v): v is number => typeof v === 'number' && !Number.isInteger(v));
+    if (values.length) out.set(def.key, distinguishingDigits(values));
+  }
+  return out;
+}
+
+/**
+ * Display text of a row's value of a column (parameters as the user wrote them; a search's drawn numbers
+ * with the column's `digits`, see drawnDigits).
+ */
+export function cellText(def: ColumnDef, row: Row, digits?: ReadonlyMap<string, number>): string {
+  if (def.kind === 'param') return formatParam(row.params[def.key], row.spellings[def.key], row.search !== undefined ? digits?.get(def.key) : undefined);
   if (def.kind === 'metric') {
     if (row.status !== 'done') return '-';
     return formatMeanStd(def.key, row.metrics[def.key], row.std[def.key] ?? undefined);
@@ -64,8 +83,8 @@ export function cellText(def: ColumnDef, row: Row): string {
   return v === undefined || v === null ? '-' : String(v);
 }
 
-export function metricCell(def: ColumnDef, row: Row): ViewCell {
-  if (def.kind !== 'metric') return { text: cellText(def, row), value: def.get(row) };
+export function metricCell(def: ColumnDef, row: Row, digits?: ReadonlyMap<string, number>): ViewCell {
+  if (def.kind !== 'metric') return { text: cellText(def, row, digits), value: def.get(row) };
   return { text: cellText(def, row), value: row.status === 'done' ? row.metrics[def.key] : undefined };
 }
 
