@@ -87,7 +87,7 @@ export function pickPoint(curve: CurvePointAt[], rule: ThresholdRule): CurvePoin
     let score: number;
     if (rule.kind === 'recall_at_least') {
       if (pt.tpr === null || pt.tpr < rule.recall) continue;
-      score = 0; // the first that meets it is the highest threshold
+      score = 0; // the first that meets it is the highest interval
     } else if (rule.kind === 'cost') {
       score = -(rule.cost_fn * pt.fn + rule.cost_fp * pt.fp);
     } else {
