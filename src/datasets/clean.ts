@@ -246,7 +246,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
         {
           line: b.lines[0],
           column: labelIndex + 1,
-          expected: `a label value of the positive class (${positive.strings.map(q).join(', ')})${negative ? ` or of the negative class (${negative.strings.map(q).join(', ')})` : ''}${markers ? `, or a missing-value marker (${markers})` : ''}`,
+          expected: `a label value of the positive class (${positive.strings.map(q).join(', ')})${negative ? ` or of the negative class (${negative.strings.map(q).join(', ')})` : ' or the one other value (the negative class)'}${markers ? `, or a missing-value marker (${markers})` : ''}`,
           found: q(cell),
           hint:
             cell === ''
