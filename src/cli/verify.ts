@@ -27,7 +27,8 @@ function describe(check: SweepCheck): string {
       check.pending ? `${check.pending} pending` : '',
     ].filter(Boolean);
     lines.push(`  resume would train ${counted(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
-  } else if (check.sweepProblems.length === 0) lines.push('  ok: every run is recorded and sound');
+  } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0) lines.push('  ok: every run is recorded and sound');
+  else if (check.sweepProblems.length === 0) lines.push('  every run is recorded and sound; only the files above are not runs');
   if (check.sweepProblems.length) {
     lines.push(`  the sweep's own record is damaged: its sound runs can still be compared; rebuild the record from them and the experiment file the sweep ran: dlsweep run EXPERIMENT_FILE --resume ${name} --repair`);
   }

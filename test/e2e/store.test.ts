@@ -253,4 +253,8 @@ test('a plain file named like a run folder is one problem saying what it is and 
   assert.doesNotMatch(resumed.stderr, /0003-deadbeef|training it again/);
   assert.ok(statSync(join(sweep, first, 'metrics.json')).isFile());
   assert.equal(readFileSync(join(sweep, '0003-deadbeef'), 'utf8'), 'notes\n');
+  // Every run sound, the stray file still named (exit 1), never "ok".
+  const after = runCli(['verify'], dir);
+  assert.equal(after.code, 1);
+  assert.match(after.stdout, new RegExp(`^nf/${id}: 2 run folders checked \\(grid of 2\\), 2 sound\n  not a run: 0003-deadbeef: .*\n  every run is recorded and sound; only the files above are not runs\n`));
 });
