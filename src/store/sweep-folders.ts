@@ -174,8 +174,14 @@ function findSweep(runsDir: string, target?: string): string {
     );
   }
   const known = experimentsIn(runsDir);
+  // EXPERIMENT/x with a known experiment: its sweeps are what x should have named, not the experiments.
+  const own = parts.length === 2 && known.includes(parts[0]) ? sweepsOf(join(runsDir, parts[0])).reverse() : [];
   throw new NoSuchSweep(
     `no sweep or experiment "${target}" under ${runsDir}`,
-    known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/seed-article.yaml',
+    own.length
+      ? `sweeps of ${parts[0]}, newest first: ${own.slice(0, 5).map((d) => basename(d)).join(', ')}${own.length > 5 ? `, ... (${own.length} in all)` : ''}; or ${parts[0]}/latest`
+      : known.length
+        ? `experiments there: ${known.join(', ')}`
+        : 'run a sweep first: dlsweep run experiments/seed-article.yaml',
   );
 }

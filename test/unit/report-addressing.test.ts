@@ -104,4 +104,9 @@ test('show SWEEP/x where the sweep exists but x selects no run says there is no 
   noRun('alpha/20260101-100000-aaaa/zzzz/', 'no run "zzzz" in alpha/20260101-100000-aaaa (runs 1-3)');
   // After a bare experiment name the part may be a mistyped sweep id: still "no sweep".
   userError(() => resolveTarget(runsDir, 'alpha/2026x'), /no sweep or experiment "alpha\/2026x"/);
+  // Its hint lists that experiment's sweeps, newest first, not the experiments.
+  assert.throws(
+    () => resolveTarget(runsDir, 'alpha/2026x'),
+    (e: UserError) => e.hint === 'sweeps of alpha, newest first: 20260102-100000-bbbb, 20260101-100000-aaaa; or alpha/latest',
+  );
 });
