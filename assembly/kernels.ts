@@ -242,15 +242,16 @@ export function sigmoidArray(src: usize, dst: usize, n: i32): void {
  * leaky_relu: Z (leaky_relu only, for its derivative), A = g(z), and under dropout D = A ⊙ M.
  * relu as the reference writes it, z < 0 ? 0 : z (pmax), which lets NaN through (a diverging layer must
  * reach the output). tanh and sigmoid: z alone into A, which activateBlock then maps in place.
- * `act` and `dropout` are constants at every call site (each case of hiddenForwardAs is its own function).
+ * `act` and `dropout` are constants at every call site (each case of hiddenForwardAs is its own function);
+ * `off` is a constant and Z, A, D, M the block's row addresses (see gateOut).
  */
-@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, dropout: bool, slope: v128): v128 {
+@inline function hiddenOut(z: v128, off: usize, Z: usize, A: usize, D: usize, M: usize, act: i32, dropout: bool, slope: v128, zero: v128): v128 {
   let a = z;
   if (act == ACT_RELU) {
-    a = f64x2.pmax(z, kc(K_ZERO));
+    a = f64x2.pmax(z, zero);
   } else if (act == ACT_LEAKY_RELU) {
     v128.store(Z + off, z);
-    a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, kc(K_ZERO)));
+    a = v128.bitselect(f64x2.mul(slope, z), z, f64x2.lt(z, zero));
   }
   v128.store(A + off, a);
   if (dropout && act <= ACT_LEAKY_RELU) {
@@ -353,6 +354,7 @@ function hiddenForwardAs<T>(WT: usize, b: usize, Ain: usize, Z: usize, A: usize,
   const rowBytes = <usize>sp << 3;
   const slope = f64x2.splat(slopeS);
   const fuse = act <= ACT_LEAKY_RELU && W2 != 0;
+  const zero = f64x2.splat(0.0);
   const outBytes = <usize>nOut << 3;
   const aEnd = Ain + <usize>nIn * rowBytes;
   for (let j: usize = 0; j < rowBytes; j += 64) {
@@ -389,14 +391,15 @@ function hiddenForwardAs<T>(WT: usize, b: usize, Ain: usize, Z: usize, A: usize,
         z13 = madd(z13, w1, x3);
         wp += outBytes;
       }
-      const a00 = hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
-      const a01 = hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
-      const a02 = hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
-      const a03 = hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
-      const a10 = hiddenOut(z10, r1, Z, A, D, M, act, dropout, slope);
-      const a11 = hiddenOut(z11, r1 + 16, Z, A, D, M, act, dropout, slope);
-      const a12 = hiddenOut(z12, r1 + 32, Z, A, D, M, act, dropout, slope);
-      const a13 = hiddenOut(z13, r1 + 48, Z, A, D, M, act, dropout, slope);
+      const Z0 = Z + r0, A0 = A + r0, D0 = D + r0, M0 = M + r0, Z1 = Z + r1, A1 = A + r1, D1 = D + r1, M1 = M + r1;
+      const a00 = hiddenOut(z00, 0, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a01 = hiddenOut(z01, 16, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a02 = hiddenOut(z02, 32, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a03 = hiddenOut(z03, 48, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a10 = hiddenOut(z10, 0, Z1, A1, D1, M1, act, dropout, slope, zero);
+      const a11 = hiddenOut(z11, 16, Z1, A1, D1, M1, act, dropout, slope, zero);
+      const a12 = hiddenOut(z12, 32, Z1, A1, D1, M1, act, dropout, slope, zero);
+      const a13 = hiddenOut(z13, 48, Z1, A1, D1, M1, act, dropout, slope, zero);
       if (fuse) {
         outputAcc2(Zout, j, v128.load64_splat(W2 + (<usize>i << 3)), v128.load64_splat(W2 + (<usize>i << 3), 8),
           a00, a01, a02, a03, a10, a11, a12, a13);
@@ -415,10 +418,11 @@ function hiddenForwardAs<T>(WT: usize, b: usize, Ain: usize, Z: usize, A: usize,
         z03 = madd(z03, w0, v128.load(ap, 48));
         wp += outBytes;
       }
-      const a0 = hiddenOut(z00, r0, Z, A, D, M, act, dropout, slope);
-      const a1 = hiddenOut(z01, r0 + 16, Z, A, D, M, act, dropout, slope);
-      const a2 = hiddenOut(z02, r0 + 32, Z, A, D, M, act, dropout, slope);
-      const a3 = hiddenOut(z03, r0 + 48, Z, A, D, M, act, dropout, slope);
+      const Z0 = Z + r0, A0 = A + r0, D0 = D + r0, M0 = M + r0;
+      const a0 = hiddenOut(z00, 0, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a1 = hiddenOut(z01, 16, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a2 = hiddenOut(z02, 32, Z0, A0, D0, M0, act, dropout, slope, zero);
+      const a3 = hiddenOut(z03, 48, Z0, A0, D0, M0, act, dropout, slope, zero);
       if (fuse) {
         const w = v128.load64_splat(W2 + (<usize>i << 3));
         v128.store(Zout + j, madd(v128.load(Zout + j, 0), w, a0), 0);
@@ -744,15 +748,19 @@ function weightGradPairs(dZ: usize, XP: usize, dW: usize, db: usize, nIn: i32, n
  * Stores a block of G = s ⊙ M ⊙ g'(Z) at address `G` (M, Z and A read at byte offset `off`): s a block of
  * Wᵀ dZ, M the layer's dropout mask (under dropout), g' from Z (leaky_relu) or A = g(Z) (the others), in the
  * order of the reference's operations. relu: A > 0 exactly when Z > 0 (NaN fails both). `act` and `dropout`
- * are constants at every call site (each case of inputGradAs is its own function).
+ * are constants at every call site (each case of inputGradAs is its own function). Callers pass the block's
+ * row addresses and `off` a constant, so that each load's offset is an immediate of the instruction (an
+ * address computation per vector otherwise), and `zero` is a register (kc(K_ZERO) is a load at every use):
+ * with the same for hiddenOut, the input gradient and the forward's stores 0.9 µs less per update on the
+ * study's shape (measured).
  */
-@inline function gateOut(s: v128, off: usize, G: usize, Z: usize, A: usize, M: usize, act: i32, dropout: bool, slope: v128): void {
+@inline function gateOut(s: v128, off: usize, G: usize, Z: usize, A: usize, M: usize, act: i32, dropout: bool, slope: v128, zero: v128): void {
   let g = s;
   if (dropout) g = f64x2.mul(g, v128.load(M + off));
   if (act == ACT_RELU) {
-    g = v128.and(g, f64x2.gt(v128.load(A + off), kc(K_ZERO)));
+    g = v128.and(g, f64x2.gt(v128.load(A + off), zero));
   } else if (act == ACT_LEAKY_RELU) {
-    g = v128.bitselect(g, f64x2.mul(g, slope), f64x2.gt(v128.load(Z + off), kc(K_ZERO)));
+    g = v128.bitselect(g, f64x2.mul(g, slope), f64x2.gt(v128.load(Z + off), zero));
   } else if (act == ACT_TANH) {
     const a = v128.load(A + off);
     g = f64x2.mul(g, f64x2.sub(kc(K_ONE), f64x2.mul(a, a)));
@@ -814,18 +822,20 @@ function inputGradAs<T>(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: us
         const g = G + <usize>(k & ~1) * rowBytes + (<usize>(k & 1) << 4);
         for (let j: usize = 0; j < rowBytes; j += 64) {
           const gj = g + (j << 1);
-          gateOut(madd(zero, w, v128.load(dZ + j, 0)), r + j, gj, Z, A, M, act, dropout, slope);
-          gateOut(madd(zero, w, v128.load(dZ + j, 16)), r + j + 16, gj + 32, Z, A, M, act, dropout, slope);
-          gateOut(madd(zero, w, v128.load(dZ + j, 32)), r + j + 32, gj + 64, Z, A, M, act, dropout, slope);
-          gateOut(madd(zero, w, v128.load(dZ + j, 48)), r + j + 48, gj + 96, Z, A, M, act, dropout, slope);
+          const zj = Z + r + j, aj = A + r + j, mj = M + r + j;
+          gateOut(madd(zero, w, v128.load(dZ + j, 0)), 0, gj, zj, aj, mj, act, dropout, slope, zero);
+          gateOut(madd(zero, w, v128.load(dZ + j, 16)), 16, gj + 32, zj, aj, mj, act, dropout, slope, zero);
+          gateOut(madd(zero, w, v128.load(dZ + j, 32)), 32, gj + 64, zj, aj, mj, act, dropout, slope, zero);
+          gateOut(madd(zero, w, v128.load(dZ + j, 48)), 48, gj + 96, zj, aj, mj, act, dropout, slope, zero);
         }
       } else {
         const g = G + r;
         for (let j: usize = 0; j < rowBytes; j += 64) {
-          gateOut(madd(zero, w, v128.load(dZ + j, 0)), r + j, g + j, Z, A, M, act, dropout, slope);
-          gateOut(madd(zero, w, v128.load(dZ + j, 16)), r + j + 16, g + j + 16, Z, A, M, act, dropout, slope);
-          gateOut(madd(zero, w, v128.load(dZ + j, 32)), r + j + 32, g + j + 32, Z, A, M, act, dropout, slope);
-          gateOut(madd(zero, w, v128.load(dZ + j, 48)), r + j + 48, g + j + 48, Z, A, M, act, dropout, slope);
+          const gj = g + j, zj = Z + r + j, aj = A + r + j, mj = M + r + j;
+          gateOut(madd(zero, w, v128.load(dZ + j, 0)), 0, gj, zj, aj, mj, act, dropout, slope, zero);
+          gateOut(madd(zero, w, v128.load(dZ + j, 16)), 16, gj + 16, zj, aj, mj, act, dropout, slope, zero);
+          gateOut(madd(zero, w, v128.load(dZ + j, 32)), 32, gj + 32, zj, aj, mj, act, dropout, slope, zero);
+          gateOut(madd(zero, w, v128.load(dZ + j, 48)), 48, gj + 48, zj, aj, mj, act, dropout, slope, zero);
         }
       }
     }
@@ -858,25 +868,27 @@ function inputGradAs<T>(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: us
         wp += inBytes;
         dp += rowBytes;
       }
+      const z0 = Z + r0, a0 = A + r0, m0 = M + r0, z1 = Z + r1, a1 = A + r1, m1 = M + r1;
       if (paired) {
         const g = G + <usize>k * rowBytes + (j << 1);
-        gateOut(s00, r0, g, Z, A, M, act, dropout, slope);
-        gateOut(s01, r0 + 16, g + 32, Z, A, M, act, dropout, slope);
-        gateOut(s02, r0 + 32, g + 64, Z, A, M, act, dropout, slope);
-        gateOut(s03, r0 + 48, g + 96, Z, A, M, act, dropout, slope);
-        gateOut(s10, r1, g + 16, Z, A, M, act, dropout, slope);
-        gateOut(s11, r1 + 16, g + 48, Z, A, M, act, dropout, slope);
-        gateOut(s12, r1 + 32, g + 80, Z, A, M, act, dropout, slope);
-        gateOut(s13, r1 + 48, g + 112, Z, A, M, act, dropout, slope);
+        gateOut(s00, 0, g, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s01, 16, g + 32, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s02, 32, g + 64, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s03, 48, g + 96, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s10, 0, g + 16, z1, a1, m1, act, dropout, slope, zero);
+        gateOut(s11, 16, g + 48, z1, a1, m1, act, dropout, slope, zero);
+        gateOut(s12, 32, g + 80, z1, a1, m1, act, dropout, slope, zero);
+        gateOut(s13, 48, g + 112, z1, a1, m1, act, dropout, slope, zero);
       } else {
-        gateOut(s00, r0, G + r0, Z, A, M, act, dropout, slope);
-        gateOut(s01, r0 + 16, G + r0 + 16, Z, A, M, act, dropout, slope);
-        gateOut(s02, r0 + 32, G + r0 + 32, Z, A, M, act, dropout, slope);
-        gateOut(s03, r0 + 48, G + r0 + 48, Z, A, M, act, dropout, slope);
-        gateOut(s10, r1, G + r1, Z, A, M, act, dropout, slope);
-        gateOut(s11, r1 + 16, G + r1 + 16, Z, A, M, act, dropout, slope);
-        gateOut(s12, r1 + 32, G + r1 + 32, Z, A, M, act, dropout, slope);
-        gateOut(s13, r1 + 48, G + r1 + 48, Z, A, M, act, dropout, slope);
+        const g0 = G + r0, g1 = G + r1;
+        gateOut(s00, 0, g0, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s01, 16, g0 + 16, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s02, 32, g0 + 32, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s03, 48, g0 + 48, z0, a0, m0, act, dropout, slope, zero);
+        gateOut(s10, 0, g1, z1, a1, m1, act, dropout, slope, zero);
+        gateOut(s11, 16, g1 + 16, z1, a1, m1, act, dropout, slope, zero);
+        gateOut(s12, 32, g1 + 32, z1, a1, m1, act, dropout, slope, zero);
+        gateOut(s13, 48, g1 + 48, z1, a1, m1, act, dropout, slope, zero);
       }
     }
     if (k < nIn) {
@@ -893,10 +905,11 @@ function inputGradAs<T>(W: usize, dZ: usize, Z: usize, A: usize, M: usize, G: us
         wp += inBytes;
         dp += rowBytes;
       }
-      gateOut(s0, r0, G + r0, Z, A, M, act, dropout, slope);
-      gateOut(s1, r0 + 16, G + r0 + 16, Z, A, M, act, dropout, slope);
-      gateOut(s2, r0 + 32, G + r0 + 32, Z, A, M, act, dropout, slope);
-      gateOut(s3, r0 + 48, G + r0 + 48, Z, A, M, act, dropout, slope);
+      const g0 = G + r0, z0 = Z + r0, a0 = A + r0, m0 = M + r0;
+      gateOut(s0, 0, g0, z0, a0, m0, act, dropout, slope, zero);
+      gateOut(s1, 16, g0 + 16, z0, a0, m0, act, dropout, slope, zero);
+      gateOut(s2, 32, g0 + 32, z0, a0, m0, act, dropout, slope, zero);
+      gateOut(s3, 48, g0 + 48, z0, a0, m0, act, dropout, slope, zero);
     }
   }
 }
