@@ -76,6 +76,10 @@ test('fast engine: random shapes (hidden sizes, depth, odd sample counts, 1 to 9
     { features: 4, m: 99, hidden: [], lr: 0.5, init: 'small_normal', iterations: 300 },
     { features: 11, m: 64, hidden: [9, 1, 6], lr: 0.2, init: 'he_uniform', iterations: 150 },
     { features: 3, m: 41, hidden: [4], lr: 0.1, init: 'zeros', iterations: 100 },
+    // features a multiple of 4 below a hidden layer: the first layer's weight gradient has no last features
+    // to share its bias sums with (they take a loop of their own); odd and even unit counts
+    { features: 8, m: 50, hidden: [3], lr: 0.2, init: 'he_normal', iterations: 200 },
+    { features: 4, m: 37, hidden: [6, 2], lr: 0.2, init: 'glorot_uniform', iterations: 200 },
   ];
   cases.forEach((c, i) => {
     const req: TrainRequest = {
