@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
+import { compareOutcomes } from '../search/halving.js';
 import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
@@ -125,14 +126,29 @@ export interface LoadedSearch {
 }
 
 /**
- * The objective of a recorded run, as the search methods read it: the value of the experiment's objective
- * metric (the first key; a search's objective has one) when the run is done, NaN otherwise (diverged, failed
- * or undefined: ranked last whatever the goal).
+ * The objective of a recorded run, as the search methods read it: the value of one key's metric when the run
+ * is done, NaN otherwise (diverged, failed or undefined: ranked last whatever the goal).
  */
 export function objectiveOf(run: StoredRun | undefined, objective: ObjectiveKey): number {
-  if (run?.metrics?.status !== 'done') return NaN;
-  const v = rowOf('', run).metrics[objective.metric];
-  return typeof v === 'number' ? v : NaN;
+  return objectiveValues(run, [objective])[0];
+}
+
+/**
+ * A recorded run's outcome for the search methods: the value of each key of the objective (objectiveOf), the
+ * first as `value`, the later ones (objectives of several keys) as `rest`.
+ */
+export function objectiveOutcome(run: StoredRun | undefined, keys: readonly ObjectiveKey[]): { value: number; rest?: number[] } {
+  const [value, ...rest] = objectiveValues(run, keys);
+  return rest.length ? { value, rest } : { value };
+}
+
+function objectiveValues(run: StoredRun | undefined, keys: readonly ObjectiveKey[]): number[] {
+  if (run?.metrics?.status !== 'done') return keys.map(() => NaN);
+  const metrics = rowOf('', run).metrics;
+  return keys.map((k) => {
+    const v = metrics[k.metric];
+    return typeof v === 'number' ? v : NaN;
+  });
 }
 
 /** Runs a search records: one per trial and rung reached (asha: the most it can record). */
@@ -197,8 +213,11 @@ export interface SearchFile {
   brackets: SearchSummary['brackets'];
   batches: { index: number; decisions: Decision[]; runs: { trial: number; bracket: number; rung: number; iterations: number; folder: string; value: number | null }[] }[];
   trials: { trial: number; bracket: number; params: Record<string, ParamValue>; rung_reached: number; values: (number | null)[] }[];
-  /** The objective's best run over every rung (recordBatch): the run sweep.json's best and EXPERIMENT/best name. */
-  best: { trial: number; rung: number; folder: string; value: number; run_id?: string } | null;
+  /**
+   * The objective's best run over every rung (recordBatch): the run sweep.json's best and EXPERIMENT/best name.
+   * `value`: its first key's; `rest`: its later keys' (objectives of several keys only).
+   */
+  best: { trial: number; rung: number; folder: string; value: number; rest?: number[]; run_id?: string } | null;
   finished: boolean;
 }
 
@@ -226,7 +245,9 @@ export async function runSearchSweep(
   const { exp, data, shape } = loaded;
   const search = exp.search!;
   const settings = search.settings;
-  const objective = exp.objective.keys[0];
+  const keys = exp.objective.keys;
+  const objective = keys[0];
+  const goals = keys.map((k) => k.goal);
   checkSearchLimit(file, exp, options.maxRuns);
   const summary = searchSummary(exp);
   const total = searchRuns(summary);
@@ -273,7 +294,7 @@ export async function runSearchSweep(
     await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
     const width = folderIndexWidth(total);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
-    const proposals = startSearch(search.axes, settings);
+    const proposals = startSearch(search.axes, settings, goals);
     const file_: SearchFile = {
       method: settings.method,
       settings,
@@ -384,9 +405,9 @@ export async function runSearchSweep(
         failures.push(...recorder.failures);
         if (first.interrupted || first.fatal) break;
       }
-      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, value: objectiveOf(readRun(dir, run.folder), objective) }));
+      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, ...objectiveOutcome(readRun(dir, run.folder), keys) }));
       proposals.answer(outcomes);
-      recordBatch(file_, batch, plan, outcomes, objective.goal);
+      recordBatch(file_, batch, plan, outcomes, goals);
       // Written at once, as run folders are: a few small files each batch, cheaper than trips through libuv's threads.
       writeJsonAtomicSync(join(dir, SWEEP_FILES.search), file_);
       writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
@@ -446,11 +467,12 @@ export async function runSearchSweep(
 
 /**
  * Add a finished batch to search.json's record: its decisions, its runs with their objective, each trial's
- * progress and the best. The best is the objective's best run over every run recorded, whatever its rung,
- * ties to the lower run id: the run the table stars, sweep.json's best and EXPERIMENT/best name
- * (report/rows.ts bestOf, whose last tie-breaker is the run id); a run at a lower rung can be it.
+ * progress and the best. The best is the objective's best run over every run recorded, whatever its rung, by
+ * every key of the objective in order (halving.ts compareOutcomes, the rule of promotions), ties to the lower
+ * run id: the run the table stars, sweep.json's best and EXPERIMENT/best name (report/rows.ts bestOf, which
+ * compares the same keys and breaks ties by the run id last); a run at a lower rung can be it.
  */
-function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[], goal: Goal): void {
+function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[], goals: readonly Goal[]): void {
   const runs = plan.runs.map((run, i) => ({
     trial: run.search!.trial,
     bracket: run.search!.bracket,
@@ -471,11 +493,12 @@ function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOut
     for (let k = 0; k < t.values.length; k++) if (t.values[k] === undefined) t.values[k] = null;
   }
   plan.runs.forEach((run, i) => {
-    const v = outcomes[i].value;
-    if (!Number.isFinite(v)) return;
+    const o = outcomes[i];
+    if (!Number.isFinite(o.value)) return;
     const b = f.best;
-    const better = b === null || (goal === 'minimize' ? v < b.value : v > b.value) || (v === b.value && run.id < (b.run_id ?? ''));
-    if (better) f.best = { trial: runs[i].trial, rung: runs[i].rung, folder: run.folder, value: v, run_id: run.id };
+    const order = b === null ? -1 : compareOutcomes(o, b, goals);
+    const better = order < 0 || (order === 0 && run.id < (b!.run_id ?? ''));
+    if (better) f.best = { trial: runs[i].trial, rung: runs[i].rung, folder: run.folder, value: o.value, ...(o.rest ? { rest: o.rest } : {}), run_id: run.id };
   });
   f.trials.sort((a, b) => a.trial - b.trial);
 }

@@ -15,8 +15,8 @@
  * at least one configuration per rung), once nothing is in flight, no configuration is promotable and none is
  * left to draw, the best result of the highest rung that has results and promoted none continues.
  *
- * Ranking within a rung is halving's (halving.ts rank: the objective's better end first, ties to the lower
- * trial number). A failed or non-finite result is never promoted (halving's synchronous rule may promote one
+ * Ranking within a rung is halving's (halving.ts rank: by the objective's keys in order, each key's better end
+ * first, ties to the lower trial number). A failed or non-finite result is never promoted (halving's synchronous rule may promote one
  * when too few runs finished; here a later configuration can always take the place).
  */
 import { rank, type Goal, type RungOutcome } from './halving.js';
@@ -36,11 +36,11 @@ export class AshaState {
   /** promoted[k]: the trials promoted from rung k. */
   readonly promoted: Set<number>[];
 
-  /** `rungs`: how many rungs (at least 1); `eta`: the reduction factor (>= 2). */
+  /** `rungs`: how many rungs (at least 1); `eta`: the reduction factor (>= 2); `goals`: each objective key's goal, in order. */
   constructor(
     readonly rungs: number,
     readonly eta: number,
-    readonly goal: Goal,
+    readonly goals: Goal | readonly Goal[],
   ) {
     this.results = Array.from({ length: rungs }, () => []);
     this.promoted = Array.from({ length: rungs }, () => new Set<number>());
@@ -54,7 +54,7 @@ export class AshaState {
    */
   job(canDraw: boolean, inFlight: boolean): AshaJob | null {
     for (let k = this.rungs - 2; k >= 0; k--) {
-      const top = rank(this.results[k], this.goal)
+      const top = rank(this.results[k], this.goals)
         .slice(0, Math.floor(this.results[k].length / this.eta))
         .filter((o) => Number.isFinite(o.value));
       const next = top.find((o) => !this.promoted[k].has(o.trial));
@@ -68,7 +68,7 @@ export class AshaState {
     // The rungs are final: the few-trials rule of the header.
     for (let k = this.rungs - 2; k >= 0; k--) {
       if (this.promoted[k].size > 0) continue;
-      const top = rank(this.results[k], this.goal).filter((o) => Number.isFinite(o.value)).slice(0, 1);
+      const top = rank(this.results[k], this.goals).filter((o) => Number.isFinite(o.value)).slice(0, 1);
       if (top.length === 0) continue;
       this.promoted[k].add(top[0].trial);
       return { rung: k + 1, trial: top[0].trial, candidates: top };
@@ -76,9 +76,9 @@ export class AshaState {
     return null;
   }
 
-  /** Record a finished result of `trial` at `rung`. Throws: nothing. */
-  record(trial: number, rung: number, value: number): void {
-    this.results[rung].push({ trial, value });
+  /** Record a finished result of `trial` at `rung` (`rest`: the objective's later keys). Throws: nothing. */
+  record(trial: number, rung: number, value: number, rest?: readonly number[]): void {
+    this.results[rung].push(rest ? { trial, value, rest } : { trial, value });
   }
 }
 

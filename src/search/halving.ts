@@ -15,8 +15,11 @@
  * at rung s_max - s and halves them up to the largest. For R / r = 81, eta = 3 the brackets start 81, 34, 15, 8
  * and 5 configurations (the paper's table 1).
  *
- * Ranking: the objective's better end first; a failed or non-finite outcome ranks last; ties go to the lower
- * trial number, so the decision never depends on the order outcomes arrived in.
+ * Ranking: by the objective's keys in order (lexicographic), each key's better end first, as the tables' best
+ * (src/sweep/objective.ts compareByObjective): the first key decides, a tie on it goes to the next key. On each
+ * key a non-finite value (a failed or diverged training, an undefined metric) ranks after every finite one and
+ * ties with another non-finite one; ties on every key go to the lower trial number, so the decision never
+ * depends on the order outcomes arrived in. With a one-key objective this is the first key's order alone.
  */
 
 export type Goal = 'minimize' | 'maximize';
@@ -67,26 +70,40 @@ export function hyperbandBrackets(rungList: number[], eta: number): Bracket[] {
 /** An outcome at one rung: the trial and its objective (NaN or ±Infinity when the training failed or diverged). */
 export interface RungOutcome {
   trial: number;
+  /** The value of the objective's first key. */
   value: number;
+  /** The values of the objective's later keys, in order; absent for a one-key objective. */
+  rest?: readonly number[];
 }
 
 /**
- * Order outcomes best first (rule in the header). Returns a new array. Throws: nothing.
+ * Order two outcomes by the objective (rule in the header) without the trial tie-break: negative when `x` is
+ * better, 0 when they tie on every key. `goals`: each key's goal, in order (one Goal: a one-key objective).
+ * Throws: nothing.
  */
-export function rank(outcomes: RungOutcome[], goal: Goal): RungOutcome[] {
-  const sign = goal === 'minimize' ? 1 : -1;
-  return [...outcomes].sort((x, y) => {
-    const fx = Number.isFinite(x.value);
-    const fy = Number.isFinite(y.value);
+export function compareOutcomes(x: RungOutcome, y: RungOutcome, goals: Goal | readonly Goal[]): number {
+  const keys = typeof goals === 'string' ? [goals] : goals;
+  for (let k = 0; k < keys.length; k++) {
+    const vx = k === 0 ? x.value : x.rest?.[k - 1];
+    const vy = k === 0 ? y.value : y.rest?.[k - 1];
+    const fx = Number.isFinite(vx);
+    const fy = Number.isFinite(vy);
     if (fx !== fy) return fx ? -1 : 1;
-    if (fx && x.value !== y.value) return sign * (x.value - y.value);
-    return x.trial - y.trial;
-  });
+    if (fx && vx !== vy) return (keys[k] === 'minimize' ? 1 : -1) * (vx! - vy!);
+  }
+  return 0;
+}
+
+/**
+ * Order outcomes best first (rule in the header); `goals` as compareOutcomes. Returns a new array. Throws: nothing.
+ */
+export function rank(outcomes: RungOutcome[], goals: Goal | readonly Goal[]): RungOutcome[] {
+  return [...outcomes].sort((x, y) => compareOutcomes(x, y, goals) || x.trial - y.trial);
 }
 
 /** The trials promoted from a rung: the best `keep` by rank(). Returns trial numbers, best first. Throws: nothing. */
-export function promote(outcomes: RungOutcome[], keep: number, goal: Goal): number[] {
-  return rank(outcomes, goal)
+export function promote(outcomes: RungOutcome[], keep: number, goals: Goal | readonly Goal[]): number[] {
+  return rank(outcomes, goals)
     .slice(0, keep)
     .map((o) => o.trial);
 }

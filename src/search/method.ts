@@ -24,11 +24,15 @@
  *   batch are recorded when all of it is in, then the next batch is filled. The sampler (random, quasirandom
  *   or tpe) draws from the outcomes of the earlier batches; TPE sees each configuration once, at the furthest
  *   rung it reached (Optuna's view of a pruned trial), and starts from uniform draws until 10 have outcomes.
+ *
+ * Objectives of several keys: halving, hyperband and asha rank by every key in order (halving.ts rank, the
+ * tables' rule); TPE models the first key alone, a scalar, since its split into good and bad trials and its
+ * densities need one number per trial (Bergstra et al. 2011); the later keys only break ties of the first.
  */
 import { Rng } from '../train/rng.js';
 import { fromUnit, type ParamValue, type SearchAxis } from './distributions.js';
 import { AshaState, ashaRungBounds } from './asha.js';
-import { hyperbandBrackets, keptAt, promote, rungs as rungList, type Goal } from './halving.js';
+import { hyperbandBrackets, keptAt, promote, rungs as rungList, type Goal, type RungOutcome } from './halving.js';
 import { Sobol, SOBOL_MAX_DIMENSIONS } from './sobol.js';
 import { TPE_DEFAULTS, tpePropose, type TpeObservation } from './tpe.js';
 
@@ -105,7 +109,10 @@ export interface Batch {
 export interface TrialOutcome {
   trial: number;
   rung: number;
+  /** The objective's first key. */
   value: number;
+  /** The objective's later keys, in order; absent for a one-key objective. */
+  rest?: number[];
 }
 
 /** What a search will do, for `plan`: configurations, rungs, brackets and the most updates it can train. */
@@ -225,10 +232,10 @@ function tpeBatches(n: number, before: number): number[] {
   return out;
 }
 
-/** Outcomes of a batch by trial, checking that they answer its requests exactly. */
-function byTrial(batch: Batch, outcomes: TrialOutcome[]): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const o of outcomes) m.set(o.trial, o.value);
+/** Outcomes of a batch by trial (value and rest), checking that they answer its requests exactly. */
+function byTrial(batch: Batch, outcomes: TrialOutcome[]): Map<number, RungOutcome> {
+  const m = new Map<number, RungOutcome>();
+  for (const o of outcomes) m.set(o.trial, o.rest ? { trial: o.trial, value: o.value, rest: o.rest } : { trial: o.trial, value: o.value });
   const ok = outcomes.length === batch.requests.length && batch.requests.every((r) => m.has(r.trial) && outcomes.find((o) => o.trial === r.trial)!.rung === r.rung);
   if (!ok) throw new SearchHistoryError(`the outcomes recorded for batch ${batch.index + 1} do not answer its requests`);
   return m;
@@ -247,9 +254,9 @@ export class SearchHistoryError extends Error {
  * until no job is left. A batch's decisions: per rung left, the candidates (its top 1/eta) and the trials
  * promoted from it, in the order get_job chose them.
  */
-function* asha(axes: SearchAxis[], s: SearchSettings, sampler: Sampler): Proc {
+function* asha(axes: SearchAxis[], s: SearchSettings, sampler: Sampler, goals: readonly Goal[]): Proc {
   const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
-  const state = new AshaState(r.length, s.reductionFactor, s.goal);
+  const state = new AshaState(r.length, s.reductionFactor, goals);
   const params = new Map<number, Record<string, ParamValue>>();
   let drawn = 0;
   for (let index = 0; ; index++) {
@@ -267,7 +274,7 @@ function* asha(axes: SearchAxis[], s: SearchSettings, sampler: Sampler): Proc {
       const from = job.rung - 1;
       let d = decisions.get(from);
       if (!d) {
-        d = { bracket: 0, rung: from, ranked: job.candidates!.map((o) => ({ ...o })), promoted: [], stopped: [] };
+        d = { bracket: 0, rung: from, ranked: job.candidates!.map((o) => ({ trial: o.trial, value: o.value })), promoted: [], stopped: [] };
         decisions.set(from, d);
       }
       d.promoted.push(job.trial);
@@ -277,31 +284,36 @@ function* asha(axes: SearchAxis[], s: SearchSettings, sampler: Sampler): Proc {
     const batch: Batch = { index, requests, decisions: [...decisions.values()].sort((a, b) => b.rung - a.rung) };
     const got = byTrial(batch, yield batch);
     for (const q of requests) {
-      const value = got.get(q.trial)!;
-      state.record(q.trial, q.rung, value);
+      const { value, rest } = got.get(q.trial)!;
+      state.record(q.trial, q.rung, value, rest);
       sampler.observe(q.params, q.rung, value, q.trial);
     }
   }
 }
 
-function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
+/** A configuration still in a halving: its parameters and its outcome at the rung it reached. */
+type Alive = RungOutcome & { params: Record<string, ParamValue> };
+
+/** `goals`: each objective key's goal, in order; the first is the settings' goal. Throws: RangeError when they differ. */
+function* procedure(axes: SearchAxis[], s: SearchSettings, goals: readonly Goal[] = [s.goal]): Proc {
+  if (goals[0] !== s.goal) throw new RangeError(`the objective's first goal (${goals[0]}) is not the search's goal (${s.goal})`);
   let batchIndex = 0;
   let nextTrial = 0;
   const sampler = makeSampler(axes, s.method === 'random' || s.method === 'quasirandom' || s.method === 'tpe' ? s.method : s.sampler, s.seed, s.goal, s.method === 'asha');
 
   /** Draw n configurations and run them at `rung` (one batch, or tpe batches); returns trials and outcomes. */
-  function* start(n: number, bracket: number, rung: number, iterations: number | undefined): Generator<Batch, { trial: number; params: Record<string, ParamValue>; value: number }[], TrialOutcome[]> {
+  function* start(n: number, bracket: number, rung: number, iterations: number | undefined): Generator<Batch, Alive[], TrialOutcome[]> {
     const sizes = sampler.sequential ? tpeBatches(n, nextTrial) : [n];
-    const out: { trial: number; params: Record<string, ParamValue>; value: number }[] = [];
+    const out: Alive[] = [];
     for (const size of sizes) {
       const requests: TrialRequest[] = [];
       for (let i = 0; i < size; i++) requests.push({ trial: nextTrial++, bracket, rung, iterations, params: sampler.draw(nextTrial - 1) });
       const batch: Batch = { index: batchIndex++, requests, decisions: [] };
       const got = byTrial(batch, yield batch);
       for (const r of requests) {
-        const value = got.get(r.trial)!;
-        sampler.observe(r.params, rung, value);
-        out.push({ trial: r.trial, params: r.params, value });
+        const o = got.get(r.trial)!;
+        sampler.observe(r.params, rung, o.value);
+        out.push({ ...o, params: r.params });
       }
     }
     return out;
@@ -312,7 +324,7 @@ function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
     return;
   }
   if (s.method === 'asha') {
-    yield* asha(axes, s, sampler);
+    yield* asha(axes, s, sampler, goals);
     return;
   }
   const r = rungList(s.minIterations, s.maxIterations, s.reductionFactor);
@@ -322,12 +334,11 @@ function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
     let alive = yield* start(n, b, firstRung, r[firstRung]);
     for (let i = 1; firstRung + i < r.length; i++) {
       const keep = Math.min(alive.length, keptAt(n, s.reductionFactor, i));
-      const ranked = alive.map((a) => ({ trial: a.trial, value: a.value }));
-      const promoted = promote(ranked, keep, s.goal);
+      const promoted = promote(alive, keep, goals);
       const decision: Decision = {
         bracket: b,
         rung: firstRung + i - 1,
-        ranked: promote(ranked, ranked.length, s.goal).map((t) => ({ trial: t, value: ranked.find((x) => x.trial === t)!.value })),
+        ranked: promote(alive, alive.length, goals).map((t) => ({ trial: t, value: alive.find((x) => x.trial === t)!.value })),
         promoted,
         stopped: alive.map((a) => a.trial).filter((t) => !promoted.includes(t)).sort((x, y) => x - y),
       };
@@ -339,7 +350,7 @@ function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
         decisions: [decision],
       };
       const got = byTrial(batch, yield batch);
-      alive = next.map((a) => ({ ...a, value: got.get(a.trial)! }));
+      alive = next.map((a) => ({ ...got.get(a.trial)!, params: a.params }));
       for (const a of alive) sampler.observe(a.params, rung, a.value);
     }
   }
@@ -351,8 +362,8 @@ function* procedure(axes: SearchAxis[], s: SearchSettings): Proc {
  * Throws: SearchHistoryError when the history does not answer the batches the search proposes;
  * RangeError for unusable settings (rungs, more axes than quasirandom covers).
  */
-export function nextBatch(axes: SearchAxis[], settings: SearchSettings, history: TrialOutcome[][]): Batch | null {
-  const search = startSearch(axes, settings);
+export function nextBatch(axes: SearchAxis[], settings: SearchSettings, history: TrialOutcome[][], goals?: readonly Goal[]): Batch | null {
+  const search = startSearch(axes, settings, goals);
   for (const outcomes of history) {
     if (!search.current) throw new SearchHistoryError(`the search has ${history.length} recorded batches but finishes after fewer`);
     search.answer(outcomes);
@@ -373,10 +384,11 @@ export interface SearchInProgress {
 /**
  * Start a search: the same procedure nextBatch replays, kept running, so that a search of B batches proposes
  * each once (replaying from the start for every batch costs B^2 / 2 proposals, TPE's model fits included).
- * Throws: RangeError for unusable settings.
+ * `goals`: each key's goal of the objective the outcomes answer (default: the settings' goal, one key).
+ * Throws: RangeError for unusable settings, or goals whose first is not the settings' goal.
  */
-export function startSearch(axes: SearchAxis[], settings: SearchSettings): SearchInProgress {
-  const proc = procedure(axes, settings);
+export function startSearch(axes: SearchAxis[], settings: SearchSettings, goals?: readonly Goal[]): SearchInProgress {
+  const proc = procedure(axes, settings, goals);
   let step = proc.next();
   return {
     get current() {
@@ -391,17 +403,26 @@ export function startSearch(axes: SearchAxis[], settings: SearchSettings): Searc
 
 /**
  * Run a search to the end with a synchronous objective (tests, and searches whose objective is computed in
- * process): returns every batch, with the outcomes given. Throws: what nextBatch throws.
+ * process): returns every batch, with the outcomes given. `objective` returns the first key's value, or every
+ * key's value in order (the goals of each in `goals`). Throws: what nextBatch throws.
  */
-export function runSearch(axes: SearchAxis[], settings: SearchSettings, objective: (r: TrialRequest) => number): { batches: Batch[]; outcomes: TrialOutcome[][] } {
+export function runSearch(
+  axes: SearchAxis[],
+  settings: SearchSettings,
+  objective: (r: TrialRequest) => number | number[],
+  goals?: readonly Goal[],
+): { batches: Batch[]; outcomes: TrialOutcome[][] } {
   const batches: Batch[] = [];
   const outcomes: TrialOutcome[][] = [];
-  const proc = procedure(axes, settings);
+  const proc = procedure(axes, settings, goals);
   let step = proc.next();
   while (!step.done) {
     const batch = step.value;
     batches.push(batch);
-    const got = batch.requests.map((r) => ({ trial: r.trial, rung: r.rung, value: objective(r) }));
+    const got = batch.requests.map((r): TrialOutcome => {
+      const v = objective(r);
+      return typeof v === 'number' ? { trial: r.trial, rung: r.rung, value: v } : { trial: r.trial, rung: r.rung, value: v[0], ...(v.length > 1 ? { rest: v.slice(1) } : {}) };
+    });
     outcomes.push(got);
     step = proc.next(got);
   }

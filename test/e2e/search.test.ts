@@ -62,6 +62,19 @@ test('halving: rungs of 18, 6 and 2 runs; each promotion is the best third of it
   assert.ok(!existsSync(join(sweep, 'states')));
 });
 
+test("a search's best under the default objective: search.json, sweep.json, the printed table's star and table.md's name one run", () => {
+  const { sweep, stdout } = halvingReference();
+  const s = readJson(join(sweep, 'search.json'));
+  const meta = readJson(join(sweep, 'sweep.json'));
+  // The default objective of a search, one key: the validation loss.
+  assert.deepEqual(meta.objective, { keys: [{ metric: 'validation.loss', goal: 'minimize' }], declared: false });
+  const starred = (text: string, mark: RegExp) => text.split('\n').filter((l) => mark.test(l)).map((l) => /\d{4}-[0-9a-f]{8}/.exec(l)![0]);
+  assert.deepEqual(starred(stdout, /^│ \* │/), [s.best.folder]);
+  assert.deepEqual(starred(readFileSync(join(sweep, 'table.md'), 'utf8'), /^\| \* \|/), [s.best.folder]);
+  assert.equal(meta.best.run, s.best.folder);
+  assert.equal(meta.best.metrics['validation.loss'], s.best.value);
+});
+
 /** The files of a run that must not depend on how it was trained. */
 const RUN_BYTES = ['metrics.json', 'curve.csv', 'model.json', 'predictions.csv'];
 

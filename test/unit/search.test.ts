@@ -416,3 +416,72 @@ test('asha with the random sampler draws the configurations method random draws 
   const random = runSearch([unitAxis], settings({ method: 'random', trials: 12 }), () => 0).batches[0].requests;
   assert.deepEqual(asha.map((r) => [r.trial, r.params]), random.map((r) => [r.trial, r.params]));
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Objectives of several keys (the tables' default: validation accuracy, maximized, then validation loss)
+
+const ACC_LOSS = ['maximize', 'minimize'] as const;
+
+test('rank by several keys: the first decides, the second breaks its ties (its own goal), non-finite last on each key, then the trial', () => {
+  const o = [
+    { trial: 0, value: 0.9, rest: [0.3] },
+    { trial: 1, value: 0.95, rest: [0.4] },
+    { trial: 2, value: 0.95, rest: [0.2] },
+    { trial: 3, value: 0.95, rest: [NaN] },
+    { trial: 4, value: NaN, rest: [0.01] },
+    { trial: 5, value: 0.95, rest: [0.2] },
+  ];
+  // 0.95: 2 and 5 (loss 0.2, tied: lower trial first), 1 (0.4), 3 (no loss); then 0.9; then no accuracy.
+  assert.deepEqual(rank(o, ACC_LOSS).map((x) => x.trial), [2, 5, 1, 3, 0, 4]);
+  assert.deepEqual(promote(o, 2, ACC_LOSS), [2, 5]);
+  // The first key alone: ties go to the lower trial.
+  assert.deepEqual(promote(o, 2, 'maximize'), [1, 2]);
+  assert.deepEqual(rank(o, ['maximize', 'maximize']).map((x) => x.trial), [1, 2, 5, 3, 0, 4]);
+});
+
+test('halving and hyperband with a two-key objective: the first key ties, the second decides the promotions (by hand)', () => {
+  // Nine trials, rungs 1, 3, 9, eta 3. Values [accuracy, loss] by (rung, trial).
+  const acc0 = [0.9, 0.95, 0.95, 0.9, 0.95, 0.8, 0.95, 0.7, 0.9];
+  const loss0 = [0.1, 0.3, 0.25, 0.05, 0.4, 0.01, 0.2, 0.5, 0.3];
+  const loss1: Record<number, number> = { 6: 0.3, 2: 0.1, 1: 0.2 };
+  const objective = (r: TrialRequest) => (r.rung === 0 ? [acc0[r.trial], loss0[r.trial]] : r.rung === 1 ? [0.96, loss1[r.trial]] : [0.97, 0.1]);
+  const { batches } = runSearch([unitAxis], settings({ method: 'halving', trials: 9, goal: 'maximize' }), objective, ACC_LOSS);
+  // Rung 0: accuracy 0.95 for trials 1, 2, 4, 6 (four for three places); by loss 6 (0.20), 2 (0.25), 1 (0.30),
+  // 4 (0.40). Then 0.9: 3 (0.05), 0 (0.1), 8 (0.3); then 5 (0.8), 7 (0.7).
+  assert.deepEqual(batches[1].decisions[0].ranked.map((x) => x.trial), [6, 2, 1, 4, 3, 0, 8, 5, 7]);
+  assert.deepEqual(batches[1].decisions[0].promoted, [6, 2, 1]);
+  assert.deepEqual(batches[1].decisions[0].stopped, [0, 3, 4, 5, 7, 8]);
+  // Rung 1: accuracy 0.96 for all three; loss 2 (0.1), 1 (0.2), 6 (0.3).
+  assert.deepEqual(batches[2].requests.map((r) => r.trial), [2]);
+  // By the first key alone the tie on 0.95 would go to the lower trials, 1, 2 and 4.
+  const first = runSearch([unitAxis], settings({ method: 'halving', trials: 9, goal: 'maximize' }), (r) => objective(r)[0]);
+  assert.deepEqual(first.batches[1].decisions[0].promoted, [1, 2, 4]);
+  // Hyperband's brackets are halvings: its first bracket (9 trials at rungs 1, 3, 9) decides alike.
+  const hb = runSearch([unitAxis], settings({ method: 'hyperband', goal: 'maximize' }), objective, ACC_LOSS);
+  assert.deepEqual(hb.batches[1].decisions[0].promoted, [6, 2, 1]);
+  // The goals must start with the search's goal.
+  assert.throws(() => runSearch([unitAxis], settings({ method: 'halving', trials: 9, goal: 'minimize' }), objective, ACC_LOSS), RangeError);
+});
+
+test('asha with a two-key objective: an early promotion goes to the best second key among first-key ties (by hand)', () => {
+  // Rung 0's first four results all have accuracy 0.9; losses 0.4, 0.3, 0.1, 0.2: top floor(4/3) = 1 is trial 2.
+  const loss = [0.4, 0.3, 0.1, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9];
+  const objective = (r: TrialRequest) => [0.9, r.rung === 0 ? loss[r.trial] : 0.05];
+  const { batches } = runSearch([unitAxis], settings({ method: 'asha', trials: 9, goal: 'maximize' }), objective, ACC_LOSS);
+  assert.deepEqual(batches[1].requests.map((r) => [r.trial, r.rung]), [[2, 1], [4, 0], [5, 0], [6, 0]]);
+  assert.deepEqual(batches[1].decisions, [{ bracket: 0, rung: 0, ranked: [{ trial: 2, value: 0.9 }], promoted: [2], stopped: [] }]);
+  // By the first key alone: trial 0.
+  const first = runSearch([unitAxis], settings({ method: 'asha', trials: 9, goal: 'maximize' }), (r) => objective(r)[0]);
+  assert.deepEqual(first.batches[1].requests[0], { ...first.batches[1].requests[0], trial: 0, rung: 1 });
+});
+
+test('TPE models the first key alone: a second key changes none of its proposals (method tpe, and halving with the tpe sampler)', () => {
+  const f = (r: TrialRequest) => Math.sin(9 * (r.params.x as number)) + (r.iterations ?? 1) / 1000;
+  const tpe = settings({ method: 'tpe', trials: 22 });
+  const one = runSearch([unitAxis], tpe, f);
+  const two = runSearch([unitAxis], tpe, (r) => [f(r), (r.params.x as number) * 7], ['minimize', 'maximize']);
+  assert.deepEqual(two.batches, one.batches);
+  // Halving with the tpe sampler: draws alike; first-key values distinct, so the promotions too.
+  const h = settings({ method: 'halving', trials: 27, sampler: 'tpe' });
+  assert.deepEqual(runSearch([unitAxis], h, (r) => [f(r), -f(r)], ['minimize', 'maximize']).batches, runSearch([unitAxis], h, f).batches);
+});
