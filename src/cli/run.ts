@@ -26,6 +26,7 @@ import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepExtension, SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
+import { readRecorded, recordedGridUpdates } from '../store/recorded-updates.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
@@ -294,7 +295,9 @@ async function runSweep(
     process.on('SIGTERM', onSignal);
     const t0 = Date.now();
     // Updates computed by finished trainings, over every process that worked on this sweep.
-    let updatesTrained = open.previous?.updates_trained ?? 0;
+    // A resumed sweep whose record holds no count (rebuilt by --repair from a sweep.json that could not be
+    // read): the runs recorded before count again.
+    let updatesTrained = open.previous?.updates_trained ?? (open.previous ? recordedGridUpdates(plan, readRecorded(sweepPath, plan, open.done), data.folds.length) : 0);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
     const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.

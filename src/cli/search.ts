@@ -28,6 +28,7 @@ import { Recorder } from '../store/recorder.js';
 import type { SweepFile } from '../store/records.js';
 import { closeLastSpan, closingRecord, openSweep } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
+import { recordedSearchUpdates } from '../store/recorded-updates.js';
 import { rowOf } from '../report/rows.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
@@ -203,6 +204,17 @@ function liveStates(f: SearchFile, exp: Experiment, cont: NonNullable<ReturnType
   return live;
 }
 
+/**
+ * Where a training of runs at `places` continues from: the length of the previous rung, whose saved state it
+ * resumes, when its runs are at one rung above its bracket's first; undefined when it starts from scratch
+ * (asha may train two trials of one configuration at two rungs in one training, from the start).
+ */
+function continuedFrom(places: { bracket: number; rung: number }[], summary: SearchSummary): number | undefined {
+  const place = places.reduce((a, b) => (b.rung > a.rung ? b : a));
+  const oneRung = places.every((x) => x.rung === place.rung);
+  return oneRung && summary.rungs[place.rung] > summary.brackets[place.bracket].rungs[0] ? summary.rungs[place.rung - 1] : undefined;
+}
+
 /** search.json: the search's state, rewritten after every batch (see src/store/paths.ts). */
 export interface SearchFile {
   method: string;
@@ -289,8 +301,12 @@ export async function runSearchSweep(
     log(describeSearchPlan(exp, folds, workers));
     log(`sweep: ${dir}`);
     let updatesTrained = open.previous?.updates_trained ?? 0;
+    // A resumed sweep whose record holds no count (rebuilt by --repair from a sweep.json that could not be
+    // read): the runs recorded before count again, batch by batch as they are replayed; the record holds no
+    // count until the replay reaches a batch to train (or the end), so a kill meanwhile leaves it to recount.
+    let recount = open.previous !== undefined && open.previous.updates_trained === undefined;
     let trainings = 0;
-    const extra = () => ({ trainings, planned_updates: plannedUpdates, updates_trained: updatesTrained, search: { method: settings.method, trials: summary.trials } });
+    const extra = () => ({ trainings, planned_updates: plannedUpdates, ...(recount ? {} : { updates_trained: updatesTrained }), search: { method: settings.method, trials: summary.trials } });
     await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
     const width = folderIndexWidth(total);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
@@ -338,12 +354,16 @@ export async function runSearchSweep(
       }
       // Runs recorded by an earlier process (resume) keep their bytes; the others are trained now.
       const todo = new Set<number>();
+      const recorded = new Map<number, StoredRun>();
       plan.runs.forEach((run, i) => {
         const stored = readRun(dir, run.folder);
         const m = stored?.metrics;
         // A damaged run (a file missing or unreadable) is trained again, as a grid's resume does.
         if (!(stored && !stored.damaged && m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
+        else recorded.set(i, stored);
       });
+      if (recount) updatesTrained += recordedSearchUpdates(plan, recorded, folds, (t) => (cont ? (continuedFrom(t.runs.map((i) => plan.runs[i].search!), summary) ?? 0) : 0));
+      if (todo.size > 0) recount = false;
       if (todo.size > 0) {
         trainedNow = true;
         const longest = Math.max(...batch.requests.map((r) => r.iterations ?? 0));
@@ -369,12 +389,11 @@ export async function runSearchSweep(
           // training to the longer, from the start (its state at the shorter rung is not that training's).
           const places = p.runs.map((r) => r.search!);
           const place = places.reduce((a, b) => (b.rung > a.rung ? b : a));
-          const oneRung = places.every((x) => x.rung === place.rung);
           const config = plan.trainings[p.training].config;
           const key = cont.key(config);
           const horizon = cont.horizon(config);
-          const first = summary.brackets[place.bracket].rungs[0];
-          const resume = oneRung && summary.rungs[place.rung] > first ? readStates(dir, key, summary.rungs[place.rung - 1], folds) : undefined;
+          const from = continuedFrom(places, summary);
+          const resume = from !== undefined ? readStates(dir, key, from, folds) : undefined;
           const keep = place.rung < summary.rungs.length - 1;
           const out: TrainingOrder = { ...order, ...(horizon !== undefined ? { horizon } : {}), ...(keep ? { keep_state: true } : {}), ...(resume ? { resume } : {}) };
           stateKeys.set(out, key);
@@ -415,6 +434,7 @@ export async function runSearchSweep(
       // batch trained now: a batch replayed on resume knows less than the states on disk).
       if (cont && todo.size > 0) pruneStates(dir, liveStates(file_, exp, cont, trialKeys));
     }
+    recount = false;
     await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
     if (cont && file_.finished) pruneStates(dir, new Set());
     let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { onlySweep, readJson, recordedSweep, runCli, runFiles, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -145,4 +145,37 @@ test('run --resume --repair of an extended sweep whose record is not JSON rebuil
   const { at: _at, ...recorded } = good.extensions[0];
   assert.deepEqual(ext, recorded);
   assert.ok(Number.isFinite(Date.parse(at)));
+});
+
+test('run --resume --repair of a sweep.json cut short keeps counting the updates trained: a search\'s and a grid\'s count is rebuilt from their recorded runs', () => {
+  // Halving, 9 trials, rungs 20, 60, 180 (eta 3): 9 x 20 updates, then 3 continued from 20 to 60, then 1 from 60 to 180.
+  const search = syntheticExperiment('hr', '  learning_rate: {log_uniform: [0.01, 2.0]}\n  hidden_sizes: [[3], [8]]\n  iterations: [180]', 'search:\n  method: halving\n  trials: 9\n  seed: 5\n  min_iterations: 20\n  reduction_factor: 3\n');
+  // A grid of 2 learning rates x iterations 20 and 40: one training of 40 updates per learning rate.
+  const grid = syntheticExperiment('gr', '  learning_rate: [0.05, 0.5]\n  iterations: [20, 40]');
+  for (const [name, yaml, updates] of [['hr', search, 9 * 20 + 3 * 40 + 1 * 120], ['gr', grid, 2 * 40]] as const) {
+    const { dir, file, id, sweep } = recordedSweep(`dlsweep-repair-updates-${name}-`, `${name}.yaml`, name, yaml);
+    const good = readJson(join(sweep, 'sweep.json'));
+    assert.equal(good.updates_trained, updates, name);
+    const files = runFiles(sweep);
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify(good, null, 2).slice(0, 200));
+    const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(runFiles(sweep), files, `${name}: nothing trained again`);
+    const rebuilt = readJson(join(sweep, 'sweep.json'));
+    assert.equal(rebuilt.updates_trained, updates, `${name}: the count goes on from the recorded runs`);
+    assert.equal(rebuilt.planned_updates, good.planned_updates);
+    // A plain resume afterwards keeps it (nothing left to train).
+    assert.equal(runCli(['run', file, '--resume', id, '--quiet'], dir).code, 0);
+    assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, updates);
+  }
+  // With a run left to train: the search's last run (rung 2) removed, its saved state gone with the finished
+  // search. The recorded runs count 9 x 20 + 3 x 40; the last run trains again from the start, 180 updates.
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-repair-updates-more-', 'hr.yaml', 'hr', search);
+  const last = readJson(join(sweep, 'search.json')).batches[2].runs[0].folder as string;
+  rmSync(join(sweep, last), { recursive: true });
+  writeFileSync(join(sweep, 'sweep.json'), '{"id": "cut');
+  const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(sweep, last, 'metrics.json')));
+  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 9 * 20 + 3 * 40 + 180);
 });

@@ -1,0 +1,62 @@
+/**
+ * The updates a sweep's recorded runs account for: what `updates_trained` counts again when the sweep's record
+ * lost it (run --resume --repair of a sweep.json that could not be read), so the count goes on from the work
+ * on disk instead of from 0. A training is counted once, by the longest of its runs recorded (done or
+ * diverged, trained here: a run copied from another sweep cost nothing), the way the running count counts
+ * a finished training. Work the records do not show (a training repeated after an interruption or a lost
+ * state) is not counted: the result is a lower bound of the updates computed.
+ */
+import type { Plan, PlannedTraining } from '../sweep/plan.js';
+import { readRun, type StoredRun } from './read-runs.js';
+
+/** The stored runs of `plan` at `indices` (into plan.runs) in the sweep folder `dir`, by index. Throws: nothing. */
+export function readRecorded(dir: string, plan: Plan, indices: Iterable<number>): Map<number, StoredRun> {
+  const out = new Map<number, StoredRun>();
+  for (const i of indices) {
+    const run = readRun(dir, plan.runs[i].folder);
+    if (run) out.set(i, run);
+  }
+  return out;
+}
+
+/** Each training with a recorded run among `recorded` (by index into plan.runs), with its longest such run. */
+function longestRecorded(plan: Plan, recorded: ReadonlyMap<number, StoredRun>): { training: PlannedTraining; run: StoredRun }[] {
+  const out: { training: PlannedTraining; run: StoredRun }[] = [];
+  for (const training of plan.trainings) {
+    let longest: StoredRun | undefined;
+    for (const i of training.runs) {
+      const run = recorded.get(i);
+      const m = run?.metrics;
+      if (!run || run.damaged || !m || m.run_id !== plan.runs[i].id || (m.status !== 'done' && m.status !== 'diverged') || run.params.reused_from) continue;
+      if (!longest || m.iterations > longest.metrics!.iterations) longest = run;
+    }
+    if (longest) out.push({ training, run: longest });
+  }
+  return out;
+}
+
+/**
+ * A grid's recorded updates: each training's longest recorded run's length times the folds (as a grid
+ * counts a finished training). Throws: nothing.
+ */
+export function recordedGridUpdates(plan: Plan, recorded: ReadonlyMap<number, StoredRun>, folds: number): number {
+  return longestRecorded(plan, recorded).reduce((n, { run }) => n + run.metrics!.iterations * folds, 0);
+}
+
+/**
+ * A search's recorded updates: for each training, the updates each fold ran (to its early stop or divergence,
+ * else the run's length) less `start(training)`, where a continued training's state stood (as a search counts
+ * a finished training). Throws: nothing.
+ */
+export function recordedSearchUpdates(plan: Plan, recorded: ReadonlyMap<number, StoredRun>, folds: number, start: (training: PlannedTraining) => number): number {
+  let n = 0;
+  for (const { training, run } of longestRecorded(plan, recorded)) {
+    const m = run.metrics!;
+    const from = start(training);
+    for (let f = 0; f < folds; f++) {
+      const end = m.status === 'diverged' ? (m.diverged?.iteration ?? m.iterations) : (m.folds?.[f]?.stopped_at ?? m.stopped_at ?? m.iterations);
+      n += Math.max(0, end - from);
+    }
+  }
+  return n;
+}
