@@ -128,7 +128,7 @@ export function sweepsView(
         rows.push({ status: 'damaged', cells });
         return;
       }
-      const runs = sweepRows(dir);
+      const runs = sweepRows(dir, warn);
       damagedWarnings(runs).forEach(warn);
       const defs = knownColumns(runs);
       // The best run by the sweep's objective, as compare stars it; the column shows its value of the metric

@@ -21,11 +21,13 @@ export interface ReportCommandOptions {
 export async function reportCommand(target: string | undefined, options: ReportCommandOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
   const dir = resolveSweep(runsDir, target);
-  const rows = sweepRows(dir);
+  // The record first: a damaged one is the error, without the runs' warnings before it.
+  const sweep = readSweepFile(dir);
+  const rows = sweepRows(dir, (line) => io.stderr.write(line + '\n'));
   warnDamaged(io, rows);
   const path = await writeReport(
     dir,
-    readSweepFile(dir),
+    sweep,
     rows,
     { metric: options.metric, axes: parseAxes(options.heatmap), maxCurves: options.maxCurves },
     options.output === undefined ? undefined : resolve(io.cwd, options.output),

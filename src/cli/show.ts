@@ -80,7 +80,7 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   }
   const dir = target.dir;
   const sweep = readSweepFile(dir);
-  const rows = sweepRows(dir);
+  const rows = sweepRows(dir, (line) => io.stderr.write(line + '\n'));
   warnDamaged(io, rows);
   const tags = sweepTags(dir, sweep);
   const note = readAnnotations(dir).note;

@@ -8,6 +8,7 @@ import { PROPORTION_METRICS, SPLIT_METRICS } from '../train/metric-names.js';
 import { mcnemarExact, rocAucDeLong, wilsonInterval } from '../train/statistics.js';
 import { basename, dirname } from 'node:path';
 import { readRuns, readSweepFile, type StoredRun } from '../store/read-runs.js';
+import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
 import type { RunParamsFile, RunStatus, SweepFile } from '../store/records.js';
@@ -283,16 +284,27 @@ export function readableSweepTags(sweepDir: string, warn: (line: string) => void
   return sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
 }
 
+/** The warning for a file named like a run folder (integrity.ts NOT_A_RUN_FOLDER): what it is, what to do. */
+export function notARunWarning(sweep: string, folder: string): string {
+  return `warning: ${sweep}/${folder} is ${NOT_A_RUN_FOLDER}; it is left out of the results`;
+}
+
 /**
  * Rows of every run folder of a sweep (each with the sweep's tags and its own, the sweep's dataset and
  * objective), each marked with its paired test against the sweep's best run by that objective (markTies).
+ * A file named like a run folder gets no row: `warn` is told of it.
  */
 export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined): Row[] {
   const title = sweepTitle(sweepDir);
   const sweep = readableSweepFile(sweepDir, warn);
   const tags = sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
   const dataset = sweep ? datasetLabel(sweep.dataset) : undefined;
-  const runs = readRuns(sweepDir);
+  // A file named like a run folder holds no run: one warning, no row, so that no count takes it for a run.
+  const runs = readRuns(sweepDir).filter((r) => {
+    if (r.damaged?.[0] !== NOT_A_RUN_FOLDER) return true;
+    warn(notARunWarning(title, r.folder));
+    return false;
+  });
   // A damaged sweep.json: the objective of a search is told by its runs.
   const objective = recordedObjective(sweep ?? { search: runs.some((r) => r.params.search) ? {} : undefined });
   const rows = runs.map((r) => ({ ...rowOf(title, r, tags), ...(dataset ? { dataset } : {}), objective }));

@@ -230,12 +230,16 @@ test('a plain file named like a run folder is one problem saying what it is and 
     assert.equal(stderr.split(`nf/${id}/${folder} is ${what}; it is left out of the results`).length, 2, stderr);
     assert.doesNotMatch(stderr, /ENOTDIR|cannot be read|\n\s+at /);
   };
-  for (const command of [['compare', 'nf'], ['show', 'nf/latest'], ['ls']]) {
+  for (const command of [['compare', 'nf'], ['show', 'nf/latest'], ['ls'], ['report', 'nf']]) {
     const r = runCli(command, dir);
     assert.equal(r.code, 0, r.stderr);
     once(r.stderr, first);
     once(r.stderr, '0003-deadbeef');
+    // No row: the files are not counted as runs.
+    assert.doesNotMatch(r.stdout, /deadbeef|damaged/);
+    assert.doesNotMatch(r.stdout, new RegExp(first));
   }
+  assert.match(runCli(['compare', 'nf'], dir).stdout, new RegExp(`^nf/${id}: 1 run$`, 'm'));
   const v = runCli(['verify'], dir);
   assert.equal(v.code, 1);
   assert.match(v.stdout, new RegExp(`^nf/${id}: 1 run folder checked \\(grid of 2\\), 1 sound$`, 'm'));

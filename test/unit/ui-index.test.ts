@@ -109,15 +109,3 @@ test('a summary taken from a record that its runs contradict is corrected once t
   assert.deepEqual(v.runs, [], 'runs recorded before the server started are not announced');
   assert.deepEqual(index.verify(1000), { sweeps: [], runs: [], removed: [], left: 0 });
 });
-
-test('a plain file named like a run folder counts as damaged in the index, not as a pending run', () => {
-  const runsDir = join(tempDir('dlsweep-index-'), 'runs');
-  const [a] = makeSyntheticRuns(runsDir, { experiments: 1, sweepsPerExperiment: 1, runsPerSweep: 4 });
-  writeFileSync(join(a.dir, '0005-deadbeef'), 'notes\n');
-  // Read from the runs (the record's summary is only a start): the file is no run waiting to be recorded.
-  const record = JSON.parse(readFileSync(join(a.dir, 'sweep.json'), 'utf8'));
-  writeFileSync(join(a.dir, 'sweep.json'), JSON.stringify({ ...record, status: 'running', ended_at: null }));
-  const s = new StoreIndex(runsDir).home().experiments[0].sweeps[0];
-  assert.equal(s.runs_done, a.done);
-  assert.equal(s.runs_damaged, 1);
-});
