@@ -328,11 +328,28 @@ export async function runSearchSweep(
     let runIndex = 0;
     let trainedNow = false;
     let dispatchResult: DispatchResult = { interrupted: false };
-    const failures: { folder: string; error: string }[] = [];
+    const recorders: Recorder[] = [];
+    // Of the flat metrics, only the ROC AUC's interval is computed from the predictions (rowOf).
+    const withPredictions = keys.some((k) => /\.roc_auc_ci_(low|high)$/.test(k.metric));
+    // A batch's run folders, then search.json and sweep.json naming them, are written while the next batch
+    // trains (its proposals come from the records in memory): search.json never names a run not written.
+    let unwritten: (() => void) | undefined;
+    const writeBatch = (): Error | undefined => {
+      const write = unwritten;
+      unwritten = undefined;
+      try {
+        write?.();
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e : new Error(String(e));
+      }
+    };
     for (;;) {
       const batch = proposals.current;
       if (!batch) {
-        file_.finished = true;
+        const error = writeBatch();
+        if (error) dispatchResult = { interrupted: false, fatal: error };
+        else file_.finished = true;
         break;
       }
       const points: PlannedPoint[] = batch.requests.map((r) => {
@@ -364,6 +381,7 @@ export async function runSearchSweep(
       });
       if (recount) updatesTrained += recordedSearchUpdates(plan, recorded, folds, (t) => (cont ? (continuedFrom(t.runs.map((i) => plan.runs[i].search!), summary) ?? 0) : 0));
       if (todo.size > 0) recount = false;
+      let recorder: Recorder | undefined;
       if (todo.size > 0) {
         trainedNow = true;
         const longest = Math.max(...batch.requests.map((r) => r.iterations ?? 0));
@@ -378,7 +396,10 @@ export async function runSearchSweep(
         log(`batch ${batch.index}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);
         // As a grid records: model.json with its preprocessing, and the validation predictions.
-        const recorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every, {}, data.preprocessing[0], data.folds);
+        const batchRecorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every, {}, data.preprocessing[0], data.folds);
+        batchRecorder.hold();
+        recorder = batchRecorder;
+        recorders.push(batchRecorder);
         // Halving and Hyperband: a configuration below the largest rung keeps its training's state, and a
         // promoted one continues from the state it kept at the previous rung (states/, see search-states.ts).
         const stateKeys = new Map<TrainingOrder, string>();
@@ -399,44 +420,91 @@ export async function runSearchSweep(
           stateKeys.set(out, key);
           return out;
         });
+        // Aborted by a signal, or by a failed write of the batch before.
+        const stop = new AbortController();
+        const onAbort = () => stop.abort();
+        abort.signal.addEventListener('abort', onAbort, { once: true });
+        if (abort.signal.aborted) stop.abort();
         const dispatched = dispatchAll(executor, orders, {
-          signal: abort.signal,
+          signal: stop.signal,
           onOutcome: (order, outcome) => {
             const length = order.checkpoints[order.checkpoints.length - 1];
             if (outcome.status === 'done' && order.keep_state) {
-              // Before the run is recorded: a recorded run below the largest rung has its state beside it.
+              // Written at once, before the run is recorded: a recorded run below the largest rung has its
+              // state beside it, and the next rung's trainings read it.
               const states = outcome.results.map((r) => r.state);
               if (states.every((x): x is TrainingState => x !== undefined)) writeStates(dir, stateKeys.get(order)!, length, states);
             }
-            recorder.record(order.training, outcome);
+            batchRecorder.record(order.training, outcome);
             // The updates computed: a continued training starts where its state stood.
             if (outcome.status === 'done') updatesTrained += outcome.results.reduce((n, r, f) => n + r.iterations_run - (order.resume?.[f].iteration ?? 0), 0);
           },
         });
         // The report at the end needs the chart library: threads idle between batches load it.
         void warmChartEngine();
+        // While the workers train: the batch before's run folders and search.json.
+        const writeError = writeBatch();
+        if (writeError) stop.abort();
         const first = await Promise.race([dispatched, secondSignal]);
+        abort.signal.removeEventListener('abort', onAbort);
         if (typeof first === 'string') {
+          // Runs finished by now are kept (the others are trained again on resume).
+          if (!writeError) {
+            try {
+              batchRecorder.flush();
+            } catch {
+              // exiting anyway: a resume trains them again
+            }
+          }
           io.stderr.write(`\n${first} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);
           return 130;
         }
+        if (writeError) {
+          dispatchResult = { interrupted: false, fatal: writeError };
+          break;
+        }
         dispatchResult = first;
-        failures.push(...recorder.failures);
-        if (first.interrupted || first.fatal) break;
+        if (first.interrupted || first.fatal) {
+          unwritten = () => batchRecorder.flush();
+          const error = writeBatch();
+          if (error) dispatchResult = { ...dispatchResult, fatal: dispatchResult.fatal ?? error };
+          break;
+        }
+      } else {
+        // A batch recorded by an earlier process (resume): nothing trains meanwhile.
+        const error = writeBatch();
+        if (error) {
+          dispatchResult = { interrupted: false, fatal: error };
+          break;
+        }
       }
-      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({ trial: run.search!.trial, rung: run.search!.rung, ...objectiveOutcome(readRun(dir, run.folder), keys) }));
+      // Runs trained now: their records in memory; runs recorded before: read back from their folders.
+      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({
+        trial: run.search!.trial,
+        rung: run.search!.rung,
+        ...objectiveOutcome(recorder?.recordedRun(run.folder, withPredictions) ?? readRun(dir, run.folder), keys),
+      }));
       proposals.answer(outcomes);
       recordBatch(file_, batch, plan, outcomes, goals);
-      // Written at once, as run folders are: a few small files each batch, cheaper than trips through libuv's threads.
-      writeJsonAtomicSync(join(dir, SWEEP_FILES.search), file_);
-      writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
       // batch trained now: a batch replayed on resume knows less than the states on disk).
-      if (cont && todo.size > 0) pruneStates(dir, liveStates(file_, exp, cont, trialKeys));
+      const live = cont && todo.size > 0 ? liveStates(file_, exp, cont, trialKeys) : undefined;
+      const sweepNow = { ...open.sweep, ...extra() };
+      // file_ is not changed again before this is called (by the next batch, or after the last).
+      unwritten = () => {
+        recorder?.flush();
+        // Written at once, as run folders are: a few small files each batch, cheaper than trips through libuv's threads.
+        writeJsonAtomicSync(join(dir, SWEEP_FILES.search), file_);
+        writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), sweepNow);
+        if (live) pruneStates(dir, live);
+      };
     }
     recount = false;
-    await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
-    if (cont && file_.finished) pruneStates(dir, new Set());
+    const failures = recorders.flatMap((r) => r.failures);
+    if (!dispatchResult.fatal) {
+      await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
+      if (cont && file_.finished) pruneStates(dir, new Set());
+    }
     let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };
     // asha's run count is known once it finishes (its plan holds the most it can record).
     if (settings.method === 'asha' && file_.finished) sweep = { ...sweep, grid_size: runIndex };

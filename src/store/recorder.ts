@@ -9,6 +9,7 @@
  *   outcome interrupted -> each run: status interrupted (retrained on resume)
  *   outcome cancelled   -> nothing (the training never started)
  */
+import { join } from 'node:path';
 import type { Outcome } from '../execute/executor.js';
 import { assembleRun, predictionsFor } from '../sweep/assemble.js';
 import type { SplitData, TrainResult, TrajectoryPoint } from '../train/types.js';
@@ -20,6 +21,7 @@ import type { ModelJson } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import { toolVersion } from './provenance.js';
 import type { RunModelFile, RunParamsFile, RunStatus } from './records.js';
+import type { StoredRun } from './read-runs.js';
 import { writeRun, type RunWrite } from './write-run.js';
 
 /** What the recorder reports as it writes. */
@@ -39,6 +41,10 @@ export class Recorder {
   /** Failed runs: folder and one-line reason. */
   readonly failures: { folder: string; error: string }[] = [];
   private readonly pending = new Map<number, PendingTraining>();
+  /** With hold(): the writes of the runs recorded since the last flush, in recording order. */
+  private held?: (() => void)[];
+  /** With hold(): each run recorded, by folder, as its files will hold it (see recordedRun). */
+  private readonly kept = new Map<string, () => RunWrite>();
 
   /**
    * sweepDir: the open sweep's folder (see openSweep in sweeps.ts); plan: its plan; pending: the trainings
@@ -83,25 +89,75 @@ export class Recorder {
       return;
     }
     const finishedAt = new Date().toISOString();
-    // Runs that differ only in threshold share their predictions: one forward pass per iteration count.
+    // Runs that differ only in threshold share their predictions: one forward pass per iteration count,
+    // made when the first of them is written (held writes: off the path to the next batch).
     const predictions = new Map<number, Predictions | undefined>();
+    const validation = this.validation;
+    const predictionsAt = (iterations: number): Predictions | undefined => {
+      if (!validation) return undefined;
+      if (!predictions.has(iterations)) predictions.set(iterations, predictionsFor(outcome.results, iterations, validation));
+      return predictions.get(iterations);
+    };
     for (const run of p.runs) {
       const rec = assembleRun(run, outcome.results, p.thresholds, this.curveEvery, this.validation?.map((f) => f.test));
       const iterations = run.params.iterations as number;
-      if (this.validation && rec.metrics.status === 'done' && !predictions.has(iterations)) {
-        predictions.set(iterations, predictionsFor(outcome.results, iterations, this.validation));
-      }
-      this.write(run, {
+      this.write(run, () => ({
         params: this.paramsFile(run),
         metrics: rec.metrics,
         curve: rec.curve,
         model: rec.model && this.modelFile(run, rec.model),
-        predictions: rec.metrics.status === 'done' ? predictions.get(iterations) : undefined,
+        // A getter: made when written (or asked for by recordedRun), not when recorded.
+        get predictions() {
+          return rec.metrics.status === 'done' ? predictionsAt(iterations) : undefined;
+        },
         trajectory: rec.model && trajectoryOf(outcome.results[0], iterations),
         timing: { training_ms: Math.round(outcome.training_ms), shared_by: this.plan.trainings[training].runs.length, finished_at: finishedAt },
-      });
+      }));
     }
     this.events.trainingFinished?.(training, outcome.results.reduce((n, r) => n + r.iterations_run, 0), outcome.training_ms);
+  }
+
+  /**
+   * Hold the writes of the runs recorded from now on until flush(). A search decides its next batch from
+   * the runs' records in memory (recordedRun) and writes their folders while that batch trains; it writes
+   * search.json, which names them, only after the flush. Without hold() every run is written as recorded.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /**
+   * Write the held runs' folders, in recording order (each folder as writeRun writes it: metrics.json last).
+   * Throws: the file system's error (ENOSPC, EACCES...); the runs written before it stay complete, the
+   * others are dropped (a resumed sweep trains them again).
+   */
+  flush(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = [];
+    for (const write of held) write();
+  }
+
+  /**
+   * A run recorded by this recorder (with hold()), as readRun reads it once its folder is written: the
+   * same parameters, metrics and timing (through JSON, as its files hold them), no annotations, and its
+   * predictions when `withPredictions` (of the flat metrics, only the ROC AUC's interval needs them).
+   * Undefined for a run this recorder did not record.
+   */
+  recordedRun(folder: string, withPredictions = false): StoredRun | undefined {
+    const w = this.kept.get(folder)?.();
+    if (!w) return undefined;
+    const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+    return {
+      folder,
+      dir: join(this.sweepDir, folder),
+      params: json(w.params),
+      metrics: json(w.metrics),
+      ...(w.timing ? { timing: json(w.timing) } : {}),
+      annotations: { tags: [] },
+      // Numbers as predictions.csv writes them (String, which reads back to the same number).
+      ...(withPredictions && w.predictions ? { predictions: w.predictions } : {}),
+    };
   }
 
   /** model.json: what produced the network, the run's threshold and preprocessing, then the network. */
@@ -124,19 +180,28 @@ export class Recorder {
   }
 
   private closeRun(run: PlannedRun, status: 'failed' | 'interrupted', error: string, detail?: string): void {
-    this.write(run, {
+    this.write(run, () => ({
       params: this.paramsFile(run),
       metrics: { status, run_id: run.id, iterations: run.params.iterations as number, threshold: run.params.threshold as number, error },
       error: detail ?? error,
-    });
+    }));
   }
 
-  private write(run: PlannedRun, write: RunWrite): void {
-    writeRun(this.sweepDir, write);
-    const status = write.metrics.status;
-    this.counts[status]++;
-    if (status === 'failed') this.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
-    this.events.runRecorded?.(run, status);
+  /** Write a run's folder now, or when flushed (hold); `build` makes its files' content. */
+  private write(run: PlannedRun, build: () => RunWrite): void {
+    let built: RunWrite | undefined;
+    const content = () => (built ??= build());
+    const now = (): void => {
+      const write = content();
+      writeRun(this.sweepDir, write);
+      const status = write.metrics.status;
+      this.counts[status]++;
+      if (status === 'failed') this.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
+      this.events.runRecorded?.(run, status);
+    };
+    if (!this.held) return now();
+    this.kept.set(run.folder, content);
+    this.held.push(now);
   }
 }
 

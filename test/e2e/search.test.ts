@@ -212,8 +212,17 @@ async function killAndResume(ref: { sweep: string }, search: string): Promise<vo
     child.stdout.resume();
     const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
     clearInterval(poll);
-    if (code === null) kills++;
-    else {
+    if (code === null) {
+      kills++;
+      // Whenever the process died, search.json names only runs whose folders are complete (metrics.json
+      // is written last); the runs of the batch training then may be missing.
+      const sw = existsSync(join(runs, 'h')) ? readdirSync(join(runs, 'h')).find((n) => /^\d{8}-/.test(n)) : undefined;
+      if (sw && existsSync(join(runs, 'h', sw, 'search.json'))) {
+        for (const b of readJson(join(runs, 'h', sw, 'search.json')).batches) {
+          for (const r of b.runs) assert.ok(existsSync(join(runs, 'h', sw, r.folder, 'metrics.json')), `search.json names ${r.folder}, which is not recorded`);
+        }
+      }
+    } else {
       assert.equal(code, 0, stderr);
       finished = true;
     }
