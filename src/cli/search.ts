@@ -20,7 +20,7 @@ import { stableHash } from '../sweep/identity.js';
 import type { Executor } from '../execute/executor.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
-import { recordDataSummary } from '../report/data-section.js';
+import { predrawDataCharts, recordDataSummary } from '../report/data-section.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -29,7 +29,7 @@ import type { SweepFile } from '../store/records.js';
 import { closeLastSpan, closingRecord, openSweep } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
 import { recordedSearchUpdates } from '../store/recorded-updates.js';
-import { rowOf } from '../report/rows.js';
+import { RowCache, rowOf } from '../report/rows.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
@@ -334,6 +334,34 @@ export async function runSearchSweep(
     // A batch's run folders, then search.json and sweep.json naming them, are written while the next batch
     // trains (its proposals come from the records in memory): search.json never names a run not written.
     let unwritten: (() => void) | undefined;
+    // The report's rows of the recorded runs and its data charts, prepared while threads are idle (prepare).
+    const rowCache = new RowCache(dir);
+    let predrawn = false;
+    let reading = 0;
+    /**
+     * While a batch of fewer trainings than threads trains (the last rungs), prepare the report: the data
+     * section's charts are drawn by an idle thread, and this thread reads the rows of the runs that search.json
+     * names (written, never changed again), one folder per turn of the event loop so that an outcome is
+     * handled at once; stopped when the batch ends.
+     */
+    const prepare = async (): Promise<void> => {
+      if (!predrawn) {
+        predrawn = true;
+        predrawDataCharts(dir);
+      }
+      const turn = ++reading;
+      try {
+        for (const b of file_.batches) {
+          for (const r of b.runs) {
+            if (turn !== reading) return;
+            rowCache.add([r.folder]);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
+      } catch {
+        // Read again by the report, which says what is wrong.
+      }
+    };
     const writeBatch = (): Error | undefined => {
       const write = unwritten;
       unwritten = undefined;
@@ -445,7 +473,9 @@ export async function runSearchSweep(
         // While the workers train: the batch before's run folders and search.json.
         const writeError = writeBatch();
         if (writeError) stop.abort();
+        else if (pending.length < (executor.threads ?? Infinity)) void prepare();
         const first = await Promise.race([dispatched, secondSignal]);
+        reading++;
         abort.signal.removeEventListener('abort', onAbort);
         if (typeof first === 'string') {
           // Runs finished by now are kept (the others are trained again on resume).
@@ -529,7 +559,7 @@ export async function runSearchSweep(
     if (exp.record.landscape && !dispatchResult.interrupted) await recordSweepLandscapes(dir, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
     // The terminal's table is laid out while the report's charts are drawn.
     let table = '';
-    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
+    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { rows: rowCache, meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
     io.stdout.write(table + '\n');
     const best = file_.best;
     log(

@@ -83,6 +83,8 @@ export interface ExecuteOptions {
 export interface Executor {
   /** Orders to keep in flight so that every worker stays busy (./dispatch.ts submits up to this many). */
   readonly capacity: number;
+  /** Trainings it runs at once in this process's threads (the local pool); undefined when they run elsewhere. */
+  readonly threads?: number;
   /**
    * Run one order. Resolves to its outcome, whatever happened to the training.
    * Throws (rejects): only when the executor itself cannot go on (its pool broke, its queue is unreachable);

@@ -59,6 +59,7 @@ export interface LocalExecutorOptions {
 
 export class LocalExecutor implements Executor {
   readonly capacity: number;
+  readonly threads: number;
   workerDeaths = 0;
   private readonly piscina: PiscinaPool;
   /** Threads (by threadId) that have said their modules are loaded. */
@@ -88,6 +89,7 @@ export class LocalExecutor implements Executor {
       maxThreads: workers,
       idleTimeout: 60_000,
     });
+    this.threads = workers;
     // Two tasks per thread keep every thread busy while the main thread records results.
     this.slots = workers * 2;
     this.capacity = workers * 2;

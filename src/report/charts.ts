@@ -30,6 +30,9 @@ export interface ChartRenderer {
 
 let renderer: ChartRenderer | undefined;
 
+/** SVGs that predraw asked the renderer for, by their spec's JSON, each for one later renderSvg of that spec. */
+let ahead = new Map<string, Promise<string>[]>();
+
 /**
  * Draw the charts of renderSvg with `r` until the returned function is called (which restores the
  * previous renderer).
@@ -37,9 +40,42 @@ let renderer: ChartRenderer | undefined;
 export function useChartRenderer(r: ChartRenderer): () => void {
   const previous = renderer;
   renderer = r;
+  ahead = new Map();
   return () => {
     renderer = previous;
+    ahead = new Map();
   };
+}
+
+/**
+ * Have the renderer draw these specs now, for renderSvg to take when it is asked for the same spec (the
+ * charts of a report that do not depend on the runs, drawn by a thread left idle by the last trainings).
+ * One at a time: a chart waiting in the pool's queue would hold up a training submitted after it. Nothing
+ * happens without a renderer (drawing in this thread ahead of time would only delay it). Throws: nothing
+ * (a failed drawing is drawn again when asked for).
+ */
+export function predraw(specs: Spec[]): void {
+  const r = renderer;
+  if (!r) return;
+  const queue = ahead;
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const spec of specs) {
+    const svg = previous.then(() => r.draw(spec));
+    svg.catch(() => undefined);
+    previous = svg.catch(() => undefined);
+    const key = JSON.stringify(spec);
+    queue.set(key, [...(queue.get(key) ?? []), svg]);
+  }
+}
+
+/** The SVG of a spec: drawn ahead by predraw (or again, if that failed), else by the renderer or here. */
+function draw(spec: Spec): Promise<string> {
+  const fresh = () => (renderer ? renderer.draw(spec) : drawSvg(spec));
+  if (ahead.size === 0) return fresh();
+  const key = JSON.stringify(spec);
+  const early = ahead.get(key)?.shift();
+  if (ahead.get(key)?.length === 0) ahead.delete(key);
+  return early ? early.catch(fresh) : fresh();
 }
 
 /**
@@ -81,7 +117,7 @@ let svgCount = 0;
  */
 export async function renderSvg(spec: Spec): Promise<string> {
   const prefix = `s${++svgCount}-`;
-  const svg = await (renderer ? renderer.draw(spec) : drawSvg(spec));
+  const svg = await draw(spec);
   const ids = new Map<string, string>();
   const perStem = new Map<string, number>();
   const local = (id: string) => {

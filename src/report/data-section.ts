@@ -10,7 +10,8 @@ import type { PreparedDataset } from '../datasets/types.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { classBalanceSpec, histogramSpec } from '../ui/static/charts/data-specs.js';
-import { renderSvg } from './charts.js';
+import { predraw, renderSvg } from './charts.js';
+import type { Spec } from 'vega';
 import { escapeHtml, htmlPage } from './render.js';
 
 /** What describes a dataset: the statistics and the histograms (JSON-safe: the sweep keeps it as data.json). */
@@ -45,7 +46,6 @@ function num(x: number | null): string {
 /** The section's HTML (a `<section id="data">`). Throws: nothing. */
 export async function dataSection(s: DataSummary): Promise<string> {
   const d = s.description;
-  const classes: [string, string] = [`negative (${d.negative.join(', ')})`, `positive (${d.positive.join(', ')})`];
   const facts: [string, string][] = [
     ['source', d.source],
     ['rows', `${d.rows_read} read, ${d.rows_used} used, ${d.rows_read - d.rows_used} dropped`],
@@ -61,10 +61,9 @@ export async function dataSection(s: DataSummary): Promise<string> {
       .map((f) => `<tr><td>${escapeHtml(f.name)}</td>${[f.min, f.max, f.mean, f.std, f.missing, f.distinct, f.label_correlation].map((v) => `<td class="num">${num(v)}</td>`).join('')}</tr>`)
       .join('') +
     `</tbody></table></div>`;
-  const [balance, ...histograms] = await Promise.all([
-    renderSvg(classBalanceSpec(d.splits, classes)),
-    ...s.histograms.map(async (h) => `<figure class="histogram" data-feature="${escapeHtml(h.name)}">${await renderSvg(histogramSpec(h.name, h.kind, h.bins, classes))}</figure>`),
-  ]);
+  const [balance, ...histograms] = await Promise.all(
+    dataCharts(s).map(async (spec, i) => (i === 0 ? renderSvg(spec) : `<figure class="histogram" data-feature="${escapeHtml(s.histograms[i - 1].name)}">${await renderSvg(spec)}</figure>`)),
+  );
   return (
     `<section id="data"><h2>Data</h2><dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` +
     `<figure id="data-balance">${balance}</figure>` +
@@ -72,6 +71,22 @@ export async function dataSection(s: DataSummary): Promise<string> {
     `<h3>Scaled features by class</h3><p class="note">The ${escapeHtml(d.described_split)} rows as the network sees them (after the fitted scaling): one bar per value for features with few values, equal-width bins otherwise.</p>` +
     `<div class="charts" id="data-histograms">${histograms.join('')}</div></section>`
   );
+}
+
+/** The section's charts: the class balance, then each feature's histogram. */
+function dataCharts(s: DataSummary): Spec[] {
+  const d = s.description;
+  const classes: [string, string] = [`negative (${d.negative.join(', ')})`, `positive (${d.positive.join(', ')})`];
+  return [classBalanceSpec(d.splits, classes), ...s.histograms.map((h) => histogramSpec(h.name, h.kind, h.bins, classes))];
+}
+
+/**
+ * Draw the charts of a sweep's data section (from its data.json, as the report reads it) ahead of its
+ * report, where the chart renderer draws (see predraw): they do not depend on the runs. Throws: nothing.
+ */
+export function predrawDataCharts(sweepDir: string): void {
+  const s = readDataSummary(sweepDir);
+  if (s) predraw(dataCharts(s));
 }
 
 /** A page of its own (`dlsweep data describe --html`). Throws: nothing. */

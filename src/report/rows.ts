@@ -6,8 +6,8 @@ import type { ParamValue } from '../experiment/types.js';
 import type { ClassificationMetrics } from '../train/types.js';
 import { PROPORTION_METRICS, SPLIT_METRICS } from '../train/metric-names.js';
 import { mcnemarExact, rocAucDeLong, wilsonInterval } from '../train/statistics.js';
-import { basename, dirname } from 'node:path';
-import { readRuns, readSweepFile, type StoredRun } from '../store/read-runs.js';
+import { basename, dirname, join } from 'node:path';
+import { readRunAnnotations, readRunFolder, readSweepFile, runFoldersOf, type StoredRun } from '../store/read-runs.js';
 import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
@@ -109,6 +109,25 @@ function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Reco
 
 /** One row from a stored run; `sweepTags` are the tags of its sweep, which every run of it carries. */
 export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[] = []): Row {
+  return withAnnotations(rowBase(sweep, run), run.annotations, sweepTags);
+}
+
+/** A row without what its annotations give (tags and note): everything its recorded files decide. */
+type RowBase = Omit<Row, 'tags' | 'userNote'>;
+
+/** A run's row with the tags (its sweep's, then its own) and note of its annotations, in rowOf's field order. */
+function withAnnotations(base: RowBase, annotations: StoredRun['annotations'] | undefined, sweepTags: readonly string[]): Row {
+  const { search, reused_from, ...head } = base;
+  return {
+    ...head,
+    tags: [...new Set([...sweepTags, ...(annotations?.tags ?? [])])],
+    ...(annotations?.note ? { userNote: annotations.note } : {}),
+    ...(search ? { search } : {}),
+    ...(reused_from ? { reused_from } : {}),
+  };
+}
+
+function rowBase(sweep: string, run: StoredRun): RowBase {
   const metrics: Record<string, number | null> = {};
   flatten('train', run.metrics?.train, metrics);
   flatten('validation', run.metrics?.validation, metrics);
@@ -170,8 +189,6 @@ export function rowOf(sweep: string, run: StoredRun, sweepTags: readonly string[
     ...(correct ? { correct } : {}),
     note,
     stop: { stopped_at: m?.stopped_at ?? null, stop_reason: m?.stop_reason ?? null, restored_from: m?.restored_from ?? null },
-    tags: [...new Set([...sweepTags, ...(run.annotations?.tags ?? [])])],
-    ...(run.annotations?.note ? { userNote: run.annotations.note } : {}),
     ...(run.params.search ? { search: run.params.search } : {}),
     ...(reusedFrom(run.params) ? { reused_from: reusedFrom(run.params) } : {}),
   };
@@ -294,22 +311,49 @@ export function notARunWarning(sweep: string, folder: string): string {
  * objective), each marked with its paired test against the sweep's best run by that objective (markTies).
  * A file named like a run folder gets no row: `warn` is told of it.
  */
-export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined): Row[] {
+export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined, cache?: RowCache): Row[] {
   const title = sweepTitle(sweepDir);
   const sweep = readableSweepFile(sweepDir, warn);
   const tags = sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
   const dataset = sweep ? datasetLabel(sweep.dataset) : undefined;
-  // A file named like a run folder holds no run: one warning, no row, so that no count takes it for a run.
-  const runs = readRuns(sweepDir).filter((r) => {
-    if (r.damaged?.[0] !== NOT_A_RUN_FOLDER) return true;
-    warn(notARunWarning(title, r.folder));
-    return false;
+  const read = runFoldersOf(sweepDir).flatMap((folder) => {
+    const base = cache?.get(folder);
+    // A cached row's files do not change; its annotations may have (dlsweep tag, note): read again.
+    if (base) return [withAnnotations(base, readRunAnnotations(join(sweepDir, folder)).annotations, tags)];
+    const run = readRunFolder(sweepDir, folder);
+    // A file named like a run folder holds no run: one warning, no row, so that no count takes it for a run.
+    if (run.damaged?.[0] === NOT_A_RUN_FOLDER) {
+      warn(notARunWarning(title, folder));
+      return [];
+    }
+    return [rowOf(title, run, tags)];
   });
   // A damaged sweep.json: the objective of a search is told by its runs.
-  const objective = recordedObjective(sweep ?? { search: runs.some((r) => r.params.search) ? {} : undefined });
-  const rows = runs.map((r) => ({ ...rowOf(title, r, tags), ...(dataset ? { dataset } : {}), objective }));
+  const objective = recordedObjective(sweep ?? { search: read.some((r) => r.search) ? {} : undefined });
+  const rows = read.map((r) => ({ ...r, ...(dataset ? { dataset } : {}), objective }));
   markTies(rows, [...bestRows([...rows].sort((a, b) => compareRows(a, b, objective.keys)), objective.keys)][0]);
   return rows;
+}
+
+/**
+ * Rows of run folders that no longer change (the recorded batches of a search still running), read ahead
+ * while the main thread would otherwise wait: sweepRows takes a cached row as read, but its annotations.
+ */
+export class RowCache {
+  private readonly rows = new Map<string, RowBase>();
+
+  constructor(private readonly sweepDir: string) {}
+
+  /** Read the rows of these run folders (those not read yet). Only folders whose files are final belong here. */
+  add(folders: Iterable<string>): void {
+    const title = sweepTitle(this.sweepDir);
+    for (const folder of folders) if (!this.rows.has(folder)) this.rows.set(folder, rowBase(title, readRunFolder(this.sweepDir, folder)));
+  }
+
+  /** The row of a folder read ahead, without its tags and note. */
+  get(folder: string): RowBase | undefined {
+    return this.rows.get(folder);
+  }
 }
 
 /** Whether a row has its parameters: false only for a damaged run whose params.json is unusable. */

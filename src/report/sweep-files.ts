@@ -18,7 +18,7 @@ import { metricLabel } from './format.js';
 import { counted } from '../text.js';
 import { renderMarkdownView, renderTerminalView, type TableView } from './render.js';
 import { renderReport, type ReportOptions } from './report-html.js';
-import { bestOf, sweepRows, sweepTitle, type Row } from './rows.js';
+import { bestOf, sweepRows, sweepTitle, type Row, type RowCache } from './rows.js';
 import { readDesign, type SweepDesign } from './design.js';
 import { recordedObjective } from '../sweep/objective.js';
 
@@ -156,16 +156,16 @@ export function recordedBest(ordered: Row[], sweep: SweepFile): SweepFile['best'
  * counts and best run. sweep.json goes last: a sweep that says it is done has every output (a process killed before
  * leaves it marked running, which resume completes). The report is started first: its charts are drawn
  * (on a pool's threads, when `run` hands them over) while this thread writes the tables and runs
- * `meanwhile` (e.g. the terminal's table, from the comparison). Returns the comparison (for printing) and
- * the sweep file written.
+ * `meanwhile` (e.g. the terminal's table, from the comparison). `rows`: run folders read ahead (see
+ * RowCache). Returns the comparison (for printing) and the sweep file written.
  * Throws: the file system's error (sweep.json is then left as it was).
  */
 export async function rebuildSweepOutputs(
   sweepDir: string,
   sweep: SweepFile,
-  options: { meanwhile?: (comparison: Comparison) => void } = {},
+  options: { meanwhile?: (comparison: Comparison) => void; rows?: RowCache } = {},
 ): Promise<{ comparison: Comparison; sweep: SweepFile }> {
-  const rows = sweepRows(sweepDir);
+  const rows = sweepRows(sweepDir, undefined, options.rows);
   const design = readDesign(sweepDir);
   const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
   const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(comparison.rows, sweep) };

@@ -72,7 +72,7 @@ export interface StoredRun {
 }
 
 /** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json and curve.csv. */
-function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
+export function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
   const rdir = runDir(sweepDir, folder);
   const checked = checkRunFolder(rdir, folder, deep);
   const dash = folder.indexOf('-');
@@ -84,13 +84,7 @@ function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRu
     params: {},
     spellings: {},
   };
-  let annotations: Annotations = { tags: [] };
-  let annotationsProblem: string | undefined;
-  try {
-    annotations = readAnnotations(rdir);
-  } catch (e) {
-    annotationsProblem = (e as Error).message;
-  }
+  const { annotations, annotationsProblem } = readRunAnnotations(rdir);
   return {
     folder,
     dir: rdir,
@@ -102,6 +96,15 @@ function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRu
     ...(annotationsProblem ? { annotationsProblem } : {}),
     predictions: readPredictions(rdir),
   };
+}
+
+/** A run folder's annotations (none when it has none), or what keeps them from being read. Throws: nothing. */
+export function readRunAnnotations(runDir: string): { annotations: Annotations; annotationsProblem?: string } {
+  try {
+    return { annotations: readAnnotations(runDir) };
+  } catch (e) {
+    return { annotations: { tags: [] }, annotationsProblem: (e as Error).message };
+  }
 }
 
 /**
@@ -124,7 +127,8 @@ export interface RunRef {
   run: StoredRun;
 }
 
-function runFoldersOf(sweepDir: string): string[] {
+/** The run folders of a sweep, in folder (grid) order. */
+export function runFoldersOf(sweepDir: string): string[] {
   return readdirSync(sweepDir).filter((n) => RUN_FOLDER_PATTERN.test(n)).sort(compareRunFolders);
 }
 

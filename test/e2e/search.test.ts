@@ -184,11 +184,11 @@ test('the run log counts batches and rungs from 0, as search.json and compare\'s
 });
 
 /** Kill -9 a search a few times and resume it; it must end with the reference's search.json and metrics. */
-async function killAndResume(ref: { sweep: string }, search: string): Promise<void> {
+async function killAndResume(ref: { sweep: string }, search: string, grid = GRID): Promise<string> {
   const expectedSearch = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
   const expected = metricsOf(ref.sweep);
   const dir = tempDir();
-  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, search));
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid, search));
   const runs = join(dir, 'runs');
   const recorded = () => {
     if (!existsSync(join(runs, 'h'))) return 0;
@@ -235,10 +235,30 @@ async function killAndResume(ref: { sweep: string }, search: string): Promise<vo
   assert.deepEqual([...got.keys()], [...expected.keys()]);
   for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs from the uninterrupted search`);
   assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+  return sweep;
 }
 
 test('kill -9 during a search, then --resume: the same configurations, decisions and numbers', async () => {
   await killAndResume(halvingReference(), HALVING);
+});
+
+test('halving down to one configuration: kill -9 while it trains alone and the report is prepared meanwhile, then --resume: the same search, runs and tables', async () => {
+  // 9, 3 and 1 configurations at 600, 1,800 and 5,400 updates: with two threads the last training leaves one
+  // idle, and the run reads the recorded runs' rows and draws the data charts meanwhile.
+  const search = HALVING.replace('trials: 18', 'trials: 9').replace('min_iterations: 20', 'min_iterations: 600');
+  const grid = GRID.replace('[180]', '[5400]');
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid, search));
+  const r = runCli(['run', file, '--workers', '2'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const reference = onlySweep(join(dir, 'runs'), 'h');
+  assert.deepEqual(readJson(join(reference, 'search.json')).batches.map((b: any) => b.runs.length), [9, 3, 1]);
+  const resumed = await killAndResume({ sweep: reference }, search, grid);
+  // The tables are built from every run (the rows read ahead and the last one): the sweep's id apart, the same.
+  const table = (sweep: string) => readFileSync(join(sweep, 'table.md'), 'utf8').split('\n').slice(1).join('\n');
+  assert.equal(table(resumed), table(reference));
+  const report = readFileSync(join(resumed, 'report.html'), 'utf8');
+  assert.equal((report.match(/<figure class="histogram"/g) ?? []).length, 4, 'a histogram per feature');
 });
 
 test('random and quasirandom: the seed decides the configurations; --workers does not', () => {

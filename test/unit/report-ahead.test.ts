@@ -1,0 +1,109 @@
+/**
+ * What a search prepares of its report while its last trainings run: the rows of its recorded runs
+ * (RowCache) and the charts that do not depend on the runs (predraw). The report built from them must be
+ * the one built from scratch.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Recorder } from '../../src/store/recorder.js';
+import { updateAnnotations } from '../../src/store/annotations.js';
+import { RowCache, sweepRows } from '../../src/report/rows.js';
+import { drawSvg, predraw, renderSvg, useChartRenderer } from '../../src/report/charts.js';
+import { classBalanceSpec, histogramSpec } from '../../src/ui/static/charts/data-specs.js';
+import { planSweep } from '../../src/sweep/plan.js';
+import { pendingTrainings } from '../../src/sweep/pending.js';
+import { orderOf } from '../../src/execute/orders.js';
+import { train } from '../../src/train/train.js';
+import { plannedExperiment } from '../helpers/experiments.js';
+import { learnable } from '../helpers/random-data.js';
+
+const fold = { train: learnable(60, 1), validation: learnable(30, 2) };
+
+/** A sweep folder with the runs of a small grid recorded (diverged ones included), and its run folders. */
+function recordedSweep(): { dir: string; folders: string[] } {
+  const exp = plannedExperiment({ learning_rate: [0.1, 0.5, 1e6], threshold: [0.3, 0.6] }, { iterations: 40, hidden_sizes: [3], init: 'lecun_normal', seed: 1 }, 10);
+  const plan = planSweep(exp, { fingerprint: 'f'.repeat(64), features: 3, trainSamples: 60, folds: 1 });
+  const pending = pendingTrainings(plan, new Set(plan.runs.map((r) => r.index)));
+  const dir = join(mkdtempSync(join(tmpdir(), 'dlsweep-ahead-')), '20261130-120000-0000');
+  mkdirSync(dir);
+  const recorder = new Recorder(dir, plan, pending, 1, 10, {}, undefined, [fold]);
+  for (const p of pending) {
+    const o = orderOf(plan, p, { fingerprint: 'f'.repeat(64), folds: [fold] }, 10);
+    const result = train({ config: o.config, engine: o.engine, checkpoints: o.checkpoints, thresholds: o.thresholds, curve_every: o.curve_every, train: fold.train, validation: fold.validation });
+    recorder.record(p.training, { status: 'done', results: [result], training_ms: 4 });
+  }
+  return { dir, folders: plan.runs.map((r) => r.folder) };
+}
+
+test('rows read ahead: the same rows as read from scratch, with annotations added after the reading', async () => {
+  const { dir, folders } = recordedSweep();
+  const cache = new RowCache(dir);
+  // The first four runs are read ahead; the others are read by sweepRows itself.
+  cache.add(folders.slice(0, 4));
+  assert.ok(cache.get(folders[0]) && !cache.get(folders[5]));
+  await updateAnnotations(join(dir, folders[1]), (a) => ({ ...a, tags: ['checked'], note: 'looked at it' }));
+  const ahead = sweepRows(dir, undefined, cache);
+  const scratch = sweepRows(dir);
+  assert.deepEqual(ahead, scratch);
+  assert.deepEqual(ahead.map((r) => Object.keys(r)), scratch.map((r) => Object.keys(r)), 'the same fields in the same order');
+  const tagged = ahead.find((r) => r.folder === folders[1])!;
+  assert.deepEqual([tagged.tags, tagged.userNote], [['checked'], 'looked at it']);
+  // The best run is marked against every run, read ahead or not.
+  assert.ok(ahead.some((r) => r.tie?.p === 1));
+  assert.deepEqual(new Set(ahead.map((r) => r.status)), new Set(['done', 'diverged']));
+});
+
+const classes: [string, string] = ['negative (0)', 'positive (1)'];
+const specs = [
+  classBalanceSpec([{ name: 'train', positives: 3, negatives: 5 }], classes),
+  histogramSpec('x', 'values', [{ lo: 0, hi: 0, negative: 2, positive: 1 }, { lo: 1, hi: 1, negative: 0, positive: 4 }], classes),
+];
+// renderSvg numbers each chart's ids by call (s1-, s2-, ...): the same chart drawn at another call differs only there.
+const unnumbered = (svg: string) => svg.replace(/\bs\d+-/g, 's-');
+
+test('charts drawn ahead: renderSvg takes the SVG drawn ahead for the same spec, once, and it is the SVG drawn at once', async () => {
+  const plain = await Promise.all(specs.map((s) => renderSvg(s)));
+  let draws = 0;
+  const restore = useChartRenderer({
+    draw: (spec) => {
+      draws++;
+      return drawSvg(spec);
+    },
+  });
+  try {
+    predraw(specs);
+    await new Promise((r) => setTimeout(r, 50));
+    const early = draws;
+    assert.equal(early, 2, 'drawn ahead, one at a time');
+    const ahead = await Promise.all(specs.map((s) => renderSvg(s)));
+    assert.equal(draws, 2, 'nothing drawn again');
+    assert.deepEqual(ahead.map(unnumbered), plain.map(unnumbered));
+    // Each SVG drawn ahead serves one renderSvg: the next one draws.
+    await renderSvg(specs[0]);
+    assert.equal(draws, 3);
+  } finally {
+    restore();
+  }
+});
+
+test('charts drawn ahead: a drawing that failed is drawn again when asked for; without a renderer nothing is drawn ahead', async () => {
+  let calls = 0;
+  const restore = useChartRenderer({
+    draw: (spec) => (++calls === 1 ? Promise.reject(new Error('thread died')) : drawSvg(spec)),
+  });
+  try {
+    predraw([specs[0]]);
+    const svg = await renderSvg(specs[0]);
+    assert.match(svg, /^<svg/);
+    assert.equal(calls, 2);
+  } finally {
+    restore();
+  }
+  // No renderer: predraw does nothing (drawing here ahead of time would only hold this thread up).
+  predraw(specs);
+  const svg = await renderSvg(specs[1]);
+  assert.match(svg, /^<svg/);
+});
