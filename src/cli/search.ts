@@ -30,6 +30,7 @@ import { closeLastSpan, closingRecord, openSweep } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
 import { recordedSearchUpdates } from '../store/recorded-updates.js';
 import { RowCache, rowOf } from '../report/rows.js';
+import { readDesign, type SweepDesign } from '../report/design.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
@@ -336,6 +337,7 @@ export async function runSearchSweep(
     let unwritten: (() => void) | undefined;
     // The report's rows of the recorded runs and its data charts, prepared while threads are idle (prepare).
     const rowCache = new RowCache(dir);
+    let design: { value: SweepDesign | undefined } | undefined;
     let predrawn = false;
     let reading = 0;
     /**
@@ -348,6 +350,8 @@ export async function runSearchSweep(
       if (!predrawn) {
         predrawn = true;
         predrawDataCharts(dir);
+        // The saved experiment, parsed again for the tables: it does not change while the search runs.
+        design = { value: readDesign(dir) };
       }
       const turn = ++reading;
       try {
@@ -559,7 +563,7 @@ export async function runSearchSweep(
     if (exp.record.landscape && !dispatchResult.interrupted) await recordSweepLandscapes(dir, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
     // The terminal's table is laid out while the report's charts are drawn.
     let table = '';
-    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { rows: rowCache, meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
+    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { rows: rowCache, ...(design ? { design: design.value } : {}), meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
     io.stdout.write(table + '\n');
     const best = file_.best;
     log(

@@ -43,6 +43,8 @@ export interface ReportOptions {
   landscapes?: ReportLandscapes;
   /** The data the sweep trained on, described (data.json, data-section.ts). */
   data?: DataSummary;
+  /** Loss curves read ahead, by run folder path (a row's dir); readCurve reads the others. */
+  curves?: (runDir: string) => ReturnType<typeof readCurve> | undefined;
 }
 
 /** Metric columns of the report's table. */
@@ -144,7 +146,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   let covered = 0;
   for (const r of sorted) {
     if (r.status !== 'done' && r.status !== 'diverged') continue;
-    const curve = r.dir ? readCurve(r.dir) : [];
+    const curve = r.dir ? (options.curves?.(r.dir) ?? readCurve(r.dir)) : [];
     if (!curve.length) continue;
     const key = JSON.stringify(curve);
     const same = byCurve.get(key);

@@ -7,6 +7,8 @@ import type { ClassificationMetrics } from '../train/types.js';
 import { PROPORTION_METRICS, SPLIT_METRICS } from '../train/metric-names.js';
 import { mcnemarExact, rocAucDeLong, wilsonInterval } from '../train/statistics.js';
 import { basename, dirname, join } from 'node:path';
+import { readCurve } from '../store/curve.js';
+import type { CurvePoint } from '../train/types.js';
 import { readRunAnnotations, readRunFolder, readSweepFile, runFoldersOf, type StoredRun } from '../store/read-runs.js';
 import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
@@ -336,23 +338,35 @@ export function sweepRows(sweepDir: string, warn: (line: string) => void = () =>
 }
 
 /**
- * Rows of run folders that no longer change (the recorded batches of a search still running), read ahead
- * while the main thread would otherwise wait: sweepRows takes a cached row as read, but its annotations.
+ * What a sweep's outputs read of run folders that no longer change (the recorded batches of a search still
+ * running), read ahead while the main thread would otherwise wait: their rows (sweepRows takes a cached row
+ * as read, but its annotations) and loss curves (the report's).
  */
 export class RowCache {
   private readonly rows = new Map<string, RowBase>();
+  private readonly curves = new Map<string, CurvePoint[]>();
 
   constructor(private readonly sweepDir: string) {}
 
-  /** Read the rows of these run folders (those not read yet). Only folders whose files are final belong here. */
+  /** Read the rows and curves of these run folders (those not read yet). Only folders whose files are final belong here. */
   add(folders: Iterable<string>): void {
     const title = sweepTitle(this.sweepDir);
-    for (const folder of folders) if (!this.rows.has(folder)) this.rows.set(folder, rowBase(title, readRunFolder(this.sweepDir, folder)));
+    for (const folder of folders) {
+      if (this.rows.has(folder)) continue;
+      const run = readRunFolder(this.sweepDir, folder);
+      this.curves.set(run.dir, readCurve(run.dir));
+      this.rows.set(folder, rowBase(title, run));
+    }
   }
 
   /** The row of a folder read ahead, without its tags and note. */
   get(folder: string): RowBase | undefined {
     return this.rows.get(folder);
+  }
+
+  /** The loss curve of a run folder read ahead (by its path, a row's dir), as readCurve reads it. */
+  curve(runDir: string): CurvePoint[] | undefined {
+    return this.curves.get(runDir);
   }
 }
 

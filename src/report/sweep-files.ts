@@ -157,23 +157,29 @@ export function recordedBest(ordered: Row[], sweep: SweepFile): SweepFile['best'
  * leaves it marked running, which resume completes). The report is started first: its charts are drawn
  * (on a pool's threads, when `run` hands them over) while this thread writes the tables and runs
  * `meanwhile` (e.g. the terminal's table, from the comparison). `rows`: run folders read ahead (see
- * RowCache). Returns the comparison (for printing) and the sweep file written.
+ * RowCache); `design`: the sweep's design read ahead (readDesign). Returns the comparison (for printing) and the sweep file written.
  * Throws: the file system's error (sweep.json is then left as it was).
  */
 export async function rebuildSweepOutputs(
   sweepDir: string,
   sweep: SweepFile,
-  options: { meanwhile?: (comparison: Comparison) => void; rows?: RowCache } = {},
+  options: { meanwhile?: (comparison: Comparison) => void; rows?: RowCache; design?: SweepDesign } = {},
 ): Promise<{ comparison: Comparison; sweep: SweepFile }> {
-  const rows = sweepRows(sweepDir, undefined, options.rows);
-  const design = readDesign(sweepDir);
-  const comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
-  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(comparison.rows, sweep) };
+  const ahead = options.rows;
+  const rows = sweepRows(sweepDir, undefined, ahead);
+  const design = 'design' in options ? options.design : readDesign(sweepDir);
+  // The report is started before the tables are built, so that the threads drawing its charts start at once.
+  // It does not read the best run, which the comparison's order decides: set below, before sweep.json.
+  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: null };
+  const report = writeReport(sweepDir, updated, rows, { design, ...(ahead ? { curves: (dir: string) => ahead.curve(dir) } : {}) });
+  let comparison!: Comparison;
   // Both settle before an error is passed on: a caller that then rewrites the outputs (a sweep stopped by a
   // full disk) must not have this report land on top of its own.
   const settled = await Promise.allSettled([
-    writeReport(sweepDir, updated, rows, { design }),
+    report,
     (async () => {
+      comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
+      updated.best = recordedBest(comparison.rows, sweep);
       options.meanwhile?.(comparison);
       await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
       await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));

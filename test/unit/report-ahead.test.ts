@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Recorder } from '../../src/store/recorder.js';
 import { updateAnnotations } from '../../src/store/annotations.js';
+import { readCurve } from '../../src/store/curve.js';
 import { RowCache, sweepRows } from '../../src/report/rows.js';
 import { drawSvg, predraw, renderSvg, useChartRenderer } from '../../src/report/charts.js';
 import { classBalanceSpec, histogramSpec } from '../../src/ui/static/charts/data-specs.js';
@@ -38,7 +39,7 @@ function recordedSweep(): { dir: string; folders: string[] } {
   return { dir, folders: plan.runs.map((r) => r.folder) };
 }
 
-test('rows read ahead: the same rows as read from scratch, with annotations added after the reading', async () => {
+test('rows read ahead: the same rows (and loss curves) as read from scratch, with annotations added after the reading', async () => {
   const { dir, folders } = recordedSweep();
   const cache = new RowCache(dir);
   // The first four runs are read ahead; the others are read by sweepRows itself.
@@ -51,6 +52,10 @@ test('rows read ahead: the same rows as read from scratch, with annotations adde
   assert.deepEqual(ahead.map((r) => Object.keys(r)), scratch.map((r) => Object.keys(r)), 'the same fields in the same order');
   const tagged = ahead.find((r) => r.folder === folders[1])!;
   assert.deepEqual([tagged.tags, tagged.userNote], [['checked'], 'looked at it']);
+  // The loss curves read ahead (the report's) are those read from the folders.
+  for (const f of folders.slice(0, 4)) assert.deepEqual(cache.curve(join(dir, f)), readCurve(join(dir, f)));
+  assert.ok(readCurve(join(dir, folders[0])).length > 1);
+  assert.equal(cache.curve(join(dir, folders[5])), undefined);
   // The best run is marked against every run, read ahead or not.
   assert.ok(ahead.some((r) => r.tie?.p === 1));
   assert.deepEqual(new Set(ahead.map((r) => r.status)), new Set(['done', 'diverged']));
