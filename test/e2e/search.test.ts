@@ -183,8 +183,11 @@ test('the run log counts batches and rungs from 0, as search.json and compare\'s
   }
 });
 
-/** Kill -9 a search a few times and resume it; it must end with the reference's search.json and metrics. */
-async function killAndResume(ref: { sweep: string }, search: string, grid = GRID): Promise<string> {
+/**
+ * Kill -9 a search a few times and resume it; it must end with the reference's search.json and metrics.
+ * Each process is killed once `step` more runs are recorded than when it started; at least `kills` kills.
+ */
+async function killAndResume(ref: { sweep: string }, search: string, grid = GRID, { step = 4, kills: least = 3 } = {}): Promise<string> {
   const expectedSearch = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
   const expected = metricsOf(ref.sweep);
   const dir = tempDir();
@@ -204,7 +207,7 @@ async function killAndResume(ref: { sweep: string }, search: string, grid = GRID
     const resume = recorded() > 0 || (existsSync(join(runs, 'h')) && readdirSync(join(runs, 'h')).some((n) => /^\d{8}-/.test(n)));
     const child = startCli(['run', file, '--workers', '2', ...(resume ? ['--resume', 'latest'] : [])], dir);
     let stderr = '';
-    const target = recorded() + 4;
+    const target = recorded() + step;
     const poll = setInterval(() => {
       if (kills < 5 && recorded() >= target) child.kill('SIGKILL');
     }, 5);
@@ -228,7 +231,7 @@ async function killAndResume(ref: { sweep: string }, search: string, grid = GRID
     }
   }
   assert.ok(finished, 'the search never finished');
-  assert.ok(kills >= 3, `only ${kills} kills happened`);
+  assert.ok(kills >= least, `only ${kills} kills happened`);
   const sweep = onlySweep(runs, 'h');
   assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), expectedSearch);
   const got = metricsOf(sweep);
@@ -253,7 +256,10 @@ test('halving down to one configuration: kill -9 while it trains alone and the r
   assert.equal(r.code, 0, r.stderr);
   const reference = onlySweep(join(dir, 'runs'), 'h');
   assert.deepEqual(readJson(join(reference, 'search.json')).batches.map((b: any) => b.runs.length), [9, 3, 1]);
-  const resumed = await killAndResume({ sweep: reference }, search, grid);
+  // A batch's folders are written while the next trains: the 9 runs of rung 0 appear together while rung 1
+  // trains (the first kill), rung 1's 3 once the last training is out (the second kill: while it trains and
+  // the report is prepared).
+  const resumed = await killAndResume({ sweep: reference }, search, grid, { step: 1, kills: 2 });
   // The tables are built from every run (the rows read ahead and the last one): the sweep's id apart, the same.
   const table = (sweep: string) => readFileSync(join(sweep, 'table.md'), 'utf8').split('\n').slice(1).join('\n');
   assert.equal(table(resumed), table(reference));
