@@ -354,6 +354,8 @@ export class RowCache {
     for (const folder of folders) {
       if (this.rows.has(folder)) continue;
       const run = readRunFolder(this.sweepDir, folder);
+      // Left to sweepRows, which warns of it.
+      if (run.damaged?.[0] === NOT_A_RUN_FOLDER) continue;
       this.curves.set(run.dir, readCurve(run.dir));
       this.rows.set(folder, rowBase(title, run));
     }
