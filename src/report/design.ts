@@ -9,6 +9,8 @@ import { parseExperiment } from '../experiment/index.js';
 import { CORE_PARAMS, paramSpec } from '../experiment/params.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { currentExperimentPath } from '../store/paths.js';
+import { hasRungs } from '../search/method.js';
+import { rungs } from '../search/halving.js';
 import { compareValues, equalValues, paramOrder } from './columns.js';
 import { formatParam } from './format.js';
 
@@ -21,15 +23,38 @@ export interface SweepDesign {
    * study's parameters (CORE_PARAMS; others at their default are left out), and one-value axes.
    */
   fixed: { name: string; value: ParamValue; text: string }[];
+  /**
+   * A search's method (undefined for a grid) and its numeric searched axes, each as its distribution
+   * (`learning_rate log_uniform [0.001, 1]`), plus `iterations` as the rungs of halving, asha and hyperband:
+   * what each run draws or reaches, never a fixed value.
+   */
+  method?: string;
+  searched: { name: string; text: string }[];
 }
 
 /** The design of a validated experiment (see SweepDesign). */
-export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpellings'>): SweepDesign {
+export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpellings'> & Partial<Pick<Experiment, 'search'>>): SweepDesign {
   const axes: SweepDesign['axes'] = [];
   const fixed: SweepDesign['fixed'] = [];
+  const searched: SweepDesign['searched'] = [];
+  const search = exp.search;
+  const searchedText = new Map<string, string>();
+  for (const a of search?.axes ?? []) {
+    const d = a.distribution;
+    if (d.kind !== 'categorical') searchedText.set(a.name, `${d.kind} [${d.low}, ${d.high}]`);
+  }
+  if (search && hasRungs(search.settings.method)) {
+    const s = search.settings;
+    searchedText.set('iterations', `rungs ${rungs(s.minIterations, s.maxIterations, s.reductionFactor).join(', ')}`);
+  }
   const axisByName = new Map(exp.axes.map((a) => [a.name, a]));
-  for (const name of paramOrder([...exp.axes.map((a) => a.name), ...Object.keys(exp.fixed)])) {
+  for (const name of paramOrder([...exp.axes.map((a) => a.name), ...Object.keys(exp.fixed), ...searchedText.keys()])) {
     const axis = axisByName.get(name);
+    const drawn = searchedText.get(name);
+    if (drawn !== undefined) {
+      if (!searched.some((x) => x.name === name)) searched.push({ name, text: drawn });
+      continue;
+    }
     if (axis && axis.values.length > 1) {
       const values = axis.values.map((value, i) => ({ value, text: formatParam(value, axis.spellings[i]) }));
       axes.push({ name, values: values.sort((a, b) => compareValues(a.value, b.value)) });
@@ -44,7 +69,7 @@ export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpelling
       }
     }
   }
-  return { axes, fixed };
+  return { axes, fixed, method: search?.settings.method, searched };
 }
 
 /**

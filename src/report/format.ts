@@ -161,3 +161,11 @@ export function describeDuration(sweep: Pick<SweepFile, 'active' | 'started_at' 
   // Idle time shows only when it is more than a rounding of the spans' edges.
   return Number.isFinite(worked) && wall - worked >= 1000 ? `${formatMs(worked)} worked, ${formatMs(wall)} from start to end` : formatMs(wall);
 }
+
+/**
+ * How big a sweep is, for its facts: `grid of N` for a grid, `halving search of N trials` for a search
+ * (whose searched axes have no grid). Throws: nothing.
+ */
+export function sizeText(sweep: { grid_size: number; search?: { method: string; trials: number } }): string {
+  return sweep.search ? `${sweep.search.method} search of ${sweep.search.trials} trial${sweep.search.trials === 1 ? '' : 's'}` : `grid of ${sweep.grid_size}`;
+}

@@ -19,7 +19,7 @@ import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
-import { aggregateKind, describeDuration, formatMetric, formatMs, metricLabel } from './format.js';
+import { aggregateKind, describeDuration, formatMetric, formatMs, metricLabel, sizeText } from './format.js';
 import { renderSvg } from './charts.js';
 import { downsample } from '../ui/static/charts/frame.js';
 import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
@@ -97,11 +97,12 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const duration = describeDuration(sweep);
   const facts: [string, string][] = [
     ['status', sweep.status + (sweep.error ? ` (${sweep.error})` : '')],
-    ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (grid of ${sweep.grid_size}, ${sweep.trainings} trainings)`],
+    ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
     ['objective', objectiveStatement(objective).replace(/^objective: /, '')],
     ['fixed', designFixed.length ? designFixed.join(', ') : 'none'],
+    ...(design?.searched.length ? [['searched', design.searched.map((a) => `${a.name} ${a.text}`).join(', ')] as [string, string]] : []),
     ['grid axes', designAxes.length ? designAxes.join(', ') : 'none'],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit.slice(0, 10)}` : ''}`],
   ];

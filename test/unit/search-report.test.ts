@@ -4,6 +4,10 @@ import { searchSection, trialsOf } from '../../src/report/search-section.js';
 import { objectiveSpec, parallelSpec, rungSpec } from '../../src/ui/static/charts/search-specs.js';
 import { row } from './report-fixtures.js';
 import { bestOf } from '../../src/report/rows.js';
+import { designOf } from '../../src/report/design.js';
+import { sizeText } from '../../src/report/format.js';
+import { runsTable } from '../../src/report/compare/runs.js';
+import { parseExperiment } from '../../src/experiment/index.js';
 
 // A halving search by hand: trials 0-3 at 10 updates, trials 1 and 3 promoted to 30, trial 3 to 90.
 const LOSS: [number, number, number, number][] = [
@@ -91,4 +95,33 @@ test("the section's best run is the objective's best over every rung, the run be
   assert.match(html, /best run: trial 3 at 30 updates, validation loss 0\.02000, the run the table stars/);
   const data = (objectiveSpec(trialsOf(overfit)) as unknown as { data: Data }).data;
   assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.5, 0.25, 0.25, 0.02]);
+});
+
+const SEARCH_FILE = (trials: number) =>
+  `name: t\ndataset: wisconsin\nsearch:\n  method: halving\n  trials: ${trials}\n  min_iterations: 20\n` +
+  'grid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  hidden_sizes: [[5], [15]]\n  iterations: [180]\n';
+
+test('a search\'s design: searched axes as their distribution and rungs (20 x 3^i up to 180), never fixed at a default; sized by method and trials', () => {
+  const design = designOf(parseExperiment(SEARCH_FILE(9), 'exp.yaml', { cwd: '/tmp/dlsweep-test' }));
+  assert.deepEqual(design.searched, [
+    { name: 'learning_rate', text: 'log_uniform [0.001, 1]' },
+    { name: 'iterations', text: 'rungs 20, 60, 180' },
+  ]);
+  assert.equal(design.method, 'halving');
+  assert.ok(!design.fixed.some((f) => f.name === 'learning_rate' || f.name === 'iterations'), JSON.stringify(design.fixed));
+  assert.deepEqual(design.axes.map((a) => a.name), ['hidden_sizes']);
+  assert.equal(sizeText({ grid_size: 13, search: { method: 'halving', trials: 9 } }), 'halving search of 9 trials');
+  assert.equal(sizeText({ grid_size: 13 }), 'grid of 13');
+  // A grid keeps its fixed defaults as before.
+  const grid = designOf(parseExperiment('name: t\ndataset: wisconsin\ngrid:\n  hidden_sizes: [[5], [15]]\n', 'exp.yaml', { cwd: '/tmp/dlsweep-test' }));
+  assert.ok(grid.fixed.some((f) => f.name === 'learning_rate' && f.text === '0.01'));
+  assert.deepEqual(grid.searched, []);
+});
+
+test('a one-trial search\'s table shows its drawn learning_rate as a column, with no fixed: learning_rate note', () => {
+  const design = designOf(parseExperiment(SEARCH_FILE(1), 'exp.yaml', { cwd: '/tmp/dlsweep-test' }));
+  const one = [20, 60, 180].map((iterations, rung) => row(rung + 1, { learning_rate: 0.0449, hidden_sizes: [15], iterations }, { 'validation.loss': 0.6 - rung / 10 }, { search: { trial: 0, bracket: 0, rung } }));
+  const { view } = runsTable('t', one, { design });
+  assert.ok(!view.notes.some((n) => /learning_rate=/.test(n)), view.notes.join('\n'));
+  assert.ok(view.columns.some((c) => c.key === 'learning_rate'));
 });

@@ -34,7 +34,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   // One sweep's table describes its grid from the saved experiment: an axis stays a column, and a fixed
   // line stays fixed, however few of the runs are recorded yet.
   const design = options.design;
-  const varying = design ? defs.filter((d) => d.kind === 'param' && (byRows.varying.includes(d) || design.axes.some((a) => a.name === d.key))) : byRows.varying;
+  const varying = design ? defs.filter((d) => d.kind === 'param' && (byRows.varying.includes(d) || design.axes.some((a) => a.name === d.key) || design.searched.some((a) => a.name === d.key))) : byRows.varying;
   const fixed = design ? design.fixed.filter((f) => !varying.some((d) => d.key === f.name)).map((f) => ({ name: f.name, value: f.text })) : byRows.fixed;
   // Early stopping: where and why each training ended is part of the default table when any run has it.
   const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
