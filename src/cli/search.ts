@@ -279,6 +279,7 @@ export async function runSearchSweep(
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds },
     gitCommit: await gitHead,
     resume: options.resume,
+    search: true,
     ...(options.repair ? { repair: { extensions: [] } } : {}),
   });
   const { dir, id: sweepId } = open;

@@ -15,7 +15,7 @@ import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomic
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep } from './lock.js';
 import { NOT_A_RUN_FOLDER, checkSweepRecord, isNotAFolder } from './integrity.js';
-import { RUN_FOLDER_PATTERN, SWEEP_FILES, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
+import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { ActiveSpan, SweepExtension, SweepFile } from './records.js';
 import { activeSpans } from './active.js';
@@ -52,6 +52,11 @@ export interface OpenSweepInput {
    * sweep.json.damaged; `extensions`: the sweep's widenings read back from the experiment files kept in its folder.
    */
   repair?: { extensions: SweepExtension[] };
+  /**
+   * The sweep is a search: its runs are drawn batch by batch, so the plan holds none of them yet and every
+   * entry named like a run folder may be where one of its runs goes.
+   */
+  search?: boolean;
 }
 
 /** An open, locked sweep, its record written with status running. */
@@ -82,7 +87,7 @@ export interface OpenSweep {
  * Runs already recorded with a final status whose identity matches the plan and whose files are all sound
  * (model.json and curve.csv included); and the damaged run folders, which are retrained.
  */
-function finishedRuns(sweepPath: string, plan: Plan): { done: Set<number>; damaged: DamagedRun[] } {
+function finishedRuns(sweepPath: string, plan: Plan, search = false): { done: Set<number>; damaged: DamagedRun[] } {
   const byFolder = new Map(plan.runs.map((r) => [r.folder, r]));
   const done = new Set<number>();
   const damaged: DamagedRun[] = [];
@@ -90,9 +95,10 @@ function finishedRuns(sweepPath: string, plan: Plan): { done: Set<number>; damag
     const planned = byFolder.get(stored.folder);
     if (stored.damaged?.[0] === NOT_A_RUN_FOLDER) {
       // Where a planned run's folder goes, the run cannot be recorded; elsewhere it is no run and is left alone.
-      if (planned) {
+      // A search's runs are not planned yet: its replay would reach the file after training earlier batches.
+      if (planned || search) {
         throw new UserError(
-          `${join(sweepPath, stored.folder)} is a file where the folder of run ${planned.index + 1} goes: dlsweep records each run in a folder of this name and never writes such a file`,
+          `${join(sweepPath, stored.folder)} is a file where the folder of run ${planned ? planned.index + 1 : runFolderNumber(stored.folder)} goes: dlsweep records each run in a folder of this name and never writes such a file`,
           'move the file out of the sweep folder (or delete it), then resume again',
         );
       }
@@ -378,7 +384,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
       prior = endedSpans(dir, previous);
     }
     cleanTempFiles(dir);
-    const { done, damaged } = finishedRuns(dir, plan);
+    const { done, damaged } = finishedRuns(dir, plan, input.search === true);
     const reused = input.reuse ? reuseRuns(input.runsDir, experiment.name, plan, done, dir) : new Map<number, ReuseSource>();
     const todo = new Set(plan.runs.filter((r) => !done.has(r.index)).map((r) => r.index));
     const id = basename(dir);

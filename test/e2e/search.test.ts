@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -292,6 +292,25 @@ test('a search over the run limit is refused before anything is written', () => 
   assert.equal(r.code, 2);
   assert.match(r.stderr, /the search draws 50 configurations, more than the limit of 10/);
   assert.ok(!existsSync(join(dir, 'runs')));
+});
+
+test('resuming a search with a file where one of its run folders goes is refused before anything is trained or written', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'fr.yaml', syntheticExperiment('fr', '  learning_rate: {log_uniform: [0.01, 1.0]}\n  iterations: [10]', 'search: {method: random, trials: 6, seed: 3}\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'fr');
+  const fifth = runFolders(sweep).find((f) => f.startsWith('0005-'))!;
+  assert.ok(fifth, runFolders(sweep).join(' '));
+  rmSync(join(sweep, fifth), { recursive: true });
+  writeFileSync(join(sweep, fifth), 'junk\n');
+  const before = ['search.json', 'sweep.json'].map((f) => readFileSync(join(sweep, f)));
+  const names = readdirSync(sweep).sort();
+  const r = runCli(['run', file, '--resume', 'latest', '--quiet'], dir);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `error: ${join(sweep, fifth)} is a file where the folder of run 5 goes: dlsweep records each run in a folder of this name and never writes such a file\nhint: move the file out of the sweep folder (or delete it), then resume again\n`);
+  assert.deepEqual(['search.json', 'sweep.json'].map((f) => readFileSync(join(sweep, f))), before);
+  assert.deepEqual(readdirSync(sweep).sort(), names);
+  assert.equal(readFileSync(join(sweep, fifth), 'utf8'), 'junk\n');
 });
 
 test('a grid sweep records the updates it trained beside the planned count', () => {
