@@ -9,7 +9,7 @@ import { lastActivity, liveStatus } from '../store/live-status.js';
 import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import { experimentsIn, sweepsOf } from '../store/sweep-folders.js';
+import { checkInsideRunsDir, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { sweepRows, sweepTags } from '../report/rows.js';
 import { recordedObjective } from '../sweep/objective.js';
@@ -103,7 +103,7 @@ export function sweepsView(
   const entries = experiments
     .map((e) => ({
       experiment: e,
-      sweeps: sweepsOf(join(runsDir, e))
+      sweeps: sweepsUnder(runsDir, e)
         .reverse()
         .filter((dir) => tags.length === 0 || carries(dir)),
     }))
@@ -226,10 +226,15 @@ export async function lsCommand(experiments: string[], options: LsOptions, io: C
   const known = experimentsIn(runsDir);
   for (const e of experiments) {
     if (!known.includes(e)) {
+      // An experiment folder that is a link leading out: refused as a sweep reached through it is.
+      const linked = sweepsOf(join(runsDir, e)).at(-1);
+      if (linked !== undefined && !isInsideRunsDir(runsDir, linked)) checkInsideRunsDir(runsDir, linked, e);
       throw new UserError(`no experiment "${e}" under ${runsDir}`, known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/quick.yaml');
     }
   }
   for (const t of options.tags ?? []) checkTag(t);
+  // Links leading out of the runs folder are left out of the listing, each with one warning.
+  for (const link of linksLeaving(runsDir)) if (experiments.length === 0 || experiments.includes(link.experiment)) io.stderr.write(leavingWarning(runsDir, link) + '\n');
   const view = sweepsView(runsDir, experiments.length ? experiments : known, options.metric, Date.now(), options.tags, (line) => io.stderr.write(line + '\n'), options.size);
   const format = outputFormat(options.format, options.output);
   if (known.length === 0 && format === 'table') {

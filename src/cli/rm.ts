@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
-import { experimentsIn, isInsideRunsDir, resolveSweep, sweepsOf } from '../store/sweep-folders.js';
+import { experimentsIn, isInsideRunsDir, resolveSweep, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
 import { liveStatus } from '../store/live-status.js';
@@ -132,7 +132,7 @@ export async function gcCommand(options: RemoveOptions & { keep?: number; olderT
   const candidates: Candidate[] = [];
   const running: string[] = [];
   for (const experiment of experimentsIn(runsDir)) {
-    const sweeps = sweepsOf(join(runsDir, experiment)).reverse(); // newest first
+    const sweeps = sweepsUnder(runsDir, experiment).reverse(); // newest first; links leading out left alone
     sweeps.forEach((dir, i) => {
       if (options.keep !== undefined && i < options.keep) return;
       let sweep;

@@ -3,7 +3,7 @@
  * a user's sweep reference resolved to a folder.
  */
 import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { makeDirs } from './dirs.js';
@@ -86,20 +86,68 @@ export function checkRunsDir(runsDir: string): void {
   if (existsSync(runsDir) && !isDir(runsDir)) throw new UserError(`--runs-dir ${runsDir} is a file, not a folder of sweeps`, 'give the folder the sweeps were recorded in, e.g. --runs-dir runs');
 }
 
-/** Every experiment folder under runsDir that holds at least one sweep, by name. */
+/**
+ * The sweep folders of experiment `experiment` under runsDir that are inside it, symbolic links followed,
+ * oldest first: a link (the experiment folder or a sweep folder) leading out is left out (see linksLeaving).
+ */
+export function sweepsUnder(runsDir: string, experiment: string): string[] {
+  const root = realPath(runsDir);
+  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s));
+}
+
+/** Every experiment folder under runsDir that holds at least one sweep inside it (sweepsUnder), by name. */
 export function experimentsIn(runsDir: string): string[] {
   checkRunsDir(runsDir);
   if (!isDir(runsDir)) return [];
   return readdirSync(runsDir)
-    .filter((n) => !n.startsWith('.') && sweepsOf(join(runsDir, n)).length > 0)
+    .filter((n) => !n.startsWith('.') && sweepsUnder(runsDir, n).length > 0)
     .sort();
 }
 
-/** Every sweep folder under runsDir, oldest first. */
+/** Every sweep folder under runsDir (links leading out left out, see sweepsUnder), oldest first. */
 export function allSweeps(runsDir: string): string[] {
   return experimentsIn(runsDir)
-    .flatMap((e) => sweepsOf(join(runsDir, e)))
+    .flatMap((e) => sweepsUnder(runsDir, e))
     .sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0));
+}
+
+/** A symbolic link under a runs folder whose sweeps are outside it: an experiment folder, or one sweep folder. */
+export interface LeavingLink {
+  experiment: string;
+  /** The link's path under the runs folder, and where it leads (symbolic links followed). */
+  path: string;
+  target: string;
+}
+
+/**
+ * The experiment and sweep folders under runsDir that lead outside it through a symbolic link and hold
+ * sweeps: listings (ls, compare's latest) leave them out and warn of each once.
+ */
+export function linksLeaving(runsDir: string): LeavingLink[] {
+  if (!isDir(runsDir)) return [];
+  const root = realPath(runsDir);
+  const out: LeavingLink[] = [];
+  for (const experiment of readdirSync(runsDir).sort()) {
+    if (experiment.startsWith('.')) continue;
+    const path = join(runsDir, experiment);
+    const sweeps = sweepsOf(path);
+    if (!isInside(root, path)) {
+      if (sweeps.length > 0) out.push({ experiment, path, target: realPath(path) });
+      continue;
+    }
+    for (const s of sweeps) if (!isInside(root, s)) out.push({ experiment, path: s, target: realPath(s) });
+  }
+  return out;
+}
+
+/** The warning for a link leading out of runsDir, left out of a listing. */
+export function leavingWarning(runsDir: string, link: LeavingLink): string {
+  return `warning: ${link.path} leads outside the runs folder ${runsDir} (to ${link.target}); it is left out: dlsweep reads only the sweeps under --runs-dir (to use that folder pass --runs-dir ${runsFolderOf(link.target, link.path !== join(runsDir, link.experiment))})`;
+}
+
+/** The runs folder holding a sweep folder (sweep = true) or an experiment folder, as the layout runs/EXPERIMENT/SWEEP_ID places them. */
+function runsFolderOf(realDir: string, sweep: boolean): string {
+  return sweep ? dirname(dirname(realDir)) : dirname(realDir);
 }
 
 /** A path with its symbolic links followed (as typed when it does not exist). */
@@ -113,8 +161,13 @@ function realPath(path: string): string {
 
 /** Whether `path` is `runsDir` or inside it, symbolic links followed (a link cannot lead out). */
 export function isInsideRunsDir(runsDir: string, path: string): boolean {
-  const rel = relative(realPath(runsDir), realPath(path));
-  return !rel.startsWith('..') && !isAbsolute(rel);
+  return isInside(realPath(runsDir), path);
+}
+
+/** Whether `path`, symbolic links followed, is the folder `realRoot` (a real path) or inside it. */
+function isInside(realRoot: string, path: string): boolean {
+  const rel = relative(realRoot, realPath(path));
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }
 
 /**
@@ -125,7 +178,8 @@ export function checkInsideRunsDir(runsDir: string, dir: string, target: string)
   if (isInsideRunsDir(runsDir, dir)) return;
   throw new UserError(
     `"${target}" is outside the runs folder ${runsDir}`,
-    `dlsweep reads and changes only the sweeps under --runs-dir; to use that folder pass --runs-dir ${dirname(dirname(resolve(dir)))}`,
+    // The runs folder that really holds the sweep: a link's target's, not the link's.
+    `dlsweep reads and changes only the sweeps under --runs-dir; to use that folder pass --runs-dir ${runsFolderOf(realPath(dir), true)}`,
   );
 }
 
@@ -141,7 +195,7 @@ export class NoSuchSweep extends UserError {}
  */
 export function resolveSweep(runsDir: string, target?: string): string {
   const dir = findSweep(runsDir, target);
-  if (target !== undefined) checkInsideRunsDir(runsDir, dir, target);
+  checkInsideRunsDir(runsDir, dir, target ?? 'latest');
   return dir;
 }
 

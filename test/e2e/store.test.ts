@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, statfsSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CLI, onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -261,4 +261,47 @@ test('a plain file named like a run folder is one problem saying what it is and 
   const after = runCli(['verify'], dir);
   assert.equal(after.code, 1);
   assert.match(after.stdout, new RegExp(`^nf/${id}: 2 run folders checked \\(grid of 2\\), 2 sound\n  not a run: 0003-deadbeef: .*\n  every run is recorded and sound; only the files above are not runs\n`));
+});
+
+test('a symbolic link in the runs folder leading to sweeps elsewhere: ls and a bare compare leave it out with one warning; show, compare, verify, report and ls refuse it, naming the runs folder that holds its sweeps', () => {
+  const dir = tempDir();
+  const elsewhere = tempDir();
+  const file = writeExperiment(dir, 'in.yaml', syntheticExperiment('in', '  iterations: [5]'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const outFile = writeExperiment(elsewhere, 'out.yaml', syntheticExperiment('out', '  iterations: [5]'));
+  // Recorded later: the latest sweep of all, were the links followed.
+  assert.equal(runCli(['run', outFile, '--quiet'], elsewhere).code, 0);
+  const runs = join(dir, 'runs');
+  const inSweep = onlySweep(runs, 'in');
+  const outSweep = onlySweep(join(elsewhere, 'runs'), 'out');
+  const outId = basename(outSweep);
+  const target = realpathSync(join(elsewhere, 'runs'));
+  // An experiment folder and a sweep folder, each a link leading out.
+  symlinkSync(join(elsewhere, 'runs', 'out'), join(runs, 'linked'));
+  symlinkSync(outSweep, join(runs, 'in', outId));
+  const warnings = [
+    `warning: ${join(runs, 'in', outId)} leads outside the runs folder ${runs} (to ${join(target, 'out', outId)}); it is left out: dlsweep reads only the sweeps under --runs-dir (to use that folder pass --runs-dir ${target})`,
+    `warning: ${join(runs, 'linked')} leads outside the runs folder ${runs} (to ${join(target, 'out')}); it is left out: dlsweep reads only the sweeps under --runs-dir (to use that folder pass --runs-dir ${target})`,
+  ];
+  const ls = runCli(['ls'], dir);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stderr, warnings.join('\n') + '\n');
+  assert.match(ls.stdout, new RegExp(basename(inSweep)));
+  assert.doesNotMatch(ls.stdout, new RegExp(`linked|out|${outId}`));
+  const compare = runCli(['compare'], dir);
+  assert.equal(compare.code, 0, compare.stderr);
+  assert.equal(compare.stderr, warnings.join('\n') + '\n');
+  assert.match(compare.stdout, new RegExp(`^in/${basename(inSweep)}: 1 run$`, 'm'));
+  assert.doesNotMatch(compare.stdout, new RegExp(outId));
+  for (const ref of ['linked', 'linked/latest', `in/${outId}`]) {
+    for (const command of [['show', ref], ['compare', ref], ['verify', ref], ['report', ref], ...(ref === 'linked' ? [['ls', ref]] : [])]) {
+      const r = runCli(command, dir);
+      assert.equal(r.code, 2, `${command.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr, `error: "${ref}" is outside the runs folder ${runs}\nhint: dlsweep reads and changes only the sweeps under --runs-dir; to use that folder pass --runs-dir ${target}\n`, command.join(' '));
+    }
+  }
+  // Named from the runs folder the hint gives, the sweep is read.
+  const there = runCli(['--runs-dir', target, 'compare', 'out'], dir);
+  assert.equal(there.code, 0, there.stderr);
+  assert.match(there.stdout, new RegExp(`^out/${outId}: 1 run$`, 'm'));
 });

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
 import { makeSyntheticRuns } from '../helpers/synthetic-runs.js';
@@ -108,4 +108,17 @@ test('a summary taken from a record that its runs contradict is corrected once t
   assert.notEqual(v.sweeps[0].best!.run, a.best.run);
   assert.deepEqual(v.runs, [], 'runs recorded before the server started are not announced');
   assert.deepEqual(index.verify(1000), { sweeps: [], runs: [], removed: [], left: 0 });
+});
+
+test('a symbolic link in the runs folder leading elsewhere is not indexed: neither a linked experiment folder nor a linked sweep folder', () => {
+  const runsDir = join(tempDir('dlsweep-index-'), 'runs');
+  const elsewhere = join(tempDir('dlsweep-index-'), 'runs');
+  const own = makeSyntheticRuns(runsDir, { experiments: 1, sweepsPerExperiment: 1, runsPerSweep: 3, failEvery: 0, divergeEvery: 0 });
+  const other = makeSyntheticRuns(elsewhere, { experiments: 2, sweepsPerExperiment: 2, runsPerSweep: 3, failEvery: 0, divergeEvery: 0 });
+  const linkedSweep = other.find((m) => m.experiment === 'synthetic-000' && m.id !== own[0].id)!;
+  symlinkSync(linkedSweep.dir, join(runsDir, 'synthetic-000', linkedSweep.id));
+  symlinkSync(join(elsewhere, 'synthetic-001'), join(runsDir, 'linked'));
+  const home = new StoreIndex(runsDir).home();
+  assert.deepEqual(home.experiments.map((e) => [e.name, e.sweeps.map((s) => s.id)]), [['synthetic-000', [own[0].id]]]);
+  assert.deepEqual(home.index, { sweeps: 1, sweeps_read: 0 });
 });
