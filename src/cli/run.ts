@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
-import { planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
+import { MAX_PLANNED_RUNS, planSweep, summarizePlan, type DataShape, type Plan, type PlanSummary } from '../sweep/plan.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import type { Executor } from '../execute/executor.js';
@@ -154,7 +154,13 @@ export async function planCommand(file: string, options: RunOptions, io: CliIO):
   if (exp.search) {
     io.stdout.write(formatDatasetReport(data.report) + '\n');
     io.stdout.write(describeSearchPlan(exp, shape.folds, options.workers ?? availableParallelism()) + '\n');
-    if (searchSummary(exp).trials > options.maxRuns) io.stdout.write(`note: run refuses searches over ${thousands(options.maxRuns)} trials unless --max-runs raises the limit\n`);
+    const trials = searchSummary(exp).trials;
+    // The two limits run applies: --max-runs (which can be raised) and what a sweep holds (which cannot).
+    if (trials > MAX_PLANNED_RUNS) {
+      io.stdout.write(`note: run refuses this search: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} runs, whatever --max-runs says; lower search.trials\n`);
+    } else if (trials > options.maxRuns) {
+      io.stdout.write(`note: run refuses searches over ${thousands(options.maxRuns)} trials unless --max-runs raises the limit (up to ${thousands(MAX_PLANNED_RUNS)})\n`);
+    }
     return 0;
   }
   const summary = summarizePlan(exp, shape, { share: options.share });
@@ -164,8 +170,10 @@ export async function planCommand(file: string, options: RunOptions, io: CliIO):
     const forecast = reuseForecast(exp, shape, options, resolve(io.cwd, options.runsDir), data.folds.length);
     if (forecast) io.stdout.write(forecast + '\n');
   }
-  if (summary.gridSize > options.maxRuns) {
-    io.stdout.write(`note: run refuses grids over ${thousands(options.maxRuns)} points unless --max-runs raises the limit\n`);
+  if (summary.gridSize > MAX_PLANNED_RUNS) {
+    io.stdout.write(`note: run refuses this grid: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} points, whatever --max-runs says; narrow the grid or split it\n`);
+  } else if (summary.gridSize > options.maxRuns) {
+    io.stdout.write(`note: run refuses grids over ${thousands(options.maxRuns)} points unless --max-runs raises the limit (up to ${thousands(MAX_PLANNED_RUNS)})\n`);
   }
   return 0;
 }

@@ -3,7 +3,7 @@
  * that refuses a search over the run limit like a big grid.
  */
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { DiagnosticError, UserError } from '../errors.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
@@ -107,10 +107,11 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
 export function checkSearchLimit(file: string, exp: Experiment, maxRuns: number): void {
   const { trials } = searchSummary(exp);
   if (trials > MAX_PLANNED_RUNS) {
-    throw new UserError(
-      `${file}: the search draws ${thousands(trials)} configurations: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} (each run gets its own folder), whatever --max-runs says`,
-      'lower search.trials, or split the search into several experiments',
-    );
+    const message = `the search draws ${thousands(trials)} configurations: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} (each run gets its own folder), whatever --max-runs says`;
+    const hint = 'lower search.trials, or split the search into several experiments';
+    const at = exp.search?.trialsAt;
+    if (at) throw new DiagnosticError([{ severity: 'error', path: 'search.trials', message, hint, found: String(trials), ...at, file }]);
+    throw new UserError(`${file}: ${message}`, hint);
   }
   if (trials > maxRuns) {
     throw new UserError(`${file}: the search draws ${thousands(trials)} configurations, more than the limit of ${thousands(maxRuns)}`, 'raise the limit with --max-runs N, or lower search.trials');
@@ -620,7 +621,8 @@ function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOut
     if (!Number.isFinite(o.value)) return;
     const b = f.best;
     const order = b === null ? -1 : compareOutcomes(o, b, goals);
-    const better = order < 0 || (order === 0 && run.id < (b!.run_id ?? ''));
+    // Full ties go to the lower run number, the rule of the tables' best (report/rows.ts bestRows).
+    const better = order < 0 || (order === 0 && parseInt(run.folder, 10) < parseInt(b!.folder, 10));
     if (better) f.best = { trial: runs[i].trial, rung: runs[i].rung, folder: run.folder, value: o.value, ...(o.rest ? { rest: o.rest } : {}), run_id: run.id };
   });
   f.trials.sort((a, b) => a.trial - b.trial);

@@ -169,9 +169,11 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     // A non-integer bound of an integer parameter is the schema's error, at that bound: not said twice.
     const integerParam = distributionKinds(spec)[0] === 'int_uniform';
     const schemaSaysIt = integerParam && d.low <= d.high && [d.low, d.high].every(Number.isFinite) && ![d.low, d.high].every(Number.isInteger);
-    const problem = schemaSaysIt ? undefined : boundsProblem(d);
+    // A non-finite bound (.nan, .inf) is the number check's error, at that bound: not said twice either.
+    const nonFinite = ![d.low, d.high].every(Number.isFinite);
+    const problem = schemaSaysIt || nonFinite ? undefined : boundsProblem(d);
     if (problem) err([...segs, d.kind], { message: problem, found: src.found(src.nodeAt([...segs, d.kind])) });
-    else if (!schemaSaysIt && (!withinParam(spec, d.low) || !withinParam(spec, d.high))) {
+    else if (!schemaSaysIt && !nonFinite && (!withinParam(spec, d.low) || !withinParam(spec, d.high))) {
       err([...segs, d.kind], {
         message: `the bounds [${d.low}, ${d.high}] leave the values ${name} may take`,
         hint: firstSentence(spec.description),
@@ -262,5 +264,6 @@ export function resolveSearch(data: Obj, src: Source, axes: Axis[], fixed: Recor
     },
     axes: out,
     spellings,
+    ...(src.nodeAt(['search', 'trials']) ? { trialsAt: { file: src.file, ...src.at(src.nodeAt(['search', 'trials'])) } } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * consumed by the sweep planner (src/sweep/) and the dataset loader (src/datasets/).
  */
 import type { RecordSettings } from './record.js';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic, SourcePosition } from '../errors.js';
 import type { DatasetConfig } from '../datasets/config.js';
 
 export type { CsvDatasetConfig, DatasetConfig, NormalizeConfig, SplitConfig, SyntheticDatasetConfig } from '../datasets/config.js';
@@ -57,4 +57,6 @@ export interface SearchConfig {
   axes: SearchAxis[];
   /** The user's spelling of each distribution, for display. */
   spellings: Record<string, string>;
+  /** Where `search.trials` is written (file, line, column), for refusals of its value; undefined when not written. */
+  trialsAt?: SourcePosition & { sourceLine?: string; length?: number };
 }

@@ -207,12 +207,13 @@ const STATUS_RANK: Record<Row['status'], number> = { done: 0, diverged: 1, faile
 /**
  * Default order: finished runs by the objective (sweep/objective.ts: validation accuracy, high first, then
  * validation loss, low first; missing values last); then diverged, failed, interrupted, damaged and pending
- * runs; ties by run identity, so the order never depends on completion order.
+ * runs; ties by the lower run number (compareRunNumber, the rule of the best), so the order never depends on
+ * completion order.
  */
 export function compareRows(a: Row, b: Row, objective: Objective = DEFAULT_OBJECTIVE): number {
   const s = STATUS_RANK[a.status] - STATUS_RANK[b.status];
   if (s !== 0) return s;
-  return compareByObjective(a.metrics, b.metrics, objective) || compareIdentity(a, b);
+  return compareByObjective(a.metrics, b.metrics, objective) || compareRunNumber(a, b);
 }
 
 /** Last tie-breaker of every order: run identity, then sweep (the same settings may be in two sweeps). */
@@ -226,11 +227,21 @@ export function statusRank(status: Row['status']): number {
   return STATUS_RANK[status];
 }
 
-/** Rows tied with the best finished row on every key of the objective (several when tied); `sorted` in that objective's order. */
+/**
+ * The best finished row: among the rows tied with the first of `sorted` on every key of the objective, the
+ * lower run number (then sweep, then run id), the rule of every best (sweep.json, EXPERIMENT/best, a search's
+ * best). `sorted` in that objective's order. Empty when no row finished.
+ */
 export function bestRows(sorted: Row[], objective: Objective = DEFAULT_OBJECTIVE): Set<Row> {
   const first = sorted[0];
   if (!first || first.status !== 'done') return new Set();
-  return new Set(sorted.filter((r) => r.status === 'done' && tiedOnObjective(r.metrics, first.metrics, objective)));
+  const tied = sorted.filter((r) => r.status === 'done' && tiedOnObjective(r.metrics, first.metrics, objective));
+  return new Set([tied.reduce((a, b) => (compareRunNumber(b, a) < 0 ? b : a))]);
+}
+
+/** Full ties on the objective go to the lower run number (the earlier trial of a search), then sweep, then run id. */
+export function compareRunNumber(a: Row, b: Row): number {
+  return a.index - b.index || (a.sweep < b.sweep ? -1 : a.sweep > b.sweep ? 1 : 0) || (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0);
 }
 
 /** A row's objective: its sweep's, or the default for rows built in memory. */

@@ -141,7 +141,7 @@ export function countRows(rows: Row[], gridSize: number): SweepFile['counts'] {
 
 /**
  * The best finished run as sweep.json records it: the first of `ordered` (the comparison's order) among the
- * rows best by the sweep's objective (rows.ts bestOf; ties by run identity), with its values of the
+ * rows best by the sweep's objective (rows.ts bestOf; full ties to the lower run number), with its values of the
  * objective's metrics; null when no run finished.
  */
 export function recordedBest(ordered: Row[], sweep: SweepFile): SweepFile['best'] {

@@ -64,7 +64,9 @@ export function boundsProblem(d: NumericDistribution): string | undefined {
   if ((kind === 'int_uniform' || kind === 'log_int_uniform') && (!Number.isInteger(low) || !Number.isInteger(high))) {
     return `${kind} needs integer bounds`;
   }
-  if (kind === 'log_uniform' && low <= 0) return 'log_uniform needs low > 0 (the logarithm of 0 is -infinity)';
+  if (kind === 'log_uniform' && low <= 0) {
+    return `log_uniform needs low > 0 (${low === 0 ? 'the logarithm of 0 is -infinity' : `the logarithm of a negative number (${low}) is undefined`})`;
+  }
   if (kind === 'log_int_uniform' && low < 1) return 'log_int_uniform needs low >= 1';
   return undefined;
 }

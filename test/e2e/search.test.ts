@@ -364,11 +364,10 @@ test('a declared objective (validation accuracy, maximize) decides halving: its 
     const expected = [...prev].sort((x, y) => y.value - x.value || x.trial - y.trial).slice(0, keep).map((x) => x.trial);
     assert.deepEqual(s.batches[b].decisions[0].promoted, expected, `promotions to rung ${rung}`);
   }
-  // The best: the highest accuracy over every run, whatever its rung, ties to the lower run id (the table's
-  // order), and the same run sweep.json's best names (EXPERIMENT/best).
+  // The best: the highest accuracy over every run, whatever its rung, ties to the lower run number (the
+  // table's star), and the same run sweep.json's best names (EXPERIMENT/best).
   const all = s.batches.flatMap((x: any) => x.runs);
-  const runId = (folder: string) => readJson(join(sweep, folder, 'metrics.json')).run_id as string;
-  const top = [...all].sort((x: any, y: any) => acc(y.folder) - acc(x.folder) || (runId(x.folder) < runId(y.folder) ? -1 : 1))[0];
+  const top = [...all].sort((x: any, y: any) => acc(y.folder) - acc(x.folder) || parseInt(x.folder, 10) - parseInt(y.folder, 10))[0];
   assert.equal(s.best.folder, top.folder);
   assert.equal(s.best.value, acc(top.folder));
   assert.equal(readJson(join(sweep, 'sweep.json')).best.run, s.best.folder);
@@ -464,4 +463,22 @@ test('asha with the tpe sampler: the seed decides; --workers does not', () => {
   assert.equal(a.trials.length, 18);
   assert.deepEqual(trials(3, '2'), a);
   assert.notDeepEqual(trials(4, '2').trials, a.trials);
+});
+
+test('full ties on the objective (validation recall 1 on easy blobs) go to the lower run number: the star, sweep.json, search.json', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 't.yaml', syntheticExperiment('t', GRID, HALVING.replace('trials: 18', 'trials: 9') + 'objective: {metric: validation.recall}\n'));
+  const r = runCli(['run', file, '--workers', '2', '--top', 'all'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 't');
+  // The runs at the best recall, read back from their own metrics.json; several, or there is no tie to break.
+  const recall = (f: string) => readJson(join(sweep, f, 'metrics.json')).validation.recall as number;
+  const folders = runFolders(sweep);
+  const top = Math.max(...folders.map(recall));
+  const tied = folders.filter((f) => recall(f) === top).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+  assert.ok(tied.length >= 2, `expected a tie, got ${tied.join(', ')}`);
+  const starred = r.stdout.split('\n').filter((l) => /^│ \* │/.test(l)).map((l) => /\d{4}-[0-9a-f]{8}/.exec(l)![0]);
+  assert.deepEqual(starred, [tied[0]]);
+  assert.equal(readJson(join(sweep, 'sweep.json')).best.run, tied[0]);
+  assert.equal(readJson(join(sweep, 'search.json')).best.folder, tied[0]);
 });

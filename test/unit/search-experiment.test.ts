@@ -155,3 +155,27 @@ test('plan for asha: trials, rungs with the least and most configurations each, 
   // 29,700 as halving; 81*100 + 79*200 + 77*600 + 75*1800 + 73*5400 = 599,300.
   assert.match(text, /at least 29,700 updates, at most 599,300 when early promotions keep being overtaken/);
 });
+
+test('bad bounds get one message each, its reason fitting the value: .nan once (at the bound), log of 0 and of a negative number', () => {
+  const s = `${HEAD}search: {method: random, trials: 5}\ngrid:\n`;
+  const nan = diagnose(`${s}  learning_rate: {uniform: [.nan, 1]}\n`);
+  assert.equal(nan.length, 1, nan.map((d) => d.message).join('\n'));
+  assert.match(nan[0].message, /not-a-number/);
+  const inf = diagnose(`${s}  learning_rate: {uniform: [0, .inf]}\n`);
+  assert.equal(inf.length, 1, inf.map((d) => d.message).join('\n'));
+  assert.match(inf[0].message, /not infinity/);
+  const zero = only(diagnose(`${s}  learning_rate: {log_uniform: [0, 0.1]}\n`), 'grid.learning_rate.log_uniform').message;
+  assert.match(zero, /the logarithm of 0 is -infinity/);
+  const negative = only(diagnose(`${s}  learning_rate: {log_uniform: [-1, 0.1]}\n`), 'grid.learning_rate.log_uniform').message;
+  assert.match(negative, /low > 0 \(the logarithm of a negative number \(-1\) is undefined\)/);
+  assert.doesNotMatch(negative, /logarithm of 0/);
+});
+
+test('a search over what a sweep holds is refused at the trials line (file:line:column), whatever --max-runs says', () => {
+  const huge = parse(`${HEAD}search:\n  method: random\n  trials: 100000000\ngrid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`);
+  // HEAD is two lines: search: on line 3, trials on line 5 from column 11.
+  assert.throws(() => checkSearchLimit('exp.yaml', huge, 1e9), (e: Error) => {
+    assert.match(e.message, /^exp\.yaml:5:11: error: search\.trials: the search draws 100,000,000 configurations: a sweep holds at most 100,000/);
+    return true;
+  });
+});

@@ -125,3 +125,17 @@ test('a one-trial search\'s table shows its drawn learning_rate as a column, wit
   assert.ok(!view.notes.some((n) => /learning_rate=/.test(n)), view.notes.join('\n'));
   assert.ok(view.columns.some((c) => c.key === 'learning_rate'));
 });
+
+test('a full tie on the objective goes to the lower run number, whatever the run ids (hashes) say', () => {
+  const objective = { keys: [{ metric: 'validation.recall', goal: 'maximize' as const }], declared: true };
+  const tie = [
+    row(14, { learning_rate: 0.1 }, { 'validation.recall': 1 }, { run_id: '41706977' + '0'.repeat(56), hash: '41706977', objective }),
+    row(7, { learning_rate: 0.2 }, { 'validation.recall': 1 }, { run_id: 'f' + '0'.repeat(63), hash: 'f0000000', objective }),
+    row(3, { learning_rate: 0.3 }, { 'validation.recall': 0.9 }, { run_id: '0'.repeat(64), hash: '00000000', objective }),
+  ];
+  assert.deepEqual([...bestOf(tie)].map((r) => r.index), [7]);
+  // The table lists the tied runs by run number too, the starred one first.
+  const { view, shown } = runsTable('t', tie);
+  assert.deepEqual(shown.map((r) => r.index), [7, 14, 3]);
+  assert.deepEqual(view.rows.map((r) => r.best), [true, false, false]);
+});
