@@ -14,7 +14,7 @@ import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { noteCommand, tagCommand, untagCommand } from './annotate.js';
 import { EXPORT_FORMATS, exportCommand, predictCommand } from './predict.js';
 import { gcCommand, parseAge, rmCommand } from './rm.js';
-import { formatOption, oneCharacter, outputOption, positiveInt } from './options.js';
+import { formatOption, oneCharacter, outputOption, positiveInt, topCount } from './options.js';
 import type { CliIO } from './io.js';
 
 /** Add the record commands to `program` (whose --runs-dir they read). */
@@ -31,7 +31,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .option('--columns <names>', 'columns to show, comma-separated (parameters and/or metrics); +NAME,+NAME adds to the default columns')
     .option('--only-changed', 'show only the parameters that differ between the runs shown', true)
     .option('--no-only-changed', 'show every parameter')
-    .option('--top <n>', 'show the first N runs (or groups) only', positiveInt('--top'))
+    .option('--top <n>', 'show the first N runs (or groups) only, or all', topCount)
     .option('--group-by <params...>', 'aggregate the runs of each combination of these parameters (mean, std, min, max, count)')
     .option('--pivot <names...>', 'two-way table: ROW_PARAM COL_PARAM METRIC (mean of the metric per cell)')
     .option('--marginals [metric]', `for each parameter, the metric (default: the sweep's objective, ${DEFAULT_METRIC} unless the experiment declares one) averaged per value`)
@@ -78,7 +78,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     )
     .argument('[target]', 'run or sweep')
     .option('--log', 'draw the loss curve on a log scale')
-    .option('--top <n>', 'runs listed for a sweep, best first (default 5; with --json, all unless given)', positiveInt('--top'))
+    .option('--top <n>', 'runs listed for a sweep, best first (default 5, or all; with --json, all unless given)', topCount)
     .option('--json', 'print JSON instead of text')
     .action((target: string | undefined, opts) => {
       result.code = showCommand(target, { runsDir: program.opts().runsDir, log: Boolean(opts.log), json: Boolean(opts.json), top: opts.top }, io);

@@ -236,3 +236,14 @@ test('a random search: the table writes drawn values with 4 significant digits (
   const results = parse(readFileSync(join(sweep, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.deepEqual(results.map((r) => r.learning_rate).sort(), drawn.map(String).sort());
 });
+
+test('compare and show accept --top all, as run does: every one of the 8 runs', () => {
+  const all = cli('compare', 'alpha', '--top', 'all', '--format', 'json');
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(JSON.parse(all.stdout).rows.length, 8);
+  const shown = cli('show', 'alpha', '--top', 'all');
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /\nbest 8 of 8 runs\n/);
+  assert.equal(shown.stdout.split('\n').filter((l) => /^│ [ *≈] │ \d{4}-/.test(l)).length, 8);
+  assert.equal(cli('show', 'alpha', '--top', 'none').code, 2);
+});
