@@ -592,9 +592,10 @@ export async function runSearchSweep(
 /**
  * Add a finished batch to search.json's record: its decisions, its runs with their objective, each trial's
  * progress and the best. The best is the objective's best run over every run recorded, whatever its rung, by
- * every key of the objective in order (halving.ts compareOutcomes, the rule of promotions), ties to the lower
- * run id: the run the table stars, sweep.json's best and EXPERIMENT/best name (report/rows.ts bestOf, which
- * compares the same keys and breaks ties by the run id last); a run at a lower rung can be it.
+ * every key of the objective in order (halving.ts compareOutcomes, the rule of promotions), full ties to the
+ * lower run number: the run the table stars, sweep.json's best and EXPERIMENT/best name (report/rows.ts
+ * bestRows, which compares the same keys and breaks full ties by compareRunNumber); a run at a lower rung can
+ * be it.
  */
 function recordBatch(f: SearchFile, batch: Batch, plan: Plan, outcomes: TrialOutcome[], goals: readonly Goal[]): void {
   const runs = plan.runs.map((run, i) => ({

@@ -218,8 +218,11 @@ export function compareRows(a: Row, b: Row, objective: Objective = DEFAULT_OBJEC
 
 /** Last tie-breaker of every order: run identity, then sweep (the same settings may be in two sweeps). */
 export function compareIdentity(a: Row, b: Row): number {
-  if (a.run_id !== b.run_id) return a.run_id < b.run_id ? -1 : 1;
-  return a.sweep < b.sweep ? -1 : a.sweep > b.sweep ? 1 : 0;
+  return compareText(a.run_id, b.run_id) || compareText(a.sweep, b.sweep);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Rank of a status in every order: done, diverged, failed, interrupted, damaged, pending. */
@@ -241,7 +244,7 @@ export function bestRows(sorted: Row[], objective: Objective = DEFAULT_OBJECTIVE
 
 /** Full ties on the objective go to the lower run number (the earlier trial of a search), then sweep, then run id. */
 export function compareRunNumber(a: Row, b: Row): number {
-  return a.index - b.index || (a.sweep < b.sweep ? -1 : a.sweep > b.sweep ? 1 : 0) || (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0);
+  return a.index - b.index || compareText(a.sweep, b.sweep) || compareText(a.run_id, b.run_id);
 }
 
 /** A row's objective: its sweep's, or the default for rows built in memory. */
