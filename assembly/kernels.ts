@@ -147,56 +147,63 @@ export function status(): i32 {
 // inside a loop, which made exp and tanh cost about twice their arithmetic (measured).
 const K_ONE = 0;
 const K_ZERO = 1;
-const K_ROUNDER = 2;
-const K_TANH_STEPS = 3; // TANH_STEPS: z TANH_STEPS = j + e
-const K_TANH_MAX = 4; // ± the table's last j: tanh is ±1 to the last bit beyond |z| = 19.06
-const K_TANH_MIN = 5;
-const K_EXP_STEPS = 6; // the same for the sigmoid's table
-const K_EXP_MAX = 7;
-const K_EXP_MIN = 8;
-const K_PADE_A = 9; // the rational functions of tanhv and sigmoidv, in units of e (see sigmoidv)
-const K_PADE_B = 10;
-const K_PADE_C = 11;
+const K_TANH_ROUNDER = 2; // 1.5 · 2^45 + TANH_OFF / TANH_STEPS (see tanhv)
+const K_TANH_MAX = 3; // ± the table's last b = jmax / TANH_STEPS: tanh is ±1 to the last bit beyond |z| = 19.06
+const K_TANH_MIN = 4;
+const K_EXP_ROUNDER = 5; // the same for the sigmoid's table
+const K_EXP_MAX = 6;
+const K_EXP_MIN = 7;
+const K_TANH_A = 8; // tanhv's rational function in d (see tanhv)
+const K_TANH_C = 9;
+const K_EXP_A = 10; // sigmoidv's
+const K_EXP_B = 11;
+const K_EXP_C = 12;
 const KT: usize = memory.data<f64>([
-  1.0, 0.0, 6755399441055744.0,
-  TANH_STEPS, <f64>TANH_OFF, -<f64>TANH_OFF, EXP_STEPS, <f64>EXP_OFF, -<f64>EXP_OFF,
-  245760.0, 31457280.0, 768.0,
+  1.0, 0.0,
+  1.5 * 35184372088832.0 + <f64>TANH_OFF / TANH_STEPS, <f64>TANH_OFF / TANH_STEPS, -<f64>TANH_OFF / TANH_STEPS,
+  1.5 * 70368744177664.0 + <f64>EXP_OFF / EXP_STEPS, <f64>EXP_OFF / EXP_STEPS, -<f64>EXP_OFF / EXP_STEPS,
+  15.0, 6.0, 60.0, 120.0, 12.0,
 ]);
 
 @inline function kc(i: i32): v128 {
   return v128.load64_splat(KT + (<usize>i << 3));
 }
 
-// tanhv and sigmoidv split z at the nearest multiple of a table's step 1/N (N = TANH_STEPS, EXP_STEPS):
-// z N = j + e with j = round(z N) and |e| <= 1/2 (e exact), z N clamped to the table's ±jmax first (where
-// the function is constant to the last bit), NaN kept. ROUNDER = 1.5 · 2^52: adding it to a double below
-// 2^51 in magnitude rounds it to an integer (to nearest, ties to even), which then sits in the low bits of
-// the sum's representation: the table index j + jmax is read from there, clamped (unsigned) to the table,
-// which only matters for NaN, whose low bits are not specified.
-// Both then use the same two polynomials in e, E = B + C e² and O = e (A + e²) with A = 245760, B = 31457280,
-// C = 768: with d = e/128 (tanh's table), O/E = d (15 + d²) / (15 + 6 d²), the Padé approximant [3/2] of
-// tanh d (truncation: relative 2.3e-18 at |d| <= 1/256); with d = e/64 (the sigmoid's table),
+// tanhv and sigmoidv split z at the nearest multiple of a table's step 1/N (N = TANH_STEPS, EXP_STEPS, powers
+// of 2): z = b + d with b = j/N, j = round(z N) and |d| <= 1/(2N) (d exact), z clamped to the table's ±jmax/N
+// first (where the function is constant to the last bit), NaN kept. The rounder R = 1.5 · 2^52 / N + jmax/N:
+// adding it to z rounds z to a multiple of 1/N (the sum's last bit is worth 1/N; to nearest, ties to even:
+// jmax is even, so ties go as for z N + 1.5 · 2^52), and the low 32 bits of the sum's representation are
+// then the table index j + jmax, read with one lane extraction each (i32x4: V8 reads lane 0 with a single
+// movd) and clamped (unsigned) to the table, which only matters for NaN, whose low bits are not specified.
+// The sum minus R is then b exactly, and d = z - b. Rounding z itself rather than z N saves a multiply per
+// vector; every later value is that of the former kernels (which rounded z N and worked in e = N d) scaled by
+// a power of 2, so the results are the same bits (barring subnormal z).
+// Both then use two polynomials in d, E = B + C d² and O = d (A + d²): for tanh (N = 128, A = B = 15,
+// C = 6), O/E = d (15 + d²) / (15 + 6 d²), the Padé approximant [3/2] of tanh d (truncation: relative
+// 2.3e-18 at |d| <= 1/256); for the sigmoid (N = 64, A = 60, B = 120, C = 12),
 // (E - O)/(E + O) = (120 - 60 d + 12 d² - d³) / (120 + 60 d + 12 d² + d³), the Padé approximant [3/3] of
 // e^-d (truncation: relative 2e-20 at |d| <= 1/128). One division each, about twenty operations.
 
 /**
- * tanh(z) on two lanes, by the addition formula: z = b + d with b = j/128, tanh b = T from TANH_TABLE
+ * tanh(z) on two lanes, by the addition formula: z = b + d with b = j/128 as above, tanh b = T from TANH_TABLE
  * (generated, correctly rounded), tanh d = O/E as above, and
  * tanh z = (tanh d + T) / (1 + T tanh d) = (O + T E) / (E + T O). Within 3 ulp of the exact value (tested
  * against Math.tanh); odd exactly (rounding to even is symmetric, so is the table); ±1 beyond |z| = 19.06;
  * NaN stays NaN. T(0) is stored as -0 so that tanh(-0) = -0: (O + T E) is then -0 + -0.
  */
 @inline function tanhv(z: v128): v128 {
-  const u = f64x2.pmax(f64x2.pmin(f64x2.mul(z, kc(K_TANH_STEPS)), kc(K_TANH_MAX)), kc(K_TANH_MIN)); // NaN stays NaN
-  const rounder = kc(K_ROUNDER);
+  const u = f64x2.pmax(f64x2.pmin(z, kc(K_TANH_MAX)), kc(K_TANH_MIN)); // NaN stays NaN
+  const rounder = kc(K_TANH_ROUNDER);
   const t = f64x2.add(u, rounder);
-  const e = f64x2.sub(u, f64x2.sub(t, rounder));
-  const j0 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 0) + TANH_OFF), <u32>(2 * TANH_OFF));
-  const j1 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 1) + TANH_OFF), <u32>(2 * TANH_OFF));
+  const d = f64x2.sub(u, f64x2.sub(t, rounder));
+  const j0 = <usize>min<u32>(<u32>i32x4.extract_lane(t, 0), <u32>(2 * TANH_OFF));
+  const j1 = <usize>min<u32>(<u32>i32x4.extract_lane(t, 2), <u32>(2 * TANH_OFF));
   const T = v128.load64_lane(TANH_TABLE + (j1 << 3), v128.load64_zero(TANH_TABLE + (j0 << 3)), 1);
-  const e2 = f64x2.mul(e, e);
-  const E = f64x2.add(kc(K_PADE_B), f64x2.mul(kc(K_PADE_C), e2));
-  const O = f64x2.mul(e, f64x2.add(kc(K_PADE_A), e2));
+  const d2 = f64x2.mul(d, d);
+  const a = kc(K_TANH_A);
+  const E = f64x2.add(a, f64x2.mul(kc(K_TANH_C), d2));
+  const O = f64x2.mul(d, f64x2.add(a, d2));
   return f64x2.div(f64x2.add(O, f64x2.mul(T, E)), f64x2.add(E, f64x2.mul(T, O)));
 }
 
@@ -216,16 +223,16 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
  * a general exp and a second division (measured).
  */
 @inline function sigmoidv(z: v128): v128 {
-  const u = f64x2.pmax(f64x2.pmin(f64x2.mul(z, kc(K_EXP_STEPS)), kc(K_EXP_MAX)), kc(K_EXP_MIN)); // NaN stays NaN
-  const rounder = kc(K_ROUNDER);
+  const u = f64x2.pmax(f64x2.pmin(z, kc(K_EXP_MAX)), kc(K_EXP_MIN)); // NaN stays NaN
+  const rounder = kc(K_EXP_ROUNDER);
   const t = f64x2.add(u, rounder);
-  const e = f64x2.sub(u, f64x2.sub(t, rounder));
-  const j0 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 0) + EXP_OFF), <u32>(2 * EXP_OFF));
-  const j1 = <usize>min<u32>(<u32>(<i32>i64x2.extract_lane(t, 1) + EXP_OFF), <u32>(2 * EXP_OFF));
+  const d = f64x2.sub(u, f64x2.sub(t, rounder));
+  const j0 = <usize>min<u32>(<u32>i32x4.extract_lane(t, 0), <u32>(2 * EXP_OFF));
+  const j1 = <usize>min<u32>(<u32>i32x4.extract_lane(t, 2), <u32>(2 * EXP_OFF));
   const X = v128.load64_lane(EXP_TABLE + (j1 << 3), v128.load64_zero(EXP_TABLE + (j0 << 3)), 1);
-  const e2 = f64x2.mul(e, e);
-  const E = f64x2.add(kc(K_PADE_B), f64x2.mul(kc(K_PADE_C), e2));
-  const O = f64x2.mul(e, f64x2.add(kc(K_PADE_A), e2));
+  const d2 = f64x2.mul(d, d);
+  const E = f64x2.add(kc(K_EXP_B), f64x2.mul(kc(K_EXP_C), d2));
+  const O = f64x2.mul(d, f64x2.add(kc(K_EXP_A), d2));
   const num = f64x2.add(E, O);
   return f64x2.div(num, f64x2.add(num, f64x2.mul(X, f64x2.sub(E, O))));
 }
@@ -241,7 +248,7 @@ export function sigmoidArray(src: usize, dst: usize, n: i32): void {
  * Stores a block of a hidden layer's pre-activations z at byte offset `off` of its rows. relu and
  * leaky_relu: Z (leaky_relu only, for its derivative), A = g(z), and under dropout D = A ⊙ M.
  * relu as the reference writes it, z < 0 ? 0 : z (pmax), which lets NaN through (a diverging layer must
- * reach the output). tanh and sigmoid: z alone into A, which activateBlock then maps in place.
+ * reach the output). tanh and sigmoid: z alone into A, which activateLayer then maps in place.
  * `act` and `dropout` are constants at every call site (each case of hiddenForwardAs is its own function);
  * `off` is a constant and Z, A, D, M the block's row addresses (see gateOut).
  */
@@ -275,16 +282,17 @@ export function sigmoidArray(src: usize, dst: usize, n: i32): void {
 }
 
 /**
- * tanh and sigmoid: A = g(A) in place on 64 bytes (8 samples) of each of `rows` rows (stride rowBytes), just
- * written by hiddenForwardAs, and under dropout (D != 0) D = A ⊙ M. A pass of its own rather than inside
+ * tanh and sigmoid: A = g(A) in place on a whole layer (`bytes`: rows x stride x 8, a multiple of 64), written
+ * by hiddenForwardAs just before, and under dropout (D != 0) D = A ⊙ M. A pass of its own rather than inside
  * the multiply-add blocks: there, with eight sums live, V8 spilled the function's temporaries to the stack,
- * which cost more than the function (measured).
+ * which cost more than the function (measured). Once per layer, over its rows end to end: called per block
+ * of 8 samples (15 rows of 64 bytes each on the study's shape), the calls and the loop's start cost 0.4 µs
+ * per update more (measured), although the block was then still in L1.
  */
-function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize, act: i32): void {
-  const end = <usize>rows * rowBytes;
+function activateLayer(A: usize, D: usize, M: usize, bytes: usize, act: i32): void {
+  const end = A + bytes;
   if (act == ACT_TANH) {
-    for (let r: usize = 0; r < end; r += rowBytes) {
-      const p = A + r;
+    for (let p = A; p < end; p += 64) {
       const a0 = tanhv(v128.load(p, 0));
       const a1 = tanhv(v128.load(p, 16));
       const a2 = tanhv(v128.load(p, 32));
@@ -295,8 +303,7 @@ function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize,
       v128.store(p, a3, 48);
     }
   } else {
-    for (let r: usize = 0; r < end; r += rowBytes) {
-      const p = A + r;
+    for (let p = A; p < end; p += 64) {
       const a0 = sigmoidv(v128.load(p, 0));
       const a1 = sigmoidv(v128.load(p, 16));
       const a2 = sigmoidv(v128.load(p, 32));
@@ -308,7 +315,7 @@ function activateBlock(A: usize, D: usize, M: usize, rows: i32, rowBytes: usize,
     }
   }
   if (D) {
-    for (let r: usize = 0; r < end; r += rowBytes) {
+    for (let r: usize = 0; r < bytes; r += 64) {
       for (let j: usize = 0; j < 64; j += 16) v128.store(D + r + j, f64x2.mul(v128.load(A + r + j), v128.load(M + r + j)));
     }
   }
@@ -333,7 +340,7 @@ function hiddenForward(W: usize, b: usize, Ain: usize, Z: usize, A: usize, D: us
     for (let k = 0; k < nIn; k++) store<f64>(WT + (<usize>(k * nOut + i) << 3), load<f64>(W + (<usize>(i * nIn + k) << 3)));
   }
   // One instance per case, named by its type argument as in inputGrad (tanh and sigmoid share one: it
-  // stores Z, and activateBlock applies the function).
+  // stores Z, and activateLayer applies the function).
   const d = D != 0;
   if (act == ACT_RELU) {
     if (d) hiddenForwardAs<i8>(WT, b, Ain, Z, A, D, M, nIn, nOut, sp, act, slopeS, W2, b2, Zout);
@@ -431,8 +438,8 @@ function hiddenForwardAs<T>(WT: usize, b: usize, Ain: usize, Z: usize, A: usize,
         v128.store(Zout + j, madd(v128.load(Zout + j, 48), w, a3), 48);
       }
     }
-    if (act >= ACT_TANH) activateBlock(A + j, dropout ? D + j : 0, M + j, nOut, rowBytes, g);
   }
+  if (act >= ACT_TANH) activateLayer(A, dropout ? D : 0, M, <usize>nOut * rowBytes, g);
 }
 
 /** dZ = (σ(z) - y), times the sample's weight (0 on padding), for the block at byte `off`; returns |z| ⊙ weight. */
@@ -447,7 +454,7 @@ function hiddenForwardAs<T>(WT: usize, b: usize, Ain: usize, Z: usize, A: usize,
  * The output unit: Z = W A + b (W: [1 x nIn], A: [nIn x sp]; `fused`: hiddenForward has written Z already),
  * dZ = (σ(Z) - y) ⊙ mask. Returns Σ|Z| over samples of non-zero weight: finite exactly when every such
  * logit is (barring overflow of the sum), the same divergence test as the reference. The sigmoid runs in a second pass over the stored logits (as
- * activateRows, and for the same reason).
+ * activateLayer, and for the same reason).
  */
 function outputForward(W: usize, b: usize, A: usize, Z: usize, dZ: usize, y: usize, mask: usize, nIn: i32, sp: i32, fused: bool): f64 {
   const rowBytes = <usize>sp << 3;
