@@ -85,9 +85,11 @@ export interface OpenSweep {
 
 /**
  * Runs already recorded with a final status whose identity matches the plan and whose files are all sound
- * (model.json and curve.csv included); and the damaged run folders, which are retrained.
+ * (model.json and curve.csv included); and the damaged run folders, which are retrained. Reads only.
+ * Throws: UserError for a file where a planned run's folder goes (`search`: any file named like a run
+ * folder); its hint says to resume again, or with `extend` to extend again.
  */
-function finishedRuns(sweepPath: string, plan: Plan, search = false): { done: Set<number>; damaged: DamagedRun[] } {
+function finishedRuns(sweepPath: string, plan: Plan, search = false, extend = false): { done: Set<number>; damaged: DamagedRun[] } {
   const byFolder = new Map(plan.runs.map((r) => [r.folder, r]));
   const done = new Set<number>();
   const damaged: DamagedRun[] = [];
@@ -99,7 +101,7 @@ function finishedRuns(sweepPath: string, plan: Plan, search = false): { done: Se
       if (planned || search) {
         throw new UserError(
           `${join(sweepPath, stored.folder)} is a file where the folder of run ${planned ? planned.index + 1 : runFolderNumber(stored.folder)} goes: dlsweep records each run in a folder of this name and never writes such a file`,
-          'move the file out of the sweep folder (or delete it), then resume again',
+          `move the file out of the sweep folder (or delete it), then ${extend ? 'extend' : 'resume'} again`,
         );
       }
       continue;
@@ -186,11 +188,11 @@ const SALVAGED = ['started_at', 'ended_at', 'resumed_at', 'git_commit', 'node_ve
  * plan's facts (grid size, trainings, plan hash), the experiment's and the data's, the start time its id
  * holds, `extensions` (read back from its kept files), and every field of the damaged file that is sound
  * alone (its times, resumes, provenance). Counts and best are rebuilt from the run folders when the sweep
- * closes. The damaged file is kept as sweep.json.damaged (or .damaged-2, ...): nothing recorded is lost.
+ * closes. Writes nothing: replaceDamagedRecord writes it once every check of the resume has passed.
  * Throws: UserError when the experiment file differs from the one the sweep ran (the copy in its folder), or
  * when a run folder was not planned by it (other data or engine): rebuilding would mix runs of two plans.
  */
-async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Plan, input: OpenSweepInput, extensions: SweepExtension[]): Promise<SweepFile> {
+function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Plan, input: OpenSweepInput, extensions: SweepExtension[]): SweepFile {
   const id = basename(dir);
   const name = `${input.experiment.name}/${id}`;
   const kept = join(dir, stageFiles({ extensions }).at(-1)!);
@@ -254,13 +256,20 @@ async function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Pla
       if (checkSweepRecord(candidate).length === 0) rebuilt = candidate as SweepFile;
     }
   }
+  return rebuilt;
+}
+
+/**
+ * Keep a sweep's damaged sweep.json as sweep.json.damaged (or .damaged-2, ...), then replace it with the
+ * record rebuilt by rebuiltRecord: nothing recorded is lost, and the folder never lacks its sweep.json.
+ * Throws: the file system's error.
+ */
+async function replaceDamagedRecord(dir: string, rebuilt: SweepFile): Promise<void> {
   let n = 1;
   const aside = () => join(dir, `${SWEEP_FILES.sweep}.damaged${n > 1 ? `-${n}` : ''}`);
   while (existsSync(aside())) n++;
-  // Copied, then replaced atomically: the folder never lacks its sweep.json.
   copyFileSync(join(dir, SWEEP_FILES.sweep), aside(), constants.COPYFILE_EXCL);
   await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), rebuilt);
-  return rebuilt;
 }
 
 /**
@@ -373,18 +382,21 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
       // Read again under the lock: another process may have extended or resumed it since it was checked.
       previous = readSweepFile(dir);
       if (previous.plan_hash !== input.extend.basePlanHash) throw new UserError(`sweep ${basename(dir)} changed while the extension was being checked`, 'run the same command again');
-      const n = (previous.extensions?.length ?? 0) + 1;
-      const file = extensionFileName(n);
-      await writeTextAtomic(join(dir, file), experiment.text);
-      const first = previous.grid_size + 1;
-      added = { at: startedAt, file, added: input.extend.added, first_run: first, runs: plan.gridSize - previous.grid_size };
     }
-    if (damagedRecord) {
-      previous = await rebuiltRecord(dir, damagedRecord, plan, input, input.repair!.extensions);
+    const rebuilt = damagedRecord ? rebuiltRecord(dir, damagedRecord, plan, input, input.repair!.extensions) : undefined;
+    // The last check (it reads only): nothing is written before every check has passed.
+    const { done, damaged } = finishedRuns(dir, plan, input.search === true, input.extend !== undefined);
+    if (input.extend && previous) {
+      const file = extensionFileName((previous.extensions?.length ?? 0) + 1);
+      await writeTextAtomic(join(dir, file), experiment.text);
+      added = { at: startedAt, file, added: input.extend.added, first_run: previous.grid_size + 1, runs: plan.gridSize - previous.grid_size };
+    }
+    if (rebuilt) {
+      await replaceDamagedRecord(dir, rebuilt);
+      previous = rebuilt;
       prior = endedSpans(dir, previous);
     }
     cleanTempFiles(dir);
-    const { done, damaged } = finishedRuns(dir, plan, input.search === true);
     const reused = input.reuse ? reuseRuns(input.runsDir, experiment.name, plan, done, dir) : new Map<number, ReuseSource>();
     const todo = new Set(plan.runs.filter((r) => !done.has(r.index)).map((r) => r.index));
     const id = basename(dir);

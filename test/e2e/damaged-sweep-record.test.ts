@@ -179,3 +179,29 @@ test('run --resume --repair of a sweep.json cut short keeps counting the updates
   assert.ok(existsSync(join(sweep, last, 'metrics.json')));
   assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 9 * 20 + 3 * 40 + 180);
 });
+
+test('run --resume --repair refused by a file where a run folder goes writes nothing: the damaged sweep.json keeps its bytes and no sweep.json.damaged appears (a grid and a search)', () => {
+  const search = syntheticExperiment('hs', '  learning_rate: {log_uniform: [0.01, 1.0]}\n  iterations: [10]', 'search: {method: random, trials: 4, seed: 3}\n');
+  for (const [name, yaml, planned] of [['sr', TWO, true], ['hs', search, false]] as const) {
+    const { dir, file, id, sweep } = recordedSweep(`dlsweep-repair-refused-${name}-`, `${name}.yaml`, name, yaml);
+    // A grid refuses a file only where a planned run's folder goes (its run 2); a search, any file named like a run folder.
+    const folder = planned ? runFolders(sweep)[1] : '0009-0badf00d';
+    if (planned) rmSync(join(sweep, folder), { recursive: true });
+    const files = runFiles(sweep);
+    writeFileSync(join(sweep, folder), 'junk\n');
+    const cut = readFileSync(join(sweep, 'sweep.json'), 'utf8').slice(0, 120);
+    writeFileSync(join(sweep, 'sweep.json'), cut);
+    const names = readdirSync(sweep).sort();
+    const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+    assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^error: ${join(sweep, folder)} is a file where the folder of run ${planned ? 2 : 9} goes`));
+    assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), cut, `${name}: the damaged record is as it was`);
+    assert.deepEqual(readdirSync(sweep).sort(), names, `${name}: no file added (sweep.json.damaged) or removed`);
+    // The file moved away, the runs are as recorded and the same command rebuilds the record.
+    rmSync(join(sweep, folder));
+    assert.deepEqual(runFiles(sweep), files);
+    const repaired = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+    assert.equal(repaired.code, 0, `${name}: ${repaired.stderr}`);
+    assert.equal(readFileSync(join(sweep, 'sweep.json.damaged'), 'utf8'), cut);
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, recordedSweep, runCli, runFiles, runFolders, startCli, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -130,6 +130,21 @@ test('--extend refuses changes that are not widenings, naming each, and writes n
   const none = runCli(['run', search.file, '--extend', 'nosuch'], search.dir);
   assert.equal(none.code, 2, none.stderr);
   assert.equal(none.stderr, `error: --extend nosuch: experiment srch has no sweep "nosuch" under ${search.runs} (its sweep is a search, which cannot be widened)\nhint: run the file without --extend to start a new sweep of it\n`);
+});
+
+test('--extend refused by a file where a recorded run\'s folder goes writes nothing: no experiment.extend-1.yaml, sweep.json as it was', () => {
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-extend-file-', 'e.yaml', 'wide', NARROW);
+  const first = runFolders(sweep)[0];
+  rmSync(join(sweep, first), { recursive: true });
+  writeFileSync(join(sweep, first), 'junk\n');
+  const record = readFileSync(join(sweep, 'sweep.json'), 'utf8');
+  const listing = readdirSync(sweep).sort();
+  writeFileSync(file, WIDE);
+  const r = runCli(['run', file, '--extend', id, '--quiet'], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, `error: ${join(sweep, first)} is a file where the folder of run 1 goes: dlsweep records each run in a folder of this name and never writes such a file\nhint: move the file out of the sweep folder (or delete it), then extend again\n`);
+  assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), record);
+  assert.deepEqual(readdirSync(sweep).sort(), listing);
 });
 
 test('a running sweep cannot be extended; kill -9 during an extension, then --resume or --extend again, completes it to the same result', async () => {
