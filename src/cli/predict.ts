@@ -25,7 +25,7 @@ import type { CliIO } from './io.js';
 /**
  * A run from what a user typed: anything resolveRun accepts, or SWEEP/best (SWEEP: anything resolveSweep
  * accepts, e.g. an experiment name for its latest sweep): the sweep's best finished run by its objective
- * (sweep.json; default validation accuracy, then validation loss), ties by run identity, as compare stars it.
+ * (sweep.json; default validation accuracy, then validation loss), ties by the lower run number, as compare stars it.
  * Throws: UserError when nothing matches or the sweep has no finished run.
  */
 export function resolveModelRun(runsDir: string, ref: string): RunRef {

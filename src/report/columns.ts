@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { ParamValue } from '../experiment/types.js';
 import { PARAMS } from '../experiment/params.js';
 import { INTERVAL_METRICS, LOWER_IS_BETTER, SPLIT_METRICS } from '../train/metric-names.js';
-import { bestOf, compareIdentity, compareRows, rowsObjective, statusRank, type Row } from './rows.js';
+import { bestOf, compareRows, compareRunNumber, rowsObjective, statusRank, type Row } from './rows.js';
 import { metricLabel } from './format.js';
 
 /** Parameters, metrics, or facts about a run (run, index, status, sweep...). */
@@ -241,9 +241,9 @@ export function parseSortKeys(spec: string, defs: ColumnDef[]): SortKey[] {
 
 /**
  * Sort rows by keys: finished runs first (then diverged, failed, interrupted, pending, so failures are
- * listed last), then each key (missing and n/a values last whatever the direction), then run identity, so
- * the order never depends on completion order. Without keys: the default order, by the rows' objective
- * (see compareRows and rowsObjective).
+ * listed last), then each key (missing and n/a values last whatever the direction), then the lower run
+ * number (compareRunNumber, the rule of every order: run 10 after run 9), so the order never depends on
+ * completion order. Without keys: the default order, by the rows' objective (see compareRows and rowsObjective).
  */
 export function sortRows(rows: Row[], keys: SortKey[] = []): Row[] {
   if (keys.length === 0) {
@@ -253,7 +253,7 @@ export function sortRows(rows: Row[], keys: SortKey[] = []): Row[] {
   return [...rows].sort((a, b) => {
     const s = statusRank(a.status) - statusRank(b.status);
     if (s !== 0) return s;
-    return compareByKeys(a, b, keys, (r, column) => column.get(r)) || compareIdentity(a, b);
+    return compareByKeys(a, b, keys, (r, column) => column.get(r)) || compareRunNumber(a, b);
   });
 }
 

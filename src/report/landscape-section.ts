@@ -32,9 +32,10 @@ export function readReportLandscapes(sweepDir: string): ReportLandscapes | undef
 /**
  * The section's HTML: a row of the best runs' plots and, when some runs were chosen for their
  * initialization, a row of those; every 2-D plot on the colour scale of all of them (lossScale).
- * `varying`: the grid's varying parameters, shown under each plot. Throws: nothing.
+ * `varying`: the grid's varying parameters, shown under each plot, each value written by `text` (as the
+ * report's table writes it). Throws: nothing.
  */
-export async function landscapeSection(l: ReportLandscapes, rows: readonly Row[], varying: readonly string[]): Promise<string> {
+export async function landscapeSection(l: ReportLandscapes, rows: readonly Row[], varying: readonly string[], text: (r: Row, param: string) => string): Promise<string> {
   if (!l.entries.length) return '<section id="landscapes"><h2>Loss landscapes</h2><p class="note">No landscape could be computed.</p></section>';
   const scale = lossScale(l.entries.map((e) => e.landscape));
   const byFolder = new Map(rows.map((r) => [r.folder, r]));
@@ -48,7 +49,7 @@ export async function landscapeSection(l: ReportLandscapes, rows: readonly Row[]
         : sliceSpec(L, { title: e.folder, subtitle: role }),
     );
     const r = byFolder.get(e.folder);
-    const params = r ? varying.map((k) => `${k}=${r.spellings[k] ?? JSON.stringify(r.params[k])}`).join(', ') : '';
+    const params = r ? varying.map((k) => `${k}=${text(r, k)}`).join(', ') : '';
     return `<figure class="landscape" data-folder="${escapeHtml(e.folder)}" data-role="${escapeHtml(role)}">${svg}<figcaption class="note">${escapeHtml(params || 'no varying parameter')}</figcaption></figure>`;
   };
   const best = l.entries.filter((e) => e.role.split(', ').some((x) => x.startsWith('best ')));

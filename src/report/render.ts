@@ -38,6 +38,8 @@ export interface ViewRow {
   best?: boolean;
   /** A run that did not finish (its status cell is coloured on a terminal). */
   status?: 'done' | 'diverged' | 'failed' | 'interrupted' | 'damaged' | 'pending';
+  /** The run's number (0-based index) in a table of runs: HTML tables break ties of a sort by it (data-run). */
+  run?: number;
 }
 
 /** A table ready to render in any output format. */
@@ -228,7 +230,8 @@ function sortValue(v: CellValue): string | undefined {
 
 /**
  * The view as an HTML <table class="sortable"> (no page around it). Number cells carry data-v for the
- * sorting script (SORT_SCRIPT); best rows have class "best", unfinished runs their status as class.
+ * sorting script (SORT_SCRIPT), rows of runs their run number as data-run; best rows have class "best",
+ * unfinished runs their status as class.
  */
 export function renderHtmlTable(view: TableView, id = 'table'): string {
   const idx = textColumns(view);
@@ -240,7 +243,8 @@ export function renderHtmlTable(view: TableView, id = 'table'): string {
   parts.push('</tr></thead><tbody>');
   for (const r of view.rows) {
     const cls = [r.best ? 'best' : '', r.status && r.status !== 'done' ? r.status : ''].filter(Boolean).join(' ');
-    parts.push(cls ? `<tr class="${cls}">` : '<tr>');
+    const run = r.run !== undefined ? ` data-run="${r.run}"` : '';
+    parts.push(cls ? `<tr class="${cls}"${run}>` : `<tr${run}>`);
     for (const i of idx) {
       const cell = r.cells[i];
       const v = sortValue(cell.value);
@@ -255,7 +259,8 @@ export function renderHtmlTable(view: TableView, id = 'table'): string {
 
 /**
  * Inline script: clicking a header of a table.sortable sorts its rows (numbers by data-v, n/a and - last,
- * text by code point); a second click reverses. No library, no network.
+ * text by code point); a second click reverses. Full ties go to the lower run number (data-run), as
+ * compare --sort breaks them. No library, no network.
  */
 export const SORT_SCRIPT = `
 document.querySelectorAll('table.sortable').forEach(function (table) {
@@ -268,7 +273,11 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       var body = table.tBodies[0];
       var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
+      function byRun(a, b) {
+        var ra = a.getAttribute('data-run'), rb = b.getAttribute('data-run');
+        return ra === null || rb === null ? 0 : Number(ra) - Number(rb);
+      }
+      function byCell(a, b) {
         var ca = a.cells[col], cb = b.cells[col];
         var va = ca.getAttribute('data-v'), vb = cb.getAttribute('data-v');
         if (va === null || vb === null) {
@@ -280,7 +289,8 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
           return (ta < tb ? -1 : ta > tb ? 1 : 0) * (asc ? 1 : -1);
         }
         return (Number(va) - Number(vb)) * (asc ? 1 : -1);
-      });
+      }
+      rows.sort(function (a, b) { return byCell(a, b) || byRun(a, b); });
       rows.forEach(function (r) { body.appendChild(r); });
     }
     th.addEventListener('click', sort);

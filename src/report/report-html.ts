@@ -17,7 +17,7 @@ import type { SweepDesign } from './design.js';
 import { bestOf, rowsObjective, type Row } from './rows.js';
 import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns.js';
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
-import { splitParams } from './compare/shared.js';
+import { cellText, drawnDigits, splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
 import { aggregateKind, describeDuration, formatMetric, formatMs, metricLabel, sizeText } from './format.js';
 import { renderSvg } from './charts.js';
@@ -47,11 +47,14 @@ export interface ReportOptions {
   curves?: (runDir: string) => ReturnType<typeof readCurve> | undefined;
 }
 
+/** A row's value of a parameter as the report's table writes it (compare's cellText). */
+type ParamText = (r: Row, param: string) => string;
+
 /** Metric columns of the report's table. */
 const TABLE_COLUMNS = '+validation.precision,+validation.recall,+validation.specificity,+validation.f1,+validation.roc_auc,+training_ms';
 
-function shortLabel(r: Row, varying: ColumnDef[]): string {
-  const vals = varying.map((d) => r.spellings[d.key] ?? JSON.stringify(r.params[d.key]) ?? '-');
+function shortLabel(r: Row, varying: ColumnDef[], text: ParamText): string {
+  const vals = varying.map((d) => text(r, d.key));
   return `${String(r.index).padStart(4, '0')}${vals.length ? ` (${vals.join(', ')})` : ''}`;
 }
 
@@ -84,6 +87,12 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const sorted = sortRows(rows);
   const best = bestOf(rows);
   const { varying, fixed } = splitParams(rows, defs);
+  // Parameters in labels and captions as the table writes them (a search's drawn numbers shortened alike).
+  const digits = drawnDigits(varying, rows);
+  const paramText: ParamText = (r, param) => {
+    const def = defs.find((d) => d.key === param);
+    return def ? cellText(def, r, digits) : (r.spellings[param] ?? JSON.stringify(r.params[param]) ?? '-');
+  };
   // The grid as started (all axes, fixed values as written), not as far as the recorded runs cover it.
   const design = options.design;
   const designFixed = design ? design.fixed.map((f) => `${f.name}=${f.text}`) : fixed.map((f) => `${f.name}=${f.value}`);
@@ -113,7 +122,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   if (sweep.description) facts.unshift(['description', sweep.description]);
   const top = sorted[0];
   if (top && top.status === 'done') {
-    const params = varying.map((d) => `${d.key}=${top.spellings[d.key] ?? JSON.stringify(top.params[d.key])}`).join(', ');
+    const params = varying.map((d) => `${d.key}=${paramText(top, d.key)}`).join(', ');
     facts.splice(2, 0, [
       'best run',
       `${top.folder}${params ? ` (${params})` : ''}: val acc ${formatMetric('validation.accuracy', top.metrics['validation.accuracy'])}, val loss ${formatMetric('validation.loss', top.metrics['validation.loss'])}, val recall ${formatMetric('validation.recall', top.metrics['validation.recall'])}` +
@@ -167,7 +176,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const scores = withCurves.map((w) => w.row.metrics[metric.key]).filter((v): v is number => typeof v === 'number');
   const scoreDomain: [number, number] | undefined = scores.length ? [Math.min(...scores), Math.max(...scores)] : undefined;
   const worst = scoreDomain ? (higher ? scoreDomain[0] : scoreDomain[1]) : null;
-  const labels = withCurves.map((w) => shortLabel(w.row, varying) + (w.sharing.length ? ` +${w.sharing.length} sharing its curve` : ''));
+  const labels = withCurves.map((w) => shortLabel(w.row, varying, paramText) + (w.sharing.length ? ` +${w.sharing.length} sharing its curve` : ''));
   const data: Record<'train' | 'validation', CurveDatum[]> = { train: [], validation: [] };
   // Drawn in data order, so the worst first and the best last: the best run's line is on top.
   for (let i = withCurves.length - 1; i >= 0; i--) {
@@ -276,7 +285,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   sections.push(searchSection(rows, varying.map((d) => d.key)));
 
   // Loss landscapes of the best runs (record.landscape).
-  if (options.landscapes) sections.push(landscapeSection(options.landscapes, rows, varying.map((d) => d.key)));
+  if (options.landscapes) sections.push(landscapeSection(options.landscapes, rows, varying.map((d) => d.key), paramText));
 
   // Confusion matrices of the best runs.
   const bestDone = sorted.filter((r) => r.status === 'done').slice(0, options.matrices ?? 3);
@@ -286,7 +295,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       const svg = await renderSvg(
         confusionSpec(`${r.folder}${best.has(r) ? ' (best)' : ''}`, { tn: m['validation.tn'] ?? 0, fp: m['validation.fp'] ?? 0, fn: m['validation.fn'] ?? 0, tp: m['validation.tp'] ?? 0 }),
       );
-      const params = varying.map((d) => `${d.key}=${r.spellings[d.key] ?? JSON.stringify(r.params[d.key])}`).join(', ');
+      const params = varying.map((d) => `${d.key}=${paramText(r, d.key)}`).join(', ');
       const caption = `${escapeHtml(params || 'no varying parameter')}<br>val acc ${formatMetric('validation.accuracy', m['validation.accuracy'])} · precision ${formatMetric('validation.precision', m['validation.precision'])} · recall ${formatMetric('validation.recall', m['validation.recall'])} · specificity ${formatMetric('validation.specificity', m['validation.specificity'])}`;
       return figure(svg, ' class="confusion"', caption);
     }),

@@ -216,11 +216,6 @@ export function compareRows(a: Row, b: Row, objective: Objective = DEFAULT_OBJEC
   return compareByObjective(a.metrics, b.metrics, objective) || compareRunNumber(a, b);
 }
 
-/** Last tie-breaker of every order: run identity, then sweep (the same settings may be in two sweeps). */
-export function compareIdentity(a: Row, b: Row): number {
-  return compareText(a.run_id, b.run_id) || compareText(a.sweep, b.sweep);
-}
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -242,7 +237,7 @@ export function bestRows(sorted: Row[], objective: Objective = DEFAULT_OBJECTIVE
   return new Set([tied.reduce((a, b) => (compareRunNumber(b, a) < 0 ? b : a))]);
 }
 
-/** Full ties on the objective go to the lower run number (the earlier trial of a search), then sweep, then run id. */
+/** Full ties, on the objective or on explicit sort keys, go to the lower run number (the earlier trial of a search), then sweep, then run id. */
 export function compareRunNumber(a: Row, b: Row): number {
   return a.index - b.index || compareText(a.sweep, b.sweep) || compareText(a.run_id, b.run_id);
 }

@@ -10,6 +10,7 @@
  */
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
+import { formatMetric } from './format.js';
 import { bestOf, compareRows, rowsObjective, type Row } from './rows.js';
 import { metricWords } from '../sweep/objective.js';
 import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type ChartObjective, type TrialRuns } from '../ui/static/charts/search-specs.js';
@@ -60,7 +61,7 @@ export async function searchSection(rows: Row[], searched: string[]): Promise<st
   const stars = bestOf(searchRows);
   const best = [...stars].sort((a, b) => compareRows(a, b, [key]))[0];
   const bestText = best
-    ? `best run: trial ${best.search!.trial} at ${best.params.iterations} updates, ${escapeHtml(metricWords(key.metric))} ${escapeHtml((best.metrics[key.metric] as number).toPrecision(4))}, the run the table stars. `
+    ? `best run: trial ${best.search!.trial} at ${best.params.iterations} updates, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(formatMetric(key.metric, best.metrics[key.metric]))}, the run the table stars. `
     : '';
   return (
     `<section id="search"><h2>Search</h2><p class="note">${trials.length} trials${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +

@@ -134,7 +134,7 @@ export interface SweepFile {
   counts: { done: number; diverged: number; failed: number; interrupted: number; pending: number; damaged?: number };
   /**
    * The best finished run when the counts were last rebuilt (in compare's default order: the objective, ties
-   * by run identity) and its values of the objective's metrics; null when none finished. Absent in sweeps
+   * by the lower run number) and its values of the objective's metrics; null when none finished. Absent in sweeps
    * recorded before it was kept. Readers that must be current (ls, compare) read the runs themselves; the
    * ui server answers from it until it has read them.
    */

@@ -49,6 +49,30 @@ test('compare --sort: numbers sort as numbers, ascending or descending, from met
   assert.deepEqual(desc.map((x) => x.run), rows.map((x) => x.run).reverse());
 });
 
+test('compare --sort breaks full ties by the lower run number (run 10 after run 9), in the table, CSV and JSON', () => {
+  const own = tempDir('dlsweep-compare-ties-');
+  const file = writeExperiment(own, 'ties.yaml', syntheticExperiment('ties', '  learning_rate: [0.05, 0.1, 0.2]\n  seed: [1, 2, 3, 4]', 'fixed:\n  iterations: 5\n'));
+  assert.equal(runCli(['run', file, '--quiet'], own).code, 0);
+  const sweep = onlySweep(join(own, 'runs'), 'ties');
+  const runs = runFolders(sweep).map((f) => ({ folder: f, number: Number(f.slice(0, f.indexOf('-'))), lr: readJson(join(sweep, f, 'params.json')).params.learning_rate as number }));
+  assert.equal(runs.length, 12);
+  const byNumber = [...runs].sort((a, b) => a.number - b.number);
+  // Every run ties on iterations; on learning_rate, four runs tie at each value (high first with :desc).
+  const cases: [string, string[]][] = [
+    ['iterations', byNumber.map((r) => r.folder)],
+    ['learning_rate:desc', [...byNumber].sort((a, b) => b.lr - a.lr || a.number - b.number).map((r) => r.folder)],
+  ];
+  for (const [sort, expected] of cases) {
+    const json = runCli(['compare', 'ties', '--sort', sort, '--columns', 'run', '--format', 'json'], own);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual((JSON.parse(json.stdout).rows as { run: string }[]).map((r) => r.run), expected, sort);
+    const csv = parse(runCli(['compare', 'ties', '--sort', sort, '--format', 'csv'], own).stdout, { columns: true }) as Record<string, string>[];
+    assert.deepEqual(csv.map((r) => r.run), expected, `${sort} (csv)`);
+    const table = runCli(['compare', 'ties', '--sort', sort, '--columns', 'run'], own).stdout;
+    assert.deepEqual(table.split('\n').flatMap((l) => /^│ [ *≈] │ (\d{4}-[0-9a-f]{8})/.exec(l)?.[1] ?? []), expected, `${sort} (table)`);
+  }
+});
+
 test('compare --where keeps matching runs; --top; --output infers the format from the extension', () => {
   const r = cli('compare', 'alpha', '--where', 'learning_rate < 0.1 and hidden_sizes == [8]', '--format', 'json', '--no-only-changed');
   assert.equal(r.code, 0, r.stderr);

@@ -71,7 +71,7 @@ test('report.html is self-contained: no network URL, a CSP, unique SVG ids, one 
   // The sortable table: every run, failed last with its status.
   const table = html.slice(html.indexOf('id="runs-table"'));
   assert.equal(count(table.slice(0, table.indexOf('</table>')), /<tr[ >]/g), 7);
-  assert.match(table, /<tr class="failed">.*failed: boom/);
+  assert.match(table, /<tr class="failed"[^>]*>.*failed: boom/);
   assert.equal(count(html, /<svg/g), 4 + 1 + 3);
 });
 

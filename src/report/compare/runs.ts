@@ -83,6 +83,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const viewRows: ViewRow[] = shown.map((r) => ({
     best: best.has(r),
     status: r.status,
+    run: r.index,
     cells: [
       { text: best.has(r) ? '*' : r.tie?.tied ? '≈' : '', value: best.has(r) },
       ...(showSweep ? [{ text: r.sweep, value: r.sweep }] : []),

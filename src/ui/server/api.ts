@@ -15,7 +15,9 @@ import { readLandscape, readSweepLandscapes } from '../../store/landscape.js';
 import { thresholdCurve } from '../../store/predictions.js';
 import { knownColumns, type ColumnDef } from '../../report/columns.js';
 import { groupsView, runsTable, splitParams } from '../../report/compare/index.js';
+import { cellText, drawnDigits } from '../../report/compare/shared.js';
 import { readDesign } from '../../report/design.js';
+import { formatParam } from '../../report/format.js';
 import { rowOf, readableSweepTags, rowsObjective, sweepRows, sweepTitle, type Row } from '../../report/rows.js';
 import { compareByObjective } from '../../sweep/objective.js';
 import type { CurvePoint } from '../../train/types.js';
@@ -86,8 +88,9 @@ export interface SweepQuery {
 }
 
 /**
- * /api/sweeps/:id: every run of the sweep as `{run, folder, best, tied_with_best, damaged, values}` in
- * compare's order (`sort` as --sort, default the objective), kept by `where` (--where); every column with
+ * /api/sweeps/:id: every run of the sweep as `{run, folder, best, tied_with_best, damaged, values, texts}` in
+ * compare's order (`sort` as --sort, default the objective), kept by `where` (--where), `texts` holding
+ * each parameter as compare's table writes it; every column with
  * its kind; the parameters that vary (the sweep's grid axes included); with `group`, compare --group-by's
  * groups (n, mean and sample std per metric); for a search, search.json.
  * Throws: ApiError 404 for an unknown sweep, 400 for a bad expression, sort key or group parameter.
@@ -102,6 +105,10 @@ export function sweepJson(index: StoreIndex, id: string, q: SweepQuery) {
   const varying = view.columns.filter((c) => defs.some((d) => d.key === c.key && d.kind === 'param')).map((c) => c.key);
   const sent = defs.filter((d) => (d.kind === 'param' ? rows.some((r) => r.params[d.key] !== undefined) : d.kind === 'metric' || META_KEYS.includes(d.key)));
   const objective = rowsObjective(rows).objective.keys;
+  // Parameters written as compare's table writes them: the user's spelling, a search's drawn numbers with
+  // the digits the rows shown need (4 significant, more where two would read alike).
+  const paramDefs = sent.filter((d) => d.kind === 'param');
+  const digits = drawnDigits(paramDefs, shown);
   const out: Record<string, unknown> = {
     sweep: summary,
     objective: objective.map((k) => ({ metric: k.metric, goal: k.goal })),
@@ -115,6 +122,7 @@ export function sweepJson(index: StoreIndex, id: string, q: SweepQuery) {
       damaged: r.status === 'damaged' ? (r.note ?? 'damaged') : null,
       status: r.status,
       values: Object.fromEntries(sent.map((d) => [d.key, jsonValue(d.kind === 'metric' && r.status !== 'done' ? null : d.get(r))])),
+      texts: Object.fromEntries(paramDefs.filter((d) => r.params[d.key] !== undefined).map((d) => [d.key, cellText(d, r, digits)])),
     })),
     total: rows.length,
   };
@@ -198,7 +206,7 @@ export function curvesJson(index: StoreIndex, id: string) {
 }
 
 /**
- * /api/runs/:sweepId/:runFolder: the run's parameters (and their spellings), flat metrics with their 95%
+ * /api/runs/:sweepId/:runFolder: the run's parameters (their spellings, and `texts` as show RUN writes them), flat metrics with their 95%
  * intervals (as compare names them), confusion matrices, loss curve, the ROC/precision-recall points of
  * its validation predictions (when recorded: `roc.validation`, one point per distinct threshold with its
  * confusion counts, as roc.csv; the pages derive the rates by threshold with the chart code shared with
@@ -221,6 +229,8 @@ export function runJson(index: StoreIndex, sweepId: string, folder: string) {
     status: row.status,
     params: run.params.params,
     spellings: run.params.spellings ?? {},
+    // As show RUN and diff write them: the recorded spelling (a search's drawn numbers in full).
+    texts: Object.fromEntries(Object.entries(run.params.params).map(([k, v]) => [k, formatParam(v, run.params.spellings?.[k])])),
     metrics: Object.fromEntries(Object.entries(row.metrics).map(([k, v]) => [k, jsonValue(v)])),
     std: row.std,
     confusion: m?.train && m.validation ? { train: m.train.confusion, validation: m.validation.confusion, ...(m.test ? { test: m.test.confusion } : {}) } : null,

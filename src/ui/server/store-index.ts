@@ -319,9 +319,9 @@ export class StoreIndex {
     for (const [folder, r] of [...e.runs].sort((a, b) => compareRunFolders(a[0], b[0]))) {
       counts[r.status]++;
       if (r.status !== 'done') continue;
-      // Ties go to the lower run hash, as compare breaks them by run identity.
+      // In run order: full ties go to the lower run number, as every best (compareRunNumber).
       const c = best ? compareByObjective(r.metrics, best.metrics, objective) : -1;
-      if (c < 0 || (c === 0 && best && hashOf(folder) < hashOf(best.run))) best = { run: folder, metrics: r.metrics };
+      if (c < 0) best = { run: folder, metrics: r.metrics };
     }
     const rec = e.record;
     if (!e.verified && rec) {

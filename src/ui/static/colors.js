@@ -33,7 +33,9 @@ export function colorScale(values, { darkIsLow = true } = {}) {
     const hi = Math.max(...present);
     const span = hi - lo || 1;
     const color = (v) => (typeof v === 'number' ? viridis(darkIsLow ? (v - lo) / span : (hi - v) / span) : GREY);
-    return { color, legend: [{ text: String(Number(lo.toPrecision(4))), color: color(lo) }, { text: String(Number(hi.toPrecision(4))), color: color(hi) }] };
+    // As the tables write drawn values: 4 significant digits, integers whole.
+    const text = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))));
+    return { color, legend: [{ text: text(lo), color: color(lo) }, { text: text(hi), color: color(hi) }] };
   }
   const keys = [...new Set(present.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))))];
   const color = (v) => (v === null || v === undefined ? GREY : category(keys.indexOf(typeof v === 'string' ? v : JSON.stringify(v))));

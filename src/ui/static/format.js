@@ -14,6 +14,15 @@ export function fmt(key, v) {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * A table row's value of column `key` as text: a parameter as compare's table writes it (the server's
+ * `texts`: the user's spelling, a search's drawn numbers with 4 significant digits or as many as tell the
+ * rows apart), anything else by fmt.
+ */
+export function paramText(row, key) {
+  return row.texts?.[key] ?? fmt(key, row.values[key]);
+}
+
 /** Seconds as `1h 02m`, `3m 05s` or `4.2 s`. */
 export function duration(s) {
   if (s === null || s === undefined || !Number.isFinite(s)) return '';

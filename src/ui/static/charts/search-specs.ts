@@ -109,9 +109,10 @@ export function rungSpec(trials: TrialRuns[], key: ChartObjective = OBJECTIVE): 
   } as unknown as Spec;
 }
 
-/** A value for an axis label. */
+/** A value for an axis label: numbers as the tables write drawn values (4 significant digits, integers whole). */
 function label(v: ParamValue): string {
-  return typeof v === 'number' ? String(Number(v.toPrecision(3))) : JSON.stringify(v);
+  if (typeof v !== 'number') return JSON.stringify(v);
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
 /**

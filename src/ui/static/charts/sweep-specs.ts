@@ -233,6 +233,8 @@ export interface ParamPoint {
   run: string;
   /** The parameter's value: a number, or its spelling for other values (hidden_sizes, init...). */
   x: number | string;
+  /** How the tables write the value (a search's drawn number with 4 significant digits): the label on an axis of evenly spaced values. */
+  label?: string;
   /** The objective: the run's, or the mean over the configuration's seeds. */
   y: number;
   /** Repeats over seeds: the lowest and highest objective and their number (n > 1 draws the seed band). */
@@ -268,17 +270,20 @@ export function objectiveByParamSpec(points: ParamPoint[], o: { param: string; o
   const seeded = points.filter((p) => (p.n ?? 1) > 1 && p.lo !== undefined && p.hi !== undefined);
   // One configuration per value: its seed bars join into a band.
   const band = seeded.length > 0 && stats.every((s) => s.n === 1) ? [...seeded].sort((a, b) => stats.findIndex((s) => s.x === a.x) - stats.findIndex((s) => s.x === b.x)) : [];
+  // Evenly spaced values are placed, and labelled, by how the tables write them, in the order of the values.
+  const labels = new Map(points.map((p) => [String(p.x), p.label ?? p.x]));
+  const placed = <T extends { x: number | string }>(d: T): T => (numeric ? d : { ...d, x: labels.get(String(d.x)) ?? d.x });
   const xScale = numeric
     ? { name: 'x', type: log ? 'log' : 'linear', domain: { data: 'points', field: 'x' }, range: 'width', zero: false, nice: !log, padding: 8 }
-    : { name: 'x', type: 'point', domain: stats.map((s) => s.x), range: 'width', padding: 0.5 };
+    : { name: 'x', type: 'point', domain: stats.map((s) => placed(s).x), range: 'width', padding: 0.5 };
   const at = { x: { scale: 'x', field: 'x' } };
   return {
     ...frame(o.width ?? 260, o.height ?? 180, o.param),
     data: [
-      { name: 'points', values: points },
-      { name: 'stats', values: stats },
-      { name: 'seeded', values: seeded },
-      { name: 'band', values: band },
+      { name: 'points', values: points.map(placed) },
+      { name: 'stats', values: stats.map(placed) },
+      { name: 'seeded', values: seeded.map(placed) },
+      { name: 'band', values: band.map(placed) },
       { name: 'extent', values: [...points.map((p) => ({ y: p.lo ?? p.y })), ...points.map((p) => ({ y: p.hi ?? p.y }))] },
     ],
     scales: [xScale, { name: 'y', type: 'linear', domain: { data: 'extent', field: 'y' }, range: 'height', zero: false, nice: true }],

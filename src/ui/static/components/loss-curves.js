@@ -8,7 +8,7 @@ import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { colorScale } from '../colors.js';
-import { fmt } from '../format.js';
+import { fmt, paramText } from '../format.js';
 import { navigate, runUrl } from '../links.js';
 
 /**
@@ -139,7 +139,7 @@ export function LossCurves({ sweepId, curves, rows, objective, params }) {
     <div class="hover-readout" aria-live="polite">${
       h
         ? html`<strong>${labels[hover]}</strong> · ${objective?.metric}: ${fmt(objective?.metric ?? '', h.objective_value)}${
-            hoverRow ? params.map((p) => ` · ${p}=${fmt(p, hoverRow.values[p])}`).join('') : ''
+            hoverRow ? params.map((p) => ` · ${p}=${paramText(hoverRow, p)}`).join('') : ''
           } <span class="muted">(click to open)</span>`
         : html`<span class="muted">${series.length} distinct trainings; hover a line to identify it, click to open its run; drag to zoom, double-click to reset.</span>`
     }</div>

@@ -8,14 +8,17 @@
 import { html } from 'htm/preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { colorScale } from '../colors.js';
-import { fmt } from '../format.js';
+import { fmt, paramText } from '../format.js';
 
 const H = 260;
 const TOP = 28;
 const BOTTOM = 16;
 
-/** One axis: position(value) in [0, 1] (0 at the bottom), and tick labels. */
-export function axisOf(values) {
+/**
+ * One axis: position(value) in [0, 1] (0 at the bottom), and tick labels, each value written by `text`
+ * (default fmt).
+ */
+export function axisOf(values, text = (v) => fmt('', v)) {
   const present = values.filter((v) => v !== null && v !== undefined);
   if (present.length && present.every((v) => typeof v === 'number')) {
     const lo = Math.min(...present);
@@ -24,19 +27,28 @@ export function axisOf(values) {
     const f = (x) => (log ? Math.log(x) : x);
     const span = f(hi) - f(lo);
     const pos = (v) => (typeof v !== 'number' ? null : span ? (f(v) - f(lo)) / span : 0.5);
-    const ticks = lo === hi ? [{ at: 0.5, text: fmt('', lo) }] : [{ at: 0, text: fmt('', lo) }, { at: 1, text: fmt('', hi) + (log ? ' (log)' : '') }];
+    const ticks = lo === hi ? [{ at: 0.5, text: text(lo) }] : [{ at: 0, text: text(lo) }, { at: 1, text: text(hi) + (log ? ' (log)' : '') }];
     return { pos, ticks };
   }
   const key = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
-  const cats = [...new Set(present.map(key))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const byKey = new Map(present.map((v) => [key(v), v]));
+  const cats = [...byKey.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const pos = (v) => (v === null || v === undefined ? null : cats.length === 1 ? 0.5 : cats.indexOf(key(v)) / (cats.length - 1));
-  return { pos, ticks: cats.slice(0, 20).map((c, i) => ({ at: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: c })) };
+  return { pos, ticks: cats.slice(0, 20).map((c, i) => ({ at: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: text(byKey.get(c)) })) };
 }
 
 export function ParallelCoordinates({ rows, params, objective, onBrush }) {
   const dims = [...params, objective.metric];
   const drawn = useMemo(() => rows.filter((r) => typeof r.values[objective.metric] === 'number'), [rows, objective.metric]);
-  const axes = useMemo(() => dims.map((d) => axisOf(drawn.map((r) => r.values[d]))), [drawn, dims.join('\u0000')]);
+  // Tick labels as the table writes the values (a parameter's spelling, a search's drawn numbers shortened).
+  const axes = useMemo(
+    () =>
+      dims.map((d) => {
+        const texts = new Map(drawn.map((r) => [JSON.stringify(r.values[d]), paramText(r, d)]));
+        return axisOf(drawn.map((r) => r.values[d]), (v) => texts.get(JSON.stringify(v)) ?? fmt(d, v));
+      }),
+    [drawn, dims.join('\u0000')],
+  );
   const [brushes, setBrushes] = useState({}); // dim -> [lo, hi] in [0, 1]
   const [drag, setDrag] = useState(null);
   const svgRef = useRef(null);

@@ -5,7 +5,7 @@
  */
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
-import { fmt, meanStd } from '../format.js';
+import { fmt, meanStd, paramText } from '../format.js';
 import { runUrl } from '../links.js';
 
 const MAX_ROWS = 500;
@@ -18,7 +18,10 @@ function compareValues(a, b) {
   return String(a).localeCompare(String(b), undefined, { numeric: true });
 }
 
-/** Sort rows by a column key (null: keep the server's order); `dir` 1 ascending, -1 descending. */
+/**
+ * Sort rows by a column key (null: keep the server's order); `dir` 1 ascending, -1 descending. Full ties go
+ * to the lower run number, as compare --sort breaks them (run 10 after run 9).
+ */
 export function sortRows(rows, key, dir) {
   if (!key) return rows;
   const get = key === '__run' ? (r) => r.folder : (r) => r.values[key];
@@ -26,18 +29,18 @@ export function sortRows(rows, key, dir) {
     const va = get(a);
     const vb = get(b);
     const empty = (v) => v === null || v === undefined || v === '';
-    if (empty(va) || empty(vb)) return compareValues(va, vb);
-    return dir * compareValues(va, vb);
+    const c = empty(va) || empty(vb) ? compareValues(va, vb) : dir * compareValues(va, vb);
+    return c || a.run - b.run;
   });
 }
 
-/** Groups of rows by the value of `param`: { key, n, mean: {col: x}, std: {col: x} } over numeric columns. */
+/** Groups of rows by the value of `param`: { key, label, n, mean: {col: x}, std: {col: x} } over numeric columns. */
 export function groupRows(rows, param, columns) {
   const by = new Map();
   for (const r of rows) {
     const v = r.values[param];
     const k = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    if (!by.has(k)) by.set(k, { key: k, value: v, rows: [] });
+    if (!by.has(k)) by.set(k, { key: k, value: v, label: paramText(r, param), rows: [] });
     by.get(k).rows.push(r);
   }
   return [...by.values()]
@@ -55,7 +58,7 @@ export function groupRows(rows, param, columns) {
         std[c.key] = s.std;
         n[c.key] = s.n;
       }
-      return { key: g.key, n: g.rows.length, mean, std, counts: n };
+      return { key: g.key, label: g.label, n: g.rows.length, mean, std, counts: n };
     });
 }
 
@@ -117,7 +120,7 @@ export function RunsTable({ sweepId, columns, params, rows, groupBy, picked, onP
     return html`<div class="table-tools">${chooser}</div><div class="table-wrap"><table class="runs grouped" id="groups-table">
       <thead><tr><th>${groupBy}</th><th>n</th>${numeric.map((c) => html`<th>${c.label} (mean ± std)</th>`)}</tr></thead>
       <tbody>${groups.map(
-        (g) => html`<tr data-group=${g.key}><td>${g.key}</td><td class="num">${g.n}</td>${numeric.map(
+        (g) => html`<tr data-group=${g.key}><td>${g.label}</td><td class="num">${g.n}</td>${numeric.map(
           (c) => html`<td class="num" data-v=${g.mean[c.key] ?? ''}>${g.mean[c.key] === undefined || g.mean[c.key] === null ? '' : fmt(c.key, g.mean[c.key])}${g.std[c.key] !== null && g.std[c.key] !== undefined ? html` <span class="muted">± ${fmt(c.key, g.std[c.key])}</span>` : null}</td>`,
         )}</tr>`,
       )}</tbody></table></div>`;
@@ -132,7 +135,7 @@ export function RunsTable({ sweepId, columns, params, rows, groupBy, picked, onP
           <td><input type="checkbox" aria-label=${`compare ${r.folder}`} checked=${picked.has(r.folder)} onChange=${(e) => onPick(r.folder, e.currentTarget.checked)} /></td>
           <td><${Marker} row=${r} /></td>
           <td><a href=${runUrl(sweepId, r.folder)}>${r.folder}</a></td>
-          ${visible.map((c) => html`<td class=${typeof r.values[c.key] === 'number' ? 'num' : ''} data-v=${r.values[c.key] ?? ''}>${fmt(c.key, r.values[c.key])}</td>`)}
+          ${visible.map((c) => html`<td class=${typeof r.values[c.key] === 'number' ? 'num' : ''} data-v=${r.values[c.key] ?? ''}>${paramText(r, c.key)}</td>`)}
         </tr>`,
       )}</tbody>
     </table></div>

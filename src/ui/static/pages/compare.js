@@ -6,7 +6,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
-import { duration, fmt, when } from '../format.js';
+import { duration, fmt, paramText, when } from '../format.js';
 import { runApi, runUrl, sweepApi, sweepUrl } from '../links.js';
 import { ErrorBox, objectiveText } from '../components/common.js';
 
@@ -80,7 +80,8 @@ export function Compare({ query }) {
     const heads = runs.map((r) => html`<a href=${runUrl(r.sweep, r.run)}>${r.sweep}/${r.run}</a>`);
     const rows = table(items, [
       ['sweep', (it, i) => ({ sweep: it.sweep?.id, dataset: it.sweep?.dataset, status: it.status })],
-      ['parameters', (it) => it.params],
+      // As diff writes them (each run's spelling), so two drawn values never read alike.
+      ['parameters', (it) => it.texts ?? it.params],
       ['metrics', (it) => Object.fromEntries(Object.entries(it.metrics ?? {}).filter(([k]) => !/_ci_(low|high)$/.test(k)))],
     ]);
     parts.push(html`<section id="compare-runs"><h2>${items.length} runs</h2>${datasetNote(items.map((it) => it.sweep?.dataset))}<${DiffTable} heads=${heads} rows=${rows} all=${all} /></section>`);
@@ -104,7 +105,7 @@ export function Compare({ query }) {
           tags: (it.sweep.tags ?? []).join(', '),
         }),
       ],
-      ['parameters that vary', (it) => Object.fromEntries((it.params ?? []).map((p) => [p, [...new Set(it.rows.map((r) => text(r.values[p])))].join(', ')]))],
+      ['parameters that vary', (it) => Object.fromEntries((it.params ?? []).map((p) => [p, [...new Set(it.rows.map((r) => paramText(r, p)))].join(', ')]))],
     ]);
     parts.push(html`<section id="compare-sweeps"><h2>${items.length} sweeps</h2>${datasetNote(items.map((it) => it.sweep.dataset))}<${DiffTable} heads=${heads} rows=${rows} all=${all} /></section>`);
   }

@@ -109,7 +109,7 @@ export function Run({ sweep, run }) {
     ${data.note ? html`<p class="note">${data.note}</p>` : null}
     ${data.annotations?.notes || data.annotations?.tags?.length ? html`<p><${Tags} tags=${data.annotations.tags} /> ${data.annotations.notes ?? ''}</p>` : null}
     <div class="two-cols">
-      <section id="params"><h2>Parameters</h2><table class="kv"><tbody>${params.map(([k, v]) => html`<tr><th>${k}</th><td>${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</tbody></table></section>
+      <section id="params"><h2>Parameters</h2><table class="kv"><tbody>${params.map(([k, v]) => html`<tr><th>${k}</th><td>${data.texts?.[k] ?? (typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`)}</tbody></table></section>
       <section id="metrics"><h2>Metrics</h2><p class="muted">With 95% Wilson intervals where the metric is a proportion.</p>
         <table class="metrics"><thead><tr><th>metric</th>${splits.map((s) => html`<th>${s}</th>`)}</tr></thead>
         <tbody>${names.map((n) => html`<tr><th>${n}</th>${splits.map((s) => {

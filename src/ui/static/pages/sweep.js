@@ -7,7 +7,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useJson, useLiveVersion } from '../api.js';
-import { duration, fmt, when } from '../format.js';
+import { duration, fmt, paramText, when } from '../format.js';
 import { compareUrl, navigate, runUrl, sweepApi, sweepUrl } from '../links.js';
 import { ErrorBox, Status, Tags, objectiveText } from '../components/common.js';
 import { RunsTable } from '../components/runs-table.js';
@@ -41,8 +41,9 @@ function heatmap(rows, params, objective) {
   const axes = [...params.filter((p) => p !== 'seed'), ...params.filter((p) => p === 'seed')];
   if (axes.length < 2) return { note: 'A heatmap needs two parameters that vary.' };
   const [rp, cp] = axes;
-  const key = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
-  const order = (p) => [...new Map(rows.map((r) => [key(r.values[p]), r.values[p]])).entries()].sort((a, b) => (typeof a[1] === 'number' && typeof b[1] === 'number' ? a[1] - b[1] : a[0].localeCompare(b[0], undefined, { numeric: true }))).map((e) => e[0]);
+  // Values are named as the tables write them (a search's drawn numbers shortened), ordered by value.
+  const key = (r, p) => paramText(r, p);
+  const order = (p) => [...new Map(rows.map((r) => [key(r, p), r.values[p]])).entries()].sort((a, b) => (typeof a[1] === 'number' && typeof b[1] === 'number' ? a[1] - b[1] : a[0].localeCompare(b[0], undefined, { numeric: true }))).map((e) => e[0]);
   const rowOrder = order(rp);
   const colOrder = order(cp);
   const unreadable = `A heatmap of ${rp} by ${cp} would have ${rowOrder.length} × ${colOrder.length} cells`;
@@ -52,7 +53,7 @@ function heatmap(rows, params, objective) {
   for (const r of rows) {
     const v = r.values[objective.metric];
     if (typeof v !== 'number') continue;
-    const k = `${key(r.values[rp])}\u0000${key(r.values[cp])}`;
+    const k = `${key(r, rp)}\u0000${key(r, cp)}`;
     const c = cells.get(k) ?? { sum: 0, n: 0 };
     c.sum += v;
     c.n++;
@@ -90,14 +91,14 @@ function configurationPoints(rows, params, param, metric) {
     const x = r.values[param];
     if (typeof y !== 'number' || x === null || x === undefined) continue;
     const key = param === 'seed' ? r.folder : JSON.stringify(others.map((p) => r.values[p]));
-    const c = by.get(key) ?? { x: spell(x), ys: [], runs: [] };
+    const c = by.get(key) ?? { x: spell(x), label: paramText(r, param), ys: [], runs: [] };
     c.ys.push(y);
     c.runs.push(r.folder);
     by.set(key, c);
   }
   return [...by.values()].map((c) => {
     const y = c.ys.reduce((a, b) => a + b, 0) / c.ys.length;
-    return c.ys.length > 1 ? { run: `${c.runs[0]} and ${c.ys.length - 1} other seeds`, x: c.x, y, lo: Math.min(...c.ys), hi: Math.max(...c.ys), n: c.ys.length } : { run: c.runs[0], x: c.x, y };
+    return c.ys.length > 1 ? { run: `${c.runs[0]} and ${c.ys.length - 1} other seeds`, x: c.x, label: c.label, y, lo: Math.min(...c.ys), hi: Math.max(...c.ys), n: c.ys.length } : { run: c.runs[0], x: c.x, label: c.label, y };
   });
 }
 
