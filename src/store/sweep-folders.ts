@@ -88,11 +88,34 @@ export function checkRunsDir(runsDir: string): void {
 
 /**
  * The sweep folders of experiment `experiment` under runsDir that are inside it, symbolic links followed,
- * oldest first: a link (the experiment folder or a sweep folder) leading out is left out (see linksLeaving).
+ * oldest first: a link (the experiment folder or a sweep folder) leading out is left out (see linksLeaving),
+ * and so is a second name of a sweep listed under its own (see isSecondName): each sweep is listed once.
  */
 export function sweepsUnder(runsDir: string, experiment: string): string[] {
   const root = realPath(runsDir);
-  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s));
+  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s) && !isSecondName(root, experiment, s));
+}
+
+/**
+ * Whether the sweep folder `sweep`, listed as EXPERIMENT/SWEEP_ID of the runs folder `realRoot` (a real
+ * path), is a second name, through a symbolic link inside the runs folder, of a sweep a listing finds under
+ * another name: the experiment folder is a link to another experiment folder of the runs folder (whose
+ * listing holds the same sweeps), or the sweep folder leads to one found under its own name
+ * (EXPERIMENT/SWEEP_ID, no link on the way). Listings show such a sweep once, by its real folder; a link to
+ * a sweep no listing reaches otherwise stays listed.
+ */
+function isSecondName(realRoot: string, experiment: string, sweep: string): boolean {
+  const listable = (parts: string[], n: number) => parts.length === n && parts[0] !== '..' && !parts[0].startsWith('.') && !isAbsolute(parts.join(sep));
+  const folder = relative(realRoot, realPath(dirname(sweep))).split(sep);
+  if (listable(folder, 1) && folder[0] !== experiment) return true;
+  const parts = relative(realRoot, realPath(sweep)).split(sep);
+  if (!listable(parts, 2) || !SWEEP_ID_PATTERN.test(parts[1])) return false;
+  return parts[0] !== experiment || parts[1] !== basename(sweep);
+}
+
+/** Whether a sweep folder of runsDir's listing is a second name of a sweep listed under its own (see sweepsUnder). */
+export function isListedElsewhere(runsDir: string, experiment: string, sweep: string): boolean {
+  return isSecondName(realPath(runsDir), experiment, sweep);
 }
 
 /** Every experiment folder under runsDir that holds at least one sweep inside it (sweepsUnder), by name. */

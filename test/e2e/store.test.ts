@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, statfsSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, statfsSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CLI, onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -304,4 +304,46 @@ test('a symbolic link in the runs folder leading to sweeps elsewhere: ls and a b
   const there = runCli(['--runs-dir', target, 'compare', 'out'], dir);
   assert.equal(there.code, 0, there.stderr);
   assert.match(there.stdout, new RegExp(`^out/${outId}: 1 run$`, 'm'));
+});
+
+test('a symbolic link inside the runs folder to a sweep listed under its own name: ls, a bare compare, a sweep id and gc count it once, with no warning; a link to a sweep no listing reaches otherwise stays listed', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'in.yaml', syntheticExperiment('in', '  iterations: [5]'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const runs = join(dir, 'runs');
+  const sweep = onlySweep(runs, 'in');
+  const id = basename(sweep);
+  // A second sweep of the experiment, kept in a hidden folder (no listing looks there) and linked back in.
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const second = readdirSync(join(runs, 'in')).find((n) => /^\d{8}-/.test(n) && n !== id)!;
+  mkdirSync(join(runs, '.archive', 'in'), { recursive: true });
+  renameSync(join(runs, 'in', second), join(runs, '.archive', 'in', second));
+  symlinkSync(join('..', '.archive', 'in', second), join(runs, 'in', second));
+  // The experiment folder under a second name, and the first sweep under a second id.
+  symlinkSync('in', join(runs, 'alias'));
+  symlinkSync(id, join(runs, 'in', '20990101-000000-0000'));
+  const ls = runCli(['ls', '--format', 'json'], dir);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stderr, '');
+  assert.deepEqual(
+    (JSON.parse(ls.stdout).rows as { experiment: string; sweep: string }[]).map((r) => `${r.experiment}/${r.sweep}`),
+    [`in/${second}`, `in/${id}`],
+  );
+  const compare = runCli(['compare'], dir);
+  assert.equal(compare.code, 0, compare.stderr);
+  assert.equal(compare.stderr, '');
+  assert.match(compare.stdout, new RegExp(`^in/${second}: 1 run$`, 'm'));
+  // The sweep id names one sweep (not also alias/ID), and so does its run.
+  const shown = runCli(['show', id], dir);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, new RegExp(`^in/${id} `, 'm'));
+  assert.equal(runCli(['show', `${id}/1`], dir).code, 0);
+  const latest = runCli(['ls', 'in', '--format', 'json'], dir);
+  assert.equal(latest.code, 0, latest.stderr);
+  assert.equal(JSON.parse(latest.stdout).rows.length, 2);
+  // gc counts each sweep once: keeping 2 per experiment removes nothing (the links are no newer sweeps).
+  const gc = runCli(['gc', '--keep', '2', '--dry-run'], dir);
+  assert.equal(gc.code, 0, gc.stderr);
+  assert.equal(gc.stdout, '');
+  assert.equal(gc.stderr, 'nothing to remove\n');
 });

@@ -122,3 +122,21 @@ test('a symbolic link in the runs folder leading elsewhere is not indexed: neith
   assert.deepEqual(home.experiments.map((e) => [e.name, e.sweeps.map((s) => s.id)]), [['synthetic-000', [own[0].id]]]);
   assert.deepEqual(home.index, { sweeps: 1, sweeps_read: 0 });
 });
+
+test('a symbolic link inside the runs folder to a sweep listed under its own name is indexed once, by its real folder', () => {
+  const runsDir = join(tempDir('dlsweep-index-'), 'runs');
+  const own = makeSyntheticRuns(runsDir, { experiments: 2, sweepsPerExperiment: 1, runsPerSweep: 3, failEvery: 0, divergeEvery: 0 });
+  // An experiment folder linked under another name, and a sweep folder linked into the other experiment.
+  symlinkSync(join(runsDir, 'synthetic-000'), join(runsDir, 'alias'));
+  symlinkSync(own[0].dir, join(runsDir, 'synthetic-001', '20990101-000000-0000'));
+  const index = new StoreIndex(runsDir);
+  const listed = (home: ReturnType<StoreIndex['home']>) => home.experiments.map((e) => [e.name, e.sweeps.map((x) => x.id)]);
+  const expected = [
+    ['synthetic-000', [own[0].id]],
+    ['synthetic-001', [own[1].id]],
+  ];
+  assert.deepEqual(listed(index.home()), expected);
+  assert.deepEqual(index.home().index, { sweeps: 2, sweeps_read: 0 });
+  index.verify(1000);
+  assert.deepEqual(listed(index.home()), expected);
+});

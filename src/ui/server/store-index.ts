@@ -26,7 +26,7 @@ import { readAnnotations, mergeTags } from '../../store/annotations.js';
 import { lastActivity, liveStatus } from '../../store/live-status.js';
 import { activeMs } from '../../store/active.js';
 import { datasetLabel } from '../../report/rows.js';
-import { isInsideRunsDir } from '../../store/sweep-folders.js';
+import { isInsideRunsDir, isListedElsewhere } from '../../store/sweep-folders.js';
 import { compareByObjective, describeObjective, recordedObjective, type Goal, type Objective } from '../../sweep/objective.js';
 
 /** A sweep as the home page lists it (the facts of `dlsweep ls`). */
@@ -215,8 +215,9 @@ export class StoreIndex {
         const stamp = `${stampOf(join(dir, SWEEP_FILES.sweep))}|${stampOf(join(dir, SWEEP_FILES.annotations))}`;
         // A sweep folder without sweep.json is not a sweep (the store creates it with one).
         if (stamp.startsWith('-|')) continue;
-        // A link leading out of the runs folder (the experiment folder or this one) is not served.
-        if (!isInsideRunsDir(this.runsDir, dir)) continue;
+        // A link leading out of the runs folder (the experiment folder or this one) is not served; a link to a
+        // sweep listed under its own name is that sweep, listed once.
+        if (!isInsideRunsDir(this.runsDir, dir) || isListedElsewhere(this.runsDir, experiment, dir)) continue;
         const key = `${experiment}/${id}`;
         seen.add(key);
         const entry = this.sweeps.get(key);
