@@ -65,6 +65,9 @@ test('dlsweep ui writes drawn values as the tables do, sorts ties by run number,
     assert.equal(home.index.sweeps_read, home.index.sweeps);
     const tiedSummary = home.experiments.find((e: any) => e.name === 'tied').sweeps[0];
     assert.equal(tiedSummary.best.run, tiedRuns[0]);
+    // Its loss curves, best training first: the tie goes to run 1's.
+    const curves = await getJson(ui.port, `/api/sweeps/${tiedSummary.id}/curves`);
+    assert.deepEqual(curves.series.map((s: any) => s.runs[0]), tiedRuns);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];

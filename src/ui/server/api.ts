@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
-import { RUN_FOLDER_PATTERN, SWEEP_FILES } from '../../store/paths.js';
+import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber } from '../../store/paths.js';
 import { readRun, readRuns, readSweepFile } from '../../store/read-runs.js';
 import type { SweepFile } from '../../store/records.js';
 import { readCurve } from '../../store/curve.js';
@@ -163,7 +163,8 @@ function pointsOf(curve: CurvePoint[]) {
 
 /**
  * /api/sweeps/:id/curves: one series per distinct training (runs differing only in threshold or iterations
- * share one), best training first (by the objective over its runs' metrics): the runs it serves, the
+ * share one), best training first (by the objective over its runs' metrics, full ties to the one with the
+ * lower run number): the runs it serves, the
  * objective's value of its best run, the sweep's varying parameters as that run has them, and the loss
  * curve of its longest run (the others' are prefixes of it).
  * Throws: ApiError 404 for an unknown sweep.
@@ -201,7 +202,9 @@ export function curvesJson(index: StoreIndex, id: string) {
       points: pointsOf(readCurve(e.longest.dir)),
     };
   });
-  series.sort((a, b) => compareByObjective(a.metrics ?? {}, b.metrics ?? {}, objective) || (a.training < b.training ? -1 : 1));
+  // Full ties go to the lower run number, as every order (compareRunNumber): the series of the lower first run.
+  const firstRun = (s: { runs: string[] }) => Math.min(...s.runs.map(runFolderNumber));
+  series.sort((a, b) => compareByObjective(a.metrics ?? {}, b.metrics ?? {}, objective) || firstRun(a) - firstRun(b) || (a.training < b.training ? -1 : 1));
   return { objective: objective.map((k) => ({ metric: k.metric, goal: k.goal })), series: series.map(({ metrics: _m, ...s }) => s) };
 }
 
