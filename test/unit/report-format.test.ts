@@ -79,3 +79,29 @@ test('drawn parameter values: 4 significant digits, more only where the values o
   assert.equal(formatParam(0.9848637283989128, '0.9848637283989128'), '0.9848637283989128');
   assert.equal(formatParam(30, '30', 4), '30');
 });
+
+test("the ui's cells (ui-static/format.js, as served) write numbers as the terminal's tables: losses with 4 significant digits and their zeros, counts whole, means of counts with 2 decimals", async () => {
+  const ui = (await import(new URL('../../bundle/ui-static/format.js', import.meta.url).href)) as {
+    fmt: (key: string, v: unknown) => string;
+    fmtMean: (key: string, v: unknown) => string;
+  };
+  const cases: [string, number, string][] = [
+    ['validation.loss', 0.61, '0.6100'],
+    ['train.loss', 0.000512, '0.0005120'],
+    ['train.loss', 1.23e-7, '1.230e-7'],
+    ['train.loss', 1, '1.000'],
+    ['train.loss', 204.8312, '204.8'],
+    ['validation.accuracy', 1, '1.0000'],
+    ['validation.fn', 41, '41'],
+    ['training_ms', 251.6, '252'],
+    ['train.loss', Infinity, 'inf'],
+  ];
+  for (const [key, v, text] of cases) assert.equal(ui.fmt(key, v), text, `${key} ${v}`);
+  // Values that are no metric: integers whole (a file's bytes), others with 4 significant digits.
+  assert.equal(ui.fmt('', 12345678), '12345678');
+  assert.equal(ui.fmt('', 0.123456), '0.1235');
+  assert.equal(ui.fmt('', null), '');
+  // A group's mean and std of a count, as compare --group-by writes them.
+  assert.equal(ui.fmtMean('validation.fn', 3.6667), '3.67');
+  assert.equal(ui.fmtMean('validation.accuracy', 0.865), '0.8650');
+});

@@ -1,17 +1,31 @@
 /** Display of numbers, durations and metric names, as the terminal tables show them. */
+import { aggregateKind, formatFinite, metricKind } from './numbers.js';
 
-const RATIO = /(^|\.)(accuracy|precision|recall|specificity|f1|roc_auc|baseline_accuracy)(_ci_low|_ci_high)?$/;
-
-/** A value for a table cell: ratios with 4 decimals, other numbers with 4 significant digits; '' for none. */
+/**
+ * A value for a table cell, as the terminal's tables write it (numbers.ts, shared with them): a metric by
+ * its kind (ratios with 4 decimals, counts whole, losses with 4 significant digits); other numbers whole
+ * when integers, else with 4 significant digits; '' for none.
+ */
 export function fmt(key, v) {
   if (v === null || v === undefined) return '';
   if (typeof v !== 'number') return typeof v === 'string' ? v : JSON.stringify(v);
-  if (!Number.isFinite(v)) return String(v);
-  if (RATIO.test(key)) return v.toFixed(4);
-  if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
-  return String(Number(v.toPrecision(4)));
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  const kind = metricKind(key);
+  if (kind === 'real' && !isMetric(key) && Number.isInteger(v)) return String(v);
+  return formatFinite(v, kind);
+}
+
+/** A mean or standard deviation of a column over runs, as compare --group-by writes it (counts with 2 decimals). */
+export function fmtMean(key, v) {
+  if (v === null || v === undefined) return '';
+  if (!Number.isFinite(v)) return fmt(key, v);
+  return formatFinite(v, aggregateKind(key));
+}
+
+/** Whether a column key names a metric (`validation.loss`, `training_ms`) rather than a parameter or a plain number. */
+function isMetric(key) {
+  return key.includes('.') || key.endsWith('_ms');
 }
 
 /**

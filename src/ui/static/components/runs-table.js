@@ -5,7 +5,7 @@
  */
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
-import { fmt, meanStd, paramText } from '../format.js';
+import { fmt, fmtMean, meanStd, paramText } from '../format.js';
 import { runUrl } from '../links.js';
 
 const MAX_ROWS = 500;
@@ -121,7 +121,7 @@ export function RunsTable({ sweepId, columns, params, rows, groupBy, picked, onP
       <thead><tr><th>${groupBy}</th><th>n</th>${numeric.map((c) => html`<th>${c.label} (mean ± std)</th>`)}</tr></thead>
       <tbody>${groups.map(
         (g) => html`<tr data-group=${g.key}><td>${g.label}</td><td class="num">${g.n}</td>${numeric.map(
-          (c) => html`<td class="num" data-v=${g.mean[c.key] ?? ''}>${g.mean[c.key] === undefined || g.mean[c.key] === null ? '' : fmt(c.key, g.mean[c.key])}${g.std[c.key] !== null && g.std[c.key] !== undefined ? html` <span class="muted">± ${fmt(c.key, g.std[c.key])}</span>` : null}</td>`,
+          (c) => html`<td class="num" data-v=${g.mean[c.key] ?? ''}>${g.mean[c.key] === undefined || g.mean[c.key] === null ? '' : fmtMean(c.key, g.mean[c.key])}${g.std[c.key] !== null && g.std[c.key] !== undefined ? html` <span class="muted">± ${fmtMean(c.key, g.std[c.key])}</span>` : null}</td>`,
         )}</tr>`,
       )}</tbody></table></div>`;
   }

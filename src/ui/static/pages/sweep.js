@@ -7,7 +7,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useJson, useLiveVersion } from '../api.js';
-import { duration, fmt, paramText, when } from '../format.js';
+import { duration, fmt, fmtMean, paramText, when } from '../format.js';
 import { compareUrl, navigate, runUrl, sweepApi, sweepUrl } from '../links.js';
 import { ErrorBox, Status, Tags, objectiveText } from '../components/common.js';
 import { RunsTable } from '../components/runs-table.js';
@@ -64,7 +64,7 @@ function heatmap(rows, params, objective) {
     for (const cv of colOrder) {
       const c = cells.get(`${rv}\u0000${cv}`);
       const mean = c ? c.sum / c.n : null;
-      data.push({ row: rv, col: cv, value: mean, n: c?.n ?? 0, text: mean === null ? '-' : fmt(objective.metric, mean) });
+      data.push({ row: rv, col: cv, value: mean, n: c?.n ?? 0, text: mean === null ? '-' : fmtMean(objective.metric, mean) });
     }
   const means = data.map((d) => d.value).filter((v) => v !== null);
   if (!means.length) return { note: 'No finished run yet.' };
