@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { dlsweep: `${root}dist/src/cli/main.js`, worker: `${root}dist/src/execute/worker.js` },
+  entryPoints: { dlsweep: `${root}dist/src/cli/main.js`, worker: `${root}dist/src/execute/worker.js`, 'writer-thread': `${root}dist/src/store/writer-thread.js` },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -188,7 +188,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   // The training threads boot while the experiment and its data are read and planned.
   const executor = startLocalExecutor(workers);
   // The report's charts are drawn on the pool's threads, idle once the trainings are done.
-  const restore = useChartRenderer({ draw: (spec) => executor.drawChart(spec), warm: () => executor.warmCharts() });
+  const restore = useChartRenderer({ draw: (spec) => executor.drawChart(spec), warm: () => executor.warmCharts(), drawWhenIdle: (spec) => executor.drawWhenIdle(spec) });
   try {
     return await runSweep(file, options, io, async () => executor, String(workers));
   } finally {

@@ -11,7 +11,9 @@ import { compareOutcomes } from '../search/halving.js';
 import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
-import { pruneStates, readStates, stateFileName, writeStates } from '../store/search-states.js';
+import { readStates, stateFileName } from '../store/search-states.js';
+import { StoreWriter } from '../store/writer.js';
+import type { StoreWrite } from '../store/writes.js';
 import type { TrainingOrder } from '../execute/executor.js';
 import type { TrainingConfig } from '../train/types.js';
 import { pendingTrainings } from '../sweep/pending.js';
@@ -21,7 +23,7 @@ import type { Executor } from '../execute/executor.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
 import { predrawDataCharts, recordDataSummary } from '../report/data-section.js';
-import { orderOf } from '../execute/orders.js';
+import { longestFirst, orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
@@ -37,7 +39,7 @@ import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { TrainingState } from '../train/state.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
-import { warmChartEngine } from '../report/charts.js';
+import { stopPredraw, warmChartEngine } from '../report/charts.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
@@ -284,7 +286,10 @@ export async function runSearchSweep(
     ...(options.repair ? { repair: { extensions: [] } } : {}),
   });
   const { dir, id: sweepId } = open;
+  const writer = new StoreWriter();
   await recordDataSummary(dir, data, (line) => io.stderr.write(line + '\n'));
+  // The report's data charts do not depend on the runs: drawn whenever a thread is idle (between batches).
+  predrawDataCharts(dir);
   opened?.({ id: open.id, experiment: exp.name });
   const t0 = Date.now();
   const abort = new AbortController();
@@ -336,27 +341,24 @@ export async function runSearchSweep(
     const withPredictions = keys.some((k) => /\.roc_auc_ci_(low|high)$/.test(k.metric));
     // A batch's run folders, then search.json and sweep.json naming them, are written while the next batch
     // trains (its proposals come from the records in memory): search.json never names a run not written.
+    // The writer thread does them, in that order, while this thread dispatches the next batch.
     let unwritten: (() => void) | undefined;
-    // The report's rows of the recorded runs and its data charts, prepared while threads are idle (prepare).
+    // The report's rows of the recorded runs, prepared while threads are idle (prepare).
     const rowCache = new RowCache(dir);
     let design: { value: SweepDesign | undefined } | undefined;
-    let predrawn = false;
     let reading = 0;
     /**
-     * While a batch of fewer trainings than threads trains (the last rungs), prepare the report: the data
-     * section's charts are drawn by an idle thread, and this thread reads the rows of the runs that search.json
-     * names (written, never changed again), one folder per turn of the event loop so that an outcome is
-     * handled at once; stopped when the batch ends.
+     * While a batch of fewer trainings than threads trains (the last rungs), prepare the report: this thread
+     * reads the rows of the runs that search.json names (written, never changed again), one folder per turn of
+     * the event loop so that an outcome is handled at once; stopped when the batch ends.
      */
     const prepare = async (): Promise<void> => {
-      if (!predrawn) {
-        predrawn = true;
-        predrawDataCharts(dir);
-        // The saved experiment, parsed again for the tables: it does not change while the search runs.
-        design = { value: readDesign(dir) };
-      }
+      // The saved experiment, parsed again for the tables: it does not change while the search runs.
+      design ??= { value: readDesign(dir) };
       const turn = ++reading;
       try {
+        // The folders search.json names are read once written.
+        await writer.drained();
         for (const b of file_.batches) {
           for (const r of b.runs) {
             if (turn !== reading) return;
@@ -368,18 +370,28 @@ export async function runSearchSweep(
         // Read again by the report, which says what is wrong.
       }
     };
+    /** Hand the held writes to the writer thread; returns the error that stopped the writing, if known yet. */
     const writeBatch = (): Error | undefined => {
       const write = unwritten;
       unwritten = undefined;
       try {
         write?.();
-        return undefined;
+        return writer.failure;
       } catch (e) {
         return e instanceof Error ? e : new Error(String(e));
       }
     };
+    const flushTo = (recorder: Recorder, writes: StoreWrite[]) => recorder.flush((w) => writes.push({ kind: 'run', sweepDir: dir, run: { ...w } }));
     for (;;) {
       const batch = proposals.current;
+      // The writes of the batch before the last are done before another batch trains: a search keeps at most
+      // one batch's writes in flight, and a failed write stops it with one batch trained in vain at most.
+      try {
+        await writer.drained();
+      } catch (e) {
+        dispatchResult = { interrupted: false, fatal: e as Error };
+        break;
+      }
       if (!batch) {
         const error = writeBatch();
         if (error) dispatchResult = { interrupted: false, fatal: error };
@@ -437,7 +449,11 @@ export async function runSearchSweep(
         // Halving and Hyperband: a configuration below the largest rung keeps its training's state, and a
         // promoted one continues from the state it kept at the previous rung (states/, see search-states.ts).
         const stateKeys = new Map<TrainingOrder, string>();
-        const orders = pending.map((p) => {
+        // A continued training reads the state its configuration kept: on disk once the writes handed over
+        // are done (a failed one is reported below, the training then starting from scratch meanwhile).
+        if (cont && pending.some((p) => continuedFrom(p.runs.map((r) => r.search!), summary) !== undefined)) await writer.drained().catch(() => undefined);
+        // Longest first: the batch ends when its last training does.
+        const orders = longestFirst(pending.map((p) => {
           const order = orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every);
           if (!cont) return order;
           // asha may train two trials of one configuration (a list-only space) at two rungs in one batch: one
@@ -453,7 +469,7 @@ export async function runSearchSweep(
           const out: TrainingOrder = { ...order, ...(horizon !== undefined ? { horizon } : {}), ...(keep ? { keep_state: true } : {}), ...(resume ? { resume } : {}) };
           stateKeys.set(out, key);
           return out;
-        });
+        }));
         // Aborted by a signal, or by a failed write of the batch before.
         const stop = new AbortController();
         const onAbort = () => stop.abort();
@@ -464,10 +480,10 @@ export async function runSearchSweep(
           onOutcome: (order, outcome) => {
             const length = order.checkpoints[order.checkpoints.length - 1];
             if (outcome.status === 'done' && order.keep_state) {
-              // Written at once, before the run is recorded: a recorded run below the largest rung has its
-              // state beside it, and the next rung's trainings read it.
+              // Handed to the writer at once, before the run's folder: a recorded run below the largest rung has
+              // its state beside it, and the next rung's trainings read it.
               const states = outcome.results.map((r) => r.state);
-              if (states.every((x): x is TrainingState => x !== undefined)) writeStates(dir, stateKeys.get(order)!, length, states);
+              if (states.every((x): x is TrainingState => x !== undefined)) writer.write([{ kind: 'states', sweepDir: dir, key: stateKeys.get(order)!, updates: length, states }]);
             }
             batchRecorder.record(order.training, outcome);
             // The updates computed: a continued training starts where its state stood.
@@ -487,7 +503,10 @@ export async function runSearchSweep(
           // Runs finished by now are kept (the others are trained again on resume).
           if (!writeError) {
             try {
-              batchRecorder.flush();
+              const writes: StoreWrite[] = [];
+              flushTo(batchRecorder, writes);
+              writer.write(writes);
+              await writer.drained();
             } catch {
               // exiting anyway: a resume trains them again
             }
@@ -501,7 +520,11 @@ export async function runSearchSweep(
         }
         dispatchResult = first;
         if (first.interrupted || first.fatal) {
-          unwritten = () => batchRecorder.flush();
+          unwritten = () => {
+            const writes: StoreWrite[] = [];
+            flushTo(batchRecorder, writes);
+            writer.write(writes);
+          };
           const error = writeBatch();
           if (error) dispatchResult = { ...dispatchResult, fatal: dispatchResult.fatal ?? error };
           break;
@@ -528,18 +551,25 @@ export async function runSearchSweep(
       const sweepNow = { ...open.sweep, ...extra() };
       // file_ is not changed again before this is called (by the next batch, or after the last).
       unwritten = () => {
-        recorder?.flush();
-        // Written at once, as run folders are: a few small files each batch, cheaper than trips through libuv's threads.
-        writeJsonAtomicSync(join(dir, SWEEP_FILES.search), file_);
-        writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), sweepNow);
-        if (live) pruneStates(dir, live);
+        const writes: StoreWrite[] = [];
+        if (recorder) flushTo(recorder, writes);
+        writes.push({ kind: 'json', path: join(dir, SWEEP_FILES.search), value: file_ }, { kind: 'json', path: join(dir, SWEEP_FILES.sweep), value: sweepNow });
+        if (live) writes.push({ kind: 'prune', sweepDir: dir, keep: [...live] });
+        writer.write(writes);
       };
     }
+    // What the threads have not started drawing ahead is drawn by the report if it asks for it.
+    stopPredraw();
     recount = false;
     const failures = recorders.flatMap((r) => r.failures);
     if (!dispatchResult.fatal) {
-      await writeJsonAtomic(join(dir, SWEEP_FILES.search), file_);
-      if (cont && file_.finished) pruneStates(dir, new Set());
+      writer.write([{ kind: 'json', path: join(dir, SWEEP_FILES.search), value: file_ }, ...(cont && file_.finished ? [{ kind: 'prune' as const, sweepDir: dir, keep: [] }] : [])]);
+    }
+    // Everything handed over is on disk before the outputs read the run folders (or a write failed).
+    try {
+      await writer.drained();
+    } catch (e) {
+      dispatchResult = { ...dispatchResult, fatal: dispatchResult.fatal ?? (e as Error) };
     }
     let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };
     // asha's run count is known once it finishes (its plan holds the most it can record).
@@ -582,6 +612,7 @@ export async function runSearchSweep(
     }
     return failures.length > 0 ? 1 : 0;
   } finally {
+    await writer.close();
     releaseExitHandlers();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -29,6 +29,23 @@ interface FoldTask {
   attempt: number;
 }
 
+/** A chart to draw once a thread is idle (drawWhenIdle). */
+interface IdleChart {
+  spec: Spec;
+  resolve(svg: string): void;
+  reject(error: Error): void;
+}
+
+/** A chart handed to drawWhenIdle: its SVG, and how to start it at once or forget it before it starts. */
+export interface IdleDrawing {
+  /** The SVG as drawChart draws it; rejects when dropped before it started, or as drawChart does. */
+  svg: Promise<string>;
+  /** Draw it now if it has not started (it is then drawn as drawChart draws, idle thread or not). */
+  now(): void;
+  /** Forget it if it has not started (its svg rejects); one started is drawn to the end. */
+  drop(): void;
+}
+
 /** The state of one execute() call. */
 interface Execution {
   order: TrainingOrder;
@@ -77,6 +94,11 @@ export class LocalExecutor implements Executor {
   /** Threads (by threadId) that have loaded it, and whether a warm-up task is out. */
   private readonly chartsLoaded = new Set<number>();
   private warming = false;
+  /** Charts waiting for an idle thread (drawWhenIdle), first in first out; whether one of them is being drawn. */
+  private readonly idleCharts: IdleChart[] = [];
+  private idleDrawing = false;
+  /** Chart tasks out (drawChart's and drawWhenIdle's): a thread drawing is not idle. */
+  private charting = 0;
 
   constructor(
     readonly workers: number,
@@ -152,7 +174,29 @@ export class LocalExecutor implements Executor {
         this.pump();
       });
     }
-    this.warmIdleThread();
+    this.useIdleThread();
+  }
+
+  /** Whether a thread has nothing to do: no fold waiting, fewer trainings and charts out than threads. */
+  private idleThread(): boolean {
+    if (this.closed || this.aborted || this.broken) return false;
+    return this.waiting.length === 0 && this.running + this.charting < this.piscina.threads.length;
+  }
+
+  /**
+   * A thread is idle: draw the next chart waiting for one (drawWhenIdle), one at a time, so that a batch of
+   * trainings submitted meanwhile finds at most one thread busy with a chart; else load the chart library
+   * (warmIdleThread).
+   */
+  private useIdleThread(): void {
+    if (this.idleDrawing || !this.idleThread()) return;
+    const chart = this.idleCharts.shift();
+    if (!chart) return this.warmIdleThread();
+    this.idleDrawing = true;
+    this.drawChart(chart.spec).then(chart.resolve, chart.reject).finally(() => {
+      this.idleDrawing = false;
+      this.useIdleThread();
+    });
   }
 
   /**
@@ -161,21 +205,22 @@ export class LocalExecutor implements Executor {
    * it has. The tail of a sweep, when the last trainings leave threads idle, is when this happens.
    */
   private warmIdleThread(): void {
-    if (!this.chartsWanted || this.warming || this.closed || this.aborted || this.broken) return;
-    const threads = this.piscina.threads.length;
-    if (this.waiting.length > 0 || this.running >= threads || this.chartsLoaded.size >= threads) return;
+    if (!this.chartsWanted || this.warming || !this.idleThread() || this.chartsLoaded.size >= this.piscina.threads.length) return;
     this.warming = true;
+    this.charting++;
     (this.piscina.run({ kind: 'chart' } satisfies ChartTask) as Promise<ChartOutcome>).then(
       (out) => {
         this.warming = false;
+        this.charting--;
         // A thread that had it already: the others are busy; the next idle moment tries again.
         if (!this.chartsLoaded.has(out.threadId)) {
           this.chartsLoaded.add(out.threadId);
-          this.warmIdleThread();
+          this.useIdleThread();
         }
       },
       () => {
         this.warming = false; // the pool is closing or broken: drawing will say so
+        this.charting--;
       },
     );
   }
@@ -183,7 +228,33 @@ export class LocalExecutor implements Executor {
   /** Have threads with no training left load the chart library, so that drawChart starts at once. */
   warmCharts(): void {
     this.chartsWanted = true;
-    this.warmIdleThread();
+    this.useIdleThread();
+  }
+
+  /**
+   * Draw a chart (as drawChart) once a thread is idle: no training waiting, a thread with neither a training
+   * nor a chart, and no other chart of this kind being drawn. For charts wanted later (a report's, drawn
+   * ahead while trainings leave threads idle); now() draws it at once, drop() forgets it.
+   */
+  drawWhenIdle(spec: Spec): IdleDrawing {
+    let chart!: IdleChart;
+    const svg = new Promise<string>((resolve, reject) => (chart = { spec, resolve, reject }));
+    const take = (): boolean => {
+      const i = this.idleCharts.indexOf(chart);
+      if (i >= 0) this.idleCharts.splice(i, 1);
+      return i >= 0;
+    };
+    this.idleCharts.push(chart);
+    this.useIdleThread();
+    return {
+      svg,
+      now: () => {
+        if (take()) this.drawChart(spec).then(chart.resolve, chart.reject);
+      },
+      drop: () => {
+        if (take()) chart.reject(new Error('chart dropped before it was drawn'));
+      },
+    };
   }
 
   private async runFold(task: FoldTask): Promise<void> {
@@ -253,7 +324,13 @@ export class LocalExecutor implements Executor {
    */
   async drawChart(spec: Spec): Promise<string> {
     if (this.broken) throw this.broken;
-    const out = (await this.piscina.run({ kind: 'chart', spec } satisfies ChartTask)) as ChartOutcome;
+    this.charting++;
+    let out: ChartOutcome;
+    try {
+      out = (await this.piscina.run({ kind: 'chart', spec } satisfies ChartTask)) as ChartOutcome;
+    } finally {
+      this.charting--;
+    }
     if (!out.ok) throw Object.assign(new Error(out.error), out.stack ? { stack: out.stack } : {});
     return out.svg;
   }
@@ -265,6 +342,7 @@ export class LocalExecutor implements Executor {
    */
   async close(): Promise<void> {
     this.closed = true;
+    for (const chart of this.idleCharts.splice(0)) chart.reject(new Error('the pool is closed'));
     for (const task of this.waiting.splice(0)) this.settle(task.run, task.run.started ? { status: 'interrupted', training_ms: task.run.ms } : { status: 'cancelled', training_ms: 0 });
     for (;;) {
       const loading = this.piscina.threads.filter((w) => !this.loaded.has(w.threadId));

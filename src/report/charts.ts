@@ -26,12 +26,24 @@ export interface ChartRenderer {
   draw(spec: Spec): Promise<string>;
   /** Prepare to draw soon (load the chart library), without waiting for it. */
   warm?(): void;
+  /**
+   * Draw when a thread would otherwise be idle (charts wanted later); `now` starts it at once if it has not
+   * started, `drop` forgets it if it has not (its svg then rejects). Without it, predraw draws one at a time.
+   */
+  drawWhenIdle?(spec: Spec): { svg: Promise<string>; now(): void; drop(): void };
+}
+
+/** A chart drawn ahead (predraw): its SVG, and how to start it at once or forget it before it starts. */
+interface Ahead {
+  svg: Promise<string>;
+  now(): void;
+  drop(): void;
 }
 
 let renderer: ChartRenderer | undefined;
 
-/** SVGs that predraw asked the renderer for, by their spec's JSON, each for one later renderSvg of that spec. */
-let ahead = new Map<string, Promise<string>[]>();
+/** Charts that predraw asked the renderer for, by their spec's JSON, each for one later renderSvg of that spec. */
+let ahead = new Map<string, Ahead[]>();
 
 /**
  * Draw the charts of renderSvg with `r` until the returned function is called (which restores the
@@ -48,11 +60,11 @@ export function useChartRenderer(r: ChartRenderer): () => void {
 }
 
 /**
- * Have the renderer draw these specs now, for renderSvg to take when it is asked for the same spec (the
- * charts of a report that do not depend on the runs, drawn by a thread left idle by the last trainings).
- * One at a time: a chart waiting in the pool's queue would hold up a training submitted after it. Nothing
- * happens without a renderer (drawing in this thread ahead of time would only delay it). Throws: nothing
- * (a failed drawing is drawn again when asked for).
+ * Have the renderer draw these specs ahead, for renderSvg to take when it is asked for the same spec (charts
+ * of a report that do not depend on the runs, or that a search expects): when its threads are idle where the
+ * renderer can tell (drawWhenIdle), else now, one at a time (a chart waiting in the pool's queue would hold up
+ * a training submitted after it). Nothing happens without a renderer (drawing in this thread ahead of time
+ * would only delay it). Throws: nothing (a failed drawing is drawn again when asked for).
  */
 export function predraw(specs: Spec[]): void {
   const r = renderer;
@@ -60,22 +72,39 @@ export function predraw(specs: Spec[]): void {
   const queue = ahead;
   let previous: Promise<unknown> = Promise.resolve();
   for (const spec of specs) {
-    const svg = previous.then(() => r.draw(spec));
-    svg.catch(() => undefined);
-    previous = svg.catch(() => undefined);
+    let entry: Ahead;
+    if (r.drawWhenIdle) {
+      entry = r.drawWhenIdle(spec);
+    } else {
+      const svg = previous.then(() => r.draw(spec));
+      previous = svg.catch(() => undefined);
+      entry = { svg, now: () => undefined, drop: () => undefined };
+    }
+    entry.svg.catch(() => undefined);
     const key = JSON.stringify(spec);
-    queue.set(key, [...(queue.get(key) ?? []), svg]);
+    queue.set(key, [...(queue.get(key) ?? []), entry]);
   }
 }
 
-/** The SVG of a spec: drawn ahead by predraw (or again, if that failed), else by the renderer or here. */
+/**
+ * Forget the charts predraw asked for that have not started (the renderer's idle drawing): called when the
+ * report is about to be drawn, so that no thread spends itself on a chart the report may not ask for; the
+ * report draws those it asks for as usual. Throws: nothing.
+ */
+export function stopPredraw(): void {
+  for (const entries of ahead.values()) for (const e of entries) e.drop();
+}
+
+/** The SVG of a spec: drawn ahead by predraw (or again, if that failed or was dropped), else by the renderer or here. */
 function draw(spec: Spec): Promise<string> {
   const fresh = () => (renderer ? renderer.draw(spec) : drawSvg(spec));
   if (ahead.size === 0) return fresh();
   const key = JSON.stringify(spec);
   const early = ahead.get(key)?.shift();
   if (ahead.get(key)?.length === 0) ahead.delete(key);
-  return early ? early.catch(fresh) : fresh();
+  if (!early) return fresh();
+  early.now();
+  return early.svg.catch(fresh);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Atomic file writes (temporary file in the same folder, then rename), by the main thread only.
- * A reader or a process killed mid-write sees the old file or the new one, never a partial one.
+ * Atomic file writes (temporary file in the same folder, then rename), by the main thread, and by the store's
+ * writer thread for the writes a search hands it (writer.ts; write-file-atomic names its temporary files by
+ * thread too). A reader or a process killed mid-write sees the old file or the new one, never a partial one.
  * Files are not fsynced: that guards against power loss, not process death, and costs a disk flush per file.
  */
 import writeFileAtomic from 'write-file-atomic';

@@ -41,8 +41,8 @@ export class Recorder {
   /** Failed runs: folder and one-line reason. */
   readonly failures: { folder: string; error: string }[] = [];
   private readonly pending = new Map<number, PendingTraining>();
-  /** With hold(): the writes of the runs recorded since the last flush, in recording order. */
-  private held?: (() => void)[];
+  /** With hold(): the writes of the runs recorded since the last flush, in recording order (see write). */
+  private held?: ((writeFolder: (write: RunWrite) => void) => void)[];
   /** With hold(): each run recorded, by folder, as its files will hold it (see recordedRun). */
   private readonly kept = new Map<string, () => RunWrite>();
 
@@ -127,15 +127,17 @@ export class Recorder {
   }
 
   /**
-   * Write the held runs' folders, in recording order (each folder as writeRun writes it: metrics.json last).
+   * Write the held runs' folders, in recording order (each folder as writeRun writes it: metrics.json last),
+   * here or by `writeFolder` (which hands the write to the store's writer thread, writer.ts); the runs are
+   * counted as recorded once handed over.
    * Throws: the file system's error (ENOSPC, EACCES...); the runs written before it stay complete, the
    * others are dropped (a resumed sweep trains them again).
    */
-  flush(): void {
+  flush(writeFolder: (write: RunWrite) => void = (write) => writeRun(this.sweepDir, write)): void {
     const held = this.held;
     if (!held) return;
     this.held = [];
-    for (const write of held) write();
+    for (const write of held) write(writeFolder);
   }
 
   /**
@@ -191,9 +193,9 @@ export class Recorder {
   private write(run: PlannedRun, build: () => RunWrite): void {
     let built: RunWrite | undefined;
     const content = () => (built ??= build());
-    const now = (): void => {
+    const now = (writeFolder: (write: RunWrite) => void = (write) => writeRun(this.sweepDir, write)): void => {
       const write = content();
-      writeRun(this.sweepDir, write);
+      writeFolder(write);
       const status = write.metrics.status;
       this.counts[status]++;
       if (status === 'failed') this.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });

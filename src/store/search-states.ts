@@ -1,7 +1,8 @@
 /**
  * The training states a successive-halving search keeps between rungs (see states/ in paths.ts): the state of
  * each configuration's training at the rung it reached, so that a promotion continues it instead of training
- * again from the start. Written atomically by the main thread (workers return states as data); read back with
+ * again from the start. Written atomically by the store's writer thread (writer.ts; the training threads
+ * return states as data), before the run folder of the rung they belong to; read back with
  * validation, and a missing, damaged or mismatched file is simply not used: the promoted configuration then
  * trains from the start, to the same numbers (a continued training equals one training), only slower.
  */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
@@ -266,6 +267,54 @@ test('halving down to one configuration: kill -9 while it trains alone and the r
   const report = readFileSync(join(resumed, 'report.html'), 'utf8');
   assert.equal((report.match(/<figure class="histogram"/g) ?? []).length, 4, 'a histogram per feature');
 });
+
+test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, and --resume ends with the same search', async (t) => {
+  const ref = halvingReference();
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', runs]).status !== 0) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  try {
+    const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
+    // What the whole search takes on this file system, report and tables included.
+    const empty = usedBytes(runs);
+    assert.equal(runCli(['run', file, '--workers', '2', '--quiet'], dir).code, 0);
+    const need = usedBytes(runs) - empty;
+    rmSync(join(runs, 'h'), { recursive: true });
+    // Room for about half of it: the search stops while its run folders are being written.
+    assert.equal(spawnSync('mount', ['-o', `remount,size=${Math.floor(need / 2 / 4096) * 4096}`, runs]).status, 0);
+    const r = runCli(['run', file, '--workers', '2'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: the search stopped: cannot write \S+: no space left on the device \(ENOSPC\)\n/);
+    assert.match(r.stderr, /then resume: dlsweep run \S*h\.yaml --resume \d{8}-\d{6}-[0-9a-f]{4}\n/);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at \S+ \(/);
+    const sweep = onlySweep(runs, 'h');
+    // search.json (when written) names only complete runs; every run folder with a metrics.json is complete.
+    if (existsSync(join(sweep, 'search.json'))) {
+      for (const b of readJson(join(sweep, 'search.json')).batches) for (const run of b.runs) assert.ok(existsSync(join(sweep, run.folder, 'metrics.json')), run.folder);
+    }
+    const kept = runFolders(sweep).filter((f) => existsSync(join(sweep, f, 'metrics.json')));
+    assert.ok(kept.length > 0 && kept.length < 26, `${kept.length} runs kept`);
+    for (const f of kept) assert.equal(readFileSync(join(sweep, f, 'metrics.json'), 'utf8'), readFileSync(join(ref.sweep, f, 'metrics.json'), 'utf8'));
+    assert.equal(spawnSync('mount', ['-o', 'remount,size=64m', runs]).status, 0);
+    const again = runCli(['run', file, '--workers', '2', '--resume', 'latest', '--quiet'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), readFileSync(join(ref.sweep, 'search.json'), 'utf8'));
+    assert.deepEqual(metricsOf(sweep), metricsOf(ref.sweep));
+    assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+  } finally {
+    spawnSync('umount', [runs]);
+  }
+});
+
+/** Bytes used on the file system holding `path`. */
+function usedBytes(path: string): number {
+  const s = statfsSync(path);
+  return (s.blocks - s.bfree) * s.bsize;
+}
 
 test('random and quasirandom: the seed decides the configurations; --workers does not', () => {
   const dir = tempDir();
