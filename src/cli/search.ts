@@ -13,7 +13,7 @@ import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type 
 import { canShareIterations } from '../experiment/params.js';
 import { readStates, stateFileName } from '../store/search-states.js';
 import { StoreWriter } from '../store/writer.js';
-import type { StoreWrite } from '../store/writes.js';
+import { jsonWrite, runWrite, statesWrite, type StoreWrite } from '../store/writes.js';
 import type { TrainingOrder } from '../execute/executor.js';
 import type { TrainingConfig } from '../train/types.js';
 import { pendingTrainings } from '../sweep/pending.js';
@@ -381,7 +381,7 @@ export async function runSearchSweep(
         return e instanceof Error ? e : new Error(String(e));
       }
     };
-    const flushTo = (recorder: Recorder, writes: StoreWrite[]) => recorder.flush((w) => writes.push({ kind: 'run', sweepDir: dir, run: { ...w } }));
+    const flushTo = (recorder: Recorder, writes: StoreWrite[]) => recorder.flush((w) => writes.push(runWrite(dir, w)));
     for (;;) {
       const batch = proposals.current;
       // The writes of the batch before the last are done before another batch trains: a search keeps at most
@@ -483,7 +483,7 @@ export async function runSearchSweep(
               // Handed to the writer at once, before the run's folder: a recorded run below the largest rung has
               // its state beside it, and the next rung's trainings read it.
               const states = outcome.results.map((r) => r.state);
-              if (states.every((x): x is TrainingState => x !== undefined)) writer.write([{ kind: 'states', sweepDir: dir, key: stateKeys.get(order)!, updates: length, states }]);
+              if (states.every((x): x is TrainingState => x !== undefined)) writer.write([statesWrite(dir, stateKeys.get(order)!, length, states)]);
             }
             batchRecorder.record(order.training, outcome);
             // The updates computed: a continued training starts where its state stood.
@@ -553,7 +553,7 @@ export async function runSearchSweep(
       unwritten = () => {
         const writes: StoreWrite[] = [];
         if (recorder) flushTo(recorder, writes);
-        writes.push({ kind: 'json', path: join(dir, SWEEP_FILES.search), value: file_ }, { kind: 'json', path: join(dir, SWEEP_FILES.sweep), value: sweepNow });
+        writes.push(jsonWrite(join(dir, SWEEP_FILES.search), file_), jsonWrite(join(dir, SWEEP_FILES.sweep), sweepNow));
         if (live) writes.push({ kind: 'prune', sweepDir: dir, keep: [...live] });
         writer.write(writes);
       };
@@ -563,7 +563,7 @@ export async function runSearchSweep(
     recount = false;
     const failures = recorders.flatMap((r) => r.failures);
     if (!dispatchResult.fatal) {
-      writer.write([{ kind: 'json', path: join(dir, SWEEP_FILES.search), value: file_ }, ...(cont && file_.finished ? [{ kind: 'prune' as const, sweepDir: dir, keep: [] }] : [])]);
+      writer.write([jsonWrite(join(dir, SWEEP_FILES.search), file_), ...(cont && file_.finished ? [{ kind: 'prune' as const, sweepDir: dir, keep: [] }] : [])]);
     }
     // Everything handed over is on disk before the outputs read the run folders (or a write failed).
     try {

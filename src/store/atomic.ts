@@ -58,9 +58,14 @@ export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise
   }
 }
 
+/** A value as the JSON files are written: pretty (2 spaces), with a trailing newline. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
 /** Write a value as pretty JSON (2 spaces, trailing newline) atomically. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
+  await writeTextAtomic(path, jsonText(value));
 }
 
 /** Synchronous variant: for small files written in bursts (run folders) and for exit paths. */
@@ -74,7 +79,7 @@ export function writeTextAtomicSync(path: string, text: string): void {
 
 /** Synchronous variant of writeJsonAtomic. */
 export function writeJsonAtomicSync(path: string, value: unknown): void {
-  writeTextAtomicSync(path, JSON.stringify(value, null, 2) + '\n');
+  writeTextAtomicSync(path, jsonText(value));
 }
 
 // write-file-atomic names its temporary files `<name>.<decimal hash>`.

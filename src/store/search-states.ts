@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { isObject } from '../guards.js';
 import { validateState, type TrainingState } from '../train/state.js';
-import { writeJsonAtomicSync } from './atomic.js';
+import { jsonText, writeTextAtomicSync } from './atomic.js';
 import { SWEEP_FILES } from './paths.js';
 
 /** The file name of the state of the training `key` (64 hex digits) after `updates` updates. */
@@ -23,9 +23,19 @@ export function stateFileName(key: string, updates: number): string {
  * Throws: the file system's error (the caller stops the search as after any write error).
  */
 export function writeStates(sweepDir: string, key: string, updates: number, states: TrainingState[]): void {
+  writeStatesText(sweepDir, key, updates, statesText(key, updates, states));
+}
+
+/** The text of the states file of training `key` after `updates` updates (what writeStates writes). */
+export function statesText(key: string, updates: number, states: TrainingState[]): string {
+  return jsonText({ key, updates, folds: states });
+}
+
+/** Write the states file of training `key` after `updates` updates from its text (statesText). Throws: as writeStates. */
+export function writeStatesText(sweepDir: string, key: string, updates: number, text: string): void {
   const dir = join(sweepDir, SWEEP_FILES.states);
   mkdirSync(dir, { recursive: true });
-  writeJsonAtomicSync(join(dir, stateFileName(key, updates)), { key, updates, folds: states });
+  writeTextAtomicSync(join(dir, stateFileName(key, updates)), text);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CurvePoint, ModelJson, TrajectoryPoint } from '../train/types.js';
-import { writeJsonAtomicSync, writeTextAtomicSync } from './atomic.js';
+import { jsonText, writeTextAtomicSync } from './atomic.js';
 import { curveCsv } from './curve.js';
 import { RUN_FILES } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
@@ -24,27 +24,59 @@ export interface RunWrite {
 }
 
 /**
- * Write a run's folder inside sweepDir: params, curve, model, timing, predictions and roc, trajectory, error, then metrics.
- * Synchronous on purpose: a handful of small files whose syscalls are cheaper done at once than queued on
- * libuv's thread pool (recording overhead decides how many tiny runs a second a sweep can take).
+ * A run's files as text, in the order writeRun writes them (metrics.json last), but for predictions.csv and
+ * roc.csv, made from `predictions` when written: what a thread hands to the store's writer thread (writer.ts),
+ * small strings and the predictions' arrays, cheaper to pass than the run's objects.
+ */
+export interface RenderedRun {
+  folder: string;
+  /** [file name, text], metrics.json last. */
+  files: [string, string][];
+  predictions?: Predictions;
+}
+
+/** The files of a run (see RenderedRun). */
+export function renderRun(run: RunWrite): RenderedRun {
+  const files: [string, string][] = [[RUN_FILES.params, jsonText(run.params)]];
+  if (run.curve) files.push([RUN_FILES.curve, curveCsv(run.curve)]);
+  if (run.model) files.push([RUN_FILES.model, jsonText(run.model)]);
+  if (run.timing) files.push([RUN_FILES.timing, jsonText(run.timing)]);
+  if (run.trajectory && run.model) files.push([RUN_FILES.trajectory, trajectoryCsv(run.model.dims, run.trajectory)]);
+  if (run.error) files.push([RUN_FILES.error, run.error.endsWith('\n') ? run.error : run.error + '\n']);
+  files.push([RUN_FILES.metrics, jsonText(run.metrics)]);
+  const predictions = run.predictions;
+  return { folder: run.params.folder, files, ...(predictions ? { predictions } : {}) };
+}
+
+/**
+ * Write a rendered run's folder inside sweepDir: its files in order, predictions.csv and roc.csv before
+ * metrics.json (a run is done only once metrics.json says so).
  * Throws: the file system's error (ENOSPC, EACCES...).
  */
-export function writeRun(sweepDir: string, run: RunWrite): void {
-  const dir = join(sweepDir, run.params.folder);
+export function writeRendered(sweepDir: string, run: RenderedRun): void {
+  const dir = join(sweepDir, run.folder);
   try {
     mkdirSync(dir); // not recursive: the sweep folder exists, and a recursive mkdir stats every parent
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  writeJsonAtomicSync(join(dir, RUN_FILES.params), run.params);
-  if (run.curve) writeTextAtomicSync(join(dir, RUN_FILES.curve), curveCsv(run.curve));
-  if (run.model) writeJsonAtomicSync(join(dir, RUN_FILES.model), run.model);
-  if (run.timing) writeJsonAtomicSync(join(dir, RUN_FILES.timing), run.timing);
-  if (run.predictions) {
-    writeTextAtomicSync(join(dir, RUN_FILES.predictions), predictionsCsv(run.predictions));
-    writeTextAtomicSync(join(dir, RUN_FILES.roc), rocCsv(run.predictions));
-  }
-  if (run.trajectory && run.model) writeTextAtomicSync(join(dir, RUN_FILES.trajectory), trajectoryCsv(run.model.dims, run.trajectory));
-  if (run.error) writeTextAtomicSync(join(dir, RUN_FILES.error), run.error.endsWith('\n') ? run.error : run.error + '\n');
-  writeJsonAtomicSync(join(dir, RUN_FILES.metrics), run.metrics);
+  const last = run.files.length - 1;
+  run.files.forEach(([name, text], i) => {
+    if (i === last && run.predictions) {
+      writeTextAtomicSync(join(dir, RUN_FILES.predictions), predictionsCsv(run.predictions));
+      writeTextAtomicSync(join(dir, RUN_FILES.roc), rocCsv(run.predictions));
+    }
+    writeTextAtomicSync(join(dir, name), text);
+  });
+}
+
+/**
+ * Write a run's folder inside sweepDir (writeRendered): params, curve, model, timing, trajectory, error,
+ * predictions and roc, then metrics.
+ * Synchronous on purpose: a handful of small files whose syscalls are cheaper done at once than queued on
+ * libuv's thread pool (recording overhead decides how many tiny runs a second a sweep can take).
+ * Throws: the file system's error (ENOSPC, EACCES...).
+ */
+export function writeRun(sweepDir: string, run: RunWrite): void {
+  writeRendered(sweepDir, renderRun(run));
 }

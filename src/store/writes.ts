@@ -1,33 +1,50 @@
 /**
- * The writes a search holds and hands to the store's writer thread (writer.ts), as data: each is done by
- * the functions the main thread would call (writeRun, writeJsonAtomicSync, writeStates, pruneStates), so a
- * file is written the same way whichever thread writes it. Imported by both threads.
+ * The writes a search holds and hands to the store's writer thread (writer.ts), as data: text made by the
+ * thread that hands them over (JSON and CSV of small files; strings cross threads as a copy of their bytes,
+ * objects value by value), and the predictions' arrays, whose CSV files the writer makes. Each is done by the
+ * functions the main thread would call (writeRendered, writeTextAtomicSync, writeStatesText, pruneStates), so
+ * a file has the same bytes whichever thread writes it. Imported by both threads.
  */
+import { jsonText, writeTextAtomicSync } from './atomic.js';
+import { pruneStates, statesText, writeStatesText } from './search-states.js';
+import { renderRun, writeRendered, type RenderedRun, type RunWrite } from './write-run.js';
 import type { TrainingState } from '../train/state.js';
-import { writeJsonAtomicSync } from './atomic.js';
-import { pruneStates, writeStates } from './search-states.js';
-import { writeRun, type RunWrite } from './write-run.js';
 
-/** One write, done in the order it was queued. */
+/** One write, done in the order it was handed over. */
 export type StoreWrite =
-  /** A run folder (writeRun: metrics.json last). */
-  | { kind: 'run'; sweepDir: string; run: RunWrite }
-  /** A JSON file (search.json, sweep.json), pretty-printed, atomically. */
-  | { kind: 'json'; path: string; value: unknown }
+  /** A run folder (writeRendered: metrics.json last). */
+  | { kind: 'run'; sweepDir: string; run: RenderedRun }
+  /** A whole file (search.json, sweep.json), atomically. */
+  | { kind: 'text'; path: string; text: string }
   /** The training states of one configuration after `updates` updates (search-states.ts). */
-  | { kind: 'states'; sweepDir: string; key: string; updates: number; states: TrainingState[] }
+  | { kind: 'states'; sweepDir: string; key: string; updates: number; text: string }
   /** Remove the states not named in `keep` (search-states.ts pruneStates). */
   | { kind: 'prune'; sweepDir: string; keep: string[] };
+
+/** The write of a run's folder. */
+export function runWrite(sweepDir: string, run: RunWrite): StoreWrite {
+  return { kind: 'run', sweepDir, run: renderRun(run) };
+}
+
+/** The write of a JSON file (as writeJsonAtomicSync writes it). */
+export function jsonWrite(path: string, value: unknown): StoreWrite {
+  return { kind: 'text', path, text: jsonText(value) };
+}
+
+/** The write of a configuration's training states (as writeStates writes them). */
+export function statesWrite(sweepDir: string, key: string, updates: number, states: TrainingState[]): StoreWrite {
+  return { kind: 'states', sweepDir, key, updates, text: statesText(key, updates, states) };
+}
 
 /** Do one write. Throws: the file system's error (ENOSPC, EACCES...), naming the file. */
 export function doWrite(w: StoreWrite): void {
   switch (w.kind) {
     case 'run':
-      return writeRun(w.sweepDir, w.run);
-    case 'json':
-      return writeJsonAtomicSync(w.path, w.value);
+      return writeRendered(w.sweepDir, w.run);
+    case 'text':
+      return writeTextAtomicSync(w.path, w.text);
     case 'states':
-      return writeStates(w.sweepDir, w.key, w.updates, w.states);
+      return writeStatesText(w.sweepDir, w.key, w.updates, w.text);
     case 'prune':
       return pruneStates(w.sweepDir, new Set(w.keep));
   }

@@ -5,10 +5,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreWriter } from '../../src/store/writer.js';
+import { jsonWrite, runWrite, statesWrite, type StoreWrite } from '../../src/store/writes.js';
+import { writeStates } from '../../src/store/search-states.js';
+import { Recorder } from '../../src/store/recorder.js';
+import { planSweep } from '../../src/sweep/plan.js';
+import { pendingTrainings } from '../../src/sweep/pending.js';
+import { orderOf } from '../../src/execute/orders.js';
+import { train } from '../../src/train/train.js';
+import { plannedExperiment } from '../helpers/experiments.js';
+import { learnable } from '../helpers/random-data.js';
 import { writeJsonAtomicSync } from '../../src/store/atomic.js';
 import { describeWriteError } from '../../src/cli/write-errors.js';
 
@@ -17,15 +26,73 @@ test('writer thread: writes in the order handed over, the same bytes as written 
   const writer = new StoreWriter();
   try {
     const value = { b: [1, 0.1, 1e-7], a: 'x', nested: { n: null } };
-    for (let i = 0; i < 20; i++) writer.write([{ kind: 'json', path: join(dir, `f${i}.json`), value: { ...value, i } }]);
+    for (let i = 0; i < 20; i++) writer.write([jsonWrite(join(dir, `f${i}.json`), { ...value, i })]);
     // The same file written twice: the later write wins.
-    writer.write([{ kind: 'json', path: join(dir, 'f0.json'), value: { last: true } }]);
+    writer.write([jsonWrite(join(dir, 'f0.json'), { last: true })]);
     await writer.drained();
     writeJsonAtomicSync(join(dir, 'here.json'), { ...value, i: 3 });
     assert.equal(readFileSync(join(dir, 'f3.json'), 'utf8'), readFileSync(join(dir, 'here.json'), 'utf8'));
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'f0.json'), 'utf8')), { last: true });
     // No temporary file left behind.
     assert.deepEqual(readdirSync(dir).filter((f) => !/^(f\d+|here)\.json$/.test(f)), []);
+  } finally {
+    await writer.close();
+  }
+});
+
+/** A small grid's runs recorded with held writes, flushed here or handed to a writer; the folder and its run folders. */
+async function recordTo(dir: string, writer?: StoreWriter): Promise<string[]> {
+  const exp = plannedExperiment({ learning_rate: [0.1, 0.5, 1e6], threshold: [0.3, 0.6] }, { iterations: 40, hidden_sizes: [3], init: 'lecun_normal', seed: 1 }, 10);
+  const plan = planSweep(exp, { fingerprint: 'f'.repeat(64), features: 3, trainSamples: 60, folds: 1 });
+  const pending = pendingTrainings(plan, new Set(plan.runs.map((r) => r.index)));
+  const fold = { train: learnable(60, 1), validation: learnable(30, 2) };
+  const recorder = new Recorder(dir, plan, pending, 1, 10, {}, undefined, [fold]);
+  recorder.hold();
+  for (const p of pending) {
+    const o = orderOf(plan, p, { fingerprint: 'f'.repeat(64), folds: [fold] }, 10);
+    const result = train({ config: o.config, engine: o.engine, checkpoints: o.checkpoints, thresholds: o.thresholds, curve_every: o.curve_every, train: fold.train, validation: fold.validation, keep_state: true });
+    recorder.record(p.training, { status: 'done', results: [result], training_ms: 4 });
+    if (result.state) {
+      if (writer) writer.write([statesWrite(dir, o.key, 40, [result.state])]);
+      else writeStates(dir, o.key, 40, [result.state]);
+    }
+  }
+  if (writer) {
+    const writes: StoreWrite[] = [];
+    recorder.flush((w) => writes.push(runWrite(dir, w)));
+    writer.write(writes);
+    await writer.drained();
+  } else {
+    recorder.flush();
+  }
+  return plan.runs.map((r) => r.folder);
+}
+
+/** Every file under a folder, by its path inside it, with its bytes. */
+function filesOf(dir: string, under = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of readdirSync(join(dir, under)).sort()) {
+    const rel = join(under, name);
+    if (statSync(join(dir, rel)).isDirectory()) for (const [k, v] of filesOf(dir, rel)) out.set(k, v);
+    else out.set(rel, readFileSync(join(dir, rel), 'utf8'));
+  }
+  return out;
+}
+
+test("writer thread: a search's run folders and training states, byte for byte as the main thread writes them", async () => {
+  const here = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
+  const there = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
+  const writer = new StoreWriter();
+  try {
+    const folders = await recordTo(here);
+    assert.deepEqual(await recordTo(there, writer), folders);
+    const a = filesOf(here);
+    const b = filesOf(there);
+    assert.deepEqual([...b.keys()], [...a.keys()]);
+    // Every kind of file is there: the run files, diverged runs' too, and the states.
+    for (const f of ['params.json', 'metrics.json', 'model.json', 'curve.csv', 'predictions.csv', 'roc.csv', 'timing.json']) assert.ok([...a.keys()].some((k) => k.endsWith('/' + f)), f);
+    assert.ok([...a.keys()].some((k) => k.startsWith('states/')));
+    for (const [k, v] of a) if (!k.endsWith('timing.json')) assert.equal(b.get(k), v, k);
   } finally {
     await writer.close();
   }
@@ -38,9 +105,9 @@ test('writer thread: a failed write stops the writing; drained() rejects with th
   mkdirSync(join(dir, 'ok'));
   const writer = new StoreWriter();
   try {
-    writer.write([{ kind: 'json', path: join(dir, 'ok', 'before.json'), value: 1 }]);
-    writer.write([{ kind: 'json', path: join(dir, 'blocker', 'x.json'), value: 2 }]);
-    writer.write([{ kind: 'json', path: join(dir, 'ok', 'after.json'), value: 3 }]);
+    writer.write([jsonWrite(join(dir, 'ok', 'before.json'), 1)]);
+    writer.write([jsonWrite(join(dir, 'blocker', 'x.json'), 2)]);
+    writer.write([jsonWrite(join(dir, 'ok', 'after.json'), 3)]);
     const error = (await writer.drained().then(
       () => assert.fail('no error'),
       (e: unknown) => e,
@@ -51,7 +118,7 @@ test('writer thread: a failed write stops the writing; drained() rejects with th
     assert.ok(existsSync(join(dir, 'ok', 'before.json')));
     assert.ok(!existsSync(join(dir, 'ok', 'after.json')), 'a write after the failed one was done');
     // Later writes are not done either, and drained() keeps saying why.
-    writer.write([{ kind: 'json', path: join(dir, 'ok', 'later.json'), value: 4 }]);
+    writer.write([jsonWrite(join(dir, 'ok', 'later.json'), 4)]);
     await assert.rejects(writer.drained(), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
     assert.ok(!existsSync(join(dir, 'ok', 'later.json')));
   } finally {
