@@ -141,8 +141,33 @@ export function parzenEstimator(d: Distribution, observations: number[], priorWe
   return { kind: 'numeric', weights, mus, sigmas, low, high, discrete: d.kind === 'int_uniform' };
 }
 
+/**
+ * Per component, the parts of parzenLogPdf's terms that do not depend on x: ln of its weight, ln of its sigma
+ * and ln of its mass inside the bounds; computed once per estimator rather than for each candidate (the same
+ * numbers, combined in the same order).
+ */
+const componentTerms = new WeakMap<Parzen, { logWeight: number[]; logSigma: number[]; accept: number[] }>();
+
+function termsOf(p: Parzen): { logWeight: number[]; logSigma: number[]; accept: number[] } {
+  let t = componentTerms.get(p);
+  if (!t) {
+    t = { logWeight: p.weights.map((w) => Math.log(w)), logSigma: [], accept: [] };
+    if (p.kind === 'numeric') {
+      for (let c = 0; c < p.weights.length; c++) {
+        const mu = p.mus[c];
+        const s = p.sigmas[c];
+        t.logSigma.push(Math.log(s));
+        t.accept.push(logGaussMass((p.low - mu) / s, (p.high - mu) / s));
+      }
+    }
+    componentTerms.set(p, t);
+  }
+  return t;
+}
+
 /** ln of the mixture's density (numeric: on the internal scale; categorical: x is the choice index). Throws: nothing. */
 export function parzenLogPdf(p: Parzen, x: number): number {
+  const { logWeight, logSigma, accept } = termsOf(p);
   const terms: number[] = [];
   for (let c = 0; c < p.weights.length; c++) {
     let lp: number;
@@ -150,17 +175,16 @@ export function parzenLogPdf(p: Parzen, x: number): number {
     else {
       const mu = p.mus[c];
       const s = p.sigmas[c];
-      const accept = logGaussMass((p.low - mu) / s, (p.high - mu) / s);
       if (p.discrete) {
         const lo = Math.max(x - 0.5, p.low);
         const hi = Math.min(x + 0.5, p.high);
-        lp = logGaussMass((lo - mu) / s, (hi - mu) / s) - accept;
+        lp = logGaussMass((lo - mu) / s, (hi - mu) / s) - accept[c];
       } else {
         const z = (x - mu) / s;
-        lp = -0.5 * z * z - LOG_SQRT_2PI - Math.log(s) - accept;
+        lp = -0.5 * z * z - LOG_SQRT_2PI - logSigma[c] - accept[c];
       }
     }
-    terms.push(lp + Math.log(p.weights[c]));
+    terms.push(lp + logWeight[c]);
   }
   return logSumExp(terms);
 }
