@@ -210,6 +210,13 @@ test('kernels tanh: within 3 ulp of Math.tanh, odd, saturating to ±1, NaN kept'
     const ulp = Math.abs(got[i] - ref) / (Math.max(Math.abs(ref), 2.2250738585072014e-308) * Number.EPSILON);
     assert.ok(ulp <= 3, `tanh(${x}) = ${got[i]}, Math.tanh gives ${ref} (${ulp.toFixed(2)} ulp)`);
   });
+  // Odd to the last bit, halfway points included (z is split at the nearest multiple of 1/128, ties to even:
+  // the same split for -z), so tanh(-z) is exactly -tanh(z).
+  const pos = got.slice();
+  new Float64Array(k.memory.buffer, src, xs.length).set(xs.map((x) => -x));
+  k.tanhArray(src, dst, xs.length);
+  const neg = new Float64Array(k.memory.buffer, dst, xs.length);
+  xs.forEach((x, i) => assert.ok(Object.is(neg[i], -pos[i]), `tanh(${-x}) = ${neg[i]}, tanh(${x}) = ${pos[i]}`));
   new Float64Array(k.memory.buffer, src, 2).set([NaN, -0]);
   k.tanhArray(src, dst, 2);
   const special = new Float64Array(k.memory.buffer, dst, 2);
