@@ -182,6 +182,32 @@ test('kernels stream: the MT19937 port draws the reference words across regenera
   assert.deepEqual([...new Uint32Array(k.memory.buffer, free, 3)], [3499211612, 581869302, 3890346734]);
 });
 
+test('kernels dropout masks: a draw is dropped exactly when it is below rate · 2^32, at the boundary too', () => {
+  const k = loadKernels();
+  const seed = 77;
+  const skip = 3; // the row starts off a multiple of four words
+  const nb = 1003; // crosses a regeneration of the state; ends with two draws and one
+  const sp = 1008;
+  const ref = new Rng(seed);
+  for (let i = 0; i < skip; i++) ref.nextUint32();
+  const w = Array.from({ length: nb }, () => ref.nextUint32());
+  // cut = rate · 2^32 as drawDropoutMasks computes it: equal to a draw (kept), just above it (dropped) or
+  // just below, integers and not, and the extremes of a rate in (0, 1).
+  const cuts = [w[5], w[5] + 0.5, w[5] - 0.5, w[1001], w[1002] + 0.5, 0.5, 1, 2 ** 31, 0.1 * 2 ** 32, 2 ** 32 - 0.5];
+  for (const cut of cuts) {
+    const rng = new Rng(seed);
+    for (let i = 0; i < skip; i++) rng.nextUint32();
+    const { desc, free } = streamDescriptor(rng);
+    const keep = 1 / (1 - cut / 2 ** 32);
+    k.drawMaskRow(desc, free, nb, sp, cut, keep);
+    const got = new Float64Array(k.memory.buffer, free, sp);
+    for (let i = 0; i < sp; i++) {
+      const want = i >= nb || w[i] < cut ? 0 : keep;
+      assert.ok(Object.is(got[i], want), `cut ${cut}, draw ${i} (${w[i]}): ${got[i]}, expected ${want}`);
+    }
+  }
+});
+
 test('kernels tanh: within 3 ulp of Math.tanh, odd, saturating to ±1, NaN kept', () => {
   const k = loadKernels();
   const rng = new Rng(9);

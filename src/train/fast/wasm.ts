@@ -37,6 +37,8 @@ export interface Kernels {
   /** The next n words of the MT19937 stream of `desc` into dst (u32), and a shuffle of a [n]: for tests. */
   drawWords(desc: number, dst: number, n: number): void;
   shuffleWords(desc: number, a: number, n: number): void;
+  /** One dropout mask row from the stream of `desc` into dst (f64 [sp]): nb draws, each 0 if below cut, else keep; zeros after: for tests. */
+  drawMaskRow(desc: number, dst: number, nb: number, sp: number, cut: number, keep: number): void;
   /** For the benchmark: n updates doing only the phases of the mask (1 forward, 2 backward, 4 update; 8 and 16 the first layer's forward and weight gradient alone), and the SIMD peak loop. */
   profilePhases(desc: number, n: number, phases: number, lr: number): void;
   peak(n: number, src: number): number;
