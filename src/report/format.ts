@@ -9,9 +9,9 @@
 import type { ParamValue } from '../experiment/types.js';
 import type { SweepFile } from '../store/records.js';
 import { activeMs } from '../store/active.js';
-import { aggregateKind, formatFinite, metricKind, type NumberKind } from '../ui/static/numbers.js';
+import { aggregateKind, formatFinite, formatMs, metricKind, type NumberKind } from '../ui/static/numbers.js';
 
-export { aggregateKind, formatReal, metricKind, type NumberKind } from '../ui/static/numbers.js';
+export { aggregateKind, formatMs, formatReal, metricKind, type NumberKind } from '../ui/static/numbers.js';
 
 /**
  * Format a metric: counts and milliseconds as integers; ratios in [0, 1] (accuracy, precision, recall...)
@@ -102,18 +102,6 @@ export function metricLabel(key: string): string {
   const ci = /^(.+)_ci_(low|high)$/.exec(name);
   if (ci) return `${split} ${SHORT[ci[1]] ?? ci[1].replace(/_/g, ' ')} CI ${ci[2]}`;
   return `${split} ${SHORT[name] ?? name.replace(/_/g, ' ')}`;
-}
-
-/** Milliseconds as 35 ms, 4.2s, 12s, 3m05s or 1h02m. */
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return 'n/a';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 10) return `${seconds.toFixed(1)}s`;
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 /**

@@ -80,10 +80,11 @@ test('drawn parameter values: 4 significant digits, more only where the values o
   assert.equal(formatParam(30, '30', 4), '30');
 });
 
-test("the ui's cells (ui-static/format.js, as served) write numbers as the terminal's tables: losses with 4 significant digits and their zeros, counts whole, means of counts with 2 decimals", async () => {
+test("the ui's cells (ui-static/format.js, as served) write numbers as the terminal's tables: losses with 4 significant digits and their zeros, counts whole, means of counts with 2 decimals, durations as ls", async () => {
   const ui = (await import(new URL('../../bundle/ui-static/format.js', import.meta.url).href)) as {
     fmt: (key: string, v: unknown) => string;
     fmtMean: (key: string, v: unknown) => string;
+    duration: (seconds: unknown) => string;
   };
   const cases: [string, number, string][] = [
     ['validation.loss', 0.61, '0.6100'],
@@ -104,4 +105,6 @@ test("the ui's cells (ui-static/format.js, as served) write numbers as the termi
   // A group's mean and std of a count, as compare --group-by writes them.
   assert.equal(ui.fmtMean('validation.fn', 3.6667), '3.67');
   assert.equal(ui.fmtMean('validation.accuracy', 0.865), '0.8650');
+  // A sweep's duration, as ls writes it.
+  assert.deepEqual([0.194, 4.23, 12.4, 185, 3720, null].map(ui.duration), ['194 ms', '4.2s', '12s', '3m05s', '1h02m', '']);
 });

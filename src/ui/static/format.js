@@ -1,5 +1,5 @@
 /** Display of numbers, durations and metric names, as the terminal tables show them. */
-import { aggregateKind, formatFinite, metricKind } from './numbers.js';
+import { aggregateKind, formatFinite, formatMs, metricKind } from './numbers.js';
 
 /**
  * A value for a table cell, as the terminal's tables write it (numbers.ts, shared with them): a metric by
@@ -37,13 +37,10 @@ export function paramText(row, key) {
   return row.texts?.[key] ?? fmt(key, row.values[key]);
 }
 
-/** Seconds as `1h 02m`, `3m 05s` or `4.2 s`. */
+/** Seconds as ls writes a duration: `194 ms`, `4.2s`, `12s`, `3m05s` or `1h02m`; '' for none. */
 export function duration(s) {
   if (s === null || s === undefined || !Number.isFinite(s)) return '';
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(Math.round(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return formatMs(s * 1000);
 }
 
 /** An ISO time as local `YYYY-MM-DD HH:MM`. */

@@ -1,6 +1,6 @@
 /**
- * How a metric's numbers are written, shared by the terminal's tables, report.html (src/report/format.ts
- * re-exports these) and the pages of dlsweep ui, so that one value reads the same everywhere.
+ * How a metric's numbers and a duration are written, shared by the terminal's tables, report.html
+ * (src/report/format.ts re-exports these) and the pages of dlsweep ui, so that one value reads the same everywhere.
  */
 
 const RATIOS = /(^|\.)(accuracy|precision|recall|specificity|f1|roc_auc|baseline_accuracy)(_ci_low|_ci_high)?$/;
@@ -46,4 +46,16 @@ export function formatFinite(v: number, kind: NumberKind): string {
   if (kind === 'ratio') return v.toFixed(4);
   if (kind === 'mean-count') return v.toFixed(2);
   return formatReal(v);
+}
+
+/** Milliseconds as 35 ms, 4.2s, 12s, 3m05s or 1h02m; n/a for none. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return 'n/a';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
