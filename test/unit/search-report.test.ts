@@ -45,8 +45,9 @@ test('rung plot joins the rungs of each trial; parallel coordinates place values
   // learning_rate 0.01..0.04 on a linear scale (span < 100x): trial 1 (0.02) at 1/3.
   const lr1 = lines.find((l) => l.trial === '1' && l.dim === 'learning_rate')!.y as number;
   assert.ok(Math.abs(lr1 - 1 / 3) < 1e-12);
-  // hidden_sizes as categories sorted by their JSON: [15] at 0, [5] at 1.
-  assert.equal(lines.find((l) => l.trial === '1' && l.dim === 'hidden_sizes')!.y, 1);
+  // hidden_sizes as categories in compare's order of lists (element by element, as numbers): [5] at 0, [15] at 1.
+  assert.equal(lines.find((l) => l.trial === '1' && l.dim === 'hidden_sizes')!.y, 0);
+  assert.equal(lines.find((l) => l.trial === '0' && l.dim === 'hidden_sizes')!.y, 1);
   // The objective axis: 0.05 (trial 3) at the bottom, 0.6 (trial 2) at the top.
   assert.equal(lines.find((l) => l.trial === '3' && l.dim === 'validation.loss')!.y, 0);
   assert.equal(lines.find((l) => l.trial === '2' && l.dim === 'validation.loss')!.y, 1);

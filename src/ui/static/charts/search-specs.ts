@@ -138,7 +138,8 @@ export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObj
       position.set(d, (v) => (f(v as number) - f(lo)) / span);
       ticks.push({ dim: d, y: 0, text: label(lo) }, { dim: d, y: 1, text: label(hi) + (log ? ' (log)' : '') });
     } else {
-      const cats = [...new Set(vals.map((v) => JSON.stringify(v)))].sort();
+      // Numbers within a spelling compared as numbers ([5] before [15]), as compare and the ui's parallel coordinates order them.
+      const cats = [...new Set(vals.map((v) => JSON.stringify(v)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       position.set(d, (v) => (cats.length === 1 ? 0.5 : cats.indexOf(JSON.stringify(v)) / (cats.length - 1)));
       cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: c }));
     }
