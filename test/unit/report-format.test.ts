@@ -101,6 +101,7 @@ test("the ui's cells (ui-static/format.js, as served) write numbers as the termi
   // Values that are no metric: integers whole (a file's bytes), others with 4 significant digits.
   assert.equal(ui.fmt('', 12345678), '12345678');
   assert.equal(ui.fmt('', 0.123456), '0.1235');
+  assert.equal(ui.fmt('learning_rate', 0.05), '0.05');
   assert.equal(ui.fmt('', null), '');
   // A group's mean and std of a count, as compare --group-by writes them.
   assert.equal(ui.fmtMean('validation.fn', 3.6667), '3.67');

@@ -3,8 +3,8 @@ import { aggregateKind, formatFinite, formatMs, metricKind } from './numbers.js'
 
 /**
  * A value for a table cell, as the terminal's tables write it (numbers.ts, shared with them): a metric by
- * its kind (ratios with 4 decimals, counts whole, losses with 4 significant digits); other numbers whole
- * when integers, else with 4 significant digits; '' for none.
+ * its kind (ratios with 4 decimals, counts whole, losses with 4 significant digits and their zeros); other
+ * numbers whole when integers, else with 4 significant digits; '' for none.
  */
 export function fmt(key, v) {
   if (v === null || v === undefined) return '';
@@ -12,7 +12,8 @@ export function fmt(key, v) {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   const kind = metricKind(key);
-  if (kind === 'real' && !isMetric(key) && Number.isInteger(v)) return String(v);
+  // A number that is no metric (a parameter, a size): whole when an integer, else 4 significant digits as a drawn value.
+  if (kind === 'real' && !isMetric(key)) return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
   return formatFinite(v, kind);
 }
 
