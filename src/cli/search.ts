@@ -31,7 +31,7 @@ import type { SweepFile } from '../store/records.js';
 import { closeLastSpan, closingRecord, openSweep } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
 import { recordedSearchUpdates } from '../store/recorded-updates.js';
-import { RowCache, rowOf } from '../report/rows.js';
+import { RowCache, rowOf, sweepRows } from '../report/rows.js';
 import { readDesign, type SweepDesign } from '../report/design.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
@@ -39,7 +39,8 @@ import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { TrainingState } from '../train/state.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
-import { stopPredraw, warmChartEngine } from '../report/charts.js';
+import { predraw, stopPredraw, warmChartEngine } from '../report/charts.js';
+import { bestRunsChartSpecs } from '../report/report-html.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
@@ -347,6 +348,7 @@ export async function runSearchSweep(
     const rowCache = new RowCache(dir);
     let design: { value: SweepDesign | undefined } | undefined;
     let reading = 0;
+    let dropGuess = () => undefined as void;
     /**
      * While a batch of fewer trainings than threads trains (the last rungs), prepare the report: this thread
      * reads the rows of the runs that search.json names (written, never changed again), one folder per turn of
@@ -366,6 +368,11 @@ export async function runSearchSweep(
             await new Promise((resolve) => setImmediate(resolve));
           }
         }
+        if (turn !== reading) return;
+        // The charts of the best runs so far, drawn by an idle thread: when the runs training now do not rank
+        // among the best (the last configuration of halving often does not), the report asks for these specs.
+        dropGuess();
+        dropGuess = predraw(bestRunsChartSpecs(sweepRows(dir, undefined, rowCache)));
       } catch {
         // Read again by the report, which says what is wrong.
       }

@@ -64,12 +64,14 @@ export function useChartRenderer(r: ChartRenderer): () => void {
  * of a report that do not depend on the runs, or that a search expects): when its threads are idle where the
  * renderer can tell (drawWhenIdle), else now, one at a time (a chart waiting in the pool's queue would hold up
  * a training submitted after it). Nothing happens without a renderer (drawing in this thread ahead of time
- * would only delay it). Throws: nothing (a failed drawing is drawn again when asked for).
+ * would only delay it). Returns a function that forgets those of these charts not started yet (a guess that
+ * no longer holds). Throws: nothing (a failed drawing is drawn again when asked for).
  */
-export function predraw(specs: Spec[]): void {
+export function predraw(specs: Spec[]): () => void {
   const r = renderer;
-  if (!r) return;
+  if (!r) return () => undefined;
   const queue = ahead;
+  const entries: Ahead[] = [];
   let previous: Promise<unknown> = Promise.resolve();
   for (const spec of specs) {
     let entry: Ahead;
@@ -81,9 +83,13 @@ export function predraw(specs: Spec[]): void {
       entry = { svg, now: () => undefined, drop: () => undefined };
     }
     entry.svg.catch(() => undefined);
+    entries.push(entry);
     const key = JSON.stringify(spec);
     queue.set(key, [...(queue.get(key) ?? []), entry]);
   }
+  return () => {
+    for (const e of entries) e.drop();
+  };
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import { readCurve } from '../store/curve.js';
 import { searchSection } from './search-section.js';
-import { thresholdSection } from './threshold-section.js';
+import { thresholdSection, thresholdSpecs } from './threshold-section.js';
+import type { Spec } from 'vega';
 import { landscapeSection, type ReportLandscapes } from './landscape-section.js';
 import { dataSection, type DataSummary } from './data-section.js';
 import type { SweepFile } from '../store/records.js';
@@ -68,6 +69,29 @@ function chooseAxes(rows: Row[], defs: ColumnDef[], axes?: [string, string]): [C
 
 function figure(svg: string, attrs = '', caption = ''): string {
   return `<figure${attrs}>${svg}${caption ? `<figcaption class="note">${caption}</figcaption>` : ''}</figure>`;
+}
+
+/** The best finished runs, best first, whose confusion matrices and threshold curves the report draws. */
+function bestFinished(sorted: Row[], matrices = 3): Row[] {
+  return sorted.filter((r) => r.status === 'done').slice(0, matrices);
+}
+
+/** A run's confusion matrix (validation rows), its title marking the best. */
+function confusionOf(r: Row, best: Set<Row>): Spec {
+  const m = r.metrics;
+  return confusionSpec(`${r.folder}${best.has(r) ? ' (best)' : ''}`, { tn: m['validation.tn'] ?? 0, fp: m['validation.fp'] ?? 0, fn: m['validation.fn'] ?? 0, tp: m['validation.tp'] ?? 0 });
+}
+
+/**
+ * The specs of the report's charts of its best runs for these rows (confusion matrices, ROC, precision-recall
+ * and threshold curves), as renderReport draws them: drawn ahead by a search while its last trainings run,
+ * for the runs recorded so far; when those trainings' runs do not rank among the best, the report asks for
+ * the same specs. Throws: nothing.
+ */
+export function bestRunsChartSpecs(rows: Row[], options: Pick<ReportOptions, 'matrices'> = {}): Spec[] {
+  const best = bestOf(rows);
+  const runs = bestFinished(sortRows(rows), options.matrices);
+  return [...runs.map((r) => confusionOf(r, best)), ...thresholdSpecs(runs, rows, best)];
 }
 
 /**
@@ -288,13 +312,11 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   if (options.landscapes) sections.push(landscapeSection(options.landscapes, rows, varying.map((d) => d.key), paramText));
 
   // Confusion matrices of the best runs.
-  const bestDone = sorted.filter((r) => r.status === 'done').slice(0, options.matrices ?? 3);
+  const bestDone = bestFinished(sorted, options.matrices);
   const matrices = Promise.all(
     bestDone.map(async (r) => {
       const m = r.metrics;
-      const svg = await renderSvg(
-        confusionSpec(`${r.folder}${best.has(r) ? ' (best)' : ''}`, { tn: m['validation.tn'] ?? 0, fp: m['validation.fp'] ?? 0, fn: m['validation.fn'] ?? 0, tp: m['validation.tp'] ?? 0 }),
-      );
+      const svg = await renderSvg(confusionOf(r, best));
       const params = varying.map((d) => `${d.key}=${paramText(r, d.key)}`).join(', ');
       const caption = `${escapeHtml(params || 'no varying parameter')}<br>val acc ${formatMetric('validation.accuracy', m['validation.accuracy'])} · precision ${formatMetric('validation.precision', m['validation.precision'])} · recall ${formatMetric('validation.recall', m['validation.recall'])} · specificity ${formatMetric('validation.specificity', m['validation.specificity'])}`;
       return figure(svg, ' class="confusion"', caption);

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { Recorder } from '../../src/store/recorder.js';
 import { updateAnnotations } from '../../src/store/annotations.js';
 import { readCurve } from '../../src/store/curve.js';
-import { RowCache, sweepRows } from '../../src/report/rows.js';
+import { RowCache, sweepRows, sweepTitle } from '../../src/report/rows.js';
+import { bestRunsChartSpecs, renderReport } from '../../src/report/report-html.js';
+import { readSweepFile } from '../../src/store/read-runs.js';
+import { tempRunsDir, writeSweep } from './report-fixtures.js';
 import { drawSvg, predraw, renderSvg, useChartRenderer } from '../../src/report/charts.js';
 import { classBalanceSpec, histogramSpec } from '../../src/ui/static/charts/data-specs.js';
 import { planSweep } from '../../src/sweep/plan.js';
@@ -111,4 +114,33 @@ test('charts drawn ahead: a drawing that failed is drawn again when asked for; w
   predraw(specs);
   const svg = await renderSvg(specs[1]);
   assert.match(svg, /^<svg/);
+});
+
+test("the best runs' charts guessed from the runs before the last are the report's when the last run is not among the best, and the report draws each of them", async () => {
+  // Five runs with predictions; the last is the worst.
+  const probs = (k: number) => Array.from({ length: 20 }, (_, j) => ((j * 7 + k * 3) % 20) / 20);
+  const labels = Array.from({ length: 20 }, (_, j) => j % 2);
+  const losses = [0.3, 0.2, 0.25, 0.5, 0.9];
+  const dir = writeSweep(tempRunsDir(), 'guess', '20261201-000000-0000', losses.map((loss, k) => ({ params: { learning_rate: 0.1 * (k + 1), iterations: 100 }, loss, predictions: { label: labels, probability: probs(k) } })));
+  const rows = sweepRows(dir);
+  const guessed = bestRunsChartSpecs(rows.slice(0, 4));
+  // 3 confusion matrices, then the ROC, precision-recall and rates charts.
+  assert.equal(guessed.length, 6);
+  assert.deepEqual(guessed, bestRunsChartSpecs(rows));
+  // The report draws every one of them (the same specs: it takes them when drawn ahead).
+  const drawn: string[] = [];
+  const restore = useChartRenderer({
+    draw: (spec) => {
+      drawn.push(JSON.stringify(spec));
+      return drawSvg(spec);
+    },
+  });
+  try {
+    await renderReport(sweepTitle(dir), readSweepFile(dir), rows);
+  } finally {
+    restore();
+  }
+  for (const spec of guessed) assert.ok(drawn.includes(JSON.stringify(spec)), JSON.stringify(spec).slice(0, 80));
+  // A last run among the best changes them: the guess is not taken.
+  assert.notDeepEqual(bestRunsChartSpecs(rows.filter((r) => r.metrics['validation.loss'] !== 0.2)), bestRunsChartSpecs(rows));
 });
