@@ -89,33 +89,37 @@ export function checkRunsDir(runsDir: string): void {
 /**
  * The sweep folders of experiment `experiment` under runsDir that are inside it, symbolic links followed,
  * oldest first: a link (the experiment folder or a sweep folder) leading out is left out (see linksLeaving),
- * and so is a second name of a sweep listed under its own (see isSecondName): each sweep is listed once.
+ * and so is a second name of a sweep listed under its own (see listedName): each sweep is listed once.
  */
 export function sweepsUnder(runsDir: string, experiment: string): string[] {
   const root = realPath(runsDir);
-  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s) && !isSecondName(root, experiment, s));
+  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s) && !isSecondName(root, runsDir, s));
 }
 
 /**
- * Whether the sweep folder `sweep`, listed as EXPERIMENT/SWEEP_ID of the runs folder `realRoot` (a real
- * path), is a second name, through a symbolic link inside the runs folder, of a sweep a listing finds under
- * another name: the experiment folder is a link to another experiment folder of the runs folder (whose
- * listing holds the same sweeps), or the sweep folder leads to one found under its own name
- * (EXPERIMENT/SWEEP_ID, no link on the way). Listings show such a sweep once, by its real folder; a link to
- * a sweep no listing reaches otherwise stays listed.
+ * The name a listing gives the sweep folder `sweep` of `runsDir` (runsDir/EXPERIMENT/SWEEP_ID, `realRoot`
+ * being runsDir's real path): `sweep` itself, unless it is a second name, through a symbolic link inside the
+ * runs folder, of a sweep a listing finds under another name: the sweep folder leads to one found under its
+ * own name (EXPERIMENT/SWEEP_ID, no link on the way), or the experiment folder is a link to another
+ * experiment folder of the runs folder. A link to a sweep no listing reaches otherwise keeps its own name.
  */
-function isSecondName(realRoot: string, experiment: string, sweep: string): boolean {
+function listedName(realRoot: string, runsDir: string, sweep: string): string {
   const listable = (parts: string[], n: number) => parts.length === n && parts[0] !== '..' && !parts[0].startsWith('.') && !isAbsolute(parts.join(sep));
+  const real = relative(realRoot, realPath(sweep)).split(sep);
+  if (listable(real, 2) && SWEEP_ID_PATTERN.test(real[1])) return join(runsDir, real[0], real[1]);
   const folder = relative(realRoot, realPath(dirname(sweep))).split(sep);
-  if (listable(folder, 1) && folder[0] !== experiment) return true;
-  const parts = relative(realRoot, realPath(sweep)).split(sep);
-  if (!listable(parts, 2) || !SWEEP_ID_PATTERN.test(parts[1])) return false;
-  return parts[0] !== experiment || parts[1] !== basename(sweep);
+  if (listable(folder, 1)) return join(runsDir, folder[0], basename(sweep));
+  return sweep;
+}
+
+/** Whether a sweep folder of runsDir's listing is a second name of a sweep listed under its own (see listedName). */
+function isSecondName(realRoot: string, runsDir: string, sweep: string): boolean {
+  return listedName(realRoot, runsDir, sweep) !== sweep;
 }
 
 /** Whether a sweep folder of runsDir's listing is a second name of a sweep listed under its own (see sweepsUnder). */
-export function isListedElsewhere(runsDir: string, experiment: string, sweep: string): boolean {
-  return isSecondName(realPath(runsDir), experiment, sweep);
+export function isListedElsewhere(runsDir: string, sweep: string): boolean {
+  return isSecondName(realPath(runsDir), runsDir, sweep);
 }
 
 /** Every experiment folder under runsDir that holds at least one sweep inside it (sweepsUnder), by name. */
@@ -212,14 +216,16 @@ export class NoSuchSweep extends UserError {}
 /**
  * Find a sweep folder from what a user typed: nothing (the latest sweep of all), a sweep folder, an
  * experiment folder or name (its latest sweep), `NAME/latest`, `NAME/SWEEP_ID`, or a sweep id (or a unique prefix).
- * The folder found is always inside runsDir.
+ * The folder found is always inside runsDir, under the name listings give it (a link to a listed sweep
+ * resolves to that sweep's folder).
  * Throws: NoSuchSweep (a UserError) when nothing matches; UserError when a prefix is ambiguous, or the
  * reference leads outside runsDir.
  */
 export function resolveSweep(runsDir: string, target?: string): string {
   const dir = findSweep(runsDir, target);
   checkInsideRunsDir(runsDir, dir, target ?? 'latest');
-  return dir;
+  // A sweep named through a link inside the runs folder is the sweep a listing shows: one name, one sweep.
+  return listedName(realPath(runsDir), runsDir, dir);
 }
 
 function findSweep(runsDir: string, target?: string): string {

@@ -346,4 +346,12 @@ test('a symbolic link inside the runs folder to a sweep listed under its own nam
   assert.equal(gc.code, 0, gc.stderr);
   assert.equal(gc.stdout, '');
   assert.equal(gc.stderr, 'nothing to remove\n');
+  // Named through a link, a sweep is the sweep a listing shows: compare lists its run once, under its own name.
+  for (const names of [[`in/${id}`, `alias/${id}`], [`in/${id}`, 'in/20990101-000000-0000'], [`alias/${id}`]]) {
+    const named = runCli(['compare', ...names, '--format', 'json'], dir);
+    assert.equal(named.code, 0, named.stderr);
+    const out = JSON.parse(named.stdout);
+    assert.equal(out.title, `in/${id}`, names.join(' '));
+    assert.equal(out.rows.length, 1, names.join(' '));
+  }
 });

@@ -217,7 +217,7 @@ export class StoreIndex {
         if (stamp.startsWith('-|')) continue;
         // A link leading out of the runs folder (the experiment folder or this one) is not served; a link to a
         // sweep listed under its own name is that sweep, listed once.
-        if (!isInsideRunsDir(this.runsDir, dir) || isListedElsewhere(this.runsDir, experiment, dir)) continue;
+        if (!isInsideRunsDir(this.runsDir, dir) || isListedElsewhere(this.runsDir, dir)) continue;
         const key = `${experiment}/${id}`;
         seen.add(key);
         const entry = this.sweeps.get(key);
