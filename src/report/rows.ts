@@ -13,6 +13,7 @@ import { readRunAnnotations, readRunFolder, readSweepFile, runFoldersOf, type St
 import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
+import { formatMetric } from './format.js';
 import type { RunParamsFile, RunStatus, SweepFile } from '../store/records.js';
 import { DEFAULT_OBJECTIVE, compareByObjective, defaultObjective, recordedObjective, sameObjective, tiedOnObjective, type Objective, type ObjectiveSetting } from '../sweep/objective.js';
 
@@ -169,7 +170,7 @@ function rowBase(sweep: string, run: StoredRun): RowBase {
   let note: string | undefined;
   if (m?.status === 'diverged') {
     const last = m.diverged?.last_finite_loss;
-    note = `at update ${m.diverged?.iteration ?? '?'}` + (typeof last === 'number' ? ` (last finite loss ${last.toPrecision(4)})` : '');
+    note = `at update ${m.diverged?.iteration ?? '?'}` + (typeof last === 'number' ? ` (last finite loss ${formatMetric('loss', last)})` : '');
   }
   else if (m?.status === 'failed' || m?.status === 'interrupted') note = m.error;
   if (run.damaged) note = run.damaged.join('; ');

@@ -52,9 +52,9 @@ test('predict on the validation rows reproduces the recorded validation metrics 
   }
 
   // EXPERIMENT/best: the run with the highest validation accuracy (ties: the lowest validation loss).
-  // Then the lowest run id (compare's order).
+  // Then the lower run number (compare's order; the folders' numbers have one width here).
   const all = runFolders(sweep).map((f) => ({ f, m: readJson(join(sweep, f, 'metrics.json')) }));
-  all.sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.m.run_id < b.m.run_id ? -1 : 1));
+  all.sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.f < b.f ? -1 : 1));
   const best = runCli(['predict', 'p/best', '--input', rows], dir);
   assert.equal(best.code, 0, best.stderr);
   assert.match(best.stderr, new RegExp(`p/[0-9a-f-]+/${all[0].f}: 182 of 182`));

@@ -53,7 +53,7 @@ test('dlsweep ui serves the page shell, its static and vendor files, and /api/ho
     // Expected figures straight from the run folders.
     const runs = runFolders(sweep).map((f) => ({ folder: f, m: readJson(join(sweep, f, 'metrics.json')) }));
     const done = runs.filter((r) => r.m.status === 'done');
-    done.sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.m.run_id < b.m.run_id ? -1 : 1));
+    done.sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.folder < b.folder ? -1 : 1));
     assert.equal(s.status, 'done');
     assert.equal(s.method, 'grid');
     assert.equal(s.runs_planned, 4);
@@ -85,7 +85,8 @@ test('the sweep API filters with the --where language, sorts, groups, and answer
     assert.ok(all.columns.some((c: any) => c.key === 'validation.accuracy_ci_low' && c.kind === 'ci'));
     assert.ok(all.columns.some((c: any) => c.key === 'learning_rate' && c.kind === 'param'));
     // The default order is the objective's: validation accuracy (high first), then loss (low first).
-    const expected = [...files].sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.m.run_id < b.m.run_id ? -1 : 1));
+    // Full ties: the lower run number (the folders' numbers have one width here).
+    const expected = [...files].sort((a, b) => b.m.validation.accuracy - a.m.validation.accuracy || a.m.validation.loss - b.m.validation.loss || (a.folder < b.folder ? -1 : 1));
     assert.deepEqual(all.rows.map((r: any) => r.folder), expected.map((f) => f.folder));
     assert.equal(all.rows[0].best, true);
     assert.equal(all.rows[0].values['validation.accuracy'], expected[0].m.validation.accuracy);

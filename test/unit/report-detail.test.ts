@@ -50,6 +50,12 @@ test('show RUN: parameters as written, metrics side by side with n/a, confusion 
   assert.match(curveLines(good.dir, { color: true }).join('\n'), /\u001b\[34m──\u001b\[0m train/);
 });
 
+test('a diverged run\'s last finite loss reads the same in the tables\' status and in show RUN: 4 significant digits, fixed notation below 1e6', () => {
+  const big = { ...diverged, metrics: { ...diverged.metrics!, diverged: { iteration: 12, last_finite_loss: 12345.678 } } };
+  assert.equal(rowOf('d/s', big).note, 'at update 12 (last finite loss 12346)');
+  assert.match(runDetail('d/s', big), /diverged at update 12; last finite training loss 12346\n/);
+});
+
 test('show SWEEP: facts, grid values, best runs, files', () => {
   const text = sweepDetail('detail/20260101-000000-00aa', dir, readSweepFile(dir), sweepRows(dir));
   assert.match(text, /runs\s+2 done, 1 diverged, 0 failed \(grid of 3, 3 trainings\)/);

@@ -43,11 +43,12 @@ test('typed values order: numbers as numbers, lists element by element, strings 
   assert.equal(compareValues([15], [15]), 0);
 });
 
-test('--sort: numbers sort as numbers, either direction; n/a last; ties by run identity; unfinished runs last', () => {
+test('--sort: numbers sort as numbers, either direction; n/a last; ties by the lower run number; unfinished runs last', () => {
   const rows = [
     row(1, { learning_rate: 9 }, { 'validation.accuracy': 0.5 }),
-    row(2, { learning_rate: 10 }, { 'validation.accuracy': 0.7 }),
-    row(3, { learning_rate: 100 }, { 'validation.accuracy': 0.7 }),
+    // Run ids in the opposite order of the run numbers: the tie of runs 2 and 3 must not follow them.
+    row(2, { learning_rate: 10 }, { 'validation.accuracy': 0.7 }, { run_id: 'f'.repeat(64) }),
+    row(3, { learning_rate: 100 }, { 'validation.accuracy': 0.7 }, { run_id: '0'.repeat(64) }),
     row(4, { learning_rate: 2 }, { 'validation.accuracy': null }),
     row(5, { learning_rate: 1 }, {}, { status: 'failed', note: 'boom' }),
     row(6, { learning_rate: 0.5 }, {}, { status: 'diverged', note: 'diverged at update 3' }),
@@ -57,8 +58,8 @@ test('--sort: numbers sort as numbers, either direction; n/a last; ties by run i
   assert.deepEqual(byLr, [4, 1, 2, 3, 6, 5]);
   const byLrDesc = sortRows(rows, parseSortKeys('learning_rate:desc', defs)).map((r) => r.index);
   assert.deepEqual(byLrDesc, [3, 2, 1, 4, 6, 5]);
-  // Accuracy: high first by default; 2 and 3 tie, broken by run id (not by input order); n/a last.
-  const tied = [rows[1], rows[2]].sort((a, b) => (a.run_id < b.run_id ? -1 : 1)).map((r) => r.index);
+  // Accuracy: high first by default; 2 and 3 tie, broken by the lower run number (not by input order or run id); n/a last.
+  const tied = [2, 3];
   const byAcc = sortRows(rows, parseSortKeys('validation.accuracy', defs)).map((r) => r.index);
   assert.deepEqual(byAcc, [...tied, 1, 4, 6, 5]);
   const reversed = sortRows([...rows].reverse(), parseSortKeys('validation.accuracy', defs)).map((r) => r.index);
