@@ -34,6 +34,7 @@ import { Rng } from '../train/rng.js';
 import { computeLandscape, type Landscape, type LandscapeSettings } from '../train/landscape.js';
 import { readModelFile, resolveModelRun } from './predict.js';
 import { useColor, type CliIO } from './io.js';
+import { formatMetric } from '../report/format.js';
 
 export interface LandscapeOptions {
   runsDir: string;
@@ -172,7 +173,7 @@ export async function landscapeCommand(ref: string, options: LandscapeOptions, i
   const best = points.reduce((x, p) => (p.loss < x.loss ? p : x));
   const shown = (p: string) => relative(io.cwd, p) || p;
   io.stdout.write(
-    `lowest loss ${best.loss.toFixed(4)} at a = ${+best.a.toPrecision(6)}${dims === 2 ? `, b = ${+best.b.toPrecision(6)}` : ''}; written to ${shown(csv)}` +
+    `lowest loss ${formatMetric('loss', best.loss)} at a = ${+best.a.toPrecision(6)}${dims === 2 ? `, b = ${+best.b.toPrecision(6)}` : ''}; written to ${shown(csv)}` +
       `${svg ? ` and ${basename(svg)}` : ''}\n`,
   );
   return 0;

@@ -9,6 +9,7 @@ import type { Landscape } from '../train/landscape.js';
 import { renderSvg } from './charts.js';
 import { contourSpec, lossScale, sliceSpec } from '../ui/static/charts/landscape-specs.js';
 import { escapeHtml } from './render.js';
+import { formatMetric } from './format.js';
 import type { Row } from './rows.js';
 
 /** The landscapes of a sweep, read back: what they are and, per run, why it was chosen. */
@@ -58,7 +59,7 @@ export async function landscapeSection(l: ReportLandscapes, rows: readonly Row[]
   const initHtml = await Promise.all(inits.map(({ e, role }) => plot(e, role)));
   return (
     `<section id="landscapes"><h2>Loss landscapes</h2>` +
-    `<p class="note">${escapeHtml(l.description)}. Every plot shares one colour scale (loss from ${scale.lo.toPrecision(4)} to ${scale.hi.toPrecision(4)}, log scale); + marks the trained network. ` +
+    `<p class="note">${escapeHtml(l.description)}. Every plot shares one colour scale (loss from ${formatMetric('loss', scale.lo)} to ${formatMetric('loss', scale.hi)}, log scale); + marks the trained network. ` +
     `One run: <code>dlsweep landscape RUN</code>.</p>` +
     `<h3>Best runs</h3><div class="charts" id="landscapes-best">${bestHtml.join('')}</div>` +
     (initHtml.length ? `<h3>One per initialization (the best run of each)</h3><div class="charts" id="landscapes-init">${initHtml.join('')}</div>` : '') +

@@ -4,6 +4,7 @@
  */
 import type { LandscapePoint } from '../train/landscape.js';
 import { asciichart } from './ascii-chart.js';
+import { formatMetric } from './format.js';
 
 /** Shades from low to high loss; a point whose loss is not finite is drawn as `!`. */
 const SHADES = ' .:-=+*#%@';
@@ -46,6 +47,6 @@ export function landscapeHeatmap(points: readonly LandscapePoint[], alphas: read
     lines.push(line);
   }
   lines.push(`${' '.repeat(8)}+${'-'.repeat(2 * alphas.length)}`);
-  lines.push(`${' '.repeat(9)}a from ${alphas[0]} to ${alphas[alphas.length - 1]} (rows: b); loss ${lo.toFixed(4)} '${SHADES[0]}' to ${hi.toFixed(4)} '${SHADES[SHADES.length - 1]}', O: the trained network`);
+  lines.push(`${' '.repeat(9)}a from ${alphas[0]} to ${alphas[alphas.length - 1]} (rows: b); loss ${formatMetric('loss', lo)} '${SHADES[0]}' to ${formatMetric('loss', hi)} '${SHADES[SHADES.length - 1]}', O: the trained network`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanNumber, distinguishingDigits, formatMeanStd, formatMetric, formatMs, formatParam, formatReal, metricLabel, shortNumber } from '../../src/report/format.js';
 import { canonicalName } from '../../src/report/columns.js';
+import { landscapeHeatmap } from '../../src/report/landscape.js';
 
 test('metrics: ratios 4 decimals, losses 4 significant digits, counts integers, undefined n/a', () => {
   assert.equal(formatMetric('validation.accuracy', 0.978021978021978), '0.9780');
@@ -108,4 +109,16 @@ test("the ui's cells (ui-static/format.js, as served) write numbers as the termi
   assert.equal(ui.fmtMean('validation.accuracy', 0.865), '0.8650');
   // A sweep's duration, as ls writes it.
   assert.deepEqual([0.194, 4.23, 12.4, 185, 3720, null].map(ui.duration), ['194 ms', '4.2s', '12s', '3m05s', '1h02m', '']);
+});
+
+test("a loss landscape's losses read as every loss does (4 significant digits): the terminal picture's scale", () => {
+  // A 2 x 2 grid around the trained network (a = b = 0), losses from 0.000123456 to 2.5.
+  const points = [
+    { a: 0, b: 0, loss: 0.000123456, accuracy: 1 },
+    { a: 1, b: 0, loss: 0.5, accuracy: 1 },
+    { a: 0, b: 1, loss: 1, accuracy: 1 },
+    { a: 1, b: 1, loss: 2.5, accuracy: 1 },
+  ];
+  const picture = landscapeHeatmap(points, [0, 1], [0, 1]);
+  assert.match(picture, /loss 0\.0001235 ' ' to 2\.500 '@', O: the trained network$/);
 });
