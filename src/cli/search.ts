@@ -13,7 +13,7 @@ import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type 
 import { canShareIterations } from '../experiment/params.js';
 import { readStates, stateFileName } from '../store/search-states.js';
 import { StoreWriter } from '../store/writer.js';
-import { jsonWrite, runWrite, statesWrite, type StoreWrite } from '../store/writes.js';
+import { jsonWrite, pruneWrite, runWrite, statesWrite, type StoreWrite } from '../store/writes.js';
 import type { TrainingOrder } from '../execute/executor.js';
 import type { TrainingConfig } from '../train/types.js';
 import { pendingTrainings } from '../sweep/pending.js';
@@ -388,7 +388,12 @@ export async function runSearchSweep(
         return e instanceof Error ? e : new Error(String(e));
       }
     };
-    const flushTo = (recorder: Recorder, writes: StoreWrite[]) => recorder.flush((w) => writes.push(runWrite(dir, w)));
+    /** The held run folders of a recorder, as writes for the writer thread (in recording order). */
+    const heldWrites = (recorder: Recorder): StoreWrite[] => {
+      const writes: StoreWrite[] = [];
+      recorder.flush((w) => writes.push(runWrite(dir, w)));
+      return writes;
+    };
     for (;;) {
       const batch = proposals.current;
       // The writes of the batch before the last are done before another batch trains: a search keeps at most
@@ -510,9 +515,7 @@ export async function runSearchSweep(
           // Runs finished by now are kept (the others are trained again on resume).
           if (!writeError) {
             try {
-              const writes: StoreWrite[] = [];
-              flushTo(batchRecorder, writes);
-              writer.write(writes);
+              writer.write(heldWrites(batchRecorder));
               await writer.drained();
             } catch {
               // exiting anyway: a resume trains them again
@@ -527,11 +530,7 @@ export async function runSearchSweep(
         }
         dispatchResult = first;
         if (first.interrupted || first.fatal) {
-          unwritten = () => {
-            const writes: StoreWrite[] = [];
-            flushTo(batchRecorder, writes);
-            writer.write(writes);
-          };
+          unwritten = () => writer.write(heldWrites(batchRecorder));
           const error = writeBatch();
           if (error) dispatchResult = { ...dispatchResult, fatal: dispatchResult.fatal ?? error };
           break;
@@ -558,10 +557,9 @@ export async function runSearchSweep(
       const sweepNow = { ...open.sweep, ...extra() };
       // file_ is not changed again before this is called (by the next batch, or after the last).
       unwritten = () => {
-        const writes: StoreWrite[] = [];
-        if (recorder) flushTo(recorder, writes);
+        const writes = recorder ? heldWrites(recorder) : [];
         writes.push(jsonWrite(join(dir, SWEEP_FILES.search), file_), jsonWrite(join(dir, SWEEP_FILES.sweep), sweepNow));
-        if (live) writes.push({ kind: 'prune', sweepDir: dir, keep: [...live] });
+        if (live) writes.push(pruneWrite(dir, live));
         writer.write(writes);
       };
     }
@@ -570,7 +568,7 @@ export async function runSearchSweep(
     recount = false;
     const failures = recorders.flatMap((r) => r.failures);
     if (!dispatchResult.fatal) {
-      writer.write([jsonWrite(join(dir, SWEEP_FILES.search), file_), ...(cont && file_.finished ? [{ kind: 'prune' as const, sweepDir: dir, keep: [] }] : [])]);
+      writer.write([jsonWrite(join(dir, SWEEP_FILES.search), file_), ...(cont && file_.finished ? [pruneWrite(dir, new Set())] : [])]);
     }
     // Everything handed over is on disk before the outputs read the run folders (or a write failed).
     try {

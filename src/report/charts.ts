@@ -30,11 +30,11 @@ export interface ChartRenderer {
    * Draw when a thread would otherwise be idle (charts wanted later); `now` starts it at once if it has not
    * started, `drop` forgets it if it has not (its svg then rejects). Without it, predraw draws one at a time.
    */
-  drawWhenIdle?(spec: Spec): { svg: Promise<string>; now(): void; drop(): void };
+  drawWhenIdle?(spec: Spec): Ahead;
 }
 
-/** A chart drawn ahead (predraw): its SVG, and how to start it at once or forget it before it starts. */
-interface Ahead {
+/** A chart drawn ahead (predraw, drawWhenIdle): its SVG, and how to start it at once or forget it before it starts. */
+export interface Ahead {
   svg: Promise<string>;
   now(): void;
   drop(): void;

@@ -133,7 +133,7 @@ export class Recorder {
    * Throws: the file system's error (ENOSPC, EACCES...); the runs written before it stay complete, the
    * others are dropped (a resumed sweep trains them again).
    */
-  flush(writeFolder: (write: RunWrite) => void = (write) => writeRun(this.sweepDir, write)): void {
+  flush(writeFolder: (write: RunWrite) => void = this.writeHere): void {
     const held = this.held;
     if (!held) return;
     this.held = [];
@@ -189,11 +189,14 @@ export class Recorder {
     }));
   }
 
+  /** Write a run's folder on this thread (writeRun): what write and flush do unless told otherwise. */
+  private readonly writeHere = (write: RunWrite): void => writeRun(this.sweepDir, write);
+
   /** Write a run's folder now, or when flushed (hold); `build` makes its files' content. */
   private write(run: PlannedRun, build: () => RunWrite): void {
     let built: RunWrite | undefined;
     const content = () => (built ??= build());
-    const now = (writeFolder: (write: RunWrite) => void = (write) => writeRun(this.sweepDir, write)): void => {
+    const now = (writeFolder: (write: RunWrite) => void = this.writeHere): void => {
       const write = content();
       writeFolder(write);
       const status = write.metrics.status;

@@ -93,7 +93,7 @@ export function checkRunsDir(runsDir: string): void {
  */
 export function sweepsUnder(runsDir: string, experiment: string): string[] {
   const root = realPath(runsDir);
-  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s) && !isSecondName(root, runsDir, s));
+  return sweepsOf(join(runsDir, experiment)).filter((s) => isInside(root, s) && listedName(root, runsDir, s) === s);
 }
 
 /**
@@ -113,13 +113,8 @@ function listedName(realRoot: string, runsDir: string, sweep: string): string {
 }
 
 /** Whether a sweep folder of runsDir's listing is a second name of a sweep listed under its own (see listedName). */
-function isSecondName(realRoot: string, runsDir: string, sweep: string): boolean {
-  return listedName(realRoot, runsDir, sweep) !== sweep;
-}
-
-/** Whether a sweep folder of runsDir's listing is a second name of a sweep listed under its own (see sweepsUnder). */
 export function isListedElsewhere(runsDir: string, sweep: string): boolean {
-  return isSecondName(realPath(runsDir), runsDir, sweep);
+  return listedName(realPath(runsDir), runsDir, sweep) !== sweep;
 }
 
 /** Every experiment folder under runsDir that holds at least one sweep inside it (sweepsUnder), by name. */

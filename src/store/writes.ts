@@ -36,6 +36,11 @@ export function statesWrite(sweepDir: string, key: string, updates: number, stat
   return { kind: 'states', sweepDir, key, updates, text: statesText(key, updates, states) };
 }
 
+/** The removal of the training states not named in `keep` (as pruneStates removes them). */
+export function pruneWrite(sweepDir: string, keep: ReadonlySet<string>): StoreWrite {
+  return { kind: 'prune', sweepDir, keep: [...keep] };
+}
+
 /** Do one write. Throws: the file system's error (ENOSPC, EACCES...), naming the file. */
 export function doWrite(w: StoreWrite): void {
   switch (w.kind) {
