@@ -72,6 +72,6 @@ export const engineOption = () =>
   );
 
 /** --format of the commands that print records. */
-export const formatOption = () => new Option('--format <format>', 'output format (default: from the --output extension, else table)').choices(OUTPUT_FORMATS);
+export const formatOption = () => new Option('--format <format>', "output format (default: from the --output extension, else table); csv writes a text cell starting with = + - @ with a leading ' so spreadsheets never run it as a formula").choices(OUTPUT_FORMATS);
 /** -o/--output of the commands that print records. */
 export const outputOption = () => new Option('-o, --output <file>', 'write to this file (atomically) instead of stdout');

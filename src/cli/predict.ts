@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../csv-write.js';
 import { UserError } from '../errors.js';
 import { counted } from '../text.js';
 import { otherDelimiterIn, readCsvFile, shownDelimiter } from '../datasets/csv.js';
@@ -97,7 +97,7 @@ export async function predictCommand(ref: string, options: PredictOptions, io: C
     if (r.probability === undefined) return [...fields, '', '', '', r.imputed.join(' '), r.error ?? ''];
     return [...fields, String(r.probability), r.probability > model.threshold ? '1' : '0', label(r.probability), r.imputed.join(' '), ''];
   });
-  await emit(stringify([header, ...body]), options.output, io);
+  await emit(toCsv([header, ...body]), options.output, io);
 
   const failed = result.rows.filter((r) => r.error !== undefined);
   const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;

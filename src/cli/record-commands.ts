@@ -118,7 +118,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .command('predict')
     .description(
       "apply a run's preprocessing (as fitted at training) and network to new rows; writes CSV: the input's columns, probability, " +
-        'predicted_class, predicted_label, imputed and error (rows with a missing or non-numeric value get an error, never a guess). ' +
+        'predicted_class, predicted_label, imputed and error (rows with a missing or non-numeric value get an error, never a guess; a text cell starting with = + - @ gets a leading \' so spreadsheets never run it as a formula). ' +
         'Rows holding the label column are also scored (accuracy, loss, confusion counts on stderr). Exit code 1 when some rows were not predicted',
     )
     .argument('<run>', 'a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, ...) or EXPERIMENT/best, SWEEP_ID/best: the best finished run of that sweep')

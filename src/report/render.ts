@@ -6,7 +6,7 @@
  */
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../csv-write.js';
 import type { ParamValue } from '../experiment/types.js';
 import { cleanNumber } from './format.js';
 import { isObject } from '../guards.js';
@@ -192,7 +192,7 @@ export function renderCsvView(view: TableView): string {
       }
     }
   }
-  return stringify([header, ...view.rows.map((r) => getters.map((g) => g(r)))]);
+  return toCsv([header, ...view.rows.map((r) => getters.map((g) => g(r)))]);
 }
 
 /** The view as JSON: title, notes, columns and one object per row keyed by column key (typed values; absent keys omitted). */

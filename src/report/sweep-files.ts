@@ -7,7 +7,7 @@
 import { readReportLandscapes } from './landscape-section.js';
 import { readDataSummary } from './data-section.js';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../csv-write.js';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
 import { SWEEP_FILES, compareRunFolders } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
@@ -123,7 +123,7 @@ export function resultsCsv(rows: Row[]): string {
     r.note ?? '',
     ...reused.map(() => r.reused_from ?? ''),
   ]);
-  return stringify([header, ...records]);
+  return toCsv([header, ...records]);
 }
 
 /**

@@ -144,3 +144,30 @@ test('tags and notes survive a resume that retrains a run', () => {
   assert.deepEqual(readJson(join(sweep, 'sweep.json')).tags, ['wisconsin-like', 'first']);
   assert.ok(existsSync(join(sweep, folders[1], 'model.json')));
 });
+
+test('CSV written from user text (notes, names, descriptions) never starts a formula: = + - @ get a leading quote, plain numbers stay numbers', () => {
+  const exp = writeExperiment(dir, 'calc.yaml', syntheticExperiment('=calc', '  seed: [1, 2]', 'description: "@SUM(1+1)"\nfixed:\n  iterations: 10\n'));
+  assert.equal(cli('run', exp, '--quiet', '--workers', '1').code, 0);
+  const calc = onlySweep(join(dir, 'runs'), '=calc');
+  const calcId = calc.split('/').at(-1)!;
+  const [run1, run2] = runFolders(calc);
+  assert.equal(cli('note', `${calcId}/1`, '=HYPERLINK("http://example.com","x")').code, 0);
+  assert.equal(cli('note', `${calcId}/2`, '--', '-0.5').code, 0);
+  assert.equal(cli('note', `=calc/${calcId}`, '--', '+cmd|/C calc').code, 0);
+
+  const compared = parse(cli('compare', `=calc/${calcId}`, 'tagged', '--format', 'csv').stdout, { columns: true }) as Record<string, string>[];
+  const byRun = new Map(compared.filter((x) => x.sweep.endsWith(calcId)).map((x) => [x.run, x]));
+  assert.equal(byRun.get(run1)!.note, `'=HYPERLINK("http://example.com","x")`);
+  assert.equal(byRun.get(run2)!.note, '-0.5');
+  assert.equal(byRun.get(run1)!.sweep, `'=calc/${calcId}`);
+  // Numbers are numbers: the losses are written as they are.
+  assert.match(byRun.get(run1)!['validation.loss'], /^\d+\.\d+$/);
+
+  const ls = parse(cli('ls', '--format', 'csv').stdout, { columns: true }) as Record<string, string>[];
+  const line = ls.find((x) => x.sweep === calcId)!;
+  assert.equal(line.experiment, "'=calc");
+  assert.equal(line.description, "'@SUM(1+1)");
+  assert.equal(line.note, "'+cmd|/C calc");
+  // The text formats show the text as written.
+  assert.match(cli('compare', `=calc/${calcId}`).stdout, /│ =HYPERLINK\("http:\/\/example\.com","x"\)/);
+});

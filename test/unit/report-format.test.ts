@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cleanNumber, distinguishingDigits, formatMeanStd, formatMetric, formatMs, formatParam, formatReal, metricLabel, shortNumber } from '../../src/report/format.js';
 import { canonicalName } from '../../src/report/columns.js';
 import { landscapeHeatmap } from '../../src/report/landscape.js';
+import { toCsv } from '../../src/csv-write.js';
 
 test('metrics: ratios 4 decimals, losses 4 significant digits, counts integers, undefined n/a', () => {
   assert.equal(formatMetric('validation.accuracy', 0.978021978021978), '0.9780');
@@ -121,4 +122,12 @@ test("a loss landscape's losses read as every loss does (4 significant digits): 
   ];
   const picture = landscapeHeatmap(points, [0, 1], [0, 1]);
   assert.match(picture, /loss 0\.0001235 ' ' to 2\.500 '@', O: the trained network$/);
+});
+
+test('CSV cells a spreadsheet would run as formulas (= + - @, tab, carriage return first) are written as text, numbers as numbers (OWASP CSV injection)', () => {
+  const cells = ['=1+2', '+SUM(A1)', '-2+3', '@A1', '\tx', '\rx', '-', '-0.5', '+3', '1e-8', '-1.5E+3', '.5', 'he_normal', '[15]', '-Infinity', ''];
+  assert.equal(
+    toCsv([cells]),
+    `'=1+2,'+SUM(A1),'-2+3,'@A1,'\tx,"'\rx",'-,-0.5,+3,1e-8,-1.5E+3,.5,he_normal,[15],'-Infinity,\n`,
+  );
 });
