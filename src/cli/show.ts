@@ -1,7 +1,7 @@
 /** `dlsweep show RUN_OR_SWEEP`: one run (parameters, metrics, confusion matrix, loss curve, files) or one sweep. */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { resolveSweep } from '../store/sweep-folders.js';
+import { normalizeReference, resolveSweep } from '../store/sweep-folders.js';
 import { isRunSelector, readSweepFile, resolveRun, sweepBeforeRun, type RunRef } from '../store/read-runs.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
@@ -35,6 +35,8 @@ export type Target = { kind: 'run'; ref: RunRef } | { kind: 'sweep'; dir: string
  */
 export function resolveTarget(runsDir: string, ref: string | undefined): Target {
   if (ref === undefined) return { kind: 'sweep', dir: resolveSweep(runsDir) };
+  // runs/quick/latest and quick/../div/latest are quick/latest and div/latest: sweeps, not runs named latest.
+  ref = normalizeReference(runsDir, ref);
   let sweepError: unknown;
   try {
     return { kind: 'sweep', dir: resolveSweep(runsDir, ref) };

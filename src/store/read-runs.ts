@@ -11,7 +11,7 @@ import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, compareRunFolders, runDir, 
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
-import { checkInsideRunsDir, isDir, resolveSweep, allSweeps } from './sweep-folders.js';
+import { checkInsideRunsDir, isDir, normalizeReference, resolveSweep, allSweeps } from './sweep-folders.js';
 
 /**
  * A sweep.json that cannot be used: not JSON (cut short by a full disk, say) or a field of the wrong type
@@ -163,6 +163,10 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
       throw new UserError(`"${selector}" matches ${hits.length} runs of ${sweepName(sweepDir)}: ${hits.join(', ')}`, 'type more of the hash, or use the run index (the number before the dash)');
     }
   }
+  // `latest` and `best` name sweeps and runs by rank, after an experiment or a sweep: never a run folder.
+  if (selector === 'latest') {
+    throw new UserError(`"latest" after ${sweepName(sweepDir)} names no run: latest is the newest sweep of an experiment`, `name a run of this sweep by its index or hash prefix (${sweepName(sweepDir)}/1), or the latest sweep's: ${basename(dirname(sweepDir))}/latest/1`);
+  }
   const range = folders.length ? `runs 1-${runFolderNumber(folders.at(-1)!)}` : 'no runs yet';
   throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (${range})`, 'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/1`);
 }
@@ -194,7 +198,7 @@ export function sweepBeforeRun(runsDir: string, ref: string): string | undefined
  * outside runsDir.
  */
 export function resolveRun(runsDir: string, ref: string): RunRef {
-  const trimmed = ref.replace(/\/+$/, '');
+  const trimmed = normalizeReference(runsDir, ref).replace(/\/+$/, '');
   const asPath = resolve(trimmed);
   if (isDir(asPath) && existsSync(join(asPath, RUN_FILES.params))) {
     const sweepDir = dirname(asPath);
@@ -227,5 +231,13 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
     }
     throw new UserError(`no run with a hash starting "${trimmed}" under ${runsDir}`, 'list runs with: dlsweep compare; address one as SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX or EXPERIMENT/latest/INDEX');
   }
+  // A sweep where a run was expected (quick/latest): say which, and how to name one of its runs.
+  let sweep: string | undefined;
+  try {
+    sweep = resolveSweep(runsDir, trimmed);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+  }
+  if (sweep) throw new UserError(`"${ref}" names a sweep (${sweepName(sweep)}), not a run`, `add a run's index or hash prefix: ${trimmed}/1, or ${sweepName(sweep)}/1; dlsweep show ${trimmed} lists its runs`);
   throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, or a run folder path');
 }

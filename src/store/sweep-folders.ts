@@ -3,7 +3,7 @@
  * a user's sweep reference resolved to a folder.
  */
 import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { makeDirs } from './dirs.js';
@@ -205,6 +205,51 @@ export function checkInsideRunsDir(runsDir: string, dir: string, target: string)
   );
 }
 
+/** The path of `path` under the folder `root` ('' for root itself), or undefined when it is not inside. */
+function pathUnder(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  return rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel) ? rel : undefined;
+}
+
+/** A path with its symbolic links followed as far as it exists, the rest as typed (runs/quick/latest: runs/quick's real path + latest). */
+function realPathOfPrefix(path: string): string {
+  const abs = resolve(path);
+  const parent = dirname(abs);
+  if (existsSync(abs) || parent === abs) return realPath(abs);
+  return join(realPathOfPrefix(parent), basename(abs));
+}
+
+/**
+ * A sweep or run reference as the names under the runs folder spell it: a path into runsDir (`runs/quick/latest`,
+ * `./runs/quick/3`, an absolute path, `../x/runs/quick`) becomes the part under it (`quick/latest`,
+ * `quick/3`), and `.` and `..` segments that stay inside the runs folder are resolved (`quick/../div/latest`
+ * is `div/latest`), so `latest` and run selectors are read as such whatever way the sweep was reached. A
+ * reference whose first segment names a folder of runsDir is read as names, not as a path from the current
+ * folder. A path elsewhere is returned as typed (resolveSweep and resolveRun then refuse it with the
+ * --runs-dir that holds it). Throws: UserError for a reference whose `..` climbs out of the runs folder to
+ * nothing that exists.
+ */
+export function normalizeReference(runsDir: string, ref: string): string {
+  const trimmed = ref.length > 1 ? ref.replace(/\/+$/, '') : ref;
+  if (trimmed === '' || trimmed === '/') return ref;
+  // One word is a name (an experiment, a sweep id, a hash prefix), never a path from the current folder.
+  if (!trimmed.includes('/') && trimmed !== '.' && trimmed !== '..') return trimmed;
+  const first = trimmed.split('/')[0];
+  const named = !isAbsolute(trimmed) && first !== '.' && first !== '..' && existsSync(join(runsDir, first));
+  if (!named) {
+    const under = pathUnder(resolve(runsDir), resolve(trimmed)) ?? pathUnder(realPath(runsDir), realPathOfPrefix(trimmed));
+    if (under !== undefined && under !== '') return under.split(sep).join('/');
+    if (under === '' || isAbsolute(trimmed) || existsSync(trimmed)) return trimmed;
+  }
+  const names = posix.normalize(trimmed).replace(/\/+$/, '');
+  if (names === '..' || names.startsWith('../')) {
+    // A folder there (named from the runs folder) is refused by the caller with the --runs-dir holding it.
+    if (existsSync(join(runsDir, names))) return trimmed;
+    throw new UserError(`"${ref}" is outside the runs folder ${runsDir}`, 'dlsweep reads and changes only the sweeps under --runs-dir: name one as EXPERIMENT/latest, EXPERIMENT/SWEEP_ID or SWEEP_ID/3, or give a path inside the runs folder');
+  }
+  return names === '.' ? trimmed : names;
+}
+
 /** resolveSweep's error when nothing is named `target` (as opposed to a target naming several sweeps). */
 export class NoSuchSweep extends UserError {}
 
@@ -229,6 +274,8 @@ function findSweep(runsDir: string, target?: string): string {
     if (all.length === 0) throw new UserError(`no sweeps under ${runsDir}`, 'run one first: dlsweep run experiments/seed-article.yaml');
     return all[all.length - 1];
   }
+  target = normalizeReference(runsDir, target);
+  if (target === 'latest') return findSweep(runsDir);
   const asPath = resolve(target);
   if (isDir(asPath) && existsSync(join(asPath, SWEEP_FILES.sweep))) return asPath;
   if (isDir(asPath) && sweepsOf(asPath).length > 0) return sweepsOf(asPath).at(-1)!;

@@ -50,7 +50,8 @@ test('ambiguous prefixes get an error listing the matches; unknown runs say what
   userError(() => resolveRun(runsDir, 'gamma/latest/1'), /no sweep or experiment "gamma\/latest"/);
   userError(() => resolveRun(runsDir, '2026010/1'), /matches 3 sweeps/);
   userError(() => resolveRun(runsDir, 'dead'), /no run with a hash starting "dead"/);
-  userError(() => resolveRun(runsDir, 'alpha'), /does not name a run/);
+  userError(() => resolveRun(runsDir, 'alpha'), /"alpha" names a sweep \(alpha\/20260102-100000-bbbb\), not a run/);
+  userError(() => resolveRun(runsDir, 'alpha/nothing/else'), /does not name a run/);
   userError(() => findRunInSweep(s1, 'ff'), /no run "ff"/);
 });
 
@@ -109,4 +110,31 @@ test('show SWEEP/x where the sweep exists but x selects no run says there is no 
     () => resolveTarget(runsDir, 'alpha/2026x'),
     (e: UserError) => e.hint === 'sweeps of alpha, newest first: 20260102-100000-bbbb, 20260101-100000-aaaa; or alpha/latest',
   );
+});
+
+test('a path into the runs folder, ./ and ../ segments that stay inside are read as the names under it: latest is never a run', () => {
+  // alpha's latest sweep is 20260102-100000-bbbb (2 runs); beta's 20260103-100000-cccc.
+  const fromCwd = relative(process.cwd(), runsDir);
+  const sweepOf = (ref: string) => {
+    const t = resolveTarget(runsDir, ref);
+    assert.equal(t.kind, 'sweep', ref);
+    return t.kind === 'sweep' ? t.dir : '';
+  };
+  for (const ref of [`${fromCwd}/alpha/latest`, `./${fromCwd}/alpha/latest/`, `${runsDir}/alpha/latest`, 'beta/../alpha/latest', 'alpha/./latest', `${runsDir}/beta/../alpha`]) {
+    assert.equal(sweepOf(ref), s2, ref);
+  }
+  assert.equal(sweepOf(`${fromCwd}/beta/latest`), join(runsDir, 'beta', '20260103-100000-cccc'));
+  assert.equal(resolveSweep(runsDir, `${fromCwd}/alpha/20260101`), s1);
+  // Runs: the same forms with a selector after them.
+  for (const ref of [`${fromCwd}/alpha/latest/2`, `${runsDir}/alpha/latest/2`, 'beta/../alpha/latest/2', 'alpha/./latest/77aa']) {
+    assert.equal(resolveRun(runsDir, ref).run.folder, '0002-77aa0000', ref);
+    const t = resolveTarget(runsDir, ref);
+    assert.equal(t.kind === 'run' && t.ref.run.folder, '0002-77aa0000', ref);
+  }
+  // latest where a run is expected: a sweep, said so, with how to name one of its runs.
+  userError(() => resolveRun(runsDir, `${fromCwd}/alpha/latest`), /^"[^"]+\/alpha\/latest" names a sweep \(alpha\/20260102-100000-bbbb\), not a run$/);
+  userError(() => resolveRun(runsDir, 'alpha/latest'), /names a sweep \(alpha\/20260102-100000-bbbb\), not a run/);
+  userError(() => resolveTarget(runsDir, '20260101-100000-aaaa/latest'), /^"latest" after alpha\/20260101-100000-aaaa names no run: latest is the newest sweep of an experiment$/);
+  // ../ that climbs out of the runs folder is refused, not read as a name.
+  userError(() => resolveTarget(runsDir, 'alpha/../../nowhere/latest'), /^"alpha\/\.\.\/\.\.\/nowhere\/latest" is outside the runs folder/);
 });
