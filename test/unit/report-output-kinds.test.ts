@@ -15,8 +15,8 @@ import { buildComparison, renderTerminal } from '../../src/report/sweep-files.js
 import { sweepDetail, curveLines } from '../../src/report/show.js';
 import { renderReport } from '../../src/report/report-html.js';
 import { readSweepFile } from '../../src/store/read-runs.js';
-import { renderTerminalView, type TableView } from '../../src/report/render.js';
-import { compareView, groupsView, runsView } from '../../src/report/compare/index.js';
+import { renderTerminalView, renderView, type TableView } from '../../src/report/render.js';
+import { DEFAULT_METRIC_KEYS, compareView, groupsView, runsView } from '../../src/report/compare/index.js';
 import { outputFormat } from '../../src/cli/compare.js';
 import { showCommand } from '../../src/cli/show.js';
 import { pointSpellings } from '../../src/sweep/grid.js';
@@ -135,6 +135,28 @@ test('compare --columns ...,status shows the status column once', () => {
   const rows = [row(1, { learning_rate: 0.1 }, { 'validation.accuracy': 0.9 }), row(2, { learning_rate: 0.2 }, {}, { status: 'failed', note: 'boom' })];
   const view = runsView('t', rows, { columns: 'learning_rate,validation.accuracy,status' });
   assert.deepEqual(view.columns.map((c) => c.key), ['best', 'run', 'learning_rate', 'status', 'validation.accuracy']);
+});
+
+test('compare --columns shows every column once: +NAME of a column already shown, a name given twice or by an alias, a run fact placed automatically', () => {
+  const rows = [
+    row(1, { learning_rate: 0.1, threshold: 0.5 }, { 'validation.accuracy': 0.9 }, { userNote: 'first', tags: ['a'], sweep: 'x/1' }),
+    row(2, { learning_rate: 0.2, threshold: 0.7 }, {}, { status: 'failed', note: 'boom', tags: ['b'], sweep: 'y/1' }),
+  ];
+  const keys = (columns: string) => {
+    const view = runsView('t', rows, { columns });
+    const all = view.columns.map((c) => c.key);
+    assert.deepEqual(all, [...new Set(all)], `--columns ${columns}: ${all.join(', ')}`);
+    // Every row has a cell for every column.
+    for (const r of view.rows) assert.equal(r.cells.length, all.length);
+    return all;
+  };
+  // threshold varies (a column already), the notes and tags differ (columns already): each once, where it was.
+  assert.deepEqual(keys('+threshold,+note,+tags,+tags'), ['best', 'sweep', 'run', 'learning_rate', 'threshold', 'tags', 'note', ...DEFAULT_METRIC_KEYS, 'status']);
+  assert.deepEqual(keys('+val.acc,+validation.accuracy,+run,+sweep,+status'), ['best', 'run', 'learning_rate', 'threshold', 'tags', 'note', ...DEFAULT_METRIC_KEYS, 'sweep', 'status']);
+  assert.deepEqual(keys('learning_rate,learning_rate,val.acc,validation.accuracy'), ['best', 'sweep', 'run', 'learning_rate', 'validation.accuracy', 'status']);
+  // The same in every output built from the view: CSV's header names each column once.
+  const csv = renderView(runsView('t', rows, { columns: '+note,+tags,+tags' }), 'csv').split('\n')[0].split(',');
+  assert.deepEqual(csv, [...new Set(csv)]);
 });
 
 test('--group-by shows the metric its groups are ordered by', () => {

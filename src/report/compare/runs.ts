@@ -60,12 +60,16 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     const own = (r.tags ?? []).filter((t) => !common.includes(t));
     return { text: own.length ? own.join(', ') : '-', value: r.tags ?? [] };
   };
+  // Every column once: a column added with --columns +NAME that the table shows already (the run, a varying
+  // parameter, the tags or note column) keeps its place there.
+  const metrics = cols.metrics.filter((m) => m.key !== 'run' && !params.includes(m));
+  const placed = (key: string) => params.some((p) => p.key === key) || metrics.some((m) => m.key === key);
   const sweeps = new Set(allRows.map((r) => r.sweep));
-  const showSweep = sweeps.size > 1 && !params.some((p) => p.key === 'sweep');
-  const showDataset = perDataset && !params.some((p) => p.key === 'dataset');
+  const showSweep = sweeps.size > 1 && !placed('sweep');
+  const showDataset = perDataset && !placed('dataset');
   // Unfinished runs get a status column at the end, unless --columns placed one already.
-  const showStatus = shown.some((r) => r.status !== 'done') && !params.some((p) => p.key === 'status');
-  const withStd = cols.metrics.filter((m) => shown.some((r) => r.status === 'done' && r.std[m.key] !== undefined));
+  const showStatus = shown.some((r) => r.status !== 'done') && !placed('status');
+  const withStd = metrics.filter((m) => shown.some((r) => r.status === 'done' && r.std[m.key] !== undefined));
 
   const columns: ViewColumn[] = [
     { key: 'best', label: '' },
@@ -73,7 +77,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     ...(showDataset ? [{ key: 'dataset', label: 'dataset' }] : []),
     { key: 'run', label: 'run' },
     ...params.filter((p) => p.key !== 'run').map((p) => ({ key: p.key, label: p.label, align: p.kind === 'meta' && p.type === 'number' ? ('right' as const) : undefined })),
-    ...cols.metrics.map((m) => ({ key: m.key, label: m.label, align: 'right' as const })),
+    ...metrics.map((m) => ({ key: m.key, label: m.label, align: 'right' as const })),
     ...withStd.flatMap((m) => [
       { key: `${m.key}.std`, label: `${m.label} std`, only: 'machine' as const },
       { key: `${m.key}.n`, label: `${m.label} n`, only: 'machine' as const },
@@ -90,7 +94,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
       ...(showDataset ? [{ text: r.dataset ?? '-', value: r.dataset }] : []),
       { text: r.folder, value: r.folder },
       ...params.filter((p) => p.key !== 'run').map((p) => cell(p, r)),
-      ...cols.metrics.map((m) => metricCell(m, r)),
+      ...metrics.map((m) => metricCell(m, r)),
       ...withStd.flatMap((m) => [
         { text: '', value: r.status === 'done' ? r.std[m.key] : undefined },
         { text: '', value: r.status === 'done' ? (r.n?.[m.key] ?? 1) : undefined },
@@ -121,7 +125,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   }
   if (keys.length) footnotes.push(`sorted by ${describeSort(keys)}; unfinished runs last`);
   if (withStd.length) {
-    const pooled = [...new Set(shown.flatMap((r) => r.pooled ?? []))].filter((k) => cols.metrics.some((m) => m.key === k));
+    const pooled = [...new Set(shown.flatMap((r) => r.pooled ?? []))].filter((k) => metrics.some((m) => m.key === k));
     footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
   }
   if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);

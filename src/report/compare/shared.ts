@@ -127,18 +127,25 @@ export function prepare(rows: Row[], options: QueryOptions): Prepared {
   return { defs, rows: kept, keys };
 }
 
+/**
+ * The columns --columns asks for: `params` (parameters and run facts, when LIST names any) and `metrics`,
+ * each column once however often it is named or aliased (`+tags,+tags`, `val.acc,validation.accuracy`).
+ * `+NAME` adds to `defaults` (metric keys); a NAME the table already shows (a varying parameter, the note
+ * column) is left to the table, which shows every column once (runsTable).
+ * Throws: UserError for an unknown name, or a list mixing NAME and +NAME.
+ */
 export function chosenColumns(spec: string | undefined, defs: ColumnDef[], defaults: string[]): { params?: ColumnDef[]; metrics: ColumnDef[] } {
   const names = splitList(spec);
   const metricDefaults = defaults.map((k) => defs.find((d) => d.key === k)!);
   if (names.length === 0) return { metrics: metricDefaults };
   if (names.every((n) => n.startsWith('+'))) {
     const extra = names.map((n) => resolveColumn(n.slice(1), defs, '--columns'));
-    return { metrics: [...metricDefaults, ...extra.filter((d) => !metricDefaults.includes(d))] };
+    return { metrics: [...new Set([...metricDefaults, ...extra])] };
   }
   if (names.some((n) => n.startsWith('+'))) {
     throw new UserError('--columns: either list the columns to show, or add to the default ones with +NAME (every name prefixed)', 'e.g. --columns learning_rate,validation.recall or --columns +validation.f1,+validation.roc_auc');
   }
-  const picked = names.map((n) => resolveColumn(n, defs, '--columns'));
+  const picked = [...new Set(names.map((n) => resolveColumn(n, defs, '--columns')))];
   const params = picked.filter((d) => d.kind !== 'metric');
   return { params: params.length ? params : undefined, metrics: picked.filter((d) => d.kind === 'metric') };
 }
