@@ -34,7 +34,7 @@ import { fromUnit, type ParamValue, type SearchAxis } from './distributions.js';
 import { AshaState, ashaRungBounds } from './asha.js';
 import { hyperbandBrackets, keptAt, promote, rungs as rungList, type Goal, type RungOutcome } from './halving.js';
 import { Sobol, SOBOL_MAX_DIMENSIONS } from './sobol.js';
-import { TPE_DEFAULTS, tpePropose, type TpeObservation } from './tpe.js';
+import { TPE_DEFAULTS, tpeModel, tpePropose, type TpeModel, type TpeObservation } from './tpe.js';
 
 export const SEARCH_METHODS = ['grid', 'random', 'quasirandom', 'halving', 'asha', 'hyperband', 'tpe'] as const;
 export type MethodName = (typeof SEARCH_METHODS)[number];
@@ -203,10 +203,16 @@ function makeSampler(axes: SearchAxis[], name: SamplerName, seed: number, goal: 
   }
   const obs: TpeObservation[] = [];
   const at = new Map<number, number>();
+  // The estimators of the observations so far, fitted once for the proposals of a batch (observe drops them).
+  let model: TpeModel | null = null;
   return {
     sequential: true,
-    draw: () => tpePropose(axes, obs, rng, (a, u) => fromUnit(a.distribution, u)),
+    draw: () => {
+      if (!model && obs.length >= TPE_DEFAULTS.nStartupTrials) model = tpeModel(axes, obs);
+      return tpePropose(axes, obs, rng, (a, u) => fromUnit(a.distribution, u), model);
+    },
     observe: (params, step, value, trial) => {
+      model = null;
       const o = { params, step, loss: Number.isFinite(value) ? sign * value : Infinity };
       const i = perTrial && trial !== undefined ? at.get(trial) : undefined;
       if (i !== undefined) obs[i] = o;

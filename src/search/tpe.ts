@@ -84,14 +84,19 @@ export function logGaussMass(a: number, b: number): number {
   return Math.log1p(-0.5 * erfc(-a / Math.SQRT2) - 0.5 * erfc(b / Math.SQRT2));
 }
 
-function logSumExp(xs: number[]): number {
+/** ln Σ exp(xs[i]) over the first n entries, shifted by the largest for range. Throws: nothing. */
+function logSumExp(xs: Float64Array, n: number): number {
   let m = -Infinity;
-  for (const x of xs) if (x > m) m = x;
+  for (let i = 0; i < n; i++) if (xs[i] > m) m = xs[i];
   if (m === -Infinity) return -Infinity;
   let s = 0;
-  for (const x of xs) s += Math.exp(x - m);
+  for (let i = 0; i < n; i++) s += Math.exp(xs[i] - m);
   return m + Math.log(s);
 }
+
+// parzenLogPdf's terms, reused from call to call (one thread, no reentrancy): a candidate's score otherwise
+// allocates an array per estimator, and the garbage cost about as much as the arithmetic.
+let scratch = new Float64Array(128);
 
 // ---------------------------------------------------------------------------------------------------------
 // The Parzen estimator of one parameter.
@@ -168,8 +173,10 @@ function termsOf(p: Parzen): { logWeight: number[]; logSigma: number[]; accept: 
 /** ln of the mixture's density (numeric: on the internal scale; categorical: x is the choice index). Throws: nothing. */
 export function parzenLogPdf(p: Parzen, x: number): number {
   const { logWeight, logSigma, accept } = termsOf(p);
-  const terms: number[] = [];
-  for (let c = 0; c < p.weights.length; c++) {
+  const n = p.weights.length;
+  if (scratch.length < n) scratch = new Float64Array(2 * n);
+  const terms = scratch;
+  for (let c = 0; c < n; c++) {
     let lp: number;
     if (p.kind === 'categorical') lp = Math.log(p.probabilities[c][x]);
     else {
@@ -184,9 +191,9 @@ export function parzenLogPdf(p: Parzen, x: number): number {
         lp = -0.5 * z * z - LOG_SQRT_2PI - logSigma[c] - accept[c];
       }
     }
-    terms.push(lp + logWeight[c]);
+    terms[c] = lp + logWeight[c];
   }
-  return logSumExp(terms);
+  return logSumExp(terms, n);
 }
 
 /** Index drawn with probabilities `weights` (inverse CDF on one uniform draw). */
@@ -251,22 +258,43 @@ export function splitObservations(obs: TpeObservation[], nBelow: number): { belo
   return { below, above };
 }
 
+/** Per axis, in axis order, the estimators of the good (l) and bad (g) observations. */
+export type TpeModel = { l: Parzen; g: Parzen }[];
+
+/**
+ * The estimators tpePropose fits to these observations (at least n_startup_trials of them): the same for every
+ * proposal until the observations change, so a batch of proposals can fit them once. Throws: nothing.
+ */
+export function tpeModel(axes: SearchAxis[], obs: TpeObservation[]): TpeModel {
+  const { below, above } = splitObservations(obs, defaultGamma(obs.length));
+  return axes.map((a) => ({
+    l: parzenEstimator(a.distribution, below.map((i) => observed(a, obs[i].params[a.name]))),
+    g: parzenEstimator(a.distribution, above.map((i) => observed(a, obs[i].params[a.name]))),
+  }));
+}
+
 /**
  * Propose one configuration by TPE from the observations so far, drawing from `rng`; with fewer than
  * n_startup_trials observations, a uniform draw (one randomDouble per axis, in axis order).
- * Each axis is modelled independently (Optuna's default, multivariate = false), in axis order.
+ * Each axis is modelled independently (Optuna's default, multivariate = false), in axis order. `model`:
+ * tpeModel(axes, obs) when already fitted (fitted here otherwise).
  * Throws: nothing.
  */
-export function tpePropose(axes: SearchAxis[], obs: TpeObservation[], rng: Rng, uniform: (axis: SearchAxis, u: number) => ParamValue): Record<string, ParamValue> {
+export function tpePropose(
+  axes: SearchAxis[],
+  obs: TpeObservation[],
+  rng: Rng,
+  uniform: (axis: SearchAxis, u: number) => ParamValue,
+  model: TpeModel | null = null,
+): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
   if (obs.length < TPE_DEFAULTS.nStartupTrials) {
     for (const a of axes) out[a.name] = uniform(a, rng.randomDouble());
     return out;
   }
-  const { below, above } = splitObservations(obs, defaultGamma(obs.length));
-  for (const a of axes) {
-    const l = parzenEstimator(a.distribution, below.map((i) => observed(a, obs[i].params[a.name])));
-    const g = parzenEstimator(a.distribution, above.map((i) => observed(a, obs[i].params[a.name])));
+  const estimators = model ?? tpeModel(axes, obs);
+  for (const [k, a] of axes.entries()) {
+    const { l, g } = estimators[k];
     let best = NaN;
     let bestScore = -Infinity;
     for (let c = 0; c < TPE_DEFAULTS.nEiCandidates; c++) {
