@@ -13,7 +13,7 @@
  * - quasirandom: point t of a scrambled Sobol' sequence over the axes (src/search/sobol.ts), a categorical axis
  *   taking the choice of the cell its coordinate falls in; one batch.
  * - tpe: src/search/tpe.ts. Batch rule: the first n_startup_trials (10) draws form one batch; after that,
- *   batches of TPE_BATCH (4) proposals, each from the model fitted to the outcomes of every earlier batch.
+ *   batches of TPE_BATCH (8) proposals, each from the model fitted to the outcomes of every earlier batch.
  * - halving: synchronous successive halving (src/search/halving.ts): the `trials` configurations are drawn by
  *   the sampler and trained at the first rung; each rung is one batch (with the tpe sampler, the first rung is
  *   drawn in the tpe batches above), and the promotions from a rung are decided once all its outcomes are in.
@@ -41,8 +41,13 @@ export type MethodName = (typeof SEARCH_METHODS)[number];
 export const SAMPLERS = ['random', 'quasirandom', 'tpe'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
 
-/** Proposals per batch of the TPE sampler after its start-up batch (the fixed batch rule in the header). */
-export const TPE_BATCH = 4;
+/**
+ * Proposals per batch of the TPE sampler after its start-up batch (the fixed batch rule in the header). Each
+ * batch costs a round trip (record the outcomes, refit, dispatch) during which the threads wait; 8 keeps up to
+ * 8 threads busy per step and halves the round trips of batches of 4, whose best losses it matched within the
+ * spread between sampler seeds (README, "Searches").
+ */
+export const TPE_BATCH = 8;
 
 /** Trainings per batch of asha (the fixed batch rule in the header). */
 export const ASHA_BATCH = 4;
