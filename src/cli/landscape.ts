@@ -31,7 +31,7 @@ import { initialNetwork } from '../train/init.js';
 import { getActivation } from '../train/activations.js';
 import { fromModelJson } from '../train/network.js';
 import { Rng } from '../train/rng.js';
-import { computeLandscape, type Landscape, type LandscapeSettings } from '../train/landscape.js';
+import type { Landscape, LandscapeSettings } from '../train/landscape.js';
 import { readModelFile, resolveModelRun } from './predict.js';
 import { useColor, type CliIO } from './io.js';
 import { formatMetric } from '../report/format.js';
@@ -128,6 +128,9 @@ export async function landscapeOfRun(run: RunRef, model: RunModelFile, split: Sp
     }
   }
   const init = s.fromInit ? initialNetwork(resolveOptions(trainingConfigOf(run.run.params.params)), net.dims[0]).net : undefined;
+  // Loaded here: its linear algebra library (ml-matrix, for the trajectory's PCA) is a sixth of the
+  // program's code, which every other command would otherwise parse at start.
+  const { computeLandscape } = await import('../train/landscape.js');
   let landscape: Landscape;
   try {
     landscape = computeLandscape({ net, hidden, data: split, threshold: model.threshold, settings: s, rng: new Rng(s.seed), init, trajectory });
