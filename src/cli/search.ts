@@ -289,8 +289,6 @@ export async function runSearchSweep(
   const { dir, id: sweepId } = open;
   const writer = new StoreWriter();
   await recordDataSummary(dir, data, (line) => io.stderr.write(line + '\n'));
-  // The report's data charts do not depend on the runs: drawn whenever a thread is idle (between batches).
-  predrawDataCharts(dir);
   opened?.({ id: open.id, experiment: exp.name });
   const t0 = Date.now();
   const abort = new AbortController();
@@ -349,6 +347,7 @@ export async function runSearchSweep(
     let design: { value: SweepDesign | undefined } | undefined;
     let reading = 0;
     let dropGuess = () => undefined as void;
+    let predrawn = false;
     /**
      * While a batch of fewer trainings than threads trains (the last rungs), prepare the report: this thread
      * reads the rows of the runs that search.json names (written, never changed again), one folder per turn of
@@ -502,12 +501,20 @@ export async function runSearchSweep(
             if (outcome.status === 'done') updatesTrained += outcome.results.reduce((n, r, f) => n + r.iterations_run - (order.resume?.[f].iteration ?? 0), 0);
           },
         });
-        // The report at the end needs the chart library: threads idle between batches load it.
-        void warmChartEngine();
+        // A batch too small to give every thread two trainings leaves a thread idle before it ends (the last
+        // rungs): from then on idle threads load the chart library and draw the report's data charts, which
+        // do not depend on the runs. Not between the short batches before: a chart started in the moment
+        // between two batches holds up a training of the next.
+        const threads = executor.threads ?? Infinity;
+        if (!predrawn && pending.length < 2 * threads) {
+          predrawn = true;
+          void warmChartEngine();
+          predrawDataCharts(dir);
+        }
         // While the workers train: the batch before's run folders and search.json.
         const writeError = writeBatch();
         if (writeError) stop.abort();
-        else if (pending.length < (executor.threads ?? Infinity)) void prepare();
+        else if (pending.length < threads) void prepare();
         const first = await Promise.race([dispatched, secondSignal]);
         reading++;
         abort.signal.removeEventListener('abort', onAbort);
