@@ -17,3 +17,11 @@ export function counted(n: number, one: string, many = `${one}s`): string {
 export function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * User text quoted in a message, cut to `max` characters with `...` (a key or value pasted by mistake, thousands
+ * of characters long, is recognisable by its start).
+ */
+export function clip(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}

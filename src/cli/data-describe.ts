@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError, formatDiagnostic } from '../errors.js';
+import { UserError, formatDiagnostics } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { resolveDataset } from '../experiment/resolve.js';
 import { loadDataset, unsplitText } from '../datasets/index.js';
@@ -56,7 +56,7 @@ function datasetOf(target: string, options: { dataDir?: string }, io: CliIO): { 
   const path = resolve(io.cwd, target);
   if (existsSync(path) && statSync(path).isFile()) {
     const exp = loadExperiment(target, { dataDir: options.dataDir, cwd: io.cwd });
-    for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
+    if (exp.warnings.length > 0) io.stderr.write(formatDiagnostics(exp.warnings, '\n') + '\n');
     return { config: exp.dataset, exp };
   }
   if (knownDataset(target)) return { config: resolveDataset(target, io.cwd, resolve(io.cwd, options.dataDir ?? 'data')) };

@@ -3,7 +3,7 @@
  * whole file, print its warnings, fetch a managed dataset that is missing, load and preprocess the data.
  * Nothing is written under runs/ before this succeeds.
  */
-import { DiagnosticError, formatDiagnostic } from '../errors.js';
+import { DiagnosticError, formatDiagnostics } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { parseYaml } from '../experiment/read.js';
 import { DatasetFileError } from '../datasets/csv.js';
@@ -20,7 +20,7 @@ import type { CliIO } from './io.js';
  */
 export async function loadInputs(file: string, options: { dataDir?: string }, io: CliIO): Promise<{ exp: Experiment; data: PreparedDataset; shape: DataShape }> {
   const exp = loadExperiment(file, { dataDir: options.dataDir, cwd: io.cwd });
-  for (const w of exp.warnings) io.stderr.write(formatDiagnostic(w) + '\n');
+  if (exp.warnings.length > 0) io.stderr.write(formatDiagnostics(exp.warnings, '\n') + '\n');
   // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
   await ensureDataset(exp.dataset, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });
   const data = loadExperimentData(exp);

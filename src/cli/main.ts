@@ -9,7 +9,7 @@ import './tiering.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
-import { DiagnosticError, UserError } from '../errors.js';
+import { DiagnosticError, UserError, shortenLines } from '../errors.js';
 import { buildProgram } from './program.js';
 import type { CliIO } from './io.js';
 import { drained, orderedOutput } from './ordered-output.js';
@@ -31,18 +31,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // Help and version exit 0; every other commander error is a usage error (already printed).
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
+    // Messages are shortened line by line (diagnostics are when rendered): a value pasted by mistake (a
+    // 4,000-character key) is not echoed whole.
     if (e instanceof DiagnosticError) {
       io.stderr.write(e.message + '\n');
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return EXIT.usage;
     }
     if (e instanceof UserError) {
-      io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      io.stderr.write(shortenLines(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`));
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return EXIT.usage;
     }
     if (e instanceof QueueError) {
-      io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      io.stderr.write(shortenLines(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`));
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return e.lost ? EXIT.runsFailed : EXIT.usage;
     }
@@ -50,7 +52,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // Disk full, permissions, a path that cannot be a folder: the user's to fix, not a bug; finished runs
       // are never touched by a failed write.
       const badPath = PATH_ERRORS.has(e.code ?? '');
-      io.stderr.write(`error: ${describeWriteError(e)}\nhint: ${writeErrorHint(e)}\n`);
+      io.stderr.write(shortenLines(`error: ${describeWriteError(e)}\nhint: ${writeErrorHint(e)}\n`));
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return badPath ? EXIT.usage : EXIT.runsFailed;
     }

@@ -3,6 +3,7 @@
  * worker, queue), then the record commands (record-commands.ts) and the data commands (data.ts).
  */
 import { Command, Option } from 'commander';
+import { shortenLines } from '../errors.js';
 import { toolVersion } from '../store/provenance.js';
 import { DEFAULT_MAX_RUNS, planCommand, runCommand } from './run.js';
 import { DEFAULT_TOP } from '../report/sweep-files.js';
@@ -31,7 +32,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .showHelpAfterError('(run dlsweep --help for usage)')
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(shortenLines(s)) });
 
   const common = (c: Command) =>
     c

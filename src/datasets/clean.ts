@@ -259,7 +259,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
   // (With no positive row at all, the error below naming the values the column holds says more.)
   if (implicitNegatives.size > 1 && positivesSeen.size > 0) diagnostics.push(extraClassDiagnostic(file, names[labelIndex], labelIndex, positive.strings, implicitNegatives));
   diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  throwIfAny(file, diagnostics);
+  throwIfAny(diagnostics);
 
   const droppedList = [...dropReasons.values()];
   if (kept === 0) {

@@ -1,9 +1,6 @@
 /** Helpers to build the datasets stage's errors: positioned diagnostics about a data file. */
 import { DiagnosticError, type Diagnostic } from '../errors.js';
 
-/** Most diagnostics shown at once; the rest are counted in a final note. */
-export const MAX_DIAGNOSTICS = 20;
-
 /** A diagnostic about `file` (line and column 1-based; column is the CSV field number). */
 export function dataDiagnostic(
   file: string,
@@ -24,13 +21,9 @@ export function dataError(file: string, message: string, extra: Parameters<typeo
   return new DiagnosticError([dataDiagnostic(file, message, extra)]);
 }
 
-/** Throw the collected diagnostics (if any), capped at MAX_DIAGNOSTICS plus a note of how many were left out. */
-export function throwIfAny(file: string, diagnostics: Diagnostic[]): void {
-  if (diagnostics.length === 0) return;
-  if (diagnostics.length <= MAX_DIAGNOSTICS) throw new DiagnosticError(diagnostics);
-  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS);
-  shown.push(dataDiagnostic(file, `${diagnostics.length - MAX_DIAGNOSTICS} more errors not shown (first ${MAX_DIAGNOSTICS} listed)`));
-  throw new DiagnosticError(shown);
+/** Throw the collected diagnostics (if any): the message shows the first ones and counts the rest (formatDiagnostics). */
+export function throwIfAny(diagnostics: Diagnostic[]): void {
+  if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
 }
 
 /** Quote a cell value for a message: JSON style, so blanks and spaces are visible. */

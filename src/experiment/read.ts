@@ -3,10 +3,10 @@
  * problem turned into a Diagnostic with file:line:column. Output: the document's plain data and its Source (for
  * positions), or a DiagnosticError when the text is not a usable YAML mapping.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type YAMLError, type YAMLMap } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type CST, type Node, type YAMLError, type YAMLMap } from 'yaml';
 import { DiagnosticError, UserError, type Diagnostic } from '../errors.js';
 import { formatPath, Source, type Segments } from './source.js';
 
@@ -22,6 +22,22 @@ export interface ParsedYaml {
 export const MINIMAL_EXAMPLE = ['name: my-sweep', 'dataset: wisconsin', 'grid:', '  learning_rate: [0.01, 0.1]'].join('\n');
 
 /**
+ * The largest experiment file read, in bytes (1 MiB): experiment files take a few hundred bytes, and 1 MiB holds
+ * some 100,000 grid values, the most a sweep may run (--max-runs). Larger text is refused before it is parsed.
+ */
+export const MAX_EXPERIMENT_BYTES = 1 << 20;
+
+/**
+ * The most levels of lists and mappings an experiment file may nest. The schema's deepest value is at level 4
+ * (the top mapping, grid:, the lr_schedule list, one schedule's mapping); YAML nested hundreds deep would
+ * exhaust the parser's stack, so it is refused at the first list or mapping past the limit.
+ */
+export const MAX_NESTING = 32;
+
+/** The most keys one mapping may hold: the largest an experiment needs, fixed: or grid: with every parameter, has about 40. */
+export const MAX_KEYS = 1000;
+
+/**
  * The text of an experiment file (UTF-8); `file` is resolved against `cwd`.
  * Throws: UserError when the file does not exist, is a folder, or cannot be read; DiagnosticError when it
  * starts with a UTF-16 byte-order mark.
@@ -30,7 +46,7 @@ export function readExperimentText(file: string, cwd: string): string {
   const abs = path.resolve(cwd, file);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(abs);
+    bytes = readAtMost(abs, MAX_EXPERIMENT_BYTES + 1);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -44,6 +60,7 @@ export function readExperimentText(file: string, cwd: string): string {
     }
     throw new UserError(`cannot read experiment file ${file}: ${(e as Error).message}`, 'check the file permissions.');
   }
+  if (bytes.length > MAX_EXPERIMENT_BYTES) throw tooLarge(file);
   // UTF-16 (as some Windows editors save) would read as NUL-riddled keys: say what the file is instead.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new DiagnosticError([
@@ -79,12 +96,108 @@ export function readExperimentText(file: string, cwd: string): string {
 }
 
 /**
+ * The first `limit` bytes of a file (all of it when shorter), read in chunks: a huge file, or a device that never
+ * ends (/dev/zero), is not read past the limit. Throws: the file system's error (ENOENT, EISDIR...).
+ */
+function readAtMost(file: string, limit: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 16, limit - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The refusal of an experiment file over MAX_EXPERIMENT_BYTES. */
+function tooLarge(file: string): DiagnosticError {
+  return new DiagnosticError([
+    {
+      severity: 'error',
+      file,
+      path: '',
+      message: `the file is larger than ${MAX_EXPERIMENT_BYTES / 2 ** 20} MiB, the most an experiment file may hold (one takes a few hundred bytes)`,
+      hint: 'is this the experiment file? A grid too large to write by hand is better drawn by a search: search: {method: random, trials: 100} with distributions such as learning_rate: {log_uniform: [1.0e-4, 1.0]}',
+    },
+  ]);
+}
+
+/**
+ * Where the text's lists and mappings go past what an experiment file may hold: the first one nested deeper
+ * than MAX_NESTING (with the deepest level reached), else the first mapping with more than MAX_KEYS keys; undefined
+ * when neither. Reads yaml's concrete syntax tree, which its parser builds without recursion, and walks it with
+ * a stack of its own, so any depth is measured without exhausting the call stack (and a mapping of 50,000 keys
+ * never reaches the quadratic duplicate-key check). Fills `lineCounter` with the text's line starts.
+ */
+function shapeProblem(text: string, lineCounter: LineCounter): { offset: number; deepest?: number; keys?: number } | undefined {
+  const stack: { token: CST.Token; level: number }[] = [];
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) stack.push({ token, level: 0 });
+  let deep: number | undefined;
+  let wide: { offset: number; keys: number } | undefined;
+  let deepest = 0;
+  while (stack.length > 0) {
+    const { token, level } = stack.pop()!;
+    if (token.type === 'document') {
+      if (token.value) stack.push({ token: token.value, level });
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      const inner = level + 1;
+      deepest = Math.max(deepest, inner);
+      if (inner > MAX_NESTING && (deep === undefined || token.offset < deep)) deep = token.offset;
+      const isMapping = token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{');
+      if (isMapping && token.items.length > MAX_KEYS && (wide === undefined || token.offset < wide.offset)) wide = { offset: token.offset, keys: token.items.length };
+      for (const item of token.items) {
+        if ('key' in item && item.key) stack.push({ token: item.key, level: inner });
+        if (item.value) stack.push({ token: item.value, level: inner });
+      }
+    }
+  }
+  if (deep !== undefined) return { offset: deep, deepest };
+  return wide;
+}
+
+/**
  * Parse experiment text as YAML 1.2 with positions. `file` is used in diagnostics. Numbers written with leading
  * zeros are read as decimal, with a warning.
- * Throws: DiagnosticError for a syntax error (all of them, positioned), a `%YAML` directive for another version,
- * merge keys (`<<: *anchor`), an empty document, or a top level that is not a mapping.
+ * Throws: DiagnosticError for text over MAX_EXPERIMENT_BYTES, lists and mappings nested deeper than
+ * MAX_NESTING, a mapping of more than MAX_KEYS keys, a syntax error (all of them, positioned), a `%YAML` directive for another version, merge keys
+ * (`<<: *anchor`), aliases that expand past 1000 values, an empty document, or a top level that is not a mapping.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
+  if (text.length > MAX_EXPERIMENT_BYTES || Buffer.byteLength(text) > MAX_EXPERIMENT_BYTES) throw tooLarge(file);
+  const counter = new LineCounter();
+  const shape = shapeProblem(text, counter);
+  if (shape) {
+    const at = { ...new Source(text, file, new Document(), counter).atOffset(shape.offset), length: 1 };
+    throw new DiagnosticError([
+      shape.deepest !== undefined
+        ? {
+            severity: 'error',
+            file,
+            path: '',
+            message: `YAML nested too deep: this list or mapping is at level ${MAX_NESTING + 1} (the file reaches level ${shape.deepest}), and an experiment file nests at most ${MAX_NESTING} levels`,
+            expected: `at most ${MAX_NESTING} levels of lists and mappings (an experiment needs 4: grid: {lr_schedule: [{kind: step}]})`,
+            hint: 'look for brackets `[` or `{` opened by mistake (or never closed), or a generated file that nests each value in the one before',
+            ...at,
+          }
+        : {
+            severity: 'error',
+            file,
+            path: '',
+            message: `this mapping holds ${shape.keys!.toLocaleString('en-US')} keys, and a mapping of an experiment file holds at most ${MAX_KEYS.toLocaleString('en-US')}`,
+            expected: `at most ${MAX_KEYS.toLocaleString('en-US')} keys (fixed: or grid: with every parameter holds about 40)`,
+            hint: 'is this the experiment file? A parameter takes its candidates as one list: learning_rate: [0.01, 0.1]',
+            ...at,
+          },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const src = new Source(text, file, doc, lineCounter);
@@ -162,6 +275,8 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 
 const YAML_MESSAGES: Record<string, string> = {
   MULTIPLE_DOCS: 'the file contains more than one YAML document',
+  // The parser's own guard (nesting past MAX_NESTING is refused before it is reached, see shapeProblem).
+  RESOURCE_EXHAUSTION: 'the document is too large or too deeply nested to read',
 };
 
 const SYNTAX_HINTS: Record<string, string> = {

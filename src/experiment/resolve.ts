@@ -12,6 +12,8 @@ import { isObject } from '../guards.js';
 import { paramSpec } from './params.js';
 import { formatPath, type Segments, type Source } from './source.js';
 import type { Axis, ParamValue } from './types.js';
+import { canonicalJson } from '../canonical-json.js';
+import { clip } from '../text.js';
 
 type Obj = Record<string, unknown>;
 
@@ -48,22 +50,32 @@ export function buildAxis(name: string, raw: ParamValue[], src: Source, warnings
   const values: ParamValue[] = [];
   const spellings: string[] = [];
   const firstIndex: number[] = [];
+  // Values by their canonical JSON (equal exactly when sameValue holds), so that an axis of 100,000 values is
+  // checked in linear time; a value without one (none after validation) is compared with each kept value.
+  const seen = new Map<string, number>();
   // Completed first, so that `{kind: cosine}` and `{kind: cosine, min_learning_rate: 0}` are found equal.
   raw.map((v) => completeValue(name, v)).forEach((v, i) => {
     const spelling = src.spelling(items[i]);
-    const k = values.findIndex((u) => sameValue(u, v));
+    let key: string | undefined;
+    try {
+      key = canonicalJson(v);
+    } catch {
+      key = undefined;
+    }
+    const k = key !== undefined ? (seen.get(key) ?? -1) : values.findIndex((u) => sameValue(u, v));
     if (k >= 0) {
       const segs: Segments = ['grid', name, i];
       warnings.push({
         severity: 'warning',
         file: src.file,
         path: formatPath(segs),
-        message: `duplicate value \`${spelling}\` on axis ${name} (equal to \`${spellings[k]}\`, ${formatPath(['grid', name, firstIndex[k]])}): removed`,
+        message: `duplicate value \`${clip(spelling)}\` on axis ${name} (equal to \`${clip(spellings[k])}\`, ${formatPath(['grid', name, firstIndex[k]])}): removed`,
         hint: 'each value of an axis is run once; remove the duplicate',
         ...src.at(items[i]),
       });
       return;
     }
+    if (key !== undefined) seen.set(key, values.length);
     values.push(v);
     spellings.push(spelling);
     firstIndex.push(i);

@@ -4,14 +4,16 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
+import { clip } from '../text.js';
 
 /** A path inside the document: keys (strings) and list indices (numbers). */
 export type Segments = (string | number)[];
 
-/** `grid.learning_rate[1]` from ['grid', 'learning_rate', 1]. */
+/** `grid.learning_rate[1]` from ['grid', 'learning_rate', 1]; a key longer than 60 characters is cut (clip). */
 export function formatPath(segs: Segments): string {
   let out = '';
-  for (const s of segs) {
+  for (const key of segs) {
+    const s = typeof key === 'string' ? clip(key) : key;
     if (typeof s === 'number') out += `[${s}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(s)) out += out === '' ? s : `.${s}`;
     else out += `[${JSON.stringify(s)}]`;
@@ -112,7 +114,7 @@ export class Source {
     } else {
       s = this.spelling(n);
     }
-    return s.length > MAX_FOUND ? `${s.slice(0, MAX_FOUND - 3)}...` : s;
+    return clip(s, MAX_FOUND);
   }
 
   /** Position fields of a diagnostic pointing at a node (its first character; length for a single-line span). */

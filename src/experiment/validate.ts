@@ -10,7 +10,7 @@ import { experimentSchema } from './schema.js';
 import { describe, firstSentence, kindOf, literal, suggest, typeNoun } from './describe.js';
 import { collapse, resolveCombinators, type Problem } from './ajv-problems.js';
 import { formatPath, type Segments, type Source } from './source.js';
-import { plural } from '../text.js';
+import { clip, plural } from '../text.js';
 
 type Schema = Record<string, unknown>;
 
@@ -99,7 +99,7 @@ function render(p: Problem, src: Source): Diagnostic {
       d.message = isDataset
         ? `unknown dataset \`${literal(p.data)}\``
         : typeof p.data === 'string'
-          ? `unknown value \`${p.data}\``
+          ? `unknown value \`${clip(p.data)}\``
           : `must be one of the listed values`;
       d.expected = `${isDataset ? 'a known dataset: ' : 'one of: '}${allowed.map(literal).join(', ')}`;
       d.found = src.found(node);
@@ -130,6 +130,7 @@ function render(p: Problem, src: Source): Diagnostic {
     }
     case 'additionalProperties': {
       const prop = p.prop ?? '';
+      const shown = clip(prop);
       const keyNode = src.keyNodeAt([...p.segs, prop]);
       Object.assign(d, src.at(keyNode));
       d.path = formatPath([...p.segs, prop]);
@@ -137,10 +138,10 @@ function render(p: Problem, src: Source): Diagnostic {
       // Inside a parameter's value (an lr_schedule or early_stopping object) the key is a field of that value.
       const paramName = typeof p.segs[1] === 'string' ? p.segs[1] : '';
       d.message = inParams && paramSpec(paramName)
-        ? `unknown field \`${prop}\` in ${paramName}`
+        ? `unknown field \`${shown}\` in ${paramName}`
         : inParams || (p.segs.length === 1 && (p.segs[0] === 'fixed' || p.segs[0] === 'grid'))
-          ? `unknown parameter \`${prop}\``
-          : `unknown key \`${prop}\``;
+          ? `unknown parameter \`${shown}\``
+          : `unknown key \`${shown}\``;
       if (allowed.length) d.expected = `${allowed.length > 1 ? 'one of' : 'only'}: ${allowed.join(', ')}`;
       const s = suggest(prop, allowed);
       const top = p.segs.length === 0;

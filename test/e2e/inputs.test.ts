@@ -53,3 +53,18 @@ test('a dataset file that is missing is reported at the experiment\'s dataset.pa
     assert.equal(r.stderr, expected, args[0]);
   }
 });
+
+test('a huge value on the command line is never echoed whole: every line of the message is shortened, the exit code kept', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'exp.yaml'), 'name: t\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 2, seed: 3}\ngrid:\n  iterations: [5]\n');
+  const huge = 'x'.repeat(4000);
+  // commander's own message, the file system's (a name too long), and one of dlsweep's own quoting the value.
+  for (const args of [[`--${huge}`], ['run', `${huge}.yaml`], ['run', 'exp.yaml', '--resume', huge]]) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.split('\n');
+    assert.ok(lines.every((l) => l.length <= 500), lines.map((l) => l.length).join(' '));
+    assert.match(r.stderr, /characters left out/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});

@@ -156,8 +156,9 @@ test('an empty label cell that is not a missing-value marker', () => {
 test('many bad cells: all listed in one error, sorted by line, capped with a count of the rest', () => {
   const rows = ['a,label'];
   for (let i = 0; i < 30; i++) rows.push(`${i},1,extra`);
-  const e = fails(csvConfig(csvFile(rows.join('\n'))), 'more errors not shown') as DiagnosticError;
-  assert.equal(e.diagnostics.length, 21);
+  const e = fails(csvConfig(csvFile(rows.join('\n'))), '... and 10 more errors in', 'not shown') as DiagnosticError;
+  assert.equal(e.diagnostics.length, 30);
+  assert.equal(e.message.split('row has 3 fields').length - 1, 20);
   assert.equal(e.diagnostics[0].line, 2);
 });
 
