@@ -35,6 +35,29 @@ function describe(check: SweepCheck): string {
   return lines.join('\n');
 }
 
+/**
+ * One sweep's check as `verify --json` writes it, keys in snake_case as in every file and JSON output of
+ * dlsweep: dir, sweep_problems (sweep.json, experiment.yaml), runs (run folders checked), grid_size (null
+ * when sweep.json cannot tell), kept (sound runs with a result), damaged ({folder, problems}), not_folders
+ * (files named like run folders), failed, interrupted (run folders), pending (grid points without a
+ * result), damaged_files (whether anything is damaged).
+ */
+export function verifyJson(check: SweepCheck): Record<string, unknown> {
+  return {
+    dir: check.dir,
+    sweep_problems: check.sweepProblems,
+    runs: check.runs,
+    grid_size: check.gridSize ?? null,
+    kept: check.kept,
+    damaged: check.damaged.map((d) => ({ folder: d.folder, problems: d.problems })),
+    not_folders: check.notFolders,
+    failed: check.failed,
+    interrupted: check.interrupted,
+    pending: check.pending,
+    damaged_files: isDamaged(check),
+  };
+}
+
 /** `dlsweep verify`: exit 0 when nothing is damaged, 1 when something is. Throws: UserError for an unknown sweep. */
 export function verifyCommand(target: string | undefined, options: VerifyOptions, io: CliIO): number {
   const runsDir = resolve(io.cwd, options.runsDir);
@@ -42,7 +65,7 @@ export function verifyCommand(target: string | undefined, options: VerifyOptions
   const checks = dirs.map(verifySweep);
   const damaged = checks.filter(isDamaged).length;
   if (options.json) {
-    io.stdout.write(JSON.stringify({ sweeps: checks.map((c) => ({ ...c, damaged_files: isDamaged(c) })) }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ sweeps: checks.map(verifyJson) }, null, 2) + '\n');
   } else {
     for (const c of checks) io.stdout.write(describe(c) + '\n');
     io.stdout.write(`${counted(checks.length, 'sweep')} checked under ${runsDir}: ${damaged ? `${damaged} with damaged files` : 'no damaged files'}\n`);

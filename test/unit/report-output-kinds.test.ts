@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { row, tempRunsDir, writeSweep } from './report-fixtures.js';
@@ -19,6 +19,8 @@ import { renderTerminalView, renderView, type TableView } from '../../src/report
 import { DEFAULT_METRIC_KEYS, compareView, groupsView, runsView } from '../../src/report/compare/index.js';
 import { outputFormat } from '../../src/cli/compare.js';
 import { showCommand } from '../../src/cli/show.js';
+import { verifyCommand } from '../../src/cli/verify.js';
+import { verifySweep } from '../../src/store/verify.js';
 import { pointSpellings } from '../../src/sweep/grid.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { UserError } from '../../src/errors.js';
@@ -129,6 +131,36 @@ test('show SWEEP --top N --json lists the best N runs only', () => {
   const io = { cwd: runsDir, env: {}, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } } as never;
   showCommand('exp/20260101-000000-abcd', { runsDir, json: true, top: 2 }, io);
   assert.deepEqual(JSON.parse(out).runs.map((r: { params: { learning_rate: number } }) => r.params.learning_rate), [0.2, 0.3]);
+});
+
+test('verify --json writes every key in snake_case, as every JSON of dlsweep, each field of the check under its documented name', () => {
+  const runsDir = tempRunsDir();
+  const dir = writeSweep(runsDir, 'exp', '20260101-000000-abcd', [{ params: { learning_rate: 0.1 } }, { params: { learning_rate: 0.2 } }, { params: { learning_rate: 0.3 }, status: 'failed' }]);
+  const [first, second, third] = readdirSync(dir).filter((n) => /^\d{4}-/.test(n)).sort();
+  writeFileSync(join(dir, second, 'metrics.json'), '{');
+  writeFileSync(join(dir, '0009-deadbeef'), 'a file, not a run folder');
+  let out = '';
+  const io = { cwd: runsDir, env: {}, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } } as never;
+  assert.equal(verifyCommand('exp', { runsDir, json: true }, io), 1);
+  const json = JSON.parse(out);
+  const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
+  for (const k of keys(json)) assert.match(k, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, `key ${k}`);
+  const [sweep] = json.sweeps;
+  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'kept', 'damaged', 'not_folders', 'failed', 'interrupted', 'pending', 'damaged_files']);
+  assert.deepEqual(sweep.sweep_problems, ['experiment.yaml is missing']);
+  assert.equal(sweep.runs, 3);
+  assert.equal(sweep.grid_size, 3);
+  // The fixture's runs have no model.json: the first is damaged for that, the second for its metrics.json.
+  assert.equal(sweep.kept, 0);
+  assert.deepEqual(sweep.damaged.map((d: { folder: string }) => d.folder), [first, second]);
+  assert.deepEqual(sweep.damaged[0].problems, ['model.json is missing']);
+  assert.match(sweep.damaged[1].problems[0], /^metrics\.json is not valid JSON/);
+  assert.deepEqual(sweep.not_folders, ['0009-deadbeef']);
+  assert.deepEqual(sweep.failed, [third]);
+  assert.equal(sweep.pending, 0);
+  assert.equal(sweep.damaged_files, true);
+  // Every field the check has is written (one more: damaged_files); a new one fails here until it is named.
+  assert.equal(Object.keys(sweep).length, Object.keys(verifySweep(dir)).length + 1);
 });
 
 test('compare --columns ...,status shows the status column once', () => {
