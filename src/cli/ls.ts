@@ -15,7 +15,7 @@ import { sweepRows, sweepTags } from '../report/rows.js';
 import { recordedObjective } from '../sweep/objective.js';
 import { countRows } from '../report/sweep-files.js';
 import { checkTag, readAnnotations } from '../store/annotations.js';
-import { knownColumns, resolveColumn, sortRows } from '../report/columns.js';
+import { absentColumn, knownColumns, resolveColumn, sortRows, type ColumnDef } from '../report/columns.js';
 import { formatMetric, formatMs, metricLabel } from '../report/format.js';
 import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
@@ -111,6 +111,8 @@ export function sweepsView(
   entries.sort((a, b) => (basename(a.sweeps[0] ?? '') < basename(b.sweeps[0] ?? '') ? 1 : -1));
   const rows: ViewRow[] = [];
   const metricKeys = new Set<string>();
+  let metricFound = false;
+  let absent: { def: ColumnDef; defs: ColumnDef[] } | undefined;
   for (const { experiment, sweeps } of entries) {
     sweeps.forEach((dir, i) => {
       let sweep: SweepFile;
@@ -134,7 +136,11 @@ export function sweepsView(
       // The best run by the sweep's objective, as compare stars it; the column shows its value of the metric
       // asked for, else of the objective's first metric (a search minimizing validation loss shows its loss).
       const best = sortRows(runs)[0];
-      const metric = metricName !== undefined ? resolveColumn(metricName, defs, '--metric', ['metric']) : { key: recordedObjective(sweep).keys[0].metric };
+      // A test metric is refused only when no sweep listed has a test split (below): the others show n/a.
+      const metric = metricName !== undefined ? resolveColumn(metricName, defs.map((d) => ({ ...d, absent: undefined })), '--metric', ['metric']) : { key: recordedObjective(sweep).keys[0].metric };
+      const missing = defs.find((d) => d.key === metric.key && d.absent);
+      if (missing) absent = { def: missing, defs };
+      else metricFound = true;
       metricKeys.add(metric.key);
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const counts = countRows(runs, sweep.grid_size);
@@ -176,6 +182,7 @@ export function sweepsView(
     });
   }
   const n = entries.reduce((s, e) => s + e.sweeps.length, 0);
+  if (absent && !metricFound) throw absentColumn(absent.def, '--metric', absent.defs.filter((d) => d.kind === 'metric'));
   // Sweeps of different objectives listed together: each best cell says which metric it is.
   const bestIdx = 9;
   const metricIdx = 15;

@@ -30,6 +30,11 @@ export interface ColumnDef {
   type: ValueType;
   /** Which direction is better (metrics), for the default sort direction and the best-row marker. */
   better: 'high' | 'low' | 'none';
+  /**
+   * Why no row can have a value, when none can: a test metric of runs without a test split. Naming such a
+   * column (--sort, --where, --columns, --metric...) is refused (resolveColumn) rather than giving n/a everywhere.
+   */
+  absent?: string;
 }
 
 /** Metric names of a split: the recorded ones, then the Wilson intervals of the proportions. */
@@ -77,10 +82,13 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     const get = (r: Row) => r.params[name];
     defs.push({ key: name, kind: 'param', label: name, get, type: inferType(rows, get), better: 'none' });
   }
+  // Finished runs none of which has a test figure were trained without a test split (runs not finished yet tell nothing).
+  const noTest = rows.some((r) => r.status === 'done') && !rows.some((r) => r.metrics['test.loss'] != null);
   for (const key of [...METRIC_KEYS, ...TEST_METRIC_KEYS]) {
     const name = key.slice(key.indexOf('.') + 1);
     const better = key === 'training_ms' || LOWER_IS_BETTER.has(name) ? 'low' : name === 'baseline_accuracy' || name === 'tn' || name === 'tp' ? 'none' : 'high';
-    defs.push({ key, kind: 'metric', label: metricLabel(key), get: (r) => r.metrics[key] ?? null, type: 'number', better });
+    const absent = noTest && key.startsWith('test.') ? { absent: `the runs compared have no test split, so no ${key}` } : {};
+    defs.push({ key, kind: 'metric', label: metricLabel(key), get: (r) => r.metrics[key] ?? null, type: 'number', better, ...absent });
   }
   const meta: [string, (r: Row) => ParamValue, ValueType][] = [
     ['run', (r) => r.folder, 'string'],
@@ -150,9 +158,10 @@ export function suggestColumn(name: string, defs: ColumnDef[]): string | undefin
 export function describeColumns(defs: ColumnDef[]): string {
   const params = defs.filter((d) => d.kind === 'param').map((d) => d.key);
   const meta = defs.filter((d) => d.kind === 'meta').map((d) => d.key);
+  const splits = defs.some((d) => d.key.startsWith('test.') && !d.absent) ? 'train.*, validation.* or test.*' : 'train.* or validation.*';
   return [
     params.length ? `parameters: ${params.join(', ')}` : '',
-    `metrics: train.*, validation.* or test.* with ${SPLIT_METRICS.join(', ')}, and 95% Wilson intervals ${PROPORTION_NAMES}; training_ms`,
+    `metrics: ${splits} with ${SPLIT_METRICS.join(', ')}, and 95% Wilson intervals ${PROPORTION_NAMES}; training_ms`,
     meta.length ? `run facts: ${meta.join(', ')}` : '',
   ]
     .filter(Boolean)
@@ -165,12 +174,25 @@ export function describeColumns(defs: ColumnDef[]): string {
  */
 export function resolveColumn(name: string, defs: ColumnDef[], option: string, kinds?: ColumnKind[]): ColumnDef {
   const def = lookupColumn(name, defs);
-  if (def && (!kinds || kinds.includes(def.kind))) return def;
   const pool = kinds ? defs.filter((d) => kinds.includes(d.kind)) : defs;
+  if (def?.absent) throw absentColumn(def, option, pool);
+  if (def && (!kinds || kinds.includes(def.kind))) return def;
   const what = kinds ? (kinds.includes('param') ? 'parameter' : kinds[0]) : 'column';
+  if (name.trim() === '') throw new UserError(`${option} names no ${what}: its value is empty`, describeColumns(pool));
   if (def) throw new UserError(`${option}: "${name}" is a ${def.kind === 'param' ? 'parameter' : def.kind}, not a ${what}`, describeColumns(pool));
   const guess = suggestColumn(name, pool);
   throw new UserError(`${option}: unknown ${what} "${name}"${guess ? ` (did you mean ${guess}?)` : ''}`, describeColumns(pool));
+}
+
+/**
+ * The error for a column no row can have (ColumnDef.absent): what is missing and how to get it, then the
+ * columns that are there. Throws: nothing (returns the error).
+ */
+export function absentColumn(def: ColumnDef, option: string, defs: ColumnDef[]): UserError {
+  return new UserError(
+    `${option}: ${def.key}: ${def.absent}`,
+    `hold out test rows in the experiment's dataset.split (test_fraction, or test: [first, last] for a fixed split) and run it again; the columns there:\n${describeColumns(defs)}`,
+  );
 }
 
 /** Order two typed values: numbers numerically, strings by code point, lists element by element, false before true. */
@@ -235,7 +257,7 @@ export function parseSortKeys(spec: string, defs: ColumnDef[]): SortKey[] {
     const dir = m[2]?.toLowerCase();
     keys.push({ column, descending: dir ? dir.startsWith('desc') : column.better === 'high' });
   }
-  if (keys.length === 0) throw new UserError('--sort needs a column name', 'e.g. --sort validation.recall or --sort learning_rate:desc');
+  if (keys.length === 0) throw new UserError('--sort needs a column name', `e.g. --sort validation.recall or --sort learning_rate:desc; the columns there:\n${describeColumns(defs)}`);
   return keys;
 }
 

@@ -9,7 +9,7 @@
  * undefined metric (n/a) or a parameter the run lacks is false; `x == null` and `x != null` test for them.
  */
 import type { ParamValue } from '../experiment/types.js';
-import { compareValues, describeColumns, lookupColumn, suggestColumn, type ColumnDef, type ValueType } from './columns.js';
+import { absentColumn, compareValues, describeColumns, lookupColumn, suggestColumn, type ColumnDef, type ValueType } from './columns.js';
 import { cleanNumber } from './format.js';
 import type { Row } from './rows.js';
 import { ExpressionError, Parser, tokenize, type Node, type Operand } from './where-syntax.js';
@@ -48,6 +48,10 @@ function check(node: Node, defs: ColumnDef[], fail: (msg: string, pos: number, l
           ? `strings need quotes: ${otherDef.key} == "${o.name}"`
           : `${guess ? `did you mean ${guess}?\n` : ''}${describeColumns(defs)}`;
       return fail(`unknown column "${o.name}"`, o.pos, o.len, hint);
+    }
+    if (def.absent) {
+      const error = absentColumn(def, '--where', defs);
+      return fail(`${def.key}: ${def.absent}`, o.pos, o.len, error.hint);
     }
     o.def = def;
     return def.type;

@@ -243,3 +243,40 @@ test('every format renders the same rows: markdown bolds the best run, html sort
   assert.doesNotMatch(out, /30000000000000004/);
   assert.match(renderCsvView(noisy), /,0\.3,/);
 });
+
+test('an option given an empty value, or a column of a split the runs lack (test.* without a test split), is refused with the columns there', () => {
+  const refused = (options: Parameters<typeof compareView>[2], message: RegExp, rows: Row[] = grid) =>
+    assert.throws(
+      () => compareView('t', rows, options),
+      (e: unknown) => {
+        assert.ok(e instanceof UserError, String(e));
+        assert.match(e.message, message);
+        // The hint names the columns that are there (the parameters too where the option takes them), and no test split.
+        assert.match(e.hint ?? '', /(^|\n)metrics: train\.\* or validation\.\* with loss, /);
+        if (!/^--(marginals|pivot): test/.test(e.message)) assert.match(e.hint ?? '', /parameters: learning_rate, hidden_sizes, init, seed\n/);
+        return true;
+      },
+    );
+  refused({ sort: '' }, /^--sort needs a column name$/);
+  refused({ sort: ' , ' }, /^--sort needs a column name$/);
+  refused({ columns: '' }, /^--columns names no column: its value is empty$/);
+  refused({ columns: ',' }, /^--columns names no column: its value is empty$/);
+  refused({ groupBy: [''] }, /^--group-by names no column: its value is empty$/);
+  refused({ pivot: [' '] }, /^--pivot names no column: its value is empty$/);
+  refused({ marginals: '' }, /^--marginals names no metric: its value is empty$/);
+  const noTest = /: test\.(loss|accuracy): the runs compared have no test split, so no test\.(loss|accuracy)/;
+  refused({ sort: 'test.loss' }, /^--sort: test\.loss: the runs compared have no test split, so no test\.loss$/);
+  refused({ sort: 'validation.loss,test.acc:desc' }, noTest);
+  refused({ columns: '+test.accuracy' }, /^--columns: test\.accuracy: /);
+  refused({ columns: 'learning_rate,test.loss' }, noTest);
+  refused({ where: 'learning_rate < 1 and test.loss < 1' }, /^--where: test\.loss: the runs compared have no test split, so no test\.loss at column 23\n/);
+  refused({ marginals: 'test.loss' }, /^--marginals: test\.loss: /);
+  refused({ pivot: ['learning_rate', 'seed', 'test.accuracy'] }, /^--pivot: test\.accuracy: /);
+  refused({ groupBy: ['seed'], columns: 'test.loss' }, /^--columns: test\.loss: /);
+  // One run with test figures: the test columns are there for every run (n/a where a run has none).
+  const tested = [...grid.slice(0, 2), row(50, { learning_rate: 0.5, hidden_sizes: [5], seed: 1, init: 'lecun_normal' }, { 'validation.accuracy': 0.9, 'test.loss': 0.25, 'test.accuracy': 0.75 })];
+  const view = compareView('t', tested, { sort: 'test.loss', columns: '+test.loss' });
+  assert.deepEqual(column(view, 'test.loss'), ['0.2500', 'n/a', 'n/a']);
+  // Runs not finished yet tell nothing about the split: not refused.
+  assert.doesNotThrow(() => compareView('t', [row(1, { learning_rate: 0.1 }, {}, { status: 'pending' })], { sort: 'test.loss' }));
+});

@@ -5,6 +5,7 @@
  */
 import { UserError } from '../../errors.js';
 import type { Row } from '../rows.js';
+import { describeColumns, knownColumns } from '../columns.js';
 import type { TableView } from '../render.js';
 import { groupsView } from './groups.js';
 import { marginalsView } from './marginals.js';
@@ -23,6 +24,13 @@ export { marginalsView } from './marginals.js';
  * else the runs table. Throws: UserError for conflicting or bad options.
  */
 export function compareView(title: string, rows: Row[], options: QueryOptions = {}): TableView {
+  // An option given an empty value (--sort "", --group-by "") is a mistake, never "use the default".
+  const empty = (['groupBy', 'pivot'] as const).find((k) => options[k] !== undefined && splitList(options[k]).length === 0);
+  if (empty || options.marginals === '') {
+    const option = empty === 'groupBy' ? '--group-by' : empty === 'pivot' ? '--pivot' : '--marginals';
+    const example = { '--group-by': 'e.g. --group-by learning_rate,hidden_sizes', '--pivot': 'e.g. --pivot learning_rate hidden_sizes validation.accuracy', '--marginals': "e.g. --marginals validation.loss, or --marginals alone for the objective's metric" }[option];
+    throw new UserError(`${option} names no ${option === '--marginals' ? 'metric' : 'column'}: its value is empty`, `${example}; the columns there:\n${describeColumns(knownColumns(rows))}`);
+  }
   const modes = [options.pivot && splitList(options.pivot).length ? '--pivot' : '', splitList(options.groupBy).length ? '--group-by' : '', options.marginals ? '--marginals' : ''].filter(Boolean);
   if (modes.length > 1) throw new UserError(`${modes.join(' and ')} cannot be combined`, 'pick one view per command');
   if (options.top !== undefined && (modes[0] === '--pivot' || modes[0] === '--marginals')) {

@@ -5,7 +5,7 @@
 import { UserError } from '../../errors.js';
 import { CORE_PARAMS, paramSpec } from '../../experiment/params.js';
 import { DEFAULT_OBJECTIVE } from '../../sweep/objective.js';
-import { equalValues, knownColumns, parseSortKeys, resolveColumn, type ColumnDef, type SortKey } from '../columns.js';
+import { describeColumns, equalValues, knownColumns, parseSortKeys, resolveColumn, type ColumnDef, type SortKey } from '../columns.js';
 import { compileWhere } from '../where.js';
 import { distinguishingDigits, formatMeanStd, formatParam } from '../format.js';
 import { hasParams, type Row } from '../rows.js';
@@ -123,7 +123,7 @@ export function prepare(rows: Row[], options: QueryOptions): Prepared {
     const test = compileWhere(options.where, defs);
     kept = rows.filter(test);
   }
-  const keys = options.sort ? parseSortKeys(options.sort, defs) : [];
+  const keys = options.sort !== undefined ? parseSortKeys(options.sort, defs) : [];
   return { defs, rows: kept, keys };
 }
 
@@ -137,6 +137,7 @@ export function prepare(rows: Row[], options: QueryOptions): Prepared {
 export function chosenColumns(spec: string | undefined, defs: ColumnDef[], defaults: string[]): { params?: ColumnDef[]; metrics: ColumnDef[] } {
   const names = splitList(spec);
   const metricDefaults = defaults.map((k) => defs.find((d) => d.key === k)!);
+  if (spec !== undefined && names.length === 0) throw new UserError('--columns names no column: its value is empty', `e.g. --columns learning_rate,validation.recall or --columns +validation.f1; the columns there:\n${describeColumns(defs)}`);
   if (names.length === 0) return { metrics: metricDefaults };
   if (names.every((n) => n.startsWith('+'))) {
     const extra = names.map((n) => resolveColumn(n.slice(1), defs, '--columns'));
