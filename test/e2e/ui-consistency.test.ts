@@ -2,7 +2,8 @@
  * `dlsweep ui` and report.html follow the terminal's rules: a search's drawn values are written as compare's
  * table writes them (4 significant digits, more where two would read alike), in the table, its groups and the
  * charts; a click sort breaks full ties by the lower run number, as compare --sort does; a sweep's best on the
- * home page is the lower run number of runs tied on the objective, as sweep.json's. Headless Chromium
+ * home page is the lower run number of runs tied on the objective, as sweep.json's; a sweep's start is written
+ * as ls writes it (UTC), whatever the browser's time zone. Headless Chromium
  * (playwright-core) against the real server and the real report.html.
  */
 import { test } from 'node:test';
@@ -69,7 +70,8 @@ test('dlsweep ui writes drawn values as the tables do, sorts ties by run number,
     const curves = await getJson(ui.port, `/api/sweeps/${tiedSummary.id}/curves`);
     assert.deepEqual(curves.series.map((s: any) => s.runs[0]), tiedRuns);
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // A browser 5 h 30 min east of UTC: the pages write times as ls does, in UTC, whatever the browser's zone.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, timezoneId: 'Asia/Kolkata' });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
@@ -78,6 +80,15 @@ test('dlsweep ui writes drawn values as the tables do, sorts ties by run number,
     const base = ui.url.replace(/\/$/, '');
     const id = (sweep: string) => sweep.split('/').at(-1)!;
     const cells = async (table: string, column: number) => page.locator(`${table} tbody tr td:nth-child(${column})`).allTextContents();
+
+    // A sweep's start on the home page reads as in ls (UTC, to the minute).
+    const lsLine = runCli(['ls', 'ties'], dir).stdout.split('\n').find((l) => l.includes(id(tiesSweep)));
+    const lsStarted = lsLine?.match(/\d{4}-\d\d-\d\d \d\d:\d\dZ/)?.[0];
+    assert.ok(lsStarted, `ls writes the start: ${lsLine}`);
+    await page.goto(`${base}/`, { waitUntil: 'load' });
+    const startedCell = page.locator(`tr[data-sweep="${id(tiesSweep)}"] td:nth-child(11)`);
+    await startedCell.waitFor();
+    assert.equal((await startedCell.textContent())?.trim(), lsStarted);
     const waitRows = async (table: string, n: number) => {
       for (let i = 0; i < 150 && (await page.locator(`${table} tbody tr`).count()) !== n; i++) await page.waitForTimeout(100);
       assert.equal(await page.locator(`${table} tbody tr`).count(), n, table);

@@ -44,13 +44,15 @@ export function duration(s) {
   return formatMs(s * 1000);
 }
 
-/** An ISO time as local `YYYY-MM-DD HH:MM`. */
+/**
+ * An ISO time as `ls` writes it: UTC to the minute, `YYYY-MM-DD HH:MMZ`, so that the page and the terminal
+ * name a sweep's start alike whatever the browser's time zone.
+ */
 export function when(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return d.toISOString().slice(0, 16).replace('T', ' ') + 'Z';
 }
 
 /** Mean and sample standard deviation (n - 1) of finite numbers; std null below two. */

@@ -89,7 +89,7 @@ export function Home() {
         <h2>${e.name} <${Tags} tags=${e.tags} /></h2>
         ${e.description ? html`<p class="desc">${e.description}</p>` : null}
         <div class="table-wrap"><table class="sweeps">
-          <thead><tr><th></th><th>sweep</th><th>status</th><th>method</th><th>progress</th><th>done</th><th>failed</th><th>diverged</th><th>best</th><th>dataset</th><th>started</th><th>duration</th></tr></thead>
+          <thead><tr><th></th><th>sweep</th><th>status</th><th>method</th><th>progress</th><th>done</th><th>failed</th><th>diverged</th><th>best</th><th>dataset</th><th>started (UTC)</th><th>duration</th></tr></thead>
           <tbody>${e.sweeps.map((s) => html`<${SweepRow} key=${s.id} s=${s} e=${e} picked=${picked.includes(s.id)} onPick=${onPick} />`)}</tbody>
         </table></div>
       </article>`,

@@ -30,7 +30,7 @@ function Facts({ s }) {
     <dt>method</dt><dd>${s.method}</dd>
     <dt>objective</dt><dd>${objectiveText(s.objective)}${s.best ? html` · best <a href=${runUrl(s.id, s.best.run)}>${s.best.run}</a> = ${fmt(s.objective?.metric ?? '', s.best.value)}` : null}</dd>
     <dt>dataset</dt><dd>${s.dataset ?? ''}</dd>
-    <dt>started</dt><dd>${when(s.started_at)}${s.duration_s !== null && s.duration_s !== undefined ? ` · ${duration(s.duration_s)}` : ''}</dd>
+    <dt>started (UTC)</dt><dd>${when(s.started_at)}${s.duration_s !== null && s.duration_s !== undefined ? ` · ${duration(s.duration_s)}` : ''}</dd>
     ${s.description ? html`<dt>description</dt><dd class="desc">${s.description}</dd>` : null}
     ${s.tags?.length ? html`<dt>tags</dt><dd><${Tags} tags=${s.tags} /></dd>` : null}
   </dl>`;
