@@ -28,15 +28,17 @@ queueMicrotask(() => parentPort?.postMessage({ kind: WORKER_READY, threadId } sa
 
 /**
  * Train a tiny network once, results discarded, while the pool starts: the first training of a thread runs
- * cold (its kernels compiled on first call, its JavaScript not yet optimized), 25-70 ms for what takes 2-3 ms
- * warm (100 updates of the study's network), and that cost otherwise falls on the first batch a search waits
+ * cold (its kernels compiled on first call, its memory grown, its JavaScript not yet optimized), 10-70 ms for
+ * what takes 2-3 ms warm (100 updates of the study's network), and that cost otherwise falls on the first batch a search waits
  * for. The data are fixed numbers: nothing depends on the run. Throws: as train.
  */
 function warmTraining(): void {
+  // A data set of the study's size, its rows distinct (duplicates would be collapsed): the kernels' memory
+  // grows here rather than in the first real training.
   const features = 9;
-  const m = 24;
+  const m = 512;
   const X = new Float64Array(features * m);
-  for (let i = 0; i < X.length; i++) X[i] = ((i * 7) % 11) / 10;
+  for (let i = 0; i < X.length; i++) X[i] = ((i * 7919) % 1009) / 1009;
   const y = new Float64Array(m).map((_, j) => j % 2);
   const split = { X: { rows: features, cols: m, data: X }, y };
   train({
