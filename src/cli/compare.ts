@@ -6,7 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
-import { experimentsIn, leavingWarning, linksLeaving, resolveSweep } from '../store/sweep-folders.js';
+import { experimentOf, experimentsIn, leavingWarning, linksLeaving, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
 import { sweepRows, sweepTitle } from '../report/rows.js';
 import { knownColumns, lookupColumn } from '../report/columns.js';
 import { compareView, splitList, type QueryOptions } from '../report/compare/index.js';
@@ -96,9 +96,14 @@ export async function compareCommand(targets: string[], options: CompareOptions,
   // --pivot takes exactly three names; commander's variadic option also swallows the targets after them.
   const pivot = splitList(options.pivot);
   const extra = pivot.length > 3 ? pivot.splice(3) : [];
-  // The latest sweep is found among those inside the runs folder: links leading out are left out, with a warning.
-  if (targets.length + extra.length === 0) for (const link of linksLeaving(runsDir)) io.stderr.write(leavingWarning(runsDir, link) + '\n');
+  // The latest sweep is found among those inside the runs folder: links leading out are left out, with a
+  // warning (of every experiment for a bare compare, else, once the targets are found, of the experiments
+  // whose latest sweep is asked for; a link named as a target is refused instead).
+  const bare = targets.length + extra.length === 0;
+  if (bare) for (const link of linksLeaving(runsDir)) io.stderr.write(leavingWarning(runsDir, link) + '\n');
   const sweeps = resolveTargets(runsDir, [...targets, ...extra]);
+  const named = new Set([...targets, ...extra].map((t) => /^([^/]+)(\/latest)?$/.exec(normalizeReference(runsDir, t))?.[1]).filter((e) => e !== undefined).map((e) => experimentOf(runsDir, e)));
+  if (!bare) for (const link of linksLeaving(runsDir)) if (named.has(link.experiment)) io.stderr.write(leavingWarning(runsDir, link) + '\n');
   const rows = sweeps.flatMap((s) => sweepRows(s, (line) => io.stderr.write(line + '\n')));
   warnDamaged(io, rows);
   const defs = knownColumns(rows);

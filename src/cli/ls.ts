@@ -9,7 +9,7 @@ import { lastActivity, liveStatus } from '../store/live-status.js';
 import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import { checkInsideRunsDir, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
+import { checkInsideRunsDir, experimentOf, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { sweepRows, sweepTags } from '../report/rows.js';
 import { recordedObjective } from '../sweep/objective.js';
@@ -232,7 +232,8 @@ export async function lsCommand(typed: string[], options: LsOptions, io: CliIO):
   const runsDir = resolve(io.cwd, options.runsDir);
   const known = experimentsIn(runsDir);
   // runs/quick, ./runs/quick/ and other/../quick name the experiment quick, as everywhere a sweep is named.
-  const experiments = typed.map((e) => normalizeReference(runsDir, e));
+  // A link to an experiment folder of the runs folder lists that experiment (ls alias is ls quick).
+  const experiments = [...new Set(typed.map((e) => experimentOf(runsDir, normalizeReference(runsDir, e))))];
   for (const e of experiments) {
     if (!known.includes(e)) {
       // An experiment folder that is a link leading out: refused as a sweep reached through it is.

@@ -1,7 +1,7 @@
 /** `dlsweep show RUN_OR_SWEEP`: one run (parameters, metrics, confusion matrix, loss curve, files) or one sweep. */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { normalizeReference, resolveSweep } from '../store/sweep-folders.js';
+import { OutsideRunsDir, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
 import { isRunSelector, readSweepFile, resolveRun, sweepBeforeRun, type RunRef } from '../store/read-runs.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
@@ -41,7 +41,8 @@ export function resolveTarget(runsDir: string, ref: string | undefined): Target 
   try {
     return { kind: 'sweep', dir: resolveSweep(runsDir, ref) };
   } catch (e) {
-    if (!(e instanceof UserError)) throw e;
+    // A sweep found outside the runs folder is refused as such, not looked for again as a run.
+    if (!(e instanceof UserError) || e instanceof OutsideRunsDir) throw e;
     sweepError = e;
   }
   const trimmed = ref.replace(/\/+$/, '');

@@ -152,14 +152,28 @@ export function linksLeaving(runsDir: string): LeavingLink[] {
   for (const experiment of readdirSync(runsDir).sort()) {
     if (experiment.startsWith('.')) continue;
     const path = join(runsDir, experiment);
-    const sweeps = sweepsOf(path);
     if (!isInside(root, path)) {
-      if (sweeps.length > 0) out.push({ experiment, path, target: realPath(path) });
+      if (sweepsOf(path).length > 0) out.push({ experiment, path, target: realPath(path) });
       continue;
     }
-    for (const s of sweeps) if (!isInside(root, s)) out.push({ experiment, path: s, target: realPath(s) });
+    // A link to another experiment folder of the runs folder: what it holds is named once, under that folder.
+    if (experimentOf(runsDir, experiment) !== experiment) continue;
+    // Any folder holding a sweep.json, whatever its name (a link named `best` as well as one named like a sweep id).
+    for (const name of isDir(path) ? readdirSync(path).sort() : []) {
+      const s = join(path, name);
+      if (!name.startsWith('.') && isDir(s) && existsSync(join(s, SWEEP_FILES.sweep)) && !isInside(root, s)) out.push({ experiment, path: s, target: realPath(s) });
+    }
   }
   return out;
+}
+
+/**
+ * The experiment a folder of runsDir lists under: `name` itself, or, for a symbolic link to another
+ * experiment folder of the runs folder (runs/alias -> runs/quick), that folder's name (quick). Throws: nothing.
+ */
+export function experimentOf(runsDir: string, name: string): string {
+  const real = pathUnder(realPath(runsDir), realPath(join(runsDir, name)));
+  return real !== undefined && real !== '' && !real.includes(sep) && !real.startsWith('.') ? real : name;
 }
 
 /** The warning for a link leading out of runsDir, left out of a listing. */
@@ -192,13 +206,16 @@ function isInside(realRoot: string, path: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }
 
+/** checkInsideRunsDir's error: a reference that names a folder outside the runs folder (never read as anything else). */
+export class OutsideRunsDir extends UserError {}
+
 /**
  * Refuse a folder a user's reference leads to outside runsDir: every command, reading or changing (rm, tag,
  * note, resume), works only on the sweeps of its runs folder. Throws: UserError naming the --runs-dir to use.
  */
 export function checkInsideRunsDir(runsDir: string, dir: string, target: string): void {
   if (isInsideRunsDir(runsDir, dir)) return;
-  throw new UserError(
+  throw new OutsideRunsDir(
     `"${target}" is outside the runs folder ${runsDir}`,
     // The runs folder that really holds the sweep: a link's target's, not the link's.
     `dlsweep reads and changes only the sweeps under --runs-dir; to use that folder pass --runs-dir ${runsFolderOf(realPath(dir), true)}`,
@@ -250,6 +267,16 @@ export function normalizeReference(runsDir: string, ref: string): string {
   return names === '.' ? trimmed : names;
 }
 
+/**
+ * The sweep folders of an experiment folder that are inside runsDir, symbolic links followed, oldest first:
+ * an experiment's latest sweep is never one a link leads to outside the runs folder (listings warn of those).
+ */
+function sweepsInside(runsDir: string, experimentPath: string): string[] {
+  const root = realPath(runsDir);
+  const inside = isInside(root, experimentPath);
+  return inside ? sweepsOf(experimentPath).filter((s) => isInside(root, s)) : sweepsOf(experimentPath);
+}
+
 /** resolveSweep's error when nothing is named `target` (as opposed to a target naming several sweeps). */
 export class NoSuchSweep extends UserError {}
 
@@ -279,16 +306,22 @@ function findSweep(runsDir: string, target?: string): string {
   const asPath = resolve(target);
   if (isDir(asPath) && existsSync(join(asPath, SWEEP_FILES.sweep))) return asPath;
   if (isDir(asPath) && sweepsOf(asPath).length > 0) return sweepsOf(asPath).at(-1)!;
+  // A sweep folder named by its path in the runs folder, whatever its name (EXPERIMENT/LINK, a link to a sweep).
+  const inRuns = join(runsDir, target);
+  if (isDir(inRuns) && existsSync(join(inRuns, SWEEP_FILES.sweep))) return inRuns;
   const parts = target.split('/');
   if (parts.length === 2 && isDir(join(runsDir, parts[0]))) {
-    const sweeps = sweepsOf(join(runsDir, parts[0]));
+    const sweeps = sweepsInside(runsDir, join(runsDir, parts[0]));
     if (parts[1] === 'latest' && sweeps.length > 0) return sweeps.at(-1)!;
     const hits = sweeps.filter((s) => basename(s).startsWith(parts[1]));
     if (hits.length === 1) return hits[0];
+    // Only a link leading out matches: it is named, and refused as such (resolveSweep).
+    const away = hits.length === 0 ? sweepsOf(join(runsDir, parts[0])).filter((s) => basename(s).startsWith(parts[1])) : [];
+    if (away.length === 1) return away[0];
   }
   // Names match in composed form: `café` typed decomposed (as macOS may) finds the folder made composed.
   const name = experimentsIn(runsDir).find((e) => e.normalize('NFC') === target.normalize('NFC')) ?? target;
-  const byName = sweepsOf(join(runsDir, name));
+  const byName = sweepsInside(runsDir, join(runsDir, name));
   if (byName.length > 0) return byName.at(-1)!;
   const hits = allSweeps(runsDir).filter((s) => basename(s).startsWith(target));
   if (hits.length === 1) return hits[0];
@@ -300,7 +333,7 @@ function findSweep(runsDir: string, target?: string): string {
   }
   const known = experimentsIn(runsDir);
   // EXPERIMENT/x with a known experiment: its sweeps are what x should have named, not the experiments.
-  const own = parts.length === 2 && known.includes(parts[0]) ? sweepsOf(join(runsDir, parts[0])).reverse() : [];
+  const own = parts.length === 2 && known.includes(parts[0]) ? sweepsInside(runsDir, join(runsDir, parts[0])).reverse() : [];
   throw new NoSuchSweep(
     `no sweep or experiment "${target}" under ${runsDir}`,
     own.length

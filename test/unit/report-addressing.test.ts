@@ -4,7 +4,9 @@ import { rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { findRunInSweep, resolveRun } from '../../src/store/read-runs.js';
-import { resolveSweep } from '../../src/store/sweep-folders.js';
+import { linksLeaving, resolveSweep } from '../../src/store/sweep-folders.js';
+import { lsCommand } from '../../src/cli/ls.js';
+import { compareCommand } from '../../src/cli/compare.js';
 import { resolveTarget } from '../../src/cli/show.js';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
 
@@ -137,4 +139,47 @@ test('a path into the runs folder, ./ and ../ segments that stay inside are read
   userError(() => resolveTarget(runsDir, '20260101-100000-aaaa/latest'), /^"latest" after alpha\/20260101-100000-aaaa names no run: latest is the newest sweep of an experiment$/);
   // ../ that climbs out of the runs folder is refused, not read as a name.
   userError(() => resolveTarget(runsDir, 'alpha/../../nowhere/latest'), /^"alpha\/\.\.\/\.\.\/nowhere\/latest" is outside the runs folder/);
+});
+
+test('links inside the runs folder are the folder they lead to, whatever their name; links leading out are refused when named and left out of listings with one warning', async () => {
+  const elsewhere = tempRunsDir();
+  const outside = writeSweep(elsewhere, 'other', '20260105-100000-eeee', [{ ...p(0.9), hash: 'ee000001' }]);
+  const links = [join(runsDir, 'alpha', 'first'), join(runsDir, 'alias'), join(runsDir, 'alpha', 'away'), join(runsDir, 'beta', '20260109-100000-ffff')];
+  symlinkSync(s1, links[0]); // a sweep of the runs folder, under a name of its own
+  symlinkSync(join(runsDir, 'alpha'), links[1]); // an experiment folder of the runs folder
+  symlinkSync(outside, links[2]); // a sweep elsewhere, under a name of its own
+  symlinkSync(outside, links[3]); // a sweep elsewhere, named as beta's newest sweep
+  const io = () => {
+    const out = { stdout: '', stderr: '' };
+    return { out, io: { cwd: runsDir, env: {}, stdout: { write: (s: string) => ((out.stdout += s), true) }, stderr: { write: (s: string) => ((out.stderr += s), true) } } as never };
+  };
+  try {
+    for (const ref of ['alpha/first', 'alias/first', `${runsDir}/alpha/first`, 'alias/20260101-100000-aaaa']) assert.equal(resolveSweep(runsDir, ref), s1, ref);
+    for (const ref of ['alias', 'alias/latest']) assert.equal(resolveSweep(runsDir, ref), s2, ref);
+    const run = resolveTarget(runsDir, 'alpha/first/3');
+    assert.equal(run.kind === 'run' && run.ref.sweepDir, s1);
+    assert.equal(run.kind === 'run' && run.ref.run.folder, '0003-9b000001');
+    for (const ref of ['alpha/away', 'alpha/away/1', 'alias/away', 'beta/20260109-100000-ffff', 'beta/20260109']) {
+      userError(() => resolveTarget(runsDir, ref), /is outside the runs folder/);
+    }
+    // An experiment's latest sweep is its newest one inside the runs folder, never a link leading out.
+    assert.equal(resolveSweep(runsDir, 'beta'), join(runsDir, 'beta', '20260103-100000-cccc'));
+    assert.equal(resolveSweep(runsDir, 'beta/latest'), join(runsDir, 'beta', '20260103-100000-cccc'));
+    // Each link leading out once, under the experiment that holds it (not again through alias).
+    assert.deepEqual(linksLeaving(runsDir).map((l) => relative(runsDir, l.path)), [join('alpha', 'away'), join('beta', '20260109-100000-ffff')]);
+    // ls alias lists alpha, with one warning for the link leading out of it.
+    const ls = io();
+    assert.equal(await lsCommand(['alias'], { runsDir, format: 'json' }, ls.io), 0);
+    assert.deepEqual(JSON.parse(ls.out.stdout).rows.map((r: { sweep: string }) => r.sweep), ['20260102-100000-bbbb', '20260101-100000-aaaa']);
+    assert.equal(ls.out.stderr.match(/alpha\/away leads outside the runs folder/g)?.length, 1, ls.out.stderr);
+    assert.doesNotMatch(ls.out.stderr, /beta/);
+    // compare beta: its latest sweep, with one warning for the link left out.
+    const compared = io();
+    assert.equal(await compareCommand(['beta'], { runsDir, format: 'json' }, compared.io), 0);
+    assert.equal(JSON.parse(compared.out.stdout).title, 'beta/20260103-100000-cccc');
+    assert.equal(compared.out.stderr.match(/leads outside the runs folder/g)?.length, 1, compared.out.stderr);
+    assert.match(compared.out.stderr, /beta\/20260109-100000-ffff leads outside/);
+  } finally {
+    for (const l of links) rmSync(l);
+  }
 });
