@@ -5,6 +5,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { shellWord } from '../text.js';
+import { isWriteError, outputWriteFailure } from './write-errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import { experimentOf, experimentsIn, leavingWarning, linksLeaving, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
 import { sweepRows, sweepTitle } from '../report/rows.js';
@@ -61,7 +63,10 @@ export function checkOutputPath(path: string, option: string): void {
     accessSync(dirname(path), constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    fail(code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : `the folder ${dirname(path)} cannot be written (${code})`, 'choose a folder that exists and that you can write to');
+    if (code === 'ENOENT') fail(`the folder ${dirname(path)} does not exist`, `create it (mkdir -p ${shellWord(dirname(path))}), or choose a folder that exists`);
+    // A read-only file system or permissions: the one message and exit code of any failed write (main.ts).
+    if (isWriteError(e)) throw Object.assign(new Error(`cannot write into ${dirname(path)}`), { code, path: dirname(path) });
+    fail(`the folder ${dirname(path)} cannot be written (${code})`, 'choose a folder that exists and that you can write to');
   }
 }
 
@@ -79,7 +84,7 @@ export async function emit(text: string, output: string | undefined, io: CliIO):
   try {
     await writeTextAtomic(path, text);
   } catch (e) {
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+    throw outputWriteFailure(e, path, '--output');
   }
   io.stderr.write(`wrote ${path}\n`);
 }

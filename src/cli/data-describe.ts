@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, formatDiagnostics } from '../errors.js';
+import { outputWriteFailure } from './write-errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { resolveDataset } from '../experiment/resolve.js';
 import { loadDataset, unsplitText } from '../datasets/index.js';
@@ -79,7 +80,7 @@ export async function dataDescribeCommand(target: string, options: { dataDir?: s
     try {
       await writeTextAtomic(path, await dataPage(d.source, summarizeData(data)));
     } catch (e) {
-      throw new UserError(`cannot write ${options.html}: ${(e as Error).message}`, 'give --html a file in a folder that exists and is writable, e.g. --html data.html');
+      throw outputWriteFailure(e, path, '--html');
     }
     io.stderr.write(`histograms by class: ${options.html}\n`);
   }

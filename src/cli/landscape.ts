@@ -8,6 +8,7 @@
 import { basename, relative, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
+import { isWriteError } from './write-errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { loadDataset } from '../datasets/index.js';
 import { RUN_FILES, currentExperimentPath } from '../store/paths.js';
@@ -142,7 +143,9 @@ export async function landscapeOfRun(run: RunRef, model: RunModelFile, split: Sp
   try {
     files = await writeLandscape(run.run.dir, name, landscape, await landscapeSvg(s, landscape, title));
   } catch (e) {
-    throw new UserError(`cannot write the landscape into ${run.run.dir}: ${(e as Error).message}`, 'check that the run folder is writable');
+    // A full disk, a read-only file system, permissions: reported as every command reports them (main.ts).
+    if (isWriteError(e)) throw e;
+    throw new UserError(`cannot write the landscape into ${run.run.dir}: ${(e as Error).message}`, 'check that the run folder exists and is writable');
   }
   return { landscape, name, ...files };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The dlsweep command line. The one place that maps errors to exit codes:
- *   0 success; 1 some runs failed (or the sweep stopped on a write error or a lost queue); 2 usage or invalid
+ *   0 success; 1 some runs failed (or the sweep stopped on a write error or a lost queue), or a write failed in any
+ *   command (disk full, read-only, permissions); 2 usage or invalid
  *   input (experiment file, data, options, a queue that cannot be reached or refuses the password); 70 an internal error (a bug: its stack is printed); 130 interrupted.
  */
 // First: V8's settings for a short-lived command, before the other modules run.

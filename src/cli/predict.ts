@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { toCsv } from '../csv-write.js';
 import { UserError } from '../errors.js';
+import { outputWriteFailure } from './write-errors.js';
 import { counted } from '../text.js';
 import { otherDelimiterIn, readCsvFile, shownDelimiter } from '../datasets/csv.js';
 import { RUN_FILES } from '../store/paths.js';
@@ -155,7 +156,7 @@ export async function exportCommand(ref: string, options: { runsDir: string; for
   try {
     await writeBytesAtomic(path, bytes);
   } catch (e) {
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, 'check that the folder exists and is writable');
+    throw outputWriteFailure(e, path, '--output');
   }
   io.stderr.write(`wrote ${path} (${format}, ${sweepTitle(run.sweepDir)}/${run.run.folder}, ${model.preprocessing.features.length} features, threshold ${model.threshold})\n`);
   return 0;

@@ -17,7 +17,7 @@ import { queueStatusCommand, workerCommand } from './queue.js';
 import { DEFAULT_UI_PORT, portNumber, uiCommand } from './ui.js';
 
 const HELP_AFTER = `
-Exit codes: 0 success, 1 some runs failed, 2 invalid input or usage, 70 internal error, 130 interrupted.
+Exit codes: 0 success, 1 some runs failed or a write failed (disk full, read-only, permissions), 2 invalid input or usage, 70 internal error, 130 interrupted.
 Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (default of --engine), DLSWEEP_NO_FETCH=1 (never
 download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout),
 DLSWEEP_QUEUE_LOCK_MS (queue job lock, default 10000: a silent worker's trainings return within 1.25x this).

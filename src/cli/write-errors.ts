@@ -1,52 +1,26 @@
-/** File-system write failures (disk full, permissions) in words a user can act on. */
+/**
+ * Write failures at the command line: the words and hints (../write-errors.ts), and what to throw when a file
+ * the user named cannot be written. main.ts prints them, with exit code 1 (2 for a path that cannot be one).
+ */
+import { dirname } from 'node:path';
+import { UserError } from '../errors.js';
+import { shellWord } from '../text.js';
+import { isWriteError } from '../write-errors.js';
 
-const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  EIO: 'input/output error',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EISDIR: 'it is a folder',
-  ENAMETOOLONG: 'the name is too long for the file system',
-};
+export { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from '../write-errors.js';
 
-/** Write failures that come from the path the user gave (exit 2), rather than from the disk (exit 1). */
-export const PATH_ERRORS: ReadonlySet<string> = new Set(['ENOTDIR', 'EISDIR', 'ENAMETOOLONG']);
-
-/** Whether an error is a file-system write failure the user can fix (rather than a bug). */
-export function isWriteError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in WRITE_ERRORS;
-}
-
-/** System calls that only read: a failure there is a folder or file that cannot be read, not a failed write. */
-const READ_SYSCALLS: ReadonlySet<string> = new Set(['scandir', 'opendir', 'readdir', 'stat', 'lstat', 'access', 'readlink', 'read']);
-
-/** Whether a file-system error came from reading (listing a folder, a stat), e.g. under a read-only command such as ls. */
-function isReadError(e: NodeJS.ErrnoException): boolean {
-  return e.syscall !== undefined && READ_SYSCALLS.has(e.syscall);
-}
-
-/** "cannot write PATH: no space left on the device (ENOSPC)" (or "cannot read PATH: ..." when reading failed), or the error's own message. */
-export function describeWriteError(e: Error): string {
-  if (!isWriteError(e)) return e.message;
-  return `cannot ${isReadError(e) ? 'read' : 'write'} ${e.path ?? 'a file'}: ${WRITE_ERRORS[e.code!]} (${e.code})`;
-}
-
-/** What to do about a write failure, in one line. */
-export function writeErrorHint(e: NodeJS.ErrnoException): string {
-  if (isReadError(e)) return 'give --runs-dir a folder of sweeps (as run creates it) that this user can read, e.g. --runs-dir runs';
-  switch (e.code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'free space, then run again (add --resume to continue a sweep)';
-    case 'EROFS':
-      return 'choose a folder on a writable file system (--runs-dir, --data-dir, --output)';
-    case 'EACCES':
-    case 'EPERM':
-      return 'fix the folder\'s permissions or choose another (--runs-dir, --data-dir, --output), then run again';
-    default:
-      return PATH_ERRORS.has(e.code ?? '') ? 'check --runs-dir, --data-dir and the experiment name' : 'fix the cause, then run again (add --resume to continue a sweep)';
+/**
+ * What to throw when writing `path`, a file the user named with `option` (--output, --html), failed: a failure
+ * of the disk or of permissions as it is, naming `path`, for main.ts's one message and its hint (free space, a
+ * writable file system, permissions); a folder that does not exist as a UserError naming it; anything else
+ * (a bug) as it is.
+ */
+export function outputWriteFailure(e: unknown, path: string, option: string): unknown {
+  if (!(e instanceof Error)) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT') {
+    return new UserError(`${option}: cannot write ${path}: the folder ${dirname(path)} does not exist`, `create it (mkdir -p ${shellWord(dirname(path))}), or give ${option} a file in a folder that exists`);
   }
+  if (isWriteError(err)) err.path ??= path;
+  return e;
 }

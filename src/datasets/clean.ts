@@ -149,16 +149,24 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     if (d.first_rows.length < FIRST_ROWS) d.first_rows.push(line);
   };
 
+  const sep = config.delimiter === '\t' ? 'tab' : config.delimiter;
+  const lastRecord = data[data.length - 1];
   for (const rec of data) {
     const f = rec.fields;
     if (f.length !== count) {
+      // The likely cause first: a short last row with no line break after it is a file cut short.
+      const cut = f.length < count && rec === lastRecord && csv.endsMidLine === true;
       diagnostics.push(
-        dataDiagnostic(file, `row has ${f.length} ${plural(f.length, 'field')}, expected ${count} (as in line ${expectedFieldsLine})`, {
+        dataDiagnostic(file, `row has ${f.length} ${plural(f.length, 'field')}, expected ${count} (as in line ${expectedFieldsLine})${cut ? ': the file ends in the middle of this row' : ''}`, {
           line: rec.line,
           column: f.length > count ? count + 1 : f.length,
-          expected: `${count} comma-separated fields`,
+          expected: `${count} ${sep === ',' ? 'comma' : `${sep}`}-separated fields`,
           found: `${f.length} fields`,
-          hint: 'a value containing a comma must be quoted: "1,5"',
+          hint: cut
+            ? 'the file looks cut short (an interrupted download or copy): get the whole file again'
+            : f.length > count
+              ? `a value containing ${sep === 'tab' ? 'a tab' : `a ${sep}`} must be quoted: "1${config.delimiter}5"`
+              : `every row needs ${count} fields: write a missing value as an empty field, e.g. 1${config.delimiter}${config.delimiter}3`,
         }),
       );
       continue;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
+import { readFailure } from '../write-errors.js';
 import { dataError, listFirst } from './problems.js';
 import { sha256Hex } from './fingerprint.js';
 import { knownDataset, missingFileMessage } from './registry.js';
@@ -24,6 +25,8 @@ export interface CsvFile {
   /** Non-blank records in file order. */
   records: CsvRecord[];
   warnings: string[];
+  /** The text ends without a line break after its last record (as a file cut short does, among others). */
+  endsMidLine?: boolean;
 }
 
 /** The dataset file is missing or is a folder: whoever read the experiment points this at its dataset.path. */
@@ -59,7 +62,8 @@ export function readCsvFile(path: string, managedName?: string, delimiter = ',',
     if (option !== undefined) {
       if (code === 'ENOENT') throw new UserError(`${option}: file not found: ${path}`, `give the path of a CSV file with ${option} FILE`);
       if (code === 'EISDIR') throw new UserError(`${option}: ${path} is a folder, not a file`, `give the path of a CSV file inside it with ${option} FILE`);
-      throw new UserError(`${option}: cannot read ${path}: ${(e as Error).message}`, 'check the file and its permissions');
+      const { why, hint } = readFailure(e, path);
+      throw new UserError(`${option}: cannot read ${path}: ${why}`, hint);
     }
     if (code === 'ENOENT') {
       const known = managedName === undefined ? undefined : knownDataset(managedName);
@@ -67,7 +71,8 @@ export function readCsvFile(path: string, managedName?: string, delimiter = ',',
       throw new DatasetFileError(`Dataset file not found: ${path}`, 'put the CSV file at that path, or set dataset.path in the experiment file to where it is', path, `file not found: ${path}`);
     }
     if (code === 'EISDIR') throw new DatasetFileError(`Dataset path is a directory, not a file: ${path}`, 'set dataset.path to a CSV file', path, `${path} is a folder, not a file`);
-    throw new UserError(`Cannot read dataset file ${path}: ${(e as Error).message}`);
+    const { why, hint } = readFailure(e, path);
+    throw new UserError(`cannot read dataset file ${path}: ${why}`, hint);
   }
   const sha256 = sha256Hex(bytes);
   const text = decodeText(path, bytes);
@@ -119,7 +124,7 @@ interface ParsedRow {
  * Parse CSV text (no BOM) into non-blank records with their starting line numbers; `delimiter` separates fields.
  * Throws: DiagnosticError on malformed quoting or when there is no non-blank record.
  */
-export function parseCsvText(file: string, text: string, delimiter = ','): { records: CsvRecord[]; warnings: string[] } {
+export function parseCsvText(file: string, text: string, delimiter = ','): { records: CsvRecord[]; warnings: string[]; endsMidLine: boolean } {
   // Why normalize: csv-parse counts a CRLF inside a quoted field as two lines; with LF only its counts are exact.
   const lf = text.replace(/\r\n?/g, '\n');
   let rows: ParsedRow[];
@@ -158,7 +163,7 @@ export function parseCsvText(file: string, text: string, delimiter = ','): { rec
   if (inner.length > 0) {
     warnings.push(`skipped ${inner.length} blank ${plural(inner.length, 'line')} (line ${listFirst(inner.slice(0, 10), inner.length)})`);
   }
-  return { records, warnings };
+  return { records, warnings, endsMidLine: !/\n\s*$/.test(lf) };
 }
 
 /** Turn a csv-parse error into a positioned diagnostic. */

@@ -266,9 +266,12 @@ export function formatDatasetReport(r: DatasetReport): string {
   return lines.join('\n');
 }
 
-/** The error `e` with a note added: a last diagnostic of a DiagnosticError, or a line of a UserError's hint. */
+/**
+ * The error `e` with a note added: the first diagnostic of a DiagnosticError (the likely cause, said before the
+ * problems it explains), or a line of a UserError's hint.
+ */
 function withNote(e: unknown, config: CsvDatasetConfig, note: string): unknown {
-  if (e instanceof DiagnosticError) return new DiagnosticError([...e.diagnostics, { severity: 'warning', file: config.path, path: '', message: note }]);
+  if (e instanceof DiagnosticError) return new DiagnosticError([{ severity: 'warning', file: config.path, path: '', message: note }, ...e.diagnostics]);
   if (e instanceof UserError) return new UserError(e.message, [e.hint, `note: ${note}`].filter((x) => x).join('\n'));
   return e;
 }

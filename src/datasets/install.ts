@@ -11,6 +11,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { isWriteError } from '../write-errors.js';
 import type { DatasetConfig } from './config.js';
 import { copyToTemp, countRows, downloadToTemp, sha256File, statOrUndefined } from './download.js';
 import { knownDataset, missingFileMessage, requireKnown, type DatasetSource } from './registry.js';
@@ -103,6 +104,8 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
   try {
     created = await mkdir(dataDir, { recursive: true });
   } catch (e) {
+    // A full disk, a read-only file system, permissions: said as for every write (the CLI's one message and hint).
+    if (isWriteError(e)) throw e;
     throw new UserError(`cannot create the data folder ${show(dataDir)}: ${(e as Error).message}`, hint);
   }
   removeDeadTempFiles(dataDir, known.file);
@@ -140,6 +143,11 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
     await rm(temp, { force: true });
     if (created !== undefined) removeEmptyFolders(dataDir, created);
     if (e instanceof UserError) throw e;
+    if (isWriteError(e)) {
+      // The hidden temporary file is the user's dataset file to them.
+      if (e.path === temp) e.path = dest;
+      throw e;
+    }
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string') throw new UserError(`cannot install ${show(dest)}: ${(e as Error).message}`, hint);
     throw e;

@@ -152,7 +152,8 @@ export function suggest(word: string, candidates: readonly string[]): string | u
 /** The first sentence of a description. */
 export function firstSentence(s: unknown): string | undefined {
   if (typeof s !== 'string') return undefined;
-  const t = s.replace(/\b(e\.g|i\.e)\./g, '$1\u0000');
+  // Abbreviations end no sentence: "e.g. 0.5", "Srivastava et al. 2014".
+  const t = s.replace(/\b(e\.g|i\.e|et al|cf|vs)\./g, '$1\u0000');
   const m = /^(.*?[.:])(\s|$)/.exec(t);
   return (m ? m[1] : t).replace(/:$/, '.').replace(/\u0000/g, '.');
 }

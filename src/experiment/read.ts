@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, visit, type CST, type Node, type YAMLError, type YAMLMap } from 'yaml';
 import { DiagnosticError, UserError, type Diagnostic } from '../errors.js';
+import { readFailure } from '../write-errors.js';
 import { formatPath, Source, type Segments } from './source.js';
 
 /** An experiment file's parsed form: its data, its source (positions), and problems that do not stop the checks. */
@@ -58,7 +59,8 @@ export function readExperimentText(file: string, cwd: string): string {
     if (code === 'EISDIR') {
       throw new UserError(`experiment file ${file} is a folder, not a file`, 'give the path of a YAML file inside it, e.g. experiments/seed-article.yaml.');
     }
-    throw new UserError(`cannot read experiment file ${file}: ${(e as Error).message}`, 'check the file permissions.');
+    const { why, hint } = readFailure(e, file);
+    throw new UserError(`cannot read experiment file ${file}: ${why}`, hint);
   }
   if (bytes.length > MAX_EXPERIMENT_BYTES) throw tooLarge(file);
   // UTF-16 (as some Windows editors save) would read as NUL-riddled keys: say what the file is instead.

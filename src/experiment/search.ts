@@ -17,6 +17,7 @@
 import type { Diagnostic } from '../errors.js';
 import { boundsProblem, DISTRIBUTION_KINDS, type NumericDistribution, type NumericKind, type SearchAxis } from '../search/distributions.js';
 import { SAMPLERS, SEARCH_METHODS, type SearchSettings } from '../search/method.js';
+import { boundsText, firstSentence } from './describe.js';
 import { paramSpec, type ParamSpec } from './params.js';
 import { formatPath, type Segments, type Source } from './source.js';
 import type { Axis, ParamValue, SearchConfig } from './types.js';
@@ -117,6 +118,25 @@ export function searchSchema(): Schema {
 }
 
 
+/**
+ * The one problem of an int_uniform or log_int_uniform whose bounds are not both integers: what it draws, and
+ * the integer bounds that hold the same values (low rounded up, high down), or the nearest when none lies
+ * between. Used for integer parameters (where the schema finds it, at each bound) and number parameters alike.
+ */
+export function integerBoundsProblem(name: string, kind: 'int_uniform' | 'log_int_uniform', low: number, high: number): { message: string; hint: string } {
+  const [a, b] = low <= high ? [low, high] : [high, low];
+  const floor = kind === 'log_int_uniform' ? 1 : -Infinity;
+  const lo = Math.max(floor, Math.ceil(a));
+  const hi = Math.floor(b);
+  return {
+    message: `${kind} draws integers: its bounds must be integers${low > high ? ', low first' : ''}`,
+    hint:
+      lo <= hi
+        ? `write ${name}: {${kind}: [${lo}, ${hi}]} (the integers in [${a}, ${b}])`
+        : `no integer lies in [${a}, ${b}]: write integer bounds, e.g. ${name}: {${kind}: [${Math.max(floor, Math.floor(a))}, ${Math.max(floor, Math.ceil(b))}]}`,
+  };
+}
+
 /** Methods with rungs (min_iterations, reduction_factor, sampler). */
 const HALVING = new Set(['halving', 'asha', 'hyperband']);
 
@@ -166,16 +186,26 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
       });
       continue;
     }
-    // A non-integer bound of an integer parameter is the schema's error, at that bound: not said twice.
+    // A non-integer bound of an int_uniform is one error for the distribution: for an integer parameter the
+    // schema finds it (at each bound; validate.ts merges them into this message), for a number parameter here.
     const integerParam = distributionKinds(spec)[0] === 'int_uniform';
-    const schemaSaysIt = integerParam && d.low <= d.high && [d.low, d.high].every(Number.isFinite) && ![d.low, d.high].every(Number.isInteger);
+    const finite = [d.low, d.high].every(Number.isFinite);
+    const nonInteger = finite && (d.kind === 'int_uniform' || d.kind === 'log_int_uniform') && ![d.low, d.high].every(Number.isInteger);
     // A non-finite bound (.nan, .inf) is the number check's error, at that bound: not said twice either.
-    const nonFinite = ![d.low, d.high].every(Number.isFinite);
-    const problem = schemaSaysIt || nonFinite ? undefined : boundsProblem(d);
-    if (problem) err([...segs, d.kind], { message: problem, found: src.found(src.nodeAt([...segs, d.kind])) });
-    else if (!schemaSaysIt && !nonFinite && (!withinParam(spec, d.low) || !withinParam(spec, d.high))) {
+    const problem = nonInteger || !finite ? undefined : boundsProblem(d);
+    if (nonInteger && !integerParam) {
+      const ints = integerBoundsProblem(name, d.kind as 'int_uniform', d.low, d.high);
+      err([...segs, d.kind], {
+        ...ints,
+        hint: `${ints.hint}, or ${name}: {${d.kind === 'int_uniform' ? 'uniform' : 'log_uniform'}: [${d.low}, ${d.high}]} to draw any number between them`,
+        found: src.found(src.nodeAt([...segs, d.kind])),
+      });
+    } else if (problem) err([...segs, d.kind], { message: problem, found: src.found(src.nodeAt([...segs, d.kind])) });
+    else if (!nonInteger && finite && (!withinParam(spec, d.low) || !withinParam(spec, d.high))) {
       err([...segs, d.kind], {
         message: `the bounds [${d.low}, ${d.high}] leave the values ${name} may take`,
+        expected: `bounds within ${name}'s range:${boundsText(spec.schema)}`,
+        found: src.found(src.nodeAt([...segs, d.kind])),
         hint: firstSentence(spec.description),
       });
     }
@@ -216,11 +246,6 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     }
   }
   return out;
-}
-
-function firstSentence(s: string): string {
-  const i = s.indexOf('. ');
-  return i < 0 ? s : s.slice(0, i + 1);
 }
 
 /**

@@ -9,6 +9,7 @@ import { PARAMS, paramSpec } from './params.js';
 import { experimentSchema } from './schema.js';
 import { describe, firstSentence, kindOf, literal, suggest, typeNoun } from './describe.js';
 import { collapse, resolveCombinators, type Problem } from './ajv-problems.js';
+import { integerBoundsProblem } from './search.js';
 import { formatPath, type Segments, type Source } from './source.js';
 import { clip, plural } from '../text.js';
 
@@ -150,8 +151,12 @@ function render(p: Problem, src: Source): Diagnostic {
         : top
           ? suggest(prop, PARAM_NAMES)
           : undefined;
+      const distribution = p.segs.length === 2 && p.segs[0] === 'grid' && (allowed.includes('uniform') || allowed.includes('int_uniform'));
       if (s) d.hint = `did you mean \`${s}\`?`;
-      else if (paramLike) {
+      else if (distribution) {
+        // The one mistake in `{uniform: [0, 1], foo: 1}`: a distribution is its kind and bounds, nothing else.
+        d.hint = `a distribution is one kind with its [low, high]: remove \`${shown}\`, e.g. ${paramName}: {${allowed[0]}: [low, high]}`;
+      } else if (paramLike) {
         d.hint = `parameters go under the top-level \`fixed:\` (one value) or \`grid:\` (a list of candidates), e.g.\nfixed:\n  ${paramLike}: ${paramSpec(paramLike)!.example}`;
       } else if (!top && TOP_KEYS.includes(prop)) {
         d.hint = `\`${prop}\` is a top-level key: check its indentation`;
@@ -278,6 +283,59 @@ function mergeListAxisItems(problems: Problem[], src: Source): { rest: Problem[]
   return { rest, merged };
 }
 
+/**
+ * A search distribution of an integer parameter with non-integer bounds (`iterations: {int_uniform: [10.5,
+ * 100.2]}`): one diagnostic for the distribution, with the integer bounds to write, instead of one per bound.
+ */
+function mergeIntegerBounds(problems: Problem[], data: unknown, src: Source): { rest: Problem[]; merged: Diagnostic[] } {
+  const groups = new Map<string, { segs: Segments; problems: Problem[] }>();
+  const rest: Problem[] = [];
+  for (const p of problems) {
+    const [g, , kind, i] = p.segs;
+    if (p.keyword === 'type' && p.segs.length === 4 && g === 'grid' && (kind === 'int_uniform' || kind === 'log_int_uniform') && typeof i === 'number' && typeof p.data === 'number') {
+      const key = JSON.stringify(p.segs.slice(0, 3));
+      if (!groups.has(key)) groups.set(key, { segs: p.segs.slice(0, 3), problems: [] });
+      groups.get(key)!.problems.push(p);
+    } else {
+      rest.push(p);
+    }
+  }
+  const merged: Diagnostic[] = [];
+  for (const { segs, problems: group } of groups.values()) {
+    const [, name, kind] = segs as [string, string, 'int_uniform' | 'log_int_uniform'];
+    const bounds = ((data as Record<string, Record<string, Record<string, unknown>>>).grid[name][kind] as unknown[]) ?? [];
+    // Only when both bounds are numbers: a string bound is a type error of its own.
+    if (bounds.length !== 2 || !bounds.every((b) => typeof b === 'number' && Number.isFinite(b))) {
+      rest.push(...group);
+      continue;
+    }
+    const node = src.nodeAt(segs);
+    merged.push({
+      severity: 'error',
+      file: src.file,
+      path: formatPath(segs),
+      ...integerBoundsProblem(name, kind, bounds[0] as number, bounds[1] as number),
+      found: src.found(node),
+      ...src.at(node),
+    });
+  }
+  return { rest, merged };
+}
+
+/**
+ * A distribution with an unknown key beside its kind (`{uniform: [0, 1], foo: 1}`) is one mistake: the unknown
+ * key's error says it; the count of keys (a distribution takes one kind) is dropped when the unknown keys
+ * account for the excess.
+ */
+function withoutCountsOfUnknownKeys(problems: Problem[]): Problem[] {
+  const unknown = new Map<string, number>();
+  for (const p of problems) if (p.keyword === 'additionalProperties') unknown.set(JSON.stringify(p.segs), (unknown.get(JSON.stringify(p.segs)) ?? 0) + 1);
+  return problems.filter((p) => {
+    if (p.keyword !== 'maxProperties' || p.data === null || typeof p.data !== 'object') return true;
+    return Object.keys(p.data).length - (unknown.get(JSON.stringify(p.segs)) ?? 0) > 1;
+  });
+}
+
 /** Keys checked by code (load.ts) with better messages than the schema's: their ajv errors are dropped. */
 const CHECKED_IN_CODE: { segs: Segments; keywords: string[] }[] = [
   { segs: ['name'], keywords: ['minLength', 'maxLength', 'pattern'] },
@@ -289,7 +347,8 @@ export function schemaDiagnostics(data: unknown, src: Source): Diagnostic[] {
   const problems = collapse(resolveCombinators(validateFn.errors ?? [], data)).filter(
     (p) => !CHECKED_IN_CODE.some((c) => JSON.stringify(c.segs) === JSON.stringify(p.segs) && c.keywords.includes(p.keyword)),
   );
-  const { rest, merged } = mergeListAxisItems(problems, src);
-  return [...rest.map((p) => render(p, src)), ...merged];
+  const lists = mergeListAxisItems(withoutCountsOfUnknownKeys(problems), src);
+  const bounds = mergeIntegerBounds(lists.rest, data, src);
+  return [...bounds.rest.map((p) => render(p, src)), ...lists.merged, ...bounds.merged];
 }
 

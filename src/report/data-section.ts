@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describeDataset, featureHistograms, type DatasetDescription, type FeatureHistogram } from '../datasets/describe.js';
 import type { PreparedDataset } from '../datasets/types.js';
 import { SWEEP_FILES } from '../store/paths.js';
+import { describeWriteError, isWriteError } from '../write-errors.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { classBalanceSpec, histogramSpec } from '../ui/static/charts/data-specs.js';
 import { predraw, renderSvg } from './charts.js';
@@ -33,7 +34,7 @@ export async function recordDataSummary(sweepDir: string, data: PreparedDataset,
   try {
     await writeDataSummary(sweepDir, summarizeData(data));
   } catch (e) {
-    warn(`warning: cannot write ${SWEEP_FILES.data}: ${(e as Error).message}; the report goes without the data summary`);
+    warn(`warning: ${isWriteError(e) ? describeWriteError(e) : `cannot write ${SWEEP_FILES.data}: ${(e as Error).message}`}; the report goes without the data summary`);
   }
 }
 

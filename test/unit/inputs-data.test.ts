@@ -136,17 +136,50 @@ test('wisconsin: the study\'s split leaves one row out, and the report says whic
   assert.match(formatDatasetReport(d.report), new RegExp(`in no split: 1 row \\(line ${complete[500][1]}\\)`));
 });
 
-test('a truncated managed file failing its fixed split also says it is not the expected file', { skip: noWisconsin }, () => {
+test('a truncated managed file failing its fixed split says first that it is not the expected file', { skip: noWisconsin }, () => {
   const data = join(dir, 'truncated-data');
   mkdirSync(data, { recursive: true });
   writeFileSync(join(data, 'wisconsin-cancer-dataset.csv'), readFileSync(WISCONSIN, 'utf8').split('\n').slice(0, 300).join('\n') + '\n');
   const exp = parseExperiment('name: t\ndataset: wisconsin\n', 'exp.yaml', { cwd: REPO, dataDir: data });
   const e = loadError(exp.dataset as CsvDatasetConfig);
-  assert.match(e.diagnostics[0].message, /dataset\.split\.train: train rows \[0, 499\] go beyond the data: \d+ rows are left after cleaning/);
-  const note = e.diagnostics.at(-1)!;
+  assert.equal(e.diagnostics.length, 2);
+  assert.match(e.diagnostics[1].message, /dataset\.split\.train: train rows \[0, 499\] go beyond the data: \d+ rows are left after cleaning/);
+  const note = e.diagnostics[0];
   assert.equal(note.severity, 'warning');
   assert.match(note.message, /^this is not the UCI breast-cancer-wisconsin\.data file \(sha256 [0-9a-f]{12}\.\.\., expected 402c585309c3\.\.\.\): it may be truncated or altered; `dlsweep data fetch wisconsin --force` restores it$/);
   assert.ok(existsSync(join(data, 'wisconsin-cancer-dataset.csv')));
+});
+
+test('a managed file cut mid-row: first that it is not the expected file, then the short last row, said to be a file cut short', { skip: noWisconsin }, () => {
+  const data = join(dir, 'cut-data');
+  mkdirSync(data, { recursive: true });
+  // Line 351 cut after its third field ("1236043,4,1" of 11 fields), as an interrupted download leaves it.
+  const lines = readFileSync(WISCONSIN, 'utf8').split('\n');
+  const cut = lines[350].split(',').slice(0, 3).join(',');
+  writeFileSync(join(data, 'wisconsin-cancer-dataset.csv'), [...lines.slice(0, 350), cut].join('\n'));
+  const exp = parseExperiment('name: t\ndataset: wisconsin\n', 'exp.yaml', { cwd: REPO, dataDir: data });
+  const e = loadError(exp.dataset as CsvDatasetConfig);
+  assert.deepEqual(e.diagnostics.map((d) => d.severity), ['warning', 'error']);
+  assert.match(e.diagnostics[0].message, /^this is not the UCI breast-cancer-wisconsin\.data file .*: it may be truncated or altered/);
+  const [, row] = e.diagnostics;
+  assert.deepEqual([row.line, row.column], [351, 3]);
+  assert.equal(row.message, 'row has 3 fields, expected 11 (as in line 1): the file ends in the middle of this row');
+  assert.equal(row.hint, 'the file looks cut short (an interrupted download or copy): get the whole file again');
+  assert.ok(e.message.indexOf('not the UCI') < e.message.indexOf('row has 3 fields'));
+});
+
+test('a row with too few or too many fields: the hint says the likely cause (a missing field, an unquoted separator)', () => {
+  for (const [text, at, hint] of [
+    ['a,b,label\n1,2,0\n3,1\n4,5,1\n', 3, 'every row needs 3 fields: write a missing value as an empty field, e.g. 1,,3'],
+    ['a,b,label\n1,2,0\n3,1,5,1\n4,5,1\n', 3, 'a value containing a , must be quoted: "1,5"'],
+    // A short last row followed by a line break is a short row, not a file cut short.
+    ['a,b,label\n1,2,0\n4,5,1\n3,1\n', 4, 'every row needs 3 fields: write a missing value as an empty field, e.g. 1,,3'],
+  ] as const) {
+    const e = loadError(csvConfig(csvFile(text)));
+    assert.equal(e.diagnostics.length, 1, e.message);
+    assert.equal(e.diagnostics[0].line, at);
+    assert.equal(e.diagnostics[0].hint, hint);
+  }
 });
 
 test('a `;`-separated file with delimiter: ";" gives the same matrices as its comma-separated twin', () => {

@@ -95,14 +95,15 @@ test('search settings that do not fit the method are errors', () => {
   assert.match(only(diagnose(`${HEAD}search: {method: annealing}\n`), 'search.method').message, /unknown value `annealing`/);
 });
 
-test('a non-integer bound of an integer parameter is one error, at that bound', () => {
+test('non-integer bounds of an integer parameter are one error, at the distribution\'s bounds', () => {
   const ds = diagnose(`${HEAD}search: {method: random, trials: 5}\ngrid:\n  iterations: {int_uniform: [1.5, 100]}\n`);
-  // Line 5 is the iterations line; 1.5 starts at column 30 ("  iterations: {int_uniform: [" is 29 characters).
-  assert.deepEqual(ds.map((d) => [d.path, d.line, d.column]), [['grid.iterations.int_uniform[0]', 5, 30]]);
-  // A number parameter's int_uniform with a fractional bound is still refused once, by the search checks.
+  // Line 5 is the iterations line; the bounds start at column 29 ("  iterations: {int_uniform: " is 28 characters).
+  assert.deepEqual(ds.map((d) => [d.path, d.line, d.column]), [['grid.iterations.int_uniform', 5, 29]]);
+  assert.equal(ds[0].hint, 'write iterations: {int_uniform: [2, 100]} (the integers in [1.5, 100])');
+  // A number parameter's int_uniform with a fractional bound is refused once too, by the search checks.
   const lr = diagnose(`${HEAD}search: {method: random, trials: 5}\ngrid:\n  learning_rate: {int_uniform: [1.5, 3]}\n`);
   assert.deepEqual(lr.map((d) => d.path), ['grid.learning_rate.int_uniform']);
-  assert.match(lr[0].message, /integer bounds/);
+  assert.match(lr[0].message, /draws integers: its bounds must be integers/);
 });
 
 test('an unknown search method is one error, at the method: nothing about what it would need', () => {

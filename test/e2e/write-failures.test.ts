@@ -1,0 +1,63 @@
+/**
+ * Every command that writes says a failed write the same way: one message naming the file and the cause in
+ * words (no space left, a read-only file system), one hint for that cause, exit code 1, no stack and no raw
+ * system text. Real file systems: small tmpfs mounts (root only; skipped elsewhere).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+
+test('compare -o, export -o, data describe --html on a full disk, landscape, tag and report on a read-only runs folder: the one message and hint of a failed write, exit 1', (t) => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'w.yaml', syntheticExperiment('w', '  iterations: [5, 10]'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const full = join(dir, 'full');
+  const ro = join(dir, 'ro');
+  mkdirSync(full);
+  mkdirSync(ro);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', full]).status !== 0) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  try {
+    // One page, filled: any new file's first block finds no room.
+    spawnSync('sh', ['-c', `head -c 4096 /dev/zero > ${join(full, 'fill')}`]);
+    for (const [args, out] of [
+      [['compare', '-o', join(full, 'x.csv')], join(full, 'x.csv')],
+      [['export', 'w/latest/1', '-o', join(full, 'm.json')], join(full, 'm.json')],
+      [['data', 'describe', file, '--html', join(full, 'd.html')], join(full, 'd.html')],
+    ] as const) {
+      const r = runCli([...args], dir);
+      assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error: cannot write ${out}: no space left on the device \\(ENOSPC\\)\\nhint: free space, then run again`, 'm'), args[0]);
+      assert.doesNotMatch(r.stderr, /check that the folder exists|ENOSPC:|\n\s+at /, args[0]);
+    }
+    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', ro]).status, 0);
+    cpSync(join(dir, 'runs'), ro, { recursive: true });
+    assert.equal(spawnSync('mount', ['-o', 'remount,ro', ro]).status, 0);
+    for (const args of [['landscape', 'w/latest/1', '--steps', '3'], ['tag', 'w/latest', 'seen'], ['report', 'w/latest']]) {
+      const r = runCli(['--runs-dir', ro, ...args], dir);
+      assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error: cannot write ${ro}/w/\\S+: the file system is read-only \\(EROFS\\)\\nhint: choose a folder on a writable file system`, 'm'), args[0]);
+      assert.doesNotMatch(r.stderr, /EROFS:|read-only file system, open|\n\s+at /, args[0]);
+    }
+    // An output folder that does not exist is the path's problem: exit 2, with the command that creates it.
+    const missing = runCli(['compare', '-o', join(dir, 'nothere', 'x.csv')], dir);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /the folder \S+nothere does not exist\nhint: create it \(mkdir -p \S+nothere\)/);
+  } finally {
+    spawnSync('umount', ['-l', full]);
+    spawnSync('umount', ['-l', ro]);
+  }
+});
+
+test('a dataset or experiment file that cannot be read: the cause in words and what to do, not the system\'s text', () => {
+  const dir = tempDir();
+  const long = `${'x'.repeat(300)}.yaml`;
+  const r = runCli(['plan', long], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, `error: cannot read experiment file ${long}: the name is too long for the file system (ENAMETOOLONG)\nhint: give a shorter path (a name of at most 255 bytes)\n`);
+});
