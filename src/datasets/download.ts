@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 
 /**
@@ -86,7 +86,7 @@ export async function downloadToTemp(
           throw fail(`download refused: ${url} sent more than ${o.maxBytes} bytes (is it the right address?); nothing was saved`);
         }
         hash.update(chunk.value);
-        await file.write(chunk.value);
+        await writeAll(file, chunk.value);
       }
     } finally {
       await file.close();
@@ -147,18 +147,38 @@ export async function copyToTemp(from: string, temp: string, maxBytes: number): 
   let bytes = 0;
   const file = await open(temp, 'wx');
   try {
-    for await (const chunk of createReadStream(from)) {
-      const b = chunk as Buffer;
-      bytes += b.length;
-      hash.update(b);
-      await file.write(b);
+    const reading = createReadStream(from)[Symbol.asyncIterator]();
+    for (;;) {
+      let chunk: IteratorResult<Buffer>;
+      try {
+        chunk = (await reading.next()) as IteratorResult<Buffer>;
+      } catch (e) {
+        throw new UserError(`--from: cannot read ${from}: ${(e as Error).message}`);
+      }
+      if (chunk.done) break;
+      bytes += chunk.value.length;
+      hash.update(chunk.value);
+      // A failed write (a full disk) is the file system's error, said as every failed write is.
+      await writeAll(file, chunk.value);
     }
-  } catch (e) {
-    throw new UserError(`--from: cannot read ${from}: ${(e as Error).message}`);
   } finally {
     await file.close();
   }
   return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Write all of `bytes` at the file's position. A write may take only part of them (a disk that fills up
+ * takes what fits and says nothing): the rest is written again, and that write throws the disk's error
+ * (ENOSPC), so a copy is never cut short silently. Throws: the file system's error.
+ */
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done);
+    // Never loop on a write that takes nothing and says nothing.
+    if (bytesWritten === 0) throw Object.assign(new Error('a write took no bytes'), { code: 'EIO' });
+    done += bytesWritten;
+  }
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -7,7 +7,7 @@
  * the good file or nothing new.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -106,6 +106,9 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
   } catch (e) {
     // A full disk, a read-only file system, permissions: said as for every write (the CLI's one message and hint).
     if (isWriteError(e)) throw e;
+    // A recursive mkdir under a read-only folder reports ENOENT: the folder that exists says why.
+    const blocked = unwritableAncestor(dataDir);
+    if (blocked) throw blocked;
     throw new UserError(`cannot create the data folder ${show(dataDir)}: ${(e as Error).message}`, hint);
   }
   removeDeadTempFiles(dataDir, known.file);
@@ -144,8 +147,8 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
     if (created !== undefined) removeEmptyFolders(dataDir, created);
     if (e instanceof UserError) throw e;
     if (isWriteError(e)) {
-      // The hidden temporary file is the user's dataset file to them.
-      if (e.path === temp) e.path = dest;
+      // The hidden temporary file (or a write that names none) is the user's dataset file to them.
+      if (e.path === undefined || e.path === temp) e.path = dest;
       throw e;
     }
     const code = (e as NodeJS.ErrnoException).code;
@@ -250,6 +253,21 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The reason the nearest existing folder above `dir` cannot be written into (a read-only file system,
+ * permissions), naming `dir`; undefined when it can. Throws: nothing.
+ */
+function unwritableAncestor(dir: string): NodeJS.ErrnoException | undefined {
+  let at = dirname(dir);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  try {
+    accessSync(at, constants.W_OK);
+    return undefined;
+  } catch (e) {
+    return isWriteError(e) ? Object.assign(e, { path: dir, syscall: 'mkdir' }) : undefined;
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { WISCONSIN, hasWisconsin, runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 
 test('compare -o, export -o, data describe --html on a full disk, landscape, tag and report on a read-only runs folder: the one message and hint of a failed write, exit 1', (t) => {
   const dir = tempDir();
@@ -60,4 +60,32 @@ test('a dataset or experiment file that cannot be read: the cause in words and w
   const r = runCli(['plan', long], dir);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stderr, `error: cannot read experiment file ${long}: the name is too long for the file system (ENAMETOOLONG)\nhint: give a shorter path (a name of at most 255 bytes)\n`);
+});
+
+test('data fetch onto a disk with room for part of the file: the write failure is said and nothing is saved (never a cut copy reported as saved); under a read-only folder: that it is read-only', { skip: !hasWisconsin() && 'data/wisconsin-cancer-dataset.csv is absent' }, (t) => {
+  const dir = tempDir();
+  const small = join(dir, 'small');
+  const ro = join(dir, 'ro');
+  mkdirSync(small);
+  mkdirSync(ro);
+  // 8 KiB: less than the 19,889-byte file, so the first write takes only what fits.
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', small]).status !== 0) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  try {
+    const r = runCli(['data', 'fetch', 'wisconsin', '--from', WISCONSIN, '--data-dir', small], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /saved/);
+    assert.match(r.stderr, new RegExp(`^error: cannot write ${small}/wisconsin-cancer-dataset\\.csv: no space left on the device \\(ENOSPC\\)\\nhint: free space`, 'm'));
+    assert.deepEqual(readdirSync(small), []);
+    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]).status, 0);
+    const under = runCli(['data', 'fetch', 'wisconsin', '--from', WISCONSIN, '--data-dir', join(ro, 'sub')], dir);
+    assert.equal(under.code, 1, under.stderr);
+    assert.match(under.stderr, new RegExp(`^error: cannot write ${ro}/sub: the file system is read-only \\(EROFS\\)\\nhint: choose a folder on a writable file system`, 'm'));
+    assert.doesNotMatch(under.stderr, /ENOENT/);
+  } finally {
+    spawnSync('umount', ['-l', small]);
+    spawnSync('umount', ['-l', ro]);
+  }
 });
