@@ -279,7 +279,7 @@ export async function runSearchSweep(
   const seedPlan: Plan = { gridSize: total, runs: [], trainings: [], naiveIterations: plannedUpdates, plannedIterations: plannedUpdates, shared: options.share, engine: options.engine, planHash: searchIdentity(exp, shape, options.engine) };
   const open = await openSweep(seedPlan, {
     runsDir: resolve(io.cwd, options.runsDir),
-    experiment: { name: exp.name, text: exp.text, objective: exp.objective },
+    experiment: { name: exp.name, text: exp.text, description: exp.description, tags: exp.tags, objective: exp.objective },
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds },
     gitCommit: await gitHead,
     resume: options.resume,

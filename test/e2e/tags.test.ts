@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { getJson, startUi } from '../helpers/ui.js';
 
 // One 4-run synthetic sweep whose experiment file has a description and tags.
 const dir = tempDir('dlsweep-tags-');
@@ -33,6 +34,43 @@ test('description and tags of the experiment file are recorded in sweep.json and
   const html = readFileSync(join(sweep, 'report.html'), 'utf8');
   assert.match(html, /<dt>description<\/dt><dd>Blobs, two rates<\/dd>/);
   assert.match(html, /<dt>tags<\/dt><dd>wisconsin-like, first<\/dd>/);
+});
+
+test('a search records its experiment\'s description and tags as a grid sweep does: sweep.json, ls, show, report, its runs\' tags and the ui', async () => {
+  const searchDir = tempDir('dlsweep-tags-search-');
+  const searchFile = writeExperiment(
+    searchDir,
+    's.yaml',
+    syntheticExperiment('drawn', '  learning_rate: {log_uniform: [0.01, 1.0]}', 'description: Drawn rates\ntags: [searched, first]\nsearch: {method: random, trials: 2, seed: 1}\nfixed:\n  iterations: 20\n'),
+  );
+  const r = runCli(['run', searchFile, '--workers', '1', '--quiet'], searchDir);
+  assert.equal(r.code, 0, r.stderr);
+  const drawn = onlySweep(join(searchDir, 'runs'), 'drawn');
+  const meta = readJson(join(drawn, 'sweep.json'));
+  assert.equal(meta.description, 'Drawn rates');
+  assert.deepEqual(meta.tags, ['searched', 'first']);
+  const ls = runCli(['ls'], searchDir);
+  assert.match(ls.stdout, /searched, first/);
+  assert.match(ls.stdout, /Drawn rates/);
+  const show = runCli(['show', `drawn/${drawn.split('/').at(-1)}`], searchDir);
+  assert.match(show.stdout, /description +Drawn rates/);
+  assert.match(show.stdout, /tags +searched, first/);
+  const html = readFileSync(join(drawn, 'report.html'), 'utf8');
+  assert.match(html, /<dt>description<\/dt><dd>Drawn rates<\/dd>/);
+  assert.match(html, /<dt>tags<\/dt><dd>searched, first<\/dd>/);
+  // Each run carries its sweep's tags.
+  const where = runCli(['compare', 'drawn', '--where', 'tags has "searched"', '--format', 'csv'], searchDir);
+  assert.equal(where.code, 0, where.stderr);
+  assert.equal((parse(where.stdout, { columns: true }) as unknown[]).length, 2);
+  const ui = await startUi(searchDir);
+  try {
+    const home = await getJson(ui.port, '/api/home');
+    const experiment = home.experiments.find((e: { name: string }) => e.name === 'drawn');
+    assert.equal(experiment.description, 'Drawn rates');
+    assert.deepEqual(experiment.tags, ['searched', 'first']);
+  } finally {
+    await ui.stop();
+  }
 });
 
 test('a bad tag in the experiment file is refused at its line and column', () => {
