@@ -280,3 +280,17 @@ test('an option given an empty value, or a column of a split the runs lack (test
   // Runs not finished yet tell nothing about the split: not refused.
   assert.doesNotThrow(() => compareView('t', [row(1, { learning_rate: 0.1 }, {}, { status: 'pending' })], { sort: 'test.loss' }));
 });
+
+test('--group-by with --columns naming a parameter or run fact is refused (groups show metrics only), not dropped or averaged into n/a', () => {
+  for (const [columns, named] of [['seed,validation.loss', 'seed'], ['+note', 'note'], ['validation.loss,init,tags', 'init, tags']]) {
+    assert.throws(
+      () => groupsView('exp/s', grid, { groupBy: ['learning_rate'], columns }),
+      (e: unknown) => {
+        assert.ok(e instanceof UserError, String(e));
+        assert.equal(e.message, `--group-by: --columns ${named}: ${named.includes(',') ? 'not metrics' : 'not a metric'}, and groups show metrics only (mean ± std per group)`);
+        return true;
+      },
+    );
+  }
+  assert.throws(() => groupsView('exp/s', grid, { groupBy: ['learning_rate'], columns: 'seed' }), (e: UserError) => /group by it too: --group-by learning_rate,seed;/.test(e.hint ?? ''));
+});

@@ -49,7 +49,16 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
   const { defs, rows } = prepare(allRows, options);
   const by = splitList(options.groupBy).map((n) => resolveColumn(n, defs, '--group-by', ['param', 'meta']));
   if (by.length === 0) throw new UserError('--group-by needs at least one parameter', 'e.g. --group-by learning_rate,hidden_sizes (the runs of each combination are aggregated)');
-  const chosen = chosenColumns(options.columns, defs, DEFAULT_GROUP_METRIC_KEYS).metrics;
+  const picked = chosenColumns(options.columns, defs, DEFAULT_GROUP_METRIC_KEYS);
+  // Groups aggregate metrics: a parameter or run fact in --columns would be dropped or averaged into n/a.
+  const other = [...(picked.params ?? []), ...picked.metrics.filter((d) => d.kind !== 'metric')];
+  if (other.length) {
+    throw new UserError(
+      `--group-by: --columns ${other.map((d) => d.key).join(', ')}: ${other.length === 1 ? 'not a metric' : 'not metrics'}, and groups show metrics only (mean ± std per group)`,
+      `to see a parameter per group, group by it too: --group-by ${[...by, ...other.filter((d) => d.kind === 'param')].map((d) => d.key).join(',')}; metrics to show, e.g. --columns validation.accuracy,validation.recall`,
+    );
+  }
+  const chosen = picked.metrics;
   if (chosen.length === 0) throw new UserError('--group-by: --columns names no metric to aggregate', 'e.g. --columns validation.accuracy,validation.recall');
   // Order: by the sort keys (metrics by their mean, group parameters by value), default by the objective
   // of the sweeps over the means (default: validation accuracy then loss); groups without finished runs last; ties by the group's values.
