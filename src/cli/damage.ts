@@ -1,12 +1,14 @@
 /** Warnings about damaged runs: readers show them and go on, naming each once. */
 import { notARunWarning, type Row } from '../report/rows.js';
-import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
+import { NOT_A_RUN_FOLDER, holdsNoRunOfItsOwn } from '../store/integrity.js';
 import type { CliIO } from './io.js';
 
 /** The warning for one damaged run (a row whose status is damaged; its note lists the problems). */
 export function damagedWarning(row: Pick<Row, 'sweep' | 'folder' | 'note'>): string {
   // A file named like a run folder holds no run: resume has nothing to train again there.
   if (row.note === NOT_A_RUN_FOLDER) return notARunWarning(row.sweep, row.folder);
+  // Another run's files: resume cannot make it a run of this sweep (integrity.ts otherRunsFiles).
+  if (holdsNoRunOfItsOwn([row.note ?? ''])) return `warning: ${row.sweep}/${row.folder} ${row.note}; shown as damaged and left out of the results (dlsweep verify ${row.sweep} says where to move it)`;
   return `warning: ${row.sweep}/${row.folder} is damaged: ${row.note ?? 'unreadable'}; shown as damaged and left out of the results (dlsweep verify lists it; run --resume trains it again)`;
 }
 

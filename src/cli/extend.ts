@@ -92,6 +92,24 @@ export function rebuiltExtensions(base: SweepBase, shape: DataShape, options: { 
   return out;
 }
 
+/**
+ * The run folders of a grid sweep's plan, read back without its data (for verify): its grids from the files
+ * kept in its folder, its data fingerprint, engine and sharing from its record. Undefined for a search, or
+ * when the plan read back is not the recorded one (another plan_hash: an older engine version, a kept file
+ * edited or gone). Throws: nothing.
+ */
+export function plannedRunFolders(dir: string, sweep: SweepFile): Set<string> | undefined {
+  if (sweep.search) return undefined;
+  try {
+    const stages = stageFiles(sweep).map((name) => parseExperiment(readFileSync(join(dir, name), 'utf8'), join(dir, name), { cwd: dir }));
+    // A run's identity holds the data's fingerprint only; the data's sizes weigh trainings and bound networks.
+    const plan = planStages(stages, { fingerprint: sweep.dataset.fingerprint, features: 1, trainSamples: 1, folds: 1 }, { share: sweep.shared, engine: sweep.engine ?? 'auto' });
+    return plan.planHash === sweep.plan_hash ? new Set(plan.runs.map((r) => r.folder)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What --extend adds, for openSweep: the plan_hash checked against and the values each parameter gains. */
 export interface Extension {
   basePlanHash: string;

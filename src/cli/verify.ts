@@ -3,7 +3,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { allSweeps, resolveSweep } from '../store/sweep-folders.js';
 import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
-import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
+import { NOT_A_RUN_FOLDER, setAsideHint } from '../store/integrity.js';
+import { plannedRunFolders } from './extend.js';
 import { counted } from '../text.js';
 
 /** Options of `dlsweep verify`. */
@@ -18,6 +19,8 @@ function describe(check: SweepCheck): string {
   for (const p of check.sweepProblems) lines.push(`  damaged: ${p}`);
   for (const d of check.damaged) lines.push(`  damaged: ${d.folder}: ${d.problems.join('; ')}`);
   for (const f of check.notFolders) lines.push(`  not a run: ${f}: ${NOT_A_RUN_FOLDER}`);
+  for (const d of check.strangers) lines.push(`  not this sweep's run: ${d.folder}: ${d.problems[0]}`);
+  if (check.strangers.length) lines.push(`  resume refuses the sweep until then: ${setAsideHint(check.dir, check.strangers.map((d) => d.folder))}`);
   const retrain = check.damaged.length + check.failed.length + check.interrupted.length + check.pending;
   if (retrain > 0) {
     const parts = [
@@ -27,8 +30,8 @@ function describe(check: SweepCheck): string {
       check.pending ? `${check.pending} pending` : '',
     ].filter(Boolean);
     lines.push(`  resume would train ${counted(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
-  } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0) lines.push('  ok: every run is recorded and sound');
-  else if (check.sweepProblems.length === 0) lines.push('  every run is recorded and sound; only the files above are not runs');
+  } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0 && check.strangers.length === 0) lines.push('  ok: every run is recorded and sound');
+  else if (check.sweepProblems.length === 0) lines.push(`  every run is recorded and sound; only the ${check.strangers.length ? 'entries above are not runs of the sweep' : 'files above are not runs'}`);
   if (check.sweepProblems.length) {
     lines.push(`  the sweep's own record is damaged: its sound runs can still be compared; rebuild the record from them and the experiment file the sweep ran: dlsweep run EXPERIMENT_FILE --resume ${name} --repair`);
   }
@@ -62,7 +65,7 @@ export function verifyJson(check: SweepCheck): Record<string, unknown> {
 export function verifyCommand(target: string | undefined, options: VerifyOptions, io: CliIO): number {
   const runsDir = resolve(io.cwd, options.runsDir);
   const dirs = target === undefined ? allSweeps(runsDir) : [resolveSweep(runsDir, target)];
-  const checks = dirs.map(verifySweep);
+  const checks = dirs.map((dir) => verifySweep(dir, (sweep) => plannedRunFolders(dir, sweep)));
   const damaged = checks.filter(isDamaged).length;
   if (options.json) {
     io.stdout.write(JSON.stringify({ sweeps: checks.map(verifyJson) }, null, 2) + '\n');

@@ -13,7 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject } from '../guards.js';
-import { RUN_FILES } from './paths.js';
+import { RUN_FILES, RUN_FOLDER_PATTERN } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
 
 const STATUSES = new Set(['done', 'diverged', 'failed', 'interrupted']);
@@ -138,6 +138,36 @@ export function checkCurve(text: string, iterations?: number): string[] {
 export const NOT_A_RUN_FOLDER =
   'a file, not a run folder: dlsweep records each run in a folder of this name and never writes such a file; move it out of the sweep folder (or delete it)';
 
+/**
+ * The one problem of a run folder that holds a whole record of another run: its params.json is sound for the
+ * folder `named`, not for its own name (a copy or a move: cp -r 0001-... 0009-...). Its files are that run's,
+ * so it is not the run its name says and training again would not make it one: it is reported once as what it
+ * is, to be moved out of the sweep folder (see setAsideHint), not as each field that disagrees with its name.
+ */
+export function otherRunsFiles(named: string): string {
+  return `${OTHER_RUNS_FILES}${named}: its params.json names that folder (a copy or a move of that run), so it is not the run this folder's name says, and training cannot make it one: move it out of the sweep folder`;
+}
+
+const OTHER_RUNS_FILES = 'holds the files of run ';
+
+/**
+ * Whether a run folder's problems say it holds no run of its own (NOT_A_RUN_FOLDER, otherRunsFiles): resume
+ * has nothing to train again there; the entry is to be moved out of the sweep folder.
+ */
+export function holdsNoRunOfItsOwn(problems: readonly string[] | undefined): boolean {
+  const first = problems?.[0];
+  return first !== undefined && (first === NOT_A_RUN_FOLDER || first.startsWith(OTHER_RUNS_FILES));
+}
+
+/**
+ * How to move entries of a sweep folder that are no run of its plan out of it (names: run folder names), to a
+ * folder beside it that no command reads as a sweep: `mkdir -p SWEEP.set-aside && mv SWEEP/0009-... SWEEP.set-aside/`.
+ */
+export function setAsideHint(sweepDir: string, names: readonly string[]): string {
+  const aside = `${sweepDir}.set-aside`;
+  return `move ${names.length === 1 ? 'it' : 'them'} out of the sweep folder, e.g. to a folder beside it that no command reads: mkdir -p ${aside} && mv ${names.map((n) => join(sweepDir, n)).join(' ')} ${aside}/`;
+}
+
 /** Whether `dir` exists and is not a folder (a plain file where a run folder's name is). Never throws. */
 export function isNotAFolder(dir: string): boolean {
   try {
@@ -169,6 +199,9 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
   // Looked at only when params.json cannot be read: sound runs cost no extra stat.
   if ('problem' in p && isNotAFolder(dir)) return { problems: [NOT_A_RUN_FOLDER] };
   if ('value' in p) {
+    const named = isObject(p.value) ? p.value.folder : undefined;
+    // A whole record of another run (sound for the folder it names): that, not each field, is the problem.
+    if (typeof named === 'string' && named !== folder && RUN_FOLDER_PATTERN.test(named) && checkParams(p.value, named).length === 0) return { problems: [otherRunsFiles(named)] };
     const found = checkParams(p.value, folder);
     problems.push(...found);
     if (found.length === 0) out.params = p.value;

@@ -6,7 +6,7 @@
  * time and see each file either complete or absent.
  */
 import { closeSync, constants, copyFileSync, existsSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Plan } from '../sweep/plan.js';
 import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep/pending.js';
@@ -14,7 +14,7 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep } from './lock.js';
-import { NOT_A_RUN_FOLDER, checkSweepRecord, isNotAFolder } from './integrity.js';
+import { NOT_A_RUN_FOLDER, checkSweepRecord, holdsNoRunOfItsOwn, isNotAFolder, setAsideHint } from './integrity.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
 import type { ActiveSpan, SweepExtension, SweepFile } from './records.js';
@@ -22,7 +22,7 @@ import { activeSpans } from './active.js';
 import { lastActivity } from './live-status.js';
 import type { ObjectiveSetting } from '../sweep/objective.js';
 import { NoSuchSweep, createSweepFolder, resolveSweep, sweepsOf } from './sweep-folders.js';
-import { DamagedSweepRecord, readRuns, readSweepFile } from './read-runs.js';
+import { DamagedSweepRecord, readRuns, readSweepFile, type StoredRun } from './read-runs.js';
 import { copyReusedRun, findReusable, type ReuseSource } from './reuse.js';
 import { runParamsFile } from './recorder.js';
 
@@ -93,7 +93,9 @@ function finishedRuns(sweepPath: string, plan: Plan, search = false, extend = fa
   const byFolder = new Map(plan.runs.map((r) => [r.folder, r]));
   const done = new Set<number>();
   const damaged: DamagedRun[] = [];
-  for (const stored of readRuns(sweepPath, { deep: true })) {
+  const runs = readRuns(sweepPath, { deep: true });
+  refuseStrangers(sweepPath, runs, search ? undefined : byFolder, extend);
+  for (const stored of runs) {
     const planned = byFolder.get(stored.folder);
     if (stored.damaged?.[0] === NOT_A_RUN_FOLDER) {
       // Where a planned run's folder goes, the run cannot be recorded; elsewhere it is no run and is left alone.
@@ -111,6 +113,29 @@ function finishedRuns(sweepPath: string, plan: Plan, search = false, extend = fa
     if (planned && stored.metrics && stored.metrics.run_id === planned.id && (status === 'done' || status === 'diverged')) done.add(planned.index);
   }
   return { done, damaged };
+}
+
+/**
+ * Refuse run folders that are no run of the sweep's plan, before anything is written: a folder holding another
+ * run's files (integrity.ts otherRunsFiles: a copy or a move) and, for a grid (`planned`: its run folders by
+ * name; a search draws its runs as it goes), a folder its plan has no run for (a run of another sweep, a point
+ * of another grid). Resume would train nothing for them and the sweep would stay damaged; files named like run
+ * folders are left to finishedRuns. Throws: UserError naming them and where to move them.
+ */
+function refuseStrangers(sweepPath: string, runs: readonly StoredRun[], planned: ReadonlyMap<string, unknown> | undefined, extend: boolean): void {
+  const strangers: string[] = [];
+  for (const r of runs) {
+    if (r.damaged?.[0] === NOT_A_RUN_FOLDER) continue;
+    // Its first clause ("holds the files of run 0001-..."): the hint below says what to do.
+    if (holdsNoRunOfItsOwn(r.damaged)) strangers.push(`${r.folder} ${r.damaged![0].split(':')[0]}`);
+    else if (planned && planned.size > 0 && !planned.has(r.folder)) strangers.push(`${r.folder} is no run of its plan (${r.damaged ? 'damaged, and ' : ''}planned from another grid, data or engine, or copied from another sweep)`);
+  }
+  if (strangers.length === 0) return;
+  const shown = strangers.slice(0, 3).join('; ') + (strangers.length > 3 ? `; and ${strangers.length - 3} more` : '');
+  throw new UserError(
+    `sweep ${basename(dirname(sweepPath))}/${basename(sweepPath)} holds ${strangers.length === 1 ? 'a run folder' : `${strangers.length} run folders`} that ${extend ? '--extend' : 'resume'} cannot make a run of it: ${shown}`,
+    `${setAsideHint(sweepPath, strangers.map((s) => s.slice(0, s.indexOf(' '))))}, then ${extend ? 'extend' : 'resume'} again (nothing was written)`,
+  );
 }
 
 /**
@@ -211,8 +236,10 @@ function rebuiltRecord(dir: string, damaged: DamagedSweepRecord, plan: Plan, inp
   const byFolder = new Map(plan.runs.map((r) => [r.folder, r.id]));
   const runs = readRuns(dir);
   if (plan.runs.length > 0) {
-    const strangers = runs.filter((r) => r.params.training_key !== '' && byFolder.get(r.folder) !== r.params.run_id);
-    if (strangers.length) {
+    const sound = runs.filter((r) => r.params.training_key !== '');
+    const strangers = sound.filter((r) => byFolder.get(r.folder) !== r.params.run_id);
+    // Some runs planned: the plan is the sweep's, the others were copied in (refuseStrangers says what to do).
+    if (strangers.length && strangers.length === sound.length) {
       throw new UserError(
         `${damaged.message}; its run ${strangers[0].folder}${strangers.length > 1 ? ` (and ${strangers.length - 1} more)` : ''} was not planned from this file with this data and engine, so its record cannot be rebuilt from it`,
         'resume with the data file and --engine the sweep was trained with; its runs can still be compared: dlsweep compare ' + name,

@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SWEEP_FILES, stageFiles } from './paths.js';
-import { NOT_A_RUN_FOLDER, checkSweepRecord, readJsonFile } from './integrity.js';
+import { SWEEP_FILES, runFolderNumber, stageFiles } from './paths.js';
+import { NOT_A_RUN_FOLDER, checkSweepRecord, holdsNoRunOfItsOwn, readJsonFile } from './integrity.js';
 import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
@@ -23,14 +23,23 @@ export interface SweepCheck {
   damaged: DamagedRun[];
   /** Files named like run folders (see integrity.ts NOT_A_RUN_FOLDER): no run, nothing for resume to train. */
   notFolders: string[];
+  /**
+   * Run folders that are no run of the sweep's plan: another run's files (integrity.ts otherRunsFiles), or a
+   * name its plan does not have. Resume refuses them (nothing for it to train); they are to be moved out.
+   */
+  strangers: DamagedRun[];
   failed: string[];
   interrupted: string[];
   /** Grid points with no run folder, or a folder with no result yet. */
   pending: number;
 }
 
-/** Check one sweep folder. Never throws for damaged files (they are what it reports). */
-export function verifySweep(dir: string): SweepCheck {
+/**
+ * Check one sweep folder. `plannedOf`: the run folders of a grid sweep's plan, from its sound record (undefined
+ * when they cannot be read back): a run folder not among them is a stranger; without them, one numbered past
+ * the grid. Never throws for damaged files (they are what it reports).
+ */
+export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => ReadonlySet<string> | undefined): SweepCheck {
   const sweepProblems: string[] = [];
   const s = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
   let gridSize: number | undefined;
@@ -42,11 +51,21 @@ export function verifySweep(dir: string): SweepCheck {
   // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];
   for (const name of kept) if (!existsSync(join(dir, name))) sweepProblems.push(`${name} is missing`);
-  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], notFolders: [], failed: [], interrupted: [], pending: 0 };
+  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0 };
+  // A search draws its runs as it goes: only a grid's plan says which folders belong.
+  const grid = gridSize !== undefined && 'value' in s && !s.value.search ? s.value : undefined;
+  const planned = grid && plannedOf ? plannedOf(grid) : undefined;
   const runs = readRuns(dir, { deep: true }).filter((r) => {
     const file = r.damaged?.[0] === NOT_A_RUN_FOLDER;
     if (file) check.notFolders.push(r.folder);
-    return !file;
+    else if (holdsNoRunOfItsOwn(r.damaged)) check.strangers.push({ folder: r.folder, problems: r.damaged! });
+    else if (planned ? !planned.has(r.folder) : grid && runFolderNumber(r.folder) > grid.grid_size) {
+      const why = planned
+        ? "not a run of the sweep's plan (its grid, read back from the experiment files kept in the sweep folder, has no run of this name: copied from another sweep or grid?)"
+        : `numbered past the sweep's grid of ${grid!.grid_size} points: not a run of its plan`;
+      check.strangers.push({ folder: r.folder, problems: [`${why}; training cannot make it one: move it out of the sweep folder`] });
+    } else return true;
+    return false;
   });
   check.runs = runs.length;
   let unfinished = 0;
@@ -63,5 +82,5 @@ export function verifySweep(dir: string): SweepCheck {
 
 /** Whether a check found damage (as opposed to work left to do). */
 export function isDamaged(check: SweepCheck): boolean {
-  return check.sweepProblems.length > 0 || check.damaged.length > 0 || check.notFolders.length > 0;
+  return check.sweepProblems.length > 0 || check.damaged.length > 0 || check.notFolders.length > 0 || check.strangers.length > 0;
 }

@@ -263,6 +263,68 @@ test('a plain file named like a run folder is one problem saying what it is and 
   assert.match(after.stdout, new RegExp(`^nf/${id}: 2 run folders checked \\(grid of 2\\), 2 sound\n  not a run: 0003-deadbeef: .*\n  every run is recorded and sound; only the files above are not runs\n`));
 });
 
+test('a run folder that is no run of its sweep (another run\'s files copied in, a run of another sweep): readers and verify say to move it out and where; resume and --repair refuse it, writing nothing', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'st.yaml', syntheticExperiment('st', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 20\n'));
+  const other = writeExperiment(dir, 'st-other.yaml', syntheticExperiment('st', '  learning_rate: [0.2]', 'fixed:\n  iterations: 20\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'st');
+  const id = basename(sweep);
+  assert.equal(runCli(['run', other, '--quiet', '--no-reuse'], dir).code, 0);
+  const otherSweep = join(dir, 'runs', 'st', readdirSync(join(dir, 'runs', 'st')).filter((n) => /^\d{8}-/.test(n) && n !== id)[0]);
+  const [first] = runFolders(sweep);
+  const [foreign] = runFolders(otherSweep);
+  assert.notEqual(foreign, first);
+  // cp -r 0001-... 0009-deadbeef: run 1's files under another name; and a run of the other sweep copied in as it is.
+  spawnSync('cp', ['-r', join(sweep, first), join(sweep, '0009-deadbeef')]);
+  spawnSync('cp', ['-r', join(otherSweep, foreign), join(sweep, foreign)]);
+  const record = readFileSync(join(sweep, 'sweep.json'), 'utf8');
+  const aside = `${sweep}.set-aside`;
+  // In folder order: the other sweep's run 1 before 0009.
+  const move = `mkdir -p ${aside} && mv ${join(sweep, foreign)} ${join(sweep, '0009-deadbeef')} ${aside}/`;
+
+  const v = runCli(['verify', `st/${id}`], dir);
+  assert.equal(v.code, 1);
+  assert.ok(v.stdout.includes(`  not this sweep's run: 0009-deadbeef: holds the files of run ${first}: its params.json names that folder`), v.stdout);
+  assert.ok(v.stdout.includes(`  not this sweep's run: ${foreign}: not a run of the sweep's plan`), v.stdout);
+  assert.ok(v.stdout.includes(`  resume refuses the sweep until then: move them out of the sweep folder, e.g. to a folder beside it that no command reads: ${move}\n`), v.stdout);
+  // Nothing for resume to train: verify does not advise it.
+  assert.doesNotMatch(v.stdout, /resume would train|damaged: 0009/);
+
+  const c = runCli(['compare', `st/${id}`], dir);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stderr, new RegExp(`^warning: st/${id}/0009-deadbeef holds the files of run ${first}: .*move it out of the sweep folder; shown as damaged and left out of the results \\(dlsweep verify st/${id} says where to move it\\)$`, 'm'));
+  assert.doesNotMatch(c.stderr, /trains it again/);
+
+  for (const args of [['run', file, '--resume', id, '--quiet'], ['run', file, '--resume', id, '--repair', '--quiet']]) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(
+      r.stderr,
+      `error: sweep st/${id} holds 2 run folders that resume cannot make a run of it: ${foreign} is no run of its plan (planned from another grid, data or engine, or copied from another sweep); 0009-deadbeef holds the files of run ${first}\n` +
+        `hint: move them out of the sweep folder, e.g. to a folder beside it that no command reads: ${move}, then resume again (nothing was written)\n`,
+    );
+    assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), record);
+    assert.deepEqual(readdirSync(sweep).filter((n) => n.startsWith('.') || n.includes('damaged')), []);
+  }
+  // A damaged record too: --repair names the strangers (its other runs are the plan's), keeps the record as it is.
+  writeFileSync(join(sweep, 'sweep.json'), '{"id": "cut sh');
+  const repair = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+  assert.equal(repair.code, 2, repair.stderr);
+  assert.match(repair.stderr, /^error: sweep \S+ holds 2 run folders that resume cannot make a run of it/);
+  assert.equal(readFileSync(join(sweep, 'sweep.json'), 'utf8'), '{"id": "cut sh');
+  assert.ok(!existsSync(join(sweep, 'sweep.json.damaged')));
+
+  // The hint's command, then --repair rebuilds the record and verify finds every run sound.
+  assert.equal(spawnSync('sh', ['-c', move]).status, 0);
+  const repaired = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+  assert.equal(repaired.code, 0, repaired.stderr);
+  const after = runCli(['verify', `st/${id}`], dir);
+  assert.equal(after.code, 0, after.stdout);
+  assert.match(after.stdout, /ok: every run is recorded and sound/);
+  assert.deepEqual(readdirSync(aside).sort(), ['0009-deadbeef', foreign].sort());
+});
+
 test('a symbolic link in the runs folder leading to sweeps elsewhere: ls and a bare compare leave it out with one warning; show, compare, verify, report and ls refuse it, naming the runs folder that holds its sweeps', () => {
   const dir = tempDir();
   const elsewhere = tempDir();
