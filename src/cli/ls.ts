@@ -7,7 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { lastActivity, liveStatus } from '../store/live-status.js';
 import { activeMs } from '../store/active.js';
-import { RUN_FOLDER_PATTERN } from '../store/paths.js';
+import { RUN_FOLDER_PATTERN, sweepIdTime } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
 import { checkInsideRunsDir, experimentOf, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
 import { readSweepFile } from '../store/read-runs.js';
@@ -126,7 +126,10 @@ export function sweepsView(
         if (size) cells.push(sizeCell(dir));
         cells[0] = { text: i === 0 ? experiment : '', value: experiment };
         cells[1] = { text: basename(dir), value: basename(dir) };
-        cells[3] = { text: 'damaged', value: 'damaged' };
+        // The start time its id holds; the status in the status column.
+        const started = sweepIdTime(basename(dir));
+        if (started) cells[3] = { text: shortDate(started), value: started };
+        cells[4] = { text: 'damaged', value: 'damaged' };
         rows.push({ status: 'damaged', cells });
         return;
       }

@@ -5,6 +5,7 @@ import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
 import { NOT_A_RUN_FOLDER, setAsideHint } from '../store/integrity.js';
 import { plannedRunFolders } from './extend.js';
+import { SWEEP_FILES } from '../store/paths.js';
 import { counted } from '../text.js';
 
 /** Options of `dlsweep verify`. */
@@ -32,7 +33,9 @@ function describe(check: SweepCheck): string {
     lines.push(`  resume would train ${counted(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
   } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0 && check.strangers.length === 0) lines.push('  ok: every run is recorded and sound');
   else if (check.sweepProblems.length === 0) lines.push(`  every run is recorded and sound; only the ${check.strangers.length ? 'entries above are not runs of the sweep' : 'files above are not runs'}`);
-  if (check.sweepProblems.length) {
+  if (check.sweepProblems.includes(`${SWEEP_FILES.experiment} is missing`) && check.sweepProblems.some((p) => p.startsWith(SWEEP_FILES.sweep))) {
+    lines.push(`  the sweep's own record cannot be rebuilt: the experiment file it ran is gone too; its sound runs can still be compared; remove the sweep with: dlsweep rm ${name}`);
+  } else if (check.sweepProblems.length) {
     lines.push(`  the sweep's own record is damaged: its sound runs can still be compared; rebuild the record from them and the experiment file the sweep ran: dlsweep run EXPERIMENT_FILE --resume ${name} --repair`);
   }
   return lines.join('\n');

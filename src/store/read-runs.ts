@@ -24,21 +24,36 @@ export class DamagedSweepRecord extends UserError {
     readonly problem: string,
     readonly value?: unknown,
   ) {
-    super(
-      join(dir, SWEEP_FILES.sweep) + problem.slice(SWEEP_FILES.sweep.length),
-      // Its runs are intact beside it, so the fix must not touch the folder.
-      "the sweep's record was edited or damaged outside dlsweep; its run folders are intact: keep the folder, and rebuild the record " +
-        `from them and the experiment file the sweep ran (its text is kept in ${join(dir, SWEEP_FILES.experiment)}): ` +
-        `dlsweep run EXPERIMENT_FILE --resume ${basename(dirname(dir))}/${basename(dir)} --repair (the damaged file is kept beside it as ${SWEEP_FILES.sweep}.damaged); ` +
-        'meanwhile `dlsweep compare` still lists the runs and `dlsweep verify` checks them',
-    );
+    super(join(dir, SWEEP_FILES.sweep) + problem.slice(SWEEP_FILES.sweep.length), damagedRecordHint(dir, problem === MISSING_RECORD));
   }
 }
 
-/** sweep.json of a sweep folder, checked (integrity.ts checkSweepRecord). Throws: UserError when absent; DamagedSweepRecord when damaged. */
+/** The problem of a sweep folder without its record (deleted or lost outside dlsweep). */
+export const MISSING_RECORD = `${SWEEP_FILES.sweep} is missing`;
+
+/**
+ * How to go on with a sweep whose record is damaged or missing: its runs are intact beside it, so the fix must
+ * not touch the folder; rebuild the record from them and the experiment file kept in the folder, or, when that
+ * file is gone too, compare the runs or remove the sweep.
+ */
+export function damagedRecordHint(dir: string, missing: boolean): string {
+  const name = `${basename(dirname(dir))}/${basename(dir)}`;
+  const kept = join(dir, SWEEP_FILES.experiment);
+  if (!existsSync(kept)) {
+    return `the sweep's record and the experiment file it ran (${kept}) are gone, so the record cannot be rebuilt; its run folders can still be compared (dlsweep compare ${name}) and checked (dlsweep verify ${name}); remove the sweep with: dlsweep rm ${name}`;
+  }
+  return (
+    `the sweep's record was ${missing ? 'deleted or lost' : 'edited or damaged'} outside dlsweep; its run folders are intact: keep the folder, and rebuild the record ` +
+    `from them and the experiment file the sweep ran (its text is kept in ${kept}): ` +
+    `dlsweep run EXPERIMENT_FILE --resume ${name} --repair${missing ? '' : ` (the damaged file is kept beside it as ${SWEEP_FILES.sweep}.damaged)`}; ` +
+    'meanwhile `dlsweep compare` still lists the runs and `dlsweep verify` checks them'
+  );
+}
+
+/** sweep.json of a sweep folder, checked (integrity.ts checkSweepRecord). Throws: DamagedSweepRecord when missing or damaged. */
 export function readSweepFile(dir: string): SweepFile {
   const read = readJsonFile<SweepFile>(join(dir, SWEEP_FILES.sweep), SWEEP_FILES.sweep);
-  if ('missing' in read) throw new UserError(`${dir} is not a sweep folder (no ${SWEEP_FILES.sweep})`);
+  if ('missing' in read) throw new DamagedSweepRecord(dir, MISSING_RECORD);
   if ('problem' in read) throw new DamagedSweepRecord(dir, read.problem);
   const problems = checkSweepRecord(read.value);
   if (problems.length) {

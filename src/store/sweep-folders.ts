@@ -69,11 +69,15 @@ export function isDir(path: string): boolean {
   }
 }
 
-/** Sweep folders of one experiment folder, oldest first (ids sort by start time). */
+/**
+ * Sweep folders of one experiment folder, oldest first (ids sort by start time): every folder named by a sweep
+ * id. A sweep folder is created with its sweep.json (createSweepFolder), so one without it lost its record:
+ * it is still listed (readers show it as damaged, run --resume --repair rebuilds the record, rm removes it).
+ */
 export function sweepsOf(experimentPath: string): string[] {
   if (!isDir(experimentPath)) return [];
   return readdirSync(experimentPath)
-    .filter((n) => SWEEP_ID_PATTERN.test(n) && existsSync(join(experimentPath, n, SWEEP_FILES.sweep)))
+    .filter((n) => SWEEP_ID_PATTERN.test(n) && isDir(join(experimentPath, n)))
     .sort()
     .map((n) => join(experimentPath, n));
 }
@@ -304,7 +308,7 @@ function findSweep(runsDir: string, target?: string): string {
   target = normalizeReference(runsDir, target);
   if (target === 'latest') return findSweep(runsDir);
   const asPath = resolve(target);
-  if (isDir(asPath) && existsSync(join(asPath, SWEEP_FILES.sweep))) return asPath;
+  if (isDir(asPath) && (existsSync(join(asPath, SWEEP_FILES.sweep)) || SWEEP_ID_PATTERN.test(basename(asPath)))) return asPath;
   if (isDir(asPath) && sweepsOf(asPath).length > 0) return sweepsOf(asPath).at(-1)!;
   // A sweep folder named by its path in the runs folder, whatever its name (EXPERIMENT/LINK, a link to a sweep).
   const inRuns = join(runsDir, target);

@@ -295,7 +295,8 @@ async function replaceDamagedRecord(dir: string, rebuilt: SweepFile): Promise<vo
   let n = 1;
   const aside = () => join(dir, `${SWEEP_FILES.sweep}.damaged${n > 1 ? `-${n}` : ''}`);
   while (existsSync(aside())) n++;
-  copyFileSync(join(dir, SWEEP_FILES.sweep), aside(), constants.COPYFILE_EXCL);
+  // A record that is missing altogether has nothing to keep.
+  if (existsSync(join(dir, SWEEP_FILES.sweep))) copyFileSync(join(dir, SWEEP_FILES.sweep), aside(), constants.COPYFILE_EXCL);
   await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), rebuilt);
 }
 

@@ -205,3 +205,53 @@ test('run --resume --repair refused by a file where a run folder goes writes not
     assert.equal(readFileSync(join(sweep, 'sweep.json.damaged'), 'utf8'), cut);
   }
 });
+
+test('a sweep folder whose sweep.json is gone: ls and verify list it as damaged with the fix, show says how to rebuild it, run --resume --repair rebuilds it (a grid and a search); with its experiment file gone too, the fix is rm, which removes it', () => {
+  const search = syntheticExperiment('hs', '  learning_rate: {log_uniform: [0.01, 1.0]}\n  iterations: [10]', 'search: {method: random, trials: 4, seed: 3}\n');
+  for (const [name, yaml] of [['sr', TWO], ['hs', search]] as const) {
+    const { dir, file, id, sweep } = recordedSweep(`dlsweep-missing-record-${name}-`, `${name}.yaml`, name, yaml);
+    const good = readJson(join(sweep, 'sweep.json'));
+    const files = runFiles(sweep);
+    rmSync(join(sweep, 'sweep.json'));
+    const fix = `dlsweep run EXPERIMENT_FILE --resume ${name}/${id} --repair`;
+
+    const ls = runCli(['ls', '--format', 'json'], dir);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.deepEqual((JSON.parse(ls.stdout) as { rows: { sweep: string; status: string }[] }).rows.map((r) => [r.sweep, r.status]), [[id, 'damaged']]);
+    assert.match(ls.stderr, new RegExp(`^warning: ${sweep}/sweep\\.json is missing; ${name}/${id} is listed as damaged \\(dlsweep verify ${name}/${id}\\)$`, 'm'));
+    const v = runCli(['verify'], dir);
+    assert.equal(v.code, 1, v.stdout);
+    assert.match(v.stdout, /^  damaged: sweep\.json is missing$/m);
+    assert.ok(v.stdout.includes(fix), v.stdout);
+    const show = runCli(['show', `${name}/${id}`], dir);
+    assert.equal(show.code, 2);
+    assert.ok(show.stderr.startsWith(`error: ${sweep}/sweep.json is missing\nhint: the sweep's record was deleted or lost outside dlsweep; its run folders are intact: keep the folder`), show.stderr);
+    assert.ok(show.stderr.includes(fix) && !show.stderr.includes('.damaged'), show.stderr);
+    // The runs are still read.
+    const compare = runCli(['compare', `${name}/${id}`, '--columns', 'run,status', '--format', 'json'], dir);
+    assert.equal(compare.code, 0, compare.stderr);
+    assert.equal((JSON.parse(compare.stdout) as { rows: unknown[] }).rows.length, runFolders(sweep).length);
+
+    const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(runFiles(sweep), files, `${name}: nothing trained again`);
+    const rebuilt = readJson(join(sweep, 'sweep.json'));
+    for (const key of ['id', 'experiment', 'status', 'grid_size', 'plan_hash', 'counts', 'best', 'search']) assert.deepEqual(rebuilt[key], good[key], `${name}: ${key}`);
+    assert.ok(!readdirSync(sweep).some((n) => n.includes('damaged')));
+    assert.equal(runCli(['verify', `${name}/${id}`], dir).code, 0);
+  }
+
+  // Nothing left to rebuild from: the hint says to remove it, and rm does.
+  const { dir, id, sweep } = recordedSweep('dlsweep-missing-record-rm-', 'sr.yaml', 'sr', TWO);
+  rmSync(join(sweep, 'sweep.json'));
+  rmSync(join(sweep, 'experiment.yaml'));
+  const show = runCli(['show', `sr/${id}`], dir);
+  assert.equal(show.code, 2);
+  assert.match(show.stderr, new RegExp(`\\nhint: the sweep's record and the experiment file it ran \\(\\S+experiment\\.yaml\\) are gone, so the record cannot be rebuilt; .*remove the sweep with: dlsweep rm sr/${id}\\n$`));
+  const v = runCli(['verify', `sr/${id}`], dir);
+  assert.match(v.stdout, new RegExp(`cannot be rebuilt.*dlsweep rm sr/${id}`));
+  assert.doesNotMatch(v.stdout, /--repair/);
+  const rm = runCli(['rm', `sr/${id}`, '--yes'], dir);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.ok(!existsSync(sweep));
+});
