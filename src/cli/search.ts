@@ -24,11 +24,11 @@ import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
 import { predrawDataCharts, recordDataSummary } from '../report/data-section.js';
 import { longestFirst, orderOf } from '../execute/orders.js';
-import { holdExitHandlers, writeJsonAtomic, writeJsonAtomicSync } from '../store/atomic.js';
+import { holdExitHandlers, writeJsonAtomic } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
 import type { SweepFile } from '../store/records.js';
-import { closeLastSpan, closingRecord, openSweep } from '../store/sweeps.js';
+import { closeLastSpan, closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
 import { recordedSearchUpdates } from '../store/recorded-updates.js';
 import { RowCache, rowOf, sweepRows } from '../report/rows.js';
@@ -595,11 +595,8 @@ export async function runSearchSweep(
       try {
         ({ sweep } = await rebuildSweepOutputs(dir, sweep));
       } catch {
-        try {
-          writeJsonAtomicSync(join(dir, SWEEP_FILES.sweep), sweep);
-        } catch {
-          // Nothing more can be written; the run folders already on disk are complete (atomic writes).
-        }
+        // The disk may be full: written in place if need be, so that it never says running (store/sweeps.ts).
+        recordSweepStopped(dir, sweep);
       }
       io.stderr.write(`error: the search stopped: ${describeWriteError(dispatchResult.fatal)}\nfree space or fix permissions, then resume: ${resumeCommand(file, sweepId, options)}\n`);
       return 1;

@@ -456,9 +456,13 @@ export function recordSweepStopped(dir: string, sweep: SweepFile): boolean {
   }
   try {
     const old = statSync(path).size;
-    // A shorter record still fits: drop the pretty-printing, then pad.
-    const compact = text.length <= old ? text : JSON.stringify(sweep) + '\n';
-    if (Buffer.byteLength(compact) > old) return false;
+    // A shorter record still fits: drop the pretty-printing, then the best run (readers find it from the runs),
+    // then most of the error's text; then pad.
+    const { best: _best, ...lean } = sweep;
+    const compact = [text, JSON.stringify(sweep) + '\n', JSON.stringify(lean) + '\n', JSON.stringify({ ...lean, ...(lean.error ? { error: lean.error.slice(0, 60) } : {}) }) + '\n'].find(
+      (t) => Buffer.byteLength(t) <= old,
+    );
+    if (compact === undefined) return false;
     const fd = openSync(path, 'r+');
     try {
       writeSync(fd, compact.trimEnd() + ' '.repeat(old - Buffer.byteLength(compact)) + '\n', 0);

@@ -268,7 +268,7 @@ test('halving down to one configuration: kill -9 while it trains alone and the r
   assert.equal((report.match(/<figure class="histogram"/g) ?? []).length, 4, 'a histogram per feature');
 });
 
-test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, and --resume ends with the same search', async (t) => {
+test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, sweep.json says failed with its span of work closed (ls: failed, its true duration), and --resume ends with the same search', async (t) => {
   const ref = halvingReference();
   const dir = tempDir();
   const runs = join(dir, 'runs');
@@ -299,6 +299,15 @@ test('disk full during a search (its writer thread fails): a clear message, exit
     const kept = runFolders(sweep).filter((f) => existsSync(join(sweep, f, 'metrics.json')));
     assert.ok(kept.length > 0 && kept.length < 26, `${kept.length} runs kept`);
     for (const f of kept) assert.equal(readFileSync(join(sweep, f, 'metrics.json'), 'utf8'), readFileSync(join(ref.sweep, f, 'metrics.json'), 'utf8'));
+    // The stop is recorded on the full disk (in place if need be): failed, every span of work closed, so ls shows
+    // it failed at once, lasting at least until its last run was recorded, never running.
+    const record = readJson(join(sweep, 'sweep.json'));
+    assert.equal(record.status, 'failed');
+    assert.ok(record.active.length > 0 && record.active.every((s: { ended_at: string | null }) => s.ended_at !== null), JSON.stringify(record.active));
+    const ls = JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows[0];
+    assert.equal(ls.status, 'failed');
+    const lastRun = Math.max(...kept.map((f) => Date.parse(readJson(join(sweep, f, 'timing.json')).finished_at)));
+    assert.ok(ls.duration_ms >= lastRun - Date.parse(record.started_at), `${ls.duration_ms} ms, the last run ${lastRun - Date.parse(record.started_at)} ms after the start`);
     assert.equal(spawnSync('mount', ['-o', 'remount,size=64m', runs]).status, 0);
     const again = runCli(['run', file, '--workers', '2', '--resume', 'latest', '--quiet'], dir);
     assert.equal(again.code, 0, again.stderr);
