@@ -34,7 +34,7 @@ import { useChartRenderer, warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
 import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
-import { describeWriteError, isWriteError } from './write-errors.js';
+import { describeWriteError, isWriteError, stopRemedy } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { planForSweep, readSweepBase, rebuiltExtensions, type Extension } from './extend.js';
@@ -270,6 +270,8 @@ async function runSweep(
     repair,
   });
   opened?.({ id: open.id, experiment: exp.name });
+  // What releasing the lock said, once said (ReleaseLock).
+  let lockNote: string | undefined;
   try {
     const { dir: sweepPath, id: sweepId, todo } = open;
     await recordDataSummary(sweepPath, data, (line) => io.stderr.write(line + '\n'));
@@ -350,10 +352,13 @@ async function runSweep(
         recordSweepStopped(sweepPath, failed);
       }
       const lostQueue = error instanceof QueueError;
+      // Released before the message, which says so when the lock cannot be removed (a read-only folder).
+      lockNote = await open.release();
       io.stderr.write(
         `error: the sweep stopped: ${lostQueue ? error.message : describeWriteError(error)}\n` +
           `finished runs are kept (${counts.done + counts.diverged} recorded now); ` +
-          `${lostQueue ? 'once Redis is back' : 'free space or fix permissions'}, then resume: ${resumeCommand(file, sweepId, options)}\n`,
+          `${lostQueue ? 'once Redis is back' : stopRemedy(error)}, then resume: ${resumeCommand(file, sweepId, options)}\n` +
+          (lockNote ? `note: ${lockNote}\n` : ''),
       );
       return 1;
     };
@@ -386,6 +391,7 @@ async function runSweep(
     }
     return recorder.failures.length > 0 ? 1 : 0;
   } finally {
-    await open.release();
+    const note = await open.release();
+    if (note && note !== lockNote) io.stderr.write(`note: ${note}\n`);
   }
 }

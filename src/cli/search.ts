@@ -42,7 +42,7 @@ import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/swee
 import { predraw, stopPredraw, warmChartEngine } from '../report/charts.js';
 import { bestRunsChartSpecs } from '../report/report-html.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
-import { describeWriteError } from './write-errors.js';
+import { describeWriteError, stopRemedy } from './write-errors.js';
 import { formatDuration, useColor, type CliIO } from './io.js';
 import { counted, plural } from '../text.js';
 
@@ -303,6 +303,8 @@ export async function runSearchSweep(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const releaseExitHandlers = holdExitHandlers();
+  // What releasing the lock said, once said (ReleaseLock).
+  let lockNote: string | undefined;
   try {
     log(report);
     log(describeSearchPlan(exp, folds, workers));
@@ -598,7 +600,9 @@ export async function runSearchSweep(
         // The disk may be full: written in place if need be, so that it never says running (store/sweeps.ts).
         recordSweepStopped(dir, sweep);
       }
-      io.stderr.write(`error: the search stopped: ${describeWriteError(dispatchResult.fatal)}\nfree space or fix permissions, then resume: ${resumeCommand(file, sweepId, options)}\n`);
+      // Released before the message, which says so when the lock cannot be removed (a read-only folder).
+      lockNote = await open.release();
+      io.stderr.write(`error: the search stopped: ${describeWriteError(dispatchResult.fatal)}\n${stopRemedy(dispatchResult.fatal)}, then resume: ${resumeCommand(file, sweepId, options)}${lockNote ? `\nnote: ${lockNote}` : ''}\n`);
       return 1;
     }
     if (exp.record.landscape && !dispatchResult.interrupted) await recordSweepLandscapes(dir, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
@@ -625,7 +629,8 @@ export async function runSearchSweep(
     releaseExitHandlers();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await open.release();
+    const note = await open.release();
+    if (note && note !== lockNote) io.stderr.write(`note: ${note}\n`);
   }
 }
 

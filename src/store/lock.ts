@@ -71,10 +71,18 @@ export function lockHolderAlive(dir: string): boolean | undefined {
 }
 
 /**
- * Take the lock of a sweep folder. Returns a release function.
+ * Release a sweep's lock: best effort, never throws, and only once (later calls return the first answer).
+ * Resolves to undefined when the lock is gone, or, when it cannot be removed (a runs folder made read-only
+ * meanwhile), to a sentence saying so and how to clear it: it names a process that is ending, so the next
+ * command takes it over (lockSweep) once the folder is writable.
+ */
+export type ReleaseLock = () => Promise<string | undefined>;
+
+/**
+ * Take the lock of a sweep folder. Returns its release (ReleaseLock).
  * Throws: UserError when a live process holds it (naming its pid).
  */
-export async function lockSweep(dir: string): Promise<() => Promise<void>> {
+export async function lockSweep(dir: string): Promise<ReleaseLock> {
   const options = {
     lockfilePath: join(dir, SWEEP_FILES.lock),
     realpath: false,
@@ -87,10 +95,23 @@ export async function lockSweep(dir: string): Promise<() => Promise<void>> {
     try {
       const release = await (await loadLockfile()).lock(dir, options);
       writeFileSync(ownerPath(dir), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-      return async () => {
-        rmSync(ownerPath(dir), { force: true });
-        await release().catch(() => undefined);
-      };
+      let released: Promise<string | undefined> | undefined;
+      return () =>
+        (released ??= (async () => {
+          const left: string[] = [];
+          try {
+            rmSync(ownerPath(dir), { force: true });
+          } catch {
+            left.push(ownerPath(dir));
+          }
+          await release().catch(() => undefined);
+          if (existsSync(options.lockfilePath)) left.unshift(options.lockfilePath);
+          if (left.length === 0) return undefined;
+          return (
+            `the sweep's lock could not be removed (${left.join(', ')}); it names process ${process.pid}, which has ended, ` +
+            `so the next dlsweep command takes it over once the folder is writable (or remove it then: rm -r ${left.join(' ')})`
+          );
+        })());
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt > 0) {
         if ((e as NodeJS.ErrnoException).code === 'ELOCKED') break;

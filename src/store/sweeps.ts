@@ -13,7 +13,7 @@ import { pendingTrainings, pendingUpdates, type PendingTraining } from '../sweep
 import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
-import { lockSweep } from './lock.js';
+import { lockSweep, type ReleaseLock } from './lock.js';
 import { NOT_A_RUN_FOLDER, checkSweepRecord, holdsNoRunOfItsOwn, isNotAFolder, setAsideHint } from './integrity.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
@@ -79,8 +79,8 @@ export interface OpenSweep {
   pending: PendingTraining[];
   /** Updates still to run (ETA total). */
   totalUpdates: number;
-  /** Release the sweep's lock. */
-  release(): Promise<void>;
+  /** Release the sweep's lock (lock.ts ReleaseLock: never throws; says so when the lock cannot be removed). */
+  release: ReleaseLock;
 }
 
 /**

@@ -319,6 +319,60 @@ test('disk full during a search (its writer thread fails): a clear message, exit
   }
 });
 
+test('the runs folder made read-only while a search or a grid runs: one message (what, what to do), the lock released or said how to clear; the next command is not refused by it', async (t) => {
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', runs]).status !== 0) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  try {
+    const search = writeExperiment(dir, 'ro.yaml', syntheticExperiment('ro', '  learning_rate: {log_uniform: [0.01, 1.0]}\n  iterations: [400]', 'search: {method: random, trials: 200, seed: 3}\n'));
+    const grid = writeExperiment(dir, 'rg.yaml', syntheticExperiment('rg', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1]\n  seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]\n  iterations: [400]'));
+    for (const [file, name] of [[search, 'ro'], [grid, 'rg']] as const) {
+      const child = startCli(['run', file, '--workers', '2', '--quiet'], dir);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      // Made read-only once a few runs are recorded.
+      const recorded = () => {
+        try {
+          const sweep = onlySweep(runs, name);
+          return runFolders(sweep).filter((f) => existsSync(join(sweep, f, 'metrics.json'))).length;
+        } catch {
+          return 0;
+        }
+      };
+      while (recorded() < 3) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(spawnSync('mount', ['-o', 'remount,ro', runs]).status, 0);
+      const code = await exited;
+      assert.equal(code, 1, stderr);
+      // One message: what stopped it and what to do; the lock it could not remove is said in a note with its fix.
+      assert.equal(stderr.split('\n').filter((l) => l.startsWith('error:')).length, 1, stderr);
+      assert.match(stderr, /^error: the (search|sweep) stopped: cannot write \S+: the file system is read-only \(EROFS\)\n/m);
+      assert.match(stderr, /make the folder writable again \(remount it read-write\), then resume: dlsweep run \S+ --resume \d{8}-\d{6}-[0-9a-f]{4}\n/);
+      assert.doesNotMatch(stderr, /internal error|free space|\n\s+at \S+ \(/);
+      const sweep = onlySweep(runs, name);
+      const lock = join(sweep, '.lock');
+      if (existsSync(lock)) assert.ok(stderr.includes(`note: the sweep's lock could not be removed (${lock}, ${lock}-owner.json); it names process ${child.pid}`) && stderr.includes(`rm -r ${lock} ${lock}-owner.json)`), stderr);
+      else assert.doesNotMatch(stderr, /lock/);
+      // Not running: ls says so while the folder is still read-only.
+      const ls = runCli(['ls', name, '--format', 'json'], dir);
+      assert.equal(ls.code, 0, ls.stderr);
+      assert.notEqual(JSON.parse(ls.stdout).rows[0].status, 'running');
+      // Writable again: the next command takes the lock over and finishes the sweep.
+      assert.equal(spawnSync('mount', ['-o', 'remount,rw', runs]).status, 0);
+      const again = runCli(['run', file, '--workers', '2', '--resume', 'latest', '--quiet'], dir);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+      assert.ok(!existsSync(lock) && !existsSync(`${lock}-owner.json`));
+    }
+  } finally {
+    spawnSync('umount', ['-l', runs]);
+  }
+});
+
 /** Bytes used on the file system holding `path`. */
 function usedBytes(path: string): number {
   const s = statfsSync(path);
