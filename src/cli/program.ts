@@ -54,7 +54,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .addOption(new Option('--resume [sweep]', 'continue a sweep of this experiment (a sweep id, or latest): finished runs are kept').conflicts('extend'))
     .option(
       '--extend <sweep>',
-      'widen a grid sweep of this experiment (a sweep id, or latest) after adding values to the grid in the file: only the new points are trained, into the same sweep; any other change is refused',
+      'widen a grid sweep of this experiment (a sweep id, or latest) after adding values to the grid in the file: only the new points are trained, into the same sweep; any other change is refused; a file that adds nothing is told so (exit 0, nothing written: --resume finishes an interrupted sweep)',
     )
     .option('--repair', "with --resume: when the sweep's sweep.json is damaged (cut short, edited), rebuild it from its run folders and this experiment file, which must be the one the sweep ran; the damaged file is kept as sweep.json.damaged")
     .option('--no-reuse', 'train runs even when a run with the same identity is recorded in another sweep of the experiment (by default it is copied)')

@@ -55,6 +55,8 @@ interface Prepared {
   extension?: Extension;
   /** --repair of a damaged sweep.json: the sweep's widenings, read back from its kept files. */
   repair?: { extensions: SweepExtension[] };
+  /** --extend with a file that adds nothing to a sweep with no extension left to finish: what to say instead (nothing is written). */
+  nothingToExtend?: string;
 }
 
 /**
@@ -75,6 +77,19 @@ function prepare(file: string, options: RunOptions, loaded: { exp: Experiment; d
       const base = readSweepBase(runsDir, exp, target, { withStages: options.extend !== undefined, dataDir: options.dataDir, repair: options.repair });
       ({ plan, extension } = planForSweep(exp, data, shape, base, { share: options.share, maxRuns: options.maxRuns, engine: options.engine, extend: options.extend !== undefined }));
       if (options.repair) repair = { extensions: base.damaged ? rebuiltExtensions(base, shape, { share: options.share, engine: options.engine }) : [] };
+      // The same --extend again completes an extension that was stopped half-way; otherwise there is nothing to do.
+      const extensionToFinish = (base.sweep.extensions?.length ?? 0) > 0 && base.sweep.status !== 'done';
+      if (options.extend !== undefined && !extension && !extensionToFinish) {
+        const name = `${exp.name}/${base.sweep.id}`;
+        return {
+          exp,
+          data,
+          plan,
+          nothingToExtend:
+            `nothing to extend: ${file} adds no value to the grid of sweep ${name} (${plan.gridSize} ${plural(plan.gridSize, 'point')}); nothing was trained or written\n` +
+            `--extend trains only the points that values added to the file's grid make new; to finish an interrupted sweep, or train its failed or damaged runs again, resume it: ${resumeCommand(file, base.sweep.id, options)}\n`,
+        };
+      }
     }
   } catch (e) {
     if (e instanceof RangeError) {
@@ -252,7 +267,11 @@ async function runSweep(
   checkRunsDir(runsDir);
   const loaded = await loadInputs(file, options, io);
   if (loaded.exp.search && options.extend === undefined) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
-  const { exp, data, plan, extension, repair } = prepare(file, options, loaded, runsDir);
+  const { exp, data, plan, extension, repair, nothingToExtend } = prepare(file, options, loaded, runsDir);
+  if (nothingToExtend) {
+    io.stderr.write(nothingToExtend);
+    return 0;
+  }
   // Reached before anything is written: a queue that cannot be used leaves no sweep folder behind.
   const executor = await connect();
   const log = (s: string) => {

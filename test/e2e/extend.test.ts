@@ -238,3 +238,26 @@ test('show SWEEP lists each extension: when, the values it added and the runs it
     `extended ${at[1]}: learning_rate +0.4 (runs 10-12; experiment.extend-2.yaml)`,
   ]);
 });
+
+test('--extend with a file that adds nothing says there is nothing to extend, exit 0, writes nothing (an interrupted sweep too); the --resume it names finishes that', () => {
+  const { dir, file, id, sweep } = recordedSweep('dlsweep-extend-nothing-', 'e.yaml', 'wide', NARROW);
+  // A run lost since: the sweep is unfinished, which --resume, not --extend, completes.
+  const [lost] = runFolders(sweep).slice(-1);
+  rmSync(join(sweep, lost), { recursive: true });
+  const everything = () => new Map(readdirSync(sweep, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'latin1')]));
+  const before = everything();
+  const r = runCli(['run', file, '--extend', id], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    `nothing to extend: ${file} adds no value to the grid of sweep wide/${id} (4 points); nothing was trained or written\n` +
+      `--extend trains only the points that values added to the file's grid make new; to finish an interrupted sweep, or train its failed or damaged runs again, resume it: dlsweep run ${file} --resume ${id}\n`,
+  );
+  assert.deepEqual(everything(), before);
+  assert.ok(!existsSync(join(sweep, 'experiment.extend-1.yaml')));
+  // The command it names completes the sweep.
+  assert.equal(runCli(['run', file, '--resume', id, '--quiet'], dir).code, 0);
+  assert.ok(existsSync(join(sweep, lost, 'metrics.json')));
+  assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 4);
+});
