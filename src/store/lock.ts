@@ -108,8 +108,8 @@ export async function lockSweep(dir: string): Promise<ReleaseLock> {
           if (existsSync(options.lockfilePath)) left.unshift(options.lockfilePath);
           if (left.length === 0) return undefined;
           return (
-            `the sweep's lock could not be removed (${left.join(', ')}); it names process ${process.pid}, which has ended, ` +
-            `so the next dlsweep command takes it over once the folder is writable (or remove it then: rm -r ${left.join(' ')})`
+            `the sweep's lock could not be removed (${left.join(', ')}); it names process ${process.pid} (this one, which ends now), ` +
+            `so once the folder is writable again the next dlsweep command takes it over (or remove it then: rm -r ${left.join(' ')})`
           );
         })());
     } catch (e) {
