@@ -131,6 +131,7 @@ export async function gcCommand(options: RemoveOptions & { keep?: number; olderT
   const runsDir = resolve(io.cwd, options.runsDir);
   const candidates: Candidate[] = [];
   const running: string[] = [];
+  const damaged: string[] = [];
   for (const experiment of experimentsIn(runsDir)) {
     const sweeps = sweepsUnder(runsDir, experiment).reverse(); // newest first; links leading out left alone
     sweeps.forEach((dir, i) => {
@@ -139,7 +140,9 @@ export async function gcCommand(options: RemoveOptions & { keep?: number; olderT
       try {
         sweep = readSweepFile(dir);
       } catch (e) {
-        if (e instanceof UserError) return; // damaged: left for dlsweep verify and an explicit rm
+        if (!(e instanceof UserError)) throw e;
+        damaged.push(label(dir)); // left for dlsweep verify (--repair) or an explicit rm
+        return;
         throw e;
       }
       if (options.olderThanMs !== undefined && !(now - Date.parse(sweep.started_at) > options.olderThanMs)) return;
@@ -152,6 +155,7 @@ export async function gcCommand(options: RemoveOptions & { keep?: number; olderT
   }
   const total = candidates.reduce((s, c) => s + c.size, 0);
   if (running.length) io.stderr.write(`kept (running): ${running.join(', ')}\n`);
+  if (damaged.length) io.stderr.write(`kept (its sweep.json damaged or missing: dlsweep verify says how to rebuild it, or remove it with dlsweep rm): ${damaged.join(', ')}\n`);
   if (candidates.length === 0) {
     io.stderr.write('nothing to remove\n');
     return 0;

@@ -250,6 +250,10 @@ test('a sweep folder whose sweep.json is gone: ls and verify list it as damaged 
   assert.match(show.stderr, new RegExp(`\\nhint: the sweep's record and the experiment file it ran \\(\\S+experiment\\.yaml\\) are gone, so the record cannot be rebuilt; .*remove the sweep with: dlsweep rm sr/${id}\\n$`));
   const v = runCli(['verify', `sr/${id}`], dir);
   assert.match(v.stdout, new RegExp(`cannot be rebuilt.*dlsweep rm sr/${id}`));
+  // gc leaves it to an explicit rm, and says so.
+  const gc = runCli(['gc', '--keep', '0', '--dry-run'], dir);
+  assert.equal(gc.code, 0, gc.stderr);
+  assert.match(gc.stderr, new RegExp(`^kept \\(its sweep\\.json damaged or missing: dlsweep verify says how to rebuild it, or remove it with dlsweep rm\\): sr/${id}$`, 'm'));
   assert.doesNotMatch(v.stdout, /--repair/);
   const rm = runCli(['rm', `sr/${id}`, '--yes'], dir);
   assert.equal(rm.code, 0, rm.stderr);
