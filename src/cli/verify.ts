@@ -45,7 +45,7 @@ function describe(check: SweepCheck): string {
  * One sweep's check as `verify --json` writes it, keys in snake_case as in every file and JSON output of
  * dlsweep: dir, sweep_problems (sweep.json, experiment.yaml), runs (run folders checked), grid_size (null
  * when sweep.json cannot tell), kept (sound runs with a result), damaged ({folder, problems}), not_folders
- * (files named like run folders), failed, interrupted (run folders), pending (grid points without a
+ * (files named like run folders), strangers ({folder, problems}: run folders that are no run of the sweep), failed, interrupted (run folders), pending (grid points without a
  * result), damaged_files (whether anything is damaged).
  */
 export function verifyJson(check: SweepCheck): Record<string, unknown> {
@@ -57,6 +57,7 @@ export function verifyJson(check: SweepCheck): Record<string, unknown> {
     kept: check.kept,
     damaged: check.damaged.map((d) => ({ folder: d.folder, problems: d.problems })),
     not_folders: check.notFolders,
+    strangers: check.strangers.map((d) => ({ folder: d.folder, problems: d.problems })),
     failed: check.failed,
     interrupted: check.interrupted,
     pending: check.pending,

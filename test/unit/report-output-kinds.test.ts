@@ -146,7 +146,7 @@ test('verify --json writes every key in snake_case, as every JSON of dlsweep, ea
   const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
   for (const k of keys(json)) assert.match(k, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, `key ${k}`);
   const [sweep] = json.sweeps;
-  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'kept', 'damaged', 'not_folders', 'failed', 'interrupted', 'pending', 'damaged_files']);
+  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'kept', 'damaged', 'not_folders', 'strangers', 'failed', 'interrupted', 'pending', 'damaged_files']);
   assert.deepEqual(sweep.sweep_problems, ['experiment.yaml is missing']);
   assert.equal(sweep.runs, 3);
   assert.equal(sweep.grid_size, 3);
@@ -156,6 +156,7 @@ test('verify --json writes every key in snake_case, as every JSON of dlsweep, ea
   assert.deepEqual(sweep.damaged[0].problems, ['model.json is missing']);
   assert.match(sweep.damaged[1].problems[0], /^metrics\.json is not valid JSON/);
   assert.deepEqual(sweep.not_folders, ['0009-deadbeef']);
+  assert.deepEqual(sweep.strangers, []);
   assert.deepEqual(sweep.failed, [third]);
   assert.equal(sweep.pending, 0);
   assert.equal(sweep.damaged_files, true);
