@@ -66,3 +66,18 @@ export function writeErrorHint(e: NodeJS.ErrnoException): string {
   }
 }
 
+/** What to do before resuming a sweep or search that a write failure stopped (disk full, read-only, permissions). */
+export function stopRemedy(e: Error): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'free space';
+    case 'EROFS':
+      return 'make the folder writable again (remount it read-write)';
+    case 'EACCES':
+    case 'EPERM':
+      return "fix the folder's permissions";
+    default:
+      return 'free space or fix permissions';
+  }
+}

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { shellWord } from '../text.js';
 import { isWriteError } from '../write-errors.js';
 
-export { PATH_ERRORS, describeWriteError, isWriteError, writeErrorHint } from '../write-errors.js';
+export { PATH_ERRORS, describeWriteError, isWriteError, stopRemedy, writeErrorHint } from '../write-errors.js';
 
 /**
  * What to throw when writing `path`, a file the user named with `option` (--output, --html), failed: a failure
@@ -23,20 +23,4 @@ export function outputWriteFailure(e: unknown, path: string, option: string): un
   }
   if (isWriteError(err)) err.path ??= path;
   return e;
-}
-
-/** What to do before resuming a sweep or search that a write failure stopped (disk full, read-only, permissions). */
-export function stopRemedy(e: Error): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'free space';
-    case 'EROFS':
-      return 'make the folder writable again (remount it read-write)';
-    case 'EACCES':
-    case 'EPERM':
-      return "fix the folder's permissions";
-    default:
-      return 'free space or fix permissions';
-  }
 }
