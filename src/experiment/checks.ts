@@ -29,8 +29,8 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
     const reasons = unsafeNameReasons(data.name);
     if (reasons.length > 0) {
       err(['name'], src.nodeAt(['name']), {
-        message: `experiment name is not a portable folder name: ${reasons.join('; ')}`,
-        expected: `a folder name valid on Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or space, not a device name (con, nul, com1...), not shaped like a sweep id (20261129-111502-3fa2)`,
+        message: `experiment name cannot be used as a folder under runs/ and in addresses: ${reasons.join('; ')}`,
+        expected: `a folder name valid on Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or space, not a device name (con, nul, com1...), not shaped like a sweep id (20261129-111502-3fa2), not latest or best, not starting with -`,
         found: src.found(src.nodeAt(['name'])),
         hint: `the name is the folder under runs/; use e.g. name: ${safeName(data.name)}`,
       });

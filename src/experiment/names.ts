@@ -11,6 +11,10 @@
  *   typed either way is one experiment.
  * - a name shaped like a sweep id (`20261129-111502-3fa2`) would be read as that sweep wherever runs are
  *   addressed (`SWEEP_ID/3`), so it is refused.
+ * - `latest` and `best` name a sweep or run by rank wherever sweeps are addressed (`dlsweep show latest`,
+ *   `EXPERIMENT/best`), so an experiment named so could not be reached by its name: refused, in any case.
+ * - a name starting with `-` would be read as an option on the command line (`dlsweep show -x/latest`), so it
+ *   is refused too.
  */
 import { SWEEP_ID_PATTERN } from '../store/paths.js';
 
@@ -22,6 +26,9 @@ const FORBIDDEN = new Set(['<', '>', ':', '"', '/', '\\', '|', '?', '*']);
 
 /** Windows device names, reserved with any extension (`con.txt`) and in any case. */
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/** Words that address sweeps and runs by rank (`latest`, `best`), never an experiment (compared ignoring case). */
+const ADDRESS_WORDS = /^(latest|best)$/i;
 
 /** Bytes of a string in UTF-8. */
 export function utf8Bytes(s: string): number {
@@ -57,12 +64,14 @@ export function unsafeNameReasons(raw: string): string[] {
   const device = RESERVED.exec(name);
   if (device) reasons.push(`\`${device[1]}\` is a reserved device name on Windows`);
   if (SWEEP_ID_PATTERN.test(name)) reasons.push('it has the form of a sweep id, so `NAME/3` would address that sweep instead');
+  if (ADDRESS_WORDS.test(name)) reasons.push(`\`${name}\` is a word of run addresses (\`latest\`, \`best\`), so \`dlsweep show ${name}\` would address another sweep`);
+  if (name.startsWith('-')) reasons.push('it starts with `-`, so commands would read it as an option (`dlsweep show -x` fails)');
   return reasons;
 }
 
 /**
  * A portable variant of a name: forbidden and control characters become `-`, leading dots and trailing dots and
- * spaces go, a device name or a sweep id gets `-experiment` appended, and the result is cut to NAME_MAX_BYTES bytes at a
+ * spaces and leading dashes go, a device name, a sweep id or an address word (`latest`, `best`) gets `-experiment` appended, and the result is cut to NAME_MAX_BYTES bytes at a
  * character boundary. Always passes unsafeNameReasons. Throws: nothing.
  */
 export function safeName(raw: string): string {
@@ -71,7 +80,7 @@ export function safeName(raw: string): string {
     .replace(/^[.\s-]+/, '');
   s = cutToBytes(s, NAME_MAX_BYTES).replace(/[\s.-]+$/, '');
   if (RESERVED.test(s)) s = cutToBytes(`${s.replace(/\..*$/, '')}-experiment`, NAME_MAX_BYTES);
-  if (SWEEP_ID_PATTERN.test(s)) s = `${s}-experiment`;
+  if (SWEEP_ID_PATTERN.test(s) || ADDRESS_WORDS.test(s)) s = `${s}-experiment`;
   return s === '' ? 'my-experiment' : s;
 }
 

@@ -70,7 +70,7 @@ export function experimentSchema(): Schema {
         minLength: 1,
         maxLength: NAME_MAX_BYTES,
         pattern: '^(?!\\.)(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\\.|$))[^<>:"/\\\\|?*\\u0000-\\u001f\\u007f]*[^<>:"/\\\\|?*\\u0000-\\u001f\\u007f. ]$',
-        description: `Experiment name, the folder name under runs/, portable to Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes of UTF-8, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or a space, not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9), not shaped like a sweep id (20261129-111502-3fa2), which run addresses would read as that sweep.`,
+        description: `Experiment name, the folder name under runs/, portable to Windows, macOS and Linux: 1-${NAME_MAX_BYTES} bytes of UTF-8, none of < > : " / \\ | ? * or control characters, not starting with a dot nor ending with a dot or a space, not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9), not shaped like a sweep id (20261129-111502-3fa2), which run addresses would read as that sweep, not latest or best (address words, in any case), not starting with - (read as an option).`,
       },
       description: { type: 'string', description: 'Free text describing the experiment (no control characters; line feeds and tabs are fine), recorded in each sweep and shown by ls, show and the report.' },
       tags: {

@@ -194,7 +194,7 @@ test('experiment names must be portable folder names (Windows, macOS, Linux), li
   // In an experiment file: a positioned error with the suggestion.
   const [d] = diagnose(text("name: 'a?b*'\ndataset: wisconsin\n"));
   assert.equal(d.path, 'name');
-  assert.match(d.message, /^experiment name is not a portable folder name: it contains `\?`, `\*`/);
+  assert.match(d.message, /^experiment name cannot be used as a folder under runs\/ and in addresses: it contains `\?`, `\*`/);
   assert.equal(d.hint, 'the name is the folder under runs/; use e.g. name: a-b');
 });
 

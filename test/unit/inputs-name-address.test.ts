@@ -31,3 +31,30 @@ test('names that only resemble a sweep id stay valid: a date, a date and time, o
     assert.deepEqual(unsafeNameReasons(name), [], name);
   }
 });
+
+test('latest, best (any case) and names starting with - are refused at the name, each with a suggestion that passes', () => {
+  const cases: [string, RegExp, string][] = [
+    ['latest', /`latest` is a word of run addresses/, 'latest-experiment'],
+    ['Best', /`Best` is a word of run addresses/, 'Best-experiment'],
+    ['-x', /it starts with `-`, so commands would read it as an option/, 'x'],
+    ['--latest', /it starts with `-`/, 'latest-experiment'],
+  ];
+  for (const [name, reason, suggestion] of cases) {
+    const yaml = `name: "${name}"\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 2, seed: 3}\n`;
+    let caught: unknown;
+    try {
+      parseExperiment(yaml, 'exp.yaml', { cwd: process.cwd() });
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof DiagnosticError, `${name}: expected a DiagnosticError, got ${String(caught)}`);
+    const errors = caught.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length, 1, name);
+    assert.deepEqual([errors[0].path, errors[0].line, errors[0].column], ['name', 1, 7], name);
+    assert.match(errors[0].message, reason, name);
+    assert.equal(errors[0].hint, `the name is the folder under runs/; use e.g. name: ${suggestion}`, name);
+    assert.deepEqual(unsafeNameReasons(suggestion), [], suggestion);
+  }
+  // Words that only contain them stay valid.
+  for (const name of ['latest-model', 'best2', 'my-best', 'x-']) assert.deepEqual(unsafeNameReasons(name), [], name);
+});
