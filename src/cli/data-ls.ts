@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { rowsOf } from '../datasets/download.js';
 import { sha256Hex } from '../datasets/fingerprint.js';
+import { checkDataDir } from '../datasets/install.js';
 import { KNOWN_DATASETS } from '../datasets/registry.js';
 import type { CliIO } from './io.js';
 
@@ -61,10 +62,13 @@ export function dataLs(dataDir: string): DataLsRow[] {
 
 /**
  * `dlsweep data ls`: one line per known dataset (present or not, rows, sha256 and whether it is the expected
- * file, path), then each source. Returns exit code 0. Throws: nothing for missing files.
+ * file, path), then each source. Returns exit code 0. Throws: UserError when the data folder is a file; nothing
+ * for missing files.
  */
 export function dataLsCommand(options: { dataDir?: string }, io: CliIO): number {
-  const rows = dataLs(resolve(io.cwd, options.dataDir ?? 'data'));
+  const dataDir = resolve(io.cwd, options.dataDir ?? 'data');
+  checkDataDir(dataDir, io.cwd);
+  const rows = dataLs(dataDir);
   io.stdout.write(formatDataLs(rows, io.cwd) + '\n');
   return 0;
 }

@@ -54,6 +54,17 @@ export interface FetchResult {
 }
 
 /**
+ * Refuse a data folder that is a file (a mistyped --data-dir): no download or mkdir could succeed there.
+ * A missing folder is fine (it is created). The path is shown relative to `cwd` when inside it. Throws: UserError.
+ */
+export function checkDataDir(dataDir: string, cwd: string): void {
+  const st = statOrUndefined(dataDir);
+  if (st && !st.isDirectory()) {
+    throw new UserError(`--data-dir ${displayPath(dataDir, cwd)} is a file, not a folder of datasets`, 'give the folder the datasets are kept in (created when missing), e.g. --data-dir data');
+  }
+}
+
+/**
  * Download a known dataset (or copy `options.from`) into the data folder, checking its sha256.
  * An existing file with the right checksum is left alone (action "present") unless `force`.
  * Throws: UserError for an unknown name, an existing file with a different checksum (without `force`), and any
@@ -75,6 +86,7 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
   if (options.from !== undefined && options.url !== undefined) {
     throw new UserError('--from and --url cannot be used together', '--from FILE installs a local copy; --url URL downloads from a mirror');
   }
+  checkDataDir(dataDir, cwd);
   const expected = options.expectedSha256 ?? source.sha256;
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const hint = byHandHint(name, source, dest);
@@ -195,12 +207,14 @@ export async function ensureDataset(config: DatasetConfig, options: EnsureOption
   const known = knownDataset(config.name);
   const source = known?.source;
   if (!known || !source) return;
+  const cwd = options.cwd ?? process.cwd();
+  // A data folder that is a file hides every dataset: said before any download is tried.
+  if (basename(config.path) === known.file) checkDataDir(dirname(config.path), cwd);
   const env = options.env ?? process.env;
   const missing = missingFileMessage(known, config.path);
   // A preset path under another name is not the managed file: fetching would write somewhere else.
   if (basename(config.path) !== known.file || isOn(env.DLSWEEP_NO_FETCH)) throw new UserError(missing);
   const url = nonEmpty(env[source.urlEnv]) ?? source.url;
-  const cwd = options.cwd ?? process.cwd();
   options.log(`${displayPath(config.path, cwd)} is missing: downloading it from ${url} ...`);
   try {
     await fetchDataset(config.name, { dataDir: dirname(config.path), url, timeoutMs: timeoutFromEnv(env), log: options.log, cwd });

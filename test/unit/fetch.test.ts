@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dataLs } from '../../src/cli/data-ls.js';
+import { dataLs, dataLsCommand } from '../../src/cli/data-ls.js';
+import type { CliIO } from '../../src/cli/io.js';
 import { ensureDataset, fetchDataset, timeoutFromEnv } from '../../src/datasets/install.js';
 import { missingFileMessage, WISCONSIN } from '../../src/datasets/registry.js';
 
@@ -285,6 +286,22 @@ describe('ensureDataset: the automatic download on first use', () => {
     const e = await userError(() => ensureDataset(cfg, { log: () => assert.fail('no log'), env: { DLSWEEP_NO_FETCH: '1', DLSWEEP_WISCONSIN_URL: `${server.base}/good` } }));
     assert.equal(e.message, wisconsinMissingMessage(cfg.path));
     assert.equal(server.hits.get('/good') ?? 0, before);
+  });
+
+  test('a data folder that is a file: one message naming it, before any download (automatic or data fetch)', async () => {
+    const file = freshDir();
+    mkdirSync(root, { recursive: true });
+    writeFileSync(file, 'not a folder\n');
+    const before = server.hits.get('/good') ?? 0;
+    const refused = (e: UserError): void => {
+      assert.equal(e.message, `--data-dir ${file} is a file, not a folder of datasets`);
+      assert.match(e.hint ?? '', /^give the folder the datasets are kept in/);
+    };
+    refused(await userError(() => ensureDataset(wisconsinConfig(file), { log: () => assert.fail('no log'), env: { DLSWEEP_WISCONSIN_URL: `${server.base}/good` } })));
+    refused(await userError(() => fetchDataset('wisconsin', { dataDir: file, url: `${server.base}/good`, log: () => assert.fail('no log') })));
+    assert.throws(() => dataLsCommand({ dataDir: file }, { cwd: process.cwd() } as CliIO), (e: unknown) => (e instanceof UserError && refused(e), true));
+    assert.equal(server.hits.get('/good') ?? 0, before);
+    assert.equal(readFileSync(file, 'utf8'), 'not a folder\n');
   });
 
   test('a present file (whatever its checksum), a synthetic dataset and an unmanaged CSV are left alone', async () => {
