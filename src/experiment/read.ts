@@ -41,7 +41,7 @@ export const MAX_KEYS = 1000;
 /**
  * The text of an experiment file (UTF-8); `file` is resolved against `cwd`.
  * Throws: UserError when the file does not exist, is a folder, or cannot be read; DiagnosticError when it
- * starts with a UTF-16 byte-order mark.
+ * is UTF-16 (with a byte-order mark or without: NUL bytes), holds any NUL byte, or is not valid UTF-8.
  */
 export function readExperimentText(file: string, cwd: string): string {
   const abs = path.resolve(cwd, file);
@@ -77,6 +77,27 @@ export function readExperimentText(file: string, cwd: string): string {
       },
     ]);
   }
+  // Without a byte-order mark, UTF-16 shows as a NUL byte beside each ASCII character; YAML allows no NUL anywhere.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const endian = utf16Endianness(bytes);
+    const before = bytes.subarray(0, nul).toString('utf8');
+    throw new DiagnosticError([
+      {
+        severity: 'error',
+        file,
+        line: endian ? 1 : before.split('\n').length,
+        column: endian ? 1 : before.length - before.lastIndexOf('\n'),
+        path: '',
+        message: endian
+          ? `the file is not UTF-8: it holds NUL bytes beside its characters, as UTF-16 (${endian === 'LE' ? 'little' : 'big'}-endian) without a byte-order mark does`
+          : 'the file is not UTF-8 text: it holds a NUL byte (a binary file?)',
+        hint: endian
+          ? `save it as UTF-8 in your editor, or convert it: iconv -f UTF-16${endian} -t UTF-8 ${file} > converted.yaml`
+          : 'give the path of a YAML experiment file saved as UTF-8',
+      },
+    ]);
+  }
   const text = bytes.toString('utf8');
   if (!isUtf8(bytes)) {
     // Undecodable bytes would read as U+FFFD and surface later as a wrong value: point at the first one instead.
@@ -95,6 +116,24 @@ export function readExperimentText(file: string, cwd: string): string {
     ]);
   }
   return text;
+}
+
+/**
+ * 'BE' or 'LE' when `bytes` read as UTF-16 without a byte-order mark: most of the first 1,000 code units have a NUL
+ * high byte (ASCII text), at even offsets for big-endian, odd ones for little-endian; undefined otherwise.
+ */
+function utf16Endianness(bytes: Buffer): 'BE' | 'LE' | undefined {
+  const units = Math.min(1000, Math.floor(bytes.length / 2));
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < units; i++) {
+    if (bytes[2 * i] === 0) even++;
+    if (bytes[2 * i + 1] === 0) odd++;
+  }
+  if (units === 0) return undefined;
+  if (even >= units / 2 && odd === 0) return 'BE';
+  if (odd >= units / 2 && even === 0) return 'LE';
+  return undefined;
 }
 
 /**

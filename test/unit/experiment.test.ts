@@ -487,6 +487,28 @@ test('a UTF-16 file (byte-order mark FF FE or FE FF) is one error saying it is n
   }
 });
 
+test('a UTF-16 file without a byte-order mark is one error naming UTF-16 and its byte order, no NUL bytes echoed', () => {
+  const dir = fs.mkdtempSync(path.join(CWD + '-utf16-nobom-'));
+  const le = Buffer.from('name: x\ndataset: wisconsin\n', 'utf16le');
+  const be = Buffer.from(le).swap16();
+  assert.deepEqual([...be.subarray(0, 4)], [0x00, 0x6e, 0x00, 0x61]);
+  for (const [name, bytes, endian, tag] of [['le.yaml', le, 'little', 'LE'], ['be.yaml', be, 'big', 'BE']] as const) {
+    fs.writeFileSync(path.join(dir, name), bytes);
+    const ds = refused(() => loadExperiment(name, { cwd: dir }));
+    assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n'));
+    assert.deepEqual([ds[0].file, ds[0].line, ds[0].column], [name, 1, 1]);
+    assert.match(ds[0].message, new RegExp(`^the file is not UTF-8: .*UTF-16 \\(${endian}-endian\\) without a byte-order mark`));
+    assert.equal(ds[0].hint, `save it as UTF-8 in your editor, or convert it: iconv -f UTF-16${tag} -t UTF-8 ${name} > converted.yaml`);
+    assert.doesNotMatch(formatDiagnostic(ds[0]), /\u0000/);
+  }
+  // A stray NUL in UTF-8 text is refused at its line and column.
+  fs.writeFileSync(path.join(dir, 'nul.yaml'), Buffer.concat([Buffer.from('name: t\ndataset: wis'), Buffer.from([0]), Buffer.from('consin\n')]));
+  const [d] = refused(() => loadExperiment('nul.yaml', { cwd: dir }));
+  assert.deepEqual([d.line, d.column], [2, 13]);
+  assert.match(d.message, /NUL byte/);
+  assert.doesNotMatch(formatDiagnostic(d), /\u0000/);
+});
+
 test('bytes that are not UTF-8 (a Latin-1 file) are one error at their line and column, not a wrong value later', () => {
   const dir = fs.mkdtempSync(path.join(CWD + '-latin1-'));
   // `é` in Latin-1 is the single byte 0xe9, not a UTF-8 character.
