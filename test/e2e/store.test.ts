@@ -73,6 +73,13 @@ test('one damaged run never sinks a reader: ls, compare, show, report and diff g
   const rows = JSON.parse(compare.stdout).rows;
   assert.equal(rows.length, 4, 'the folder without params.json is listed too');
   assert.deepEqual(rows.map((r: any) => [r.run, r.status]).sort(), folders.map((f, i) => [f, i === 2 ? 'done' : 'damaged']).sort());
+  // The table's status cell says only `damaged`: the detail is the warning above it, not a cell as wide as a message.
+  const table = runCli(['compare', 'dm', '--columns', 'run,validation.loss'], dir);
+  assert.equal(table.code, 0, table.stderr);
+  const damagedLines = table.stdout.split('\n').filter((l) => /\bdamaged\b/.test(l));
+  assert.equal(damagedLines.length, 3, table.stdout);
+  for (const l of damagedLines) assert.match(l, /\bdamaged\s*\W*$/, l);
+  assert.doesNotMatch(table.stdout, /is missing|not valid JSON|without any metrics/);
 
   for (const args of [['show', 'dm'], ['report', 'dm'], ['show', `${id}/1`], ['diff', `${id}/1`, `${id}/3`]]) {
     const r = runCli(args, dir);

@@ -151,8 +151,13 @@ export function chosenColumns(spec: string | undefined, defs: ColumnDef[], defau
   return { params: params.length ? params : undefined, metrics: picked.filter((d) => d.kind === 'metric') };
 }
 
+/**
+ * A run's status cell in a text table: the status, with the reason of a divergence or failure. A damaged run's
+ * cell says only `damaged`: its detail (often a long path and message) is already the warning above the table
+ * and in `verify`, and would widen every row.
+ */
 export function statusText(r: Row): string {
-  return r.status === 'done' ? 'done' : `${r.status}${r.note ? `: ${r.note}` : ''}`;
+  return r.status === 'done' || r.status === 'damaged' ? r.status : `${r.status}${r.note ? `: ${r.note}` : ''}`;
 }
 
 export function metricValues(rows: Row[], key: string): number[] {
