@@ -26,7 +26,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
         'default: the latest sweep. Several sweeps: the columns are the union of their parameters (- where a run lacks one)',
     )
     .argument('[targets...]', 'sweeps or experiments to compare (name them before variadic options such as --group-by)')
-    .option('--sort <columns>', 'sort by columns, comma-separated, each NAME, NAME:asc or NAME:desc (default direction: best first for metrics, ascending otherwise; full ties by the lower run number)')
+    .option('--sort <columns>', 'sort by columns, comma-separated, each NAME, NAME:asc or NAME:desc (default direction: best first for metrics, ascending otherwise; full ties by the lower run number; a metric sorted by is always shown; a run fact no run has, e.g. bracket outside Hyperband, is refused)')
     .option('--where <expr>', 'keep the runs for which the expression holds, e.g. "learning_rate < 0.05 and validation.recall >= 0.98"')
     .option('--columns <names>', 'columns to show, comma-separated (parameters and/or metrics); +NAME,+NAME adds to the default columns')
     .option('--only-changed', 'show only the parameters that differ between the runs shown', true)

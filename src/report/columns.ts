@@ -250,7 +250,12 @@ export interface SortKey {
  */
 export function parseSortKeys(spec: string, defs: ColumnDef[]): SortKey[] {
   const keys: SortKey[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  const parts = spec.split(',').map((s) => s.trim());
+  // A stray comma is a name left out, not nothing: say so rather than sort by fewer keys than typed.
+  if (parts.some((p) => p === '') && parts.some(Boolean)) {
+    throw new UserError(`--sort "${spec}" has an empty name between commas`, `write the names with one comma between each, e.g. --sort ${parts.filter(Boolean).join(',') || 'validation.loss'}`);
+  }
+  for (const part of parts.filter(Boolean)) {
     const m = /^(.*?)(?::(asc|desc|ascending|descending))?$/i.exec(part)!;
     if (/:/.test(m[1])) throw new UserError(`--sort: "${part}" has an unknown direction`, 'write NAME, NAME:asc or NAME:desc, e.g. --sort validation.loss:asc');
     const column = resolveColumn(m[1], defs, '--sort');
@@ -259,6 +264,42 @@ export function parseSortKeys(spec: string, defs: ColumnDef[]): SortKey[] {
   }
   if (keys.length === 0) throw new UserError('--sort needs a column name', `e.g. --sort validation.recall or --sort learning_rate:desc; the columns there:\n${describeColumns(defs)}`);
   return keys;
+}
+
+/** Which runs have a value in each run-fact column that only some runs have (see unsortedKeys). */
+const HELD_BY: Record<string, string> = {
+  stopped_at: 'runs that stopped early (early_stopping)',
+  stop_reason: 'runs that stopped early (early_stopping)',
+  restored_from: 'runs that restored their best weights (early_stopping.restore_best)',
+  trial: 'the runs of a search (a search: block)',
+  rung: 'the runs of a successive halving, ASHA or Hyperband search',
+  bracket: 'the runs of a Hyperband search',
+  reused_from: 'runs copied from an earlier sweep',
+  note: 'runs given a note (dlsweep note)',
+  dataset: 'runs of sweeps that record their data',
+  tied_with_best: 'finished runs with recorded predictions',
+  mcnemar_p: 'finished runs with recorded predictions',
+};
+
+/**
+ * Refuse a sort key no row has a value for (a run fact such as `bracket` in a random search): such a key
+ * orders nothing, and the rows in plain run order would look sorted. Metrics are left to ColumnDef.absent
+ * (a metric of runs not finished yet is missing for now, not for ever).
+ * Throws: UserError naming the key and which runs have it.
+ */
+export function checkSortKeys(keys: SortKey[], rows: Row[]): void {
+  if (rows.length === 0) return;
+  for (const { column } of keys) {
+    if (column.kind !== 'meta') continue;
+    const has = rows.some((r) => {
+      const v = column.get(r);
+      return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+    });
+    if (!has) {
+      const held = HELD_BY[column.key] ?? (column.key === 'tags' ? 'tagged runs (dlsweep tag)' : undefined);
+      throw new UserError(`--sort: no run compared has a ${column.key}, so it orders nothing`, `${held ? `${column.key} is set for ${held}; ` : ''}sort by another column, e.g. --sort validation.loss`);
+    }
+  }
 }
 
 /**

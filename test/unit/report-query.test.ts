@@ -34,6 +34,28 @@ function column(view: ReturnType<typeof runsView>, key: string): string[] {
   return view.rows.map((r) => r.cells[i].text);
 }
 
+test('--sort: a run fact no run compared has, or an empty name between commas, is refused; a metric sorted by is shown', () => {
+  const refused = (sort: string, message: RegExp, hint: RegExp) =>
+    assert.throws(
+      () => compareView('t', grid, { sort }),
+      (e: unknown) => e instanceof UserError && message.test(e.message) && hint.test(e.hint ?? ''),
+    );
+  // A grid has no search brackets and no early stopping: these keys would leave the rows in run order.
+  refused('bracket', /^--sort: no run compared has a bracket, so it orders nothing$/, /Hyperband/);
+  refused('validation.loss,stopped_at:desc', /^--sort: no run compared has a stopped_at/, /early_stopping/);
+  refused('validation.loss,', /^--sort "validation\.loss," has an empty name between commas$/, /--sort validation\.loss$/);
+  refused('validation.loss,,seed', /empty name between commas/, /--sort validation\.loss,seed$/);
+  // A run fact some runs have still sorts (the others last).
+  const stopped = grid.map((r, i) => ({ ...r, stop: { stopped_at: i === 4 ? 40 : null, stop_reason: null, restored_from: null } }));
+  assert.equal(compareView('t', stopped, { sort: 'stopped_at' }).rows[0].run, 5);
+  // Sorted by a metric the default columns leave out: its column is added, so the order can be checked.
+  // (recall = accuracy = 0.8 + 0.1 at lr 0.1 + 0.05 at [15] + seed / 1000; none for seed 2, listed last.)
+  const view = compareView('t', grid, { sort: 'validation.recall' });
+  assert.deepEqual(column(view, 'validation.recall'), ['0.9530', '0.9510', '0.9030', '0.9010', '0.8530', '0.8510', '0.8030', '0.8010', 'n/a', 'n/a', 'n/a', 'n/a']);
+  const picked = compareView('t', grid, { sort: 'validation.recall', columns: 'run,validation.loss' });
+  assert.deepEqual(picked.columns.map((c) => c.key), ['best', 'run', 'validation.loss', 'validation.recall']);
+});
+
 test('typed values order: numbers as numbers, lists element by element, strings by code point', () => {
   assert.ok(compareValues(9, 10) < 0);
   assert.ok(compareValues('10', '9') < 0);

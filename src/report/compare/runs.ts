@@ -10,8 +10,8 @@ import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumn
 
 /**
  * The runs table: --where, --sort, --top, --columns and --only-changed applied (a parameter is "changed"
- * when it differs between the runs kept by --where); best rows marked; runs that did not finish listed last
- * with their status. Several sweeps get a sweep column; a parameter a sweep
+ * when it differs between the runs kept by --where); a metric sorted by is shown; best rows marked; runs
+ * that did not finish listed last with their status. Several sweeps get a sweep column; a parameter a sweep
  * lacks shows `-`. Throws: UserError for a bad option (unknown column, bad expression).
  */
 export function runsView(title: string, allRows: Row[], options: QueryOptions = {}): TableView {
@@ -62,7 +62,9 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   };
   // Every column once: a column added with --columns +NAME that the table shows already (the run, a varying
   // parameter, the tags or note column) keeps its place there.
-  const metrics = cols.metrics.filter((m) => m.key !== 'run' && !params.includes(m));
+  // A metric the rows are sorted by is always shown: an order by a hidden column cannot be checked.
+  const ordering = keys.filter((k) => k.column.kind === 'metric' && !cols.metrics.includes(k.column)).map((k) => k.column);
+  const metrics = [...cols.metrics, ...ordering].filter((m) => m.key !== 'run' && !params.includes(m));
   const placed = (key: string) => params.some((p) => p.key === key) || metrics.some((m) => m.key === key);
   const sweeps = new Set(allRows.map((r) => r.sweep));
   const showSweep = sweeps.size > 1 && !placed('sweep');

@@ -5,7 +5,7 @@
 import { UserError } from '../../errors.js';
 import { CORE_PARAMS, paramSpec } from '../../experiment/params.js';
 import { DEFAULT_OBJECTIVE } from '../../sweep/objective.js';
-import { describeColumns, equalValues, knownColumns, parseSortKeys, resolveColumn, type ColumnDef, type SortKey } from '../columns.js';
+import { checkSortKeys, describeColumns, equalValues, knownColumns, parseSortKeys, resolveColumn, type ColumnDef, type SortKey } from '../columns.js';
 import { compileWhere } from '../where.js';
 import { distinguishingDigits, formatMeanStd, formatParam } from '../format.js';
 import { hasParams, type Row } from '../rows.js';
@@ -124,6 +124,7 @@ export function prepare(rows: Row[], options: QueryOptions): Prepared {
     kept = rows.filter(test);
   }
   const keys = options.sort !== undefined ? parseSortKeys(options.sort, defs) : [];
+  checkSortKeys(keys, rows);
   return { defs, rows: kept, keys };
 }
 
