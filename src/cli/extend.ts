@@ -138,10 +138,18 @@ export function planForSweep(
     return { plan: planStages([...base.stages.slice(0, -1), exp], shape, planOptions) };
   }
   const { sweep } = base;
+  // A search has no grid to widen, whatever the file says now: say only that (the file's other changes,
+  // measured against the search it ran, would read as edits that were never made).
+  if (sweep.search) {
+    const method = sweep.search.method;
+    throw new UserError(
+      `cannot extend sweep ${title(base.dir)}: --extend adds values to a grid; ${title(base.dir)} is ${/^[aeiou]/.test(method) ? 'an' : 'a'} ${method} search`,
+      `run the file without --extend to start a new sweep of it: dlsweep run ${exp.file}`,
+    );
+  }
   const last = base.stages[base.stages.length - 1];
   const refusals: string[] = [];
   const hints: string[] = [];
-  if (sweep.search) refusals.push(`it is a search (method ${sweep.search.method}), not a grid`);
   const { widening, refusals: changes } = wideningOf(last, exp);
   refusals.push(...changes);
   const short = (h: string) => `${h.slice(0, 12)}…`;

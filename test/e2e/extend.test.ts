@@ -130,6 +130,12 @@ test('--extend refuses changes that are not widenings, naming each, and writes n
   const none = runCli(['run', search.file, '--extend', 'nosuch'], search.dir);
   assert.equal(none.code, 2, none.stderr);
   assert.equal(none.stderr, `error: --extend nosuch: experiment srch has no sweep "nosuch" under ${search.runs} (its sweep is a search, which cannot be widened)\nhint: run the file without --extend to start a new sweep of it\n`);
+  // The search sweep itself, the file unchanged: only that a search has no grid, no change the file did not make.
+  for (const target of [search.id, 'latest']) {
+    const r = runCli(['run', search.file, '--extend', target], search.dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `error: cannot extend sweep srch/${search.id}: --extend adds values to a grid; srch/${search.id} is a random search\nhint: run the file without --extend to start a new sweep of it: dlsweep run ${search.file}\n`);
+  }
 });
 
 test('--extend refused by a file where a recorded run\'s folder goes writes nothing: no experiment.extend-1.yaml, sweep.json as it was', () => {
