@@ -5,7 +5,7 @@
  * network model.json holds). Written to the run folder as landscape-*.csv with its chart (landscape-*.svg)
  * and drawn in the terminal. landscapeOfRun is also what record.landscape runs at the end of a sweep.
  */
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { isWriteError } from './write-errors.js';
@@ -177,9 +177,10 @@ export async function landscapeCommand(ref: string, options: LandscapeOptions, i
   );
   io.stdout.write((dims === 2 ? landscapeHeatmap(points, alphas, betas) : landscapeLine(points, useColor(io, io.stdout))) + '\n');
   const best = points.reduce((x, p) => (p.loss < x.loss ? p : x));
-  const shown = (p: string) => relative(io.cwd, p) || p;
+  // Absolute, as every command prints the files it writes: a path relative to the current folder climbs
+  // out of it when the runs folder is elsewhere.
   io.stdout.write(
-    `lowest loss ${formatMetric('loss', best.loss)} at a = ${+best.a.toPrecision(6)}${dims === 2 ? `, b = ${+best.b.toPrecision(6)}` : ''}; written to ${shown(csv)}` +
+    `lowest loss ${formatMetric('loss', best.loss)} at a = ${+best.a.toPrecision(6)}${dims === 2 ? `, b = ${+best.b.toPrecision(6)}` : ''}; written to ${resolve(io.cwd, csv)}` +
       `${svg ? ` and ${basename(svg)}` : ''}\n`,
   );
   return 0;

@@ -24,6 +24,8 @@ test('landscape: the origin is the recorded final loss and accuracy exactly (tra
   const ref = 'l/latest/1';
   const one = runCli(['landscape', ref, '--steps', '5', '--range', '0.5', ...data], dir);
   assert.equal(one.code, 0, one.stderr);
+  // The path written is absolute, as every command prints it, never relative to the current folder.
+  assert.ok(one.stdout.includes(`; written to ${join(sweep, folder, 'landscape-1d-random-seed0-train.csv')}`), one.stdout);
   const rows = readCsv(join(sweep, folder, 'landscape-1d-random-seed0-train.csv'));
   assert.deepEqual(rows.map((p) => p[0]), [-0.5, -0.25, 0, 0.25, 0.5]);
   assert.deepEqual(rows[2], [0, 0, metrics.train.loss, metrics.train.accuracy]);
