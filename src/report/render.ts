@@ -145,8 +145,12 @@ export function renderMarkdownView(view: TableView): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Named numbers (a statistics cell: mean, std, n...). A parameter's value can be an object too (lr_schedule,
+ * early_stopping), but it holds a string or a boolean: it is a value, written as JSON.
+ */
 function isStats(v: CellValue): v is { [name: string]: number | null } {
-  return isObject(v);
+  return isObject(v) && Object.values(v).every((x) => x === null || typeof x === 'number');
 }
 
 function machineValue(v: CellValue): CellValue {
@@ -175,10 +179,10 @@ export function renderCsvView(view: TableView): string {
   for (const i of idx) {
     const key = view.columns[i].key;
     const subs: string[] = [];
-    for (const r of view.rows) {
-      const v = r.cells[i].value;
-      if (isStats(v)) for (const k of Object.keys(v)) if (!subs.includes(k)) subs.push(k);
-    }
+    // A column of statistics (every value named numbers) becomes one column per statistic; any other keeps
+    // its values, objects as JSON (diff's A and B hold numbers, strings and a schedule's object alike).
+    const values = view.rows.map((r) => r.cells[i].value).filter((v) => v !== undefined && v !== null);
+    if (values.length > 0 && values.every(isStats)) for (const v of values) for (const k of Object.keys(v)) if (!subs.includes(k)) subs.push(k);
     if (subs.length === 0) {
       header.push(key);
       getters.push((r) => csvText(r.cells[i].value));

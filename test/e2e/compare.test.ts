@@ -207,6 +207,14 @@ test('show RUN and show SWEEP; diff two runs; runs are addressed by index or has
   assert.deepEqual([seed.a, seed.b, seed.differs], [stored[0].params.seed, stored[1].params.seed, stored[0].params.seed !== stored[1].params.seed]);
   const loss = rows.find((x: any) => x.name === 'validation.loss');
   assert.ok(Math.abs(loss.delta - (stored[1].metrics.validation.loss - stored[0].metrics.validation.loss)) < 1e-11);
+  // As CSV: the A and B columns hold both runs' values, beside a parameter whose value is an object (lr_schedule).
+  assert.ok(rows.some((x: any) => typeof x.a === 'object' && !Array.isArray(x.a)), 'a parameter with an object value');
+  const csv = cli('diff', `${idA}/1`, `${idA}/2`, '--format', 'csv');
+  assert.equal(csv.code, 0, csv.stderr);
+  const lines = csv.stdout.trim().split('\n');
+  assert.deepEqual(lines[0].split(','), ['differs', 'kind', 'name', 'a', 'b', 'delta']);
+  const seedCells = lines.find((l) => l.split(',')[2] === 'seed')!.split(',');
+  assert.deepEqual(seedCells.slice(3, 5), [String(stored[0].params.seed), String(stored[1].params.seed)]);
   const text = cli('diff', `${idA}/1`, `${idA}/2`, '--only-changed');
   assert.match(text.stdout, /≠ differs/);
   assert.doesNotMatch(text.stdout, /│ +│ param/);
