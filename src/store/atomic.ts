@@ -6,7 +6,7 @@
  */
 import writeFileAtomic from 'write-file-atomic';
 import { onExit } from 'signal-exit';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -40,6 +40,29 @@ function withPath(e: unknown, path: string): unknown {
   return e;
 }
 
+/**
+ * write-file-atomic writes with one write call and takes what it returns for the whole: on a disk with room
+ * for part of the file the call writes that part without an error, and the cut file replaces the old one.
+ * So the file's size is checked once it is in place: a short file is an ENOSPC error naming the file. The cut
+ * file is removed unless it is JSON, which a reader then finds damaged (a sweep.json must stay to be
+ * repaired); a cut report.html or results.csv would read as whole. Throws: that error.
+ */
+function checkWhole(path: string, bytes: number): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // replaced or removed meanwhile: not this write's to judge
+  }
+  if (size === bytes) return;
+  if (!path.endsWith('.json')) rmSync(path, { force: true });
+  const err: NodeJS.ErrnoException = new Error(`ENOSPC: no space left on device, write '${path}' (${size} of ${bytes} bytes written)`);
+  err.code = 'ENOSPC';
+  err.syscall = 'write';
+  err.path = path;
+  throw err;
+}
+
 /** Write text atomically. Throws: the file system's error (ENOSPC, EACCES...), naming the file. */
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
   try {
@@ -47,6 +70,7 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
   } catch (e) {
     throw withPath(e, path);
   }
+  checkWhole(path, Buffer.byteLength(text, 'utf8'));
 }
 
 /** Write bytes atomically (e.g. an exported .onnx file). Throws: the file system's error. */
@@ -56,6 +80,7 @@ export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise
   } catch (e) {
     throw withPath(e, path);
   }
+  checkWhole(path, bytes.byteLength);
 }
 
 /** A value as the JSON files are written: pretty (2 spaces), with a trailing newline. */
@@ -75,6 +100,7 @@ export function writeTextAtomicSync(path: string, text: string): void {
   } catch (e) {
     throw withPath(e, path);
   }
+  checkWhole(path, Buffer.byteLength(text, 'utf8'));
 }
 
 /** Synchronous variant of writeJsonAtomic. */
