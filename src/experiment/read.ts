@@ -261,6 +261,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   if (version) throw new DiagnosticError([version]);
   const merges = mergeKeys(src);
   if (merges.length > 0) throw new DiagnosticError(sortDiagnostics(merges));
+  const tags = foreignTags(src);
+  if (tags.length > 0) throw new DiagnosticError(sortDiagnostics(tags));
   const aliases = unresolvedAliases(src);
   if (aliases.length > 0) throw new DiagnosticError(sortDiagnostics(aliases));
   warnings.push(...leadingZeros(src));
@@ -446,6 +448,34 @@ function multiplyingAlias(src: Source): Diagnostic | undefined {
     hint: 'write the values out, or let an alias repeat only a value without aliases inside (`- *step`)',
     ...src.at(at.alias),
   };
+}
+
+/** The tags of YAML 1.2's core schema: a value tagged with one of them reads as the plain value would. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * Values with a tag outside the core schema (`!!binary`, `!!set`, `!!timestamp` of YAML 1.1, or a local `!foo`):
+ * they read as bytes, sets or dates that no field takes, so each is one error at the value instead of a
+ * "must be a number, not a mapping" that names neither.
+ */
+function foreignTags(src: Source): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(src.doc, {
+    Node(_key, node, ancestry) {
+      const tag = (node as { tag?: string }).tag;
+      if (tag === undefined || CORE_TAGS.has(tag)) return;
+      const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+      out.push({
+        severity: 'error',
+        file: src.file,
+        path: formatPath(pathOf([...ancestry, node])),
+        message: `the YAML tag \`${shown}\` is not read: an experiment file holds plain numbers, strings, lists and mappings`,
+        hint: `remove \`${shown}\` and write the value itself (a string needs no tag; quote it if it looks like a number)`,
+        ...src.at(node as Node),
+      });
+    },
+  });
+  return out;
 }
 
 /** `<<: *anchor` merge keys (a YAML 1.1 extension): one error at each, with the mapping written out in full. */

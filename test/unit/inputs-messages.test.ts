@@ -55,3 +55,20 @@ test('int_uniform with non-integer bounds: one message for the distribution, wit
   const ds = diagnose('  iterations: {int_uniform: [10, "x"]}\n');
   assert.deepEqual(ds.map((d) => [d.path, d.message]), [['grid.iterations.int_uniform[1]', 'must be an integer, not a string']]);
 });
+
+test('a YAML tag outside the core schema (!!binary, !!set, !!timestamp, a local !tag) is one error at its value, naming the tag', () => {
+  const text = 'name: !!binary aGVsbG8=\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 2, seed: 3}\ngrid:\n  learning_rate: !!set {a, b}\n  seed: [1, !!timestamp 2001-12-14, !mine 4]\n';
+  const ds = refused(() => parseExperiment(text, 'exp.yaml', { cwd: tmpdir() }));
+  assert.deepEqual(
+    ds.map((d) => [d.path, d.line, d.column, d.message.split(':')[0]]),
+    [
+      ['name', 1, 16, 'the YAML tag `!!binary` is not read'],
+      ['grid.learning_rate', 5, 24, 'the YAML tag `!!set` is not read'],
+      ['grid.seed[1]', 6, 25, 'the YAML tag `!!timestamp` is not read'],
+      ['grid.seed[2]', 6, 43, 'the YAML tag `!mine` is not read'],
+    ],
+  );
+  assert.match(ds[0].hint ?? '', /^remove `!!binary` and write the value itself/);
+  // Core tags read as the plain value.
+  assert.equal(parseExperiment('name: !!str tagged\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 2, seed: 3}\n', 'exp.yaml', { cwd: tmpdir() }).name, 'tagged');
+});
