@@ -27,10 +27,10 @@ try {
 queueMicrotask(() => parentPort?.postMessage({ kind: WORKER_READY, threadId } satisfies WorkerReady));
 
 /**
- * Train a tiny network once, results discarded, while the pool starts: the first training of a thread runs
- * cold (its kernels compiled on first call, its memory grown, its JavaScript not yet optimized), 10-70 ms for
- * what takes 2-3 ms warm (100 updates of the study's network), and that cost otherwise falls on the first batch a search waits
- * for. The data are fixed numbers: nothing depends on the run. Throws: as train.
+ * Train a small network once, results discarded, while the pool starts: the first training of a thread runs
+ * cold (its kernels compiled on first call, its memory grown, its JavaScript not yet optimized), 15-70 ms for
+ * what takes 2-3 ms warm (100 updates of the study's network), and that cost otherwise falls on the first
+ * batch a search waits for. The data are fixed numbers: nothing depends on the run. Throws: as train.
  */
 function warmTraining(): void {
   // A data set of the study's size, its rows distinct (duplicates would be collapsed): the kernels' memory
