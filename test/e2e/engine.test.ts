@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CLI, onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
 
 /** Every file under a sweep folder parses: JSON files as JSON, CSV files with a constant column count; no temp files. */
 function assertNoPartialFiles(sweep: string): void {
@@ -323,12 +324,7 @@ test('a full disk stops the sweep with a clear message, keeps finished runs inta
   const runs = join(dir, 'runs');
   mkdirSync(runs);
   // A tiny tmpfs is a real full disk; it needs root and mount rights, which CI has (skip elsewhere).
-  const { spawnSync } = await import('node:child_process');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=192k', 'tmpfs', runs]);
-  if (mounted.status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, runs, 'size=192k')) return;
   try {
     const file = writeExperiment(
       dir,
@@ -359,7 +355,7 @@ test('a full disk stops the sweep with a clear message, keeps finished runs inta
     assert.equal(readJson(join(sweep, 'sweep.json')).counts.done, 40);
     assertNoPartialFiles(sweep);
   } finally {
-    spawnSync('umount', ['-l', runs]);
+    unmount(runs);
   }
 });
 

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, w
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
 
 const HALVING = `search:
   method: halving
@@ -273,10 +274,7 @@ test('disk full during a search (its writer thread fails): a clear message, exit
   const dir = tempDir();
   const runs = join(dir, 'runs');
   mkdirSync(runs);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', runs]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, runs, 'size=4m')) return;
   try {
     const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, HALVING));
     // What the whole search takes on this file system, report and tables included.
@@ -323,10 +321,7 @@ test('the runs folder made read-only while a search or a grid runs: one message 
   const dir = tempDir();
   const runs = join(dir, 'runs');
   mkdirSync(runs);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', runs]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, runs, 'size=64m')) return;
   try {
     // Long enough never to finish before the folder is made read-only (they stop within a few runs).
     const search = writeExperiment(dir, 'ro.yaml', syntheticExperiment('ro', '  learning_rate: {log_uniform: [0.01, 1.0]}\n  iterations: [400]', 'search: {method: random, trials: 5000, seed: 3}\n'));
@@ -370,7 +365,7 @@ test('the runs folder made read-only while a search or a grid runs: one message 
       assert.ok(!existsSync(sweep));
     }
   } finally {
-    spawnSync('umount', ['-l', runs]);
+    unmount(runs);
   }
 });
 

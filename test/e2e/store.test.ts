@@ -4,16 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, statfsSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CLI, onlySweep, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { mountTmpfs, mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
 
 test('a runs folder on a read-only file system: one plain message naming it, exit 1 or 2, no stack, nothing created', async (t) => {
   const dir = tempDir();
   const ro = join(dir, 'ro');
   mkdirSync(ro);
   // A read-only tmpfs is a real read-only file system; mounting needs root (skip elsewhere).
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, ro, 'ro,size=64k')) return;
   try {
     const file = writeExperiment(dir, 'q.yaml', syntheticExperiment('q', '  iterations: [5]'));
     for (const runsDir of [join(ro, 'missing', 'deeper'), join(ro, 'missing'), ro]) {
@@ -26,7 +24,7 @@ test('a runs folder on a read-only file system: one plain message naming it, exi
     }
     assert.deepEqual(readdirSync(ro), []);
   } finally {
-    spawnSync('umount', ['-l', ro]);
+    unmount(ro);
   }
 });
 
@@ -127,10 +125,7 @@ test('disk full after the last run: sweep.json says failed (never done or runnin
   const runs = join(dir, 'runs');
   mkdirSync(probe);
   mkdirSync(runs);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', probe]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, probe, 'size=16m')) return;
   try {
     const file = writeExperiment(dir, 'end.yaml', syntheticExperiment('end', '  learning_rate: [0.05, 0.5]\n  seed: [1, 2]', 'fixed:\n  iterations: 30\n'));
     // Measure on a roomy tmpfs what the sweep needs with and without its report.
@@ -147,7 +142,7 @@ test('disk full after the last run: sweep.json says failed (never done or runnin
     assert.ok(withReport - withoutReport >= 3 * 4096, `report.html takes ${withReport - withoutReport} bytes`);
     // A disk with room for every run and half the report.
     const size = withoutReport + Math.floor((withReport - withoutReport) / 2 / 4096) * 4096;
-    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', runs]).status, 0);
+    assert.ok(mountTmpfs(runs, `size=${size}`));
     try {
       const r = runCli(['run', file], dir);
       assert.equal(r.code, 1, r.stderr);
@@ -168,10 +163,10 @@ test('disk full after the last run: sweep.json says failed (never done or runnin
       assert.equal(done.counts.done, 4);
       assert.ok(readdirSync(sweep).includes('report.html'));
     } finally {
-      spawnSync('umount', ['-l', runs]);
+      unmount(runs);
     }
   } finally {
-    spawnSync('umount', ['-l', probe]);
+    unmount(probe);
   }
 });
 

@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WISCONSIN, hasWisconsin, runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { mountTmpfs, mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
 
 test('compare -o, export -o, data describe --html on a full disk, landscape, tag and report on a read-only runs folder: the one message and hint of a failed write, exit 1', (t) => {
   const dir = tempDir();
@@ -18,10 +19,7 @@ test('compare -o, export -o, data describe --html on a full disk, landscape, tag
   const ro = join(dir, 'ro');
   mkdirSync(full);
   mkdirSync(ro);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', full]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, full, 'size=4k')) return;
   try {
     // One page, filled: any new file's first block finds no room.
     spawnSync('sh', ['-c', `head -c 4096 /dev/zero > ${join(full, 'fill')}`]);
@@ -35,7 +33,7 @@ test('compare -o, export -o, data describe --html on a full disk, landscape, tag
       assert.match(r.stderr, new RegExp(`^error: cannot write ${out}: no space left on the device \\(ENOSPC\\)\\nhint: free space, then run again`, 'm'), args[0]);
       assert.doesNotMatch(r.stderr, /check that the folder exists|ENOSPC:|\n\s+at /, args[0]);
     }
-    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', ro]).status, 0);
+    assert.ok(mountTmpfs(ro, 'size=2m'));
     cpSync(join(dir, 'runs'), ro, { recursive: true });
     assert.equal(spawnSync('mount', ['-o', 'remount,ro', ro]).status, 0);
     for (const args of [['landscape', 'w/latest/1', '--steps', '3'], ['tag', 'w/latest', 'seen'], ['report', 'w/latest']]) {
@@ -49,8 +47,7 @@ test('compare -o, export -o, data describe --html on a full disk, landscape, tag
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /the folder \S+nothere does not exist\nhint: create it \(mkdir -p \S+nothere\)/);
   } finally {
-    spawnSync('umount', ['-l', full]);
-    spawnSync('umount', ['-l', ro]);
+    unmount(full, ro);
   }
 });
 
@@ -69,23 +66,19 @@ test('data fetch onto a disk with room for part of the file: the write failure i
   mkdirSync(small);
   mkdirSync(ro);
   // 8 KiB: less than the 19,889-byte file, so the first write takes only what fits.
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', small]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, small, 'size=8k')) return;
   try {
     const r = runCli(['data', 'fetch', 'wisconsin', '--from', WISCONSIN, '--data-dir', small], dir);
     assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /saved/);
     assert.match(r.stderr, new RegExp(`^error: cannot write ${small}/wisconsin-cancer-dataset\\.csv: no space left on the device \\(ENOSPC\\)\\nhint: free space`, 'm'));
     assert.deepEqual(readdirSync(small), []);
-    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]).status, 0);
+    assert.ok(mountTmpfs(ro, 'ro,size=64k'));
     const under = runCli(['data', 'fetch', 'wisconsin', '--from', WISCONSIN, '--data-dir', join(ro, 'sub')], dir);
     assert.equal(under.code, 1, under.stderr);
     assert.match(under.stderr, new RegExp(`^error: cannot write ${ro}/sub: the file system is read-only \\(EROFS\\)\\nhint: choose a folder on a writable file system`, 'm'));
     assert.doesNotMatch(under.stderr, /ENOENT/);
   } finally {
-    spawnSync('umount', ['-l', small]);
-    spawnSync('umount', ['-l', ro]);
+    unmount(small, ro);
   }
 });

@@ -5,19 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBytesAtomic, writeTextAtomic, writeTextAtomicSync } from '../../src/store/atomic.js';
+import { mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
 
 test('an atomic write cut short by a full disk is an ENOSPC error naming the file, never a cut file in place', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dlsweep-short-write-'));
   // 64 KiB: room for part of each 100 KB file below.
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root)');
-    return;
-  }
+  if (!mountTmpfsOrSkip(t, dir, 'size=64k')) return;
   try {
     const big = 'x'.repeat(100_000);
     const isShort = (path: string) => (e: NodeJS.ErrnoException) => e.code === 'ENOSPC' && e.path === path && e.message.includes(path);
@@ -41,6 +38,6 @@ test('an atomic write cut short by a full disk is an ENOSPC error naming the fil
     await writeTextAtomic(small, 'fits\n');
     assert.equal(readFileSync(small, 'utf8'), 'fits\n');
   } finally {
-    spawnSync('umount', ['-l', dir]);
+    unmount(dir);
   }
 });
