@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, w
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
-import { mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
+import { mountTmpfsOrSkip, remountTmpfs, unmount } from '../helpers/tmpfs.js';
 
 const HALVING = `search:
   method: halving
@@ -342,7 +342,7 @@ test('the runs folder made read-only while a search or a grid runs: one message 
         }
       };
       while (recorded() < 3) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(spawnSync('mount', ['-o', 'remount,ro', runs]).status, 0);
+      assert.ok(remountTmpfs(runs, 'remount,ro'));
       const code = await exited;
       assert.equal(code, 1, stderr);
       // One message: what stopped it and what to do; the lock it could not remove is said in a note with its fix.

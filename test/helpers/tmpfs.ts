@@ -17,6 +17,20 @@ export function mountTmpfsOrSkip(t: TestContext, dir: string, options: string): 
   return false;
 }
 
+/**
+ * Remount the tmpfs on `dir` with `options` (e.g. 'remount,ro'); returns whether it was remounted. Made
+ * read-only while a process writes there, the kernel refuses while a file is open for writing (mount exits
+ * 32, busy): tried again every 10 ms for up to 2 s, as a user would retry.
+ */
+export function remountTmpfs(dir: string, options: string): boolean {
+  for (let tries = 0; ; tries++) {
+    const status = spawnSync('mount', ['-o', options, dir]).status;
+    if (status === 0) return true;
+    if (status !== 32 || tries >= 200) return false;
+    spawnSync('sleep', ['0.01']);
+  }
+}
+
 /** Unmount these folders lazily (a process still inside does not keep the mount). Never throws. */
 export function unmount(...dirs: string[]): void {
   for (const dir of dirs) spawnSync('umount', ['-l', dir]);
