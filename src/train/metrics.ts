@@ -8,13 +8,16 @@ export { binaryCrossEntropy } from './loss.js';
 
 /**
  * Area under the ROC curve by the rank-sum (Mann–Whitney U) formula:
- *   AUC = (R₊ - n₊(n₊ + 1)/2) / (n₊ n₋)
+ *   AUC = (R₊ - n₊(n₊ + 1)/2) / (n₊ n₋) = U / (n₊ n₋),  U = Σ over positive p, negative q of [p > q] + ½ [p = q]
  * where R₊ is the sum of the ranks (1-based, ascending probability) of the positive examples and tied
  * probabilities share their average rank (so a tie between a positive and a negative counts 1/2).
  * Source: Hanley & McNeil (1982), Radiology 143(1); Mann & Whitney (1947).
+ * U is counted directly: the positives' and the negatives' probabilities are sorted apart (numeric typed-array
+ * sorts) and walked together. Every term is a multiple of 1/2 below 2^53, so U, and the AUC, are exactly the
+ * rank-sum formula's, computed either way.
  *
- * Shapes: prob: [samples], y: [samples] of 0/1. Returns null when only one class is present.
- * O(n log n); allocates an index array.
+ * Shapes: prob: [samples], y: [samples] of 0/1. Returns null when only one class is present, NaN when a
+ * probability is NaN. O(n log n); allocates one copy of prob.
  * Throws: Error if prob and y differ in length.
  */
 export function rocAuc(prob: Float64Array, y: Float64Array): number | null {
@@ -25,20 +28,30 @@ export function rocAuc(prob: Float64Array, y: Float64Array): number | null {
   const nNeg = n - nPos;
   if (nPos === 0 || nNeg === 0) return null;
 
-  const order = new Uint32Array(n);
-  for (let j = 0; j < n; j++) order[j] = j;
-  order.sort((a, b) => prob[a] - prob[b]);
-
-  let rankSumPos = 0;
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && prob[order[end]] === prob[order[start]]) end++;
-    // Ranks start+1 .. end share their average.
-    const avgRank = (start + 1 + end) / 2;
-    for (let t = start; t < end; t++) if (y[order[t]] === 1) rankSumPos += avgRank;
-    start = end;
+  // Positives in [0, nPos), negatives in [nPos, n) of one buffer, each part sorted ascending.
+  const sorted = new Float64Array(n);
+  let p = 0;
+  let q = nPos;
+  for (let j = 0; j < n; j++) {
+    const v = prob[j];
+    if (v !== v) return NaN;
+    if (y[j] === 1) sorted[p++] = v;
+    else sorted[q++] = v;
   }
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  const pos = sorted.subarray(0, nPos).sort();
+  const neg = sorted.subarray(nPos).sort();
+  // For each positive (ascending): `below` negatives are smaller, `notAbove` - `below` equal to it.
+  let u = 0;
+  let below = 0;
+  let notAbove = 0;
+  for (let i = 0; i < nPos; i++) {
+    const v = pos[i];
+    while (below < nNeg && neg[below] < v) below++;
+    if (notAbove < below) notAbove = below;
+    while (notAbove < nNeg && neg[notAbove] <= v) notAbove++;
+    u += below + (notAbove - below) / 2;
+  }
+  return u / (nPos * nNeg);
 }
 
 /**

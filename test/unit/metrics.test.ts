@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classificationMetrics, rocAuc, scoreThresholds } from '../../src/train/metrics.js';
+import { Rng } from '../../src/train/rng.js';
 
 const f = (a: number[]): Float64Array => Float64Array.from(a);
 
@@ -80,6 +81,11 @@ test('ROC AUC with ties uses average ranks', () => {
   // Pairwise definition on a tie-heavy sample: P(p+ > p-) + 0.5 P(p+ = p-).
   const prob = f([0.1, 0.4, 0.4, 0.4, 0.7, 0.7, 0.9, 0.1, 0.4, 0.7]);
   const y = f([0, 1, 0, 1, 1, 0, 1, 1, 0, 0]);
+  assert.equal(rocAuc(prob, y), pairwiseAuc(prob, y));
+});
+
+/** AUC by its pairwise definition, P(p+ > p-) + 0.5 P(p+ = p-): every positive against every negative. */
+function pairwiseAuc(prob: Float64Array, y: Float64Array): number {
   let wins = 0;
   let pairs = 0;
   for (let i = 0; i < prob.length; i++) {
@@ -90,7 +96,25 @@ test('ROC AUC with ties uses average ranks', () => {
       }
     }
   }
-  assert.equal(rocAuc(prob, y), wins / pairs);
+  return wins / pairs;
+}
+
+test('ROC AUC equals the pairwise definition exactly, on random samples with and without ties', () => {
+  const rng = new Rng(11);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 2 + rng.randint(300);
+    // Half the samples draw from a few values (many ties, 0 and 1 included), half from a continuum.
+    const levels = 1 + rng.randint(6);
+    const prob = Float64Array.from({ length: n }, () => (trial % 2 === 0 ? rng.randint(levels + 1) / levels : rng.uniform(0, 1)));
+    const y = Float64Array.from({ length: n }, () => rng.randint(2));
+    if (y.every((v) => v === y[0])) y[0] = 1 - y[0];
+    assert.equal(rocAuc(prob, y), pairwiseAuc(prob, y), `trial ${trial}`);
+  }
+});
+
+test('ROC AUC of a NaN probability is NaN, whatever the other probabilities', () => {
+  assert.ok(Number.isNaN(rocAuc(f([0.2, NaN, 0.9, 0.4]), f([0, 1, 1, 0]))));
+  assert.ok(Number.isNaN(rocAuc(f([NaN, 0.5]), f([0, 1]))));
 });
 
 test('scoreThresholds returns one entry per threshold, in order', () => {
