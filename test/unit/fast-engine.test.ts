@@ -224,6 +224,31 @@ test('collapseDuplicates: one weighted column per distinct (features, label) sam
   assert.ok(Object.is(z.X.data[0], 0));
 });
 
+test('fast engine: a thread that trained on nearly the same rows before trains on the rows it is given', () => {
+  // The collapsed rows are kept per thread for the next training on the same split: rows differing in one
+  // label, in one feature, or in nothing (new arrays) must each train as on their own.
+  const base = repetitiveSplit(3, 200, 21);
+  const oneLabel = { X: base.X, y: base.y.map((v, j) => (j === 57 ? 1 - v : v)) };
+  const oneFeature = { X: { ...base.X, data: base.X.data.map((v, i) => (i === 3 * 200 - 1 ? v + 0.5 : v)) }, y: base.y };
+  const copy = { X: { ...base.X, data: base.X.data.slice() }, y: base.y.slice() };
+  const validation = repetitiveSplit(3, 40, 22);
+  const request = (split: SplitData): TrainRequest => ({
+    config: { hidden_sizes: [6], init: 'he_normal', learning_rate: 0.2, seed: 3 },
+    checkpoints: [30, 120],
+    thresholds: [0.5],
+    curve_every: 30,
+    train: split,
+    validation,
+  });
+  const first = train(withEngine('fast', request(base)));
+  for (const [name, split] of [['one label', oneLabel], ['one feature', oneFeature], ['a copy', copy]] as const) {
+    const { ts, fast } = both(request(split));
+    assertAgree(fast, ts, 1e-9, name);
+  }
+  assert.notDeepEqual(train(withEngine('fast', request(oneLabel))).curve, first.curve);
+  assert.deepEqual(train(withEngine('fast', request(copy))), first);
+});
+
 test('fast engine: data with many repeated samples matches the TypeScript path (weighted columns), divergence included', () => {
   const statuses = new Set<string>();
   for (const [hidden, lr] of [[[15], 0.1], [[6, 4], 0.5], [[], 0.3], [[8], 1e150]] as const) {

@@ -19,7 +19,8 @@
  * Collapsing duplicate rows: with the full batch and no dropout, identical training samples are trained
  * once, weighted by their count (the same gradient, summed in another order). With mini-batches or dropout
  * it would not be exact (each row is drawn into batches and gets its own dropout mask), so every row is
- * kept.
+ * kept. Each thread collapses a split once and keeps the result for the next trainings on the same rows
+ * (split-cache.ts).
  *
  * Training state, for continuing a training elsewhere: everything that determines the rest of a training
  * lives in the kernels' memory at the words marked "state" in assembly/kernels.ts: the parameters
@@ -61,6 +62,7 @@ import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest,
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
 import { PatienceTracker } from '../early-stopping.js';
 import { base64ToF64, base64ToU32, checkStateFits, curveOfState, flattenParams, makeState, rngStateOf, unflattenInto } from '../state.js';
+import { SplitCache } from './split-cache.js';
 
 export { ENGINE_MODES, type EngineMode } from '../types.js';
 
@@ -390,7 +392,7 @@ export function fastEvaluator(net: NetworkParams, X: Matrix): { params: NetworkP
   };
 }
 
-/** Training samples with identical features and label collapsed into one weighted column. */
+/** Training samples with identical features and label collapsed into one weighted column (shared: read only). */
 interface Collapsed {
   X: Matrix;
   y: Float64Array;
@@ -451,6 +453,9 @@ export function collapseDuplicates(X: Matrix, y: Float64Array): Collapsed {
   for (let j = 0; j < m; j++) weight[rep[j]]++;
   return { X: { rows: f, cols: mu, data }, y: yu, weight, rep };
 }
+
+/** The training splits this thread has collapsed, recognised by their rows (split-cache.ts). */
+const collapsedSplits = new SplitCache<Collapsed>();
 
 /**
  * For the benchmark: the training of `req` laid out in the kernels' memory as trainFast lays it out (full
@@ -518,7 +523,7 @@ export function trainFast(
 
   // Collapsing duplicate rows is exact only when every update sums over every row with the same weights.
   const collapse = fullBatch && o.dropout === 0 && tuning.collapse !== false;
-  const data = collapse ? collapseDuplicates(Xtr, ytr) : { X: Xtr, y: ytr, weight: new Float64Array(m).fill(1) };
+  const data = collapse ? collapsedSplits.get(Xtr, ytr, collapseDuplicates) : { X: Xtr, y: ytr, weight: new Float64Array(m).fill(1) };
   const layout = layOut(kernels, {
     o,
     init,
