@@ -15,11 +15,18 @@ import type { CliIO } from './io.js';
 
 /**
  * Load and validate the experiment and its data; prints warnings on stderr. Returns the experiment, the
- * prepared data and its shape for the planner.
+ * prepared data and its shape for the planner. `checked`, when given, is called with the valid experiment
+ * before its data is read (to start what the experiment will need meanwhile).
  * Throws: UserError / DiagnosticError for an invalid file or data, before anything is written.
  */
-export async function loadInputs(file: string, options: { dataDir?: string }, io: CliIO): Promise<{ exp: Experiment; data: PreparedDataset; shape: DataShape }> {
+export async function loadInputs(
+  file: string,
+  options: { dataDir?: string },
+  io: CliIO,
+  checked?: (exp: Experiment) => void,
+): Promise<{ exp: Experiment; data: PreparedDataset; shape: DataShape }> {
   const exp = loadExperiment(file, { dataDir: options.dataDir, cwd: io.cwd });
+  checked?.(exp);
   if (exp.warnings.length > 0) io.stderr.write(formatDiagnostics(exp.warnings, '\n') + '\n');
   // A managed dataset that is missing is downloaded (and checked) on first use, saying so.
   await ensureDataset(exp.dataset, { log: (line) => io.stderr.write(line + '\n'), env: io.env, cwd: io.cwd });

@@ -26,6 +26,7 @@ import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepExtension, SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
+import { StoreWriter } from '../store/writer.js';
 import { readRecorded, recordedGridUpdates } from '../store/recorded-updates.js';
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
@@ -265,8 +266,19 @@ async function runSweep(
   const runsDir = resolve(io.cwd, options.runsDir);
   // Before the data is read: the same message as every other command's.
   checkRunsDir(runsDir);
-  const loaded = await loadInputs(file, options, io);
-  if (loaded.exp.search && options.extend === undefined) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened);
+  // A search's writer thread starts as soon as the experiment says it is a search: it loads while the data
+  // is read and the sweep opened, not after the first batch.
+  let writer: StoreWriter | undefined;
+  let loaded: Awaited<ReturnType<typeof loadInputs>>;
+  try {
+    loaded = await loadInputs(file, options, io, (exp) => {
+      if (exp.search && options.extend === undefined) writer = new StoreWriter().start();
+    });
+  } catch (e) {
+    await writer?.close();
+    throw e;
+  }
+  if (writer) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened, writer);
   const { exp, data, plan, extension, repair, nothingToExtend } = prepare(file, options, loaded, runsDir);
   if (nothingToExtend) {
     io.stderr.write(nothingToExtend);

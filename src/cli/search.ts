@@ -245,6 +245,8 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
  * the next trainings, train those not recorded yet on the executor, record them, read their objective back
  * from the run folders and write search.json. A resumed search replays the method over the recorded outcomes,
  * so it takes the same decisions; runs recorded already are not trained again.
+ * `writer`: the store's writer thread that writes the search's files (started by the caller while the inputs
+ * loaded, or here); stopped before this returns or throws.
  * Returns the exit code (0 done, 1 some runs failed or the sweep stopped, 130 interrupted).
  * Throws: UserError for a search over the run limit, an --engine fast it cannot honour, or a resume target that
  * does not match.
@@ -257,6 +259,26 @@ export async function runSearchSweep(
   workers: number | string,
   loaded: LoadedSearch,
   gitHead: Promise<string | null>,
+  opened?: (sweep: { id: string; experiment: string }) => void,
+  writer: StoreWriter = new StoreWriter().start(),
+): Promise<number> {
+  try {
+    return await searchSweep(file, options, io, connect, workers, loaded, gitHead, writer, opened);
+  } finally {
+    // Stopped whatever happened (a refused resume, a queue that cannot be reached) once its writes are done.
+    await writer.close();
+  }
+}
+
+async function searchSweep(
+  file: string,
+  options: RunOptions,
+  io: CliIO,
+  connect: () => Promise<Executor>,
+  workers: number | string,
+  loaded: LoadedSearch,
+  gitHead: Promise<string | null>,
+  writer: StoreWriter,
   opened?: (sweep: { id: string; experiment: string }) => void,
 ): Promise<number> {
   const { exp, data, shape } = loaded;
@@ -287,7 +309,6 @@ export async function runSearchSweep(
     ...(options.repair ? { repair: { extensions: [] } } : {}),
   });
   const { dir, id: sweepId } = open;
-  const writer = new StoreWriter();
   await recordDataSummary(dir, data, (line) => io.stderr.write(line + '\n'));
   opened?.({ id: open.id, experiment: exp.name });
   const t0 = Date.now();

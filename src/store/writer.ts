@@ -1,11 +1,11 @@
 /**
  * The store's writer thread, from the main thread: writes handed over as data (writes.ts) are done by one
  * worker thread, in the order they were handed over, while this thread goes on (a search proposes and
- * dispatches its next batch while the batch before is written). Each write is atomic, as on the main thread
- * (atomic.ts); the order makes a killed process leave a prefix of them on disk: a file that names another
- * (search.json naming run folders) is handed over after it. A write that fails stops the writing: nothing
- * handed over later is written, and drained() rejects with that error (code, path and syscall as the file
- * system gave them).
+ * dispatches its next batches while the batches before are written). Each write is atomic, as on the main
+ * thread (atomic.ts); the order makes a killed process leave a prefix of them on disk: a file that names
+ * another (search.json naming run folders) is handed over after it. A write that fails stops the writing:
+ * nothing handed over later is written, drained() rejects with that error (code, path and syscall as the file
+ * system gave them), and the onFailure listener hears of it as soon as the thread says so.
  */
 import { Worker } from 'node:worker_threads';
 import { errorOf, type StoreWrite } from './writes.js';
@@ -17,35 +17,67 @@ export class StoreWriter {
   private readonly answers = new Map<number, () => void>();
   /** Settles once everything handed over so far is written (or the writing stopped). */
   private last: Promise<void> = Promise.resolve();
+  /** Those waiting for the writes in flight to fall to a number (lagging). */
+  private waiters: { most: number; resolve: () => void }[] = [];
   /** Why the writing stopped: the first write that failed (or the thread's own error), once known. */
   failure?: Error;
+  /** Called once, when the writing stops (the first failure). */
+  onFailure?: (e: Error) => void;
 
-  /** The thread starts with the first write (loading its modules takes a few milliseconds of its own). */
-  private start(): Worker {
+  /**
+   * Start the thread now, before the first write, so that its start (loading its modules: some tens of
+   * milliseconds) happens while the caller does other work. Idempotent. Throws: nothing.
+   */
+  start(): this {
+    this.worker ??= this.spawn();
+    return this;
+  }
+
+  private spawn(): Worker {
     const worker = new Worker(new URL('./writer-thread.js', import.meta.url));
     worker.on('message', (a: WriterAnswer) => {
-      if (a.failure) this.failure ??= errorOf(a.failure);
-      this.answers.get(a.id)?.();
-      this.answers.delete(a.id);
+      if (a.failure) this.fail(errorOf(a.failure));
+      this.answered(a.id);
     });
     const lost = (e: Error) => {
-      this.failure ??= e;
-      for (const done of this.answers.values()) done();
-      this.answers.clear();
+      this.fail(e);
+      for (const id of [...this.answers.keys()]) this.answered(id);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the writer thread exited (code ${code})`)));
+    // An idle writer does not keep the process alive (a command that fails before its first write exits).
+    // After the listeners: listening for messages refs the thread again.
+    worker.unref();
     return worker;
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    this.onFailure?.(e);
+  }
+
+  private answered(id: number): void {
+    const done = this.answers.get(id);
+    if (!done) return;
+    this.answers.delete(id);
+    done();
+    if (this.answers.size === 0) this.worker?.unref();
+    const ready = this.waiters.filter((w) => this.answers.size <= w.most || this.failure);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
   }
 
   /** Hand writes over, to be done after those handed over before. Throws: nothing (see drained). */
   write(writes: StoreWrite[]): void {
     if (writes.length === 0) return;
     if (this.failure) return;
-    this.worker ??= this.start();
+    const worker = this.start().worker!;
     const id = this.nextId++;
     this.last = new Promise<void>((resolve) => this.answers.set(id, resolve));
-    this.worker.postMessage({ id, writes } satisfies WriterRequest);
+    // Busy: the process waits for the writes handed over.
+    worker.ref();
+    worker.postMessage({ id, writes } satisfies WriterRequest);
   }
 
   /**
@@ -54,6 +86,15 @@ export class StoreWriter {
    */
   async drained(): Promise<void> {
     await this.last;
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Resolves once at most `most` of the write() calls made so far are still being written (0: drained).
+   * Throws (rejects): as drained.
+   */
+  async lagging(most: number): Promise<void> {
+    if (this.answers.size > most && !this.failure) await new Promise<void>((resolve) => this.waiters.push({ most, resolve }));
     if (this.failure) throw this.failure;
   }
 

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { StoreWriter } from '../../src/store/writer.js';
 import { jsonWrite, runWrite, statesWrite, type StoreWrite } from '../../src/store/writes.js';
@@ -121,6 +122,64 @@ test('writer thread: a failed write stops the writing; drained() rejects with th
     writer.write([jsonWrite(join(dir, 'ok', 'later.json'), 4)]);
     await assert.rejects(writer.drained(), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
     assert.ok(!existsSync(join(dir, 'ok', 'later.json')));
+  } finally {
+    await writer.close();
+  }
+});
+
+test('writer thread started before its first write: idle, it does not keep the process alive; busy, it does until its writes are done', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
+  const module = new URL('../../src/store/writer.js', import.meta.url).href;
+  // A script file, not -e: the thread inherits the process's flags (--input-type would stop it).
+  const run = (body: string) => {
+    const script = join(dir, `script-${Math.random().toString(36).slice(2)}.mjs`);
+    writeFileSync(script, `import { StoreWriter } from ${JSON.stringify(module)};\n${body}\n`);
+    return spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+  };
+  // Started and never used, never closed: the process ends by itself.
+  const idle = run('new StoreWriter().start();');
+  assert.equal(idle.status, 0, idle.stderr);
+  // Writes handed over and never awaited: the process waits for them, then ends.
+  const text = (i: number) => `{"i": ${i}}\n`;
+  const busy = run(`const w = new StoreWriter().start(); for (let i = 0; i < 50; i++) w.write([{ kind: 'text', path: ${JSON.stringify(dir)} + '/f' + i + '.json', text: '{"i": ' + i + '}\\n' }]);`);
+  assert.equal(busy.status, 0, busy.stderr);
+  for (let i = 0; i < 50; i++) assert.equal(readFileSync(join(dir, `f${i}.json`), 'utf8'), text(i));
+});
+
+test('writer thread: lagging(n) resolves once at most n of the write calls made are unfinished, so the ones before are on disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
+  const writer = new StoreWriter().start();
+  try {
+    const big = 'x'.repeat(200_000);
+    for (let i = 0; i < 12; i++) writer.write([{ kind: 'text', path: join(dir, `f${i}.txt`), text: big }]);
+    await writer.lagging(4);
+    for (let i = 0; i < 8; i++) assert.equal(statSync(join(dir, `f${i}.txt`)).size, big.length, `f${i}.txt`);
+    await writer.lagging(0);
+    for (let i = 0; i < 12; i++) assert.ok(existsSync(join(dir, `f${i}.txt`)));
+  } finally {
+    await writer.close();
+  }
+});
+
+test('writer thread: onFailure hears of the first failed write once, without waiting for a drain; lagging rejects with it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
+  writeFileSync(join(dir, 'blocker'), 'not a folder\n');
+  const writer = new StoreWriter();
+  const heard: NodeJS.ErrnoException[] = [];
+  const failed = new Promise<void>((resolve) => {
+    writer.onFailure = (e) => {
+      heard.push(e);
+      resolve();
+    };
+  });
+  try {
+    writer.write([jsonWrite(join(dir, 'blocker', 'x.json'), 1)]);
+    writer.write([jsonWrite(join(dir, 'blocker', 'y.json'), 2)]);
+    await failed;
+    await assert.rejects(writer.lagging(5), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    await assert.rejects(writer.drained(), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    assert.equal(heard.length, 1);
+    assert.equal(heard[0].path, join(dir, 'blocker', 'x.json'));
   } finally {
     await writer.close();
   }
