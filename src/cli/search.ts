@@ -373,20 +373,29 @@ async function searchSweep(
     let predrawn = false;
     /**
      * While a batch of fewer trainings than threads trains (the last rungs), prepare the report: this thread
-     * reads the rows of the runs that search.json names (written, never changed again), one folder per turn of
-     * the event loop so that an outcome is handled at once; stopped when the batch ends.
+     * makes the rows of the runs that search.json names (never changed again; from the recorders' memory, or
+     * read from their folders when recorded by an earlier process), one run per turn of the event loop so that
+     * an outcome is handled at once; stopped when the batch ends.
      */
     const prepare = async (): Promise<void> => {
       // The saved experiment, parsed again for the tables: it does not change while the search runs.
       design ??= { value: readDesign(dir) };
       const turn = ++reading;
       try {
-        // The folders search.json names are read once written.
-        await writer.drained();
+        let drained = false;
         for (const b of file_.batches) {
           for (const r of b.runs) {
             if (turn !== reading) return;
-            rowCache.add([r.folder]);
+            if (rowCache.has(r.folder)) continue;
+            // A run recorded now is taken from its recorder; one recorded before (resume) is read from its
+            // folder once the writes handed over are done.
+            const held = recordedFolder(recorders, r.folder);
+            if (!held && !drained) {
+              await writer.drained();
+              drained = true;
+              if (turn !== reading) return;
+            }
+            rowCache.add([r.folder], () => held);
             await new Promise((resolve) => setImmediate(resolve));
           }
         }
@@ -653,6 +662,15 @@ async function searchSweep(
     const note = await open.release();
     if (note && note !== lockNote) io.stderr.write(`note: ${note}\n`);
   }
+}
+
+/** A run recorded by one of these recorders, as its folder reads once written (Recorder.recordedFolder). */
+function recordedFolder(recorders: readonly Recorder[], folder: string): ReturnType<Recorder['recordedFolder']> {
+  for (const r of recorders) {
+    const held = r.recordedFolder(folder);
+    if (held) return held;
+  }
+  return undefined;
 }
 
 /**

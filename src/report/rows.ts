@@ -349,8 +349,10 @@ export function sweepRows(sweepDir: string, warn: (line: string) => void = () =>
 
 /**
  * What a sweep's outputs read of run folders that no longer change (the recorded batches of a search still
- * running), read ahead while the main thread would otherwise wait: their rows (sweepRows takes a cached row
- * as read, but its annotations) and loss curves (the report's).
+ * running), prepared while the main thread would otherwise wait: their rows (sweepRows takes a cached row
+ * as read, but its annotations) and loss curves (the report's). A run recorded by this process is taken from
+ * its recorder's memory, as its folder reads once written (recorder.ts recordedFolder); others are read from
+ * their folders.
  */
 export class RowCache {
   private readonly rows = new Map<string, RowBase>();
@@ -358,17 +360,26 @@ export class RowCache {
 
   constructor(private readonly sweepDir: string) {}
 
-  /** Read the rows and curves of these run folders (those not read yet). Only folders whose files are final belong here. */
-  add(folders: Iterable<string>): void {
+  /**
+   * The rows and curves of these run folders (those not cached yet): from `recorded` when it has the run
+   * (recorder.ts recordedFolder), else read from the folder. Only folders whose files are final belong here.
+   */
+  add(folders: Iterable<string>, recorded: (folder: string) => { run: StoredRun; curve: CurvePoint[] } | undefined = () => undefined): void {
     const title = sweepTitle(this.sweepDir);
     for (const folder of folders) {
       if (this.rows.has(folder)) continue;
-      const run = readRunFolder(this.sweepDir, folder);
+      const held = recorded(folder);
+      const run = held?.run ?? readRunFolder(this.sweepDir, folder);
       // Left to sweepRows, which warns of it.
       if (run.damaged?.[0] === NOT_A_RUN_FOLDER) continue;
-      this.curves.set(run.dir, readCurve(run.dir));
+      this.curves.set(run.dir, held?.curve ?? readCurve(run.dir));
       this.rows.set(folder, rowBase(title, run));
     }
+  }
+
+  /** Whether the row of a folder is cached. */
+  has(folder: string): boolean {
+    return this.rows.has(folder);
   }
 
   /** The row of a folder read ahead, without its tags and note. */

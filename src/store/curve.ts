@@ -42,3 +42,17 @@ export function readCurve(dir: string): CurvePoint[] {
   }
   return out;
 }
+
+/**
+ * A curve as readCurve reads it back once curveCsv has written it, without the file: each number through its
+ * text (-0 reads as 0, a missing loss as NaN), points without a finite iteration left out. Throws: nothing.
+ */
+export function curveAsRead(curve: readonly CurvePoint[]): CurvePoint[] {
+  const num = (v: number) => Number(`${v}`);
+  const out: CurvePoint[] = [];
+  for (const p of curve) {
+    const q = { iteration: num(p.iteration), train_loss: num(p.train_loss), validation_loss: num(p.validation_loss) };
+    if (Number.isFinite(q.iteration)) out.push(q);
+  }
+  return out;
+}

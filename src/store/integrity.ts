@@ -187,17 +187,13 @@ export interface CheckedRun {
 }
 
 /**
- * Read and check a run folder. Shallow (readers: compare, ls, show): params.json, metrics.json and
- * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs.
- * A folder with a sound params.json and no metrics.json is a run not finished yet (pending), not damaged;
- * a folder without params.json is damaged (the recorder writes it first).
+ * The shallow checks of checkRunFolder on a run's params.json, metrics.json and timing.json once read (from
+ * its folder, or as a recorder holds them before writing them: recorder.ts recordedRun), for run folder
+ * `folder`. Throws: nothing.
  */
-export function checkRunFolder(dir: string, folder: string, deep = false): CheckedRun {
+export function checkRunFiles(folder: string, p: JsonRead<RunParamsFile>, m: JsonRead<RunMetricsFile>, t: JsonRead<RunTimingFile>): CheckedRun {
   const problems: string[] = [];
   const out: CheckedRun = { problems };
-  const p = readJsonFile<RunParamsFile>(join(dir, RUN_FILES.params), RUN_FILES.params);
-  // Looked at only when params.json cannot be read: sound runs cost no extra stat.
-  if ('problem' in p && isNotAFolder(dir)) return { problems: [NOT_A_RUN_FOLDER] };
   if ('value' in p) {
     const named = isObject(p.value) ? p.value.folder : undefined;
     // A whole record of another run (sound for the folder it names): that, not each field, is the problem.
@@ -206,18 +202,34 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
     problems.push(...found);
     if (found.length === 0) out.params = p.value;
   } else problems.push('problem' in p ? p.problem : `${RUN_FILES.params} is missing`);
-  const m = readJsonFile<RunMetricsFile>(join(dir, RUN_FILES.metrics), RUN_FILES.metrics);
   if ('value' in m) {
     const found = checkMetrics(m.value, out.params);
     problems.push(...found);
     if (found.length === 0) out.metrics = m.value;
   } else if ('problem' in m) problems.push(m.problem);
-  const t = readJsonFile<RunTimingFile>(join(dir, RUN_FILES.timing), RUN_FILES.timing);
   if ('value' in t) {
     const found = checkTiming(t.value);
     problems.push(...found);
     if (found.length === 0) out.timing = t.value;
   } else if ('problem' in t) problems.push(t.problem);
+  if (problems.length > 0) out.metrics = undefined;
+  return out;
+}
+
+/**
+ * Read and check a run folder. Shallow (readers: compare, ls, show): params.json, metrics.json and
+ * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs.
+ * A folder with a sound params.json and no metrics.json is a run not finished yet (pending), not damaged;
+ * a folder without params.json is damaged (the recorder writes it first).
+ */
+export function checkRunFolder(dir: string, folder: string, deep = false): CheckedRun {
+  const p = readJsonFile<RunParamsFile>(join(dir, RUN_FILES.params), RUN_FILES.params);
+  // Looked at only when params.json cannot be read: sound runs cost no extra stat.
+  if ('problem' in p && isNotAFolder(dir)) return { problems: [NOT_A_RUN_FOLDER] };
+  const m = readJsonFile<RunMetricsFile>(join(dir, RUN_FILES.metrics), RUN_FILES.metrics);
+  const t = readJsonFile<RunTimingFile>(join(dir, RUN_FILES.timing), RUN_FILES.timing);
+  const out = checkRunFiles(folder, p, m, t);
+  const problems = out.problems;
   const status = out.metrics?.status;
   if (deep && (status === 'done' || status === 'diverged')) {
     const read = (name: string): string | undefined => {

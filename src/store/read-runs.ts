@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { checkRunFolder, checkSweepRecord, readJsonFile } from './integrity.js';
+import { checkRunFolder, checkSweepRecord, readJsonFile, type CheckedRun } from './integrity.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, compareRunFolders, runDir, runFolderNumber } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
@@ -89,7 +89,15 @@ export interface StoredRun {
 /** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json and curve.csv. */
 export function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
   const rdir = runDir(sweepDir, folder);
-  const checked = checkRunFolder(rdir, folder, deep);
+  return storedRunOf(sweepDir, folder, checkRunFolder(rdir, folder, deep), readRunAnnotations(rdir), readPredictions(rdir));
+}
+
+/**
+ * A run as readRunFolder gives it, from its checked files (integrity.ts checkRunFolder or checkRunFiles), its
+ * annotations and its predictions: a damaged run whose params.json is unusable gets the folder's index and
+ * hash and no parameters.
+ */
+export function storedRunOf(sweepDir: string, folder: string, checked: CheckedRun, read: { annotations: Annotations; annotationsProblem?: string }, predictions: Predictions | undefined): StoredRun {
   const dash = folder.indexOf('-');
   const params: RunParamsFile = checked.params ?? {
     run_id: folder.slice(dash + 1),
@@ -99,17 +107,16 @@ export function readRunFolder(sweepDir: string, folder: string, deep = false): S
     params: {},
     spellings: {},
   };
-  const { annotations, annotationsProblem } = readRunAnnotations(rdir);
   return {
     folder,
-    dir: rdir,
+    dir: runDir(sweepDir, folder),
     params,
     metrics: checked.metrics,
     timing: checked.timing,
-    annotations,
+    annotations: read.annotations,
     ...(checked.problems.length ? { damaged: checked.problems } : {}),
-    ...(annotationsProblem ? { annotationsProblem } : {}),
-    predictions: readPredictions(rdir),
+    ...(read.annotationsProblem ? { annotationsProblem: read.annotationsProblem } : {}),
+    predictions,
   };
 }
 

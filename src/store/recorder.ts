@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { Outcome } from '../execute/executor.js';
 import { assembleRun, predictionsFor } from '../sweep/assemble.js';
-import type { SplitData, TrainResult, TrajectoryPoint } from '../train/types.js';
+import type { CurvePoint, SplitData, TrainResult, TrajectoryPoint } from '../train/types.js';
 import type { Predictions } from './predictions.js';
 import type { PendingTraining } from '../sweep/pending.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
@@ -21,7 +21,9 @@ import type { ModelJson } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import { toolVersion } from './provenance.js';
 import type { RunModelFile, RunParamsFile, RunStatus } from './records.js';
-import type { StoredRun } from './read-runs.js';
+import { storedRunOf, type StoredRun } from './read-runs.js';
+import { checkRunFiles } from './integrity.js';
+import { curveAsRead } from './curve.js';
 import { writeRun, type RunWrite } from './write-run.js';
 
 /** What the recorder reports as it writes. */
@@ -142,24 +144,30 @@ export class Recorder {
 
   /**
    * A run recorded by this recorder (with hold()), as readRun reads it once its folder is written: the
-   * same parameters, metrics and timing (through JSON, as its files hold them), no annotations, and its
-   * predictions when `withPredictions` (of the flat metrics, only the ROC AUC's interval needs them).
+   * same parameters, metrics and timing (through JSON, as its files hold them, checked as a reader checks
+   * them: integrity.ts checkRunFiles), no annotations, and its predictions when `withPredictions` (of the
+   * flat metrics, only the ROC AUC's interval needs them).
    * Undefined for a run this recorder did not record.
    */
   recordedRun(folder: string, withPredictions = false): StoredRun | undefined {
     const w = this.kept.get(folder)?.();
     if (!w) return undefined;
-    const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-    return {
-      folder,
-      dir: join(this.sweepDir, folder),
-      params: json(w.params),
-      metrics: json(w.metrics),
-      ...(w.timing ? { timing: json(w.timing) } : {}),
-      annotations: { tags: [] },
-      // Numbers as predictions.csv writes them (String, which reads back to the same number).
-      ...(withPredictions && w.predictions ? { predictions: w.predictions } : {}),
-    };
+    const json = <T>(v: T): { value: T } => ({ value: JSON.parse(JSON.stringify(v)) as T });
+    const checked = checkRunFiles(folder, json(w.params), json(w.metrics), w.timing ? json(w.timing) : { missing: true });
+    // Numbers as predictions.csv writes them (String, which reads back to the same number).
+    return storedRunOf(this.sweepDir, folder, checked, { annotations: { tags: [] } }, withPredictions ? w.predictions : undefined);
+  }
+
+  /**
+   * A run recorded by this recorder (with hold()) as a reader finds its folder once written, without reading
+   * it: the run as readRunFolder reads it (recordedRun, with its predictions; no annotations) and its loss
+   * curve as readCurve reads it (curve.ts curveAsRead; [] without one). Undefined for a run this recorder did
+   * not record.
+   */
+  recordedFolder(folder: string): { run: StoredRun; curve: CurvePoint[] } | undefined {
+    const run = this.recordedRun(folder, true);
+    if (!run) return undefined;
+    return { run, curve: curveAsRead(this.kept.get(folder)!().curve ?? []) };
   }
 
   /** model.json: what produced the network, the run's threshold and preprocessing, then the network. */

@@ -12,6 +12,7 @@ import { Recorder } from '../../src/store/recorder.js';
 import { updateAnnotations } from '../../src/store/annotations.js';
 import { readCurve } from '../../src/store/curve.js';
 import { RowCache, sweepRows, sweepTitle } from '../../src/report/rows.js';
+import { readRunFolder } from '../../src/store/read-runs.js';
 import { bestRunsChartSpecs, renderReport } from '../../src/report/report-html.js';
 import { readSweepFile } from '../../src/store/read-runs.js';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
@@ -63,6 +64,54 @@ test('rows read ahead: the same rows (and loss curves) as read from scratch, wit
   assert.ok(ahead.some((r) => r.tie?.p === 1));
   assert.deepEqual(new Set(ahead.map((r) => r.status)), new Set(['done', 'diverged']));
 });
+
+/**
+ * Runs of a small grid recorded with held writes (a search's batch), on `folds` folds with test rows: the
+ * recorder, the sweep folder (its run folders not written until flush) and the run folders.
+ */
+function heldSweep(folds: number): { recorder: Recorder; dir: string; folders: string[] } {
+  const exp = plannedExperiment({ learning_rate: [0.1, 0.5, 1e6], threshold: [0.3, 0.6] }, { iterations: 40, hidden_sizes: [3], init: 'lecun_normal', seed: 1 }, 10);
+  const plan = planSweep(exp, { fingerprint: 'f'.repeat(64), features: 3, trainSamples: 60, folds });
+  const pending = pendingTrainings(plan, new Set(plan.runs.map((r) => r.index)));
+  const data = Array.from({ length: folds }, (_, k) => ({ train: learnable(60, 1 + 3 * k), validation: learnable(30, 2 + 3 * k), test: learnable(25, 99) }));
+  const dir = join(mkdtempSync(join(tmpdir(), 'dlsweep-memory-')), '20261130-120000-0000');
+  mkdirSync(dir);
+  const recorder = new Recorder(dir, plan, pending, folds, 10, {}, undefined, data);
+  recorder.hold();
+  pending.forEach((p, i) => {
+    // One training fails: its runs' rows say so, from memory as from their folders.
+    if (i === 1) return recorder.record(p.training, { status: 'failed', error: 'out of memory', detail: 'stack', training_ms: 3 });
+    const o = orderOf(plan, p, { fingerprint: 'f'.repeat(64), folds: data }, 10);
+    const results = data.map((f) => train({ config: o.config, engine: o.engine, checkpoints: o.checkpoints, thresholds: o.thresholds, curve_every: o.curve_every, train: f.train, validation: f.validation }));
+    recorder.record(p.training, { status: 'done', results, training_ms: 4 });
+  });
+  return { recorder, dir, folders: plan.runs.map((r) => r.folder) };
+}
+
+for (const folds of [1, 2]) {
+  test(`rows from memory (${folds} ${folds === 1 ? 'fold' : 'folds'}, test rows): a recorder's runs give the rows, runs and loss curves their folders give once written`, () => {
+    const { recorder, dir, folders } = heldSweep(folds);
+    const cache = new RowCache(dir);
+    // Taken before any folder is written: nothing is read from disk.
+    cache.add(folders, (f) => recorder.recordedFolder(f));
+    assert.ok(folders.every((f) => cache.has(f)));
+    recorder.flush();
+    const fromMemory = sweepRows(dir, undefined, cache);
+    const fromDisk = sweepRows(dir);
+    assert.deepEqual(fromMemory, fromDisk);
+    assert.deepEqual(fromMemory.map((r) => Object.keys(r)), fromDisk.map((r) => Object.keys(r)), 'the same fields in the same order');
+    assert.deepEqual(new Set(fromDisk.map((r) => r.status)), new Set(['done', 'diverged', 'failed']));
+    assert.ok(fromDisk.some((r) => r.metrics['test.loss'] !== null && r.metrics['validation.roc_auc_ci_low'] !== null), 'test metrics and intervals from the predictions');
+    for (const f of folders) {
+      const held = recorder.recordedFolder(f)!;
+      assert.deepEqual(held.run, readRunFolder(dir, f), f);
+      assert.deepEqual(cache.curve(join(dir, f)), readCurve(join(dir, f)), f);
+      assert.deepEqual(held.curve, readCurve(join(dir, f)), f);
+    }
+    assert.ok(folders.some((f) => readCurve(join(dir, f)).length > 1));
+    assert.equal(recorder.recordedFolder('9999-00000000'), undefined);
+  });
+}
 
 const classes: [string, string] = ['negative (0)', 'positive (1)'];
 const specs = [
