@@ -20,7 +20,7 @@ import { parseQueueUrl } from '../execute/queue/url.js';
 import { lockMsFrom } from './queue.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
-import { recordDataSummary } from '../report/data-section.js';
+import { predrawDataCharts, recordDataSummary } from '../report/data-section.js';
 import { orderOf } from '../execute/orders.js';
 import { holdExitHandlers } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -357,8 +357,13 @@ async function runSweep(
         },
       });
       // The report at the end needs the chart library: load it while the workers train (the first trainings
-      // are handed out by now, so the loading does not hold them up).
-      if (todo.size > 0) void warmChartEngine();
+      // are handed out by now, so the loading does not hold them up). Its data charts do not depend on the
+      // runs: drawn by the threads the last trainings leave idle (the executor holds a chart back while any
+      // training waits for a thread).
+      if (todo.size > 0) {
+        void warmChartEngine();
+        predrawDataCharts(sweepPath);
+      }
       const first = await Promise.race([dispatched, secondSignal]);
       if (typeof first === 'string') {
         io.stderr.write(`\n${first} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);

@@ -39,7 +39,7 @@ import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { TrainingState } from '../train/state.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
-import { predraw, stopPredraw, warmChartEngine } from '../report/charts.js';
+import { predraw, warmChartEngine } from '../report/charts.js';
 import { bestRunsChartSpecs } from '../report/report-html.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { describeWriteError, stopRemedy } from './write-errors.js';
@@ -534,11 +534,13 @@ async function searchSweep(
           },
         });
         // A batch too small to give every thread two trainings leaves a thread idle before it ends (the last
-        // rungs): from then on idle threads load the chart library and draw the report's data charts, which
-        // do not depend on the runs. Not between the short batches before: a chart started in the moment
-        // between two batches holds up a training of the next.
+        // rungs), as does the tail of the only batch of random and quasirandom: from then on idle threads
+        // load the chart library and draw the report's data charts, which do not depend on the runs. Not
+        // between the short batches before: a chart started in the moment between two batches holds up a
+        // training of the next.
         const threads = executor.threads ?? Infinity;
-        if (!predrawn && pending.length < 2 * threads) {
+        const onlyBatch = settings.method === 'random' || settings.method === 'quasirandom';
+        if (!predrawn && (pending.length < 2 * threads || onlyBatch)) {
           predrawn = true;
           void warmChartEngine();
           predrawDataCharts(dir);
@@ -602,8 +604,9 @@ async function searchSweep(
         writer.write(writes);
       };
     }
-    // What the threads have not started drawing ahead is drawn by the report if it asks for it.
-    stopPredraw();
+    // The guessed charts of the best runs not started yet are forgotten (the report draws those it asks for).
+    // The data charts, which the report always asks for, go on being drawn while the last writes drain.
+    dropGuess();
     recount = false;
     const failures = recorders.flatMap((r) => r.failures);
     if (!dispatchResult.fatal) {

@@ -92,15 +92,6 @@ export function predraw(specs: Spec[]): () => void {
   };
 }
 
-/**
- * Forget the charts predraw asked for that have not started (the renderer's idle drawing): called when the
- * report is about to be drawn, so that no thread spends itself on a chart the report may not ask for; the
- * report draws those it asks for as usual. Throws: nothing.
- */
-export function stopPredraw(): void {
-  for (const entries of ahead.values()) for (const e of entries) e.drop();
-}
-
 /** The SVG of a spec: drawn ahead by predraw (or again, if that failed or was dropped), else by the renderer or here. */
 function draw(spec: Spec): Promise<string> {
   const fresh = () => (renderer ? renderer.draw(spec) : drawSvg(spec));
