@@ -18,7 +18,7 @@ import {
   unsupportedReason,
   type EngineMode,
 } from '../../src/train/fast/train-fast.js';
-import type { Matrix, SplitData, TrainRequest, TrainResult } from '../../src/train/types.js';
+import type { Matrix, SplitData, TrainingConfig, TrainRequest, TrainResult } from '../../src/train/types.js';
 import { loadWisconsin, WISCONSIN_CSV, WISCONSIN_ORACLE } from '../helpers/wisconsin.js';
 import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
 import { withEngine } from '../helpers/engine.js';
@@ -247,6 +247,71 @@ test('fast engine: a thread that trained on nearly the same rows before trains o
   }
   assert.notDeepEqual(train(withEngine('fast', request(oneLabel))).curve, first.curve);
   assert.deepEqual(train(withEngine('fast', request(copy))), first);
+});
+
+test('fast engine: a thread draws each starting network once; later trainings from it, continued or not, train as the first', () => {
+  // 3 features, layers [3, 1]: 13 normals, so numpy's cached second normal is part of the stream's state.
+  const split = randomSplit(3, 90, 31);
+  const validation = randomSplit(3, 30, 32);
+  const request = (config: Partial<TrainingConfig>, extra: Partial<TrainRequest> = {}): TrainRequest => ({
+    config: { hidden_sizes: [3, 1], init: 'he_normal', learning_rate: 0.3, seed: 9, ...config } as TrainingConfig,
+    checkpoints: [40],
+    thresholds: [0.5],
+    curve_every: 20,
+    train: split,
+    validation,
+    keep_state: true,
+    ...extra,
+  });
+  const configs: Partial<TrainingConfig>[] = [{}, { hidden_sizes: [4] }, { activation: 'tanh' }, { dropout: 0.3 }, { seed: 10 }, {}];
+  for (const [i, config] of configs.entries()) {
+    const { ts, fast } = both(request(config));
+    assertAgree(fast, ts, 1e-9, `training ${i}`);
+    // Both streams are at the same place: right after the weights (and, with dropout, after the masks).
+    assert.deepEqual(fast.state!.rng, ts.state!.rng, `training ${i}: stream`);
+    if (!config.dropout) assert.equal(ts.state!.rng.gauss !== null, !config.hidden_sizes, `training ${i}: cached normal`);
+    // Continued after other trainings from the same start: as one training of 80 updates.
+    const rest = train(withEngine('fast', request(config, { checkpoints: [80], resume: fast.state! })));
+    const one = train(withEngine('fast', request(config, { checkpoints: [40, 80] })));
+    assert.deepEqual(rest.checkpoints, [one.checkpoints[1]], `training ${i}: continued`);
+  }
+});
+
+test('fast engine: the losses before any update, kept per network and pair of splits, are those of each pair', () => {
+  // One network (same seed, init, layers), trained on pairs of splits that share one of their two splits,
+  // or differ in one value, or are one split twice (its scoring passes must not share buffers).
+  const trainA = randomSplit(4, 60, 51);
+  const valA = randomSplit(4, 60, 52);
+  const valB = { X: { ...valA.X, data: valA.X.data.map((v, i) => (i === 7 ? v + 1 : v)) }, y: valA.y };
+  const trainB = { X: trainA.X, y: trainA.y.map((v, j) => (j === 3 ? 1 - v : v)) };
+  const pairs: [string, SplitData, SplitData][] = [
+    ['A, A', trainA, valA],
+    ['A, B', trainA, valB],
+    ['B, A', trainB, valA],
+    ['A, A again', trainA, valA],
+    ['A twice', trainA, trainA],
+    ['B twice', trainB, trainB],
+  ];
+  for (const [name, train, validation] of pairs) {
+    const req: TrainRequest = {
+      config: { hidden_sizes: [5], init: 'lecun_normal', learning_rate: 0.2, seed: 6 },
+      checkpoints: [30],
+      thresholds: [0.5],
+      curve_every: 10,
+      train,
+      validation,
+    };
+    // Without a checkpoint at 0, the first point may come from an earlier training of this network.
+    const { ts, fast } = both(req);
+    assertAgree(fast, ts, 1e-9, name);
+    // Update 0 is scored by the same TypeScript code from the same weights: equal to the bit.
+    assert.deepEqual(fast.curve[0], ts.curve[0], `${name}: curve at 0`);
+    // With one, it is scored there.
+    const { ts: ts2, fast: fast2 } = both({ ...req, checkpoints: [0, 30] });
+    assert.deepEqual(fast2.curve[0], ts2.curve[0], `${name}: curve at 0, a checkpoint there`);
+    assert.deepEqual(fast2.checkpoints[0], ts2.checkpoints[0], `${name}: checkpoint at 0`);
+    assert.deepEqual(fast2.checkpoints[1], fast.checkpoints[0], `${name}: checkpoint`);
+  }
 });
 
 test('fast engine: data with many repeated samples matches the TypeScript path (weighted columns), divergence included', () => {

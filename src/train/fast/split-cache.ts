@@ -17,10 +17,11 @@ export class SplitCache<T> {
 
   /**
    * At most `maxEntries` splits and `maxBytes` bytes of copied rows are kept (the least recently used go
-   * first); a split larger than maxBytes is never kept. Default: 16 splits (10-fold cross-validation fits), 64 MiB.
+   * first); a split larger than maxBytes is never kept. Default: 64 splits (the training and validation
+   * splits of 10-fold cross-validation fit), 64 MiB.
    */
   constructor(
-    private readonly maxEntries = 16,
+    private readonly maxEntries = 64,
     private readonly maxBytes = 64 * 2 ** 20,
   ) {}
 

@@ -19,8 +19,14 @@
  * Collapsing duplicate rows: with the full batch and no dropout, identical training samples are trained
  * once, weighted by their count (the same gradient, summed in another order). With mini-batches or dropout
  * it would not be exact (each row is drawn into batches and gets its own dropout mask), so every row is
- * kept. Each thread collapses a split once and keeps the result for the next trainings on the same rows
- * (split-cache.ts).
+ * kept.
+ *
+ * What a thread keeps between its trainings, because a sweep or a search trains many networks from a few
+ * starting points on a few splits: each split's collapsed rows (a split is recognised by its bits,
+ * split-cache.ts), each starting network (the weights drawn and the stream's state after them, by init,
+ * seed, layers and activation) with its losses before any update on each pair of splits, and the scoring
+ * buffers. Each is exactly what the training would compute, so no result depends on the trainings that ran
+ * before it on its thread.
  *
  * Training state, for continuing a training elsewhere: everything that determines the rest of a training
  * lives in the kernels' memory at the words marked "state" in assembly/kernels.ts: the parameters
@@ -48,15 +54,15 @@
  * path and fails a request it does not support. The engine is part of every run's identity, beside
  * ENGINE_VERSION in ../version.ts.
  */
-import { HIDDEN_ACTIVATION_NAMES } from '../activations.js';
+import { HIDDEN_ACTIVATION_NAMES, getActivation } from '../activations.js';
 import { initialNetwork } from '../init.js';
 import { logitsAreFinite, meanBinaryCrossEntropyFromLogits } from '../loss.js';
 import { checkpointScorer } from '../checkpoint.js';
 import { scoreThresholds } from '../metrics.js';
-import { allocateForward, copyParamsInto, forward, forwardLoss, toModelJson } from '../network.js';
+import { allocateForward, copyParamsInto, forward, forwardLoss, toModelJson, type ForwardBuffers } from '../network.js';
 import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { resolveOptions } from '../options.js';
-import { Rng } from '../rng.js';
+import { Rng, type RngState } from '../rng.js';
 import { dependsOnLength, learningRateAt } from '../schedules.js';
 import type { CheckpointResult, CurvePoint, Matrix, NetworkParams, TrainRequest, TrainResult, TrainingConfig, TrainingOptions, TrajectoryPoint } from '../types.js';
 import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
@@ -100,7 +106,11 @@ export const FAST_OPTIONS: readonly string[] = [
  * Throws: Error from resolveOptions for an invalid config.
  */
 export function unsupportedReason(config: TrainingConfig): string | null {
-  const resolved = resolveOptions(config) as unknown as Record<string, unknown>;
+  return unsupportedOption(resolveOptions(config));
+}
+
+/** unsupportedReason of options already resolved. Throws: nothing. */
+function unsupportedOption(resolved: TrainingOptions): string | null {
   for (const key of Object.keys(resolved)) {
     if (!FAST_OPTIONS.includes(key)) return `option ${key} is not implemented by the fast engine`;
   }
@@ -454,8 +464,85 @@ export function collapseDuplicates(X: Matrix, y: Float64Array): Collapsed {
   return { X: { rows: f, cols: mu, data }, y: yu, weight, rep };
 }
 
-/** The training splits this thread has collapsed, recognised by their rows (split-cache.ts). */
-const collapsedSplits = new SplitCache<Collapsed>();
+/**
+ * A network this thread has drawn (initialNetwork), with the stream's state after the draws; read only
+ * (layOut copies the weights into the kernels' memory). `atStart` holds the losses of this network before
+ * any update on pairs of splits (by knownSplit ids, `train validation`), the curve's first point.
+ */
+interface StartingPoint {
+  net: NetworkParams;
+  rng: RngState;
+  atStart: Map<string, { train_loss: number; validation_loss: number }>;
+}
+
+/**
+ * This thread's starting points, by what determines them. A search starts most of its trainings from a few
+ * (one seed, a few layer sizes) on the same splits, and a continued training draws its weights only to
+ * overwrite them with its state's. At most STARTING_POINTS are kept, the oldest dropped first.
+ */
+const startingPoints = new Map<string, StartingPoint>();
+const STARTING_POINTS = 32;
+
+/**
+ * initialNetwork(o, features) (../init.ts), drawn once per thread, and its starting point; the network is
+ * shared: read only. Throws: as initialNetwork.
+ */
+function startingNetwork(o: TrainingOptions, features: number): ReturnType<typeof initialNetwork> & { start: StartingPoint } {
+  const key = JSON.stringify([o.init, o.seed, features, o.hidden_sizes, o.activation, o.leaky_relu_slope]);
+  let start = startingPoints.get(key);
+  if (!start) {
+    const drawn = initialNetwork(o, features);
+    start = { net: drawn.net, rng: drawn.rng.getState(), atStart: new Map() };
+    startingPoints.set(key, start);
+    if (startingPoints.size > STARTING_POINTS) startingPoints.delete(startingPoints.keys().next().value!);
+    return { ...drawn, start };
+  }
+  const rng = new Rng(o.seed);
+  rng.setState(start.rng);
+  return { net: start.net, hidden: getActivation(o.activation, o.leaky_relu_slope), dims: [...start.net.dims], rng, start };
+}
+
+/**
+ * What this thread knows of a split it trained or scored on, recognised by its rows (split-cache.ts): a
+ * number naming it (never reused for other rows), and its duplicate rows collapsed, once asked for.
+ */
+interface KnownSplit {
+  id: number;
+  collapsed?: Collapsed;
+}
+const knownSplits = new SplitCache<KnownSplit>();
+let splitsSeen = 0;
+
+function knownSplit(X: Matrix, y: Float64Array): KnownSplit {
+  return knownSplits.get(X, y, () => ({ id: splitsSeen++ }));
+}
+
+/**
+ * Forward buffers for scoring (allocateForward), reused by the thread's next trainings of the same network
+ * shape and sample count: every pass overwrites what it reads, and trainings run one at a time per thread.
+ * The training and the validation rows have buffers of their own (a checkpoint reads both passes).
+ * At most SCORING_BYTES are kept, the oldest dropped first.
+ */
+const scoringBuffers = new Map<string, { buf: ForwardBuffers; bytes: number }>();
+let scoringBytes = 0;
+const SCORING_BYTES = 32 * 2 ** 20;
+
+function scoringBuffer(split: 'train' | 'validation', dims: readonly number[], samples: number): ForwardBuffers {
+  const key = `${split} ${dims.join(',')} ${samples}`;
+  const known = scoringBuffers.get(key);
+  if (known) return known.buf;
+  const buf = allocateForward(dims, samples);
+  const bytes = buf.Z.reduce((sum, z) => sum + 2 * z.byteLength, 0); // Z and A
+  if (bytes > SCORING_BYTES) return buf;
+  scoringBuffers.set(key, { buf, bytes });
+  scoringBytes += bytes;
+  for (const [k, old] of scoringBuffers) {
+    if (scoringBytes <= SCORING_BYTES) break;
+    scoringBuffers.delete(k);
+    scoringBytes -= old.bytes;
+  }
+  return buf;
+}
 
 /**
  * For the benchmark: the training of `req` laid out in the kernels' memory as trainFast lays it out (full
@@ -499,7 +586,8 @@ export function trainFast(
 ): TrainResult | undefined {
   const mode = req.engine ?? 'auto';
   if (mode === 'ts') return undefined;
-  const reason = unsupportedReason(req.config);
+  const o = resolveOptions(req.config);
+  const reason = unsupportedOption(o);
   if (reason !== null) {
     if (mode === 'fast') throw new Error(`engine fast: ${reason}`);
     return undefined;
@@ -508,12 +596,11 @@ export function trainFast(
   const C = kernels.layout;
 
   const { checkpoints, thresholds, curve_every: curveEvery } = req;
-  const o = resolveOptions(req.config);
   const Xtr = req.train.X;
   const ytr = req.train.y;
   const Xva = req.validation.X;
   const yva = req.validation.y;
-  const { net: init, hidden, dims, rng } = initialNetwork(o, Xtr.rows);
+  const { net: init, hidden, dims, rng, start } = startingNetwork(o, Xtr.rows);
   const total = checkpoints[checkpoints.length - 1];
   const horizon = req.horizon ?? total;
   const resume = req.resume;
@@ -523,7 +610,10 @@ export function trainFast(
 
   // Collapsing duplicate rows is exact only when every update sums over every row with the same weights.
   const collapse = fullBatch && o.dropout === 0 && tuning.collapse !== false;
-  const data = collapse ? collapsedSplits.get(Xtr, ytr, collapseDuplicates) : { X: Xtr, y: ytr, weight: new Float64Array(m).fill(1) };
+  const trainSplit = knownSplit(Xtr, ytr);
+  const data = collapse ? (trainSplit.collapsed ??= collapseDuplicates(Xtr, ytr)) : { X: Xtr, y: ytr, weight: new Float64Array(m).fill(1) };
+  // The pair of splits, for the losses before any update (StartingPoint.atStart).
+  const splits = `${trainSplit.id} ${knownSplit(Xva, yva).id}`;
   const layout = layOut(kernels, {
     o,
     init,
@@ -537,9 +627,9 @@ export function trainFast(
     rng,
   });
   const { net, sched } = layout;
-  // TypeScript buffers for scoring between chunks (allocated once).
-  const trainBuf = allocateForward(dims, m);
-  const valBuf = allocateForward(dims, Xva.cols);
+  // TypeScript buffers for scoring between chunks.
+  const trainBuf = scoringBuffer('train', dims, m);
+  const valBuf = scoringBuffer('validation', dims, Xva.cols);
   const logits = trainBuf.Z[trainBuf.Z.length - 1];
   const es = o.early_stopping;
   const patience = es ? new PatienceTracker(es, net) : undefined;
@@ -597,7 +687,12 @@ export function trainFast(
       let pVal: Float64Array | undefined;
       let valLoss: number;
       let trainLoss = NaN;
-      if (onCurve || isCheckpoint) {
+      const before = k === 0 && !resume && !isCheckpoint && !esCheck ? start.atStart.get(splits) : undefined;
+      if (before) {
+        // The curve's first point of a network this thread has scored on these splits before.
+        trainLoss = before.train_loss;
+        valLoss = before.validation_loss;
+      } else if (onCurve || isCheckpoint) {
         pTrain = forward(net, Xtr, trainBuf, hidden); // the model after k updates
         if (!logitsAreFinite(logits)) {
           divergedAt = k;
@@ -606,6 +701,7 @@ export function trainFast(
         trainLoss = forwardLoss(trainBuf, ytr);
         pVal = forward(net, Xva, valBuf, hidden);
         valLoss = forwardLoss(valBuf, yva);
+        if (k === 0 && !resume) start.atStart.set(splits, { train_loss: trainLoss, validation_loss: valLoss });
       } else {
         // An early-stopping check only: the kernels evaluate. With the full batch and no dropout the model's
         // logits on every training row were tested at the end of the last chunk, as the reference tests them.
