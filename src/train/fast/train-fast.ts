@@ -478,10 +478,14 @@ interface StartingPoint {
 /**
  * This thread's starting points, by what determines them. A search starts most of its trainings from a few
  * (one seed, a few layer sizes) on the same splits, and a continued training draws its weights only to
- * overwrite them with its state's. At most STARTING_POINTS are kept, the oldest dropped first.
+ * overwrite them with its state's. At most STARTING_POINTS, holding at most STARTING_BYTES of weights, are
+ * kept, the oldest dropped first; a network larger than that is drawn every time.
  */
 const startingPoints = new Map<string, StartingPoint>();
 const STARTING_POINTS = 32;
+const STARTING_BYTES = 32 * 2 ** 20;
+let startingBytes = 0;
+const weightBytes = (net: NetworkParams): number => net.W.reduce((sum, w, l) => sum + w.byteLength + net.b[l].byteLength, 0);
 
 /**
  * initialNetwork(o, features) (../init.ts), drawn once per thread, and its starting point; the network is
@@ -493,8 +497,16 @@ function startingNetwork(o: TrainingOptions, features: number): ReturnType<typeo
   if (!start) {
     const drawn = initialNetwork(o, features);
     start = { net: drawn.net, rng: drawn.rng.getState(), atStart: new Map() };
-    startingPoints.set(key, start);
-    if (startingPoints.size > STARTING_POINTS) startingPoints.delete(startingPoints.keys().next().value!);
+    const bytes = weightBytes(drawn.net);
+    if (bytes <= STARTING_BYTES) {
+      startingPoints.set(key, start);
+      startingBytes += bytes;
+      for (const [k, old] of startingPoints) {
+        if (startingPoints.size <= STARTING_POINTS && startingBytes <= STARTING_BYTES) break;
+        startingPoints.delete(k);
+        startingBytes -= weightBytes(old.net);
+      }
+    }
     return { ...drawn, start };
   }
   const rng = new Rng(o.seed);
