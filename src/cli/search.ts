@@ -11,7 +11,7 @@ import { compareOutcomes } from '../search/halving.js';
 import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
-import { readStates, stateFileName } from '../store/search-states.js';
+import { readStates, stateFileName, usableStates } from '../store/search-states.js';
 import { StoreWriter } from '../store/writer.js';
 import { jsonWrite, pruneWrite, runWrite, statesWrite, type StoreWrite } from '../store/writes.js';
 import type { TrainingOrder } from '../execute/executor.js';
@@ -355,6 +355,10 @@ async function searchSweep(
     };
     const cont = continuation(exp, shape, options.engine);
     const trialKeys = new Map<number, string>();
+    // The states this process kept (by file name, stateFileName), also handed to the writer: a continued
+    // training takes its state from here, not waiting for the writes; states an earlier process recorded
+    // (resume) are read from disk. Either way the same state (plain JSON data, see train/state.ts).
+    const keptStates = new Map<string, TrainingState[]>();
     let runIndex = 0;
     let trainedNow = false;
     let dispatchResult: DispatchResult = { interrupted: false };
@@ -492,9 +496,6 @@ async function searchSweep(
         // Halving and Hyperband: a configuration below the largest rung keeps its training's state, and a
         // promoted one continues from the state it kept at the previous rung (states/, see search-states.ts).
         const stateKeys = new Map<TrainingOrder, string>();
-        // A continued training reads the state its configuration kept: on disk once the writes handed over
-        // are done (a failed one is reported below, the training then starting from scratch meanwhile).
-        if (cont && pending.some((p) => continuedFrom(p.runs.map((r) => r.search!), summary) !== undefined)) await writer.drained().catch(() => undefined);
         // Longest first: the batch ends when its last training does.
         const orders = longestFirst(pending.map((p) => {
           const order = orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every);
@@ -507,7 +508,8 @@ async function searchSweep(
           const key = cont.key(config);
           const horizon = cont.horizon(config);
           const from = continuedFrom(places, summary);
-          const resume = from !== undefined ? readStates(dir, key, from, folds) : undefined;
+          const kept = from !== undefined ? keptStates.get(stateFileName(key, from)) : undefined;
+          const resume = from === undefined ? undefined : kept ? usableStates(kept, from, folds) : readStates(dir, key, from, folds);
           const keep = place.rung < summary.rungs.length - 1;
           const out: TrainingOrder = { ...order, ...(horizon !== undefined ? { horizon } : {}), ...(keep ? { keep_state: true } : {}), ...(resume ? { resume } : {}) };
           stateKeys.set(out, key);
@@ -523,10 +525,14 @@ async function searchSweep(
           onOutcome: (order, outcome) => {
             const length = order.checkpoints[order.checkpoints.length - 1];
             if (outcome.status === 'done' && order.keep_state) {
-              // Handed to the writer at once, before the run's folder: a recorded run below the largest rung has
-              // its state beside it, and the next rung's trainings read it.
+              // Kept for the next rung's trainings, and handed to the writer at once, before the run's folder: a
+              // recorded run below the largest rung has its state beside it (for a resume).
               const states = outcome.results.map((r) => r.state);
-              if (states.every((x): x is TrainingState => x !== undefined)) writer.write([statesWrite(dir, stateKeys.get(order)!, length, states)]);
+              if (states.every((x): x is TrainingState => x !== undefined)) {
+                const key = stateKeys.get(order)!;
+                keptStates.set(stateFileName(key, length), states);
+                writer.write([statesWrite(dir, key, length, states)]);
+              }
             }
             batchRecorder.record(order.training, outcome);
             // The updates computed: a continued training starts where its state stood.
@@ -595,6 +601,7 @@ async function searchSweep(
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
       // batch trained now: a batch replayed on resume knows less than the states on disk).
       const live = cont && todo.size > 0 ? liveStates(file_, exp, cont, trialKeys) : undefined;
+      if (live) for (const name of keptStates.keys()) if (!live.has(name)) keptStates.delete(name);
       const sweepNow = { ...open.sweep, ...extra() };
       // file_ is not changed again before this is called (by the next batch, or after the last).
       unwritten = () => {

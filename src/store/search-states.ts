@@ -2,9 +2,11 @@
  * The training states a successive-halving search keeps between rungs (see states/ in paths.ts): the state of
  * each configuration's training at the rung it reached, so that a promotion continues it instead of training
  * again from the start. Written atomically by the store's writer thread (writer.ts; the training threads
- * return states as data), before the run folder of the rung they belong to; read back with
- * validation, and a missing, damaged or mismatched file is simply not used: the promoted configuration then
- * trains from the start, to the same numbers (a continued training equals one training), only slower.
+ * return states as data), before the run folder of the rung they belong to. The search that recorded them
+ * also keeps them in memory (a continued training does not wait for the writes); a resumed search reads them
+ * back with validation, and a missing, damaged or mismatched file is simply not used: the promoted
+ * configuration then trains from the start, to the same numbers (a continued training equals one training),
+ * only slower.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,12 +47,21 @@ export function writeStatesText(sweepDir: string, key: string, updates: number, 
 export function readStates(sweepDir: string, key: string, updates: number, folds: number): TrainingState[] | undefined {
   try {
     const v = JSON.parse(readFileSync(join(sweepDir, SWEEP_FILES.states, stateFileName(key, updates)), 'utf8')) as unknown;
-    if (!isObject(v) || v.key !== key || v.updates !== updates || !Array.isArray(v.folds) || v.folds.length !== folds) return undefined;
-    const states = v.folds.map((x) => validateState(x));
-    return states.every((s) => s.iteration === updates || (s.stopped !== null && s.iteration <= updates)) ? states : undefined;
+    if (!isObject(v) || v.key !== key || v.updates !== updates || !Array.isArray(v.folds)) return undefined;
+    return usableStates(v.folds.map((x) => validateState(x)), updates, folds);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The states (one per fold) of a training after `updates` updates, when they are what a continued training
+ * needs: one per fold, each at `updates` or stopped early before; undefined otherwise. What readStates checks
+ * of a file, for states kept in memory. Throws: nothing.
+ */
+export function usableStates(states: TrainingState[], updates: number, folds: number): TrainingState[] | undefined {
+  if (states.length !== folds) return undefined;
+  return states.every((s) => s.iteration === updates || (s.stopped !== null && s.iteration <= updates)) ? states : undefined;
 }
 
 /**

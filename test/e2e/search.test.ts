@@ -269,6 +269,54 @@ test('halving down to one configuration: kill -9 while it trains alone and the r
   assert.equal((report.match(/<figure class="histogram"/g) ?? []).length, 4, 'a histogram per feature');
 });
 
+test('kill -9 between rungs, then --resume: the promoted configurations continue from the states read back from disk, to the same search and numbers', async () => {
+  // 9, 3 and 1 configurations at 600, 1,800 and 5,400 updates. The search that runs uninterrupted takes the
+  // states from memory; a resumed one takes those its killed process recorded from disk.
+  const search = HALVING.replace('trials: 18', 'trials: 9').replace('min_iterations: 20', 'min_iterations: 600');
+  const grid = GRID.replace('[180]', '[5400]');
+  const continued = 9 * 600 + 3 * 1200 + 1 * 3600;
+  const ref = tempDir();
+  const refFile = writeExperiment(ref, 'h.yaml', syntheticExperiment('h', grid, search));
+  assert.equal(runCli(['run', refFile, '--workers', '2', '--quiet'], ref).code, 0);
+  const reference = onlySweep(join(ref, 'runs'), 'h');
+  assert.equal(readJson(join(reference, 'sweep.json')).updates_trained, continued, 'the uninterrupted search continued its promotions');
+  // Killed once search.json names rung 0's batch and the states are on disk, before the search ends (a kill
+  // that comes too late, on a busy machine, is tried again in a new folder).
+  let killedBetween = false;
+  for (let attempt = 0; attempt < 5 && !killedBetween; attempt++) {
+    const dir = tempDir();
+    const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid, search));
+    const child = startCli(['run', file, '--workers', '2', '--quiet'], dir);
+    child.stdout.resume();
+    child.stderr.resume();
+    const between = () => {
+      try {
+        const sweep = onlySweep(join(dir, 'runs'), 'h');
+        const states = join(sweep, 'states');
+        return readJson(join(sweep, 'search.json')).batches.length >= 1 && existsSync(states) && readdirSync(states).some((n) => n.endsWith('.json'));
+      } catch {
+        return false;
+      }
+    };
+    const poll = setInterval(() => {
+      if (between()) child.kill('SIGKILL');
+    }, 2);
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    clearInterval(poll);
+    if (code !== null) continue;
+    const sweep = onlySweep(join(dir, 'runs'), 'h');
+    if (readJson(join(sweep, 'search.json')).finished) continue;
+    killedBetween = true;
+    const again = runCli(['run', file, '--workers', '2', '--quiet', '--resume', 'latest'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), readFileSync(join(reference, 'search.json'), 'utf8'));
+    assert.deepEqual(metricsOf(sweep), metricsOf(reference));
+    // Retrained from the start, rung 1 would count 3 x 1,800 updates and rung 2 5,400.
+    assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, continued, 'the resumed search continued from the states on disk');
+  }
+  assert.ok(killedBetween, 'no kill landed between the rungs');
+});
+
 test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, sweep.json says failed with its span of work closed (ls: failed, its true duration), and --resume ends with the same search', async (t) => {
   const ref = halvingReference();
   const dir = tempDir();
