@@ -241,6 +241,14 @@ export interface SearchFile {
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
+ * How many batches' writes may be in flight when another batch is dispatched. Halving's first rung is many
+ * short batches (TPE: 10, then 8 trainings of 100 updates) that train faster than the writer writes their
+ * folders: one batch in flight left the threads waiting for the writer. A kill loses the lagging writes (a
+ * resume trains those runs again, to the same bytes); a failed write stops the search at once (onFailure).
+ */
+const WRITE_LAG = 16;
+
+/**
  * `run` for an experiment with a search: open (or resume) the sweep, then batch by batch ask the method for
  * the next trainings, train those not recorded yet on the executor, record them, read their objective back
  * from the run folders and write search.json. A resumed search replays the method over the recorded outcomes,
@@ -368,7 +376,12 @@ async function searchSweep(
     // A batch's run folders, then search.json and sweep.json naming them, are written while the next batch
     // trains (its proposals come from the records in memory): search.json never names a run not written.
     // The writer thread does them, in that order, while this thread dispatches the next batch.
-    let unwritten: (() => void) | undefined;
+    let unwritten: (() => number) | undefined;
+    // The writer's number of each batch's writes (StoreWriter.write), in the order handed over.
+    const handed: number[] = [];
+    // The batch training now stops at once when a write fails (whichever batch's it was).
+    let batchStop: AbortController | undefined;
+    writer.onFailure = () => batchStop?.abort();
     // The report's rows of the recorded runs, prepared while threads are idle (prepare).
     const rowCache = new RowCache(dir);
     let design: { value: SweepDesign | undefined } | undefined;
@@ -417,7 +430,7 @@ async function searchSweep(
       const write = unwritten;
       unwritten = undefined;
       try {
-        write?.();
+        if (write) handed.push(write());
         return writer.failure;
       } catch (e) {
         return e instanceof Error ? e : new Error(String(e));
@@ -431,10 +444,11 @@ async function searchSweep(
     };
     for (;;) {
       const batch = proposals.current;
-      // The writes of the batch before the last are done before another batch trains: a search keeps at most
-      // one batch's writes in flight, and a failed write stops it with one batch trained in vain at most.
+      // The writes may lag behind the trainings by WRITE_LAG batches (the writer is slower than a rung 0 batch
+      // trains): those handed over earlier are done before another batch trains. A failed write stops the
+      // batch training then (onFailure), and the search.
       try {
-        await writer.drained();
+        await writer.through(handed.at(-WRITE_LAG) ?? 0);
       } catch (e) {
         dispatchResult = { interrupted: false, fatal: e as Error };
         break;
@@ -515,8 +529,9 @@ async function searchSweep(
           stateKeys.set(out, key);
           return out;
         }));
-        // Aborted by a signal, or by a failed write of the batch before.
+        // Aborted by a signal, or by a failed write.
         const stop = new AbortController();
+        batchStop = stop;
         const onAbort = () => stop.abort();
         abort.signal.addEventListener('abort', onAbort, { once: true });
         if (abort.signal.aborted) stop.abort();
@@ -556,11 +571,12 @@ async function searchSweep(
         if (writeError) stop.abort();
         else if (pending.length < threads) void prepare();
         const first = await Promise.race([dispatched, secondSignal]);
+        batchStop = undefined;
         reading++;
         abort.signal.removeEventListener('abort', onAbort);
         if (typeof first === 'string') {
           // Runs finished by now are kept (the others are trained again on resume).
-          if (!writeError) {
+          if (!writer.failure) {
             try {
               writer.write(heldWrites(batchRecorder));
               await writer.drained();
@@ -571,8 +587,9 @@ async function searchSweep(
           io.stderr.write(`\n${first} again: exiting now. Resume with: ${resumeCommand(file, sweepId, options)}\n`);
           return 130;
         }
-        if (writeError) {
-          dispatchResult = { interrupted: false, fatal: writeError };
+        const failed = writeError ?? writer.failure;
+        if (failed) {
+          dispatchResult = { interrupted: false, fatal: failed };
           break;
         }
         dispatchResult = first;
@@ -608,7 +625,7 @@ async function searchSweep(
         const writes = recorder ? heldWrites(recorder) : [];
         writes.push(jsonWrite(join(dir, SWEEP_FILES.search), file_), jsonWrite(join(dir, SWEEP_FILES.sweep), sweepNow));
         if (live) writes.push(pruneWrite(dir, live));
-        writer.write(writes);
+        return writer.write(writes);
       };
     }
     // The guessed charts of the best runs not started yet are forgotten (the report draws those it asks for).

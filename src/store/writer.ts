@@ -17,8 +17,10 @@ export class StoreWriter {
   private readonly answers = new Map<number, () => void>();
   /** Settles once everything handed over so far is written (or the writing stopped). */
   private last: Promise<void> = Promise.resolve();
-  /** Those waiting for the writes in flight to fall to a number (lagging). */
-  private waiters: { most: number; resolve: () => void }[] = [];
+  /** The last write() call whose writes are done (answers come in the order of the calls). */
+  private doneThrough = 0;
+  /** Those waiting for the writes of a call to be done (through). */
+  private waiters: { id: number; resolve: () => void }[] = [];
   /** Why the writing stopped: the first write that failed (or the thread's own error), once known. */
   failure?: Error;
   /** Called once, when the writing stops (the first failure). */
@@ -62,22 +64,27 @@ export class StoreWriter {
     if (!done) return;
     this.answers.delete(id);
     done();
+    this.doneThrough = Math.max(this.doneThrough, id);
     if (this.answers.size === 0) this.worker?.unref();
-    const ready = this.waiters.filter((w) => this.answers.size <= w.most || this.failure);
+    const ready = this.waiters.filter((w) => w.id <= this.doneThrough || this.failure);
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
   }
 
-  /** Hand writes over, to be done after those handed over before. Throws: nothing (see drained). */
-  write(writes: StoreWrite[]): void {
-    if (writes.length === 0) return;
-    if (this.failure) return;
+  /**
+   * Hand writes over, to be done after those handed over before. Returns the call's number for through()
+   * (0 when nothing was handed over: no writes, or the writing stopped). Throws: nothing (see drained).
+   */
+  write(writes: StoreWrite[]): number {
+    if (writes.length === 0) return 0;
+    if (this.failure) return 0;
     const worker = this.start().worker!;
     const id = this.nextId++;
     this.last = new Promise<void>((resolve) => this.answers.set(id, resolve));
     // Busy: the process waits for the writes handed over.
     worker.ref();
     worker.postMessage({ id, writes } satisfies WriterRequest);
+    return id;
   }
 
   /**
@@ -90,11 +97,11 @@ export class StoreWriter {
   }
 
   /**
-   * Resolves once at most `most` of the write() calls made so far are still being written (0: drained).
-   * Throws (rejects): as drained.
+   * Resolves once the writes of write() call `id` are done, and so those of every call before it (the later
+   * ones may still be in flight). Throws (rejects): as drained.
    */
-  async lagging(most: number): Promise<void> {
-    if (this.answers.size > most && !this.failure) await new Promise<void>((resolve) => this.waiters.push({ most, resolve }));
+  async through(id: number): Promise<void> {
+    if (id > this.doneThrough && !this.failure) await new Promise<void>((resolve) => this.waiters.push({ id, resolve }));
     if (this.failure) throw this.failure;
   }
 

@@ -317,6 +317,18 @@ test('kill -9 between rungs, then --resume: the promoted configurations continue
   assert.ok(killedBetween, 'no kill landed between the rungs');
 });
 
+test('halving with the TPE sampler: kill -9 during rung 0 (its batches written behind the trainings), then --resume: the same search and numbers', async () => {
+  // 34 trials: rung 0 is four batches (TPE's 10 start-up draws, then 8s), whose writes may lag behind.
+  const search = HALVING.replace('trials: 18', 'trials: 34') + '  sampler: tpe\n';
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, search));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const reference = onlySweep(join(dir, 'runs'), 'h');
+  assert.deepEqual(readJson(join(reference, 'search.json')).batches.slice(0, 4).map((b: any) => [b.runs.length, b.runs[0].rung]), [[10, 0], [8, 0], [8, 0], [8, 0]]);
+  await killAndResume({ sweep: reference }, search, GRID, { step: 3, kills: 3 });
+});
+
 test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, sweep.json says failed with its span of work closed (ls: failed, its true duration), and --resume ends with the same search', async (t) => {
   const ref = halvingReference();
   const dir = tempDir();

@@ -146,22 +146,26 @@ test('writer thread started before its first write: idle, it does not keep the p
   for (let i = 0; i < 50; i++) assert.equal(readFileSync(join(dir, `f${i}.json`), 'utf8'), text(i));
 });
 
-test('writer thread: lagging(n) resolves once at most n of the write calls made are unfinished, so the ones before are on disk', async () => {
+test('writer thread: through(id) resolves once the writes of that call, and of every call before it, are on disk', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
   const writer = new StoreWriter().start();
   try {
     const big = 'x'.repeat(200_000);
-    for (let i = 0; i < 12; i++) writer.write([{ kind: 'text', path: join(dir, `f${i}.txt`), text: big }]);
-    await writer.lagging(4);
+    const ids = Array.from({ length: 12 }, (_, i) => writer.write([{ kind: 'text', path: join(dir, `f${i}.txt`), text: big }]));
+    assert.equal(writer.write([]), 0, 'nothing handed over');
+    await writer.through(ids[7]);
     for (let i = 0; i < 8; i++) assert.equal(statSync(join(dir, `f${i}.txt`)).size, big.length, `f${i}.txt`);
-    await writer.lagging(0);
+    // A call done already, or no call: at once.
+    await writer.through(ids[2]);
+    await writer.through(0);
+    await writer.through(ids[11]);
     for (let i = 0; i < 12; i++) assert.ok(existsSync(join(dir, `f${i}.txt`)));
   } finally {
     await writer.close();
   }
 });
 
-test('writer thread: onFailure hears of the first failed write once, without waiting for a drain; lagging rejects with it', async () => {
+test('writer thread: onFailure hears of the first failed write once, without waiting for a drain; through rejects with it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlsweep-writer-'));
   writeFileSync(join(dir, 'blocker'), 'not a folder\n');
   const writer = new StoreWriter();
@@ -174,9 +178,9 @@ test('writer thread: onFailure hears of the first failed write once, without wai
   });
   try {
     writer.write([jsonWrite(join(dir, 'blocker', 'x.json'), 1)]);
-    writer.write([jsonWrite(join(dir, 'blocker', 'y.json'), 2)]);
+    const later = writer.write([jsonWrite(join(dir, 'blocker', 'y.json'), 2)]);
     await failed;
-    await assert.rejects(writer.lagging(5), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    await assert.rejects(writer.through(later), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
     await assert.rejects(writer.drained(), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
     assert.equal(heard.length, 1);
     assert.equal(heard[0].path, join(dir, 'blocker', 'x.json'));
