@@ -9,7 +9,7 @@ import { mcnemarExact, meanStd, rocAucDeLong, studentTQuantile, tInterval, wilso
 import { aggregateFolds } from '../../src/sweep/assemble.js';
 import { markTies, rowOf } from '../../src/report/rows.js';
 import { groupsView, runsView } from '../../src/report/compare/index.js';
-import { thresholdCurve } from '../../src/store/predictions.js';
+import { rocCsv, thresholdCurve } from '../../src/store/predictions.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { knownColumns, lookupColumn } from '../../src/report/columns.js';
 import { resultsCsv } from '../../src/report/sweep-files.js';
@@ -197,6 +197,41 @@ test('ROC and precision-recall points: counts at each distinct threshold, positi
   assert.deepEqual(pts.map((p) => [p.threshold, p.tp, p.fp]), [[0.9, 0, 0], [0.8, 1, 0], [0.3, 2, 1], [0.1, 2, 2], [0, 3, 2]]);
   assert.deepEqual(pts.map((p) => p.precision), [null, 1, 2 / 3, 0.5, 0.6]);
   assert.deepEqual(pts.map((p) => [p.tpr, p.fpr]), [[0, 0], [1 / 3, 0], [2 / 3, 0.5], [2 / 3, 1], [1, 1]]);
+});
+
+test('ROC points on random probabilities with ties, zeros and labels other than 1: the counts of the definition at every distinct threshold; roc.csv lines alike', () => {
+  let seed = 12345;
+  const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (let sample = 0; sample < 300; sample++) {
+    const n = 1 + Math.floor(next() * 60);
+    const prob: number[] = [];
+    const label: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = next();
+      prob.push(r < 0.15 ? [0, 1, 0.5, -0, 0.25][Math.floor(next() * 5)] : r < 0.3 ? Math.round(next() * 10) / 10 : next());
+      label.push(next() < 0.4 ? 1 : next() < 0.9 ? 0 : 2);
+    }
+    // The definition, by counting: each distinct probability above 0 (descending), then 0; positive when p > t.
+    const thresholds = [...new Set(prob.filter((p) => p > 0))].sort((a, b) => b - a).concat([0]);
+    const expected = thresholds.map((t) => {
+      let tp = 0;
+      let fp = 0;
+      prob.forEach((p, i) => {
+        if (p > t) label[i] === 1 ? tp++ : fp++;
+      });
+      return [t, tp, fp];
+    });
+    const got = thresholdCurve(prob, label);
+    assert.deepEqual(got.map((c) => [c.threshold, c.tp, c.fp]), expected, `sample ${sample}`);
+    const P = label.filter((y) => y === 1).length;
+    for (const c of got) {
+      assert.equal(c.fn, P - c.tp);
+      assert.equal(c.tn, n - P - c.fp);
+    }
+    const lines = rocCsv({ split: prob.map(() => 'validation'), fold: prob.map(() => 0), row: prob.map((_, i) => i), label, probability: prob }).split('\n');
+    assert.equal(lines[0], 'split,threshold,tp,fp,tn,fn,tpr,fpr,precision');
+    assert.deepEqual(lines.slice(1, -1), got.map((c) => ['validation', c.threshold, c.tp, c.fp, c.tn, c.fn, c.tpr ?? '', c.fpr ?? '', c.precision ?? ''].join(',')));
+  }
 });
 
 test('--group-by over repeats: mean, sample std, n and the 95% t-interval of the mean', () => {
