@@ -200,6 +200,24 @@ export function studentTQuantile(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
+/** In ascending finite `sorted`: how many values are below v, plus half of those equal to it (two binary searches). */
+function placement(sorted: Float64Array, v: number): number {
+  const below = firstIndex(sorted, (x) => x >= v);
+  return below + (firstIndex(sorted, (x) => x > v) - below) / 2;
+}
+
+/** The first index of ascending `sorted` whose value passes `at` (a test that stays true once true), or its length. */
+function firstIndex(sorted: Float64Array, at: (x: number) => boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at(sorted[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /**
  * The 95% t-interval for the mean of n repeated measurements: mean ± t_{0.975, n-1} · std / √n, std the
  * sample standard deviation (Student 1908). null below two values.
@@ -231,24 +249,36 @@ export function rocAucDeLong(prob: ArrayLike<number>, y: ArrayLike<number>, z = 
   const m = pos.length;
   const n = neg.length;
   if (m < 2 || n < 2) return null;
-  const midranks = (v: number[]): Float64Array => {
-    const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
-    const r = new Float64Array(v.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i + 1;
-      while (j < order.length && v[order[j]] === v[order[i]]) j++;
-      for (let k = i; k < j; k++) r[order[k]] = (i + 1 + j) / 2;
-      i = j;
-    }
-    return r;
-  };
-  const all = [...pos, ...neg];
-  const rAll = midranks(all);
-  const rPos = midranks(pos);
-  const rNeg = midranks(neg);
-  // V10_i = (rank of x_i among all - rank among positives) / n; V01_j = 1 - (rank among all - rank among negatives) / m.
-  const v10 = pos.map((_, i) => (rAll[i] - rPos[i]) / n);
-  const v01 = neg.map((_, j) => 1 - (rAll[m + j] - rNeg[j]) / m);
+  let v10: number[];
+  let v01: number[];
+  if (pos.every(Number.isFinite) && neg.every(Number.isFinite)) {
+    // V10_i = rank of x_i among all - rank among positives = negatives below x_i + half those tied with it,
+    // over n (midranks, Sun & Xu 2014, as counts in the sorted other class); V01_j likewise. Exactly the
+    // midrank differences, kept in the rows' order so that the sums below add in the same order.
+    const sortedPos = Float64Array.from(pos).sort();
+    const sortedNeg = Float64Array.from(neg).sort();
+    v10 = pos.map((x) => placement(sortedNeg, x) / n);
+    v01 = neg.map((y) => 1 - placement(sortedPos, y) / m);
+  } else {
+    // Not a number or infinite among them: the midranks of the order sort gives them.
+    const midranks = (v: number[]): Float64Array => {
+      const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
+      const r = new Float64Array(v.length);
+      for (let i = 0; i < order.length; ) {
+        let j = i + 1;
+        while (j < order.length && v[order[j]] === v[order[i]]) j++;
+        for (let k = i; k < j; k++) r[order[k]] = (i + 1 + j) / 2;
+        i = j;
+      }
+      return r;
+    };
+    const rAll = midranks([...pos, ...neg]);
+    const rPos = midranks(pos);
+    const rNeg = midranks(neg);
+    // V10_i = (rank of x_i among all - rank among positives) / n; V01_j = 1 - (rank among all - rank among negatives) / m.
+    v10 = pos.map((_, i) => (rAll[i] - rPos[i]) / n);
+    v01 = neg.map((_, j) => 1 - (rAll[m + j] - rNeg[j]) / m);
+  }
   const auc = v10.reduce((s, v) => s + v, 0) / m;
   const s10 = meanStd(v10).std!;
   const s01 = meanStd(v01).std!;

@@ -99,6 +99,34 @@ test('DeLong standard error of the ROC AUC on a case worked by hand', () => {
   assert.equal(rocAucDeLong([0.9, 0.1], [1, 0]), null);
 });
 
+test('DeLong on many rows with ties, -0 and a non-finite value: the placements of the definition (psi over every pair)', () => {
+  // Seeded rows; probabilities on a grid of tenths (many ties across and within classes), one -0 beside 0s.
+  let seed = 12345;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const cases: { p: number[]; y: number[] }[] = [];
+  for (const rows of [7, 40, 301]) {
+    const p = Array.from({ length: rows }, () => Math.round(next() * 10) / 10);
+    const y = p.map((v) => (next() < 0.3 + 0.4 * v ? 1 : 0));
+    p[0] = -0;
+    cases.push({ p, y });
+  }
+  // A non-finite probability: psi by comparison still defines each placement.
+  cases.push({ p: [0.9, Infinity, 0.3, 0.3, 0.1, Infinity], y: [1, 1, 0, 1, 0, 0] });
+  for (const { p, y } of cases) {
+    const pos = p.filter((_, i) => y[i] === 1);
+    const neg = p.filter((_, i) => y[i] === 0);
+    const psi = (a: number, b: number) => (a > b ? 1 : a === b ? 0.5 : 0);
+    const v10 = pos.map((x) => neg.reduce((s, v) => s + psi(x, v), 0) / neg.length);
+    const v01 = neg.map((v) => pos.reduce((s, x) => s + psi(x, v), 0) / pos.length);
+    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    const variance = (v: number[]) => v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1);
+    const r = rocAucDeLong(p, y)!;
+    // The placements are exact (sums of 0, 1/2 and 1 over a count): the AUC, their mean in row order, is the same number.
+    assert.equal(r.auc, mean(v10), `auc over ${p.length} rows`);
+    close(r.se, Math.sqrt(variance(v10) / pos.length + variance(v01) / neg.length), 1e-14, `se over ${p.length} rows`);
+  }
+});
+
 test('k-fold with k = 2: sample std (n - 1) and n; a metric undefined in one fold comes from the pooled counts', () => {
   // Fold 1: tn 8, fp 0, fn 2, tp 0 (no positive prediction: precision undefined); fold 2: tn 6, fp 1, fn 1, tp 2.
   const f1 = metricsFrom({ tn: 8, fp: 0, fn: 2, tp: 0 }, 0.4);
