@@ -31,6 +31,7 @@ import { readRecorded, recordedGridUpdates } from '../store/recorded-updates.js'
 import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
+import { RowCache } from '../report/rows.js';
 import { useChartRenderer, warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
@@ -321,6 +322,16 @@ async function runSweep(
     const atOnce = options.queue === undefined ? (options.workers ?? availableParallelism()) : Infinity;
     const progress = createProgress(io, todo.size, planned, atOnce, options.quiet);
     const recorder = new Recorder(sweepPath, plan, open.pending, data.folds.length, exp.record.curve_every, progress, data.preprocessing[0], data.folds);
+    // The report's rows of the runs recorded now, made from their records in memory as each is written (the
+    // runs recorded before, copied or damaged are read from their folders at the end).
+    const rowCache = new RowCache(sweepPath);
+    recorder.onWritten((folder, recorded) => {
+      try {
+        rowCache.add([folder], () => recorded);
+      } catch {
+        // read from its folder by the report, which says what is wrong
+      }
+    });
     const abort = new AbortController();
     // A second signal leaves at once: finished runs are on disk already, the rest resumes.
     let exitNow!: (sig: NodeJS.Signals) => void;
@@ -404,7 +415,7 @@ async function runSweep(
       // record.landscape: computed before the report, which shows them.
       if (exp.record.landscape && !outcome.interrupted) await recordSweepLandscapes(sweepPath, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
       // The terminal's table is laid out while the report's charts are drawn.
-      ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep, { meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
+      ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep, { rows: rowCache, meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
     } catch (e) {
       // Disk full after the last run: the runs are recorded, the tables and the report are not.
       if (!isWriteError(e)) throw e;

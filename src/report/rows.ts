@@ -11,6 +11,7 @@ import { readCurve } from '../store/curve.js';
 import type { CurvePoint } from '../train/types.js';
 import { readRunAnnotations, readRunFolder, readSweepFile, runFoldersOf, type StoredRun } from '../store/read-runs.js';
 import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
+import type { RecordedFolder } from '../store/recorder.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
 import { formatMetric } from './format.js';
@@ -349,10 +350,10 @@ export function sweepRows(sweepDir: string, warn: (line: string) => void = () =>
 
 /**
  * What a sweep's outputs read of run folders that no longer change (the recorded batches of a search still
- * running), prepared while the main thread would otherwise wait: their rows (sweepRows takes a cached row
- * as read, but its annotations) and loss curves (the report's). A run recorded by this process is taken from
- * its recorder's memory, as its folder reads once written (recorder.ts recordedFolder); others are read from
- * their folders.
+ * running, the runs a grid has recorded), prepared before the outputs are built: their rows (sweepRows takes
+ * a cached row as read, but its annotations) and loss curves (the report's). A run recorded by this process
+ * is taken from its recorder's memory, as its folder reads once written (recorder.ts recordedFolder,
+ * onWritten); others are read from their folders.
  */
 export class RowCache {
   private readonly rows = new Map<string, RowBase>();
@@ -364,7 +365,7 @@ export class RowCache {
    * The rows and curves of these run folders (those not cached yet): from `recorded` when it has the run
    * (recorder.ts recordedFolder), else read from the folder. Only folders whose files are final belong here.
    */
-  add(folders: Iterable<string>, recorded: (folder: string) => { run: StoredRun; curve: CurvePoint[] } | undefined = () => undefined): void {
+  add(folders: Iterable<string>, recorded: (folder: string) => RecordedFolder | undefined = () => undefined): void {
     const title = sweepTitle(this.sweepDir);
     for (const folder of folders) {
       if (this.rows.has(folder)) continue;

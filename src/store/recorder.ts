@@ -37,6 +37,12 @@ export interface RecorderEvents {
   trainingFinished?(training: number, updates: number, ms: number): void;
 }
 
+/** A run as a reader finds its folder once written: the run as readRunFolder reads it, its loss curve as readCurve does. */
+export interface RecordedFolder {
+  run: StoredRun;
+  curve: CurvePoint[];
+}
+
 export class Recorder {
   /** Runs recorded so far, by status. */
   readonly counts: Record<RunStatus, number> = { done: 0, diverged: 0, failed: 0, interrupted: 0 };
@@ -47,6 +53,8 @@ export class Recorder {
   private held?: ((writeFolder: (write: RunWrite) => void) => void)[];
   /** With hold(): each run recorded, by folder, as its files will hold it (see recordedRun). */
   private readonly kept = new Map<string, () => RunWrite>();
+  /** See onWritten. */
+  private written?: (folder: string, recorded: RecordedFolder) => void;
 
   /**
    * sweepDir: the open sweep's folder (see openSweep in sweeps.ts); plan: its plan; pending: the trainings
@@ -151,11 +159,7 @@ export class Recorder {
    */
   recordedRun(folder: string, withPredictions = false): StoredRun | undefined {
     const w = this.kept.get(folder)?.();
-    if (!w) return undefined;
-    const json = <T>(v: T): { value: T } => ({ value: JSON.parse(JSON.stringify(v)) as T });
-    const checked = checkRunFiles(folder, json(w.params), json(w.metrics), w.timing ? json(w.timing) : { missing: true });
-    // Numbers as predictions.csv writes them (String, which reads back to the same number).
-    return storedRunOf(this.sweepDir, folder, checked, { annotations: { tags: [] } }, withPredictions ? w.predictions : undefined);
+    return w && this.runAsRead(folder, w, withPredictions);
   }
 
   /**
@@ -164,10 +168,29 @@ export class Recorder {
    * curve as readCurve reads it (curve.ts curveAsRead; [] without one). Undefined for a run this recorder did
    * not record.
    */
-  recordedFolder(folder: string): { run: StoredRun; curve: CurvePoint[] } | undefined {
-    const run = this.recordedRun(folder, true);
-    if (!run) return undefined;
-    return { run, curve: curveAsRead(this.kept.get(folder)!().curve ?? []) };
+  recordedFolder(folder: string): RecordedFolder | undefined {
+    const w = this.kept.get(folder)?.();
+    return w && this.folderAsRead(folder, w);
+  }
+
+  /**
+   * Without hold(): hand `hook` each run this recorder writes from now on, once written, as recordedFolder
+   * gives it (so that a grid's report rows are made from the records in memory, not read back); a run whose
+   * write failed is not handed. `hook` must not throw.
+   */
+  onWritten(hook: (folder: string, recorded: RecordedFolder) => void): void {
+    this.written = hook;
+  }
+
+  private folderAsRead(folder: string, w: RunWrite): RecordedFolder {
+    return { run: this.runAsRead(folder, w, true), curve: curveAsRead(w.curve ?? []) };
+  }
+
+  private runAsRead(folder: string, w: RunWrite, withPredictions: boolean): StoredRun {
+    const json = <T>(v: T): { value: T } => ({ value: JSON.parse(JSON.stringify(v)) as T });
+    const checked = checkRunFiles(folder, json(w.params), json(w.metrics), w.timing ? json(w.timing) : { missing: true });
+    // Numbers as predictions.csv writes them (String, which reads back to the same number).
+    return storedRunOf(this.sweepDir, folder, checked, { annotations: { tags: [] } }, withPredictions ? w.predictions : undefined);
   }
 
   /** model.json: what produced the network, the run's threshold and preprocessing, then the network. */
@@ -212,7 +235,11 @@ export class Recorder {
       if (status === 'failed') this.failures.push({ folder: run.folder, error: write.metrics.error ?? 'failed' });
       this.events.runRecorded?.(run, status);
     };
-    if (!this.held) return now();
+    if (!this.held) {
+      now();
+      this.written?.(run.folder, this.folderAsRead(run.folder, content()));
+      return;
+    }
     this.kept.set(run.folder, content);
     this.held.push(now);
   }

@@ -66,10 +66,11 @@ test('rows read ahead: the same rows (and loss curves) as read from scratch, wit
 });
 
 /**
- * Runs of a small grid recorded with held writes (a search's batch), on `folds` folds with test rows: the
- * recorder, the sweep folder (its run folders not written until flush) and the run folders.
+ * Runs of a small grid recorded on `folds` folds with test rows, one training failed: the recorder, the
+ * sweep folder and the run folders. `prepare` readies the recorder before anything is recorded: by default
+ * it holds the writes (a search's batch: no run folder is written until flush).
  */
-function heldSweep(folds: number): { recorder: Recorder; dir: string; folders: string[] } {
+function heldSweep(folds: number, prepare: (recorder: Recorder, dir: string) => void = (r) => r.hold()): { recorder: Recorder; dir: string; folders: string[] } {
   const exp = plannedExperiment({ learning_rate: [0.1, 0.5, 1e6], threshold: [0.3, 0.6] }, { iterations: 40, hidden_sizes: [3], init: 'lecun_normal', seed: 1 }, 10);
   const plan = planSweep(exp, { fingerprint: 'f'.repeat(64), features: 3, trainSamples: 60, folds });
   const pending = pendingTrainings(plan, new Set(plan.runs.map((r) => r.index)));
@@ -77,7 +78,7 @@ function heldSweep(folds: number): { recorder: Recorder; dir: string; folders: s
   const dir = join(mkdtempSync(join(tmpdir(), 'dlsweep-memory-')), '20261130-120000-0000');
   mkdirSync(dir);
   const recorder = new Recorder(dir, plan, pending, folds, 10, {}, undefined, data);
-  recorder.hold();
+  prepare(recorder, dir);
   pending.forEach((p, i) => {
     // One training fails: its runs' rows say so, from memory as from their folders.
     if (i === 1) return recorder.record(p.training, { status: 'failed', error: 'out of memory', detail: 'stack', training_ms: 3 });
@@ -112,6 +113,23 @@ for (const folds of [1, 2]) {
     assert.equal(recorder.recordedFolder('9999-00000000'), undefined);
   });
 }
+
+test("rows from memory, a grid's: each run written is handed over as its folder reads, and gives its folder's row and loss curve", () => {
+  let cache: RowCache | undefined;
+  const handed: string[] = [];
+  const { dir, folders } = heldSweep(2, (recorder, sweepDir) => {
+    cache = new RowCache(sweepDir);
+    recorder.onWritten((folder, recorded) => {
+      // Handed once its folder is written.
+      assert.deepEqual(recorded.run, readRunFolder(sweepDir, folder), folder);
+      handed.push(folder);
+      cache!.add([folder], () => recorded);
+    });
+  });
+  assert.deepEqual([...handed].sort(), [...folders].sort());
+  assert.deepEqual(sweepRows(dir, undefined, cache), sweepRows(dir));
+  for (const f of folders) assert.deepEqual(cache!.curve(join(dir, f)), readCurve(join(dir, f)), f);
+});
 
 const classes: [string, string] = ['negative (0)', 'positive (1)'];
 const specs = [
