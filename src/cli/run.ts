@@ -32,6 +32,7 @@ import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js
 import { gitCommit } from '../store/provenance.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { RowCache } from '../report/rows.js';
+import { sweepDesign } from '../report/design.js';
 import { useChartRenderer, warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
@@ -415,7 +416,7 @@ async function runSweep(
       // record.landscape: computed before the report, which shows them.
       if (exp.record.landscape && !outcome.interrupted) await recordSweepLandscapes(sweepPath, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
       // The terminal's table is laid out while the report's charts are drawn.
-      ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep, { rows: rowCache, meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
+      ({ sweep } = await rebuildSweepOutputs(sweepPath, sweep, { rows: rowCache, design: sweepDesign(sweepPath, exp), meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
     } catch (e) {
       // Disk full after the last run: the runs are recorded, the tables and the report are not.
       if (!isWriteError(e)) throw e;

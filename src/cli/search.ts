@@ -32,7 +32,7 @@ import { closeLastSpan, closingRecord, openSweep, recordSweepStopped } from '../
 import { readRun, type StoredRun } from '../store/read-runs.js';
 import { recordedSearchUpdates } from '../store/recorded-updates.js';
 import { RowCache, rowOf, sweepRows } from '../report/rows.js';
-import { readDesign, type SweepDesign } from '../report/design.js';
+import { sweepDesign, type SweepDesign } from '../report/design.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
 import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
@@ -395,8 +395,8 @@ async function searchSweep(
      * an outcome is handled at once; stopped when the batch ends.
      */
     const prepare = async (): Promise<void> => {
-      // The saved experiment, parsed again for the tables: it does not change while the search runs.
-      design ??= { value: readDesign(dir) };
+      // The design of the saved experiment for the tables: it does not change while the search runs.
+      design ??= { value: sweepDesign(dir, exp) };
       const turn = ++reading;
       try {
         let drained = false;
@@ -665,7 +665,7 @@ async function searchSweep(
     if (exp.record.landscape && !dispatchResult.interrupted) await recordSweepLandscapes(dir, exp.record.landscape, data.folds, (line) => io.stderr.write(line + '\n'));
     // The terminal's table is laid out while the report's charts are drawn.
     let table = '';
-    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { rows: rowCache, ...(design ? { design: design.value } : {}), meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
+    ({ sweep } = await rebuildSweepOutputs(dir, sweep, { rows: rowCache, design: (design ??= { value: sweepDesign(dir, exp) }).value, meanwhile: (c) => (table = renderTerminal(c, { color: useColor(io, io.stdout), top: options.top ?? DEFAULT_TOP })) }));
     io.stdout.write(table + '\n');
     const best = file_.best;
     log(

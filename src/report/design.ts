@@ -85,3 +85,18 @@ export function readDesign(sweepDir: string): SweepDesign | undefined {
     return undefined;
   }
 }
+
+/**
+ * The design of the sweep in `sweepDir` that is running experiment `exp` (as loaded): designOf(exp) when the
+ * experiment file the sweep keeps (currentExperimentPath) holds exp's text, which readDesign would parse to the
+ * same axes, fixed parameters and search (they come from the text alone); otherwise (a resume whose saved
+ * file is spelled otherwise, an extended sweep) readDesign. Throws: nothing.
+ */
+export function sweepDesign(sweepDir: string, exp: Experiment): SweepDesign | undefined {
+  try {
+    if (readFileSync(currentExperimentPath(sweepDir), 'utf8') === exp.text) return designOf(exp);
+  } catch {
+    // unreadable: readDesign says undefined
+  }
+  return readDesign(sweepDir);
+}

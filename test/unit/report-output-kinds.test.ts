@@ -9,7 +9,7 @@ import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { row, tempRunsDir, writeSweep } from './report-fixtures.js';
-import { readDesign } from '../../src/report/design.js';
+import { designOf, readDesign, sweepDesign } from '../../src/report/design.js';
 import { sweepRows, sweepTitle } from '../../src/report/rows.js';
 import { buildComparison, renderTerminal } from '../../src/report/sweep-files.js';
 import { sweepDetail, curveLines } from '../../src/report/show.js';
@@ -73,6 +73,18 @@ test('fixed values are shown as written: l2: 1e-4 is 1e-4, not 0.0001 (the desig
   const exp = parseExperiment(GRID_YAML, 'hs.yaml');
   assert.equal(pointSpellings(exp, 1).l2, '1e-4');
   assert.equal(pointSpellings(exp, 1).hidden_sizes, '[10]');
+});
+
+test("a running sweep's design from its loaded experiment is the saved file's, and the saved file's when the loaded text differs", () => {
+  const dir = unfinishedSweep();
+  // Loaded from elsewhere (another folder, another data folder): the same text gives the saved file's design.
+  const exp = parseExperiment(GRID_YAML, '/somewhere/else/hs.yaml', { cwd: '/somewhere', dataDir: '/elsewhere/data' });
+  assert.deepEqual(sweepDesign(dir, exp), readDesign(dir));
+  assert.deepEqual(sweepDesign(dir, exp)!.fixed.find((f) => f.name === 'l2')!.text, '1e-4');
+  // A resume with the file spelled otherwise: the design is the saved file's (l2 as it was written then).
+  const respelled = parseExperiment(GRID_YAML.replace('l2: 1e-4', 'l2: 0.0001'), 'hs.yaml');
+  assert.equal(designOf(respelled).fixed.find((f) => f.name === 'l2')!.text, '0.0001');
+  assert.deepEqual(sweepDesign(dir, respelled), readDesign(dir));
 });
 
 function bigView(n: number): TableView {
