@@ -188,8 +188,18 @@ test('the run log counts batches and rungs from 0, as search.json and compare\'s
 /**
  * Kill -9 a search a few times and resume it; it must end with the reference's search.json and metrics.
  * Each process is killed once `step` more runs are recorded than when it started; at least `kills` kills.
+ * A search that finishes before that many kills landed (a fast or busy machine: folders are written behind
+ * the trainings, in bursts) is run again from the start in a new folder, its kills landing one run sooner.
  */
 async function killAndResume(ref: { sweep: string }, search: string, grid = GRID, { step = 4, kills: least = 3 } = {}): Promise<string> {
+  for (let round = 0; ; round++) {
+    const sweep = await killAndResumeOnce(ref, search, grid, Math.max(1, step - round), least, round === 2);
+    if (sweep) return sweep;
+  }
+}
+
+/** One try of killAndResume in a new folder: the resumed sweep, or undefined when too few kills landed (unless `last`). */
+async function killAndResumeOnce(ref: { sweep: string }, search: string, grid: string, step: number, least: number, last: boolean): Promise<string | undefined> {
   const expectedSearch = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
   const expected = metricsOf(ref.sweep);
   const dir = tempDir();
@@ -233,13 +243,15 @@ async function killAndResume(ref: { sweep: string }, search: string, grid = GRID
     }
   }
   assert.ok(finished, 'the search never finished');
-  assert.ok(kills >= least, `only ${kills} kills happened`);
+  // Every try, however many kills landed, ends with the uninterrupted search's files.
   const sweep = onlySweep(runs, 'h');
   assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), expectedSearch);
   const got = metricsOf(sweep);
   assert.deepEqual([...got.keys()], [...expected.keys()]);
   for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs from the uninterrupted search`);
   assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+  if (kills < least && !last) return undefined;
+  assert.ok(kills >= least, `only ${kills} kills happened in three tries`);
   return sweep;
 }
 
