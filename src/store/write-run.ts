@@ -1,5 +1,5 @@
 /** Writing one run folder. metrics.json goes last: a run is done only once it says so. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CurvePoint, ModelJson, TrajectoryPoint } from '../train/types.js';
 import { jsonText, writeTextAtomicSync } from './atomic.js';
@@ -50,7 +50,8 @@ export function renderRun(run: RunWrite): RenderedRun {
 
 /**
  * Write a rendered run's folder inside sweepDir: its files in order, predictions.csv and roc.csv before
- * metrics.json (a run is done only once metrics.json says so).
+ * metrics.json (a run is done only once metrics.json says so). A folder written before (a run trained again on
+ * resume) loses its old error.txt unless the new write has one.
  * Throws: the file system's error (ENOSPC, EACCES...).
  */
 export function writeRendered(sweepDir: string, run: RenderedRun): void {
@@ -59,6 +60,15 @@ export function writeRendered(sweepDir: string, run: RenderedRun): void {
     mkdirSync(dir); // not recursive: the sweep folder exists, and a recursive mkdir stats every parent
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // A folder trained again (resume after an interruption or a failure): its old error.txt must not stay
+    // beside the new files, so the folder equals one written in a single pass.
+    if (!run.files.some(([name]) => name === RUN_FILES.error)) {
+      try {
+        unlinkSync(join(dir, RUN_FILES.error));
+      } catch (u) {
+        if ((u as NodeJS.ErrnoException).code !== 'ENOENT') throw u;
+      }
+    }
   }
   const last = run.files.length - 1;
   run.files.forEach(([name, text], i) => {
