@@ -81,7 +81,7 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   } else {
     lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}; rungs ${sum.rungs.map(thousands).join(', ')} updates`);
     sum.brackets.forEach((b, i) => {
-      const label = sum.brackets.length > 1 ? `  bracket ${i + 1}: ` : '  ';
+      const label = sum.brackets.length > 1 ? `  bracket ${i}: ` : '  ';
       const count = (k: number) => (b.most && b.most[k] !== b.kept[k] ? `${thousands(b.kept[k])} to ${thousands(b.most[k])}` : thousands(b.kept[k]));
       lines.push(`${label}${b.rungs.map((r, k) => `${count(k)} at ${thousands(r)}`).join(', ')}`);
     });

@@ -529,6 +529,18 @@ test('hyperband with cosine: every bracket continues its promotions (a bracket s
   assert.ok(!existsSync(join(sweep, 'states')));
 });
 
+test('hyperband plan numbers its brackets from 0, as search.json and the README do', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'hbp.yaml', syntheticExperiment('hbp', GRID, HALVING.replace('method: halving', 'method: hyperband').replace('  trials: 18\n', '')));
+  const r = runCli(['plan', file], dir);
+  assert.equal(r.code, 0, r.stderr);
+  // Rungs 20, 60, 180 with reduction factor 3: brackets 9-3-1 from 20, 5-1 from 60, 3 at 180 (Li et al. 2018).
+  const brackets = [...r.stdout.matchAll(/^ {2}bracket (\d+): (.*)$/gm)].map((m) => [Number(m[1]), m[2]]);
+  assert.deepEqual(brackets.map((b) => b[0]), [0, 1, 2], r.stdout);
+  assert.match(String(brackets[0][1]), /^9 at 20, 3 at 60, 1 at 180/);
+  assert.match(String(brackets[2][1]), /^3 at 180/);
+});
+
 test('a declared objective (validation accuracy, maximize) decides halving: its promotions, the TPE sampler\'s goal and the best', () => {
   const dir = tempDir();
   const objective = 'objective: {metric: validation.accuracy, goal: maximize}\n';
