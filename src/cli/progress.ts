@@ -21,7 +21,8 @@ const PLAIN_INTERVAL_MS = 5000;
  * Counts runs recorded and estimates the time left from updates, per training: the updates left are what
  * each unfinished training still has to run (its planned length times folds, less what it has reported);
  * the pace is the updates actually run so far (a training that stopped early counts what it ran, not its
- * planned length) over the time elapsed.
+ * planned length) over the time elapsed. No ETA ("?") until a training has ended: before, the pace of the
+ * first updates leaves out threads' start-up and recording and promises far too little.
  */
 export class Tracker {
   private readonly start: number;
@@ -33,6 +34,8 @@ export class Tracker {
   /** "training:fold" -> updates so far, for trainings in flight. */
   private readonly partial = new Map<string, number>();
   private readonly started = new Set<number>();
+  /** Trainings ended: no ETA before the first, whose pace alone includes start-up and recording. */
+  private ended = 0;
 
   /**
    * planned: each pending training's updates (its length times the folds); workers: trainings that can run
@@ -59,6 +62,7 @@ export class Tracker {
     this.planned.delete(t);
     for (const k of [...this.partial.keys()]) if (k.startsWith(`${t}:`)) this.partial.delete(k);
     this.finishedUpdates += updates;
+    this.ended++;
   }
   /** Updates run so far and updates left. */
   updates(): { run: number; left: number } {
@@ -76,7 +80,7 @@ export class Tracker {
   snapshot() {
     const { run, left } = this.updates();
     const elapsed = (this.now() - this.start) / 1000;
-    const eta = run > 0 ? formatDuration((elapsed * left) / run) : '?';
+    const eta = this.ended > 0 && run > 0 ? formatDuration((elapsed * left) / run) : '?';
     // Handed-out trainings beyond the threads wait in the pool's queue: they are not in flight.
     return { elapsed: formatDuration(elapsed), eta, inflight: Math.min(this.started.size, this.workers) };
   }

@@ -50,3 +50,18 @@ test('in flight: trainings handed out beyond the threads wait in the queue and a
   tracker.finished(2, 100);
   assert.equal(tracker.snapshot().inflight, 1);
 });
+
+test('no ETA until a training has ended, however far the trainings in flight have got', () => {
+  let now = 0;
+  const tracker = new Tracker(new Map([[0, 1000], [1, 1000]]), 2, () => now);
+  tracker.trainingStarted(0);
+  tracker.trainingStarted(1);
+  now = 4000;
+  tracker.progressed(0, 0, 800);
+  tracker.progressed(1, 0, 600);
+  assert.deepEqual(tracker.updates(), { run: 1400, left: 600 });
+  assert.equal(tracker.snapshot().eta, '?');
+  tracker.finished(0, 1000);
+  // 1,600 run in 4 s, 400 left: 400 x 4 / 1,600 = 1 s.
+  assert.equal(tracker.snapshot().eta, '1.0s');
+});
