@@ -69,6 +69,7 @@ import { ensureMemory, loadKernels, type Kernels } from './wasm.js';
 import { PatienceTracker } from '../early-stopping.js';
 import { base64ToF64, base64ToU32, checkStateFits, curveOfState, flattenParams, makeState, rngStateOf, unflattenInto } from '../state.js';
 import { SplitCache } from './split-cache.js';
+import { BoundedMap } from './bounded-map.js';
 
 export { ENGINE_MODES, type EngineMode } from '../types.js';
 
@@ -481,10 +482,9 @@ interface StartingPoint {
  * overwrite them with its state's. At most STARTING_POINTS, holding at most STARTING_BYTES of weights, are
  * kept, the oldest dropped first; a network larger than that is drawn every time.
  */
-const startingPoints = new Map<string, StartingPoint>();
 const STARTING_POINTS = 32;
 const STARTING_BYTES = 32 * 2 ** 20;
-let startingBytes = 0;
+const startingPoints = new BoundedMap<StartingPoint>(STARTING_POINTS, STARTING_BYTES);
 const weightBytes = (net: NetworkParams): number => net.W.reduce((sum, w, l) => sum + w.byteLength + net.b[l].byteLength, 0);
 
 /**
@@ -497,16 +497,7 @@ function startingNetwork(o: TrainingOptions, features: number): ReturnType<typeo
   if (!start) {
     const drawn = initialNetwork(o, features);
     start = { net: drawn.net, rng: drawn.rng.getState(), atStart: new Map() };
-    const bytes = weightBytes(drawn.net);
-    if (bytes <= STARTING_BYTES) {
-      startingPoints.set(key, start);
-      startingBytes += bytes;
-      for (const [k, old] of startingPoints) {
-        if (startingPoints.size <= STARTING_POINTS && startingBytes <= STARTING_BYTES) break;
-        startingPoints.delete(k);
-        startingBytes -= weightBytes(old.net);
-      }
-    }
+    startingPoints.set(key, start, weightBytes(drawn.net));
     return { ...drawn, start };
   }
   const rng = new Rng(o.seed);
@@ -535,24 +526,15 @@ function knownSplit(X: Matrix, y: Float64Array): KnownSplit {
  * The training and the validation rows have buffers of their own (a checkpoint reads both passes).
  * At most SCORING_BYTES are kept, the oldest dropped first.
  */
-const scoringBuffers = new Map<string, { buf: ForwardBuffers; bytes: number }>();
-let scoringBytes = 0;
 const SCORING_BYTES = 32 * 2 ** 20;
+const scoringBuffers = new BoundedMap<ForwardBuffers>(Infinity, SCORING_BYTES);
 
 function scoringBuffer(split: 'train' | 'validation', dims: readonly number[], samples: number): ForwardBuffers {
   const key = `${split} ${dims.join(',')} ${samples}`;
   const known = scoringBuffers.get(key);
-  if (known) return known.buf;
+  if (known) return known;
   const buf = allocateForward(dims, samples);
-  const bytes = buf.Z.reduce((sum, z) => sum + 2 * z.byteLength, 0); // Z and A
-  if (bytes > SCORING_BYTES) return buf;
-  scoringBuffers.set(key, { buf, bytes });
-  scoringBytes += bytes;
-  for (const [k, old] of scoringBuffers) {
-    if (scoringBytes <= SCORING_BYTES) break;
-    scoringBuffers.delete(k);
-    scoringBytes -= old.bytes;
-  }
+  scoringBuffers.set(key, buf, buf.Z.reduce((sum, z) => sum + 2 * z.byteLength, 0)); // Z and A
   return buf;
 }
 
