@@ -256,6 +256,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
   for (const w of doc.warnings) warnings.push(yamlProblem(w, src, 'warning'));
   if (syntaxBroken) throw new DiagnosticError(sortDiagnostics(errors));
+  // Before any check that follows aliases: an alias inside its own anchor would make each of them recurse forever.
+  const cycles = cyclicAliases(src);
+  if (cycles.length > 0) throw new DiagnosticError(sortDiagnostics(cycles));
   // Values read under another YAML version, or mappings built by merge keys, are not what the checks would see.
   const version = versionDirective(text, src);
   if (version) throw new DiagnosticError([version]);
@@ -448,6 +451,35 @@ function multiplyingAlias(src: Source): Diagnostic | undefined {
     hint: 'write the values out, or let an alias repeat only a value without aliases inside (`- *step`)',
     ...src.at(at.alias),
   };
+}
+
+/**
+ * Aliases inside the value their anchor names (`tags: &t [a, *t]`, `fixed: &f {x: *f}`): the value would hold
+ * itself, without end. One error at each such alias. An alias names the nearest anchor before it, so a value it
+ * names either ends before the alias or contains it: a cycle is always an alias inside its own anchor's value.
+ */
+function cyclicAliases(src: Source): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(src.doc, {
+    Alias(_key, alias, ancestry) {
+      const target = alias.resolve(src.doc);
+      if (target === undefined || !ancestry.includes(target as never)) return;
+      // The node's range starts at its value, which may be on a later line than its `&name` (a block mapping).
+      const at = target.range ? src.text.lastIndexOf(`&${alias.source}`, target.range[0]) : -1;
+      const anchor = at >= 0 ? src.position(at).line : undefined;
+      out.push({
+        severity: 'error',
+        file: src.file,
+        path: formatPath(pathOf([...ancestry, alias])),
+        message:
+          `alias \`*${alias.source}\` refers to a value that contains it (\`&${alias.source}\`${anchor !== undefined ? ` on line ${anchor}` : ''}): ` +
+          'a cycle, the value would hold itself without end',
+        hint: `write the value out here instead of \`*${alias.source}\`, or put the anchor on a value that does not contain this alias`,
+        ...src.at(alias as unknown as Node),
+      });
+    },
+  });
+  return out;
 }
 
 /** The tags of YAML 1.2's core schema: a value tagged with one of them reads as the plain value would. */

@@ -25,6 +25,18 @@ test('plan answers at once for a 10^10-point grid; run refuses it whatever --max
   assert.doesNotMatch(run.stderr, /at .*\.js:\d+/);
 });
 
+test('an experiment file with a cyclic alias is refused with exit 2 and one message at the alias, no stack trace', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'exp.yaml'), 'name: t\ndataset: wisconsin\ntags: &t [a, *t]\n');
+  for (const command of ['plan', 'run']) {
+    const r = runCli([command, 'exp.yaml', '--runs-dir', join(dir, 'runs')], dir);
+    assert.equal(r.code, 2, r.stderr);
+    // `*t` is the 14th character of line 3.
+    assert.match(r.stderr, /^exp\.yaml:3:14: error: tags\[1\]: alias `\*t` refers to a value that contains it/);
+    assert.doesNotMatch(r.stderr, /internal error|Maximum call stack|at .*\.js:\d+/);
+  }
+});
+
 test('no signal handler is installed before a sweep is locked: reading and planning stop at once on Ctrl-C or SIGTERM', () => {
   // A listener on SIGINT/SIGTERM replaces the default exit with a callback that waits for the event loop,
   // which a long synchronous step (planning a large grid) does not give back. Checked in a fresh process.

@@ -81,6 +81,26 @@ test('an alias with no anchor before it is one error at the alias, with its path
   assert.deepEqual(parse('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: &lr [0.1]\n  l2: *lr\n').axes.map((a) => a.values), [[0.1], [0.1]]);
 });
 
+test('an alias inside the value its own anchor names (a cycle) is one error at the alias, not a stack overflow', () => {
+  // [text, line and column of the alias (1-based), its path, the line of its anchor], counted by hand.
+  const cases: [string, number, number, string, number][] = [
+    ['name: t\ndataset: wisconsin\ntags: &t [a, *t]\n', 3, 14, 'tags[1]', 3],
+    ['name: t\ndataset: wisconsin\nfixed: &f {learning_rate: *f}\n', 3, 27, 'fixed.learning_rate', 3],
+    // Nested two levels below its anchor, which is on the line before the mapping's first key.
+    ['name: t\ndataset: wisconsin\ngrid: &g\n  learning_rate: [0.01]\n  hidden_sizes:\n    - [4]\n    - - 3\n      - *g\n', 8, 9, 'grid.hidden_sizes[1][1]', 3],
+  ];
+  for (const [t, line, column, path, anchorLine] of cases) {
+    const ds = diagnose(text(t));
+    assert.equal(ds.length, 1, ds.map((d) => d.message).join('\n'));
+    const name = /&(\w)/.exec(t)![1];
+    assert.deepEqual([ds[0].line, ds[0].column, ds[0].path], [line, column, path], t);
+    assert.equal(ds[0].message, `alias \`*${name}\` refers to a value that contains it (\`&${name}\` on line ${anchorLine}): a cycle, the value would hold itself without end`);
+    assert.match(ds[0].hint ?? '', new RegExp(`^write the value out here instead of \`\\*${name}\``));
+  }
+  // An alias of an earlier value, even inside another anchored value, is no cycle.
+  assert.deepEqual(parse('name: t\ndataset: wisconsin\ngrid: &g\n  l2: &a [0.1]\n  learning_rate: *a\n').axes.map((a) => a.values), [[0.1], [0.1]]);
+});
+
 test('a number too large for a float64 (1e400) is one error naming it as written, not as `.inf`', () => {
   const ds = diagnose(text('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: [0.1, 1e400]\n'));
   assert.deepEqual(
