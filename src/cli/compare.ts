@@ -8,7 +8,8 @@ import { UserError } from '../errors.js';
 import { shellWord } from '../text.js';
 import { isWriteError, outputWriteFailure } from './write-errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
-import { experimentOf, experimentsIn, leavingWarning, linksLeaving, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
+import { experimentOf, experimentsIn, leavingWarning, linksLeaving, normalizeReference } from '../store/sweep-folders.js';
+import { resolveSweepNotRun } from '../store/read-runs.js';
 import { sweepRows, sweepTitle } from '../report/rows.js';
 import { knownColumns, lookupColumn } from '../report/columns.js';
 import { compareView, splitList, type QueryOptions } from '../report/compare/index.js';
@@ -91,7 +92,7 @@ export async function emit(text: string, output: string | undefined, io: CliIO):
 
 /** Resolve targets to sweep folders (each once, in the order given); none means the latest sweep. */
 export function resolveTargets(runsDir: string, targets: string[]): string[] {
-  const dirs = (targets.length ? targets : [undefined]).map((t) => resolveSweep(runsDir, t));
+  const dirs = (targets.length ? targets : [undefined]).map((t) => resolveSweepNotRun(runsDir, t, 'compare', 'compare its sweep'));
   return [...new Set(dirs)];
 }
 

@@ -3,14 +3,14 @@
  * the best value of a metric and the duration.
  */
 import { readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { lastActivity, liveStatus } from '../store/live-status.js';
 import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN, sweepIdTime } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import { checkInsideRunsDir, experimentOf, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
-import { readSweepFile } from '../store/read-runs.js';
+import { checkInsideRunsDir, experimentOf, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, resolveSweep, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
+import { readSweepFile, runAddressed } from '../store/read-runs.js';
 import { sweepRows, sweepTags } from '../report/rows.js';
 import { recordedObjective } from '../sweep/objective.js';
 import { countRows } from '../report/sweep-files.js';
@@ -230,6 +230,29 @@ export function sweepsView(
   };
 }
 
+/**
+ * The refusal of a sweep's or a run's address given to ls, which lists experiments: says which it names, with the
+ * ls of its experiment and the command that shows it; undefined when `typed` names neither.
+ */
+function sweepOrRunGiven(runsDir: string, typed: string): UserError | undefined {
+  const run = runAddressed(runsDir, typed);
+  let dir = run?.sweepDir;
+  if (!run) {
+    try {
+      dir = resolveSweep(runsDir, typed);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+    }
+  }
+  if (dir === undefined) return undefined;
+  const experiment = basename(dirname(dir));
+  const what = run ? `a run (${run.name})` : `a sweep (${experiment}/${basename(dir)})`;
+  return new UserError(
+    `"${typed}" names ${what}, not an experiment: ls lists experiments and their sweeps`,
+    `list its experiment: dlsweep ls ${experiment}; show the ${run ? 'run' : 'sweep'}: dlsweep show ${typed}`,
+  );
+}
+
 /** `dlsweep ls`: returns the exit code. Throws: UserError for an unknown experiment or metric. */
 export async function lsCommand(typed: string[], options: LsOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
@@ -237,11 +260,14 @@ export async function lsCommand(typed: string[], options: LsOptions, io: CliIO):
   // runs/quick, ./runs/quick/ and other/../quick name the experiment quick, as everywhere a sweep is named.
   // A link to an experiment folder of the runs folder lists that experiment (ls alias is ls quick).
   const experiments = [...new Set(typed.map((e) => experimentOf(runsDir, normalizeReference(runsDir, e))))];
-  for (const e of experiments) {
+  for (const t of typed) {
+    const e = experimentOf(runsDir, normalizeReference(runsDir, t));
     if (!known.includes(e)) {
       // An experiment folder that is a link leading out: refused as a sweep reached through it is.
       const linked = sweepsOf(join(runsDir, e)).at(-1);
       if (linked !== undefined && !isInsideRunsDir(runsDir, linked)) checkInsideRunsDir(runsDir, linked, e);
+      const other = sweepOrRunGiven(runsDir, t);
+      if (other) throw other;
       throw new UserError(`no experiment "${e}" under ${runsDir}`, known.length ? `experiments there: ${known.join(', ')}` : 'run a sweep first: dlsweep run experiments/quick.yaml');
     }
   }

@@ -1,7 +1,6 @@
 /** `dlsweep report [SWEEP]`: (re)generate a sweep's report.html. */
 import { resolve } from 'node:path';
-import { resolveSweep } from '../store/sweep-folders.js';
-import { readSweepFile } from '../store/read-runs.js';
+import { readSweepFile, resolveSweepNotRun } from '../store/read-runs.js';
 import { writeReport } from '../report/sweep-files.js';
 import { sweepRows } from '../report/rows.js';
 import { warnDamaged } from './damage.js';
@@ -20,7 +19,7 @@ export interface ReportCommandOptions {
 /** `dlsweep report`: writes the report and prints its path; returns the exit code. Throws: UserError for bad options. */
 export async function reportCommand(target: string | undefined, options: ReportCommandOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
-  const dir = resolveSweep(runsDir, target);
+  const dir = resolveSweepNotRun(runsDir, target, 'report', "write its sweep's report");
   // The record first: a damaged one is the error, without the runs' warnings before it.
   const sweep = readSweepFile(dir);
   const rows = sweepRows(dir, (line) => io.stderr.write(line + '\n'));

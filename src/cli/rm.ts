@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
-import { experimentsIn, isInsideRunsDir, resolveSweep, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
-import { readSweepFile } from '../store/read-runs.js';
+import { experimentsIn, isInsideRunsDir, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
+import { readSweepFile, resolveSweepNotRun } from '../store/read-runs.js';
 import { folderSize, removeLeftovers, removeSweep } from '../store/remove.js';
 import { liveStatus } from '../store/live-status.js';
 import { SWEEP_FILES } from '../store/paths.js';
@@ -101,7 +101,7 @@ export interface RemoveOptions {
 export async function rmCommand(targets: string[], options: RemoveOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
   for (const t of targets) refuseExperiment(runsDir, t);
-  const dirs = [...new Set(targets.map((t) => resolveSweep(runsDir, t)))];
+  const dirs = [...new Set(targets.map((t) => resolveSweepNotRun(runsDir, t, 'rm', 'to remove the whole sweep that holds it')))];
   for (const dir of dirs) {
     if (isRunning(dir)) throw new UserError(`${label(dir)} is running`, 'stop it first (Ctrl-C in its terminal), then remove it');
   }

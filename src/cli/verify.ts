@@ -1,6 +1,7 @@
 /** `dlsweep verify [SWEEP]`: check every file of every run of a sweep (or of every sweep) and say what resume would repair. */
 import { basename, dirname, resolve } from 'node:path';
-import { allSweeps, resolveSweep } from '../store/sweep-folders.js';
+import { allSweeps } from '../store/sweep-folders.js';
+import { resolveSweepNotRun } from '../store/read-runs.js';
 import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
 import { NOT_A_RUN_FOLDER, setAsideHint } from '../store/integrity.js';
@@ -68,7 +69,7 @@ export function verifyJson(check: SweepCheck): Record<string, unknown> {
 /** `dlsweep verify`: exit 0 when nothing is damaged, 1 when something is. Throws: UserError for an unknown sweep. */
 export function verifyCommand(target: string | undefined, options: VerifyOptions, io: CliIO): number {
   const runsDir = resolve(io.cwd, options.runsDir);
-  const dirs = target === undefined ? allSweeps(runsDir) : [resolveSweep(runsDir, target)];
+  const dirs = target === undefined ? allSweeps(runsDir) : [resolveSweepNotRun(runsDir, target, 'verify', 'check every run of its sweep')];
   const checks = dirs.map((dir) => verifySweep(dir, (sweep) => plannedRunFolders(dir, sweep)));
   const damaged = checks.filter(isDamaged).length;
   if (options.json) {

@@ -11,7 +11,7 @@ import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, compareRunFolders, runDir, 
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
-import { checkInsideRunsDir, isDir, normalizeReference, resolveSweep, allSweeps } from './sweep-folders.js';
+import { NoSuchSweep, checkInsideRunsDir, isDir, normalizeReference, resolveSweep, allSweeps } from './sweep-folders.js';
 
 /**
  * A sweep.json that cannot be used: not JSON (cut short by a full disk, say) or a field of the wrong type
@@ -262,4 +262,44 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
   }
   if (sweep) throw new UserError(`"${ref}" names a sweep (${sweepName(sweep)}), not a run`, `add a run's index or hash prefix: ${trimmed}/1, or ${sweepName(sweep)}/1; dlsweep show ${trimmed} lists its runs`);
   throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, or a run folder path');
+}
+
+/**
+ * The sweep folder `target` names (anything resolveSweep accepts), for a command that takes sweeps. A run's
+ * address given instead (quick/latest/1, a run folder's path, a hash prefix) is refused saying it names a run,
+ * with `dlsweep show` for the run and `dlsweep COMMAND SWEEP` for the sweep that holds it; `doing` says what
+ * the command would do with that sweep ("compare its sweep").
+ * Throws: UserError naming the run; otherwise what resolveSweep throws.
+ */
+export function resolveSweepNotRun(runsDir: string, target: string | undefined, command: string, doing: string): string {
+  try {
+    return resolveSweep(runsDir, target);
+  } catch (e) {
+    if (!(e instanceof NoSuchSweep) || target === undefined) throw e;
+    const run = runAddressed(runsDir, target);
+    if (!run) throw e;
+    throw new UserError(
+      `"${target}" names a run (${run.name}), not a sweep: ${command} takes sweeps`,
+      `show the run: dlsweep show ${target}; ${doing}: dlsweep ${command} ${run.sweep}`,
+    );
+  }
+}
+
+/**
+ * The run `ref` names, when it names one (resolveRun): its name for a message (run 1 of quick/SWEEP_ID) and
+ * the address of its sweep as the user spelled it (quick/latest for quick/latest/1) and its folder; undefined when
+ * it names none.
+ */
+export function runAddressed(runsDir: string, ref: string): { name: string; sweep: string; sweepDir: string } | undefined {
+  let found: RunRef;
+  try {
+    found = resolveRun(runsDir, ref);
+  } catch (e) {
+    if (e instanceof UserError) return undefined;
+    throw e;
+  }
+  const trimmed = normalizeReference(runsDir, ref).replace(/\/+$/, '');
+  const slash = trimmed.lastIndexOf('/');
+  const sweep = slash > 0 ? trimmed.slice(0, slash) : sweepName(found.sweepDir);
+  return { name: `run ${runFolderNumber(found.run.folder)} of ${sweepName(found.sweepDir)}`, sweep, sweepDir: found.sweepDir };
 }

@@ -8,6 +8,9 @@ import { linksLeaving, resolveSweep } from '../../src/store/sweep-folders.js';
 import { lsCommand } from '../../src/cli/ls.js';
 import { compareCommand } from '../../src/cli/compare.js';
 import { resolveTarget } from '../../src/cli/show.js';
+import { reportCommand } from '../../src/cli/report.js';
+import { verifyCommand } from '../../src/cli/verify.js';
+import { rmCommand } from '../../src/cli/rm.js';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
 
 const runsDir = tempRunsDir();
@@ -55,6 +58,41 @@ test('ambiguous prefixes get an error listing the matches; unknown runs say what
   userError(() => resolveRun(runsDir, 'alpha'), /"alpha" names a sweep \(alpha\/20260102-100000-bbbb\), not a run/);
   userError(() => resolveRun(runsDir, 'alpha/nothing/else'), /does not name a run/);
   userError(() => findRunInSweep(s1, 'ff'), /no run "ff"/);
+});
+
+test('a run address given to a command that takes sweeps says it names a run, with show for it and the command for its sweep', async () => {
+  const io = { cwd: runsDir, env: {}, stdout: { write: () => true }, stderr: { write: () => true } } as never;
+  const refusal = async (call: () => unknown, message: string, hint: string) => {
+    await assert.rejects(async () => call(), (e: unknown) => {
+      assert.ok(e instanceof UserError, String(e));
+      assert.equal(e.message, message);
+      assert.equal(e.hint, hint);
+      return true;
+    });
+  };
+  // alpha/latest is alpha/20260102-100000-bbbb, whose second run is 0002-77aa0000.
+  const run = 'run 2 of alpha/20260102-100000-bbbb';
+  await refusal(() => compareCommand(['alpha/latest/2'], { runsDir }, io), `"alpha/latest/2" names a run (${run}), not a sweep: compare takes sweeps`,
+    'show the run: dlsweep show alpha/latest/2; compare its sweep: dlsweep compare alpha/latest');
+  await refusal(() => reportCommand('alpha/latest/2', { runsDir }, io), `"alpha/latest/2" names a run (${run}), not a sweep: report takes sweeps`,
+    "show the run: dlsweep show alpha/latest/2; write its sweep's report: dlsweep report alpha/latest");
+  await refusal(() => verifyCommand('alpha/latest/2', { runsDir }, io), `"alpha/latest/2" names a run (${run}), not a sweep: verify takes sweeps`,
+    'show the run: dlsweep show alpha/latest/2; check every run of its sweep: dlsweep verify alpha/latest');
+  await refusal(() => rmCommand(['alpha/latest/2'], { runsDir, yes: true }, io), `"alpha/latest/2" names a run (${run}), not a sweep: rm takes sweeps`,
+    'show the run: dlsweep show alpha/latest/2; to remove the whole sweep that holds it: dlsweep rm alpha/latest');
+  // A sweep id with a hash prefix, and a bare hash prefix (its sweep then named by experiment and id).
+  await refusal(() => compareCommand(['20260101-100000-aaaa/9b'], { runsDir }, io), '"20260101-100000-aaaa/9b" names a run (run 3 of alpha/20260101-100000-aaaa), not a sweep: compare takes sweeps',
+    'show the run: dlsweep show 20260101-100000-aaaa/9b; compare its sweep: dlsweep compare 20260101-100000-aaaa');
+  await refusal(() => compareCommand(['cafe'], { runsDir }, io), '"cafe" names a run (run 1 of beta/20260103-100000-cccc), not a sweep: compare takes sweeps',
+    'show the run: dlsweep show cafe; compare its sweep: dlsweep compare beta/20260103-100000-cccc');
+  // ls lists experiments: a run's or a sweep's address points to its experiment and to show.
+  await refusal(() => lsCommand(['alpha/latest/2'], { runsDir }, io), `"alpha/latest/2" names a run (${run}), not an experiment: ls lists experiments and their sweeps`,
+    'list its experiment: dlsweep ls alpha; show the run: dlsweep show alpha/latest/2');
+  await refusal(() => lsCommand(['alpha/latest'], { runsDir }, io), '"alpha/latest" names a sweep (alpha/20260102-100000-bbbb), not an experiment: ls lists experiments and their sweeps',
+    'list its experiment: dlsweep ls alpha; show the sweep: dlsweep show alpha/latest');
+  // Nothing removed; a name that is neither keeps the message it had.
+  assert.equal(resolveSweep(runsDir, 'alpha/latest'), s2);
+  userError(() => resolveSweep(runsDir, 'gamma/latest/1'), /no sweep or experiment "gamma\/latest\/1"/);
 });
 
 test('show resolves a sweep first, then a run', () => {
