@@ -529,6 +529,22 @@ test('hyperband with cosine: every bracket continues its promotions (a bracket s
   assert.ok(!existsSync(join(sweep, 'states')));
 });
 
+test('hyperband\'s batch lines name the bracket, counted from 0 as search.json does', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'hbl.yaml', syntheticExperiment('hbl', GRID, HALVING.replace('method: halving', 'method: hyperband').replace('  trials: 18\n', '')));
+  const r = runCli(['run', file, '--workers', '2'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const s = readJson(join(onlySweep(join(dir, 'runs'), 'hbl'), 'search.json'));
+  // Rungs 20, 60, 180 with reduction factor 3: brackets 0-2 (9-3-1 from 20, 5-1 from 60, 3 at 180), 6 batches.
+  assert.equal(s.batches.length, 6);
+  for (const b of s.batches) {
+    const brackets = [...new Set(b.runs.map((x: any) => x.bracket))];
+    assert.equal(brackets.length, 1, `batch ${b.index} holds one bracket`);
+    const line = `batch ${b.index}: ${b.runs.length} ${b.runs.length === 1 ? 'run' : 'runs'} at ${b.runs[0].iterations} updates (bracket ${brackets[0]} of brackets 0-2, rung ${b.runs[0].rung} of rungs 0-2)`;
+    assert.ok(r.stderr.includes(line), `${line}\n${r.stderr}`);
+  }
+});
+
 test('hyperband plan numbers its brackets from 0, as search.json and the README do', () => {
   const dir = tempDir();
   const file = writeExperiment(dir, 'hbp.yaml', syntheticExperiment('hbp', GRID, HALVING.replace('method: halving', 'method: hyperband').replace('  trials: 18\n', '')));
