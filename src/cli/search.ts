@@ -19,6 +19,7 @@ import type { TrainingConfig } from '../train/types.js';
 import { pendingTrainings } from '../sweep/pending.js';
 import type { Point } from '../sweep/grid.js';
 import { stableHash } from '../sweep/identity.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { Executor } from '../execute/executor.js';
 import { dispatchAll, type DispatchResult } from '../execute/dispatch.js';
 import { recordSweepLandscapes } from './landscape.js';
@@ -49,6 +50,21 @@ import { counted, plural } from '../text.js';
 /** A whole number with thousands separators. */
 function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * The spelling of each searched value of a trial, for display: a choice as the file writes it (`adam`,
+ * `[8, 4]`, as a grid shows it), a drawn number as JSON gives it (its full float; tables round it).
+ */
+export function drawnSpellings(exp: Pick<Experiment, 'axes'>, axes: readonly SearchAxis[], params: Point): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of axes) {
+    const value = params[a.name];
+    const axis = a.distribution.kind === 'categorical' ? exp.axes.find((x) => x.name === a.name) : undefined;
+    const i = axis ? axis.values.findIndex((v) => canonicalJson(v) === canonicalJson(value)) : -1;
+    out[a.name] = i >= 0 ? axis!.spellings[i] : JSON.stringify(value);
+  }
+  return out;
 }
 
 /** The longest training a trial of a search without rungs can have: the largest value iterations may take. */
@@ -462,8 +478,7 @@ async function searchSweep(
       const points: PlannedPoint[] = batch.requests.map((r) => {
         const params: Point = { ...exp.fixed, ...r.params };
         if (r.iterations !== undefined) params.iterations = r.iterations;
-        const spellings: Record<string, string> = {};
-        for (const a of search.axes) spellings[a.name] = JSON.stringify(params[a.name]);
+        const spellings = drawnSpellings(exp, search.axes, params);
         const horizon = cont?.horizon(trainingConfigOf(params));
         const short = horizon !== undefined && (params.iterations as number) < horizon;
         return { index: runIndex++, params, spellings, search: { trial: r.trial, bracket: r.bracket, rung: r.rung, ...(short ? { horizon } : {}) } };

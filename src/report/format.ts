@@ -67,11 +67,13 @@ export function shortNumber(v: number, digits: number): string {
 /**
  * A parameter value for display: the user's spelling when known, else a compact JSON form; `-` when absent.
  * With `digits` (a drawn value: see distinguishingDigits), a non-integer number is written with that many
- * significant digits instead, whatever its recorded spelling (a search records the full float).
+ * significant digits instead, whatever its recorded spelling (a search records the full float). A spelling that
+ * is only the value's JSON (`"adam"`, `[8,4]`: what searches recorded before they kept the file's spelling of a
+ * choice) is written as a value without spelling is, as a grid shows it (`adam`, `[8, 4]`).
  */
 export function formatParam(value: ParamValue | undefined, spelling?: string, digits?: number): string {
   if (digits !== undefined && typeof value === 'number' && !Number.isInteger(value)) return shortNumber(value, digits);
-  if (spelling !== undefined) return spelling;
+  if (spelling !== undefined && (typeof value === 'number' || spelling !== JSON.stringify(value))) return spelling;
   if (value === undefined) return '-';
   if (typeof value === 'number') return String(cleanNumber(value));
   if (typeof value === 'string') return value;

@@ -20,7 +20,7 @@ import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { cellText, drawnDigits, splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
-import { aggregateKind, describeDuration, formatMetric, formatMs, metricLabel, sizeText } from './format.js';
+import { aggregateKind, describeDuration, formatMetric, formatMs, formatParam, metricLabel, sizeText } from './format.js';
 import { renderSvg } from './charts.js';
 import { downsample } from '../ui/static/charts/frame.js';
 import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
@@ -115,7 +115,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const digits = drawnDigits(varying, rows);
   const paramText: ParamText = (r, param) => {
     const def = defs.find((d) => d.key === param);
-    return def ? cellText(def, r, digits) : (r.spellings[param] ?? JSON.stringify(r.params[param]) ?? '-');
+    return def ? cellText(def, r, digits) : formatParam(r.params[param], r.spellings[param]);
   };
   // The grid as started (all axes, fixed values as written), not as far as the recorded runs cover it.
   const design = options.design;

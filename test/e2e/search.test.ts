@@ -545,6 +545,34 @@ test('hyperband\'s batch lines name the bracket, counted from 0 as search.json d
   }
 });
 
+test('a search shows its string and list choices as a grid does (adam, [8, 4]), not quoted: run\'s table, compare, params.json, report', () => {
+  const dir = tempDir();
+  const choices = '  optimizer: [adam, "gd"]\n  hidden_sizes: [[3], [8,4]]\n  learning_rate: {log_uniform: [0.01, 2.0]}\n  iterations: [20]';
+  const file = writeExperiment(dir, 's.yaml', syntheticExperiment('s', choices, 'search:\n  method: random\n  trials: 6\n  seed: 2\n'));
+  const r = runCli(['run', file, '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 's');
+  const c = runCli(['compare', 's'], dir);
+  assert.equal(c.code, 0, c.stderr);
+  for (const [name, text] of [['run', r.stdout], ['compare', c.stdout]]) {
+    assert.doesNotMatch(text, /"adam"|"gd"|\[8,4\]/, name);
+    // Every row holds one optimizer and one hidden_sizes as the file writes them ("gd" is the string gd).
+    const rows = text.split('\n').filter((l) => /^│ [ *≈] │ \d{4}-/.test(l));
+    assert.equal(rows.length, 6, text);
+    for (const row of rows) {
+      assert.match(row, /│ (adam|gd) +│/, name);
+      assert.match(row, /│ (\[3\]|\[8, 4\]) +│/, name);
+    }
+  }
+  for (const f of runFolders(sweep)) {
+    const { params, spellings } = readJson(join(sweep, f, 'params.json'));
+    assert.equal(spellings.optimizer, params.optimizer, f);
+    assert.equal(spellings.hidden_sizes, params.hidden_sizes.length === 1 ? '[3]' : '[8, 4]', f);
+  }
+  // The report's tables and its chart of the searched parameters (an axis label per choice) alike.
+  assert.doesNotMatch(readFileSync(join(sweep, 'report.html'), 'utf8'), /&quot;(adam|gd)&quot;|>"(adam|gd)"<|\[8,4\]/);
+});
+
 test('hyperband plan numbers its brackets from 0, as search.json and the README do', () => {
   const dir = tempDir();
   const file = writeExperiment(dir, 'hbp.yaml', syntheticExperiment('hbp', GRID, HALVING.replace('method: halving', 'method: hyperband').replace('  trials: 18\n', '')));

@@ -39,6 +39,14 @@ test('mean ± std; means of counts get 2 decimals', () => {
   assert.equal(formatMeanStd('validation.precision', null, null), 'n/a ± n/a');
 });
 
+test('a search\'s choice recorded as its JSON ("adam", [8,4]) is shown bare, as a grid shows it', () => {
+  assert.equal(formatParam('adam', '"adam"'), 'adam');
+  assert.equal(formatParam([8, 4], '[8,4]'), '[8, 4]');
+  // A number keeps its spelling (a drawn one is shortened by digits instead); so does any other spelling.
+  assert.equal(formatParam(0.000125, '0.000125'), '0.000125');
+  assert.equal(formatParam('adam', 'adam'), 'adam');
+});
+
 test('parameters as the user wrote them; numbers cleaned of float noise; absent as -', () => {
   assert.equal(formatParam(0.001, '1e-3'), '1e-3');
   assert.equal(formatParam(0.1 + 0.2), '0.3');

@@ -109,9 +109,13 @@ export function rungSpec(trials: TrialRuns[], key: ChartObjective = OBJECTIVE): 
   } as unknown as Spec;
 }
 
-/** A value for an axis label: numbers as the tables write drawn values (4 significant digits, integers whole). */
+/**
+ * A value for an axis label: numbers as the tables write drawn values (4 significant digits, integers whole), other
+ * values as the tables write a choice (`adam`, `[8, 4]`: report/format.ts formatParam).
+ */
 function label(v: ParamValue): string {
-  if (typeof v !== 'number') return JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  if (typeof v !== 'number') return JSON.stringify(v).replace(/,/g, ', ');
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
@@ -141,7 +145,7 @@ export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObj
       // Numbers within a spelling compared as numbers ([5] before [15]), as compare and the ui's parallel coordinates order them.
       const cats = [...new Set(vals.map((v) => JSON.stringify(v)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       position.set(d, (v) => (cats.length === 1 ? 0.5 : cats.indexOf(JSON.stringify(v)) / (cats.length - 1)));
-      cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: c }));
+      cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: label(JSON.parse(c) as ParamValue) }));
     }
   }
   const lines = done.flatMap((t) => dims.map((d) => ({ trial: `${t.trial}`, dim: d, y: position.get(d)!(d === objectiveDim ? t.final! : t.params[d]), score: t.final! })));
