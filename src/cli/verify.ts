@@ -15,9 +15,16 @@ export interface VerifyOptions {
   json?: boolean;
 }
 
+/** What the sweep holds when complete: `grid of 8`, `halving search of 26 runs`, `asha search of at most 40 runs`. */
+function extent(check: SweepCheck): string {
+  if (check.gridSize === undefined) return '';
+  if (check.searchMethod === undefined) return ` (grid of ${check.gridSize})`;
+  return ` (${check.searchMethod} search of ${check.pendingAtMost ? 'at most ' : ''}${counted(check.gridSize, 'run')})`;
+}
+
 function describe(check: SweepCheck): string {
   const name = `${basename(dirname(check.dir))}/${basename(check.dir)}`;
-  const lines = [`${name}: ${counted(check.runs, 'run folder')} checked${check.gridSize !== undefined ? ` (grid of ${check.gridSize})` : ''}, ${check.kept} sound`];
+  const lines = [`${name}: ${counted(check.runs, 'run folder')} checked${extent(check)}, ${check.kept} sound`];
   for (const p of check.sweepProblems) lines.push(`  damaged: ${p}`);
   for (const d of check.damaged) lines.push(`  damaged: ${d.folder}: ${d.problems.join('; ')}`);
   for (const f of check.notFolders) lines.push(`  not a run: ${f}: ${NOT_A_RUN_FOLDER}`);
@@ -25,13 +32,16 @@ function describe(check: SweepCheck): string {
   if (check.strangers.length) lines.push(`  resume refuses the sweep until then: ${setAsideHint(check.dir, check.strangers.map((d) => d.folder))}`);
   const retrain = check.damaged.length + check.failed.length + check.interrupted.length + check.pending;
   if (retrain > 0) {
+    // An unfinished asha search trains as many more runs as its promotions decide: its pending count is a bound.
+    const atMost = check.pendingAtMost && check.pending > 0 ? 'at most ' : '';
     const parts = [
       check.damaged.length ? `${check.damaged.length} damaged` : '',
       check.failed.length ? `${check.failed.length} failed` : '',
       check.interrupted.length ? `${check.interrupted.length} interrupted` : '',
-      check.pending ? `${check.pending} pending` : '',
+      check.pending ? `${atMost}${check.pending} pending` : '',
     ].filter(Boolean);
-    lines.push(`  resume would train ${counted(retrain, 'grid point')} again (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
+    const what = check.searchMethod === undefined ? `${counted(retrain, 'grid point')} again` : `${atMost}${counted(retrain, 'run')} of the ${check.searchMethod} search`;
+    lines.push(`  resume would train ${what} (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
   } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0 && check.strangers.length === 0) lines.push('  ok: every run is recorded and sound');
   else if (check.sweepProblems.length === 0) lines.push(`  every run is recorded and sound; only the ${check.strangers.length ? 'entries above are not runs of the sweep' : 'files above are not runs'}`);
   if (check.sweepProblems.includes(`${SWEEP_FILES.experiment} is missing`) && check.sweepProblems.some((p) => p.startsWith(SWEEP_FILES.sweep))) {
@@ -45,9 +55,11 @@ function describe(check: SweepCheck): string {
 /**
  * One sweep's check as `verify --json` writes it, keys in snake_case as in every file and JSON output of
  * dlsweep: dir, sweep_problems (sweep.json, experiment.yaml), runs (run folders checked), grid_size (null
- * when sweep.json cannot tell), kept (sound runs with a result), damaged ({folder, problems}), not_folders
- * (files named like run folders), strangers ({folder, problems}: run folders that are no run of the sweep), failed, interrupted (run folders), pending (grid points without a
- * result), damaged_files (whether anything is damaged).
+ * when sweep.json cannot tell; a search's runs), search_method (null for a grid), kept (sound runs with a result),
+ * damaged ({folder, problems}), not_folders (files named like run folders), strangers ({folder, problems}: run
+ * folders that are no run of the sweep), failed, interrupted (run folders), pending (grid points or a search's
+ * runs without a result), pending_at_most (whether pending and grid_size are upper bounds: an unfinished asha
+ * search), damaged_files (whether anything is damaged).
  */
 export function verifyJson(check: SweepCheck): Record<string, unknown> {
   return {
@@ -55,6 +67,7 @@ export function verifyJson(check: SweepCheck): Record<string, unknown> {
     sweep_problems: check.sweepProblems,
     runs: check.runs,
     grid_size: check.gridSize ?? null,
+    search_method: check.searchMethod ?? null,
     kept: check.kept,
     damaged: check.damaged.map((d) => ({ folder: d.folder, problems: d.problems })),
     not_folders: check.notFolders,
@@ -62,6 +75,7 @@ export function verifyJson(check: SweepCheck): Record<string, unknown> {
     failed: check.failed,
     interrupted: check.interrupted,
     pending: check.pending,
+    pending_at_most: check.pendingAtMost,
     damaged_files: isDamaged(check),
   };
 }

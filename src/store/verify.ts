@@ -17,7 +17,18 @@ export interface SweepCheck {
   sweepProblems: string[];
   /** Run folders checked. */
   runs: number;
+  /**
+   * Runs the sweep holds when complete (sweep.json grid_size): a grid's points, a search's runs (its trials, or
+   * the runs its rungs keep); for an unfinished asha search the most it may train (see pendingAtMost).
+   */
   gridSize?: number;
+  /** A search's method (random, halving, asha...); undefined for a grid or when sweep.json cannot tell. */
+  searchMethod?: string;
+  /**
+   * Whether `pending` (and gridSize) is an upper bound rather than a count: an unfinished asha search, whose
+   * promotions decide how many runs it trains before it stops.
+   */
+  pendingAtMost: boolean;
   /** Sound runs with a result (done or diverged): resume keeps them. */
   kept: number;
   damaged: DamagedRun[];
@@ -30,7 +41,7 @@ export interface SweepCheck {
   strangers: DamagedRun[];
   failed: string[];
   interrupted: string[];
-  /** Grid points with no run folder, or a folder with no result yet. */
+  /** Grid points (a search's runs) with no run folder, or a folder with no result yet. */
   pending: number;
 }
 
@@ -51,7 +62,10 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];
   for (const name of kept) if (!existsSync(join(dir, name))) sweepProblems.push(`${name} is missing`);
-  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0 };
+  const searchMethod = gridSize !== undefined && 'value' in s ? s.value.search?.method : undefined;
+  // asha's sweep.json holds the most runs it may train until search.json says it finished (then the runs it trained).
+  const pendingAtMost = searchMethod === 'asha' && !searchFinished(dir);
+  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, searchMethod, pendingAtMost, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0 };
   // A search draws its runs as it goes: only a grid's plan says which folders belong.
   const grid = gridSize !== undefined && 'value' in s && !s.value.search ? s.value : undefined;
   const planned = grid && plannedOf ? plannedOf(grid) : undefined;
@@ -78,6 +92,12 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   }
   check.pending = gridSize === undefined ? unfinished : Math.max(0, gridSize - check.kept - check.damaged.length - check.failed.length - check.interrupted.length);
   return check;
+}
+
+/** Whether a search's search.json says it finished; false when it does not, or cannot be read. */
+function searchFinished(dir: string): boolean {
+  const read = readJsonFile<{ finished?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
+  return 'value' in read && typeof read.value === 'object' && read.value !== null && read.value.finished === true;
 }
 
 /** Whether a check found damage (as opposed to work left to do). */

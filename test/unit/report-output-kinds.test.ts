@@ -158,10 +158,12 @@ test('verify --json writes every key in snake_case, as every JSON of dlsweep, ea
   const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
   for (const k of keys(json)) assert.match(k, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, `key ${k}`);
   const [sweep] = json.sweeps;
-  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'kept', 'damaged', 'not_folders', 'strangers', 'failed', 'interrupted', 'pending', 'damaged_files']);
+  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'search_method', 'kept', 'damaged', 'not_folders', 'strangers', 'failed', 'interrupted', 'pending', 'pending_at_most', 'damaged_files']);
   assert.deepEqual(sweep.sweep_problems, ['experiment.yaml is missing']);
   assert.equal(sweep.runs, 3);
   assert.equal(sweep.grid_size, 3);
+  assert.equal(sweep.search_method, null);
+  assert.equal(sweep.pending_at_most, false);
   // The fixture's runs have no model.json: the first is damaged for that, the second for its metrics.json.
   assert.equal(sweep.kept, 0);
   assert.deepEqual(sweep.damaged.map((d: { folder: string }) => d.folder), [first, second]);
@@ -174,6 +176,41 @@ test('verify --json writes every key in snake_case, as every JSON of dlsweep, ea
   assert.equal(sweep.damaged_files, true);
   // Every field the check has is written (one more: damaged_files); a new one fails here until it is named.
   assert.equal(Object.keys(sweep).length, Object.keys(verifySweep(dir)).length + 1);
+});
+
+test('verify on a search names the search method, not a grid, and says "at most" for an unfinished asha search\'s count', () => {
+  const runsDir = tempRunsDir();
+  const run = (lr: number, status?: 'failed') => ({ params: { learning_rate: lr }, ...(status ? { status } : {}) });
+  // Four runs recorded (one failed) of a halving search of 26 runs (18 + 6 + 2), and of an asha search of at most 40.
+  const runs = [run(0.1), run(0.2), run(0.3), run(0.4, 'failed')];
+  const halving = writeSweep(runsDir, 'h', '20260101-000000-aaaa', runs, { status: 'interrupted', grid_size: 26, search: { method: 'halving', trials: 18 } });
+  const asha = writeSweep(runsDir, 'a', '20260101-000000-bbbb', runs, { status: 'interrupted', grid_size: 40, search: { method: 'asha', trials: 27 } });
+  for (const dir of [halving, asha]) {
+    writeFileSync(join(dir, 'experiment.yaml'), 'name: x\n');
+    for (const f of readdirSync(dir).filter((n) => /^\d{4}-/.test(n))) writeFileSync(join(dir, f, 'model.json'), JSON.stringify({ dims: [1, 1], W: [[[0.5]]], b: [[0]] }));
+  }
+  writeFileSync(join(asha, 'search.json'), JSON.stringify({ finished: false }));
+  const text = (target: string, json = false) => {
+    let out = '';
+    const io = { cwd: runsDir, env: {}, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } } as never;
+    verifyCommand(target, { runsDir, json }, io);
+    return out;
+  };
+  // 26 - 3 sound - 1 failed = 22 pending; resume trains those and the failed run: 23.
+  const h = text('h');
+  assert.match(h, /^h\/20260101-000000-aaaa: 4 run folders checked \(halving search of 26 runs\), 3 sound$/m);
+  assert.match(h, /^ {2}resume would train 23 runs of the halving search \(1 failed, 22 pending\): dlsweep run EXPERIMENT_FILE --resume h\/20260101-000000-aaaa$/m);
+  assert.doesNotMatch(h, /grid/);
+  // asha: 40 is the most it may train; what a resume trains depends on its promotions: at most 36 pending, 37 in all.
+  const a = text('a');
+  assert.match(a, /^a\/20260101-000000-bbbb: 4 run folders checked \(asha search of at most 40 runs\), 3 sound$/m);
+  assert.match(a, /^ {2}resume would train at most 37 runs of the asha search \(1 failed, at most 36 pending\): /m);
+  assert.doesNotMatch(a, /grid/);
+  const [json] = JSON.parse(text('a', true)).sweeps;
+  assert.deepEqual([json.search_method, json.grid_size, json.pending, json.pending_at_most], ['asha', 40, 36, true]);
+  // Once finished, asha's sweep.json holds the runs it trained: the counts are exact again.
+  writeFileSync(join(asha, 'search.json'), JSON.stringify({ finished: true }));
+  assert.match(text('a'), /\(asha search of 40 runs\)/);
 });
 
 test('compare --columns ...,status shows the status column once', () => {
