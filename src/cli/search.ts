@@ -436,7 +436,9 @@ async function searchSweep(
         // The charts of the best runs so far, drawn by an idle thread: when the runs training now do not rank
         // among the best (the last configuration of halving often does not), the report asks for these specs.
         dropGuess();
-        dropGuess = predraw(bestRunsChartSpecs(sweepRows(dir, undefined, rowCache)));
+        // From the runs search.json names, not the folder's listing: the writes may lag behind.
+        const folders = file_.batches.flatMap((b) => b.runs.map((r) => r.folder));
+        dropGuess = predraw(bestRunsChartSpecs(sweepRows(dir, undefined, rowCache, folders)));
       } catch {
         // Read again by the report, which says what is wrong.
       }

@@ -322,14 +322,15 @@ export function notARunWarning(sweep: string, folder: string): string {
 /**
  * Rows of every run folder of a sweep (each with the sweep's tags and its own, the sweep's dataset and
  * objective), each marked with its paired test against the sweep's best run by that objective (markTies).
- * A file named like a run folder gets no row: `warn` is told of it.
+ * A file named like a run folder gets no row: `warn` is told of it. `folders`: these run folders instead of
+ * the sweep folder's listing (a running search's recorded runs, some of them not written yet: in `cache`).
  */
-export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined, cache?: RowCache): Row[] {
+export function sweepRows(sweepDir: string, warn: (line: string) => void = () => undefined, cache?: RowCache, folders?: readonly string[]): Row[] {
   const title = sweepTitle(sweepDir);
   const sweep = readableSweepFile(sweepDir, warn);
   const tags = sweep ? sweepTags(sweepDir, sweep) : readAnnotations(sweepDir).tags;
   const dataset = sweep ? datasetLabel(sweep.dataset) : undefined;
-  const read = runFoldersOf(sweepDir).flatMap((folder) => {
+  const read = (folders ?? runFoldersOf(sweepDir)).flatMap((folder) => {
     const base = cache?.get(folder);
     // A cached row's files do not change; its annotations may have (dlsweep tag, note): read again.
     if (base) return [withAnnotations(base, readRunAnnotations(join(sweepDir, folder)).annotations, tags)];
