@@ -497,7 +497,8 @@ async function searchSweep(
       const todo = new Set<number>();
       const recorded = new Map<number, StoredRun>();
       plan.runs.forEach((run, i) => {
-        const stored = readRun(dir, run.folder);
+        // A new sweep has no run folder but those this process writes: none of this batch's yet.
+        const stored = open.previous === undefined ? undefined : readRun(dir, run.folder);
         const m = stored?.metrics;
         // A damaged run (a file missing or unreadable) is trained again, as a grid's resume does.
         if (!(stored && !stored.damaged && m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
