@@ -178,9 +178,14 @@ export async function rebuildSweepOutputs(
   const settled = await Promise.allSettled([
     report,
     (async () => {
+      // Between steps this thread takes its turn of the event loop: a pool's thread that has drawn a chart is
+      // handed the next one from here (piscina), so it does not wait for all of this.
+      await nextTurn();
       comparison = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, design);
       updated.best = recordedBest(comparison.rows, sweep);
+      await nextTurn();
       options.meanwhile?.(comparison);
+      await nextTurn();
       await writeTextAtomic(join(sweepDir, SWEEP_FILES.results), resultsCsv(rows));
       await writeTextAtomic(join(sweepDir, SWEEP_FILES.table), renderMarkdown(comparison));
     })(),
@@ -188,6 +193,11 @@ export async function rebuildSweepOutputs(
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   await writeJsonAtomic(join(sweepDir, SWEEP_FILES.sweep), updated);
   return { comparison, sweep: updated };
+}
+
+/** Resolves after the events waiting now (e.g. a thread's answer) are handled. Throws: nothing. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
