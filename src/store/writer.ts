@@ -13,10 +13,8 @@ import type { WriterAnswer, WriterRequest } from './writer-thread.js';
 
 export class StoreWriter {
   private worker?: Worker;
-  private nextId = 1;
-  private readonly answers = new Map<number, () => void>();
-  /** Settles once everything handed over so far is written (or the writing stopped). */
-  private last: Promise<void> = Promise.resolve();
+  /** The number of the last write() call that handed writes over (0: none yet). */
+  private lastId = 0;
   /** The last write() call whose writes are done (answers come in the order of the calls). */
   private doneThrough = 0;
   /** Those waiting for the writes of a call to be done (through). */
@@ -41,9 +39,10 @@ export class StoreWriter {
       if (a.failure) this.fail(errorOf(a.failure));
       this.answered(a.id);
     });
+    // The thread is gone: no answer will come; everyone waiting hears of the failure.
     const lost = (e: Error) => {
       this.fail(e);
-      for (const id of [...this.answers.keys()]) this.answered(id);
+      this.answered(this.lastId);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the writer thread exited (code ${code})`)));
@@ -59,13 +58,10 @@ export class StoreWriter {
     this.onFailure?.(e);
   }
 
+  /** The writes of every call up to `id` are done (or will never be: failure). */
   private answered(id: number): void {
-    const done = this.answers.get(id);
-    if (!done) return;
-    this.answers.delete(id);
-    done();
     this.doneThrough = Math.max(this.doneThrough, id);
-    if (this.answers.size === 0) this.worker?.unref();
+    if (this.doneThrough >= this.lastId) this.worker?.unref();
     const ready = this.waiters.filter((w) => w.id <= this.doneThrough || this.failure);
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
@@ -79,8 +75,7 @@ export class StoreWriter {
     if (writes.length === 0) return 0;
     if (this.failure) return 0;
     const worker = this.start().worker!;
-    const id = this.nextId++;
-    this.last = new Promise<void>((resolve) => this.answers.set(id, resolve));
+    const id = ++this.lastId;
     // Busy: the process waits for the writes handed over.
     worker.ref();
     worker.postMessage({ id, writes } satisfies WriterRequest);
@@ -91,9 +86,8 @@ export class StoreWriter {
    * Resolves once every write handed over so far is on disk. Throws (rejects): the error that stopped the
    * writing (a write of this call's or of an earlier one), the same error each time.
    */
-  async drained(): Promise<void> {
-    await this.last;
-    if (this.failure) throw this.failure;
+  drained(): Promise<void> {
+    return this.through(this.lastId);
   }
 
   /**
@@ -107,7 +101,7 @@ export class StoreWriter {
 
   /** Wait for the writes handed over (whatever their fate), then stop the thread. Throws: nothing. */
   async close(): Promise<void> {
-    await this.last;
+    await this.drained().catch(() => undefined);
     const worker = this.worker;
     this.worker = undefined;
     if (worker) {
