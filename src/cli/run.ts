@@ -28,7 +28,8 @@ import type { SweepExtension, SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
 import { StoreWriter } from '../store/writer.js';
 import { readRecorded, recordedGridUpdates } from '../store/recorded-updates.js';
-import { closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
+import type { StoredRun } from '../store/read-runs.js';
+import { closingRecord, markStopped, openSweep, recordSweepStopped, stoppedSweep } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
 import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
 import { RowCache } from '../report/rows.js';
@@ -38,7 +39,8 @@ import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
 import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
 import { describeWriteError, isWriteError, stopRemedy } from './write-errors.js';
-import { formatDuration, useColor, type CliIO } from './io.js';
+import { useColor, type CliIO } from './io.js';
+import { spanDuration } from '../report/format.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
 import { planForSweep, readSweepBase, rebuiltExtensions, type Extension } from './extend.js';
 import { findReusable } from '../store/reuse.js';
@@ -280,7 +282,31 @@ async function runSweep(
     await writer?.close();
     throw e;
   }
-  if (writer) return runSearchSweep(file, options, io, connect, workers, loaded, commit, opened, writer);
+  try {
+    if (writer) return await runSearchSweep(file, options, io, connect, workers, loaded, commit, opened, writer);
+    return await runGridSweep(file, options, io, connect, workers, loaded, runsDir, commit, opened);
+  } catch (e) {
+    // A write failure that stopped a sweep once its folder existed (openSweep, markStopped): its record says
+    // so; one message naming the file, and how to resume.
+    const stopped = stoppedSweep(e);
+    if (!stopped || !isWriteError(e)) throw e;
+    io.stderr.write(`error: the ${writer ? 'search' : 'sweep'} stopped: ${describeWriteError(e)}\n${stopRemedy(e)}, then resume: ${resumeCommand(file, stopped.id, options)}\n`);
+    return 1;
+  }
+}
+
+/** `run` for a grid (resumed, extended or new), once its inputs are loaded. Returns the exit code. */
+async function runGridSweep(
+  file: string,
+  options: RunOptions,
+  io: CliIO,
+  connect: () => Promise<Executor>,
+  workers: string,
+  loaded: Awaited<ReturnType<typeof loadInputs>>,
+  runsDir: string,
+  commit: Promise<string | null>,
+  opened?: (sweep: { id: string; experiment: string }) => void,
+): Promise<number> {
   const { exp, data, plan, extension, repair, nothingToExtend } = prepare(file, options, loaded, runsDir);
   if (nothingToExtend) {
     io.stderr.write(nothingToExtend);
@@ -326,7 +352,11 @@ async function runSweep(
     // The report's rows of the runs recorded now, made from their records in memory as each is written (the
     // runs recorded before, copied or damaged are read from their folders at the end).
     const rowCache = new RowCache(sweepPath);
+    // The runs this process wrote, as written, by index: with those recorded before, they make updates_trained.
+    const indexOf = new Map(plan.runs.map((r) => [r.folder, r.index]));
+    const writtenNow = new Map<number, StoredRun>();
     recorder.onWritten((folder, recorded) => {
+      writtenNow.set(indexOf.get(folder)!, recorded.run);
       try {
         rowCache.add([folder], () => recorded);
       } catch {
@@ -346,11 +376,11 @@ async function runSweep(
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const t0 = Date.now();
-    // Updates computed by finished trainings, over every process that worked on this sweep.
-    // A resumed sweep whose record holds no count (rebuilt by --repair from a sweep.json that could not be
-    // read): the runs recorded before count again.
-    let updatesTrained = open.previous?.updates_trained ?? (open.previous ? recordedGridUpdates(plan, readRecorded(sweepPath, plan, open.done), data.folds.length) : 0);
+    // updates_trained: the updates the recorded runs account for (recorded-updates.ts), from the runs recorded
+    // before (read from their folders: a count an earlier process kept lags them when it was killed) and those
+    // written now. Copied runs cost nothing and are not read.
+    const recordedBefore = readRecorded(sweepPath, plan, [...open.done].filter((i) => !open.reused.has(i)));
+    const updatesTrained = () => recordedGridUpdates(plan, new Map([...recordedBefore, ...writtenNow]), data.folds.length);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
     const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.
@@ -365,7 +395,6 @@ async function runSweep(
         }),
         onOutcome: (order, result) => {
           recorder.record(order.training, result);
-          if (result.status === 'done') updatesTrained += order.checkpoints[order.checkpoints.length - 1] * data.folds.length;
         },
       });
       // The report at the end needs the chart library: load it while the workers train (the first trainings
@@ -388,12 +417,12 @@ async function runSweep(
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    let sweep: SweepFile = { ...closingRecord(open, outcome), planned_updates: plan.plannedIterations, updates_trained: updatesTrained };
+    let sweep: SweepFile = { ...closingRecord(open, outcome), planned_updates: plan.plannedIterations, updates_trained: updatesTrained() };
     const counts = recorder.counts;
     // A write error (disk full, permissions) while recording runs or writing the sweep's outputs: record what
     // can be, say what happened and how to resume; every run already recorded is kept (atomic writes).
     const stopped = async (error: Error): Promise<number> => {
-      const failed: SweepFile = { ...closingRecord(open, { interrupted: false, fatal: error }), counts: sweep.counts };
+      const failed: SweepFile = { ...closingRecord(open, { interrupted: false, fatal: error }), counts: sweep.counts, planned_updates: plan.plannedIterations, updates_trained: updatesTrained() };
       try {
         await rebuildSweepOutputs(sweepPath, failed);
       } catch {
@@ -427,7 +456,7 @@ async function runSweep(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
         (sweep.counts.pending ? `, ${sweep.counts.pending} pending` : '') +
-        ` in ${formatDuration((Date.now() - t0) / 1000)}; table: ${join(sweepPath, SWEEP_FILES.table)}`,
+        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; table: ${join(sweepPath, SWEEP_FILES.table)}`,
     );
     if (executor.workerDeaths) log(`note: ${executor.workerDeaths} worker thread(s) died and were replaced`);
     if (recorder.failures.length) {
@@ -438,6 +467,11 @@ async function runSweep(
       return 130;
     }
     return recorder.failures.length > 0 ? 1 : 0;
+  } catch (e) {
+    // A write failure not met above (before the first training): recorded failed, never left running.
+    if (!isWriteError(e) || stoppedSweep(e)) throw e;
+    recordSweepStopped(open.dir, closingRecord(open, { interrupted: false, fatal: e }));
+    throw markStopped(e, open.dir);
   } finally {
     const note = await open.release();
     if (note && note !== lockNote) io.stderr.write(`note: ${note}\n`);

@@ -9,7 +9,7 @@ import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js'
 import type { SearchAxis } from '../search/distributions.js';
 import { compareOutcomes } from '../search/halving.js';
 import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
-import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint } from '../sweep/plan.js';
+import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint, type PlannedTraining } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { readStates, stateFileName, usableStates } from '../store/search-states.js';
 import { StoreWriter } from '../store/writer.js';
@@ -29,9 +29,9 @@ import { holdExitHandlers, writeJsonAtomic } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { Recorder } from '../store/recorder.js';
 import type { SweepFile } from '../store/records.js';
-import { closeLastSpan, closingRecord, openSweep, recordSweepStopped } from '../store/sweeps.js';
+import { closeLastSpan, closingRecord, markStopped, openSweep, recordSweepStopped, stoppedSweep } from '../store/sweeps.js';
 import { readRun, type StoredRun } from '../store/read-runs.js';
-import { recordedSearchUpdates } from '../store/recorded-updates.js';
+import { readRecorded, recordedSearchUpdates } from '../store/recorded-updates.js';
 import { RowCache, rowOf, sweepRows } from '../report/rows.js';
 import { sweepDesign, type SweepDesign } from '../report/design.js';
 import { objectiveStatement, type Goal, type ObjectiveKey } from '../sweep/objective.js';
@@ -43,8 +43,9 @@ import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/swee
 import { predraw, warmChartEngine } from '../report/charts.js';
 import { bestRunsChartSpecs } from '../report/report-html.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
-import { describeWriteError, stopRemedy } from './write-errors.js';
-import { formatDuration, useColor, type CliIO } from './io.js';
+import { describeWriteError, isWriteError, stopRemedy } from './write-errors.js';
+import { useColor, type CliIO } from './io.js';
+import { spanDuration } from '../report/format.js';
 import { counted, plural } from '../text.js';
 
 /** A whole number with thousands separators. */
@@ -329,13 +330,12 @@ async function searchSweep(
     dataset: { name: exp.dataset.kind === 'csv' ? (exp.dataset.name ?? null) : null, sha256: data.file_sha256, fingerprint: data.fingerprint, report, folds },
     gitCommit: await gitHead,
     resume: options.resume,
-    search: true,
+    search: { method: settings.method, trials: summary.trials },
     ...(options.repair ? { repair: { extensions: [] } } : {}),
   });
   const { dir, id: sweepId } = open;
   await recordDataSummary(dir, data, (line) => io.stderr.write(line + '\n'));
   opened?.({ id: open.id, experiment: exp.name });
-  const t0 = Date.now();
   const abort = new AbortController();
   let exitNow!: (sig: NodeJS.Signals) => void;
   const secondSignal = new Promise<NodeJS.Signals>((r) => (exitNow = r));
@@ -350,17 +350,30 @@ async function searchSweep(
   const releaseExitHandlers = holdExitHandlers();
   // What releasing the lock said, once said (ReleaseLock).
   let lockNote: string | undefined;
+  // The search's fields of sweep.json as they stand (extra, below), for a record written on a failed write.
+  let fields: () => Partial<SweepFile> = () => ({});
   try {
     log(report);
     log(describeSearchPlan(exp, folds, workers));
     log(`sweep: ${dir}`);
-    let updatesTrained = open.previous?.updates_trained ?? 0;
-    // A resumed sweep whose record holds no count (rebuilt by --repair from a sweep.json that could not be
-    // read): the runs recorded before count again, batch by batch as they are replayed; the record holds no
-    // count until the replay reaches a batch to train (or the end), so a kill meanwhile leaves it to recount.
-    let recount = open.previous !== undefined && open.previous.updates_trained === undefined;
+    // updates_trained: the updates the recorded runs account for (recorded-updates.ts), counted batch by batch
+    // from the runs as recorded, by this process or an earlier one, never from a count an earlier process kept:
+    // its sweep.json lags its run folders, and a kill loses the difference. So a search killed at any moment
+    // and resumed counts what an uninterrupted one does.
+    let updatesTrained = 0;
+    // What this process computed (a continued training from where its state stood): said on a resume.
+    let trainedHere = 0;
+    // While a resume replays the batches recorded before, sweep.json keeps the count it had (the count so far
+    // is lower); from the first batch to train (or the end) on, it holds the count of every recorded batch.
+    let replaying = open.previous !== undefined;
     let trainings = 0;
-    const extra = () => ({ trainings, planned_updates: plannedUpdates, ...(recount ? {} : { updates_trained: updatesTrained }), search: { method: settings.method, trials: summary.trials } });
+    const kept = open.previous?.updates_trained;
+    const extra = () => ({ trainings, planned_updates: plannedUpdates, ...(!replaying ? { updates_trained: updatesTrained } : kept !== undefined ? { updates_trained: kept } : {}), search: { method: settings.method, trials: summary.trials } });
+    fields = extra;
+    // Where a training of a batch's plan starts: a continued one from the rung before (as the search trains it).
+    const startIn = (plan: Plan) => (t: PlannedTraining) => (cont ? (continuedFrom(t.runs.map((i) => plan.runs[i].search!), summary) ?? 0) : 0);
+    // Every batch's plan so far: a search stopped by a failed write counts again what reached the disk.
+    const plans: Plan[] = [];
     await writeJsonAtomic(join(dir, SWEEP_FILES.sweep), { ...open.sweep, ...extra() });
     const width = folderIndexWidth(total);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
@@ -504,8 +517,8 @@ async function searchSweep(
         if (!(stored && !stored.damaged && m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
         else recorded.set(i, stored);
       });
-      if (recount) updatesTrained += recordedSearchUpdates(plan, recorded, folds, (t) => (cont ? (continuedFrom(t.runs.map((i) => plan.runs[i].search!), summary) ?? 0) : 0));
-      if (todo.size > 0) recount = false;
+      plans.push(plan);
+      if (todo.size > 0) replaying = false;
       let recorder: Recorder | undefined;
       if (todo.size > 0) {
         trainedNow = true;
@@ -571,7 +584,7 @@ async function searchSweep(
             }
             batchRecorder.record(order.training, outcome);
             // The updates computed: a continued training starts where its state stood.
-            if (outcome.status === 'done') updatesTrained += outcome.results.reduce((n, r, f) => n + r.iterations_run - (order.resume?.[f].iteration ?? 0), 0);
+            if (outcome.status === 'done') trainedHere += outcome.results.reduce((n, r, f) => n + r.iterations_run - (order.resume?.[f].iteration ?? 0), 0);
           },
         });
         // A batch too small to give every thread two trainings leaves a thread idle before it ends (the last
@@ -614,6 +627,8 @@ async function searchSweep(
         }
         dispatchResult = first;
         if (first.interrupted || first.fatal) {
+          // The runs of the batch that finished are written, and counted (a failed write is counted again below).
+          updatesTrained += recordedSearchUpdates(plan, recordedOf(dir, plan, batchRecorder, recorded), folds, startIn(plan));
           unwritten = () => writer.write(heldWrites(batchRecorder));
           const error = writeBatch();
           if (error) dispatchResult = { ...dispatchResult, fatal: dispatchResult.fatal ?? error };
@@ -628,11 +643,13 @@ async function searchSweep(
         }
       }
       // Runs trained now: their records in memory; runs recorded before: read back from their folders.
-      const outcomes: TrialOutcome[] = plan.runs.map((run) => ({
+      const stored = recordedOf(dir, plan, recorder, recorded, withPredictions);
+      const outcomes: TrialOutcome[] = plan.runs.map((run, i) => ({
         trial: run.search!.trial,
         rung: run.search!.rung,
-        ...objectiveOutcome(recorder?.recordedRun(run.folder, withPredictions) ?? readRun(dir, run.folder), keys),
+        ...objectiveOutcome(stored.get(i), keys),
       }));
+      updatesTrained += recordedSearchUpdates(plan, stored, folds, startIn(plan));
       proposals.answer(outcomes);
       recordBatch(file_, batch, plan, outcomes, goals);
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
@@ -651,7 +668,7 @@ async function searchSweep(
     // The guessed charts of the best runs not started yet are forgotten (the report draws those it asks for).
     // The data charts, which the report always asks for, go on being drawn while the last writes drain.
     dropGuess();
-    recount = false;
+    replaying = false;
     const failures = recorders.flatMap((r) => r.failures);
     if (!dispatchResult.fatal) {
       writer.write([jsonWrite(join(dir, SWEEP_FILES.search), file_), ...(cont && file_.finished ? [pruneWrite(dir, new Set())] : [])]);
@@ -662,6 +679,8 @@ async function searchSweep(
     } catch (e) {
       dispatchResult = { ...dispatchResult, fatal: dispatchResult.fatal ?? (e as Error) };
     }
+    // A failed write left some of the runs counted unwritten: the count is of the runs on disk.
+    if (dispatchResult.fatal) updatesTrained = plans.reduce((n, plan) => n + recordedSearchUpdates(plan, readRecorded(dir, plan, plan.runs.keys()), folds, startIn(plan)), 0);
     let sweep: SweepFile = { ...closingRecord(open, dispatchResult), ...extra() };
     // asha's run count is known once it finishes (its plan holds the most it can record).
     if (settings.method === 'asha' && file_.finished) sweep = { ...sweep, grid_size: runIndex };
@@ -691,7 +710,8 @@ async function searchSweep(
     log(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
-        ` in ${formatDuration((Date.now() - t0) / 1000)}; ${thousands(updatesTrained)} updates trained of at most ${thousands(plannedUpdates)}` +
+        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${thousands(updatesTrained)} updates trained of at most ${thousands(plannedUpdates)}` +
+        (open.previous ? ` (${thousands(trainedHere)} by this run)` : '') +
         (best ? `\nbest: trial ${best.trial} (${best.folder}), ${objective.metric} ${best.value.toPrecision(6)}` : '') +
         `\nsearch: ${join(dir, SWEEP_FILES.search)}`,
     );
@@ -701,6 +721,13 @@ async function searchSweep(
       return 130;
     }
     return failures.length > 0 ? 1 : 0;
+  } catch (e) {
+    // A write failure not met by the batches (sweep.json before the first one, the outputs at the end): the
+    // sweep is recorded failed (never left running) and `run` says how to resume it.
+    if (!isWriteError(e) || stoppedSweep(e)) throw e;
+    const endedAt = new Date().toISOString();
+    recordSweepStopped(dir, { ...closingRecord(open, { interrupted: false, fatal: e }), ...fields(), ended_at: endedAt, resumed_at: open.sweep.resumed_at, active: closeLastSpan(open.sweep.active, endedAt) });
+    throw markStopped(e, dir);
   } finally {
     await writer.close();
     releaseExitHandlers();
@@ -709,6 +736,19 @@ async function searchSweep(
     const note = await open.release();
     if (note && note !== lockNote) io.stderr.write(`note: ${note}\n`);
   }
+}
+
+/**
+ * The runs of a batch's `plan` as recorded, by index: those `recorder` recorded now (from its memory), else
+ * those in `before` (read from their folders before the batch trained), else read from their folders.
+ */
+function recordedOf(dir: string, plan: Plan, recorder: Recorder | undefined, before: ReadonlyMap<number, StoredRun>, withPredictions = false): Map<number, StoredRun> {
+  const out = new Map<number, StoredRun>();
+  plan.runs.forEach((run, i) => {
+    const r = recorder?.recordedRun(run.folder, withPredictions) ?? before.get(i) ?? readRun(dir, run.folder);
+    if (r) out.set(i, r);
+  });
+  return out;
 }
 
 /** A run recorded by one of these recorders, as its folder reads once written (Recorder.recordedFolder). */

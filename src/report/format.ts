@@ -119,6 +119,20 @@ export function describeDuration(sweep: Pick<SweepFile, 'active' | 'started_at' 
 }
 
 /**
+ * How long the process whose span of work started at `spanStart` worked on a finished sweep, for `run`'s
+ * closing line: that span as recorded (to its ended_at, where ls, show and the report stop too), and when the
+ * sweep has earlier spans, the time worked on it in all (ls's duration) beside it. A resume that had nothing
+ * to do recorded no span: 0 ms.
+ */
+export function spanDuration(sweep: Pick<SweepFile, 'active' | 'started_at' | 'ended_at'>, spanStart: string | undefined): string {
+  const spans = sweep.active ?? [];
+  const mine = spans.find((s) => s.started_at === spanStart);
+  const here = mine ? activeMs({ active: [mine], started_at: sweep.started_at, ended_at: sweep.ended_at }) : 0;
+  const all = activeMs(sweep);
+  return spans.some((s) => s !== mine) && Number.isFinite(all) ? `${formatMs(here)} (${formatMs(all)} worked on the sweep in all)` : formatMs(here);
+}
+
+/**
  * How big a sweep is, for its facts: `grid of N` for a grid, `halving search of N trials` for a search
  * (whose searched axes have no grid). Throws: nothing.
  */

@@ -94,7 +94,19 @@ export async function lockSweep(dir: string): Promise<ReleaseLock> {
   for (let attempt = 0; ; attempt++) {
     try {
       const release = await (await loadLockfile()).lock(dir, options);
-      writeFileSync(ownerPath(dir), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      try {
+        writeFileSync(ownerPath(dir), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      } catch (e) {
+        // A full disk: the lock is not kept, and the failed write() names the file it was to be.
+        try {
+          rmSync(ownerPath(dir), { force: true });
+        } catch {
+          // names this process, which ends: the next command takes the lock over
+        }
+        await release().catch(() => undefined);
+        (e as NodeJS.ErrnoException).path ??= ownerPath(dir);
+        throw e;
+      }
       let released: Promise<string | undefined> | undefined;
       return () =>
         (released ??= (async () => {

@@ -1,10 +1,10 @@
 /**
- * The updates a sweep's recorded runs account for: what `updates_trained` counts again when the sweep's record
- * lost it (run --resume --repair of a sweep.json that could not be read), so the count goes on from the work
- * on disk instead of from 0. A training is counted once, by the longest of its runs recorded (done or
- * diverged, trained here: a run copied from another sweep cost nothing), the way the running count counts
- * a finished training. Work the records do not show (a training repeated after an interruption or a lost
- * state) is not counted: the result is a lower bound of the updates computed.
+ * The updates a sweep's recorded runs account for: what `updates_trained` says (README, Searches), counted
+ * from the runs as recorded rather than kept by the processes that trained them, so that a sweep killed at
+ * any moment (its sweep.json lagging its run folders) or stopped by a failed write and then resumed counts
+ * what an uninterrupted one does. A training is counted once, by the longest of its runs recorded (done or
+ * diverged, trained here: a run copied from another sweep cost nothing). Work the records do not show (a
+ * training repeated after an interruption or a lost state) is not counted: never more than the plan's most.
  */
 import type { Plan, PlannedTraining } from '../sweep/plan.js';
 import { readRun, type StoredRun } from './read-runs.js';

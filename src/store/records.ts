@@ -143,7 +143,11 @@ export interface SweepFile {
   resumed_at: string[];
   /** Why the sweep stopped, when it failed. */
   error?: string;
-  /** Updates planned (trainings' lengths x folds; for a search, the most it can train) and actually computed by finished trainings, over every resume. */
+  /**
+   * Updates planned (trainings' lengths x folds; for a search, the most it can train), and those the recorded
+   * runs account for (recorded-updates.ts: each training once, counted from the run folders, so the same after
+   * any kill and resume as uninterrupted; it may lag the run folders until the sweep ends).
+   */
   planned_updates?: number;
   updates_trained?: number;
   /** A search: its method (grid sweeps have none); details in search.json. */

@@ -39,7 +39,15 @@ export function createUniqueFolder(parent: string, prefix: string, files: (id: s
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp);
     try {
-      for (const [name, text] of Object.entries(files(id))) writeFileSync(join(temp, name), text);
+      for (const [name, text] of Object.entries(files(id))) {
+        try {
+          writeFileSync(join(temp, name), text);
+        } catch (e) {
+          // A failed write() names no file: the file it was to be, in the folder being created.
+          (e as NodeJS.ErrnoException).path ??= join(dir, name);
+          throw e;
+        }
+      }
       // rename() refuses to replace a folder that has files in it: another process took this name meanwhile.
       renameSync(temp, dir);
       return { id, dir };

@@ -14,6 +14,7 @@ import { ENGINE_VERSION } from '../train/version.js';
 import { removeStaleTempFiles, writeJsonAtomic, writeTextAtomic, writeTextAtomicSync as writeFileAtomicSync } from './atomic.js';
 import { describeChanges, experimentChanges, type KeyChange } from './changes.js';
 import { lockSweep, type ReleaseLock } from './lock.js';
+import { isWriteError } from '../write-errors.js';
 import { NOT_A_RUN_FOLDER, checkSweepRecord, holdsNoRunOfItsOwn, isNotAFolder, setAsideHint } from './integrity.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber, currentExperimentPath, experimentDir, extensionFileName, stageFiles, sweepIdTime } from './paths.js';
 import { toolVersion } from './provenance.js';
@@ -53,10 +54,11 @@ export interface OpenSweepInput {
    */
   repair?: { extensions: SweepExtension[] };
   /**
-   * The sweep is a search: its runs are drawn batch by batch, so the plan holds none of them yet and every
-   * entry named like a run folder may be where one of its runs goes.
+   * The sweep is a search (its method and trials, recorded in sweep.json from the start): its runs are drawn
+   * batch by batch, so the plan holds none of them yet and every entry named like a run folder may be where
+   * one of its runs goes.
    */
-  search?: boolean;
+  search?: { method: string; trials: number };
 }
 
 /** An open, locked sweep, its record written with status running. */
@@ -381,12 +383,15 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     resumed_at: previous && !input.extend ? [...(previous.resumed_at ?? []), startedAt] : (previous?.resumed_at ?? []),
     ...(extensions(previous).length ? { extensions: extensions(previous) } : {}),
     ...(experiment.objective ? { objective: experiment.objective } : {}),
+    ...(input.search ? { search: input.search } : {}),
     active: [...prior, { started_at: startedAt, ended_at: null }],
   });
 
   let dir: string;
   let previous: SweepFile | undefined;
   let damagedRecord: DamagedSweepRecord | undefined;
+  // A new sweep's folder, once created here: a write failure from then on records it failed.
+  let created = false;
   if (input.resume !== undefined && input.resume !== false) {
     dir = resolveSweepTarget(input.runsDir, experiment.name, input.resume);
     try {
@@ -403,8 +408,26 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
       [SWEEP_FILES.experiment]: experiment.text,
       [SWEEP_FILES.sweep]: JSON.stringify(record(id), null, 2) + '\n',
     })).dir;
+    created = true;
   }
-  const release = await lockSweep(dir);
+  const sweepDir = dir;
+  // A write failure (disk full) from here on: a new sweep is recorded failed, so that it never shows as
+  // running, and the error names the sweep, so that `run` says how to resume it.
+  const stopping = (e: unknown): unknown => {
+    if (!isWriteError(e)) return e;
+    if (created) {
+      const endedAt = new Date().toISOString();
+      const opened = record(basename(sweepDir));
+      recordSweepStopped(sweepDir, { ...opened, status: 'failed', ended_at: endedAt, error: e.message, active: closeLastSpan(opened.active, endedAt) });
+    }
+    return markStopped(e, sweepDir);
+  };
+  let release: ReleaseLock;
+  try {
+    release = await lockSweep(dir);
+  } catch (e) {
+    throw stopping(e);
+  }
   try {
     if (input.extend && previous) {
       // Read again under the lock: another process may have extended or resumed it since it was checked.
@@ -413,7 +436,7 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     }
     const rebuilt = damagedRecord ? rebuiltRecord(dir, damagedRecord, plan, input, input.repair!.extensions) : undefined;
     // The last check (it reads only): nothing is written before every check has passed.
-    const { done, damaged } = finishedRuns(dir, plan, input.search === true, input.extend !== undefined);
+    const { done, damaged } = finishedRuns(dir, plan, input.search !== undefined, input.extend !== undefined);
     if (input.extend && previous) {
       const file = extensionFileName((previous.extensions?.length ?? 0) + 1);
       await writeTextAtomic(join(dir, file), experiment.text);
@@ -435,8 +458,22 @@ export async function openSweep(plan: Plan, input: OpenSweepInput): Promise<Open
     return { id, dir, sweep, previous, done, todo, reused, damaged, pending, totalUpdates: pendingUpdates(pending, dataset.folds), release };
   } catch (e) {
     await release();
-    throw e;
+    throw stopping(e);
   }
+}
+
+/** The sweep a write failure stopped (markStopped), if any. */
+export function stoppedSweep(e: unknown): { id: string; dir: string } | undefined {
+  return (e as { stoppedSweep?: { id: string; dir: string } } | null)?.stoppedSweep;
+}
+
+/**
+ * Mark a write failure (disk full, permissions) as the one that stopped the sweep in `dir`, whose record
+ * says so already (failed, or as it was before a resume that wrote nothing): `run` then says how to resume
+ * it. Returns `e`.
+ */
+export function markStopped<E extends Error>(e: E, dir: string): E {
+  return Object.assign(e, { stoppedSweep: { id: basename(dir), dir } });
 }
 
 /**

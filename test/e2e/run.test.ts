@@ -225,3 +225,24 @@ test('regression: a closed output pipe does not stop a sweep; resuming a finishe
   assert.equal(after.ended_at, meta.ended_at);
   assert.deepEqual(after.resumed_at, meta.resumed_at);
 });
+
+test('the duration run prints is the one ls, show and the report give: the span of work up to sweep.json\'s ended_at, the writing of the outputs left out by all', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'd.yaml', syntheticExperiment('d', '  learning_rate: [0.1, 0.5]\n  iterations: [30, 50]'));
+  const r = runCli(['run', file, '--workers', '1'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const printed = /^recorded 4 done, 0 diverged, 0 failed in (\S+(?: ms)?); table: /m.exec(r.stderr)?.[1];
+  assert.ok(printed, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'd');
+  const record = readJson(join(sweep, 'sweep.json'));
+  // One span of work, from the start to ended_at, which comes after the last run was recorded.
+  assert.deepEqual(record.active, [{ started_at: record.started_at, ended_at: record.ended_at }]);
+  const lastRun = Math.max(...runFolders(sweep).map((f) => Date.parse(readJson(join(sweep, f, 'timing.json')).finished_at)));
+  assert.ok(Date.parse(record.ended_at) >= lastRun);
+  const ls = JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows[0];
+  assert.equal(ls.duration_ms, Date.parse(record.ended_at) - Date.parse(record.started_at));
+  const table = runCli(['ls'], dir).stdout;
+  assert.match(table, new RegExp(`│ +${printed.replace('.', '\\.')} │`), `ls says what run printed (${printed})`);
+  assert.match(runCli(['show', 'd/latest'], dir).stdout, new RegExp(`ended ${record.ended_at} \\(${printed.replace('.', '\\.')}\\)`), 'show');
+  assert.match(readFileSync(join(sweep, 'report.html'), 'utf8'), new RegExp(`ended ${record.ended_at} \\(${printed.replace('.', '\\.')}\\)`), 'the report');
+});

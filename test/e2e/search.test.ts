@@ -15,6 +15,9 @@ const HALVING = `search:
 `;
 const GRID = '  learning_rate: {log_uniform: [0.01, 2.0]}\n  hidden_sizes: [[3], [8]]\n  iterations: [180]';
 
+/** A whole number as the run log writes it: thousands separated by commas. */
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
 function metricsOf(sweep: string): Map<string, string> {
   return new Map(runFolders(sweep).map((f) => [f, readFileSync(join(sweep, f, 'metrics.json'), 'utf8')]));
 }
@@ -191,15 +194,38 @@ test('the run log counts batches and rungs from 0, as search.json and compare\'s
  * A search that finishes before that many kills landed (a fast or busy machine: folders are written behind
  * the trainings, in bursts) is run again from the start in a new folder, its kills landing one run sooner.
  */
-async function killAndResume(ref: { sweep: string }, search: string, grid = GRID, { step = 4, kills: least = 3 } = {}): Promise<string> {
+async function killAndResume(ref: { sweep: string }, search: string, grid = GRID, { step = 4, kills: least = 3, updates }: { step?: number; kills?: number; updates?: Updates } = {}): Promise<string> {
   for (let round = 0; ; round++) {
-    const sweep = await killAndResumeOnce(ref, search, grid, Math.max(1, step - round), least, round === 2);
+    const sweep = await killAndResumeOnce(ref, search, grid, Math.max(1, step - round), least, round === 2, updates);
     if (sweep) return sweep;
   }
 }
 
+/**
+ * What a halving search's updates_trained must say: `total` for the whole search (worked out from its rungs
+ * and the configurations each keeps), and `rungs`, the rungs' lengths: a run recorded at rung i accounts for
+ * rungs[i] - rungs[i - 1] updates (a promotion continues from the rung before).
+ */
+interface Updates {
+  total: number;
+  rungs: number[];
+}
+
+/** The updates the runs recorded in `sweep` account for (every run done, as in these searches), by Updates' rule. */
+function recordedUpdates(sweep: string, rungs: number[]): number {
+  let n = 0;
+  for (const f of runFolders(sweep)) {
+    if (!existsSync(join(sweep, f, 'metrics.json'))) continue;
+    const iterations = readJson(join(sweep, f, 'params.json')).params.iterations as number;
+    const rung = rungs.indexOf(iterations);
+    assert.ok(rung >= 0, `${f}: ${iterations} updates is no rung`);
+    n += iterations - (rung > 0 ? rungs[rung - 1] : 0);
+  }
+  return n;
+}
+
 /** One try of killAndResume in a new folder: the resumed sweep, or undefined when too few kills landed (unless `last`). */
-async function killAndResumeOnce(ref: { sweep: string }, search: string, grid: string, step: number, least: number, last: boolean): Promise<string | undefined> {
+async function killAndResumeOnce(ref: { sweep: string }, search: string, grid: string, step: number, least: number, last: boolean, updates?: Updates): Promise<string | undefined> {
   const expectedSearch = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
   const expected = metricsOf(ref.sweep);
   const dir = tempDir();
@@ -237,6 +263,11 @@ async function killAndResumeOnce(ref: { sweep: string }, search: string, grid: s
           for (const r of b.runs) assert.ok(existsSync(join(runs, 'h', sw, r.folder, 'metrics.json')), `search.json names ${r.folder}, which is not recorded`);
         }
       }
+      // The count a killed process left lags its run folders at most: it never counts a run not recorded.
+      if (updates && sw) {
+        const left = readJson(join(runs, 'h', sw, 'sweep.json')).updates_trained;
+        if (left !== undefined) assert.ok(left <= recordedUpdates(join(runs, 'h', sw), updates.rungs), `killed with updates_trained ${left}, more than its runs account for`);
+      }
     } else {
       assert.equal(code, 0, stderr);
       finished = true;
@@ -250,13 +281,15 @@ async function killAndResumeOnce(ref: { sweep: string }, search: string, grid: s
   assert.deepEqual([...got.keys()], [...expected.keys()]);
   for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs from the uninterrupted search`);
   assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+  // However many kills landed and wherever, the count an uninterrupted search records.
+  if (updates) assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, updates.total, `updates_trained after ${kills} kills`);
   if (kills < least && !last) return undefined;
   assert.ok(kills >= least, `only ${kills} kills happened in three tries`);
   return sweep;
 }
 
 test('kill -9 during a search, then --resume: the same configurations, decisions and numbers', async () => {
-  await killAndResume(halvingReference(), HALVING);
+  await killAndResume(halvingReference(), HALVING, GRID, { updates: { total: 18 * 20 + 6 * 40 + 2 * 120, rungs: [20, 60, 180] } });
 });
 
 test('halving down to one configuration: kill -9 while it trains alone and the report is prepared meanwhile, then --resume: the same search, runs and tables', async () => {
@@ -320,21 +353,24 @@ test('kill -9 between rungs, then --resume: the promoted configurations continue
     const atKill = readJson(join(sweep, 'search.json'));
     if (atKill.finished) continue;
     killedBetween = true;
-    // The count the killed process left (sweep.json follows search.json: it may not say the last batch yet).
-    const before = readJson(join(sweep, 'sweep.json')).updates_trained as number;
-    const again = runCli(['run', file, '--workers', '2', '--quiet', '--resume', 'latest'], dir);
+    // What the resumed process has to train: the runs not recorded when it was killed, each continued from
+    // the state of the rung before (retrained from the start, a run of rung 1 would be 1,800 updates, 5,400 at rung 2).
+    const rungs = [600, 1800, 5400];
+    const resumed = runFolders(reference)
+      .filter((f) => !existsSync(join(sweep, f, 'metrics.json')))
+      .map((f) => readJson(join(reference, f, 'params.json')).params.iterations as number)
+      .reduce((n, it) => n + it - (rungs.indexOf(it) > 0 ? rungs[rungs.indexOf(it) - 1] : 0), 0);
+    const again = runCli(['run', file, '--workers', '2', '--resume', 'latest'], dir);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), readFileSync(join(reference, 'search.json'), 'utf8'));
     assert.deepEqual(metricsOf(sweep), metricsOf(reference));
-    // What the resumed process trained: the rungs after those search.json named, each continued from the
-    // state of the rung before (retrained from the start, rung 1 would be 3 x 1,800 updates, rung 2 5,400).
-    const resumed = atKill.batches.length === 1 ? 3 * 1200 + 1 * 3600 : 1 * 3600;
-    assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained - before, resumed, `the resumed search continued from the states on disk (killed after ${atKill.batches.length} batches)`);
+    assert.match(again.stderr, new RegExp(`; ${thousands(continued)} updates trained of at most ${thousands(continued)} \\(${thousands(resumed)} by this run\\)\n`), `the resumed search continued from the states on disk (killed after ${atKill.batches.length} batches)`);
+    assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, continued, 'the count of the uninterrupted search');
   }
   assert.ok(killedBetween, 'no kill landed between the rungs');
 });
 
-test('halving with the TPE sampler: kill -9 during rung 0 (its batches written behind the trainings), then --resume: the same search and numbers', async () => {
+test('halving with the TPE sampler: kill -9 during rung 0 (its batches written behind the trainings), then --resume: the same search and numbers, and updates_trained counts every recorded run once, as uninterrupted (never the lagging count of the killed process)', async () => {
   // 34 trials: rung 0 is four batches (TPE's 10 start-up draws, then 8s), whose writes may lag behind.
   const search = HALVING.replace('trials: 18', 'trials: 34') + '  sampler: tpe\n';
   const dir = tempDir();
@@ -343,10 +379,13 @@ test('halving with the TPE sampler: kill -9 during rung 0 (its batches written b
   assert.equal(r.code, 0, r.stderr);
   const reference = onlySweep(join(dir, 'runs'), 'h');
   assert.deepEqual(readJson(join(reference, 'search.json')).batches.slice(0, 4).map((b: any) => [b.runs.length, b.runs[0].rung]), [[10, 0], [8, 0], [8, 0], [8, 0]]);
-  await killAndResume({ sweep: reference }, search, GRID, { step: 3, kills: 3 });
+  // Rungs of 20, 60 and 180 updates keep 34, 11 and 3 configurations, each promotion continued.
+  const total = 34 * 20 + 11 * 40 + 3 * 120;
+  assert.equal(readJson(join(reference, 'sweep.json')).updates_trained, total);
+  await killAndResume({ sweep: reference }, search, GRID, { step: 3, kills: 3, updates: { total, rungs: [20, 60, 180] } });
 });
 
-test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, sweep.json says failed with its span of work closed (ls: failed, its true duration), and --resume ends with the same search', async (t) => {
+test('disk full during a search (its writer thread fails): a clear message, exit 1, the runs written are kept, sweep.json says failed with its span of work closed (ls: failed, its true duration), and --resume ends with the same search, counting the runs trained twice once (never more updates than the plan\'s most)', async (t) => {
   const ref = halvingReference();
   const dir = tempDir();
   const runs = join(dir, 'runs');
@@ -378,17 +417,27 @@ test('disk full during a search (its writer thread fails): a clear message, exit
     // it failed at once, lasting at least until its last run was recorded, never running.
     const record = readJson(join(sweep, 'sweep.json'));
     assert.equal(record.status, 'failed');
+    // Runs trained but not written are not counted: the count is at most what the runs on disk account for.
+    const onDisk = recordedUpdates(sweep, [20, 60, 180]);
+    if (record.updates_trained !== undefined) assert.ok(record.updates_trained <= onDisk, `${record.updates_trained} updates counted, ${onDisk} recorded`);
     assert.ok(record.active.length > 0 && record.active.every((s: { ended_at: string | null }) => s.ended_at !== null), JSON.stringify(record.active));
     const ls = JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows[0];
     assert.equal(ls.status, 'failed');
     const lastRun = Math.max(...kept.map((f) => Date.parse(readJson(join(sweep, f, 'timing.json')).finished_at)));
     assert.ok(ls.duration_ms >= lastRun - Date.parse(record.started_at), `${ls.duration_ms} ms, the last run ${lastRun - Date.parse(record.started_at)} ms after the start`);
     assert.equal(spawnSync('mount', ['-o', 'remount,size=64m', runs]).status, 0);
-    const again = runCli(['run', file, '--workers', '2', '--resume', 'latest', '--quiet'], dir);
+    const again = runCli(['run', file, '--workers', '2', '--resume', 'latest'], dir);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), readFileSync(join(ref.sweep, 'search.json'), 'utf8'));
     assert.deepEqual(metricsOf(sweep), metricsOf(ref.sweep));
     assert.equal(readJson(join(sweep, 'sweep.json')).status, 'done');
+    // The runs trained twice (before the disk filled and on resume) count once, within the plan's bound; what
+    // the resume trained is said beside it: at least the updates of the runs the full disk lost.
+    const total = 18 * 20 + 6 * 40 + 2 * 120;
+    assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, total);
+    const said = new RegExp(`; ${thousands(total)} updates trained of at most ${thousands(total)} \\(([\\d,]+) by this run\\)\n`).exec(again.stderr);
+    assert.ok(said, again.stderr);
+    assert.ok(Number(said[1].replace(/,/g, '')) >= total - onDisk, `${said[1]} updates trained by the resume, ${total - onDisk} lost`);
   } finally {
     spawnSync('umount', [runs]);
   }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WISCONSIN, hasWisconsin, runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
@@ -80,5 +80,51 @@ test('data fetch onto a disk with room for part of the file: the write failure i
     assert.doesNotMatch(under.stderr, /ENOENT/);
   } finally {
     unmount(small, ro);
+  }
+});
+
+test('a disk full before a sweep\'s first run is written: one message naming the file and the resume command, exit 1; ls lists the dead sweep failed, never running, with its method; --resume then finishes it', (t) => {
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  const search = 'search:\n  method: halving\n  trials: 9\n  seed: 5\n  min_iterations: 20\n  reduction_factor: 3\n';
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', '  learning_rate: {log_uniform: [0.01, 2.0]}\n  iterations: [180]', search));
+  if (!mountTmpfsOrSkip(t, runs, 'size=64k')) return;
+  unmount(runs);
+  let opened = 0;
+  try {
+    // Room for 1 to 7 pages besides the 8 filled: the disk fills at each write before the first run's (the
+    // sweep folder, its lock, dataset.txt, sweep.json, the data summary, the first saved state).
+    for (let room = 1; room <= 7; room++) {
+      unmount(runs);
+      assert.ok(mountTmpfs(runs, `size=${(room + 8) * 4096}`));
+      spawnSync('sh', ['-c', `head -c ${8 * 4096} /dev/zero > ${join(runs, 'fill')}`]);
+      const before = new Set(existsSync(join(runs, 'h')) ? readdirSync(join(runs, 'h')) : []);
+      const r = runCli(['run', file, '--quiet'], dir);
+      assert.equal(r.code, 1, `room ${room}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /a file:|ENOSPC:|\n\s+at /, `room ${room}`);
+      const sweeps = existsSync(join(runs, 'h')) ? readdirSync(join(runs, 'h')).filter((n) => /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(n) && !before.has(n)) : [];
+      if (sweeps.length === 0) {
+        // Not even the sweep folder: nothing to resume.
+        assert.match(r.stderr, new RegExp(`^error: cannot write ${runs}/h/\\S+: no space left on the device \\(ENOSPC\\)\\nhint: free space, then run again`), `room ${room}`);
+        continue;
+      }
+      opened++;
+      const id = sweeps[0];
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: the search stopped: cannot write ${runs}/h/${id}/\\S+: no space left on the device \\(ENOSPC\\)\\nfree space, then resume: dlsweep run \\S*h\\.yaml --resume ${id}\\n`, 'm'), `room ${room}`);
+      const row = JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows.find((x: { sweep: string }) => x.sweep === id);
+      assert.equal(row.status, 'failed', `room ${room}`);
+      assert.equal(row.method, 'halving', `room ${room}`);
+    }
+    assert.ok(opened > 0, 'no sweep folder was created on any of the disks');
+    // With room again, the last sweep resumes to its end.
+    assert.equal(spawnSync('mount', ['-o', 'remount,size=64m', runs]).status, 0);
+    const again = runCli(['run', file, '--quiet', '--resume', 'latest'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows[0].status, 'done');
+  } finally {
+    unmount(runs);
   }
 });
