@@ -27,7 +27,7 @@ import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepExtension, SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
 import { StoreWriter } from '../store/writer.js';
-import { readRecorded, recordedGridUpdates } from '../store/recorded-updates.js';
+import { readRecorded, recordedGridUpdates, stageOfRun } from '../store/recorded-updates.js';
 import type { StoredRun } from '../store/read-runs.js';
 import { closingRecord, markStopped, openSweep, recordSweepStopped, stoppedSweep } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
@@ -380,7 +380,8 @@ async function runGridSweep(
     // before (read from their folders: a count an earlier process kept lags them when it was killed) and those
     // written now. Copied runs cost nothing and are not read.
     const recordedBefore = readRecorded(sweepPath, plan, [...open.done].filter((i) => !open.reused.has(i)));
-    const updatesTrained = () => recordedGridUpdates(plan, new Map([...recordedBefore, ...writtenNow]), data.folds.length);
+    // An extension trains again the trainings it adds runs to: counted once per stage.
+    const updatesTrained = () => recordedGridUpdates(plan, new Map([...recordedBefore, ...writtenNow]), data.folds.length, stageOfRun(open.sweep.extensions));
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
     const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.

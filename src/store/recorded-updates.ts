@@ -19,28 +19,39 @@ export function readRecorded(dir: string, plan: Plan, indices: Iterable<number>)
   return out;
 }
 
-/** Each training with a recorded run among `recorded` (by index into plan.runs), with its longest such run. */
-function longestRecorded(plan: Plan, recorded: ReadonlyMap<number, StoredRun>): { training: PlannedTraining; run: StoredRun }[] {
+/**
+ * Each training with a recorded run among `recorded` (by index into plan.runs), with its longest such run;
+ * with `stageOf` (a run index's stage), once per stage that recorded runs of it.
+ */
+function longestRecorded(plan: Plan, recorded: ReadonlyMap<number, StoredRun>, stageOf: (index: number) => number = () => 0): { training: PlannedTraining; run: StoredRun }[] {
   const out: { training: PlannedTraining; run: StoredRun }[] = [];
   for (const training of plan.trainings) {
-    let longest: StoredRun | undefined;
+    const longest = new Map<number, StoredRun>();
     for (const i of training.runs) {
       const run = recorded.get(i);
       const m = run?.metrics;
       if (!run || run.damaged || !m || m.run_id !== plan.runs[i].id || (m.status !== 'done' && m.status !== 'diverged') || run.params.reused_from) continue;
-      if (!longest || m.iterations > longest.metrics!.iterations) longest = run;
+      const stage = stageOf(i);
+      const before = longest.get(stage);
+      if (!before || m.iterations > before.metrics!.iterations) longest.set(stage, run);
     }
-    if (longest) out.push({ training, run: longest });
+    for (const run of longest.values()) out.push({ training, run });
   }
   return out;
 }
 
 /**
  * A grid's recorded updates: each training's longest recorded run's length times the folds (as a grid
- * counts a finished training). Throws: nothing.
+ * counts a finished training), once per stage of the grid (`stageOf`: 0 for a run of the first grid, k for
+ * one the k-th --extend added, whose training ran again for it). Throws: nothing.
  */
-export function recordedGridUpdates(plan: Plan, recorded: ReadonlyMap<number, StoredRun>, folds: number): number {
-  return longestRecorded(plan, recorded).reduce((n, { run }) => n + run.metrics!.iterations * folds, 0);
+export function recordedGridUpdates(plan: Plan, recorded: ReadonlyMap<number, StoredRun>, folds: number, stageOf?: (index: number) => number): number {
+  return longestRecorded(plan, recorded, stageOf).reduce((n, { run }) => n + run.metrics!.iterations * folds, 0);
+}
+
+/** The stage of a run index in a sweep with these extensions (recordedGridUpdates): how many added runs up to it. */
+export function stageOfRun(extensions: readonly { first_run: number }[] | undefined): (index: number) => number {
+  return (index) => (extensions ?? []).filter((e) => e.first_run - 1 <= index).length;
 }
 
 /**

@@ -147,7 +147,7 @@ test('run --resume --repair of an extended sweep whose record is not JSON rebuil
   assert.ok(Number.isFinite(Date.parse(at)));
 });
 
-test('run --resume --repair of a sweep.json cut short keeps counting the updates trained: a search\'s and a grid\'s count is rebuilt from their recorded runs', () => {
+test('run --resume --repair of a sweep.json cut short keeps counting the updates trained: a search\'s and a grid\'s count is rebuilt from their recorded runs, as any resume counts them', () => {
   // Halving, 9 trials, rungs 20, 60, 180 (eta 3): 9 x 20 updates, then 3 continued from 20 to 60, then 1 from 60 to 180.
   const search = syntheticExperiment('hr', '  learning_rate: {log_uniform: [0.01, 2.0]}\n  hidden_sizes: [[3], [8]]\n  iterations: [180]', 'search:\n  method: halving\n  trials: 9\n  seed: 5\n  min_iterations: 20\n  reduction_factor: 3\n');
   // A grid of 2 learning rates x iterations 20 and 40: one training of 40 updates per learning rate.
@@ -169,15 +169,17 @@ test('run --resume --repair of a sweep.json cut short keeps counting the updates
     assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, updates);
   }
   // With a run left to train: the search's last run (rung 2) removed, its saved state gone with the finished
-  // search. The recorded runs count 9 x 20 + 3 x 40; the last run trains again from the start, 180 updates.
+  // search. The last run trains again from the start, 180 updates, which the resume says it trained; the
+  // recorded runs count as an uninterrupted search's, the last one continued from rung 1: 9 x 20 + 3 x 40 + 120.
   const { dir, file, id, sweep } = recordedSweep('dlsweep-repair-updates-more-', 'hr.yaml', 'hr', search);
   const last = readJson(join(sweep, 'search.json')).batches[2].runs[0].folder as string;
   rmSync(join(sweep, last), { recursive: true });
   writeFileSync(join(sweep, 'sweep.json'), '{"id": "cut');
-  const r = runCli(['run', file, '--resume', id, '--repair', '--quiet'], dir);
+  const r = runCli(['run', file, '--resume', id, '--repair'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(existsSync(join(sweep, last, 'metrics.json')));
-  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 9 * 20 + 3 * 40 + 180);
+  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 9 * 20 + 3 * 40 + 120);
+  assert.match(r.stderr, /; 420 updates trained of at most 420 \(180 by this run\)\n/);
 });
 
 test('run --resume --repair refused by a file where a run folder goes writes nothing: the damaged sweep.json keeps its bytes and no sweep.json.damaged appears (a grid and a search)', () => {

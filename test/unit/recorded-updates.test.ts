@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recordedGridUpdates, recordedSearchUpdates } from '../../src/store/recorded-updates.js';
+import { recordedGridUpdates, recordedSearchUpdates, stageOfRun } from '../../src/store/recorded-updates.js';
 import type { StoredRun } from '../../src/store/read-runs.js';
 import type { RunMetricsFile } from '../../src/store/records.js';
 import type { Plan, PlannedRun, PlannedTraining } from '../../src/sweep/plan.js';
@@ -54,4 +54,17 @@ test('a search: per fold, to the early stop or the divergence, less where a cont
   const recorded = new Map([stored(plan, 0, { folds, stopped_at: 52.5 }), stored(plan, 1, { status: 'diverged', diverged: { iteration: 7, last_finite_loss: 1 } }), stored(plan, 2, {})]);
   const start = (t: PlannedTraining) => ({ t0: 20, t1: 0, t2: 60 })[t.key as 't0' | 't1' | 't2'];
   assert.equal(recordedSearchUpdates(plan, recorded, 2, start), 25 + 40 + 7 + 7 + 120 + 120);
+});
+
+test('a grid extended: a training the extension ran again counts once per stage, by each stage\'s longest recorded run', () => {
+  // Training 0: runs of 20 and 40 from the first grid, 60 added by an extension (runs 4 on): 40 + 60.
+  // Training 1: 20 and 40 from the first grid, nothing added: 40. One fold.
+  const plan = planOf([[20, 40], [20, 40], [60]]);
+  // Fold the extension's run into training 0, as the widened plan does.
+  plan.trainings[0].runs.push(4);
+  plan.trainings.pop();
+  const recorded = new Map([stored(plan, 0, {}), stored(plan, 1, {}), stored(plan, 2, {}), stored(plan, 3, {}), stored(plan, 4, {})]);
+  assert.equal(recordedGridUpdates(plan, recorded, 1, stageOfRun([{ first_run: 5 }])), 40 + 60 + 40);
+  // Without stages (no extension), training 0 is counted once, by its longest run.
+  assert.equal(recordedGridUpdates(plan, recorded, 1), 60 + 40);
 });
