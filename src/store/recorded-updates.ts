@@ -1,10 +1,10 @@
 /**
- * The updates a sweep's recorded runs account for: what `updates_trained` says (README, Searches), counted
- * from the runs as recorded rather than kept by the processes that trained them, so that a sweep killed at
- * any moment (its sweep.json lagging its run folders) or stopped by a failed write and then resumed counts
- * what an uninterrupted one does. A training is counted once, by the longest of its runs recorded (done or
- * diverged, trained here: a run copied from another sweep cost nothing). Work the records do not show (a
- * training repeated after an interruption or a lost state) is not counted: never more than the plan's most.
+ * The updates a sweep's recorded runs account for: what `updates_trained` says (README, Searches beyond the
+ * grid), counted from the runs as recorded rather than kept by the processes that trained them, so that a
+ * sweep killed at any moment (its sweep.json lagging its run folders) or stopped by a failed write and then
+ * resumed counts what an uninterrupted one does. A training is counted once (a grid's once per stage), by the
+ * longest of its runs recorded (done or diverged, trained here: a run copied from another sweep cost nothing).
+ * Work the records do not show (a training repeated after an interruption or a lost state) is not counted.
  */
 import type { Plan, PlannedTraining } from '../sweep/plan.js';
 import { readRun, type StoredRun } from './read-runs.js';
