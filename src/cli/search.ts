@@ -27,6 +27,8 @@ import { predrawDataCharts, recordDataSummary } from '../report/data-section.js'
 import { longestFirst, orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
+import { readJsonFile } from '../store/integrity.js';
+import { isObject } from '../guards.js';
 import { Recorder } from '../store/recorder.js';
 import type { SweepFile } from '../store/records.js';
 import { closeLastSpan, closingRecord, markStopped, openSweep, recordSweepStopped, stoppedSweep } from '../store/sweeps.js';
@@ -237,6 +239,12 @@ function continuedFrom(places: { bracket: number; rung: number }[], summary: Sea
   return oneRung && summary.rungs[place.rung] > summary.brackets[place.bracket].rungs[0] ? summary.rungs[place.rung - 1] : undefined;
 }
 
+/** How many batches the search.json of `dir` records (0 when there is none, or it cannot be read). Never throws. */
+function recordedBatches(dir: string): number {
+  const read = readJsonFile<Partial<SearchFile>>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
+  return 'value' in read && isObject(read.value) && Array.isArray(read.value.batches) ? read.value.batches.length : 0;
+}
+
 /** search.json: the search's state, rewritten after every batch (see src/store/paths.ts). */
 export interface SearchFile {
   method: string;
@@ -391,6 +399,9 @@ async function searchSweep(
       finished: false,
     };
     const cont = continuation(exp, shape, options.engine);
+    // Batches an earlier process recorded (resume): a run of theirs trained again (a damaged folder) is no
+    // frontier, and the states on disk of the batches after it are still to be used.
+    const replayed = recordedBatches(dir);
     const trialKeys = new Map<number, string>();
     // The states this process kept (by file name, stateFileName), also handed to the writer: a continued
     // training takes its state from here, not waiting for the writes; states an earlier process recorded
@@ -510,15 +521,17 @@ async function searchSweep(
       const todo = new Set<number>();
       const recorded = new Map<number, StoredRun>();
       plan.runs.forEach((run, i) => {
-        // A new sweep has no run folder but those this process writes: none of this batch's yet.
-        const stored = open.previous === undefined ? undefined : readRun(dir, run.folder);
+        // A new sweep has no run folder but those this process writes: none of this batch's yet. Otherwise every
+        // file a reader needs is checked (model.json, curve.csv, predictions.csv...), as verify does: a run folder
+        // damaged after the search finished is trained again, as a grid's resume does.
+        const stored = open.previous === undefined ? undefined : readRun(dir, run.folder, true);
         const m = stored?.metrics;
-        // A damaged run (a file missing or unreadable) is trained again, as a grid's resume does.
+        if (stored?.damaged) io.stderr.write(`warning: ${run.folder}: ${stored.damaged.join('; ')}: training it again\n`);
         if (!(stored && !stored.damaged && m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
         else recorded.set(i, stored);
       });
       plans.push(plan);
-      if (todo.size > 0) replaying = false;
+      if (todo.size > 0 && batch.index >= replayed) replaying = false;
       let recorder: Recorder | undefined;
       if (todo.size > 0) {
         trainedNow = true;
@@ -653,8 +666,9 @@ async function searchSweep(
       proposals.answer(outcomes);
       recordBatch(file_, batch, plan, outcomes, goals);
       // The states of configurations stopped, or moved on to the next rung, are no longer needed (after a
-      // batch trained now: a batch replayed on resume knows less than the states on disk).
-      const live = cont && todo.size > 0 ? liveStates(file_, exp, cont, trialKeys) : undefined;
+      // batch trained now past those recorded before: a batch replayed on resume, even one with a damaged run
+      // trained again, knows less than the states on disk).
+      const live = cont && todo.size > 0 && batch.index >= replayed ? liveStates(file_, exp, cont, trialKeys) : undefined;
       if (live) for (const name of keptStates.keys()) if (!live.has(name)) keptStates.delete(name);
       const sweepNow = { ...open.sweep, ...extra() };
       // file_ is not changed again before this is called (by the next batch, or after the last).
