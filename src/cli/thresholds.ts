@@ -1,10 +1,15 @@
 /** `dlsweep thresholds RUN --recall-at-least R | --cost-fn A --cost-fp B | --youden`: choose a threshold for a run. */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { sweepTitle } from '../report/rows.js';
 import { chooseThreshold, parseRule, thresholdText } from '../report/thresholds.js';
 import type { CliIO } from './io.js';
 import { resolveModelRun } from './predict.js';
+import { checkPredictions, recordsPredictions } from '../store/integrity.js';
+import { RUN_FILES } from '../store/paths.js';
+import type { Predictions } from '../store/predictions.js';
+import type { StoredRun } from '../store/read-runs.js';
 
 /** Options of `dlsweep thresholds` (the rule's options as typed). */
 export interface ThresholdsOptions {
@@ -27,9 +32,36 @@ export function thresholdsCommand(ref: string, options: ThresholdsOptions, io: C
   const { sweepDir, run } = resolveModelRun(runsDir, ref);
   const title = `${sweepTitle(sweepDir)}/${run.folder}`;
   if (run.metrics?.status !== 'done') throw new UserError(`${title} is ${run.metrics?.status ?? 'not finished'}: it has no predictions`, 'choose a finished run (dlsweep compare lists them)');
-  if (!run.predictions) throw new UserError(`${title} has no predictions.csv`, 'runs recorded by an older dlsweep lack it: run the sweep again');
-  const choice = chooseThreshold(run.predictions, rule);
+  const predictions = checkedPredictions(run, title, sweepTitle(sweepDir));
+  const choice = chooseThreshold(predictions, rule);
   if (options.json) io.stdout.write(JSON.stringify({ run: title, ...choice }, null, 2) + '\n');
   else io.stdout.write(thresholdText(title, choice, run.metrics.threshold));
   return 0;
+}
+
+/** A file's text, or undefined when it cannot be read. */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The predictions of a done run, checked as verify checks them. Throws: UserError when predictions.csv is
+ * missing or damaged: in a run recorded with it (see integrity.ts recordsPredictions), how to repair it (verify,
+ * then resume, which trains the run again to the same files); in an older record, that it never had one.
+ */
+function checkedPredictions(run: StoredRun, title: string, sweep: string): Predictions {
+  const text = readText(join(run.dir, RUN_FILES.predictions));
+  const repair = `check the sweep with: dlsweep verify ${sweep}; then repair it (the run is trained again, to the same files): dlsweep run EXPERIMENT_FILE --resume ${sweep}`;
+  if (text === undefined) {
+    const model = readText(join(run.dir, RUN_FILES.model));
+    if (model !== undefined && recordsPredictions(model)) throw new UserError(`${title}: ${RUN_FILES.predictions} is missing (deleted or lost outside dlsweep)`, repair);
+    throw new UserError(`${title} has no ${RUN_FILES.predictions}`, 'runs recorded by an older dlsweep lack it: run the sweep again');
+  }
+  const checked = checkPredictions(text, run.metrics!);
+  if (!checked.predictions) throw new UserError(`${title}: ${checked.problems[0]} (damaged outside dlsweep)`, repair);
+  return checked.predictions;
 }

@@ -9,11 +9,16 @@
  *   timing.json   (when present) a training time in ms
  *   model.json    done runs: dims, and W and b of the shapes those dims give, all finite
  *   curve.csv     done and diverged runs: the header, then rows of an increasing iteration and two losses
+ *   predictions.csv  done runs recorded with their model's preprocessing (every run since model.json holds it):
+ *                 the header, then split,fold,row,label,probability rows as written, as many validation (and
+ *                 test) rows and positives as the run's confusion counts say
+ *   roc.csv       beside predictions.csv: the very curves predictions.csv gives (predictions.ts rocCsv)
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject } from '../guards.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN } from './paths.js';
+import { predictionsCsv, rocCsv, type Predictions } from './predictions.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
 
 const STATUSES = new Set(['done', 'diverged', 'failed', 'interrupted']);
@@ -131,6 +136,73 @@ export function checkCurve(text: string, iterations?: number): string[] {
 }
 
 /**
+ * The predictions of predictions.csv's text and its problems (see predictions.ts; the file's rows as
+ * predictionsCsv writes them), checked against the confusion counts of the run's metrics.json: as many rows of
+ * each split, and as many of label 1, as the counts say. A damaged file gives no predictions.
+ */
+export function checkPredictions(text: string, metrics: RunMetricsFile): { predictions?: Predictions; problems: string[] } {
+  const name = RUN_FILES.predictions;
+  const bad = (problem: string) => ({ problems: [`${name}${problem}`] });
+  if (!text.endsWith('\n')) return bad(' is cut short (no final newline)');
+  const lines = text.slice(0, -1).split('\n');
+  if (lines[0] !== 'split,fold,row,label,probability') return bad(`: unexpected header ${JSON.stringify(lines[0].slice(0, 60))}`);
+  const p: Predictions = { split: [], fold: [], row: [], label: [], probability: [] };
+  const count = (s: string) => /^\d+$/.test(s);
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i].split(',');
+    const prob = Number(f[4]);
+    if (f.length !== 5 || (f[0] !== 'validation' && f[0] !== 'test') || !count(f[1]) || !count(f[2]) || (f[3] !== '0' && f[3] !== '1') || f[4] === '' || !(prob >= 0 && prob <= 1)) {
+      return bad(`: line ${i + 1} is not split,fold,row,label,probability (a probability in [0, 1])`);
+    }
+    p.split.push(f[0]);
+    p.fold.push(Number(f[1]));
+    p.row.push(Number(f[2]));
+    p.label.push(Number(f[3]));
+    p.probability.push(prob);
+  }
+  // Numbers as written (String of each): an edited digit that still parses shows here or in the counts.
+  if (predictionsCsv(p) !== text) return bad(': its numbers are not as dlsweep writes them');
+  for (const split of ['validation', 'test'] as const) {
+    const c = (metrics as unknown as Record<string, { confusion?: Record<string, number> } | undefined>)[split]?.confusion;
+    let rows = 0;
+    let positives = 0;
+    for (let i = 0; i < p.split.length; i++) {
+      if (p.split[i] !== split) continue;
+      rows++;
+      positives += p.label[i];
+    }
+    if (!c) {
+      if (rows > 0) return bad(`: ${rows} ${split} rows, but ${RUN_FILES.metrics} has no ${split} metrics`);
+      continue;
+    }
+    const expected = c.tn + c.fp + c.fn + c.tp;
+    if (rows !== expected) return bad(`: ${rows} ${split} rows, not the ${expected} of the run's ${split} metrics`);
+    if (positives !== c.fn + c.tp) return bad(`: ${positives} ${split} rows of label 1, not the ${c.fn + c.tp} of the run's ${split} metrics`);
+  }
+  return { predictions: p, problems: [] };
+}
+
+/** Problems of roc.csv's text, given the run's sound predictions: it must hold the curves they give. */
+export function checkRoc(text: string, predictions: Predictions): string[] {
+  const name = RUN_FILES.roc;
+  if (!text.endsWith('\n')) return [`${name} is cut short (no final newline)`];
+  return text === rocCsv(predictions) ? [] : [`${name} does not hold the curves of ${RUN_FILES.predictions} (edited or damaged)`];
+}
+
+/**
+ * Whether a done run's model.json says the run was recorded with its predictions: every dlsweep that writes
+ * the model's preprocessing into model.json (format dlsweep-model) writes predictions.csv and roc.csv beside it.
+ */
+export function recordsPredictions(modelText: string): boolean {
+  try {
+    const m = JSON.parse(modelText) as unknown;
+    return isObject(m) && m.format === 'dlsweep-model';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The one problem of an entry of a sweep folder that is named like a run folder (0003-3fa2c1d0) but is not a
  * folder: a plain file (a copy gone wrong, a file saved in the wrong place). It holds no run, and dlsweep never
  * writes such a file, so it is reported once as what it is, not as each run file it cannot hold.
@@ -218,7 +290,8 @@ export function checkRunFiles(folder: string, p: JsonRead<RunParamsFile>, m: Jso
 
 /**
  * Read and check a run folder. Shallow (readers: compare, ls, show): params.json, metrics.json and
- * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs.
+ * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs, and predictions.csv and
+ * roc.csv of done runs.
  * A folder with a sound params.json and no metrics.json is a run not finished yet (pending), not damaged;
  * a folder without params.json is damaged (the recorder writes it first).
  */
@@ -243,6 +316,17 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
     if (status === 'done') {
       const model = read(RUN_FILES.model);
       if (model !== undefined) problems.push(...checkModel(model));
+      // Readers (thresholds, the report, the ROC AUC's interval) take them as the run's: checked as resume
+      // would write them. Older records without them are not damaged.
+      const expected = model !== undefined && recordsPredictions(model);
+      const present = (name: string) => expected || existsSync(join(dir, name));
+      const text = present(RUN_FILES.predictions) ? read(RUN_FILES.predictions) : undefined;
+      const checked = text !== undefined ? checkPredictions(text, out.metrics!) : undefined;
+      if (checked) problems.push(...checked.problems);
+      if (present(RUN_FILES.roc)) {
+        const roc = read(RUN_FILES.roc);
+        if (roc !== undefined && checked?.predictions) problems.push(...checkRoc(roc, checked.predictions));
+      }
     }
     const curve = read(RUN_FILES.curve);
     if (curve !== undefined) problems.push(...checkCurve(curve, out.metrics!.iterations));
