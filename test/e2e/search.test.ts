@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+import { onlySweep, readJson, runCli, runFiles, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 import { mountTmpfsOrSkip, remountTmpfs, unmount } from '../helpers/tmpfs.js';
 
 const HALVING = `search:
@@ -772,3 +772,78 @@ test('full ties on the objective (validation recall 1 on easy blobs) go to the l
   assert.equal(readJson(join(sweep, 'sweep.json')).best.run, tied[0]);
   assert.equal(readJson(join(sweep, 'search.json')).best.folder, tied[0]);
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// A finished search whose run folders were damaged afterwards: resume repairs them as a grid's does.
+
+/** The damage done to the nth run folder (by folder order): a file deleted, cut or edited, or none. */
+function damageRun(runDir: string, n: number): string | undefined {
+  const file = ['model.json', 'curve.csv', 'predictions.csv', 'roc.csv', undefined][n % 5];
+  if (file === 'roc.csv') {
+    const text = readFileSync(join(runDir, file), 'utf8');
+    writeFileSync(join(runDir, file), text.slice(0, text.length >> 1));
+  } else if (file) rmSync(join(runDir, file));
+  return file;
+}
+
+for (const [method, extra] of [
+  ['halving', ''],
+  ['asha', ''],
+  ['hyperband', ''],
+  ['tpe', ''],
+  ['halving', 'fixed:\n  lr_schedule: {kind: cosine}\n  early_stopping: {patience: 3}\n'],
+] as const) {
+  const label = `${method}${extra ? ' (cosine, early stopping)' : ''}`;
+  test(`a finished ${label} search with run folders damaged afterwards (model.json, curve.csv, predictions.csv deleted, roc.csv cut): verify lists them, --resume trains them again to the same files, search.json, sweep.json and report, and verify passes`, () => {
+    const dir = tempDir();
+    let search = HALVING.replace('method: halving', `method: ${method}`).replace('trials: 18', 'trials: 9');
+    if (method === 'hyperband') search = search.replace('  trials: 9\n', '');
+    if (method === 'tpe') search = search.replace('  min_iterations: 20\n  reduction_factor: 3\n', '');
+    const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, search + extra));
+    const first = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+    assert.equal(first.code, 0, first.stderr);
+    const sweep = onlySweep(join(dir, 'runs'), 'h');
+    // The undamaged search, kept aside byte for byte.
+    const reference = join(tempDir(), 'runs', 'h', sweep.split('/').at(-1)!);
+    cpSync(sweep, reference, { recursive: true });
+    const folders = runFolders(sweep);
+    const damaged = new Map<string, string>();
+    folders.forEach((f, n) => {
+      const file = damageRun(join(sweep, f), n);
+      if (file) damaged.set(f, file);
+    });
+    assert.ok(damaged.size >= 4);
+
+    const before = runCli(['verify', 'h'], dir);
+    assert.equal(before.code, 1, before.stdout);
+    for (const [f, file] of damaged) assert.match(before.stdout, new RegExp(`damaged: ${f}: ${file.replace('.', '\\.')} (is missing|is cut short)`));
+
+    const resumed = runCli(['run', file, '--resume', 'latest', '--workers', '2', '--quiet'], dir);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    for (const f of damaged.keys()) assert.match(resumed.stderr, new RegExp(`^warning: ${f}: .*: training it again$`, 'm'));
+    // Every run file as the undamaged search wrote it, but timing.json (wall-clock times).
+    const untimed = (s: string) => new Map([...runFiles(s)].filter(([name]) => !name.endsWith('/timing.json')));
+    assert.deepEqual(untimed(sweep), untimed(reference));
+    for (const name of ['search.json', 'table.md', 'data.json', 'dataset.txt', 'experiment.yaml']) {
+      assert.equal(readFileSync(join(sweep, name), 'utf8'), readFileSync(join(reference, name), 'utf8'), name);
+    }
+    assert.ok(!existsSync(join(sweep, 'states')), 'no saved states left once the search is finished');
+    // sweep.json: the same record but for the times of the resume's span of work and the updates it trained.
+    const record = (s: string) => {
+      const { ended_at: _e, resumed_at: _r, active: _a, updates_trained: _u, ...rest } = readJson(join(s, 'sweep.json'));
+      return rest;
+    };
+    assert.deepEqual(record(sweep), record(reference));
+    assert.ok(readJson(join(sweep, 'sweep.json')).updates_trained > readJson(join(reference, 'sweep.json')).updates_trained);
+    // report.html: the undamaged search's, given the same times (its report drawn again with them).
+    for (const f of folders) cpSync(join(sweep, f, 'timing.json'), join(reference, f, 'timing.json'));
+    cpSync(join(sweep, 'sweep.json'), join(reference, 'sweep.json'));
+    const redrawn = runCli(['report', 'h', '--runs-dir', join(reference, '..', '..')], dir);
+    assert.equal(redrawn.code, 0, redrawn.stderr);
+    assert.equal(readFileSync(join(sweep, 'report.html'), 'utf8'), readFileSync(join(reference, 'report.html'), 'utf8'));
+
+    const after = runCli(['verify', 'h'], dir);
+    assert.equal(after.code, 0, after.stdout);
+    assert.match(after.stdout, /ok: every run is recorded and sound/);
+  });
+}

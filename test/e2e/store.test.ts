@@ -419,3 +419,60 @@ test('a symbolic link inside the runs folder to a sweep listed under its own nam
     assert.equal(out.rows.length, 1, names.join(' '));
   }
 });
+
+test('a damaged predictions.csv or roc.csv: verify lists it, thresholds says how to repair it (not that an older dlsweep wrote the run), resume trains the run again to the same bytes; an older record without them stays sound', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'pr.yaml', syntheticExperiment('pr', '  learning_rate: [0.05, 0.5]\n  seed: [1, 2, 3]', 'fixed:\n  iterations: 30\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'pr');
+  const id = basename(sweep);
+  const folders = runFolders(sweep);
+  assert.equal(folders.length, 6);
+  const bytes = (f: string, name: string) => readFileSync(join(sweep, f, name), 'utf8');
+  const original = folders.map((f) => [bytes(f, 'predictions.csv'), bytes(f, 'roc.csv')]);
+  const lines = original[2][0].split('\n');
+  // Deleted; a validation row dropped (the file still parses); a probability edited (still in [0, 1]); roc.csv
+  // deleted; roc.csv with a count edited.
+  rmSync(join(sweep, folders[0], 'predictions.csv'));
+  writeFileSync(join(sweep, folders[1], 'predictions.csv'), original[1][0].replace(/\n[^\n]*\n$/, '\n'));
+  writeFileSync(join(sweep, folders[2], 'predictions.csv'), [lines[0], lines[1].replace(/,[^,]*$/, ',0.5'), ...lines.slice(2)].join('\n'));
+  rmSync(join(sweep, folders[3], 'roc.csv'));
+  const roc = original[4][1].split('\n');
+  writeFileSync(join(sweep, folders[4], 'roc.csv'), [roc[0], roc[1].replace(/^validation,([^,]*),\d+/, 'validation,$1,99'), ...roc.slice(2)].join('\n'));
+  const verify = runCli(['verify', 'pr'], dir);
+  assert.equal(verify.code, 1, verify.stdout);
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[0]}: predictions\\.csv is missing`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[1]}: predictions\\.csv: \\d+ validation rows, not the \\d+ of the run's validation metrics`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[2]}: roc\\.csv does not hold the curves of predictions\\.csv`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[3]}: roc\\.csv is missing`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[4]}: roc\\.csv does not hold the curves of predictions\\.csv`));
+  assert.match(verify.stdout, /resume would train 5 grid points again \(5 damaged\)/);
+
+  for (const [n, problem] of [
+    [1, 'predictions\\.csv is missing'],
+    [2, 'predictions\\.csv: \\d+ validation rows, not the \\d+'],
+    [3, 'roc\\.csv does not hold the curves of predictions\\.csv'],
+  ] as const) {
+    const t = runCli(['thresholds', `${id}/${n}`, '--youden'], dir);
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, new RegExp(`^error: pr/${id}/${folders[n - 1]}: ${problem}`));
+    assert.match(t.stderr, new RegExp(`\\nhint: check the sweep with: dlsweep verify pr/${id}; then repair it .*: dlsweep run EXPERIMENT_FILE --resume pr/${id}\\n$`));
+    assert.doesNotMatch(t.stderr, /older dlsweep|\n\s+at /);
+  }
+
+  const resumed = runCli(['run', file, '--resume', '--quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(folders.map((f) => [bytes(f, 'predictions.csv'), bytes(f, 'roc.csv')]), original);
+  assert.equal(runCli(['verify', 'pr'], dir).code, 0);
+  assert.equal(runCli(['thresholds', `${id}/1`, '--youden'], dir).code, 0);
+
+  // A run recorded before runs kept their predictions (model.json without its preprocessing): not damaged.
+  const model = JSON.parse(bytes(folders[5], 'model.json'));
+  writeFileSync(join(sweep, folders[5], 'model.json'), JSON.stringify({ dims: model.dims, W: model.W, b: model.b }));
+  rmSync(join(sweep, folders[5], 'predictions.csv'));
+  rmSync(join(sweep, folders[5], 'roc.csv'));
+  assert.equal(runCli(['verify', 'pr'], dir).code, 0);
+  const old = runCli(['thresholds', `${id}/6`, '--youden'], dir);
+  assert.equal(old.code, 2);
+  assert.match(old.stderr, /has no predictions\.csv\nhint: runs recorded by an older dlsweep lack it/);
+});
