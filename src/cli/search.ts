@@ -15,7 +15,7 @@ import { readStates, stateFileName, usableStates } from '../store/search-states.
 import { StoreWriter } from '../store/writer.js';
 import { jsonWrite, pruneWrite, runWrite, statesWrite, type StoreWrite } from '../store/writes.js';
 import type { TrainingOrder } from '../execute/executor.js';
-import type { TrainingConfig } from '../train/types.js';
+import type { TrainingConfig, TrainResult } from '../train/types.js';
 import { pendingTrainings } from '../sweep/pending.js';
 import type { Point } from '../sweep/grid.js';
 import { stableHash } from '../sweep/identity.js';
@@ -243,6 +243,17 @@ function continuedFrom(places: { bracket: number; rung: number }[], summary: Sea
 function recordedBatches(dir: string): number {
   const read = readJsonFile<Partial<SearchFile>>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
   return 'value' in read && isObject(read.value) && Array.isArray(read.value.batches) ? read.value.batches.length : 0;
+}
+
+/**
+ * A training's result from the start with the trajectory the training continued from its state after `from`
+ * updates records: its points from update `from` on, none when early stopping had ended it by then (the state
+ * says stopped, and nothing more trains). Everything else of the two results is the same (train.ts).
+ */
+function continuedTrajectory(r: TrainResult, from: number): TrainResult {
+  if (!r.trajectory) return r;
+  const ended = r.stopped !== undefined && r.stopped.iteration <= from;
+  return { ...r, trajectory: ended ? [] : r.trajectory.filter((p) => p.iteration >= from) };
 }
 
 /** search.json: the search's state, rewritten after every batch (see src/store/paths.ts). */
@@ -556,6 +567,8 @@ async function searchSweep(
         // Halving and Hyperband: a configuration below the largest rung keeps its training's state, and a
         // promoted one continues from the state it kept at the previous rung (states/, see search-states.ts).
         const stateKeys = new Map<TrainingOrder, string>();
+        // Trainings that would continue from the state at this many updates, but train from the start.
+        const fromScratch = new Map<TrainingOrder, number>();
         // Longest first: the batch ends when its last training does.
         const orders = longestFirst(pending.map((p) => {
           const order = orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every);
@@ -573,6 +586,9 @@ async function searchSweep(
           const keep = place.rung < summary.rungs.length - 1;
           const out: TrainingOrder = { ...order, ...(horizon !== undefined ? { horizon } : {}), ...(keep ? { keep_state: true } : {}), ...(resume ? { resume } : {}) };
           stateKeys.set(out, key);
+          // Without its saved state, a training that continues trains from the start: the same numbers, but a
+          // trajectory from update 0, cut to the continued training's (the run's files do not depend on a state).
+          if (from !== undefined && !resume) fromScratch.set(out, from);
           return out;
         }));
         // Aborted by a signal, or by a failed write.
@@ -583,7 +599,9 @@ async function searchSweep(
         if (abort.signal.aborted) stop.abort();
         const dispatched = dispatchAll(executor, orders, {
           signal: stop.signal,
-          onOutcome: (order, outcome) => {
+          onOutcome: (order, given) => {
+            const from = fromScratch.get(order);
+            const outcome = from !== undefined && given.status === 'done' ? { ...given, results: given.results.map((r) => continuedTrajectory(r, from)) } : given;
             const length = order.checkpoints[order.checkpoints.length - 1];
             if (outcome.status === 'done' && order.keep_state) {
               // Kept for the next rung's trainings, and handed to the writer at once, before the run's folder: a

@@ -786,20 +786,23 @@ function damageRun(runDir: string, n: number): string | undefined {
   return file;
 }
 
-for (const [method, extra] of [
-  ['halving', ''],
-  ['asha', ''],
-  ['hyperband', ''],
-  ['tpe', ''],
-  ['halving', 'fixed:\n  lr_schedule: {kind: cosine}\n  early_stopping: {patience: 3}\n'],
+// Trajectories too: a promoted run trained again from the start (its saved state is gone once the search
+// finished) records the trajectory of the training continued from that state.
+const TRAJECTORY = '  checkpoints_every: 5\n';
+for (const [method, extra, recordYaml, label] of [
+  ['halving', '', '', 'halving'],
+  ['asha', '', TRAJECTORY, 'asha (with trajectories)'],
+  ['hyperband', '', '', 'hyperband'],
+  ['tpe', '', '', 'tpe'],
+  ['halving', 'fixed:\n  lr_schedule: {kind: cosine}\n  early_stopping: {patience: 3}\n', TRAJECTORY, 'halving (cosine, early stopping, trajectories)'],
+  ['halving', 'fixed:\n  early_stopping: {patience: 2, min_delta: 0.02}\n', TRAJECTORY, 'halving (stopped early before the first promotion, trajectories)'],
 ] as const) {
-  const label = `${method}${extra ? ' (cosine, early stopping)' : ''}`;
   test(`a finished ${label} search with run folders damaged afterwards (model.json, curve.csv, predictions.csv deleted, roc.csv cut): verify lists them, --resume trains them again to the same files, search.json, sweep.json and report, and verify passes`, () => {
     const dir = tempDir();
     let search = HALVING.replace('method: halving', `method: ${method}`).replace('trials: 18', 'trials: 9');
     if (method === 'hyperband') search = search.replace('  trials: 9\n', '');
     if (method === 'tpe') search = search.replace('  min_iterations: 20\n  reduction_factor: 3\n', '');
-    const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, search + extra));
+    const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, search + extra) + recordYaml);
     const first = runCli(['run', file, '--workers', '2', '--quiet'], dir);
     assert.equal(first.code, 0, first.stderr);
     const sweep = onlySweep(join(dir, 'runs'), 'h');
@@ -813,6 +816,7 @@ for (const [method, extra] of [
       if (file) damaged.set(f, file);
     });
     assert.ok(damaged.size >= 4);
+    if (recordYaml) assert.ok(folders.every((f) => existsSync(join(sweep, f, 'trajectory.csv'))));
 
     const before = runCli(['verify', 'h'], dir);
     assert.equal(before.code, 1, before.stdout);
