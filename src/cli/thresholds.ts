@@ -6,7 +6,7 @@ import { sweepTitle } from '../report/rows.js';
 import { chooseThreshold, parseRule, thresholdText } from '../report/thresholds.js';
 import type { CliIO } from './io.js';
 import { resolveModelRun } from './predict.js';
-import { checkPredictions, recordsPredictions } from '../store/integrity.js';
+import { checkPredictions, checkRoc, recordsPredictions } from '../store/integrity.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { Predictions } from '../store/predictions.js';
 import type { StoredRun } from '../store/read-runs.js';
@@ -63,5 +63,9 @@ function checkedPredictions(run: StoredRun, title: string, sweep: string): Predi
   }
   const checked = checkPredictions(text, run.metrics!);
   if (!checked.predictions) throw new UserError(`${title}: ${checked.problems[0]} (damaged outside dlsweep)`, repair);
+  // An edited probability still parses: roc.csv, written from the same predictions, tells.
+  const roc = readText(join(run.dir, RUN_FILES.roc));
+  const disagree = roc === undefined ? [] : checkRoc(roc, checked.predictions);
+  if (disagree.length) throw new UserError(`${title}: ${disagree[0]}`, repair);
   return checked.predictions;
 }

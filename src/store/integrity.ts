@@ -13,12 +13,16 @@
  *                 the header, then split,fold,row,label,probability rows as written, as many validation (and
  *                 test) rows and positives as the run's confusion counts say
  *   roc.csv       beside predictions.csv: the very curves predictions.csv gives (predictions.ts rocCsv)
+ *   trajectory.csv  (when present) the header naming model.json's parameters, rows of an increasing iteration
+ *                 and one finite number per parameter
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject } from '../guards.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN } from './paths.js';
 import { predictionsCsv, rocCsv, type Predictions } from './predictions.js';
+import { parameterNames, trajectoryCsv } from './trajectory.js';
+import type { TrajectoryPoint } from '../train/types.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
 
 const STATUSES = new Set(['done', 'diverged', 'failed', 'interrupted']);
@@ -95,13 +99,18 @@ export function checkTiming(t: unknown): string[] {
 
 /** Problems of model.json's text. */
 export function checkModel(text: string): string[] {
-  const name = RUN_FILES.model;
   let m: unknown;
   try {
     m = JSON.parse(text);
   } catch {
-    return [`${name} is not valid JSON (${text.length} bytes)`];
+    return [`${RUN_FILES.model} is not valid JSON (${text.length} bytes)`];
   }
+  return checkModelValue(m);
+}
+
+/** Problems of a parsed model.json (see checkModel). */
+function checkModelValue(m: unknown): string[] {
+  const name = RUN_FILES.model;
   if (!isObject(m) || !Array.isArray(m.dims) || m.dims.length < 2 || !m.dims.every((d) => Number.isInteger(d) && d > 0)) return [`${name}: no valid dims`];
   const dims = m.dims as number[];
   if (!Array.isArray(m.W) || !Array.isArray(m.b) || m.W.length !== dims.length - 1 || m.b.length !== dims.length - 1) return [`${name}: ${dims.length - 1} layers expected in W and b`];
@@ -186,7 +195,7 @@ export function checkPredictions(text: string, metrics: RunMetricsFile): { predi
 export function checkRoc(text: string, predictions: Predictions): string[] {
   const name = RUN_FILES.roc;
   if (!text.endsWith('\n')) return [`${name} is cut short (no final newline)`];
-  return text === rocCsv(predictions) ? [] : [`${name} does not hold the curves of ${RUN_FILES.predictions} (edited or damaged)`];
+  return text === rocCsv(predictions) ? [] : [`${name} does not hold the curves of ${RUN_FILES.predictions} (one of them was edited or damaged)`];
 }
 
 /**
@@ -195,11 +204,41 @@ export function checkRoc(text: string, predictions: Predictions): string[] {
  */
 export function recordsPredictions(modelText: string): boolean {
   try {
-    const m = JSON.parse(modelText) as unknown;
-    return isObject(m) && m.format === 'dlsweep-model';
+    return isDlsweepModel(JSON.parse(modelText) as unknown);
   } catch {
     return false;
   }
+}
+
+function isDlsweepModel(m: unknown): boolean {
+  return isObject(m) && m.format === 'dlsweep-model';
+}
+
+/**
+ * Problems of trajectory.csv's text (trajectory.ts), for a run whose sound model.json has `dims` and whose
+ * metrics.json says `iterations`: the header naming the network's parameters, then rows of an increasing
+ * iteration, at most the run's, and one finite number per parameter, as written.
+ */
+export function checkTrajectory(text: string, dims: readonly number[], iterations: number): string[] {
+  const name = RUN_FILES.trajectory;
+  if (!text.endsWith('\n')) return [`${name} is cut short (no final newline)`];
+  const lines = text.slice(0, -1).split('\n');
+  const header = ['iteration', ...parameterNames(dims)].join(',');
+  if (lines[0] !== header) return [`${name}: its header does not name the parameters of model.json's network (${dims.join('-')})`];
+  const width = dims.slice(1).reduce((n, d, l) => n + d * (dims[l] + 1), 0) + 1;
+  const points: TrajectoryPoint[] = [];
+  let last = -1;
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i].split(',');
+    const values = f.map((x) => (x === '' ? NaN : Number(x)));
+    if (f.length !== width || !/^\d+$/.test(f[0]) || !values.every(Number.isFinite)) return [`${name}: line ${i + 1} is not an iteration and ${width - 1} finite numbers`];
+    if (values[0] <= last) return [`${name}: line ${i + 1}: iteration ${values[0]} does not follow ${last}`];
+    last = values[0];
+    points.push({ iteration: values[0], params: values.slice(1) });
+  }
+  if (last > iterations) return [`${name}: goes to update ${last}, past the run's ${iterations}`];
+  if (trajectoryCsv(dims, points) !== text) return [`${name}: its numbers are not as dlsweep writes them`];
+  return [];
 }
 
 /**
@@ -291,7 +330,7 @@ export function checkRunFiles(folder: string, p: JsonRead<RunParamsFile>, m: Jso
 /**
  * Read and check a run folder. Shallow (readers: compare, ls, show): params.json, metrics.json and
  * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs, and predictions.csv and
- * roc.csv of done runs.
+ * roc.csv of done runs, and their trajectory.csv when there.
  * A folder with a sound params.json and no metrics.json is a run not finished yet (pending), not damaged;
  * a folder without params.json is damaged (the recorder writes it first).
  */
@@ -315,10 +354,19 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
     };
     if (status === 'done') {
       const model = read(RUN_FILES.model);
-      if (model !== undefined) problems.push(...checkModel(model));
+      let parsed: unknown;
+      if (model !== undefined) {
+        try {
+          parsed = JSON.parse(model);
+        } catch {
+          problems.push(`${RUN_FILES.model} is not valid JSON (${model.length} bytes)`);
+        }
+      }
+      const modelProblems = parsed === undefined ? [] : checkModelValue(parsed);
+      problems.push(...modelProblems);
       // Readers (thresholds, the report, the ROC AUC's interval) take them as the run's: checked as resume
       // would write them. Older records without them are not damaged.
-      const expected = model !== undefined && recordsPredictions(model);
+      const expected = isDlsweepModel(parsed);
       const present = (name: string) => expected || existsSync(join(dir, name));
       const text = present(RUN_FILES.predictions) ? read(RUN_FILES.predictions) : undefined;
       const checked = text !== undefined ? checkPredictions(text, out.metrics!) : undefined;
@@ -326,6 +374,11 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
       if (present(RUN_FILES.roc)) {
         const roc = read(RUN_FILES.roc);
         if (roc !== undefined && checked?.predictions) problems.push(...checkRoc(roc, checked.predictions));
+      }
+      // Recorded only with record.checkpoints_every, which is no part of a run's identity: checked when there.
+      if (modelProblems.length === 0 && parsed !== undefined && existsSync(join(dir, RUN_FILES.trajectory))) {
+        const trajectory = read(RUN_FILES.trajectory);
+        if (trajectory !== undefined) problems.push(...checkTrajectory(trajectory, (parsed as { dims: number[] }).dims, out.metrics!.iterations));
       }
     }
     const curve = read(RUN_FILES.curve);

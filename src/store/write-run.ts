@@ -51,7 +51,7 @@ export function renderRun(run: RunWrite): RenderedRun {
 /**
  * Write a rendered run's folder inside sweepDir: its files in order, predictions.csv and roc.csv before
  * metrics.json (a run is done only once metrics.json says so). A folder written before (a run trained again on
- * resume) loses its old error.txt unless the new write has one.
+ * resume) loses its old error.txt, trajectory.csv, predictions.csv and roc.csv unless the new write has them.
  * Throws: the file system's error (ENOSPC, EACCES...).
  */
 export function writeRendered(sweepDir: string, run: RenderedRun): void {
@@ -60,11 +60,13 @@ export function writeRendered(sweepDir: string, run: RenderedRun): void {
     mkdirSync(dir); // not recursive: the sweep folder exists, and a recursive mkdir stats every parent
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    // A folder trained again (resume after an interruption or a failure): its old error.txt must not stay
-    // beside the new files, so the folder equals one written in a single pass.
-    if (!run.files.some(([name]) => name === RUN_FILES.error)) {
+    // A folder trained again (resume after an interruption, a failure or damage): its old error.txt, or a
+    // trajectory.csv of an experiment recording one, must not stay beside the new files, so the folder equals
+    // one written in a single pass.
+    for (const stale of [RUN_FILES.error, RUN_FILES.trajectory, ...(run.predictions ? [] : [RUN_FILES.predictions, RUN_FILES.roc])]) {
+      if (run.files.some(([name]) => name === stale)) continue;
       try {
-        unlinkSync(join(dir, RUN_FILES.error));
+        unlinkSync(join(dir, stale));
       } catch (u) {
         if ((u as NodeJS.ErrnoException).code !== 'ENOENT') throw u;
       }

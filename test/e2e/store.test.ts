@@ -476,3 +476,25 @@ test('a damaged predictions.csv or roc.csv: verify lists it, thresholds says how
   assert.equal(old.code, 2);
   assert.match(old.stderr, /has no predictions\.csv\nhint: runs recorded by an older dlsweep lack it/);
 });
+
+test('a damaged trajectory.csv (record.checkpoints_every): verify lists it, resume trains the run again to the same bytes', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'tr.yaml', syntheticExperiment('tr', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 30\n') + '  checkpoints_every: 10\n');
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'tr');
+  const folders = runFolders(sweep);
+  const path = (f: string) => join(sweep, f, 'trajectory.csv');
+  const original = folders.map((f) => readFileSync(path(f), 'utf8'));
+  // Points at 0, 10, 20 and 30 updates: a row cut in the middle; a number edited into text.
+  assert.equal(original[0].split('\n').length, 6);
+  writeFileSync(path(folders[0]), original[0].slice(0, original[0].length >> 1) + '\n');
+  const rows = original[1].split('\n');
+  writeFileSync(path(folders[1]), [rows[0], rows[1].replace(/,[^,]*$/, ',x'), ...rows.slice(2)].join('\n'));
+  const verify = runCli(['verify', 'tr'], dir);
+  assert.equal(verify.code, 1, verify.stdout);
+  for (const f of folders.slice(0, 2)) assert.match(verify.stdout, new RegExp(`damaged: ${f}: trajectory\\.csv: line \\d+ is not an iteration and \\d+ finite numbers`));
+  const resumed = runCli(['run', file, '--resume', '--quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(folders.map((f) => readFileSync(path(f), 'utf8')), original);
+  assert.equal(runCli(['verify', 'tr'], dir).code, 0);
+});
