@@ -86,7 +86,7 @@ export interface StoredRun {
   predictions?: Predictions;
 }
 
-/** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json and curve.csv. */
+/** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json, curve.csv and the other files readers take (integrity.ts checkRunFolder). */
 export function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
   const rdir = runDir(sweepDir, folder);
   return storedRunOf(sweepDir, folder, checkRunFolder(rdir, folder, deep), readRunAnnotations(rdir), readPredictions(rdir));
@@ -131,7 +131,7 @@ export function readRunAnnotations(runDir: string): { annotations: Annotations; 
 
 /**
  * Every run folder of a sweep, in folder (grid) order, damaged ones included (see StoredRun.damaged):
- * one damaged file never stops a reader. deep: also check model.json and curve.csv (resume, verify).
+ * one damaged file never stops a reader. deep: also check model.json, curve.csv and the other files readers take (resume, verify).
  */
 export function readRuns(dir: string, options: { deep?: boolean } = {}): StoredRun[] {
   return runFoldersOf(dir).map((folder) => readRunFolder(dir, folder, options.deep));

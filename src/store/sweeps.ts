@@ -87,7 +87,7 @@ export interface OpenSweep {
 
 /**
  * Runs already recorded with a final status whose identity matches the plan and whose files are all sound
- * (model.json and curve.csv included); and the damaged run folders, which are retrained. Reads only.
+ * (model.json, curve.csv, predictions.csv... included: integrity.ts checkRunFolder, deep); and the damaged run folders, which are retrained. Reads only.
  * Throws: UserError for a file where a planned run's folder goes (`search`: any file named like a run
  * folder); its hint says to resume again, or with `extend` to extend again.
  */

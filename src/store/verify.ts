@@ -1,5 +1,5 @@
 /**
- * Checking a stored sweep: every file of every run (params, metrics, timing, model, curve; see
+ * Checking a stored sweep: every file of every run (params, metrics, timing, model, curve, predictions, roc, trajectory; see
  * integrity.ts) and the sweep's own record, and what resume would train again.
  */
 import { existsSync } from 'node:fs';
