@@ -851,3 +851,52 @@ for (const [method, extra, recordYaml, label] of [
     assert.match(after.stdout, /ok: every run is recorded and sound/);
   });
 }
+
+test('kill -9 before the last rung, a rung 0 run damaged meanwhile, then --resume: that run is trained again and the last rung still continues from the states on disk', async () => {
+  // 9, 3 and 1 configurations at 600, 1,800 and 5,400 updates; killed once search.json names rungs 0 and 1.
+  const search = HALVING.replace('trials: 18', 'trials: 9').replace('min_iterations: 20', 'min_iterations: 600');
+  const grid = GRID.replace('[180]', '[5400]');
+  const ref = tempDir();
+  const refFile = writeExperiment(ref, 'h.yaml', syntheticExperiment('h', grid, search));
+  assert.equal(runCli(['run', refFile, '--workers', '2', '--quiet'], ref).code, 0);
+  const reference = onlySweep(join(ref, 'runs'), 'h');
+  let killed = false;
+  for (let attempt = 0; attempt < 5 && !killed; attempt++) {
+    const dir = tempDir();
+    const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid, search));
+    const child = startCli(['run', file, '--workers', '2', '--quiet'], dir);
+    child.stdout.resume();
+    child.stderr.resume();
+    const beforeLastRung = () => {
+      try {
+        const sweep = onlySweep(join(dir, 'runs'), 'h');
+        return readJson(join(sweep, 'search.json')).batches.length >= 2 && readdirSync(join(sweep, 'states')).some((n) => n.endsWith('-1800.json'));
+      } catch {
+        return false;
+      }
+    };
+    const poll = setInterval(() => {
+      if (beforeLastRung()) child.kill('SIGKILL');
+    }, 2);
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    clearInterval(poll);
+    if (code !== null) continue;
+    const sweep = onlySweep(join(dir, 'runs'), 'h');
+    const atKill = readJson(join(sweep, 'search.json'));
+    if (atKill.finished || atKill.batches.length !== 2) continue;
+    killed = true;
+    const before = readJson(join(sweep, 'sweep.json')).updates_trained as number;
+    const damaged = atKill.batches[0].runs[0].folder;
+    rmSync(join(sweep, damaged, 'model.json'));
+    const again = runCli(['run', file, '--workers', '2', '--quiet', '--resume', 'latest'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`^warning: ${damaged}: model\\.json is missing: training it again$`, 'm'));
+    assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), readFileSync(join(reference, 'search.json'), 'utf8'));
+    assert.deepEqual(metricsOf(sweep), metricsOf(reference));
+    assert.equal(readFileSync(join(sweep, damaged, 'model.json'), 'utf8'), readFileSync(join(reference, damaged, 'model.json'), 'utf8'));
+    // The damaged run's 600 updates again, and the last rung continued from its state at 1,800 (read back from
+    // disk after the replay trained the damaged run), not 5,400 from the start.
+    assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained - before, 600 + 3600);
+  }
+  assert.ok(killed, 'no kill landed before the last rung');
+});
