@@ -20,7 +20,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject } from '../guards.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN } from './paths.js';
-import { predictionsCsv, rocCsv, type Predictions } from './predictions.js';
+import { rocCsv, type Predictions } from './predictions.js';
 import { parameterNames, trajectoryCsv } from './trajectory.js';
 import type { TrajectoryPoint } from '../train/types.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile } from './records.js';
@@ -156,21 +156,22 @@ export function checkPredictions(text: string, metrics: RunMetricsFile): { predi
   const lines = text.slice(0, -1).split('\n');
   if (lines[0] !== 'split,fold,row,label,probability') return bad(`: unexpected header ${JSON.stringify(lines[0].slice(0, 60))}`);
   const p: Predictions = { split: [], fold: [], row: [], label: [], probability: [] };
-  const count = (s: string) => /^\d+$/.test(s);
   for (let i = 1; i < lines.length; i++) {
     const f = lines[i].split(',');
+    const fold = Number(f[1]);
+    const row = Number(f[2]);
     const prob = Number(f[4]);
-    if (f.length !== 5 || (f[0] !== 'validation' && f[0] !== 'test') || !count(f[1]) || !count(f[2]) || (f[3] !== '0' && f[3] !== '1') || f[4] === '' || !(prob >= 0 && prob <= 1)) {
+    // Numbers as predictionsCsv writes them (String of each), so that the file reads back to what was written.
+    const asWritten = String(fold) === f[1] && String(row) === f[2] && String(prob) === f[4];
+    if (f.length !== 5 || (f[0] !== 'validation' && f[0] !== 'test') || !asWritten || !(Number.isInteger(fold) && fold >= 0 && Number.isInteger(row) && row >= 0) || (f[3] !== '0' && f[3] !== '1') || !(prob >= 0 && prob <= 1)) {
       return bad(`: line ${i + 1} is not split,fold,row,label,probability (a probability in [0, 1])`);
     }
     p.split.push(f[0]);
-    p.fold.push(Number(f[1]));
-    p.row.push(Number(f[2]));
-    p.label.push(Number(f[3]));
+    p.fold.push(fold);
+    p.row.push(row);
+    p.label.push(f[3] === '1' ? 1 : 0);
     p.probability.push(prob);
   }
-  // Numbers as written (String of each): an edited digit that still parses shows here or in the counts.
-  if (predictionsCsv(p) !== text) return bad(': its numbers are not as dlsweep writes them');
   for (const split of ['validation', 'test'] as const) {
     const c = (metrics as unknown as Record<string, { confusion?: Record<string, number> } | undefined>)[split]?.confusion;
     let rows = 0;
