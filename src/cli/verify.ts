@@ -29,6 +29,7 @@ function describe(check: SweepCheck): string {
   for (const d of check.damaged) lines.push(`  damaged: ${d.folder}: ${d.problems.join('; ')}`);
   for (const f of check.notFolders) lines.push(`  not a run: ${f}: ${NOT_A_RUN_FOLDER}`);
   for (const d of check.strangers) lines.push(`  not this sweep's run: ${d.folder}: ${d.problems[0]}`);
+  for (const p of check.landscapeProblems) lines.push(`  damaged: ${p}`);
   if (check.strangers.length) lines.push(`  resume refuses the sweep until then: ${setAsideHint(check.dir, check.strangers.map((d) => d.folder))}`);
   const retrain = check.damaged.length + check.failed.length + check.interrupted.length + check.pending;
   if (retrain > 0) {
@@ -42,8 +43,10 @@ function describe(check: SweepCheck): string {
     ].filter(Boolean);
     const what = check.searchMethod === undefined ? `${counted(retrain, 'grid point')} again` : `${atMost}${counted(retrain, 'run')} of the ${check.searchMethod} search`;
     lines.push(`  resume would train ${what} (${parts.join(', ')}): dlsweep run EXPERIMENT_FILE --resume ${name}`);
-  } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0 && check.strangers.length === 0) lines.push('  ok: every run is recorded and sound');
-  else if (check.sweepProblems.length === 0) lines.push(`  every run is recorded and sound; only the ${check.strangers.length ? 'entries above are not runs of the sweep' : 'files above are not runs'}`);
+  } else if (check.sweepProblems.length === 0 && check.notFolders.length === 0 && check.strangers.length === 0) {
+    lines.push(check.landscapeProblems.length ? '  every run is recorded and sound' : '  ok: every run is recorded and sound');
+  } else if (check.sweepProblems.length === 0) lines.push(`  every run is recorded and sound; only the ${check.strangers.length ? 'entries above are not runs of the sweep' : 'files above are not runs'}`);
+  if (check.landscapeProblems.length) lines.push(`  resume computes the sweep's loss landscapes again: dlsweep run EXPERIMENT_FILE --resume ${name}`);
   if (check.sweepProblems.includes(`${SWEEP_FILES.experiment} is missing`) && check.sweepProblems.some((p) => p.startsWith(SWEEP_FILES.sweep))) {
     lines.push(`  the sweep's own record cannot be rebuilt: the experiment file it ran is gone too; its sound runs can still be compared; remove the sweep with: dlsweep rm ${name}`);
   } else if (check.sweepProblems.length) {
@@ -59,7 +62,8 @@ function describe(check: SweepCheck): string {
  * damaged ({folder, problems}), not_folders (files named like run folders), strangers ({folder, problems}: run
  * folders that are no run of the sweep), failed, interrupted (run folders), pending (grid points or a search's
  * runs without a result), pending_at_most (whether pending and grid_size are upper bounds: an unfinished asha
- * search), damaged_files (whether anything is damaged).
+ * search), landscape_problems (landscapes of record.landscape whose files are missing or damaged), damaged_files
+ * (whether anything is damaged).
  */
 export function verifyJson(check: SweepCheck): Record<string, unknown> {
   return {
@@ -76,6 +80,7 @@ export function verifyJson(check: SweepCheck): Record<string, unknown> {
     interrupted: check.interrupted,
     pending: check.pending,
     pending_at_most: check.pendingAtMost,
+    landscape_problems: check.landscapeProblems,
     damaged_files: isDamaged(check),
   };
 }

@@ -1,14 +1,16 @@
 /**
  * Checking a stored sweep: every file of every run (params, metrics, timing, model, curve, predictions, roc, trajectory; see
- * integrity.ts) and the sweep's own record, and what resume would train again.
+ * integrity.ts), the sweep's own record and the landscapes it computed at its end, and what resume would train again.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { SWEEP_FILES, runFolderNumber, stageFiles } from './paths.js';
 import { NOT_A_RUN_FOLDER, checkSweepRecord, holdsNoRunOfItsOwn, readJsonFile } from './integrity.js';
 import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
+import { landscapeFiles, readLandscape, readSweepLandscapes } from './landscape.js';
+import { RUN_FOLDER_PATTERN } from './paths.js';
 
 /** What verifySweep found. */
 export interface SweepCheck {
@@ -43,6 +45,50 @@ export interface SweepCheck {
   interrupted: string[];
   /** Grid points (a search's runs) with no run folder, or a folder with no result yet. */
   pending: number;
+  /**
+   * The loss landscapes computed at the sweep's end (record.landscape, landscapes.json) whose files are
+   * missing or damaged (the report leaves them out): resume computes them again.
+   */
+  landscapeProblems: string[];
+}
+
+/**
+ * Problems of the landscapes a sweep computed at its end: landscapes.json itself, and each landscape-NAME.csv
+ * it names that cannot be read back. None when the sweep computed none. Never throws.
+ */
+function landscapeProblems(dir: string): string[] {
+  if (!existsSync(join(dir, SWEEP_FILES.landscapes))) return [];
+  const list = readSweepLandscapes(dir);
+  if (!list) return [`${SWEEP_FILES.landscapes} is damaged`];
+  const problems: string[] = [];
+  for (const e of list.landscapes) {
+    // Names read from a file: only a run folder's and a plain name, so no path leaves the sweep folder.
+    if (!RUN_FOLDER_PATTERN.test(e.folder) || !/^[\w.-]+$/.test(e.name)) {
+      problems.push(`${SWEEP_FILES.landscapes} names a landscape ${JSON.stringify(`${e.folder}/${e.name}`)} that is no run folder's`);
+    } else {
+      const problem = landscapeProblem(join(dir, e.folder), e.name);
+      if (problem) problems.push(`${e.folder}: ${basename(landscapeFiles('', e.name).csv)} (in ${SWEEP_FILES.landscapes}) ${problem}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * What is wrong with landscape `name` of a run folder, or undefined: missing, cut short, or not the grid its
+ * name says (landscapeName in cli/landscape.ts: 2d-... steps x steps points, the others a line of one b).
+ */
+function landscapeProblem(runDir: string, name: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(landscapeFiles(runDir, name).csv, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : 'cannot be read';
+  }
+  if (!text.endsWith('\n')) return 'is cut short (no final newline)';
+  const l = readLandscape(runDir, name);
+  const square = name.startsWith('2d-');
+  if (!l || l.alphas.length < 2 || (square ? l.betas.length !== l.alphas.length : l.betas.length !== 1)) return `is damaged: not the ${square ? '2-D grid' : 'line'} of points it was written as`;
+  return undefined;
 }
 
 /**
@@ -65,7 +111,7 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   const searchMethod = gridSize !== undefined && 'value' in s ? s.value.search?.method : undefined;
   // asha's sweep.json holds the most runs it may train until search.json says it finished (then the runs it trained).
   const pendingAtMost = searchMethod === 'asha' && !searchFinished(dir);
-  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, searchMethod, pendingAtMost, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0 };
+  const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, searchMethod, pendingAtMost, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0, landscapeProblems: landscapeProblems(dir) };
   // A search draws its runs as it goes: only a grid's plan says which folders belong.
   const grid = gridSize !== undefined && 'value' in s && !s.value.search ? s.value : undefined;
   const planned = grid && plannedOf ? plannedOf(grid) : undefined;
@@ -102,5 +148,5 @@ function searchFinished(dir: string): boolean {
 
 /** Whether a check found damage (as opposed to work left to do). */
 export function isDamaged(check: SweepCheck): boolean {
-  return check.sweepProblems.length > 0 || check.damaged.length > 0 || check.notFolders.length > 0 || check.strangers.length > 0;
+  return check.sweepProblems.length > 0 || check.damaged.length > 0 || check.notFolders.length > 0 || check.strangers.length > 0 || check.landscapeProblems.length > 0;
 }

@@ -498,3 +498,25 @@ test('a damaged trajectory.csv (record.checkpoints_every): verify lists it, resu
   assert.deepEqual(folders.map((f) => readFileSync(path(f), 'utf8')), original);
   assert.equal(runCli(['verify', 'tr'], dir).code, 0);
 });
+
+test('a loss landscape of record.landscape deleted or cut: verify lists it, resume computes it again to the same bytes', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'ls.yaml', syntheticExperiment('ls', '  learning_rate: [0.05, 0.5]', 'fixed:\n  iterations: 30\n') + '  landscape: {best: 2, steps: 5}\n');
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'ls');
+  const listed = JSON.parse(readFileSync(join(sweep, 'landscapes.json'), 'utf8')).landscapes as { folder: string; name: string }[];
+  assert.equal(listed.length, 2);
+  const path = (e: { folder: string; name: string }) => join(sweep, e.folder, `landscape-${e.name}.csv`);
+  const original = listed.map((e) => readFileSync(path(e), 'utf8'));
+  rmSync(path(listed[0]));
+  writeFileSync(path(listed[1]), original[1].split('\n').slice(0, 3).join('\n') + '\n');
+  const verify = runCli(['verify', 'ls'], dir);
+  assert.equal(verify.code, 1, verify.stdout);
+  assert.match(verify.stdout, new RegExp(`damaged: ${listed[0].folder}: landscape-${listed[0].name}\\.csv \\(in landscapes\\.json\\) is missing\n`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${listed[1].folder}: landscape-${listed[1].name}\\.csv \\(in landscapes\\.json\\) is damaged: not the 2-D grid of points it was written as\n`));
+  assert.match(verify.stdout, /resume computes the sweep's loss landscapes again: dlsweep run EXPERIMENT_FILE --resume ls\//);
+  const resumed = runCli(['run', file, '--resume', '--quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(listed.map((e) => readFileSync(path(e), 'utf8')), original);
+  assert.equal(runCli(['verify', 'ls'], dir).code, 0);
+});

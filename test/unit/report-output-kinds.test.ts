@@ -158,7 +158,7 @@ test('verify --json writes every key in snake_case, as every JSON of dlsweep, ea
   const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
   for (const k of keys(json)) assert.match(k, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, `key ${k}`);
   const [sweep] = json.sweeps;
-  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'search_method', 'kept', 'damaged', 'not_folders', 'strangers', 'failed', 'interrupted', 'pending', 'pending_at_most', 'damaged_files']);
+  assert.deepEqual(Object.keys(sweep), ['dir', 'sweep_problems', 'runs', 'grid_size', 'search_method', 'kept', 'damaged', 'not_folders', 'strangers', 'failed', 'interrupted', 'pending', 'pending_at_most', 'landscape_problems', 'damaged_files']);
   assert.deepEqual(sweep.sweep_problems, ['experiment.yaml is missing']);
   assert.equal(sweep.runs, 3);
   assert.equal(sweep.grid_size, 3);
@@ -173,6 +173,7 @@ test('verify --json writes every key in snake_case, as every JSON of dlsweep, ea
   assert.deepEqual(sweep.strangers, []);
   assert.deepEqual(sweep.failed, [third]);
   assert.equal(sweep.pending, 0);
+  assert.deepEqual(sweep.landscape_problems, []);
   assert.equal(sweep.damaged_files, true);
   // Every field the check has is written (one more: damaged_files); a new one fails here until it is named.
   assert.equal(Object.keys(sweep).length, Object.keys(verifySweep(dir)).length + 1);
