@@ -283,7 +283,7 @@ async function runSweep(
     throw e;
   }
   try {
-    if (writer) return await runSearchSweep(file, options, io, connect, workers, loaded, commit, opened, writer);
+    if (writer) return await runSearchSweep({ file, options, io, connect, workers, loaded, gitHead: commit, writer, opened });
     return await runGridSweep(file, options, io, connect, workers, loaded, runsDir, commit, opened);
   } catch (e) {
     // A write failure that stopped a sweep once its folder existed (openSweep, markStopped): its record says

@@ -284,47 +284,43 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
  */
 const WRITE_LAG = 16;
 
+/** What `run` hands a search: the experiment file and its loaded inputs, the CLI's options and streams. */
+export interface SearchRun {
+  file: string;
+  options: RunOptions;
+  io: CliIO;
+  /** The executor, reached before anything is written (a queue that cannot be used leaves no sweep). */
+  connect: () => Promise<Executor>;
+  /** The workers as the plan line says them (a count, or the queue's description). */
+  workers: number | string;
+  loaded: LoadedSearch;
+  gitHead: Promise<string | null>;
+  /** The store's writer thread that writes the search's files (started by the caller while the inputs loaded). */
+  writer: StoreWriter;
+  /** Told the sweep's id once it is open (the queue tags its jobs with it). */
+  opened?: (sweep: { id: string; experiment: string }) => void;
+}
+
 /**
  * `run` for an experiment with a search: open (or resume) the sweep, then batch by batch ask the method for
  * the next trainings, train those not recorded yet on the executor, record them, read their objective back
  * from the run folders and write search.json. A resumed search replays the method over the recorded outcomes,
- * so it takes the same decisions; runs recorded already are not trained again.
- * `writer`: the store's writer thread that writes the search's files (started by the caller while the inputs
- * loaded, or here); stopped before this returns or throws.
+ * so it takes the same decisions; runs recorded already are not trained again. The writer is stopped before
+ * this returns or throws.
  * Returns the exit code (0 done, 1 some runs failed or the sweep stopped, 130 interrupted).
  * Throws: UserError for a search over the run limit, an --engine fast it cannot honour, or a resume target that
  * does not match.
  */
-export async function runSearchSweep(
-  file: string,
-  options: RunOptions,
-  io: CliIO,
-  connect: () => Promise<Executor>,
-  workers: number | string,
-  loaded: LoadedSearch,
-  gitHead: Promise<string | null>,
-  opened?: (sweep: { id: string; experiment: string }) => void,
-  writer: StoreWriter = new StoreWriter().start(),
-): Promise<number> {
+export async function runSearchSweep(run: SearchRun): Promise<number> {
   try {
-    return await searchSweep(file, options, io, connect, workers, loaded, gitHead, writer, opened);
+    return await searchSweep(run);
   } finally {
     // Stopped whatever happened (a refused resume, a queue that cannot be reached) once its writes are done.
-    await writer.close();
+    await run.writer.close();
   }
 }
 
-async function searchSweep(
-  file: string,
-  options: RunOptions,
-  io: CliIO,
-  connect: () => Promise<Executor>,
-  workers: number | string,
-  loaded: LoadedSearch,
-  gitHead: Promise<string | null>,
-  writer: StoreWriter,
-  opened?: (sweep: { id: string; experiment: string }) => void,
-): Promise<number> {
+async function searchSweep({ file, options, io, connect, workers, loaded, gitHead, writer, opened }: SearchRun): Promise<number> {
   const { exp, data, shape } = loaded;
   const search = exp.search!;
   const settings = search.settings;

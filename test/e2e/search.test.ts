@@ -212,6 +212,27 @@ interface Updates {
 }
 
 /** The updates the runs recorded in `sweep` account for (every run done, as in these searches), by Updates' rule. */
+/**
+ * Run the search `file` (in `dir`) with 2 workers and kill -9 it once `when(sweep folder)` holds (polled every
+ * 2 ms; a throw counts as not yet). Returns the sweep folder when the kill landed, undefined when the search
+ * ended first.
+ */
+async function killWhen(dir: string, file: string, when: (sweep: string) => boolean): Promise<string | undefined> {
+  const child = startCli(['run', file, '--workers', '2', '--quiet'], dir);
+  child.stdout.resume();
+  child.stderr.resume();
+  const poll = setInterval(() => {
+    try {
+      if (when(onlySweep(join(dir, 'runs'), 'h'))) child.kill('SIGKILL');
+    } catch {
+      // no sweep folder or file yet
+    }
+  }, 2);
+  const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+  clearInterval(poll);
+  return code === null ? onlySweep(join(dir, 'runs'), 'h') : undefined;
+}
+
 function recordedUpdates(sweep: string, rungs: number[]): number {
   let n = 0;
   for (const f of runFolders(sweep)) {
@@ -331,25 +352,9 @@ test('kill -9 between rungs, then --resume: the promoted configurations continue
   for (let attempt = 0; attempt < 5 && !killedBetween; attempt++) {
     const dir = tempDir();
     const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid, search));
-    const child = startCli(['run', file, '--workers', '2', '--quiet'], dir);
-    child.stdout.resume();
-    child.stderr.resume();
-    const between = () => {
-      try {
-        const sweep = onlySweep(join(dir, 'runs'), 'h');
-        const states = join(sweep, 'states');
-        return readJson(join(sweep, 'search.json')).batches.length >= 1 && existsSync(states) && readdirSync(states).some((n) => n.endsWith('.json'));
-      } catch {
-        return false;
-      }
-    };
-    const poll = setInterval(() => {
-      if (between()) child.kill('SIGKILL');
-    }, 2);
-    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-    clearInterval(poll);
-    if (code !== null) continue;
-    const sweep = onlySweep(join(dir, 'runs'), 'h');
+    // Between rungs: a batch recorded and a state saved for the next rung.
+    const sweep = await killWhen(dir, file, (s) => readJson(join(s, 'search.json')).batches.length >= 1 && readdirSync(join(s, 'states')).some((n) => n.endsWith('.json')));
+    if (!sweep) continue;
     const atKill = readJson(join(sweep, 'search.json'));
     if (atKill.finished) continue;
     killedBetween = true;
@@ -864,24 +869,9 @@ test('kill -9 before the last rung, a rung 0 run damaged meanwhile, then --resum
   for (let attempt = 0; attempt < 5 && !killed; attempt++) {
     const dir = tempDir();
     const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid, search));
-    const child = startCli(['run', file, '--workers', '2', '--quiet'], dir);
-    child.stdout.resume();
-    child.stderr.resume();
-    const beforeLastRung = () => {
-      try {
-        const sweep = onlySweep(join(dir, 'runs'), 'h');
-        return readJson(join(sweep, 'search.json')).batches.length >= 2 && readdirSync(join(sweep, 'states')).some((n) => n.endsWith('-1800.json'));
-      } catch {
-        return false;
-      }
-    };
-    const poll = setInterval(() => {
-      if (beforeLastRung()) child.kill('SIGKILL');
-    }, 2);
-    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-    clearInterval(poll);
-    if (code !== null) continue;
-    const sweep = onlySweep(join(dir, 'runs'), 'h');
+    // Before the last rung: rungs 0 and 1 recorded, the states for the last saved.
+    const sweep = await killWhen(dir, file, (s) => readJson(join(s, 'search.json')).batches.length >= 2 && readdirSync(join(s, 'states')).some((n) => n.endsWith('-1800.json')));
+    if (!sweep) continue;
     const atKill = readJson(join(sweep, 'search.json'));
     if (atKill.finished || atKill.batches.length !== 2) continue;
     killed = true;
