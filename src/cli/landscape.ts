@@ -14,7 +14,7 @@ import { loadDataset } from '../datasets/index.js';
 import { RUN_FILES, currentExperimentPath } from '../store/paths.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { writeLandscape, writeSweepLandscapes, type SweepLandscape } from '../store/landscape.js';
-import { findRunInSweep } from '../store/read-runs.js';
+import { findRunInSweep, resolveRun } from '../store/read-runs.js';
 import { sweepRows } from '../report/rows.js';
 import { sortRows } from '../report/columns.js';
 import type { LandscapeRecord } from '../experiment/record.js';
@@ -33,7 +33,7 @@ import { getActivation } from '../train/activations.js';
 import { fromModelJson } from '../train/network.js';
 import { Rng } from '../train/rng.js';
 import type { Landscape, LandscapeSettings } from '../train/landscape.js';
-import { readModelFile, resolveModelRun } from './predict.js';
+import { readModelFile } from './predict.js';
 import { useColor, type CliIO } from './io.js';
 import { formatMetric } from '../report/format.js';
 
@@ -159,7 +159,7 @@ export async function landscapeCommand(ref: string, options: LandscapeOptions, i
   if (options.fromInit && options.dims !== 1) throw new UserError('--from-init draws a 1-D interpolation', 'drop --dims 2, or drop --from-init for a 2-D picture');
   if (options.fromInit && options.directions === 'pca') throw new UserError('--from-init and --directions pca are two different pictures', 'drop one of them');
   const runsDir = resolve(io.cwd, options.runsDir);
-  const run = resolveModelRun(runsDir, ref);
+  const run = resolveRun(runsDir, ref);
   const model = readModelFile(run);
   const title = `${sweepTitle(run.sweepDir)}/${run.run.folder}`;
   const data = loadRunData(run, title, options.dataDir, io.cwd);

@@ -12,33 +12,14 @@ import { counted } from '../text.js';
 import { otherDelimiterIn, readCsvFile, shownDelimiter } from '../datasets/csv.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { RunModelFile } from '../store/records.js';
-import { resolveSweep } from '../store/sweep-folders.js';
-import { findRunInSweep, resolveRun, type RunRef } from '../store/read-runs.js';
-import { sweepRows, sweepTitle } from '../report/rows.js';
-import { sortRows } from '../report/columns.js';
+import { resolveRun, type RunRef } from '../store/read-runs.js';
+import { sweepTitle } from '../report/rows.js';
 import { formatMetric } from '../report/format.js';
 import { checkModel, predictRows } from '../predict/apply.js';
 import { writeBytesAtomic } from '../store/atomic.js';
 import { toolVersion } from '../store/provenance.js';
 import { checkOutputPath, emit } from './compare.js';
 import type { CliIO } from './io.js';
-
-/**
- * A run from what a user typed: anything resolveRun accepts, or SWEEP/best (SWEEP: anything resolveSweep
- * accepts, e.g. an experiment name for its latest sweep): the sweep's best finished run by its objective
- * (sweep.json; default validation accuracy, then validation loss), ties by the lower run number, as compare stars it.
- * Throws: UserError when nothing matches or the sweep has no finished run.
- */
-export function resolveModelRun(runsDir: string, ref: string): RunRef {
-  const m = /^(.*?)\/?best$/.exec(ref.replace(/\/+$/, ''));
-  if (m && (m[1] === '' || ref.includes('/'))) {
-    const sweepDir = resolveSweep(runsDir, m[1] === '' ? undefined : m[1]);
-    const best = sortRows(sweepRows(sweepDir))[0];
-    if (!best || best.status !== 'done') throw new UserError(`${sweepTitle(sweepDir)} has no finished run`, 'resume the sweep, or name a run: SWEEP_ID/INDEX');
-    return { sweepDir, run: findRunInSweep(sweepDir, best.folder) };
-  }
-  return resolveRun(runsDir, ref);
-}
 
 /** The run's model.json, checked to be able to predict. Throws: UserError when absent or incomplete. */
 export function readModelFile(ref: RunRef): RunModelFile {
@@ -73,7 +54,7 @@ export interface PredictOptions {
 /** `dlsweep predict`: returns 0, or 1 when some rows could not be predicted. */
 export async function predictCommand(ref: string, options: PredictOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
-  const run = resolveModelRun(runsDir, ref);
+  const run = resolveRun(runsDir, ref);
   const model = readModelFile(run);
   // Where the results go is checked first: nothing is printed for a write that would fail.
   if (options.output !== undefined && options.output !== '-') checkOutputPath(resolve(io.cwd, options.output), '--output');
@@ -147,7 +128,7 @@ export function exportFormatOf(output: string): (typeof EXPORT_FORMATS)[number] 
 
 export async function exportCommand(ref: string, options: { runsDir: string; format?: (typeof EXPORT_FORMATS)[number]; output: string }, io: CliIO): Promise<number> {
   const format = options.format ?? exportFormatOf(options.output);
-  const run = resolveModelRun(resolve(io.cwd, options.runsDir), ref);
+  const run = resolveRun(resolve(io.cwd, options.runsDir), ref);
   const model = readModelFile(run);
   const path = resolve(io.cwd, options.output);
   checkOutputPath(path, '--output');

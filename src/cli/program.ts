@@ -132,7 +132,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
         'to theta* (Goodfellow et al. 2015). Writes landscape-*.csv (a, b, loss, accuracy) and its chart landscape-*.svg (a contour plot in 2-D, a line in 1-D) ' +
         'into the run folder and draws a line chart (1-D) or a heatmap (2-D) in the terminal',
     )
-    .argument('<run>', 'a run: SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, a run folder, or a hash prefix')
+    .argument('<run>', 'a run: SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, a run folder, or a hash prefix')
     .addOption(new Option('--dims <n>', 'directions: 1 (a line) or 2 (a grid)').choices(['1', '2']).default(String(LANDSCAPE_DEFAULTS.dims)))
     .addOption(new Option('--directions <kind>', 'random: filter-normalized Gaussian directions; pca: the principal directions of the recorded trajectory (always 2-D)').choices(['random', 'pca']).default('random'))
     .option('--range <r>', `a (and b) from -r to r, in units of the direction (default: ${LANDSCAPE_DEFAULTS.range}; for pca, the trajectory's extent on each axis plus a fifth)`, positiveNumber('--range', '0.5'))

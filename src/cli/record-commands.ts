@@ -74,7 +74,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .command('show')
     .description(
       'show a run (parameters, metrics, confusion matrix, loss curve, files) or a sweep (facts, grid, best runs, files). ' +
-        'Runs: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, or a bare hash prefix; default: the latest sweep',
+        'Runs: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best or SWEEP_ID/best (the best finished run by the sweep\'s objective), a run folder, or a bare hash prefix; default: the latest sweep',
     )
     .argument('[target]', 'run or sweep')
     .option('--log', 'draw the loss curve on a log scale')
@@ -84,7 +84,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
       result.code = showCommand(target, { runsDir: program.opts().runsDir, log: Boolean(opts.log), json: Boolean(opts.json), top: opts.top }, io);
     });
 
-  const targetHelp = 'a sweep (EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, a sweep id, an experiment name for its latest sweep) or a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, ...)';
+  const targetHelp = 'a sweep (EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, a sweep id, an experiment name for its latest sweep) or a run (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, ...)';
   program
     .command('tag')
     .description(
@@ -196,7 +196,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
   program
     .command('diff')
     .description('two runs side by side: parameters and metrics, differences marked (≠), metric differences as B - A')
-    .argument('<run-a>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, a run folder, or a hash prefix')
+    .argument('<run-a>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, a run folder, or a hash prefix')
     .argument('<run-b>', 'another run')
     .option('--only-changed', 'show only the rows that differ')
     .addOption(formatOption())

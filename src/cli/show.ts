@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { OutsideRunsDir, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
-import { isRunSelector, readSweepFile, resolveRun, sweepBeforeRun, type RunRef } from '../store/read-runs.js';
+import { BEST_SELECTOR, isRunSelector, readSweepFile, resolveRun, sweepBeforeRun, type RunRef } from '../store/read-runs.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';
@@ -30,7 +30,7 @@ export type Target = { kind: 'run'; ref: RunRef } | { kind: 'sweep'; dir: string
 
 /**
  * What `show` was asked about: a sweep (anything resolveSweep accepts) or a run (anything resolveRun
- * accepts). A reference that could be both is a sweep (e.g. quick/20261129 is a sweep-id prefix).
+ * accepts, EXPERIMENT/best included). A reference that could be both is a sweep (e.g. quick/20261129 is a sweep-id prefix).
  * Throws: UserError when it names neither; the run's error when the part before the last / is a sweep.
  */
 export function resolveTarget(runsDir: string, ref: string | undefined): Target {
@@ -47,7 +47,7 @@ export function resolveTarget(runsDir: string, ref: string | undefined): Target 
   }
   const trimmed = ref.replace(/\/+$/, '');
   const last = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  if (trimmed.includes('/') ? isRunSelector(last) || sweepBeforeRun(runsDir, trimmed) : /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
+  if (trimmed.includes('/') ? isRunSelector(last) || sweepBeforeRun(runsDir, trimmed) : trimmed === BEST_SELECTOR || (/^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed))) {
     return { kind: 'run', ref: resolveRun(runsDir, ref) };
   }
   try {

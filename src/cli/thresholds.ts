@@ -5,11 +5,10 @@ import { UserError } from '../errors.js';
 import { sweepTitle } from '../report/rows.js';
 import { chooseThreshold, parseRule, thresholdText } from '../report/thresholds.js';
 import type { CliIO } from './io.js';
-import { resolveModelRun } from './predict.js';
 import { checkPredictions, checkRoc, recordsPredictions } from '../store/integrity.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { Predictions } from '../store/predictions.js';
-import type { StoredRun } from '../store/read-runs.js';
+import { resolveRun, type StoredRun } from '../store/read-runs.js';
 
 /** Options of `dlsweep thresholds` (the rule's options as typed). */
 export interface ThresholdsOptions {
@@ -28,8 +27,7 @@ export interface ThresholdsOptions {
 export function thresholdsCommand(ref: string, options: ThresholdsOptions, io: CliIO): number {
   const rule = parseRule(options);
   const runsDir = resolve(io.cwd, options.runsDir);
-  // EXPERIMENT/best: the best run by the sweep's objective, as for predict.
-  const { sweepDir, run } = resolveModelRun(runsDir, ref);
+  const { sweepDir, run } = resolveRun(runsDir, ref);
   const title = `${sweepTitle(sweepDir)}/${run.folder}`;
   if (run.metrics?.status !== 'done') throw new UserError(`${title} is ${run.metrics?.status ?? 'not finished'}: it has no predictions`, 'choose a finished run (dlsweep compare lists them)');
   const predictions = checkedPredictions(run, title, sweepTitle(sweepDir));

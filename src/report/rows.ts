@@ -279,6 +279,15 @@ export function bestOf(rows: Row[]): Set<Row> {
   return out;
 }
 
+/**
+ * The folder of a sweep's best finished run by its objective (bestOf: the run the table stars and sweep.json's
+ * `best` names), or undefined when no run of it finished. Read from the run folders, so a running sweep's best
+ * is its best so far.
+ */
+export function bestRunFolder(sweepDir: string): string | undefined {
+  return [...bestOf(sweepRows(sweepDir))][0]?.folder;
+}
+
 /** Title of a sweep for tables: experiment/sweep-id. */
 export function sweepTitle(sweepDir: string): string {
   return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;

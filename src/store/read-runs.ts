@@ -12,6 +12,8 @@ import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
 import { NoSuchSweep, checkInsideRunsDir, isDir, normalizeReference, resolveSweep, allSweeps } from './sweep-folders.js';
+// The best run is the one the tables star: report/rows.ts holds that rule (called at run time, never at load).
+import { bestRunFolder } from '../report/rows.js';
 
 /**
  * A sweep.json that cannot be used: not JSON (cut short by a full disk, say) or a field of the wrong type
@@ -158,18 +160,34 @@ function sweepName(sweepDir: string): string {
   return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
 }
 
-/** Whether a string can select a run inside a sweep: a 1-based index, a hash prefix, or a run folder name. */
+/** The selector naming a sweep's best finished run by its objective (EXPERIMENT/best, SWEEP_ID/best). */
+export const BEST_SELECTOR = 'best';
+
+/** Whether a string can select a run inside a sweep: a 1-based index, a hash prefix, a run folder name, or `best`. */
 export function isRunSelector(s: string): boolean {
-  return /^\d+$/.test(s) || /^[0-9a-f]{2,64}$/.test(s) || RUN_FOLDER_PATTERN.test(s);
+  return s === BEST_SELECTOR || /^\d+$/.test(s) || /^[0-9a-f]{2,64}$/.test(s) || RUN_FOLDER_PATTERN.test(s);
 }
 
 /**
  * The run of a sweep that `selector` names: a run folder name (0003-3fa2c1d0); all digits: a 1-based index
- * (3 is folder 0003-...; a number with no such run is then tried as a hash prefix); otherwise a prefix of
- * the run's hash (the folder's 8 hex digits, or of the full run id when longer).
- * Throws: UserError when nothing matches, or when a prefix matches several runs (listing them).
+ * (3 is folder 0003-...; a number with no such run is then tried as a hash prefix); `best`: the best finished
+ * run by the sweep's objective (report/rows.ts bestRunFolder); otherwise a prefix of the run's hash (the
+ * folder's 8 hex digits, or of the full run id when longer).
+ * Throws: UserError when nothing matches, when a prefix matches several runs (listing them), or for `best`
+ * when no run of the sweep finished.
  */
 export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
+  if (selector === BEST_SELECTOR) {
+    const best = bestRunFolder(sweepDir);
+    if (best === undefined) {
+      const name = sweepName(sweepDir);
+      throw new UserError(
+        `${name}/best names no run: no run of ${name} has finished (best is the best finished run by the sweep's objective)`,
+        `wait for its runs to finish, or resume it if it stopped (dlsweep run EXPERIMENT_FILE --resume ${name}); or name a run by its index: ${name}/1 (dlsweep show ${name} lists them)`,
+      );
+    }
+    return readRunFolder(sweepDir, best);
+  }
   const folders = runFoldersOf(sweepDir);
   const read = (folder: string): StoredRun => readRunFolder(sweepDir, folder);
   if (folders.includes(selector)) return read(selector);
@@ -213,8 +231,8 @@ export function sweepBeforeRun(runsDir: string, ref: string): string | undefined
 /**
  * Find a run from what a user typed: a run folder path; SWEEP/SELECTOR where SWEEP is anything
  * resolveSweep accepts (a sweep id or unique prefix, EXPERIMENT/SWEEP_ID, EXPERIMENT/latest, an experiment
- * name for its latest sweep) and SELECTOR a 1-based index or a hash prefix (see findRunInSweep); or a bare
- * hash prefix of at least 4 hex digits, searched in every sweep.
+ * name for its latest sweep) and SELECTOR a 1-based index, a hash prefix or `best` (see findRunInSweep); a
+ * bare `best` (the latest sweep's); or a bare hash prefix of at least 4 hex digits, searched in every sweep.
  * The run found is always inside runsDir.
  * Throws: UserError when nothing matches, a prefix is ambiguous (listing the matches), or the reference leads
  * outside runsDir.
@@ -228,6 +246,11 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
     return { sweepDir, run: findRunInSweep(sweepDir, basename(asPath)) };
   }
   const slash = trimmed.lastIndexOf('/');
+  // `best` alone: the best run of the latest sweep of all, as a bare `latest` is that sweep.
+  if (trimmed === BEST_SELECTOR) {
+    const sweepDir = resolveSweep(runsDir);
+    return { sweepDir, run: findRunInSweep(sweepDir, BEST_SELECTOR) };
+  }
   if (slash > 0 && isRunSelector(trimmed.slice(slash + 1))) {
     const sweepDir = resolveSweep(runsDir, trimmed.slice(0, slash));
     return { sweepDir, run: findRunInSweep(sweepDir, trimmed.slice(slash + 1)) };
@@ -261,7 +284,7 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
     if (!(e instanceof UserError)) throw e;
   }
   if (sweep) throw new UserError(`"${ref}" names a sweep (${sweepName(sweep)}), not a run`, `add a run's index or hash prefix: ${trimmed}/1, or ${sweepName(sweep)}/1; dlsweep show ${trimmed} lists its runs`);
-  throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, or a run folder path');
+  throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, or a run folder path');
 }
 
 /**

@@ -13,9 +13,8 @@ import { sortRows } from '../../src/report/columns.js';
 import { sweepRows } from '../../src/report/rows.js';
 import { buildComparison, renderTerminal } from '../../src/report/sweep-files.js';
 import { metricLabel } from '../../src/report/format.js';
-import { readRuns } from '../../src/store/read-runs.js';
+import { readRuns, resolveRun } from '../../src/store/read-runs.js';
 import { objectiveOf } from '../../src/cli/search.js';
-import { resolveModelRun } from '../../src/cli/predict.js';
 import { sweepsView } from '../../src/cli/ls.js';
 import { objectiveStatement, type ObjectiveSetting } from '../../src/sweep/objective.js';
 import { only, refused } from '../helpers/experiments.js';
@@ -102,8 +101,8 @@ test('a sweep whose loss order and accuracy order disagree: the star, the ties a
     assert.deepEqual(starred(runsView('acc', d, { sort: 'validation.accuracy:asc' })), [0.1]);
     // The default order is the objective's; EXPERIMENT/best is its best.
     assert.deepEqual(sortRows(l).map((r) => r.params.learning_rate), [0.2, 0.3, 0.1]);
-    assert.equal(resolveModelRun(runs, 'loss/best').run.params.params.learning_rate, 0.2);
-    assert.equal(resolveModelRun(runs, 'acc/best').run.params.params.learning_rate, 0.1);
+    assert.equal(resolveRun(runs, 'loss/best').run.params.params.learning_rate, 0.2);
+    assert.equal(resolveRun(runs, 'acc/best').run.params.params.learning_rate, 0.1);
     // ls: each sweep's best run by its own objective (B is the second run folder), with the value of that
     // objective's metric: A's validation accuracy 19/20, B's validation loss 0.2; each cell names its metric.
     const ls = sweepsView(runs, ['acc', 'loss']);

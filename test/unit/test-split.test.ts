@@ -19,7 +19,7 @@ import { runsView } from '../../src/report/compare/index.js';
 import { sortRows } from '../../src/report/columns.js';
 import { sweepRows } from '../../src/report/rows.js';
 import { resultsCsv } from '../../src/report/sweep-files.js';
-import { resolveModelRun } from '../../src/cli/predict.js';
+import { resolveRun } from '../../src/store/read-runs.js';
 import { both, randomSplit, relClose } from '../helpers/agree.js';
 import { only, refused } from '../helpers/experiments.js';
 import { metricsFrom, tempRunsDir, writeSweep } from './report-fixtures.js';
@@ -143,7 +143,7 @@ test('no choice reads test figures: the run with the best test score but a worse
     assert.deepEqual(lr(runsView('held', rows)), [0.1]);
     assert.deepEqual(lr(runsView('held', rows, { sort: 'test.accuracy' })), [0.1]);
     assert.deepEqual(sortRows(rows).map((r) => r.params.learning_rate), [0.1, 0.2]);
-    assert.equal(resolveModelRun(runs, 'held/best').run.params.params.learning_rate, 0.1);
+    assert.equal(resolveRun(runs, 'held/best').run.params.params.learning_rate, 0.1);
     // The table labels the best run's test figures as the unbiased estimate, and drops the optimistic note.
     const notes = runsView('held', rows).footnotes.join('\n');
     assert.match(notes, /test rows, never used to choose \(the unbiased estimate of the chosen configuration/);
