@@ -10,8 +10,8 @@ import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN, sweepIdTime } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
 import { checkInsideRunsDir, experimentOf, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, resolveSweep, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
-import { readSweepFile, runAddressed } from '../store/read-runs.js';
-import { sweepRows, sweepTags } from '../report/rows.js';
+import { readRunFolder, readSweepFile, recordStandsForRuns, runAddressed } from '../store/read-runs.js';
+import { rowOf, sweepRows, sweepTags, sweepTitle, type Row } from '../report/rows.js';
 import { recordedObjective } from '../sweep/objective.js';
 import { countRows } from '../report/sweep-files.js';
 import { checkTag, readAnnotations } from '../store/annotations.js';
@@ -64,6 +64,57 @@ function runTags(sweepDir: string): string[] {
     }
   }
   return [...out];
+}
+
+/** What a row of `ls` shows of a sweep's runs: its counts, its best run and the metric shown of it. */
+interface SweepSummary {
+  counts: SweepFile['counts'];
+  /** The best run by the sweep's objective, as compare stars it (first in the default order), if any. */
+  best: Row | undefined;
+  metric: { key: string };
+  /** The metric asked for is a test metric and the runs have no test split. */
+  missing?: { def: ColumnDef; defs: ColumnDef[] };
+}
+
+/**
+ * The summary from every run folder (damaged runs warned of through `warn`). The column shows the best run's
+ * value of the metric asked for, else of the objective's first metric (a search minimizing validation loss
+ * shows its loss). Throws: UserError for a `metricName` that names no metric.
+ */
+function summaryOfRuns(dir: string, sweep: SweepFile, metricName: string | undefined, warn: (line: string) => void): SweepSummary {
+  const runs = sweepRows(dir, warn);
+  damagedWarnings(runs).forEach(warn);
+  const defs = knownColumns(runs);
+  // A test metric is refused only when no sweep listed has a test split (sweepsView): the others show n/a.
+  const metric = metricName !== undefined ? resolveColumn(metricName, defs.map((d) => ({ ...d, absent: undefined })), '--metric', ['metric']) : { key: recordedObjective(sweep).keys[0].metric };
+  const missing = defs.find((d) => d.key === metric.key && d.absent);
+  return { counts: countRows(runs, sweep.grid_size), best: sortRows(runs)[0], metric, ...(missing ? { missing: { def: missing, defs } } : {}) };
+}
+
+/**
+ * The summary summaryOfRuns gives, from the sweep's record (its counts and best run, read/runs.ts
+ * recordStandsForRuns) and the best run's folder alone; undefined when the runs must be read: the record does
+ * not stand for them, no run finished, or the metric asked for is a test metric (whether the runs have a test
+ * split is told by all of them) or not one a sweep's runs leave undecided (the reading of every run says what).
+ */
+function recordedSummary(dir: string, sweep: SweepFile, metricName: string | undefined): SweepSummary | undefined {
+  if (!sweep.best || !recordStandsForRuns(dir, sweep)) return undefined;
+  let metric: { key: string } = { key: recordedObjective(sweep).keys[0].metric };
+  if (metricName !== undefined) {
+    // Metric columns are the same for every set of runs: resolved without them (a name that is none is
+    // refused by summaryOfRuns, with the runs' columns in its suggestions).
+    try {
+      metric = resolveColumn(metricName, knownColumns([]), '--metric', ['metric']);
+    } catch (e) {
+      if (e instanceof UserError) return undefined;
+      throw e;
+    }
+    if (metric.key.startsWith('test.')) return undefined;
+  }
+  const run = readRunFolder(dir, sweep.best.run);
+  const best = rowOf(sweepTitle(dir), run);
+  if (best.status !== 'done') return undefined;
+  return { counts: sweep.counts, best, metric };
 }
 
 /** Cells of a row of `ls` (without size): experiment ... note, best_metric, as sweepsView's columns. */
@@ -133,20 +184,15 @@ export function sweepsView(
         rows.push({ status: 'damaged', cells });
         return;
       }
-      const runs = sweepRows(dir, warn);
-      damagedWarnings(runs).forEach(warn);
-      const defs = knownColumns(runs);
-      // The best run by the sweep's objective, as compare stars it; the column shows its value of the metric
-      // asked for, else of the objective's first metric (a search minimizing validation loss shows its loss).
-      const best = sortRows(runs)[0];
-      // A test metric is refused only when no sweep listed has a test split (below): the others show n/a.
-      const metric = metricName !== undefined ? resolveColumn(metricName, defs.map((d) => ({ ...d, absent: undefined })), '--metric', ['metric']) : { key: recordedObjective(sweep).keys[0].metric };
-      const missing = defs.find((d) => d.key === metric.key && d.absent);
-      if (missing) absent = { def: missing, defs };
+      // The counts and the best run: from the record when it still stands for the runs (a finished sweep not
+      // changed since), reading the best run's folder only; else from every run folder.
+      const summary = recordedSummary(dir, sweep, metricName) ?? summaryOfRuns(dir, sweep, metricName, warn);
+      const { metric, counts } = summary;
+      if (summary.missing) absent = summary.missing;
       else metricFound = true;
       metricKeys.add(metric.key);
+      const best = summary.best;
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
-      const counts = countRows(runs, sweep.grid_size);
       const status = liveStatus(dir, sweep, now, counts);
       // The time worked on it, without the idle time before a resume or extension; a sweep that died without
       // recording its end worked until it was last seen working, not until now.
@@ -173,7 +219,7 @@ export function sweepsView(
           { text: String(counts.diverged), value: counts.diverged },
           { text: other, value: other },
           { text: bestValue === undefined ? '-' : formatMetric(metric.key, bestValue), value: bestValue ?? null },
-          { text: bestValue === undefined ? '-' : best.folder, value: bestValue === undefined ? null : best.folder },
+          { text: bestValue === undefined ? '-' : best!.folder, value: bestValue === undefined ? null : best!.folder },
           { text: Number.isFinite(ms) ? formatMs(ms) + (status === 'running' ? ' so far' : '') : '?', value: Number.isFinite(ms) ? ms : null },
           { text: tagList.join(', '), value: tagList },
           { text: sweep.description ? oneLine(sweep.description, 40) : '', value: sweep.description ?? null },

@@ -3,7 +3,7 @@
  * reference (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, a hash prefix, ...) to a run.
  * Concurrency contract: readers may run at any time and see each file either complete or absent.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkRunFolder, checkSweepRecord, readJsonFile, type CheckedRun } from './integrity.js';
@@ -65,6 +65,37 @@ export function readSweepFile(dir: string): SweepFile {
     throw new DamagedSweepRecord(dir, `${SWEEP_FILES.sweep}: ${shown.join('; ')}`, read.value);
   }
   return read.value;
+}
+
+/**
+ * Whether a finished sweep's record still stands for its run folders, so that its counts and best can be
+ * shown without reading them: the sweep is done (its record written last, after its outputs were rebuilt
+ * from the runs: sweeps.ts closingRecord, sweep-files.ts rebuildSweepOutputs) with no damaged run; every entry
+ * named like a run folder is a folder holding params.json and metrics.json, none of them nor timing.json changed since
+ * the record was written (file times; a run damaged or retrained since shows there); and their number is the
+ * record's count of recorded runs (a folder removed since shows there). Otherwise the runs must be read.
+ * A few stats per run, no file read. Throws: nothing.
+ */
+export function recordStandsForRuns(dir: string, sweep: SweepFile): boolean {
+  const c = sweep.counts;
+  if (sweep.status !== 'done' || sweep.best === undefined || typeof c !== 'object' || c === null || (c.damaged ?? 0) > 0) return false;
+  try {
+    const written = statSync(join(dir, SWEEP_FILES.sweep)).mtimeMs;
+    const folders = readdirSync(dir).filter((n) => RUN_FOLDER_PATTERN.test(n));
+    if (folders.length !== c.done + c.diverged + c.failed + c.interrupted) return false;
+    for (const folder of folders) {
+      for (const name of [RUN_FILES.params, RUN_FILES.metrics, RUN_FILES.timing]) {
+        // A failed training records no timing.json: absent, it is as the record saw it.
+        const stat = statSync(join(dir, folder, name), { throwIfNoEntry: name !== RUN_FILES.timing });
+        // Strictly before: a change within the file system's time resolution of the record is not told apart.
+        if (stat && !(stat.mtimeMs < written)) return false;
+      }
+    }
+    return true;
+  } catch {
+    // A file missing, a file where a folder should be, an unreadable folder: the readers say what.
+    return false;
+  }
 }
 
 /**
