@@ -269,7 +269,10 @@ export function bestOf(rows: Row[]): Set<Row> {
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const k = `${r.dataset ?? ''}\u0000${JSON.stringify(objectiveOfRow(r).keys)}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    // Appended in place: copying the group for each row made 10,000 rows cost 50 million copies.
+    const group = groups.get(k);
+    if (group) group.push(r);
+    else groups.set(k, [r]);
   }
   const out = new Set<Row>();
   for (const g of groups.values()) {

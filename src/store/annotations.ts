@@ -6,7 +6,7 @@
  * tags; the file itself is replaced atomically, so readers see the old or the new version, never a mix.
  * The lock is not the sweep's: a running sweep can be tagged.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { TAG_PATTERN, firstControlCharacter } from '../experiment/schema.js';
@@ -54,6 +54,9 @@ export function checkNote(note: string): string {
  */
 export function readAnnotations(dir: string): Annotations {
   const path = join(dir, ANNOTATIONS_FILE);
+  // Most folders have none: asked first, since a failed read costs an exception (a tenth of a second per
+  // thousand runs listed).
+  if (!existsSync(path)) return { tags: [] };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
