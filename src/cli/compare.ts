@@ -9,7 +9,7 @@ import { shellWord } from '../text.js';
 import { isWriteError, outputWriteFailure } from './write-errors.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import { experimentOf, experimentsIn, leavingWarning, linksLeaving, normalizeReference } from '../store/sweep-folders.js';
-import { resolveSweepNotRun } from '../store/read-runs.js';
+import { resolveSweepNotRun } from '../report/run-address.js';
 import { sweepRows, sweepTitle } from '../report/rows.js';
 import { knownColumns, lookupColumn } from '../report/columns.js';
 import { compareView, splitList, type QueryOptions } from '../report/compare/index.js';

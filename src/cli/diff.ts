@@ -1,6 +1,6 @@
 /** `dlsweep diff RUN_A RUN_B`: two runs' parameters and metrics side by side, differences marked. */
 import { resolve } from 'node:path';
-import { resolveRun } from '../store/read-runs.js';
+import { resolveRun } from '../report/run-address.js';
 import { rowOf, sweepTitle } from '../report/rows.js';
 import { diffView } from '../report/diff.js';
 import { renderView, type OutputFormat } from '../report/render.js';

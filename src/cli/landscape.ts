@@ -14,7 +14,7 @@ import { loadDataset } from '../datasets/index.js';
 import { RUN_FILES, currentExperimentPath } from '../store/paths.js';
 import { readSweepFile } from '../store/read-runs.js';
 import { writeLandscape, writeSweepLandscapes, type SweepLandscape } from '../store/landscape.js';
-import { findRunInSweep, resolveRun } from '../store/read-runs.js';
+import { findRunInSweep, resolveRun } from '../report/run-address.js';
 import { sweepRows } from '../report/rows.js';
 import { sortRows } from '../report/columns.js';
 import type { LandscapeRecord } from '../experiment/record.js';

@@ -1,6 +1,7 @@
 /** `dlsweep report [SWEEP]`: (re)generate a sweep's report.html. */
 import { resolve } from 'node:path';
-import { readSweepFile, resolveSweepNotRun } from '../store/read-runs.js';
+import { readSweepFile } from '../store/read-runs.js';
+import { resolveSweepNotRun } from '../report/run-address.js';
 import { writeReport } from '../report/sweep-files.js';
 import { sweepRows } from '../report/rows.js';
 import { warnDamaged } from './damage.js';

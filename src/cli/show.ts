@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { OutsideRunsDir, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
-import { BEST_SELECTOR, isRunSelector, readSweepFile, resolveRun, sweepBeforeRun, type RunRef } from '../store/read-runs.js';
+import { readSweepFile, type RunRef } from '../store/read-runs.js';
+import { BEST_SELECTOR, isRunSelector, resolveRun, sweepBeforeRun } from '../report/run-address.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';

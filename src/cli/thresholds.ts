@@ -8,7 +8,8 @@ import type { CliIO } from './io.js';
 import { checkPredictions, checkRoc, recordsPredictions } from '../store/integrity.js';
 import { RUN_FILES } from '../store/paths.js';
 import type { Predictions } from '../store/predictions.js';
-import { resolveRun, type StoredRun } from '../store/read-runs.js';
+import type { StoredRun } from '../store/read-runs.js';
+import { resolveRun } from '../report/run-address.js';
 
 /** Options of `dlsweep thresholds` (the rule's options as typed). */
 export interface ThresholdsOptions {

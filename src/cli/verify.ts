@@ -1,7 +1,7 @@
 /** `dlsweep verify [SWEEP]`: check every file of every run of a sweep (or of every sweep) and say what resume would repair. */
 import { basename, dirname, resolve } from 'node:path';
 import { allSweeps } from '../store/sweep-folders.js';
-import { resolveSweepNotRun } from '../store/read-runs.js';
+import { resolveSweepNotRun } from '../report/run-address.js';
 import { isDamaged, verifySweep, type SweepCheck } from '../store/verify.js';
 import type { CliIO } from './io.js';
 import { NOT_A_RUN_FOLDER, setAsideHint } from '../store/integrity.js';

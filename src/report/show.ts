@@ -218,14 +218,14 @@ export function sweepDetail(
     const runs = e.runs === 0 ? 'no new runs' : e.runs === 1 ? `run ${e.first_run}` : `runs ${e.first_run}-${e.first_run + e.runs - 1}`;
     facts.push(['extended', `${e.at}: ${describeWidening(e.added)} (${runs}; ${e.file})`]);
   }
-  const defs = knownColumns(rows);
   // The grid as started (the saved experiment), whatever part of it is recorded; from the runs when unreadable.
   const design = options.design;
-  const { varying, fixed } = splitParams(rows, defs);
-  const fixedText = design ? design.fixed.map((f) => `${f.name}=${f.text}`) : fixed.map((f) => `${f.name}=${f.value}`);
+  // Only without the saved experiment are the runs' parameters looked at (every run's: worth skipping).
+  const byRows = design ? undefined : splitParams(rows, knownColumns(rows));
+  const fixedText = design ? design.fixed.map((f) => `${f.name}=${f.text}`) : byRows!.fixed.map((f) => `${f.name}=${f.value}`);
   const grid = design
     ? design.axes.map((a) => `${a.name} (${a.values.map((v) => v.text).join(', ')})`)
-    : varying.map((d) => `${d.key} (${distinctValues(rows, d).map((v) => v.text).join(', ')})`);
+    : byRows!.varying.map((d) => `${d.key} (${distinctValues(rows, d).map((v) => v.text).join(', ')})`);
   if (fixedText.length) facts.push(['fixed', fixedText.join(', ')]);
   if (design?.searched.length) facts.push(['searched', design.searched.map((a) => `${a.name} ${a.text}`).join(', ')]);
   if (grid.length) facts.push([sweep.search ? 'choices' : 'grid', grid.join(' x ')]);

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRunFolders } from '../../src/store/paths.js';
-import { findRunInSweep, readRuns } from '../../src/store/read-runs.js';
+import { readRuns } from '../../src/store/read-runs.js';
+import { findRunInSweep } from '../../src/report/run-address.js';
 
 const shape: DataShape = { fingerprint: 'f'.repeat(64), features: 4, trainSamples: 160, folds: 1 };
 

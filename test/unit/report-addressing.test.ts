@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../../src/errors.js';
-import { findRunInSweep, resolveRun } from '../../src/store/read-runs.js';
+import { findRunInSweep, resolveRun } from '../../src/report/run-address.js';
 import { linksLeaving, resolveSweep } from '../../src/store/sweep-folders.js';
 import { lsCommand } from '../../src/cli/ls.js';
 import { compareCommand } from '../../src/cli/compare.js';

@@ -19,7 +19,7 @@ import { runsView } from '../../src/report/compare/index.js';
 import { sortRows } from '../../src/report/columns.js';
 import { sweepRows } from '../../src/report/rows.js';
 import { resultsCsv } from '../../src/report/sweep-files.js';
-import { resolveRun } from '../../src/store/read-runs.js';
+import { resolveRun } from '../../src/report/run-address.js';
 import { both, randomSplit, relClose } from '../helpers/agree.js';
 import { only, refused } from '../helpers/experiments.js';
 import { metricsFrom, tempRunsDir, writeSweep } from './report-fixtures.js';
