@@ -59,7 +59,7 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
       throw new UserError(`"${selector}" matches ${hits.length} runs of ${sweepName(sweepDir)}: ${hits.join(', ')}`, 'type more of the hash, or use the run index (the number before the dash)');
     }
   }
-  // `latest` and `best` name sweeps and runs by rank, after an experiment or a sweep: never a run folder.
+  // `latest` names the newest sweep, after an experiment: never a run folder (`best`, a run, is taken above).
   if (selector === 'latest') {
     throw new UserError(`"latest" after ${sweepName(sweepDir)} names no run: latest is the newest sweep of an experiment`, `name a run of this sweep by its index or hash prefix (${sweepName(sweepDir)}/1), or the latest sweep's: ${basename(dirname(sweepDir))}/latest/1`);
   }
