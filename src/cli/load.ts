@@ -5,7 +5,10 @@
  */
 import { DiagnosticError, formatDiagnostics } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
-import { parseYaml } from '../experiment/read.js';
+import { parseYaml, sortDiagnostics } from '../experiment/read.js';
+import type { Source } from '../experiment/source.js';
+import type { Node } from 'yaml';
+import { DatasetSettingsError } from '../datasets/problems.js';
 import { DatasetFileError } from '../datasets/csv.js';
 import type { Experiment } from '../experiment/types.js';
 import { loadDataset, type PreparedDataset } from '../datasets/index.js';
@@ -42,16 +45,30 @@ export async function loadInputs(
 
 /**
  * The experiment's data (see loadDataset); a dataset file that is missing or a folder is reported at the
- * experiment's dataset.path (file:line:column), like every other problem of the file.
- * Throws: as loadDataset, with that DiagnosticError in place of the DatasetFileError.
+ * experiment's dataset.path (file:line:column), like every other problem of the file, and so is each problem of
+ * a column setting (dataset.label, drop_columns, features) at the value that names the column.
+ * Throws: as loadDataset, with such DiagnosticErrors in place of the DatasetFileError and DatasetSettingsError.
  */
 export function loadExperimentData(exp: Experiment): PreparedDataset {
   try {
     return loadDataset(exp.dataset);
   } catch (e) {
+    if (e instanceof DatasetSettingsError) {
+      const { src } = parseYaml(exp.text, exp.file);
+      throw new DiagnosticError(sortDiagnostics(e.problems.map((p) => ({ ...p.diagnostic, file: exp.file, ...src.at(settingNode(src, p.setting)) }))));
+    }
     if (!(e instanceof DatasetFileError)) throw e;
     const { src } = parseYaml(exp.text, exp.file);
     const node = src.nodeAt(['dataset', 'path']) ?? src.keyNodeAt(['dataset']);
     throw new DiagnosticError([{ severity: 'error', file: exp.file, path: 'dataset.path', message: e.problem, hint: e.hint, ...src.at(node) }]);
   }
+}
+
+/** The node of a dataset setting in the experiment file, or of its nearest written parent (a preset's value is not written). */
+function settingNode(src: Source, setting: (string | number)[]): Node | undefined {
+  for (let n = setting.length; n > 0; n--) {
+    const node = src.nodeAt(['dataset', ...setting.slice(0, n)]);
+    if (node) return node;
+  }
+  return src.keyNodeAt(['dataset']);
 }

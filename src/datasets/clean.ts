@@ -6,7 +6,7 @@ import type { CsvDatasetConfig } from './config.js';
 import { UserError, type Diagnostic } from '../errors.js';
 import type { CsvFile } from './csv.js';
 import { OUT_OF_RANGE, columnNames, detectHeader, identifierWarnings, isNumeric, isOutOfRange, looksLikeHeader, resolveColumn, throwOnDuplicateNames } from './columns.js';
-import { dataDiagnostic, dataError, listFirst, q, throwIfAny } from './problems.js';
+import { DatasetSettingsError, dataDiagnostic, dataError, listFirst, q, settingPath, throwIfAny, type SettingProblem } from './problems.js';
 import type { CleanTable, DroppedRows } from './types.js';
 import { knownDataset } from './registry.js';
 import { plural } from '../text.js';
@@ -64,7 +64,9 @@ class LabelSet {
  * Clean a parsed CSV file according to the dataset settings.
  * Rows with a missing label are always dropped; rows with a missing feature are dropped (strategy drop)
  * or kept with NaN for later imputation (mean/median).
- * Throws: UserError for bad settings (unknown columns, empty positive list, overlapping classes);
+ * Throws: DatasetSettingsError listing every problem of the column settings (unknown or ambiguous columns,
+ * indices out of range, a column both label and dropped or feature...); UserError for bad label settings
+ * (empty positive list, overlapping classes);
  * DiagnosticError (line = 1-based file line, column = 1-based CSV field number) for rows with a wrong
  * number of fields, non-numeric feature values, label values neither positive nor negative, or no rows left.
  */
@@ -90,30 +92,52 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     throw dataError(file, 'the file has a header row but no data rows', { line: records[0].line });
   }
 
-  // Columns.
-  const labelIndex = resolveColumn(config.label, names, named, 'dataset.label', file);
+  // Columns: every problem of the column settings is collected, so one run reports them all.
+  const settingProblems: SettingProblem[] = [];
+  const problem = (setting: (string | number)[], message: string, extra: Parameters<typeof dataDiagnostic>[2]): void => {
+    const d = dataDiagnostic(file, message, extra);
+    d.path = settingPath(setting);
+    settingProblems.push({ setting, diagnostic: d });
+  };
+  const column = (ref: string | number, setting: (string | number)[]): number | undefined => {
+    const r = resolveColumn(ref, names, named, file);
+    if (typeof r === 'number') return r;
+    problem(setting, r.message, { expected: r.expected, found: r.found, hint: r.hint });
+    return undefined;
+  };
+  const shown = (j: number): string => `column ${j} ("${names[j]}")`;
+  const labelAt = column(config.label, ['label']);
   const dropped = new Set<number>();
-  for (const ref of config.drop_columns) {
-    const j = resolveColumn(ref, names, named, 'dataset.drop_columns', file);
-    if (j === labelIndex) throw new UserError(`dataset.drop_columns: column ${j} ("${names[j]}") is the label column; it cannot be dropped.`);
-    dropped.add(j);
-  }
+  config.drop_columns.forEach((ref, i) => {
+    const j = column(ref, ['drop_columns', i]);
+    if (j === undefined) return;
+    if (j === labelAt) problem(['drop_columns', i], `${shown(j)} is the label column; it cannot be dropped`, { hint: 'remove it from drop_columns (or choose another label column)' });
+    else dropped.add(j);
+  });
   let featureIndices: number[];
   if (config.features !== undefined) {
     featureIndices = [];
-    for (const ref of config.features) {
-      const j = resolveColumn(ref, names, named, 'dataset.features', file);
-      if (j === labelIndex) throw new UserError(`dataset.features: column ${j} ("${names[j]}") is the label column; it cannot also be a feature.`);
-      if (dropped.has(j)) throw new UserError(`dataset.features: column ${j} ("${names[j]}") is also listed in dataset.drop_columns.`);
-      if (featureIndices.includes(j)) throw new UserError(`dataset.features: column ${j} ("${names[j]}") is listed twice.`);
-      featureIndices.push(j);
-    }
+    config.features.forEach((ref, i) => {
+      const j = column(ref, ['features', i]);
+      if (j === undefined) return;
+      if (j === labelAt) problem(['features', i], `${shown(j)} is the label column; it cannot also be a feature`, { hint: 'remove it from features' });
+      else if (dropped.has(j)) problem(['features', i], `${shown(j)} is also listed in dataset.drop_columns`, { hint: 'keep it in one of features and drop_columns' });
+      else if (featureIndices.includes(j)) problem(['features', i], `${shown(j)} is listed twice`, { hint: 'remove the second one' });
+      else featureIndices.push(j);
+    });
   } else {
-    featureIndices = names.map((_, j) => j).filter((j) => j !== labelIndex && !dropped.has(j));
+    featureIndices = names.map((_, j) => j).filter((j) => j !== labelAt && !dropped.has(j));
   }
-  if (featureIndices.length === 0) {
-    throw new UserError(`dataset: no feature columns left in ${file} (label column ${labelIndex}, dropped ${[...dropped].join(', ') || 'none'}).`);
+  if (featureIndices.length === 0 && settingProblems.length === 0) {
+    const setting = config.features !== undefined ? ['features'] : config.drop_columns.length > 0 ? ['drop_columns'] : ['label'];
+    problem(
+      setting,
+      `no feature columns left in ${file} (label column ${labelAt}, dropped ${[...dropped].join(', ') || 'none'})`,
+      { hint: 'keep at least one column besides the label: drop fewer columns, or list features' },
+    );
   }
+  if (settingProblems.length > 0) throw new DatasetSettingsError(settingProblems);
+  const labelIndex = labelAt!;
   const F = featureIndices.length;
   const featureNames = featureIndices.map((j) => names[j]);
 

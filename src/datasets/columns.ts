@@ -1,6 +1,6 @@
 /** Header detection and column references (0-based index or header name) for CSV datasets. */
 import { distance } from 'fastest-levenshtein';
-import { DiagnosticError, UserError } from '../errors.js';
+import { DiagnosticError } from '../errors.js';
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -46,24 +46,34 @@ export function columnNames(count: number, header: string[] | undefined, known?:
   return names;
 }
 
+/** What is wrong with a column reference, as the parts of a diagnostic (the setting's path is the caller's). */
+export interface ColumnProblem {
+  message: string;
+  expected: string;
+  found: string;
+  hint: string;
+}
+
 /**
- * Resolve a column reference to a 0-based index.
+ * Resolve a column reference to a 0-based index, or say what is wrong with it.
  * A number is an index; a string is a column name (header, or the managed dataset's known names),
  * and a string of digits that names no column is taken as an index.
- * `setting` names the experiment-file setting, for messages (e.g. `dataset.label`).
- * Throws: UserError for an index out of range, an unknown name (listing the columns, with a did-you-mean),
- * or a name that several columns share.
+ * Returns: the index, or a ColumnProblem for an index out of range, an unknown name (the columns listed as
+ * expected, with a did-you-mean), or a name that several columns share. Throws: nothing.
  */
-export function resolveColumn(ref: string | number, names: string[], named: boolean, setting: string, file: string): number {
+export function resolveColumn(ref: string | number, names: string[], named: boolean, file: string): number | ColumnProblem {
   const n = names.length;
+  const found = typeof ref === 'number' ? String(ref) : JSON.stringify(ref);
+  const byName = named ? `, or a column name: ${listColumns(names)}` : '';
   if (typeof ref === 'number' || (/^\d+$/.test(ref.trim()) && !names.includes(ref.trim()))) {
     const idx = typeof ref === 'number' ? ref : Number(ref.trim());
-    if (!Number.isInteger(idx) || idx < 0 || idx >= n) {
-      throw new UserError(
-        `${setting}: column index ${ref} is out of range: ${file} has ${n} columns (0-based indices 0..${n - 1}).\nColumns: ${listColumns(names)}`,
-      );
-    }
-    return idx;
+    if (Number.isInteger(idx) && idx >= 0 && idx < n) return idx;
+    return {
+      message: `column index ${String(ref).trim()} is out of range: ${file} has ${n} columns`,
+      expected: `a 0-based column index, 0 to ${n - 1}${byName}`,
+      found,
+      hint: `columns are counted from 0: the last one is ${n - 1} (${JSON.stringify(names[n - 1])})`,
+    };
   }
   const name = ref.trim();
   const hits: number[] = [];
@@ -72,16 +82,25 @@ export function resolveColumn(ref: string | number, names: string[], named: bool
   });
   if (hits.length === 1) return hits[0];
   if (hits.length > 1) {
-    throw new UserError(`${setting}: column name "${name}" is ambiguous: columns ${hits.join(', ')} share it. Refer to the column by its 0-based index.`);
+    return {
+      message: `column name "${name}" is ambiguous: columns ${hits.join(', ')} of ${file} share it`,
+      expected: 'a name that one column has, or a 0-based column index',
+      found,
+      hint: `refer to the column by its 0-based index, e.g. ${hits[0]}`,
+    };
   }
-  const lines = [`${setting}: no column named "${name}" in ${file}.`];
-  if (!named) {
-    lines.push('The file has no header row, so columns have no names: refer to them by 0-based index, or set dataset.header: true if the first row holds the names.');
-  }
-  const guess = didYouMean(name, names);
-  if (guess !== undefined) lines.push(`Did you mean "${guess}"?`);
-  lines.push(`Columns: ${listColumns(names)}`);
-  throw new UserError(lines.join('\n'));
+  const guess = named ? didYouMean(name, names) : undefined;
+  return {
+    message: `no column named "${name}" in ${file}`,
+    expected: named ? `a column of the file: ${listColumns(names)}` : `a 0-based column index, 0 to ${n - 1} (the file has no header row, so its columns have no names)`,
+    found,
+    hint:
+      guess !== undefined
+        ? `did you mean "${guess}"?`
+        : named
+          ? 'write one of the column names above as it is spelled in the header line, or a 0-based column index'
+          : 'refer to columns by 0-based index, or set dataset.header: true if the first row holds the names',
+  };
 }
 
 /** "0 id, 1 thickness, ..." (capped at 60 columns). */

@@ -35,3 +35,28 @@ export function q(value: string): string {
 export function listFirst(numbers: number[], total: number): string {
   return numbers.join(', ') + (total > numbers.length ? ', ...' : '');
 }
+
+/** One problem of a dataset setting: `setting` is its path inside the experiment's dataset block, e.g. ['drop_columns', 1]. */
+export interface SettingProblem {
+  setting: (string | number)[];
+  diagnostic: Diagnostic;
+}
+
+/**
+ * Problems of the dataset settings that only the data file can reveal (a label or feature column it lacks),
+ * all of them at once. Each diagnostic is about the data file and names its setting (`dataset.label`); a caller
+ * that holds the experiment file points each at the setting's value there (see cli/load.ts).
+ */
+export class DatasetSettingsError extends DiagnosticError {
+  readonly problems: SettingProblem[];
+  constructor(problems: SettingProblem[]) {
+    super(problems.map((p) => p.diagnostic));
+    this.name = 'DatasetSettingsError';
+    this.problems = problems;
+  }
+}
+
+/** The path of a dataset setting as messages write it: ['drop_columns', 1] is dataset.drop_columns[1]. */
+export function settingPath(setting: (string | number)[]): string {
+  return ['dataset', ...setting].map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}

@@ -169,16 +169,16 @@ test('every row dropped for missing values', () => {
 // ---------------------------------------------------------------- columns and labels settings
 
 test('unknown column name: lists the columns and suggests the closest', () => {
-  fails(csvConfig(csvFile(GOOD), { label: 'lable' }), 'dataset.label: no column named "lable"', 'Did you mean "label"?', 'Columns: 0 a, 1 b, 2 label');
-  fails(csvConfig(csvFile(GOOD), { drop_columns: ['zzz'] }), 'dataset.drop_columns: no column named "zzz"', 'Columns: 0 a');
+  fails(csvConfig(csvFile(GOOD), { label: 'lable' }), 'dataset.label: no column named "lable"', 'did you mean "label"?', 'a column of the file: 0 a, 1 b, 2 label');
+  fails(csvConfig(csvFile(GOOD), { drop_columns: ['zzz'] }), 'dataset.drop_columns[0]: no column named "zzz"', 'a column of the file: 0 a');
 });
 
 test('a column name on a file without a header explains that columns have no names', () => {
-  fails(csvConfig(csvFile('1,2,0\n3,4,1\n')), 'The file has no header row', 'set dataset.header: true', 'Columns: 0 col0, 1 col1, 2 col2');
+  fails(csvConfig(csvFile('1,2,0\n3,4,1\n')), 'the file has no header row', 'set dataset.header: true', 'a 0-based column index, 0 to 2');
 });
 
 test('column index out of range names the number of columns', () => {
-  fails(csvConfig(csvFile(GOOD), { label: 7 }), 'dataset.label: column index 7 is out of range', 'has 3 columns (0-based indices 0..2)');
+  fails(csvConfig(csvFile(GOOD), { label: 7 }), 'dataset.label: column index 7 is out of range', 'has 3 columns', 'a 0-based column index, 0 to 2');
 });
 
 test('conflicting column settings', () => {

@@ -1,0 +1,75 @@
+/**
+ * Messages about an experiment's inputs that used to point nowhere useful or suggest the wrong fix: column settings
+ * the CSV file lacks (one per run, at no line of the experiment file), a scalar where a list is wanted, a
+ * one-class label column, an unclosed bracket or quote reported at the end of the file.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadExperimentData } from '../../src/cli/load.js';
+import { formatDiagnostic } from '../../src/errors.js';
+import { parseExperiment } from '../../src/experiment/load.js';
+import { refused } from '../helpers/experiments.js';
+import { testDir } from '../helpers/csv.js';
+
+const dir = testDir('dlsweep-inputs-hints-');
+
+/** A CSV file of `rows` rows (x, y, id, class) whose class cycles through `classes`. */
+function writeCsv(name: string, classes: number[], rows = 20): void {
+  const lines = ['x,y,id,class'];
+  for (let i = 0; i < rows; i++) lines.push(`${i % 7},${(i * 3) % 5},${1000 + i},${classes[i % classes.length]}`);
+  writeFileSync(join(dir, name), lines.join('\n') + '\n');
+}
+
+/** 1-based line and column of the first `needle` on the line starting with `lineStart` in `text`. */
+function where(text: string, lineStart: string, needle: string): [number, number] {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.startsWith(lineStart));
+  assert.ok(i >= 0, lineStart);
+  return [i + 1, lines[i].indexOf(needle, lineStart.length) + 1];
+}
+
+/** The diagnostics of loading this experiment's data as `run` does. */
+function dataRefused(text: string) {
+  return refused(() => loadExperimentData(parseExperiment(text, 'exp.yaml', { cwd: dir })));
+}
+
+test('every column setting the CSV lacks is reported in one run, each at its value in the experiment file, with the columns and a hint', () => {
+  writeCsv('two.csv', [1, 2]);
+  const text = [
+    'name: cols',
+    'dataset:',
+    '  path: two.csv',
+    '  label: klass',
+    '  positive: [2]',
+    '  drop_columns: [idd, 99]',
+    '  features: [x, y, x]',
+    '  split: {kind: holdout, validation_fraction: 0.25, seed: 1}',
+    'grid:',
+    '  iterations: [5]',
+    '',
+  ].join('\n');
+  const ds = dataRefused(text);
+  assert.deepEqual(
+    ds.map((d) => [d.path, d.line, d.column]),
+    [
+      ['dataset.label', ...where(text, '  label: ', 'klass')],
+      ['dataset.drop_columns[0]', ...where(text, '  drop_columns: ', 'idd')],
+      ['dataset.drop_columns[1]', ...where(text, '  drop_columns: ', '99')],
+      ['dataset.features[2]', ...where(text, '  features: ', 'x]')],
+    ],
+    ds.map(formatDiagnostic).join('\n\n'),
+  );
+  for (const d of ds) {
+    assert.equal(d.file, 'exp.yaml');
+    assert.ok(d.hint, `no hint: ${formatDiagnostic(d)}`);
+  }
+  const [label, idd, index] = ds;
+  assert.equal(label.hint, 'did you mean "class"?');
+  assert.equal(idd.hint, 'did you mean "id"?');
+  // The file's four columns, by 0-based index.
+  assert.ok(label.expected?.endsWith('0 x, 1 y, 2 id, 3 class'), label.expected);
+  assert.match(index.message, /column index 99 is out of range: .*two\.csv has 4 columns/);
+  assert.ok(index.expected?.startsWith('a 0-based column index, 0 to 3'), index.expected);
+});
