@@ -76,8 +76,13 @@ function render(p: Problem, src: Source): Diagnostic {
         const candidate = scalar ? (isListParam(key) ? `[${spelled}]` : spelled) : spec.example;
         d.message = `a grid axis must be a list of candidate values, not ${kindOf(p.data)}`;
         d.hint = `write \`${key}: [${candidate}]\`${isListParam(key) ? ` (each candidate of ${key} is itself a list)` : ''}, or move it to \`fixed:\` to hold it constant`;
-      } else if (p.segs.length === 2 && p.segs[0] === 'fixed' && isListParam(key) && !Array.isArray(p.data) && p.data !== null && typeof p.data !== 'object') {
-        d.hint = `write [${spelled}]`;
+      } else if (p.data !== null && typeof p.data !== 'object' && (types.includes('array') || p.alternatives?.some(allowsList))) {
+        // Any list-valued setting given one value: the same value in brackets (as written, quotes kept) is what was
+        // meant; a list of fixed length (a range's [low, high]) needs the others too.
+        const min = typeof p.schema.minItems === 'number' ? p.schema.minItems : 0;
+        d.hint = min > 1
+          ? `write a list of ${min} values${p.schema.maxItems === min ? '' : ' or more'}, e.g. \`${written(p.segs, `[${src.found(node)}, ...]`, src)}\``
+          : `write \`${written(p.segs, `[${src.found(node)}]`, src)}\``;
       } else if ((types.includes('number') || types.includes('integer')) && isNumericString(p.data)) {
         d.hint = `remove the quotes: ${written(p.segs, p.data.trim(), src)}`;
       } else if (
@@ -224,6 +229,11 @@ function render(p: Problem, src: Source): Diagnostic {
       if (d.found === undefined) delete d.found;
   }
   return d;
+}
+
+/** Whether a schema (one branch of an anyOf) takes a list. */
+function allowsList(s: Schema): boolean {
+  return s.type === 'array' || (Array.isArray(s.type) && s.type.includes('array'));
 }
 
 /**

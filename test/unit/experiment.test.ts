@@ -213,7 +213,7 @@ test('hidden_sizes written without inner lists gets a rewriting hint', () => {
   assert.equal(d.column, 17);
   assert.match(d.hint ?? '', /^write \[\[15\], \[30\]\]/);
   const f = only(diagnose(`${HEAD}fixed:\n  hidden_sizes: 15\n`), 'fixed.hidden_sizes');
-  assert.equal(f.hint, 'write [15]');
+  assert.equal(f.hint, 'write `hidden_sizes: [15]`');
   assert.deepEqual(parse(`${HEAD}grid:\n  hidden_sizes: [[15], [32, 16], []]\n`).axes[0].spellings, ['[15]', '[32, 16]', '[]']);
 });
 

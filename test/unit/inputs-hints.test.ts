@@ -10,7 +10,9 @@ import { test } from 'node:test';
 import { loadExperimentData } from '../../src/cli/load.js';
 import { formatDiagnostic } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/load.js';
-import { refused } from '../helpers/experiments.js';
+import { only, refused } from '../helpers/experiments.js';
+import { PARAMS } from '../../src/experiment/params.js';
+import { experimentSchema } from '../../src/experiment/schema.js';
 import { testDir } from '../helpers/csv.js';
 
 const dir = testDir('dlsweep-inputs-hints-');
@@ -72,4 +74,30 @@ test('every column setting the CSV lacks is reported in one run, each at its val
   assert.ok(label.expected?.endsWith('0 x, 1 y, 2 id, 3 class'), label.expected);
   assert.match(index.message, /column index 99 is out of range: .*two\.csv has 4 columns/);
   assert.ok(index.expected?.startsWith('a 0-based column index, 0 to 3'), index.expected);
+});
+
+test('a single value where a list is wanted: the hint is the value in brackets, for every list-valued key (positive: 4 -> positive: [4])', () => {
+  writeCsv('two-b.csv', [1, 2]);
+  const isList = (s: Record<string, unknown>): boolean => s.type === 'array' || (Array.isArray(s.type) && s.type.includes('array'));
+  const csvBranch = ((experimentSchema().properties as Record<string, { anyOf: Record<string, unknown>[] }>).dataset.anyOf).find((b) => (b.required as string[] | undefined)?.includes('path'))!;
+  const datasetKeys = Object.entries(csvBranch.properties as Record<string, Record<string, unknown>>).filter(([, s]) => isList(s)).map(([k]) => k);
+  const paramKeys = PARAMS.filter((p) => isList(p.schema as Record<string, unknown>)).map((p) => p.name);
+  assert.ok(datasetKeys.includes('positive') && datasetKeys.includes('drop_columns') && paramKeys.length > 0, `${datasetKeys} ${paramKeys}`);
+  const base = { path: 'two-b.csv', label: 'class', positive: '[2]' } as Record<string, string>;
+  for (const key of datasetKeys) {
+    const dataset = { ...base, [key]: '3' };
+    const text = `name: lists\ndataset:\n${Object.entries(dataset).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\ngrid:\n  iterations: [5]\n`;
+    const d = only(refused(() => parseExperiment(text, 'exp.yaml', { cwd: dir })), `dataset.${key}`);
+    assert.equal(d.hint, `write \`${key}: [3]\``, key);
+  }
+  for (const key of paramKeys) {
+    const text = `name: lists\ndataset:\n  path: two-b.csv\n  label: class\n  positive: [2]\nfixed:\n  ${key}: 3\ngrid:\n  iterations: [5]\n`;
+    const d = only(refused(() => parseExperiment(text, 'exp.yaml', { cwd: dir })), `fixed.${key}`);
+    assert.equal(d.hint, `write \`${key}: [3]\``, key);
+  }
+  const tags = only(refused(() => parseExperiment('name: lists\ntags: "base"\ndataset: {path: two-b.csv, label: class, positive: [2]}\n', 'exp.yaml', { cwd: dir })), 'tags');
+  assert.equal(tags.hint, 'write `tags: ["base"]`');
+  // A list of fixed length needs its other values: the hint says how many.
+  const range = only(refused(() => parseExperiment('name: lists\ndataset: {path: two-b.csv, label: class, positive: [2], split: {kind: fixed, train: 4, validation: [5, 9]}}\n', 'exp.yaml', { cwd: dir })), 'dataset.split.train');
+  assert.equal(range.hint, 'write a list of 2 values, e.g. `train: [4, ...]`');
 });
