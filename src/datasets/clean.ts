@@ -310,7 +310,12 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
       {
         expected: 'label values of both classes',
         found: `only ${missingClass === 'positive' ? 'negative' : 'positive'} rows (${kept})`,
-        hint: `set dataset.positive${negative ? ' and dataset.negative' : ''} to the label values of each class, e.g. positive: [${seen[seen.length - 1] ?? '1'}]`,
+        // A column of one value holds one class whatever positive says: no setting of it can give both classes.
+        hint:
+          new Set(seen.map(labelKey)).size === 1
+            ? `the data has one class only: every row's "${names[labelIndex]}" is ${q(seen[0])}, so no choice of dataset.positive leaves rows of both classes. ` +
+              'Use a file that holds rows of both classes, or set dataset.label to the column that holds the classes'
+            : `set dataset.positive${negative ? ' and dataset.negative' : ''} to the label values of each class, e.g. positive: [${seen[seen.length - 1] ?? '1'}]`,
       },
     );
   }

@@ -101,3 +101,20 @@ test('a single value where a list is wanted: the hint is the value in brackets, 
   const range = only(refused(() => parseExperiment('name: lists\ndataset: {path: two-b.csv, label: class, positive: [2], split: {kind: fixed, train: 4, validation: [5, 9]}}\n', 'exp.yaml', { cwd: dir })), 'dataset.split.train');
   assert.equal(range.hint, 'write a list of 2 values, e.g. `train: [4, ...]`');
 });
+
+test('a label column of one class: the hint says the data has one class only, not a positive: value that leaves no negative rows', () => {
+  writeCsv('one.csv', [2]);
+  const text = (positive: number) =>
+    `name: one\ndataset:\n  path: one.csv\n  label: class\n  positive: [${positive}]\n  split: {kind: holdout, validation_fraction: 0.25, seed: 1}\ngrid:\n  iterations: [5]\n`;
+  for (const positive of [4, 2]) {
+    const [d] = dataRefused(text(positive));
+    assert.match(d.message, positive === 4 ? /^no row is positive/ : /^no row is negative/);
+    assert.ok(d.hint?.startsWith('the data has one class only: every row\'s "class" is "2"'), d.hint);
+    assert.match(d.hint ?? '', /a file that holds rows of both classes, or set dataset\.label to the column that holds the classes$/);
+    assert.doesNotMatch(d.hint ?? '', /positive: \[/);
+  }
+  // Two classes, neither named positive: naming one of them is the fix.
+  writeCsv('two-c.csv', [1, 2]);
+  const [two] = dataRefused(text(4).replace('one.csv', 'two-c.csv'));
+  assert.match(two.hint ?? '', /e\.g\. positive: \[2\]$/);
+});
