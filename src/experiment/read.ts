@@ -255,7 +255,17 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     }
   }
   for (const w of doc.warnings) warnings.push(yamlProblem(w, src, 'warning'));
-  if (syntaxBroken) throw new DiagnosticError(sortDiagnostics(errors));
+  if (syntaxBroken) {
+    // The parser notices an unclosed bracket or quote only where the file ends or the indentation drops, and
+    // says so there: point at the opener instead, and drop the parser's errors that follow from it.
+    const unclosed = unclosedOpeners(text, src);
+    if (unclosed.length > 0) {
+      const first = Math.min(...unclosed.map((u) => u.offset));
+      const before = errors.filter((d) => d.line !== undefined && src.position(first).line > d.line && !/not closed|end with an? [\]}]|Missing closing/.test(d.message + (d.hint ?? '')));
+      throw new DiagnosticError(sortDiagnostics([...before, ...unclosed.map((u) => u.diagnostic)]));
+    }
+    throw new DiagnosticError(sortDiagnostics(errors));
+  }
   // Before any check that follows aliases: an alias inside its own anchor would make each of them recurse forever.
   const cycles = cyclicAliases(src);
   if (cycles.length > 0) throw new DiagnosticError(sortDiagnostics(cycles));
@@ -350,6 +360,87 @@ function yamlProblem(e: YAMLError, src: Source, severity: 'error' | 'warning'): 
     : SYNTAX_HINTS[e.code];
   if (hint) d.hint = hint;
   return d;
+}
+
+/** Whether a quoted scalar's source (from its opening quote on) has its closing quote. */
+function quoteClosed(source: string): boolean {
+  const quote = source[0];
+  for (let i = 1; i < source.length; i++) {
+    if (quote === '"' && source[i] === '\\') i++;
+    else if (source[i] === quote) {
+      // In single quotes, '' is a quote inside the string.
+      if (quote === "'" && source[i + 1] === "'") i++;
+      else return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The `[`, `{` and quotes of the text that are never closed, each as a diagnostic at the opener itself. A
+ * collection left open only because a quote inside it runs on is not reported: the quote is. Reads yaml's
+ * concrete syntax tree (nesting is already within MAX_NESTING, so recursion is shallow).
+ */
+function unclosedOpeners(text: string, src: Source): { offset: number; diagnostic: Diagnostic }[] {
+  type Opener = { offset: number; char: string; onOneLine: boolean };
+  const found: Opener[] = [];
+  const lineEnd = (offset: number): number => {
+    const i = text.indexOf('\n', offset);
+    return i < 0 ? text.length : i;
+  };
+  /** Walks a token; true when an unclosed quote lies inside it. */
+  const walk = (token: CST.Token | undefined | null): boolean => {
+    if (!token) return false;
+    if (token.type === 'document') return walk(token.value);
+    if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
+      if (quoteClosed(token.source)) return false;
+      found.push({ offset: token.offset, char: token.source[0], onOneLine: true });
+      return true;
+    }
+    if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      let quote = false;
+      for (const item of token.items) {
+        if ('key' in item && walk(item.key as CST.Token | null)) quote = true;
+        if (walk(item.value)) quote = true;
+      }
+      if (token.type === 'flow-collection') {
+        const closer = token.start.source === '[' ? ']' : '}';
+        if (!quote && !token.end.some((t) => t.source === closer)) {
+          const end = lineEnd(token.offset);
+          const onOneLine = token.items.every((it) => (it.value?.offset ?? 0) < end && (!('key' in it) || !it.key || it.key.offset < end));
+          found.push({ offset: token.offset, char: token.start.source, onOneLine });
+        }
+      }
+      return quote;
+    }
+    return false;
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+  const closerOf = (c: string): string => (c === '[' ? ']' : c === '{' ? '}' : c);
+  return found.map((o) => {
+    const { line } = src.position(o.offset);
+    // The opener's line with every opener on it still open closed at its end, innermost first: what to write.
+    const lineText = src.lines[line - 1] ?? '';
+    const sameLine = found.filter((f) => src.position(f.offset).line === line && f.onOneLine).sort((a, b) => b.offset - a.offset);
+    // A quote followed by brackets or commas on its line leaves unknown where the string was meant to end.
+    const quoteAmbiguous = (o.char === '"' || o.char === "'") && /[\]},]/.test(text.slice(o.offset + 1, lineEnd(o.offset)));
+    const example = o.onOneLine && !quoteAmbiguous && !/#/.test(lineText) ? `${lineText.trim()}${sameLine.map((f) => closerOf(f.char)).join('')}` : undefined;
+    const kind = o.char === '[' ? 'list' : o.char === '{' ? 'mapping' : 'quoted string';
+    const closer = closerOf(o.char);
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      file: src.file,
+      path: '',
+      message:
+        o.char === '[' || o.char === '{'
+          ? `YAML syntax error: this \`${o.char}\` is not closed: the ${kind} it opens has no \`${closer}\``
+          : `YAML syntax error: this \`${o.char}\` is not closed: no \`${closer}\` ends the ${kind}, so it runs on to the end of the file`,
+      expected: o.char === '[' || o.char === '{' ? `a \`${closer}\` after the ${kind}'s last ${o.char === '[' ? 'item' : 'entry'}` : `a closing \`${closer}\` where the string ends`,
+      hint: example !== undefined ? `add the \`${closer}\`, e.g. ${example}` : `add the \`${closer}\` after the ${kind}'s last ${o.char === '[' ? 'item' : o.char === '{' ? 'entry' : 'character'}${o.char === '[' || o.char === '{' ? '' : ' (or remove the quote if the value needs none)'}`,
+      ...src.atOffset(o.offset, o.offset + 1),
+    };
+    return { offset: o.offset, diagnostic };
+  });
 }
 
 function duplicateKey(e: YAMLError, src: Source): Diagnostic {

@@ -230,9 +230,10 @@ test('YAML syntax error with its position', () => {
   const ds = diagnose('name: t\ndataset: wisconsin\ngrid:\n  learning_rate: [0.01, 0.07\n  iterations: [10]\n');
   assert.ok(ds.length >= 1);
   assert.match(ds[0].message, /^YAML syntax error: /);
-  assert.equal(ds[0].line, 5);
-  assert.equal(ds[0].column, 3);
-  assert.match(ds[0].hint ?? '', /not closed/);
+  // At the `[` left open, not where the parser noticed it (the next line).
+  assert.equal(ds[0].line, 4);
+  assert.equal(ds[0].column, '  learning_rate: ['.length);
+  assert.match(ds[0].message, /not closed/);
   const tab = diagnose('name: t\ndataset: wisconsin\ngrid:\n\tseed: [1]\n');
   assert.equal(tab[0].line, 4);
   assert.match(tab[0].hint ?? '', /spaces, not tabs/);

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { loadExperimentData } from '../../src/cli/load.js';
 import { formatDiagnostic } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/load.js';
+import { parseYaml } from '../../src/experiment/read.js';
 import { only, refused } from '../helpers/experiments.js';
 import { PARAMS } from '../../src/experiment/params.js';
 import { experimentSchema } from '../../src/experiment/schema.js';
@@ -117,4 +118,29 @@ test('a label column of one class: the hint says the data has one class only, no
   writeCsv('two-c.csv', [1, 2]);
   const [two] = dataRefused(text(4).replace('one.csv', 'two-c.csv'));
   assert.match(two.hint ?? '', /e\.g\. positive: \[2\]$/);
+});
+
+test('an unclosed `[`, `{` or quote is reported at the opener (not at the end of the file), said not closed, with the line closed as the fix', () => {
+  const cases: [string, string, string, string][] = [
+    // [text, the opener's line, the opener, the fix]
+    ['name: b1\ndataset: wisconsin\ngrid:\n  learnig_rate: [0.1]\n  iterations: [10\n', '  iterations: [10', '[', 'iterations: [10]'],
+    ['name: b2\ndataset: wisconsin\ngrid:\n  iterations: {a: [10]\n', '  iterations: {a: [10]', '{', 'iterations: {a: [10]}'],
+    ['name: b3\ndataset: {name: wisconsin\ngrid:\n  iterations: [10]\n', 'dataset: {name: wisconsin', '{', 'dataset: {name: wisconsin}'],
+    ['name: "b4\ndataset: wisconsin\ngrid:\n  iterations: [10]\n', 'name: "b4', '"', 'name: "b4"'],
+    ["name: 'b5\ndataset: wisconsin\n", "name: 'b5", "'", "name: 'b5'"],
+    ['name: b6\ndataset: wisconsin\ngrid:\n  learning_rate: [0.1, 0.2\n  iterations: [10]\n', '  learning_rate: [0.1, 0.2', '[', 'learning_rate: [0.1, 0.2]'],
+  ];
+  for (const [text, lineText, opener, fix] of cases) {
+    const ds = refused(() => parseExperiment(text, 'exp.yaml', { cwd: dir }));
+    assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n\n'));
+    const [d] = ds;
+    assert.deepEqual([d.line, d.column], [text.split('\n').indexOf(lineText) + 1, lineText.indexOf(opener) + 1], formatDiagnostic(d));
+    assert.ok(d.message.includes(`this \`${opener}\` is not closed`), d.message);
+    assert.equal(d.hint, `add the \`${opener === '[' ? ']' : opener === '{' ? '}' : opener}\`, e.g. ${fix}`);
+    // The fix is valid YAML.
+    parseYaml(text.replace(lineText, lineText.replace(lineText.trim(), fix)), 'fixed.yaml');
+  }
+  // A bracket left open over several lines: no one-line fix to show, still at the bracket.
+  const [multi] = refused(() => parseExperiment('name: b7\ndataset: wisconsin\ngrid:\n  learning_rate: [0.1,\n    0.2\n  iterations: [10]\n', 'exp.yaml', { cwd: dir }));
+  assert.deepEqual([multi.line, multi.column, multi.hint], [4, 18, "add the `]` after the list's last item"]);
 });
