@@ -221,3 +221,31 @@ test('links inside the runs folder are the folder they lead to, whatever their n
     for (const l of links) rmSync(l);
   }
 });
+
+test('an all-digit run selector is a run number, always: past the last run it is no run, never a hash prefix (EXP/latest/344 showed run 1, hash 3443...)', () => {
+  const dir = tempRunsDir();
+  const sweep = writeSweep(dir, 'digits', '20260201-100000-dddd', [
+    { ...p(0.1), hash: '3443e889' },
+    { ...p(0.2), hash: '05f07645' },
+    { ...p(0.3), hash: '9b000001' },
+  ]);
+  // Each of these numbers begins a run's hash (3443e889, 05f07645) and none is a run number of the sweep.
+  for (const ref of ['digits/latest/344', 'digits/latest/0', 'digits/latest/05', '20260201-100000-dddd/3443']) {
+    const selector = ref.slice(ref.lastIndexOf('/') + 1);
+    for (const resolveAny of [() => resolveRun(dir, ref), () => resolveTarget(dir, ref)]) {
+      assert.throws(resolveAny, (e: unknown) => {
+        assert.ok(e instanceof UserError, String(e));
+        assert.equal(e.message, `no run "${selector}" in digits/20260201-100000-dddd (runs 1-3)`);
+        return true;
+      });
+    }
+  }
+  // The hint says how to reach the run whose hash starts with those digits: its folder, or the hash up to a letter.
+  assert.throws(() => resolveRun(dir, 'digits/latest/344'), (e: unknown) => e instanceof UserError && /0001-3443e889/.test(e.hint ?? ''));
+  assert.equal(resolveRun(dir, 'digits/latest/3443e').run.folder, '0001-3443e889');
+  assert.equal(resolveRun(dir, 'digits/latest/0001-3443e889').run.folder, '0001-3443e889');
+  assert.equal(resolveRun(dir, 'digits/latest/05f').run.folder, '0002-05f07645');
+  // A number in range, leading zeros or not, is that run.
+  assert.equal(resolveRun(dir, 'digits/latest/03').run.folder, '0003-9b000001');
+  assert.equal(resolveRun(dir, join(sweep, '0002-05f07645')).run.folder, '0002-05f07645');
+});
