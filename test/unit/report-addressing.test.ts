@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { findRunInSweep, resolveRun } from '../../src/report/run-address.js';
@@ -248,4 +248,31 @@ test('an all-digit run selector is a run number, always: past the last run it is
   // A number in range, leading zeros or not, is that run.
   assert.equal(resolveRun(dir, 'digits/latest/03').run.folder, '0003-9b000001');
   assert.equal(resolveRun(dir, join(sweep, '0002-05f07645')).run.folder, '0002-05f07645');
+});
+
+test('a bare hash prefix matching copies of one run (reused across sweeps) says so and names the sweeps, not "type more of the hash"', () => {
+  const dir = tempRunsDir();
+  const first = writeSweep(dir, 'reuse', '20260401-100000-aaaa', [{ ...p(0.1), hash: '7f25ffcb' }]);
+  const second = writeSweep(dir, 'reuse', '20260402-100000-bbbb', [{ ...p(0.1), hash: '7f25ffcb' }]);
+  // The second sweep's run is a copy of the first's: the same run id (as a reused run is recorded).
+  for (const f of ['params.json', 'metrics.json']) copyFileSync(join(first, '0001-7f25ffcb', f), join(second, '0001-7f25ffcb', f));
+  const runId = (JSON.parse(readFileSync(join(first, '0001-7f25ffcb', 'params.json'), 'utf8')) as { run_id: string }).run_id;
+  for (const prefix of ['7f25ffcb', runId.slice(0, 20)]) {
+    assert.throws(() => resolveRun(dir, prefix), (e: unknown) => {
+      assert.ok(e instanceof UserError, String(e));
+      assert.match(e.message, new RegExp(`matches 2 copies of one run \\(run id ${runId}\\)`));
+      assert.ok(e.message.includes('reuse/20260401-100000-aaaa/0001-7f25ffcb') && e.message.includes('reuse/20260402-100000-bbbb/0001-7f25ffcb'), e.message);
+      assert.doesNotMatch(e.hint ?? '', /type more of the hash/);
+      // The address the hint suggests names one copy.
+      const suggested = /dlsweep show (\S+)/.exec(e.hint ?? '')?.[1];
+      assert.ok(suggested, e.hint);
+      const found = resolveRun(dir, suggested);
+      assert.ok([first, second].includes(found.sweepDir));
+      assert.equal(found.run.params.run_id, runId);
+      return true;
+    });
+  }
+  // Different runs sharing a prefix: more of the hash still tells them apart.
+  writeSweep(dir, 'other', '20260403-100000-cccc', [{ ...p(0.5), hash: '7f25ff00' }]);
+  assert.throws(() => resolveRun(dir, '7f25ff'), (e: unknown) => e instanceof UserError && /matches 3 runs/.test(e.message) && /type more of the hash/.test(e.hint ?? ''));
 });
