@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { makeDirs } from './dirs.js';
 import { SWEEP_FILES, SWEEP_ID_PATTERN, newSweepId } from './paths.js';
+import { canonicalName } from '../experiment/names.js';
 
 /** Sources of time and randomness for new sweep ids (tests replace them). */
 export interface SweepIdSource {
@@ -259,6 +260,32 @@ function realPathOfPrefix(path: string): string {
  * nothing that exists.
  */
 export function normalizeReference(runsDir: string, ref: string): string {
+  // Before and after: `café/latest` is spelled as the folder at once, `runs/café/latest` once under the runs folder.
+  return spelledAsFolder(runsDir, namesUnderRunsDir(runsDir, spelledAsFolder(runsDir, ref)));
+}
+
+/**
+ * `ref` with its first segment spelled as the folder of runsDir it names when compared in composed Unicode
+ * (NFC, as experiment names are compared and created: experiment/names.ts), so `café/latest` or `café/latest/1`
+ * typed decomposed (as macOS may) reaches the folder made composed. Unchanged when the segment is ASCII, is a
+ * folder as typed, or matches none. Throws: nothing.
+ */
+function spelledAsFolder(runsDir: string, ref: string): string {
+  const slash = ref.indexOf('/');
+  const first = slash < 0 ? ref : ref.slice(0, slash);
+  if (/^[\x00-\x7f]*$/.test(first) || existsSync(join(runsDir, first))) return ref;
+  let entries: string[];
+  try {
+    entries = readdirSync(runsDir);
+  } catch {
+    return ref;
+  }
+  const folder = entries.find((n) => canonicalName(n) === canonicalName(first));
+  return folder === undefined ? ref : folder + ref.slice(first.length);
+}
+
+/** normalizeReference without the spelling of names: a path into runsDir as the part under it, `.` and `..` resolved. */
+function namesUnderRunsDir(runsDir: string, ref: string): string {
   const trimmed = ref.length > 1 ? ref.replace(/\/+$/, '') : ref;
   if (trimmed === '' || trimmed === '/') return ref;
   // One word is a name (an experiment, a sweep id, a hash prefix), never a path from the current folder.

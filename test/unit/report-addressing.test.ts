@@ -250,6 +250,29 @@ test('an all-digit run selector is a run number, always: past the last run it is
   assert.equal(resolveRun(dir, join(sweep, '0002-05f07645')).run.folder, '0002-05f07645');
 });
 
+test('an experiment name typed decomposed (NFD) reaches the folder made composed (NFC) in every address form', async () => {
+  const dir = tempRunsDir();
+  const nfc = 'nu-caf\u00e9';
+  const nfd = 'nu-cafe\u0301';
+  assert.notEqual(nfc, nfd);
+  const sweep = writeSweep(dir, nfc, '20260301-100000-eeee', [{ ...p(0.1), hash: 'aa000001' }, { ...p(0.2), hash: 'bb000002' }]);
+  assert.equal(resolveSweep(dir, nfd), sweep);
+  assert.equal(resolveSweep(dir, `${nfd}/latest`), sweep);
+  assert.equal(resolveSweep(dir, `${nfd}/20260301-100000-eeee`), sweep);
+  assert.deepEqual(resolveTarget(dir, `${nfd}/latest`), { kind: 'sweep', dir: sweep });
+  for (const ref of [`${nfd}/latest/2`, `${nfd}/20260301-100000-eeee/bb`, join(dir, nfd, 'latest', '2')]) {
+    const found = resolveRun(dir, ref);
+    assert.equal(found.sweepDir, sweep, ref);
+    assert.equal(found.run.folder, '0002-bb000002', ref);
+    const target = resolveTarget(dir, ref);
+    assert.ok(target.kind === 'run' && target.ref.run.folder === '0002-bb000002', ref);
+  }
+  const out: string[] = [];
+  const io = { cwd: dir, env: {}, stdout: { write: (s: string) => out.push(s) }, stderr: { write: () => true } } as never;
+  assert.equal(await compareCommand([`${nfd}/latest`], { runsDir: dir }, io), 0);
+  assert.match(out.join(''), /0002/);
+});
+
 test('a bare hash prefix matching copies of one run (reused across sweeps) says so and names the sweeps, not "type more of the hash"', () => {
   const dir = tempRunsDir();
   const first = writeSweep(dir, 'reuse', '20260401-100000-aaaa', [{ ...p(0.1), hash: '7f25ffcb' }]);
