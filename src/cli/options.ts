@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../report/render.js';
 import { ENGINE_MODES, type EngineMode } from '../train/types.js';
+import { MAX_PLANNED_RUNS } from '../sweep/plan.js';
 
 /** Commander parser of run's --top: a whole number >= 1, or `all` (Infinity). */
 export function topCount(value: string): number {
@@ -31,6 +32,23 @@ export function workerCount(value: string): number {
   if (n > MAX_WORKERS) {
     throw new InvalidArgumentError(
       `--workers takes at most ${MAX_WORKERS} (this machine runs ${availableParallelism()} threads at once; more threads only share those cores), e.g. --workers ${availableParallelism()}`,
+    );
+  }
+  return n;
+}
+
+/** MAX_PLANNED_RUNS as --help and messages show it (100,000); without Intl, whose first use costs ~30 ms. */
+export const MAX_RUNS_SHOWN = String(MAX_PLANNED_RUNS).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/**
+ * Commander parser of --max-runs: 1 to MAX_PLANNED_RUNS. A larger limit could never be used (a sweep holds
+ * no more runs), so it is refused as typed rather than taken and ignored.
+ */
+export function maxRunsCount(value: string): number {
+  const n = positiveInt('--max-runs')(value);
+  if (n > MAX_PLANNED_RUNS) {
+    throw new InvalidArgumentError(
+      `--max-runs takes at most ${MAX_RUNS_SHOWN} (a sweep holds no more runs: each is planned in memory); narrow the grid or split it, e.g. --max-runs ${MAX_PLANNED_RUNS}`,
     );
   }
   return n;

@@ -11,7 +11,7 @@ import { registerDataCommands } from './data.js';
 import { registerRecordCommands } from './record-commands.js';
 import { LR_FIND_DEFAULTS, lrFindCommand, positiveNumber, stepsCount } from './lr-find.js';
 import { LANDSCAPE_DEFAULTS, landscapeCommand, landscapeSeed, landscapeSteps } from './landscape.js';
-import { MAX_WORKERS, engineOption, nonEmpty, positiveInt, resolveEngine, topCount, workerCount } from './options.js';
+import { MAX_RUNS_SHOWN, MAX_WORKERS, engineOption, maxRunsCount, nonEmpty, positiveInt, resolveEngine, topCount, workerCount } from './options.js';
 import type { CliIO } from './io.js';
 import { queueStatusCommand, workerCommand } from './queue.js';
 import { DEFAULT_UI_PORT, portNumber, uiCommand } from './ui.js';
@@ -38,7 +38,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     c
       .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
       .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
-      .option('--max-runs <n>', 'refuse grids with more points (searches with more trials) than this (at most 100,000)', positiveInt('--max-runs'), DEFAULT_MAX_RUNS)
+      .option('--max-runs <n>', `refuse grids with more points (searches with more trials) than this (at most ${MAX_RUNS_SHOWN})`, maxRunsCount, DEFAULT_MAX_RUNS)
       .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts')
       .addOption(engineOption());
 

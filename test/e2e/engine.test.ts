@@ -267,6 +267,20 @@ test('--workers is bounded: far beyond the cores is refused with the limit', () 
   assert.match(nested.stderr, /\(run dlsweep data describe --help for usage\)/);
 });
 
+test('--max-runs is bounded by what a sweep holds (100,000): a larger value is refused, exit 2, not run', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'm.yaml', syntheticExperiment('m', '  iterations: [10]'));
+  for (const [command, value] of [['run', '200000'], ['run', '100001'], ['plan', '200000']]) {
+    const r = runCli([command, file, '--max-runs', value], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--max-runs takes at most 100,000/);
+    assert.doesNotMatch(r.stderr, /    at /);
+    assert.equal(existsSync(join(dir, 'runs')), false, 'nothing is created');
+  }
+  // The limit itself is accepted.
+  assert.equal(runCli(['plan', file, '--max-runs', '100000'], dir).code, 0);
+});
+
 test('a sweep held by a live process is refused naming its pid; a dead holder\'s lock is taken over', async () => {
   const dir = tempDir();
   const file = writeExperiment(dir, 'l.yaml', syntheticExperiment('l', '  iterations: [10, 20]'));
