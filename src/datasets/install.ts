@@ -91,6 +91,9 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const hint = byHandHint(name, source, dest);
 
+  // A local copy that is not there fails before anything is said or created, even when the dataset is
+  // installed already: the user named a file, and a typo in its path must not pass for "nothing to do".
+  if (options.from !== undefined) checkFromFile(resolve(cwd, options.from));
   const existing = statOrUndefined(dest);
   if (existing?.isDirectory()) throw new UserError(`${show(dest)} is a folder, not a file`, `remove it, then run \`dlsweep data fetch ${name}\` again`);
   if (existing && !options.force) {
@@ -105,12 +108,6 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
     );
   }
 
-  // A local copy that is not there fails before anything is said or created.
-  if (options.from !== undefined) {
-    const st = statOrUndefined(resolve(cwd, options.from));
-    if (!st) throw new UserError(`--from: no such file: ${resolve(cwd, options.from)}`, 'give the path of a copy of the file you already have');
-    if (!st.isFile()) throw new UserError(`--from: not a file: ${resolve(cwd, options.from)}`);
-  }
   // The first folder this call creates, if any: removed again when nothing could be installed.
   let created: string | undefined;
   try {
@@ -168,6 +165,19 @@ export async function fetchDataset(name: string, options: FetchOptions): Promise
     throw e;
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** Refuse a --from path that is missing, not a file, or unreadable. Throws: UserError naming it. */
+function checkFromFile(from: string): void {
+  const hint = 'give the path of a copy of the file you already have';
+  const st = statOrUndefined(from);
+  if (!st) throw new UserError(`--from: no such file: ${from}`, hint);
+  if (!st.isFile()) throw new UserError(`--from: not a file: ${from}`, hint);
+  try {
+    accessSync(from, constants.R_OK);
+  } catch (e) {
+    throw new UserError(`--from: cannot read ${from} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, `make it readable (chmod u+r), or ${hint}`);
   }
 }
 

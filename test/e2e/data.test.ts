@@ -115,6 +115,16 @@ describe('dlsweep data fetch', () => {
     assert.deepEqual(dataFiles(cwd), [FILE]);
   });
 
+  test('--from a missing file with the dataset already installed: exit 2 naming it, not "nothing to do"', { skip: NO_REAL, timeout: 20_000 }, async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'data'));
+    writeFileSync(join(cwd, 'data', FILE), readFileSync(WISCONSIN));
+    const r = await cli(['data', 'fetch', 'wisconsin', '--from', 'nonexist.data'], cwd);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.ok(r.stderr.includes(`--from: no such file: ${join(cwd, 'nonexist.data')}`), r.stderr);
+    assert.doesNotMatch(r.stdout, /already there/);
+  });
+
   test('--from FILE with the wrong bytes: exit 2, checksum mismatch, nothing installed', { timeout: 20_000 }, async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'mine.csv'), '1,2,3\n');

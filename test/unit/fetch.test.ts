@@ -210,6 +210,27 @@ describe('fetchDataset: --from and existing files', () => {
     assert.match(lines.join('\n'), /is already there/);
   });
 
+  test('a missing, non-file or unreadable --from is refused naming it, even when the dataset is installed already (it once said "nothing to do")', async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, FILE), BODY);
+    const missing = join(root, 'typo', 'nowhere.csv');
+    const lines: string[] = [];
+    let e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: missing, expectedSha256: BODY_SHA, log: (l) => lines.push(l) }));
+    assert.equal(e.message, `--from: no such file: ${missing}`);
+    assert.deepEqual(lines, [], 'no "already there" before the error');
+    e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: root, expectedSha256: BODY_SHA }));
+    assert.equal(e.message, `--from: not a file: ${root}`);
+    // Root reads any file: the unreadable case needs an ordinary user.
+    if (process.getuid?.() !== 0) {
+      const locked = join(root, 'locked.csv');
+      writeFileSync(locked, BODY, { mode: 0o000 });
+      e = await userError(() => fetchDataset('wisconsin', { dataDir: dir, from: locked, expectedSha256: BODY_SHA }));
+      assert.match(e.message, new RegExp(`^--from: cannot read ${escape(locked)}`));
+    }
+    assert.deepEqual(readFileSync(join(dir, FILE)), BODY, 'the installed file is untouched');
+  });
+
   test('an existing file with a wrong checksum: refused without --force, untouched; replaced with --force', { timeout: 10_000 }, async () => {
     const dir = freshDir();
     mkdirSync(dir, { recursive: true });
