@@ -11,6 +11,7 @@ import { RUN_FILES, RUN_FOLDER_PATTERN, runFolderNumber } from '../store/paths.j
 import { allSweeps, checkInsideRunsDir, isDir, normalizeReference, NoSuchSweep, resolveSweep } from '../store/sweep-folders.js';
 import { readRun, readRunFolder, runFoldersOf, type RunRef, type StoredRun } from '../store/read-runs.js';
 import { bestRunFolder } from './rows.js';
+import { ambiguousHash, digitHashHint } from './run-matches.js';
 
 function sweepName(sweepDir: string): string {
   return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
@@ -25,8 +26,9 @@ export function isRunSelector(s: string): boolean {
 }
 
 /**
- * The run of a sweep that `selector` names: a run folder name (0003-3fa2c1d0); all digits: a 1-based index
- * (3 is folder 0003-...; a number with no such run is then tried as a hash prefix); `best`: the best finished
+ * The run of a sweep that `selector` names: a run folder name (0003-3fa2c1d0); all digits: a 1-based index,
+ * always (3 is folder 0003-...; a number with no such run is no run, never a hash prefix: 344 must not show
+ * run 27 of a sweep of 32 because its hash starts 3443); `best`: the best finished
  * run by the sweep's objective (report/rows.ts bestRunFolder); otherwise a prefix of the run's hash (the
  * folder's 8 hex digits, or of the full run id when longer).
  * Throws: UserError when nothing matches, when a prefix matches several runs (listing them), or for `best`
@@ -51,7 +53,7 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
     const hit = folders.find((f) => runFolderNumber(f) === Number(selector));
     if (hit) return read(hit);
   }
-  if (/^[0-9a-f]+$/.test(selector)) {
+  if (/^[0-9a-f]+$/.test(selector) && !/^\d+$/.test(selector)) {
     let hits = folders.filter((f) => f.slice(f.indexOf('-') + 1).startsWith(selector.slice(0, 8)));
     if (selector.length > 8) hits = hits.filter((f) => readRun(sweepDir, f)?.params.run_id.startsWith(selector));
     if (hits.length === 1) return read(hits[0]);
@@ -64,7 +66,7 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
     throw new UserError(`"latest" after ${sweepName(sweepDir)} names no run: latest is the newest sweep of an experiment`, `name a run of this sweep by its index or hash prefix (${sweepName(sweepDir)}/1), or the latest sweep's: ${basename(dirname(sweepDir))}/latest/1`);
   }
   const range = folders.length ? `runs 1-${runFolderNumber(folders.at(-1)!)}` : 'no runs yet';
-  throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (${range})`, 'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/1`);
+  throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (${range})`, 'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/1` + digitHashHint(folders, selector));
 }
 
 /**
@@ -124,12 +126,7 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
       }
     }
     if (hits.length === 1) return hits[0];
-    if (hits.length > 1) {
-      throw new UserError(
-        `"${trimmed}" matches ${hits.length} runs: ${hits.map((h) => `${sweepName(h.sweepDir)}/${h.run.folder}`).join(', ')}`,
-        'type more of the hash, or name the sweep: SWEEP_ID/INDEX',
-      );
-    }
+    if (hits.length > 1) throw ambiguousHash(trimmed, hits);
     throw new UserError(`no run with a hash starting "${trimmed}" under ${runsDir}`, 'list runs with: dlsweep compare; address one as SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX or EXPERIMENT/latest/INDEX');
   }
   // A sweep where a run was expected (quick/latest): say which, and how to name one of its runs.

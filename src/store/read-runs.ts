@@ -9,7 +9,6 @@ import { UserError } from '../errors.js';
 import { checkRunFolder, checkSweepRecord, readJsonFile, type CheckedRun } from './integrity.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, SWEEP_FILES, compareRunFolders, runDir } from './paths.js';
 import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './records.js';
-import { ambiguousHash, digitHashHint } from './run-matches.js';
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
 import { isDir } from './sweep-folders.js';

@@ -5,7 +5,7 @@
 import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
 
-/** What the messages need of a run found (read-runs.ts RunRef), without importing it: read-runs imports this file. */
+/** What the messages need of a run found (read-runs.ts RunRef). */
 interface RunHit {
   sweepDir: string;
   run: { folder: string; params: { run_id: string } };
