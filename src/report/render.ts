@@ -121,27 +121,43 @@ export function renderTerminalView(view: TableView, options: { color?: boolean }
   return lines.join('\n');
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/^\*/, '\\*');
+/**
+ * Text made safe for one line of Markdown (a table cell, a title, a note), the one escaping of every
+ * Markdown output: line breaks (and the spaces around them) folded into one space, since a raw newline ends
+ * a table row; `|` escaped, since it splits cells; `&`, `<` and `>` as entities, so that text (a note, a
+ * description) is shown as written and never taken for HTML by a Markdown viewer.
+ */
+export function markdownText(s: string): string {
+  return s
+    .replace(/\s*(\r\n|\r|\n)\s*/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|');
+}
+
+/** A line of text above or below the table: markdownText, and a leading `*` escaped (not a list item). */
+function markdownLine(s: string): string {
+  return markdownText(s).replace(/^\*/, '\\*');
 }
 
 /** The view as Markdown: a `#` title, notes, a pipe table (best rows' first text cell in bold), footnotes. */
 export function renderMarkdownView(view: TableView): string {
   const idx = textColumns(view);
-  const lines = [`# ${view.title}`, ''];
-  if (view.notes.length) lines.push(...view.notes.map(mdEscape), '');
-  lines.push(`| ${idx.map((i) => mdEscape(view.columns[i].label)).join(' | ')} |`);
+  const lines = [`# ${markdownText(view.title)}`, ''];
+  if (view.notes.length) lines.push(...view.notes.map(markdownLine), '');
+  lines.push(`| ${idx.map((i) => markdownText(view.columns[i].label)).join(' | ')} |`);
   lines.push(`|${idx.map((i) => (view.columns[i].align === 'right' ? '---:' : '---')).join('|')}|`);
   // The cell to bold: the first one that names the row (after the marker column).
   const name = idx.find((i) => (view.nameKey ? view.columns[i].key === view.nameKey : view.columns[i].label !== '')) ?? idx[0];
   for (const r of view.rows) {
     const cells = idx.map((i) => {
-      const t = r.cells[i].text.replace(/\|/g, '\\|');
+      const t = markdownText(r.cells[i].text);
       return r.best && i === name && t ? `**${t}**` : t;
     });
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  if (view.footnotes.length) lines.push('', ...view.footnotes.map(mdEscape));
+  if (view.footnotes.length) lines.push('', ...view.footnotes.map(markdownLine));
   return lines.join('\n') + '\n';
 }
 
