@@ -1,7 +1,7 @@
 /** `dlsweep diff RUN_A RUN_B`: two runs' parameters and metrics side by side, differences marked. */
 import { resolve } from 'node:path';
 import { resolveRun } from '../report/run-address.js';
-import { rowOf, sweepTitle } from '../report/rows.js';
+import { rowOf, sweepDatasetLabel, sweepTitle } from '../report/rows.js';
 import { diffView } from '../report/diff.js';
 import { renderView, type OutputFormat } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
@@ -22,7 +22,9 @@ export async function diffCommand(refA: string, refB: string, options: DiffOptio
   const side = (ref: string) => {
     const { sweepDir, run } = resolveRun(runsDir, ref);
     const title = `${sweepTitle(sweepDir)}/${run.folder}`;
-    const row = rowOf(sweepTitle(sweepDir), run);
+    // The sweep's data label, so that runs on different data are told apart (diffView warns).
+    const dataset = sweepDatasetLabel(sweepDir);
+    const row = { ...rowOf(sweepTitle(sweepDir), run), ...(dataset ? { dataset } : {}) };
     warnDamaged(io, [row]);
     return { title, row };
   };

@@ -2,7 +2,7 @@
 import { plural } from '../text.js';
 import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
 import { formatMeanStd, formatMetric, formatParam } from './format.js';
-import type { Row } from './rows.js';
+import { differentDataWarning, type Row } from './rows.js';
 import type { TableView, ViewRow } from './render.js';
 
 function delta(key: string, a: number | null, b: number | null): { text: string; value: number | null } {
@@ -14,7 +14,8 @@ function delta(key: string, a: number | null, b: number | null): { text: string;
 
 /**
  * `dlsweep diff A B`: parameters (union; `-` where a run lacks one) and metrics side by side, differing
- * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows.
+ * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows. Runs of sweeps on
+ * different data (their rows' `dataset`) get compare's warning above the table.
  */
 export function diffView(a: { title: string; row: Row }, b: { title: string; row: Row }, options: { onlyChanged?: boolean } = {}): TableView {
   const rows: ViewRow[] = [];
@@ -46,12 +47,13 @@ export function diffView(a: { title: string; row: Row }, b: { title: string; row
     add('metric', key, va, vb, text(a.row, va), text(b.row, vb), delta(key, va, vb));
   }
   const changed = rows.filter((r) => r.best).length;
+  const dataWarning = differentDataWarning([a.row, b.row], 'their metrics were measured on different rows, so B - A is not a like-for-like difference');
   return {
     kind: 'diff',
     nameKey: 'name',
     title: `${a.title} vs ${b.title}`,
     summary: `${changed} ${plural(changed, 'difference')}`,
-    notes: [`A = ${a.title}`, `B = ${b.title}`],
+    notes: [`A = ${a.title}`, `B = ${b.title}`, ...(dataWarning ? [dataWarning] : [])],
     footnotes: ['≠ differs; B - A for metrics; n/a = undefined metric, - = not recorded'],
     columns: [
       { key: 'differs', label: '' },

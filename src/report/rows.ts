@@ -306,6 +306,31 @@ export function datasetLabel(dataset: SweepFile['dataset']): string {
   return `${dataset.name ?? 'custom'}@${dataset.fingerprint.slice(0, 8)}`;
 }
 
+/** The distinct data labels (datasetLabel) of these rows, in order of first appearance; rows without one are skipped. */
+export function rowDatasets(rows: readonly Row[]): string[] {
+  return [...new Set(rows.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
+}
+
+/**
+ * The warning of every command that sets runs of sweeps on different data side by side (compare, diff):
+ * their metrics were measured on different rows, so they are not comparable as they stand. `consequence`
+ * says what the command does about it. Undefined when the rows share their data (or one label at most is known).
+ */
+export function differentDataWarning(rows: readonly Row[], consequence: string): string | undefined {
+  const datasets = rowDatasets(rows);
+  return datasets.length > 1 ? `warning: these sweeps use different data (${datasets.join(', ')}); ${consequence}` : undefined;
+}
+
+/** The data label of a sweep folder's sweep.json, or undefined when it cannot be read (damaged, absent). */
+export function sweepDatasetLabel(sweepDir: string): string | undefined {
+  try {
+    return datasetLabel(readSweepFile(sweepDir).dataset);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return undefined;
+  }
+}
+
 /**
  * A sweep's record for reading its runs, or undefined when sweep.json is damaged: its intact runs are still
  * read (with the tags added with dlsweep tag only), and `warn` says so. Throws what readAnnotations throws.

@@ -4,7 +4,7 @@
  * per view. Pure: rows in, views out.
  */
 import { UserError } from '../../errors.js';
-import type { Row } from '../rows.js';
+import { differentDataWarning, type Row } from '../rows.js';
 import { describeColumns, knownColumns } from '../columns.js';
 import type { TableView } from '../render.js';
 import { groupsView } from './groups.js';
@@ -39,8 +39,8 @@ export function compareView(title: string, rows: Row[], options: QueryOptions = 
   if (!modes[0]) return runsView(title, rows, options);
   const view = modes[0] === '--pivot' ? pivotView(title, rows, options) : modes[0] === '--group-by' ? groupsView(title, rows, options) : marginalsView(title, rows, options);
   // Aggregates over sweeps on different data mix unlike figures: say so above the table.
-  const datasets = [...new Set(rows.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
-  if (datasets.length > 1) view.notes.unshift(`warning: these sweeps use different data (${datasets.join(', ')}); ${modes[0]} mixes their runs (add dataset to --group-by, or compare one dataset at a time)`);
+  const warning = differentDataWarning(rows, `${modes[0]} mixes their runs (add dataset to --group-by, or compare one dataset at a time)`);
+  if (warning) view.notes.unshift(warning);
   return view;
 }
 

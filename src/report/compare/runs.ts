@@ -2,7 +2,7 @@
 import { bestFootnote } from '../../sweep/objective.js';
 import { counted } from '../../text.js';
 import { describeSort, sortRows } from '../columns.js';
-import { bestOf, objectiveOfRow, rowsObjective, type Row } from '../rows.js';
+import { bestOf, differentDataWarning, objectiveOfRow, rowDatasets, rowsObjective, type Row } from '../rows.js';
 import { formatMetric } from '../format.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
@@ -24,8 +24,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const sorted = sortRows(filtered, keys);
   // The best by the sweeps' objective, whatever the display order; sweeps on different data (or declaring
   // different objectives) each get their own best, since one global best would compare unlike figures.
-  const datasets = [...new Set(allRows.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
-  const perDataset = datasets.length > 1;
+  const perDataset = rowDatasets(allRows).length > 1;
   const best = bestOf(filtered);
   const { objective, mixed } = rowsObjective(filtered);
   const shown = options.top !== undefined ? sorted.slice(0, options.top) : sorted;
@@ -107,7 +106,8 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
 
   const notes: string[] = [];
   if (fixed.length && !cols.params && options.onlyChanged !== false) notes.push(`fixed: ${fixed.map((f) => `${f.name}=${f.value}`).join(', ')}`);
-  if (perDataset) notes.push(`warning: these sweeps use different data (${datasets.join(', ')}); the best run is marked per dataset`);
+  const dataWarning = differentDataWarning(allRows, 'the best run is marked per dataset');
+  if (dataWarning) notes.push(dataWarning);
   if (mixed) notes.push('warning: these sweeps declare different objectives; the best run is marked per objective, and the default order is the default objective');
   if (sharedTags && !cols.params) notes.push(`tags of every run: ${sharedTags}`);
   if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${allRows.length} runs)`);
