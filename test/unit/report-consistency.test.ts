@@ -1,0 +1,78 @@
+/**
+ * What every output of the same thing says alike: Markdown cells escaped one way (compare, ls, diff,
+ * table.md), the warning for runs on different data (compare and diff).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempRunsDir, writeSweep } from './report-fixtures.js';
+import { compareCommand } from '../../src/cli/compare.js';
+import { lsCommand } from '../../src/cli/ls.js';
+import { buildComparison, renderMarkdown } from '../../src/report/sweep-files.js';
+import { sweepRows } from '../../src/report/rows.js';
+import { diffCommand } from '../../src/cli/diff.js';
+
+/** An io that keeps what is written. */
+function capture() {
+  const out = { stdout: '', stderr: '' };
+  return { out, io: { cwd: '/', env: {}, stdout: { write: (s: string) => ((out.stdout += s), true) }, stderr: { write: (s: string) => ((out.stderr += s), true) } } as never };
+}
+
+const NOTE = 'a | b\nsecond line <script>alert(1)</script> & more';
+// As written by hand: newline folded to one space, pipe escaped, HTML characters as entities.
+const ESCAPED = 'a \\| b second line &lt;script&gt;alert(1)&lt;/script&gt; &amp; more';
+
+/** The table lines of a Markdown output: every line that starts a row with `|`. */
+const tableLines = (md: string) => md.split('\n').filter((l) => l.startsWith('|'));
+
+test('a note with a line break, a pipe and HTML: one table row and escaped text in compare, ls and table.md', async () => {
+  const runsDir = tempRunsDir();
+  const dir = writeSweep(runsDir, 'inj', '20260101-000000-abcd', [{ params: { learning_rate: 0.1 } }, { params: { learning_rate: 0.2 } }]);
+  const annotations = { tags: [], note: NOTE, updated_at: '2026-01-01T00:00:09.000Z' };
+  const run1 = readdirSync(dir).filter((f) => /^0001-/.test(f))[0];
+  writeFileSync(join(dir, run1, 'annotations.json'), JSON.stringify(annotations));
+  writeFileSync(join(dir, 'annotations.json'), JSON.stringify(annotations));
+
+  const compared = capture();
+  assert.equal(await compareCommand(['inj'], { runsDir, format: 'markdown' }, compared.io), 0);
+  // Header, separator and two runs: the note's line break does not start a row of its own.
+  assert.equal(tableLines(compared.out.stdout).length, 4, compared.out.stdout);
+  assert.ok(compared.out.stdout.includes(ESCAPED), compared.out.stdout);
+  assert.doesNotMatch(compared.out.stdout, /<script>/);
+
+  const listed = capture();
+  assert.equal(await lsCommand([], { runsDir, format: 'markdown' }, listed.io), 0);
+  assert.equal(tableLines(listed.out.stdout).length, 3, listed.out.stdout);
+  assert.doesNotMatch(listed.out.stdout, /<script>|second line\n/);
+  assert.match(listed.out.stdout, /a \\\| b second line &lt;script&gt;/);
+
+  const table = renderMarkdown(buildComparison('inj/20260101-000000-abcd', sweepRows(dir)));
+  assert.equal(tableLines(table).length, 4, table);
+  assert.ok(table.includes(ESCAPED), table);
+});
+
+test('diff of two runs trained on different data warns as compare does; runs on the same data get no warning', async () => {
+  const runsDir = tempRunsDir();
+  // A fixed split and a k-fold split of the same file: different fingerprints, so different data.
+  writeSweep(runsDir, 'fixed', '20260101-000000-aaaa', [{ params: { learning_rate: 0.1 } }, { params: { learning_rate: 0.2 } }], { dataset: { name: 'wisconsin', sha256: 'a'.repeat(64), fingerprint: '1'.repeat(64) } });
+  writeSweep(runsDir, 'kfold', '20260101-000000-bbbb', [{ params: { learning_rate: 0.1 } }], { dataset: { name: 'wisconsin', sha256: 'a'.repeat(64), fingerprint: '2'.repeat(64) } });
+  const prefix = 'warning: these sweeps use different data (wisconsin@11111111, wisconsin@22222222); ';
+
+  const compared = capture();
+  assert.equal(await compareCommand(['fixed', 'kfold'], { runsDir }, compared.io), 0);
+  assert.ok(compared.out.stdout.includes(prefix), compared.out.stdout);
+
+  for (const format of ['table', 'markdown'] as const) {
+    const diffed = capture();
+    assert.equal(await diffCommand('fixed/latest/1', 'kfold/latest/1', { runsDir, format }, diffed.io), 0);
+    assert.ok(diffed.out.stdout.includes(prefix), diffed.out.stdout);
+  }
+  const json = capture();
+  assert.equal(await diffCommand('fixed/latest/1', 'kfold/latest/1', { runsDir, format: 'json' }, json.io), 0);
+  assert.ok(JSON.parse(json.out.stdout).notes.some((n: string) => n.startsWith(prefix)), json.out.stdout);
+
+  const same = capture();
+  assert.equal(await diffCommand('fixed/latest/1', 'fixed/latest/2', { runsDir }, same.io), 0);
+  assert.doesNotMatch(same.out.stdout + same.out.stderr, /different data/);
+});
