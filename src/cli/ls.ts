@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { lastActivity, liveStatus } from '../store/live-status.js';
+import { lastActivity, liveStatus, sizeIsUpperBound } from '../store/live-status.js';
 import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN, sweepIdTime } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
@@ -17,7 +17,7 @@ import { recordedObjective } from '../sweep/objective.js';
 import { countRows } from '../report/sweep-files.js';
 import { checkTag, readAnnotations } from '../store/annotations.js';
 import { absentColumn, knownColumns, resolveColumn, sortRows, type ColumnDef } from '../report/columns.js';
-import { formatMetric, formatMs, metricLabel } from '../report/format.js';
+import { formatMetric, formatMs, metricLabel, pendingText } from '../report/format.js';
 import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
 import { formatBytes, useColor, type CliIO } from './io.js';
@@ -164,6 +164,8 @@ export function sweepsView(
   const rows: ViewRow[] = [];
   const metricKeys = new Set<string>();
   let metricFound = false;
+  // Some sweep's size is an upper bound (an unfinished asha search): the footnotes say what ≤ means.
+  let bounded = false;
   let absent: { def: ColumnDef; defs: ColumnDef[] } | undefined;
   for (const { experiment, sweeps } of entries) {
     sweeps.forEach((dir, i) => {
@@ -195,13 +197,16 @@ export function sweepsView(
       const best = summary.best;
       const bestValue = best && best.status === 'done' ? best.metrics[metric.key] : undefined;
       const status = liveStatus(dir, sweep, now, counts);
+      // An unfinished asha search's grid_size is the most runs it may train: said as a bound (≤, at most).
+      const atMost = sizeIsUpperBound(dir, sweep);
+      if (atMost) bounded = true;
       // The time worked on it, without the idle time before a resume or extension; a sweep that died without
       // recording its end worked until it was last seen working, not until now.
       const ms = activeMs(sweep, status === 'running' ? now : lastActivity(dir));
       const other = [
         counts.interrupted ? `${counts.interrupted} interrupted` : '',
         counts.damaged ? `${counts.damaged} damaged` : '',
-        counts.pending ? `${counts.pending} pending` : '',
+        counts.pending ? pendingText(counts.pending, atMost) : '',
       ]
         .filter(Boolean)
         .join(', ');
@@ -215,7 +220,7 @@ export function sweepsView(
           { text: sweep.search?.method ?? 'grid', value: sweep.search?.method ?? 'grid' },
           { text: shortDate(sweep.started_at), value: sweep.started_at },
           { text: status, value: status },
-          { text: `${counts.done}/${sweep.grid_size}`, value: counts.done },
+          { text: `${counts.done}/${atMost ? '≤' : ''}${sweep.grid_size}`, value: counts.done },
           { text: String(counts.failed), value: counts.failed },
           { text: String(counts.diverged), value: counts.diverged },
           { text: other, value: other },
@@ -252,6 +257,7 @@ export function sweepsView(
     footnotes: n
       ? [
           `best: the ${metricName ?? "first metric of its objective"} of each sweep's best finished run by its objective (default: validation accuracy, then validation loss; for a search, validation loss); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`,
+          ...(bounded ? ['done ≤N: an unfinished asha search trains at most N runs (its promotions decide how many), so its pending count is at most the rest'] : []),
         ]
       : [],
     columns: [

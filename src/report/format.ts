@@ -133,6 +133,19 @@ export function spanDuration(sweep: Pick<SweepFile, 'active' | 'started_at' | 'e
 }
 
 /**
+ * A sweep's runs by status, for its facts (show, report.html): `12 done, 0 diverged, 0 failed, 3 pending`;
+ * `atMost` (sizeIsUpperBound: an unfinished asha search) says the pending count is a bound, as verify does.
+ */
+export function runCountsText(c: SweepFile['counts'], atMost = false): string {
+  return `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${pendingText(c.pending, atMost)}` : ''}`;
+}
+
+/** `N pending`, or `at most N pending` when the sweep's size is an upper bound (sizeIsUpperBound). */
+export function pendingText(pending: number, atMost: boolean): string {
+  return `${atMost ? 'at most ' : ''}${pending} pending`;
+}
+
+/**
  * How big a sweep is, for its facts: `grid of N` for a grid, `halving search of N trials` for a search
  * (whose searched axes have no grid). Throws: nothing.
  */

@@ -20,7 +20,7 @@ import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { cellText, drawnDigits, splitParams } from './compare/shared.js';
 import { pivotTable } from './compare/pivot.js';
-import { aggregateKind, describeDuration, formatMetric, formatMs, formatParam, metricLabel, sizeText } from './format.js';
+import { aggregateKind, describeDuration, formatMetric, formatMs, formatParam, metricLabel, runCountsText, sizeText } from './format.js';
 import { renderSvg } from './charts.js';
 import { downsample } from '../ui/static/charts/frame.js';
 import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
@@ -38,6 +38,8 @@ export interface ReportOptions {
   maxPoints?: number;
   /** Confusion matrices drawn (best runs first); default 3. */
   matrices?: number;
+  /** The sweep's size is an upper bound (store/live-status.ts sizeIsUpperBound): its pending count is said as "at most". */
+  sizeIsBound?: boolean;
   /** The sweep's grid from its saved experiment (design.ts): the facts' fixed and grid lines come from it. */
   design?: SweepDesign;
   /** Loss landscapes computed at the end of the sweep (record.landscape), read back (landscape-section.ts). */
@@ -130,7 +132,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const duration = describeDuration(sweep);
   const facts: [string, string][] = [
     ['status', sweep.status + (sweep.error ? ` (${sweep.error})` : '')],
-    ['runs', `${c.done} done, ${c.diverged} diverged, ${c.failed} failed${c.interrupted ? `, ${c.interrupted} interrupted` : ''}${c.damaged ? `, ${c.damaged} damaged` : ''}${c.pending ? `, ${c.pending} pending` : ''} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
+    ['runs', `${runCountsText(c, options.sizeIsBound)} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
     ['objective', objectiveStatement(objective).replace(/^objective: /, '')],

@@ -11,7 +11,8 @@ import type { SweepFile } from '../store/records.js';
 import type { StoredRun } from '../store/read-runs.js';
 import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
 import { knownColumns, paramOrder } from './columns.js';
-import { cleanNumber, describeDuration, formatMeanStd, formatMetric, formatMs, formatParam, sizeText } from './format.js';
+import { cleanNumber, describeDuration, formatMeanStd, formatMetric, formatMs, formatParam, runCountsText, sizeText } from './format.js';
+import { sizeIsUpperBound } from '../store/live-status.js';
 import { readCurve } from '../store/curve.js';
 import { countRows } from './sweep-files.js';
 import { runsView } from './compare/runs.js';
@@ -207,7 +208,7 @@ export function sweepDetail(
     ...(options.tags?.length ? [['tags', options.tags.join(', ')]] : []),
     ...(options.note ? [['note', options.note]] : []),
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
-    ['runs', `${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.damaged ? `, ${counts.damaged} damaged` : ''}${counts.pending ? `, ${counts.pending} pending` : ''} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
+    ['runs', `${runCountsText(counts, sizeIsUpperBound(dir, sweep))} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
     ['dataset', `${sweep.dataset.name ?? 'custom'}, sha256 ${sweep.dataset.sha256}`],
     ['objective', objectiveStatement(recordedObjective(sweep)).replace(/^objective: /, '')],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit}` : ''}`],

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { toCsv } from '../csv-write.js';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
 import { SWEEP_FILES, compareRunFolders } from '../store/paths.js';
+import { sizeIsUpperBound } from '../store/live-status.js';
 import type { SweepFile } from '../store/records.js';
 import { METRIC_KEYS as ALL_METRIC_KEYS, TEST_METRIC_KEYS, paramOrder } from './columns.js';
 import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
@@ -209,6 +210,7 @@ export async function writeReport(sweepDir: string, sweep: SweepFile, rows: Row[
   const design = 'design' in options ? options.design : readDesign(sweepDir);
   const landscapes = 'landscapes' in options ? options.landscapes : readReportLandscapes(sweepDir);
   const data = 'data' in options ? options.data : readDataSummary(sweepDir);
-  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design, landscapes, data }));
+  const sizeIsBound = 'sizeIsBound' in options ? options.sizeIsBound : sizeIsUpperBound(sweepDir, sweep);
+  await writeTextAtomic(path, await renderReport(sweepTitle(sweepDir), sweep, rows, { ...options, design, landscapes, data, sizeIsBound }));
   return path;
 }

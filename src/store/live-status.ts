@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { lockHolderAlive } from './lock.js';
 import { SWEEP_FILES } from './paths.js';
 import type { SweepFile } from './records.js';
+import { readJsonFile } from './integrity.js';
 
 /**
  * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
@@ -53,4 +54,19 @@ export function lastActivity(dir: string): number {
     }
   }
   return last;
+}
+
+/** Whether a search's search.json says it finished; false when it does not, or cannot be read. */
+export function searchFinished(dir: string): boolean {
+  const read = readJsonFile<{ finished?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
+  return 'value' in read && typeof read.value === 'object' && read.value !== null && read.value.finished === true;
+}
+
+/**
+ * Whether a sweep's grid_size is only the most runs it may train, not its total: an asha search's, until its
+ * search.json says it finished (then grid_size is the runs it trained), since its promotions decide how many
+ * more it trains. verify, ls, show and report.html say "at most" for it alike.
+ */
+export function sizeIsUpperBound(dir: string, sweep: { search?: { method: string } }): boolean {
+  return sweep.search?.method === 'asha' && !searchFinished(dir);
 }

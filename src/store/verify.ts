@@ -10,6 +10,7 @@ import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
 import { landscapeFiles, readLandscape, readSweepLandscapes } from './landscape.js';
+import { sizeIsUpperBound } from './live-status.js';
 import { RUN_FOLDER_PATTERN } from './paths.js';
 
 /** What verifySweep found. */
@@ -109,8 +110,7 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];
   for (const name of kept) if (!existsSync(join(dir, name))) sweepProblems.push(`${name} is missing`);
   const searchMethod = gridSize !== undefined && 'value' in s ? s.value.search?.method : undefined;
-  // asha's sweep.json holds the most runs it may train until search.json says it finished (then the runs it trained).
-  const pendingAtMost = searchMethod === 'asha' && !searchFinished(dir);
+  const pendingAtMost = searchMethod !== undefined && sizeIsUpperBound(dir, { search: { method: searchMethod } });
   const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, searchMethod, pendingAtMost, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0, landscapeProblems: landscapeProblems(dir) };
   // A search draws its runs as it goes: only a grid's plan says which folders belong.
   const grid = gridSize !== undefined && 'value' in s && !s.value.search ? s.value : undefined;
@@ -138,12 +138,6 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   }
   check.pending = gridSize === undefined ? unfinished : Math.max(0, gridSize - check.kept - check.damaged.length - check.failed.length - check.interrupted.length);
   return check;
-}
-
-/** Whether a search's search.json says it finished; false when it does not, or cannot be read. */
-function searchFinished(dir: string): boolean {
-  const read = readJsonFile<{ finished?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
-  return 'value' in read && typeof read.value === 'object' && read.value !== null && read.value.finished === true;
 }
 
 /** Whether a check found damage (as opposed to work left to do). */

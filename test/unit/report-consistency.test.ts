@@ -1,10 +1,11 @@
 /**
  * What every output of the same thing says alike: Markdown cells escaped one way (compare, ls, diff,
- * table.md), the warning for runs on different data (compare and diff).
+ * table.md), the warning for runs on different data (compare and diff), an unfinished asha search's
+ * size as the bound it is (verify, ls, show, report.html).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
 import { compareCommand } from '../../src/cli/compare.js';
@@ -12,6 +13,10 @@ import { lsCommand } from '../../src/cli/ls.js';
 import { buildComparison, renderMarkdown } from '../../src/report/sweep-files.js';
 import { sweepRows } from '../../src/report/rows.js';
 import { diffCommand } from '../../src/cli/diff.js';
+import { showCommand } from '../../src/cli/show.js';
+import { verifyCommand } from '../../src/cli/verify.js';
+import { readSweepFile } from '../../src/store/read-runs.js';
+import { writeReport } from '../../src/report/sweep-files.js';
 
 /** An io that keeps what is written. */
 function capture() {
@@ -75,4 +80,32 @@ test('diff of two runs trained on different data warns as compare does; runs on 
   const same = capture();
   assert.equal(await diffCommand('fixed/latest/1', 'fixed/latest/2', { runsDir }, same.io), 0);
   assert.doesNotMatch(same.out.stdout + same.out.stderr, /different data/);
+});
+
+test("an unfinished asha search's size is said as a bound by ls, show and report.html, as verify says it; a finished one's is not", async () => {
+  const runsDir = tempRunsDir();
+  const runs = (n: number) => Array.from({ length: n }, (_, i) => ({ params: { learning_rate: 0.01 * (i + 1), iterations: 30 } }));
+  // 19 runs recorded of at most 96: sweep.json's grid_size is asha's bound until search.json says it finished.
+  const open = writeSweep(runsDir, 'asha', '20260101-000000-aaaa', runs(19), { search: { method: 'asha', trials: 64 }, grid_size: 96, status: 'interrupted' });
+  const done = writeSweep(runsDir, 'fin', '20260101-000000-bbbb', runs(5), { search: { method: 'asha', trials: 3 }, grid_size: 5 });
+  writeFileSync(join(done, 'search.json'), JSON.stringify({ finished: true }));
+  const pending = 96 - 19;
+
+  const verified = capture();
+  verifyCommand('asha', { runsDir }, verified.io);
+  assert.match(verified.out.stdout, new RegExp(`at most ${pending} pending`));
+
+  const listed = capture();
+  assert.equal(await lsCommand([], { runsDir }, listed.io), 0);
+  assert.match(listed.out.stdout, /19\/≤96/);
+  assert.match(listed.out.stdout, new RegExp(`at most ${pending} pending`));
+  assert.match(listed.out.stdout, /5\/5 /);
+  assert.doesNotMatch(listed.out.stdout, /≤5|[^t] 77 pending/);
+
+  const shown = capture();
+  assert.equal(showCommand('asha/20260101-000000-aaaa', { runsDir }, shown.io), 0);
+  assert.match(shown.out.stdout, new RegExp(`, at most ${pending} pending`));
+
+  const html = readFileSync(await writeReport(open, { ...readSweepFile(open), counts: { done: 19, diverged: 0, failed: 0, interrupted: 0, pending } }, undefined, {}, join(runsDir, 'r.html')), 'utf8');
+  assert.match(html, new RegExp(`at most ${pending} pending`));
 });
