@@ -328,7 +328,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     matrices.then(
       (figures) =>
         `<section id="confusion"><h2>Confusion matrices of the best runs</h2>` +
-        (figures.length ? `<p class="note">Validation split; rows are the actual class, columns the prediction (positive when p &gt; threshold).</p><div class="charts">${figures.join('')}</div>` : '<p class="note">No finished run.</p>') +
+        (figures.length ? `<p class="note">Validation split${bestDone.some((r) => r.n !== undefined) ? ' (k-fold runs: counts summed over the folds, each row once, out of fold)' : ''}; rows are the actual class, columns the prediction (positive when p &gt; threshold).</p><div class="charts">${figures.join('')}</div>` : '<p class="note">No finished run.</p>') +
         `</section>`,
     ),
   );

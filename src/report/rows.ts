@@ -95,8 +95,10 @@ export function proportionCounts(metric: (typeof PROPORTION_METRICS)[number], c:
 
 /**
  * The flat metrics of one split into `out`. `intervals`: whether its confusion counts are of distinct rows,
- * so that Wilson intervals apply (false for the test split of k-fold runs, whose counts add up the folds'
- * models on the same rows: their intervals are null, the spread is the std over folds).
+ * so that Wilson intervals apply. False for the train and test splits of k-fold runs: their counts add up
+ * the folds' models on the same rows (each training row k - 1 times, each test row k times), so an interval
+ * over them would be too narrow; theirs are null, the spread is the std over folds. k-fold validation counts
+ * are of distinct rows (each once, out of fold): they keep theirs.
  */
 function flatten(prefix: string, m: ClassificationMetrics | undefined, out: Record<string, number | null>, intervals = true): void {
   for (const k of SPLIT_METRICS) {
@@ -133,9 +135,9 @@ function withAnnotations(base: RowBase, annotations: StoredRun['annotations'] | 
 
 function rowBase(sweep: string, run: StoredRun): RowBase {
   const metrics: Record<string, number | null> = {};
-  flatten('train', run.metrics?.train, metrics);
-  flatten('validation', run.metrics?.validation, metrics);
   const folds = run.metrics?.folds?.length ?? 1;
+  flatten('train', run.metrics?.train, metrics, folds === 1);
+  flatten('validation', run.metrics?.validation, metrics);
   flatten('test', run.metrics?.test, metrics, folds === 1);
   metrics['training_ms'] = run.timing?.training_ms ?? null;
   let correct: Uint8Array | undefined;

@@ -175,7 +175,7 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
     out.push(`  ${'validation'.padEnd(w)}    ${te ? `${'train'.padEnd(wt)}    test` : 'train'}`);
     va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${te ? `${tr[i].padEnd(wt)}    ${te[i]}` : tr[i]}`));
     if (m.test) out.push('  test: rows held out of every choice (the objective, the best run, searches): an unbiased estimate' + (folds ? '; k-fold: each fold\'s model on the same test rows, counts summed, no interval' : ''));
-    out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (pooled over folds)' : '') + '; ROC AUC: DeLong interval');
+    out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (validation: pooled over folds, each row once out of fold; none for train, whose counts take each row k - 1 times)' : '') + '; ROC AUC: DeLong interval');
     out.push('  n/a: undefined (e.g. precision with no positive prediction)');
   } else if (m?.error) {
     out.push('', `error: ${m.error}`);

@@ -128,7 +128,10 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   if (keys.length) footnotes.push(`sorted by ${describeSort(keys)}; unfinished runs last`);
   if (withStd.length) {
     const pooled = [...new Set(shown.flatMap((r) => r.pooled ?? []))].filter((k) => metrics.some((m) => m.key === k));
-    footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
+    // Confusion counts are not means: say so where a count column is shown.
+    const counts = metrics.filter((m) => /\.(tn|fp|fn|tp)$/.test(m.key));
+    const summed = counts.length ? `; ${counts.map((m) => m.label).join(', ')}: confusion counts summed over the folds` : '';
+    footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${summed}${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
   }
   if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);
   const n = shown.length;
@@ -146,7 +149,10 @@ export function testFigures(r: Row): string {
   const std = (k: string) => (r.std[`test.${k}`] != null ? ` ± ${formatMetric(`test.${k}`, r.std[`test.${k}`])}` : '');
   const parts = ['accuracy', 'recall', 'specificity', 'precision', 'f1', 'roc_auc'].map((k) => `${k === 'roc_auc' ? 'ROC AUC' : k} ${formatMetric(`test.${k}`, r.metrics[`test.${k}`])}${std(k)}${interval(k)}`);
   const c = ['tn', 'fp', 'fn', 'tp'].map((k) => `${k.toUpperCase()} ${formatMetric(`test.${k}`, r.metrics[`test.${k}`])}`).join(' ');
-  return `${parts.join(', ')}, loss ${formatMetric('test.loss', r.metrics['test.loss'])}${std('loss')}; ${c}`;
+  // k-fold: every fold's model scored the same test rows, so the counts add up to k times the rows.
+  const folds = r.n?.['test.loss'];
+  const summed = folds !== undefined ? ` (summed over the ${folds} folds' models: each test row counted ${folds} times)` : '';
+  return `${parts.join(', ')}, loss ${formatMetric('test.loss', r.metrics['test.loss'])}${std('loss')}; ${c}${summed}`;
 }
 
 /**
