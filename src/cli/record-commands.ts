@@ -59,7 +59,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
 
   program
     .command('ls')
-    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged, best metric, duration (time worked, without the idle time before a resume or extension), tags, description')
+    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged (done 19/≤96: an unfinished asha search trains at most 96), best metric, duration (time worked, without the idle time before a resume or extension), tags, description')
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', `the metric shown for each sweep's best run (the best by the sweep's objective); default: the first metric of that objective`)
     .option('--size', 'add the disk space each sweep takes')
@@ -195,7 +195,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
 
   program
     .command('diff')
-    .description('two runs side by side: parameters and metrics, differences marked (≠), metric differences as B - A')
+    .description('two runs side by side: parameters and metrics, differences marked (≠), metric differences as B - A; runs of sweeps on different data get a warning, as in compare')
     .argument('<run-a>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, a run folder, or a hash prefix')
     .argument('<run-b>', 'another run')
     .option('--only-changed', 'show only the rows that differ')
