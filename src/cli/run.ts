@@ -31,7 +31,7 @@ import { readRecorded, recordedGridUpdates, stageOfRun } from '../store/recorded
 import type { StoredRun } from '../store/read-runs.js';
 import { closingRecord, markStopped, openSweep, recordSweepStopped, stoppedSweep } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
-import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
+import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal, withRecordedCounts } from '../report/sweep-files.js';
 import { RowCache } from '../report/rows.js';
 import { sweepDesign } from '../report/design.js';
 import { useChartRenderer, warmChartEngine } from '../report/charts.js';
@@ -427,7 +427,8 @@ async function runGridSweep(
       try {
         await rebuildSweepOutputs(sweepPath, failed);
       } catch {
-        recordSweepStopped(sweepPath, failed);
+        // The counts as the run folders hold them (not as the sweep opened): what ls and show say.
+        recordSweepStopped(sweepPath, withRecordedCounts(sweepPath, failed));
       }
       const lostQueue = error instanceof QueueError;
       // Released before the message, which says so when the lock cannot be removed (a read-only folder).
@@ -471,7 +472,7 @@ async function runGridSweep(
   } catch (e) {
     // A write failure not met above (before the first training): recorded failed, never left running.
     if (!isWriteError(e) || stoppedSweep(e)) throw e;
-    recordSweepStopped(open.dir, closingRecord(open, { interrupted: false, fatal: e }));
+    recordSweepStopped(open.dir, withRecordedCounts(open.dir, closingRecord(open, { interrupted: false, fatal: e })));
     throw markStopped(e, open.dir);
   } finally {
     const note = await open.release();

@@ -41,7 +41,7 @@ import { unsupportedReason } from '../train/fast/train-fast.js';
 import type { EngineMode } from '../train/types.js';
 import { ENGINE_VERSION } from '../train/version.js';
 import type { TrainingState } from '../train/state.js';
-import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal } from '../report/sweep-files.js';
+import { DEFAULT_TOP, rebuildSweepOutputs, renderTerminal, withRecordedCounts } from '../report/sweep-files.js';
 import { predraw, warmChartEngine } from '../report/charts.js';
 import { bestRunsChartSpecs } from '../report/report-html.js';
 import { resumeCommand, type RunOptions } from './run-options.js';
@@ -721,8 +721,9 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
       try {
         ({ sweep } = await rebuildSweepOutputs(dir, sweep));
       } catch {
-        // The disk may be full: written in place if need be, so that it never says running (store/sweeps.ts).
-        recordSweepStopped(dir, sweep);
+        // The disk may be full: written in place if need be, so that it never says running (store/sweeps.ts),
+        // with the counts of the run folders on disk.
+        recordSweepStopped(dir, withRecordedCounts(dir, sweep));
       }
       // Released before the message, which says so when the lock cannot be removed (a read-only folder).
       lockNote = await open.release();
@@ -754,7 +755,7 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
     // sweep is recorded failed (never left running) and `run` says how to resume it.
     if (!isWriteError(e) || stoppedSweep(e)) throw e;
     const endedAt = new Date().toISOString();
-    recordSweepStopped(dir, { ...closingRecord(open, { interrupted: false, fatal: e }), ...fields(), ended_at: endedAt, resumed_at: open.sweep.resumed_at, active: closeLastSpan(open.sweep.active, endedAt) });
+    recordSweepStopped(dir, withRecordedCounts(dir, { ...closingRecord(open, { interrupted: false, fatal: e }), ...fields(), ended_at: endedAt, resumed_at: open.sweep.resumed_at, active: closeLastSpan(open.sweep.active, endedAt) }));
     throw markStopped(e, dir);
   } finally {
     await writer.close();

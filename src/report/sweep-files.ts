@@ -196,6 +196,21 @@ export async function rebuildSweepOutputs(
   return { comparison, sweep: updated };
 }
 
+/**
+ * `sweep` with the counts and best run of the sweep's run folders, as rebuildSweepOutputs records them: for a
+ * record written without the outputs (a sweep stopped by a write error, the disk full), which then agrees with
+ * ls and show, which count the run folders too. `sweep` as given when the folders cannot be read. Never throws.
+ */
+export function withRecordedCounts(sweepDir: string, sweep: SweepFile): SweepFile {
+  try {
+    const rows = sweepRows(sweepDir);
+    const ordered = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, readDesign(sweepDir)).rows;
+    return { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(ordered, sweep) };
+  } catch {
+    return sweep;
+  }
+}
+
 /** Resolves after the events waiting now (e.g. a thread's answer) are handled. Throws: nothing. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

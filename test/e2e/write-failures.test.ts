@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WISCONSIN, hasWisconsin, runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
@@ -124,6 +124,53 @@ test('a disk full before a sweep\'s first run is written: one message naming the
     const again = runCli(['run', file, '--quiet', '--resume', 'latest'], dir);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows[0].status, 'done');
+  } finally {
+    unmount(runs);
+  }
+});
+
+test('a grid sweep stopped by a full disk records in sweep.json the counts of its run folders, as ls and show say; a resume on the disk still full names the lock file, leaves no lock behind, and resumes once space is freed', (t) => {
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  if (!mountTmpfsOrSkip(t, runs, 'size=192k')) return;
+  try {
+    const file = writeExperiment(
+      dir,
+      'full.yaml',
+      syntheticExperiment('full', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]\n  seed: [1, 2, 3, 4, 5]', 'fixed:\n  hidden_sizes: [48]\n  iterations: 100\n'),
+    );
+    const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /the sweep stopped: cannot write .*: no space left on the device \(ENOSPC\)/);
+    const id = readdirSync(join(runs, 'full'))[0];
+    const sweep = join(runs, 'full', id);
+    // Counted here from the run folders: a run is done when its metrics.json says so (written last).
+    // A folder the disk left without even its params.json cannot be read as a run: damaged.
+    const folders = readdirSync(sweep).filter((n) => /^\d{4}-[0-9a-f]{8}$/.test(n));
+    const statuses = folders.filter((n) => existsSync(join(sweep, n, 'metrics.json'))).map((n) => JSON.parse(readFileSync(join(sweep, n, 'metrics.json'), 'utf8')).status as string);
+    const damaged = folders.filter((n) => !existsSync(join(sweep, n, 'params.json'))).length;
+    const done = statuses.filter((s) => s === 'done').length;
+    assert.ok(done >= 1 && done < 40, `${done} runs done`);
+    const recorded = JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8'));
+    assert.equal(recorded.status, 'failed');
+    const count = (status: string) => statuses.filter((s) => s === status).length;
+    assert.deepEqual(recorded.counts, { done, diverged: count('diverged'), failed: count('failed'), interrupted: count('interrupted'), pending: 40 - statuses.length - damaged, ...(damaged ? { damaged } : {}) });
+    const row = JSON.parse(runCli(['ls', '--format', 'json'], dir).stdout).rows[0];
+    assert.equal(row.done, done);
+    // The disk full to the last page: the first file a resume writes is the lock's record of its holder.
+    spawnSync('sh', ['-c', `head -c ${64 << 20} /dev/zero > ${join(runs, 'fill')}`]);
+    const again = runCli(['run', file, '--resume', id, '--quiet'], dir);
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, new RegExp(`^error: the sweep stopped: cannot write ${sweep}/\\.lock-owner\\.json: no space left on the device \\(ENOSPC\\)\\nfree space, then resume: dlsweep run \\S*full\\.yaml --resume ${id}\\n`));
+    assert.doesNotMatch(again.stderr, /a file:|\n\s+at /);
+    assert.deepEqual(readdirSync(sweep).filter((n) => n.startsWith('.lock')), []);
+    // Once space is freed the resume finishes the sweep, even past an empty holder record an older dlsweep left.
+    assert.equal(spawnSync('mount', ['-o', 'remount,size=16m', runs]).status, 0);
+    writeFileSync(join(sweep, '.lock-owner.json'), '');
+    const resumed = runCli(['run', file, '--resume', id, '--quiet'], dir);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8')).counts.done, 40);
   } finally {
     unmount(runs);
   }
