@@ -49,20 +49,24 @@ export function readFailure(e: unknown, file: string): { why: string; hint: stri
   return { why, hint: 'check the file and the disk it is on' };
 }
 
-/** What to do about a write failure, in one line. */
-export function writeErrorHint(e: NodeJS.ErrnoException): string {
+/**
+ * What to do about a write failure, in one line. `command`: the command that failed (`run`, `note`, `data
+ * fetch`...): only `run` is told of --resume, the others to run the same command again.
+ */
+export function writeErrorHint(e: NodeJS.ErrnoException, command?: string): string {
   if (isReadError(e)) return 'give --runs-dir a folder of sweeps (as run creates it) that this user can read, e.g. --runs-dir runs';
+  const again = command === 'run' ? 'run again (add --resume to continue a sweep)' : 'run the same command again';
   switch (e.code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return 'free space, then run again (add --resume to continue a sweep)';
+      return `free space, then ${again}`;
     case 'EROFS':
       return 'choose a folder on a writable file system (--runs-dir, --data-dir, --output)';
     case 'EACCES':
     case 'EPERM':
       return 'fix the folder\'s permissions or choose another (--runs-dir, --data-dir, --output), then run again';
     default:
-      return PATH_ERRORS.has(e.code ?? '') ? 'check --runs-dir, --data-dir and the experiment name' : 'fix the cause, then run again (add --resume to continue a sweep)';
+      return PATH_ERRORS.has(e.code ?? '') ? 'check --runs-dir, --data-dir and the experiment name' : `fix the cause, then ${again}`;
   }
 }
 

@@ -21,7 +21,7 @@ export const EXIT = { ok: 0, runsFailed: 1, usage: 2, internal: 70, interrupted:
 
 /** Run the CLI with injected streams; resolves to the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const result = { code: EXIT.ok };
+  const result: { code: number; command?: string } = { code: EXIT.ok };
   const program = buildProgram(io, result);
   const debug = argv.includes('--debug');
   try {
@@ -53,7 +53,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // Disk full, permissions, a path that cannot be a folder: the user's to fix, not a bug; finished runs
       // are never touched by a failed write.
       const badPath = PATH_ERRORS.has(e.code ?? '');
-      io.stderr.write(shortenLines(`error: ${describeWriteError(e)}\nhint: ${writeErrorHint(e)}\n`));
+      io.stderr.write(shortenLines(`error: ${describeWriteError(e)}\nhint: ${writeErrorHint(e, result.command)}\n`));
       if (debug) io.stderr.write((e.stack ?? '') + '\n');
       return badPath ? EXIT.usage : EXIT.runsFailed;
     }

@@ -22,8 +22,11 @@ Environment: NO_COLOR (no colour), DLSWEEP_ENGINE=auto|fast|ts (default of --eng
 download data), DLSWEEP_WISCONSIN_URL (download mirror), DLSWEEP_FETCH_TIMEOUT_MS (download stall timeout),
 DLSWEEP_QUEUE_LOCK_MS (queue job lock, default 10000: a silent worker's trainings return within 1.25x this).
 Quick start: dlsweep run experiments/seed-article.yaml && dlsweep compare`;
-/** Build the command tree; actions store their exit code in `result`. */
-export function buildProgram(io: CliIO, result: { code: number }): Command {
+/**
+ * Build the command tree; actions store their exit code in `result`, and `result.command` names the command
+ * being run (`run`, `data fetch`), for the hint of an error it throws.
+ */
+export function buildProgram(io: CliIO, result: { code: number; command?: string }): Command {
   const program = new Command('dlsweep')
     .description('Grid sweeps of small from-scratch neural networks: train every grid point in parallel, record each run, compare them.')
     .version(toolVersion(), '-V, --version')
@@ -33,6 +36,11 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(shortenLines(s)) });
+  program.hook('preAction', (_program, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+    result.command = names.join(' ');
+  });
 
   const common = (c: Command) =>
     c

@@ -30,7 +30,7 @@ test('compare -o, export -o, data describe --html on a full disk, landscape, tag
     ] as const) {
       const r = runCli([...args], dir);
       assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`^error: cannot write ${out}: no space left on the device \\(ENOSPC\\)\\nhint: free space, then run again`, 'm'), args[0]);
+      assert.match(r.stderr, new RegExp(`^error: cannot write ${out}: no space left on the device \\(ENOSPC\\)\\nhint: free space, then run the same command again\\n`, 'm'), args[0]);
       assert.doesNotMatch(r.stderr, /check that the folder exists|ENOSPC:|\n\s+at /, args[0]);
     }
     assert.ok(mountTmpfs(ro, 'size=2m'));
@@ -171,6 +171,31 @@ test('a grid sweep stopped by a full disk records in sweep.json the counts of it
     const resumed = runCli(['run', file, '--resume', id, '--quiet'], dir);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8')).counts.done, 40);
+  } finally {
+    unmount(runs);
+  }
+});
+
+test('note, report and compare -o on a full disk: the hint says to run the same command again, not to resume a sweep; run keeps its resume hint', (t) => {
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  if (!mountTmpfsOrSkip(t, runs, 'size=2m')) return;
+  try {
+    const file = writeExperiment(dir, 'w.yaml', syntheticExperiment('w', '  iterations: [5, 10]'));
+    assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+    // The disk full to the last page: any new file finds no room.
+    spawnSync('sh', ['-c', `head -c ${64 << 20} /dev/zero > ${join(runs, 'fill')}`]);
+    for (const args of [['note', 'w/latest', 'a note'], ['report', 'w/latest'], ['compare', '-o', join(runs, 'x.csv')]]) {
+      const r = runCli(args, dir);
+      assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error: cannot write ${runs}/\\S+: no space left on the device \\(ENOSPC\\)\\nhint: free space, then run the same command again\\n$`), args[0]);
+      assert.doesNotMatch(r.stderr, /--resume/, args[0]);
+    }
+    // A new sweep that cannot even be created: run again, or resume a sweep it started.
+    const r = runCli(['run', file, '--quiet'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: cannot write \S+: no space left on the device \(ENOSPC\)\nhint: free space, then run again \(add --resume to continue a sweep\)\n$/);
   } finally {
     unmount(runs);
   }
