@@ -9,7 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { gridSize, pointAt } from '../sweep/grid.js';
 import { trainingConfigOf } from '../sweep/plan.js';
-import { experimentDir } from '../store/paths.js';
+import { LR_FIND_PREFIX, experimentDir } from '../store/paths.js';
 import { createUniqueFolder } from '../store/sweep-folders.js';
 import { toolVersion } from '../store/provenance.js';
 import { renderSvg } from '../report/charts.js';
@@ -119,7 +119,7 @@ export async function lrFindCommand(file: string, options: LrFindOptions, io: Cl
   // Filled under a hidden name, then renamed, so the folder is never seen half-written.
   const { dir } = createUniqueFolder(
     parent,
-    'lr-find-',
+    LR_FIND_PREFIX,
     () => ({
       'curve.csv': lrFindCsv(result),
       'lr-find.json': JSON.stringify(record, null, 2) + '\n',

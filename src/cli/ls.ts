@@ -9,7 +9,7 @@ import { lastActivity, liveStatus, sizeIsUpperBound } from '../store/live-status
 import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN, sweepIdTime } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
-import { checkInsideRunsDir, experimentOf, experimentsIn, isInsideRunsDir, leavingWarning, linksLeaving, normalizeReference, resolveSweep, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
+import { checkInsideRunsDir, experimentOf, experimentsWithRecords, isInsideRunsDir, leavingWarning, linksLeaving, lrFindsUnder, normalizeReference, resolveSweep, sweepsOf, sweepsUnder } from '../store/sweep-folders.js';
 import { readRunFolder, readSweepFile, recordStandsForRuns } from '../store/read-runs.js';
 import { runAddressed } from '../report/run-address.js';
 import { rowOf, sweepRows, sweepTags, sweepTitle, type Row } from '../report/rows.js';
@@ -116,6 +116,27 @@ function recordedSummary(dir: string, sweep: SweepFile, metricName: string | und
   const best = rowOf(sweepTitle(dir), run);
   if (best.status !== 'done') return undefined;
   return { counts: sweep.counts, best, metric };
+}
+
+/** lr-find results named in full in ls's note of an experiment; the others are counted. */
+const LR_FINDS_NAMED = 3;
+
+/**
+ * ls's note of an experiment's lr-find results (not sweeps, so not rows of the table), newest first, with their
+ * disk space when `size`, and how to remove them; undefined when it has none.
+ */
+function lrFindNote(runsDir: string, experiment: string, size: boolean): { note: string; count: number } | undefined {
+  const dirs = lrFindsUnder(runsDir, experiment).reverse();
+  if (dirs.length === 0) return undefined;
+  const names = dirs.slice(0, LR_FINDS_NAMED).map((d) => basename(d));
+  const more = dirs.length > names.length ? `, ... (${dirs.length} in all)` : '';
+  const bytes = size ? ` (${formatBytes(dirs.reduce((n, d) => n + folderSize(d), 0))})` : '';
+  return {
+    count: dirs.length,
+    note:
+      `${experiment}: ${counted(dirs.length, 'lr-find result')}${bytes}, newest first: ${names.join(', ')}${more}; ` +
+      `remove one with dlsweep rm ${experiment}/${names[0]}, old ones with dlsweep gc`,
+  };
 }
 
 /** Cells of a row of `ls` (without size): experiment ... note, best_metric, as sweepsView's columns. */
@@ -237,6 +258,9 @@ export function sweepsView(
     });
   }
   const n = entries.reduce((s, e) => s + e.sweeps.length, 0);
+  // lr-find results are listed beside the sweeps, not filtered by tags (they carry none).
+  const lrFinds = tags.length ? [] : entries.flatMap((e) => lrFindNote(runsDir, e.experiment, size) ?? []);
+  const lrFindCount = lrFinds.reduce((k, f) => k + f.count, 0);
   if (absent && !metricFound) throw absentColumn(absent.def, '--metric', absent.defs.filter((d) => d.kind === 'metric'));
   // Sweeps of different objectives listed together: each best cell says which metric it is.
   const bestIdx = 9;
@@ -252,8 +276,8 @@ export function sweepsView(
   return {
     kind: 'sweeps',
     title: runsDir,
-    summary: `${counted(entries.length, 'experiment')}, ${counted(n, 'sweep')}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}`,
-    notes: [],
+    summary: `${counted(entries.length, 'experiment')}, ${counted(n, 'sweep')}${tags.length ? ` tagged ${tags.join(' and ')}` : ''}${lrFindCount ? `, ${counted(lrFindCount, 'lr-find result')}` : ''}`,
+    notes: lrFinds.map((f) => f.note),
     footnotes: n
       ? [
           `best: the ${metricName ?? "first metric of its objective"} of each sweep's best finished run by its objective (default: validation accuracy, then validation loss; for a search, validation loss); compare a sweep with: dlsweep compare EXPERIMENT/SWEEP_ID`,
@@ -309,7 +333,8 @@ function sweepOrRunGiven(runsDir: string, typed: string): UserError | undefined 
 /** `dlsweep ls`: returns the exit code. Throws: UserError for an unknown experiment or metric. */
 export async function lsCommand(typed: string[], options: LsOptions, io: CliIO): Promise<number> {
   const runsDir = resolve(io.cwd, options.runsDir);
-  const known = experimentsIn(runsDir);
+  // An experiment holding only lr-find results is listed too: its folder is not empty.
+  const known = experimentsWithRecords(runsDir);
   // runs/quick, ./runs/quick/ and other/../quick name the experiment quick, as everywhere a sweep is named.
   // A link to an experiment folder of the runs folder lists that experiment (ls alias is ls quick).
   const experiments = [...new Set(typed.map((e) => experimentOf(runsDir, normalizeReference(runsDir, e))))];

@@ -59,10 +59,10 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
 
   program
     .command('ls')
-    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged (done 19/≤96: an unfinished asha search trains at most 96), best metric, duration (time worked, without the idle time before a resume or extension), tags, description')
+    .description('list experiments and their sweeps, newest first: search method, start, status, runs done/failed/diverged (done 19/≤96: an unfinished asha search trains at most 96), best metric, duration (time worked, without the idle time before a resume or extension), tags, description; then each experiment\'s lr-find results')
     .argument('[experiments...]', 'only these experiments')
     .option('--metric <name>', `the metric shown for each sweep's best run (the best by the sweep's objective); default: the first metric of that objective`)
-    .option('--size', 'add the disk space each sweep takes')
+    .option('--size', 'add the disk space each sweep takes (and that of each experiment\'s lr-find results)')
     .option('--tag <tag>', 'only sweeps carrying this tag, on the sweep (from the experiment file or dlsweep tag) or on one of its runs (dlsweep tag RUN); repeat for several (all required)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(formatOption())
     .addOption(outputOption())
@@ -158,9 +158,9 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
   program
     .command('rm')
     .description(
-      'remove sweeps, after a confirmation: each is renamed away, then deleted, so an interrupted removal never leaves a half sweep that ls lists. A running sweep is refused',
+      'remove sweeps (or lr-find results), after a confirmation: each is renamed away, then deleted, so an interrupted removal never leaves a half sweep that ls lists. A running sweep is refused',
     )
-    .argument('<sweeps...>', 'sweeps: EXPERIMENT/SWEEP_ID, a sweep id or unique prefix, EXPERIMENT/latest')
+    .argument('<sweeps...>', 'sweeps: EXPERIMENT/SWEEP_ID, a sweep id or unique prefix, EXPERIMENT/latest; lr-find results: EXPERIMENT/lr-find-ID (as ls lists them)')
     .option('-y, --yes', 'remove without asking')
     .action(async (sweeps: string[], opts) => {
       result.code = await rmCommand(sweeps, { runsDir: program.opts().runsDir, yes: Boolean(opts.yes), stdin: process.stdin }, io);
@@ -168,7 +168,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
 
   program
     .command('gc')
-    .description('remove old sweeps: beyond the N newest of each experiment (--keep) and/or started longer ago than AGE (--older-than); running sweeps stay')
+    .description('remove old sweeps: beyond the N newest of each experiment (--keep) and/or started longer ago than AGE (--older-than); running sweeps stay. Each experiment\'s lr-find results go by the same rules, counted apart from its sweeps')
     .option('--keep <n>', "keep each experiment's N newest sweeps (--keep 0 is refused unless with --older-than or --dry-run: it would remove every sweep)", (v: string) => (/^\d+$/.test(v) ? Number(v) : (() => { throw new InvalidArgumentError('--keep takes a whole number, e.g. --keep 5'); })()))
     .option('--older-than <age>', 'only sweeps started longer ago than this: 30d, 12h, 90m', parseAge)
     .option('--dry-run', 'list what would be removed, remove nothing')

@@ -33,6 +33,10 @@
  *       error.txt       failed runs: the error
  *       metrics.json    status and metrics; written last: a run is done when it says status "done"
  *       annotations.json  tags and a note added with dlsweep tag/note
+ *
+ *   <runs-dir>/<experiment>/lr-find-<id>/        one learning-rate range test (dlsweep lr-find), not a sweep:
+ *     curve.csv, lr-find.json, lr-find.svg      id as a sweep id, of the time it was made; ls lists these
+ *                                               folders, rm and gc remove them (sweep-folders.ts lrFindsUnder)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,6 +94,10 @@ export function compareRunFolders(a: string, b: string): number {
  * random bits, so that names sort by start time to the millisecond and two sweeps started at once differ.
  */
 export const SWEEP_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** Folders of lr-find results beside an experiment's sweeps: `lr-find-` and an id made as a sweep id (newSweepId). */
+export const LR_FIND_PREFIX = 'lr-find-';
+export const LR_FIND_PATTERN = /^lr-find-\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 /** The start time a sweep id holds (see newSweepId), as ISO 8601; undefined when `id` is not a sweep id. */
 export function sweepIdTime(id: string): string | undefined {

@@ -8,8 +8,8 @@ import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lockSweep } from './lock.js';
 
-/** Hidden names of sweeps being removed. */
-const REMOVING = /^\.\d{8}-\d{6}-[0-9a-f]{4}\.removing-\d+$/;
+/** Hidden names of sweeps (and lr-find results) being removed. */
+const REMOVING = /^\.(lr-find-)?\d{8}-\d{6}-[0-9a-f]{4}\.removing-\d+$/;
 
 /** Bytes of the files under a folder (recursive; symbolic links not followed). 0 when it does not exist. */
 export function folderSize(dir: string): number {
@@ -48,6 +48,19 @@ export async function removeSweep(dir: string): Promise<number> {
     // The lock lived inside the folder; whatever is left of it goes with the folder.
     await release().catch(() => undefined);
   }
+  rmSync(away, { recursive: true, force: true });
+  return size;
+}
+
+/**
+ * Remove one lr-find result folder (lr-find-<id>, see paths.ts) as a sweep is removed: renamed away, then
+ * deleted. It has no lock: lr-find creates it whole (renamed into place) and never writes to it again.
+ * Returns the bytes freed. Throws: the file system's error.
+ */
+export function removeLrFind(dir: string): number {
+  const size = folderSize(dir);
+  const away = join(dirname(dir), `.${basename(dir)}.removing-${process.pid}`);
+  renameSync(dir, away);
   rmSync(away, { recursive: true, force: true });
   return size;
 }

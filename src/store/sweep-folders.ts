@@ -7,7 +7,7 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { makeDirs } from './dirs.js';
-import { SWEEP_FILES, SWEEP_ID_PATTERN, newSweepId } from './paths.js';
+import { LR_FIND_PATTERN, SWEEP_FILES, SWEEP_ID_PATTERN, newSweepId } from './paths.js';
 import { canonicalName } from '../experiment/names.js';
 
 /** Sources of time and randomness for new sweep ids (tests replace them). */
@@ -136,6 +136,30 @@ export function experimentsIn(runsDir: string): string[] {
   if (!isDir(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((n) => !n.startsWith('.') && sweepsUnder(runsDir, n).length > 0)
+    .sort();
+}
+
+/**
+ * The lr-find results (`lr-find-<id>` folders, see paths.ts) of experiment `experiment` under runsDir, oldest
+ * first: real folders inside the runs folder only. None through a symbolic link, whether the link is the result
+ * or the experiment folder (a link to another experiment folder lists that one's under its own name).
+ */
+export function lrFindsUnder(runsDir: string, experiment: string): string[] {
+  const path = join(runsDir, experiment);
+  if (!isDir(path) || experimentOf(runsDir, experiment) !== experiment || !isInside(realPath(runsDir), path)) return [];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && LR_FIND_PATTERN.test(e.name))
+    .map((e) => e.name)
+    .sort()
+    .map((n) => join(path, n));
+}
+
+/** Every experiment folder under runsDir holding a sweep (experimentsIn) or an lr-find result (lrFindsUnder), by name. */
+export function experimentsWithRecords(runsDir: string): string[] {
+  checkRunsDir(runsDir);
+  if (!isDir(runsDir)) return [];
+  return readdirSync(runsDir)
+    .filter((n) => !n.startsWith('.') && (sweepsUnder(runsDir, n).length > 0 || lrFindsUnder(runsDir, n).length > 0))
     .sort();
 }
 

@@ -121,3 +121,47 @@ test('rm refuses an experiment name or folder (which other commands read as its 
   assert.equal(runCli(['rm', 'e/latest', '--yes'], dir).code, 0);
   assert.deepEqual(sweepsOf(runs, 'e'), []);
 });
+
+test('lr-find results, invisible to ls, rm and gc: ls names them (an experiment holding only them included) and ls --size counts them; rm and gc remove them', () => {
+  const dir = tempDir('dlsweep-rm-lr-');
+  const runs = join(dir, 'runs');
+  const file = writeExperiment(dir, 'l.yaml', syntheticExperiment('l', '  seed: [1]', 'fixed:\n  iterations: 10\n'));
+  assert.equal(runCli(['run', file, '--quiet', '--workers', '1'], dir).code, 0);
+  for (let i = 0; i < 3; i++) assert.equal(runCli(['lr-find', file, '--steps', '10'], dir).code, 0);
+  const finds = () => readdirSync(join(runs, 'l')).filter((n) => /^lr-find-\d{8}-\d{6}-[0-9a-f]{4}$/.test(n)).sort();
+  const made = finds();
+  assert.equal(made.length, 3);
+
+  // ls names each, newest first; --size adds their bytes (one decimal of kB, as the sweeps' column).
+  const ls = JSON.parse(runCli(['ls', '--size', '--format', 'json'], dir).stdout);
+  assert.equal(ls.rows.length, 1);
+  const note = ls.notes.find((n: string) => n.startsWith('l: '));
+  assert.ok(note, JSON.stringify(ls.notes));
+  const kb = `${(made.reduce((s, n) => s + bytes(join(runs, 'l', n)), 0) / 1000).toFixed(1)} kB`;
+  assert.ok(note.startsWith(`l: 3 lr-find results (${kb}), newest first: ${[...made].reverse().join(', ')}`), note);
+  assert.match(runCli(['ls'], dir).stdout, /: 1 experiment, 1 sweep, 3 lr-find results\n/);
+
+  // The experiment's last sweep removed: ls still lists the experiment and its results; rm says they stay.
+  const rm = runCli(['rm', 'l/latest', '--yes'], dir);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.match(rm.stderr, /note: l has no sweep left; its 3 lr-find results stay/);
+  const only = runCli(['ls', 'l'], dir);
+  assert.equal(only.code, 0, only.stderr);
+  assert.ok(only.stdout.includes(made[2]), only.stdout);
+
+  // rm removes the one named (by its name or a unique prefix of it); nothing else.
+  const one = runCli(['rm', `l/${made[0]}`, '--yes'], dir);
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual(finds(), made.slice(1));
+  const unknown = runCli(['rm', 'l/lr-find-19990101', '--yes'], dir);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /^error: no lr-find result "lr-find-19990101" of experiment l under /);
+
+  // gc --keep 1 keeps the newest; --older-than goes by the time in the name.
+  assert.match(runCli(['gc', '--older-than', '1d', '--yes'], dir).stderr, /nothing to remove/);
+  const gc = runCli(['gc', '--keep', '1', '--yes'], dir);
+  assert.equal(gc.code, 0, gc.stderr);
+  assert.match(gc.stdout, new RegExp(`removed l/${made[1]}`));
+  assert.deepEqual(finds(), [made[2]]);
+  assert.ok(!readdirSync(join(runs, 'l')).some((n) => n.startsWith('.')), readdirSync(join(runs, 'l')).join(' '));
+});
