@@ -19,8 +19,9 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 test('on a terminal the worker draws a summary line and a bar per training in hand, not a line per training', { skip }, async () => {
   const redis = await startRedis();
   const dir = tempDir();
-  // One training long enough (20,000 updates) to be drawn in hand.
-  const file = writeExperiment(dir, 'p.yaml', syntheticExperiment('p', '  learning_rate: [0.1, 0.3]\n  iterations: [20000]'));
+  // Trainings long enough (200,000 updates, a second or more each) to be drawn in hand: at 20,000 a busy machine
+  // saw both end before the bar's first redraw.
+  const file = writeExperiment(dir, 'p.yaml', syntheticExperiment('p', '  learning_rate: [0.1, 0.3]\n  iterations: [200000]'));
   // A terminal 150 columns wide (script's own has the size of none).
   const command = 'stty cols 150 rows 40; exec ' + [process.execPath, CLI, 'worker', '--queue', redis.url(), '--workers', '1'].map(quote).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, env: { ...process.env, ...LOCK, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -43,7 +44,7 @@ test('on a terminal the worker draws a summary line and a bar per training in ha
     process.kill(pid, 'SIGTERM');
     assert.equal(await exited, 0, out);
     // A bar for a training in hand: its label, the bar's blocks, the updates of its one fold.
-    assert.match(out, /p \d{8}-\d{6}-[0-9a-f]{4} training \d [\u2588\u2591]+ \d+% \| \d+\/20000 updates/);
+    assert.match(out, /p \d{8}-\d{6}-[0-9a-f]{4} training \d [\u2588\u2591]+ \d+% \| \d+\/200000 updates/);
     assert.match(out, /worker \S+: 1 done, 0 diverged, 0 failed, \d in hand/);
     assert.doesNotMatch(out, /: done p /, 'a line per training was printed on a terminal');
     assert.match(out, /worker \S+: stopped/);
