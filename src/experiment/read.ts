@@ -376,14 +376,18 @@ function quoteClosed(source: string): boolean {
   return false;
 }
 
+type Opener = { offset: number; char: string; onOneLine: boolean };
+/** A `]` or `}` that ends a collection opened by the other bracket. */
+type Mismatch = { offset: number; char: string; opener: number; openerChar: string };
+
 /**
- * The `[`, `{` and quotes of the text that are never closed, each as a diagnostic at the opener itself. A
- * collection left open only because a quote inside it runs on is not reported: the quote is. Reads yaml's
- * concrete syntax tree (nesting is already within MAX_NESTING, so recursion is shallow).
+ * Reads yaml's concrete syntax tree for brackets and quotes: those never closed (an opener whose collection
+ * holds an unclosed quote is left out: the quote is the fault) and closers that end the innermost collection
+ * with the wrong bracket. Nesting is already within MAX_NESTING, so recursion is shallow.
  */
-function unclosedOpeners(text: string, src: Source): { offset: number; diagnostic: Diagnostic }[] {
-  type Opener = { offset: number; char: string; onOneLine: boolean };
+function bracketProblems(text: string): { found: Opener[]; mismatches: Mismatch[] } {
   const found: Opener[] = [];
+  const mismatches: Mismatch[] = [];
   const lineEnd = (offset: number): number => {
     const i = text.indexOf('\n', offset);
     return i < 0 ? text.length : i;
@@ -403,9 +407,12 @@ function unclosedOpeners(text: string, src: Source): { offset: number; diagnosti
         if ('key' in item && walk(item.key as CST.Token | null)) quote = true;
         if (walk(item.value)) quote = true;
       }
-      if (token.type === 'flow-collection') {
-        const closer = token.start.source === '[' ? ']' : '}';
-        if (!quote && !token.end.some((t) => t.source === closer)) {
+      if (token.type === 'flow-collection' && !quote) {
+        // The parser ends a collection at the first `]` or `}`, whichever it is.
+        const closer = token.end.find((t) => t.type === 'flow-seq-end' || t.type === 'flow-map-end');
+        if (closer && closer.source !== closerOf(token.start.source)) {
+          mismatches.push({ offset: closer.offset, char: closer.source, opener: token.offset, openerChar: token.start.source });
+        } else if (!closer) {
           const end = lineEnd(token.offset);
           const onOneLine = token.items.every((it) => (it.value?.offset ?? 0) < end && (!('key' in it) || !it.key || it.key.offset < end));
           found.push({ offset: token.offset, char: token.start.source, onOneLine });
@@ -416,15 +423,82 @@ function unclosedOpeners(text: string, src: Source): { offset: number; diagnosti
     return false;
   };
   for (const token of new Parser().parse(text)) walk(token);
-  const closerOf = (c: string): string => (c === '[' ? ']' : c === '{' ? '}' : c);
-  return found.map((o) => {
-    const { line } = src.position(o.offset);
+  return { found, mismatches };
+}
+
+const closerOf = (c: string): string => (c === '[' ? ']' : c === '{' ? '}' : c);
+
+/**
+ * The `[`, `{` and quotes of the text that are never closed, each as a diagnostic at the opener itself, and the
+ * `]` or `}` that closes a collection opened by the other bracket, as a diagnostic at that closer. On a line with
+ * a wrong closer, the one hint repairs the whole line (each wrong closer replaced, what is left open closed at
+ * its end), shown only when the repaired line reads without a bracket problem; the openers it closes are not
+ * reported apart.
+ */
+function unclosedOpeners(text: string, src: Source): { offset: number; diagnostic: Diagnostic }[] {
+  const { found, mismatches } = bracketProblems(text);
+  const lineEnd = (offset: number): number => {
+    const i = text.indexOf('\n', offset);
+    return i < 0 ? text.length : i;
+  };
+  const lineOf = (offset: number): number => src.position(offset).line;
+  /** The line as it reads with its wrong closers replaced and its one-line openers closed, innermost first. */
+  const repaired = (line: number): string => {
+    let lineText = src.lines[line - 1] ?? '';
+    const lineStart = text.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+    for (const m of mismatches.filter((x) => lineOf(x.offset) === line)) {
+      const at = m.offset - lineStart;
+      lineText = lineText.slice(0, at) + closerOf(m.openerChar) + lineText.slice(at + 1);
+    }
+    const open = found.filter((f) => lineOf(f.offset) === line && f.onOneLine).sort((a, b) => b.offset - a.offset);
+    return lineText.replace(/\s+$/, '') + open.map((f) => closerOf(f.char)).join('');
+  };
+  const fixes = new Map<number, string | undefined>();
+  for (const line of new Set(mismatches.map((m) => lineOf(m.offset)))) {
+    const lineText = src.lines[line - 1] ?? '';
+    const fixed = repaired(line);
+    const lines = text.split('\n');
+    lines[line - 1] = fixed;
+    const after = bracketProblems(lines.join('\n'));
+    const fixedText = lines.join('\n');
+    const fixedLines = new LineCounter();
+    const fixedDoc = parseDocument(fixedText, { lineCounter: fixedLines, prettyErrors: false, version: '1.2' });
+    const clean =
+      !/#/.test(lineText) &&
+      !fixedDoc.errors.some((e) => e.code !== 'DUPLICATE_KEY' && fixedLines.linePos(e.pos[0]).line === line) &&
+      !after.mismatches.some((m) => fixedLines.linePos(m.offset).line === line) &&
+      !after.found.some((f) => fixedLines.linePos(f.offset).line === line);
+    fixes.set(line, clean ? fixed.trim() : undefined);
+  }
+  const out: { offset: number; diagnostic: Diagnostic }[] = mismatches.map((m) => {
+    const opened = src.position(m.opener);
+    const expected = closerOf(m.openerChar);
+    const kind = m.openerChar === '[' ? 'list' : 'mapping';
+    const example = fixes.get(lineOf(m.offset));
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      file: src.file,
+      path: '',
+      message: `YAML syntax error: this \`${m.char}\` closes the \`${m.openerChar}\` opened at ${opened.line}:${opened.column}; expected \`${expected}\``,
+      expected: `a \`${expected}\` to close the ${kind}`,
+      hint: example !== undefined ? `write \`${expected}\` in place of the \`${m.char}\`, e.g. ${example}` : `write \`${expected}\` in place of the \`${m.char}\``,
+      ...src.atOffset(m.offset, m.offset + 1),
+    };
+    return { offset: m.offset, diagnostic };
+  });
+  for (const o of found) {
+    const line = lineOf(o.offset);
+    // The repaired line of a wrong closer closes it already.
+    if (o.onOneLine && fixes.get(line) !== undefined) continue;
     // The opener's line with every opener on it still open closed at its end, innermost first: what to write.
     const lineText = src.lines[line - 1] ?? '';
-    const sameLine = found.filter((f) => src.position(f.offset).line === line && f.onOneLine).sort((a, b) => b.offset - a.offset);
+    const sameLine = found.filter((f) => lineOf(f.offset) === line && f.onOneLine).sort((a, b) => b.offset - a.offset);
     // A quote followed by brackets or commas on its line leaves unknown where the string was meant to end.
     const quoteAmbiguous = (o.char === '"' || o.char === "'") && /[\]},]/.test(text.slice(o.offset + 1, lineEnd(o.offset)));
-    const example = o.onOneLine && !quoteAmbiguous && !/#/.test(lineText) ? `${lineText.trim()}${sameLine.map((f) => closerOf(f.char)).join('')}` : undefined;
+    const example =
+      o.onOneLine && !quoteAmbiguous && !/#/.test(lineText) && !mismatches.some((m) => lineOf(m.offset) === line)
+        ? `${lineText.trim()}${sameLine.map((f) => closerOf(f.char)).join('')}`
+        : undefined;
     const kind = o.char === '[' ? 'list' : o.char === '{' ? 'mapping' : 'quoted string';
     const closer = closerOf(o.char);
     const diagnostic: Diagnostic = {
@@ -439,8 +513,9 @@ function unclosedOpeners(text: string, src: Source): { offset: number; diagnosti
       hint: example !== undefined ? `add the \`${closer}\`, e.g. ${example}` : `add the \`${closer}\` after the ${kind}'s last ${o.char === '[' ? 'item' : o.char === '{' ? 'entry' : 'character'}${o.char === '[' || o.char === '{' ? '' : ' (or remove the quote if the value needs none)'}`,
       ...src.atOffset(o.offset, o.offset + 1),
     };
-    return { offset: o.offset, diagnostic };
-  });
+    out.push({ offset: o.offset, diagnostic });
+  }
+  return out;
 }
 
 function duplicateKey(e: YAMLError, src: Source): Diagnostic {

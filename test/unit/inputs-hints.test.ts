@@ -144,3 +144,23 @@ test('an unclosed `[`, `{` or quote is reported at the opener (not at the end of
   const [multi] = refused(() => parseExperiment('name: b7\ndataset: wisconsin\ngrid:\n  learning_rate: [0.1,\n    0.2\n  iterations: [10]\n', 'exp.yaml', { cwd: dir }));
   assert.deepEqual([multi.line, multi.column, multi.hint], [4, 18, "add the `]` after the list's last item"]);
 });
+
+test('a `]` or `}` that closes the other bracket is reported at that closer, with a hint whose line reads without error', () => {
+  const cases: [string, string, string, string, string][] = [
+    // [the line, the wrong closer, the opener, what was expected, the line repaired]
+    ['  learning_rate: [0.01, {a: 1]', ']', '{', '}', 'learning_rate: [0.01, {a: 1}]'],
+    ['  learning_rate: [{a: 1], 2]', ']', '{', '}', 'learning_rate: [{a: 1}, 2]'],
+    ['  learning_rate: {a: [1}', '}', '[', ']', 'learning_rate: {a: [1]}'],
+  ];
+  for (const [lineText, closer, opener, expected, fix] of cases) {
+    const text = `name: m\ndataset: wisconsin\ngrid:\n${lineText}\n  iterations: [10]\n`;
+    const ds = refused(() => parseExperiment(text, 'exp.yaml', { cwd: dir }));
+    assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n\n'));
+    const [d] = ds;
+    assert.deepEqual([d.line, d.column], [4, lineText.indexOf(closer) + 1], formatDiagnostic(d));
+    assert.ok(d.message.includes(`\`${closer}\` closes the \`${opener}\` opened at 4:${lineText.lastIndexOf(opener) + 1}; expected \`${expected}\``), d.message);
+    assert.equal(d.hint, `write \`${expected}\` in place of the \`${closer}\`, e.g. ${fix}`);
+    // Applying the hint gives a file that reads.
+    parseYaml(text.replace(lineText, `  ${fix}`), 'fixed.yaml');
+  }
+});
