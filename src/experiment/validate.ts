@@ -73,16 +73,25 @@ function render(p: Problem, src: Source): Diagnostic {
       if (isGridAxis(p.segs) && !Array.isArray(p.data)) {
         const spec = paramSpec(key)!;
         const scalar = p.data !== null && typeof p.data !== 'object';
-        const candidate = scalar ? (isListParam(key) ? `[${spelled}]` : spelled) : spec.example;
+        // A mapping (a schedule, early stopping) is one candidate as the user wrote it; only an empty value has none.
+        const candidate = scalar ? (isListParam(key) ? `[${spelled}]` : spelled) : p.data !== null ? src.found(node) : spec.example;
         d.message = `a grid axis must be a list of candidate values, not ${kindOf(p.data)}`;
         d.hint = `write \`${key}: [${candidate}]\`${isListParam(key) ? ` (each candidate of ${key} is itself a list)` : ''}, or move it to \`fixed:\` to hold it constant`;
       } else if (p.data !== null && typeof p.data !== 'object' && (types.includes('array') || p.alternatives?.some(allowsList))) {
         // Any list-valued setting given one value: the same value in brackets (as written, quotes kept) is what was
         // meant; a list of fixed length (a range's [low, high]) needs the others too.
         const min = typeof p.schema.minItems === 'number' ? p.schema.minItems : 0;
+        // A number in quotes where the list holds numbers goes in unquoted: else the hint is refused in turn.
+        const itemTypes = listItemTypes(p.schema);
+        const value = isNumericString(p.data) && !itemTypes.includes('string') && (itemTypes.includes('integer') || itemTypes.includes('number')) ? p.data.trim() : src.found(node);
         d.hint = min > 1
-          ? `write a list of ${min} values${p.schema.maxItems === min ? '' : ' or more'}, e.g. \`${written(p.segs, `[${src.found(node)}, ...]`, src)}\``
-          : `write \`${written(p.segs, `[${src.found(node)}]`, src)}\``;
+          ? `write a list of ${min} values${p.schema.maxItems === min ? '' : ' or more'}, e.g. \`${written(p.segs, `[${value}, ...]`, src)}\``
+          : `write \`${written(p.segs, `[${value}]`, src)}\``;
+      } else if (Array.isArray(p.data) && p.data.length > 0 && !p.alternatives && (types.includes('number') || types.includes('integer'))) {
+        // One number in brackets where a number is wanted: the number itself, as written (quotes off a number).
+        const first = (node as { items?: unknown[] } | undefined)?.items?.[0];
+        const value = isNumericString(p.data[0]) ? p.data[0].trim() : src.found(first);
+        d.hint = p.data.length === 1 ? `write \`${written(p.segs, value, src)}\`` : `give one value, not a list, e.g. \`${written(p.segs, value, src)}\``;
       } else if ((types.includes('number') || types.includes('integer')) && isNumericString(p.data)) {
         d.hint = `remove the quotes: ${written(p.segs, p.data.trim(), src)}`;
       } else if (
@@ -232,6 +241,14 @@ function render(p: Problem, src: Source): Diagnostic {
 }
 
 /** Whether a schema (one branch of an anyOf) takes a list. */
+/** The types a list's items may take, per the schema's `items` (none when it says nothing). */
+function listItemTypes(s: Schema): string[] {
+  const items = s.items as Schema | undefined;
+  if (!items || typeof items !== 'object') return [];
+  const t = items.type;
+  return Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
+}
+
 function allowsList(s: Schema): boolean {
   return s.type === 'array' || (Array.isArray(s.type) && s.type.includes('array'));
 }

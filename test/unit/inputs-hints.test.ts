@@ -164,3 +164,29 @@ test('a `]` or `}` that closes the other bracket is reported at that closer, wit
     parseYaml(text.replace(lineText, `  ${fix}`), 'fixed.yaml');
   }
 });
+
+test('the hint to wrap a value in a list keeps the value written (a mapping, not an example; a quoted number unquoted where numbers go), and a number given as a list is unwrapped', () => {
+  writeCsv('two-d.csv', [1, 2]);
+  const dataset = (split: string) => `dataset: {path: two-d.csv, label: class, positive: [2], split: ${split}}\n`;
+  const holdout = dataset('{kind: holdout, validation_fraction: 0.25, seed: 1}');
+  const cases: [string, string, string, string][] = [
+    // [the experiment, the path refused, what was written, what to write instead]
+    [`name: w\n${holdout}grid:\n  lr_schedule: {kind: cosine}\n`, 'grid.lr_schedule', 'lr_schedule: {kind: cosine}', 'lr_schedule: [{kind: cosine}]'],
+    [`name: w\n${holdout}grid:\n  early_stopping: {patience: 3}\n`, 'grid.early_stopping', 'early_stopping: {patience: 3}', 'early_stopping: [{patience: 3}]'],
+    [`name: w\n${dataset('{kind: fixed, train: [0, 9], validation: [10, 14], test: "15"}')}`, 'dataset.split.test', 'test: "15"', 'test: [15, ...]'],
+    [`name: w\n${holdout}record:\n  curve_every: [50]\n`, 'record.curve_every', 'curve_every: [50]', 'curve_every: 50'],
+  ];
+  for (const [text, path, was, fix] of cases) {
+    const d = only(refused(() => parseExperiment(text, 'exp.yaml', { cwd: dir })), path);
+    assert.ok(d.hint?.startsWith(fix.endsWith('...]') ? `write a list of 2 values, e.g. \`${fix}\`` : `write \`${fix}\``), `${path}: ${d.hint}`);
+    // The fix (its `...` being the range's end) is accepted at that path.
+    const fixed = text.replace(was, fix.replace('...', '19'));
+    let after: ReturnType<typeof refused> = [];
+    try {
+      parseExperiment(fixed, 'exp.yaml', { cwd: dir });
+    } catch (e) {
+      after = refused(() => { throw e; });
+    }
+    assert.deepEqual(after.filter((x) => x.path === path).map(formatDiagnostic), [], fixed);
+  }
+});
