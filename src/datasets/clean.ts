@@ -65,7 +65,8 @@ class LabelSet {
  * Rows with a missing label are always dropped; rows with a missing feature are dropped (strategy drop)
  * or kept with NaN for later imputation (mean/median).
  * Throws: DatasetSettingsError listing every problem of the column settings (unknown or ambiguous columns,
- * indices out of range, a column both label and dropped or feature...); UserError for bad label settings
+ * indices out of range, a column both label and dropped or feature, one listed twice...), or the positive
+ * (negative) setting that names no row; UserError for bad label settings
  * (empty positive list, overlapping classes);
  * DiagnosticError (line = 1-based file line, column = 1-based CSV field number) for rows with a wrong
  * number of fields, non-numeric feature values, label values neither positive nor negative, or no rows left.
@@ -112,6 +113,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
     const j = column(ref, ['drop_columns', i]);
     if (j === undefined) return;
     if (j === labelAt) problem(['drop_columns', i], `${shown(j)} is the label column; it cannot be dropped`, { hint: 'remove it from drop_columns (or choose another label column)' });
+    else if (dropped.has(j)) problem(['drop_columns', i], `${shown(j)} is listed twice`, { hint: 'remove the second one' });
     else dropped.add(j);
   });
   let featureIndices: number[];
@@ -304,8 +306,10 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
   if (positivesSeen.size === 0 || negativesSeen.size === 0) {
     const missingClass = positivesSeen.size === 0 ? 'positive' : 'negative';
     const seen = [...positivesSeen, ...negativesSeen].sort();
-    throw dataError(
-      file,
+    // The setting that names no row is the fault: reported at its value in the experiment file (cli/load.ts).
+    const setting = missingClass === 'negative' && negative ? 'negative' : 'positive';
+    problem(
+      [setting],
       `no row is ${missingClass}: dataset.positive is ${positive.strings.map(q).join(', ')}${negative ? ` and dataset.negative ${negative.strings.map(q).join(', ')}` : ''}, and column "${names[labelIndex]}" holds only ${seen.slice(0, 8).map(q).join(', ')}${seen.length > 8 ? `, ... (${seen.length} values)` : ''}`,
       {
         expected: 'label values of both classes',
@@ -318,6 +322,7 @@ export function cleanCsv(csv: CsvFile, config: CsvDatasetConfig): CleanedCsv {
             : `set dataset.positive${negative ? ' and dataset.negative' : ''} to the label values of each class, e.g. positive: [${seen[seen.length - 1] ?? '1'}]`,
       },
     );
+    throw new DatasetSettingsError(settingProblems);
   }
 
   const warnings: string[] = identifierWarnings(featureNames, values.subarray(0, kept * F), kept, featureIndices);

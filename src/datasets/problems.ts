@@ -43,8 +43,8 @@ export interface SettingProblem {
 }
 
 /**
- * Problems of the dataset settings that only the data file can reveal (a label or feature column it lacks),
- * all of them at once. Each diagnostic is about the data file and names its setting (`dataset.label`); a caller
+ * Problems of the dataset settings that only the data file can reveal (a label or feature column it lacks, a
+ * positive value no row holds), all of them at once. Each diagnostic is about the data file and names its setting (`dataset.label`); a caller
  * that holds the experiment file points each at the setting's value there (see cli/load.ts).
  */
 export class DatasetSettingsError extends DiagnosticError {

@@ -190,3 +190,19 @@ test('the hint to wrap a value in a list keeps the value written (a mapping, not
     assert.deepEqual(after.filter((x) => x.path === path).map(formatDiagnostic), [], fixed);
   }
 });
+
+test('a column dropped twice is said once, and a positive value no row holds is reported at its value in the experiment file', () => {
+  writeCsv('two-e.csv', [1, 2]);
+  const text = (positive: string, drop: string) =>
+    `name: p\ndataset:\n  path: two-e.csv\n  label: class\n  positive: ${positive}\n  drop_columns: ${drop}\n  split: {kind: holdout, validation_fraction: 0.25, seed: 1}\ngrid:\n  iterations: [5]\n`;
+  const twice = text('[2]', '[id, id]');
+  const [dup, ...rest] = dataRefused(twice);
+  assert.deepEqual(rest, []);
+  assert.deepEqual([dup.file, dup.path, dup.line, dup.column], ['exp.yaml', 'dataset.drop_columns[1]', ...where(twice, '  drop_columns: ', 'id]')], formatDiagnostic(dup));
+  assert.match(dup.message, /"id"\) is listed twice/);
+  const none = text('[5]', '[id]');
+  const [pos, ...others] = dataRefused(none);
+  assert.deepEqual(others, []);
+  assert.deepEqual([pos.file, pos.path, pos.line, pos.column], ['exp.yaml', 'dataset.positive', ...where(none, '  positive: ', '[5]')], formatDiagnostic(pos));
+  assert.match(pos.message, /^no row is positive/);
+});
