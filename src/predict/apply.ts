@@ -11,7 +11,7 @@
 import { DiagnosticError, UserError } from '../errors.js';
 import { dataDiagnostic, listFirst, q } from '../datasets/problems.js';
 import type { CsvRecord } from '../datasets/csv.js';
-import { OUT_OF_RANGE, isNumeric, isOutOfRange } from '../datasets/columns.js';
+import { OUT_OF_RANGE, isNumeric, isOutOfRange, looksLikeHeader } from '../datasets/columns.js';
 import type { RunModelFile } from '../store/records.js';
 import { getActivation } from '../train/activations.js';
 import { allocateForward, forward, forwardLoss, fromModelJson } from '../train/network.js';
@@ -51,7 +51,7 @@ function inClass(cell: string, values: readonly string[]): boolean {
  * Find the input's layout: a header naming every feature (other columns, such as an id, are ignored; the
  * label column is used when present), or no header and the training file's columns in order, or no header
  * and the features only, in the model's order.
- * Throws: UserError naming what was expected.
+ * Throws: UserError naming what was expected (for a header of other names, each name that differs).
  */
 function layoutOf(model: RunModelFile, first: CsvRecord, file: string): Layout {
   const pre = model.preprocessing;
@@ -65,6 +65,17 @@ function layoutOf(model: RunModelFile, first: CsvRecord, file: string): Layout {
       ...(label >= 0 ? { label } : {}),
       description: 'a header naming the features',
     };
+  }
+  // A row of names only, of the training file's or the features' width, is a header with other names: read as
+  // data it would fail on the first cell, far from the cause (a renamed column).
+  const expected = cells.length === pre.columns.length ? pre.columns : cells.length === pre.features.length ? pre.features : undefined;
+  if (expected && looksLikeHeader(cells, new Set(pre.missing.values.map((v) => v.trim())))) {
+    const differ = expected.map((name, j) => ({ name, j, found: cells[j] })).filter((c) => c.name !== c.found);
+    const shown = differ.slice(0, 5).map((c) => `column ${c.j + 1}: expected ${q(c.name)}, found ${q(c.found)}`);
+    throw new UserError(
+      `${file}:${first.line}: the first row is a header whose names differ from the model's: ${shown.join('; ')}${differ.length > 5 ? `; ... (${differ.length} columns)` : ''}`,
+      `name the columns as at training in the header line (${expected.join(', ')}); a header may also hold other columns, in any order, as long as it names every feature`,
+    );
   }
   if (cells.length === pre.columns.length) {
     return { header: undefined, fields: cells.length, features: pre.feature_columns, label: pre.label.index, description: `the training file's ${pre.columns.length} columns, no header` };

@@ -194,3 +194,25 @@ test('Wisconsin: a stray class value (3 among the 2s and 4s) is refused at its l
   assert.match(r.stderr, /expected: a label value of the positive class \("4"\) or of the negative class \("2"\), or a missing-value marker \("\?", ""\)/);
   assert.match(r.stderr, /hint: add "3" to dataset\.positive or dataset\.negative/);
 });
+
+test('predict: a header whose names differ from the model\'s is recognised and each differing name said (expected, found), not read as a row of data', () => {
+  const dir = tempDir('dlsweep-predict-');
+  const data = ['id,a,b,class'];
+  for (let i = 0; i < 30; i++) data.push(`${100 + i},${i % 7},${(i * 3) % 11},${(i % 7) + ((i * 3) % 11) > 8 ? 'M' : 'B'}`);
+  writeFileSync(join(dir, 'd.csv'), data.join('\n') + '\n');
+  const yaml = 'name: h\ndataset:\n  path: d.csv\n  label: class\n  positive: [M]\n  drop_columns: [id]\n  split: {kind: fixed, train: [0, 19], validation: [20, 29]}\nfixed:\n  iterations: 20\n';
+  const run = runCli(['run', writeExperiment(dir, 'h.yaml', yaml), '--quiet', '--workers', '1'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const cases: [string, string][] = [
+    // [the input, the names that differ as the message should say them]
+    ['id,alpha,b,diagnosis\n1,2,3,M\n', 'column 2: expected "a", found "alpha"; column 4: expected "class", found "diagnosis"'],
+    ['a,beta\n2,3\n', 'column 2: expected "b", found "beta"'],
+  ];
+  for (const [input, differ] of cases) {
+    writeFileSync(join(dir, 'new.csv'), input);
+    const p = runCli(['predict', 'h/latest/1', '--input', 'new.csv'], dir);
+    assert.equal(p.code, 2, p.stderr);
+    assert.ok(p.stderr.includes(`new.csv:1: the first row is a header whose names differ from the model's: ${differ}`), p.stderr);
+    assert.doesNotMatch(p.stderr, /label value|non-numeric|at .*\.js/);
+  }
+});
