@@ -3,7 +3,7 @@
  * worker, queue), then the record commands (record-commands.ts) and the data commands (data.ts).
  */
 import { Command, Option } from 'commander';
-import { shortenLines } from '../errors.js';
+import { UserError, shortenLines } from '../errors.js';
 import { toolVersion } from '../store/provenance.js';
 import { DEFAULT_MAX_RUNS, planCommand, runCommand } from './run.js';
 import { DEFAULT_TOP } from '../report/sweep-files.js';
@@ -31,6 +31,7 @@ export function buildProgram(io: CliIO, result: { code: number; command?: string
     .description('Grid sweeps of small from-scratch neural networks: train every grid point in parallel, record each run, compare them.')
     .version(toolVersion(), '-V, --version')
     .option('--runs-dir <dir>', 'where sweeps are recorded', nonEmpty('--runs-dir'), 'runs')
+    .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data), for the commands that read one')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError('(run dlsweep --help for usage)')
     .addHelpText('after', HELP_AFTER)
@@ -40,6 +41,13 @@ export function buildProgram(io: CliIO, result: { code: number; command?: string
     const names: string[] = [];
     for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
     result.command = names.join(' ');
+    // --data-dir before the command, like --runs-dir, is the command's own --data-dir; the command's, when both are given.
+    const dataDir = (program.opts() as { dataDir?: string }).dataDir;
+    if (dataDir === undefined) return;
+    if (!action.options.some((o) => o.attributeName() === 'dataDir')) {
+      throw new UserError(`--data-dir does not apply to dlsweep ${result.command}: it reads no dataset`, `remove --data-dir`);
+    }
+    if (action.getOptionValue('dataDir') === undefined) action.setOptionValue('dataDir', dataDir);
   });
 
   const common = (c: Command) =>

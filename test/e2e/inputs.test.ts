@@ -81,3 +81,20 @@ test('a huge value on the command line is never echoed whole: every line of the 
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test('--data-dir is taken before the command, as --runs-dir is, and refused before a command that reads no dataset', { skip }, () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'dd.yaml'), 'name: dd\ndataset: wisconsin\nfixed:\n  iterations: 5\n');
+  const env = { DLSWEEP_NO_FETCH: '1' };
+  for (const args of [['--data-dir', join(REPO, 'data'), 'plan', 'dd.yaml'], ['plan', 'dd.yaml', '--data-dir', join(REPO, 'data')]]) {
+    const r = runCli(args, dir, env);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /^dd: 1 grid point/m, r.stdout);
+  }
+  // Without it, ./data of the folder (which has none) is where the dataset is looked for.
+  assert.equal(runCli(['plan', 'dd.yaml'], dir, env).code, 2);
+  const compare = runCli(['--data-dir', join(REPO, 'data'), 'compare'], dir, env);
+  assert.equal(compare.code, 2, compare.stderr);
+  assert.match(compare.stderr, /--data-dir does not apply to dlsweep compare/);
+  assert.doesNotMatch(compare.stderr, /unknown option|at .*\.js:\d+/);
+});
