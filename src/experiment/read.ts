@@ -442,50 +442,70 @@ function unclosedOpeners(text: string, src: Source): { offset: number; diagnosti
     return i < 0 ? text.length : i;
   };
   const lineOf = (offset: number): number => src.position(offset).line;
-  /** The line as it reads with its wrong closers replaced and its one-line openers closed, innermost first. */
-  const repaired = (line: number): string => {
+  /**
+   * The line repaired one of two ways: each wrong closer replaced by the right one (`{a: 1]` -> `{a: 1}`), or
+   * the first wrong closer removed (`{a: 1]}` -> `{a: 1}`), its one-line openers still open closed at its end.
+   */
+  const repaired = (line: number, how: 'replace' | 'remove'): string => {
     let lineText = src.lines[line - 1] ?? '';
     const lineStart = text.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    for (const m of mismatches.filter((x) => lineOf(x.offset) === line)) {
+    const onLine = mismatches.filter((x) => lineOf(x.offset) === line).sort((x, y) => y.offset - x.offset);
+    for (const m of how === 'replace' ? onLine : onLine.slice(-1)) {
       const at = m.offset - lineStart;
-      lineText = lineText.slice(0, at) + closerOf(m.openerChar) + lineText.slice(at + 1);
+      lineText = lineText.slice(0, at) + (how === 'replace' ? closerOf(m.openerChar) : '') + lineText.slice(at + 1);
     }
     const open = found.filter((f) => lineOf(f.offset) === line && f.onOneLine).sort((a, b) => b.offset - a.offset);
     return lineText.replace(/\s+$/, '') + open.map((f) => closerOf(f.char)).join('');
   };
-  const fixes = new Map<number, string | undefined>();
-  for (const line of new Set(mismatches.map((m) => lineOf(m.offset)))) {
-    const lineText = src.lines[line - 1] ?? '';
-    const fixed = repaired(line);
+  /** Whether the text with this line in place of the line reads without a problem on it. */
+  const reads = (line: number, fixed: string): boolean => {
     const lines = text.split('\n');
     lines[line - 1] = fixed;
-    const after = bracketProblems(lines.join('\n'));
     const fixedText = lines.join('\n');
+    const after = bracketProblems(fixedText);
     const fixedLines = new LineCounter();
     const fixedDoc = parseDocument(fixedText, { lineCounter: fixedLines, prettyErrors: false, version: '1.2' });
-    const clean =
-      !/#/.test(lineText) &&
+    return (
       !fixedDoc.errors.some((e) => e.code !== 'DUPLICATE_KEY' && fixedLines.linePos(e.pos[0]).line === line) &&
       !after.mismatches.some((m) => fixedLines.linePos(m.offset).line === line) &&
-      !after.found.some((f) => fixedLines.linePos(f.offset).line === line);
-    fixes.set(line, clean ? fixed.trim() : undefined);
+      !after.found.some((f) => fixedLines.linePos(f.offset).line === line)
+    );
+  };
+  const fixes = new Map<number, { how: 'replace' | 'remove'; example: string }>();
+  for (const line of new Set(mismatches.map((m) => lineOf(m.offset)))) {
+    if (/#/.test(src.lines[line - 1] ?? '')) continue;
+    for (const how of ['replace', 'remove'] as const) {
+      const fixed = repaired(line, how);
+      if (!reads(line, fixed)) continue;
+      fixes.set(line, { how, example: fixed.trim() });
+      break;
+    }
   }
-  const out: { offset: number; diagnostic: Diagnostic }[] = mismatches.map((m) => {
+  const out: { offset: number; diagnostic: Diagnostic }[] = [];
+  for (const m of mismatches) {
+    const line = lineOf(m.offset);
+    const fix = fixes.get(line);
+    // Once the first wrong closer of the line is removed the others are right: it alone is the fault.
+    if (fix?.how === 'remove' && mismatches.some((x) => lineOf(x.offset) === line && x.offset < m.offset)) continue;
     const opened = src.position(m.opener);
     const expected = closerOf(m.openerChar);
     const kind = m.openerChar === '[' ? 'list' : 'mapping';
-    const example = fixes.get(lineOf(m.offset));
     const diagnostic: Diagnostic = {
       severity: 'error',
       file: src.file,
       path: '',
       message: `YAML syntax error: this \`${m.char}\` closes the \`${m.openerChar}\` opened at ${opened.line}:${opened.column}; expected \`${expected}\``,
       expected: `a \`${expected}\` to close the ${kind}`,
-      hint: example !== undefined ? `write \`${expected}\` in place of the \`${m.char}\`, e.g. ${example}` : `write \`${expected}\` in place of the \`${m.char}\``,
+      hint:
+        fix === undefined
+          ? `write \`${expected}\` in place of the \`${m.char}\``
+          : fix.how === 'replace'
+            ? `write \`${expected}\` in place of the \`${m.char}\`, e.g. ${fix.example}`
+            : `remove this \`${m.char}\`, e.g. ${fix.example}`,
       ...src.atOffset(m.offset, m.offset + 1),
     };
-    return { offset: m.offset, diagnostic };
-  });
+    out.push({ offset: m.offset, diagnostic });
+  }
   for (const o of found) {
     const line = lineOf(o.offset);
     // The repaired line of a wrong closer closes it already.

@@ -163,6 +163,14 @@ test('a `]` or `}` that closes the other bracket is reported at that closer, wit
     // Applying the hint gives a file that reads.
     parseYaml(text.replace(lineText, `  ${fix}`), 'fixed.yaml');
   }
+  // A closer too many: removing it is the fix (the line the unclosed-bracket hint used to suggest among them).
+  for (const [lineText, fix] of [['  learning_rate: [0.01, {a: 1]}]', 'learning_rate: [0.01, {a: 1}]'], ['  learning_rate: {a: 1]}', 'learning_rate: {a: 1}']]) {
+    const text = `name: m\ndataset: wisconsin\ngrid:\n${lineText}\n  iterations: [10]\n`;
+    const ds = refused(() => parseExperiment(text, 'exp.yaml', { cwd: dir }));
+    assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n\n'));
+    assert.deepEqual([ds[0].line, ds[0].column, ds[0].hint], [4, lineText.indexOf(']') + 1, `remove this \`]\`, e.g. ${fix}`]);
+    parseYaml(text.replace(lineText, `  ${fix}`), 'fixed.yaml');
+  }
 });
 
 test('the hint to wrap a value in a list keeps the value written (a mapping, not an example; a quoted number unquoted where numbers go), and a number given as a list is unwrapped', () => {
