@@ -74,7 +74,7 @@ function render(p: Problem, src: Source): Diagnostic {
         const spec = paramSpec(key)!;
         const scalar = p.data !== null && typeof p.data !== 'object';
         // A mapping (a schedule, early stopping) is one candidate as the user wrote it; only an empty value has none.
-        const candidate = scalar ? (isListParam(key) ? `[${spelled}]` : spelled) : p.data !== null ? src.found(node) : spec.example;
+        const candidate = scalar ? (isListParam(key) ? `[${spelled}]` : spelled) : p.data !== null && acceptsMapping(spec.schema as Schema) ? src.found(node) : spec.example;
         d.message = `a grid axis must be a list of candidate values, not ${kindOf(p.data)}`;
         d.hint = `write \`${key}: [${candidate}]\`${isListParam(key) ? ` (each candidate of ${key} is itself a list)` : ''}, or move it to \`fixed:\` to hold it constant`;
       } else if (p.data !== null && typeof p.data !== 'object' && (types.includes('array') || p.alternatives?.some(allowsList))) {
@@ -241,6 +241,12 @@ function render(p: Problem, src: Source): Diagnostic {
 }
 
 /** Whether a schema (one branch of an anyOf) takes a list. */
+/** Whether a value of this schema may be a mapping (directly or in one of its alternatives). */
+function acceptsMapping(s: Schema): boolean {
+  if (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object'))) return true;
+  return [s.anyOf, s.oneOf].some((alts) => Array.isArray(alts) && (alts as Schema[]).some(acceptsMapping));
+}
+
 /** The types a list's items may take, per the schema's `items` (none when it says nothing). */
 function listItemTypes(s: Schema): string[] {
   const items = s.items as Schema | undefined;

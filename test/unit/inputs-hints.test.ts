@@ -197,6 +197,9 @@ test('the hint to wrap a value in a list keeps the value written (a mapping, not
     }
     assert.deepEqual(after.filter((x) => x.path === path).map(formatDiagnostic), [], fixed);
   }
+  // A mapping where the parameter takes none is no candidate: the example stands in for it.
+  const sizes = only(refused(() => parseExperiment(`name: w\n${holdout}grid:\n  hidden_sizes: {a: 1}\n`, 'exp.yaml', { cwd: dir })), 'grid.hidden_sizes');
+  assert.doesNotMatch(sizes.hint ?? '', /\{a: 1\}/);
 });
 
 test('a column dropped twice is said once, and a positive value no row holds is reported at its value in the experiment file', () => {
