@@ -1,7 +1,7 @@
 /** `dlsweep show RUN_OR_SWEEP`: one run (parameters, metrics, confusion matrix, loss curve, files) or one sweep. */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { OutsideRunsDir, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
+import { NoSuchSweep, OutsideRunsDir, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
 import { readSweepFile, type RunRef } from '../store/read-runs.js';
 import { BEST_SELECTOR, isRunSelector, resolveRun, sweepBeforeRun } from '../report/run-address.js';
 import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
@@ -53,7 +53,9 @@ export function resolveTarget(runsDir: string, ref: string | undefined): Target 
   }
   try {
     return { kind: 'run', ref: resolveRun(runsDir, ref) };
-  } catch {
+  } catch (e) {
+    // Digits only, matching no sweep id: a run's hash (06858080 of 0002-06858080); its error says both were looked for.
+    if (/^\d{4,64}$/.test(trimmed) && sweepError instanceof NoSuchSweep) throw e;
     throw sweepError;
   }
 }

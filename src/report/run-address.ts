@@ -17,6 +17,11 @@ function sweepName(sweepDir: string): string {
   return `${basename(dirname(sweepDir))}/${basename(sweepDir)}`;
 }
 
+/** What to do with a sweep that has no run folder yet: no run address exists to suggest. */
+function noRunsYet(name: string): string {
+  return `${name} has no runs yet, so no run address to give: if it stopped, resume it to run them: dlsweep run EXPERIMENT_FILE --resume ${name}`;
+}
+
 /** The selector naming a sweep's best finished run by its objective (EXPERIMENT/best, SWEEP_ID/best). */
 export const BEST_SELECTOR = 'best';
 
@@ -39,9 +44,12 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
     const best = bestRunFolder(sweepDir);
     if (best === undefined) {
       const name = sweepName(sweepDir);
+      const first = runFoldersOf(sweepDir)[0];
       throw new UserError(
         `${name}/best names no run: no run of ${name} has finished (best is the best finished run by the sweep's objective)`,
-        `wait for its runs to finish, or resume it if it stopped (dlsweep run EXPERIMENT_FILE --resume ${name}); or name a run by its index: ${name}/1 (dlsweep show ${name} lists them)`,
+        first === undefined
+          ? noRunsYet(name)
+          : `wait for its runs to finish, or resume it if it stopped (dlsweep run EXPERIMENT_FILE --resume ${name}); or name a run by its index: ${name}/${runFolderNumber(first)} (dlsweep show ${name} lists them)`,
       );
     }
     return readRunFolder(sweepDir, best);
@@ -63,10 +71,16 @@ export function findRunInSweep(sweepDir: string, selector: string): StoredRun {
   }
   // `latest` names the newest sweep, after an experiment: never a run folder (`best`, a run, is taken above).
   if (selector === 'latest') {
-    throw new UserError(`"latest" after ${sweepName(sweepDir)} names no run: latest is the newest sweep of an experiment`, `name a run of this sweep by its index or hash prefix (${sweepName(sweepDir)}/1), or the latest sweep's: ${basename(dirname(sweepDir))}/latest/1`);
+    const hint = folders.length
+      ? `name a run of this sweep by its index or hash prefix (${sweepName(sweepDir)}/${runFolderNumber(folders[0])}), or the latest sweep's: dlsweep show ${basename(dirname(sweepDir))}/latest lists its runs`
+      : noRunsYet(sweepName(sweepDir));
+    throw new UserError(`"latest" after ${sweepName(sweepDir)} names no run: latest is the newest sweep of an experiment`, hint);
   }
-  const range = folders.length ? `runs 1-${runFolderNumber(folders.at(-1)!)}` : 'no runs yet';
-  throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (${range})`, 'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/1` + digitHashHint(folders, selector));
+  if (folders.length === 0) throw new UserError(`no run "${selector}" in ${sweepName(sweepDir)} (no runs yet)`, noRunsYet(sweepName(sweepDir)));
+  throw new UserError(
+    `no run "${selector}" in ${sweepName(sweepDir)} (runs 1-${runFolderNumber(folders.at(-1)!)})`,
+    'select a run by its index (3) or a prefix of its hash (3fa2), e.g. ' + `${sweepName(sweepDir)}/${runFolderNumber(folders[0])}` + digitHashHint(folders, selector),
+  );
 }
 
 /**
@@ -116,7 +130,8 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
   // SWEEP/zzzz: the sweep is there, the run is not: say so, with what a run selector looks like.
   const sweepDir = slash > 0 ? sweepBeforeRun(runsDir, trimmed) : undefined;
   if (sweepDir) return { sweepDir, run: findRunInSweep(sweepDir, trimmed.slice(slash + 1)) };
-  if (slash < 0 && /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
+  // A bare hash prefix, digits only included (06858080): with no sweep before it, it is no run number.
+  if (slash < 0 && /^[0-9a-f]{4,64}$/.test(trimmed)) {
     const hits: RunRef[] = [];
     for (const sweepDir of allSweeps(runsDir)) {
       for (const f of runFoldersOf(sweepDir)) {
@@ -127,16 +142,28 @@ export function resolveRun(runsDir: string, ref: string): RunRef {
     }
     if (hits.length === 1) return hits[0];
     if (hits.length > 1) throw ambiguousHash(trimmed, hits);
+  }
+  // Digits only may begin a sweep id (20261129): refused below as a sweep when one matches.
+  if (slash < 0 && /^[0-9a-f]{4,64}$/.test(trimmed) && !/^\d+$/.test(trimmed)) {
     throw new UserError(`no run with a hash starting "${trimmed}" under ${runsDir}`, 'list runs with: dlsweep compare; address one as SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX or EXPERIMENT/latest/INDEX');
   }
   // A sweep where a run was expected (quick/latest): say which, and how to name one of its runs.
   let sweep: string | undefined;
+  let noSweep = false;
   try {
     sweep = resolveSweep(runsDir, trimmed);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
+    noSweep = e instanceof NoSuchSweep;
   }
-  if (sweep) throw new UserError(`"${ref}" names a sweep (${sweepName(sweep)}), not a run`, `add a run's index or hash prefix: ${trimmed}/1, or ${sweepName(sweep)}/1; dlsweep show ${trimmed} lists its runs`);
+  if (sweep) {
+    const first = runFoldersOf(sweep)[0];
+    const hint = first === undefined ? noRunsYet(sweepName(sweep)) : `add a run's index or hash prefix: ${trimmed}/${runFolderNumber(first)}, or ${sweepName(sweep)}/${runFolderNumber(first)}; dlsweep show ${trimmed} lists its runs`;
+    throw new UserError(`"${ref}" names a sweep (${sweepName(sweep)}), not a run`, hint);
+  }
+  if (slash < 0 && noSweep && /^\d{4,64}$/.test(trimmed)) {
+    throw new UserError(`no run with a hash starting "${trimmed}" under ${runsDir}, and no sweep id starting with it`, 'list runs with: dlsweep compare; address one as SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX or EXPERIMENT/SWEEP_ID/RUN_FOLDER (0002-06858080)');
+  }
   throw new UserError(`"${ref}" does not name a run`, 'address a run as SWEEP_ID/INDEX (20261129-111502-3fa2/3), SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, or a run folder path');
 }
 

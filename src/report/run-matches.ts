@@ -35,10 +35,11 @@ export function ambiguousHash(prefix: string, hits: RunHit[]): UserError {
   const listed = hits.map((h) => `${sweepName(h.sweepDir)}/${h.run.folder}`).join(', ');
   const ids = new Set(hits.map((h) => h.run.params.run_id));
   if (ids.size === 1) {
-    const hash = hits[0].run.folder.slice(hits[0].run.folder.indexOf('-') + 1);
+    // The run folder, not the bare hash: a hash of digits only after a sweep would be read as a run number.
+    const last = hits.at(-1)!;
     return new UserError(
       `"${prefix}" matches ${hits.length} copies of one run (run id ${[...ids][0]}), recorded in ${hits.length} sweeps: ${listed}`,
-      `more of the hash cannot tell copies apart: name the sweep, as EXPERIMENT/SWEEP_ID/HASH, e.g. dlsweep show ${sweepName(hits.at(-1)!.sweepDir)}/${hash}`,
+      `more of the hash cannot tell copies apart: name the sweep and the run folder, as EXPERIMENT/SWEEP_ID/RUN_FOLDER, e.g. dlsweep show ${sweepName(last.sweepDir)}/${last.run.folder}`,
     );
   }
   return new UserError(

@@ -238,6 +238,8 @@ export function sweepDetail(
   }
   out.push('', b('files'), `  ${dir}`);
   out.push(`  ${Object.values(SWEEP_FILES).filter((f) => f !== SWEEP_FILES.lock && existsSync(join(dir, f))).join('  ')}`);
-  out.push(`  show a run: dlsweep show ${basename(dir)}/1   all runs: dlsweep compare ${sweepTitle}`);
+  // An address is suggested only when it names a run: a sweep stopped before its first run has none.
+  if (rows.length) out.push(`  show a run: dlsweep show ${basename(dir)}/1   all runs: dlsweep compare ${sweepTitle}`);
+  else out.push(`  no runs yet: if it stopped, resume it to run them: dlsweep run EXPERIMENT_FILE --resume ${sweepTitle}`);
   return out.join('\n') + '\n';
 }

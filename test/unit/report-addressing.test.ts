@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { findRunInSweep, resolveRun } from '../../src/report/run-address.js';
@@ -298,4 +298,64 @@ test('a bare hash prefix matching copies of one run (reused across sweeps) says 
   // Different runs sharing a prefix: more of the hash still tells them apart.
   writeSweep(dir, 'other', '20260403-100000-cccc', [{ ...p(0.5), hash: '7f25ff00' }]);
   assert.throws(() => resolveRun(dir, '7f25ff'), (e: unknown) => e instanceof UserError && /matches 3 runs/.test(e.message) && /type more of the hash/.test(e.hint ?? ''));
+});
+
+test('copies of one run whose hash is all digits: the address the hint gives works (EXP/SWEEP/06858080 was read as run number 6858080)', () => {
+  const dir = tempRunsDir();
+  const first = writeSweep(dir, 'digits', '20260501-100000-aaaa', [{ ...p(0.2), hash: '06858080' }, { ...p(0.1), hash: '11aa0000' }]);
+  const second = writeSweep(dir, 'digits', '20260502-100000-bbbb', [{ ...p(0.2), hash: '06858080' }]);
+  for (const f of ['params.json', 'metrics.json']) copyFileSync(join(first, '0001-06858080', f), join(second, '0001-06858080', f));
+  const runId = (JSON.parse(readFileSync(join(first, '0001-06858080', 'params.json'), 'utf8')) as { run_id: string }).run_id;
+  for (const resolveAny of [() => resolveRun(dir, '06858080'), () => resolveTarget(dir, '06858080')]) {
+    assert.throws(resolveAny, (e: unknown) => {
+      assert.ok(e instanceof UserError, String(e));
+      assert.match(e.message, /matches 2 copies of one run/);
+      const suggested = /dlsweep show (\S+)/.exec(e.hint ?? '')?.[1];
+      assert.ok(suggested, e.hint);
+      for (const found of [resolveRun(dir, suggested), (resolveTarget(dir, suggested) as { ref: ReturnType<typeof resolveRun> }).ref]) {
+        assert.ok([first, second].includes(found.sweepDir), suggested);
+        assert.equal(found.run.params.run_id, runId);
+      }
+      return true;
+    });
+  }
+});
+
+test('a bare hash prefix of digits only is searched in every sweep, as README says (show 06858080 said no sweep or experiment)', () => {
+  const dir = tempRunsDir();
+  const sweep = writeSweep(dir, 'digits', '20260601-100000-aaaa', [{ ...p(0.1), hash: '11aa0000' }, { ...p(0.2), hash: '06858080' }]);
+  for (const ref of ['06858080', '0685']) {
+    assert.equal(resolveRun(dir, ref).run.folder, '0002-06858080', ref);
+    const target = resolveTarget(dir, ref);
+    assert.ok(target.kind === 'run' && target.ref.sweepDir === sweep && target.ref.run.folder === '0002-06858080', ref);
+  }
+  // A number beginning a sweep id is still that sweep, in show.
+  assert.deepEqual(resolveTarget(dir, '20260601'), { kind: 'sweep', dir: sweep });
+  // Digits matching neither: the message says both were looked for.
+  for (const resolveAny of [() => resolveRun(dir, '0699'), () => resolveTarget(dir, '0699')]) {
+    assert.throws(resolveAny, (e: unknown) => e instanceof UserError && /hash starting "0699"/.test(e.message) && /sweep id/.test(e.message));
+  }
+});
+
+test('a sweep with no runs yet: no hint suggests a run address (EXP/best hinted EXP/SWEEP/1, which names no run)', () => {
+  const dir = tempRunsDir();
+  const sweep = writeSweep(dir, 'empty', '20260701-100000-aaaa', [], { status: 'interrupted' });
+  const name = 'empty/20260701-100000-aaaa';
+  assert.deepEqual(readdirSync(sweep).filter((f) => /^\d{4}-/.test(f)), []);
+  for (const ref of ['empty/best', 'empty/latest/1', `${name}/1`, `${name}/best`, `${name}/latest`, 'empty/latest/3fa2', 'best', 'empty/latest']) {
+    for (const resolveAny of [() => resolveRun(dir, ref), () => resolveTarget(dir, ref)]) {
+      let threw = false;
+      try {
+        resolveAny();
+      } catch (e) {
+        threw = true;
+        assert.ok(e instanceof UserError, String(e));
+        // The hint names no address of a run: nothing after the sweep's name but the resume command.
+        assert.doesNotMatch(e.hint ?? '', /20260701-100000-aaaa\/\S/, `${ref}: ${e.hint}`);
+        assert.match(e.hint ?? '', new RegExp(`no runs yet.*--resume ${name}`), `${ref}: ${e.hint}`);
+      }
+      // `show empty/latest` names the sweep itself: that is no error.
+      assert.ok(threw || ref === 'empty/latest', ref);
+    }
+  }
 });
