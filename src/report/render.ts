@@ -124,12 +124,15 @@ export function renderTerminalView(view: TableView, options: { color?: boolean }
 /**
  * Text made safe for one line of Markdown (a table cell, a title, a note), the one escaping of every
  * Markdown output: line breaks (and the spaces around them) folded into one space, since a raw newline ends
- * a table row; `|` escaped, since it splits cells; `&`, `<` and `>` as entities, so that text (a note, a
+ * a table row; `|` escaped, since it splits cells, and `\` before it (GFM reads `\|` in `a\|b` as an escaped
+ * pipe, so the text's own backslash needs escaping too); `&`, `<` and `>` as entities, so that text (a note, a
  * description) is shown as written and never taken for HTML by a Markdown viewer.
  */
 export function markdownText(s: string): string {
   return s
     .replace(/\s*(\r\n|\r|\n)\s*/g, ' ')
+    // Backslashes first: one before a pipe would otherwise escape the pipe's own backslash and split the cell.
+    .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

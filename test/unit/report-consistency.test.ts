@@ -109,3 +109,53 @@ test("an unfinished asha search's size is said as a bound by ls, show and report
   const html = readFileSync(await writeReport(open, { ...readSweepFile(open), counts: { done: 19, diverged: 0, failed: 0, interrupted: 0, pending } }, undefined, {}, join(runsDir, 'r.html')), 'utf8');
   assert.match(html, new RegExp(`at most ${pending} pending`));
 });
+
+/**
+ * The cells of a GFM table row read as GitHub does: a backslash escapes the next character (an escaped pipe
+ * splits no cell), `\|` then stands for `|`, and the cell's inline text undoes backslash escapes of ASCII
+ * punctuation and the three entities markdownText writes.
+ */
+function gfmCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  const body = line.trim().replace(/^\|/, '');
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '\\' && i + 1 < body.length) {
+      cell += body[i] + body[i + 1];
+      i++;
+    } else if (body[i] === '|') {
+      cells.push(cell);
+      cell = '';
+    } else cell += body[i];
+  }
+  if (cell.trim() !== '') cells.push(cell);
+  return cells.map((c) =>
+    c
+      .trim()
+      .replace(/\\\|/g, '|')
+      .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
+}
+
+test('a note with a backslash before a pipe is one Markdown cell, read back as typed (a\\|b was written a\\\\|b: two cells)', async () => {
+  const notes = ['a\\|b', 'C:\\dir\\ | x\\\\|y', 'ends in \\'];
+  const runsDir = tempRunsDir();
+  const dir = writeSweep(runsDir, 'bs', '20260101-000000-abcd', notes.map((_, i) => ({ params: { learning_rate: 0.1 * (i + 1) } })));
+  const folders = readdirSync(dir).filter((f) => /^\d{4}-/.test(f)).sort();
+  notes.forEach((note, i) => writeFileSync(join(dir, folders[i], 'annotations.json'), JSON.stringify({ tags: [], note, updated_at: '2026-01-01T00:00:09.000Z' })));
+  writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ tags: [], note: notes[0], updated_at: '2026-01-01T00:00:09.000Z' }));
+  const compared = capture();
+  assert.equal(await compareCommand(['bs'], { runsDir, format: 'markdown' }, compared.io), 0);
+  const listed = capture();
+  assert.equal(await lsCommand([], { runsDir, format: 'markdown' }, listed.io), 0);
+  for (const [md, expected] of [[compared.out.stdout, notes], [listed.out.stdout, [notes[0]]]] as const) {
+    const [header, , ...rows] = tableLines(md);
+    const width = gfmCells(header).length;
+    const read = rows.map((r) => gfmCells(r));
+    for (const cells of read) assert.equal(cells.length, width, md);
+    for (const note of expected) assert.ok(read.some((cells) => cells.includes(note)), `${note} not a cell of:\n${md}`);
+  }
+});
