@@ -13,7 +13,7 @@ import { resolveSweepNotRun } from '../report/run-address.js';
 import { sweepRows, sweepTitle } from '../report/rows.js';
 import { knownColumns, lookupColumn } from '../report/columns.js';
 import { compareView, splitList, type QueryOptions } from '../report/compare/index.js';
-import { renderView, type OutputFormat } from '../report/render.js';
+import { renderView, type OutputFormat, type TableView } from '../report/render.js';
 import { useColor, type CliIO } from './io.js';
 import { warnDamaged } from './damage.js';
 
@@ -90,6 +90,16 @@ export async function emit(text: string, output: string | undefined, io: CliIO):
   io.stderr.write(`wrote ${path}\n`);
 }
 
+/**
+ * The view's warnings (notes starting `warning:`, such as runs on different data) on stderr, for the machine
+ * formats: CSV has no place for them, and a script reading JSON need not look at its notes. The other formats
+ * show them above the table.
+ */
+export function warnMachineFormat(view: TableView, format: OutputFormat, io: CliIO): void {
+  if (format !== 'csv' && format !== 'json') return;
+  for (const note of view.notes) if (note.startsWith('warning:')) io.stderr.write(note + '\n');
+}
+
 /** Resolve targets to sweep folders (each once, in the order given); none means the latest sweep. */
 export function resolveTargets(runsDir: string, targets: string[]): string[] {
   const dirs = (targets.length ? targets : [undefined]).map((t) => resolveSweepNotRun(runsDir, t, 'compare', 'compare its sweep'));
@@ -124,6 +134,7 @@ export async function compareCommand(targets: string[], options: CompareOptions,
   const view = compareView(title, rows, { ...options, pivot: pivot.length ? pivot : undefined });
   const format = outputFormat(options.format, options.output);
   const toFile = options.output !== undefined && options.output !== '-';
+  warnMachineFormat(view, format, io);
   await emit(renderView(view, format, { color: !toFile && useColor(io, io.stdout) }), options.output, io);
   return 0;
 }

@@ -4,7 +4,7 @@ import { resolveRun } from '../report/run-address.js';
 import { rowOf, sweepDatasetLabel, sweepTitle } from '../report/rows.js';
 import { diffView } from '../report/diff.js';
 import { renderView, type OutputFormat } from '../report/render.js';
-import { emit, outputFormat } from './compare.js';
+import { emit, outputFormat, warnMachineFormat } from './compare.js';
 import { useColor, type CliIO } from './io.js';
 import { warnDamaged } from './damage.js';
 
@@ -30,6 +30,7 @@ export async function diffCommand(refA: string, refB: string, options: DiffOptio
   };
   const view = diffView(side(refA), side(refB), { onlyChanged: options.onlyChanged });
   const format = outputFormat(options.format, options.output);
+  warnMachineFormat(view, format, io);
   await emit(renderView(view, format, { color: options.output === undefined && useColor(io, io.stdout) }), options.output, io);
   return 0;
 }

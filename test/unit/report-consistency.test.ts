@@ -159,3 +159,24 @@ test('a note with a backslash before a pipe is one Markdown cell, read back as t
     for (const note of expected) assert.ok(read.some((cells) => cells.includes(note)), `${note} not a cell of:\n${md}`);
   }
 });
+
+test('compare and diff with --format csv or json warn on stderr of runs on different data (csv dropped the warning); table formats show it once, above the table', async () => {
+  const runsDir = tempRunsDir();
+  writeSweep(runsDir, 'fixed', '20260101-000000-aaaa', [{ params: { learning_rate: 0.1 } }], { dataset: { name: 'wisconsin', sha256: 'a'.repeat(64), fingerprint: '1'.repeat(64) } });
+  writeSweep(runsDir, 'kfold', '20260101-000000-bbbb', [{ params: { learning_rate: 0.1 } }], { dataset: { name: 'wisconsin', sha256: 'a'.repeat(64), fingerprint: '2'.repeat(64) } });
+  const prefix = 'warning: these sweeps use different data (wisconsin@11111111, wisconsin@22222222); ';
+  const runs = [
+    (format: 'csv' | 'json' | 'table', io: never) => compareCommand(['fixed', 'kfold'], { runsDir, format }, io),
+    (format: 'csv' | 'json' | 'table', io: never) => diffCommand('fixed/latest/1', 'kfold/latest/1', { runsDir, format }, io),
+  ];
+  for (const command of runs) {
+    for (const format of ['csv', 'json'] as const) {
+      const got = capture();
+      assert.equal(await command(format, got.io), 0);
+      assert.ok(got.out.stderr.split('\n').some((l) => l.startsWith(prefix)), `${format}: ${got.out.stderr}`);
+    }
+    const table = capture();
+    assert.equal(await command('table', table.io), 0);
+    assert.ok(table.out.stdout.includes(prefix) && !table.out.stderr.includes(prefix), table.out.stderr);
+  }
+});
