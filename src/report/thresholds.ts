@@ -41,6 +41,8 @@ export interface ThresholdChoice {
   validation: ThresholdScores;
   /** The same threshold on the test rows, when the run has them. */
   test?: ThresholdScores;
+  /** k-fold: the number of folds, whose first fold's model alone scored `test` (each test row once). */
+  testFolds?: number;
 }
 
 function rated(x: number, n: number): Rated {
@@ -121,12 +123,14 @@ export function chooseThreshold(p: Predictions, rule: ThresholdRule): ThresholdC
   const i = curve.indexOf(pt);
   const upper = i > 0 ? curve[i - 1].threshold : 1;
   const t = pick('test');
+  const testFolds = new Set(p.fold.filter((_, i) => p.split[i] === 'test')).size;
   return {
     rule,
     threshold: pt.threshold,
     upper,
     validation: scoresAt(v.prob, v.label, pt.threshold),
     ...(t.prob.length ? { test: scoresAt(t.prob, t.label, pt.threshold) } : {}),
+    ...(t.prob.length && testFolds > 1 ? { testFolds } : {}),
   };
 }
 
@@ -169,15 +173,16 @@ export function thresholdText(title: string, c: ThresholdChoice, gridThreshold: 
       : `  every threshold in [${c.threshold}, ${c.upper}) classifies the validation rows alike; ${c.threshold}, a validation score, is its low end and ` +
           `the end that belongs to it: at ${c.upper} the rows scoring ${c.upper} turn negative`,
   );
-  const block = (name: string, s: ThresholdScores) => {
-    out.push('', `${name} (${s.rows} rows): TN ${s.confusion.tn}  FP ${s.confusion.fp}  FN ${s.confusion.fn}  TP ${s.confusion.tp}`);
+  const block = (name: string, s: ThresholdScores, about = '') => {
+    out.push('', `${name} (${s.rows} rows${about}): TN ${s.confusion.tn}  FP ${s.confusion.fp}  FN ${s.confusion.fn}  TP ${s.confusion.tp}`);
     out.push(`  recall       ${ratedText(s.recall)}`);
     out.push(`  specificity  ${ratedText(s.specificity)}`);
     out.push(`  precision    ${ratedText(s.precision)}`);
     out.push(`  accuracy     ${ratedText(s.accuracy)}`);
   };
   block('validation', c.validation);
-  if (c.test) block('test', c.test);
+  // k-fold: each fold's model scored the same test rows; one model's scores keep each row once (show sums all k).
+  if (c.test) block('test', c.test, c.testFolds ? `, scored by the model of fold 1 of ${c.testFolds}, the one model.json holds` : '');
   out.push('', '[low, high]: 95% Wilson score interval.');
   out.push(
     c.test

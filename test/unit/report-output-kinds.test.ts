@@ -301,3 +301,29 @@ test('the report draws runs sharing a curve once, labelled by the best of them, 
   // Lines in drawing order: the worse curve first, the best run's (threshold 0.7, sharing with 0.5) last, on top.
   assert.deepEqual(order, ['0003 (0.9)', '0002 (0.7) +1 sharing its curve']);
 });
+
+test('k-fold runs: test counts worded one way above and below, and no [95% interval] promised for test figures that have none', () => {
+  const k = 3;
+  // Two k-fold runs: test counts summed over the 3 folds' models (each of 137 test rows counted 3 times).
+  const kfoldRow = (i: number, acc: number) =>
+    row(i, { learning_rate: 0.1 * i }, { 'validation.accuracy': acc, 'validation.loss': 0.2, 'test.accuracy': acc, 'test.loss': 0.2, 'test.tn': 264, 'test.fp': 3, 'test.fn': 10, 'test.tp': 134, 'validation.fp': 15 }, {
+      std: { 'validation.accuracy': 0.01, 'validation.loss': 0.01, 'test.accuracy': 0.004, 'test.loss': 0.004 },
+      n: { 'validation.loss': k, 'test.loss': k },
+    });
+  const view = runsView('exp/20260101-000000-abcd', [kfoldRow(1, 0.96), kfoldRow(2, 0.94)], { columns: 'run,test.accuracy,test.tn,validation.fp' });
+  const text = [...view.notes, ...view.footnotes].join('\n');
+  const said = `summed over the ${k} folds' models: each test row counted ${k} times`;
+  // Under the best run's figures and in the footnote on the test TN column: the same words.
+  assert.ok(view.footnotes.some((l) => /TN 264 FP 3 FN 10 TP 134/.test(l) && l.includes(`(${said})`)), text);
+  assert.ok(view.footnotes.some((l) => l.includes(`test TN: confusion counts ${said}`)), text);
+  assert.doesNotMatch(text, /summed over the folds(?!:)/);
+  // Validation counts: each row once, out of fold.
+  assert.match(text, /val(idation)? FP: confusion counts summed over the folds: each row once, scored out of fold/);
+  assert.doesNotMatch(text, /95% interval/);
+
+  // A run of one split keeps its promise of intervals, and they are there.
+  const fixed = row(3, { learning_rate: 0.3 }, { 'validation.accuracy': 0.95, 'validation.loss': 0.2, 'test.accuracy': 0.95, 'test.loss': 0.2, 'test.accuracy_ci_low': 0.9, 'test.accuracy_ci_high': 0.98 });
+  const one = runsView('exp/20260101-000000-abcd', [fixed]).footnotes.join('\n');
+  assert.match(one, /\[95% interval\]\):/);
+  assert.match(one, /accuracy 0\.9500 \[0\.9000, 0\.9800\]/);
+});

@@ -73,3 +73,29 @@ test('the rule options: exactly one rule, valid values', () => {
   assert.throws(() => parseRule({ recallAtLeast: '1.5' }), /in \(0, 1\]/);
   assert.throws(() => parseRule({ costFn: '10' }), /go together/);
 });
+
+test('k-fold: the test block says which fold\'s model scored it (it reported fold 1\'s test rows as if the run had one model)', () => {
+  // Three folds' models on the same four test rows: fold 1's (fold 0 in predictions.csv) scores them 0.9, 0.1, 0.8, 0.2.
+  const p = preds();
+  const testRows = [[0.9, 0.1, 0.8, 0.2], [0.6, 0.55, 0.4, 0.45], [0.3, 0.7, 0.35, 0.65]];
+  const ty = [1, 0, 1, 0];
+  testRows.forEach((probs, fold) =>
+    probs.forEach((v, i) => {
+      p.split.push('test');
+      p.fold.push(fold);
+      p.row.push(i);
+      p.label.push(ty[i]);
+      p.probability.push(v);
+    }),
+  );
+  const c = chooseThreshold(p, { kind: 'youden' });
+  // Youden picks 0.7 on the validation rows (see above): fold 1's model then has TP 2 (0.9, 0.8), FP 0, FN 0, TN 2.
+  assert.equal(c.threshold, 0.7);
+  assert.equal(c.test?.rows, 4);
+  assert.deepEqual(c.test?.confusion, { tn: 2, fp: 0, fn: 0, tp: 2 });
+  assert.equal(c.testFolds, 3);
+  const text = thresholdText('e/s/0001-x', c, 0.5);
+  assert.match(text, /^test \(4 rows, scored by the model of fold 1 of 3, the one model\.json holds\): TN 2 {2}FP 0 {2}FN 0 {2}TP 2$/m);
+  // One split: nothing about folds.
+  assert.doesNotMatch(thresholdText('e/s/0001-x', chooseThreshold(preds({ p: [0.9, 0.1], y: [1, 0] }), { kind: 'youden' }), 0.5), /fold/);
+});

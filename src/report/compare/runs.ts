@@ -130,7 +130,14 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
     const pooled = [...new Set(shown.flatMap((r) => r.pooled ?? []))].filter((k) => metrics.some((m) => m.key === k));
     // Confusion counts are not means: say so where a count column is shown.
     const counts = metrics.filter((m) => /\.(tn|fp|fn|tp)$/.test(m.key));
-    const summed = counts.length ? `; ${counts.map((m) => m.label).join(', ')}: confusion counts summed over the folds` : '';
+    // Said per split, as testFigures says it of test counts: how often each row is counted differs.
+    const ks = [...new Set(shown.map((r) => r.n?.['test.loss'] ?? r.n?.['validation.loss']).filter((k) => k !== undefined))];
+    const k = ks.length === 1 ? ks[0] : undefined;
+    const summed = (['train', 'validation', 'test'] as const)
+      .map((split) => [split, counts.filter((m) => m.key.startsWith(`${split}.`))] as const)
+      .filter(([, ms]) => ms.length)
+      .map(([split, ms]) => `; ${ms.map((m) => m.label).join(', ')}: confusion counts ${summedCounts(split, k)}`)
+      .join('');
     footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${summed}${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
   }
   if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);
@@ -138,6 +145,16 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   return { view: { kind: 'runs', nameKey: 'run', title, summary: counted(n, 'run'), notes, footnotes, columns, rows: viewRows }, shown };
 }
 
+
+/**
+ * How a k-fold run's confusion counts of a split add up over its `k` folds (undefined: runs of different k):
+ * the one wording of the table's footnote and of the test figures under it.
+ */
+export function summedCounts(split: 'train' | 'validation' | 'test', k: number | undefined): string {
+  if (split === 'validation') return 'summed over the folds: each row once, scored out of fold';
+  if (split === 'train') return k === undefined ? "summed over the folds' models: each training row counted k - 1 times" : `summed over the ${k} folds' models: each training row counted ${k - 1} times`;
+  return k === undefined ? "summed over the folds' models: each test row counted once per fold" : `summed over the ${k} folds' models: each test row counted ${k} times`;
+}
 
 /** The test figures of a run, e.g. `accuracy 0.9780 [0.9452, 0.9915], recall ..., loss 0.0712`. */
 export function testFigures(r: Row): string {
@@ -151,7 +168,7 @@ export function testFigures(r: Row): string {
   const c = ['tn', 'fp', 'fn', 'tp'].map((k) => `${k.toUpperCase()} ${formatMetric(`test.${k}`, r.metrics[`test.${k}`])}`).join(' ');
   // k-fold: every fold's model scored the same test rows, so the counts add up to k times the rows.
   const folds = r.n?.['test.loss'];
-  const summed = folds !== undefined ? ` (summed over the ${folds} folds' models: each test row counted ${folds} times)` : '';
+  const summed = folds !== undefined ? ` (${summedCounts('test', folds)})` : '';
   return `${parts.join(', ')}, loss ${formatMetric('test.loss', r.metrics['test.loss'])}${std('loss')}; ${c}${summed}`;
 }
 
@@ -160,9 +177,11 @@ export function testFigures(r: Row): string {
  * configuration chosen on the validation rows (the test rows chose nothing).
  */
 export function testEstimateLines(best: Row[]): string[] {
-  const kfold = best.some((r) => r.n?.['test.loss'] !== undefined);
+  const kfold = best.filter((r) => r.n?.['test.loss'] !== undefined).length;
+  // k-fold test figures are means over the folds' models, with no interval: promise one only where it is given.
+  const interval = kfold === 0 ? '; [95% interval]' : kfold < best.length ? '; [95% interval] for runs of one split' : '';
   return [
-    `test rows, never used to choose (the unbiased estimate of the chosen configuration${kfold ? '; k-fold: mean ± sample std over the folds\' models' : ''}; [95% interval]):`,
+    `test rows, never used to choose (the unbiased estimate of the chosen configuration${kfold ? '; k-fold: mean ± sample std over the folds\' models' : ''}${interval}):`,
     ...best.map((r) => `  ${r.folder}: ${testFigures(r)}`),
   ];
 }
