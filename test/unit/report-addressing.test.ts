@@ -7,7 +7,7 @@ import { findRunInSweep, resolveRun } from '../../src/report/run-address.js';
 import { linksLeaving, resolveSweep } from '../../src/store/sweep-folders.js';
 import { lsCommand } from '../../src/cli/ls.js';
 import { compareCommand } from '../../src/cli/compare.js';
-import { resolveTarget } from '../../src/cli/show.js';
+import { resolveTarget, showCommand } from '../../src/cli/show.js';
 import { reportCommand } from '../../src/cli/report.js';
 import { verifyCommand } from '../../src/cli/verify.js';
 import { rmCommand } from '../../src/cli/rm.js';
@@ -358,4 +358,10 @@ test('a sweep with no runs yet: no hint suggests a run address (EXP/best hinted 
       assert.ok(threw || ref === 'empty/latest', ref);
     }
   }
+  // show of the sweep itself: no run to show, so no `show SWEEP/1`; how to resume it instead.
+  let out = '';
+  const io = { cwd: dir, env: {}, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } } as never;
+  assert.equal(showCommand('empty/latest', { runsDir: dir }, io), 0);
+  assert.doesNotMatch(out, /20260701-100000-aaaa\/\S/, out);
+  assert.match(out, new RegExp(`no runs yet.*--resume ${name}`), out);
 });
