@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { lastActivity, liveStatus, sizeIsUpperBound } from '../store/live-status.js';
+import { lastActivity, liveSize, liveStatus, sizeIsUpperBound } from '../store/live-status.js';
 import { activeMs } from '../store/active.js';
 import { RUN_FOLDER_PATTERN, sweepIdTime } from '../store/paths.js';
 import type { SweepFile } from '../store/records.js';
@@ -89,7 +89,7 @@ function summaryOfRuns(dir: string, sweep: SweepFile, metricName: string | undef
   // A test metric is refused only when no sweep listed has a test split (sweepsView): the others show n/a.
   const metric = metricName !== undefined ? resolveColumn(metricName, defs.map((d) => ({ ...d, absent: undefined })), '--metric', ['metric']) : { key: recordedObjective(sweep).keys[0].metric };
   const missing = defs.find((d) => d.key === metric.key && d.absent);
-  return { counts: countRows(runs, sweep.grid_size), best: sortRows(runs)[0], metric, ...(missing ? { missing: { def: missing, defs } } : {}) };
+  return { counts: countRows(runs, liveSize(dir, sweep)), best: sortRows(runs)[0], metric, ...(missing ? { missing: { def: missing, defs } } : {}) };
 }
 
 /**
@@ -241,7 +241,7 @@ export function sweepsView(
           { text: sweep.search?.method ?? 'grid', value: sweep.search?.method ?? 'grid' },
           { text: shortDate(sweep.started_at), value: sweep.started_at },
           { text: status, value: status },
-          { text: `${counts.done}/${atMost ? '≤' : ''}${sweep.grid_size}`, value: counts.done },
+          { text: `${counts.done}/${atMost ? '≤' : ''}${liveSize(dir, sweep)}`, value: counts.done },
           { text: String(counts.failed), value: counts.failed },
           { text: String(counts.diverged), value: counts.diverged },
           { text: other, value: other },

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { readSweepFile } from '../store/read-runs.js';
 import { resolveSweepNotRun } from '../report/run-address.js';
-import { writeReport } from '../report/sweep-files.js';
+import { countRows, writeReport } from '../report/sweep-files.js';
+import { liveSize, liveStatus } from '../store/live-status.js';
 import { sweepRows } from '../report/rows.js';
 import { warnDamaged } from './damage.js';
 import { parseAxes } from '../report/report-html.js';
@@ -25,11 +26,14 @@ export async function reportCommand(target: string | undefined, options: ReportC
   const sweep = readSweepFile(dir);
   const rows = sweepRows(dir, (line) => io.stderr.write(line + '\n'));
   warnDamaged(io, rows);
+  // The status and counts as ls and show give them: from the run folders, and stopped for a sweep whose process
+  // died while sweep.json still says running (its counts there are those of its last write).
+  const counts = countRows(rows, liveSize(dir, sweep));
   const path = await writeReport(
     dir,
-    sweep,
+    { ...sweep, counts },
     rows,
-    { metric: options.metric, axes: parseAxes(options.heatmap), maxCurves: options.maxCurves },
+    { status: liveStatus(dir, sweep, Date.now(), counts), metric: options.metric, axes: parseAxes(options.heatmap), maxCurves: options.maxCurves },
     options.output === undefined ? undefined : resolve(io.cwd, options.output),
   );
   io.stdout.write(`${path}\n`);

@@ -11,7 +11,7 @@ import { runDetail, sweepDetail } from '../report/show.js';
 import { readDesign } from '../report/design.js';
 import { sortRows } from '../report/columns.js';
 import { rowOf } from '../report/rows.js';
-import { liveStatus } from '../store/live-status.js';
+import { liveSize, liveStatus } from '../store/live-status.js';
 import { useColor, type CliIO } from './io.js';
 import { warnDamaged } from './damage.js';
 
@@ -94,9 +94,9 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
     // --top: the best N runs in the tables' default order (as the text lists them); without it, every run.
     const listed = options.top !== undefined ? sortRows(rows).slice(0, options.top) : rows;
     const runs = listed.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, metrics: r.metrics, std: r.std }));
-    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), tags, note: note ?? null, runs }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep, Date.now(), countRows(rows, liveSize(dir, sweep))), tags, note: note ?? null, runs }, null, 2) + '\n');
     return 0;
   }
-  io.stdout.write(sweepDetail(sweepTitle(dir), dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, sweep.grid_size)), top: options.top, tags, note, design: readDesign(dir) }));
+  io.stdout.write(sweepDetail(sweepTitle(dir), dir, sweep, rows, { color, status: liveStatus(dir, sweep, Date.now(), countRows(rows, liveSize(dir, sweep))), top: options.top, tags, note, design: readDesign(dir) }));
   return 0;
 }

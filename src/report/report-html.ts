@@ -40,6 +40,8 @@ export interface ReportOptions {
   matrices?: number;
   /** The sweep's size is an upper bound (store/live-status.ts sizeIsUpperBound): its pending count is said as "at most". */
   sizeIsBound?: boolean;
+  /** The status to state instead of sweep.json's (store/live-status.ts liveStatus: stopped, incomplete), as show does. */
+  status?: string;
   /** The sweep's grid from its saved experiment (design.ts): the facts' fixed and grid lines come from it. */
   design?: SweepDesign;
   /** Loss landscapes computed at the end of the sweep (record.landscape), read back (landscape-section.ts). */
@@ -131,7 +133,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const c = sweep.counts;
   const duration = describeDuration(sweep);
   const facts: [string, string][] = [
-    ['status', sweep.status + (sweep.error ? ` (${sweep.error})` : '')],
+    ['status', (options.status ?? sweep.status) + (sweep.error ? ` (${sweep.error})` : '')],
     ['runs', `${runCountsText(c, options.sizeIsBound)} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],

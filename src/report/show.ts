@@ -12,7 +12,7 @@ import type { StoredRun } from '../store/read-runs.js';
 import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
 import { knownColumns, paramOrder } from './columns.js';
 import { cleanNumber, describeDuration, formatMeanStd, formatMetric, formatMs, formatParam, runCountsText, sizeText } from './format.js';
-import { sizeIsUpperBound } from '../store/live-status.js';
+import { liveSize, sizeIsUpperBound } from '../store/live-status.js';
 import { readCurve } from '../store/curve.js';
 import { countRows } from './sweep-files.js';
 import { runsView } from './compare/runs.js';
@@ -199,7 +199,7 @@ export function sweepDetail(
   options: { color?: boolean; status?: string; top?: number; tags?: string[]; note?: string; design?: SweepDesign } = {},
 ): string {
   const b = options.color ? BOLD : (s: string) => s;
-  const counts = countRows(rows, sweep.grid_size);
+  const counts = countRows(rows, liveSize(dir, sweep));
   const out: string[] = [];
   out.push(b(sweepTitle) + `  ${options.status ?? sweep.status}${sweep.error ? `: ${sweep.error}` : ''}`);
   const duration = describeDuration(sweep);

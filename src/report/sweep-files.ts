@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { toCsv } from '../csv-write.js';
 import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
 import { SWEEP_FILES, compareRunFolders } from '../store/paths.js';
-import { sizeIsUpperBound } from '../store/live-status.js';
+import { liveSize, sizeIsUpperBound } from '../store/live-status.js';
 import type { SweepFile } from '../store/records.js';
 import { METRIC_KEYS as ALL_METRIC_KEYS, TEST_METRIC_KEYS, paramOrder } from './columns.js';
 import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
@@ -171,7 +171,7 @@ export async function rebuildSweepOutputs(
   const design = 'design' in options ? options.design : readDesign(sweepDir);
   // The report is started before the tables are built, so that the threads drawing its charts start at once.
   // It does not read the best run, which the comparison's order decides: set below, before sweep.json.
-  const updated: SweepFile = { ...sweep, counts: countRows(rows, sweep.grid_size), best: null };
+  const updated: SweepFile = { ...sweep, counts: countRows(rows, liveSize(sweepDir, sweep)), best: null };
   const report = writeReport(sweepDir, updated, rows, { design, ...(ahead ? { curves: (dir: string) => ahead.curve(dir) } : {}) });
   let comparison!: Comparison;
   // Both settle before an error is passed on: a caller that then rewrites the outputs (a sweep stopped by a
@@ -205,7 +205,7 @@ export function withRecordedCounts(sweepDir: string, sweep: SweepFile): SweepFil
   try {
     const rows = sweepRows(sweepDir);
     const ordered = buildComparison(sweepTitle(sweepDir), rows, DEFAULT_METRICS, readDesign(sweepDir)).rows;
-    return { ...sweep, counts: countRows(rows, sweep.grid_size), best: recordedBest(ordered, sweep) };
+    return { ...sweep, counts: countRows(rows, liveSize(sweepDir, sweep)), best: recordedBest(ordered, sweep) };
   } catch {
     return sweep;
   }

@@ -58,8 +58,36 @@ export function lastActivity(dir: string): number {
 
 /** Whether a search's search.json says it finished; false when it does not, or cannot be read. */
 export function searchFinished(dir: string): boolean {
-  const read = readJsonFile<{ finished?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
-  return 'value' in read && typeof read.value === 'object' && read.value !== null && read.value.finished === true;
+  return finishedSearch(dir) !== undefined;
+}
+
+/**
+ * A finished search's search.json: `runs`, the runs its batches record (undefined when they cannot be counted);
+ * undefined when it is unfinished or cannot be read.
+ */
+function finishedSearch(dir: string): { runs?: number } | undefined {
+  const read = readJsonFile<{ finished?: unknown; batches?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
+  if (!('value' in read) || typeof read.value !== 'object' || read.value === null || read.value.finished !== true) return undefined;
+  const batches = read.value.batches;
+  if (!Array.isArray(batches)) return {};
+  let runs = 0;
+  for (const b of batches) {
+    const listed = (b as { runs?: unknown } | null)?.runs;
+    if (!Array.isArray(listed)) return {};
+    runs += listed.length;
+  }
+  return { runs };
+}
+
+/**
+ * The runs a sweep holds when complete, as its files say now: sweep.json's grid_size, except for an asha search
+ * whose search.json says it finished, whose size is the runs it trained: a process stopped after writing
+ * search.json and before sweep.json left there the most it might have trained. ls, show, verify and report
+ * count pending runs against it.
+ */
+export function liveSize(dir: string, sweep: { grid_size: number; search?: { method: string } }): number {
+  if (sweep.search?.method !== 'asha') return sweep.grid_size;
+  return finishedSearch(dir)?.runs ?? sweep.grid_size;
 }
 
 /**

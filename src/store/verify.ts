@@ -10,7 +10,7 @@ import type { SweepFile } from './records.js';
 import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
 import { landscapeFiles, readLandscape, readSweepLandscapes } from './landscape.js';
-import { sizeIsUpperBound } from './live-status.js';
+import { liveSize, sizeIsUpperBound } from './live-status.js';
 import { RUN_FOLDER_PATTERN } from './paths.js';
 
 /** What verifySweep found. */
@@ -104,7 +104,7 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   if ('value' in s) {
     const found = checkSweepRecord(s.value);
     sweepProblems.push(...found);
-    if (found.length === 0) gridSize = s.value.grid_size;
+    if (found.length === 0) gridSize = liveSize(dir, s.value);
   } else sweepProblems.push('problem' in s ? s.problem : `${SWEEP_FILES.sweep} is missing`);
   // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];

@@ -1,11 +1,11 @@
 /**
  * What every output of the same thing says alike: Markdown cells escaped one way (compare, ls, diff,
  * table.md), the warning for runs on different data (compare and diff), an unfinished asha search's
- * size as the bound it is (verify, ls, show, report.html).
+ * size as the bound it is (verify, ls, show, report.html), and a stopped sweep's status and counts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempRunsDir, writeSweep } from './report-fixtures.js';
 import { compareCommand } from '../../src/cli/compare.js';
@@ -17,6 +17,7 @@ import { showCommand } from '../../src/cli/show.js';
 import { verifyCommand } from '../../src/cli/verify.js';
 import { readSweepFile } from '../../src/store/read-runs.js';
 import { writeReport } from '../../src/report/sweep-files.js';
+import { reportCommand } from '../../src/cli/report.js';
 
 /** An io that keeps what is written. */
 function capture() {
@@ -179,4 +180,63 @@ test('compare and diff with --format csv or json warn on stderr of runs on diffe
     assert.equal(await command('table', table.io), 0);
     assert.ok(table.out.stdout.includes(prefix) && !table.out.stderr.includes(prefix), table.out.stderr);
   }
+});
+
+/** Make a sweep.json look written a minute ago: without a lock, a sweep marked running is then a stopped one. */
+function age(dir: string): void {
+  const then = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'sweep.json'), then, then);
+}
+
+test('an asha search killed after search.json says it finished and before sweep.json does: ls, show, verify and report count nothing pending; unfinished, the pending count is a bound', async () => {
+  const runsDir = tempRunsDir();
+  const runs = Array.from({ length: 6 }, (_, i) => ({ params: { learning_rate: 0.01 * (i + 1), iterations: 30 } }));
+  // 6 runs recorded of at most 15; sweep.json still as its last write during the search left it: running, 4 done.
+  const dir = writeSweep(runsDir, 'asha', '20260101-000000-aaaa', runs, { search: { method: 'asha', trials: 5 }, grid_size: 15, status: 'running', counts: { done: 4, diverged: 0, failed: 0, interrupted: 0, pending: 11 } });
+  const folders = readdirSync(dir).filter((f) => /^\d{4}-/.test(f)).sort();
+  const batches = [{ index: 0, decisions: [], runs: folders.slice(0, 4).map((folder) => ({ folder })) }, { index: 1, decisions: [], runs: folders.slice(4).map((folder) => ({ folder })) }];
+  age(dir);
+  for (const finished of [true, false]) {
+    writeFileSync(join(dir, 'search.json'), JSON.stringify({ method: 'asha', batches, finished }));
+    // Finished: its 6 runs are all it trains. Unfinished: 15 - 6 = 9 more at most.
+    const pending = finished ? /pending/ : /at most 9 pending/;
+    const listed = capture();
+    assert.equal(await lsCommand([], { runsDir }, listed.io), 0);
+    assert.match(listed.out.stdout, /stopped/);
+    assert.match(listed.out.stdout, finished ? /6\/6 / : /6\/≤15 /);
+    if (finished) assert.doesNotMatch(listed.out.stdout, pending);
+    else assert.match(listed.out.stdout, pending);
+    const shown = capture();
+    assert.equal(showCommand('asha/20260101-000000-aaaa', { runsDir }, shown.io), 0);
+    if (finished) assert.doesNotMatch(shown.out.stdout, pending);
+    else assert.match(shown.out.stdout, pending);
+    const verified = capture();
+    verifyCommand('asha', { runsDir }, verified.io);
+    // (The fixture's run folders lack model.json: verify finds them damaged, which is not what is checked here.)
+    assert.match(verified.out.stdout, finished ? /\(asha search of 6 runs\)/ : /\(asha search of at most 15 runs\)/);
+    if (finished) assert.doesNotMatch(verified.out.stdout, /pending/);
+    else assert.match(verified.out.stdout, pending);
+    const reported = capture();
+    assert.equal(await reportCommand('asha', { runsDir, output: join(runsDir, 'r.html') }, reported.io), 0, reported.out.stderr);
+    const facts = /<dl class="facts">.*?<\/dl>/s.exec(readFileSync(join(runsDir, 'r.html'), 'utf8'))?.[0] ?? '';
+    assert.match(facts, /<dt>status<\/dt><dd>stopped<\/dd>/);
+    assert.match(facts, finished ? /<dd>6 done, 0 diverged, 0 failed \(/ : /<dd>6 done, 0 diverged, 0 failed, at most 9 pending \(/);
+  }
+});
+
+test('report of a grid whose process died: the status and counts of ls and show (stopped, counted from the run folders), not the running record it left', async () => {
+  const runsDir = tempRunsDir();
+  const runs = Array.from({ length: 4 }, (_, i) => ({ params: { learning_rate: 0.01 * (i + 1) } }));
+  // 4 runs recorded of 6; sweep.json as the sweep started: running, nothing done.
+  const dir = writeSweep(runsDir, 'g', '20260101-000000-aaaa', runs, { grid_size: 6, status: 'running', counts: { done: 0, diverged: 0, failed: 0, interrupted: 0, pending: 6 } });
+  age(dir);
+  const listed = capture();
+  assert.equal(await lsCommand([], { runsDir }, listed.io), 0);
+  assert.match(listed.out.stdout, /stopped .*4\/6 .*2 pending/);
+  const reported = capture();
+  assert.equal(await reportCommand('g', { runsDir }, reported.io), 0, reported.out.stderr);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  const facts = /<dl class="facts">.*?<\/dl>/s.exec(html)?.[0] ?? '';
+  assert.match(facts, /<dt>status<\/dt><dd>stopped<\/dd>/);
+  assert.match(facts, /<dt>runs<\/dt><dd>4 done, 0 diverged, 0 failed, 2 pending /);
 });
