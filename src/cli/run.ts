@@ -419,23 +419,24 @@ async function runGridSweep(
       process.off('SIGTERM', onSignal);
     }
     let sweep: SweepFile = { ...closingRecord(open, outcome), planned_updates: plan.plannedIterations, updates_trained: updatesTrained() };
-    const counts = recorder.counts;
     // A write error (disk full, permissions) while recording runs or writing the sweep's outputs: record what
     // can be, say what happened and how to resume; every run already recorded is kept (atomic writes).
     const stopped = async (error: Error): Promise<number> => {
       const failed: SweepFile = { ...closingRecord(open, { interrupted: false, fatal: error }), counts: sweep.counts, planned_updates: plan.plannedIterations, updates_trained: updatesTrained() };
+      // The counts as the run folders hold them (not as the sweep opened): what ls and show say, and the
+      // message below (a resume recorded the runs of the processes before it too).
+      const onDisk = withRecordedCounts(sweepPath, failed);
       try {
         await rebuildSweepOutputs(sweepPath, failed);
       } catch {
-        // The counts as the run folders hold them (not as the sweep opened): what ls and show say.
-        recordSweepStopped(sweepPath, withRecordedCounts(sweepPath, failed));
+        recordSweepStopped(sweepPath, onDisk);
       }
       const lostQueue = error instanceof QueueError;
       // Released before the message, which says so when the lock cannot be removed (a read-only folder).
       lockNote = await open.release();
       io.stderr.write(
         `error: the sweep stopped: ${lostQueue ? error.message : describeWriteError(error)}\n` +
-          `finished runs are kept (${counts.done + counts.diverged} recorded now); ` +
+          `finished runs are kept (${onDisk.counts.done + onDisk.counts.diverged} recorded); ` +
           `${lostQueue ? 'once Redis is back' : stopRemedy(error)}, then resume: ${resumeCommand(file, sweepId, options)}\n` +
           (lockNote ? `note: ${lockNote}\n` : ''),
       );

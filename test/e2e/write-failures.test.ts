@@ -200,3 +200,25 @@ test('note, report and compare -o on a full disk: the hint says to run the same 
     unmount(runs);
   }
 });
+
+test('a resume on a disk still too full for report.html says how many runs are recorded: the 3 of the sweep, not the 0 it recorded itself', (t) => {
+  const dir = tempDir();
+  const runs = join(dir, 'runs');
+  mkdirSync(runs);
+  if (!mountTmpfsOrSkip(t, runs, 'size=4m')) return;
+  try {
+    const file = writeExperiment(dir, 'three.yaml', syntheticExperiment('three', '  learning_rate: [0.1, 0.2, 0.3]\n  iterations: [30]'));
+    assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+    const id = readdirSync(join(runs, 'three'))[0];
+    const sweep = join(runs, 'three', id);
+    // As a sweep whose report.html could not be written leaves it: every run recorded, the sweep failed.
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(sweep, 'sweep.json'), 'utf8')), status: 'failed' }));
+    // The disk full but for 32 KiB: room for the lock and sweep.json, not for report.html.
+    spawnSync('sh', ['-c', `head -c ${64 << 20} /dev/zero > ${join(runs, 'fill')}; truncate -s -32k ${join(runs, 'fill')}`]);
+    const again = runCli(['run', file, '--resume', id, '--quiet'], dir);
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, /cannot write .*report\.html: no space left on the device \(ENOSPC\)\nfinished runs are kept \(3 recorded\); /);
+  } finally {
+    unmount(runs);
+  }
+});
