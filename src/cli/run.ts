@@ -382,6 +382,7 @@ async function runGridSweep(
     const recordedBefore = readRecorded(sweepPath, plan, [...open.done].filter((i) => !open.reused.has(i)));
     // An extension trains again the trainings it adds runs to: counted once per stage.
     const updatesTrained = () => recordedGridUpdates(plan, new Map([...recordedBefore, ...writtenNow]), data.folds.length, stageOfRun(open.sweep.extensions));
+    let trainedHere = 0;
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
     const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.
@@ -396,6 +397,8 @@ async function runGridSweep(
         }),
         onOutcome: (order, result) => {
           recorder.record(order.training, result);
+          // The updates computed by this process, a training's whole length (a grid continues none).
+          if (result.status === 'done') trainedHere += result.results.reduce((n, r) => n + r.iterations_run, 0);
         },
       });
       // The report at the end needs the chart library: load it while the workers train (the first trainings
@@ -459,7 +462,9 @@ async function runGridSweep(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
         (sweep.counts.pending ? `, ${sweep.counts.pending} pending` : '') +
-        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; table: ${join(sweepPath, SWEEP_FILES.table)}`,
+        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${thousands(sweep.updates_trained ?? 0)} updates trained of at most ${thousands(plan.plannedIterations)}` +
+        (open.previous ? ` (${thousands(trainedHere)} by this run)` : '') +
+        `; table: ${join(sweepPath, SWEEP_FILES.table)}`,
     );
     if (executor.workerDeaths) log(`note: ${executor.workerDeaths} worker thread(s) died and were replaced`);
     if (recorder.failures.length) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, REPO, WISCONSIN, onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 import { GET_WISCONSIN, skipUnlessPresent } from '../helpers/requirements.js';
@@ -231,7 +231,7 @@ test('the duration run prints is the one ls, show and the report give: the span 
   const file = writeExperiment(dir, 'd.yaml', syntheticExperiment('d', '  learning_rate: [0.1, 0.5]\n  iterations: [30, 50]'));
   const r = runCli(['run', file, '--workers', '1'], dir);
   assert.equal(r.code, 0, r.stderr);
-  const printed = /^recorded 4 done, 0 diverged, 0 failed in (\S+(?: ms)?); table: /m.exec(r.stderr)?.[1];
+  const printed = /^recorded 4 done, 0 diverged, 0 failed in (\S+(?: ms)?); /m.exec(r.stderr)?.[1];
   assert.ok(printed, r.stderr);
   const sweep = onlySweep(join(dir, 'runs'), 'd');
   const record = readJson(join(sweep, 'sweep.json'));
@@ -245,4 +245,22 @@ test('the duration run prints is the one ls, show and the report give: the span 
   assert.match(table, new RegExp(`│ +${printed.replace('.', '\\.')} │`), `ls says what run printed (${printed})`);
   assert.match(runCli(['show', 'd/latest'], dir).stdout, new RegExp(`ended ${record.ended_at} \\(${printed.replace('.', '\\.')}\\)`), 'show');
   assert.match(readFileSync(join(sweep, 'report.html'), 'utf8'), new RegExp(`ended ${record.ended_at} \\(${printed.replace('.', '\\.')}\\)`), 'the report');
+});
+
+test("a grid's last line says the updates trained of at most the planned, and on a resume those this process trained, as sweep.json counts them", () => {
+  const dir = tempDir();
+  // 2 learning rates x iterations 30 and 50: one training of 50 updates per learning rate, 100 planned.
+  const file = writeExperiment(dir, 'u.yaml', syntheticExperiment('u', '  learning_rate: [0.1, 0.5]\n  iterations: [30, 50]'));
+  const r = runCli(['run', file, '--workers', '1'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^recorded 4 done, 0 diverged, 0 failed in [^;]+; 100 updates trained of at most 100; table: /m);
+  const sweep = onlySweep(join(dir, 'runs'), 'u');
+  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 100);
+  // One run of 50 updates lost: its training runs again to 50, the other runs are kept.
+  const lost = runFolders(sweep).find((f) => readJson(join(sweep, f, 'params.json')).params.iterations === 50)!;
+  rmSync(join(sweep, lost), { recursive: true });
+  const again = runCli(['run', file, '--resume', '--workers', '1'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /^recorded 4 done, 0 diverged, 0 failed in [^;]+; 100 updates trained of at most 100 \(50 by this run\); table: /m);
+  assert.equal(readJson(join(sweep, 'sweep.json')).updates_trained, 100);
 });
