@@ -542,16 +542,18 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
       let recorder: Recorder | undefined;
       if (todo.size > 0) {
         trainedNow = true;
-        const longest = Math.max(...batch.requests.map((r) => r.iterations ?? 0));
-        const mixed = new Set(batch.requests.map((r) => r.rung)).size > 1;
+        // The lengths of the runs trained now (a resume trains again only those not recorded).
+        const trained = batch.requests.filter((_, i) => todo.has(i));
+        const longest = Math.max(...trained.map((r) => r.iterations ?? 0));
+        const mixed = new Set(trained.map((r) => r.rung)).size > 1;
         // Hyperband runs its brackets one after the other: a batch is one rung of one bracket, named so.
         const bracketText = search.settings.method === 'hyperband' ? `bracket ${batch.requests[0].bracket} of brackets 0-${summary.brackets.length - 1}, ` : '';
         const rungText =
           batch.requests[0].iterations === undefined
             ? ''
             : mixed
-              ? ` at ${[...new Set(batch.requests.map((r) => r.iterations!))].sort((a, b) => a - b).map(thousands).join(', ')} updates (asha: promotions and new draws)`
-              : ` at ${thousands(longest)} updates (${bracketText}rung ${batch.requests[0].rung} of rungs 0-${summary.rungs.length - 1})`;
+              ? ` at ${[...new Set(trained.map((r) => r.iterations!))].sort((a, b) => a - b).map(thousands).join(', ')} updates (asha: promotions and new draws)`
+              : ` at ${thousands(longest)} updates (${bracketText}rung ${trained[0].rung} of rungs 0-${summary.rungs.length - 1})`;
         // Batches, brackets and rungs count from 0, as search.json, compare's rung column and the report do.
         log(`batch ${batch.index}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);

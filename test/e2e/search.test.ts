@@ -684,6 +684,22 @@ function ashaReference() {
   return ashaRef;
 }
 
+test("asha: a run of a mixed batch damaged after the search finished: resume's batch line gives the length of the run trained again, not the batch's", () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', GRID, ASHA));
+  assert.equal(runCli(['run', file, '--workers', '2', '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'h');
+  const s = readJson(join(sweep, 'search.json'));
+  // A batch of promotions and new draws: runs of different lengths.
+  const batch = s.batches.find((b: { runs: { iterations: number }[] }) => new Set(b.runs.map((r) => r.iterations)).size > 1);
+  assert.ok(batch, 'a batch with runs of different lengths');
+  const run = batch.runs[0];
+  rmSync(join(sweep, run.folder, 'model.json'));
+  const again = runCli(['run', file, '--resume', 'latest', '--workers', '2'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`^batch ${batch.index}: 1 run at ${thousands(run.iterations)} updates \\(rung ${run.rung} of rungs 0-${s.rungs.length - 1}\\)$`, 'm'));
+});
+
 test('asha: every batch of at most 4; each promotion is in the top third of its rung by the validation loss of the runs recorded before it', () => {
   const { sweep } = ashaReference();
   const s = readJson(join(sweep, 'search.json'));
