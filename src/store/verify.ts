@@ -21,8 +21,9 @@ export interface SweepCheck {
   /** Run folders checked. */
   runs: number;
   /**
-   * Runs the sweep holds when complete (sweep.json grid_size): a grid's points, a search's runs (its trials, or
-   * the runs its rungs keep); for an unfinished asha search the most it may train (see pendingAtMost).
+   * Runs the sweep holds when complete (sweep.json grid_size; live-status.ts liveSize): a grid's points, a
+   * search's runs (its trials, or the runs its rungs keep); for an unfinished asha search the most it may train
+   * (see pendingAtMost), for a finished one the runs its search.json records.
    */
   gridSize?: number;
   /** A search's method (random, halving, asha...); undefined for a grid or when sweep.json cannot tell. */
