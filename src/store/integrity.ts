@@ -145,6 +145,46 @@ export function checkCurve(text: string, iterations?: number): string[] {
 }
 
 /**
+ * Problems of the rows of a sound curve.csv (checkCurve) of a finished run, given its metrics.json and the
+ * sweep's record.curve_every: the recorder writes exactly the points a plain training of the run's length
+ * records (assemble.ts curveFor, the first fold's): updates 0, curveEvery, 2 curveEvery, ... up to where the
+ * run's training ended (its length, or the first fold's early stop), and that last update. A continued
+ * training of a search carries the curve its earlier part recorded, so the same rows hold. A diverged run's
+ * rows are those multiples from 0, up to the last one before the divergence, or (k-fold: the first fold went
+ * on) past it, ending at the run's length or, with early stopping, anywhere up to it. A missing or extra row
+ * is damage. Throws: nothing.
+ */
+export function checkCurveRows(text: string, metrics: RunMetricsFile, earlyStopping: boolean, curveEvery: number): string[] {
+  const name = RUN_FILES.curve;
+  const rows = text.slice(0, -1).split('\n').slice(1).map((line) => Number(line.slice(0, line.indexOf(','))));
+  const rule = `the run records one every ${curveEvery} updates (record.curve_every) from 0, and one at its last update`;
+  const missing = (it: number) => [`${name}: no row for update ${it}: ${rule}`];
+  const extra = (it: number) => [`${name}: a row for update ${it}, which is not one of the run's: ${rule}`];
+  // Rows before the last: the multiples of curveEvery from 0, none left out.
+  for (let i = 0; i < rows.length - 1; i++) {
+    if (rows[i] !== i * curveEvery) return rows[i] > i * curveEvery ? missing(i * curveEvery) : extra(rows[i]);
+  }
+  const n = rows.length;
+  const last = n > 0 ? rows[n - 1] : undefined;
+  if (last === undefined) return missing(0);
+  // The last row: the next multiple, or the run's end when it falls between two multiples.
+  const next = (n - 1) * curveEvery;
+  if (last !== next && !(last > next - curveEvery && last < next)) return last > next ? missing(next) : extra(last);
+  if (metrics.status === 'done') {
+    const end = metrics.folds?.[0]?.stopped_at ?? metrics.stopped_at ?? metrics.iterations;
+    if (last < end) return missing(Math.min(end, (Math.floor(last / curveEvery) + 1) * curveEvery));
+    if (last > end) return extra(last);
+    return [];
+  }
+  if (metrics.status === 'diverged' && !earlyStopping) {
+    const at = Math.min(metrics.diverged?.iteration ?? metrics.iterations, metrics.iterations + 1);
+    const before = Math.floor((at - 1) / curveEvery) * curveEvery;
+    if (last !== before && last !== metrics.iterations) return last < before ? missing(last + curveEvery) : extra(last);
+  }
+  return [];
+}
+
+/**
  * The predictions of predictions.csv's text and its problems (see predictions.ts; the file's rows as
  * predictionsCsv writes them), checked against the confusion counts of the run's metrics.json: as many rows of
  * each split, and as many of label 1, as the counts say. A damaged file gives no predictions.
@@ -331,11 +371,12 @@ export function checkRunFiles(folder: string, p: JsonRead<RunParamsFile>, m: Jso
 /**
  * Read and check a run folder. Shallow (readers: compare, ls, show): params.json, metrics.json and
  * timing.json. Deep (resume, verify): also model.json and curve.csv of finished runs, and predictions.csv and
- * roc.csv of done runs, and their trajectory.csv when there.
+ * roc.csv of done runs, and their trajectory.csv when there; with `curveEvery` (the sweep's record.curve_every,
+ * sweepCurveEvery), also that curve.csv holds the rows the run records (checkCurveRows).
  * A folder with a sound params.json and no metrics.json is a run not finished yet (pending), not damaged;
  * a folder without params.json is damaged (the recorder writes it first).
  */
-export function checkRunFolder(dir: string, folder: string, deep = false): CheckedRun {
+export function checkRunFolder(dir: string, folder: string, deep = false, curveEvery?: number): CheckedRun {
   const p = readJsonFile<RunParamsFile>(join(dir, RUN_FILES.params), RUN_FILES.params);
   // Looked at only when params.json cannot be read: sound runs cost no extra stat.
   if ('problem' in p && isNotAFolder(dir)) return { problems: [NOT_A_RUN_FOLDER] };
@@ -383,7 +424,12 @@ export function checkRunFolder(dir: string, folder: string, deep = false): Check
       }
     }
     const curve = read(RUN_FILES.curve);
-    if (curve !== undefined) problems.push(...checkCurve(curve, out.metrics!.iterations));
+    const curveProblems = curve === undefined ? [] : checkCurve(curve, out.metrics!.iterations);
+    problems.push(...curveProblems);
+    // A run copied from another sweep (reused_from) keeps the curve of the sweep it was trained in.
+    if (curve !== undefined && curveProblems.length === 0 && curveEvery !== undefined && !out.params?.reused_from) {
+      problems.push(...checkCurveRows(curve, out.metrics!, isObject(out.params?.params) && out.params.params.early_stopping != null, curveEvery));
+    }
   }
   if (problems.length > 0) out.metrics = undefined;
   return out;

@@ -3,7 +3,7 @@
  * user's run reference (SWEEP_ID/INDEX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, a hash prefix, ...) to a run.
  * Concurrency contract: readers may run at any time and see each file either complete or absent.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkRunFolder, checkSweepRecord, readJsonFile, type CheckedRun } from './integrity.js';
@@ -12,6 +12,9 @@ import type { RunMetricsFile, RunParamsFile, RunTimingFile, SweepFile } from './
 import { readAnnotations, type Annotations } from './annotations.js';
 import { readPredictions, type Predictions } from './predictions.js';
 import { isDir } from './sweep-folders.js';
+import { parse as parseYaml } from 'yaml';
+import { resolveRecord } from '../experiment/record.js';
+import { isObject } from '../guards.js';
 
 /**
  * A sweep.json that cannot be used: not JSON (cut short by a full disk, say) or a field of the wrong type
@@ -117,10 +120,30 @@ export interface StoredRun {
   predictions?: Predictions;
 }
 
-/** The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json, curve.csv and the other files readers take (integrity.ts checkRunFolder). */
-export function readRunFolder(sweepDir: string, folder: string, deep = false): StoredRun {
+/**
+ * The record.curve_every of the sweep in `sweepDir`, from the experiment file it keeps (experiment.yaml; an
+ * extension cannot change what is recorded): the interval of its runs' curve.csv rows. Undefined when that
+ * file is gone or unreadable (the rows are then not checked). Throws: nothing.
+ */
+export function sweepCurveEvery(sweepDir: string): number | undefined {
+  try {
+    const doc = parseYaml(readFileSync(join(sweepDir, SWEEP_FILES.experiment), 'utf8')) as unknown;
+    if (!isObject(doc)) return undefined;
+    const every = resolveRecord(doc.record).curve_every;
+    return Number.isInteger(every) && every >= 1 ? every : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The run folder `folder` of a sweep read back, damaged or not. deep: also check model.json, curve.csv and the
+ * other files readers take (integrity.ts checkRunFolder), curve.csv's rows against `curveEvery` (sweepCurveEvery,
+ * looked up when not given).
+ */
+export function readRunFolder(sweepDir: string, folder: string, deep = false, curveEvery: number | undefined = deep ? sweepCurveEvery(sweepDir) : undefined): StoredRun {
   const rdir = runDir(sweepDir, folder);
-  return storedRunOf(sweepDir, folder, checkRunFolder(rdir, folder, deep), readRunAnnotations(rdir), readPredictions(rdir));
+  return storedRunOf(sweepDir, folder, checkRunFolder(rdir, folder, deep, curveEvery), readRunAnnotations(rdir), readPredictions(rdir));
 }
 
 /**
@@ -165,7 +188,8 @@ export function readRunAnnotations(runDir: string): { annotations: Annotations; 
  * one damaged file never stops a reader. deep: also check model.json, curve.csv and the other files readers take (resume, verify).
  */
 export function readRuns(dir: string, options: { deep?: boolean } = {}): StoredRun[] {
-  return runFoldersOf(dir).map((folder) => readRunFolder(dir, folder, options.deep));
+  const curveEvery = options.deep ? sweepCurveEvery(dir) : undefined;
+  return runFoldersOf(dir).map((folder) => readRunFolder(dir, folder, options.deep, curveEvery));
 }
 
 /** One run folder read back (damaged or not), or undefined when there is no such folder. deep: as readRunFolder. */

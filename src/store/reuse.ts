@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import type { PlannedRun } from '../sweep/plan.js';
 import { writeJsonAtomicSync, writeTextAtomicSync } from './atomic.js';
 import { checkRunFolder } from './integrity.js';
+import { sweepCurveEvery } from './read-runs.js';
 import { RUN_FILES, RUN_FOLDER_PATTERN, experimentDir } from './paths.js';
 import type { RunParamsFile } from './records.js';
 import { sweepsOf } from './sweep-folders.js';
@@ -46,6 +47,8 @@ export function findReusable(runsDir: string, experiment: string, runs: readonly
   for (const sweepDir of sweeps) {
     if (own !== undefined && sweepDir === own) continue;
     let names: string[];
+    // Read once per sweep, and only for a sweep holding a candidate.
+    let curveEvery: { value: number | undefined } | undefined;
     try {
       names = readdirSync(sweepDir);
     } catch {
@@ -56,7 +59,7 @@ export function findReusable(runsDir: string, experiment: string, runs: readonly
       const candidates = wanted.get(folder.slice(folder.indexOf('-') + 1))?.filter((r) => !found.has(r.index));
       if (!candidates?.length) continue;
       const dir = join(sweepDir, folder);
-      const checked = checkRunFolder(dir, folder, true);
+      const checked = checkRunFolder(dir, folder, true, (curveEvery ??= { value: sweepCurveEvery(sweepDir) }).value);
       const status = checked.metrics?.status;
       if (checked.problems.length || (status !== 'done' && status !== 'diverged')) continue;
       for (const r of candidates) {

@@ -908,3 +908,32 @@ test('kill -9 before the last rung, a rung 0 run damaged meanwhile, then --resum
   }
   assert.ok(killed, 'no kill landed before the last rung');
 });
+
+test('a search run stopped early whose curve.csv lost its last line (the early stop\'s row): verify lists it, resume trains it again to the same bytes', () => {
+  const dir = tempDir();
+  const fixed = 'fixed:\n  early_stopping: {patience: 2}\n';
+  const file = writeExperiment(dir, 'hbc.yaml', syntheticExperiment('hbc', GRID, HALVING.replace('method: halving', 'method: hyperband').replace('  trials: 18\n', '') + fixed));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'hbc');
+  const path = (f: string) => join(sweep, f, 'curve.csv');
+  // A run whose curve ends off the grid of points every 10 updates (its early stop), and one ending on it.
+  const lastOf = (f: string) => Number(readFileSync(path(f), 'utf8').trim().split('\n').at(-1)!.split(',')[0]);
+  const folders = runFolders(sweep);
+  const stopped = folders.find((f) => lastOf(f) % 10 !== 0);
+  const plain = folders.find((f) => lastOf(f) % 10 === 0 && lastOf(f) > 20);
+  assert.ok(stopped && plain, 'a run stopped early between two points, and one ending on a point');
+  const original = [stopped, plain].map((f) => readFileSync(path(f), 'utf8'));
+  const cut = (text: string) => text.replace(/[^\n]*\n$/, '');
+  const ends = original.map((text) => Number(text.trim().split('\n').at(-1)!.split(',')[0]));
+  writeFileSync(path(stopped), cut(original[0]));
+  writeFileSync(path(plain), cut(original[1]));
+  const verify = runCli(['verify', 'hbc'], dir);
+  assert.equal(verify.code, 1, verify.stdout);
+  assert.match(verify.stdout, new RegExp(`damaged: ${stopped}: curve\\.csv: no row for update ${ends[0]}:`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${plain}: curve\\.csv: no row for update ${ends[1]}:`));
+  assert.match(verify.stdout, /resume would train 2 runs of the hyperband search \(2 damaged\)/);
+  const resumed = runCli(['run', file, '--resume', '--quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual([stopped, plain].map((f) => readFileSync(path(f), 'utf8')), original);
+  assert.equal(runCli(['verify', 'hbc'], dir).code, 0);
+});

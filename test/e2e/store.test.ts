@@ -520,3 +520,35 @@ test('a loss landscape of record.landscape deleted or cut: verify lists it, resu
   assert.deepEqual(listed.map((e) => readFileSync(path(e), 'utf8')), original);
   assert.equal(runCli(['verify', 'ls'], dir).code, 0);
 });
+
+test('a curve.csv missing whole lines (its last, its iteration-0 one, one between) or holding an extra one: verify lists it, resume trains the run again to the same bytes', () => {
+  const dir = tempDir();
+  // 35 updates, a point every 10 (syntheticExperiment): rows 0, 10, 20, 30 and 35.
+  const file = writeExperiment(dir, 'cv.yaml', syntheticExperiment('cv', '  learning_rate: [0.05, 0.5]\n  seed: [1, 2, 3]', 'fixed:\n  iterations: 35\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const sweep = onlySweep(join(dir, 'runs'), 'cv');
+  const folders = runFolders(sweep);
+  assert.equal(folders.length, 6);
+  const path = (f: string) => join(sweep, f, 'curve.csv');
+  const original = folders.map((f) => readFileSync(path(f), 'utf8'));
+  const iterationsOf = (text: string) => text.trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+  for (const text of original) assert.deepEqual(iterationsOf(text), [0, 10, 20, 30, 35]);
+  const lines = (i: number) => original[i].trim().split('\n');
+  const write = (i: number, rows: string[]) => writeFileSync(path(folders[i]), rows.join('\n') + '\n');
+  write(0, lines(0).slice(0, -1)); // the last line deleted (sed -i '$d'): the curve ends at 30
+  write(1, [lines(1)[0], ...lines(1).slice(2)]); // the iteration-0 line deleted
+  write(2, [...lines(2).slice(0, 3), ...lines(2).slice(4)]); // the line of update 20 deleted
+  write(3, [...lines(3).slice(0, 3), lines(3)[2].replace(/^10,/, '15,'), ...lines(3).slice(3)]); // a row for update 15 added
+  const verify = runCli(['verify', 'cv'], dir);
+  assert.equal(verify.code, 1, verify.stdout);
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[0]}: curve\\.csv: no row for update 35: the run records one every 10 updates \\(record\\.curve_every\\) from 0, and one at its last update\n`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[1]}: curve\\.csv: no row for update 0:`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[2]}: curve\\.csv: no row for update 20:`));
+  assert.match(verify.stdout, new RegExp(`damaged: ${folders[3]}: curve\\.csv: a row for update 15, which is not one of the run's:`));
+  assert.doesNotMatch(verify.stdout, new RegExp(`damaged: (${folders[4]}|${folders[5]})`));
+  assert.match(verify.stdout, /resume would train 4 grid points again \(4 damaged\)/);
+  const resumed = runCli(['run', file, '--resume', '--quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(folders.map((f) => readFileSync(path(f), 'utf8')), original);
+  assert.equal(runCli(['verify', 'cv'], dir).code, 0);
+});
