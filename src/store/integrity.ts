@@ -8,7 +8,8 @@
  *                 validation metrics (loss, accuracy, confusion counts); diverged: where it diverged
  *   timing.json   (when present) a training time in ms
  *   model.json    done runs: dims, and W and b of the shapes those dims give, all finite
- *   curve.csv     done and diverged runs: the header, then rows of an increasing iteration and two losses
+ *   curve.csv     done and diverged runs: the header, then rows of an increasing iteration and two losses;
+ *                 with the sweep's record.curve_every, exactly the rows the run records (checkCurveRows)
  *   predictions.csv  done runs recorded with their model's preprocessing (every run since model.json holds it):
  *                 the header, then split,fold,row,label,probability rows as written, as many validation (and
  *                 test) rows and positives as the run's confusion counts say
