@@ -27,7 +27,7 @@ import { SWEEP_FILES } from '../store/paths.js';
 import type { SweepExtension, SweepFile } from '../store/records.js';
 import { Recorder } from '../store/recorder.js';
 import { StoreWriter } from '../store/writer.js';
-import { readRecorded, recordedGridUpdates, stageOfRun } from '../store/recorded-updates.js';
+import { plannedGridUpdates, readRecorded, recordedGridUpdates, stageOfRun } from '../store/recorded-updates.js';
 import type { StoredRun } from '../store/read-runs.js';
 import { closingRecord, markStopped, openSweep, recordSweepStopped, stoppedSweep } from '../store/sweeps.js';
 import { gitCommit } from '../store/provenance.js';
@@ -383,6 +383,8 @@ async function runGridSweep(
     // An extension trains again the trainings it adds runs to: counted once per stage.
     const updatesTrained = () => recordedGridUpdates(plan, new Map([...recordedBefore, ...writtenNow]), data.folds.length, stageOfRun(open.sweep.extensions));
     let trainedHere = 0;
+    // The most that count reaches: an extension's trainings included, so updates_trained never exceeds it.
+    const plannedUpdates = plannedGridUpdates(plan, data.folds.length, open.sweep.extensions);
     const trainingData = { fingerprint: data.fingerprint, folds: data.folds };
     const orders = open.pending.map((p) => orderOf(plan, p, trainingData, exp.record.curve_every, exp.record.checkpoints_every));
     // Recording holds signal-exit's listeners: atomic writes are cheaper without one per file.
@@ -421,11 +423,11 @@ async function runGridSweep(
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    let sweep: SweepFile = { ...closingRecord(open, outcome), planned_updates: plan.plannedIterations, updates_trained: updatesTrained() };
+    let sweep: SweepFile = { ...closingRecord(open, outcome), planned_updates: plannedUpdates, updates_trained: updatesTrained() };
     // A write error (disk full, permissions) while recording runs or writing the sweep's outputs: record what
     // can be, say what happened and how to resume; every run already recorded is kept (atomic writes).
     const stopped = async (error: Error): Promise<number> => {
-      const failed: SweepFile = { ...closingRecord(open, { interrupted: false, fatal: error }), counts: sweep.counts, planned_updates: plan.plannedIterations, updates_trained: updatesTrained() };
+      const failed: SweepFile = { ...closingRecord(open, { interrupted: false, fatal: error }), counts: sweep.counts, planned_updates: plannedUpdates, updates_trained: updatesTrained() };
       // The counts as the run folders hold them (not as the sweep opened): what ls and show say, and the
       // message below (a resume recorded the runs of the processes before it too).
       const onDisk = withRecordedCounts(sweepPath, failed);
@@ -462,7 +464,7 @@ async function runGridSweep(
       `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
         (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
         (sweep.counts.pending ? `, ${sweep.counts.pending} pending` : '') +
-        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${thousands(sweep.updates_trained ?? 0)} updates trained of at most ${thousands(plan.plannedIterations)}` +
+        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${thousands(sweep.updates_trained ?? 0)} updates trained of at most ${thousands(plannedUpdates)}` +
         (open.previous ? ` (${thousands(trainedHere)} by this run)` : '') +
         `; table: ${join(sweepPath, SWEEP_FILES.table)}`,
     );

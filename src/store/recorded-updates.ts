@@ -49,6 +49,27 @@ export function recordedGridUpdates(plan: Plan, recorded: ReadonlyMap<number, St
   return longestRecorded(plan, recorded, stageOf).reduce((n, { run }) => n + run.metrics!.iterations * folds, 0);
 }
 
+/**
+ * A grid's `planned_updates`: the most its trainings run, as recordedGridUpdates counts them once all are
+ * recorded: each training's longest run times the folds, once per stage it has runs in (`stageOf`, as for
+ * recordedGridUpdates: an --extend trains again each training it adds runs to, up to the longest of them).
+ * Without extensions, the plan's own count (plan.plannedIterations). Throws: nothing.
+ */
+export function plannedGridUpdates(plan: Plan, folds: number, extensions: readonly { first_run: number }[] | undefined): number {
+  if (!extensions?.length) return plan.plannedIterations;
+  const stageOf = stageOfRun(extensions);
+  let n = 0;
+  for (const training of plan.trainings) {
+    const longest = new Map<number, number>();
+    for (const i of training.runs) {
+      const stage = stageOf(i);
+      longest.set(stage, Math.max(longest.get(stage) ?? 0, plan.runs[i].params.iterations as number));
+    }
+    for (const iterations of longest.values()) n += iterations * folds;
+  }
+  return n;
+}
+
 /** The stage of a run index in a sweep with these extensions (recordedGridUpdates): how many added runs up to it. */
 export function stageOfRun(extensions: readonly { first_run: number }[] | undefined): (index: number) => number {
   return (index) => (extensions ?? []).filter((e) => e.first_run - 1 <= index).length;

@@ -144,7 +144,8 @@ export interface SweepFile {
   /** Why the sweep stopped, when it failed. */
   error?: string;
   /**
-   * Updates planned (trainings' lengths x folds; for a search, the most it can train), and those the recorded
+   * Updates planned (trainings' lengths x folds, once more for each --extend that trains a training again:
+   * recorded-updates.ts plannedGridUpdates; for a search, the most it can train), and those the recorded
    * runs account for (recorded-updates.ts: each training once, counted from the run folders, so the same after
    * any kill and resume as uninterrupted; it may lag the run folders until the sweep ends).
    */

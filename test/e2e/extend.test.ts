@@ -61,6 +61,10 @@ test('--extend trains exactly the new points into the same sweep, keeps the reco
   // Only the new points were trained: learning rates 0.1 and 0.3 to 150 updates for their new length, 0.2 to 150 for its three.
   const record = readJson(join(sweep, 'sweep.json'));
   assert.equal(record.updates_trained - trainedBefore, 3 * 150);
+  // planned_updates counts what the extension trains too: the first grid's 2 x 100, then 3 x 150 again, so
+  // updates_trained never exceeds it (the widened plan alone trains 3 x 150).
+  assert.equal(record.planned_updates, 2 * 100 + 3 * 150);
+  assert.equal(record.updates_trained, record.planned_updates);
   assert.equal(record.grid_size, 9);
   assert.equal(record.status, 'done');
   assert.equal(record.extensions.length, 1);
