@@ -161,26 +161,30 @@ export function checkCurveRows(text: string, metrics: RunMetricsFile, earlyStopp
   const rule = `the run records one every ${curveEvery} updates (record.curve_every) from 0, and one at its last update`;
   const missing = (it: number) => [`${name}: no row for update ${it}: ${rule}`];
   const extra = (it: number) => [`${name}: a row for update ${it}, which is not one of the run's: ${rule}`];
-  // Rows before the last: the multiples of curveEvery from 0, none left out.
-  for (let i = 0; i < rows.length - 1; i++) {
-    if (rows[i] !== i * curveEvery) return rows[i] > i * curveEvery ? missing(i * curveEvery) : extra(rows[i]);
-  }
-  const n = rows.length;
-  const last = n > 0 ? rows[n - 1] : undefined;
-  if (last === undefined) return missing(0);
-  // The last row: the next multiple, or the run's end when it falls between two multiples.
-  const next = (n - 1) * curveEvery;
-  if (last !== next && !(last > next - curveEvery && last < next)) return last > next ? missing(next) : extra(last);
   if (metrics.status === 'done') {
     const end = metrics.folds?.[0]?.stopped_at ?? metrics.stopped_at ?? metrics.iterations;
-    if (last < end) return missing(Math.min(end, (Math.floor(last / curveEvery) + 1) * curveEvery));
-    if (last > end) return extra(last);
+    const expected: number[] = [];
+    for (let it = 0; it < end; it += curveEvery) expected.push(it);
+    expected.push(end);
+    for (let i = 0; i < Math.max(rows.length, expected.length); i++) {
+      if (rows[i] === expected[i]) continue;
+      return i >= rows.length || expected.includes(rows[i]) ? missing(expected[i]) : extra(rows[i]);
+    }
     return [];
   }
-  if (metrics.status === 'diverged' && !earlyStopping) {
+  // Diverged: the multiples of curveEvery from 0, none left out, the last row maybe between two of them.
+  for (let i = 0; i < rows.length - 1; i++) {
+    if (rows[i] !== i * curveEvery) return rows[i] % curveEvery === 0 ? missing(i * curveEvery) : extra(rows[i]);
+  }
+  const n = rows.length;
+  if (n === 0) return missing(0);
+  const last = rows[n - 1];
+  const next = (n - 1) * curveEvery;
+  if (last !== next && !(last > next - curveEvery && last < next)) return last > next ? missing(next) : extra(last);
+  if (!earlyStopping) {
     const at = Math.min(metrics.diverged?.iteration ?? metrics.iterations, metrics.iterations + 1);
     const before = Math.floor((at - 1) / curveEvery) * curveEvery;
-    if (last !== before && last !== metrics.iterations) return last < before ? missing(last + curveEvery) : extra(last);
+    if (last !== before && last !== metrics.iterations) return last < before ? missing((Math.floor(last / curveEvery) + 1) * curveEvery) : extra(last);
   }
   return [];
 }
