@@ -531,7 +531,7 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
         // A new sweep has no run folder but those this process writes: none of this batch's yet. Otherwise every
         // file a reader needs is checked (model.json, curve.csv, predictions.csv...), as verify does: a run folder
         // damaged after the search finished is trained again, as a grid's resume does.
-        const stored = open.previous === undefined ? undefined : readRun(dir, run.folder, true);
+        const stored = open.previous === undefined ? undefined : readRun(dir, run.folder, true, exp.record.curve_every);
         const m = stored?.metrics;
         if (stored?.damaged) io.stderr.write(`warning: ${run.folder}: ${stored.damaged.join('; ')}: training it again\n`);
         if (!(stored && !stored.damaged && m && m.run_id === run.id && (m.status === 'done' || m.status === 'diverged'))) todo.add(i);
