@@ -195,7 +195,7 @@ export function readRuns(dir: string, options: { deep?: boolean } = {}): StoredR
 /** One run folder read back (damaged or not), or undefined when there is no such folder. deep, curveEvery: as readRunFolder. */
 export function readRun(sweepDir: string, folder: string, deep = false, curveEvery?: number): StoredRun | undefined {
   if (!isDir(runDir(sweepDir, folder))) return undefined;
-  return curveEvery === undefined ? readRunFolder(sweepDir, folder, deep) : readRunFolder(sweepDir, folder, deep, curveEvery);
+  return readRunFolder(sweepDir, folder, deep, curveEvery);
 }
 
 /** A run found from what a user typed: its sweep folder and the run read back. */
