@@ -187,7 +187,8 @@ test('verify on a search names the search method, not a grid, and says "at most"
   const halving = writeSweep(runsDir, 'h', '20260101-000000-aaaa', runs, { status: 'interrupted', grid_size: 26, search: { method: 'halving', trials: 18 } });
   const asha = writeSweep(runsDir, 'a', '20260101-000000-bbbb', runs, { status: 'interrupted', grid_size: 40, search: { method: 'asha', trials: 27 } });
   for (const dir of [halving, asha]) {
-    writeFileSync(join(dir, 'experiment.yaml'), 'name: x\n');
+    // The fixture's curves have a row every 10 updates (report-fixtures.ts), which verify checks against it.
+    writeFileSync(join(dir, 'experiment.yaml'), 'name: x\nrecord:\n  curve_every: 10\n');
     for (const f of readdirSync(dir).filter((n) => /^\d{4}-/.test(n))) writeFileSync(join(dir, f, 'model.json'), JSON.stringify({ dims: [1, 1], W: [[[0.5]]], b: [[0]] }));
   }
   writeFileSync(join(asha, 'search.json'), JSON.stringify({ finished: false }));
