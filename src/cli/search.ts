@@ -365,26 +365,24 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
   const releaseExitHandlers = holdExitHandlers();
   // What releasing the lock said, once said (ReleaseLock).
   let lockNote: string | undefined;
-  // The search's fields of sweep.json as they stand (extra, below), for a record written on a failed write.
-  let fields: () => Partial<SweepFile> = () => ({});
+  // updates_trained: the updates the recorded runs account for (recorded-updates.ts), counted batch by batch
+  // from the runs as recorded, by this process or an earlier one, never from a count an earlier process kept:
+  // its sweep.json lags its run folders, and a kill loses the difference. So a search killed at any moment
+  // and resumed counts what an uninterrupted one does.
+  let updatesTrained = 0;
+  // What this process computed (a continued training from where its state stood): said on a resume.
+  let trainedHere = 0;
+  // While a resume replays the batches recorded before, sweep.json keeps the count it had (the count so far
+  // is lower); from the first batch to train (or the end) on, it holds the count of every recorded batch.
+  let replaying = open.previous !== undefined;
+  let trainings = 0;
+  const kept = open.previous?.updates_trained;
+  // The search's fields of sweep.json as they stand (also for a record written on a failed write).
+  const extra = () => ({ trainings, planned_updates: plannedUpdates, ...(!replaying ? { updates_trained: updatesTrained } : kept !== undefined ? { updates_trained: kept } : {}), search: { method: settings.method, trials: summary.trials } });
   try {
     log(report);
     log(describeSearchPlan(exp, folds, workers));
     log(`sweep: ${dir}`);
-    // updates_trained: the updates the recorded runs account for (recorded-updates.ts), counted batch by batch
-    // from the runs as recorded, by this process or an earlier one, never from a count an earlier process kept:
-    // its sweep.json lags its run folders, and a kill loses the difference. So a search killed at any moment
-    // and resumed counts what an uninterrupted one does.
-    let updatesTrained = 0;
-    // What this process computed (a continued training from where its state stood): said on a resume.
-    let trainedHere = 0;
-    // While a resume replays the batches recorded before, sweep.json keeps the count it had (the count so far
-    // is lower); from the first batch to train (or the end) on, it holds the count of every recorded batch.
-    let replaying = open.previous !== undefined;
-    let trainings = 0;
-    const kept = open.previous?.updates_trained;
-    const extra = () => ({ trainings, planned_updates: plannedUpdates, ...(!replaying ? { updates_trained: updatesTrained } : kept !== undefined ? { updates_trained: kept } : {}), search: { method: settings.method, trials: summary.trials } });
-    fields = extra;
     // Where a training of a batch's plan starts: a continued one from the rung before (as the search trains it).
     const startIn = (plan: Plan) => (t: PlannedTraining) => (cont ? (continuedFrom(t.runs.map((i) => plan.runs[i].search!), summary) ?? 0) : 0);
     // Every batch's plan so far: a search stopped by a failed write counts again what reached the disk.
@@ -757,7 +755,7 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
     // sweep is recorded failed (never left running) and `run` says how to resume it.
     if (!isWriteError(e) || stoppedSweep(e)) throw e;
     const endedAt = new Date().toISOString();
-    recordSweepStopped(dir, withRecordedCounts(dir, { ...closingRecord(open, { interrupted: false, fatal: e }), ...fields(), ended_at: endedAt, resumed_at: open.sweep.resumed_at, active: closeLastSpan(open.sweep.active, endedAt) }));
+    recordSweepStopped(dir, withRecordedCounts(dir, { ...closingRecord(open, { interrupted: false, fatal: e }), ...extra(), ended_at: endedAt, resumed_at: open.sweep.resumed_at, active: closeLastSpan(open.sweep.active, endedAt) }));
     throw markStopped(e, dir);
   } finally {
     await writer.close();
