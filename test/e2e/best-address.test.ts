@@ -2,23 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, recordedSweep, runCli, runFolders } from '../helpers/cli.js';
+import { ratesFarApart, readJson, recordedSweep, runCli, runFolders } from '../helpers/cli.js';
 
 // One 3-run sweep of rates far apart, so that one run is best by the default objective (validation accuracy,
 // then validation loss, ties to the lower run number).
-const rec = recordedSweep(
-  'dlsweep-best-address-',
-  'b.yaml',
-  'rated',
-  `name: rated
-dataset:
-  synthetic: {kind: blobs, samples: 200, features: 4, noise: 2.5, seed: 3}
-fixed:
-  iterations: 30
-grid:
-  learning_rate: [0.001, 0.5, 0.05]
-`,
-);
+const rec = recordedSweep('dlsweep-best-address-', 'b.yaml', 'rated', ratesFarApart('rated'));
 const cli = (...args: string[]) => runCli(args, rec.dir);
 
 /** The best finished run, chosen here from metrics.json files by the default objective. */

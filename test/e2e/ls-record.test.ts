@@ -2,19 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, recordedSweep, runCli, runFolders } from '../helpers/cli.js';
+import { ratesFarApart, readJson, recordedSweep, runCli, runFolders } from '../helpers/cli.js';
 
 // ls takes a finished sweep's counts and best run from its sweep.json while its run folders are as recorded;
 // a run changed or removed since is read from the folders, as before.
-const yaml = (name: string) => `name: ${name}
-dataset:
-  synthetic: {kind: blobs, samples: 200, features: 4, noise: 2.5, seed: 3}
-fixed:
-  iterations: 30
-grid:
-  learning_rate: [0.001, 0.5, 0.05]
-`;
-
 function lsRow(dir: string): any {
   const r = runCli(['ls', '--format', 'json'], dir);
   assert.equal(r.code, 0, r.stderr);
@@ -22,7 +13,7 @@ function lsRow(dir: string): any {
 }
 
 test('ls of a finished sweep names the best run and counts its runs as its run folders do', () => {
-  const rec = recordedSweep('dlsweep-ls-record-', 'l.yaml', 'listed', yaml('listed'));
+  const rec = recordedSweep('dlsweep-ls-record-', 'l.yaml', 'listed', ratesFarApart('listed'));
   const record = readJson(join(rec.sweep, 'sweep.json'));
   const row = lsRow(rec.dir);
   const metrics = readJson(join(rec.sweep, record.best.run, 'metrics.json'));
@@ -34,7 +25,7 @@ test('ls of a finished sweep names the best run and counts its runs as its run f
 });
 
 test('ls of a finished sweep whose runs changed after its end shows what the runs say now', () => {
-  const rec = recordedSweep('dlsweep-ls-changed-', 'l.yaml', 'changed', yaml('changed'));
+  const rec = recordedSweep('dlsweep-ls-changed-', 'l.yaml', 'changed', ratesFarApart('changed'));
   const best = readJson(join(rec.sweep, 'sweep.json')).best.run;
   const other = runFolders(rec.sweep).find((f) => f !== best)!;
   // Another run's record made better than the best on the objective: it is the best now.

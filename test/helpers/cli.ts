@@ -94,6 +94,21 @@ export interface RecordedSweep {
   sweep: string;
 }
 
+/**
+ * A 3-run grid of learning rates far apart (0.001, 0.5, 0.05) on synthetic blobs, 30 updates each: one run is
+ * best by the default objective, and it records in about a second.
+ */
+export function ratesFarApart(name: string): string {
+  return `name: ${name}
+dataset:
+  synthetic: {kind: blobs, samples: 200, features: 4, noise: 2.5, seed: 3}
+fixed:
+  iterations: 30
+grid:
+  learning_rate: [0.001, 0.5, 0.05]
+`;
+}
+
 /** Record one sweep of `yaml` (experiment name `experiment`) in a new temporary folder. Throws: Error when the run fails. */
 export function recordedSweep(prefix: string, fileName: string, experiment: string, yaml: string): RecordedSweep {
   const dir = tempDir(prefix);
