@@ -151,6 +151,22 @@ export class Recorder {
   }
 
   /**
+   * As flush(), one run at a time, awaiting `between` after each (a turn of the event loop: a pool thread
+   * that finished a training then gets its next one at once, instead of after every folder of the batch).
+   * Runs recorded meanwhile wait for the next flush.
+   * Throws (rejects): as flush().
+   */
+  async flushEach(writeFolder: (write: RunWrite) => void, between: () => Promise<void>): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    this.held = [];
+    for (const write of held) {
+      write(writeFolder);
+      await between();
+    }
+  }
+
+  /**
    * A run recorded by this recorder (with hold()), as readRun reads it once its folder is written: the
    * same parameters, metrics and timing (through JSON, as its files hold them, checked as a reader checks
    * them: integrity.ts checkRunFiles), no annotations, and its predictions when `withPredictions` (of the
