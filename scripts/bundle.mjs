@@ -53,6 +53,20 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// vega once more, as one CommonJS file: src/report/vega-load.ts compiles it with V8's code cache, which
+// src/report/write-vega-cache.ts writes beside it after this step (ES modules have no such cache in Node 20).
+await build({
+  stdin: { contents: "export * from 'vega';", resolveDir: root, loader: 'js' },
+  outfile: `${out}/vega.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  external: ['canvas'],
+  plugins: [withoutFetch],
+  logLevel: 'warning',
+});
 for (const [from, to] of [
   ['dist/src/train/fast/kernels.wasm', 'kernels.wasm'],
   ['dist/src/experiment/schema-validator.cjs', 'schema-validator.cjs'],

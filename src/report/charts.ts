@@ -12,11 +12,12 @@
  * vega code on the same specification).
  */
 import type { Spec } from 'vega';
+import { loadVega } from './vega-load.js';
 
 let engine: Promise<typeof import('vega')> | undefined;
 
 function load() {
-  engine ??= import('vega');
+  engine ??= loadVega();
   return engine;
 }
 
