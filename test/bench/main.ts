@@ -97,7 +97,8 @@ const header = `${started.slice(0, 10)}, ${mach.cpu} (${mach.cores} cores${mach.
 const loadLines = Object.entries(loads).map(([g, l]) => `${g} ${l.before[0]} -> ${l.after[0]}`);
 process.stdout.write(`\n${header}\nload average (1 min) before -> after each group: ${loadLines.join('; ')}\n\n${table}\n\n`);
 process.stdout.write(
-  'ratio = reference / ours (times faster); ✓/✗ = goal met or not in this run. Sweep times are whole `dlsweep run` processes; ' +
+  'ratio = reference / ours (times faster); ✓/✗ = goal met or not in this run. Sweep times are whole `dlsweep run` processes, ' +
+    "but searches' (the search as sweep.json records it, against Optuna's optimize(); the whole processes are stated in the row); " +
     "scikit-learn's are its fit only; numpy's, PyTorch's and ours are the training loop only.\n",
 );
 const file = writeResults(path.join(REPO, 'bench-results'), {
