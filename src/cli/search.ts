@@ -423,6 +423,8 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
     // The writer thread does them, in that order, while this thread dispatches the next batch.
     // What is not handed over yet: the held runs of a batch's recorder, then the files that name them.
     let unwritten: { recorder?: Recorder; then: () => StoreWrite[] } | undefined;
+    // While those are handed over: the states saved meanwhile, handed after them (writeStates).
+    let statesWaiting: StoreWrite[][] | undefined;
     // The writer's number of each batch's writes (StoreWriter.write), in the order handed over.
     const handed: number[] = [];
     // The batch training now stops at once when a write fails (whichever batch's it was).
@@ -492,6 +494,7 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
     const writeBatchWhileTraining = async (): Promise<Error | undefined> => {
       const write = unwritten;
       unwritten = undefined;
+      statesWaiting = [];
       try {
         if (write) {
           const writes: StoreWrite[] = [];
@@ -501,7 +504,24 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
         return writer.failure;
       } catch (e) {
         return e instanceof Error ? e : new Error(String(e));
+      } finally {
+        const waiting = statesWaiting;
+        statesWaiting = undefined;
+        try {
+          for (const states of waiting) writer.write(states);
+        } catch {
+          // The writer has stopped: its failure stops the search (writer.failure, onFailure).
+        }
       }
+    };
+    /**
+     * Hand a training's saved states to the writer: at once, or, while the batch before's writes are being
+     * handed over (writeBatchWhileTraining), after them. Those end by pruning the states no longer needed,
+     * as known before this batch: a state of this batch's handed before them would be deleted.
+     */
+    const writeStates = (states: StoreWrite[]): void => {
+      if (statesWaiting) statesWaiting.push(states);
+      else writer.write(states);
     };
     /** The held run folders of a recorder, as writes for the writer thread (in recording order). */
     const heldWrites = (recorder: Recorder): StoreWrite[] => {
@@ -626,7 +646,7 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
               if (states.every((x): x is TrainingState => x !== undefined)) {
                 const key = stateKeys.get(order)!;
                 keptStates.set(stateFileName(key, length), states);
-                writer.write([statesWrite(dir, key, length, states)]);
+                writeStates([statesWrite(dir, key, length, states)]);
               }
             }
             batchRecorder.record(order.training, outcome);
