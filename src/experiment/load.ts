@@ -17,7 +17,7 @@ import { parseYaml, readExperimentText, sortDiagnostics } from './read.js';
 import { buildAxis, completeValue, gridKeysInFileOrder, resolveDataset } from './resolve.js';
 import { recordChecks, resolveRecord } from './record.js';
 import { schemaDiagnostics } from './validate.js';
-import { distributionOf, resolveSearch, searchChecks } from './search.js';
+import { distributionOf, repeatedDrawsWarning, resolveSearch, searchChecks } from './search.js';
 import { objectiveChecks, resolveObjective } from './objective.js';
 import type { Axis, Experiment, ParamValue } from './types.js';
 
@@ -96,7 +96,11 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   if (typeof data.description === 'string') experiment.description = data.description;
   if (Array.isArray(data.tags) && data.tags.length) experiment.tags = [...new Set(data.tags as string[])];
   const search = resolveSearch(data, src, axes, fixed, experiment.objective.keys[0].goal);
-  if (search) experiment.search = search;
+  if (search) {
+    experiment.search = search;
+    const repeats = repeatedDrawsWarning(search);
+    if (repeats) experiment.warnings = sortDiagnostics([...experiment.warnings, repeats]);
+  }
   return experiment;
 }
 

@@ -17,7 +17,7 @@
 import type { Diagnostic } from '../errors.js';
 import { boundsProblem, DISTRIBUTION_KINDS, type NumericDistribution, type NumericKind, type SearchAxis } from '../search/distributions.js';
 import { SAMPLERS, SEARCH_METHODS, type SearchSettings } from '../search/method.js';
-import { boundsText, firstSentence } from './describe.js';
+import { boundsText, suggest } from './describe.js';
 import { paramSpec, type ParamSpec } from './params.js';
 import { formatPath, type Segments, type Source } from './source.js';
 import type { Axis, ParamValue, SearchConfig } from './types.js';
@@ -137,6 +137,9 @@ export function integerBoundsProblem(name: string, kind: 'int_uniform' | 'log_in
   };
 }
 
+/** The keys of the search block. */
+const SEARCH_KEYS = Object.keys(searchSchema().properties as Schema);
+
 /** Methods with rungs (min_iterations, reduction_factor, sampler). */
 const HALVING = new Set(['halving', 'asha', 'hyperband']);
 
@@ -161,16 +164,83 @@ function withinParam(spec: ParamSpec, x: number): boolean {
   );
 }
 
+/** Two significant digits: a suggested bound reads as one a person would write. */
+const round2 = (x: number): number => Number(x.toPrecision(2));
+
+/**
+ * The value of a number schema's range (a parameter's) nearest to x when x is outside it: the bound itself when inclusive, else a
+ * tenth of the way from the bound towards `toward` (a value inside; integers step by 1). x itself when inside.
+ */
+export function nearestInside(schema: Schema, x: number, integer: boolean, toward?: number): number {
+  const s = schema as { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
+  if (s.minimum !== undefined && x < s.minimum) return s.minimum;
+  if (s.maximum !== undefined && x > s.maximum) return s.maximum;
+  if (s.exclusiveMinimum !== undefined && x <= s.exclusiveMinimum) {
+    const b = s.exclusiveMinimum;
+    return integer ? b + 1 : round2(b + ((toward ?? s.exclusiveMaximum ?? s.maximum ?? b + 1) - b) / 10);
+  }
+  if (s.exclusiveMaximum !== undefined && x >= s.exclusiveMaximum) {
+    const b = s.exclusiveMaximum;
+    return integer ? b - 1 : round2(b - (b - (toward ?? s.minimum ?? s.exclusiveMinimum ?? b - 1)) / 10);
+  }
+  return x;
+}
+
+/**
+ * Bounds of a distribution moved inside the parameter's range (the ones inside kept), or undefined when that
+ * leaves no interval (both bounds beyond one end of an unbounded range).
+ */
+function boundsInside(spec: ParamSpec, d: NumericDistribution): [number, number] | undefined {
+  const integer = d.kind === 'int_uniform' || d.kind === 'log_int_uniform';
+  const inLow = withinParam(spec, d.low);
+  const inHigh = withinParam(spec, d.high);
+  let low = nearestInside(spec.schema, d.low, integer, inHigh ? d.high : undefined);
+  let high = nearestInside(spec.schema, d.high, integer, inLow ? d.low : undefined);
+  if (!(low < high)) {
+    // Both beyond one end: the whole range, when it has two ends.
+    low = nearestInside(spec.schema, -Infinity, integer);
+    high = nearestInside(spec.schema, Infinity, integer);
+  }
+  const logFloor = d.kind === 'log_uniform' ? 0 : d.kind === 'log_int_uniform' ? 0.5 : -Infinity;
+  return Number.isFinite(low) && Number.isFinite(high) && low < high && low > logFloor ? [low, high] : undefined;
+}
+
+/** What is expected of a distribution's bounds that boundsProblem refuses, and the bounds to write instead. */
+function boundsFix(name: string, spec: ParamSpec, d: NumericDistribution): { expected: string; hint: string } {
+  const write = (low: number, high: number, kind: string = d.kind): string => `${name}: {${kind}: [${low}, ${high}]}`;
+  if (d.low > d.high) return { expected: '[low, high] with low ≤ high', hint: `write the low bound first: ${write(d.high, d.low)}` };
+  if (d.kind === 'log_uniform') {
+    return {
+      expected: 'bounds > 0: a log scale has no 0 nor negative numbers',
+      hint: d.high > 0
+        ? `write a low bound above 0, e.g. ${write(round2(d.high / 1000), d.high)}${withinParam(spec, d.low) ? `, or ${write(d.low, d.high, 'uniform')} to draw on a linear scale` : ''}`
+        : `write bounds above 0, e.g. ${write(1e-4, 1)}`,
+    };
+  }
+  // log_int_uniform with low < 1.
+  return {
+    expected: 'integer bounds ≥ 1: a log scale has no 0 nor negative numbers',
+    hint: d.high >= 1
+      ? `write ${write(1, d.high)}${withinParam(spec, d.low) ? `, or ${write(d.low, d.high, 'int_uniform')} to draw ${d.low} too, on a linear scale` : ''}`
+      : `write bounds ≥ 1, e.g. ${write(1, 64)}`,
+  };
+}
+
 /** Checks of the search block and the distributions that the schema cannot express. Throws: nothing. */
 export function searchChecks(data: Obj, src: Source): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (segs: Segments, fields: Partial<Diagnostic> & { message: string }, key = false): void => {
     out.push({ severity: 'error', file: src.file, path: formatPath(segs), ...src.at(key ? src.keyNodeAt(segs) : src.nodeAt(segs)), ...fields });
   };
+  // A search block that is not a mapping, or a method that is not a known name, is the schema's one error: what
+  // the method would need or refuse is unknowable, and checking against the default (grid) would blame keys for
+  // a method the file never names.
+  if (data.search !== undefined && data.search !== null && !isObj(data.search)) return out;
   const search = isObj(data.search) ? data.search : {};
+  if ('method' in search && !(SEARCH_METHODS as readonly string[]).includes(search.method as string)) return out;
   const method = typeof search.method === 'string' ? search.method : SEARCH_DEFAULTS.method;
-  // An unknown method is the schema's one error (with the known ones): what it would need is unknowable.
-  if (!(SEARCH_METHODS as readonly string[]).includes(method)) return out;
+  // A required key spelled wrong (`trails:`) is the unknown key's error, with its did-you-mean: not also missing.
+  const given = (k: string): boolean => k in search || Object.keys(search).some((u) => !SEARCH_KEYS.includes(u) && suggest(u, SEARCH_KEYS) === k);
   const grid = isObj(data.grid) ? data.grid : {};
   const methods = DISTRIBUTION_METHODS.join(', ');
 
@@ -200,13 +270,19 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
         hint: `${ints.hint}, or ${name}: {${d.kind === 'int_uniform' ? 'uniform' : 'log_uniform'}: [${d.low}, ${d.high}]} to draw any number between them`,
         found: src.found(src.nodeAt([...segs, d.kind])),
       });
-    } else if (problem) err([...segs, d.kind], { message: problem, found: src.found(src.nodeAt([...segs, d.kind])) });
+    } else if (problem) err([...segs, d.kind], { message: problem, ...boundsFix(name, spec, d), found: src.found(src.nodeAt([...segs, d.kind])) });
     else if (!nonInteger && finite && (!withinParam(spec, d.low) || !withinParam(spec, d.high))) {
+      const range = boundsText(spec.schema);
+      const outside = [['low', d.low], ['high', d.high]].filter(([, x]) => !withinParam(spec, x as number));
+      const fixed = boundsInside(spec, d);
       err([...segs, d.kind], {
-        message: `the bounds [${d.low}, ${d.high}] leave the values ${name} may take`,
-        expected: `bounds within ${name}'s range:${boundsText(spec.schema)}`,
+        message:
+          outside.length === 2
+            ? `both bounds, ${d.low} and ${d.high}, are outside the values ${name} may take: ${name} must be${range}`
+            : `the ${outside[0][0]} bound ${outside[0][1]} is outside the values ${name} may take: ${name} must be${range}`,
+        expected: `low and high${range}`,
         found: src.found(src.nodeAt([...segs, d.kind])),
-        hint: firstSentence(spec.description),
+        hint: fixed ? `write ${name}: {${d.kind}: [${fixed[0]}, ${fixed[1]}]}` : `write low and high${range}`,
       });
     }
     if (name === 'iterations' && HALVING.has(method)) {
@@ -224,14 +300,14 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     return out;
   }
   const needsTrials = method !== 'hyperband';
-  if (needsTrials && !('trials' in search)) {
+  if (needsTrials && !given('trials')) {
     err(['search'], { message: `method ${method} needs \`trials\`: how many configurations to draw`, hint: 'e.g. trials: 27' }, true);
   }
   if (!needsTrials && 'trials' in search) {
     err(['search', 'trials'], { message: 'hyperband draws the configurations of its brackets (Li et al. 2018): trials does not apply', hint: '`dlsweep plan` shows the brackets; remove trials, or use method: halving to choose the count' }, true);
   }
   if (HALVING.has(method)) {
-    if (!('min_iterations' in search)) err(['search'], { message: `method ${method} needs \`min_iterations\`: the updates of the first rung`, hint: 'e.g. min_iterations: 100' }, true);
+    if (!given('min_iterations')) err(['search'], { message: `method ${method} needs \`min_iterations\`: the updates of the first rung`, hint: 'e.g. min_iterations: 100' }, true);
     const it = grid.iterations;
     const fixed = isObj(data.fixed) ? data.fixed.iterations : undefined;
     const largest = Array.isArray(it) ? (it.length === 1 ? it[0] : undefined) : it === undefined ? (fixed ?? paramSpec('iterations')!.default) : undefined;
@@ -246,6 +322,39 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * The number of distinct configurations a search can draw, or undefined when some axis is continuous (a uniform
+ * or log_uniform with low < high): choices count their values, integer ranges their integers.
+ */
+export function distinctConfigurations(axes: readonly SearchAxis[]): number | undefined {
+  let n = 1;
+  for (const { distribution: d } of axes) {
+    if (d.kind === 'categorical') n *= d.choices.length;
+    else if (d.kind === 'int_uniform' || d.kind === 'log_int_uniform') n *= d.high - d.low + 1;
+    else if (d.low === d.high) continue;
+    else return undefined;
+  }
+  return n;
+}
+
+/**
+ * A warning at `trials` when the search space is finite and smaller than the trials: some configurations are
+ * then drawn more than once, and train the same run again. Undefined otherwise, and for a search without axes
+ * (the grid's own warning says every trial is the same). What is drawn is not changed. Throws: nothing.
+ */
+export function repeatedDrawsWarning(search: SearchConfig): Diagnostic | undefined {
+  const { trials } = search.settings;
+  const n = distinctConfigurations(search.axes);
+  if (search.axes.length === 0 || n === undefined || !search.trialsAt || trials <= n) return undefined;
+  return {
+    severity: 'warning',
+    path: 'search.trials',
+    ...search.trialsAt,
+    message: `the search space holds ${n} distinct ${n === 1 ? 'configuration' : 'configurations'}, fewer than its ${trials} trials: at least ${trials - n} trials repeat a configuration already drawn, and train it again`,
+    hint: `lower trials to ${n}, or widen the space: more choices, wider integer ranges, or a distribution such as {uniform: [low, high]}${!HALVING.has(search.settings.method) && search.axes.every((a) => a.distribution.kind === 'categorical') ? `; method: grid trains each of the ${n} once` : ''}`,
+  };
 }
 
 /**
