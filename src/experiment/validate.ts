@@ -9,7 +9,8 @@ import { PARAMS, paramSpec } from './params.js';
 import { experimentSchema } from './schema.js';
 import { describe, firstSentence, kindOf, literal, suggest, typeNoun } from './describe.js';
 import { collapse, resolveCombinators, type Problem } from './ajv-problems.js';
-import { integerBoundsProblem } from './search.js';
+import { integerBoundsProblem, nearestInside } from './search.js';
+import { SEARCH_METHODS } from '../search/method.js';
 import { formatPath, type Segments, type Source } from './source.js';
 import { clip, plural } from '../text.js';
 
@@ -61,7 +62,7 @@ function render(p: Problem, src: Source): Diagnostic {
       const expectedNoun = p.alternatives ? typeNoun({ anyOf: p.alternatives }) : typeNoun(p.schema);
       d.message = `must be ${expectedNoun}, not ${kindOf(p.data)}`;
       d.expected = p.alternatives ? describe({ anyOf: p.alternatives }) : describe(p.schema);
-      d.found = src.found(node);
+      d.found = tagOf(node) ? `${tagOf(node)} ${src.found(node)}` : src.found(node);
       const types = p.alternatives ? [] : Array.isArray(p.schema.type) ? p.schema.type : [p.schema.type];
       const spelled = src.spelling(node);
       if (overflows(p.data, spelled)) {
@@ -87,13 +88,20 @@ function render(p: Problem, src: Source): Diagnostic {
         d.hint = min > 1
           ? `write a list of ${min} values${p.schema.maxItems === min ? '' : ' or more'}, e.g. \`${written(p.segs, `[${value}, ...]`, src)}\``
           : `write \`${written(p.segs, `[${value}]`, src)}\``;
+      } else if (Array.isArray(p.data) && p.data.length === 1 && typeof p.data[0] === 'string' && types.includes('string') && !types.includes('array')) {
+        // One string in brackets where a string is wanted (`method: [random]`): the string itself.
+        d.hint = `write \`${written(p.segs, src.spelling((node as { items?: unknown[] } | undefined)?.items?.[0]), src)}\``;
       } else if (Array.isArray(p.data) && p.data.length > 0 && !p.alternatives && (types.includes('number') || types.includes('integer'))) {
         // One number in brackets where a number is wanted: the number itself, as written (quotes off a number).
         const first = (node as { items?: unknown[] } | undefined)?.items?.[0];
         const value = isNumericString(p.data[0]) ? p.data[0].trim() : src.found(first);
         d.hint = p.data.length === 1 ? `write \`${written(p.segs, value, src)}\`` : `give one value, not a list, e.g. \`${written(p.segs, value, src)}\``;
       } else if ((types.includes('number') || types.includes('integer')) && isNumericString(p.data)) {
-        d.hint = `remove the quotes: ${written(p.segs, p.data.trim(), src)}`;
+        // What made the number a string is what to remove: the quotes, a `!!str` tag, or both.
+        const tag = tagOf(node);
+        const quoted = (node as { type?: string } | undefined)?.type?.startsWith('QUOTE') === true;
+        const what = tag ? (quoted ? `the \`${tag}\` tag and the quotes` : `the \`${tag}\` tag`) : 'the quotes';
+        d.hint = `remove ${what}: ${written(p.segs, p.data.trim(), src)}`;
       } else if (
         types.includes('string') &&
         p.data !== null &&
@@ -105,6 +113,17 @@ function render(p: Problem, src: Source): Diagnostic {
         d.hint = `give a value, e.g. ${key}: ${firstExample(p.alternatives)}`;
       } else if (p.data === null && p.segs.length === 2 && p.segs[0] === 'fixed' && paramSpec(key)) {
         d.hint = `give a value, e.g. ${key}: ${paramSpec(key)!.example}`;
+      } else if (typeof p.data === 'number' && Number.isFinite(p.data) && types.includes('integer')) {
+        // A fraction where an integer is wanted: the nearest integer the schema allows.
+        const n = nearestInside(p.schema, Math.round(p.data), true);
+        d.hint = `write a whole number, e.g. ${written(p.segs, String(n), src)}`;
+      } else {
+        const example = exampleOf(p, key, inParams);
+        // "write a mapping", not "write a mapping or empty": the empty value is no fix for a wrong one.
+        const noun = p.alternatives || types.length < 2 ? expectedNoun : typeNoun({ type: types.filter((t) => t !== 'null') });
+        d.hint = example === undefined
+          ? `write ${d.expected}`
+          : `${p.data === null ? 'give a value' : `write ${noun}`}, e.g. ${written(p.segs, example, src)}`;
       }
       break;
     }
@@ -185,6 +204,7 @@ function render(p: Problem, src: Source): Diagnostic {
       d.message = `out of range: must be ${cmp} ${literal(p.params.limit)}`;
       d.expected = describe(p.schema);
       d.found = src.found(node);
+      d.hint = `write ${d.expected}, e.g. ${written(p.segs, inRangeExample(p, key, inParams), src)}`;
       break;
     }
     case 'minItems':
@@ -240,7 +260,76 @@ function render(p: Problem, src: Source): Diagnostic {
   return d;
 }
 
-/** Whether a schema (one branch of an anyOf) takes a list. */
+/** The explicit tag written on a value (`!!str` of `!!str 3`), as written; undefined when it has none. */
+function tagOf(node: unknown): string | undefined {
+  const tag = (node as { tag?: unknown } | undefined)?.tag;
+  if (typeof tag !== 'string') return undefined;
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/** Examples of the top-level keys, for hints where their value has the wrong type. */
+const TOP_EXAMPLES: Record<string, string> = {
+  name: 'my-sweep',
+  description: '"what this sweep compares"',
+  tags: '[baseline]',
+  dataset: 'wisconsin',
+  fixed: '{learning_rate: 0.01}',
+  grid: '{learning_rate: [0.01, 0.1]}',
+  search: '{method: random, trials: 20}',
+  objective: '{metric: validation.loss, goal: minimize}',
+  record: '{curve_every: 500}',
+};
+
+/** Whether x satisfies a number schema's bounds. */
+function inRange(s: Schema, x: number): boolean {
+  return !(
+    (typeof s.minimum === 'number' && x < s.minimum) ||
+    (typeof s.maximum === 'number' && x > s.maximum) ||
+    (typeof s.exclusiveMinimum === 'number' && x <= s.exclusiveMinimum) ||
+    (typeof s.exclusiveMaximum === 'number' && x >= s.exclusiveMaximum)
+  );
+}
+
+/** Whether a problem is at a parameter's value itself: fixed.NAME or one candidate grid.NAME[i]. */
+function atParamValue(p: Problem, inParams: boolean): boolean {
+  return inParams && (p.segs.length === 2 ? p.segs[0] === 'fixed' : p.segs.length === 3 && p.segs[0] === 'grid' && typeof p.segs[2] === 'number');
+}
+
+/**
+ * A value inside an out-of-range number's bounds, for its hint: the parameter's example or the schema's default
+ * when in range, else the allowed value nearest to the one written.
+ */
+function inRangeExample(p: Problem, key: string, inParams: boolean): string {
+  const integer = p.schema.type === 'integer' || (Array.isArray(p.schema.type) && p.schema.type.includes('integer'));
+  const candidates = [atParamValue(p, inParams) ? Number(paramSpec(key)?.example) : NaN, typeof p.schema.default === 'number' ? p.schema.default : NaN];
+  for (const c of candidates) if (Number.isFinite(c) && inRange(p.schema, c) && (!integer || Number.isInteger(c))) return String(c);
+  return String(nearestInside(p.schema, p.data as number, integer));
+}
+
+/**
+ * An example of a valid value at a problem's place, as it would be written: a parameter's example, a top-level
+ * key's, the schema's default, the first allowed value; undefined when none is known.
+ */
+function exampleOf(p: Problem, key: string, inParams: boolean): string | undefined {
+  if (atParamValue(p, inParams)) return paramSpec(key)!.example;
+  if (p.segs.length === 1 && key === 'search') {
+    // `search: random` or `search: [random]`: the method named, in the block it belongs in.
+    const named = [p.data, Array.isArray(p.data) ? p.data[0] : undefined].find((x) => (SEARCH_METHODS as readonly unknown[]).includes(x));
+    if (typeof named === 'string') return `{method: ${named}, ${named === 'hyperband' ? 'min_iterations: 100' : 'trials: 20'}}`;
+  }
+  if (p.segs.length === 1 && TOP_EXAMPLES[key]) return TOP_EXAMPLES[key];
+  // A search block names a method to draw with: grid, its default, would refuse the block's other keys.
+  if (p.segs.length === 2 && p.segs[0] === 'search' && key === 'method') return 'random';
+  const s = p.schema;
+  if (s.default !== undefined && s.default !== null && typeof s.default !== 'object') return literal(s.default);
+  if (Array.isArray(s.enum) && s.enum.length > 0) return literal(s.enum[0]);
+  if (p.alternatives) return p.alternatives.map((a) => (Array.isArray(a.enum) && a.enum.length > 0 ? literal(a.enum[0]) : undefined)).find((x) => x !== undefined);
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  if (types.includes('boolean')) return 'true';
+  if (types.includes('number') || types.includes('integer')) return String(nearestInside(s, 0, types.includes('integer')));
+  return undefined;
+}
+
 /** Whether a value of this schema may be a mapping (directly or in one of its alternatives). */
 function acceptsMapping(s: Schema): boolean {
   if (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object'))) return true;
