@@ -122,12 +122,67 @@ function oneSwapApart(a: string, b: string): boolean {
 }
 
 /**
- * The candidate closest to `word` (case-insensitive Levenshtein, `-` and `_` alike, a swap of neighbouring
- * characters counting as one edit) when close enough to be a likely typo, else a candidate that `word` is a
- * prefix of (`hidden` → `hidden_sizes`), else undefined.
+ * Names other tools use for the keys of an experiment file (normalized: lower case, `_` for `-`, `.` and spaces):
+ * too far from the real name to read as a typo (`lr` is one edit from `l2`), so suggested by name. A word may
+ * name keys of several places (`eta`: the search's reduction_factor, a parameter's learning_rate); the first
+ * among the candidates wins.
+ */
+const ALIASES: Record<string, readonly string[]> = {
+  lr: ['learning_rate'],
+  eta: ['reduction_factor', 'learning_rate'],
+  lr_scheduler: ['lr_schedule'],
+  lr_decay: ['lr_schedule'],
+  lr_sched: ['lr_schedule'],
+  schedule: ['lr_schedule'],
+  scheduler: ['lr_schedule'],
+  epochs: ['iterations'],
+  n_epochs: ['iterations'],
+  steps: ['iterations'],
+  iters: ['iterations'],
+  n_iter: ['iterations'],
+  max_iter: ['iterations'],
+  num_iterations: ['iterations'],
+  layers: ['hidden_sizes'],
+  hidden_layers: ['hidden_sizes'],
+  hidden_units: ['hidden_sizes'],
+  layer_sizes: ['hidden_sizes'],
+  weight_decay: ['l2'],
+  wd: ['l2'],
+  lambda: ['l2'],
+  bs: ['batch_size'],
+  batch: ['batch_size'],
+  opt: ['optimizer'],
+  optim: ['optimizer'],
+  mom: ['momentum'],
+  act: ['activation'],
+  activation_function: ['activation'],
+  initializer: ['init'],
+  initialization: ['init'],
+  weight_init: ['init'],
+  eps: ['epsilon'],
+  dropout_rate: ['dropout'],
+  drop_rate: ['dropout'],
+  thresh: ['threshold'],
+  decision_threshold: ['threshold'],
+  patience: ['early_stopping'],
+  early_stop: ['early_stopping'],
+  n_trials: ['trials'],
+  num_trials: ['trials'],
+  min_resource: ['min_iterations'],
+  direction: ['goal'],
+  random_state: ['seed'],
+};
+
+/**
+ * The candidate `word` names under another tool's name (`lr` → `learning_rate`), else the candidate closest to
+ * `word` (case-insensitive Levenshtein, `-` and `_` alike, a swap of neighbouring characters counting as one
+ * edit) when close enough to be a likely typo, else a candidate that `word` is a prefix of (`hidden` →
+ * `hidden_sizes`), else undefined.
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const w = norm(word);
+  const named = ALIASES[w]?.find((c) => candidates.includes(c) && c !== word);
+  if (named !== undefined) return named;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
