@@ -12,14 +12,15 @@ import { refused } from '../helpers/experiments.js';
 const head = 'name: msg\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 2, seed: 3}\nsearch: {method: random, trials: 4}\ngrid:\n';
 const diagnose = (grid: string) => refused(() => parseExperiment(head + grid, 'exp.yaml', { cwd: tmpdir() }));
 
-test('bounds outside a parameter\'s range: one message naming the range, its hint a whole sentence (not cut at "et al.")', () => {
+test('bounds outside a parameter\'s range: one message naming the bound and the range, its hint the bounds to write; a description\'s first sentence runs past "et al."', () => {
   const ds = diagnose('  dropout: {uniform: [0, 1.5]}\n');
   assert.equal(ds.length, 1);
   const [d] = ds;
-  assert.equal(d.message, 'the bounds [0, 1.5] leave the values dropout may take');
-  assert.equal(d.expected, "bounds within dropout's range: ≥ 0 and < 1");
+  assert.equal(d.message, 'the high bound 1.5 is outside the values dropout may take: dropout must be ≥ 0 and < 1');
+  assert.equal(d.expected, 'low and high ≥ 0 and < 1');
   assert.equal(d.found, '[0, 1.5]');
-  assert.equal(d.hint, "Probability of dropping each hidden unit's output at each update, in [0, 1).");
+  // Below the exclusive bound 1 by a tenth of the way to the low bound 0.
+  assert.equal(d.hint, 'write dropout: {uniform: [0, 0.9]}');
   // A sentence runs past abbreviations.
   assert.equal(firstSentence('Inverted dropout (Srivastava et al. 2014) scales the kept outputs. Default 0.'), 'Inverted dropout (Srivastava et al. 2014) scales the kept outputs.');
   assert.equal(firstSentence('A rate, e.g. 0.1, or a list. More.'), 'A rate, e.g. 0.1, or a list.');

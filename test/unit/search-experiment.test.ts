@@ -59,7 +59,7 @@ test('distribution bounds: reversed, log of 0, outside the parameter, integers f
   const s = `${HEAD}search: {method: random, trials: 5}\ngrid:\n`;
   assert.match(only(diagnose(`${s}  l2: {uniform: [0.5, 0.1]}\n`), 'grid.l2.uniform').message, /must not be above/);
   assert.match(only(diagnose(`${s}  learning_rate: {log_uniform: [0, 1]}\n`), 'grid.learning_rate.log_uniform').message, /low > 0/);
-  assert.match(only(diagnose(`${s}  dropout: {uniform: [0, 1]}\n`), 'grid.dropout.uniform').message, /leave the values dropout may take/);
+  assert.match(only(diagnose(`${s}  dropout: {uniform: [0, 1]}\n`), 'grid.dropout.uniform').message, /^the high bound 1 is outside the values dropout may take/);
   const seed = only(diagnose(`${s}  seed: {uniform: [1, 3]}\n`), 'grid.seed.uniform');
   assert.match(seed.message, /unknown field `uniform`/);
   const typo = only(diagnose(`${s}  l2: {loguniform: [1e-5, 1]}\n`), 'grid.l2.loguniform');
