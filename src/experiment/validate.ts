@@ -155,8 +155,13 @@ function render(p: Problem, src: Source): Diagnostic {
       } else {
         d.message = `missing required ${plural(missing.length, 'key')} ${codes(missing)}`;
         const props = (p.schema.properties ?? {}) as Record<string, Schema>;
+        // What the key is (its description), then how to write it: the description alone says no value.
         const hints = missing
-          .map((m) => (firstSentence(props[m]?.description) ? `\`${m}\`: ${firstSentence(props[m]?.description)}` : undefined))
+          .map((m) => {
+            const what = firstSentence(props[m]?.description);
+            const add = REQUIRED_EXAMPLES[m] !== undefined ? `add it, e.g. ${m}: ${REQUIRED_EXAMPLES[m]}` : undefined;
+            return what || add ? `\`${m}\`: ${[what, add && what ? add[0].toUpperCase() + add.slice(1) : add].filter(Boolean).join(' ')}` : undefined;
+          })
           .filter((x) => x !== undefined);
         if (hints.length) d.hint = hints.join('\n');
       }
@@ -204,7 +209,8 @@ function render(p: Problem, src: Source): Diagnostic {
       d.message = `out of range: must be ${cmp} ${literal(p.params.limit)}`;
       d.expected = describe(p.schema);
       d.found = src.found(node);
-      d.hint = `write ${d.expected}, e.g. ${written(p.segs, inRangeExample(p, key, inParams), src)}`;
+      // "an integer ≥ 1", not "an integer ≥ 1 or empty": the number is to be brought in range.
+      d.hint = `write ${describe({ ...p.schema, type: 'integer' === p.schema.type || (Array.isArray(p.schema.type) && p.schema.type.includes('integer')) ? 'integer' : 'number' })}, e.g. ${written(p.segs, inRangeExample(p, key, inParams), src)}`;
       break;
     }
     case 'minItems':
@@ -278,6 +284,27 @@ const TOP_EXAMPLES: Record<string, string> = {
   search: '{method: random, trials: 20}',
   objective: '{metric: validation.loss, goal: minimize}',
   record: '{curve_every: 500}',
+};
+
+/** Examples of the keys the schema requires somewhere, for the hint of a missing one. */
+const REQUIRED_EXAMPLES: Record<string, string> = {
+  name: 'my-sweep',
+  dataset: 'wisconsin',
+  path: 'data.csv',
+  label: 'class',
+  positive: '[4]',
+  train: '[0, 499]',
+  validation: '[500, 682]',
+  k: '5',
+  synthetic: '{kind: blobs, samples: 200, features: 2}',
+  samples: '200',
+  features: '2',
+  every: '1000',
+  decay_rate: '0.001',
+  period: '500',
+  max_learning_rate: '0.5',
+  patience: '20',
+  metric: 'validation.loss',
 };
 
 /** Whether x satisfies a number schema's bounds. */

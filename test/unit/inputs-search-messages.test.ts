@@ -91,6 +91,16 @@ test('an out-of-range value of every bounded parameter gets a hint with the rang
   assert.ok(checked >= 20, `only ${checked} cases`);
   assert.equal(only(diagnose(`${HEAD}grid:\n  threshold: [1.5]\n`), 'grid.threshold[0]').hint, 'write a number in [0, 1], e.g. threshold: [0.5]');
   assert.equal(only(diagnose(`${HEAD}fixed:\n  momentum: 1.2\n`), 'fixed.momentum').hint, 'write a number ≥ 0 and < 1, e.g. momentum: 0.9');
+  // The number is to be brought in range: an empty value (the full batch) is no fix for it.
+  assert.equal(only(diagnose(`${HEAD}fixed:\n  batch_size: 0\n`), 'fixed.batch_size').hint, 'write an integer ≥ 1, e.g. batch_size: 32');
+});
+
+test('a missing required key: what it is, and an example of it to add', () => {
+  assert.equal(only(diagnose('name: msg\n'), '').hint, '`dataset`: The data. Add it, e.g. dataset: wisconsin');
+  assert.equal(
+    only(diagnose(`${HEAD}fixed:\n  early_stopping: {}\n`), 'fixed.early_stopping').hint,
+    '`patience`: Checks (one per epoch) without improvement before stopping (required). Add it, e.g. patience: 20',
+  );
 });
 
 test('a value of the wrong type for any parameter, fixed or a grid candidate, gets a hint', () => {
