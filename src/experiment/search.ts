@@ -238,9 +238,11 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
   if (data.search !== undefined && data.search !== null && !isObj(data.search)) return out;
   const search = isObj(data.search) ? data.search : {};
   if ('method' in search && !(SEARCH_METHODS as readonly string[]).includes(search.method as string)) return out;
-  const method = typeof search.method === 'string' ? search.method : SEARCH_DEFAULTS.method;
-  // A required key spelled wrong (`trails:`) is the unknown key's error, with its did-you-mean: not also missing.
+  // A key spelled wrong (`trails:`) is the unknown key's error, with its did-you-mean: not also missing.
   const given = (k: string): boolean => k in search || Object.keys(search).some((u) => !SEARCH_KEYS.includes(u) && suggest(u, SEARCH_KEYS) === k);
+  // `mehtod: random` names a method the checks cannot take as grid, the default.
+  if (!('method' in search) && given('method')) return out;
+  const method = typeof search.method === 'string' ? search.method : SEARCH_DEFAULTS.method;
   const grid = isObj(data.grid) ? data.grid : {};
   const methods = DISTRIBUTION_METHODS.join(', ');
 

@@ -33,6 +33,10 @@ test('a misspelled required key of the search is the unknown key\'s error only, 
   const halving = diagnose(`${HEAD}search:\n  method: halving\n  trials: 9\n  min_iteration: 10\ngrid:\n  learning_rate: [0.1, 0.2]\n  iterations: [90]\n`);
   assert.equal(halving.length, 1, shown(halving));
   assert.equal(only(halving, 'search.min_iteration').hint, 'did you mean `min_iterations`?');
+  // A misspelled method leaves the method unknown: nothing is blamed on grid, the default.
+  const method = diagnose(`${HEAD}search:\n  mehtod: random\n  trials: 3\ngrid:\n  learning_rate: {log_uniform: [0.001, 1]}\n`);
+  assert.equal(method.length, 1, shown(method));
+  assert.equal(only(method, 'search.mehtod').hint, 'did you mean `method`?');
   // A key that is truly missing is still said.
   assert.match(only(diagnose(`${HEAD}search:\n  method: random\ngrid:\n  learning_rate: [0.1]\n`), 'search').message, /needs `trials`/);
 });
