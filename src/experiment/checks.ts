@@ -120,6 +120,7 @@ export function semanticChecks(data: Record<string, unknown>, src: Source): Diag
         message: `${syn.kind} data needs at least 2 features`,
         expected: 'an integer ≥ 2',
         found: src.found(src.nodeAt(segs)),
+        hint: `write features: 2 (${syn.kind} reads the first two), or use kind: blobs for one feature`,
       });
     }
   }

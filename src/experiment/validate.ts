@@ -140,6 +140,7 @@ function render(p: Problem, src: Source): Diagnostic {
       const s = typeof p.data === 'string' ? suggest(p.data, allowed.filter((x): x is string => typeof x === 'string')) : undefined;
       if (s) d.hint = `did you mean \`${s}\`?`;
       else if (isDataset) d.hint = 'for a CSV file of your own, use dataset: {path: FILE.csv, label: COLUMN, positive: [VALUE]}';
+      else if (allowed.length > 0) d.hint = `write one of the listed values, e.g. ${written(p.segs, literal(allowed[0]), src)}`;
       break;
     }
     case 'const':

@@ -114,6 +114,10 @@ test('a value of the wrong type for any parameter, fixed or a grid candidate, ge
       for (const d of ds) assert.ok(d.hint, `${where}.${p.name}: ${value}: no hint:\n${formatDiagnostic(d)}`);
     }
   }
+  // A value outside a list of names, none of them near: the first of them, as an example.
+  assert.equal(only(diagnose(`${HEAD}grid:\n  optimizer: [xyzzy]\n`), 'grid.optimizer[0]').hint, 'write one of the listed values, e.g. optimizer: [gd]');
+  const xor = only(diagnose('name: msg\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 1}\n'), 'dataset.synthetic.features');
+  assert.equal(xor.hint, 'write features: 2 (xor reads the first two), or use kind: blobs for one feature');
   // A fraction where an integer is wanted: the nearest integer.
   assert.equal(only(diagnose(`${HEAD}fixed:\n  iterations: 10.4\n`), 'fixed.iterations').hint, 'write a whole number, e.g. iterations: 10');
 });
