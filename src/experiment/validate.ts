@@ -199,6 +199,11 @@ function render(p: Problem, src: Source): Diagnostic {
         d.hint = `parameters go under the top-level \`fixed:\` (one value) or \`grid:\` (a list of candidates), e.g.\nfixed:\n  ${paramLike}: ${paramSpec(paramLike)!.example}`;
       } else if (!top && TOP_KEYS.includes(prop)) {
         d.hint = `\`${prop}\` is a top-level key: check its indentation`;
+      } else {
+        // Renaming it is a fix only to a key not given already.
+        const given = p.data !== null && typeof p.data === 'object' ? Object.keys(p.data) : [];
+        const free = allowed.filter((k) => !given.includes(k));
+        d.hint = `remove \`${shown}\`${free.length === 0 ? '' : `, or rename it to ${free.length > 1 ? `one of: ${free.join(', ')}` : `\`${free[0]}\``}`}`;
       }
       break;
     }
@@ -226,11 +231,21 @@ function render(p: Problem, src: Source): Diagnostic {
         d.hint = `e.g. ${key}: [${spec.example}], or remove the line (${key} then takes its fixed value or its default)`;
       } else if (min !== undefined && min === max) {
         d.message = `must have exactly ${min} ${plural(min, 'item')}`;
-        if (min === 2) d.hint = `write ${key}: [first, last]`;
+        const [g, name, kind] = p.segs;
+        const items = Array.isArray(p.data) ? p.data : [];
+        if (g === 'grid' && p.segs.length === 3 && typeof kind === 'string' && isDistributionKind(kind)) {
+          // A distribution's bounds: its low and high, the written list's ends when it has two or more.
+          d.hint = items.length >= 2
+            ? `write the low and high bounds only, e.g. ${name}: {${kind}: [${literal(items[0])}, ${literal(items[items.length - 1])}]}`
+            : `write both bounds, e.g. ${name}: {${kind}: [low, high]}`;
+        } else if (min === 2) d.hint = `write ${key}: [first, last]`;
       } else if (p.keyword === 'minItems') {
         d.message = `must have at least ${min} ${plural(min ?? 0, 'item')}`;
+        const example = REQUIRED_EXAMPLES[key] ?? TOP_EXAMPLES[key];
+        d.hint = `give at least ${min} ${plural(min ?? 0, 'value')}${example ? `, e.g. ${written(p.segs, example, src)}` : ''}`;
       } else {
         d.message = `must have at most ${max} ${plural(max ?? 0, 'item')}`;
+        d.hint = `keep at most ${max} ${plural(max ?? 0, 'value')}`;
       }
       break;
     }
@@ -286,6 +301,11 @@ const TOP_EXAMPLES: Record<string, string> = {
   objective: '{metric: validation.loss, goal: minimize}',
   record: '{curve_every: 500}',
 };
+
+/** Whether a grid key's mapping key is a distribution's kind (uniform, log_uniform, ...). */
+function isDistributionKind(k: string): boolean {
+  return k === 'uniform' || k === 'log_uniform' || k === 'int_uniform' || k === 'log_int_uniform';
+}
 
 /** Examples of the keys the schema requires somewhere, for the hint of a missing one. */
 const REQUIRED_EXAMPLES: Record<string, string> = {

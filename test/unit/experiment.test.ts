@@ -110,7 +110,7 @@ test('a swap of neighbouring letters is one edit: gird suggests grid, treshold t
   const swapped = diagnose(`${HEAD}fixed:\n  treshold: 0.5\n`);
   assert.equal(only(swapped, 'fixed.treshold').hint, 'did you mean `threshold`?');
   // Two swaps are not a typo of one word for a short one.
-  assert.equal(diagnose(`${HEAD}gdri:\n  iterations: [100]\n`)[0].hint, undefined);
+  assert.doesNotMatch(diagnose(`${HEAD}gdri:\n  iterations: [100]\n`)[0].hint ?? '', /did you mean/);
 });
 
 test('unknown grid key learnig_rate: error at the key with a suggestion', () => {

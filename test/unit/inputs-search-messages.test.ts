@@ -118,6 +118,12 @@ test('a value of the wrong type for any parameter, fixed or a grid candidate, ge
   assert.equal(only(diagnose(`${HEAD}grid:\n  optimizer: [xyzzy]\n`), 'grid.optimizer[0]').hint, 'write one of the listed values, e.g. optimizer: [gd]');
   const xor = only(diagnose('name: msg\ndataset:\n  synthetic: {kind: xor, samples: 40, features: 1}\n'), 'dataset.synthetic.features');
   assert.equal(xor.hint, 'write features: 2 (xor reads the first two), or use kind: blobs for one feature');
+  // A list of the wrong length, an unknown key no name is near.
+  const head = `${HEAD}search: {method: random, trials: 3}\ngrid:\n`;
+  assert.equal(only(diagnose(`${head}  learning_rate: {uniform: [0.1, 0.2, 0.3]}\n`), 'grid.learning_rate.uniform').hint, 'write the low and high bounds only, e.g. learning_rate: {uniform: [0.1, 0.3]}');
+  assert.equal(only(diagnose('name: msg\ndataset: {path: x.csv, label: 1, positive: []}\n'), 'dataset.positive').hint, 'give at least 1 value, e.g. positive: [4]');
+  assert.equal(only(diagnose(`${HEAD}fixed:\n  lr_schedule: {kind: constant, foo: 1}\n`), 'fixed.lr_schedule.foo').hint, 'remove `foo`');
+  assert.equal(only(diagnose(`${HEAD}fixed:\n  early_stopping: {patience: 3, zzzzzz: 1}\n`), 'fixed.early_stopping.zzzzzz').hint, 'remove `zzzzzz`, or rename it to one of: min_delta, restore_best');
   // A fraction where an integer is wanted: the nearest integer.
   assert.equal(only(diagnose(`${HEAD}fixed:\n  iterations: 10.4\n`), 'fixed.iterations').hint, 'write a whole number, e.g. iterations: 10');
 });
