@@ -168,8 +168,9 @@ function withinParam(spec: ParamSpec, x: number): boolean {
 const round2 = (x: number): number => Number(x.toPrecision(2));
 
 /**
- * The value of a number schema's range (a parameter's) nearest to x when x is outside it: the bound itself when inclusive, else a
- * tenth of the way from the bound towards `toward` (a value inside; integers step by 1). x itself when inside.
+ * The value of a number schema's range (a parameter's) nearest to x when x is outside it: the bound itself when
+ * inclusive, else a tenth of the way from the bound towards `toward` (a value inside; integers step by 1). x
+ * itself when inside. Throws: nothing.
  */
 export function nearestInside(schema: Schema, x: number, integer: boolean, toward?: number): number {
   const s = schema as { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };

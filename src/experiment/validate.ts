@@ -216,7 +216,8 @@ function render(p: Problem, src: Source): Diagnostic {
       d.expected = describe(p.schema);
       d.found = src.found(node);
       // "an integer ≥ 1", not "an integer ≥ 1 or empty": the number is to be brought in range.
-      d.hint = `write ${describe({ ...p.schema, type: 'integer' === p.schema.type || (Array.isArray(p.schema.type) && p.schema.type.includes('integer')) ? 'integer' : 'number' })}, e.g. ${written(p.segs, inRangeExample(p, key, inParams), src)}`;
+      const numberType = [p.schema.type].flat().includes('integer') ? 'integer' : 'number';
+      d.hint = `write ${describe({ ...p.schema, type: numberType })}, e.g. ${written(p.segs, inRangeExample(p, key, inParams), src)}`;
       break;
     }
     case 'minItems':
@@ -348,7 +349,7 @@ function atParamValue(p: Problem, inParams: boolean): boolean {
  * when in range, else the allowed value nearest to the one written.
  */
 function inRangeExample(p: Problem, key: string, inParams: boolean): string {
-  const integer = p.schema.type === 'integer' || (Array.isArray(p.schema.type) && p.schema.type.includes('integer'));
+  const integer = [p.schema.type].flat().includes('integer');
   const candidates = [atParamValue(p, inParams) ? Number(paramSpec(key)?.example) : NaN, typeof p.schema.default === 'number' ? p.schema.default : NaN];
   for (const c of candidates) if (Number.isFinite(c) && inRange(p.schema, c) && (!integer || Number.isInteger(c))) return String(c);
   return String(nearestInside(p.schema, p.data as number, integer));
