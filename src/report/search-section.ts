@@ -10,7 +10,7 @@
  */
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
-import { formatMetric } from './format.js';
+import { formatMetric, formatParam } from './format.js';
 import { bestOf, compareRows, rowsObjective, type Row } from './rows.js';
 import { metricWords } from '../sweep/objective.js';
 import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type ChartObjective, type TrialRuns } from '../ui/static/charts/search-specs.js';
@@ -22,7 +22,9 @@ export function trialsOf(rows: Row[], key: ChartObjective = OBJECTIVE): TrialRun
     if (!r.search) continue;
     let t = by.get(r.search.trial);
     if (!t) {
-      t = { trial: r.search.trial, runs: [], final: null, params: r.params };
+      // Values other than numbers as the tables write them (a schedule as the experiment spells it, `{kind: cosine}`).
+      const texts = Object.fromEntries(Object.keys(r.spellings).filter((k) => typeof r.params[k] !== 'number').map((k) => [k, formatParam(r.params[k], r.spellings[k])]));
+      t = { trial: r.search.trial, runs: [], final: null, params: r.params, texts };
       by.set(r.search.trial, t);
     }
     const v = r.status === 'done' ? (r.metrics[key.metric] ?? null) : null;

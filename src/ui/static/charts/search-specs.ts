@@ -33,12 +33,12 @@ function axisTitle(key: ChartObjective): string {
 const CONFIG = {
   axis: { labelColor: '#59636e', titleColor: '#1f2328', gridColor: '#eaeef2', labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
   legend: { labelColor: '#1f2328', titleColor: '#1f2328', labelFontSize: 11, titleFontSize: 12, labelFont: FONT, titleFont: FONT },
-  title: { color: '#1f2328', fontSize: 13, font: FONT, fontWeight: 600, anchor: 'start' },
+  title: { color: '#1f2328', fontSize: 13, font: FONT, fontWeight: 600, anchor: 'start', subtitleColor: '#59636e', subtitleFontSize: 11, subtitleFont: FONT },
   view: { stroke: null },
 };
 
-function frame(width: number, height: number, title: string) {
-  return { $schema: 'https://vega.github.io/schema/vega/v5.json', width, height, padding: 8, autosize: { type: 'pad' }, title: { text: title }, config: CONFIG } as const;
+function frame(width: number, height: number, title: string, subtitle?: string) {
+  return { $schema: 'https://vega.github.io/schema/vega/v5.json', width, height, padding: 8, autosize: { type: 'pad' }, title: { text: title, ...(subtitle ? { subtitle } : {}) }, config: CONFIG } as const;
 }
 
 /** One trial: its runs by rung, the value at its furthest rung, its parameters. */
@@ -47,6 +47,8 @@ export interface TrialRuns {
   runs: { rung: number; iterations: number; value: number | null }[];
   final: number | null;
   params: Record<string, ParamValue>;
+  /** How the tables write each parameter (`{kind: cosine}` as the experiment spells it): the axes' labels of values other than numbers. */
+  texts?: Record<string, string>;
 }
 
 /** Objective of each trial at its furthest rung, coloured by that rung, with the best-so-far line over every run (any rung). */
@@ -119,16 +121,26 @@ function label(v: ParamValue): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
+/** Most colours of the parallel coordinates: quintiles of the trials' objective. */
+const COLOUR_CLASSES = 5;
+
 /**
  * Parallel coordinates: one vertical axis per searched parameter (numbers on a linear scale, or a log scale
- * when positive and spanning more than a factor 100; other values as evenly spaced categories) and the
- * objective last; one line per trial, coloured by its objective (dark = low values).
+ * when positive and spanning more than a factor 100; other values as evenly spaced categories, labelled as
+ * the tables write them) and the objective last (a loss on a log scale, as the other search charts); one line
+ * per trial, coloured by the quintile of its objective among the trials (dark = low values), so that trials
+ * close to the best still get distinct colours when a few poor ones stretch the range.
  */
 export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObjective = OBJECTIVE): Spec {
   const done = trials.filter((t) => t.final !== null);
   const objectiveDim = key.metric;
   const dims = [...names, objectiveDim];
+  const width = Math.max(300, 150 * dims.length);
+  // The point scale's step (padding 0.3 at each end): a label to the right of its axis stops short of the next one.
+  const step = width / Math.max(1, dims.length - 1 + 0.6);
   const position = new Map<string, (v: ParamValue) => number>();
+  // The axes on a log scale, named in the subtitle (in a title or a label they would crowd their neighbours).
+  const logs: string[] = [];
   const ticks: { dim: string; y: number; text: string }[] = [];
   for (const d of dims) {
     const vals = done.map((t) => (d === objectiveDim ? t.final! : t.params[d]));
@@ -136,21 +148,31 @@ export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObj
       const nums = vals as number[];
       const lo = Math.min(...nums);
       const hi = Math.max(...nums);
-      const log = lo > 0 && hi / lo > 100;
+      const log = lo > 0 && (hi / lo > 100 || (d === objectiveDim && scaleOf(key) === 'log' && hi > lo));
       const f = (x: number) => (log ? Math.log(x) : x);
       const span = f(hi) - f(lo) || 1;
       position.set(d, (v) => (f(v as number) - f(lo)) / span);
-      ticks.push({ dim: d, y: 0, text: label(lo) }, { dim: d, y: 1, text: label(hi) + (log ? ' (log)' : '') });
+      if (log) logs.push(d === objectiveDim ? words(d) : d);
+      ticks.push({ dim: d, y: 0, text: label(lo) }, { dim: d, y: 1, text: label(hi) });
     } else {
       // Numbers within a spelling compared as numbers ([5] before [15]), as compare and the ui's parallel coordinates order them.
       const cats = [...new Set(vals.map((v) => JSON.stringify(v)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      const text = new Map<string, string>();
+      for (const t of done) text.set(JSON.stringify(t.params[d]), t.texts?.[d] ?? label(t.params[d]));
       position.set(d, (v) => (cats.length === 1 ? 0.5 : cats.indexOf(JSON.stringify(v)) / (cats.length - 1)));
-      cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: label(JSON.parse(c) as ParamValue) }));
+      cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: text.get(c)! }));
     }
   }
   const lines = done.flatMap((t) => dims.map((d) => ({ trial: `${t.trial}`, dim: d, y: position.get(d)!(d === objectiveDim ? t.final! : t.params[d]), score: t.final! })));
+  const classes = Math.max(1, Math.min(COLOUR_CLASSES, new Set(done.map((t) => t.final)).size));
+  const share = classes === COLOUR_CLASSES ? 'a fifth' : `1/${classes}`;
   return {
-    ...frame(Math.max(300, 130 * dims.length), 240, 'Parameters of each trial, coloured by the objective'),
+    ...frame(
+      width,
+      240,
+      'Parameters of each trial, coloured by the objective',
+      [logs.length ? `log scale: ${logs.join(', ')}` : '', classes > 1 ? `colour: the objective's rank among the trials, ${share} of them in each colour (dark = low)` : ''].filter(Boolean).join('; ') || undefined,
+    ),
     data: [
       { name: 'lines', values: lines },
       { name: 'ticks', values: ticks },
@@ -159,10 +181,32 @@ export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObj
     scales: [
       { name: 'x', type: 'point', domain: dims, range: 'width', padding: 0.3 },
       { name: 'y', type: 'linear', domain: [0, 1], range: 'height' },
-      { name: 'color', type: 'linear', domain: { data: 'lines', field: 'score' }, range: { scheme: 'viridis' }, zero: false },
+      { name: 'color', type: 'quantile', domain: { data: 'lines', field: 'score' }, range: { scheme: 'viridis', count: classes } },
     ],
-    axes: [{ scale: 'x', orient: 'top', domain: false, ticks: false, labelFontWeight: 600 }],
-    legends: [{ stroke: 'color', title: words(key.metric), orient: 'right', gradientLength: 160 }],
+    // Titles above the top values' labels, the objective's in words.
+    axes: [
+      {
+        scale: 'x',
+        orient: 'top',
+        domain: false,
+        ticks: false,
+        labelFontWeight: 600,
+        offset: 10,
+        labelLimit: step - 6,
+        encode: { labels: { update: { text: { signal: `datum.value === ${JSON.stringify(objectiveDim)} ? ${JSON.stringify(words(objectiveDim))} : datum.value` } } } },
+      },
+    ],
+    legends: [
+      {
+        stroke: 'color',
+        type: 'symbol',
+        title: classes > 1 ? [words(key.metric), classes === COLOUR_CLASSES ? 'by quintile' : `in ${classes} groups`] : words(key.metric),
+        orient: 'right',
+        symbolType: 'stroke',
+        symbolStrokeWidth: 2.5,
+        format: '.4~g',
+      },
+    ],
     marks: [
       { type: 'rule', from: { data: 'dims' }, encode: { update: { x: { scale: 'x', field: 'dim' }, y: { value: 0 }, y2: { signal: 'height' }, stroke: { value: '#8c959f' } } } },
       {
@@ -170,8 +214,7 @@ export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObj
         from: { facet: { name: 'trial', data: 'lines', groupby: ['trial'] } },
         marks: [{ type: 'line', from: { data: 'trial' }, encode: { update: { x: { scale: 'x', field: 'dim' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'score' }, strokeOpacity: { value: 0.7 }, strokeWidth: { value: 1.2 } } } }],
       },
-      { type: 'text', from: { data: 'ticks' }, encode: { update: { x: { scale: 'x', field: 'dim', offset: 4 }, y: { scale: 'y', field: 'y' }, text: { field: 'text' }, fontSize: { value: 10 }, fill: { value: '#59636e' }, baseline: { value: 'middle' } } } },
+      { type: 'text', from: { data: 'ticks' }, encode: { update: { x: { scale: 'x', field: 'dim', offset: 4 }, y: { scale: 'y', field: 'y' }, text: { field: 'text' }, fontSize: { value: 10 }, fill: { value: '#59636e' }, baseline: { value: 'middle' }, limit: { value: step - 8 } } } },
     ],
   } as unknown as Spec;
 }
-
