@@ -19,7 +19,7 @@ import { bestOf, rowsObjective, type Row } from './rows.js';
 import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns.js';
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { cellText, drawnDigits, splitParams } from './compare/shared.js';
-import { pivotTable } from './compare/pivot.js';
+import { distinctValues, pivotTable } from './compare/pivot.js';
 import { aggregateKind, describeDuration, formatMetric, formatMs, formatParam, metricLabel, runCountsText, sizeText } from './format.js';
 import { renderSvg } from './charts.js';
 import { downsample } from '../ui/static/charts/frame.js';
@@ -63,12 +63,49 @@ function shortLabel(r: Row, varying: ColumnDef[], text: ParamText): string {
   return `${String(r.index).padStart(4, '0')}${vals.length ? ` (${vals.join(', ')})` : ''}`;
 }
 
+/** Most values a side of a search's heatmap (the ui's rule too): past it a side is unreadable. */
+const MAX_HEAT_VALUES = 12;
+
+/**
+ * The parameters a search's heatmap may take as axes: at most MAX_HEAT_VALUES values (a parameter drawn from
+ * a distribution has about one value per trial), and not the updates of a search over rungs (a trial's
+ * budget, not one of its parameters). Their value counts come along for the notes.
+ */
+function searchHeatAxes(rows: Row[], varying: ColumnDef[]): { readable: ColumnDef[]; many: { def: ColumnDef; count: number }[] } {
+  const rungs = new Set(rows.filter((r) => r.search).map((r) => r.search!.rung)).size;
+  const readable: ColumnDef[] = [];
+  const many: { def: ColumnDef; count: number }[] = [];
+  for (const d of varying) {
+    if (d.key === 'iterations' && rungs > 1) continue;
+    const count = distinctValues(rows, d).length;
+    if (count <= MAX_HEAT_VALUES) readable.push(d);
+    else many.push({ def: d, count });
+  }
+  return { readable, many };
+}
+
 function chooseAxes(rows: Row[], defs: ColumnDef[], axes?: [string, string]): [ColumnDef, ColumnDef] | undefined {
   if (axes) return [resolveColumn(axes[0], defs, '--heatmap', ['param']), resolveColumn(axes[1], defs, '--heatmap', ['param'])];
-  // Repeats (seed) are averaged over rather than drawn, unless nothing else varies.
   const varying = splitParams(rows, defs).varying;
-  const ordered = [...varying.filter((d) => d.key !== 'seed'), ...varying.filter((d) => d.key === 'seed')];
+  // A search's default axes are its parameters with few values (choices), not those drawn from a distribution.
+  const candidates = rows.some((r) => r.search) ? searchHeatAxes(rows, varying).readable : varying;
+  // Repeats (seed) are averaged over rather than drawn, unless nothing else varies.
+  const ordered = [...candidates.filter((d) => d.key !== 'seed'), ...candidates.filter((d) => d.key === 'seed')];
   return ordered.length >= 2 ? [ordered[0], ordered[1]] : undefined;
+}
+
+/**
+ * Why a search's heatmap over these axes is left out, or undefined when it is readable: a side of more than
+ * MAX_HEAT_VALUES values, or most cells empty (a search samples its space, so its trials fill few cells).
+ */
+function unreadableHeatmap(rowDef: ColumnDef, colDef: ColumnDef, rowCount: number, colCount: number, empty: number): string | undefined {
+  const cells = `A heatmap of ${rowDef.key} by ${colDef.key} would have ${rowCount} × ${colCount} cells`;
+  const elsewhere = 'the parallel coordinates under Search show every trial\'s parameters and objective.';
+  if (rowCount > MAX_HEAT_VALUES || colCount > MAX_HEAT_VALUES) {
+    return `${cells}, too many to read (at most ${MAX_HEAT_VALUES} values a side); ${elsewhere}`;
+  }
+  if (empty > (rowCount * colCount) / 2) return `${cells}, ${empty} of them empty (a search samples its space); ${elsewhere}`;
+  return undefined;
 }
 
 function figure(svg: string, attrs = '', caption = ''): string {
@@ -275,11 +312,22 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   // Heatmap of the metric over two grid axes.
   const axes = chooseAxes(rows, defs, options.axes);
   let heatHtml: string | Promise<string>;
-  if (!axes) {
+  const search = rows.some((r) => r.search);
+  const unread = (why: string) => `<p class="note" id="heatmap-none">${escapeHtml(why)} Other axes: <code>dlsweep report --heatmap ROW_PARAM COL_PARAM</code>.</p>`;
+  if (!axes && search) {
+    const { readable, many } = searchHeatAxes(rows, varying);
+    const tooMany = many.map((m) => `${m.def.key} ${m.count}`).join(', ');
+    heatHtml = unread(
+      `No heatmap: it needs two parameters with at most ${MAX_HEAT_VALUES} values each, and this search has ${readable.length === 1 ? `one (${readable[0].key})` : 'none'}` +
+        (tooMany ? ` (values drawn by its trials: ${tooMany})` : '') +
+        `. The parallel coordinates under Search show every trial's parameters and objective.`,
+    );
+  } else if (!axes) {
     heatHtml = '<p class="note">A heatmap needs two grid axes with several values; this sweep has ' + (varying.length === 1 ? `one (${escapeHtml(varying[0].key)})` : 'none') + '.</p>';
   } else {
     const [rowDef, colDef] = axes;
     const { rowValues, colValues, cells } = pivotTable(rows, rowDef, colDef, metric.key);
+    const why = search ? unreadableHeatmap(rowDef, colDef, rowValues.length, colValues.length, cells.flat().filter((c) => c.mean === null).length) : undefined;
     const kind = aggregateKind(metric.key);
     const heat: HeatDatum[] = [];
     rowValues.forEach((rv, i) =>
@@ -288,7 +336,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     const means = heat.map((h) => h.value).filter((v): v is number => v !== null);
     const counts = heat.map((h) => h.n).filter((n) => n > 0);
     const others = varying.filter((d) => d !== rowDef && d !== colDef).map((d) => d.key);
-    const svg = means.length
+    const svg = means.length && !why
       ? renderSvg(
           heatmapSpec(heat, {
             rowTitle: rowDef.key,
@@ -305,7 +353,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
       `<p class="note">${escapeHtml(metric.key)} by ${escapeHtml(rowDef.key)} (rows) and ${escapeHtml(colDef.key)} (columns)` +
       (counts.length && Math.max(...counts) > 1 ? `; each cell is the mean over ${Math.min(...counts) === Math.max(...counts) ? Math.max(...counts) : `${Math.min(...counts)}-${Math.max(...counts)}`} finished runs${others.length ? ` (also varying: ${escapeHtml(others.join(', '))})` : ''}` : '') +
       `. Other axes: <code>dlsweep report --heatmap ROW_PARAM COL_PARAM --metric METRIC</code>.</p>`;
-    heatHtml = svg.then((chart) => note + (chart ? figure(chart, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>'));
+    heatHtml = why ? unread(why) : svg.then((chart) => note + (chart ? figure(chart, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>'));
   }
   sections.push(Promise.resolve(heatHtml).then((html) => `<section id="heatmap"><h2>Heatmap</h2>${html}</section>`));
 
