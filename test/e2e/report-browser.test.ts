@@ -153,3 +153,45 @@ test('report.html with record.landscape: the contour plots side by side in Chrom
     await browser.close();
   }
 });
+
+test("a search's parameter plot in Chromium: no label overlaps another, schedules as written, colours by quintile; the heatmap over its choices", { skip, timeout: 180_000 }, async (t) => {
+  const grid = '  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  hidden_sizes: [[4], [8]]\n  optimizer: [gd, momentum, adam]\n  lr_schedule: [{kind: constant}, {kind: cosine}]\n  dropout: {uniform: [0, 0.3]}\n  iterations: [30]';
+  const { dir, sweep } = recordedSweep('dlsweep-browser-', 's.yaml', 'srch', syntheticExperiment('srch', grid, 'search: {method: random, trials: 16, seed: 11}\n'));
+  const url = pathToFileURL(join(sweep, 'report.html')).href;
+  const { browser, page, errors, requests } = await openPage(url);
+  try {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url]);
+    const figure = page.locator('#search figure').filter({ hasText: 'Parameters of each trial' });
+    assert.equal(await figure.count(), 1);
+    // Every text of the chart (axis titles, values' labels, legend, title) as drawn: no two boxes intersect.
+    const boxes = await figure.locator('svg text').evaluateAll((els) =>
+      els
+        .filter((e) => (e.textContent ?? '').trim() !== '')
+        .map((e) => {
+          const r = e.getBoundingClientRect();
+          return { text: e.textContent ?? '', x: r.x, y: r.y, w: r.width, h: r.height };
+        }),
+    );
+    const texts = boxes.map((b) => b.text);
+    assert.ok(texts.includes('{kind: cosine}') && texts.includes('{kind: constant}'), texts.join(' | '));
+    assert.ok(!texts.some((x) => x.includes('"kind"')), texts.join(' | '));
+    const overlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push(`${a.text} / ${b.text}`);
+      }
+    assert.deepEqual(overlaps, []);
+    // 16 trials in five colours, the legend's title saying so (its two lines one text).
+    assert.ok(texts.some((x) => x.endsWith('by quintile')), texts.join(' | '));
+    // The heatmap is over two choices (at most 12 values a side), not over the drawn learning rate.
+    assert.equal(await page.locator('#heatmap-chart svg').count(), 1);
+    assert.match((await page.locator('#heatmap p.note').first().textContent()) ?? '', /by hidden_sizes \(rows\) and optimizer \(columns\)/);
+    const shot = join(dir, 'search.png');
+    await page.locator('#search').screenshot({ path: shot });
+    t.diagnostic(`screenshot: ${shot}`);
+  } finally {
+    await browser.close();
+  }
+});

@@ -2,12 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { searchSection, trialsOf } from '../../src/report/search-section.js';
 import { objectiveSpec, parallelSpec, rungSpec } from '../../src/ui/static/charts/search-specs.js';
-import { row } from './report-fixtures.js';
-import { bestOf } from '../../src/report/rows.js';
+import { row, tempRunsDir, writeSweep } from './report-fixtures.js';
+import { renderReport } from '../../src/report/report-html.js';
+import { readSweepFile } from '../../src/store/read-runs.js';
+import { bestOf, type Row } from '../../src/report/rows.js';
 import { designOf } from '../../src/report/design.js';
 import { sizeText } from '../../src/report/format.js';
 import { runsTable } from '../../src/report/compare/runs.js';
 import { parseExperiment } from '../../src/experiment/index.js';
+import { renderSvg } from '../../src/report/charts.js';
+import type { Spec } from 'vega';
+import type { ParamValue } from '../../src/experiment/types.js';
 
 // A halving search by hand: trials 0-3 at 10 updates, trials 1 and 3 promoted to 30, trial 3 to 90.
 const LOSS: [number, number, number, number][] = [
@@ -139,4 +144,111 @@ test('a full tie on the objective goes to the lower run number, whatever the run
   const { view, shown } = runsTable('t', tie);
   assert.deepEqual(shown.map((r) => r.index), [7, 14, 3]);
   assert.deepEqual(view.rows.map((r) => r.best), [true, false, false]);
+});
+
+// A search over a schedule (spelled as the experiment writes it), a drawn learning rate and dropout: ten
+// trials close to 0.01 and one poor one at 0.7, as a Hyperband search's best trials and its early failures.
+const SPREAD = [0.7, 0.0105, 0.011, 0.012, 0.0125, 0.013, 0.014, 0.015, 0.016, 0.017, 0.018];
+const SCHEDULES: ParamValue[] = [{ kind: 'cosine', min_learning_rate: 0 }, { kind: 'constant' }];
+const spread = SPREAD.map((loss, trial) =>
+  row(
+    trial + 1,
+    { learning_rate: 0.001 * 1.9 ** trial, lr_schedule: SCHEDULES[trial % 2], dropout: 0.02 * trial, iterations: 100 },
+    { 'validation.loss': loss },
+    { search: { trial, bracket: 0, rung: 0 }, spellings: { lr_schedule: trial % 2 ? '{kind: constant}' : '{kind: cosine}' } },
+  ),
+);
+
+/** The stroke colour of each trial's line in a rendered parallel-coordinates SVG, in trial order. */
+function lineColours(svg: string): string[] {
+  // The trials' lines are the paths drawn at opacity 0.7 (the axes' rules are opaque), in facet (trial) order.
+  return [...svg.matchAll(/<path d="[^"]*" stroke="([^"]+)" stroke-opacity="0.7"/g)].map((m) => m[1]);
+}
+
+test('parallel coordinates label a choice of schedule as the experiment spells it ({kind: cosine}), not as JSON', async () => {
+  const svg = await renderSvg(parallelSpec(trialsOf(spread), ['learning_rate', 'lr_schedule', 'dropout']));
+  assert.ok(svg.includes('>{kind: cosine}<'), 'the cosine schedule as spelled');
+  assert.ok(svg.includes('>{kind: constant}<'), 'the constant schedule as spelled');
+  assert.ok(!svg.includes('&quot;kind&quot;') && !svg.includes('"kind"'), 'no JSON spelling');
+});
+
+test('parallel coordinates colour the trials by quintile of the objective: near-equal losses get distinct colours despite one poor trial', async () => {
+  const trials = trialsOf(spread);
+  const colours = lineColours(await renderSvg(parallelSpec(trials, ['learning_rate', 'lr_schedule', 'dropout'])));
+  assert.equal(colours.length, SPREAD.length);
+  // The trials ranked by loss, by hand: 1, 2, ..., 10 (0.0105 to 0.018), then trial 0 (0.7). On a linear
+  // scale 0.0105-0.7 the ten good ones would all be within 1% of its bottom; by quintile they span every colour.
+  const ranked = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0];
+  assert.equal(new Set(colours).size, 5);
+  // Best and worst are the two ends; the best and the median trial differ in colour.
+  assert.notEqual(colours[ranked[0]], colours[ranked[5]]);
+  assert.notEqual(colours[ranked[5]], colours[ranked[10]]);
+  // Colours follow the rank: once the colour changes along the ranking, it never comes back.
+  const seen: string[] = [];
+  for (const t of ranked) if (seen.at(-1) !== colours[t]) seen.push(colours[t]);
+  assert.equal(seen.length, 5, `colours along the ranking: ${seen.join(' ')}`);
+});
+
+test('parallel coordinates: a loss objective on a log scale, named in the subtitle, the legend saying the colours are quintiles', async () => {
+  const spec = parallelSpec(trialsOf(spread), ['learning_rate', 'lr_schedule', 'dropout']) as unknown as { data: Data; title: { subtitle: string } };
+  const lines = spec.data[0].values;
+  // log(0.013 / 0.0105) / log(0.7 / 0.0105): trial 5's place on the objective's axis, by hand.
+  const y5 = lines.find((l) => l.trial === '5' && l.dim === 'validation.loss')!.y as number;
+  assert.ok(Math.abs(y5 - Math.log(0.013 / 0.0105) / Math.log(0.7 / 0.0105)) < 1e-12, String(y5));
+  assert.match(spec.title.subtitle, /log scale: learning_rate, validation loss/);
+  const svg = await renderSvg(spec as unknown as Spec);
+  assert.match(svg, />by quintile</);
+});
+
+/** A random search's rows: 30 trials, learning_rate and dropout drawn (a value each), two choices of hidden_sizes, three optimizers. */
+function drawnRows(choices: boolean) {
+  return Array.from({ length: 30 }, (_, trial) =>
+    row(
+      trial + 1,
+      {
+        learning_rate: 0.001 * 1.2 ** trial,
+        dropout: 0.01 * trial,
+        ...(choices ? { hidden_sizes: [trial % 2 ? 5 : 15], optimizer: ['adam', 'gd', 'momentum'][trial % 3] } : {}),
+        iterations: 100,
+      },
+      { 'validation.loss': 0.02 + trial / 1000, 'validation.accuracy': 0.9 },
+      { search: { trial, bracket: 0, rung: 0 } },
+    ),
+  );
+}
+
+async function searchReport(rows: Row[], axes?: [string, string]): Promise<string> {
+  const dir = writeSweep(tempRunsDir(), 's', '20260101-000000-0001', [{ params: { learning_rate: 0.1 } }]);
+  const html = await renderReport('s/20260101-000000-0001', readSweepFile(dir), rows, axes ? { axes } : {});
+  return html.slice(html.indexOf('<section id="heatmap">'), html.indexOf('<section id="search">'));
+}
+
+test("a search's heatmap is over its parameters with few values (choices), not over a drawn learning_rate with a row per trial", async () => {
+  const heat = await searchReport(drawnRows(true));
+  assert.match(heat, /by hidden_sizes \(rows\) and optimizer \(columns\)/);
+  assert.equal((heat.match(/<svg/g) ?? []).length, 1);
+  // 2 x 3 cells, each the mean over its 5 trials.
+  assert.match(heat, /each cell is the mean over 5 finished runs/);
+});
+
+test('a search whose parameters are all drawn from distributions has no heatmap, and the note says why', async () => {
+  const heat = await searchReport(drawnRows(false));
+  assert.equal((heat.match(/<svg/g) ?? []).length, 0);
+  assert.match(heat, /No heatmap: it needs two parameters with at most 12 values each, and this search has none \(values drawn by its trials: learning_rate 30, dropout 30\)/);
+});
+
+test("a search's heatmap named over a drawn parameter (--heatmap learning_rate optimizer) is a note: 30 values, too many to read", async () => {
+  const heat = await searchReport(drawnRows(true), ['learning_rate', 'optimizer']);
+  assert.equal((heat.match(/<svg/g) ?? []).length, 0);
+  assert.match(heat, /A heatmap of learning_rate by optimizer would have 30 × 3 cells, too many to read \(at most 12 values a side\)/);
+});
+
+test("a search's heatmap over two choices most of whose cells stay empty is a note", async () => {
+  // 4 trials over 3 optimizers x 3 widths: at most 4 of the 9 cells filled.
+  const rows = Array.from({ length: 4 }, (_, trial) =>
+    row(trial + 1, { hidden_sizes: [[5], [10], [15]][trial % 3], optimizer: ['adam', 'gd', 'momentum'][trial % 3], iterations: 100 }, { 'validation.loss': 0.1, 'validation.accuracy': 0.9 }, { search: { trial, bracket: 0, rung: 0 } }),
+  );
+  const heat = await searchReport(rows);
+  assert.equal((heat.match(/<svg/g) ?? []).length, 0);
+  assert.match(heat, /would have 3 × 3 cells, 6 of them empty \(a search samples its space\)/);
 });
