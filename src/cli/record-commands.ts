@@ -210,7 +210,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
     .description('(re)generate a sweep\'s report.html: loss curves, heatmap, confusion matrices, sortable table; self-contained, opens offline')
     .argument('[sweep]', 'sweep or experiment (default: the latest sweep)')
     .option('--metric <name>', `metric of the heatmap and of the curve colours (default: the sweep's objective, ${DEFAULT_METRIC} unless the experiment declares one)`)
-    .option('--heatmap <params...>', 'the two grid axes of the heatmap: ROW_PARAM COL_PARAM (default: the first two that vary)')
+    .option('--heatmap <params...>', 'the two grid axes of the heatmap: ROW_PARAM COL_PARAM (default: the first two that vary; for a search, the first two with at most 12 values)')
     .option('--max-curves <n>', 'draw the curves of at most N runs, best first (default 50)', positiveInt('--max-curves'))
     .addOption(new Option('-o, --output <file>', 'write the report to this file (atomically) instead of <sweep>/report.html'))
     .action(async (target: string | undefined, opts) => {
