@@ -4,6 +4,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { counted } from '../text.js';
 
 /** What the messages need of a run found (read-runs.ts RunRef). */
 interface RunHit {
@@ -37,8 +38,10 @@ export function ambiguousHash(prefix: string, hits: RunHit[]): UserError {
   if (ids.size === 1) {
     // The run folder, not the bare hash: a hash of digits only after a sweep would be read as a run number.
     const last = hits.at(-1)!;
+    // One sweep may hold several copies (a search that drew one configuration again): sweeps are counted apart.
+    const sweeps = new Set(hits.map((h) => h.sweepDir)).size;
     return new UserError(
-      `"${prefix}" matches ${hits.length} copies of one run (run id ${[...ids][0]}), recorded in ${hits.length} sweeps: ${listed}`,
+      `"${prefix}" matches ${hits.length} copies of one run (run id ${[...ids][0]}), recorded in ${counted(sweeps, 'sweep')}: ${listed}`,
       `more of the hash cannot tell copies apart: name the sweep and the run folder, as EXPERIMENT/SWEEP_ID/RUN_FOLDER, e.g. dlsweep show ${sweepName(last.sweepDir)}/${last.run.folder}`,
     );
   }

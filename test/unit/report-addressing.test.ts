@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { findRunInSweep, resolveRun } from '../../src/report/run-address.js';
@@ -298,6 +298,29 @@ test('a bare hash prefix matching copies of one run (reused across sweeps) says 
   // Different runs sharing a prefix: more of the hash still tells them apart.
   writeSweep(dir, 'other', '20260403-100000-cccc', [{ ...p(0.5), hash: '7f25ff00' }]);
   assert.throws(() => resolveRun(dir, '7f25ff'), (e: unknown) => e instanceof UserError && /matches 3 runs/.test(e.message) && /type more of the hash/.test(e.hint ?? ''));
+});
+
+test('copies of one run that one sweep holds several of are counted by sweep (4 copies in 2 sweeps said "recorded in 4 sweeps")', () => {
+  const dir = tempRunsDir();
+  // A search that drew one configuration twice records it in two run folders with one run id; run twice.
+  const sweeps = ['20260701-100000-aaaa', '20260702-100000-bbbb'].map((id) => writeSweep(dir, 'dup', id, [{ ...p(0.1), hash: '5e0dd1ce' }, { ...p(0.2), hash: '5e0dd1ce' }]));
+  const runId = '5e0dd1ce' + 'a'.repeat(56);
+  for (const s of sweeps) {
+    for (const folder of ['0001-5e0dd1ce', '0002-5e0dd1ce']) {
+      for (const f of ['params.json', 'metrics.json']) {
+        const file = join(s, folder, f);
+        writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), run_id: runId }));
+      }
+    }
+  }
+  assert.throws(() => resolveRun(dir, '5e0dd1ce'), (e: unknown) => {
+    assert.ok(e instanceof UserError, String(e));
+    assert.match(e.message, /matches 4 copies of one run \(run id 5e0dd1cea+\), recorded in 2 sweeps: /);
+    return true;
+  });
+  // One sweep alone: one sweep, said in the singular.
+  rmSync(sweeps[1], { recursive: true });
+  assert.throws(() => resolveRun(dir, '5e0dd1ce'), (e: unknown) => e instanceof UserError && /matches 2 copies of one run \(run id 5e0dd1cea+\), recorded in 1 sweep: /.test(e.message));
 });
 
 test('copies of one run whose hash is all digits: the address the hint gives works (EXP/SWEEP/06858080 was read as run number 6858080)', () => {
