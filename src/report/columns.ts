@@ -281,6 +281,23 @@ const HELD_BY: Record<string, string> = {
   mcnemar_p: 'finished runs with recorded predictions',
 };
 
+/** Which runs have a value in run-fact column `key` when only some do (HELD_BY); undefined for the others. */
+export function heldBy(key: string): string | undefined {
+  return HELD_BY[key] ?? (key === 'tags' ? 'tagged runs (dlsweep tag)' : undefined);
+}
+
+/**
+ * Whether `column` is a run fact that none of `rows` has a value for (`bracket` in a grid), an empty list
+ * counting as none; false for parameters and metrics, and when there are no rows.
+ */
+export function heldByNone(column: ColumnDef, rows: readonly Row[]): boolean {
+  if (column.kind !== 'meta' || rows.length === 0) return false;
+  return !rows.some((r) => {
+    const v = column.get(r);
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+  });
+}
+
 /**
  * Refuse a sort key no row has a value for (a run fact such as `bracket` in a random search): such a key
  * orders nothing, and the rows in plain run order would look sorted. Metrics are left to ColumnDef.absent
@@ -288,17 +305,10 @@ const HELD_BY: Record<string, string> = {
  * Throws: UserError naming the key and which runs have it.
  */
 export function checkSortKeys(keys: SortKey[], rows: Row[]): void {
-  if (rows.length === 0) return;
   for (const { column } of keys) {
-    if (column.kind !== 'meta') continue;
-    const has = rows.some((r) => {
-      const v = column.get(r);
-      return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
-    });
-    if (!has) {
-      const held = HELD_BY[column.key] ?? (column.key === 'tags' ? 'tagged runs (dlsweep tag)' : undefined);
-      throw new UserError(`--sort: no run compared has a ${column.key}, so it orders nothing`, `${held ? `${column.key} is set for ${held}; ` : ''}sort by another column, e.g. --sort validation.loss`);
-    }
+    if (!heldByNone(column, rows)) continue;
+    const held = heldBy(column.key);
+    throw new UserError(`--sort: no run compared has a ${column.key}, so it orders nothing`, `${held ? `${column.key} is set for ${held}; ` : ''}sort by another column, e.g. --sort validation.loss`);
   }
 }
 

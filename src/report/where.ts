@@ -9,7 +9,7 @@
  * undefined metric (n/a) or a parameter the run lacks is false; `x == null` and `x != null` test for them.
  */
 import type { ParamValue } from '../experiment/types.js';
-import { absentColumn, compareValues, describeColumns, lookupColumn, suggestColumn, type ColumnDef, type ValueType } from './columns.js';
+import { absentColumn, compareValues, describeColumns, heldBy, heldByNone, lookupColumn, suggestColumn, type ColumnDef, type ValueType } from './columns.js';
 import { cleanNumber } from './format.js';
 import type { Row } from './rows.js';
 import { ExpressionError, Parser, tokenize, type Node, type Operand } from './where-syntax.js';
@@ -190,15 +190,39 @@ function evaluate(node: Node, row: Row): boolean {
 }
 
 /**
- * Compile a --where expression against the known columns into a row predicate.
- * Throws: ExpressionError (a UserError) for a syntax error, an unknown column (with a did-you-mean) or
- * mismatched types, naming the 1-based column of the problem and showing it under the expression.
+ * Refuse a run fact that none of `rows` has (`trial` in a grid), as --sort does (checkSortKeys): compared with
+ * anything but null it is false for every run, and the empty result would look like an answer. `x == null`
+ * and `x != null` ask whether runs have it, so they stay allowed.
  */
-export function compileWhere(text: string, defs: ColumnDef[], option = '--where'): (row: Row) => boolean {
+function checkHeld(node: Node, rows: readonly Row[], fail: (msg: string, pos: number, len: number, hint?: string) => never): void {
+  if (node.type === 'and' || node.type === 'or') {
+    checkHeld(node.left, rows, fail);
+    checkHeld(node.right, rows, fail);
+    return;
+  }
+  if (node.type === 'not') return checkHeld(node.expr, rows, fail);
+  if (node.type === 'cmp' && (node.op === '==' || node.op === '!=') && (isNullLiteral(node.left) || isNullLiteral(node.right))) return;
+  const operands = node.type === 'cmp' ? [node.left, node.right] : [node.left];
+  for (const o of operands) {
+    if (o.type !== 'ident' || !o.def || !heldByNone(o.def, rows)) continue;
+    const held = heldBy(o.def.key);
+    fail(`no run compared has a ${o.def.key}, so this keeps no run`, o.pos, o.len, `${held ? `${o.def.key} is set for ${held}; ` : ''}filter on another column`);
+  }
+}
+
+/**
+ * Compile a --where expression against the known columns into a row predicate. With `rows`, the runs it
+ * will filter, a run fact none of them has is refused too (checkHeld).
+ * Throws: ExpressionError (a UserError) for a syntax error, an unknown column (with a did-you-mean),
+ * mismatched types or a run fact no run has, naming the 1-based column of the problem and showing it under
+ * the expression.
+ */
+export function compileWhere(text: string, defs: ColumnDef[], option = '--where', rows?: readonly Row[]): (row: Row) => boolean {
   const fail = (msg: string, pos: number, len: number, hint?: string): never => {
     throw new ExpressionError(option, text, msg, pos, len, hint);
   };
   const ast = new Parser(tokenize(text, fail), fail).parse();
   check(ast, defs, fail);
+  if (rows) checkHeld(ast, rows, fail);
   return (row) => evaluate(ast, row);
 }

@@ -56,6 +56,23 @@ test('--sort: a run fact no run compared has, or an empty name between commas, i
   assert.deepEqual(picked.columns.map((c) => c.key), ['best', 'run', 'validation.loss', 'validation.recall']);
 });
 
+test('--where: a run fact no run compared has is refused, as --sort refuses it ("trial > 1" on a grid gave no rows in silence)', () => {
+  const refused = (where: string, message: RegExp, hint: RegExp) =>
+    assert.throws(
+      () => compareView('t', grid, { where }),
+      (e: unknown) => e instanceof UserError && message.test(e.message) && hint.test(e.hint ?? ''),
+    );
+  refused('trial > 1', /^--where: no run compared has a trial, so this keeps no run at column 1\n/, /search/);
+  refused('learning_rate > 0.05 and not (bracket == 2)', /^--where: no run compared has a bracket, so this keeps no run at column 31\n/, /Hyperband/);
+  refused('rung in [0, 1]', /no run compared has a rung/, /halving/);
+  // Asking whether runs have it is an answer: every grid run lacks a trial.
+  assert.equal(compareView('t', grid, { where: 'trial == null' }).rows.length, grid.length);
+  assert.equal(compareView('t', grid, { where: 'trial != null' }).rows.length, 0);
+  // A run fact some runs have still filters (the others fail the comparison).
+  const stopped = grid.map((r, i) => ({ ...r, stop: { stopped_at: i === 4 ? 40 : null, stop_reason: null, restored_from: null } }));
+  assert.deepEqual(compareView('t', stopped, { where: 'stopped_at < 50' }).rows.map((r) => r.run), [5]);
+});
+
 test('typed values order: numbers as numbers, lists element by element, strings by code point', () => {
   assert.ok(compareValues(9, 10) < 0);
   assert.ok(compareValues('10', '9') < 0);

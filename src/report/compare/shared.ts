@@ -120,7 +120,7 @@ export function prepare(rows: Row[], options: QueryOptions): Prepared {
   const defs = knownColumns(rows);
   let kept = rows;
   if (options.where !== undefined) {
-    const test = compileWhere(options.where, defs);
+    const test = compileWhere(options.where, defs, '--where', rows);
     kept = rows.filter(test);
   }
   const keys = options.sort !== undefined ? parseSortKeys(options.sort, defs) : [];
