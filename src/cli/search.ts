@@ -8,7 +8,7 @@ import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
 import { compareOutcomes } from '../search/halving.js';
-import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
+import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint, type PlannedTraining } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { readStates, stateFileName, usableStates } from '../store/search-states.js';
@@ -28,6 +28,7 @@ import { longestFirst, orderOf } from '../execute/orders.js';
 import { holdExitHandlers, writeJsonAtomic } from '../store/atomic.js';
 import { SWEEP_FILES } from '../store/paths.js';
 import { readJsonFile } from '../store/integrity.js';
+import { recordedSettings } from '../store/search-file.js';
 import { isObject } from '../guards.js';
 import { Recorder } from '../store/recorder.js';
 import type { SweepFile } from '../store/records.js';
@@ -259,7 +260,8 @@ function continuedTrajectory(r: TrainResult, from: number): TrainResult {
 /** search.json: the search's state, rewritten after every batch (see src/store/paths.ts). */
 export interface SearchFile {
   method: string;
-  settings: SearchSettings;
+  /** The settings that apply to the method, in snake_case (store/search-file.ts recordedSettings). */
+  settings: Record<string, unknown>;
   objective: { metric: string; goal: string };
   space: SearchAxis[];
   rungs: number[];
@@ -393,7 +395,7 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
     const proposals = startSearch(search.axes, settings, goals);
     const file_: SearchFile = {
       method: settings.method,
-      settings,
+      settings: recordedSettings(settings),
       objective: { ...objective },
       space: search.axes,
       rungs: summary.rungs,

@@ -9,7 +9,7 @@
  *     sweep.json.damaged  a damaged sweep.json as it was, kept when run --resume --repair rebuilt it
  *     dataset.txt       what preprocessing did: rows read, dropped, class counts per split
  *     data.json         the data trained on, described: counts, per-feature statistics, histograms by class
- *     search.json       searches only: method, rungs, batches with their decisions and outcomes, each trial
+ *     search.json       searches only: method, settings, rungs, batches with their decisions and outcomes, each trial
  *     states/           halving/asha/hyperband while running: <key16>-<updates>.json, the training state (weights,
  *                       update rule, stream, row order, early stopping, curve) of each configuration that may
  *                       still be promoted, one per fold (search-states.ts); a file goes once its configuration

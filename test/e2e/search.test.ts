@@ -514,6 +514,8 @@ test('random and quasirandom: the seed decides the configurations; --workers doe
     const r = runCli(['run', file, '--workers', workers, '--quiet'], dir);
     assert.equal(r.code, 0, r.stderr);
     const s = readJson(join(onlySweep(join(dir, 'runs'), name), 'search.json'));
+    // Only the settings that apply: no sampler, rungs or reduction factor for a search without rungs.
+    assert.deepEqual(s.settings, { method, trials: 6, seed, goal: 'minimize' });
     return s.trials.map((t: any) => [t.params, t.values]);
   };
   for (const m of ['random', 'quasirandom']) {
@@ -589,6 +591,8 @@ test('hyperband\'s batch lines name the bracket, counted from 0 as search.json d
   const r = runCli(['run', file, '--workers', '2'], dir);
   assert.equal(r.code, 0, r.stderr);
   const s = readJson(join(onlySweep(join(dir, 'runs'), 'hbl'), 'search.json'));
+  // The settings in snake_case; no trials: hyperband's brackets decide them.
+  assert.deepEqual(s.settings, { method: 'hyperband', seed: 5, sampler: 'random', min_iterations: 20, max_iterations: 180, reduction_factor: 3, goal: 'minimize' });
   // Rungs 20, 60, 180 with reduction factor 3: brackets 0-2 (9-3-1 from 20, 5-1 from 60, 3 at 180), 6 batches.
   assert.equal(s.batches.length, 6);
   for (const b of s.batches) {
@@ -744,6 +748,40 @@ test('asha: every batch of at most 4; each promotion is in the top third of its 
   const lowest = runs.reduce((a: any, b: any) => (loss(b.folder) < loss(a.folder) ? b : a));
   assert.equal(s.best.folder, lowest.folder);
   assert.equal(meta.best.run, lowest.folder);
+});
+
+/** A copy of a finished search's folder (experiment file and runs), and its sweep there. */
+function copySearch(ref: { dir: string; sweep: string }): { dir: string; sweep: string; file: string } {
+  const dir = tempDir();
+  cpSync(ref.dir, dir, { recursive: true });
+  return { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file: join(dir, 'h.yaml') };
+}
+
+test('asha: a search.json written before its settings were snake_case (camelCase, every setting) is sound to verify and resumes to the same search.json and runs', () => {
+  const ref = ashaReference();
+  const original = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
+  const s = JSON.parse(original);
+  // The settings of the experiment (ASHA above, the sampler by default random, the largest rung GRID's iterations).
+  assert.deepEqual(s.settings, { method: 'asha', trials: 18, seed: 5, sampler: 'random', min_iterations: 20, max_iterations: 180, reduction_factor: 3, goal: 'minimize' });
+  const { dir, sweep, file } = copySearch(ref);
+  const name = `h/${sweep.slice(sweep.lastIndexOf('/') + 1)}`;
+  // As earlier versions wrote it.
+  const old = { ...s, settings: { method: 'asha', trials: 18, seed: 5, sampler: 'random', minIterations: 20, maxIterations: 180, reductionFactor: 3, goal: 'minimize' } };
+  writeFileSync(join(sweep, 'search.json'), JSON.stringify(old, null, 2) + '\n');
+  const v = runCli(['verify', name], dir);
+  assert.equal(v.code, 0, v.stdout);
+  for (const args of [['ls', 'h'], ['report', name]]) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /search\.json/, args[0]);
+  }
+  // A run of the last rung lost: resume replays the search and trains it again.
+  const last = s.batches.flatMap((b: any) => b.runs).find((r: any) => r.rung === 2).folder;
+  rmSync(join(sweep, last, 'model.json'));
+  const again = runCli(['run', file, '--resume', name, '--quiet'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), original);
+  for (const f of RUN_BYTES) assert.equal(readFileSync(join(sweep, last, f), 'utf8'), readFileSync(join(ref.sweep, last, f), 'utf8'), `${last}/${f}`);
 });
 
 test('asha: a promoted run, continued from its saved state, equals a plain training of its length byte for byte', () => {

@@ -11,6 +11,8 @@ import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber } from '../../store/pa
 import { readRun, readRuns, readSweepFile } from '../../store/read-runs.js';
 import type { SweepFile } from '../../store/records.js';
 import { readCurve } from '../../store/curve.js';
+import { readSettings } from '../../store/search-file.js';
+import { isObject } from '../../guards.js';
 import { readLandscape, readSweepLandscapes } from '../../store/landscape.js';
 import { thresholdCurve } from '../../store/predictions.js';
 import { knownColumns, type ColumnDef } from '../../report/columns.js';
@@ -144,7 +146,8 @@ export function sweepJson(index: StoreIndex, id: string, q: SweepQuery) {
     out.group = groups.columns[by].key;
   }
   const search = readJsonIfAny(join(dir, SWEEP_FILES.search));
-  if (search !== undefined) out.search = search;
+  // Settings in snake_case whichever spelling the record was written in (search-file.ts readSettings).
+  if (search !== undefined) out.search = isObject(search) && isObject(search.settings) ? { ...search, settings: readSettings(search.settings) } : search;
   return out;
 }
 
