@@ -1,6 +1,7 @@
 /** Warnings about damaged runs: readers show them and go on, naming each once. */
 import { notARunWarning, type Row } from '../report/rows.js';
 import { NOT_A_RUN_FOLDER, holdsNoRunOfItsOwn } from '../store/integrity.js';
+import { searchRecordProblems } from '../store/search-file.js';
 import type { CliIO } from './io.js';
 
 /** The warning for one damaged run (a row whose status is damaged; its note lists the problems). */
@@ -27,4 +28,13 @@ export function damagedWarnings(rows: readonly Pick<Row, 'sweep' | 'folder' | 'n
 /** Write one warning per damaged row to stderr, each run once. */
 export function warnDamaged(io: CliIO, rows: readonly Pick<Row, 'sweep' | 'folder' | 'note' | 'status'>[]): void {
   for (const line of damagedWarnings(rows)) io.stderr.write(line + '\n');
+}
+
+/**
+ * The warnings for a search sweep whose search.json is missing, damaged or not its own (store/search-file.ts
+ * searchRecordProblems), `name` as EXPERIMENT/SWEEP_ID: the readers go on from the run folders and sweep.json
+ * (a search sweep.json records done is finished), and a resume writes search.json again. None for a grid.
+ */
+export function searchRecordWarnings(dir: string, name: string, sweep: { status?: string; search?: { method: string } }): string[] {
+  return searchRecordProblems(dir, sweep).map((p) => `warning: ${name}: ${p}; the runs are read from their folders (dlsweep verify ${name} lists what is wrong; dlsweep run EXPERIMENT_FILE --resume ${name} rebuilds it)`);
 }

@@ -21,7 +21,7 @@ import { formatMetric, formatMs, metricLabel, pendingText } from '../report/form
 import { renderView, type OutputFormat, type TableView, type ViewRow } from '../report/render.js';
 import { emit, outputFormat } from './compare.js';
 import { formatBytes, useColor, type CliIO } from './io.js';
-import { damagedWarnings } from './damage.js';
+import { damagedWarnings, searchRecordWarnings } from './damage.js';
 import { counted } from '../text.js';
 import { DEFAULT_METRIC } from '../report/compare/shared.js';
 import { folderSize } from '../store/remove.js';
@@ -208,6 +208,7 @@ export function sweepsView(
         rows.push({ status: 'damaged', cells });
         return;
       }
+      searchRecordWarnings(dir, `${experiment}/${basename(dir)}`, sweep).forEach(warn);
       // The counts and the best run: from the record when it still stands for the runs (a finished sweep not
       // changed since), reading the best run's folder only; else from every run folder.
       const summary = recordedSummary(dir, sweep, metricName) ?? summaryOfRuns(dir, sweep, metricName, warn);

@@ -4,8 +4,8 @@ import { readSweepFile } from '../store/read-runs.js';
 import { resolveSweepNotRun } from '../report/run-address.js';
 import { countRows, writeReport } from '../report/sweep-files.js';
 import { liveSize, liveStatus } from '../store/live-status.js';
-import { sweepRows } from '../report/rows.js';
-import { warnDamaged } from './damage.js';
+import { sweepRows, sweepTitle } from '../report/rows.js';
+import { searchRecordWarnings, warnDamaged } from './damage.js';
 import { parseAxes } from '../report/report-html.js';
 import type { CliIO } from './io.js';
 
@@ -24,6 +24,7 @@ export async function reportCommand(target: string | undefined, options: ReportC
   const dir = resolveSweepNotRun(runsDir, target, 'report', "write its sweep's report");
   // The record first: a damaged one is the error, without the runs' warnings before it.
   const sweep = readSweepFile(dir);
+  for (const line of searchRecordWarnings(dir, sweepTitle(dir), sweep)) io.stderr.write(line + '\n');
   const rows = sweepRows(dir, (line) => io.stderr.write(line + '\n'));
   warnDamaged(io, rows);
   // The status and counts as ls and show give them: from the run folders, and stopped for a sweep whose process

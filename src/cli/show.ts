@@ -13,7 +13,7 @@ import { sortRows } from '../report/columns.js';
 import { rowOf } from '../report/rows.js';
 import { liveSize, liveStatus } from '../store/live-status.js';
 import { useColor, type CliIO } from './io.js';
-import { warnDamaged } from './damage.js';
+import { searchRecordWarnings, warnDamaged } from './damage.js';
 
 /** Options of `dlsweep show`. */
 export interface ShowOptions {
@@ -86,6 +86,7 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   }
   const dir = target.dir;
   const sweep = readSweepFile(dir);
+  for (const line of searchRecordWarnings(dir, sweepTitle(dir), sweep)) io.stderr.write(line + '\n');
   const rows = sweepRows(dir, (line) => io.stderr.write(line + '\n'));
   warnDamaged(io, rows);
   const tags = sweepTags(dir, sweep);

@@ -22,6 +22,9 @@ function extent(check: SweepCheck): string {
   return ` (${check.searchMethod} search of ${check.pendingAtMost ? 'at most ' : ''}${counted(check.gridSize, 'run')})`;
 }
 
+/** Whether a problem of the sweep's own files is search.json's (store/search-file.ts searchRecordProblems). */
+const isSearchProblem = (p: string): boolean => p.startsWith(`${SWEEP_FILES.search} `);
+
 function describe(check: SweepCheck): string {
   const name = `${basename(dirname(check.dir))}/${basename(check.dir)}`;
   const lines = [`${name}: ${counted(check.runs, 'run folder')} checked${extent(check)}, ${check.kept} sound`];
@@ -49,6 +52,9 @@ function describe(check: SweepCheck): string {
   if (check.landscapeProblems.length) lines.push(`  resume computes the sweep's loss landscapes again: dlsweep run EXPERIMENT_FILE --resume ${name}`);
   if (check.sweepProblems.includes(`${SWEEP_FILES.experiment} is missing`) && check.sweepProblems.some((p) => p.startsWith(SWEEP_FILES.sweep))) {
     lines.push(`  the sweep's own record cannot be rebuilt: the experiment file it ran is gone too; its sound runs can still be compared; remove the sweep with: dlsweep rm ${name}`);
+  } else if (check.sweepProblems.length && check.sweepProblems.every(isSearchProblem)) {
+    // sweep.json is sound: a resume replays the search over its recorded runs and writes search.json again.
+    lines.push(`  the search's record is damaged: its sound runs can still be compared; resume rebuilds ${SWEEP_FILES.search} from them, as the search wrote it: dlsweep run EXPERIMENT_FILE --resume ${name}`);
   } else if (check.sweepProblems.length) {
     lines.push(`  the sweep's own record is damaged: its sound runs can still be compared; rebuild the record from them and the experiment file the sweep ran: dlsweep run EXPERIMENT_FILE --resume ${name} --repair`);
   }
@@ -57,7 +63,7 @@ function describe(check: SweepCheck): string {
 
 /**
  * One sweep's check as `verify --json` writes it, keys in snake_case as in every file and JSON output of
- * dlsweep: dir, sweep_problems (sweep.json, experiment.yaml), runs (run folders checked), grid_size (null
+ * dlsweep: dir, sweep_problems (sweep.json, experiment.yaml, a search's search.json), runs (run folders checked), grid_size (null
  * when sweep.json cannot tell; a search's runs), search_method (null for a grid), kept (sound runs with a result),
  * damaged ({folder, problems}), not_folders (files named like run folders), strangers ({folder, problems}: run
  * folders that are no run of the sweep), failed, interrupted (run folders), pending (grid points or a search's

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { lockHolderAlive } from './lock.js';
 import { SWEEP_FILES } from './paths.js';
 import type { SweepFile } from './records.js';
-import { readJsonFile } from './integrity.js';
+import { readSearchRecord } from './search-file.js';
 
 /**
  * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
@@ -62,21 +62,13 @@ export function searchFinished(dir: string): boolean {
 }
 
 /**
- * A finished search's search.json: `runs`, the runs its batches record (undefined when they cannot be counted);
- * undefined when it is unfinished or cannot be read.
+ * A finished search's search.json: `runs`, the runs its batches record; undefined when it is unfinished or
+ * cannot be read (search-file.ts readSearchRecord).
  */
-function finishedSearch(dir: string): { runs?: number } | undefined {
-  const read = readJsonFile<{ finished?: unknown; batches?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
-  if (!('value' in read) || typeof read.value !== 'object' || read.value === null || read.value.finished !== true) return undefined;
-  const batches = read.value.batches;
-  if (!Array.isArray(batches)) return {};
-  let runs = 0;
-  for (const b of batches) {
-    const listed = (b as { runs?: unknown } | null)?.runs;
-    if (!Array.isArray(listed)) return {};
-    runs += listed.length;
-  }
-  return { runs };
+function finishedSearch(dir: string): { runs: number } | undefined {
+  const read = readSearchRecord(dir);
+  if (!('value' in read) || !read.value.finished) return undefined;
+  return { runs: read.value.batches.reduce((n, b) => n + b.runs.length, 0) };
 }
 
 /**
@@ -93,8 +85,10 @@ export function liveSize(dir: string, sweep: { grid_size: number; search?: { met
 /**
  * Whether a sweep's grid_size is only the most runs it may train, not its total: an asha search's, until its
  * search.json says it finished (then grid_size is the runs it trained), since its promotions decide how many
- * more it trains. verify, ls, show and report.html say "at most" for it alike.
+ * more it trains. A sweep.json that records the search done was written after it finished, with the runs it
+ * trained as grid_size: so a search.json lost or damaged since does not make a finished search look unfinished.
+ * verify, ls, show and report.html say "at most" for it alike.
  */
-export function sizeIsUpperBound(dir: string, sweep: { search?: { method: string } }): boolean {
-  return sweep.search?.method === 'asha' && !searchFinished(dir);
+export function sizeIsUpperBound(dir: string, sweep: { status?: string; search?: { method: string } }): boolean {
+  return sweep.search?.method === 'asha' && sweep.status !== 'done' && !searchFinished(dir);
 }

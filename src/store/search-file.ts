@@ -1,8 +1,14 @@
 /**
- * A search's search.json settings as written (snake_case, only those that apply to the method) and read back
- * (a record written before, in camelCase, read alike).
+ * A search's search.json as the readers rely on it: its settings as written (snake_case, only those that apply
+ * to the method) and read back (a record written before, in camelCase, read alike), and the check that it stands
+ * for its sweep (verify, ls, report).
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SearchSettings } from '../search/method.js';
+import { isObject } from '../guards.js';
+import { readJsonFile } from './integrity.js';
+import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber } from './paths.js';
 
 /** The methods that train rungs: theirs are the sampler, the rungs' bounds and the reduction factor. */
 const WITH_RUNGS = new Set(['halving', 'asha', 'hyperband']);
@@ -37,4 +43,76 @@ export function readSettings(settings: Record<string, unknown>): Record<string, 
     if (!(key in out) || key === k) out[key] = v;
   }
   return out;
+}
+
+/** What readers take from a search.json: its method, whether it finished, its settings (snake_case) and the run folders of each batch. */
+export interface SearchRecord {
+  method: string;
+  finished: boolean;
+  settings: Record<string, unknown>;
+  batches: { runs: { folder: string }[] }[];
+}
+
+/**
+ * Read a sweep's search.json: its record, or why it cannot be used (missing, unreadable, not JSON, or not a
+ * search's record: no method, no finished flag, batches without their run folders). Never throws.
+ */
+export function readSearchRecord(dir: string): { value: SearchRecord } | { problem: string } {
+  const name = SWEEP_FILES.search;
+  const read = readJsonFile<unknown>(join(dir, name), name);
+  if ('missing' in read) return { problem: `${name} is missing` };
+  if ('problem' in read) return { problem: read.problem };
+  const f = read.value;
+  const damaged = (what: string) => ({ problem: `${name} is damaged: ${what}` });
+  if (!isObject(f)) return damaged('it is not an object');
+  if (typeof f.method !== 'string') return damaged('it records no method');
+  if (typeof f.finished !== 'boolean') return damaged('it does not say whether the search finished');
+  if (!isObject(f.settings)) return damaged('it records no settings');
+  if (!Array.isArray(f.batches)) return damaged('it records no list of batches');
+  for (const b of f.batches) {
+    const runs = isObject(b) ? b.runs : undefined;
+    if (!Array.isArray(runs) || !runs.every((r) => isObject(r) && typeof r.folder === 'string' && RUN_FOLDER_PATTERN.test(r.folder))) {
+      return damaged(`batch ${isObject(b) && typeof b.index === 'number' ? b.index : f.batches.indexOf(b)} does not list its run folders`);
+    }
+  }
+  return { value: { method: f.method, finished: f.finished, settings: readSettings(f.settings), batches: f.batches as SearchRecord['batches'] } };
+}
+
+/**
+ * Problems of the search.json of a search sweep whose sweep.json is sound: it is missing or cannot be read, or
+ * it is not this sweep's record (another method than sweep.json's; unfinished while sweep.json records the
+ * search done, which it writes only after search.json says finished; a run folder named whose number another
+ * folder of the sweep holds). A run folder it names that is simply gone is a run to train again (verify counts
+ * it as pending), not a problem of the record. None for a grid. Never throws.
+ */
+export function searchRecordProblems(dir: string, sweep: { status?: string; search?: { method: string } }): string[] {
+  if (!sweep.search) return [];
+  const name = SWEEP_FILES.search;
+  const read = readSearchRecord(dir);
+  if ('problem' in read) return [read.problem];
+  const f = read.value;
+  const problems: string[] = [];
+  if (f.method !== sweep.search.method) problems.push(`${name} records a ${f.method} search, but sweep.json a ${sweep.search.method} search: it is not this sweep's record`);
+  if (!f.finished && sweep.status === 'done') problems.push(`${name} says the search has not finished, but sweep.json records it done: it is not this sweep's record as it ended`);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return problems;
+  }
+  const present = new Set(entries);
+  const byNumber = new Map<number, string>();
+  for (const e of entries) if (RUN_FOLDER_PATTERN.test(e)) byNumber.set(runFolderNumber(e), e);
+  const foreign: string[] = [];
+  for (const b of f.batches) {
+    for (const r of b.runs) {
+      const held = byNumber.get(runFolderNumber(r.folder));
+      if (!present.has(r.folder) && held !== undefined) foreign.push(`${r.folder} (the sweep's run ${runFolderNumber(r.folder)} is ${held})`);
+    }
+  }
+  if (foreign.length) {
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, and ${foreign.length - 3} more` : '');
+    problems.push(`${name} names run folders the sweep does not hold: ${shown}: it is not this sweep's record`);
+  }
+  return problems;
 }

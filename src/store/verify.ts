@@ -11,12 +11,13 @@ import { type DamagedRun } from './sweeps.js';
 import { readRuns } from './read-runs.js';
 import { landscapeFiles, readLandscape, readSweepLandscapes } from './landscape.js';
 import { liveSize, sizeIsUpperBound } from './live-status.js';
+import { searchRecordProblems } from './search-file.js';
 import { RUN_FOLDER_PATTERN } from './paths.js';
 
 /** What verifySweep found. */
 export interface SweepCheck {
   dir: string;
-  /** Problems of the sweep's own files (sweep.json, experiment.yaml). */
+  /** Problems of the sweep's own files (sweep.json, experiment.yaml, a search's search.json). */
   sweepProblems: string[];
   /** Run folders checked. */
   runs: number;
@@ -105,13 +106,16 @@ export function verifySweep(dir: string, plannedOf?: (sweep: SweepFile) => Reado
   if ('value' in s) {
     const found = checkSweepRecord(s.value);
     sweepProblems.push(...found);
-    if (found.length === 0) gridSize = liveSize(dir, s.value);
+    if (found.length === 0) {
+      gridSize = liveSize(dir, s.value);
+      sweepProblems.push(...searchRecordProblems(dir, s.value));
+    }
   } else sweepProblems.push('problem' in s ? s.problem : `${SWEEP_FILES.sweep} is missing`);
   // The file as launched and each extension's: resume and --extend read the sweep's grids back from them.
   const kept = 'value' in s && s.value && typeof s.value === 'object' ? stageFiles(s.value as Partial<SweepFile>) : [SWEEP_FILES.experiment];
   for (const name of kept) if (!existsSync(join(dir, name))) sweepProblems.push(`${name} is missing`);
   const searchMethod = gridSize !== undefined && 'value' in s ? s.value.search?.method : undefined;
-  const pendingAtMost = searchMethod !== undefined && sizeIsUpperBound(dir, { search: { method: searchMethod } });
+  const pendingAtMost = searchMethod !== undefined && 'value' in s && sizeIsUpperBound(dir, s.value);
   const check: SweepCheck = { dir, sweepProblems, runs: 0, gridSize, searchMethod, pendingAtMost, kept: 0, damaged: [], notFolders: [], strangers: [], failed: [], interrupted: [], pending: 0, landscapeProblems: landscapeProblems(dir) };
   // A search draws its runs as it goes: only a grid's plan says which folders belong.
   const grid = gridSize !== undefined && 'value' in s && !s.value.search ? s.value : undefined;

@@ -757,6 +757,58 @@ function copySearch(ref: { dir: string; sweep: string }): { dir: string; sweep: 
   return { dir, sweep: onlySweep(join(dir, 'runs'), 'h'), file: join(dir, 'h.yaml') };
 }
 
+test("asha: search.json cut short, deleted or another search's: verify lists it as the sweep's damage (exit 1) with the resume that rebuilds it, ls, show and report warn and count the finished search's runs, and resume rebuilds it byte for byte", () => {
+  const ref = ashaReference();
+  const original = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
+  const s = JSON.parse(original);
+  // The finished search's runs: one folder per run it trained.
+  const runs = runFolders(ref.sweep).length;
+  const { dir, sweep, file } = copySearch(ref);
+  const name = `h/${sweep.slice(sweep.lastIndexOf('/') + 1)}`;
+  const first = s.batches[0].runs[0].folder as string;
+  const fake = `${first.slice(0, 5)}${first.slice(5) === '00000000' ? '11111111' : '00000000'}`;
+  const foreign = structuredClone(s);
+  foreign.batches[0].runs[0].folder = fake;
+  const cases: [string, string | null, RegExp][] = [
+    ['cut short', '{"method":\n', /^search\.json is not valid JSON/],
+    ['deleted', null, /^search\.json is missing$/],
+    ['no batches', JSON.stringify({ ...s, batches: undefined }), /^search\.json is damaged: it records no list of batches$/],
+    ['another method', JSON.stringify({ ...s, method: 'halving' }), /^search\.json records a halving search, but sweep\.json a asha search: it is not this sweep's record$/],
+    ['unfinished', JSON.stringify({ ...s, finished: false }), /^search\.json says the search has not finished, but sweep\.json records it done/],
+    ['a run folder of another search', JSON.stringify(foreign), new RegExp(`^search\\.json names run folders the sweep does not hold: ${fake} \\(the sweep's run 1 is ${first}\\): it is not this sweep's record$`)],
+  ];
+  for (const [what, text, problem] of cases) {
+    if (text === null) rmSync(join(sweep, 'search.json'));
+    else writeFileSync(join(sweep, 'search.json'), text);
+    const v = runCli(['verify', name, '--json'], dir);
+    assert.equal(v.code, 1, `${what}: ${v.stdout}`);
+    const c = JSON.parse(v.stdout).sweeps[0];
+    assert.equal(c.sweep_problems.length, 1, `${what}: ${c.sweep_problems}`);
+    assert.match(c.sweep_problems[0], problem, what);
+    assert.deepEqual([c.damaged_files, c.grid_size, c.pending, c.pending_at_most, c.kept], [true, runs, 0, false, runs], what);
+    const t = runCli(['verify', name], dir);
+    assert.equal(t.code, 1, what);
+    assert.ok(t.stdout.includes(`(asha search of ${runs} runs), ${runs} sound`), `${what}: ${t.stdout}`);
+    assert.ok(t.stdout.includes(`resume rebuilds search.json from them, as the search wrote it: dlsweep run EXPERIMENT_FILE --resume ${name}\n`), `${what}: ${t.stdout}`);
+    // The readers warn once and show the search as finished: all its runs, not "at most".
+    for (const args of [['ls', 'h'], ['show', name], ['report', name]]) {
+      const r = runCli(args, dir);
+      assert.equal(r.code, 0, `${what}: ${args[0]}: ${r.stderr}`);
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith(`warning: ${name}: search.json `));
+      assert.equal(warnings.length, 1, `${what}: ${args[0]}: ${r.stderr}`);
+      assert.ok(warnings[0].includes(`dlsweep run EXPERIMENT_FILE --resume ${name}`), warnings[0]);
+      if (args[0] === 'ls') assert.ok(r.stdout.includes(` ${runs}/${runs} `) && !r.stdout.includes('≤'), `${what}: ${r.stdout}`);
+      if (args[0] === 'show') assert.doesNotMatch(r.stdout, /at most/, what);
+    }
+  }
+  const again = runCli(['run', file, '--resume', name, '--quiet'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(readFileSync(join(sweep, 'search.json'), 'utf8'), original);
+  const v = runCli(['verify', name], dir);
+  assert.equal(v.code, 0, v.stdout);
+  assert.match(v.stdout, /ok: every run is recorded and sound/);
+});
+
 test('asha: a search.json written before its settings were snake_case (camelCase, every setting) is sound to verify and resumes to the same search.json and runs', () => {
   const ref = ashaReference();
   const original = readFileSync(join(ref.sweep, 'search.json'), 'utf8');
