@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { lockHolderAlive } from './lock.js';
 import { SWEEP_FILES } from './paths.js';
 import type { SweepFile } from './records.js';
-import { readSearchRecord } from './search-file.js';
+import { readJsonFile } from './integrity.js';
 
 /**
  * The status to show: sweep.json's, except that a sweep still marked running whose lock is no longer
@@ -62,13 +62,21 @@ export function searchFinished(dir: string): boolean {
 }
 
 /**
- * A finished search's search.json: `runs`, the runs its batches record; undefined when it is unfinished or
- * cannot be read (search-file.ts readSearchRecord).
+ * A finished search's search.json: `runs`, the runs its batches record (undefined when they cannot be counted);
+ * undefined when it is unfinished or cannot be read.
  */
-function finishedSearch(dir: string): { runs: number } | undefined {
-  const read = readSearchRecord(dir);
-  if (!('value' in read) || !read.value.finished) return undefined;
-  return { runs: read.value.batches.reduce((n, b) => n + b.runs.length, 0) };
+function finishedSearch(dir: string): { runs?: number } | undefined {
+  const read = readJsonFile<{ finished?: unknown; batches?: unknown }>(join(dir, SWEEP_FILES.search), SWEEP_FILES.search);
+  if (!('value' in read) || typeof read.value !== 'object' || read.value === null || read.value.finished !== true) return undefined;
+  const batches = read.value.batches;
+  if (!Array.isArray(batches)) return {};
+  let runs = 0;
+  for (const b of batches) {
+    const listed = (b as { runs?: unknown } | null)?.runs;
+    if (!Array.isArray(listed)) return {};
+    runs += listed.length;
+  }
+  return { runs };
 }
 
 /**

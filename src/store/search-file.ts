@@ -45,7 +45,7 @@ export function readSettings(settings: Record<string, unknown>): Record<string, 
   return out;
 }
 
-/** What readers take from a search.json: its method, whether it finished, its settings (snake_case) and the run folders of each batch. */
+/** What readers take from a search.json: its method, whether it finished, its settings (snake_case; none when it records none) and the run folders of each batch. */
 export interface SearchRecord {
   method: string;
   finished: boolean;
@@ -54,20 +54,19 @@ export interface SearchRecord {
 }
 
 /**
- * Read a sweep's search.json: its record, or why it cannot be used (missing, unreadable, not JSON, or not a
+ * Read a sweep's search.json: its record, `missing`, or why it cannot be used (unreadable, not JSON, or not a
  * search's record: no method, no finished flag, batches without their run folders). Never throws.
  */
-export function readSearchRecord(dir: string): { value: SearchRecord } | { problem: string } {
+export function readSearchRecord(dir: string): { value: SearchRecord } | { missing: true } | { problem: string } {
   const name = SWEEP_FILES.search;
   const read = readJsonFile<unknown>(join(dir, name), name);
-  if ('missing' in read) return { problem: `${name} is missing` };
+  if ('missing' in read) return read;
   if ('problem' in read) return { problem: read.problem };
   const f = read.value;
   const damaged = (what: string) => ({ problem: `${name} is damaged: ${what}` });
   if (!isObject(f)) return damaged('it is not an object');
   if (typeof f.method !== 'string') return damaged('it records no method');
   if (typeof f.finished !== 'boolean') return damaged('it does not say whether the search finished');
-  if (!isObject(f.settings)) return damaged('it records no settings');
   if (!Array.isArray(f.batches)) return damaged('it records no list of batches');
   for (const b of f.batches) {
     const runs = isObject(b) ? b.runs : undefined;
@@ -75,11 +74,12 @@ export function readSearchRecord(dir: string): { value: SearchRecord } | { probl
       return damaged(`batch ${isObject(b) && typeof b.index === 'number' ? b.index : f.batches.indexOf(b)} does not list its run folders`);
     }
   }
-  return { value: { method: f.method, finished: f.finished, settings: readSettings(f.settings), batches: f.batches as SearchRecord['batches'] } };
+  return { value: { method: f.method, finished: f.finished, settings: isObject(f.settings) ? readSettings(f.settings) : {}, batches: f.batches as SearchRecord['batches'] } };
 }
 
 /**
- * Problems of the search.json of a search sweep whose sweep.json is sound: it is missing or cannot be read, or
+ * Problems of the search.json of a search sweep whose sweep.json is sound: it cannot be read, or is missing
+ * from a search sweep.json records done (an unfinished search writes it after its first batch), or
  * it is not this sweep's record (another method than sweep.json's; unfinished while sweep.json records the
  * search done, which it writes only after search.json says finished; a run folder named whose number another
  * folder of the sweep holds). A run folder it names that is simply gone is a run to train again (verify counts
@@ -89,6 +89,8 @@ export function searchRecordProblems(dir: string, sweep: { status?: string; sear
   if (!sweep.search) return [];
   const name = SWEEP_FILES.search;
   const read = readSearchRecord(dir);
+  // A search writes search.json after its first batch's run folders: until it finishes, none yet is no damage.
+  if ('missing' in read) return sweep.status === 'done' ? [`${name} is missing`] : [];
   if ('problem' in read) return [read.problem];
   const f = read.value;
   const problems: string[] = [];
