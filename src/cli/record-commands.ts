@@ -146,7 +146,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
   program
     .command('verify')
     .description(
-      'check every file of every run (params.json, metrics.json, timing.json, model.json, curve.csv, predictions.csv, roc.csv, trajectory.csv) and each sweep.json; ' +
+      'check every file of every run (params.json, metrics.json, timing.json, model.json, curve.csv, predictions.csv, roc.csv, trajectory.csv) and each sweep.json and search.json (of a search); ' +
         'list damaged runs and what run --resume would train again. Exit 0 when nothing is damaged, 1 otherwise',
     )
     .argument('[sweep]', 'a sweep or experiment (default: every sweep under --runs-dir)')

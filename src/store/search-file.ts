@@ -94,7 +94,7 @@ export function searchRecordProblems(dir: string, sweep: { status?: string; sear
   if ('problem' in read) return [read.problem];
   const f = read.value;
   const problems: string[] = [];
-  if (f.method !== sweep.search.method) problems.push(`${name} records a ${f.method} search, but sweep.json a ${sweep.search.method} search: it is not this sweep's record`);
+  if (f.method !== sweep.search.method) problems.push(`${name} records method ${f.method}, but sweep.json method ${sweep.search.method}: it is not this sweep's record`);
   if (!f.finished && sweep.status === 'done') problems.push(`${name} says the search has not finished, but sweep.json records it done: it is not this sweep's record as it ended`);
   let entries: string[];
   try {

@@ -773,7 +773,7 @@ test("asha: search.json cut short, deleted or another search's: verify lists it 
     ['cut short', '{"method":\n', /^search\.json is not valid JSON/],
     ['deleted', null, /^search\.json is missing$/],
     ['no batches', JSON.stringify({ ...s, batches: undefined }), /^search\.json is damaged: it records no list of batches$/],
-    ['another method', JSON.stringify({ ...s, method: 'halving' }), /^search\.json records a halving search, but sweep\.json a asha search: it is not this sweep's record$/],
+    ['another method', JSON.stringify({ ...s, method: 'halving' }), /^search\.json records method halving, but sweep\.json method asha: it is not this sweep's record$/],
     ['unfinished', JSON.stringify({ ...s, finished: false }), /^search\.json says the search has not finished, but sweep\.json records it done/],
     ['a run folder of another search', JSON.stringify(foreign), new RegExp(`^search\\.json names run folders the sweep does not hold: ${fake} \\(the sweep's run 1 is ${first}\\): it is not this sweep's record$`)],
   ];
