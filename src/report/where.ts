@@ -6,7 +6,8 @@
  * Identifiers are parameter names (learning_rate, hidden_sizes), metric names (validation.recall,
  * train.loss) or run facts (status, run, index, sweep, experiment, tags, note). Strings take single or double quotes.
  * Numbers are compared after rounding to 12 significant digits (so 0.1 + 0.2 == 0.3). A comparison with an
- * undefined metric (n/a) or a parameter the run lacks is false; `x == null` and `x != null` test for them.
+ * undefined metric (n/a) or a parameter the run lacks is false; `x == null` and `x != null` test for them. A
+ * run fact no run compared has (`trial` in a grid) is refused, as --sort refuses it (checkHeld).
  */
 import type { ParamValue } from '../experiment/types.js';
 import { absentColumn, compareValues, describeColumns, heldBy, heldByNone, lookupColumn, suggestColumn, type ColumnDef, type ValueType } from './columns.js';
