@@ -1,7 +1,7 @@
 /** `dlsweep diff RUN_A RUN_B`: two runs' parameters and metrics side by side, differences marked. */
 import { resolve } from 'node:path';
 import { resolveRun } from '../report/run-address.js';
-import { rowOf, sweepDatasetLabel, sweepTitle } from '../report/rows.js';
+import { rowOf, sweepDatasetLabel, sweepSearchMethod, sweepTitle } from '../report/rows.js';
 import { diffView } from '../report/diff.js';
 import { renderView, type OutputFormat } from '../report/render.js';
 import { emit, outputFormat, warnMachineFormat } from './compare.js';
@@ -26,7 +26,8 @@ export async function diffCommand(refA: string, refB: string, options: DiffOptio
     const dataset = sweepDatasetLabel(sweepDir);
     const row = { ...rowOf(sweepTitle(sweepDir), run), ...(dataset ? { dataset } : {}) };
     warnDamaged(io, [row]);
-    return { title, row };
+    const method = row.search ? sweepSearchMethod(sweepDir) : undefined;
+    return { title, row, ...(method ? { method } : {}) };
   };
   const view = diffView(side(refA), side(refB), { onlyChanged: options.onlyChanged });
   const format = outputFormat(options.format, options.output);

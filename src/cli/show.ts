@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { NoSuchSweep, OutsideRunsDir, normalizeReference, resolveSweep } from '../store/sweep-folders.js';
 import { readSweepFile, type RunRef } from '../store/read-runs.js';
 import { BEST_SELECTOR, isRunSelector, resolveRun, sweepBeforeRun } from '../report/run-address.js';
-import { readableSweepTags, sweepRows, sweepTags, sweepTitle } from '../report/rows.js';
+import { readableSweepTags, sweepRows, sweepSearchMethod, sweepTags, sweepTitle } from '../report/rows.js';
 import { countRows } from '../report/sweep-files.js';
 import { readAnnotations } from '../store/annotations.js';
 import { runDetail, sweepDetail } from '../report/show.js';
@@ -81,7 +81,7 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
       );
       return 0;
     }
-    io.stdout.write(runDetail(title, run, { color, log: options.log, width: Math.min(100, Math.max(30, (io.stdout.columns ?? 80) - 14)) }, inherited));
+    io.stdout.write(runDetail(title, run, { color, log: options.log, width: Math.min(100, Math.max(30, (io.stdout.columns ?? 80) - 14)), method: sweepSearchMethod(sweepDir) }, inherited));
     return 0;
   }
   const dir = target.dir;
@@ -94,7 +94,7 @@ export function showCommand(ref: string | undefined, options: ShowOptions, io: C
   if (options.json) {
     // --top: the best N runs in the tables' default order (as the text lists them); without it, every run.
     const listed = options.top !== undefined ? sortRows(rows).slice(0, options.top) : rows;
-    const runs = listed.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, metrics: r.metrics, std: r.std }));
+    const runs = listed.map((r) => ({ folder: r.folder, status: r.status, tags: r.tags ?? [], note: r.userNote ?? null, params: r.params, ...(r.search ? { search: r.search } : {}), metrics: r.metrics, std: r.std }));
     io.stdout.write(JSON.stringify({ sweep, dir, status: liveStatus(dir, sweep, Date.now(), countRows(rows, liveSize(dir, sweep))), tags, note: note ?? null, runs }, null, 2) + '\n');
     return 0;
   }

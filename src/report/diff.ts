@@ -1,7 +1,7 @@
 /** `dlsweep diff A B`: two runs side by side, differences marked, metrics with B - A. */
 import { plural } from '../text.js';
 import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
-import { formatMeanStd, formatMetric, formatParam } from './format.js';
+import { formatMeanStd, formatMetric, formatParam, horizonText, searchTrainingText } from './format.js';
 import { differentDataWarning, type Row } from './rows.js';
 import type { TableView, ViewRow } from './render.js';
 
@@ -12,12 +12,21 @@ function delta(key: string, a: number | null, b: number | null): { text: string;
   return { text: (d > 0 ? '+' : '') + formatMetric(key, d), value: d };
 }
 
+/** One run of a diff: its title, its row and, for a search run, its sweep's search method (sweep.json). */
+export interface DiffSide {
+  title: string;
+  row: Row;
+  method?: string;
+}
+
 /**
  * `dlsweep diff A B`: parameters (union; `-` where a run lacks one) and metrics side by side, differing
  * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows. Runs of sweeps on
- * different data (their rows' `dataset`) get compare's warning above the table.
+ * different data (their rows' `dataset`) get compare's warning above the table. Search runs add their
+ * trial, rung (bracket under hyperband) and the horizon their training was shaped for, with a note when a
+ * horizon made it differ from a training of the run's length alone.
  */
-export function diffView(a: { title: string; row: Row }, b: { title: string; row: Row }, options: { onlyChanged?: boolean } = {}): TableView {
+export function diffView(a: DiffSide, b: DiffSide, options: { onlyChanged?: boolean } = {}): TableView {
   const rows: ViewRow[] = [];
   const add = (kind: string, name: string, va: Row['params'][string] | undefined, vb: Row['params'][string] | undefined, ta: string, tb: string, d?: { text: string; value: number | null }) => {
     const differs = !equalValues(va ?? null, vb ?? null) || ta !== tb;
@@ -35,6 +44,20 @@ export function diffView(a: { title: string; row: Row }, b: { title: string; row
     });
   };
   add('run', 'status', a.row.status, b.row.status, a.row.status, b.row.status);
+  // How a search run was trained: a run stopped at a rung of a longer training is not its parameters alone.
+  if (a.row.search || b.row.search) {
+    const place = (side: DiffSide, key: 'trial' | 'bracket' | 'rung' | 'horizon') => side.row.search?.[key] ?? null;
+    const fields: ('trial' | 'bracket' | 'rung' | 'horizon')[] = ['trial', ...(a.method === 'hyperband' || b.method === 'hyperband' ? (['bracket'] as const) : []), 'rung'];
+    if (a.row.search?.horizon !== undefined || b.row.search?.horizon !== undefined) fields.push('horizon');
+    for (const f of fields) {
+      const text = (side: DiffSide) => {
+        const v = place(side, f);
+        if (v === null) return '-';
+        return f === 'horizon' ? `${v} updates` : f === 'bracket' && side.method !== 'hyperband' ? '-' : String(v);
+      };
+      add('search', f, place(a, f), place(b, f), text(a), text(b));
+    }
+  }
   for (const p of paramOrder([...Object.keys(a.row.params), ...Object.keys(b.row.params)])) {
     add('param', p, a.row.params[p], b.row.params[p], formatParam(a.row.params[p], a.row.spellings[p]), formatParam(b.row.params[p], b.row.spellings[p]));
   }
@@ -48,12 +71,15 @@ export function diffView(a: { title: string; row: Row }, b: { title: string; row
   }
   const changed = rows.filter((r) => r.best).length;
   const dataWarning = differentDataWarning([a.row, b.row], 'their metrics were measured on different rows, so B - A is not a like-for-like difference');
+  // A horizon says how the run was trained: the parameters alone, trained to their length, give another training.
+  const trained = (name: string, side: DiffSide) =>
+    side.row.search && horizonText(side.row.search, side.row.params.iterations, false) ? [`${name}: ${searchTrainingText(side.row.search, side.row.params, side.method)}`] : [];
   return {
     kind: 'diff',
     nameKey: 'name',
     title: `${a.title} vs ${b.title}`,
     summary: `${changed} ${plural(changed, 'difference')}`,
-    notes: [`A = ${a.title}`, `B = ${b.title}`, ...(dataWarning ? [dataWarning] : [])],
+    notes: [`A = ${a.title}`, `B = ${b.title}`, ...trained('A', a), ...trained('B', b), ...(dataWarning ? [dataWarning] : [])],
     footnotes: ['≠ differs; B - A for metrics; n/a = undefined metric, - = not recorded'],
     columns: [
       { key: 'differs', label: '' },

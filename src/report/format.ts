@@ -9,6 +9,8 @@
 import type { ParamValue } from '../experiment/types.js';
 import type { SweepFile } from '../store/records.js';
 import { activeMs } from '../store/active.js';
+import { dependsOnLength } from '../train/schedules.js';
+import type { LrSchedule } from '../train/types.js';
 import { aggregateKind, formatFinite, formatMs, metricKind, type NumberKind } from '../ui/static/numbers.js';
 
 export { aggregateKind, formatMs, formatReal, metricKind, type NumberKind } from '../ui/static/numbers.js';
@@ -78,6 +80,51 @@ export function formatParam(value: ParamValue | undefined, spelling?: string, di
   if (typeof value === 'number') return String(cleanNumber(value));
   if (typeof value === 'string') return value;
   return JSON.stringify(value).replace(/,/g, ', ');
+}
+
+/** Where a run of a search stands in it, as params.json records it (search): absent for a grid's run. */
+export interface SearchPlace {
+  trial: number;
+  bracket: number;
+  rung: number;
+  /** The length its training was shaped for, when longer than the run (see horizonText). */
+  horizon?: number;
+}
+
+/** `trial 38, bracket 1, rung 2`: a search run's trial and rung, and its bracket under hyperband (the only method with several). */
+export function searchPlaceText(search: SearchPlace, method: string | undefined): string {
+  return `trial ${search.trial}${method === 'hyperband' ? `, bracket ${search.bracket}` : ''}, rung ${search.rung}`;
+}
+
+/**
+ * For a search run trained towards a longer horizon and stopped at its rung: how it was trained, and whether
+ * a training of its length alone would be the same; undefined when no horizon applies. `lengthShaped`: its
+ * learning-rate schedule's shape depends on the total length (cosine, one_cycle), so it differs from a
+ * training of the run's length alone; otherwise (early stopping, whose checks do not depend on the total)
+ * the numbers are the same.
+ */
+export function horizonText(search: SearchPlace, iterations: ParamValue | undefined, lengthShaped: boolean): string | undefined {
+  if (search.horizon === undefined || typeof iterations !== 'number' || search.horizon <= iterations) return undefined;
+  const how = `trained towards ${search.horizon} updates and stopped at ${iterations}`;
+  return lengthShaped
+    ? `${how}: its learning-rate schedule was shaped for ${search.horizon} updates, so training it alone for ${iterations} is not the same training`
+    : `${how}: early stopping's checks do not depend on the total, so a training of ${iterations} alone gives the same numbers`;
+}
+
+/**
+ * How a search run was trained, in one text: searchPlaceText, then horizonText for its parameters
+ * (`params.lr_schedule` decides whether the horizon changed the training).
+ */
+export function searchTrainingText(search: SearchPlace, params: Record<string, ParamValue>, method: string | undefined): string {
+  const horizon = runHorizonText(search, params);
+  return `${searchPlaceText(search, method)}${horizon ? `; ${horizon}` : ''}`;
+}
+
+/** horizonText for a run's parameters: its `lr_schedule` decides whether the horizon shaped the training. */
+export function runHorizonText(search: SearchPlace, params: Record<string, ParamValue>): string | undefined {
+  const schedule = params.lr_schedule;
+  const shaped = schedule !== null && typeof schedule === 'object' && !Array.isArray(schedule) && typeof schedule.kind === 'string' && dependsOnLength(schedule as unknown as LrSchedule);
+  return horizonText(search, params.iterations, shaped);
 }
 
 const SHORT: Record<string, string> = {

@@ -21,7 +21,7 @@ import { knownColumns, resolveColumn, sortRows, type ColumnDef } from './columns
 import { optimisticNote, runsView, testFigures } from './compare/runs.js';
 import { cellText, drawnDigits, splitParams } from './compare/shared.js';
 import { distinctValues, pivotTable } from './compare/pivot.js';
-import { aggregateKind, describeDuration, formatMetric, formatMs, formatParam, metricLabel, runCountsText, sizeText } from './format.js';
+import { aggregateKind, describeDuration, formatMetric, formatMs, formatParam, metricLabel, runCountsText, searchTrainingText, sizeText } from './format.js';
 import { renderSvg } from './charts.js';
 import { downsample } from '../ui/static/charts/frame.js';
 import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
@@ -195,7 +195,9 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
         objective.keys
           .filter((k) => !['validation.accuracy', 'validation.loss', 'validation.recall'].includes(k.metric))
           .map((k) => `, ${k.metric} ${formatMetric(k.metric, top.metrics[k.metric])}`)
-          .join(''),
+          .join('') +
+        // A search run: its trial and rung, and how a horizon shaped its training (its parameters alone train otherwise).
+        (top.search ? `; ${searchTrainingText(top.search, top.params, sweep.search?.method)}` : ''),
     ]);
   }
   const finishedCount = rows.filter((r) => r.status === 'done').length;
@@ -359,7 +361,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   sections.push(Promise.resolve(heatHtml).then((html) => `<section id="heatmap"><h2>Heatmap</h2>${html}</section>`));
 
   // Searches: objective by trial, rungs, parallel coordinates (src/report/search-section.ts).
-  sections.push(searchSection(rows, varying.map((d) => d.key)));
+  sections.push(searchSection(rows, varying.map((d) => d.key), sweep.search?.method));
 
   // Loss landscapes of the best runs (record.landscape).
   if (options.landscapes) sections.push(landscapeSection(options.landscapes, rows, varying.map((d) => d.key), paramText));

@@ -14,7 +14,7 @@ import { NOT_A_RUN_FOLDER } from '../store/integrity.js';
 import type { RecordedFolder } from '../store/recorder.js';
 import { mergeTags, readAnnotations } from '../store/annotations.js';
 import { UserError } from '../errors.js';
-import { formatMetric } from './format.js';
+import { formatMetric, type SearchPlace } from './format.js';
 import type { RunParamsFile, RunStatus, SweepFile } from '../store/records.js';
 import { DEFAULT_OBJECTIVE, compareByObjective, defaultObjective, recordedObjective, sameObjective, tiedOnObjective, type Objective, type ObjectiveSetting } from '../sweep/objective.js';
 
@@ -69,8 +69,11 @@ export interface Row {
    * and preprocessing), e.g. wisconsin@3fa2c1d0; absent for rows built in memory.
    */
   dataset?: string;
-  /** Runs of a search: the trial, its Hyperband bracket and the rung of this run (params.json). */
-  search?: { trial: number; bracket: number; rung: number };
+  /**
+   * Runs of a search: the trial, its Hyperband bracket and the rung of this run (params.json), and the
+   * horizon its training was shaped for when longer than the run.
+   */
+  search?: SearchPlace;
   /** A run copied from an earlier sweep instead of trained: EXPERIMENT/SWEEP_ID/RUN_FOLDER of its source. */
   reused_from?: string;
   /** Its sweep's objective (sweep.json); absent for rows built in memory (the default then applies). */
@@ -327,6 +330,19 @@ export function differentDataWarning(rows: readonly Row[], consequence: string):
 export function sweepDatasetLabel(sweepDir: string): string | undefined {
   try {
     return datasetLabel(readSweepFile(sweepDir).dataset);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return undefined;
+  }
+}
+
+/**
+ * The search method of the sweep in `sweepDir` (sweep.json's search.method): undefined for a grid, or when
+ * sweep.json is missing or damaged. Throws: nothing a damaged record causes.
+ */
+export function sweepSearchMethod(sweepDir: string): string | undefined {
+  try {
+    return readSweepFile(sweepDir).search?.method;
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     return undefined;

@@ -10,7 +10,7 @@
  */
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
-import { formatMetric, formatParam } from './format.js';
+import { formatMetric, formatParam, runHorizonText, searchPlaceText } from './format.js';
 import { bestOf, compareRows, rowsObjective, type Row } from './rows.js';
 import { metricWords } from '../sweep/objective.js';
 import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type ChartObjective, type TrialRuns } from '../ui/static/charts/search-specs.js';
@@ -40,12 +40,19 @@ export function trialsOf(rows: Row[], key: ChartObjective = OBJECTIVE): TrialRun
   return out;
 }
 
+/** How a run was trained when it stopped at a rung of a longer training (copying its parameters alone is another training), in parentheses; '' otherwise. */
+function horizonOf(r: Row): string {
+  const text = r.search ? runHorizonText(r.search, r.params) : undefined;
+  return text ? ` (${escapeHtml(text)})` : '';
+}
+
 /**
  * The search section's HTML, or '' when no run belongs to a search. `searched`: the parameters that vary
- * between the runs (the grid axes shown elsewhere in the report).
+ * between the runs (the grid axes shown elsewhere in the report); `method`: the search's (sweep.json), which
+ * decides whether the best run's bracket is told.
  * Throws: vega's error for an invalid spec (a bug).
  */
-export async function searchSection(rows: Row[], searched: string[]): Promise<string> {
+export async function searchSection(rows: Row[], searched: string[], method?: string): Promise<string> {
   const key = rowsObjective(rows).objective.keys[0];
   const trials = trialsOf(rows, key);
   if (trials.length === 0) return '';
@@ -63,7 +70,7 @@ export async function searchSection(rows: Row[], searched: string[]): Promise<st
   const stars = bestOf(searchRows);
   const best = [...stars].sort((a, b) => compareRows(a, b, [key]))[0];
   const bestText = best
-    ? `best run: trial ${best.search!.trial} at ${best.params.iterations} updates, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(formatMetric(key.metric, best.metrics[key.metric]))}, the run the table stars. `
+    ? `best run: ${escapeHtml(best.folder)}, ${searchPlaceText(best.search!, method)} at ${best.params.iterations} updates${horizonOf(best)}, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(formatMetric(key.metric, best.metrics[key.metric]))}, the run the table stars. `
     : '';
   return (
     `<section id="search"><h2>Search</h2><p class="note">${trials.length} trials${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +

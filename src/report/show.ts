@@ -11,7 +11,7 @@ import type { SweepFile } from '../store/records.js';
 import type { StoredRun } from '../store/read-runs.js';
 import { SPLIT_METRICS, rowOf, type Row } from './rows.js';
 import { knownColumns, paramOrder } from './columns.js';
-import { cleanNumber, describeDuration, formatMeanStd, formatMetric, formatMs, formatParam, runCountsText, sizeText } from './format.js';
+import { cleanNumber, describeDuration, formatMeanStd, formatMetric, formatMs, formatParam, runCountsText, searchTrainingText, sizeText } from './format.js';
 import { liveSize, sizeIsUpperBound } from '../store/live-status.js';
 import { readCurve } from '../store/curve.js';
 import { countRows } from './sweep-files.js';
@@ -127,14 +127,19 @@ export function earlyStopLine(m: { stopped_at?: number; stop_reason?: string; re
   return `early stopping: stopped at update ${at}, ${why}; ${kept}`;
 }
 
-/** The `dlsweep show RUN` text. */
-export function runDetail(sweepTitle: string, run: StoredRun, options: { color?: boolean; log?: boolean; width?: number } = {}, sweepTags: string[] = []): string {
+/**
+ * The `dlsweep show RUN` text. `options.method`: the search method of the run's sweep (sweep.json), which
+ * decides whether a search run's bracket is told (hyperband's).
+ */
+export function runDetail(sweepTitle: string, run: StoredRun, options: { color?: boolean; log?: boolean; width?: number; method?: string } = {}, sweepTags: string[] = []): string {
   const row = rowOf(sweepTitle, run, sweepTags);
   const m = run.metrics;
   const b = options.color ? BOLD : (s: string) => s;
   const out: string[] = [];
   out.push(b(`${sweepTitle}/${run.folder}`) + `  ${row.status}${row.note ? `: ${row.note}` : ''}`);
   out.push(`run id ${run.params.run_id}`);
+  // A search run: where it stands in the search, and a horizon that made its training differ from a plain one.
+  if (run.params.search) out.push(`search ${searchTrainingText(run.params.search, run.params.params, options.method)}`);
   if (row.reused_from) out.push(`reused from ${row.reused_from} (the same run id, recorded there; copied into this sweep instead of trained)`);
   if (run.timing) out.push(`training ${formatMs(run.timing.training_ms)}${run.timing.shared_by > 1 ? ` (one training shared by ${run.timing.shared_by} runs)` : ''}, finished ${run.timing.finished_at}`);
   if (m?.diverged) out.push(`diverged at update ${m.diverged.iteration}; last finite training loss ${formatMetric('loss', m.diverged.last_finite_loss)}`);

@@ -62,7 +62,7 @@ test('the search section draws three charts for a halving search, none for a gri
   const html = await searchSection(rows, ['learning_rate', 'hidden_sizes', 'iterations']);
   assert.match(html, /^<section id="search">/);
   assert.equal((html.match(/<svg/g) ?? []).length, 3);
-  assert.match(html, /best run: trial 3 at 90 updates, validation loss 0\.05000, the run the table stars/);
+  assert.match(html, /best run: 0007-[0-9a-f]+, trial 3, rung 2 at 90 updates, validation loss 0\.05000, the run the table stars/);
   assert.equal(await searchSection([row(1, { learning_rate: 0.1 }, { 'validation.loss': 0.3 })], ['learning_rate']), '');
 });
 
@@ -98,7 +98,7 @@ test("the section's best run is the objective's best over every rung, the run be
   assert.equal(stars.length, 1);
   assert.deepEqual([stars[0].search!.trial, stars[0].params.iterations], [3, 30]);
   const html = await searchSection(overfit, ['learning_rate', 'hidden_sizes', 'iterations']);
-  assert.match(html, /best run: trial 3 at 30 updates, validation loss 0\.02000, the run the table stars/);
+  assert.match(html, /best run: 0006-[0-9a-f]+, trial 3, rung 1 at 30 updates, validation loss 0\.02000, the run the table stars/);
   const data = (objectiveSpec(trialsOf(overfit)) as unknown as { data: Data }).data;
   assert.deepEqual(data.find((d) => d.name === 'best')!.values.map((p) => p.value), [0.5, 0.25, 0.25, 0.02]);
 });

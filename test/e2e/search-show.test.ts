@@ -1,0 +1,85 @@
+/**
+ * How show, diff and the report tell a search as it was run: each run's trial, rung and bracket and the
+ * horizon its training was shaped for. One small hyperband search with cosine shared by the tests.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onlySweep, readJson, runCli, runFolders, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
+
+// Rungs 20, 60, 180 (min_iterations 20, reduction factor 3): a cosine training is shaped for 180 updates.
+const SEARCH = 'search:\n  method: hyperband\n  seed: 5\n  min_iterations: 20\n  reduction_factor: 3\nfixed:\n  lr_schedule: {kind: cosine}\n';
+// The choices deliberately not in sorted order; the bounds spelled as a person might write them.
+const GRID = '  learning_rate: {log_uniform: [1.0e-2, 2.0]}\n  optimizer: [momentum, gd]\n  iterations: [180]';
+const LARGEST_RUNG = 180;
+
+let shared: { dir: string; sweep: string } | undefined;
+function hyperband() {
+  if (shared) return shared;
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'hb.yaml', syntheticExperiment('hb', GRID, SEARCH));
+  const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  shared = { dir, sweep: onlySweep(join(dir, 'runs'), 'hb') };
+  return shared;
+}
+
+type Params = { params: { iterations: number }; search: { trial: number; bracket: number; rung: number; horizon?: number } };
+const paramsOf = (sweep: string, folder: string): Params => readJson(join(sweep, folder, 'params.json'));
+
+/** A run stopped at a rung below the largest (its training shaped for LARGEST_RUNG), and one at the largest rung. */
+function shortAndFull(sweep: string): { short: string; full: string } {
+  const folders = runFolders(sweep);
+  const short = folders.find((f) => paramsOf(sweep, f).params.iterations < LARGEST_RUNG)!;
+  const full = folders.find((f) => paramsOf(sweep, f).params.iterations === LARGEST_RUNG)!;
+  assert.ok(short && full, folders.join(', '));
+  return { short, full };
+}
+
+test('show of a search run stopped at a rung says its trial, bracket and rung, and that it was trained towards the largest rung', () => {
+  const { dir, sweep } = hyperband();
+  const { short, full } = shortAndFull(sweep);
+  const p = paramsOf(sweep, short);
+  const r = runCli(['show', `hb/${short}`], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.includes(`search trial ${p.search.trial}, bracket ${p.search.bracket}, rung ${p.search.rung}; trained towards ${LARGEST_RUNG} updates and stopped at ${p.params.iterations}`), r.stdout);
+  assert.match(r.stdout, /is not the same training/);
+  // A run of the largest rung is a plain training of its length: its place, no horizon.
+  const q = paramsOf(sweep, full);
+  const f = runCli(['show', `hb/${full}`], dir);
+  assert.equal(f.code, 0, f.stderr);
+  assert.ok(f.stdout.includes(`search trial ${q.search.trial}, bracket ${q.search.bracket}, rung ${q.search.rung}\n`), f.stdout);
+  assert.doesNotMatch(f.stdout, /trained towards/);
+});
+
+test('diff of two search runs lists trial, bracket, rung and horizon, and says how the run stopped at a rung was trained', () => {
+  const { dir, sweep } = hyperband();
+  const { short, full } = shortAndFull(sweep);
+  const a = paramsOf(sweep, short);
+  const b = paramsOf(sweep, full);
+  const r = runCli(['diff', `hb/${short}`, `hb/${full}`, '--format', 'json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { notes: string[]; rows: { kind: string; name: string; a: unknown; b: unknown }[] };
+  const search = Object.fromEntries(out.rows.filter((x) => x.kind === 'search').map((x) => [x.name, [x.a, x.b]]));
+  assert.deepEqual(search, {
+    trial: [a.search.trial, b.search.trial],
+    bracket: [a.search.bracket, b.search.bracket],
+    rung: [a.search.rung, b.search.rung],
+    horizon: [LARGEST_RUNG, null],
+  });
+  assert.ok(out.notes.some((n) => n.startsWith(`A: trial ${a.search.trial}, bracket ${a.search.bracket}, rung ${a.search.rung}; trained towards ${LARGEST_RUNG} updates and stopped at ${a.params.iterations}`)), out.notes.join('\n'));
+  assert.ok(!out.notes.some((n) => n.startsWith('B:')), out.notes.join('\n'));
+});
+
+test("the report's best run names its trial, bracket and rung, as params.json records them", () => {
+  const { sweep } = hyperband();
+  const best = readJson(join(sweep, 'sweep.json')).best.run as string;
+  const p = paramsOf(sweep, best);
+  const html = readFileSync(join(sweep, 'report.html'), 'utf8');
+  const fact = /<dt>best run<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1] ?? '';
+  assert.ok(fact.startsWith(best), fact);
+  assert.ok(fact.includes(`; trial ${p.search.trial}, bracket ${p.search.bracket}, rung ${p.search.rung}`), fact);
+  assert.equal(fact.includes(`trained towards ${LARGEST_RUNG} updates`), p.params.iterations < LARGEST_RUNG, fact);
+  assert.ok(html.includes(`best run: ${best}, trial ${p.search.trial}, bracket ${p.search.bracket}, rung ${p.search.rung} at ${p.params.iterations} updates`));
+});
