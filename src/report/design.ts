@@ -11,12 +11,15 @@ import type { Experiment, ParamValue } from '../experiment/types.js';
 import { currentExperimentPath } from '../store/paths.js';
 import { hasRungs } from '../search/method.js';
 import { rungs } from '../search/halving.js';
-import { compareValues, equalValues, paramOrder } from './columns.js';
+import { equalValues, paramOrder } from './columns.js';
 import { formatParam } from './format.js';
 
 /** A sweep's grid: its axes (two values or more) and its fixed parameters (one-value axes included). */
 export interface SweepDesign {
-  /** Axes with several values, in parameter-table order; values in value order with the user's spelling. */
+  /**
+   * Axes with several values, in parameter-table order; values in file order (the order a grid runs them in,
+   * and the one quasirandom draws choices by) with the user's spelling.
+   */
   axes: { name: string; values: { value: ParamValue; text: string }[] }[];
   /**
    * Parameters that are the same in every run, as written: fixed ones given in the file or among the
@@ -24,8 +27,8 @@ export interface SweepDesign {
    */
   fixed: { name: string; value: ParamValue; text: string }[];
   /**
-   * A search's method (undefined for a grid) and its numeric searched axes, each as its distribution
-   * (`learning_rate log_uniform [0.001, 1]`), plus `iterations` as the rungs of halving, asha and hyperband:
+   * A search's method (undefined for a grid) and its numeric searched axes, each as its distribution with
+   * its bounds as written (`learning_rate log_uniform [1.0e-3, 1.0]`), plus `iterations` as the rungs of halving, asha and hyperband:
    * what each run draws or reaches, never a fixed value.
    */
   method?: string;
@@ -41,7 +44,11 @@ export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpelling
   const searchedText = new Map<string, string>();
   for (const a of search?.axes ?? []) {
     const d = a.distribution;
-    if (d.kind !== 'categorical') searchedText.set(a.name, `${d.kind} [${d.low}, ${d.high}]`);
+    if (d.kind !== 'categorical') {
+      // The bounds as the file writes them (1.0e-3 stays 1.0e-3), as show writes every other value.
+      const written = /^\{[^:]+: \[([^,\]]+), ([^,\]]+)\]\}$/.exec(search?.spellings[a.name] ?? '');
+      searchedText.set(a.name, `${d.kind} [${written ? `${written[1]}, ${written[2]}` : `${formatParam(d.low)}, ${formatParam(d.high)}`}]`);
+    }
   }
   if (search && hasRungs(search.settings.method)) {
     const s = search.settings;
@@ -57,7 +64,7 @@ export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpelling
     }
     if (axis && axis.values.length > 1) {
       const values = axis.values.map((value, i) => ({ value, text: formatParam(value, axis.spellings[i]) }));
-      axes.push({ name, values: values.sort((a, b) => compareValues(a.value, b.value)) });
+      axes.push({ name, values });
     } else if (axis) {
       fixed.push({ name, value: axis.values[0], text: formatParam(axis.values[0], axis.spellings[0]) });
     } else {

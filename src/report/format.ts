@@ -79,7 +79,21 @@ export function formatParam(value: ParamValue | undefined, spelling?: string, di
   if (value === undefined) return '-';
   if (typeof value === 'number') return String(cleanNumber(value));
   if (typeof value === 'string') return value;
-  return JSON.stringify(value).replace(/,/g, ', ');
+  return flowText(value);
+}
+
+/**
+ * A value in YAML's flow style, as experiment files write it (`{kind: cosine, min_learning_rate: 0}`,
+ * `[30, 15]`): one way for a declared value and a default alike. A string is quoted only where YAML would
+ * read it otherwise.
+ */
+export function flowText(value: ParamValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(cleanNumber(value));
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return /^[A-Za-z_][\w.-]*$/.test(value) && !/^(true|false|null|yes|no|on|off)$/i.test(value) ? value : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(flowText).join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${k}: ${flowText(v as ParamValue)}`).join(', ')}}`;
 }
 
 /** Where a run of a search stands in it, as params.json records it (search): absent for a grid's run. */

@@ -239,7 +239,10 @@ export function sweepDetail(
   const top = options.top ?? 5;
   if (rows.length) {
     const view = runsView(sweepTitle, rows, { top, design });
-    out.push('', b(`best ${Math.min(top, rows.length)} of ${rows.length} runs`), renderTerminalView({ ...view, title: '', summary: undefined, notes: [] }, options).replace(/^\n/, ''));
+    const shown = Math.min(top, rows.length);
+    // The heading says how many of how many: the table's own "top N of M runs" line would say it again in other words.
+    const footnotes = view.footnotes.filter((f) => f !== `top ${shown} of ${rows.length} runs`);
+    out.push('', b(`best ${shown} of ${rows.length} runs`), renderTerminalView({ ...view, title: '', summary: undefined, notes: [], footnotes }, options).replace(/^\n/, ''));
   }
   out.push('', b('files'), `  ${dir}`);
   out.push(`  ${Object.values(SWEEP_FILES).filter((f) => f !== SWEEP_FILES.lock && existsSync(join(dir, f))).join('  ')}`);

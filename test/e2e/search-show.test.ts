@@ -1,6 +1,7 @@
 /**
- * How show, diff and the report tell a search as it was run: each run's trial, rung and bracket and the
- * horizon its training was shaped for. One small hyperband search with cosine shared by the tests.
+ * How show, diff, compare and the report tell a search as it was run: each run's trial, rung and bracket and
+ * the horizon its training was shaped for, the choices in the file's order, bounds as written, counts of a
+ * cut table. One small hyperband search with cosine shared by the tests.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,4 +83,26 @@ test("the report's best run names its trial, bracket and rung, as params.json re
   assert.ok(fact.includes(`; trial ${p.search.trial}, bracket ${p.search.bracket}, rung ${p.search.rung}`), fact);
   assert.equal(fact.includes(`trained towards ${LARGEST_RUNG} updates`), p.params.iterations < LARGEST_RUNG, fact);
   assert.ok(html.includes(`best run: ${best}, trial ${p.search.trial}, bracket ${p.search.bracket}, rung ${p.search.rung} at ${p.params.iterations} updates`));
+});
+
+test('show of a search sweep: choices in the file\'s order, bounds as written, one wording for the runs listed', () => {
+  const { dir, sweep } = hyperband();
+  const r = runCli(['show', 'hb'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}choices +optimizer \(momentum, gd\)$/m);
+  assert.match(r.stdout, /^ {2}searched +learning_rate log_uniform \[1\.0e-2, 2\.0\], iterations rungs 20, 60, 180$/m);
+  const total = runFolders(sweep).length;
+  assert.ok(total > 5);
+  assert.match(r.stdout, new RegExp(`^best 5 of ${total} runs$`, 'm'));
+  assert.doesNotMatch(r.stdout, /top 5 of/);
+});
+
+test('compare --top N titles a cut table N of M runs', () => {
+  const { dir, sweep } = hyperband();
+  const total = runFolders(sweep).length;
+  const r = runCli(['compare', 'hb', '--top', '3'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.split('\n')[0], new RegExp(`: 3 of ${total} runs$`));
+  const all = runCli(['compare', 'hb', '--top', 'all'], dir);
+  assert.match(all.stdout.split('\n')[0], new RegExp(`: ${total} runs$`));
 });

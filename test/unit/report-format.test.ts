@@ -47,6 +47,18 @@ test('a search\'s choice recorded as its JSON ("adam", [8,4]) is shown bare, as 
   assert.equal(formatParam('adam', 'adam'), 'adam');
 });
 
+test('a default lr_schedule (no spelling) is written as a declared one is, in the flow style of the file ({kind: constant})', () => {
+  assert.equal(formatParam({ kind: 'constant' }), '{kind: constant}');
+  assert.equal(formatParam({ kind: 'cosine' }, '{kind: cosine}'), '{kind: cosine}');
+  assert.equal(formatParam({ kind: 'cosine', min_learning_rate: 0 }), '{kind: cosine, min_learning_rate: 0}');
+  assert.equal(formatParam({ kind: 'step', every: 100, factor: 0.5 }), '{kind: step, every: 100, factor: 0.5}');
+  // A recorded spelling that is only the value's JSON is written like a value without one.
+  assert.equal(formatParam({ kind: 'constant' }, '{"kind":"constant"}'), '{kind: constant}');
+  // Strings YAML would read as something else keep their quotes; lists stay as they were written.
+  assert.equal(formatParam({ note: 'a b', flag: 'true' }), '{note: "a b", flag: "true"}');
+  assert.equal(formatParam([[15], [30]]), '[[15], [30]]');
+});
+
 test('parameters as the user wrote them; numbers cleaned of float noise; absent as -', () => {
   assert.equal(formatParam(0.001, '1e-3'), '1e-3');
   assert.equal(formatParam(0.1 + 0.2), '0.3');

@@ -110,7 +110,7 @@ const SEARCH_FILE = (trials: number) =>
 test('a search\'s design: searched axes as their distribution and rungs (20 x 3^i up to 180), never fixed at a default; sized by method and trials', () => {
   const design = designOf(parseExperiment(SEARCH_FILE(9), 'exp.yaml', { cwd: '/tmp/dlsweep-test' }));
   assert.deepEqual(design.searched, [
-    { name: 'learning_rate', text: 'log_uniform [0.001, 1]' },
+    { name: 'learning_rate', text: 'log_uniform [1.0e-3, 1.0]' },
     { name: 'iterations', text: 'rungs 20, 60, 180' },
   ]);
   assert.equal(design.method, 'halving');

@@ -142,7 +142,9 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   }
   if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);
   const n = shown.length;
-  return { view: { kind: 'runs', nameKey: 'run', title, summary: counted(n, 'run'), notes, footnotes, columns, rows: viewRows }, shown };
+  // A table cut by --top says of how many: "6 of 40 runs", not "6 runs".
+  const summary = n < sorted.length ? `${n} of ${counted(sorted.length, 'run')}` : counted(n, 'run');
+  return { view: { kind: 'runs', nameKey: 'run', title, summary, notes, footnotes, columns, rows: viewRows }, shown };
 }
 
 

@@ -259,7 +259,7 @@ export function runJson(index: StoreIndex, sweepId: string, folder: string) {
   }
   // The values of the threshold axis as the sweep was started (none when the threshold does not vary).
   const axis = readDesign(dir)?.axes.find((a) => a.name === 'threshold');
-  out.grid_thresholds = axis ? axis.values.map((v) => v.value).filter((v): v is number => typeof v === 'number') : [];
+  out.grid_thresholds = axis ? axis.values.map((v) => v.value).filter((v): v is number => typeof v === 'number').sort((x, y) => x - y) : [];
   return out;
 }
 
