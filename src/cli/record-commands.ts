@@ -73,7 +73,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
   program
     .command('show')
     .description(
-      'show a run (parameters, metrics, confusion matrix, loss curve, files) or a sweep (facts, grid, best runs, files). ' +
+      'show a run (parameters, metrics, confusion matrix, loss curve, files; a search\'s run: its trial, rung, bracket and horizon) or a sweep (facts, grid, best runs, files). ' +
         'Runs: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best or SWEEP_ID/best (the best finished run by the sweep\'s objective), a run folder, or a bare hash prefix; default: the latest sweep',
     )
     .argument('[target]', 'run or sweep')
@@ -195,7 +195,7 @@ export function registerRecordCommands(program: Command, io: CliIO, result: { co
 
   program
     .command('diff')
-    .description('two runs side by side: parameters and metrics, differences marked (≠), metric differences as B - A; runs of sweeps on different data get a warning, as in compare')
+    .description('two runs side by side: parameters and metrics (search runs: trial, rung, bracket, horizon), differences marked (≠), metric differences as B - A; runs of sweeps on different data get a warning, as in compare')
     .argument('<run-a>', 'a run: SWEEP_ID/INDEX, SWEEP_ID/HASH_PREFIX, EXPERIMENT/latest/INDEX, EXPERIMENT/best, SWEEP_ID/best, a run folder, or a hash prefix')
     .argument('<run-b>', 'another run')
     .option('--only-changed', 'show only the rows that differ')
