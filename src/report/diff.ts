@@ -1,7 +1,7 @@
 /** `dlsweep diff A B`: two runs side by side, differences marked, metrics with B - A. */
 import { plural } from '../text.js';
 import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
-import { formatMeanStd, formatMetric, formatParam, horizonText, searchTrainingText } from './format.js';
+import { formatMeanStd, formatMetric, formatParam, horizonText, searchTrainingText, tellsRung } from './format.js';
 import { differentDataWarning, type Row } from './rows.js';
 import type { TableView, ViewRow } from './render.js';
 
@@ -23,7 +23,7 @@ export interface DiffSide {
  * `dlsweep diff A B`: parameters (union; `-` where a run lacks one) and metrics side by side, differing
  * rows marked ≠, metrics with B - A. `onlyChanged` keeps only the differing rows. Runs of sweeps on
  * different data (their rows' `dataset`) get compare's warning above the table. Search runs add their
- * trial, rung (bracket under hyperband) and the horizon their training was shaped for, with a note when a
+ * trial, rung (under a method with rungs), bracket (under hyperband) and the horizon their training was shaped for, with a note when a
  * horizon made it differ from a training of the run's length alone.
  */
 export function diffView(a: DiffSide, b: DiffSide, options: { onlyChanged?: boolean } = {}): TableView {
@@ -47,13 +47,16 @@ export function diffView(a: DiffSide, b: DiffSide, options: { onlyChanged?: bool
   // How a search run was trained: a run stopped at a rung of a longer training is not its parameters alone.
   if (a.row.search || b.row.search) {
     const place = (side: DiffSide, key: 'trial' | 'bracket' | 'rung' | 'horizon') => side.row.search?.[key] ?? null;
-    const fields: ('trial' | 'bracket' | 'rung' | 'horizon')[] = ['trial', ...(a.method === 'hyperband' || b.method === 'hyperband' ? (['bracket'] as const) : []), 'rung'];
+    const hyperband = a.method === 'hyperband' || b.method === 'hyperband';
+    const rung = (a.row.search && tellsRung(a.method)) || (b.row.search && tellsRung(b.method));
+    const fields: ('trial' | 'bracket' | 'rung' | 'horizon')[] = ['trial', ...(hyperband ? (['bracket'] as const) : []), ...(rung ? (['rung'] as const) : [])];
     if (a.row.search?.horizon !== undefined || b.row.search?.horizon !== undefined) fields.push('horizon');
     for (const f of fields) {
       const text = (side: DiffSide) => {
         const v = place(side, f);
         if (v === null) return '-';
-        return f === 'horizon' ? `${v} updates` : f === 'bracket' && side.method !== 'hyperband' ? '-' : String(v);
+        if (f === 'horizon') return `${v} updates`;
+        return (f === 'bracket' && side.method !== 'hyperband') || (f === 'rung' && !tellsRung(side.method)) ? '-' : String(v);
       };
       add('search', f, place(a, f), place(b, f), text(a), text(b));
     }

@@ -10,6 +10,7 @@ import type { ParamValue } from '../experiment/types.js';
 import type { SweepFile } from '../store/records.js';
 import { activeMs } from '../store/active.js';
 import { dependsOnLength } from '../train/schedules.js';
+import { RUNG_METHODS } from '../search/method.js';
 import type { LrSchedule } from '../train/types.js';
 import { aggregateKind, formatFinite, formatMs, metricKind, type NumberKind } from '../ui/static/numbers.js';
 
@@ -105,9 +106,17 @@ export interface SearchPlace {
   horizon?: number;
 }
 
-/** `trial 38, bracket 1, rung 2`: a search run's trial and rung, and its bracket under hyperband (the only method with several). */
+/** Whether runs of a search by `method` (sweep.json; undefined: not known) have a rung worth telling. */
+export function tellsRung(method: string | undefined): boolean {
+  return method === undefined || (RUNG_METHODS as readonly string[]).includes(method);
+}
+
+/**
+ * `trial 38, bracket 1, rung 2`: a search run's trial, its rung under a method with rungs (every run of
+ * random, quasirandom and tpe is rung 0), and its bracket under hyperband (the only method with several).
+ */
 export function searchPlaceText(search: SearchPlace, method: string | undefined): string {
-  return `trial ${search.trial}${method === 'hyperband' ? `, bracket ${search.bracket}` : ''}, rung ${search.rung}`;
+  return `trial ${search.trial}${method === 'hyperband' ? `, bracket ${search.bracket}` : ''}${tellsRung(method) ? `, rung ${search.rung}` : ''}`;
 }
 
 /**

@@ -106,3 +106,19 @@ test('compare --top N titles a cut table N of M runs', () => {
   const all = runCli(['compare', 'hb', '--top', 'all'], dir);
   assert.match(all.stdout.split('\n')[0], new RegExp(`: ${total} runs$`));
 });
+
+test('a search without rungs (random): show and diff give the trial, and no rung every run would share', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'r.yaml', syntheticExperiment('r', '  learning_rate: {log_uniform: [0.01, 2.0]}\n  iterations: [20]', 'search:\n  method: random\n  trials: 2\n  seed: 2\n'));
+  const run = runCli(['run', file, '--quiet'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'r');
+  const [a, b] = runFolders(sweep);
+  const r = runCli(['show', `r/${a}`], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.includes(`\nsearch trial ${paramsOf(sweep, a).search.trial}\n`), r.stdout);
+  const d = runCli(['diff', `r/${a}`, `r/${b}`, '--format', 'json'], dir);
+  assert.equal(d.code, 0, d.stderr);
+  const rows = (JSON.parse(d.stdout) as { rows: { kind: string; name: string }[] }).rows.filter((x) => x.kind === 'search');
+  assert.deepEqual(rows.map((x) => x.name), ['trial']);
+});
