@@ -54,7 +54,7 @@ export function buildProgram(io: CliIO, result: { code: number; command?: string
     c
       .option('--data-dir <dir>', 'folder of managed datasets such as wisconsin (default: ./data)')
       .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: the available parallelism)`, workerCount)
-      .option('--max-runs <n>', `refuse grids with more points (searches with more trials) than this (at most ${MAX_RUNS_SHOWN})`, maxRunsCount, DEFAULT_MAX_RUNS)
+      .option('--max-runs <n>', `refuse grids with more points (searches that can record more runs) than this (at most ${MAX_RUNS_SHOWN})`, maxRunsCount, DEFAULT_MAX_RUNS)
       .option('--no-share', 'train every grid point alone instead of sharing trainings across thresholds and iteration counts')
       .addOption(engineOption());
 

@@ -37,7 +37,7 @@ import { sweepDesign } from '../report/design.js';
 import { useChartRenderer, warmChartEngine } from '../report/charts.js';
 import { loadInputs } from './load.js';
 import { createProgress } from './progress.js';
-import { describeSearchPlan, runSearchSweep, searchSummary } from './search.js';
+import { describeSearchPlan, runSearchSweep, searchLimitProblem } from './search.js';
 import { describeWriteError, isWriteError, stopRemedy } from './write-errors.js';
 import { useColor, type CliIO } from './io.js';
 import { spanDuration } from '../report/format.js';
@@ -174,13 +174,9 @@ export async function planCommand(file: string, options: RunOptions, io: CliIO):
   if (exp.search) {
     io.stdout.write(formatDatasetReport(data.report) + '\n');
     io.stdout.write(describeSearchPlan(exp, shape.folds, options.workers ?? availableParallelism()) + '\n');
-    const trials = searchSummary(exp).trials;
     // The two limits run applies: --max-runs (which can be raised) and what a sweep holds (which cannot).
-    if (trials > MAX_PLANNED_RUNS) {
-      io.stdout.write(`note: run refuses this search: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} runs, whatever --max-runs says; lower search.trials\n`);
-    } else if (trials > options.maxRuns) {
-      io.stdout.write(`note: run refuses searches over ${thousands(options.maxRuns)} trials unless --max-runs raises the limit (up to ${thousands(MAX_PLANNED_RUNS)})\n`);
-    }
+    const problem = searchLimitProblem(exp, options.maxRuns);
+    if (problem) io.stdout.write(`note: run refuses this search: ${problem.message}; ${problem.hint}\n`);
     return 0;
   }
   const summary = summarizePlan(exp, shape, { share: options.share });

@@ -3,12 +3,12 @@
  * that refuses a search over the run limit like a big grid.
  */
 import { join, resolve } from 'node:path';
-import { DiagnosticError, UserError } from '../errors.js';
+import { DiagnosticError, UserError, type SourcePosition } from '../errors.js';
 import type { Experiment, ParamValue } from '../experiment/types.js';
 import { formatDatasetReport, type PreparedDataset } from '../datasets/index.js';
 import type { SearchAxis } from '../search/distributions.js';
 import { compareOutcomes } from '../search/halving.js';
-import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSummary, type TrialOutcome } from '../search/method.js';
+import { ASHA_BATCH, continuedUpdates, hasRungs, startSearch, summarizeSearch, type Batch, type Decision, type SearchSettings, type SearchSummary, type TrialOutcome } from '../search/method.js';
 import { folderIndexWidth, MAX_PLANNED_RUNS, planPoints, trainingConfigOf, type DataShape, type Plan, type PlannedPoint, type PlannedTraining } from '../sweep/plan.js';
 import { canShareIterations } from '../experiment/params.js';
 import { readStates, stateFileName, usableStates } from '../store/search-states.js';
@@ -123,22 +123,111 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   return lines.join('\n');
 }
 
+/** Why a search is over the run limit: the message and hint of its refusal, and where to point. */
+export interface SearchLimitProblem {
+  /** Over MAX_PLANNED_RUNS (no --max-runs helps), rather than over --max-runs alone. */
+  hard: boolean;
+  message: string;
+  hint: string;
+  /** The setting pointed at (search.trials, search.min_iterations, ...) and where it is written, if it is. */
+  path: string;
+  /** The value of that setting, as the refusal shows it. */
+  found: string;
+  at?: SourcePosition & { sourceLine?: string; length?: number };
+}
+
+/** The runs of a search whose settings differ from `exp`'s in `change`. Throws: RangeError as summarizeSearch. */
+function runsWith(exp: Experiment, change: Partial<SearchSettings>): number {
+  return searchRuns(summarizeSearch({ ...exp.search!.settings, ...change }, longestTrial(exp)));
+}
+
 /**
- * Refuse a search that draws more configurations than the run limit, or than a sweep holds whatever --max-runs
- * says (MAX_PLANNED_RUNS, as for a grid). Throws: UserError.
+ * The problem of a search that can record more runs than `maxRuns`, or than a sweep holds whatever --max-runs
+ * says (MAX_PLANNED_RUNS, as for a grid); undefined when it fits. The runs are those of the plan: one per trial
+ * and rung reached, asha's most (searchRuns). The fix named is one the method takes: search.trials for the
+ * methods that draw a count, min_iterations (fewer rungs, fewer and smaller brackets) for hyperband.
+ * Throws: nothing (the experiment was checked).
+ */
+export function searchLimitProblem(exp: Experiment, maxRuns: number): SearchLimitProblem | undefined {
+  const search = exp.search!;
+  const s = search.settings;
+  const sum = searchSummary(exp);
+  const runs = searchRuns(sum);
+  const limit = Math.min(maxRuns, MAX_PLANNED_RUNS);
+  if (runs <= limit) return undefined;
+  const hard = runs > MAX_PLANNED_RUNS;
+  const rungs = hasRungs(s.method) ? `, ${counted(sum.rungs.length, 'rung')}` : '';
+  const what =
+    s.method === 'asha'
+      ? `the search can record up to ${thousands(runs)} runs (${thousands(sum.trials)} ${plural(sum.trials, 'trial')}${rungs})`
+      : hasRungs(s.method)
+        ? `the search plans ${thousands(runs)} runs (${thousands(sum.trials)} ${plural(sum.trials, 'trial')}${rungs})`
+        : `the search draws ${thousands(runs)} configurations`;
+  const message = hard
+    ? `${what}: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} runs (each run gets its own folder), whatever --max-runs says`
+    : `${what}, more than the limit of ${thousands(maxRuns)} runs`;
+  // The value that fits the limit in force, and the one that fits a sweep when --max-runs can still be raised.
+  const within = (n: number) => (n === MAX_PLANNED_RUNS ? `${thousands(n)} runs, what a sweep holds` : `${thousands(n)} runs, the --max-runs limit`);
+  const limits = limit < MAX_PLANNED_RUNS ? [limit, MAX_PLANNED_RUNS] : [limit];
+  if (s.method === 'hyperband') {
+    // Hyperband's counts follow from its rungs: the smallest first rung whose rungs fit.
+    const firstRungWithin = (cap: number): number => {
+      for (let k = sum.rungs.length - 1; k >= 1; k--) {
+        const m = Math.ceil(s.maxIterations / Math.pow(s.reductionFactor, k - 1));
+        if (m > s.minIterations && runsWith(exp, { minIterations: m }) <= cap) return m;
+      }
+      return s.maxIterations;
+    };
+    const [first, second] = limits.map(firstRungWithin);
+    const alt = second !== undefined && second !== first ? ` (${within(limit)}; ${second} with --max-runs ${MAX_PLANNED_RUNS})` : ` (${within(limit)})`;
+    const at = search.sizeAt?.min_iterations ?? search.sizeAt?.iterations;
+    return {
+      hard,
+      message,
+      hint:
+        `raise search.min_iterations to ${first} or more${alt}: fewer rungs, fewer and smaller brackets; or raise search.reduction_factor, or lower iterations` +
+        (hard ? '' : `; or raise the limit with --max-runs N (up to ${thousands(MAX_PLANNED_RUNS)})`),
+      path: at?.path ?? 'search.min_iterations',
+      found: String(at === search.sizeAt?.min_iterations ? s.minIterations : s.maxIterations),
+      ...(at ? { at } : {}),
+    };
+  }
+  // The most trials that fit: runs grow with trials, so a bisection finds them.
+  const trialsWithin = (cap: number): number => {
+    let lo = 1;
+    let hi = s.trials;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (runsWith(exp, { trials: mid }) <= cap) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const [most, more] = limits.map(trialsWithin);
+  const alt = more !== undefined && more !== most ? ` (${within(limit)}; ${thousands(more)} with --max-runs ${MAX_PLANNED_RUNS})` : ` (${within(limit)})`;
+  const fewer = hasRungs(s.method) ? ', raise search.min_iterations (fewer rungs)' : '';
+  const split = hard ? ', or split the search into several experiments' : `, or raise the limit with --max-runs N (up to ${thousands(MAX_PLANNED_RUNS)})`;
+  return {
+    hard,
+    message,
+    hint: `lower search.trials to ${thousands(most)} or fewer${alt}${fewer}${split}`,
+    path: 'search.trials',
+    found: String(s.trials),
+    ...(search.trialsAt ? { at: search.trialsAt } : {}),
+  };
+}
+
+/**
+ * Refuse a search that can record more runs than the run limit, or than a sweep holds whatever --max-runs
+ * says (searchLimitProblem), at the setting to change. Throws: DiagnosticError (UserError when the setting is
+ * not written in the file).
  */
 export function checkSearchLimit(file: string, exp: Experiment, maxRuns: number): void {
-  const { trials } = searchSummary(exp);
-  if (trials > MAX_PLANNED_RUNS) {
-    const message = `the search draws ${thousands(trials)} configurations: a sweep holds at most ${thousands(MAX_PLANNED_RUNS)} (each run gets its own folder), whatever --max-runs says`;
-    const hint = 'lower search.trials, or split the search into several experiments';
-    const at = exp.search?.trialsAt;
-    if (at) throw new DiagnosticError([{ severity: 'error', path: 'search.trials', message, hint, found: String(trials), ...at, file }]);
-    throw new UserError(`${file}: ${message}`, hint);
-  }
-  if (trials > maxRuns) {
-    throw new UserError(`${file}: the search draws ${thousands(trials)} configurations, more than the limit of ${thousands(maxRuns)}`, 'raise the limit with --max-runs N, or lower search.trials');
-  }
+  const problem = searchLimitProblem(exp, maxRuns);
+  if (!problem) return;
+  const { message, hint, at, path, found } = problem;
+  if (at) throw new DiagnosticError([{ severity: 'error', path, message, hint, found, ...at, file }]);
+  throw new UserError(`${file}: ${message}`, hint);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ export function searchSchema(): Schema {
       trials: {
         type: 'integer',
         minimum: 1,
-        description: 'Configurations to draw (random, quasirandom, tpe, halving, asha; hyperband takes its counts from its brackets). Refused above the run limit like a big grid (--max-runs).',
+        description: 'Configurations to draw (random, quasirandom, tpe, halving, asha; hyperband takes its counts from its brackets). Refused like a big grid when the runs the search can record (one per trial and rung reached; asha: the most) exceed the run limit (--max-runs).',
       },
       seed: {
         type: 'integer',
@@ -402,5 +402,22 @@ export function resolveSearch(data: Obj, src: Source, axes: Axis[], fixed: Recor
     axes: out,
     spellings,
     ...(src.nodeAt(['search', 'trials']) ? { trialsAt: { file: src.file, ...src.at(src.nodeAt(['search', 'trials'])) } } : {}),
+    ...(halving ? { sizeAt: sizePositions(src) } : {}),
   };
+}
+
+/** Where min_iterations, reduction_factor and iterations are written, for refusals of a search's size. */
+function sizePositions(src: Source): NonNullable<SearchConfig['sizeAt']> {
+  const out: NonNullable<SearchConfig['sizeAt']> = {};
+  const places: [keyof NonNullable<SearchConfig['sizeAt']>, Segments][] = [
+    ['min_iterations', ['search', 'min_iterations']],
+    ['reduction_factor', ['search', 'reduction_factor']],
+    ['iterations', ['grid', 'iterations']],
+    ['iterations', ['fixed', 'iterations']],
+  ];
+  for (const [key, segs] of places) {
+    const node = src.nodeAt(segs);
+    if (node && !out[key]) out[key] = { file: src.file, path: formatPath(segs), ...src.at(node) };
+  }
+  return out;
 }

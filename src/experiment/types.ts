@@ -59,4 +59,9 @@ export interface SearchConfig {
   spellings: Record<string, string>;
   /** Where `search.trials` is written (file, line, column), for refusals of its value; undefined when not written. */
   trialsAt?: SourcePosition & { sourceLine?: string; length?: number };
+  /**
+   * Where the settings that size a search with rungs are written (search.min_iterations, search.reduction_factor,
+   * iterations in grid or fixed), for refusals of the search's size; a key is absent when not written.
+   */
+  sizeAt?: Partial<Record<'min_iterations' | 'reduction_factor' | 'iterations', SourcePosition & { path: string; sourceLine?: string; length?: number }>>;
 }

@@ -135,8 +135,9 @@ test('plan says trials, rungs and the most updates; a search over the run limit 
   assert.match(text, /, hidden_sizes \(3 choices\)/);
   const one = describeSearchPlan(parse(`${HEAD}search: {method: random, trials: 4}\ngrid:\n  init: [he_normal]\n  seed: [1, 2]\n`), 1, 2);
   assert.match(one, /over init \(1 choice\), seed \(2 choices\)\n/);
-  assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 80), /draws 81 configurations, more than the limit of 80/);
-  checkSearchLimit('exp.yaml', parse(HALVING), 81);
+  // 81 trials over 5 rungs record 81 + 27 + 9 + 3 + 1 = 121 runs: the limit counts those, not the trials.
+  assert.throws(() => checkSearchLimit('exp.yaml', parse(HALVING), 120), /plans 121 runs \(81 trials, 5 rungs\), more than the limit of 120 runs/);
+  checkSearchLimit('exp.yaml', parse(HALVING), 121);
   // Past what a sweep holds, --max-runs does not help: refused as a grid of that size is.
   const huge = parse(`${HEAD}search: {method: random, trials: 150000}\ngrid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`);
   assert.throws(() => checkSearchLimit('exp.yaml', huge, 200_000), /draws 150,000 configurations: a sweep holds at most 100,000 .*whatever --max-runs says/);
@@ -179,4 +180,73 @@ test('a search over what a sweep holds is refused at the trials line (file:line:
     assert.match(e.message, /^exp\.yaml:5:11: error: search\.trials: the search draws 100,000,000 configurations: a sweep holds at most 100,000/);
     return true;
   });
+});
+
+/** Runs of synchronous halving starting n over `rungs` rungs: max(1, floor(n / eta^i)) at rung i (Jamieson & Talwalkar). */
+const halvingRuns = (n: number, rungs: number, eta = 3): number => Array.from({ length: rungs }, (_, i) => Math.max(1, Math.floor(n / eta ** i))).reduce((a, b) => a + b, 0);
+
+/** Runs of Hyperband over `rungs` rungs (Li et al. 2018): bracket s starts ceil((s_max + 1) eta^s / (s + 1)) and halves s times. */
+const hyperbandRuns = (rungs: number, eta = 3): number => {
+  let total = 0;
+  for (let s = rungs - 1; s >= 0; s--) total += halvingRuns(Math.ceil((rungs * eta ** s) / (s + 1)), s + 1, eta);
+  return total;
+};
+
+const limitError = (exp: Experiment, maxRuns: number): Error => {
+  try {
+    checkSearchLimit('exp.yaml', exp, maxRuns);
+  } catch (e) {
+    return e as Error;
+  }
+  assert.fail('the search was accepted');
+};
+
+test('a halving search over 100,000 runs is refused though its trials are fewer: the limit counts the runs of every rung', () => {
+  const halving = (trials: number) => parse(`${HEAD}search:\n  method: halving\n  trials: ${trials}\n  min_iterations: 1\ngrid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  iterations: [27]\n`);
+  // Rungs 1, 3, 9, 27: 90,000 + 30,000 + 10,000 + 3,333 runs.
+  assert.equal(halvingRuns(90_000, 4), 133_333);
+  const e = limitError(halving(90_000), 100_000);
+  assert.match(e.message, /^exp\.yaml:5:11: error: search\.trials: the search plans 133,333 runs \(90,000 trials, 4 rungs\): a sweep holds at most 100,000 runs/);
+  // The hint's trial count is the most that fits.
+  const most = Number(/lower search\.trials to ([\d,]+) or fewer/.exec(e.message)![1].replace(/,/g, ''));
+  assert.ok(halvingRuns(most, 4) <= 100_000 && halvingRuns(most + 1, 4) > 100_000, `${most}`);
+  checkSearchLimit('exp.yaml', halving(most), 100_000);
+  // Under the default limit the count that fits it, and the one --max-runs 100000 allows.
+  const soft = limitError(halving(20_000), 10_000);
+  assert.match(soft.message, /more than the limit of 10,000 runs/);
+  assert.match(soft.message, /raise the limit with --max-runs N/);
+});
+
+test('an asha search is held to the most runs it can record', () => {
+  const asha = parse(`${HEAD}search:\n  method: asha\n  trials: 30000\n  min_iterations: 1\ngrid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  iterations: [27]\n`);
+  // At most n - eta + 1 of a rung's n at the next: 30,000 + 29,998 + 29,996 + 29,994.
+  assert.match(limitError(asha, 100_000).message, /^exp\.yaml:5:11: error: search\.trials: the search can record up to 119,988 runs \(30,000 trials, 4 rungs\)/);
+});
+
+test('an oversized hyperband is refused at min_iterations (file:line:column), never told to lower trials', () => {
+  const hyperband = (min: number, limitText = '') => parse(`${HEAD}search:\n  method: hyperband\n  min_iterations: ${min}\n${limitText}grid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  iterations: [59049]\n`);
+  // Rungs 1 to 59,049 by 3: 11 rungs.
+  const runs = hyperbandRuns(11);
+  assert.ok(runs > 100_000);
+  for (const maxRuns of [10_000, 100_000]) {
+    const e = limitError(hyperband(1), maxRuns);
+    assert.match(e.message, new RegExp(`^exp\\.yaml:5:19: error: search\\.min_iterations: the search plans ${runs.toLocaleString('en-US')} runs`));
+    assert.doesNotMatch(e.message, /trials to|lower search\.trials/);
+    // The first rung the hint names fits; a third of it does not.
+    const first = Number(/raise search\.min_iterations to (\d+) or more/.exec(e.message)![1]);
+    checkSearchLimit('exp.yaml', hyperband(first), maxRuns);
+    assert.ok(hyperbandRuns(Math.round(Math.log(59049 / first) / Math.log(3)) + 1) <= maxRuns);
+    assert.ok(hyperbandRuns(Math.round(Math.log(59049 / (first / 3)) / Math.log(3)) + 1) > maxRuns);
+  }
+  // Between the limits: refused under the default, with the way to raise it.
+  const mid = parse(`${HEAD}search:\n  method: hyperband\n  min_iterations: 1\ngrid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  iterations: [6561]\n`);
+  const midRuns = hyperbandRuns(9);
+  assert.ok(midRuns > 10_000 && midRuns <= 100_000, `${midRuns}`);
+  assert.match(limitError(mid, 10_000).message, /^exp\.yaml:5:19: error: search\.min_iterations: .*more than the limit of 10,000 runs[^]*raise the limit with --max-runs N/);
+  checkSearchLimit('exp.yaml', mid, 100_000);
+});
+
+test('a search over --max-runs is refused at the trials line (file:line:column), as one over what a sweep holds', () => {
+  const random = parse(`${HEAD}search:\n  method: random\n  trials: 20000\ngrid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`);
+  assert.match(limitError(random, 10_000).message, /^exp\.yaml:5:11: error: search\.trials: the search draws 20,000 configurations, more than the limit of 10,000 runs/);
 });
