@@ -54,7 +54,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const data = spelling.data;
   errors.push(...schemaDiagnostics(data, src));
   for (const d of semanticChecks(data, src)) (d.severity === 'error' ? errors : warnings).push(d);
-  errors.push(...searchChecks(data, src));
+  for (const d of searchChecks(data, src)) (d.severity === 'error' ? errors : warnings).push(d);
   errors.push(...objectiveChecks(data, src));
   errors.push(...recordChecks(data, src));
   if (errors.length > 0) throw new DiagnosticError(sortDiagnostics(dedupeDiagnostics(errors)));

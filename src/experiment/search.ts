@@ -105,7 +105,7 @@ export function searchSchema(): Schema {
       min_iterations: {
         type: 'integer',
         minimum: 1,
-        description: 'halving, asha and hyperband: updates of the first rung (required for them). Rungs are min_iterations x reduction_factor^i below iterations, then iterations.',
+        description: 'halving, asha and hyperband: updates of the first rung (required for them). Rungs are min_iterations x reduction_factor^i below iterations, then iterations (a warning when iterations is not min_iterations x reduction_factor^k: the last step is then shorter).',
       },
       reduction_factor: {
         type: 'integer',
@@ -139,6 +139,36 @@ export function integerBoundsProblem(name: string, kind: 'int_uniform' | 'log_in
 
 /** The keys of the search block. */
 const SEARCH_KEYS = Object.keys(searchSchema().properties as Schema);
+
+/**
+ * The warning for a largest rung that is not min_iterations x eta^k (the rule of src/search/halving.ts rungs()
+ * then ends on a short step: 10, 30, 90, 100), with the iterations and min_iterations that make every step
+ * eta; undefined when the rungs are even. Throws: nothing.
+ */
+export function unevenLastRung(min: number, largest: number, eta: number): { message: string; hint: string } | undefined {
+  let top = min;
+  while (top < largest) top *= eta;
+  if (top === largest) return undefined;
+  const below = top / eta; // the last rung before the largest: min x eta^k < largest < min x eta^(k+1)
+  const list: number[] = [];
+  for (let r = min; r < largest; r *= eta) list.push(r);
+  list.push(largest);
+  const step = Math.round((largest / below) * 100) / 100;
+  const iterations = below > min ? `iterations: [${below}] or [${top}]` : `iterations: [${top}]`;
+  // A first rung that divides the largest by a power of eta: the one nearest the given min_iterations.
+  let firstRung: number | undefined;
+  for (let p = eta; largest % p === 0; p *= eta) {
+    const m = largest / p;
+    if (firstRung === undefined || Math.abs(Math.log(m / min)) < Math.abs(Math.log(firstRung / min))) firstRung = m;
+  }
+  const shown = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return {
+    message:
+      `the largest rung (iterations: ${largest}) is not min_iterations (${min}) x ${eta}^k: the rungs are ${list.map(shown).join(', ')} updates, ` +
+      `the last ${step}x the one before, not ${eta}x (a promotion to it adds ${shown(largest - below)} updates)`,
+    hint: `for rungs ${eta}x apart set ${iterations}${firstRung !== undefined ? `, or search.min_iterations: ${firstRung}` : ''}`,
+  };
+}
 
 /** Methods with rungs (min_iterations, reduction_factor, sampler). */
 const HALVING = new Set(['halving', 'asha', 'hyperband']);
@@ -227,7 +257,7 @@ function boundsFix(name: string, spec: ParamSpec, d: NumericDistribution): { exp
   };
 }
 
-/** Checks of the search block and the distributions that the schema cannot express. Throws: nothing. */
+/** Checks of the search block and the distributions that the schema cannot express: errors, and the warning of an uneven last rung (unevenLastRung). Throws: nothing. */
 export function searchChecks(data: Obj, src: Source): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (segs: Segments, fields: Partial<Diagnostic> & { message: string }, key = false): void => {
@@ -318,6 +348,15 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
       err(['grid', 'iterations'], { message: `${method} trains each rung itself: iterations gives its largest rung, one value`, hint: `e.g. iterations: [${Math.max(...(it as number[]).filter((x) => typeof x === 'number'))}]` });
     } else if (typeof largest === 'number' && typeof search.min_iterations === 'number' && search.min_iterations > largest) {
       err(['search', 'min_iterations'], { message: `the first rung (${search.min_iterations} updates) is above the largest (iterations: ${largest})`, hint: `set min_iterations to at most ${largest}` });
+    } else if (typeof largest === 'number' && typeof search.min_iterations === 'number') {
+      const eta = search.reduction_factor ?? SEARCH_DEFAULTS.reduction_factor;
+      if (Number.isInteger(eta) && (eta as number) >= 2 && Number.isInteger(largest) && Number.isInteger(search.min_iterations)) {
+        const uneven = unevenLastRung(search.min_iterations, largest, eta as number);
+        if (uneven) {
+          const segs: Segments = src.nodeAt(['grid', 'iterations']) ? ['grid', 'iterations'] : src.nodeAt(['fixed', 'iterations']) ? ['fixed', 'iterations'] : ['search', 'min_iterations'];
+          out.push({ severity: 'warning', file: src.file, path: formatPath(segs), ...src.at(src.nodeAt(segs)), ...uneven });
+        }
+      }
     }
   } else {
     for (const k of ['sampler', 'min_iterations', 'reduction_factor']) {

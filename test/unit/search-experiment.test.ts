@@ -250,3 +250,21 @@ test('a search over --max-runs is refused at the trials line (file:line:column),
   const random = parse(`${HEAD}search:\n  method: random\n  trials: 20000\ngrid:\n  learning_rate: {log_uniform: [1.0e-4, 1.0]}\n`);
   assert.match(limitError(random, 10_000).message, /^exp\.yaml:5:11: error: search\.trials: the search draws 20,000 configurations, more than the limit of 10,000 runs/);
 });
+
+test('a largest rung that is not min_iterations x reduction_factor^k is warned of at iterations, with the settings that make the rungs even', () => {
+  const halving = (min: number, largest: number, eta?: number) =>
+    parse(`${HEAD}search:\n  method: halving\n  trials: 9\n  min_iterations: ${min}\n${eta ? `  reduction_factor: ${eta}\n` : ''}grid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  iterations: [${largest}]\n`);
+  const uneven = halving(10, 100);
+  assert.equal(uneven.warnings.length, 1);
+  const w = uneven.warnings[0];
+  assert.deepEqual([w.path, w.line, w.column], ['grid.iterations', 9, 15]);
+  // 10, 30, 90, then 100: 100 / 90 = 1.11.
+  assert.match(w.message, /the rungs are 10, 30, 90, 100 updates, the last 1\.11x the one before, not 3x/);
+  // 10 x 3^2 and 10 x 3^3 are even; no first rung divides 100 by a power of 3.
+  assert.equal(w.hint, 'for rungs 3x apart set iterations: [90] or [270]');
+  // With eta 2: 100 / 4 = 25 is the first rung nearest 10 whose rungs reach 100 by doubling.
+  assert.equal(halving(10, 100, 2).warnings[0].hint, 'for rungs 2x apart set iterations: [80] or [160], or search.min_iterations: 25');
+  for (const [min, largest] of [[10, 90], [10, 10], [20, 180]]) assert.deepEqual(halving(min, largest).warnings, [], `${min} ${largest}`);
+  // Which rungs are planned is the documented rule: unchanged.
+  assert.match(describeSearchPlan(uneven, 1, 2), /rungs 10, 30, 90, 100 updates\n  9 at 10, 3 at 30, 1 at 90, 1 at 100/);
+});
