@@ -122,6 +122,11 @@ function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A count of updates, its noun agreeing: `1 update`, `1,000 updates`. */
+function updates(n: number): string {
+  return `${thousands(n)} ${plural(n, 'update')}`;
+}
+
 /** The plan in a few lines. */
 export function describePlan(exp: Experiment, plan: PlanSummary, done: number, workers: number | string, engine: EngineMode = 'auto'): string {
   const lines: string[] = [];
@@ -131,10 +136,10 @@ export function describePlan(exp: Experiment, plan: PlanSummary, done: number, w
   lines.push(
     `plan: ${thousands(plan.trainings)} ${plural(plan.trainings, 'training')}` +
       (!plan.shared ? ' (sharing off)' : plan.trainings < plan.gridSize ? ' (thresholds and iteration counts share one training)' : '') +
-      `, ${thousands(plan.plannedIterations)} updates vs ${thousands(plan.naiveIterations)} one run at a time` +
+      `, ${updates(plan.plannedIterations)} vs ${thousands(plan.naiveIterations)} one run at a time` +
       (saved > 1 ? ` (${saved.toFixed(1)}x less)` : ''),
   );
-  if (done > 0) lines.push(`resume: ${done} of ${plan.gridSize} points already recorded`);
+  if (done > 0) lines.push(`resume: ${thousands(done)} of ${thousands(plan.gridSize)} points already recorded`);
   lines.push(objectiveStatement(exp.objective));
   lines.push(`workers: ${workers}${engine === 'auto' ? '' : `, engine: ${engine}`}`);
   return lines.join('\n');
@@ -457,10 +462,10 @@ async function runGridSweep(
     }
     io.stdout.write(table + '\n');
     log(
-      `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
-        (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
-        (sweep.counts.pending ? `, ${sweep.counts.pending} pending` : '') +
-        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${thousands(sweep.updates_trained ?? 0)} updates trained of at most ${thousands(plannedUpdates)}` +
+      `recorded ${thousands(sweep.counts.done)} done, ${thousands(sweep.counts.diverged)} diverged, ${thousands(sweep.counts.failed)} failed` +
+        (sweep.counts.interrupted ? `, ${thousands(sweep.counts.interrupted)} interrupted` : '') +
+        (sweep.counts.pending ? `, ${thousands(sweep.counts.pending)} pending` : '') +
+        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${updates(sweep.updates_trained ?? 0)} trained of at most ${thousands(plannedUpdates)}` +
         (open.previous ? ` (${thousands(trainedHere)} by this run)` : '') +
         `; table: ${join(sweepPath, SWEEP_FILES.table)}`,
     );

@@ -56,6 +56,11 @@ function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A count of updates, its noun agreeing: `1 update`, `1,000 updates`. */
+function updates(n: number): string {
+  return `${thousands(n)} ${plural(n, 'update')}`;
+}
+
 /**
  * The spelling of each searched value of a trial, for display: a choice as the file writes it (`adam`,
  * `[8, 4]`, as a grid shows it), a drawn number as JSON gives it (its full float; tables round it).
@@ -97,9 +102,9 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
   lines.push(`${exp.name}: ${s.method} search${how} over ${space || 'no parameters'}`);
   const per = folds > 1 ? ` x ${folds} folds` : '';
   if (sum.brackets.length === 0) {
-    lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}, at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}`);
+    lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}, at most ${updates(sum.mostUpdates * folds)}${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}`);
   } else {
-    lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}; rungs ${sum.rungs.map(thousands).join(', ')} updates`);
+    lines.push(`plan: ${thousands(sum.trials)} ${plural(sum.trials, 'trial')}; ${sum.rungs.length === 1 ? `rung ${updates(sum.rungs[0])}` : `rungs ${sum.rungs.map(thousands).join(', ')} updates`}`);
     sum.brackets.forEach((b, i) => {
       const label = sum.brackets.length > 1 ? `  bracket ${i}: ` : '  ';
       const count = (k: number) => (b.most && b.most[k] !== b.kept[k] ? `${thousands(b.kept[k])} to ${thousands(b.most[k])}` : thousands(b.kept[k]));
@@ -110,11 +115,11 @@ export function describeSearchPlan(exp: Experiment, folds: number, workers: numb
       const least = continuedUpdates(sum.brackets[0].rungs, sum.brackets[0].kept);
       lines.push(`  batches of ${ASHA_BATCH} trainings; a configuration in the top 1/${s.reductionFactor} of its rung's results so far continues at once`);
       lines.push(
-        `  at least ${thousands(least * folds)} updates, at most ${thousands(sum.mostUpdates * folds)}${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''} when early promotions keep being overtaken; a promoted configuration continues from its saved state`,
+        `  at least ${updates(least * folds)}, at most ${thousands(sum.mostUpdates * folds)}${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''} when early promotions keep being overtaken; a promoted configuration continues from its saved state`,
       );
     } else {
       lines.push(
-        `  at most ${thousands(sum.mostUpdates * folds)} updates${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration continues from its saved state`,
+        `  at most ${updates(sum.mostUpdates * folds)}${per ? ` (${thousands(sum.mostUpdates)}${per})` : ''}: a promoted configuration continues from its saved state`,
       );
     }
   }
@@ -682,9 +687,9 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
             ? ''
             : mixed
               ? ` at ${[...new Set(trained.map((r) => r.iterations!))].sort((a, b) => a - b).map(thousands).join(', ')} updates (asha: promotions and new draws)`
-              : ` at ${thousands(longest)} updates (${bracketText}rung ${trained[0].rung} of rungs 0-${summary.rungs.length - 1})`;
+              : ` at ${updates(longest)} (${bracketText}rung ${trained[0].rung} of rungs 0-${summary.rungs.length - 1})`;
         // Batches, brackets and rungs count from 0, as search.json, compare's rung column and the report do.
-        log(`batch ${batch.index}: ${todo.size} ${plural(todo.size, 'run')}${rungText}`);
+        log(`batch ${batch.index}: ${thousands(todo.size)} ${plural(todo.size, 'run')}${rungText}`);
         const pending = pendingTrainings(plan, todo);
         // As a grid records: model.json with its preprocessing, and the validation predictions.
         const batchRecorder = new Recorder(dir, plan, pending, folds, exp.record.curve_every, {}, data.preprocessing[0], data.folds);
@@ -870,9 +875,9 @@ async function searchSweep({ file, options, io, connect, workers, loaded, gitHea
     io.stdout.write(table + '\n');
     const best = file_.best;
     log(
-      `recorded ${sweep.counts.done} done, ${sweep.counts.diverged} diverged, ${sweep.counts.failed} failed` +
-        (sweep.counts.interrupted ? `, ${sweep.counts.interrupted} interrupted` : '') +
-        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${thousands(updatesTrained)} updates trained of at most ${thousands(plannedUpdates)}` +
+      `recorded ${thousands(sweep.counts.done)} done, ${thousands(sweep.counts.diverged)} diverged, ${thousands(sweep.counts.failed)} failed` +
+        (sweep.counts.interrupted ? `, ${thousands(sweep.counts.interrupted)} interrupted` : '') +
+        ` in ${spanDuration(sweep, open.sweep.active?.at(-1)?.started_at)}; ${updates(updatesTrained)} trained of at most ${thousands(plannedUpdates)}` +
         (open.previous ? ` (${thousands(trainedHere)} by this run)` : '') +
         (best ? `\nbest: trial ${best.trial} (${best.folder}), ${objective.metric} ${best.value.toPrecision(6)}` : '') +
         `\nsearch: ${join(dir, SWEEP_FILES.search)}`,

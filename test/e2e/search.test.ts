@@ -1027,3 +1027,27 @@ test('a search run stopped early whose curve.csv lost its last line (the early s
   assert.deepEqual([stopped, plain].map((f) => readFileSync(path(f), 'utf8')), original);
   assert.equal(runCli(['verify', 'hbc'], dir).code, 0);
 });
+
+test('run counts its batches and updates in words that agree: 1 update, 1 run, 1,000 runs (thousands separated)', () => {
+  const dir = tempDir();
+  const grid = (iterations: number) => `  learning_rate: {log_uniform: [0.01, 1.0]}\n  iterations: [${iterations}]`;
+  // Halving of 3 trials over rungs 1 and 3: 3 runs at 1 update, then the best 1 at 3.
+  const halving = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', grid(3), 'search: {method: halving, trials: 3, min_iterations: 1}\n'));
+  const h = runCli(['run', halving, '--workers', '2'], dir);
+  assert.equal(h.code, 0, h.stderr);
+  assert.match(h.stderr, /^batch 0: 3 runs at 1 update \(rung 0 of rungs 0-1\)$/m);
+  assert.match(h.stderr, /^batch 1: 1 run at 3 updates \(rung 1 of rungs 0-1\)$/m);
+  // One trial of one update.
+  const one = writeExperiment(dir, 'one.yaml', syntheticExperiment('one', grid(1), 'search: {method: random, trials: 1}\n'));
+  const o = runCli(['run', one, '--workers', '2'], dir);
+  assert.equal(o.code, 0, o.stderr);
+  assert.match(o.stderr, /^plan: 1 trial, at most 1 update$/m);
+  assert.match(o.stderr, /^batch 0: 1 run$/m);
+  assert.match(o.stderr, /; 1 update trained of at most 1$/m);
+  // A thousand trials of one update each.
+  const many = writeExperiment(dir, 'many.yaml', syntheticExperiment('many', grid(1), 'search: {method: random, trials: 1000}\n'));
+  const m = runCli(['run', many, '--workers', '2'], dir);
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stderr, /^batch 0: 1,000 runs$/m);
+  assert.match(m.stderr, /^recorded 1,000 done, 0 diverged, 0 failed in .*; 1,000 updates trained of at most 1,000$/m);
+});
