@@ -173,7 +173,9 @@ export function searchLimitProblem(exp: Experiment, maxRuns: number): SearchLimi
     : `${what}, more than the limit of ${thousands(maxRuns)} runs`;
   // The value that fits the limit in force, and the one that fits a sweep when --max-runs can still be raised.
   const within = (n: number) => (n === MAX_PLANNED_RUNS ? `${thousands(n)} runs, what a sweep holds` : `${thousands(n)} runs, the --max-runs limit`);
-  const limits = limit < MAX_PLANNED_RUNS ? [limit, MAX_PLANNED_RUNS] : [limit];
+  // Over what a sweep holds with a lower --max-runs: also the value that --max-runs 100000 would take. Under it,
+  // raising --max-runs is the other way out.
+  const limits = hard && limit < MAX_PLANNED_RUNS ? [limit, MAX_PLANNED_RUNS] : [limit];
   if (s.method === 'hyperband') {
     // Hyperband's counts follow from its rungs: the smallest first rung whose rungs fit.
     const firstRungWithin = (cap: number): number => {
@@ -184,7 +186,7 @@ export function searchLimitProblem(exp: Experiment, maxRuns: number): SearchLimi
       return s.maxIterations;
     };
     const [first, second] = limits.map(firstRungWithin);
-    const alt = second !== undefined && second !== first ? ` (${within(limit)}; ${second} with --max-runs ${MAX_PLANNED_RUNS})` : ` (${within(limit)})`;
+    const alt = second !== undefined ? ` (${within(limit)}; ${second} with --max-runs ${MAX_PLANNED_RUNS})` : ` (${within(limit)})`;
     const at = search.sizeAt?.min_iterations ?? search.sizeAt?.iterations;
     return {
       hard,
@@ -209,7 +211,7 @@ export function searchLimitProblem(exp: Experiment, maxRuns: number): SearchLimi
     return lo;
   };
   const [most, more] = limits.map(trialsWithin);
-  const alt = more !== undefined && more !== most ? ` (${within(limit)}; ${thousands(more)} with --max-runs ${MAX_PLANNED_RUNS})` : ` (${within(limit)})`;
+  const alt = more !== undefined ? ` (${within(limit)}; ${thousands(more)} with --max-runs ${MAX_PLANNED_RUNS})` : ` (${within(limit)})`;
   const fewer = hasRungs(s.method) ? ', raise search.min_iterations (fewer rungs)' : '';
   const split = hard ? ', or split the search into several experiments' : `, or raise the limit with --max-runs N (up to ${thousands(MAX_PLANNED_RUNS)})`;
   return {
