@@ -57,7 +57,9 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   for (const d of searchChecks(data, src)) (d.severity === 'error' ? errors : warnings).push(d);
   errors.push(...objectiveChecks(data, src));
   errors.push(...recordChecks(data, src));
-  if (errors.length > 0) throw new DiagnosticError(sortDiagnostics(dedupeDiagnostics(errors)));
+  // At a value with a foreign tag, the tag is the mistake: what the checks say of the value it became is not.
+  const masked = (d: Diagnostic): boolean => !parsed.errors.includes(d) && parsed.masked.some((m) => m === '' || d.path === m || d.path.startsWith(`${m}.`) || d.path.startsWith(`${m}[`));
+  if (errors.length > 0) throw new DiagnosticError(sortDiagnostics(dedupeDiagnostics(errors.filter((d) => !masked(d)))));
 
   // 4. The typed experiment.
   const grid = isObject(data.grid) ? data.grid : {};

@@ -15,9 +15,11 @@ import { formatPath, Source, type Segments } from './source.js';
 export interface ParsedYaml {
   src: Source;
   data: Record<string, unknown>;
-  /** Errors that leave the tree whole (duplicate keys): reported with the checks' errors. */
+  /** Errors that leave the tree whole (duplicate keys, tags outside the core schema): reported with the checks' errors. */
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** Paths of values with a tag outside the core schema: their tag's error is theirs, other checks' at or under them are dropped. */
+  masked: string[];
 }
 
 export const MINIMAL_EXAMPLE = ['name: my-sweep', 'dataset: wisconsin', 'grid:', '  learning_rate: [0.01, 0.1]'].join('\n');
@@ -274,8 +276,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   if (version) throw new DiagnosticError([version]);
   const merges = mergeKeys(src);
   if (merges.length > 0) throw new DiagnosticError(sortDiagnostics(merges));
+  // A foreign tag leaves the tree whole: its error goes with the checks' errors on the rest of the file.
   const tags = foreignTags(src);
-  if (tags.length > 0) throw new DiagnosticError(sortDiagnostics(tags));
+  errors.push(...tags);
   const aliases = unresolvedAliases(src);
   if (aliases.length > 0) throw new DiagnosticError(sortDiagnostics(aliases));
   warnings.push(...leadingZeros(src));
@@ -318,7 +321,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       { severity: 'error', file, path: '', line: 1, column: 1, message: `cannot read the YAML document: ${(e as Error).message}` },
     ]);
   }
-  return { src, data, errors, warnings };
+  return { src, data, errors, warnings, masked: tags.map((d) => d.path) };
 }
 
 /** Diagnostics in file order (line, then column; unpositioned last). */
