@@ -61,6 +61,14 @@ function render(p: Problem, src: Source): Diagnostic {
     case '$anyType': {
       const expectedNoun = p.alternatives ? typeNoun({ anyOf: p.alternatives }) : typeNoun(p.schema);
       d.message = `must be ${expectedNoun}, not ${kindOf(p.data)}`;
+      const coreTag = tagOf(node);
+      if (coreTag !== undefined && coreTag !== '!!str' && typeof p.data === 'string') {
+        // `!!float 3`: the tag does not fit the text (YAML 1.2 wants 3.0 for a float), so the value reads as a
+        // string the user never wrote: name the tag, not "a string".
+        const spelledValue = src.spelling(node);
+        const fit = coreTag === '!!float' ? ` (YAML 1.2 reads \`!!float\` only on a number with a point or an exponent${/^[-+]?\d+$/.test(spelledValue) ? `, e.g. ${spelledValue}.0` : ''})` : '';
+        d.message = `must be ${expectedNoun}, not \`${coreTag} ${spelledValue}\`: the \`${coreTag}\` tag does not fit the value, so it is read as text${fit}`;
+      }
       d.expected = p.alternatives ? describe({ anyOf: p.alternatives }) : describe(p.schema);
       d.found = tagOf(node) ? `${tagOf(node)} ${src.found(node)}` : src.found(node);
       const types = p.alternatives ? [] : Array.isArray(p.schema.type) ? p.schema.type : [p.schema.type];
