@@ -207,11 +207,16 @@ function render(p: Problem, src: Source): Diagnostic {
         d.hint = `parameters go under the top-level \`fixed:\` (one value) or \`grid:\` (a list of candidates), e.g.\nfixed:\n  ${paramLike}: ${paramSpec(paramLike)!.example}`;
       } else if (!top && TOP_KEYS.includes(prop)) {
         d.hint = `\`${prop}\` is a top-level key: check its indentation`;
+      } else if (p.segs.length === 1 && p.segs[0] === 'search' && prop === 'max_resource') {
+        // Optuna's largest rung: here the one value of grid.iterations, outside the search block.
+        const it = src.nodeAt(['grid', 'iterations']);
+        const value = (p.data as Record<string, unknown>)[prop];
+        d.hint = it
+          ? `remove \`${shown}\`: the largest rung is grid.iterations (here ${src.spelling(it)})`
+          : `remove \`${shown}\`: the largest rung is grid.iterations; write it under grid:, e.g. iterations: [${typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 8100}]`;
       } else {
-        // Renaming it is a fix only to a key not given already.
-        const given = p.data !== null && typeof p.data === 'object' ? Object.keys(p.data) : [];
-        const free = allowed.filter((k) => !given.includes(k));
-        d.hint = `remove \`${shown}\`${free.length === 0 ? '' : `, or rename it to ${free.length > 1 ? `one of: ${free.join(', ')}` : `\`${free[0]}\``}`}`;
+        // No key near it: the expected list names the keys; renaming to any of them would be a guess.
+        d.hint = `remove \`${shown}\``;
       }
       break;
     }
