@@ -251,7 +251,7 @@ function render(p: Problem, src: Source): Diagnostic {
           // A distribution's bounds: its low and high, the written list's ends when it has two or more.
           d.hint = items.length >= 2
             ? `write the low and high bounds only, e.g. ${name}: {${kind}: [${literal(items[0])}, ${literal(items[items.length - 1])}]}`
-            : `write both bounds, e.g. ${name}: {${kind}: [low, high]}`;
+            : `write both bounds, e.g. ${name}: {${kind}: [${bothBounds(String(name), kind, items[0]).join(', ')}]}`;
         } else if (min === 2) d.hint = `write ${key}: [first, last]`;
       } else if (p.keyword === 'minItems') {
         d.message = `must have at least ${min} ${plural(min ?? 0, 'item')}`;
@@ -294,6 +294,30 @@ function render(p: Problem, src: Source): Diagnostic {
       if (d.found === undefined) delete d.found;
   }
   return d;
+}
+
+/**
+ * Two bounds of a distribution of parameter `name` that load: the one given (`given`, when a usable bound) kept
+ * as the low bound, or as the high one when nothing lies above it, the other a step away on the kind's scale
+ * (x1000 on a log scale, x10 or +10 on a linear one) inside the parameter's range; from the parameter's example
+ * when the given bound is unusable. Throws: nothing.
+ */
+function bothBounds(name: string, kind: string, given: unknown): [number, number] {
+  const spec = paramSpec(name);
+  const schema = (spec?.schema ?? {}) as Schema;
+  const integer = kind === 'int_uniform' || kind === 'log_int_uniform';
+  const log = kind === 'log_uniform' || kind === 'log_int_uniform';
+  const floor = kind === 'log_int_uniform' ? 1 : log ? Number.MIN_VALUE : -Infinity;
+  const usable = (x: unknown): x is number =>
+    typeof x === 'number' && Number.isFinite(x) && x >= floor && (!integer || Number.isInteger(x)) && nearestInside(schema, x, integer) === x;
+  const example = Number(spec?.example);
+  const x = usable(given) ? given : usable(example) ? example : log ? 1 : 0;
+  const round = (v: number): number => (integer ? Math.round(v) : Number(v.toPrecision(2)));
+  const up = round(log ? x * 1000 : x > 0 ? x * 10 : x + 10);
+  const high = nearestInside(schema, up, integer, x);
+  if (high > x) return [x, high];
+  const down = round(log ? x / 1000 : x > 0 ? x / 10 : x - 10);
+  return [Math.max(nearestInside(schema, down, integer, x), integer && log ? 1 : -Infinity), x];
 }
 
 /** The explicit tag written on a value (`!!str` of `!!str 3`), as written; undefined when it has none. */
