@@ -170,6 +170,38 @@ export function unevenLastRung(min: number, largest: number, eta: number): { mes
   };
 }
 
+/** The reduction factor of a search block when usable (an integer ≥ 2), else the default. */
+function etaOf(search: Obj): number {
+  const eta = search.reduction_factor;
+  return typeof eta === 'number' && Number.isInteger(eta) && eta >= 2 ? eta : (SEARCH_DEFAULTS.reduction_factor as number);
+}
+
+/**
+ * A first rung that fits a largest rung `top`: top / eta^k for the largest k ≤ 2 that divides it evenly into at
+ * least one update (so the rungs come eta x apart), else top / eta rounded down; 100 when top is unknown.
+ */
+function firstRungFor(top: number | undefined, search: Obj): number {
+  if (top === undefined || !Number.isInteger(top) || top < 1) return 100;
+  const eta = etaOf(search);
+  for (const k of [2, 1]) if (top % eta ** k === 0) return top / eta ** k;
+  return Math.max(1, Math.floor(top / eta));
+}
+
+/**
+ * The hint for iterations given as a distribution under a method with rungs: one largest rung that is the
+ * file's own min_iterations x eta^k (the largest such not above the distribution's high bound, at least one
+ * step above min_iterations), or 8100 with min_iterations: 100 when the file gives no usable min_iterations.
+ */
+function largestRungHint(search: Obj, high: number): string {
+  const min = search.min_iterations;
+  const max = (paramSpec('iterations')!.schema as { maximum?: number }).maximum ?? Infinity;
+  if (typeof min !== 'number' || !Number.isInteger(min) || min < 1) return 'e.g. iterations: [8100] with search.min_iterations: 100';
+  const eta = etaOf(search);
+  let top = min * eta;
+  while (top * eta <= Math.min(high, max)) top *= eta;
+  return top <= max ? `e.g. iterations: [${top}] (min_iterations ${min} x ${eta}^${Math.round(Math.log(top / min) / Math.log(eta))})` : `set search.min_iterations to at most ${Math.floor(max / eta)}`;
+}
+
 /** Methods with rungs (min_iterations, reduction_factor, sampler). */
 const HALVING = new Set(['halving', 'asha', 'hyperband']);
 
@@ -321,7 +353,7 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     if (name === 'iterations' && HALVING.has(method)) {
       err(segs, {
         message: `${method} sets the iterations of each rung itself: iterations is its largest rung, one value`,
-        hint: 'e.g. iterations: [8100] with search.min_iterations: 100',
+        hint: largestRungHint(search, d.high),
       });
     }
   }
@@ -340,10 +372,15 @@ export function searchChecks(data: Obj, src: Source): Diagnostic[] {
     err(['search', 'trials'], { message: 'hyperband draws the configurations of its brackets (Li et al. 2018): trials does not apply', hint: '`dlsweep plan` shows the brackets; remove trials, or use method: halving to choose the count' }, true);
   }
   if (HALVING.has(method)) {
-    if (!given('min_iterations')) err(['search'], { message: `method ${method} needs \`min_iterations\`: the updates of the first rung`, hint: 'e.g. min_iterations: 100' }, true);
     const it = grid.iterations;
     const fixed = isObj(data.fixed) ? data.fixed.iterations : undefined;
     const largest = Array.isArray(it) ? (it.length === 1 ? it[0] : undefined) : it === undefined ? (fixed ?? paramSpec('iterations')!.default) : undefined;
+    if (!given('min_iterations')) {
+      // The largest rung the file gives (or the one its own error suggests, the largest of a list) sets the example.
+      const listed = Array.isArray(it) ? it.filter((x): x is number => typeof x === 'number') : [];
+      const top = typeof largest === 'number' ? largest : listed.length > 0 ? Math.max(...listed) : undefined;
+      err(['search'], { message: `method ${method} needs \`min_iterations\`: the updates of the first rung`, hint: `e.g. min_iterations: ${firstRungFor(top, search)}` }, true);
+    }
     if (Array.isArray(it) && it.length !== 1) {
       err(['grid', 'iterations'], { message: `${method} trains each rung itself: iterations gives its largest rung, one value`, hint: `e.g. iterations: [${Math.max(...(it as number[]).filter((x) => typeof x === 'number'))}]` });
     } else if (typeof largest === 'number' && typeof search.min_iterations === 'number' && search.min_iterations > largest) {
