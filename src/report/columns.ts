@@ -10,7 +10,7 @@ import type { ParamValue } from '../experiment/types.js';
 import { PARAMS } from '../experiment/params.js';
 import { INTERVAL_METRICS, LOWER_IS_BETTER, SPLIT_METRICS } from '../train/metric-names.js';
 import { bestOf, compareRows, compareRunNumber, rowsObjective, statusRank, type Row } from './rows.js';
-import { metricLabel } from './format.js';
+import { metricLabel, tellsBracket, tellsRung } from './format.js';
 
 /** Parameters, metrics, or facts about a run (run, index, status, sweep...). */
 export type ColumnKind = 'param' | 'metric' | 'meta';
@@ -104,10 +104,11 @@ export function knownColumns(rows: Row[]): ColumnDef[] {
     ['tags', (r) => r.tags ?? [], 'list'],
     ['note', (r) => r.userNote ?? null, 'string'],
     ['dataset', (r) => r.dataset ?? null, 'string'],
-    // Searches: the trial (in draw order), the rung of the run and the Hyperband bracket.
+    // Searches: the trial (in draw order), the rung of the run and the Hyperband bracket, each only under a
+    // method that has it (show's and diff's rule: a random search's runs have no rung, a halving's no bracket).
     ['trial', (r) => r.search?.trial ?? null, 'number'],
-    ['rung', (r) => r.search?.rung ?? null, 'number'],
-    ['bracket', (r) => r.search?.bracket ?? null, 'number'],
+    ['rung', (r) => (r.search && tellsRung(r.method) ? r.search.rung : null), 'number'],
+    ['bracket', (r) => (r.search && tellsBracket(r.method) ? r.search.bracket : null), 'number'],
     ['reused_from', (r) => r.reused_from ?? null, 'string'],
     ['tied_with_best', (r) => r.tie?.tied ?? null, 'boolean'],
     ['mcnemar_p', (r) => r.tie?.p ?? null, 'number'],
@@ -272,7 +273,7 @@ const HELD_BY: Record<string, string> = {
   stop_reason: 'runs that stopped early (early_stopping)',
   restored_from: 'runs that restored their best weights (early_stopping.restore_best)',
   trial: 'the runs of a search (a search: block)',
-  rung: 'the runs of a successive halving, ASHA or Hyperband search',
+  rung: 'the runs of a successive halving, ASHA or Hyperband search (random, quasirandom and TPE runs have none)',
   bracket: 'the runs of a Hyperband search',
   reused_from: 'runs copied from an earlier sweep',
   note: 'runs given a note (dlsweep note)',
@@ -309,6 +310,21 @@ export function checkSortKeys(keys: SortKey[], rows: Row[]): void {
     if (!heldByNone(column, rows)) continue;
     const held = heldBy(column.key);
     throw new UserError(`--sort: no run compared has a ${column.key}, so it orders nothing`, `${held ? `${column.key} is set for ${held}; ` : ''}sort by another column, e.g. --sort validation.loss`);
+  }
+}
+
+/** The run facts of a search's place, which exist only under the methods that have them (trial: any search). */
+const SEARCH_FACTS = ['trial', 'rung', 'bracket'];
+
+/**
+ * Refuse a --columns name for a search fact none of `rows` has (`rung` of a random search, `bracket` of a
+ * halving, `trial` of a grid), as --where and --sort refuse it: a column of `-` would read as a fact.
+ * Throws: UserError naming the column and which runs have it.
+ */
+export function checkShownColumns(columns: readonly ColumnDef[], rows: readonly Row[]): void {
+  for (const column of columns) {
+    if (!SEARCH_FACTS.includes(column.key) || !heldByNone(column, rows)) continue;
+    throw new UserError(`--columns: no run compared has a ${column.key}, so its column would be empty`, `${column.key} is set for ${heldBy(column.key)}; show other columns`);
   }
 }
 

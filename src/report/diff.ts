@@ -1,7 +1,7 @@
 /** `dlsweep diff A B`: two runs side by side, differences marked, metrics with B - A. */
 import { plural } from '../text.js';
 import { METRIC_KEYS, equalValues, knownColumns, paramOrder } from './columns.js';
-import { formatMeanStd, formatMetric, formatParam, horizonText, searchTrainingText, tellsRung } from './format.js';
+import { formatMeanStd, formatMetric, formatParam, horizonText, searchTrainingText, tellsBracket, tellsRung } from './format.js';
 import { differentDataWarning, type Row } from './rows.js';
 import type { TableView, ViewRow } from './render.js';
 
@@ -47,7 +47,7 @@ export function diffView(a: DiffSide, b: DiffSide, options: { onlyChanged?: bool
   // How a search run was trained: a run stopped at a rung of a longer training is not its parameters alone.
   if (a.row.search || b.row.search) {
     const place = (side: DiffSide, key: 'trial' | 'bracket' | 'rung' | 'horizon') => side.row.search?.[key] ?? null;
-    const hyperband = a.method === 'hyperband' || b.method === 'hyperband';
+    const hyperband = (a.row.search && tellsBracket(a.method)) || (b.row.search && tellsBracket(b.method));
     const rung = (a.row.search && tellsRung(a.method)) || (b.row.search && tellsRung(b.method));
     const fields: ('trial' | 'bracket' | 'rung' | 'horizon')[] = ['trial', ...(hyperband ? (['bracket'] as const) : []), ...(rung ? (['rung'] as const) : [])];
     if (a.row.search?.horizon !== undefined || b.row.search?.horizon !== undefined) fields.push('horizon');
@@ -56,7 +56,7 @@ export function diffView(a: DiffSide, b: DiffSide, options: { onlyChanged?: bool
         const v = place(side, f);
         if (v === null) return '-';
         if (f === 'horizon') return `${v} updates`;
-        return (f === 'bracket' && side.method !== 'hyperband') || (f === 'rung' && !tellsRung(side.method)) ? '-' : String(v);
+        return (f === 'bracket' && !tellsBracket(side.method)) || (f === 'rung' && !tellsRung(side.method)) ? '-' : String(v);
       };
       add('search', f, place(a, f), place(b, f), text(a), text(b));
     }

@@ -111,12 +111,18 @@ export function tellsRung(method: string | undefined): boolean {
   return method === undefined || (RUNG_METHODS as readonly string[]).includes(method);
 }
 
+/** Whether runs of a search by `method` (sweep.json; undefined: not known) have a bracket worth telling: hyperband's alone has several. */
+export function tellsBracket(method: string | undefined): boolean {
+  return method === undefined || method === 'hyperband';
+}
+
 /**
- * `trial 38, bracket 1, rung 2`: a search run's trial, its rung under a method with rungs (every run of
- * random, quasirandom and tpe is rung 0), and its bracket under hyperband (the only method with several).
+ * `trial 38, bracket 1, rung 2`: a search run's trial, its bracket under hyperband (the only method with
+ * several) and its rung under a method with rungs (every run of random, quasirandom and tpe is rung 0);
+ * with the method not known, both.
  */
 export function searchPlaceText(search: SearchPlace, method: string | undefined): string {
-  return `trial ${search.trial}${method === 'hyperband' ? `, bracket ${search.bracket}` : ''}${tellsRung(method) ? `, rung ${search.rung}` : ''}`;
+  return `trial ${search.trial}${tellsBracket(method) ? `, bracket ${search.bracket}` : ''}${tellsRung(method) ? `, rung ${search.rung}` : ''}`;
 }
 
 /**

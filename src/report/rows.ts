@@ -74,6 +74,11 @@ export interface Row {
    * horizon its training was shaped for when longer than the run.
    */
   search?: SearchPlace;
+  /**
+   * Its sweep's search method (sweep.json), which decides whether its rung and bracket exist (tellsRung,
+   * tellsBracket); absent for a grid's run, a damaged sweep.json and rows built in memory.
+   */
+  method?: string;
   /** A run copied from an earlier sweep instead of trained: EXPERIMENT/SWEEP_ID/RUN_FOLDER of its source. */
   reused_from?: string;
   /** Its sweep's objective (sweep.json); absent for rows built in memory (the default then applies). */
@@ -399,7 +404,8 @@ export function sweepRows(sweepDir: string, warn: (line: string) => void = () =>
   });
   // A damaged sweep.json: the objective of a search is told by its runs.
   const objective = recordedObjective(sweep ?? { search: read.some((r) => r.search) ? {} : undefined });
-  const rows = read.map((r) => ({ ...r, ...(dataset ? { dataset } : {}), objective }));
+  const method = sweep?.search?.method;
+  const rows = read.map((r) => ({ ...r, ...(dataset ? { dataset } : {}), ...(method && r.search ? { method } : {}), objective }));
   markTies(rows, [...bestRows([...rows].sort((a, b) => compareRows(a, b, objective.keys)), objective.keys)][0]);
   return rows;
 }

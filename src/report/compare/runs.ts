@@ -1,9 +1,9 @@
 /** The runs table of `dlsweep compare` (and of `run`, table.md, `show SWEEP` and report.html): one row per run. */
 import { bestFootnote } from '../../sweep/objective.js';
 import { counted } from '../../text.js';
-import { describeSort, sortRows } from '../columns.js';
+import { checkShownColumns, describeSort, sortRows } from '../columns.js';
 import { bestOf, differentDataWarning, objectiveOfRow, rowDatasets, rowsObjective, type Row } from '../rows.js';
-import { formatMetric } from '../format.js';
+import { formatMetric, tellsRung } from '../format.js';
 import type { TableView, ViewCell, ViewColumn, ViewRow } from '../render.js';
 import type { ColumnDef } from '../columns.js';
 import { DEFAULT_METRIC_KEYS, SEARCH_COLUMN_KEYS, STOP_COLUMN_KEYS, chosenColumns, drawnDigits, metricCell, prepare, splitParams, statusText, type QueryOptions } from './shared.js';
@@ -37,11 +37,12 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   const fixed = design ? design.fixed.filter((f) => !varying.some((d) => d.key === f.name)).map((f) => ({ name: f.name, value: f.text })) : byRows.fixed;
   // Early stopping: where and why each training ended is part of the default table when any run has it.
   const stopKeys = filtered.some((r) => r.stop?.stopped_at != null) ? STOP_COLUMN_KEYS : [];
-  // Searches: the trial and rung of each run, likewise.
-  const searchKeys = filtered.some((r) => r.search) ? SEARCH_COLUMN_KEYS : [];
+  // Searches: the trial of each run, likewise, and its rung under a method with rungs.
+  const searchKeys = SEARCH_COLUMN_KEYS.filter((k) => (k === 'rung' ? filtered.some((r) => r.search && tellsRung(r.method)) : filtered.some((r) => r.search)));
   // The objective's metrics are columns too: the star is judged by them (each sweep's own, when mixed).
   const objectiveKeys = [...new Set(filtered.flatMap((r) => objectiveOfRow(r).keys.map((k) => k.metric)))].filter((k) => !DEFAULT_METRIC_KEYS.includes(k));
   const cols = chosenColumns(options.columns, defs, [...searchKeys, ...DEFAULT_METRIC_KEYS, ...objectiveKeys, ...stopKeys]);
+  checkShownColumns([...(cols.params ?? []), ...cols.metrics], allRows);
   const params = cols.params ?? (options.onlyChanged === false ? defs.filter((d) => d.kind === 'param') : varying);
   // Tags and notes: tags every row carries go in the notes line; the others, and notes, get a column.
   const common = (sorted[0]?.tags ?? []).filter((t) => sorted.every((r) => r.tags?.includes(t)));
