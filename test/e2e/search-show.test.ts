@@ -122,3 +122,35 @@ test('a search without rungs (random): show and diff give the trial, and no rung
   const rows = (JSON.parse(d.stdout) as { rows: { kind: string; name: string }[] }).rows.filter((x) => x.kind === 'search');
   assert.deepEqual(rows.map((x) => x.name), ['trial']);
 });
+
+test('rung and bracket exist only under the methods that have them: compare refuses them as show and diff leave them out', () => {
+  const dir = tempDir();
+  const random = writeExperiment(dir, 'r.yaml', syntheticExperiment('r', '  learning_rate: {log_uniform: [0.01, 2.0]}\n  iterations: [20]', 'search:\n  method: random\n  trials: 2\n  seed: 2\n'));
+  assert.equal(runCli(['run', random, '--quiet'], dir).code, 0);
+  const halving = writeExperiment(dir, 'h.yaml', syntheticExperiment('h', '  learning_rate: {log_uniform: [0.01, 2.0]}\n  iterations: [60]', 'search:\n  method: halving\n  trials: 3\n  seed: 2\n  min_iterations: 20\n  reduction_factor: 3\n'));
+  assert.equal(runCli(['run', halving, '--quiet'], dir).code, 0);
+  const refused = (args: string[], column: string) => {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+    assert.ok(r.stderr.includes(`no run compared has a ${column}`), r.stderr);
+    assert.ok(!r.stderr.includes('    at '), r.stderr);
+  };
+  // A random search: neither rung nor bracket.
+  for (const column of ['rung', 'bracket']) {
+    refused(['compare', 'r', '--where', `${column} == 0`], column);
+    refused(['compare', 'r', '--sort', column], column);
+    refused(['compare', 'r', '--columns', `run,${column}`], column);
+  }
+  const table = runCli(['compare', 'r', '--format', 'json'], dir);
+  assert.equal(table.code, 0, table.stderr);
+  assert.ok(!/"rung"/.test(table.stdout), table.stdout);
+  // A halving search: rungs, no bracket.
+  refused(['compare', 'h', '--where', 'bracket == 0'], 'bracket');
+  refused(['compare', 'h', '--sort', 'bracket'], 'bracket');
+  refused(['compare', 'h', '--columns', 'run,bracket'], 'bracket');
+  const sweep = onlySweep(join(dir, 'runs'), 'h');
+  const atFirst = runFolders(sweep).filter((f) => paramsOf(sweep, f).search.rung === 0).length;
+  const kept = runCli(['compare', 'h', '--where', 'rung == 0', '--columns', 'run,rung'], dir);
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(kept.stdout.split('\n')[0], new RegExp(`: ${atFirst} runs$`));
+});
