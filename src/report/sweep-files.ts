@@ -15,7 +15,7 @@ import type { SweepFile } from '../store/records.js';
 import { METRIC_KEYS as ALL_METRIC_KEYS, TEST_METRIC_KEYS, paramOrder } from './columns.js';
 import { DEFAULT_METRIC_KEYS } from './compare/shared.js';
 import { runsTable } from './compare/runs.js';
-import { metricLabel } from './format.js';
+import { metricLabel, tellsBracket, tellsRung } from './format.js';
 import { counted } from '../text.js';
 import { renderMarkdownView, renderTerminalView, type TableView } from './render.js';
 import { renderReport, type ReportOptions } from './report-html.js';
@@ -87,7 +87,8 @@ const spreadKeys = (splits: string[]) => splits.flatMap((s) => ['loss', 'accurac
 const STOP_KEYS = ['stopped_at', 'stop_reason', 'restored_from'] as const;
 
 /**
- * results.csv: one row per run in grid order, every parameter and every metric at full precision (with
+ * results.csv: one row per run in grid order (a search's: its trial, bracket under hyperband, rung under
+ * halving, asha and hyperband), every parameter and every metric at full precision (with
  * the 95% Wilson intervals of the proportions), the std and n of each metric (k-fold: over folds), then
  * where and why early stopping ended the training and which update's weights were restored, and the
  * paired test against the best run (tied_with_best, mcnemar_p; see markTies); when some run was copied from
@@ -101,8 +102,11 @@ export function resultsCsv(rows: Row[]): string {
   const metricKeys = tested ? [...TRAIN_VALIDATION_KEYS, ...TEST_METRIC_KEYS, 'training_ms'] : ALL_METRIC_KEYS;
   const spread = spreadKeys(tested ? ['train', 'validation', 'test'] : ['train', 'validation']);
   const params = paramOrder(ordered.flatMap((r) => Object.keys(r.params)));
-  // Searches add the trial, bracket and rung of each run; grid sweeps keep their columns.
-  const search = ordered.some((r) => r.search) ? (['trial', 'bracket', 'rung'] as const) : [];
+  // Searches add the trial of each run, its bracket under hyperband and its rung under halving, asha and
+  // hyperband (the compare columns' rule); grid sweeps keep their columns.
+  const search = (['trial', 'bracket', 'rung'] as const).filter((k) =>
+    ordered.some((r) => r.search && (k === 'trial' || (k === 'bracket' ? tellsBracket(r.method) : tellsRung(r.method)))),
+  );
   // Runs copied from earlier sweeps name their source; sweeps without any keep their columns.
   const reused = ordered.some((r) => r.reused_from) ? ['reused_from'] : [];
   const header = ['run', 'run_id', 'status', ...search, ...params, ...metricKeys.map((k) => k.replace('.', '_')), ...spread.flatMap((k) => [`${k.replace('.', '_')}_std`, `${k.replace('.', '_')}_n`]), ...STOP_KEYS, 'tied_with_best', 'mcnemar_p', 'note', ...reused];

@@ -153,4 +153,9 @@ test('rung and bracket exist only under the methods that have them: compare refu
   const kept = runCli(['compare', 'h', '--where', 'rung == 0', '--columns', 'run,rung'], dir);
   assert.equal(kept.code, 0, kept.stderr);
   assert.match(kept.stdout.split('\n')[0], new RegExp(`: ${atFirst} runs$`));
+  // results.csv by the same rule: a random search's trial alone, a halving's trial and rung.
+  const header = (name: string) => readFileSync(join(onlySweep(join(dir, 'runs'), name), 'results.csv'), 'utf8').split('\n')[0].split(',');
+  const searchColumns = (name: string) => header(name).filter((c) => ['trial', 'bracket', 'rung'].includes(c));
+  assert.deepEqual(searchColumns('r'), ['trial']);
+  assert.deepEqual(searchColumns('h'), ['trial', 'rung']);
 });
