@@ -6,6 +6,7 @@
  * null and shown as `n/a`; never as NaN and never as 0. A parameter that a run does not have (comparing
  * sweeps with different parameters) is shown as `-`.
  */
+import { counted } from '../text.js';
 import type { ParamValue } from '../experiment/types.js';
 import type { SweepFile } from '../store/records.js';
 import { activeMs } from '../store/active.js';
@@ -226,5 +227,5 @@ export function pendingText(pending: number, atMost: boolean): string {
  * (whose searched axes have no grid). Throws: nothing.
  */
 export function sizeText(sweep: { grid_size: number; search?: { method: string; trials: number } }): string {
-  return sweep.search ? `${sweep.search.method} search of ${sweep.search.trials} trial${sweep.search.trials === 1 ? '' : 's'}` : `grid of ${sweep.grid_size}`;
+  return sweep.search ? `${sweep.search.method} search of ${counted(sweep.search.trials, 'trial')}` : `grid of ${sweep.grid_size}`;
 }

@@ -6,6 +6,7 @@
  * none), the search's charts (search-section.ts), the confusion matrices of the best runs, their ROC, precision-recall and threshold
  * curves (threshold-section.ts), and the sortable table of all runs.
  */
+import { counted } from '../text.js';
 import { readCurve } from '../store/curve.js';
 import { searchSection } from './search-section.js';
 import { thresholdSection, thresholdSpecs } from './threshold-section.js';
@@ -172,7 +173,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
   const duration = describeDuration(sweep);
   const facts: [string, string][] = [
     ['status', (options.status ?? sweep.status) + (sweep.error ? ` (${sweep.error})` : '')],
-    ['runs', `${runCountsText(c, options.sizeIsBound)} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
+    ['runs', `${runCountsText(c, options.sizeIsBound)} (${sizeText(sweep)}, ${counted(sweep.trainings, 'training')})`],
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
     ['dataset', `${sweep.dataset.name ?? 'custom'} (sha256 ${sweep.dataset.sha256.slice(0, 12)}…)`],
     ['objective', objectiveStatement(objective).replace(/^objective: /, '')],
@@ -289,7 +290,7 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     const shownNote =
       covered < eligible
         ? `Curves of the best ${covered} of ${eligible} runs (by ${escapeHtml(describeObjective(objective.keys))}); draw more with <code>dlsweep report --max-curves N</code>.`
-        : `All ${eligible} runs with a curve.`;
+        : eligible === 1 ? 'The one run with a curve.' : `All ${eligible} runs with a curve.`;
     const sharedNote = withCurves.some((w) => w.sharing.length)
       ? ` Runs with the same curve (one training shared by their thresholds) are one line, labelled with the best of them; the best runs are drawn on top.`
       : ' The best runs are drawn on top.';

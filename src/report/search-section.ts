@@ -8,6 +8,7 @@
  *   by the quintile of its objective among the trials, choices labelled as the tables write them.
  * Built from the rows alone (src/report/rows.ts), so it reads nothing more than `compare` does.
  */
+import { counted } from '../text.js';
 import { escapeHtml } from './render.js';
 import { renderSvg } from './charts.js';
 import { formatMetric, formatParam, runHorizonText, searchPlaceText } from './format.js';
@@ -70,10 +71,10 @@ export async function searchSection(rows: Row[], searched: string[], method?: st
   const stars = bestOf(searchRows);
   const best = [...stars].sort((a, b) => compareRows(a, b, [key]))[0];
   const bestText = best
-    ? `best run: ${escapeHtml(best.folder)}, ${searchPlaceText(best.search!, method)} at ${best.params.iterations} updates${horizonOf(best)}, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(formatMetric(key.metric, best.metrics[key.metric]))}, the run the table stars. `
+    ? `best run: ${escapeHtml(best.folder)}, ${searchPlaceText(best.search!, method)} at ${typeof best.params.iterations === 'number' ? counted(best.params.iterations, 'update') : `${best.params.iterations} updates`}${horizonOf(best)}, ${escapeHtml(metricWords(key.metric))} ${escapeHtml(formatMetric(key.metric, best.metrics[key.metric]))}, the run the table stars. `
     : '';
   return (
-    `<section id="search"><h2>Search</h2><p class="note">${trials.length} trials${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +
+    `<section id="search"><h2>Search</h2><p class="note">${counted(trials.length, 'trial')}${rungs.size > 1 ? ` over ${rungs.size} rungs` : ''}; ` +
     bestText +
     `The objective is the ${escapeHtml(metricWords(key.metric))} (${key.goal}); a trial's point is taken at the furthest rung it reached, the best-so-far line over every run.</p>` +
     `<div class="charts">${figs.map((s) => `<figure>${s}</figure>`).join('')}</div></section>`

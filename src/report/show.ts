@@ -2,6 +2,7 @@
  * Text views of one run (`dlsweep show RUN`) and one sweep (`dlsweep show SWEEP`): parameters, metrics,
  * the confusion matrix laid out as a matrix, an ASCII loss curve (asciichart), and where the files are.
  */
+import { counted } from '../text.js';
 import { objectiveStatement, recordedObjective } from '../sweep/objective.js';
 import { describeWidening } from '../sweep/extend.js';
 import { existsSync } from 'node:fs';
@@ -213,7 +214,7 @@ export function sweepDetail(
     ...(options.tags?.length ? [['tags', options.tags.join(', ')]] : []),
     ...(options.note ? [['note', options.note]] : []),
     ['started', `${sweep.started_at}${sweep.ended_at ? `, ended ${sweep.ended_at} (${duration})` : ''}`],
-    ['runs', `${runCountsText(counts, sizeIsUpperBound(dir, sweep))} (${sizeText(sweep)}, ${sweep.trainings} trainings)`],
+    ['runs', `${runCountsText(counts, sizeIsUpperBound(dir, sweep))} (${sizeText(sweep)}, ${counted(sweep.trainings, 'training')})`],
     ['dataset', `${sweep.dataset.name ?? 'custom'}, sha256 ${sweep.dataset.sha256}`],
     ['objective', objectiveStatement(recordedObjective(sweep)).replace(/^objective: /, '')],
     ['versions', `dlsweep ${sweep.dlsweep_version}, engine ${sweep.engine_version}, node ${sweep.node_version}${sweep.git_commit ? `, git ${sweep.git_commit}` : ''}`],
@@ -241,8 +242,8 @@ export function sweepDetail(
     const view = runsView(sweepTitle, rows, { top, design });
     const shown = Math.min(top, rows.length);
     // The heading says how many of how many: the table's own "top N of M runs" line would say it again in other words.
-    const footnotes = view.footnotes.filter((f) => f !== `top ${shown} of ${rows.length} runs`);
-    out.push('', b(`best ${shown} of ${rows.length} runs`), renderTerminalView({ ...view, title: '', summary: undefined, notes: [], footnotes }, options).replace(/^\n/, ''));
+    const footnotes = view.footnotes.filter((f) => f !== `top ${shown} of ${counted(rows.length, 'run')}`);
+    out.push('', b(`best ${shown} of ${counted(rows.length, 'run')}`), renderTerminalView({ ...view, title: '', summary: undefined, notes: [], footnotes }, options).replace(/^\n/, ''));
   }
   out.push('', b('files'), `  ${dir}`);
   out.push(`  ${Object.values(SWEEP_FILES).filter((f) => f !== SWEEP_FILES.lock && existsSync(join(dir, f))).join('  ')}`);

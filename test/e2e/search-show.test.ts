@@ -159,3 +159,20 @@ test('rung and bracket exist only under the methods that have them: compare refu
   assert.deepEqual(searchColumns('r'), ['trial']);
   assert.deepEqual(searchColumns('h'), ['trial', 'rung']);
 });
+
+test('a search of one trial of one update: show, compare and the report count it in the singular', () => {
+  const dir = tempDir();
+  const file = writeExperiment(dir, 'one.yaml', syntheticExperiment('one', '  learning_rate: {log_uniform: [0.01, 0.1]}\n  iterations: [1]', 'search:\n  method: tpe\n  trials: 1\n'));
+  assert.equal(runCli(['run', file, '--quiet'], dir).code, 0);
+  const show = runCli(['show', 'one/latest'], dir);
+  assert.equal(show.code, 0, show.stderr);
+  assert.ok(show.stdout.includes('(tpe search of 1 trial, 1 training)'), show.stdout);
+  assert.ok(show.stdout.includes('best 1 of 1 run\n'), show.stdout);
+  const where = runCli(['compare', 'one', '--where', 'trial == 0'], dir);
+  assert.ok(where.stdout.includes('(1 of 1 run)'), where.stdout);
+  const html = readFileSync(join(onlySweep(join(dir, 'runs'), 'one'), 'report.html'), 'utf8');
+  assert.ok(html.includes('<p class="note">1 trial; '), 'search note');
+  assert.ok(/trial 0 at 1 update, /.test(html), 'best run of the search note');
+  assert.ok(html.includes('1 training)'), 'runs fact');
+  assert.ok(!/\b1 (trials|trainings|updates|runs)\b/.test(html.replace(/<svg[\s\S]*?<\/svg>/g, '')), 'no count of 1 in the plural');
+});

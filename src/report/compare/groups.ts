@@ -151,7 +151,7 @@ export function groupsView(title: string, allRows: Row[], options: QueryOptions)
     `runs grouped by ${by.map((d) => d.key).join(', ')}; per metric the mean ± sample standard deviation (n-1), range and 95% t-interval of the mean (Student, n - 1 degrees of freedom) over each group's finished runs, clipped to what the metric can be ([0, 1] for proportions, >= 0 for counts and losses)`,
   ];
   if (varyingWithin.length) notes.push(`varying within groups: ${varyingWithin.join(', ')}`);
-  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
+  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${counted(allRows.length, 'run')})`);
   const footnotes: string[] = [];
   if (viewRows.some((r) => r.best)) footnotes.push(`* best by ${describeSort(keys.filter((k) => k.column.kind === 'metric'))} (means)`);
   if (ordering.length) footnotes.push(`${ordering.map((d) => d.key).join(', ')}: shown because the groups are ordered by ${ordering.length === 1 ? 'it' : 'them'} (${describeSort(keys.filter((k) => k.column.kind === 'metric'))}, means)`);

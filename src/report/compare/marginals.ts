@@ -59,7 +59,7 @@ export function marginalsView(title: string, allRows: Row[], options: QueryOptio
     });
   }
   const notes = [`${metric.key} averaged over the finished runs with each value of each parameter (std: sample, n-1)`];
-  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
+  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${counted(allRows.length, 'run')})`);
   const footnotes = viewRows.some((r) => r.best) ? [`* best value of each parameter (${direction === 'high' ? 'highest' : 'lowest'} mean)`] : [];
   const unfinished = rows.filter((r) => r.status !== 'done').length;
   if (unfinished) footnotes.push(`${counted(unfinished, 'run')} did not finish (diverged, failed or pending): not in the means; runs counts the finished ones`);

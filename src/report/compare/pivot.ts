@@ -1,4 +1,5 @@
 /** `dlsweep compare --pivot ROW_PARAM COL_PARAM METRIC` (and the report's heatmap): a metric over two parameters. */
+import { counted } from '../../text.js';
 import { UserError } from '../../errors.js';
 import type { ParamValue } from '../../experiment/types.js';
 import { mean } from '../../train/statistics.js';
@@ -86,7 +87,7 @@ export function pivotView(title: string, allRows: Row[], options: QueryOptions):
   const hi = Math.max(...counts);
   const others = splitParams(rows, defs).varying.filter((d) => d !== rowDef && d !== colDef).map((d) => d.key);
   const notes = [`${metric.key} by ${rowDef.key} (rows) and ${colDef.key} (columns)`];
-  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${allRows.length} runs)`);
+  if (options.where !== undefined) notes.push(`where: ${options.where} (${rows.length} of ${counted(allRows.length, 'run')})`);
   const footnotes: string[] = [];
   if (counts.length && hi > 1) footnotes.push(`each cell: mean over ${lo === hi ? hi : `${lo}-${hi}`} finished runs${others.length ? ` (also varying: ${others.join(', ')})` : ''}`);
   if (target !== undefined) footnotes.push(`* best (${better(metric) === 'high' ? 'highest' : 'lowest'}) ${metric.key}; - no finished run`);

@@ -111,7 +111,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
   if (dataWarning) notes.push(dataWarning);
   if (mixed) notes.push('warning: these sweeps declare different objectives; the best run is marked per objective, and the default order is the default objective');
   if (sharedTags && !cols.params) notes.push(`tags of every run: ${sharedTags}`);
-  if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${allRows.length} runs)`);
+  if (options.where !== undefined) notes.push(`where: ${options.where} (${filtered.length} of ${counted(allRows.length, 'run')})`);
   const footnotes: string[] = [];
   if (best.size) footnotes.push(mixed ? "* best by each sweep's objective" : bestFootnote(objective));
   const finished = sorted.filter((r) => r.status === 'done').length;
@@ -141,7 +141,7 @@ export function runsTable(title: string, allRows: Row[], options: QueryOptions =
       .join('');
     footnotes.push(`k-fold runs: mean ± sample standard deviation (n - 1) over the folds${summed}${pooled.length ? `; ${pooled.join(', ')}: from the confusion counts pooled over folds where a fold leaves it undefined` : ''}`);
   }
-  if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${sorted.length} runs`);
+  if (shown.length < sorted.length) footnotes.push(`top ${shown.length} of ${counted(sorted.length, 'run')}`);
   const n = shown.length;
   // A table cut by --top says of how many: "6 of 40 runs", not "6 runs".
   const summary = n < sorted.length ? `${n} of ${counted(sorted.length, 'run')}` : counted(n, 'run');
