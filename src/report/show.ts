@@ -173,13 +173,12 @@ export function runDetail(sweepTitle: string, run: StoredRun, options: { color?:
     table.push(['samples', String(m.train.samples), String(m.validation.samples), ...(m.test ? [String(m.test.samples)] : [])]);
     out.push(...align(table, [false, ...splits.map(() => true)]).map((l) => `  ${l}`));
     out.push('', b(`confusion matrix (threshold ${cleanNumber(m.threshold)}: positive when p > threshold)`));
-    const tr = confusionLines(m.train.confusion);
-    const va = confusionLines(m.validation.confusion);
-    const te = m.test ? confusionLines(m.test.confusion) : undefined;
-    const w = Math.max(...va.map((l) => l.length));
-    const wt = Math.max(...tr.map((l) => l.length));
-    out.push(`  ${'validation'.padEnd(w)}    ${te ? `${'train'.padEnd(wt)}    test` : 'train'}`);
-    va.forEach((l, i) => out.push(`  ${l.padEnd(w)}    ${te ? `${tr[i].padEnd(wt)}    ${te[i]}` : tr[i]}`));
+    // One matrix per split, named, side by side in the metrics table's order (train, validation, test).
+    const matrices = splits.map((s) => ({ name: s, lines: confusionLines(m[s]!.confusion) }));
+    const widths = matrices.map((x) => Math.max(x.name.length, ...x.lines.map((l) => l.length)));
+    const line = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('    ')}`;
+    out.push(line(matrices.map((x) => x.name)));
+    matrices[0].lines.forEach((_, i) => out.push(line(matrices.map((x) => x.lines[i]))));
     if (m.test) out.push('  test: rows held out of every choice (the objective, the best run, searches): an unbiased estimate' + (folds ? '; k-fold: each fold\'s model on the same test rows, counts summed, no interval' : ''));
     out.push('  [low, high]: 95% Wilson score interval from the confusion counts' + (folds ? ' (validation: pooled over folds, each row once out of fold; none for train, whose counts take each row k - 1 times)' : '') + '; ROC AUC: DeLong interval');
     out.push('  n/a: undefined (e.g. precision with no positive prediction)');

@@ -180,6 +180,21 @@ test('ls lists experiments and sweeps newest first with counts and the best metr
   assert.match(text.stdout, new RegExp(`alpha +│ ${idA} │ .* │ done +│ +8/8 │`));
 });
 
+test("show RUN's confusion matrices: each named by its split, in the metrics table's order (train, then validation)", () => {
+  const first = stored[0];
+  const r = cli('show', `${idA}/1`);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const metricsHeader = lines.find((l) => /^ +train +validation$/.test(l));
+  assert.ok(metricsHeader, r.stdout);
+  const at = lines.findIndex((l) => l.startsWith('confusion matrix'));
+  assert.deepEqual(lines[at + 1].trim().split(/ +/), ['train', 'validation'], r.stdout);
+  const numbers = (l: string) => l.split(/ +/).filter((w) => /^\d+$/.test(w)).map(Number);
+  const [tr, va] = [first.metrics.train.confusion, first.metrics.validation.confusion];
+  assert.deepEqual(numbers(lines[at + 4]), [tr.tn, tr.fp, va.tn, va.fp], r.stdout);
+  assert.deepEqual(numbers(lines[at + 5]), [tr.fn, tr.tp, va.fn, va.tp], r.stdout);
+});
+
 test('show RUN and show SWEEP; diff two runs; runs are addressed by index or hash prefix', () => {
   const first = stored[0];
   const byIndex = cli('show', `${idA}/1`);
