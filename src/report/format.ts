@@ -112,15 +112,18 @@ export function tellsRung(method: string | undefined): boolean {
   return method === undefined || (RUNG_METHODS as readonly string[]).includes(method);
 }
 
-/** Whether runs of a search by `method` (sweep.json; undefined: not known) have a bracket worth telling: hyperband's alone has several. */
+/**
+ * Whether runs of a search by `method` (sweep.json) have a bracket worth telling: hyperband's alone has
+ * several; not known (a damaged sweep.json) counts as not, as a bracket 0 of one is no fact.
+ */
 export function tellsBracket(method: string | undefined): boolean {
-  return method === undefined || method === 'hyperband';
+  return method === 'hyperband';
 }
 
 /**
  * `trial 38, bracket 1, rung 2`: a search run's trial, its bracket under hyperband (the only method with
  * several) and its rung under a method with rungs (every run of random, quasirandom and tpe is rung 0);
- * with the method not known, both.
+ * see tellsBracket and tellsRung for a method not known.
  */
 export function searchPlaceText(search: SearchPlace, method: string | undefined): string {
   return `trial ${search.trial}${tellsBracket(method) ? `, bracket ${search.bracket}` : ''}${tellsRung(method) ? `, rung ${search.rung}` : ''}`;
