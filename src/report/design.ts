@@ -28,7 +28,7 @@ export interface SweepDesign {
   fixed: { name: string; value: ParamValue; text: string }[];
   /**
    * A search's method (undefined for a grid) and its numeric searched axes, each as its distribution with
-   * its bounds as written (`learning_rate log_uniform [1.0e-3, 1.0]`), plus `iterations` as the rungs of halving, asha and hyperband:
+   * its bounds as the file and plan write it (`learning_rate {log_uniform: [1.0e-3, 1.0]}`), plus `iterations` as the rungs of halving, asha and hyperband:
    * what each run draws or reaches, never a fixed value.
    */
   method?: string;
@@ -45,9 +45,9 @@ export function designOf(exp: Pick<Experiment, 'axes' | 'fixed' | 'fixedSpelling
   for (const a of search?.axes ?? []) {
     const d = a.distribution;
     if (d.kind !== 'categorical') {
-      // The bounds as the file writes them (1.0e-3 stays 1.0e-3), as show writes every other value.
-      const written = /^\{[^:]+: \[([^,\]]+), ([^,\]]+)\]\}$/.exec(search?.spellings[a.name] ?? '');
-      searchedText.set(a.name, `${d.kind} [${written ? `${written[1]}, ${written[2]}` : `${formatParam(d.low)}, ${formatParam(d.high)}`}]`);
+      // As the file and plan write it ({log_uniform: [1.0e-3, 1.0]}: 1.0e-3 stays 1.0e-3), as show writes every other value.
+      const written = search?.spellings[a.name];
+      searchedText.set(a.name, written && written.startsWith('{') ? written : `{${d.kind}: [${formatParam(d.low)}, ${formatParam(d.high)}]}`);
     }
   }
   if (search && hasRungs(search.settings.method)) {
