@@ -8,7 +8,7 @@
  */
 import { counted } from '../text.js';
 import { readCurve } from '../store/curve.js';
-import { searchSection } from './search-section.js';
+import { furthestRuns, searchSection } from './search-section.js';
 import { thresholdSection, thresholdSpecs } from './threshold-section.js';
 import type { Spec } from 'vega';
 import { landscapeSection, type ReportLandscapes } from './landscape-section.js';
@@ -330,7 +330,11 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
     heatHtml = '<p class="note">A heatmap needs two grid axes with several values; this sweep has ' + (varying.length === 1 ? `one (${escapeHtml(varying[0].key)})` : 'none') + '.</p>';
   } else {
     const [rowDef, colDef] = axes;
-    const { rowValues, colValues, cells } = pivotTable(rows, rowDef, colDef, metric.key);
+    // A search's cells count each trial once, at the furthest rung it reached (its point in the search charts),
+    // and its choices come in the file's order; a grid's values stay in value order.
+    const heatRows = search ? furthestRuns(rows) : rows;
+    const fileOrder = (key: string) => (search ? design?.axes.find((a) => a.name === key)?.values.map((v) => v.value) : undefined);
+    const { rowValues, colValues, cells } = pivotTable(heatRows, rowDef, colDef, metric.key, { row: fileOrder(rowDef.key), col: fileOrder(colDef.key) });
     const why = search ? unreadableHeatmap(rowDef, colDef, rowValues.length, colValues.length, cells.flat().filter((c) => c.mean === null).length) : undefined;
     const kind = aggregateKind(metric.key);
     const heat: HeatDatum[] = [];
@@ -353,16 +357,29 @@ export async function renderReport(sweepTitle: string, sweep: SweepFile, rows: R
           }),
         )
       : Promise.resolve('');
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
+    const also = others.length ? ` (also varying: ${escapeHtml(others.join(', '))})` : '';
+    const overRungs = search && new Set(rows.filter((r) => r.search).map((r) => r.search!.rung)).size > 1;
+    const cellNote = !counts.length
+      ? ''
+      : overRungs
+        ? `; each cell is ${hi === 1 ? 'one trial' : `the mean over ${lo === hi ? hi : `${lo}-${hi}`} trials`}, ${hi === 1 ? 'taken' : 'each'} at the furthest rung it reached, as the search charts take it${also}`
+        : hi > 1
+          ? `; each cell is the mean over ${lo === hi ? hi : `${lo}-${hi}`} finished runs${also}`
+          : '';
     const note =
       `<p class="note">${escapeHtml(metric.key)} by ${escapeHtml(rowDef.key)} (rows) and ${escapeHtml(colDef.key)} (columns)` +
-      (counts.length && Math.max(...counts) > 1 ? `; each cell is the mean over ${Math.min(...counts) === Math.max(...counts) ? Math.max(...counts) : `${Math.min(...counts)}-${Math.max(...counts)}`} finished runs${others.length ? ` (also varying: ${escapeHtml(others.join(', '))})` : ''}` : '') +
+      cellNote +
       `. Other axes: <code>dlsweep report --heatmap ROW_PARAM COL_PARAM --metric METRIC</code>.</p>`;
     heatHtml = why ? unread(why) : svg.then((chart) => note + (chart ? figure(chart, ' id="heatmap-chart"') : '<p class="note">No finished run.</p>'));
   }
   sections.push(Promise.resolve(heatHtml).then((html) => `<section id="heatmap"><h2>Heatmap</h2>${html}</section>`));
 
   // Searches: objective by trial, rungs, parallel coordinates (src/report/search-section.ts).
-  sections.push(searchSection(rows, varying.map((d) => d.key), sweep.search?.method));
+  // The choices' axes of the parallel coordinates in the file's order, as the heatmap's.
+  const choiceOrders = Object.fromEntries((design?.axes ?? []).map((a) => [a.name, a.values.map((v) => v.value)]));
+  sections.push(searchSection(rows, varying.map((d) => d.key), sweep.search?.method, choiceOrders));
 
   // Loss landscapes of the best runs (record.landscape).
   if (options.landscapes) sections.push(landscapeSection(options.landscapes, rows, varying.map((d) => d.key), paramText));

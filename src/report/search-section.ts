@@ -14,6 +14,7 @@ import { renderSvg } from './charts.js';
 import { formatMetric, formatParam, runHorizonText, searchPlaceText } from './format.js';
 import { bestOf, compareRows, rowsObjective, type Row } from './rows.js';
 import { metricWords } from '../sweep/objective.js';
+import type { ParamValue } from '../experiment/types.js';
 import { OBJECTIVE, objectiveSpec, parallelSpec, rungSpec, type ChartObjective, type TrialRuns } from '../ui/static/charts/search-specs.js';
 
 /** The trials of a search's rows, in trial order, each with its runs by rung. Throws: nothing. */
@@ -41,6 +42,22 @@ export function trialsOf(rows: Row[], key: ChartObjective = OBJECTIVE): TrialRun
   return out;
 }
 
+/**
+ * Each trial's furthest run (the run at the highest rung it reached, finished or not), in row order; rows of
+ * no search kept. The run whose objective the search charts plot for the trial: a mean over a trial's runs
+ * at rungs of different lengths would say little. Throws: nothing.
+ */
+export function furthestRuns(rows: Row[]): Row[] {
+  const furthest = new Map<number, Row>();
+  for (const r of rows) {
+    if (!r.search) continue;
+    const f = furthest.get(r.search.trial);
+    if (!f || r.search.rung > f.search!.rung) furthest.set(r.search.trial, r);
+  }
+  const kept = new Set(furthest.values());
+  return rows.filter((r) => !r.search || kept.has(r));
+}
+
 /** How a run was trained when it stopped at a rung of a longer training (copying its parameters alone is another training), in parentheses; '' otherwise. */
 function horizonOf(r: Row): string {
   const text = r.search ? runHorizonText(r.search, r.params) : undefined;
@@ -50,10 +67,11 @@ function horizonOf(r: Row): string {
 /**
  * The search section's HTML, or '' when no run belongs to a search. `searched`: the parameters that vary
  * between the runs (the grid axes shown elsewhere in the report); `method`: the search's (sweep.json), which
- * decides whether the best run's bracket is told.
+ * decides whether the best run's bracket is told; `choiceOrders`: each choice parameter's values in the
+ * file's order, the order of its axis in the parallel coordinates.
  * Throws: vega's error for an invalid spec (a bug).
  */
-export async function searchSection(rows: Row[], searched: string[], method?: string): Promise<string> {
+export async function searchSection(rows: Row[], searched: string[], method?: string, choiceOrders: Record<string, ParamValue[]> = {}): Promise<string> {
   const key = rowsObjective(rows).objective.keys[0];
   const trials = trialsOf(rows, key);
   if (trials.length === 0) return '';
@@ -64,7 +82,7 @@ export async function searchSection(rows: Row[], searched: string[], method?: st
   const figs = await Promise.all([
     renderSvg(objectiveSpec(trials, key)),
     ...(rungs.size > 1 ? [renderSvg(rungSpec(trials, key))] : []),
-    ...(params.length > 0 ? [renderSvg(parallelSpec(trials, params, key))] : []),
+    ...(params.length > 0 ? [renderSvg(parallelSpec(trials, params, key, choiceOrders))] : []),
   ]);
   // The best run by the objective over every rung: the run the table stars and EXPERIMENT/best names.
   const searchRows = rows.filter((r) => r.search);

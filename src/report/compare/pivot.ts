@@ -9,8 +9,11 @@ import { hasParams, type Row } from '../rows.js';
 import type { TableView, ViewColumn, ViewRow } from '../render.js';
 import { better, cellText, drawnDigits, metricValues, prepare, resolveMetric, splitList, splitParams, type QueryOptions } from './shared.js';
 
-/** Distinct values of a column over rows, in value order, each with the user's spelling. */
-export function distinctValues(rows: Row[], def: ColumnDef): { value: ParamValue | undefined; text: string }[] {
+/**
+ * Distinct values of a column over rows, each with the user's spelling: in value order, or in `order` (a
+ * search's choices as its file lists them) with values it does not list after them in value order.
+ */
+export function distinctValues(rows: Row[], def: ColumnDef, order?: ParamValue[]): { value: ParamValue | undefined; text: string }[] {
   const out: { value: ParamValue | undefined; text: string }[] = [];
   const digits = drawnDigits([def], rows);
   for (const r of rows) {
@@ -18,7 +21,14 @@ export function distinctValues(rows: Row[], def: ColumnDef): { value: ParamValue
     const v = def.get(r);
     if (!out.some((o) => equalValues(o.value, v))) out.push({ value: v, text: cellText(def, r, digits) });
   }
-  return out.sort((a, b) => (a.value === undefined ? 1 : b.value === undefined ? -1 : compareValues(a.value, b.value)));
+  out.sort((a, b) => (a.value === undefined ? 1 : b.value === undefined ? -1 : compareValues(a.value, b.value)));
+  if (!order) return out;
+  const place = (v: ParamValue | undefined) => {
+    const i = order.findIndex((o) => equalValues(o, v));
+    return i < 0 ? order.length : i;
+  };
+  // A stable sort: values the order does not list keep their value order after the listed ones.
+  return out.sort((a, b) => place(a.value) - place(b.value));
 }
 
 /** One cell of a two-way table: the mean of a metric over the finished runs with both values, and their count. */
@@ -29,11 +39,12 @@ export interface PivotCell {
 
 /**
  * The numbers of a two-way table: for each value of `rowDef` and `colDef`, the mean of `metric` over the
- * finished runs that have both values (null and n 0 when none).
+ * finished runs that have both values (null and n 0 when none). Values in value order, or in `orders`'
+ * (see distinctValues).
  */
-export function pivotTable(rows: Row[], rowDef: ColumnDef, colDef: ColumnDef, metric: string) {
-  const rowValues = distinctValues(rows, rowDef);
-  const colValues = distinctValues(rows, colDef);
+export function pivotTable(rows: Row[], rowDef: ColumnDef, colDef: ColumnDef, metric: string, orders: { row?: ParamValue[]; col?: ParamValue[] } = {}) {
+  const rowValues = distinctValues(rows, rowDef, orders.row);
+  const colValues = distinctValues(rows, colDef, orders.col);
   // Each run into its cell once, in run order (a search's hundreds of distinct values make a filter per cell
   // quadratic): every cell's runs, and so its mean, are those a filter would select.
   const members: Row[][][] = rowValues.map(() => colValues.map(() => []));

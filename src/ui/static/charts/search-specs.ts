@@ -121,17 +121,23 @@ function label(v: ParamValue): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
+/** A value's key for finding it among choices: JSON with an object's keys sorted, so that key order does not matter. */
+function valueKey(v: ParamValue): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+}
+
 /** Most colours of the parallel coordinates: quintiles of the trials' objective. */
 const COLOUR_CLASSES = 5;
 
 /**
  * Parallel coordinates: one vertical axis per searched parameter (numbers on a linear scale, or a log scale
  * when positive and spanning more than a factor 100; other values as evenly spaced categories, labelled as
- * the tables write them) and the objective last (a loss on a log scale, as the other search charts); one line
+ * the tables write them, the first at the top: in `choiceOrders`' order, the file's, else in value order) and the
+ * objective last (a loss on a log scale, as the other search charts); one line
  * per trial, coloured by the quintile of its objective among the trials (dark = low values), so that trials
  * close to the best still get distinct colours when a few poor ones stretch the range.
  */
-export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObjective = OBJECTIVE): Spec {
+export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObjective = OBJECTIVE, choiceOrders: Record<string, ParamValue[]> = {}): Spec {
   const done = trials.filter((t) => t.final !== null);
   const objectiveDim = key.metric;
   const dims = [...names, objectiveDim];
@@ -155,12 +161,17 @@ export function parallelSpec(trials: TrialRuns[], names: string[], key: ChartObj
       if (log) logs.push(d === objectiveDim ? words(d) : d);
       ticks.push({ dim: d, y: 0, text: label(lo) }, { dim: d, y: 1, text: label(hi) });
     } else {
-      // Numbers within a spelling compared as numbers ([5] before [15]), as compare and the ui's parallel coordinates order them.
-      const cats = [...new Set(vals.map((v) => JSON.stringify(v)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      // The file's order when known; else numbers within a spelling compared as numbers ([5] before [15]), as
+      // compare orders them. Values the file's order does not list (none, unless the file changed) come after it.
+      const listed = (choiceOrders[d] ?? []).map(valueKey);
+      const place = (c: string) => (listed.includes(c) ? listed.indexOf(c) : listed.length);
+      const cats = [...new Set(vals.map((v) => valueKey(v)))].sort((a, b) => place(a) - place(b) || a.localeCompare(b, 'en', { numeric: true }));
       const text = new Map<string, string>();
-      for (const t of done) text.set(JSON.stringify(t.params[d]), t.texts?.[d] ?? label(t.params[d]));
-      position.set(d, (v) => (cats.length === 1 ? 0.5 : cats.indexOf(JSON.stringify(v)) / (cats.length - 1)));
-      cats.forEach((c, i) => ticks.push({ dim: d, y: cats.length === 1 ? 0.5 : i / (cats.length - 1), text: text.get(c)! }));
+      for (const t of done) text.set(valueKey(t.params[d]), t.texts?.[d] ?? label(t.params[d]));
+      // The first choice at the top (y 1), as a list reads, on every axis of choices alike.
+      const y = (i: number) => (cats.length === 1 ? 0.5 : 1 - i / (cats.length - 1));
+      position.set(d, (v) => y(cats.indexOf(valueKey(v))));
+      cats.forEach((c, i) => ticks.push({ dim: d, y: y(i), text: text.get(c)! }));
     }
   }
   const lines = done.flatMap((t) => dims.map((d) => ({ trial: `${t.trial}`, dim: d, y: position.get(d)!(d === objectiveDim ? t.final! : t.params[d]), score: t.final! })));
