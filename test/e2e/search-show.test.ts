@@ -90,7 +90,7 @@ test('show of a search sweep: choices in the file\'s order, bounds as written, o
   const r = runCli(['show', 'hb'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ {2}choices +optimizer \(momentum, gd\)$/m);
-  assert.match(r.stdout, /^ {2}searched +learning_rate log_uniform \[1\.0e-2, 2\.0\], iterations rungs 20, 60, 180$/m);
+  assert.match(r.stdout, /^ {2}searched +learning_rate \{log_uniform: \[1\.0e-2, 2\.0\]\}, iterations rungs 20, 60, 180$/m);
   const total = runFolders(sweep).length;
   assert.ok(total > 5);
   assert.match(r.stdout, new RegExp(`^best 5 of ${total} runs$`, 'm'));

@@ -50,9 +50,9 @@ test('rung plot joins the rungs of each trial; parallel coordinates place values
   // learning_rate 0.01..0.04 on a linear scale (span < 100x): trial 1 (0.02) at 1/3.
   const lr1 = lines.find((l) => l.trial === '1' && l.dim === 'learning_rate')!.y as number;
   assert.ok(Math.abs(lr1 - 1 / 3) < 1e-12);
-  // hidden_sizes as categories in compare's order of lists (element by element, as numbers): [5] at 0, [15] at 1.
-  assert.equal(lines.find((l) => l.trial === '1' && l.dim === 'hidden_sizes')!.y, 0);
-  assert.equal(lines.find((l) => l.trial === '0' && l.dim === 'hidden_sizes')!.y, 1);
+  // hidden_sizes as categories in compare's order of lists (element by element, as numbers), the first at the top: [5] at 1, [15] at 0.
+  assert.equal(lines.find((l) => l.trial === '1' && l.dim === 'hidden_sizes')!.y, 1);
+  assert.equal(lines.find((l) => l.trial === '0' && l.dim === 'hidden_sizes')!.y, 0);
   // The objective axis: 0.05 (trial 3) at the bottom, 0.6 (trial 2) at the top.
   assert.equal(lines.find((l) => l.trial === '3' && l.dim === 'validation.loss')!.y, 0);
   assert.equal(lines.find((l) => l.trial === '2' && l.dim === 'validation.loss')!.y, 1);
@@ -110,7 +110,8 @@ const SEARCH_FILE = (trials: number) =>
 test('a search\'s design: searched axes as their distribution and rungs (20 x 3^i up to 180), never fixed at a default; sized by method and trials', () => {
   const design = designOf(parseExperiment(SEARCH_FILE(9), 'exp.yaml', { cwd: '/tmp/dlsweep-test' }));
   assert.deepEqual(design.searched, [
-    { name: 'learning_rate', text: 'log_uniform [1.0e-3, 1.0]' },
+    // The distribution as SEARCH_FILE (and plan) writes it.
+    { name: 'learning_rate', text: '{log_uniform: [1.0e-3, 1.0]}' },
     { name: 'iterations', text: 'rungs 20, 60, 180' },
   ]);
   assert.equal(design.method, 'halving');
@@ -251,4 +252,57 @@ test("a search's heatmap over two choices most of whose cells stay empty is a no
   const heat = await searchReport(rows);
   assert.equal((heat.match(/<svg/g) ?? []).length, 0);
   assert.match(heat, /would have 3 × 3 cells, 6 of them empty \(a search samples its space\)/);
+});
+
+// A Hyperband search whose choices the file lists out of value order: hidden_sizes [15] before [5], cosine
+// before constant. Eight trials, two a cell; trials 4-7 promoted from 10 to 30 updates.
+const ORDER_FILE =
+  'name: o\ndataset: wisconsin\nsearch: {method: hyperband, seed: 3, min_iterations: 10, reduction_factor: 3}\n' +
+  'grid:\n  learning_rate: {log_uniform: [1.0e-3, 1.0]}\n  hidden_sizes: [[15], [5]]\n  lr_schedule: [{kind: cosine}, {kind: constant}]\n  iterations: [30]\n';
+const ORDER_SIZES: ParamValue[] = [[15], [5]];
+// As runs record them (the cosine schedule with its default floor), as the design holds them too.
+const ORDER_SCHEDULES: ParamValue[] = [{ kind: 'cosine', min_learning_rate: 0 }, { kind: 'constant' }];
+const orderRows: Row[] = [];
+for (let trial = 0; trial < 8; trial++) {
+  // No learning_rate: with its eight values it could be a heatmap's axis; the test is about the choices.
+  const params = { hidden_sizes: ORDER_SIZES[trial % 2], lr_schedule: ORDER_SCHEDULES[Math.floor(trial / 2) % 2] };
+  const spellings = { hidden_sizes: trial % 2 ? '[5]' : '[15]', lr_schedule: Math.floor(trial / 2) % 2 ? '{kind: constant}' : '{kind: cosine}' };
+  const rungs = trial >= 4 ? [10, 30] : [10];
+  rungs.forEach((iterations, rung) =>
+    orderRows.push(row(orderRows.length + 1, { ...params, iterations }, { 'validation.loss': rung === 0 ? 0.5 + trial / 100 : 0.1 + trial / 100 }, { search: { trial, bracket: 0, rung }, spellings })),
+  );
+}
+const orderDesign = designOf(parseExperiment(ORDER_FILE, 'exp.yaml', { cwd: '/tmp/dlsweep-test' }));
+
+/** The y (0 bottom, 1 top) of each label on a parallel-coordinates axis, as the spec places them. */
+function axisTicks(spec: Spec, dim: string): [string, number][] {
+  const ticks = (spec as unknown as { data: Data }).data.find((d) => d.name === 'ticks')!.values;
+  return ticks.filter((t) => t.dim === dim).map((t) => [t.text as string, t.y as number]);
+}
+
+test("parallel coordinates keep the file's order of choices, the first at the top on every axis of choices", () => {
+  const orders = Object.fromEntries(orderDesign.axes.map((a) => [a.name, a.values.map((v) => v.value)]));
+  const spec = parallelSpec(trialsOf(orderRows), ['hidden_sizes', 'lr_schedule'], undefined, orders);
+  assert.deepEqual(axisTicks(spec, 'hidden_sizes'), [['[15]', 1], ['[5]', 0]]);
+  assert.deepEqual(axisTicks(spec, 'lr_schedule'), [['{kind: cosine}', 1], ['{kind: constant}', 0]]);
+  // Without the file's order, value order, the first value at the top all the same.
+  const plain = parallelSpec(trialsOf(orderRows), ['hidden_sizes', 'lr_schedule']);
+  assert.deepEqual(axisTicks(plain, 'hidden_sizes'), [['[5]', 1], ['[15]', 0]]);
+  assert.deepEqual(axisTicks(plain, 'lr_schedule'), [['{kind: constant}', 1], ['{kind: cosine}', 0]]);
+});
+
+test("a search's heatmap keeps the file's order of choices and takes each trial at its furthest rung", async () => {
+  const dir = writeSweep(tempRunsDir(), 'o', '20260101-000000-0001', [{ params: { learning_rate: 0.1 } }]);
+  const html = await renderReport('o/20260101-000000-0001', readSweepFile(dir), orderRows, { design: orderDesign });
+  const heat = html.slice(html.indexOf('<section id="heatmap">'), html.indexOf('<section id="search">'));
+  assert.match(heat, /by hidden_sizes \(rows\) and lr_schedule \(columns\); each cell is the mean over 2 trials, each at the furthest rung it reached, as the search charts take it/);
+  // Rows [15], [5] and columns cosine, constant as the file lists them (value order would put [5] and constant first).
+  const at = (label: string) => heat.indexOf(`>${label}<`);
+  assert.ok(at('[15]') >= 0 && at('[15]') < at('[5]'), 'rows in the file\'s order');
+  assert.ok(at('{kind: cosine}') >= 0 && at('{kind: cosine}') < at('{kind: constant}'), 'columns in the file\'s order');
+  // Cells by hand, each trial's last run: [15] x cosine trials 0 (0.50 at 10) and 4 (0.14 at 30), mean 0.32;
+  // [5] x cosine 1 and 5: (0.51 + 0.15) / 2; [15] x constant 2 and 6: (0.52 + 0.16) / 2; [5] x constant: (0.53 + 0.17) / 2.
+  for (const mean of ['0.3200', '0.3300', '0.3400', '0.3500']) assert.ok(heat.includes(`>${mean}<`), `cell ${mean}`);
+  // A mean over every rung ([15] x cosine: (0.50 + 0.54 + 0.14) / 3) is no cell.
+  assert.ok(!heat.includes('>0.3933<'));
 });
