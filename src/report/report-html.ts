@@ -2,8 +2,8 @@
  * report.html: one self-contained page per sweep (inline SVG charts, inline CSS and script, a Content
  * Security Policy that forbids network requests), written next to table.md after every sweep and by
  * `dlsweep report`. Sections: facts, loss curves (train and validation, linear or log), a heatmap of a
- * metric over two grid axes (a search's: over two parameters with at most 12 values, or a note saying why
- * none), the search's charts (search-section.ts), the confusion matrices of the best runs, their ROC, precision-recall and threshold
+ * metric over two grid axes (a search's: over two parameters with at most 12 values, choices in the file's
+ * order, each trial at the furthest rung it reached; or a note saying why none), the search's charts (search-section.ts), the confusion matrices of the best runs, their ROC, precision-recall and threshold
  * curves (threshold-section.ts), and the sortable table of all runs.
  */
 import { counted } from '../text.js';

@@ -5,7 +5,8 @@
  * - for halving, asha and Hyperband, the rung plot: the objective at each rung, a line joining the rungs of each
  *   promoted configuration;
  * - a parallel-coordinates chart of the searched parameters and the objective, one line per trial, coloured
- *   by the quintile of its objective among the trials, choices labelled as the tables write them.
+ *   by the quintile of its objective among the trials, choices labelled as the tables write them, in the
+ *   file's order from the top.
  * Built from the rows alone (src/report/rows.ts), so it reads nothing more than `compare` does.
  */
 import { counted } from '../text.js';
