@@ -5,13 +5,10 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SearchSettings } from '../search/method.js';
+import { hasRungs, type SearchSettings } from '../search/method.js';
 import { isObject } from '../guards.js';
 import { readJsonFile } from './integrity.js';
 import { RUN_FOLDER_PATTERN, SWEEP_FILES, runFolderNumber } from './paths.js';
-
-/** The methods that train rungs: theirs are the sampler, the rungs' bounds and the reduction factor. */
-const WITH_RUNGS = new Set(['halving', 'asha', 'hyperband']);
 
 /** The camelCase keys of settings in records written before they were snake_case, with the key read instead. */
 const OLD_SPELLINGS: Record<string, string> = { minIterations: 'min_iterations', maxIterations: 'max_iterations', reductionFactor: 'reduction_factor' };
@@ -22,7 +19,8 @@ const OLD_SPELLINGS: Record<string, string> = { minIterations: 'min_iterations',
  * reduction factor for halving, asha and hyperband), in a fixed order.
  */
 export function recordedSettings(s: SearchSettings): Record<string, unknown> {
-  const rungs = WITH_RUNGS.has(s.method);
+  // A method with rungs has a sampler, the rungs' bounds and a reduction factor.
+  const rungs = hasRungs(s.method);
   return {
     method: s.method,
     ...(s.method !== 'hyperband' ? { trials: s.trials } : {}),
