@@ -14,22 +14,15 @@ import { objectiveSpec, parallelSpec, rungSpec, type TrialRuns } from '../ui/sta
 import { confusionSpec, curveSpec, heatmapSpec, type CurveDatum, type HeatDatum } from '../ui/static/charts/sweep-specs.js';
 import { prSpec, rocSpec, thresholdMetrics, thresholdSpec } from '../ui/static/charts/threshold-specs.js';
 import { thresholdCurve } from '../store/predictions.js';
+import { mulberry32 } from '../datasets/rng.js';
 import { compileVega, vegaCodeCacheFile } from './vega-load.js';
 
 const dir = new URL('../../bundle/', import.meta.url);
 
-/** A fixed pseudo-random sequence in [0, 1) (the charts' data only need to look like a report's). */
-function sequence(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
-
 /** One chart of each kind the report draws. */
 function sampleSpecs(): Spec[] {
-  const next = sequence(7);
+  // Fixed made-up values (the charts only need to look like a report's).
+  const next = mulberry32(7);
   const runs = Array.from({ length: 30 }, (_, i) => `run-${i}`);
   const curves: CurveDatum[] = runs.flatMap((run, i) =>
     Array.from({ length: 20 }, (_, k) => ({ run, label: run, iteration: k * 100, loss: 0.7 / (1 + k * (0.1 + i / 60)) + 0.01 * next(), score: 0.9 + i / 400 })),
