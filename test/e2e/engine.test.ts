@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CLI, onlySweep, readJson, runCli, runFolders, startCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
-import { mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
+import { unmount } from '../helpers/tmpfs.js';
+import { fullDiskGrid } from '../helpers/full-disk.js';
 
 /** Every file under a sweep folder parses: JSON files as JSON, CSV files with a constant column count; no temp files. */
 function assertNoPartialFiles(sweep: string): void {
@@ -335,16 +336,10 @@ test('resume refuses when only the data changed, naming its sha256 before and af
 
 test('a full disk stops the sweep with a clear message, keeps finished runs intact, and resume completes it', async (t) => {
   const dir = tempDir();
-  const runs = join(dir, 'runs');
-  mkdirSync(runs);
-  // A tiny tmpfs is a real full disk; it needs root and mount rights, which CI has (skip elsewhere).
-  if (!mountTmpfsOrSkip(t, runs, 'size=192k')) return;
+  const disk = fullDiskGrid(t, dir);
+  if (!disk) return;
+  const { runs, file } = disk;
   try {
-    const file = writeExperiment(
-      dir,
-      'full.yaml',
-      syntheticExperiment('full', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]\n  seed: [1, 2, 3, 4, 5]', 'fixed:\n  hidden_sizes: [48]\n  iterations: 100\n'),
-    );
     const r = runCli(['run', file, '--workers', '2'], dir);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /error: the sweep stopped: cannot write .*: no space left on the device \(ENOSPC\)/);

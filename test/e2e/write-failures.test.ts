@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { WISCONSIN, hasWisconsin, runCli, syntheticExperiment, tempDir, writeExperiment } from '../helpers/cli.js';
 import { mountTmpfs, mountTmpfsOrSkip, unmount } from '../helpers/tmpfs.js';
+import { fullDiskGrid } from '../helpers/full-disk.js';
 
 test('compare -o, export -o, data describe --html on a full disk, landscape, tag and report on a read-only runs folder: the one message and hint of a failed write, exit 1', (t) => {
   const dir = tempDir();
@@ -131,15 +132,10 @@ test('a disk full before a sweep\'s first run is written: one message naming the
 
 test('a grid sweep stopped by a full disk records in sweep.json the counts of its run folders, as ls and show say; a resume on the disk still full names the lock file, leaves no lock behind, and resumes once space is freed', (t) => {
   const dir = tempDir();
-  const runs = join(dir, 'runs');
-  mkdirSync(runs);
-  if (!mountTmpfsOrSkip(t, runs, 'size=192k')) return;
+  const disk = fullDiskGrid(t, dir);
+  if (!disk) return;
+  const { runs, file } = disk;
   try {
-    const file = writeExperiment(
-      dir,
-      'full.yaml',
-      syntheticExperiment('full', '  learning_rate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]\n  seed: [1, 2, 3, 4, 5]', 'fixed:\n  hidden_sizes: [48]\n  iterations: 100\n'),
-    );
     const r = runCli(['run', file, '--workers', '2', '--quiet'], dir);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /the sweep stopped: cannot write .*: no space left on the device \(ENOSPC\)/);
